@@ -1,0 +1,81 @@
+# Linkwell — the two commands in README.md: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export LINKWELL_DEBUG ?= true
+
+.PHONY: run test install install-dev frontend migrate demo serve lint typecheck migrations-check \
+	pytest pytest-sqlite pytest-postgres lock benchmark clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(PIP) install --quiet --upgrade "pip>=24"
+	$(PIP) install --quiet -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PIP) install --quiet -c requirements-dev.lock -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+install-dev: $(VENV)/.installed-dev node_modules/.installed
+frontend: node_modules/.installed
+
+migrate: install
+	$(BIN)/linkwell migrate --no-input
+
+demo: migrate
+	$(BIN)/linkwell demo
+
+## make run: install, migrate the embedded SQLite default, load demo data, serve.
+run: demo
+	@$(BIN)/linkwell demo --print-logins
+	@echo "Linkwell is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/linkwell db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/linkwell runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install-dev
+	$(BIN)/mypy linkwell config
+
+migrations-check: install-dev
+	LINKWELL_SQLITE_PATH=:memory: DATABASE_URL= $(BIN)/linkwell makemigrations --check --dry-run
+
+# pytest exit code 5 (no tests collected) is an error here, never a silent pass.
+pytest-sqlite: install-dev
+	DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+pytest-postgres: install-dev
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== test suite on PostgreSQL ($$DATABASE_URL) =="; \
+		$(BIN)/pytest $(PYTEST_ARGS); \
+	else echo "DATABASE_URL not set: skipping the PostgreSQL run"; fi
+
+## make test: ruff, mypy, migration checks, tests on SQLite, and on PostgreSQL when DATABASE_URL is set.
+test: lint typecheck migrations-check pytest-sqlite pytest-postgres
+
+## Re-pin dependencies after editing pyproject.toml.
+lock: $(BIN)/python
+	$(PIP) install --quiet "pip-tools>=7.4"
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+benchmark: install-dev
+	$(BIN)/python benchmarks/directory_search.py
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,221 @@
+"""Linkwell settings: one module, every value read from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linkwell.core.env import (
+    EnvError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("LINKWELL_DEBUG", False)
+SECRET_KEY = env_str("LINKWELL_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_bool("LINKWELL_ALLOW_INSECURE_KEY", False):
+        raise EnvError(
+            "LINKWELL_SECRET_KEY is not set. Set it (see .env.example), or set LINKWELL_DEBUG=true "
+            "for local development."
+        )
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env_list(
+    "LINKWELL_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("LINKWELL_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("LINKWELL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
+    "linkwell.core",
+    "linkwell.audit",
+    "linkwell.accounts",
+    "linkwell.directory",
+    "linkwell.api",
+    "linkwell.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "linkwell.accounts.middleware.IdleTimeoutMiddleware",
+    "linkwell.accounts.middleware.TwoFactorMiddleware",
+    "linkwell.audit.middleware.RequestContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "linkwell" / "web" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "linkwell.web.context_processors.linkwell",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite embedded default; DATABASE_URL selects PostgreSQL. ---
+_database_url = env_str("DATABASE_URL", "")
+if _database_url:
+    _db = parse_database_url(_database_url)
+    DATABASES = {
+        "default": {
+            "ENGINE": _db.engine,
+            "NAME": _db.name if _db.engine.endswith("postgresql") else str(BASE_DIR / _db.name),
+            "USER": _db.user,
+            "PASSWORD": _db.password,
+            "HOST": _db.host,
+            "PORT": _db.port,
+            "OPTIONS": _db.options,
+            "ATOMIC_REQUESTS": False,
+            "CONN_MAX_AGE": env_int("LINKWELL_DB_CONN_MAX_AGE", 0, minimum=0),
+        }
+    }
+else:
+    _sqlite_path = env_str("LINKWELL_SQLITE_PATH", str(BASE_DIR / "var" / "linkwell.sqlite3"))
+    if _sqlite_path != ":memory:":
+        Path(_sqlite_path).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _sqlite_path,
+            "OPTIONS": {
+                # WAL and a busy timeout let the web process and the task worker share the file.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["linkwell.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("LINKWELL_PASSWORD_MIN_LENGTH", 12, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "linkwell.accounts.validators.CharacterClassValidator"},
+]
+
+# Sign-in protection (linkwell/accounts/README.md).
+LOCKOUT_THRESHOLD = env_int("LINKWELL_LOCKOUT_THRESHOLD", 5, minimum=1)
+LOCKOUT_MINUTES = env_int("LINKWELL_LOCKOUT_MINUTES", 15, minimum=1)
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("LINKWELL_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("LINKWELL_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# Directory freshness (linkwell/directory/README.md).
+DIRECTORY_VERIFY_AFTER_DAYS = env_int("LINKWELL_DIRECTORY_VERIFY_AFTER_DAYS", 182, minimum=1)
+DIRECTORY_QA_EXPIRING_DAYS = env_int("LINKWELL_DIRECTORY_QA_EXPIRING_DAYS", 30, minimum=1)
+MAP_TILE_URL = env_str("LINKWELL_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("LINKWELL_MAP_TILE_ATTRIBUTION", "")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [
+    # NHS.UK frontend, installed from npm by `make` (package.json, package-lock.json).
+    ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+WHITENOISE_USE_FINDERS = True
+
+EMAIL_BACKEND = env_str("LINKWELL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("LINKWELL_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LINKWELL_EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("LINKWELL_FROM_EMAIL", "linkwell@localhost")
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("LINKWELL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+CORS_URLS_REGEX = r"^/api/oruk/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "OPTIONS", "HEAD"]
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_RATES": {
+        "oruk": env_str("LINKWELL_ORUK_THROTTLE", "120/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Linkwell API",
+    "DESCRIPTION": "Linkwell REST API and the Open Referral UK (HSDS 3) directory read API.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "linkwell",
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LINKWELL_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,11 @@
+"""Settings for the test suite: the real settings, with a throwaway secret and fast hashing."""
+
+import os
+
+os.environ.setdefault("LINKWELL_ALLOW_INSECURE_KEY", "true")
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

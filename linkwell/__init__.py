@@ -1,0 +1,1 @@
+"""Linkwell: social prescribing and asset-based, community-centred primary care."""

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+
+from linkwell.accounts.backends import AccountLocked
+from linkwell.accounts.models import User
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"class": "nhsuk-input", "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"class": "nhsuk-input", "autocomplete": "current-password"}
+        ),
+    )
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        self.request = request
+        self.user: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, password = data.get("email"), data.get("password")
+        if email and password:
+            try:
+                user = authenticate(self.request, username=email, password=password)
+            except AccountLocked as locked:
+                raise forms.ValidationError(
+                    "Too many failed attempts. This account is locked until "
+                    f"{locked.until.astimezone():%H:%M}. Try again then, or ask an administrator.",
+                    code="locked",
+                ) from locked
+            if user is None:
+                raise forms.ValidationError(
+                    "Enter a correct email address and password.", code="invalid_login"
+                )
+            self.user = user
+        return data
+
+
+class TotpCodeForm(forms.Form):
+    code = forms.RegexField(
+        label="Security code",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input nhsuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+            }
+        ),
+    )

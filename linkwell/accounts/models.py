@@ -1,0 +1,163 @@
+"""Organisations, areas, users and their memberships (roles)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+from linkwell.core.models import PublicIdModel, TimestampedModel
+
+
+class Area(PublicIdModel, TimestampedModel):
+    """A locality or area that organisations are grouped into (e.g. a PCN footprint, a borough)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    GP_PRACTICE = "gp_practice", "GP practice"
+    PCN = "pcn", "Primary care network"
+    LINK_WORKER_SERVICE = "link_worker_service", "Link-worker service"
+    VCSE_PROVIDER = "vcse_provider", "VCSE / community provider"
+    LOCAL_AUTHORITY = "local_authority", "Local authority department"
+    FIRE_AND_RESCUE = "fire_and_rescue", "Fire and rescue service"
+    REFERRING_AGENCY = "referring_agency", "Other referring agency"
+    COMMISSIONER = "commissioner", "Commissioner"
+    PLATFORM = "platform", "Platform operator"
+
+
+class LinkWorkerHost(models.TextChoices):
+    """Who hosts a link-worker service (seed 000: VCSE, council or PCN teams)."""
+
+    NOT_APPLICABLE = "", "Not a link-worker service"
+    VCSE = "vcse", "Voluntary / community organisation"
+    COUNCIL = "council", "Council team"
+    PCN = "pcn", "PCN team"
+
+
+class Organisation(PublicIdModel, TimestampedModel):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
+    host_type = models.CharField(
+        max_length=10, choices=LinkWorkerHost.choices, blank=True, default=""
+    )
+    ods_code = models.CharField(max_length=20, blank=True, help_text="NHS ODS code, if any.")
+    area = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="E.g. the PCN a practice belongs to.",
+    )
+    postcode = models.CharField(max_length=10, blank=True)
+    require_two_factor = models.BooleanField(
+        default=False, help_text="Staff must set up and use TOTP two-factor sign-in."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind"], name="org_unique_name_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    LINK_WORKER = "link_worker", "Link worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    REFERRER = "referrer", "Referrer"
+    PROVIDER_STAFF = "provider_staff", "Provider staff"
+    COMMISSIONER = "commissioner", "Commissioner / analyst"
+    VOLUNTEER = "volunteer", "Volunteer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """Someone who signs in. Email is the sign-in name."""
+
+    username = None  # type: ignore[assignment]
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    # Sign-in protection (linkwell/accounts/README.md).
+    failed_login_count = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_counter = models.BigIntegerField(
+        null=True, blank=True, help_text="Last accepted TOTP time step; stops code replay."
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()  # type: ignore[assignment,misc]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class Membership(PublicIdModel, TimestampedModel):
+    """A user's role in an organisation. One user may hold several memberships."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    read_only = models.BooleanField(
+        default=False, help_text="Can see what the role sees but change nothing."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from linkwell.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.sign_in, name="login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+]

@@ -1,0 +1,94 @@
+"""Strict environment helpers: a malformed value stops start-up with a message naming it.
+
+Every variable read here is listed in `.env.example` (kept in step by
+`linkwell/core/tests/test_env.py`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+class EnvError(ValueError):
+    """Raised at start-up when an environment variable is malformed."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise EnvError(f"{name}={raw!r} is not a boolean (use true or false)")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise EnvError(f"{name}={raw!r} is not a whole number") from exc
+    if minimum is not None and value < minimum:
+        raise EnvError(f"{name}={value} is below the minimum of {minimum}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    engine: str
+    name: str
+    user: str
+    password: str
+    host: str
+    port: str
+    options: dict[str, str]
+
+
+def parse_database_url(raw: str) -> DatabaseUrl:
+    """Parse `postgres://user:pass@host:port/dbname` (also `postgresql://`) or `sqlite:///path`."""
+    parsed = urlparse(raw)
+    if parsed.scheme in ("postgres", "postgresql", "pgsql"):
+        name = unquote(parsed.path.lstrip("/"))
+        if not name:
+            raise EnvError(f"DATABASE_URL {raw!r} names no database")
+        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        return DatabaseUrl(
+            engine="django.db.backends.postgresql",
+            name=name,
+            user=unquote(parsed.username or ""),
+            password=unquote(parsed.password or ""),
+            host=parsed.hostname or "",
+            port=str(parsed.port or ""),
+            options=options,
+        )
+    if parsed.scheme == "sqlite":
+        path = raw[len("sqlite:///") :] if raw.startswith("sqlite:///") else ""
+        if not path:
+            raise EnvError(f"DATABASE_URL {raw!r}: use sqlite:///relative/or/absolute/path.sqlite3")
+        return DatabaseUrl("django.db.backends.sqlite3", path, "", "", "", "", {})
+    raise EnvError(
+        f"DATABASE_URL {raw!r} has an unsupported scheme {parsed.scheme!r} "
+        "(use postgres:// or sqlite:///)"
+    )

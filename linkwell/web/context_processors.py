@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+def linkwell(request: HttpRequest) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {"linkwell_nav": []}
+    items = [
+        ("Home", reverse("web:home")),
+        ("Directory", reverse("directory:search")),
+    ]
+    if request.user.is_superuser or getattr(request.user, "is_staff", False):
+        items.append(("Audit", reverse("web:audit")))
+    return {
+        "linkwell_nav": [
+            {
+                "label": label,
+                "url": url,
+                "active": (request.path.startswith(url) and url != "/") or request.path == url,
+            }
+            for label, url in items
+        ]
+    }
