@@ -1,0 +1,88 @@
+"""The one access helper per directory entity. Views and API handlers fetch through these.
+
+Reads: any signed-in user with an active membership sees the staff directory (it is shared
+across organisations; private fields are shown only to staff). Writes: provider staff of the
+owning organisation, link workers, team managers and administrators. Outsiders get 404 (we do not
+reveal what they may not touch); read-only members of the owning organisation get 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from linkwell.accounts.models import Membership, Role, User
+from linkwell.directory.models import DirectoryOrganization, Service
+
+# Roles that may edit and verify any listing (issue 2, section 4).
+DIRECTORY_EDITOR_ROLES = {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}
+
+
+def _memberships(user: User) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user, is_active=True, organisation__is_active=True))
+
+
+def can_view_directory(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or _memberships(user)))
+
+
+def _check_write(user: User, organization: DirectoryOrganization) -> None:
+    """Raise Http404 for outsiders and PermissionDenied for read-only members."""
+    if user.is_superuser:
+        return
+    memberships = _memberships(user)
+    editors = [m for m in memberships if m.role in DIRECTORY_EDITOR_ROLES]
+    if any(not m.read_only for m in editors):
+        return
+    owners = [
+        m
+        for m in memberships
+        if organization.owner_id is not None and m.organisation_id == organization.owner_id
+    ]
+    if any(m.role == Role.PROVIDER_STAFF and not m.read_only for m in owners):
+        return
+    if owners or editors:
+        raise PermissionDenied("You have read-only access to this listing.")
+    raise Http404("No such listing")
+
+
+def can_edit_organization(user: User, organization: DirectoryOrganization) -> bool:
+    try:
+        _check_write(user, organization)
+    except (Http404, PermissionDenied):
+        return False
+    return True
+
+
+def get_service_for_user(user: User, service_id: uuid.UUID, *, write: bool = False) -> Service:
+    if not can_view_directory(user):
+        raise Http404("No such service")
+    try:
+        service = Service.objects.select_related("organization", "organization__owner").get(
+            uuid=service_id
+        )
+    except Service.DoesNotExist as exc:
+        raise Http404("No such service") from exc
+    if write:
+        _check_write(user, service.organization)
+    return service
+
+
+def get_organization_for_user(
+    user: User, organization_id: uuid.UUID, *, write: bool = False
+) -> DirectoryOrganization:
+    if not can_view_directory(user):
+        raise Http404("No such organisation")
+    try:
+        organization = DirectoryOrganization.objects.select_related("owner").get(
+            uuid=organization_id
+        )
+    except DirectoryOrganization.DoesNotExist as exc:
+        raise Http404("No such organisation") from exc
+    if write:
+        _check_write(user, organization)
+    return organization

@@ -1,0 +1,1 @@
+"""Directory views, split by responsibility: search.py (finding), listings.py (editing)."""
