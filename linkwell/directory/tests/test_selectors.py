@@ -1,0 +1,187 @@
+"""search_services: the filters a link worker uses, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from linkwell.directory.models import CostOption, Service, ServiceStatus, Taxonomy
+from linkwell.directory.postcodes import haversine_km, lookup
+from linkwell.directory.selectors import ServiceFilters, search_services
+from linkwell.directory.tests.factories import make_service, make_term
+
+pytestmark = pytest.mark.django_db
+
+OSWESTRY = (52.8597, -3.0540)
+ELLESMERE = (52.9078, -2.8947)  # about 12 km from Oswestry
+SHREWSBURY = (52.7077, -2.7538)  # about 25 km
+
+
+def names(filters: ServiceFilters, **kw: int) -> list[str]:
+    return [s.name for s in search_services(filters=filters, **kw).items]
+
+
+def test_it_lists_active_services_by_name_when_there_is_no_query() -> None:
+    make_service("Walking group")
+    make_service("art club")
+    make_service("Closed choir", status=ServiceStatus.DEFUNCT)
+    assert names(ServiceFilters()) == ["art club", "Walking group"]
+    assert names(ServiceFilters(statuses=())) == ["art club", "Closed choir", "Walking group"]
+
+
+def test_it_matches_every_word_across_name_description_provider_and_categories() -> None:
+    make_service("Knit and natter", description="A friendly craft circle", terms=["Loneliness"])
+    make_service("Park run", description="Running in the park")
+    make_service("Coffee morning", organization=None)
+    assert names(ServiceFilters(text="craft")) == ["Knit and natter"]
+    assert names(ServiceFilters(text="LONELINESS knit")) == ["Knit and natter"]
+    assert names(ServiceFilters(text="coffee provider")) == ["Coffee morning"]
+    assert names(ServiceFilters(text="craft running")) == []
+
+
+def test_services_named_after_the_query_come_first() -> None:
+    make_service("Arts for health", description="Singing and painting")
+    make_service("Singing for the brain")
+    assert names(ServiceFilters(text="singing")) == ["Singing for the brain", "Arts for health"]
+
+
+def test_it_filters_by_category_and_by_taxonomy() -> None:
+    crafts = make_term("Crafts")
+    walking = make_term("Walking")
+    other = make_term("Debt advice", taxonomy="Needs")
+    make_service("Knit", terms=[crafts])
+    make_service("Ramble", terms=[walking])
+    make_service("Money clinic", terms=[other])
+    assert names(ServiceFilters(taxonomy_term_ids=(crafts.uuid, walking.uuid))) == [
+        "Knit",
+        "Ramble",
+    ]
+    needs = Taxonomy.objects.get(name="Needs")
+    assert names(ServiceFilters(taxonomy_id=needs.uuid)) == ["Money clinic"]
+
+
+def test_it_keeps_services_whose_age_range_fits() -> None:
+    make_service("Youth club", minimum_age=11, maximum_age=18)
+    make_service("Over 50s", minimum_age=50)
+    make_service("Everyone")
+    assert names(ServiceFilters(age=15)) == ["Everyone", "Youth club"]
+    assert names(ServiceFilters(age=70)) == ["Everyone", "Over 50s"]
+    # ORUK semantics: minimum_age=X -> accepts someone X or older; maximum_age=Y -> Y or younger.
+    assert names(ServiceFilters(minimum_age=19)) == ["Everyone", "Over 50s"]
+    assert names(ServiceFilters(maximum_age=10)) == ["Everyone"]
+    assert names(ServiceFilters(minimum_age=16, maximum_age=60)) == [
+        "Everyone",
+        "Over 50s",
+        "Youth club",
+    ]
+
+
+def test_it_orders_by_distance_within_the_radius_and_reports_it() -> None:
+    make_service("Shrewsbury walk", lat=SHREWSBURY[0], lon=SHREWSBURY[1])
+    make_service("Ellesmere walk", lat=ELLESMERE[0], lon=ELLESMERE[1])
+    make_service("Oswestry walk", lat=OSWESTRY[0], lon=OSWESTRY[1])
+    make_service("Online walk")  # no location
+    page = search_services(filters=ServiceFilters(point=OSWESTRY, within_km=15))
+    assert [s.name for s in page.items] == ["Oswestry walk", "Ellesmere walk"]
+    distances = [s.distance_km for s in page.items]  # type: ignore[attr-defined]
+    assert distances[0] == pytest.approx(0, abs=0.01)
+    assert distances[1] == pytest.approx(haversine_km(OSWESTRY, ELLESMERE), rel=1e-6)
+    assert page.total_items == 2
+
+
+def test_with_a_point_and_no_radius_unlocated_services_come_last() -> None:
+    make_service("Shrewsbury walk", lat=SHREWSBURY[0], lon=SHREWSBURY[1])
+    make_service("Online walk")
+    make_service("Oswestry walk", lat=OSWESTRY[0], lon=OSWESTRY[1])
+    page = search_services(filters=ServiceFilters(point=OSWESTRY))
+    assert [s.name for s in page.items] == ["Oswestry walk", "Shrewsbury walk", "Online walk"]
+    assert page.items[2].distance_km is None  # type: ignore[attr-defined]
+
+
+def test_a_service_at_several_places_is_listed_once_at_its_nearest() -> None:
+    service = make_service("Two venues", lat=SHREWSBURY[0], lon=SHREWSBURY[1])
+    other = make_service("Elsewhere", lat=OSWESTRY[0], lon=OSWESTRY[1])
+    service.service_at_locations.create(location=other.service_at_locations.get().location)
+    page = search_services(filters=ServiceFilters(point=OSWESTRY, within_km=50))
+    assert [s.name for s in page.items] == ["Elsewhere", "Two venues"]
+    assert page.items[1].distance_km == pytest.approx(0, abs=0.01)  # type: ignore[attr-defined]
+
+
+def test_a_postcode_point_finds_services_near_it() -> None:
+    make_service("Shed", postcode="SY11 1AA")
+    make_service("Far away", postcode="B1 1AY")
+    assert names(ServiceFilters(point=lookup("sy111ad"), within_km=2)) == ["Shed"]
+
+
+def test_it_finds_sessions_on_a_day_and_overlapping_a_time() -> None:
+    make_service("Tuesday morning", byday="TU", opens="10:00", closes="12:00")
+    make_service("Tue and Thu evening", byday="TU,TH", opens="18:00", closes="20:00")
+    make_service("Monday", byday="MO", opens="10:00", closes="12:00")
+    make_service("No schedule")
+    assert names(ServiceFilters(day="TU")) == ["Tue and Thu evening", "Tuesday morning"]
+    morning = ServiceFilters(day="TU", start_time=dt.time(9), end_time=dt.time(12))
+    assert names(morning) == ["Tuesday morning"]
+    # A session ending exactly when the window starts does not overlap it.
+    assert names(ServiceFilters(day="tu", start_time=dt.time(12), end_time=dt.time(17))) == []
+    assert names(ServiceFilters(day="TH", start_time=dt.time(17))) == ["Tue and Thu evening"]
+
+
+def test_a_schedule_that_has_ended_does_not_count() -> None:
+    service = make_service("Last term", byday="WE", opens="10:00", closes="11:00")
+    service.schedules.update(valid_to=timezone.localdate() - dt.timedelta(days=1))
+    assert names(ServiceFilters(day="WE")) == []
+
+
+def test_free_means_a_zero_or_free_option_and_nothing_paid() -> None:
+    make_service("Free walk", free=True)
+    make_service("Paid yoga", price="5.00")
+    make_service("Free first session", free=True, price="3.00")
+    make_service("Unknown cost")
+    donation = make_service("Donations welcome")
+    CostOption.objects.create(service=donation, option="Free, donations welcome")
+    assert names(ServiceFilters(free_only=True)) == ["Donations welcome", "Free walk"]
+
+
+def test_it_filters_by_accessibility_and_referral_mode() -> None:
+    make_service("Step free", postcode="SY11 1AA", accessible="Wheelchair accessible")
+    make_service("Upstairs", postcode="SY11 1AA", referrals=True)
+    assert names(ServiceFilters(accessible_only=True)) == ["Step free"]
+    assert names(ServiceFilters(accepts_referrals=True)) == ["Upstairs"]
+    assert names(ServiceFilters(accepts_referrals=False)) == ["Step free"]
+
+
+def test_it_filters_by_last_modified() -> None:
+    old = make_service("Old")
+    make_service("New")
+    cutoff = timezone.now() - dt.timedelta(days=1)
+    Service.objects.filter(pk=old.pk).update(updated_at=cutoff - dt.timedelta(days=5))
+    assert names(ServiceFilters(modified_after=cutoff)) == ["New"]
+
+
+def test_it_pages_results_and_clamps_the_page_number() -> None:
+    for i in range(7):
+        make_service(f"Group {i}", lat=OSWESTRY[0] + i / 1000, lon=OSWESTRY[1])
+    page = search_services(filters=ServiceFilters(), page=2, per_page=3)
+    assert [s.name for s in page.items] == ["Group 3", "Group 4", "Group 5"]
+    assert (page.total_items, page.total_pages, page.has_next) == (7, 3, True)
+    near = search_services(filters=ServiceFilters(point=OSWESTRY, within_km=5), page=9, per_page=3)
+    assert near.page == 3 and [s.name for s in near.items] == ["Group 6"]
+
+
+def test_a_results_page_costs_the_same_number_of_queries_for_more_results(
+    django_assert_max_num_queries: object,
+) -> None:
+    for i in range(30):
+        make_service(f"Group {i:02}", postcode="SY11 1AA", byday="TU", opens="10:00", free=True)
+    for filters in (ServiceFilters(), ServiceFilters(point=OSWESTRY, within_km=10)):
+        with django_assert_max_num_queries(10):  # type: ignore[operator]
+            page = search_services(filters=filters)
+            for service in page.items:
+                list(service.schedules.all())
+                list(service.cost_options.all())
+                list(service.organization.quality_checks.all())
+                for sal in service.service_at_locations.all():
+                    list(sal.location.addresses.all())
+        assert len(page.items) == 25
