@@ -86,3 +86,42 @@ def get_organization_for_user(
     if write:
         _check_write(user, organization)
     return organization
+
+
+def provider_organisation_ids(user: User) -> list[int]:
+    """Organisations (accounts) whose listings this user keeps as provider staff ("Your
+    listings"); read-only members included, since they may look but not change."""
+    return sorted({m.organisation_id for m in _memberships(user) if m.role == Role.PROVIDER_STAFF})
+
+
+def can_manage_quality(user: User) -> bool:
+    """Quality checks are recorded by the programme (link workers, team managers,
+    administrators), never by the provider being assured."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(m.role in DIRECTORY_EDITOR_ROLES and not m.read_only for m in _memberships(user))
+
+
+def can_see_quality_detail(user: User, organization: DirectoryOrganization) -> bool:
+    """Dates and references of QA documents: the provider's own members and directory editors.
+    Everyone who can see the directory sees the computed status."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    memberships = _memberships(user)
+    return any(
+        m.role in DIRECTORY_EDITOR_ROLES
+        or (organization.owner_id is not None and m.organisation_id == organization.owner_id)
+        for m in memberships
+    )
+
+
+def get_organization_for_quality(
+    user: User, organization_id: uuid.UUID, *, write: bool = False
+) -> DirectoryOrganization:
+    """QA evidence: outsiders 404; the provider's own staff may look (403 on write)."""
+    organization = get_organization_for_user(user, organization_id)
+    if not can_see_quality_detail(user, organization):
+        raise Http404("No such organisation")
+    if write and not can_manage_quality(user):
+        raise PermissionDenied("Quality checks are recorded by the social prescribing team.")
+    return organization
