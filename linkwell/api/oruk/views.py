@@ -1,0 +1,473 @@
+"""The ORUK 3.0 read API: thin views over `queries`, A's `search_services` and C's serialisers.
+
+Public and keyless: no authentication classes (so no session, no CSRF), `AllowAny`, JSON only,
+a per-client throttle (scope `oruk`). CORS `*` comes from `corsheaders` (`CORS_URLS_REGEX`).
+Every object is built by `linkwell.directory.exchange.hsds`, the same code as the file export, so
+the API and the export cannot disagree and private fields have one place to stay out of.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from linkwell.api.oruk import openapi, params, queries
+from linkwell.api.oruk.pagination import JSON, envelope, paginate_queryset
+from linkwell.api.oruk.throttling import OrukRateThrottle
+from linkwell.directory.exchange.hsds import (
+    attach_attributes,
+    organization_to_hsds,
+    service_at_location_to_hsds,
+    service_to_hsds,
+    service_to_hsds_summary,
+    services_prefetch,
+    taxonomy_term_to_hsds,
+    taxonomy_to_hsds,
+)
+from linkwell.directory.models import AttributeLinkEntity, Service, ServiceAtLocation
+from linkwell.directory.selectors import ServiceFilters, search_services
+
+HSDS_VERSION = "HSDS-UK-3.0"
+PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
+TAG = "Open Referral UK"
+
+
+class OrukView(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [OrukRateThrottle]
+    renderer_classes = [JSONRenderer]
+    parser_classes: list[Any] = []
+    http_method_names = ["get", "head", "options"]
+
+    @property
+    def query(self) -> params.Query:
+        return self.request.query_params
+
+
+# --- OpenAPI parameter descriptions (ORUK 3.0 `components/parameters`, with our semantics) ---
+
+
+def _q(name: str, type_: Any, description: str, **extra: Any) -> OpenApiParameter:
+    return OpenApiParameter(
+        name, type_, OpenApiParameter.QUERY, required=False, description=description, **extra
+    )
+
+
+PAGE_PARAMETERS = [
+    _q("page", OpenApiTypes.INT, "Page number, from 1. A page past the end is empty."),
+    _q(
+        "per_page",
+        OpenApiTypes.INT,
+        f"Results per page, 1 to {params.MAX_PER_PAGE} (default {params.DEFAULT_PER_PAGE}).",
+    ),
+    _q("format", OpenApiTypes.STR, "Only `json` is supported.", enum=["json"]),
+]
+SEARCH_PARAMETER = _q("search", OpenApiTypes.STR, "Full-text search: every word must match.")
+SERVICE_FILTER_PARAMETERS = [
+    SEARCH_PARAMETER,
+    _q(
+        "taxonomy_term_id",
+        OpenApiTypes.STR,
+        "Services linked to this taxonomy term (an id; a comma-separated list matches any).",
+    ),
+    _q(
+        "taxonomy_id",
+        OpenApiTypes.UUID,
+        "Services linked to any term of this taxonomy.",
+    ),
+    _q(
+        "minimum_age",
+        OpenApiTypes.INT,
+        "Age in years: services open to someone this age or older (their maximum_age is at "
+        "least this, or unset).",
+    ),
+    _q(
+        "maximum_age",
+        OpenApiTypes.INT,
+        "Age in years: services open to someone this age or younger (their minimum_age is at "
+        "most this, or unset).",
+    ),
+    _q(
+        "postcode",
+        OpenApiTypes.STR,
+        "A UK postcode. Results are ordered nearest its centroid first; with `proximity`, "
+        "limited to that distance.",
+    ),
+    _q(
+        "proximity",
+        OpenApiTypes.INT,
+        f"Metres from the postcode centroid (1 to {params.MAX_PROXIMITY_METRES}); needs "
+        "`postcode`.",
+    ),
+    _q(
+        "day",
+        OpenApiTypes.STR,
+        "Runs on this day: an RFC 5545 day code.",
+        enum=list(params.DAY_CODES),
+    ),
+    _q(
+        "start_time",
+        OpenApiTypes.STR,
+        "With `day`: a session still running after this time (HH:MM, 24-hour).",
+    ),
+    _q(
+        "end_time",
+        OpenApiTypes.STR,
+        "With `day`: a session starting before this time (HH:MM, 24-hour).",
+    ),
+    _q(
+        "modified_after",
+        OpenApiTypes.DATETIME,
+        "Only records changed after this ISO 8601 datetime (UTC when no offset). Lists then "
+        "include inactive and defunct services, so a copy can be kept in step.",
+    ),
+]
+ERRORS = {
+    400: OpenApiResponse(openapi.OrukError, description="A parameter is invalid (named)."),
+    429: OpenApiResponse(openapi.OrukError, description="Too many requests from this client."),
+}
+NOT_FOUND = {404: OpenApiResponse(openapi.OrukError, description="No such id.")}
+
+
+def _id_parameter(what: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description=f"The {what}'s id."
+    )
+
+
+def _not_found(what: str, value: str) -> NotFound:
+    return NotFound(f"No {what} with id {value!r}.")
+
+
+# --- service filters ---------------------------------------------------------------------
+
+
+def service_filters(query: params.Query) -> tuple[ServiceFilters, params.Proximity | None]:
+    """ORUK query -> ServiceFilters (A's selector contract). Parses every parameter first so a
+    bad one is reported even when another would have emptied the result."""
+    search = params.parse_search(query)
+    term_ids = params.parse_uuid_list(query, "taxonomy_term_id")
+    taxonomy_id = params.parse_uuid(query, "taxonomy_id")
+    minimum_age = params.parse_age(query, "minimum_age")
+    maximum_age = params.parse_age(query, "maximum_age")
+    day = params.parse_day(query)
+    start_time = params.parse_time(query, "start_time")
+    end_time = params.parse_time(query, "end_time")
+    modified_after = params.parse_modified_after(query)
+    if start_time and end_time and start_time >= end_time:
+        raise params.InvalidParameter("start_time must be earlier than end_time")
+    if (start_time or end_time) and day is None:
+        # The selector matches session times per day; a time without a day has no meaning.
+        raise params.InvalidParameter("start_time and end_time need a day (MO..SU)")
+    proximity = params.parse_proximity(query)
+    filters = ServiceFilters(
+        text=search or "",
+        taxonomy_term_ids=tuple(term_ids),
+        taxonomy_id=taxonomy_id,
+        minimum_age=minimum_age,
+        maximum_age=maximum_age,
+        point=(proximity.latitude, proximity.longitude) if proximity else None,
+        within_km=proximity.within_km if proximity else None,
+        day=day,
+        start_time=start_time,
+        end_time=end_time,
+        modified_after=modified_after,
+        statuses=queries.listed_statuses(syncing=modified_after is not None),
+    )
+    return filters, proximity
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+class ApiDetailsView(OrukView):
+    @extend_schema(
+        operation_id="oruk_api_details",
+        summary="About this API (HSDS version, profile, OpenAPI document)",
+        tags=[TAG],
+        responses={200: openapi.OrukApiDetails, 429: ERRORS[429]},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "version": HSDS_VERSION,
+                "profile": PROFILE_URL,
+                "openapi_url": request.build_absolute_uri(reverse("api:oruk:openapi")),
+            }
+        )
+
+
+class ServiceListView(OrukView):
+    @extend_schema(
+        operation_id="oruk_services_list",
+        summary="Services, paginated",
+        description=(
+            "A page of services (`service_list` summaries; `full=true` for fully nested "
+            "services). Lists show `active` and `temporarily closed` services; with "
+            "`modified_after` every status is listed."
+        ),
+        tags=[TAG],
+        parameters=[
+            *SERVICE_FILTER_PARAMETERS,
+            *PAGE_PARAMETERS,
+            _q("full", OpenApiTypes.BOOL, "Return fully nested services."),
+        ],
+        responses={200: openapi.OrukServicePage, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params.parse_format(self.query)
+        page_request = params.parse_page(self.query)
+        full = params.parse_bool(self.query, "full") or False
+        filters, _ = service_filters(self.query)
+        result = search_services(
+            filters=filters, page=page_request.page, per_page=page_request.per_page
+        )
+        # search_services clamps a page past the end to the last page; ORUK wants it empty.
+        items = result.items if result.page == page_request.page else []
+        if full:
+            contents = [service_to_hsds(s) for s in _reload_full(items)]
+        else:
+            attach_attributes(items)
+            contents = [service_to_hsds_summary(s) for s in items]
+        return Response(
+            envelope(contents=contents, total_items=result.total_items, request=page_request)
+        )
+
+
+def _reload_full(items: list[Service]) -> list[Service]:
+    """The page's services again, with everything `service_to_hsds` reads (constant queries)."""
+    by_pk = {
+        s.pk: s for s in services_prefetch(Service.objects.filter(pk__in=[s.pk for s in items]))
+    }
+    return [by_pk[s.pk] for s in items]
+
+
+class ServiceDetailView(OrukView):
+    @extend_schema(
+        operation_id="oruk_services_retrieve",
+        summary="One service, fully nested",
+        tags=[TAG],
+        parameters=[_id_parameter("service")],
+        responses={200: openapi.OrukService, **NOT_FOUND, 429: ERRORS[429]},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        service_id = queries.as_uuid(id)
+        service = (
+            services_prefetch(Service.objects.filter(uuid=service_id)).first()
+            if service_id
+            else None
+        )
+        if service is None:
+            raise _not_found("service", id)
+        return Response(service_to_hsds(service))
+
+
+class ServiceAtLocationListView(OrukView):
+    @extend_schema(
+        operation_id="oruk_service_at_locations_list",
+        summary="Services at locations, paginated",
+        description=(
+            "One entry per place a service runs, with its location and a service summary. "
+            "`postcode`/`proximity` measure from each entry's own location."
+        ),
+        tags=[TAG],
+        parameters=[
+            *SERVICE_FILTER_PARAMETERS,
+            _q("organization_id", OpenApiTypes.UUID, "Only this organization's services."),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: openapi.OrukServiceAtLocationPage, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params.parse_format(self.query)
+        page_request = params.parse_page(self.query)
+        organization_id = params.parse_uuid(self.query, "organization_id")
+        filters, proximity = service_filters(self.query)
+        page_ids, total = queries.service_at_location_page(
+            filters=filters,
+            organization_id=organization_id,
+            proximity=proximity,
+            offset=page_request.offset,
+            limit=page_request.per_page,
+        )
+        sals = _load_service_at_locations(page_ids)
+        contents = [_service_at_location_item(sal) for sal in sals]
+        return Response(envelope(contents=contents, total_items=total, request=page_request))
+
+
+def _load_service_at_locations(ids: list[int]) -> list[ServiceAtLocation]:
+    """SALs by pk, in the order given, loaded through their services' HSDS prefetch (the same
+    shape `service_to_hsds` uses) so a page costs a constant number of queries."""
+    if not ids:
+        return []
+    services = services_prefetch(
+        Service.objects.filter(service_at_locations__pk__in=ids).distinct()
+    )
+    by_pk: dict[int, ServiceAtLocation] = {}
+    for service in services:
+        for sal in service.service_at_locations.all():
+            sal.service = service  # the prefetch sets it; say so for readers and type checkers
+            by_pk[sal.pk] = sal
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def _service_at_location_item(sal: ServiceAtLocation) -> JSON:
+    """ORUK `service_at_location_list` item: the entry with its location, plus the service
+    summary (`service_to_hsds_summary`) and the two ids the list schema names."""
+    item = service_at_location_to_hsds(sal)
+    item["service_id"] = str(sal.service.uuid)
+    item["location_id"] = str(sal.location.uuid)
+    item["service"] = service_to_hsds_summary(sal.service)
+    return item
+
+
+class ServiceAtLocationDetailView(OrukView):
+    @extend_schema(
+        operation_id="oruk_service_at_locations_retrieve",
+        summary="One service at a location, with its full service",
+        tags=[TAG],
+        parameters=[_id_parameter("service at location")],
+        responses={200: openapi.OrukServiceAtLocationFull, **NOT_FOUND, 429: ERRORS[429]},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        sal_id = queries.as_uuid(id)
+        pk = (
+            ServiceAtLocation.objects.filter(uuid=sal_id).values_list("pk", flat=True).first()
+            if sal_id
+            else None
+        )
+        sals = _load_service_at_locations([pk]) if pk else []
+        if not sals:
+            raise _not_found("service_at_location", id)
+        return Response(service_at_location_to_hsds(sals[0], full=True))
+
+
+class OrganizationListView(OrukView):
+    @extend_schema(
+        operation_id="oruk_organizations_list",
+        summary="Organizations, paginated",
+        tags=[TAG],
+        parameters=[SEARCH_PARAMETER, *PAGE_PARAMETERS],
+        responses={200: openapi.OrukOrganizationPage, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params.parse_format(self.query)
+        page_request = params.parse_page(self.query)
+        organizations = queries.organizations(search=params.parse_search(self.query))
+        return Response(
+            paginate_queryset(
+                organizations,
+                page_request,
+                organization_to_hsds,
+                prepare=lambda orgs: queries.attach_attributes_to(
+                    orgs, AttributeLinkEntity.ORGANIZATION
+                ),
+            )
+        )
+
+
+class OrganizationDetailView(OrukView):
+    @extend_schema(
+        operation_id="oruk_organizations_retrieve",
+        summary="One organization with its contacts, locations and services",
+        tags=[TAG],
+        parameters=[_id_parameter("organization")],
+        responses={200: openapi.OrukOrganization, **NOT_FOUND, 429: ERRORS[429]},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        organization_id = queries.as_uuid(id)
+        organization = queries.organization(organization_id) if organization_id else None
+        if organization is None:
+            raise _not_found("organization", id)
+        return Response(organization_to_hsds(organization, full=True))
+
+
+class TaxonomyListView(OrukView):
+    @extend_schema(
+        operation_id="oruk_taxonomies_list",
+        summary="Taxonomies, paginated",
+        tags=[TAG],
+        parameters=[SEARCH_PARAMETER, *PAGE_PARAMETERS],
+        responses={200: openapi.OrukTaxonomyPage, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params.parse_format(self.query)
+        page_request = params.parse_page(self.query)
+        taxonomies = queries.taxonomies(search=params.parse_search(self.query))
+        return Response(paginate_queryset(taxonomies, page_request, taxonomy_to_hsds))
+
+
+class TaxonomyDetailView(OrukView):
+    @extend_schema(
+        operation_id="oruk_taxonomies_retrieve",
+        summary="One taxonomy with its terms",
+        tags=[TAG],
+        parameters=[_id_parameter("taxonomy")],
+        responses={200: openapi.OrukTaxonomy, **NOT_FOUND, 429: ERRORS[429]},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        taxonomy_id = queries.as_uuid(id)
+        taxonomy = queries.taxonomy_with_terms(taxonomy_id) if taxonomy_id else None
+        if taxonomy is None:
+            raise _not_found("taxonomy", id)
+        body = taxonomy_to_hsds(taxonomy)
+        body["taxonomy_terms"] = [taxonomy_term_to_hsds(t) for t in taxonomy.terms.all()]
+        return Response(body)
+
+
+class TaxonomyTermListView(OrukView):
+    @extend_schema(
+        operation_id="oruk_taxonomy_terms_list",
+        summary="Taxonomy terms, paginated",
+        tags=[TAG],
+        parameters=[
+            SEARCH_PARAMETER,
+            _q("taxonomy_id", OpenApiTypes.UUID, "Only terms of this taxonomy."),
+            _q("parent_id", OpenApiTypes.UUID, "Only children of this term."),
+            _q("top_only", OpenApiTypes.BOOL, "Only terms without a parent."),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: openapi.OrukTaxonomyTermPage, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params.parse_format(self.query)
+        page_request = params.parse_page(self.query)
+        terms = queries.taxonomy_terms(
+            search=params.parse_search(self.query),
+            taxonomy_id=params.parse_uuid(self.query, "taxonomy_id"),
+            parent_id=params.parse_uuid(self.query, "parent_id"),
+            top_only=params.parse_bool(self.query, "top_only") or False,
+        )
+        return Response(paginate_queryset(terms, page_request, taxonomy_term_to_hsds))
+
+
+class TaxonomyTermDetailView(OrukView):
+    @extend_schema(
+        operation_id="oruk_taxonomy_terms_retrieve",
+        summary="One taxonomy term",
+        tags=[TAG],
+        parameters=[_id_parameter("taxonomy term")],
+        responses={200: openapi.OrukTaxonomyTerm, **NOT_FOUND, 429: ERRORS[429]},
+    )
+    def get(self, request: Request, id: str) -> Response:
+        term_id = queries.as_uuid(id)
+        term = queries.taxonomy_term(term_id) if term_id else None
+        if term is None:
+            raise _not_found("taxonomy_term", id)
+        return Response(taxonomy_term_to_hsds(term))
+
+
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Unknown paths under /api/oruk/ answer in JSON like every other error here."""
+    return JsonResponse({"detail": f"No ORUK endpoint at {request.path!r}."}, status=404)
