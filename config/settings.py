@@ -32,7 +32,7 @@ CSRF_TRUSTED_ORIGINS = env_list("LINKWELL_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("LINKWELL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "linkwell.accounts.admin_site.LinkwellAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,18 +1,102 @@
-"""The `linkwell` console command: Django's management commands under one name."""
+"""The `linkwell` console command: Django's management commands under one name.
+
+`linkwell`, `linkwell --help`, `linkwell -h` and `linkwell help` print the overview below, which
+needs no settings or database (it must work on a machine that is not configured yet). Everything
+else goes to Django, so `linkwell help <command>` shows that command's options.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
+
+# (command, one-line description), grouped as a deployer meets them. Keep in step with the
+# management commands (linkwell/tests: test_cli.py checks the Linkwell-owned ones exist).
+COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Set up and run",
+        [
+            ("migrate", "Create or update the database tables (run after every upgrade)."),
+            ("createadmin", "Create a platform administrator, e.g. the first one."),
+            ("createsuperuser", "Django's own: create a superuser, signing in by email."),
+            ("demo", "Load a reproducible fictional area; --print-logins lists the sign-ins."),
+            ("runserver", "Serve Linkwell for development (make run does this for you)."),
+            ("db_worker", "Run background tasks: reminders, imports, report builds."),
+        ],
+    ),
+    (
+        "Community directory",
+        [
+            ("directory import FILE", "Import Open Referral UK (HSDS 3) JSON or CSV listings."),
+            ("directory export", "Export the directory as Open Referral UK JSON or CSV."),
+            ("seed_taxonomies", "Load Linkwell's taxonomies (safe to run again)."),
+        ],
+    ),
+    (
+        "Audit and security",
+        [
+            (
+                "audit export",
+                "Write the audit trail as CSV or JSON: --person, --user, --since or --all.",
+            ),
+            ("changepassword EMAIL", "Set a user's password."),
+            ("clearsessions", "Remove expired sign-in sessions."),
+        ],
+    ),
+    (
+        "Maintenance",
+        [
+            ("check", "Check the configuration (add --deploy before going live)."),
+            ("showmigrations", "List database migrations and whether they have run."),
+            ("collectstatic", "Gather CSS and JavaScript into STATIC_ROOT for a web server."),
+            ("prune_db_task_results", "Delete old background task results."),
+            ("shell", "A Python shell with Linkwell loaded."),
+            ("dbshell", "The database's own command-line client."),
+        ],
+    ),
+]
+
+HELP_FLAGS = {"-h", "--help", "help"}
 
 
-def main() -> None:
+def overview() -> str:
+    width = max(len(name) for _, cmds in COMMAND_GROUPS for name, _ in cmds) + 2
+    lines = [
+        "Linkwell: social prescribing and community-centred primary care.",
+        "",
+        "Usage: linkwell <command> [options]",
+        "",
+    ]
+    for title, commands in COMMAND_GROUPS:
+        lines.append(f"{title}:")
+        lines.extend(f"  {name.ljust(width)}{text}" for name, text in commands)
+        lines.append("")
+    lines += [
+        "Run `linkwell help <command>` for a command's options and details,",
+        "and `linkwell help --commands` for every command, Django's own included.",
+        "Configuration comes from environment variables: see .env.example.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv if argv is None else argv)
+    if len(args) == 1 or (len(args) == 2 and args[1] in HELP_FLAGS):
+        sys.stdout.write(overview())
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    argv = list(sys.argv)
-    argv[0] = "linkwell"
-    execute_from_command_line(argv)
+    from linkwell.core.env import EnvError
+
+    args[0] = "linkwell"
+    try:
+        execute_from_command_line(args)
+    except EnvError as exc:
+        # A misconfigured environment is the deployer's to fix: say what, without a traceback.
+        sys.stderr.write(f"linkwell: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

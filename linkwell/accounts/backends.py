@@ -1,26 +1,25 @@
-"""Sign-in with lockout after repeated failures (settings.LOCKOUT_THRESHOLD / LOCKOUT_MINUTES)."""
+"""Sign-in with lockout after repeated failures (settings.LOCKOUT_THRESHOLD / LOCKOUT_MINUTES).
+
+Failures and lockouts are audited as security events by
+`linkwell.accounts.services.sign_in_failure_record`. An unknown email costs the same password
+hashing work as a known one and gets the same answer, so sign-in does not reveal who has an
+account. A locked account raises `AccountLocked` (caught by `SignInForm`, which says until when);
+even the right password does not open it early.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from linkwell.accounts import services
 from linkwell.accounts.models import User
-from linkwell.audit.models import Kind
-from linkwell.audit.services import audit_record
+from linkwell.accounts.services import AccountLocked
 
-
-class AccountLocked(Exception):
-    def __init__(self, until: dt.datetime) -> None:
-        self.until = until
-        super().__init__(f"locked until {until:%H:%M}")
+__all__ = ["AccountLocked", "LockoutModelBackend"]
 
 
 class LockoutModelBackend(ModelBackend):
@@ -34,30 +33,26 @@ class LockoutModelBackend(ModelBackend):
         email = (username or kwargs.get("email") or "").strip().lower()
         if not email or password is None:
             return None
-        user = User.objects.filter(email=email).first()
+        user = User.objects.filter(email__iexact=email).first()
         if user is None:
             User().set_password(password)  # same work as a real check: no timing oracle
+            locked = services.unknown_email_locked_until(email=email)
+            if locked is not None:
+                services.sign_in_refused_locked_record(user=None, email=email)
+                raise AccountLocked(locked)
+            until = services.sign_in_failure_record(user=None, email=email, reason="unknown_email")
+            if until is not None:
+                raise AccountLocked(until)
             return None
-        now = timezone.now()
-        if user.locked_until and user.locked_until > now:
+        if user.locked_until and user.locked_until > timezone.now():
+            services.sign_in_refused_locked_record(user=user, email=email)
             raise AccountLocked(user.locked_until)
         if user.check_password(password) and self.user_can_authenticate(user):
             if user.failed_login_count or user.locked_until:
                 User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
                 user.failed_login_count, user.locked_until = 0, None
             return user
-        with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-            user.refresh_from_db(fields=["failed_login_count"])
-            locked = user.failed_login_count >= settings.LOCKOUT_THRESHOLD
-            if locked:
-                until = now + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
-                User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-            audit_record(
-                actor=None,
-                action="account_locked" if locked else "sign_in_failed",
-                obj=user,
-                kind=Kind.SECURITY,
-                detail={"email": email},
-            )
+        until = services.sign_in_failure_record(user=user, email=email, reason="wrong_password")
+        if until is not None:
+            raise AccountLocked(until)
         return None

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 
-from linkwell.accounts.backends import AccountLocked
 from linkwell.accounts.models import User
+from linkwell.accounts.services import AccountLocked, locked_message
 
 
 class SignInForm(forms.Form):
@@ -35,11 +35,7 @@ class SignInForm(forms.Form):
             try:
                 user = authenticate(self.request, username=email, password=password)
             except AccountLocked as locked:
-                raise forms.ValidationError(
-                    "Too many failed attempts. This account is locked until "
-                    f"{locked.until.astimezone():%H:%M}. Try again then, or ask an administrator.",
-                    code="locked",
-                ) from locked
+                raise forms.ValidationError(locked_message(locked.until), code="locked") from locked
             if user is None:
                 raise forms.ValidationError(
                     "Enter a correct email address and password.", code="invalid_login"

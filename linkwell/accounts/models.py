@@ -161,3 +161,21 @@ class Membership(PublicIdModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class UnknownEmailThrottle(models.Model):
+    """Failed sign-ins for email addresses that have no account.
+
+    Counted and locked exactly like a real account (linkwell/accounts/backends.py), so that after
+    LOCKOUT_THRESHOLD tries an unknown address shows the same "locked until" message as a known
+    one: the lockout itself must not reveal who has an account. Keyed by a SHA-256 digest so
+    the table does not collect typed addresses.
+    """
+
+    email_digest = models.CharField(max_length=64, unique=True)
+    failed_login_count = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.email_digest[:12]

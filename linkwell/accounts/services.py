@@ -1,19 +1,416 @@
-"""Account writes: two-factor set-up and verification (TOTP, RFC 6238)."""
+"""Account writes: users, organisations, areas, memberships, sign-in protection and two-factor
+(TOTP, RFC 6238). Every change writes its audit event in the same transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
 import pyotp
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from linkwell.accounts.models import User
+from linkwell.accounts.models import (
+    Area,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    UnknownEmailThrottle,
+    User,
+)
 from linkwell.audit.models import Kind
-from linkwell.audit.services import audit_record
+from linkwell.audit.services import audit_record, diff, snapshot
+from linkwell.core.exceptions import ValidationFailed
+
+# Never copied into the audit trail: a changed value shows as this marker instead.
+SENSITIVE_FIELDS = frozenset({"password", "totp_secret"})
+REDACTED = "(redacted)"
+
+
+class AccountLocked(Exception):
+    """Raised while an account is locked after repeated failed sign-ins or security codes."""
+
+    def __init__(self, until: dt.datetime) -> None:
+        self.until = until
+        super().__init__(f"locked until {until.isoformat()}")
+
+
+def locked_message(until: dt.datetime) -> str:
+    local = timezone.localtime(until)
+    return (
+        "Too many failed attempts. This account is locked until "
+        f"{local:%H:%M} on {local.day} {local:%B %Y}. Try again then, or ask an administrator "
+        "to unlock it."
+    )
+
+
+# --- Audited saves of account records (used by the admin and by commands) -----------------
+
+
+def _audit_fields(obj: models.Model) -> list[str]:
+    return [
+        f.name
+        for f in obj._meta.concrete_fields
+        if f.name not in {"id", "created_at", "updated_at", "last_login"}
+    ]
+
+
+def _redact(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {k: ([REDACTED, REDACTED] if k in SENSITIVE_FIELDS else v) for k, v in changes.items()}
+
+
+def _organisation_of(obj: models.Model) -> Organisation | None:
+    if isinstance(obj, Organisation):
+        return obj
+    if isinstance(obj, Membership):
+        return obj.organisation
+    return None
+
+
+def account_record_save(*, actor: Any, obj: Area | Organisation | Membership | User) -> None:
+    """Create or update one account record and audit old/new values (secrets redacted).
+
+    Used by the Django admin's `save_model` (linkwell/accounts/admin.py), whose view already
+    holds a transaction; the atomic block here keeps the contract for every other caller.
+    """
+    if not isinstance(obj, Area | Organisation | Membership | User):
+        raise TypeError(f"account_record_save does not handle {type(obj).__name__}")
+    fields = _audit_fields(obj)
+    label = obj._meta.model_name
+    with transaction.atomic():
+        created = obj.pk is None
+        before: dict[str, Any] = {}
+        if not created:
+            old = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            before = snapshot(old, fields)
+        if isinstance(obj, User):
+            obj.email = User.objects.normalize_email(obj.email).lower()
+        obj.save()
+        changes = _redact(diff(before, snapshot(obj, fields)))
+        if not created and not changes:
+            return
+        audit_record(
+            actor=actor,
+            action=f"{label}_{'created' if created else 'updated'}",
+            obj=obj,
+            organisation=_organisation_of(obj),
+            changes=changes,
+        )
+
+
+def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership | User) -> None:
+    """Delete one account record, auditing the values it held."""
+    if not isinstance(obj, Area | Organisation | Membership | User):
+        raise TypeError(f"account_record_delete does not handle {type(obj).__name__}")
+    fields = _audit_fields(obj)
+    label = obj._meta.model_name
+    with transaction.atomic():
+        before = snapshot(obj, fields)
+        audit_record(
+            actor=actor,
+            action=f"{label}_deleted",
+            obj=obj,
+            organisation=_organisation_of(obj),
+            changes=_redact({k: [v, None] for k, v in before.items() if v not in ("", None)}),
+        )
+        obj.delete()
+
+
+def user_create(
+    *,
+    actor: Any,
+    email: str,
+    password: str,
+    full_name: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """Create a user after checking the password against settings.AUTH_PASSWORD_VALIDATORS.
+
+    Raises ValidationFailed with every reason (e.g. "This password is too short...") and creates
+    nothing when the email is taken or the password is weak.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    errors: dict[str, list[str]] = {}
+    if not email or "@" not in email:
+        errors["email"] = ["Enter an email address, like name@example.org."]
+    elif User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [f"A user with the email address {email} already exists."]
+    try:
+        validate_password(password, user=User(email=email, full_name=full_name))
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            full_name=full_name,
+            is_staff=is_staff,
+            is_superuser=is_superuser,
+        )
+        audit_record(
+            actor=actor,
+            action="user_created",
+            obj=user,
+            changes={
+                "email": [None, email],
+                "is_staff": [None, is_staff],
+                "is_superuser": [None, is_superuser],
+            },
+        )
+    return user
+
+
+def organisation_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    area: Area | None = None,
+    parent: Organisation | None = None,
+    ods_code: str = "",
+    require_two_factor: bool = False,
+) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": ["Enter the organisation's name."]})
+    if kind not in OrganisationKind.values:
+        raise ValidationFailed(
+            {
+                "kind": [
+                    f"{kind!r} is not an organisation kind ({', '.join(OrganisationKind.values)})."
+                ]
+            }
+        )
+    org, _ = _organisation_get_or_create(
+        actor=actor,
+        name=name,
+        kind=kind,
+        defaults={
+            "area": area,
+            "parent": parent,
+            "ods_code": ods_code,
+            "require_two_factor": require_two_factor,
+        },
+        must_be_new=True,
+    )
+    return org
+
+
+def _organisation_get_or_create(
+    *, actor: Any, name: str, kind: str, defaults: dict[str, Any], must_be_new: bool = False
+) -> tuple[Organisation, bool]:
+    with transaction.atomic():
+        existing = Organisation.objects.filter(name=name, kind=kind).first()
+        if existing is not None:
+            if must_be_new:
+                raise ValidationFailed(
+                    {"name": [f"There is already a {OrganisationKind(kind).label} called {name}."]}
+                )
+            return existing, False
+        org = Organisation(name=name, kind=kind, **defaults)
+        account_record_save(actor=actor, obj=org)
+        return org, True
+
+
+def membership_grant(
+    *,
+    actor: Any,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    read_only: bool = False,
+) -> Membership:
+    """Give `user` a role in `organisation` (a user may hold several). Idempotent: an existing
+    membership with that role is re-activated and its read-only flag set."""
+    if role not in Role.values:
+        raise ValidationFailed({"role": [f"{role!r} is not a role ({', '.join(Role.values)})."]})
+    with transaction.atomic():
+        membership = Membership.objects.filter(
+            user=user, organisation=organisation, role=role
+        ).first() or Membership(user=user, organisation=organisation, role=role)
+        membership.read_only = read_only
+        membership.is_active = True
+        account_record_save(actor=actor, obj=membership)
+    return membership
+
+
+def administrator_create(*, actor: Any, email: str, password: str, full_name: str = "") -> User:
+    """The first (or a further) platform administrator: staff + superuser, and an ADMINISTRATOR
+    membership of the platform operator organisation (created when missing)."""
+    with transaction.atomic():
+        user = user_create(
+            actor=actor,
+            email=email,
+            password=password,
+            full_name=full_name,
+            is_staff=True,
+            is_superuser=True,
+        )
+        platform, _ = _organisation_get_or_create(
+            actor=actor,
+            name="Platform administration",
+            kind=OrganisationKind.PLATFORM,
+            defaults={"require_two_factor": False},
+        )
+        membership_grant(actor=actor, user=user, organisation=platform, role=Role.ADMINISTRATOR)
+    return user
+
+
+def user_unlock(*, actor: Any, users: Iterable[User]) -> int:
+    """Clear lockouts (an administrator's action)."""
+    count = 0
+    with transaction.atomic():
+        for user in users:
+            if user.locked_until is None and not user.failed_login_count:
+                continue
+            changes = {"locked_until": [user.locked_until, None]}
+            User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
+            audit_record(
+                actor=actor,
+                action="account_unlocked",
+                obj=user,
+                kind=Kind.SECURITY,
+                changes=changes,
+            )
+            count += 1
+    return count
+
+
+def user_reset_two_factor(*, actor: Any, users: Iterable[User]) -> int:
+    """Remove a user's authenticator (lost phone). They set it up again at next sign-in when
+    their organisation requires it."""
+    count = 0
+    with transaction.atomic():
+        for user in users:
+            if not user.totp_secret:
+                continue
+            User.objects.filter(pk=user.pk).update(
+                totp_secret="", totp_confirmed_at=None, totp_last_counter=None
+            )
+            audit_record(
+                actor=actor,
+                action="two_factor_reset",
+                obj=user,
+                kind=Kind.SECURITY,
+                changes={"totp_secret": [REDACTED, None]},
+            )
+            count += 1
+    return count
+
+
+# --- Sign-in protection ---------------------------------------------------------------------
+
+
+def sign_in_failure_record(*, user: User | None, email: str, reason: str) -> dt.datetime | None:
+    """Count a failed password or security code; lock the account at LOCKOUT_THRESHOLD.
+
+    Returns the lock expiry when this failure locked the account. Unknown emails are counted
+    and locked the same way (UnknownEmailThrottle) and audited, so neither the per-try answer
+    nor the lockout reveals who has an account.
+    """
+    with transaction.atomic():
+        if user is None:
+            return _unknown_email_failure(email)
+        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+        user.refresh_from_db(fields=["failed_login_count"])
+        until: dt.datetime | None = None
+        if user.failed_login_count >= settings.LOCKOUT_THRESHOLD:
+            until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+            User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
+            user.locked_until, user.failed_login_count = until, 0
+        audit_record(
+            actor=None,
+            action="account_locked" if until else "sign_in_failed",
+            obj=user,
+            kind=Kind.SECURITY,
+            detail={"email": email, "reason": reason} | ({"locked_until": until} if until else {}),
+        )
+    return until
+
+
+def _email_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def unknown_email_locked_until(*, email: str) -> dt.datetime | None:
+    row = UnknownEmailThrottle.objects.filter(email_digest=_email_digest(email)).first()
+    if row is not None and row.locked_until and row.locked_until > timezone.now():
+        return row.locked_until
+    return None
+
+
+def _unknown_email_failure(email: str) -> dt.datetime | None:
+    row, _ = UnknownEmailThrottle.objects.select_for_update().get_or_create(
+        email_digest=_email_digest(email)
+    )
+    row.failed_login_count += 1
+    until: dt.datetime | None = None
+    if row.failed_login_count >= settings.LOCKOUT_THRESHOLD:
+        until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+        row.locked_until, row.failed_login_count = until, 0
+    row.save()
+    audit_record(
+        actor=None,
+        action="sign_in_failed",
+        object_type="accounts.user",
+        kind=Kind.SECURITY,
+        detail={"email": email, "reason": "unknown_email"}
+        | ({"locked_until": until} if until else {}),
+    )
+    return until
+
+
+def sign_in_refused_locked_record(*, user: User | None, email: str) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="sign_in_refused_locked",
+            obj=user,
+            object_type="accounts.user",
+            kind=Kind.SECURITY,
+            detail={"email": email}
+            | ({"locked_until": user.locked_until} if user is not None else {}),
+        )
+
+
+def sign_in_success_record(*, user: User) -> None:
+    with transaction.atomic():
+        if user.failed_login_count or user.locked_until:
+            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+            user.failed_login_count, user.locked_until = 0, None
+        audit_record(actor=user, action="signed_in", obj=user, kind=Kind.SECURITY)
+
+
+def sign_out_record(*, user: User, reason: str = "") -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action="signed_out",
+            obj=user,
+            kind=Kind.SECURITY,
+            detail={"reason": reason} if reason else None,
+        )
+
+
+# --- Two-factor (TOTP) ----------------------------------------------------------------------
 
 
 def totp_secret_for_setup(*, user: User) -> str:
-    """A pending secret for set-up; replaced until the user confirms a code with it."""
-    if not user.totp_secret or user.totp_confirmed_at is None:
+    """The pending secret shown at set-up. Kept across requests (the page's GET and the POST of
+    the code must use the same key) until the user confirms a code made with it."""
+    if user.has_two_factor:
+        raise ValueError("Two-factor sign-in is already set up for this user.")
+    if not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
         user.save(update_fields=["totp_secret"])
     return user.totp_secret
@@ -27,9 +424,9 @@ def _accept_code(user: User, code: str) -> bool:
     """Valid codes from the current step or one either side, never the same step twice."""
     totp = pyotp.TOTP(user.totp_secret)
     code = code.strip()
-    now = timezone.now()
+    now = timezone.now().timestamp()
     for offset in (0, -1, 1):
-        at = now.timestamp() + offset * totp.interval
+        at = now + offset * totp.interval
         counter = int(at // totp.interval)
         if totp.at(at) == code:
             if user.totp_last_counter is not None and counter <= user.totp_last_counter:
@@ -42,7 +439,7 @@ def _accept_code(user: User, code: str) -> bool:
 def totp_confirm_setup(*, user: User, code: str) -> bool:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.totp_secret or not _accept_code(user, code):
+        if not user.totp_secret or user.has_two_factor or not _accept_code(user, code):
             return False
         user.totp_confirmed_at = timezone.now()
         user.save(update_fields=["totp_confirmed_at", "totp_last_counter"])
@@ -51,15 +448,20 @@ def totp_confirm_setup(*, user: User, code: str) -> bool:
 
 
 def totp_verify(*, user: User, code: str) -> bool:
+    """Check a sign-in security code. Wrong codes count towards the lockout like wrong
+    passwords (a 6-digit code must not be guessable by trying them all); raises AccountLocked
+    when this failure locked the account."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        if user.locked_until and user.locked_until > timezone.now():
+            raise AccountLocked(user.locked_until)
         ok = user.has_two_factor and _accept_code(user, code)
         if ok:
-            user.save(update_fields=["totp_last_counter"])
-        audit_record(
-            actor=user,
-            action="two_factor_passed" if ok else "two_factor_failed",
-            obj=user,
-            kind=Kind.SECURITY,
-        )
-    return ok
+            user.failed_login_count = 0
+            user.save(update_fields=["totp_last_counter", "failed_login_count"])
+            audit_record(actor=user, action="two_factor_passed", obj=user, kind=Kind.SECURITY)
+            return True
+    until = sign_in_failure_record(user=user, email=user.email, reason="wrong_security_code")
+    if until is not None:
+        raise AccountLocked(until)
+    return False

@@ -5,6 +5,7 @@ from linkwell.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("", views.account, name="account"),
     path("login/", views.sign_in, name="login"),
     path("logout/", views.sign_out, name="logout"),
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),

@@ -1,48 +1,76 @@
+"""Sign-in, sign-out, two-factor set-up/verification and the account page. Thin: the rules
+live in services.py (writes) and selectors.py (reads)."""
+
 from __future__ import annotations
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from linkwell.accounts import services
 from linkwell.accounts.forms import SignInForm, TotpCodeForm
-from linkwell.accounts.middleware import TWO_FACTOR_VERIFIED_KEY
+from linkwell.accounts.middleware import IDLE_SIGNED_OUT_KEY, TWO_FACTOR_VERIFIED_KEY
 from linkwell.accounts.models import User
-from linkwell.audit.models import Kind
-from linkwell.audit.services import audit_record
+from linkwell.accounts.selectors import memberships_for_user, user_requires_two_factor
 
 
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+def safe_next_url(request: HttpRequest, default: str = "/") -> str:
+    """The `next` parameter when it points at this site, else `default` (no open redirects:
+    other hosts, scheme-relative `//evil`, and http from an https page are refused)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
-    return "/"
+    return default
 
 
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
 def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.session.pop(IDLE_SIGNED_OUT_KEY, False):
+        messages.info(request, "You were signed out because you were inactive.")
     form = SignInForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         assert form.user is not None
+        # login() cycles the session key (no session fixation) and drops any earlier
+        # two-factor flag when a different user signs in on the same browser.
         login(request, form.user, backend="linkwell.accounts.backends.LockoutModelBackend")
-        with transaction.atomic():
-            audit_record(actor=form.user, action="signed_in", obj=form.user, kind=Kind.SECURITY)
-        return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+        request.session.pop(TWO_FACTOR_VERIFIED_KEY, None)  # every sign-in owes its own code
+        services.sign_in_success_record(user=form.user)
+        return redirect(safe_next_url(request))
+    return render(
+        request, "accounts/login.html", {"form": form, "next": safe_next_url(request, "")}
+    )
 
 
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.sign_out_record(user=request.user)
     logout(request)
     messages.info(request, "You have signed out.")
     return redirect("accounts:login")
 
 
+def _locked_out(request: HttpRequest, locked: services.AccountLocked) -> HttpResponse:
+    logout(request)
+    messages.error(request, services.locked_message(locked.until))
+    return redirect("accounts:login")
+
+
+@sensitive_post_parameters("code")
+@never_cache
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -50,32 +78,49 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two_factor_setup")
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_verify(user=user, code=form.cleaned_data["code"]):
-            request.session[TWO_FACTOR_VERIFIED_KEY] = True
+        try:
+            ok = services.totp_verify(user=user, code=form.cleaned_data["code"])
+        except services.AccountLocked as locked:
+            return _locked_out(request, locked)
+        if ok:
             request.session.cycle_key()
-            return redirect(_next_url(request))
-        form.add_error("code", "That code is not right or has been used. Enter the current code.")
+            request.session[TWO_FACTOR_VERIFIED_KEY] = True
+            return redirect(safe_next_url(request))
+        form.add_error(
+            "code",
+            "That security code is not right, or it has already been used. "
+            "Enter the code your authenticator app shows now.",
+        )
     return render(
-        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": safe_next_url(request, "")},
     )
 
 
+@sensitive_post_parameters("code")
+@never_cache
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user.has_two_factor:
-        messages.info(request, "Two-factor sign-in is already set up.")
+        if request.session.get(TWO_FACTOR_VERIFIED_KEY):
+            messages.info(request, "Two-factor sign-in is already set up.")
+            return redirect("accounts:account")
         return redirect("accounts:two_factor_verify")
     secret = services.totp_secret_for_setup(user=user)
     uri = services.totp_provisioning_uri(user=user)
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_confirm_setup(user=user, code=form.cleaned_data["code"]):
+            request.session.cycle_key()
             request.session[TWO_FACTOR_VERIFIED_KEY] = True
             messages.success(request, "Two-factor sign-in is set up.")
-            return redirect(_next_url(request))
+            return redirect(safe_next_url(request, reverse("accounts:account")))
         form.add_error(
-            "code", "That code is not right. Check the time on your phone and try again."
+            "code",
+            "That security code is not right. Check the time on your phone is set automatically, "
+            "then enter the code the app shows now.",
         )
     qr_svg = segno.make(uri, error="m").svg_inline(
         scale=4, title="QR code for your authenticator app"
@@ -83,5 +128,26 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "secret": secret, "qr_svg": qr_svg, "next": _next_url(request)},
+        {
+            "form": form,
+            "secret": secret,
+            "qr_svg": qr_svg,
+            "required": user_requires_two_factor(user=user),
+            "next": safe_next_url(request, ""),
+        },
+    )
+
+
+@never_cache
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": memberships_for_user(user=user),
+            "has_two_factor": user.has_two_factor,
+            "requires_two_factor": user_requires_two_factor(user=user),
+        },
     )

@@ -1,20 +1,39 @@
+"""Who may read which part of the audit trail.
+
+- Administrators (superusers, or an active ADMINISTRATOR membership) see all of it.
+- Team managers see the events of their organisations: rows tagged with one of those
+  organisations, and rows whose actor is a member of one (their team's actions).
+- Everyone else sees none of it (the audit page answers 403).
+"""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
-from linkwell.accounts.models import User
+from django.db.models import Q, QuerySet
+
+from linkwell.accounts.models import Role
+from linkwell.accounts.selectors import (
+    member_ids_of_organisations,
+    organisation_ids_for_user,
+    user_is_administrator,
+)
 from linkwell.audit.models import AuditEvent
 
 
-def audit_events_for_user(*, user: User) -> QuerySet[AuditEvent]:
-    """Administrators see the whole trail; others see events about what they did or their
-    organisations' records. Newest first."""
-    qs = AuditEvent.objects.order_by("-at", "-id")
-    if user.is_superuser or user.is_staff:
-        return qs
-    org_ids = list(
-        user.memberships.filter(is_active=True).values_list("organisation_id", flat=True)
+def can_view_audit_trail(*, user: Any) -> bool:
+    return user_is_administrator(user=user) or bool(
+        organisation_ids_for_user(user=user, roles=[Role.TEAM_MANAGER])
     )
-    from django.db.models import Q
 
-    return qs.filter(Q(actor_id=user.pk) | Q(organisation_id__in=org_ids))
+
+def audit_events_for_user(*, user: Any) -> QuerySet[AuditEvent]:
+    """The events `user` may read, newest first (empty for those who may read none)."""
+    qs = AuditEvent.objects.order_by("-at", "-id")
+    if user_is_administrator(user=user):
+        return qs
+    org_ids = organisation_ids_for_user(user=user, roles=[Role.TEAM_MANAGER])
+    if not org_ids:
+        return qs.none()
+    member_ids = member_ids_of_organisations(organisation_ids=org_ids)
+    return qs.filter(Q(organisation_id__in=org_ids) | Q(actor_id__in=member_ids))

@@ -13,7 +13,9 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         ("Home", reverse("web:home")),
         ("Directory", reverse("directory:search")),
     ]
-    if request.user.is_superuser or getattr(request.user, "is_staff", False):
+    from linkwell.audit.selectors import can_view_audit_trail
+
+    if can_view_audit_trail(user=request.user):
         items.append(("Audit", reverse("web:audit")))
     return {
         "linkwell_nav": [

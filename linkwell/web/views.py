@@ -1,20 +1,38 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from linkwell.accounts.selectors import memberships_for_user
-from linkwell.audit.selectors import audit_events_for_user
+from linkwell.audit.models import Kind
+from linkwell.audit.selectors import audit_events_for_user, can_view_audit_trail
+
+AUDIT_PAGE_SIZE = 100
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = memberships_for_user(user=request.user)  # type: ignore[arg-type]
+    memberships = memberships_for_user(user=request.user)
     return render(request, "web/home.html", {"memberships": memberships})
 
 
 @login_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
-    events = audit_events_for_user(user=request.user)[:200]  # type: ignore[arg-type]
-    return render(request, "web/audit.html", {"events": events})
+    """Administrators see the whole trail; team managers their organisations'; others 403."""
+    if not can_view_audit_trail(user=request.user):
+        raise PermissionDenied("The audit trail is for administrators and team managers.")
+    events = audit_events_for_user(user=request.user)
+    kind = request.GET.get("kind", "")
+    if kind in Kind.values:
+        events = events.filter(kind=kind)
+    else:
+        kind = ""
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/audit.html",
+        {"page": page, "events": page.object_list, "kinds": Kind.choices, "kind": kind},
+    )
