@@ -1,0 +1,84 @@
+"""`linkwell demo`: load the demo area (idempotent); `--print-logins` shows how to sign in."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from linkwell.audit.context import audit_context
+from linkwell.audit.models import Channel
+from linkwell.core.exceptions import LinkwellError
+from linkwell.web.demo import (
+    DEFAULT_SEED,
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    demo_is_loaded,
+    demo_load,
+    demo_reset,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load fictional demo data for Oswestry and North Shropshire: organisations, one sign-in "
+        "per role and a directory of community services. Safe to run twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed (42).")
+        parser.add_argument(
+            "--reset", action="store_true", help="Remove the demo data first, then load it again."
+        )
+        parser.add_argument(
+            "--print-logins",
+            action="store_true",
+            help="Only print the demo sign-ins (and the address to open).",
+        )
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="Address shown with --print-logins."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["print_logins"]:
+            self._print_logins(options["url"])
+            return
+        started = time.monotonic()
+        try:
+            with audit_context(channel=Channel.COMMAND):
+                if options["reset"] and demo_is_loaded():
+                    demo_reset()
+                    self.stdout.write("Removed the previous demo data.")
+                summary = demo_load(seed=options["seed"])
+        except LinkwellError as exc:
+            raise CommandError(str(exc)) from exc
+        if not summary.created:
+            self.stdout.write(
+                "Demo data is already loaded (use --reset to rebuild it, e.g. with another --seed)."
+            )
+            return
+        c = summary.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded (seed {summary.seed}) in {time.monotonic() - started:.1f} s: "
+                f"{c['organizations']} providers, {c['services']} services, "
+                f"{c['locations']} places, {c['accounts_organisations']} organisations, "
+                f"{c['users']} sign-ins."
+            )
+        )
+
+    def _print_logins(self, url: str) -> None:
+        if not demo_is_loaded():
+            self.stdout.write("No demo data yet: run `linkwell demo` first.")
+            return
+        width = max(len(x.role_label) for x in DEMO_LOGINS)
+        email_width = max(len(x.email) for x in DEMO_LOGINS)
+        self.stdout.write(f"\nDemo sign-ins for {url}  (password for all: {DEMO_PASSWORD})\n")
+        self.stdout.write(f"  {'Role':<{width}}  {'Email':<{email_width}}  Password")
+        self.stdout.write(f"  {'-' * width}  {'-' * email_width}  {'-' * len(DEMO_PASSWORD)}")
+        for login in DEMO_LOGINS:
+            self.stdout.write(
+                f"  {login.role_label:<{width}}  {login.email:<{email_width}}  {DEMO_PASSWORD}"
+            )
+        self.stdout.write("")
