@@ -359,7 +359,7 @@ def _lock(service: Service) -> Service:
     # select_for_update locks the row on PostgreSQL; SQLite runs write transactions one at a time
     # (transaction_mode IMMEDIATE in settings). The conditional UPDATE in _bump is the real guard.
     return (
-        Service.objects.select_for_update()
+        Service.objects.select_for_update(of=("self",))
         .select_related("organization", "organization__owner")
         .get(pk=service.pk)
     )
@@ -424,7 +424,6 @@ def _write_related(service: Service, after: Mapping[str, Any], changed: set[str]
                 byday=row["day"],
                 opens_at=row["opens_at"],
                 closes_at=row["closes_at"],
-                timezone="Europe/London",
             )
             for row in after["schedule"]
         )
