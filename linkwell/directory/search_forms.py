@@ -22,6 +22,7 @@ CATEGORY_TAXONOMY_NAME = "Linkwell categories"
 
 DISTANCE_CHOICES = [("1", "1 mile"), ("2", "2 miles"), ("5", "5 miles"), ("10", "10 miles")]
 DISTANCE_CHOICES += [("25", "25 miles")]
+DEFAULT_MILES = "5"
 DAY_CHOICES = [
     ("", "Any day"),
     ("MO", "Monday"),
@@ -85,7 +86,7 @@ class ServiceSearchForm(forms.Form):
         label="Within",
         required=False,
         choices=DISTANCE_CHOICES,
-        initial="5",
+        initial=DEFAULT_MILES,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
     day = forms.ChoiceField(
@@ -118,8 +119,12 @@ class ServiceSearchForm(forms.Form):
     accessible = forms.BooleanField(label="Wheelchair accessible only", required=False)
     referrals = forms.BooleanField(label="Accepts referrals only", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None and not data.get("distance"):
+            # A bound form ignores `initial`: show the distance that filters() will use.
+            data = data.copy()
+            data["distance"] = DEFAULT_MILES
+        super().__init__(data, **kwargs)
         self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
         self.point: tuple[float, float] | None = None
 
@@ -152,7 +157,7 @@ class ServiceSearchForm(forms.Form):
         category = data.get("category")
         within_km = None
         if self.point is not None:
-            within_km = float(data.get("distance") or "5") * KM_PER_MILE
+            within_km = float(data.get("distance") or DEFAULT_MILES) * KM_PER_MILE
         return ServiceFilters(
             text=data.get("q", ""),
             taxonomy_term_ids=(uuid.UUID(category),) if category else (),

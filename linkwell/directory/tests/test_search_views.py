@@ -282,3 +282,10 @@ def test_a_never_verified_service_says_so(personas: Personas) -> None:
     service = make_service("Unchecked", verified_days_ago=None)
     page = client_for(personas.link_worker).get(detail_url(service)).content.decode()
     assert "This listing has never been verified" in page
+
+
+def test_the_default_distance_is_shown_and_used(personas: Personas, shed: Service) -> None:
+    make_service("Six miles away", lat=52.86 + 6 * 1.609 / 111.2, lon=-3.054)
+    page = client_for(personas.link_worker).get(SEARCH, {"postcode": "SY11 1AA"}).content.decode()
+    assert '<option value="5" selected>5 miles</option>' in page
+    assert "Six miles away" not in page and "Men&#x27;s Shed woodwork" in page
