@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+
+from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from linkwell.audit.models import AuditEvent
+from linkwell.audit.services import audit_record
+from tests.personas import make_user
+
+ADMIN = reverse("admin:index")
+
+
+def test_provider_staff_with_is_staff_but_no_administrator_role_cannot_open_the_admin(
+    client, personas
+) -> None:
+    User.objects.filter(pk=personas.owner.pk).update(is_staff=True)
+    client.force_login(personas.owner)
+    response = client.get(ADMIN)
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 403
+    assert client.get(reverse("admin:accounts_organisation_changelist")).status_code == 302
+
+
+def test_an_administrator_without_is_staff_cannot_open_the_admin(client, personas) -> None:
+    user = make_user("role-only@linkwell.example", personas.link_worker_service, Role.ADMINISTRATOR)
+    client.force_login(user)
+    assert client.get(ADMIN).status_code == 302
+
+
+def test_an_anonymous_visitor_is_sent_to_linkwells_own_sign_in(client, db) -> None:
+    response = client.get(ADMIN, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+    assert response.status_code == 200
+
+
+def test_a_superuser_administrator_can_open_the_admin(client, personas) -> None:
+    client.force_login(personas.admin)
+    assert client.get(ADMIN).status_code == 200
+
+
+def test_a_staff_administrator_who_is_not_a_superuser_can_manage_organisations(
+    client, personas
+) -> None:
+    user = make_user(
+        "ops@linkwell.example", personas.link_worker_service, Role.ADMINISTRATOR, is_staff=True
+    )
+    client.force_login(user)
+    assert client.get(ADMIN).status_code == 200
+    response = client.post(
+        reverse("admin:accounts_organisation_add"),
+        {
+            "name": "Bolton Fire and Rescue",
+            "kind": OrganisationKind.FIRE_AND_RESCUE,
+            "host_type": "",
+            "ods_code": "",
+            "postcode": "",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    org = Organisation.objects.get(name="Bolton Fire and Rescue")
+    event = AuditEvent.objects.get(action="organisation_created", object_id=str(org.uuid))
+    assert event.actor_id == user.pk
+    assert event.changes["name"] == [None, "Bolton Fire and Rescue"]
+    # ...but cannot make anyone a superuser.
+    page = client.get(reverse("admin:accounts_user_change", args=[personas.owner.pk]))
+    assert 'name="is_superuser"' not in page.content.decode()
+
+
+def test_an_admin_edit_is_audited_with_old_and_new_values(client, personas) -> None:
+    client.force_login(personas.admin)
+    org = personas.provider_org
+    response = client.post(
+        reverse("admin:accounts_organisation_change", args=[org.pk]),
+        {
+            "name": org.name,
+            "kind": org.kind,
+            "host_type": "",
+            "ods_code": "",
+            "area": personas.area.pk,
+            "postcode": "",
+            "require_two_factor": "on",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="organisation_updated")
+    assert event.changes == {"require_two_factor": [False, True]}
+    assert event.organisation_id == org.pk
+    assert event.actor_id == personas.admin.pk
+    assert event.channel == "web"
+
+
+def test_a_membership_granted_in_the_admin_is_audited(client, personas) -> None:
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("admin:accounts_membership_add"),
+        {
+            "user": personas.outsider.pk,
+            "organisation": personas.provider_org.pk,
+            "role": Role.PROVIDER_STAFF,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    m = Membership.objects.get(user=personas.outsider, organisation=personas.provider_org)
+    event = AuditEvent.objects.get(action="membership_created")
+    assert event.object_id == str(m.uuid)
+    assert event.organisation_label == personas.provider_org.name
+
+
+def test_a_user_deleted_in_the_admin_is_audited_without_their_password_hash(
+    client, personas
+) -> None:
+    client.force_login(personas.admin)
+    victim = personas.outsider
+    response = client.post(reverse("admin:accounts_user_delete", args=[victim.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=victim.pk).exists()
+    event = AuditEvent.objects.get(action="user_deleted")
+    assert event.changes["email"] == [victim.email, None]
+    assert event.changes["password"] == ["(redacted)", "(redacted)"]
+
+
+def test_administrators_can_unlock_accounts_and_reset_two_factor(client, personas, clock) -> None:
+    client.force_login(personas.admin)
+    User.objects.filter(pk=personas.owner.pk).update(
+        locked_until=clock.now, failed_login_count=2, totp_secret="JBSWY3DPEHPK3PXP"
+    )
+    changelist = reverse("admin:accounts_user_changelist")
+    for action in ("unlock_accounts", "reset_two_factor"):
+        response = client.post(
+            changelist, {"action": action, "_selected_action": [personas.owner.pk]}
+        )
+        assert response.status_code == 302
+    personas.owner.refresh_from_db()
+    assert personas.owner.locked_until is None
+    assert personas.owner.totp_secret == ""
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"account_unlocked", "two_factor_reset"} <= actions
+
+
+def test_an_administrator_password_change_is_audited(client, personas) -> None:
+    client.force_login(personas.admin)
+    url = reverse("admin:auth_user_password_change", args=[personas.owner.pk])
+    weak = client.post(url, {"password1": "password", "password2": "password"})
+    assert weak.status_code == 200
+    assert "This password is too common." in weak.content.decode()
+    strong = "Brisk-Heron-Lantern-77"
+    response = client.post(url, {"password1": strong, "password2": strong})
+    assert response.status_code == 302
+    personas.owner.refresh_from_db()
+    assert personas.owner.check_password(strong)
+    event = AuditEvent.objects.get(action="password_changed_by_administrator")
+    assert event.actor_id == personas.admin.pk
+    assert event.changes == {"password": ["(redacted)", "(redacted)"]}
+
+
+def test_the_audit_admin_is_view_only_with_no_delete_action(client, personas) -> None:
+    with transaction.atomic():
+        event = audit_record(actor=personas.owner, action="x", obj=personas.provider_org)
+    client.force_login(personas.admin)
+    changelist = client.get(reverse("admin:audit_auditevent_changelist"))
+    assert changelist.status_code == 200
+    assert "delete_selected" not in changelist.content.decode()
+    assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+    assert client.get(reverse("admin:audit_auditevent_delete", args=[event.pk])).status_code == 403
+    detail = client.get(reverse("admin:audit_auditevent_change", args=[event.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    response = client.post(
+        reverse("admin:audit_auditevent_change", args=[event.pk]), {"action": "tampered"}
+    )
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:audit_auditevent_changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+    assert AuditEvent.objects.filter(pk=event.pk, action="x").exists()
+
+
+def test_directory_records_are_view_only_in_the_admin(client, personas) -> None:
+    from linkwell.directory.models import DirectoryOrganization, Service
+
+    org = DirectoryOrganization.objects.create(name="Men's Shed", owner=personas.provider_org)
+    service = Service.objects.create(organization=org, name="Woodwork mornings")
+    client.force_login(personas.admin)
+    changelist = client.get(reverse("admin:directory_service_changelist"))
+    assert changelist.status_code == 200
+    assert "Woodwork mornings" in changelist.content.decode()
+    assert client.get(reverse("admin:directory_service_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:directory_service_delete", args=[service.pk])).status_code == 403
+    )
+    detail = client.get(reverse("admin:directory_service_change", args=[service.pk]))
+    assert 'name="_save"' not in detail.content.decode()
+    client.post(reverse("admin:directory_service_change", args=[service.pk]), {"name": "Tampered"})
+    service.refresh_from_db()
+    assert service.name == "Woodwork mornings"
