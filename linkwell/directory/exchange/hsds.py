@@ -311,7 +311,8 @@ def _attributes(obj: models.Model, entity: str) -> list[JSON]:
 
 def attribute_to_hsds(a: Attribute) -> JSON:
     out = _object(a, ATTRIBUTE_FIELDS)
-    out.setdefault("taxonomy_term_id", str(a.taxonomy_term.uuid))
+    # HSDS 3.0 `link_entity`: what the term is attached to (service, location...).
+    out["link_entity"] = a.link_entity
     out["taxonomy_term"] = taxonomy_term_to_hsds(a.taxonomy_term)
     return out
 

@@ -1,0 +1,30 @@
+"""The full dump `linkwell directory export` writes (and `directory import` reads back):
+
+    {"taxonomies": [taxonomy...], "taxonomy_terms": [taxonomy_term...],
+     "organizations": [organization (not full)...], "services": [full service...]}
+
+Each service validates against the ORUK 3.0 and HSDS 3.0 `service_with_definitions.json`;
+organizations, taxonomies and terms against those schemas' definitions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linkwell.directory.exchange import hsds
+from linkwell.directory.models import DirectoryOrganization, Service, Taxonomy, TaxonomyTerm
+
+
+def directory_dump() -> dict[str, list[dict[str, Any]]]:
+    services = hsds.services_prefetch(Service.objects.order_by("pk"))
+    return {
+        "taxonomies": [hsds.taxonomy_to_hsds(t) for t in Taxonomy.objects.order_by("pk")],
+        "taxonomy_terms": [
+            hsds.taxonomy_term_to_hsds(t)
+            for t in TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("pk")
+        ],
+        "organizations": [
+            hsds.organization_to_hsds(o) for o in DirectoryOrganization.objects.order_by("pk")
+        ],
+        "services": [hsds.service_to_hsds(s) for s in services],
+    }

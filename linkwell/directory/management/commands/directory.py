@@ -1,0 +1,148 @@
+"""`linkwell directory import|export|remind`: Open Referral UK 3.0 / HSDS 3 exchange and listing
+freshness reminders (thin wrappers).
+
+See `linkwell/directory/exchange/` for the rules; this command only reads files, calls the
+services and prints their report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from linkwell.accounts.models import Organisation
+from linkwell.audit.context import audit_context
+from linkwell.audit.models import Channel
+from linkwell.directory.exchange import csv_import, export, sources
+from linkwell.directory.exchange.importer import directory_import
+
+IMPORT_HELP = f"""Import an Open Referral UK 3.0 / HSDS 3 file.
+
+JSON: a service, organization, taxonomy or taxonomy term object; a page
+({{"contents": [...], "total_items": ...}}); a list of objects or of pages; or a full dump
+({{"taxonomies": [...], "taxonomy_terms": [...], "organizations": [...], "services": [...]}},
+what `linkwell directory export` writes). ORUK 1.0 feeds are refused.
+
+CSV (--format csv, or a .csv file): one row per service; columns
+{", ".join(csv_import.COLUMNS)}.
+Required: {", ".join(csv_import.REQUIRED)}.
+
+Every record is checked against the official ORUK 3.0 and HSDS 3.0 JSON Schemas and Linkwell's
+rules; each rejected record is reported with its position. Without --partial any rejection means
+nothing is written. Re-importing the same file changes nothing."""
+
+
+class Command(BaseCommand):
+    help = "Import or export the directory as Open Referral UK 3.0 / HSDS 3 (JSON) or CSV."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Import a JSON or CSV file.", description=IMPORT_HELP)
+        imp.formatter_class = argparse.RawDescriptionHelpFormatter
+        imp.add_argument("file", help="Path to the file ('-' reads standard input).")
+        imp.add_argument("--format", choices=["json", "csv"], help="Default: from the extension.")
+        imp.add_argument(
+            "--partial", action="store_true", help="Keep the valid records when some are rejected."
+        )
+        imp.add_argument(
+            "--owner",
+            metavar="ORG_UUID",
+            help="Linkwell organisation (uuid) whose provider staff may edit the imported providers.",
+        )
+        exp = sub.add_parser(
+            "export",
+            help="Write a full dump that validates against the ORUK 3.0 and HSDS 3.0 schemas.",
+        )
+        exp.add_argument("--out", help="File to write (default: standard output).")
+        exp.add_argument("--format", choices=["json"], default="json")
+        rem = sub.add_parser(
+            "remind",
+            help='Queue "still correct?" reminder emails for stale listings (directory/tasks.py).',
+        )
+        rem.add_argument("--limit", type=int, help="At most this many reminders in this run.")
+        rem.add_argument(
+            "--now", action="store_true", help="Send in this process instead of queueing a task."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "import":
+            self._import(options)
+        elif options["action"] == "remind":
+            self._remind(options)
+        else:
+            self._export(options)
+
+    def _remind(self, options: dict[str, Any]) -> None:
+        from linkwell.directory.tasks import send_verification_reminders
+
+        if options["now"]:
+            sent = send_verification_reminders.call(limit=options["limit"])
+            self.stdout.write(f"Sent {sent} reminder(s).")
+            return
+        result = send_verification_reminders.enqueue(limit=options["limit"])
+        self.stdout.write(f"Queued the reminder task ({result.id}); a task worker sends them.")
+
+    def _import(self, options: dict[str, Any]) -> None:
+        name = options["file"]
+        fmt = options["format"] or ("csv" if name.lower().endswith(".csv") else "json")
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {name}: {exc}") from exc
+        owner = None
+        if options["owner"]:
+            owner = Organisation.objects.filter(uuid=_uuid(options["owner"])).first()
+            if owner is None:
+                raise CommandError(f"No Linkwell organisation has the id {options['owner']}.")
+        try:
+            if fmt == "csv":
+                records = csv_import.parse_csv(text, name=name)
+            else:
+                records = sources.parse_json(text, name=name)
+        except sources.ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        with audit_context(channel=Channel.IMPORT):
+            report = directory_import(
+                actor=None, records=records, partial=options["partial"], owner=owner
+            )
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        for rejection in report.rejected:
+            for line in rejection.lines():
+                self.stderr.write(line)
+        if not report.committed:
+            raise CommandError(
+                f"{len(report.rejected)} of {report.records} records rejected; "
+                "nothing was imported (use --partial to keep the valid ones)."
+            )
+        self.stdout.write(f"Imported {name}: {report.summary()}.")
+        if report.rejected:
+            raise CommandError(
+                f"{len(report.rejected)} of {report.records} records rejected; "
+                "the valid ones were kept (--partial)."
+            )
+
+    def _export(self, options: dict[str, Any]) -> None:
+        dump = export.directory_dump()
+        text = json.dumps(dump, ensure_ascii=False, indent=2) + "\n"
+        if options["out"]:
+            Path(options["out"]).write_text(text, encoding="utf-8")
+            self.stdout.write(
+                f"Wrote {len(dump['services'])} services, {len(dump['organizations'])} "
+                f"organizations to {options['out']}."
+            )
+        else:
+            self.stdout.write(text, ending="")
+
+
+def _uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise CommandError(f"--owner must be a uuid, not {value!r}.") from None
