@@ -15,6 +15,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -42,7 +43,22 @@ PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index
 TAG = "Open Referral UK"
 
 
+class JsonOnlyNegotiation(BaseContentNegotiation):
+    """Always JSON. DRF's default would treat ORUK's own `format` parameter as its renderer
+    override (404 for `format=ndjson`) and answer 406 to an unusual Accept header; ORUK clients
+    get JSON whatever they send, and `params.parse_format` reports an unsupported format."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return None
+
+    def select_renderer(
+        self, request: Request, renderers: Any, format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        return renderers[0], renderers[0].media_type
+
+
 class OrukView(APIView):
+    content_negotiation_class = JsonOnlyNegotiation
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes = [OrukRateThrottle]
