@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -57,6 +58,15 @@ class LinkwellAdminSite(admin.AdminSite):
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = index
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
+
+    def logout(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        if request.method == "POST" and request.user.is_authenticated:
+            from linkwell.accounts.services import sign_out_record
+
+            sign_out_record(user=request.user, reason="admin_sign_out")
+        return super().logout(request, extra_context)
 
 
 class LinkwellAdminConfig(AdminConfig):

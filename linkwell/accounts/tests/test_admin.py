@@ -202,3 +202,12 @@ def test_directory_records_are_view_only_in_the_admin(client, personas) -> None:
     client.post(reverse("admin:directory_service_change", args=[service.pk]), {"name": "Tampered"})
     service.refresh_from_db()
     assert service.name == "Woodwork mornings"
+
+
+def test_signing_out_of_the_admin_is_audited(client, personas) -> None:
+    client.force_login(personas.admin)
+    client.post(reverse("admin:logout"))
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(
+        action="signed_out", detail__reason="admin_sign_out", actor_id=personas.admin.pk
+    ).exists()
