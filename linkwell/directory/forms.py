@@ -9,8 +9,14 @@ from django import forms
 from django.forms import formset_factory
 
 from linkwell.core.exceptions import ValidationFailed
-from linkwell.directory.models import QualityCheckKind, ReferralMode, ServiceStatus
-from linkwell.directory.services import COST_FREE, COST_PAID, COST_UNKNOWN, DAYS
+from linkwell.directory.models import QualityCheckKind, ReferralMode, Service, ServiceStatus
+from linkwell.directory.services import (
+    COST_FREE,
+    COST_PAID,
+    COST_UNKNOWN,
+    DAYS,
+    service_edit_errors,
+)
 
 _INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
@@ -174,11 +180,14 @@ class ServiceEditForm(forms.Form):
     def service_data(self) -> dict[str, Any]:
         """cleaned_data in the shape `service_update(data=...)` takes (without schedule)."""
         data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
-        data["languages"] = [p.strip() for p in data["languages"].split(",") if p.strip()]
-        data["eligibility_conditions"] = [
-            line.strip() for line in data["eligibility_conditions"].splitlines() if line.strip()
-        ]
+        for key in ("languages", "eligibility_conditions"):
+            data[key] = self.service_data_value(key, data[key])
         return data
+
+    @staticmethod
+    def service_data_value(key: str, text: str) -> list[str]:
+        parts = text.split(",") if key == "languages" else text.splitlines()
+        return [p.strip() for p in parts if p.strip()]
 
 
 class SessionForm(forms.Form):
@@ -262,3 +271,35 @@ class QualityCheckForm(forms.Form):
         max_length=255,
         widget=forms.TextInput(attrs=_input(20)),
     )
+
+
+_PAIRED = (
+    ("minimum_age", "maximum_age"),
+    ("capacity_available", "capacity_maximum"),
+    ("cost", "cost_amount"),
+)
+
+
+def add_rule_errors(service: Service, form: ServiceEditForm, formset: Any) -> None:
+    """On a form that did not fully parse, add the service's rule errors for the fields that
+    did parse (a field already in error keeps its own message)."""
+    parsed = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k != "version"}
+    for key in ("languages", "eligibility_conditions"):
+        if key in parsed:
+            parsed[key] = form.service_data_value(key, parsed[key])
+    rows = [
+        {**f.cleaned_data, "_row": i}
+        for i, f in enumerate(formset.forms)
+        if not f.errors and not f.is_blank()
+    ]
+    errors = service_edit_errors(service=service, data={**parsed, "schedule": rows})
+    already = {k for k, v in form.errors.items() if v}
+    # A rule that compares two fields is skipped when its partner did not parse: comparing with
+    # the stored value instead would blame the wrong field.
+    already |= {a for a, b in _PAIRED if b in already} | {b for a, b in _PAIRED if a in already}
+    wanted = {
+        k: v
+        for k, v in errors.items()
+        if k not in already and (k in parsed or k.startswith("schedule."))
+    }
+    apply_service_errors(ValidationFailed(wanted), form, formset, rows)

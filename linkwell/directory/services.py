@@ -463,6 +463,21 @@ def _write_related(service: Service, after: Mapping[str, Any], changed: set[str]
             )
 
 
+def _apply(
+    service: Service, before: Mapping[str, Any], data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    after = {**before, **_normalise(data)}
+    if after["cost"] != COST_PAID:
+        after["cost_amount"] = None
+    return after, _validate(after, has_location=accessibility_location(service) is not None)
+
+
+def service_edit_errors(*, service: Service, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What `service_update` would refuse in `data`, without writing anything. Forms use it to
+    report every problem at once when some fields did not even parse."""
+    return _apply(service, service_edit_state(service), data)[1]
+
+
 def service_update(
     *, actor: Any, service: Service, data: Mapping[str, Any], expected_version: int
 ) -> Service:
@@ -479,10 +494,7 @@ def service_update(
         if current.version != expected_version:
             raise ConcurrentEditError(f"The listing “{current.name}”")
         before = service_edit_state(current)
-        after = {**before, **_normalise(data)}
-        if after["cost"] != COST_PAID:
-            after["cost_amount"] = None
-        errors = _validate(after, has_location=accessibility_location(current) is not None)
+        after, errors = _apply(current, before, data)
         if errors:
             raise ValidationFailed(errors)
         after["schedule"] = sorted(after["schedule"], key=_session_key)

@@ -4,6 +4,7 @@ fortnight), and the emailed one-click link confirms a listing without signing in
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import time
 from unittest import mock
@@ -178,3 +179,13 @@ def test_reminders_run_through_the_database_queue_and_its_worker(personas, stale
     assert len(mail.outbox) == 1
     stale.refresh_from_db()
     assert stale.verification_reminder_sent_at is not None
+
+
+def test_the_remind_command_queues_the_reminders(personas, stale):
+    out = io.StringIO()
+    call_command("directory", "remind", stdout=out)
+    assert "Queued the reminder task" in out.getvalue()
+    assert len(mail.outbox) == 1  # the test settings run queued tasks immediately
+    make_service("Another stale one", organization=stale.organization, verified_days_ago=300)
+    call_command("directory", "remind", "--now", stdout=out)
+    assert "Sent 1 reminder(s)." in out.getvalue()

@@ -179,6 +179,27 @@ def test_edit_shows_an_error_summary_and_keeps_what_was_typed(client, personas, 
     assert (service.description, service.version) == ("", 1)
 
 
+def test_edit_reports_rule_problems_alongside_fields_that_did_not_parse(client, personas, service):
+    url = reverse("directory:service_edit", kwargs={"service_id": service.uuid})
+    response = login(client, personas.owner).post(
+        url,
+        edit_post(
+            service,
+            name="",
+            cost="paid",
+            capacity_available="8",
+            capacity_maximum="4",
+            **{"session-0-closes_at": "09:00"},
+        ),
+    )
+    body = response.content.decode()
+    assert "Enter the name of the service" in body
+    assert "Enter how much it costs, for example 3.50" in body
+    assert "Places available cannot be more than the maximum number of places" in body
+    assert "Session 1: Closing time must be after opening time" in body
+    assert Service.objects.get(pk=service.pk).version == 1
+
+
 def test_edit_refuses_to_overwrite_someone_elses_newer_save(client, personas, service):
     url = reverse("directory:service_edit", kwargs={"service_id": service.uuid})
     stale_form = edit_post(service, description="My version")

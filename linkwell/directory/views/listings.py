@@ -28,6 +28,7 @@ from linkwell.directory.forms import (
     QualityCheckForm,
     ServiceEditForm,
     SessionFormSet,
+    add_rule_errors,
     apply_service_errors,
     sessions_data,
 )
@@ -69,7 +70,12 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         form = ServiceEditForm(request.POST, has_location=has_location)
         formset = SessionFormSet(request.POST, prefix="session")
-        if form.is_valid() and formset.is_valid():
+        form_ok, formset_ok = form.is_valid(), formset.is_valid()
+        if not (form_ok and formset_ok):
+            # Report the business-rule problems too (age order, opening times...), not just the
+            # fields that failed to parse, so the user sees every problem at once.
+            add_rule_errors(service, form, formset)
+        else:
             rows = sessions_data(formset)
             try:
                 service_update(
