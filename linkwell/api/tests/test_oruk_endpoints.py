@@ -153,3 +153,15 @@ def test_an_empty_directory_gives_an_empty_first_page(client, db):
 def test_it_refuses_to_write(client, directory):
     response = client.post(f"{BASE}/services", {"name": "Spam"}, format="json")
     assert response.status_code == 405
+
+
+def test_head_answers_like_get_without_a_body(client, directory):
+    response = client.head(f"{BASE}/services")
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_an_odd_accept_header_still_gets_json(client, directory):
+    response = client.get(f"{BASE}/services", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert response.json()["total_items"] == 5
