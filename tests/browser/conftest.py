@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -49,6 +50,13 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def _local_only(route: Any) -> None:
+    if urlsplit(route.request.url).hostname in ("localhost", "127.0.0.1", "::1"):
+        route.continue_()
+    else:
+        route.abort()
+
+
 @pytest.fixture
 def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A factory of pages, each in its own browser context (its own cookies: one person)."""
@@ -57,6 +65,9 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
     def make() -> Any:
         context = browser.new_context(base_url=live_server.url)
         context.set_default_timeout(10_000)
+        # Tests talk to the live server only: anything else (a map tile, a font, a CDN) is
+        # aborted, so a page that reaches out shows up as broken here, not as network traffic.
+        context.route("**/*", _local_only)
         contexts.append(context)
         return context.new_page()
 
