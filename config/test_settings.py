@@ -10,3 +10,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LINKWELL_TESTING = True
+# WhiteNoise rescans node_modules for every new test client when it serves from finders; the
+# browser tests' live server serves static files itself.
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
