@@ -198,8 +198,10 @@ def _distances(
 
     The bounding box uses the indexed Location.latitude/longitude so that only nearby rows
     reach Python, where the exact haversine decides."""
+    # Exists() (not `service__in`): the planner can start from the indexed bounding box and
+    # check each nearby service, instead of materialising every matching service first.
     links = ServiceAtLocation.objects.filter(
-        service__in=qs.values("pk"),
+        Exists(qs.filter(pk=OuterRef("service_id"))),
         location__latitude__isnull=False,
         location__longitude__isnull=False,
     )
