@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
@@ -21,6 +22,11 @@ from linkwell.accounts.admin_site import AdministratorPermissionsMixin, ReadOnly
 from linkwell.accounts.models import Area, Membership, Organisation, UnknownEmailThrottle, User
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
+
+# Linkwell's permissions come from memberships (roles), not Django groups: hide groups so no
+# one edits something that grants nothing (and whose changes would not be audited).
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 class AuditedAdminMixin(AdministratorPermissionsMixin):

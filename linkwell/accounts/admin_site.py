@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -67,6 +67,27 @@ class LinkwellAdminSite(admin.AdminSite):
 
             sign_out_record(user=request.user, reason="admin_sign_out")
         return super().logout(request, extra_context)
+
+    def password_change(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """An administrator changing their own password: audited in the same transaction."""
+        with transaction.atomic():
+            response = super().password_change(request, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                # Imported here: this module loads with INSTALLED_APPS, before any model.
+                from linkwell.accounts.services import REDACTED
+                from linkwell.audit.models import Kind
+                from linkwell.audit.services import audit_record
+
+                audit_record(
+                    actor=request.user,
+                    action="password_changed",
+                    obj=request.user,  # type: ignore[arg-type]
+                    kind=Kind.SECURITY,
+                    changes={"password": [REDACTED, REDACTED]},
+                )
+        return response
 
 
 class LinkwellAdminConfig(AdminConfig):

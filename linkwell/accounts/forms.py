@@ -47,7 +47,8 @@ class SignInForm(forms.Form):
 class TotpCodeForm(forms.Form):
     code = forms.RegexField(
         label="Security code",
-        regex=r"^\s*\d{6}\s*$",
+        # Authenticator apps often show the code as "123 456"; accept it as typed.
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app."},
         widget=forms.TextInput(
             attrs={

@@ -423,7 +423,7 @@ def totp_provisioning_uri(*, user: User) -> str:
 def _accept_code(user: User, code: str) -> bool:
     """Valid codes from the current step or one either side, never the same step twice."""
     totp = pyotp.TOTP(user.totp_secret)
-    code = code.strip()
+    code = "".join(code.split())
     now = timezone.now().timestamp()
     for offset in (0, -1, 1):
         at = now + offset * totp.interval

@@ -211,3 +211,22 @@ def test_signing_out_of_the_admin_is_audited(client, personas) -> None:
     assert AuditEvent.objects.filter(
         action="signed_out", detail__reason="admin_sign_out", actor_id=personas.admin.pk
     ).exists()
+
+
+def test_an_administrator_changing_their_own_password_is_audited(client, personas) -> None:
+    client.force_login(personas.admin)
+    new = "Brisk-Heron-Lantern-77"
+    response = client.post(
+        reverse("admin:password_change"),
+        {"old_password": "Correct-Horse-42!", "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="password_changed")
+    assert event.actor_id == personas.admin.pk
+
+
+def test_django_groups_are_not_offered_because_roles_come_from_memberships(
+    client, personas
+) -> None:
+    client.force_login(personas.admin)
+    assert "/admin/auth/group/" not in client.get(ADMIN).content.decode()
