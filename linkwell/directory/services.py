@@ -367,8 +367,10 @@ def _lock(service: Service) -> Service:
 
 def _bump(service: Service, expected_version: int, fields: Mapping[str, Any]) -> None:
     """Write `fields` and increment `version`, only if nobody saved since `expected_version`."""
+    # A Linkwell edit makes our copy the newest: exports then report `updated_at` as HSDS
+    # last_modified instead of the feed's older timestamp (exchange/hsds.py relies on this).
     updated = Service.objects.filter(pk=service.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+        version=F("version") + 1, updated_at=timezone.now(), source_last_modified=None, **fields
     )
     if updated != 1:
         raise ConcurrentEditError(f"The listing “{service.name}”")

@@ -72,6 +72,23 @@ def test_it_saves_an_edit_bumps_the_version_and_audits_old_and_new_values(person
     assert "status" not in event.changes
 
 
+def test_an_edit_makes_the_export_report_our_change_not_the_feeds_older_timestamp(
+    personas, service
+):
+    from linkwell.directory.exchange.hsds import service_to_hsds
+
+    feed_time = timezone.now() - dt.timedelta(days=400)
+    Service.objects.filter(pk=service.pk).update(source_last_modified=feed_time)
+    service.refresh_from_db()
+    assert service_to_hsds(service)["last_modified"].startswith(str(feed_time.year))
+    updated = service_update(
+        actor=personas.owner, service=service, data={"name": "Shed"}, expected_version=1
+    )
+    exported = service_to_hsds(updated)["last_modified"]
+    assert exported.startswith(str(updated.updated_at.year))
+    assert updated.source_last_modified is None
+
+
 def test_it_refuses_a_save_made_on_top_of_an_older_version_and_changes_nothing(personas, service):
     service_update(
         actor=personas.teammate, service=service, data={"name": "Shed A"}, expected_version=1
