@@ -70,7 +70,7 @@ class LinkwellAdminSite(admin.AdminSite):
 
     def password_change(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
+    ) -> TemplateResponse:
         """An administrator changing their own password: audited in the same transaction."""
         with transaction.atomic():
             response = super().password_change(request, extra_context)
