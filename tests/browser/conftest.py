@@ -85,8 +85,8 @@ def sign_in(page: Any, email: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     assert "/accounts/login/" not in page.url, page.content()[:2000]
 
 

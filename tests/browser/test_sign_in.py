@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import describe, serious_axe_violations, sign_in
 from tests.personas import PASSWORD, Personas
@@ -22,7 +23,7 @@ def test_a_wrong_password_shows_an_error_summary_and_keeps_them_out(
     page.get_by_label("Email address").fill(personas.link_worker.email)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     assert "/accounts/login/" in page.url
 
 
