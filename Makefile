@@ -28,9 +28,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
-install-dev: $(VENV)/.installed-dev node_modules/.installed
-frontend: node_modules/.installed
+# The NHS.UK frontend compiled with Linkwell's settings (no web fonts from the internet).
+var/build/linkwell.css: node_modules/.installed linkwell/web/scss/linkwell.scss
+	mkdir -p var/build
+	npx --no-install sass --no-source-map --style=compressed --load-path=node_modules \
+		--quiet-deps linkwell/web/scss/linkwell.scss $@
+
+frontend: node_modules/.installed var/build/linkwell.css
+install: $(VENV)/.installed frontend
+install-dev: $(VENV)/.installed-dev frontend
 
 migrate: install
 	$(BIN)/linkwell migrate --no-input

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "linkwell.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "linkwell.web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -152,6 +153,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Directory freshness (linkwell/directory/README.md).
 DIRECTORY_VERIFY_AFTER_DAYS = env_int("LINKWELL_DIRECTORY_VERIFY_AFTER_DAYS", 182, minimum=1)
@@ -171,6 +173,8 @@ STATICFILES_DIRS = [
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    # linkwell.css, compiled by `make` from linkwell/web/scss with sass (see Makefile).
+    ("build", BASE_DIR / "var" / "build"),
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = True

@@ -3,7 +3,7 @@
 Each HSDS object is a model whose `uuid` is the HSDS `id` (imports match on it). Fields HSDS
 defines but Linkwell does not use are kept verbatim in `extra`, so import -> export is lossless.
 Fields that are Linkwell's own (staff notes, QA evidence, verification) never leave the system:
-the ORUK serialisers in `linkwell/directory/hsds.py` list exactly what is exported.
+the ORUK serialisers in `linkwell/directory/exchange/hsds.py` list exactly what is exported.
 """
 
 from __future__ import annotations
@@ -242,6 +242,9 @@ class Address(HsdsModel):
     postal_code = models.CharField(max_length=20, db_index=True)
     country = models.CharField(max_length=2, default="GB")
     address_type = models.CharField(max_length=20, default="physical")
+
+    class Meta:
+        verbose_name_plural = "addresses"
 
     def __str__(self) -> str:
         return ", ".join(p for p in [self.address_1, self.city, self.postal_code] if p)

@@ -5,25 +5,25 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from linkwell.audit.selectors import can_view_audit_trail
+from linkwell.directory.access import provider_organisation_ids
+
 
 def linkwell(request: HttpRequest) -> dict[str, Any]:
-    if not request.user.is_authenticated:
+    """The header menu: what this user's roles let them reach."""
+    user = request.user
+    if not user.is_authenticated:
         return {"linkwell_nav": []}
-    items = [
-        ("Home", reverse("web:home")),
-        ("Directory", reverse("directory:search")),
-    ]
-    from linkwell.audit.selectors import can_view_audit_trail
-
-    if can_view_audit_trail(user=request.user):
+    items = [("Home", reverse("web:home")), ("Directory", reverse("directory:search"))]
+    if provider_organisation_ids(user):
+        items.append(("Your listings", reverse("directory:my_listings")))
+    if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
+    # The current item is the one whose URL is the longest prefix of this page's path.
+    matches = [url for _, url in items if request.path.startswith(url)]
+    current = max(matches, key=len) if matches else None
     return {
         "linkwell_nav": [
-            {
-                "label": label,
-                "url": url,
-                "active": (request.path.startswith(url) and url != "/") or request.path == url,
-            }
-            for label, url in items
+            {"label": label, "url": url, "active": url == current} for label, url in items
         ]
     }
