@@ -25,13 +25,11 @@ from linkwell.directory.models import (
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path("/work/shared/data")
-if not DATA.exists():  # pragma: no cover - the shared data lives outside the repository
-    pytest.skip("official ORUK/HSDS example files not available", allow_module_level=True)
+# Copies of the official Open Referral examples (CC BY-SA 4.0): fixtures/official/SOURCE.md.
+DATA = Path(__file__).parent / "fixtures" / "official"
 ORUK = DATA / "oruk/uk-profile-3.0/examples"
 HSDS = DATA / "hsds/3.0/examples"
 MOCKS = DATA / "oruk/validator-mocks"
-LIVE = DATA / "directories/oruk-live-feed-samples"
 FIXTURES = Path(__file__).parent / "fixtures/exchange"
 OFFICIAL = [
     *(ORUK / n for n in ("service_full.json", "service_list.json", "organization_full.json",
@@ -199,7 +197,20 @@ def test_it_refuses_malformed_json_with_line_and_column():
 
 def test_it_refuses_an_oruk_1_feed_with_a_clear_message():
     with pytest.raises(sources.ImportFileError, match=r"ORUK 1\.0 feed, not supported"):
-        sources.parse_json((LIVE / "cqc-services-page1.json").read_text())
+        # The page envelope of an ORUK 1.0 feed (as served by the CQC directory).
+        sources.parse_json(
+            json.dumps(
+                {
+                    "totalElements": 2999,
+                    "totalPages": 1500,
+                    "number": 1,
+                    "size": 2,
+                    "first": True,
+                    "last": False,
+                    "content": [{"id": "1-101", "name": "Care home", "status": "active"}],
+                }
+            )
+        )
 
 
 def test_it_reads_a_list_of_pages_and_a_full_dump():
