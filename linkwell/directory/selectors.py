@@ -71,6 +71,7 @@ from linkwell.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    TaxonomyTerm,
 )
 from linkwell.directory.postcodes import bounding_box, haversine_km
 
@@ -127,12 +128,19 @@ def _filtered(filters: ServiceFilters) -> QuerySet[Service]:
     if filters.statuses:
         qs = qs.filter(status__in=filters.statuses)
     for word in filters.text.split():
-        qs = qs.filter(
+        matches = (
             Q(name__icontains=word)
             | Q(description__icontains=word)
             | Q(organization__name__icontains=word)
-            | _service_terms(taxonomy_term__name__icontains=word)
         )
+        # Terms are few: find the matching ones once, rather than scanning term names again in a
+        # correlated subquery for every service row.
+        term_ids = list(
+            TaxonomyTerm.objects.filter(name__icontains=word).values_list("pk", flat=True)
+        )
+        if term_ids:
+            matches |= Q(_service_terms(taxonomy_term_id__in=term_ids))
+        qs = qs.filter(matches)
     if filters.taxonomy_term_ids:
         qs = qs.filter(_service_terms(taxonomy_term__uuid__in=filters.taxonomy_term_ids))
     if filters.taxonomy_id is not None:
