@@ -4,7 +4,8 @@ Failures and lockouts are audited as security events by
 `linkwell.accounts.services.sign_in_failure_record`. An unknown email costs the same password
 hashing work as a known one and gets the same answer, so sign-in does not reveal who has an
 account. A locked account raises `AccountLocked` (caught by `SignInForm`, which says until when);
-even the right password does not open it early.
+even the right password does not open it early. A right password does not clear the failure
+count either (see `authenticate`).
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ class LockoutModelBackend(ModelBackend):
             services.sign_in_refused_locked_record(user=user, email=email)
             raise AccountLocked(user.locked_until)
         if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_login_count or user.locked_until:
-                User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-                user.failed_login_count, user.locked_until = 0, None
+            # The failure count is not cleared here: for a user with two-factor the password is
+            # only the first step, and clearing it would give a guesser of security codes a fresh
+            # allowance at every sign-in. services.sign_in_success_record (no two-factor) and
+            # services.totp_verify (two-factor) clear it, audited.
             return user
         until = services.sign_in_failure_record(user=user, email=email, reason="wrong_password")
         if until is not None:

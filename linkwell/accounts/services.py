@@ -383,12 +383,34 @@ def sign_in_refused_locked_record(*, user: User | None, email: str) -> None:
         )
 
 
+def _failures_clear(user: User) -> int:
+    """Reset the failure count and any expired lock; returns how many failures were cleared.
+    Call inside a transaction holding the user's row (select_for_update)."""
+    cleared = user.failed_login_count
+    if cleared or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        user.failed_login_count, user.locked_until = 0, None
+    return cleared
+
+
 def sign_in_success_record(*, user: User) -> None:
+    """A right password. Clears earlier failures, unless the user has two-factor: then the
+    password is only the first step, and the count (which wrong security codes add to) is
+    cleared by `totp_verify` once the code is right. Otherwise someone who knows the password
+    could sign in again and again, guessing LOCKOUT_THRESHOLD - 1 codes each time."""
     with transaction.atomic():
-        if user.failed_login_count or user.locked_until:
-            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        detail: dict[str, Any] = {}
+        if locked.has_two_factor:
+            detail["two_factor_pending"] = True
+        else:
+            cleared = _failures_clear(locked)
+            if cleared:
+                detail["failed_attempts_cleared"] = cleared
             user.failed_login_count, user.locked_until = 0, None
-        audit_record(actor=user, action="signed_in", obj=user, kind=Kind.SECURITY)
+        audit_record(
+            actor=user, action="signed_in", obj=user, kind=Kind.SECURITY, detail=detail or None
+        )
 
 
 def sign_out_record(*, user: User, reason: str = "") -> None:
@@ -449,17 +471,24 @@ def totp_confirm_setup(*, user: User, code: str) -> bool:
 
 def totp_verify(*, user: User, code: str) -> bool:
     """Check a sign-in security code. Wrong codes count towards the lockout like wrong
-    passwords (a 6-digit code must not be guessable by trying them all); raises AccountLocked
-    when this failure locked the account."""
+    passwords (a 6-digit code must not be guessable by trying them all), and only a right code
+    clears the count (a right password does not: `sign_in_success_record`); raises
+    AccountLocked when this failure locked the account."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.locked_until and user.locked_until > timezone.now():
             raise AccountLocked(user.locked_until)
         ok = user.has_two_factor and _accept_code(user, code)
         if ok:
-            user.failed_login_count = 0
-            user.save(update_fields=["totp_last_counter", "failed_login_count"])
-            audit_record(actor=user, action="two_factor_passed", obj=user, kind=Kind.SECURITY)
+            user.save(update_fields=["totp_last_counter"])
+            cleared = _failures_clear(user)
+            audit_record(
+                actor=user,
+                action="two_factor_passed",
+                obj=user,
+                kind=Kind.SECURITY,
+                detail={"failed_attempts_cleared": cleared} if cleared else None,
+            )
             return True
     until = sign_in_failure_record(user=user, email=user.email, reason="wrong_security_code")
     if until is not None:

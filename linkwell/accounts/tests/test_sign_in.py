@@ -81,6 +81,16 @@ def test_it_locks_the_account_after_repeated_failures_and_says_until_when(
     assert personas.owner.locked_until is None
 
 
+def test_a_successful_sign_in_records_how_many_failures_it_cleared(client, personas) -> None:
+    for _ in range(2):
+        _sign_in(client, personas.owner.email, WRONG)
+    assert _sign_in(client, personas.owner.email, PASSWORD).status_code == 302
+    personas.owner.refresh_from_db()
+    assert personas.owner.failed_login_count == 0
+    event = AuditEvent.objects.get(action="signed_in", actor_id=personas.owner.pk)
+    assert event.detail == {"failed_attempts_cleared": 2}
+
+
 @override_settings(LOCKOUT_THRESHOLD=2, LOCKOUT_MINUTES=15)
 def test_an_unknown_email_locks_just_like_a_real_one(client, personas, clock) -> None:
     """Otherwise the lockout message itself would reveal which emails have accounts."""

@@ -158,3 +158,63 @@ def test_a_user_with_two_factor_set_up_cannot_set_it_up_again_to_skip_the_code(
     client.post(reverse("accounts:logout"))
     _sign_in(client, user)
     assert client.get(SETUP)["Location"] == VERIFY
+
+
+def _wrong_code(user: User, clock: Any) -> str:
+    """A code that is right for none of the steps the server accepts (no chance collision)."""
+    right = {totp_code(user, clock, steps=s) for s in (-1, 0, 1)}
+    return next(c for c in ("123456", "234567", "345678", "456789") if c not in right)
+
+
+def _set_up_two_factor(client: Any, user: User, clock: Any) -> None:
+    client.force_login(user)
+    client.get(SETUP)
+    client.post(SETUP, {"code": totp_code(user, clock)})
+    client.post(reverse("accounts:logout"))
+
+
+@override_settings(LOCKOUT_THRESHOLD=3)
+def test_signing_in_again_with_the_password_does_not_reset_the_count_of_wrong_codes(
+    client, personas, clock
+) -> None:
+    user = personas.link_worker
+    _set_up_two_factor(client, user, clock)
+    wrong = _wrong_code(user, clock)
+    # Someone who knows the password guesses codes, signing in again before each lockout.
+    assert _sign_in(client, user).status_code == 302
+    for _ in range(2):
+        assert client.post(VERIFY, {"code": wrong}).status_code == 200
+    client.post(reverse("accounts:logout"))
+    assert _sign_in(client, user).status_code == 302
+    response = client.post(VERIFY, {"code": wrong}, follow=True)
+    assert "This account is locked until" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Even the right password is refused until the lock ends.
+    assert "This account is locked until" in _sign_in(client, user).content.decode()
+    assert AuditEvent.objects.filter(
+        action="account_locked", actor_id=None, detail__reason="wrong_security_code"
+    ).exists()
+
+
+@override_settings(LOCKOUT_THRESHOLD=3)
+def test_a_right_code_clears_earlier_failures_and_says_so_in_the_audit_trail(
+    client, personas, clock
+) -> None:
+    user = personas.link_worker
+    _set_up_two_factor(client, user, clock)
+    _sign_in(client, user)
+    client.post(VERIFY, {"code": _wrong_code(user, clock)})
+    client.post(reverse("accounts:logout"))
+    clock.advance(seconds=60)
+    _sign_in(client, user)
+    client.post(VERIFY, {"code": _wrong_code(user, clock)})
+    assert client.post(VERIFY, {"code": totp_code(user, clock)}).status_code == 302
+    event = AuditEvent.objects.filter(action="two_factor_passed").latest("id")
+    assert event.detail == {"failed_attempts_cleared": 2}
+    # The count starts again: two more wrong codes in a new sign-in do not lock.
+    client.post(reverse("accounts:logout"))
+    clock.advance(seconds=60)
+    _sign_in(client, user)
+    for _ in range(2):
+        assert client.post(VERIFY, {"code": _wrong_code(user, clock)}).status_code == 200
+    assert client.get("/")["Location"].startswith(VERIFY)
