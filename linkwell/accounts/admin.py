@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
@@ -138,6 +140,45 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
     def two_factor(self, obj: User) -> bool:
         return obj.has_two_factor
 
+    @staticmethod
+    def _protects_superuser(request: HttpRequest, obj: Any) -> bool:
+        """True when `obj` is a superuser and the acting administrator is not: they must not be
+        able to set that account's password, email, two-factor or existence, or they could
+        take it over and, with it, powers their own role does not give them."""
+        return bool(isinstance(obj, User) and obj.is_superuser and not request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._protects_superuser(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._protects_superuser(
+            request, obj
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # Django's bulk delete already refuses when any object lacks delete permission; this
+        # keeps the rule if that path ever changes.
+        if not request.user.is_superuser and queryset.filter(is_superuser=True).exists():
+            raise PermissionDenied("Only a superuser can delete a superuser's account.")
+        super().delete_queryset(request, queryset)
+
+    def _actionable(
+        self, request: HttpRequest, queryset: QuerySet[User], verb: str
+    ) -> QuerySet[User]:
+        """The selected users this administrator may act on; says which were skipped."""
+        if request.user.is_superuser:
+            return queryset
+        skipped = queryset.filter(is_superuser=True).count()
+        if skipped:
+            self.message_user(
+                request,
+                f"Did not {verb} {skipped} superuser account(s): only a superuser can do that.",
+                messages.WARNING,
+            )
+        return queryset.filter(is_superuser=False)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -147,12 +188,14 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
 
     @admin.action(description="Unlock the selected accounts")
     def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = services.user_unlock(actor=request.user, users=queryset)
+        users = self._actionable(request, queryset, "unlock")
+        count = services.user_unlock(actor=request.user, users=users)
         self.message_user(request, f"Unlocked {count} account(s).", messages.SUCCESS)
 
     @admin.action(description="Reset two-factor sign-in for the selected users")
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = services.user_reset_two_factor(actor=request.user, users=queryset)
+        users = self._actionable(request, queryset, "reset two-factor sign-in for")
+        count = services.user_reset_two_factor(actor=request.user, users=users)
         self.message_user(
             request, f"Reset two-factor sign-in for {count} user(s).", messages.SUCCESS
         )
@@ -160,6 +203,11 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
     def user_change_password(
         self, request: HttpRequest, id: str, form_url: str = ""
     ) -> HttpResponse:
+        # Django's view checks has_change_permission too; checked here as well because setting
+        # someone's password is the quickest way to take their account over.
+        target = self.get_object(request, unquote(id))
+        if target is not None and self._protects_superuser(request, target):
+            raise PermissionDenied("Only a superuser can set a superuser's password.")
         # Django's view saves the form itself, then calls log_change(): mark the request so
         # log_change() writes our audit event, and hold one transaction around both.
         request._linkwell_password_change = True  # type: ignore[attr-defined]

@@ -230,3 +230,102 @@ def test_django_groups_are_not_offered_because_roles_come_from_memberships(
 ) -> None:
     client.force_login(personas.admin)
     assert "/admin/auth/group/" not in client.get(ADMIN).content.decode()
+
+
+def _ops_administrator(personas) -> User:
+    """An administrator by role who is not a superuser."""
+    return make_user(
+        "ops@linkwell.example", personas.link_worker_service, Role.ADMINISTRATOR, is_staff=True
+    )
+
+
+STRONG = "Brisk-Heron-Lantern-77"
+
+
+def test_an_administrator_who_is_not_a_superuser_cannot_set_a_superusers_password(
+    client, personas
+) -> None:
+    client.force_login(_ops_administrator(personas))
+    url = reverse("admin:auth_user_password_change", args=[personas.admin.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"password1": STRONG, "password2": STRONG})
+    assert response.status_code == 403
+    personas.admin.refresh_from_db()
+    assert not personas.admin.check_password(STRONG)
+    assert not AuditEvent.objects.filter(action="password_changed_by_administrator").exists()
+    # An ordinary user's password they can still set.
+    url = reverse("admin:auth_user_password_change", args=[personas.owner.pk])
+    assert client.post(url, {"password1": STRONG, "password2": STRONG}).status_code == 302
+    personas.owner.refresh_from_db()
+    assert personas.owner.check_password(STRONG)
+
+
+def test_an_administrator_who_is_not_a_superuser_cannot_change_a_superusers_email(
+    client, personas
+) -> None:
+    client.force_login(_ops_administrator(personas))
+    url = reverse("admin:accounts_user_change", args=[personas.admin.pk])
+    page = client.get(url)
+    assert page.status_code == 200  # they may look...
+    assert 'name="_save"' not in page.content.decode()  # ...but not change
+    response = client.post(
+        url,
+        {
+            "email": "attacker@evil.example",
+            "full_name": "Admin",
+            "is_active": "on",
+            "is_staff": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 403
+    personas.admin.refresh_from_db()
+    assert personas.admin.email == "admin@linkwell.example"
+
+
+def test_an_administrator_who_is_not_a_superuser_cannot_delete_a_superuser(
+    client, personas
+) -> None:
+    client.force_login(_ops_administrator(personas))
+    url = reverse("admin:accounts_user_delete", args=[personas.admin.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [personas.admin.pk], "post": "yes"},
+    )
+    assert User.objects.filter(pk=personas.admin.pk).exists()
+    assert not AuditEvent.objects.filter(action="user_deleted").exists()
+
+
+def test_an_administrator_who_is_not_a_superuser_cannot_unlock_or_reset_a_superuser(
+    client, personas, clock
+) -> None:
+    locked = {"locked_until": clock.now, "failed_login_count": 2, "totp_secret": "JBSWY3DPEHPK3PXP"}
+    User.objects.filter(pk__in=[personas.admin.pk, personas.owner.pk]).update(**locked)
+    client.force_login(_ops_administrator(personas))
+    changelist = reverse("admin:accounts_user_changelist")
+    for action in ("unlock_accounts", "reset_two_factor"):
+        response = client.post(
+            changelist,
+            {"action": action, "_selected_action": [personas.admin.pk, personas.owner.pk]},
+            follow=True,
+        )
+        assert "only a superuser can do that" in response.content.decode()
+    personas.admin.refresh_from_db()
+    assert personas.admin.locked_until is not None
+    assert personas.admin.totp_secret == "JBSWY3DPEHPK3PXP"
+    personas.owner.refresh_from_db()  # the ordinary account selected alongside was handled
+    assert personas.owner.locked_until is None
+    assert personas.owner.totp_secret == ""
+    assert not AuditEvent.objects.filter(object_id=str(personas.admin.uuid)).exists()
+
+
+def test_a_superuser_can_still_manage_another_superuser(client, personas) -> None:
+    other = make_user("root@linkwell.example", None, None, is_staff=True, is_superuser=True)
+    client.force_login(personas.admin)
+    url = reverse("admin:auth_user_password_change", args=[other.pk])
+    assert client.post(url, {"password1": STRONG, "password2": STRONG}).status_code == 302
+    other.refresh_from_db()
+    assert other.check_password(STRONG)
