@@ -59,9 +59,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the two below, so their audit rows (e.g. idle sign-out) carry web/api and the
+    # request id rather than "system".
+    "linkwell.audit.middleware.RequestContextMiddleware",
     "linkwell.accounts.middleware.IdleTimeoutMiddleware",
     "linkwell.accounts.middleware.TwoFactorMiddleware",
-    "linkwell.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "linkwell.web.middleware.SecurityHeadersMiddleware",

@@ -1,7 +1,8 @@
 """Session protection: idle sign-out and the two-factor gate.
 
-Both run after AuthenticationMiddleware and before MessageMiddleware (config/settings.py), so
-they must not use django.contrib.messages: the idle sign-out leaves a flag in the new session
+Both run after AuthenticationMiddleware and linkwell.audit.middleware.RequestContextMiddleware
+(so the idle sign-out's audit row has the request's channel) and before MessageMiddleware
+(config/settings.py), so they must not use django.contrib.messages: the idle sign-out leaves a flag in the new session
 that the sign-in page turns into its message (linkwell/accounts/views.py).
 """
 

@@ -22,9 +22,11 @@ def test_it_signs_out_after_the_idle_limit_and_says_why(client, personas, clock)
     page = client.get(response["Location"]).content.decode()
     assert "You were signed out because you were inactive." in page
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(
+    event = AuditEvent.objects.get(
         action="signed_out", detail__reason="idle_timeout", actor_id=personas.owner.pk
-    ).exists()
+    )
+    assert event.channel == "web"
+    assert event.request_id
 
 
 @override_settings(SESSION_IDLE_TIMEOUT_MINUTES=30)
@@ -37,3 +39,5 @@ def test_an_idle_api_request_is_answered_as_anonymous_not_redirected(
     response = client.get("/api/schema/")
     assert response.status_code != 302  # (the schema itself is public)
     assert "_auth_user_id" not in client.session
+    event = AuditEvent.objects.get(action="signed_out", detail__reason="idle_timeout")
+    assert event.channel == "api"
