@@ -29,7 +29,8 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         "Community directory",
         [
             ("directory import FILE", "Import Open Referral UK (HSDS 3) JSON or CSV listings."),
-            ("directory export", "Export the directory as Open Referral UK JSON or CSV."),
+            ("directory export", "Export the directory as Open Referral UK (HSDS 3) JSON."),
+            ("directory remind", "Email providers whose listings need checking (run daily)."),
             ("seed_taxonomies", "Load Linkwell's taxonomies (safe to run again)."),
         ],
     ),
