@@ -33,6 +33,9 @@ SITE_URL = env_str("LINKWELL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "linkwell.accounts.admin_site.LinkwellAdminConfig",  # django.contrib.admin, our site
+    # Before django.contrib.auth so that its management commands createsuperuser and
+    # changepassword are replaced by audited ones (linkwell/accounts/management/commands).
+    "linkwell.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,7 +48,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "linkwell.core",
     "linkwell.audit",
-    "linkwell.accounts",
     "linkwell.directory",
     "linkwell.api",
     "linkwell.web",

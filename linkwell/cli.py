@@ -19,7 +19,7 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("migrate", "Create or update the database tables (run after every upgrade)."),
             ("createadmin", "Create a platform administrator, e.g. the first one."),
-            ("createsuperuser", "Django's own: create a superuser, signing in by email."),
+            ("createsuperuser", "The same as createadmin, under Django's name."),
             ("demo", "Load a reproducible fictional area; --print-logins lists the sign-ins."),
             ("runserver", "Serve Linkwell for development (make run does this for you)."),
             ("db_worker", "Run background tasks: reminders, imports, report builds."),

@@ -83,6 +83,14 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[ty
     autocomplete_fields = ("area", "parent")
     inlines = [MembershipInline]
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # Listing the refusal as "protected" makes Django's delete page and "delete selected"
+        # action say why and refuse, instead of cascading into memberships nobody audited
+        # (services.account_record_delete refuses too).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [services.organisation_delete_refusal(organisation=org) for org in objs]
+        return deleted, counts, perms_needed, [*protected, *filter(None, refusals)]
+
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]

@@ -62,6 +62,25 @@ def member_ids_of_organisations(*, organisation_ids: Iterable[int]) -> list[int]
     )
 
 
+def organisation_dependents(*, organisation: Organisation) -> list[str]:
+    """What still points at `organisation`, e.g. ["2 memberships", "1 directory organization"].
+
+    Found through every reverse relation (memberships, child organisations, directory
+    listings, and whatever later apps add), so services.account_record_delete can refuse a
+    delete that would cascade into, or quietly unlink, records nobody audited.
+    """
+    found: list[str] = []
+    for rel in Organisation._meta.related_objects:
+        if not (rel.one_to_many or rel.one_to_one):
+            continue
+        model = rel.related_model
+        count = model._default_manager.filter(**{rel.field.name: organisation}).count()
+        if count:
+            opts = model._meta
+            found.append(f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural}")
+    return found
+
+
 def user_by_email_or_id(*, value: str) -> User | None:
     """Look a user up by email (case-insensitive), numeric id or public UUID."""
     value = value.strip()

@@ -25,6 +25,7 @@ from linkwell.accounts.models import (
     UnknownEmailThrottle,
     User,
 )
+from linkwell.accounts.selectors import organisation_dependents
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record, diff, snapshot
 from linkwell.core.exceptions import ValidationFailed
@@ -105,13 +106,39 @@ def account_record_save(*, actor: Any, obj: Area | Organisation | Membership | U
         )
 
 
+def organisation_delete_refusal(*, organisation: Organisation) -> str:
+    """Why `organisation` cannot be deleted now ("" when it can)."""
+    dependents = organisation_dependents(organisation=organisation)
+    if not dependents:
+        return ""
+    return (
+        f"{organisation} cannot be deleted while it has {', '.join(dependents)}. Remove "
+        "those first, or untick “Is active” to retire the organisation and keep its history."
+    )
+
+
 def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership | User) -> None:
-    """Delete one account record, auditing the values it held."""
+    """Delete one account record, auditing the values it held.
+
+    An organisation is deleted only when nothing points at it (ValidationFailed otherwise):
+    deleting it would cascade into its memberships, and unlink its directory listings, with no
+    audit event for either. A user's memberships go with them, listed in the event's detail.
+    """
     if not isinstance(obj, Area | Organisation | Membership | User):
         raise TypeError(f"account_record_delete does not handle {type(obj).__name__}")
     fields = _audit_fields(obj)
     label = obj._meta.model_name
     with transaction.atomic():
+        detail: dict[str, Any] = {}
+        if isinstance(obj, Organisation):
+            refusal = organisation_delete_refusal(organisation=obj)
+            if refusal:
+                raise ValidationFailed({"__all__": [refusal]})
+        if isinstance(obj, User):
+            detail["memberships_removed"] = [
+                {"organisation": m.organisation.name, "role": m.role, "id": str(m.uuid)}
+                for m in obj.memberships.select_related("organisation").order_by("pk")
+            ]
         before = snapshot(obj, fields)
         audit_record(
             actor=actor,
@@ -119,6 +146,7 @@ def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership |
             obj=obj,
             organisation=_organisation_of(obj),
             changes=_redact({k: [v, None] for k, v in before.items() if v not in ("", None)}),
+            detail=detail or None,
         )
         obj.delete()
 
@@ -168,6 +196,28 @@ def user_create(
             },
         )
     return user
+
+
+def user_password_set(*, actor: Any, user: User, password: str) -> None:
+    """Set someone's password for them (an administrator or operator, e.g. `changepassword`).
+
+    Raises ValidationFailed with every reason, changing nothing, when the password breaks
+    settings.AUTH_PASSWORD_VALIDATORS. The audit event never holds the password or its hash.
+    """
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationFailed({"password": list(exc.messages)}) from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=actor,
+            action="password_changed_by_administrator",
+            obj=user,
+            kind=Kind.SECURITY,
+            changes={"password": [REDACTED, REDACTED]},
+        )
 
 
 def organisation_create(
@@ -433,8 +483,21 @@ def totp_secret_for_setup(*, user: User) -> str:
     if user.has_two_factor:
         raise ValueError("Two-factor sign-in is already set up for this user.")
     if not user.totp_secret:
-        user.totp_secret = pyotp.random_base32()
-        user.save(update_fields=["totp_secret"])
+        with transaction.atomic():
+            # Locked and re-read: two set-up pages opened at once must show the same key.
+            row = User.objects.select_for_update().only("pk", "totp_secret").get(pk=user.pk)
+            if not row.totp_secret:
+                row.totp_secret = pyotp.random_base32()
+                row.save(update_fields=["totp_secret"])
+                # The secret itself never enters the trail (SENSITIVE_FIELDS).
+                audit_record(
+                    actor=user,
+                    action="two_factor_setup_started",
+                    obj=user,
+                    kind=Kind.SECURITY,
+                    changes={"totp_secret": [None, REDACTED]},
+                )
+            user.totp_secret = row.totp_secret
     return user.totp_secret
 
 

@@ -329,3 +329,48 @@ def test_a_superuser_can_still_manage_another_superuser(client, personas) -> Non
     assert client.post(url, {"password1": STRONG, "password2": STRONG}).status_code == 302
     other.refresh_from_db()
     assert other.check_password(STRONG)
+
+
+def test_an_organisation_with_members_cannot_be_deleted_and_the_admin_says_why(
+    client, personas
+) -> None:
+    client.force_login(personas.admin)
+    org = personas.provider_org
+    url = reverse("admin:accounts_organisation_delete", args=[org.pk])
+    page = client.get(url).content.decode()
+    assert "cannot be deleted while it has 3 memberships" in page
+    assert "Is active" in page
+    client.post(url, {"post": "yes"})
+    client.post(
+        reverse("admin:accounts_organisation_changelist"),
+        {"action": "delete_selected", "_selected_action": [org.pk], "post": "yes"},
+    )
+    assert Organisation.objects.filter(pk=org.pk).exists()
+    assert Membership.objects.filter(organisation=org).count() == 3
+    assert not AuditEvent.objects.filter(action="organisation_deleted").exists()
+
+
+def test_an_organisation_nobody_belongs_to_can_be_deleted_and_it_is_audited(
+    client, personas
+) -> None:
+    client.force_login(personas.admin)
+    org = Organisation.objects.create(name="Closed group", kind=OrganisationKind.VCSE_PROVIDER)
+    url = reverse("admin:accounts_organisation_delete", args=[org.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Organisation.objects.filter(pk=org.pk).exists()
+    assert AuditEvent.objects.get(action="organisation_deleted").object_id == str(org.uuid)
+
+
+def test_deleting_a_user_lists_the_memberships_that_went_with_them(client, personas) -> None:
+    client.force_login(personas.admin)
+    victim = personas.owner
+    membership = Membership.objects.get(user=victim)
+    client.post(reverse("admin:accounts_user_delete", args=[victim.pk]), {"post": "yes"})
+    event = AuditEvent.objects.get(action="user_deleted")
+    assert event.detail["memberships_removed"] == [
+        {
+            "organisation": "Oswestry Men's Shed",
+            "role": "provider_staff",
+            "id": str(membership.uuid),
+        }
+    ]

@@ -107,3 +107,60 @@ def test_createsuperuser_works_with_an_email_address(client, db, monkeypatch) ->
     assert user.check_password("Brisk-Heron-Lantern-77")
     client.force_login(user)
     assert client.get("/admin/").status_code == 200
+
+
+def test_createsuperuser_is_audited_on_the_command_channel_and_checks_the_password_rules(
+    client, db, monkeypatch
+) -> None:
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "password")
+    with pytest.raises(CommandError) as exc:
+        call_command("createsuperuser", "--email", "root@example.org", "--no-input")
+    assert "This password is too common." in str(exc.value)
+    assert not User.objects.exists()
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Brisk-Heron-Lantern-77")
+    call_command(
+        "createsuperuser", "--email", "root@example.org", "--noinput", stdout=io.StringIO()
+    )
+    user = User.objects.get(email="root@example.org")
+    event = AuditEvent.objects.get(action="user_created", object_id=str(user.uuid))
+    assert event.channel == "command"
+    assert event.changes["is_superuser"] == [None, True]
+    # Like createadmin: an administrator by role too, so the role-based checks see them.
+    assert Membership.objects.get(user=user).role == Role.ADMINISTRATOR
+
+
+def _typed_passwords(monkeypatch, *typed: str) -> None:
+    answers = iter(typed)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+
+
+def test_changepassword_sets_the_password_and_audits_it_on_the_command_channel(
+    personas, monkeypatch
+) -> None:
+    new = "Brisk-Heron-Lantern-77"
+    _typed_passwords(monkeypatch, new, new)
+    out = io.StringIO()
+    call_command("changepassword", "Owner@Shed.Example", stdout=out)
+    assert "Password changed for owner@shed.example" in out.getvalue()
+    personas.owner.refresh_from_db()
+    assert personas.owner.check_password(new)
+    event = AuditEvent.objects.get(action="password_changed_by_administrator")
+    assert event.channel == "command"
+    assert event.object_id == str(personas.owner.uuid)
+    assert event.changes == {"password": ["(redacted)", "(redacted)"]}
+
+
+def test_changepassword_refuses_a_weak_password_and_changes_nothing(personas, monkeypatch) -> None:
+    _typed_passwords(monkeypatch, "password", "password")
+    with pytest.raises(CommandError) as exc:
+        call_command("changepassword", personas.owner.email, stdout=io.StringIO())
+    assert "This password is too common." in str(exc.value)
+    personas.owner.refresh_from_db()
+    assert personas.owner.check_password("Correct-Horse-42!")
+    assert not AuditEvent.objects.exists()
+
+
+def test_changepassword_says_when_there_is_no_such_user(db) -> None:
+    with pytest.raises(CommandError, match=r"There is no user 'ghost@example\.org'"):
+        call_command("changepassword", "ghost@example.org")

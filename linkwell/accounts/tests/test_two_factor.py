@@ -218,3 +218,16 @@ def test_a_right_code_clears_earlier_failures_and_says_so_in_the_audit_trail(
     for _ in range(2):
         assert client.post(VERIFY, {"code": _wrong_code(user, clock)}).status_code == 200
     assert client.get("/")["Location"].startswith(VERIFY)
+
+
+def test_starting_two_factor_set_up_is_audited_without_the_key(client, personas, clock) -> None:
+    user = personas.commissioner
+    client.force_login(user)
+    client.get(SETUP)
+    client.get(SETUP)  # the same key again: no second event
+    user.refresh_from_db()
+    event = AuditEvent.objects.get(action="two_factor_setup_started")
+    assert event.actor_id == user.pk
+    assert event.channel == "web"
+    assert user.totp_secret not in str(event.changes) + str(event.detail)
+    assert event.changes == {"totp_secret": [None, "(redacted)"]}
