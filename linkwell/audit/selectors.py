@@ -2,7 +2,10 @@
 
 - Administrators (superusers, or an active ADMINISTRATOR membership) see all of it.
 - Team managers see the events of their organisations: rows tagged with one of those
-  organisations, and rows whose actor is a member of one (their team's actions).
+  organisations, and their members' untagged rows that are not security events (their team's
+  own work, e.g. records they read). Not what members did in another organisation (tagged
+  with that one), and not sign-in and account events, which carry email addresses and belong
+  to no organisation.
 - Everyone else sees none of it (the audit page answers 403).
 """
 
@@ -18,7 +21,7 @@ from linkwell.accounts.selectors import (
     organisation_ids_for_user,
     user_is_administrator,
 )
-from linkwell.audit.models import AuditEvent
+from linkwell.audit.models import AuditEvent, Kind
 
 
 def can_view_audit_trail(*, user: Any) -> bool:
@@ -36,4 +39,7 @@ def audit_events_for_user(*, user: Any) -> QuerySet[AuditEvent]:
     if not org_ids:
         return qs.none()
     member_ids = member_ids_of_organisations(organisation_ids=org_ids)
-    return qs.filter(Q(organisation_id__in=org_ids) | Q(actor_id__in=member_ids))
+    return qs.filter(
+        Q(organisation_id__in=org_ids)
+        | (Q(actor_id__in=member_ids, organisation_id__isnull=True) & ~Q(kind=Kind.SECURITY))
+    )
