@@ -12,13 +12,18 @@ Columns (header row required; unknown columns are refused so typos are not silen
   records. Without `service_id` the id is derived from organisation and service name.
 * `category`: one or more names separated by `;`, matched (case-insensitively) to terms already
   in the directory, else created in a taxonomy named "Imported categories".
-* `cost`: `free` / `0` (free), or an amount like `3.50` or `£3.50` (per session).
-* `day`: `MO,WE` or `Monday; Wednesday` (weekly). `opens_at` / `closes_at`: `HH:MM`.
+* `postcode`: without `latitude`/`longitude`, the location's coordinates are looked up from the
+  postcode (offline, `directory.postcodes`); an invalid or unknown postcode is a warning naming
+  the line, and the row is imported without coordinates (distance search will not find it).
+* `cost`: `free` / `0` (free), or an amount with optional words: `£3.50`, `3.50`,
+  `£2 per session`, `2.50 per session` (amount, currency GBP, and the text as the
+  `amount_description`).
+* `day`: `MO,WE` or `Monday; Wednesday` (weekly). `opens_at` / `closes_at`: `HH:MM` (24-hour).
 * `accepts_referrals`: yes/no (Linkwell's referral mode; not an HSDS field).
 * `status`: active (default), inactive, defunct, temporarily closed.
 
 Each row becomes an HSDS service object and goes through the same schema and business checks as
-JSON; rejections name the line (`line 7: ...`).
+JSON; rejections name the line (`line 7: ...`) and list every problem in the row at once.
 
 The official HSDS *tabular* format (a folder of `services.csv`, `organizations.csv`, ... with a
 `datapackage.json`) is not read: convert it to JSON first.
@@ -33,6 +38,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from linkwell.directory import postcodes
 from linkwell.directory.exchange.hsds import LINKWELL_HSDS_NS
 from linkwell.directory.exchange.sources import SERVICE, ImportFileError, SourceRecord
 from linkwell.directory.models import ReferralMode, TaxonomyTerm
@@ -76,6 +82,19 @@ class RowError(Exception):
     pass
 
 
+STATUSES = {
+    "active": "active",
+    "inactive": "inactive",
+    "defunct": "defunct",
+    "temporarily closed": "temporarily closed",
+    "temporarily_closed": "temporarily closed",
+}
+FREE = {"free", "0", "0.00", "£0", "£0.00", "nil", "none"}
+# "£2.50", "2.50", "£2 per session", "2.50 per session" (amount, then an optional description).
+_COST_RE = re.compile(r"£?\s*(\d{1,7}(?:\.\d{1,2})?)(?:\s+(\S.*))?")
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
 def _id(value: str, kind: str) -> str:
     try:
         return str(uuid.UUID(value))
@@ -95,6 +114,8 @@ def _number(row: dict[str, str], key: str, *, whole: bool = False) -> Any:
         value = Decimal(text)
     except InvalidOperation:
         raise RowError(f"{key} {text!r} is not a number") from None
+    if not value.is_finite():
+        raise RowError(f"{key} {text!r} is not a number")
     if whole:
         if value != value.to_integral_value():
             raise RowError(f"{key} {text!r} is not a whole number")
@@ -116,47 +137,109 @@ def _term(name: str) -> dict[str, Any]:
     }
 
 
-def row_to_service(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(HSDS service object, Linkwell-only facts) for one CSV row."""
+def cost_option(text: str, option_id: str) -> dict[str, Any]:
+    """`free`, `£2.50`, `2.50`, `£2 per session`, `2.50 per session` -> an HSDS cost_option
+    (`amount_description` keeps the publisher's words, with the £ sign)."""
+    if text.lower() in FREE or text.lower().startswith("free"):
+        return {
+            "id": option_id,
+            "option": "Free",
+            "amount": 0,
+            "currency": "GBP",
+            "amount_description": "Free" if text.lower() in FREE else text,
+        }
+    match = _COST_RE.fullmatch(text)
+    if match is None:
+        raise RowError(f"cost {text!r} is not an amount like £2.50, £2 per session or free")
+    amount, rest = match.group(1), (match.group(2) or "").strip()
+    if not rest or "session" in rest.lower():
+        option = "Per session"
+    elif rest.lower().startswith("per "):
+        option = rest[:1].upper() + rest[1:]
+    else:
+        option = "Fee"
+    return {
+        "id": option_id,
+        "option": option,
+        "amount": float(Decimal(amount)),
+        "currency": "GBP",
+        "amount_description": text if text.startswith("£") else f"£{text}",
+    }
+
+
+def _clock(key: str, text: str) -> str:
+    match = _TIME_RE.fullmatch(text)
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise RowError(f"{key} {text!r} is not a time of day like 10:00 or 14:30")
+    return f"{int(match.group(1)):02d}:{match.group(2)}:00"
+
+
+def row_to_service(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """(HSDS service object, Linkwell-only facts, problems) for one CSV row.
+
+    Every problem in the row is listed (not only the first); a bad value is left out of the
+    service object so the schema checks do not report it a second time."""
+    errors: list[str] = []
+
+    def check(step: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return step(*args, **kwargs)
+        except RowError as exc:
+            errors.append(str(exc))
+            return None
+
     get = {k: (v or "").strip() for k, v in row.items() if k}
     missing = [k for k in REQUIRED if not get.get(k)]
     if missing:
-        raise RowError(f"{', '.join(missing)} is required")
-    org_id = _id(get.get("organisation_id") or get["organisation_name"], "organisation")
-    service_id = _id(
-        get.get("service_id") or f"{get['organisation_name']}/{get['service_name']}", "service"
-    )
+        errors.append(f"{', '.join(missing)} is required")
+    org_name, service_name = get.get("organisation_name", ""), get.get("service_name", "")
+    org_id = _id(get.get("organisation_id") or org_name, "organisation")
+    service_id = _id(get.get("service_id") or f"{org_name}/{service_name}", "service")
+    status_text = get.get("status") or "active"
+    status = STATUSES.get(" ".join(status_text.lower().split()))
+    if status is None:
+        errors.append(
+            f"status {status_text!r} must be one of active, inactive, defunct, temporarily closed"
+        )
     service: dict[str, Any] = {
         "id": service_id,
-        "name": get["service_name"],
-        "status": (get.get("status") or "active").lower(),
-        "organization": {"id": org_id, "name": get["organisation_name"], "description": ""},
+        "name": service_name,
+        "status": status or "active",
+        "organization": {"id": org_id, "name": org_name, "description": ""},
     }
     for key, target in (("description", "description"), ("url", "url"), ("email", "email")):
         if get.get(key):
             service[target] = get[key]
     for key, target in (("min_age", "minimum_age"), ("max_age", "maximum_age")):
-        value = _number(get, key, whole=True)
+        value = check(_number, get, key, whole=True)
         if value is not None:
             service[target] = value
     if get.get("phone"):
         service["phones"] = [{"id": _derived(service_id, "phone"), "number": get["phone"]}]
-    lat, lon = _number(get, "latitude"), _number(get, "longitude")
-    if get.get("address_1") or get.get("postcode") or lat is not None:
+    lat, lon = check(_number, get, "latitude"), check(_number, get, "longitude")
+    if bool(get.get("latitude")) != bool(get.get("longitude")):
+        errors.append("latitude and longitude must be given together (or both left empty)")
+    postcode = get.get("postcode", "")
+    if postcode:
+        try:
+            postcode = postcodes.normalise(postcode)
+        except postcodes.InvalidPostcode:
+            postcode = postcode.upper()  # kept as given; the importer warns it has no location
+    if get.get("address_1") or postcode or lat is not None:
         location: dict[str, Any] = {
             "id": _derived(service_id, "location"),
             "location_type": "physical",
         }
         if lat is not None and lon is not None:
             location.update(latitude=lat, longitude=lon)
-        if get.get("address_1") or get.get("postcode"):
+        if get.get("address_1") or postcode:
             location["addresses"] = [
                 {
                     "id": _derived(service_id, "address"),
                     "address_1": get.get("address_1", ""),
                     "city": get.get("city", ""),
                     "state_province": "",
-                    "postal_code": get.get("postcode", "").upper(),
+                    "postal_code": postcode,
                     "country": "GB",
                     "address_type": "physical",
                 }
@@ -174,40 +257,28 @@ def row_to_service(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]
             }
             for n in names
         ]
-    cost = get.get("cost", "")
-    if cost:
-        if cost.lower() in {"free", "0", "0.00", "£0"}:
-            service["cost_options"] = [
-                {"id": _derived(service_id, "cost"), "option": "Free", "amount": 0}
-            ]
-        else:
-            amount = _number({"cost": cost.lstrip("£")}, "cost")
-            service["cost_options"] = [
-                {
-                    "id": _derived(service_id, "cost"),
-                    "option": "Per session",
-                    "amount": amount,
-                    "currency": "GBP",
-                }
-            ]
+    if get.get("cost"):
+        option = check(cost_option, get["cost"], _derived(service_id, "cost"))
+        if option is not None:
+            service["cost_options"] = [option]
     if get.get("day") or get.get("opens_at") or get.get("closes_at"):
         days = [d for d in re.split(r"[,;\s]+", get.get("day", "").lower()) if d]
         unknown = [d for d in days if d not in DAYS]
         if unknown:
-            raise RowError(f"day {', '.join(unknown)} is not a day of the week")
+            errors.append(f"day {', '.join(unknown)} is not a day of the week")
         schedule: dict[str, Any] = {
             "id": _derived(service_id, "schedule"),
             "freq": "WEEKLY",
             "interval": 1,
         }
-        if days:
-            schedule["byday"] = ",".join(dict.fromkeys(DAYS[d] for d in days))
+        known = [DAYS[d] for d in days if d in DAYS]
+        if known:
+            schedule["byday"] = ",".join(dict.fromkeys(known))
         for key in ("opens_at", "closes_at"):
             if get.get(key):
-                if not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", get[key]):
-                    raise RowError(f"{key} {get[key]!r} is not a time like 10:00")
-                hh, mm, *_ = get[key].split(":")
-                schedule[key] = f"{int(hh):02d}:{mm}:00"
+                value = check(_clock, key, get[key])
+                if value is not None:
+                    schedule[key] = value
         service["schedules"] = [schedule]
     linkwell: dict[str, Any] = {}
     referrals = get.get("accepts_referrals", "").lower()
@@ -217,8 +288,8 @@ def row_to_service(row: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]
         if referrals:
             linkwell["referral_mode"] = ReferralMode.SIGNPOST_ONLY
     else:
-        raise RowError(f"accepts_referrals {get['accepts_referrals']!r} must be yes or no")
-    return service, linkwell
+        errors.append(f"accepts_referrals {get['accepts_referrals']!r} must be yes or no")
+    return service, linkwell, errors
 
 
 def parse_csv(text: str, *, name: str = "the file") -> list[SourceRecord]:
@@ -238,11 +309,8 @@ def parse_csv(text: str, *, name: str = "the file") -> list[SourceRecord]:
     records: list[SourceRecord] = []
     for row in reader:
         position = f"line {reader.line_num}"
-        try:
-            service, linkwell = row_to_service(row)
-        except RowError as exc:
-            # Handed on as a record the checks will reject with this reason.
-            records.append(SourceRecord(SERVICE, position, {}, error=str(exc)))
-            continue
-        records.append(SourceRecord(SERVICE, position, service, linkwell=linkwell))
+        service, linkwell, errors = row_to_service(row)
+        # A row with problems is handed on all the same: the importer reports them together
+        # with the schema and business-rule errors, and rejects the row.
+        records.append(SourceRecord(SERVICE, position, service, linkwell=linkwell, errors=errors))
     return records

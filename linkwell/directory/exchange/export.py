@@ -1,7 +1,10 @@
 """The full dump `linkwell directory export` writes (and `directory import` reads back):
 
     {"taxonomies": [taxonomy...], "taxonomy_terms": [taxonomy_term...],
-     "organizations": [organization (not full)...], "services": [full service...]}
+     "organizations": [organization...], "services": [full service...]}
+
+Organizations carry their own contacts, phones and locations (also locations no service uses),
+not their services (`hsds.organization_to_hsds(full=True, services=False)`).
 
 Each service validates against the ORUK 3.0 and HSDS 3.0 `service_with_definitions.json`;
 organizations, taxonomies and terms against those schemas' definitions.
@@ -24,7 +27,8 @@ def directory_dump() -> dict[str, list[dict[str, Any]]]:
             for t in TaxonomyTerm.objects.select_related("taxonomy", "parent").order_by("pk")
         ],
         "organizations": [
-            hsds.organization_to_hsds(o) for o in DirectoryOrganization.objects.order_by("pk")
+            hsds.organization_to_hsds(o, full=True, services=False)
+            for o in hsds.organizations_prefetch(DirectoryOrganization.objects.order_by("pk"))
         ],
         "services": [hsds.service_to_hsds(s) for s in services],
     }

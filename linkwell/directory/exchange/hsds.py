@@ -18,17 +18,25 @@ Rules
   schema *requires* are always emitted (e.g. `organization.description`, address
   `state_province`), as `""` when we hold nothing.
 * Never exported: `staff_notes`, QualityCheck rows, `last_verified_*`, verification reminders,
-  `referral_mode`, the provider's `owner`, and `DirectoryOrganization.assurer_email` except as
-  the HSDS `assurer_email` below.
+  the provider's `owner`, and `DirectoryOrganization.assurer_email` except as the HSDS
+  `assurer_email` below.
+* `referral_mode` (accepts referrals / signposting only; HSDS has no field for it) is exported as
+  an HSDS `attribute` of the service, linked (`link_type` "linkwell_referral_mode") to one of two
+  terms of a "Linkwell" taxonomy whose ids are stable (uuid5): see `referral_attribute`. The
+  importer reads it back into `referral_mode` and stores no attribute row for it.
 * `assured_date` / `assurer_email` (HSDS service fields): when the provider's quality assurance
   (`quality_summary`) is assured or expiring, `assured_date` is the date all checks were in place
   and `assurer_email` the provider's assurer; when it is lapsed (or there are no checks) we fall
-  back to the values imported from a feed, if any.
+  back to the values imported from a feed, if any. The importer does not copy computed values
+  back onto the service (`importer` compares the incoming pair with `exported_assurance`).
 * `fees`: ORUK 3.0 uses the (HSDS-deprecated) `fees`, HSDS 3.0 `fees_description`; both are
   emitted with `Service.fees_description` unless the feed gave a different `fees` (kept in extra).
 * `capacities` (HSDS 3.1 `service_capacity`) is emitted when Linkwell holds a capacity; neither
   3.0 schema forbids extra properties, so the output still validates. Ids are derived (uuid5) from
-  the service id so they are stable between exports.
+  the service id so they are stable between exports. The importer maps `capacities[0]` back.
+* Organizations: `organization_to_hsds(full=True, services=False)` is what the full dump
+  (`export.py`) writes: the organization's own contacts, phones and locations (including
+  locations no service uses) without its services, which the dump lists separately.
 * `last_modified` is the feed's value while the record came from a feed and was not edited since
   (`Service.source_last_modified`), else `updated_at`. Contract for editors: a Linkwell edit of a
   service should set `source_last_modified = None`.
@@ -63,6 +71,7 @@ from linkwell.directory.models import (
     Language,
     Location,
     Phone,
+    ReferralMode,
     Schedule,
     Service,
     ServiceArea,
@@ -332,6 +341,23 @@ def attach_attributes(services: Iterable[Service]) -> None:
         for sal in service.service_at_locations.all():
             add(AttributeLinkEntity.SERVICE_AT_LOCATION, sal)
             add(AttributeLinkEntity.LOCATION, sal.location)
+    _load_attributes(targets)
+
+
+def attach_organization_attributes(organizations: Iterable[DirectoryOrganization]) -> None:
+    """As `attach_attributes`, for organizations and their own locations (the full dump)."""
+    targets: dict[tuple[str, uuid.UUID], list[models.Model]] = {}
+    for org in organizations:
+        for entity, obj in [
+            (AttributeLinkEntity.ORGANIZATION, org),
+            *((AttributeLinkEntity.LOCATION, loc) for loc in org.locations.all()),
+        ]:
+            targets.setdefault((entity, obj.uuid), []).append(obj)
+            setattr(obj, _ATTR_CACHE, [])
+    _load_attributes(targets)
+
+
+def _load_attributes(targets: dict[tuple[str, uuid.UUID], list[models.Model]]) -> None:
     if not targets:
         return
     rows = (
@@ -413,28 +439,91 @@ def service_at_location_to_hsds(sal: ServiceAtLocation, *, full: bool = False) -
 # --- organization -------------------------------------------------------------------------
 
 
-def organization_to_hsds(org: DirectoryOrganization, *, full: bool = False) -> JSON:
+def organization_to_hsds(
+    org: DirectoryOrganization, *, full: bool = False, services: bool = True
+) -> JSON:
     """HSDS organization. `full=True` (the `/organizations/{id}` view) adds its contacts, phones,
-    locations and services (each service as its `service_list` summary). Never exports `owner`,
-    `assurer_email`, `staff_notes` or quality checks."""
+    locations and, unless `services=False` (the full dump), its services (each as its
+    `service_list` summary). Never exports `owner`, `assurer_email`, `staff_notes` or quality
+    checks."""
     out = _object(org, ORGANIZATION_FIELDS)
     if full:
         _put(out, "contacts", [_contact(x) for x in _rows(org.contacts)])
         _put(out, "phones", [_phone(x) for x in _rows(org.phones)])
         _put(out, "locations", [location_to_hsds(x) for x in _rows(org.locations)])
-        _put(
-            out,
-            "services",
-            [service_to_hsds_summary(s, include_organization=False) for s in _rows(org.services)],
-        )
+        if services:
+            _put(
+                out,
+                "services",
+                [
+                    service_to_hsds_summary(s, include_organization=False)
+                    for s in _rows(org.services)
+                ],
+            )
     _put(out, "attributes", _attributes(org, AttributeLinkEntity.ORGANIZATION))
     return out
+
+
+# --- Linkwell's own facts as HSDS attributes ------------------------------------------------
+
+REFERRAL_LINK_TYPE = "linkwell_referral_mode"
+LINKWELL_TAXONOMY: JSON = {
+    "id": str(uuid.uuid5(LINKWELL_HSDS_NS, "taxonomy:linkwell")),
+    "name": "Linkwell",
+    "description": "Facts Linkwell records about a service that HSDS has no field for.",
+    "version": "1",
+}
+# ReferralMode value -> (term code, term name, description). Codes and ids never change.
+_REFERRAL_TERMS: dict[str, tuple[str, str, str]] = {
+    ReferralMode.ACCEPTS_REFERRALS: (
+        "accepts-referrals",
+        "Accepts referrals",
+        "The service accepts referrals from link workers and other professionals.",
+    ),
+    ReferralMode.SIGNPOST_ONLY: (
+        "signposting-only",
+        "Signposting only",
+        "People are signposted to the service and contact it themselves; it takes no referrals.",
+    ),
+}
+
+
+def referral_term_id(mode: str) -> str:
+    return str(uuid.uuid5(LINKWELL_HSDS_NS, f"term:linkwell:{_REFERRAL_TERMS[mode][0]}"))
+
+
+# Term id -> ReferralMode value: how the importer recognises the attribute.
+REFERRAL_MODE_BY_TERM_ID = {referral_term_id(mode): mode for mode in _REFERRAL_TERMS}
+
+
+def referral_attribute(service: Service) -> JSON:
+    """`referral_mode` as an HSDS attribute (valid against the ORUK and HSDS 3.0 schemas)."""
+    mode = (
+        service.referral_mode
+        if service.referral_mode in _REFERRAL_TERMS
+        else ReferralMode.SIGNPOST_ONLY
+    )
+    code, name, description = _REFERRAL_TERMS[mode]
+    return {
+        "id": str(uuid.uuid5(LINKWELL_HSDS_NS, f"referral_mode:{service.uuid}")),
+        "link_type": REFERRAL_LINK_TYPE,
+        "link_entity": "service",
+        "taxonomy_term": {
+            "id": referral_term_id(mode),
+            "code": code,
+            "name": name,
+            "description": description,
+            "taxonomy": LINKWELL_TAXONOMY["name"],
+            "taxonomy_id": LINKWELL_TAXONOMY["id"],
+            "taxonomy_detail": dict(LINKWELL_TAXONOMY),
+        },
+    }
 
 
 # --- service ------------------------------------------------------------------------------
 
 
-def _assurance(service: Service) -> tuple[dt.date | None, str]:
+def exported_assurance(service: Service) -> tuple[dt.date | None, str]:
     org = service.organization
     summary = quality_summary(org.quality_checks.all())
     if summary.status != QAStatus.LAPSED:
@@ -451,7 +540,7 @@ def _flat_service(service: Service) -> JSON:
     extra = service.extra or {}
     if service.fees_description and "fees" not in extra:
         out["fees"] = service.fees_description
-    assured_date, assurer_email = _assurance(service)
+    assured_date, assurer_email = exported_assurance(service)
     if assured_date:
         out["assured_date"] = assured_date.isoformat()
     if assurer_email:
@@ -460,7 +549,7 @@ def _flat_service(service: Service) -> JSON:
     return out
 
 
-def _capacities(service: Service) -> list[JSON] | None:
+def exported_capacities(service: Service) -> list[JSON] | None:
     """HSDS 3.1 `service_capacity` from Linkwell's capacity fields (None: we hold none)."""
     if service.capacity_available is None:
         return None
@@ -508,8 +597,12 @@ def service_to_hsds(service: Service) -> JSON:
     out["organization"] = organization_to_hsds(service.organization)
     _put(out, "cost_options", [_cost_option(x) for x in _rows(service.cost_options)])
     _put(out, "contacts", [_contact(x) for x in _rows(service.contacts)])
-    _put(out, "attributes", _attributes(service, AttributeLinkEntity.SERVICE))
-    capacities = _capacities(service)
+    # Linkwell's referral mode last, so a feed's own attributes keep their positions.
+    out["attributes"] = [
+        *_attributes(service, AttributeLinkEntity.SERVICE),
+        referral_attribute(service),
+    ]
+    capacities = exported_capacities(service)
     if capacities is not None:
         out["capacities"] = capacities
     return out
@@ -552,6 +645,32 @@ def service_prefetch_lookups() -> list[str | Prefetch[Any]]:
             ),
         ),
     ]
+
+
+def organizations_prefetch(
+    queryset: QuerySet[DirectoryOrganization],
+) -> list[DirectoryOrganization]:
+    """The organizations with what `organization_to_hsds(full=True, services=False)` reads, in a
+    constant number of queries."""
+    orgs = list(
+        queryset.prefetch_related(
+            _contacts(),
+            _phones(),
+            Prefetch(
+                "locations",
+                queryset=Location.objects.prefetch_related(
+                    "languages",
+                    "addresses",
+                    _contacts(),
+                    "accessibility",
+                    _phones(),
+                    "schedules",
+                ),
+            ),
+        )
+    )
+    attach_organization_attributes(orgs)
+    return orgs
 
 
 class HsdsServiceQuerySet(QuerySet[Service]):

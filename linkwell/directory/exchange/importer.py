@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from linkwell.accounts.models import Organisation
 from linkwell.audit.services import audit_record
+from linkwell.core.exceptions import LinkwellError
+from linkwell.directory import postcodes
 from linkwell.directory.exchange import hsds, rules
 from linkwell.directory.exchange.sources import (
     ORGANIZATION,
@@ -143,9 +145,12 @@ def directory_import(
     with transaction.atomic():
         writer = _Writer(actor=actor, owner=owner)
         for number, record in enumerate(records, start=1):
-            errors = [record.error] if record.error else rules.schema_errors(record)
-            if not errors:
-                errors = rules.business_errors(record)
+            # Every problem at once: the reader's own (a CSV row's), the schemas' and the
+            # business rules', so a publisher can fix a record in one go.
+            errors = list(record.errors)
+            if record.kind in KIND_LABEL:
+                errors += [e for e in rules.schema_errors(record) if e not in errors]
+                errors += [e for e in rules.business_errors(record) if e not in errors]
             if errors:
                 report.rejected.append(Rejection(number, record.position, record.record_id, errors))
                 continue
@@ -252,6 +257,27 @@ def _same(a: Any, b: Any) -> bool:
         except (decimal.InvalidOperation, TypeError):
             return False
     return bool(a == b)
+
+
+def _postcode(location: dict[str, Any]) -> str:
+    """The first GB postal code among the location's addresses (a physical one first)."""
+    addresses = [a for a in location.get("addresses") or [] if isinstance(a, dict)]
+    addresses.sort(key=lambda a: a.get("address_type", "physical") != "physical")
+    for address in addresses:
+        country = str(address.get("country") or "GB").upper()
+        code = address.get("postal_code")
+        if country in ("GB", "UK") and isinstance(code, str) and code.strip():
+            return code.strip()
+    return ""
+
+
+def _referral_mode(item: Any) -> str | None:
+    """The ReferralMode an attribute stands for, if it is Linkwell's referral-mode attribute."""
+    if not isinstance(item, dict):
+        return None
+    term = item.get("taxonomy_term")
+    term_id = term.get("id") if isinstance(term, dict) else item.get("taxonomy_term_id")
+    return hsds.REFERRAL_MODE_BY_TERM_ID.get(str(term_id))
 
 
 # --- the writer ---------------------------------------------------------------------------
@@ -583,6 +609,7 @@ class _Writer:
             "cost_options",
             "contacts",
             "attributes",
+            "capacities",
         ]
         extra = self._extra(data, consumed, current.extra if current else None)
         fees = data.get("fees")
@@ -592,15 +619,30 @@ class _Writer:
             )
         elif fees is not None and fees != data.get("fees_description"):
             extra["fees"] = fees
+        assured_date = _convert(
+            Service._meta.get_field("assured_date"), data.get("assured_date"), "assured_date"
+        )
+        assurer_email = _convert(
+            Service._meta.get_field("assurer_email"), data.get("assurer_email"), "assurer_email"
+        )
+        if current is not None:
+            computed_date, computed_email = hsds.exported_assurance(current)
+            if (assured_date, assurer_email) == (computed_date, computed_email or ""):
+                # What our exporter computes from the provider's quality checks (our own export
+                # read back): keep the stored values, else they would be overwritten by it.
+                assured_date, assurer_email = current.assured_date, current.assurer_email
+        values.update(self._capacity(data.get("capacities"), current))
+        # Linkwell's referral mode travels as an attribute (hsds.referral_attribute): read it
+        # into the field; attributes() stores no row for it. Absent: left as it is.
+        for item in data.get("attributes") or []:
+            mode = _referral_mode(item)
+            if mode is not None:
+                values["referral_mode"] = mode
         values.update(
             organization=org,
             extra=extra,
-            assured_date=_convert(
-                Service._meta.get_field("assured_date"), data.get("assured_date"), "assured_date"
-            ),
-            assurer_email=_convert(
-                Service._meta.get_field("assurer_email"), data.get("assurer_email"), "assurer_email"
-            ),
+            assured_date=assured_date,
+            assurer_email=assurer_email,
             source_last_modified=_convert(
                 Service._meta.get_field("source_last_modified"),
                 data.get("last_modified"),
@@ -679,6 +721,46 @@ class _Writer:
         children, self._children = self._children, saved_children
         self._finish(SERVICE, obj, outcome, changes, children, org.owner)
         return obj
+
+    def _capacity(self, items: Any, current: Service | None) -> dict[str, Any]:
+        """HSDS 3.1 `capacities` -> the capacity fields. Absent: left as they are (as for any
+        array); `[]`: cleared; else the first item (Linkwell holds one capacity per service)."""
+        if not isinstance(items, list):
+            return {}
+        if not items:
+            return {
+                "capacity_available": None,
+                "capacity_maximum": None,
+                "capacity_updated_at": None,
+            }
+        item = items[0]
+        if len(items) > 1:
+            self._warnings.append(
+                f"{self.where}: {len(items)} capacities given; only the first is kept"
+            )
+        if not isinstance(item, dict):
+            raise RecordRejected(["capacities[0] must be an object"])
+        if current is not None and hsds.exported_capacities(current) == [item]:
+            # Our own export read back: its `updated` falls back to updated_at and its unit to
+            # "places"; keep what is stored.
+            return {}
+        unit = item.get("unit")
+        name = unit.get("name") if isinstance(unit, dict) else None
+        out: dict[str, Any] = {}
+        errors: list[str] = []
+        for key, attr, raw in (
+            ("available", "capacity_available", item.get("available")),
+            ("maximum", "capacity_maximum", item.get("maximum")),
+            ("unit.name", "capacity_unit", name or "places"),
+            ("updated", "capacity_updated_at", item.get("updated")),
+        ):
+            try:
+                out[attr] = _convert(Service._meta.get_field(attr), raw, f"capacities[0].{key}")
+            except RecordRejected as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise RecordRejected(errors)
+        return out
 
     # children
     def phone(self, data: dict[str, Any], path: str, **links: Any) -> Phone:
@@ -781,9 +863,7 @@ class _Writer:
         *,
         link: bool = False,
     ) -> Location:
-        keep, warning = rules.coordinate_warning(data, f"{self.where} {path.rstrip('.')}")
-        if warning:
-            self._warnings.append(warning)
+        source = self._coordinates(data, path)
         key = self._uuid(data)
         existing = Location.objects.filter(uuid=key).first()
         links: dict[str, Any] = {}
@@ -798,9 +878,6 @@ class _Writer:
             "schedules",
             "attributes",
         ]
-        source = (
-            data if keep else {k: v for k, v in data.items() if k not in ("latitude", "longitude")}
-        )
         loc: Location = self._child(Location, source, path, hsds.LOCATION_FIELDS, links, arrays)
         self._sync(
             Language,
@@ -855,12 +932,46 @@ class _Writer:
         self.attributes("location", loc, data.get("attributes"), f"{path}attributes")
         return loc
 
+    def _coordinates(self, data: dict[str, Any], path: str) -> dict[str, Any]:
+        """The location as it will be stored: out-of-range coordinates dropped and, when it has
+        none, the coordinates of its GB postcode (so distance search finds it). Problems are
+        warnings naming the record (a CSV line); the location is imported either way."""
+        where = self.where if self.where.startswith("line ") else f"{self.where} {path[:-1]}"
+        problems = rules.coordinate_problems(data)
+        source = data
+        if problems:
+            source = {k: v for k, v in data.items() if k not in ("latitude", "longitude")}
+        if rules.has_coordinates(source):
+            return source
+        postcode = _postcode(data)
+        if postcode:
+            try:
+                lat, lon = postcodes.lookup(postcode)
+            except LinkwellError as exc:
+                problems.append(
+                    f"no coordinates for postcode {postcode!r} ({str(exc).rstrip('.')})"
+                )
+            else:
+                if problems:
+                    self._warnings.append(
+                        f"{where}: {' and '.join(problems)}; used the coordinates of postcode "
+                        f"{postcode} instead"
+                    )
+                return {**source, "latitude": lat, "longitude": lon}
+        if problems:
+            self._warnings.append(
+                f"{where}: {'; '.join(problems)}; location stored without coordinates"
+            )
+        return source
+
     def attributes(self, entity: str, obj: Any, items: Any, path: str) -> None:
         if not isinstance(items, list):
             return
         keep = []
         for i, item in enumerate(items):
             where = f"{path}[{i}]."
+            if _referral_mode(item) is not None:
+                continue  # read into Service.referral_mode by service()
             if isinstance(item.get("taxonomy_term"), dict):
                 term = self.term(item["taxonomy_term"], f"{where}taxonomy_term.")
             else:

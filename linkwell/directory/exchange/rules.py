@@ -7,7 +7,10 @@ Business rules (on top of the schemas):
 * `status` is one of active / inactive / defunct / temporarily closed (the schema enum);
 * latitude in -90..90 and longitude in -180..180. Out of range is a **warning**, not a
   rejection: the official examples carry `latitude: 100` and must import, so the location is
-  stored without coordinates (and exported without them).
+  stored without coordinates (and exported without them) unless its GB postcode gives some.
+* A location without (usable) coordinates but with a GB `postal_code` gets the postcode's
+  coordinates (`directory.postcodes`, offline); an invalid or unknown postcode is a warning.
+* Schema errors and business-rule errors are all reported together.
 Type conversions, field lengths and references (an `organization_id` we do not hold) are checked
 while writing (`importer._Writer`), which rejects the record the same way.
 """
@@ -84,14 +87,19 @@ def business_errors(record: SourceRecord) -> list[str]:
     return errors
 
 
-def coordinate_warning(location: dict[str, Any], path: str) -> tuple[bool, str | None]:
-    """(keep coordinates?, warning). Out-of-range coordinates are dropped, with a warning."""
+def has_coordinates(location: dict[str, Any]) -> bool:
+    return (
+        _number(location.get("latitude")) is not None
+        and _number(location.get("longitude")) is not None
+    )
+
+
+def coordinate_problems(location: dict[str, Any]) -> list[str]:
+    """Out-of-range coordinates (the importer drops them, with a warning)."""
     lat, lon = _number(location.get("latitude")), _number(location.get("longitude"))
     bad = []
     if lat is not None and not -90 <= lat <= 90:
         bad.append(f"latitude {location['latitude']} is outside -90..90")
     if lon is not None and not -180 <= lon <= 180:
         bad.append(f"longitude {location['longitude']} is outside -180..180")
-    if not bad:
-        return True, None
-    return False, f"{path}: {' and '.join(bad)}; location stored without coordinates"
+    return bad

@@ -16,7 +16,10 @@ has `taxonomy_terms`, `version` or `uri` and none of the organization keys; anyt
 `id`, `name` and `description` is an organization).
 
 ORUK 1.0 feeds (`{"content": [...], "totalElements": ...}` envelopes) are refused with a clear
-message: Linkwell reads ORUK 3.0 / HSDS 3 only.
+message: Linkwell reads ORUK 3.0 / HSDS 3 only. So are files that are not records at all, told
+apart by shape: ORUK `api_details.json` / HSDS `base.json` (`version`, `profile`,
+`openapi_url`), a `datapackage.json` (`resources`), and the HSDS `tabular.json` example (keys
+ending `.csv`).
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ class SourceRecord:
     linkwell: dict[str, Any] = field(default_factory=dict)
     # Set for records nested in another (e.g. services in an organization_full).
     organization_id: str | None = None
-    # A reason found while reading (a CSV row that cannot become an HSDS object).
-    error: str | None = None
+    # Problems found while reading (a CSV row's bad values, a location on its own); the
+    # importer reports them together with the schema and business-rule errors.
+    errors: list[str] = field(default_factory=list)
 
     @property
     def record_id(self) -> str:
@@ -71,7 +75,7 @@ def parse_json(text: str, *, name: str = "the file") -> list[SourceRecord]:
         raise ImportFileError(
             f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
         ) from exc
-    return records_from_value(value)
+    return records_from_value(value, name=name)
 
 
 def kind_of(obj: dict[str, Any]) -> str:
@@ -89,9 +93,39 @@ def _oruk1(value: dict[str, Any]) -> bool:
     return bool(set(value) & ORUK1_KEYS) and "contents" not in value
 
 
-def records_from_value(value: Any) -> list[SourceRecord]:
+API_DETAILS_KEYS = {"version", "profile", "openapi_url"}
+
+
+def _not_a_record(value: dict[str, Any]) -> str | None:
+    """What a well-known non-record file is, by its shape (None: it may be a record)."""
+    keys = set(value)
+    if "id" in keys:
+        return None
+    if "openapi_url" in keys and keys <= API_DETAILS_KEYS | {"description", "name"}:
+        # ORUK `api_details.json` / HSDS `base.json`: the `/` endpoint of a feed.
+        return (
+            "API details (the feed's `/` endpoint: `version`, `profile`, `openapi_url`), "
+            "which describe a feed but hold no services"
+        )
+    if "resources" in keys and ("profile" in keys or "name" in keys):
+        return (
+            "a data package (`datapackage.json`), which describes the CSV files of the HSDS "
+            "tabular format; Linkwell reads HSDS JSON or its own CSV"
+        )
+    if keys and all(isinstance(k, str) and k.endswith(".csv") for k in keys):
+        return (
+            "the HSDS tabular format as JSON (one list per CSV file, e.g. `services.csv`); "
+            "Linkwell reads HSDS JSON objects (services, organizations...) or its own CSV"
+        )
+    return None
+
+
+def records_from_value(value: Any, *, name: str = "the file") -> list[SourceRecord]:
     out: list[SourceRecord] = []
     if isinstance(value, dict):
+        what = _not_a_record(value)
+        if what is not None:
+            raise ImportFileError(f"{name} is not an HSDS record: it is {what}.")
         if _oruk1(value):
             raise ImportFileError(
                 "ORUK 1.0 feed, not supported: this page uses the ORUK 1.0 envelope "
@@ -154,8 +188,10 @@ def _object(obj: Any, position: str, out: list[SourceRecord], *, kind: str | Non
                 "location",
                 position,
                 obj,
-                error="a location on its own cannot be imported: import the service or "
-                "organization it belongs to",
+                errors=[
+                    "a location on its own cannot be imported: import the service or "
+                    "organization it belongs to"
+                ],
             )
         )
         return

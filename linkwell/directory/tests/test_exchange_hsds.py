@@ -77,7 +77,11 @@ def test_it_exports_a_full_service_that_validates_against_oruk_and_hsds():
     assert data["phones"][0]["extension"] == 12
     assert data["phones"][0]["languages"][0]["code"] == "cy"
     assert data["contacts"][0]["phones"][0]["number"] == "07700 900000"
-    assert {a["taxonomy_term"]["name"] for a in data["attributes"]} == {"Crafts", "Loneliness"}
+    assert {a["taxonomy_term"]["name"] for a in data["attributes"]} == {
+        "Crafts",
+        "Loneliness",
+        "Accepts referrals",  # Linkwell's referral mode, as an attribute
+    }
     assert data["funding"][0]["source"] == "Lottery"
     assert data["capacities"][0]["available"] == 3
     assert data["capacities"][0]["maximum"] == 12
@@ -86,8 +90,9 @@ def test_it_exports_a_full_service_that_validates_against_oruk_and_hsds():
 def test_it_never_exports_private_fields():
     text = json.dumps(hsds.service_to_hsds(_rich_service(assured=True)))
     assert "PRIVATE" not in text
-    for key in ("staff_notes", "referral_mode", "last_verified", "quality_check", "owner"):
+    for key in ("staff_notes", "last_verified", "quality_check", "owner"):
         assert key not in text
+    assert '"referral_mode"' not in text  # exported as an HSDS attribute, not as a key
 
 
 def test_it_exports_assurance_from_the_providers_quality_checks_when_in_date():
@@ -135,7 +140,7 @@ def test_a_page_of_services_costs_a_constant_number_of_queries():
         out = [hsds.service_to_hsds(s) for s in hsds.services_prefetch(Service.objects.all())]
     assert len(out) == 6
     assert len(six) == len(two)
-    assert all(len(s["attributes"]) == 2 for s in out)
+    assert all(len(s["attributes"]) == 3 for s in out)  # two terms and the referral mode
 
 
 def test_organization_and_taxonomy_objects_validate():
