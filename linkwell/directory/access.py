@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from linkwell.accounts.models import Membership, Role, User
-from linkwell.directory.models import DirectoryOrganization, Service
+from linkwell.directory.models import DirectoryOrganization, Location, Service
 
 # Roles that may edit and verify any listing (issue 2, section 4).
 DIRECTORY_EDITOR_ROLES = {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}
@@ -112,6 +112,47 @@ def can_see_quality_detail(user: User, organization: DirectoryOrganization) -> b
         m.role in DIRECTORY_EDITOR_ROLES
         or (organization.owner_id is not None and m.organisation_id == organization.owner_id)
         for m in memberships
+    )
+
+
+def can_see_staff_notes(user: User, organization: DirectoryOrganization) -> bool:
+    """Staff notes ("ask for Dave at the door") are for the programme (directory editors, read-only
+    ones included) and the provider's own members, not for other providers' staff."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        m.role in DIRECTORY_EDITOR_ROLES
+        or (
+            m.role == Role.PROVIDER_STAFF
+            and organization.owner_id is not None
+            and m.organisation_id == organization.owner_id
+        )
+        for m in _memberships(user)
+    )
+
+
+def can_edit_location(user: User, location: Location) -> bool:
+    """Venue details (accessibility) describe a place several providers' services may share.
+    Directory editors may change any venue; provider staff only a venue their own organisation
+    owns. A venue owned by nobody is the programme's to describe (services.service_update)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    memberships = [m for m in _memberships(user) if not m.read_only]
+    if any(m.role in DIRECTORY_EDITOR_ROLES for m in memberships):
+        return True
+    owner_id = (
+        DirectoryOrganization.objects.filter(pk=location.organization_id)
+        .values_list("owner_id", flat=True)
+        .first()
+        if location.organization_id is not None
+        else None
+    )
+    return owner_id is not None and any(
+        m.role == Role.PROVIDER_STAFF and m.organisation_id == owner_id for m in memberships
     )
 
 

@@ -15,6 +15,9 @@ from linkwell.directory.services import (
     COST_PAID,
     COST_UNKNOWN,
     DAYS,
+    MAX_EMAIL_LENGTH,
+    MAX_PLACES,
+    MAX_URL_LENGTH,
     service_edit_errors,
 )
 
@@ -65,9 +68,11 @@ class ServiceEditForm(forms.Form):
         label="Places available now",
         required=False,
         min_value=0,
+        max_value=MAX_PLACES,
         error_messages={
             "invalid": "Places available must be a whole number, like 5",
             "min_value": "Places must be 0 or more",
+            "max_value": f"Places must be {MAX_PLACES:,} or fewer",
         },
         widget=forms.TextInput(attrs=_input(4, inputmode="numeric")),
     )
@@ -75,9 +80,11 @@ class ServiceEditForm(forms.Form):
         label="Maximum places",
         required=False,
         min_value=0,
+        max_value=MAX_PLACES,
         error_messages={
             "invalid": "Maximum places must be a whole number, like 12",
             "min_value": "Places must be 0 or more",
+            "max_value": f"Places must be {MAX_PLACES:,} or fewer",
         },
         widget=forms.TextInput(attrs=_input(4, inputmode="numeric")),
     )
@@ -90,8 +97,10 @@ class ServiceEditForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         required=False,
+        max_length=MAX_EMAIL_LENGTH,
         error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": f"Email address must be {MAX_EMAIL_LENGTH} characters or fewer",
         },
         widget=forms.EmailInput(attrs=_input(30, spellcheck="false")),
     )
@@ -99,8 +108,10 @@ class ServiceEditForm(forms.Form):
         label="Website",
         required=False,
         assume_scheme="https",
+        max_length=MAX_URL_LENGTH,
         error_messages={
-            "invalid": "Enter a website address in the correct format, like https://www.example.org"
+            "invalid": "Enter a website address in the correct format, like https://www.example.org",
+            "max_length": f"Website address must be {MAX_URL_LENGTH} characters or fewer",
         },
         widget=forms.URLInput(attrs=_input(30, spellcheck="false")),
     )
@@ -163,11 +174,22 @@ class ServiceEditForm(forms.Form):
         widget=forms.TextInput(attrs=_input()),
     )
 
-    def __init__(self, *args: Any, has_location: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, has_location: bool = True, may_edit_venue: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # A service without a venue of its own has no accessibility to describe here.
         if not has_location:
             del self.fields["accessibility"]
+        elif not may_edit_venue:
+            # Shown, not editable: the venue is not the user's organisation's to describe
+            # (services.may_edit_venue). A disabled field keeps its initial value on POST.
+            field = self.fields["accessibility"]
+            field.disabled = True
+            field.help_text = (
+                "The venue is not owned by your organisation, so only the social prescribing "
+                "team can change its access information"
+            )
 
     @classmethod
     def initial_from_state(cls, state: dict[str, Any], version: int) -> dict[str, Any]:
@@ -280,7 +302,9 @@ _PAIRED = (
 )
 
 
-def add_rule_errors(service: Service, form: ServiceEditForm, formset: Any) -> None:
+def add_rule_errors(
+    service: Service, form: ServiceEditForm, formset: Any, *, actor: Any = None
+) -> None:
     """On a form that did not fully parse, add the service's rule errors for the fields that
     did parse (a field already in error keeps its own message)."""
     parsed = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k != "version"}
@@ -292,7 +316,7 @@ def add_rule_errors(service: Service, form: ServiceEditForm, formset: Any) -> No
         for i, f in enumerate(formset.forms)
         if not f.errors and not f.is_blank()
     ]
-    errors = service_edit_errors(service=service, data={**parsed, "schedule": rows})
+    errors = service_edit_errors(service=service, data={**parsed, "schedule": rows}, actor=actor)
     already = {k for k, v in form.errors.items() if v}
     # A rule that compares two fields is skipped when its partner did not parse: comparing with
     # the stored value instead would blame the wrong field.

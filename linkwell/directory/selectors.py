@@ -6,6 +6,9 @@ Filter semantics (the contract other apps rely on):
 
 - `text`: every word must appear (case-insensitive substring) in the service name, description,
   provider name or the name of a taxonomy term linked to the service (HSDS attribute).
+  Apostrophes are ignored on both sides, a plural word matches by its singular stem and a few
+  joined forms also match split ("foodbank" finds "Food Bank"): see `text_search`.
+- `organization_id`: services of that provider (DirectoryOrganization uuid).
 - `taxonomy_term_ids`: services linked to any of the terms; `taxonomy_id`: to any term of that
   taxonomy.
 - Ages (ORUK API semantics; a null bound is open): `minimum_age=X` keeps services that accept
@@ -57,6 +60,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import User
+from linkwell.directory import text_search
 from linkwell.directory.access import get_service_for_user
 from linkwell.directory.models import (
     Accessibility,
@@ -95,6 +99,7 @@ class ServiceFilters:
     accessible_only: bool = False
     accepts_referrals: bool | None = None
     modified_after: dt.datetime | None = None
+    organization_id: uuid.UUID | None = None
     statuses: tuple[str, ...] = ("active",)
 
 
@@ -123,20 +128,26 @@ def _service_terms(**term_filter: Any) -> Exists:
     )
 
 
-def _filtered(filters: ServiceFilters) -> QuerySet[Service]:
+_TEXT_COLUMNS = ("name", "description", "organization__name")
+
+
+def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
+    """Every service matching `filters` (module docstring), unordered and unpaginated, ignoring
+    `point`/`within_km` (distance is applied by `search_services`). The ORUK API builds its
+    service_at_location list on it."""
     qs = Service.objects.all()
     if filters.statuses:
         qs = qs.filter(status__in=filters.statuses)
-    for word in filters.text.split():
-        matches = (
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organization__name__icontains=word)
-        )
+    if filters.organization_id is not None:
+        qs = qs.filter(organization__uuid=filters.organization_id)
+    for alternatives in text_search.query_terms(filters.text).words:
+        matches = text_search.matches_any(_TEXT_COLUMNS, alternatives)
         # Terms are few: find the matching ones once, rather than scanning term names again in a
         # correlated subquery for every service row.
         term_ids = list(
-            TaxonomyTerm.objects.filter(name__icontains=word).values_list("pk", flat=True)
+            TaxonomyTerm.objects.filter(
+                text_search.matches_any(("name",), alternatives)
+            ).values_list("pk", flat=True)
         )
         if term_ids:
             matches |= Q(_service_terms(taxonomy_term_id__in=term_ids))
@@ -266,7 +277,7 @@ def search_services(*, filters: ServiceFilters, page: int = 1, per_page: int = 2
 
     Page numbers past the end are clamped to the last page."""
     per_page = max(1, per_page)
-    qs = _filtered(filters)
+    qs = filter_services(filters)
     if filters.point is not None:
         nearest = _distances(qs, filters.point, filters.within_km)
         ranked: list[tuple[float, tuple[str, str, int]]] = [
@@ -291,15 +302,28 @@ def search_services(*, filters: ServiceFilters, page: int = 1, per_page: int = 2
         return SearchPage(items, total, page, per_page, total_pages)
 
     order: list[Any] = [Lower("name"), "name", "pk"]
-    if filters.text.strip():
+    phrase = text_search.query_terms(filters.text).phrase
+    if phrase:
         qs = qs.annotate(
             _name_rank=Case(
-                When(name__icontains=filters.text.strip(), then=Value(0)),
+                When(text_search.contains("name", phrase), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
         )
         order = ["_name_rank", *order]
+        # Text matching is the costly part of a query (LIKE over apostrophe-free text on every
+        # row; see text_search). Evaluate it once: the ordered ids of every match give the
+        # total and the page, instead of a COUNT and then a page query that both scan.
+        ids = list(qs.order_by(*order).values_list("pk", flat=True))
+        page, total_pages = _page_bounds(len(ids), page, per_page)
+        start = (page - 1) * per_page
+        wanted = ids[start : start + per_page]
+        by_id = {s.pk: s for s in _with_display_data(Service.objects.filter(pk__in=wanted))}
+        items = [by_id[pk] for pk in wanted]
+        for service in items:
+            service.distance_km = None  # type: ignore[attr-defined]
+        return SearchPage(items, len(ids), page, per_page, total_pages)
     total = qs.count()
     page, total_pages = _page_bounds(total, page, per_page)
     start = (page - 1) * per_page

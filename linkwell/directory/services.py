@@ -30,6 +30,7 @@ from django.utils import timezone
 from linkwell.accounts.models import Membership, Role
 from linkwell.audit.services import audit_record, diff
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
+from linkwell.directory.access import can_edit_location
 from linkwell.directory.models import (
     Accessibility,
     Attribute,
@@ -96,6 +97,11 @@ COST_PAID = "paid"
 COST_UNKNOWN = ""
 
 MAX_AGE = 120
+# Capacity columns are 32-bit integers; no group has anywhere near this many places.
+MAX_PLACES = 100_000
+# Column sizes (models.Service): checked here so a long value is a message, not a database error.
+MAX_URL_LENGTH = 500
+MAX_EMAIL_LENGTH = 254
 REMINDER_INTERVAL = dt.timedelta(days=14)
 VERIFY_LINK_MAX_AGE = dt.timedelta(days=28)
 _VERIFY_SALT = "linkwell.directory.verify-link"
@@ -280,6 +286,8 @@ def _validate_capacity(
     for key, value in (("capacity_available", available), ("capacity_maximum", maximum)):
         if value is not None and value < 0:
             errors.setdefault(key, []).append("Places must be 0 or more")
+        elif value is not None and value > MAX_PLACES:
+            errors.setdefault(key, []).append(f"Places must be {MAX_PLACES:,} or fewer")
     if available is not None and maximum is not None and 0 <= maximum < available:
         errors.setdefault("capacity_available", []).append(
             "Places available cannot be more than the maximum number of places"
@@ -296,12 +304,16 @@ def _validate(state: Mapping[str, Any], *, has_location: bool) -> dict[str, list
         add("name", "Enter the name of the service")
     elif len(state["name"]) > 255:
         add("name", "Service name must be 255 characters or fewer")
-    if state.get("email"):
+    if state.get("email") and len(state["email"]) > MAX_EMAIL_LENGTH:
+        add("email", f"Email address must be {MAX_EMAIL_LENGTH} characters or fewer")
+    elif state.get("email"):
         try:
             EmailValidator()(state["email"])
         except ValidationError:
             add("email", "Enter an email address in the correct format, like name@example.com")
-    if state.get("url"):
+    if state.get("url") and len(state["url"]) > MAX_URL_LENGTH:
+        add("url", f"Website address must be {MAX_URL_LENGTH} characters or fewer")
+    elif state.get("url"):
         try:
             URLValidator(schemes=["http", "https"])(state["url"])
         except ValidationError:
@@ -465,19 +477,40 @@ def _write_related(service: Service, after: Mapping[str, Any], changed: set[str]
             )
 
 
+SHARED_VENUE_MESSAGE = (
+    "The venue is not owned by your organisation, so its access information can only be "
+    "changed by the social prescribing team"
+)
+
+
+def may_edit_venue(actor: Any, service: Service) -> bool:
+    """Whether `actor` may change the access text of the service's venue (accessibility_location).
+    Without an actor (a command or an import) it may; otherwise access.can_edit_location
+    decides: provider staff only for a venue their organisation owns."""
+    location = accessibility_location(service)
+    return location is None or actor is None or can_edit_location(actor, location)
+
+
 def _apply(
-    service: Service, before: Mapping[str, Any], data: Mapping[str, Any]
+    service: Service, before: Mapping[str, Any], data: Mapping[str, Any], *, actor: Any = None
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     after = {**before, **_normalise(data)}
     if after["cost"] != COST_PAID:
         after["cost_amount"] = None
-    return after, _validate(after, has_location=accessibility_location(service) is not None)
+    errors = _validate(after, has_location=accessibility_location(service) is not None)
+    if after.get("accessibility") != before.get("accessibility") and not may_edit_venue(
+        actor, service
+    ):
+        errors.setdefault("accessibility", []).append(SHARED_VENUE_MESSAGE)
+    return after, errors
 
 
-def service_edit_errors(*, service: Service, data: Mapping[str, Any]) -> dict[str, list[str]]:
+def service_edit_errors(
+    *, service: Service, data: Mapping[str, Any], actor: Any = None
+) -> dict[str, list[str]]:
     """What `service_update` would refuse in `data`, without writing anything. Forms use it to
     report every problem at once when some fields did not even parse."""
-    return _apply(service, service_edit_state(service), data)[1]
+    return _apply(service, service_edit_state(service), data, actor=actor)[1]
 
 
 def service_update(
@@ -496,7 +529,7 @@ def service_update(
         if current.version != expected_version:
             raise ConcurrentEditError(f"The listing “{current.name}”")
         before = service_edit_state(current)
-        after, errors = _apply(current, before, data)
+        after, errors = _apply(current, before, data, actor=actor)
         if errors:
             raise ValidationFailed(errors)
         after["schedule"] = sorted(after["schedule"], key=_session_key)
@@ -680,10 +713,18 @@ class VerifyLinkError(LinkwellError):
         super().__init__(message)
 
 
+def _iso(value: dt.datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
 def verification_token(service: Service) -> str:
-    """Signed, timestamped token naming the service and the version the provider is asked about."""
+    """Signed, timestamped token naming the service, the version the provider is asked about and
+    when it was last verified. Verifying changes `last_verified_at` (not the version), so the
+    last one makes a link single-use: once used, it no longer matches."""
     signer = signing.TimestampSigner(salt=_VERIFY_SALT)
-    return signer.sign_object({"s": str(service.uuid), "v": service.version})
+    return signer.sign_object(
+        {"s": str(service.uuid), "v": service.version, "lv": _iso(service.last_verified_at)}
+    )
 
 
 def verification_url(service: Service) -> str:
@@ -691,13 +732,17 @@ def verification_url(service: Service) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def service_from_verification_token(token: str) -> Service:
+def service_from_verification_token(token: str, *, lock: bool = False) -> Service:
     """The service an emailed link is for, if the link is still usable; else VerifyLinkError
-    (reason "expired", "invalid", or "changed" when the listing was edited since sending)."""
+    (reason "expired", "invalid", "changed" when the listing was edited since sending, or "used"
+    when it has been verified since: by this link, or by someone signed in).
+
+    `lock=True` (inside a transaction) locks the row, so two clicks cannot both verify."""
     signer = signing.TimestampSigner(salt=_VERIFY_SALT)
     try:
         payload = signer.unsign_object(token, max_age=VERIFY_LINK_MAX_AGE)
         service_id, version = uuid.UUID(payload["s"]), int(payload["v"])
+        last_verified = str(payload["lv"])
     except signing.SignatureExpired as exc:
         raise VerifyLinkError(
             "expired",
@@ -707,7 +752,10 @@ def service_from_verification_token(token: str) -> Service:
         raise VerifyLinkError(
             "invalid", "This link is not valid. Check you copied the whole link from the email."
         ) from exc
-    service = Service.objects.select_related("organization").filter(uuid=service_id).first()
+    services = Service.objects.select_related("organization")
+    if lock:
+        services = services.select_for_update(of=("self",))
+    service = services.filter(uuid=service_id).first()
     if service is None:
         raise VerifyLinkError("invalid", "This listing is no longer in the directory.")
     if service.version != version:
@@ -716,18 +764,26 @@ def service_from_verification_token(token: str) -> Service:
             "This listing has been changed since the email was sent, so the link no longer "
             "applies. Sign in to check the listing as it is now.",
         )
+    if _iso(service.last_verified_at) != last_verified:
+        raise VerifyLinkError(
+            "used",
+            "This link has already been used: the listing has been confirmed as correct since "
+            "the email was sent. There is nothing more to do.",
+        )
     return service
 
 
 def service_verify_by_link(*, token: str) -> Service:
-    """Confirm a listing from the reminder email, without signing in (audited, actor none)."""
-    service = service_from_verification_token(token)
-    try:
-        return service_verify(
-            actor=None, service=service, expected_version=service.version, via_link=True
-        )
-    except ConcurrentEditError as exc:
-        raise VerifyLinkError("changed", str(exc)) from exc
+    """Confirm a listing from the reminder email, without signing in (audited, actor none).
+    A link works once (see verification_token)."""
+    with transaction.atomic():
+        service = service_from_verification_token(token, lock=True)
+        try:
+            return service_verify(
+                actor=None, service=service, expected_version=service.version, via_link=True
+            )
+        except ConcurrentEditError as exc:
+            raise VerifyLinkError("changed", str(exc)) from exc
 
 
 def services_due_for_reminder(*, now: dt.datetime | None = None) -> QuerySet[Service]:
@@ -774,40 +830,64 @@ def reminder_recipients(service: Service) -> list[str]:
 def service_send_verification_reminder(*, service: Service, now: dt.datetime | None = None) -> bool:
     """Email the provider a "still correct?" reminder. False if not due or nobody to ask.
 
-    The reminder is claimed with a conditional update so two workers never both send it, and the
-    email is sent inside the transaction: if sending fails, the claim rolls back and a later run
-    tries again."""
+    The reminder is claimed with a conditional update in a short transaction, so two workers
+    never both send it; the email is sent after that commits, so a slow mail server never holds
+    the database's write lock (SQLite has one for the whole file). If sending fails, the claim is
+    undone and audited, and a later run tries again; the error is raised for the caller to log.
+    A crash between the claim and the send leaves the reminder claimed: the next is due
+    REMINDER_INTERVAL later."""
     now = now or timezone.now()
     recipients = reminder_recipients(service)
     if not recipients:
         return False
     with transaction.atomic():
+        previous = (
+            Service.objects.filter(pk=service.pk)
+            .values_list("verification_reminder_sent_at", flat=True)
+            .first()
+        )
         claimed = (
             services_due_for_reminder(now=now)
             .filter(pk=service.pk)
             .update(verification_reminder_sent_at=now)
         )
-        if not claimed:
-            return False
-        service.refresh_from_db()
-        context = {
-            "service": service,
-            "verify_url": verification_url(service),
-            "edit_url": f"{settings.SITE_URL}"
-            + reverse("directory:service_edit", kwargs={"service_id": service.uuid}),
-            "link_days": VERIFY_LINK_MAX_AGE.days,
-            "verify_after_days": settings.DIRECTORY_VERIFY_AFTER_DAYS,
-        }
-        subject = render_to_string(
-            "directory/email/verification_reminder_subject.txt", context
-        ).strip()
-        body = render_to_string("directory/email/verification_reminder.txt", context)
+    if not claimed:
+        return False
+    service.refresh_from_db()
+    context = {
+        "service": service,
+        "verify_url": verification_url(service),
+        "edit_url": f"{settings.SITE_URL}"
+        + reverse("directory:service_edit", kwargs={"service_id": service.uuid}),
+        "link_days": VERIFY_LINK_MAX_AGE.days,
+        "verify_after_days": settings.DIRECTORY_VERIFY_AFTER_DAYS,
+    }
+    subject = render_to_string("directory/email/verification_reminder_subject.txt", context).strip()
+    body = render_to_string("directory/email/verification_reminder.txt", context)
+    try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    except Exception as exc:
+        with transaction.atomic():
+            # Only our own claim is undone: a later run may have claimed it since.
+            Service.objects.filter(pk=service.pk, verification_reminder_sent_at=now).update(
+                verification_reminder_sent_at=previous
+            )
+            audit_record(
+                actor=None,
+                action="directory.verification_reminder_failed",
+                obj=service,
+                organisation=service.organization.owner,
+                changes={"verification_reminder_sent_at": [now, previous]},
+                detail={"recipients": len(recipients), "error": type(exc).__name__},
+            )
+        raise
+    with transaction.atomic():
         audit_record(
             actor=None,
             action="directory.verification_reminder_sent",
             obj=service,
             organisation=service.organization.owner,
+            changes={"verification_reminder_sent_at": [previous, now]},
             detail={"recipients": len(recipients)},
         )
     return True

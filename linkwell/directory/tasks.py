@@ -1,7 +1,8 @@
 """Background work for the directory (django-tasks; the database backend by default).
 
 Thin wrappers over services.py: the task finds what is due and hands each listing to
-`service_send_verification_reminder`, which claims, emails and audits it in one transaction.
+`service_send_verification_reminder`, which claims it, emails after the claim commits, and
+audits the outcome (undoing the claim if sending fails).
 """
 
 from __future__ import annotations

@@ -48,10 +48,15 @@ Query = Mapping[str, str]
 
 
 def _raw(query: Query, name: str) -> str | None:
-    """The stripped value, or None when the parameter is absent or blank (`?search=` = no search)."""
+    """The stripped value, or None when the parameter is absent or blank (`?search=` = no search).
+
+    A NUL character (`%00`) is refused here, for every parameter: PostgreSQL cannot hold one in
+    text, so passing it on would be a database error (a 500) instead of a clear 400."""
     value = query.get(name)
     if value is None:
         return None
+    if "\x00" in value:
+        raise InvalidParameter(f"{name} must not contain a NUL character (%00)")
     value = value.strip()
     return value or None
 
@@ -175,10 +180,13 @@ def parse_modified_after(query: Query, name: str = "modified_after") -> dt.datet
             if day is None:
                 raise InvalidParameter(message)
             parsed = dt.datetime.combine(day, dt.time.min)
-    except ValueError:
+        if timezone.is_naive(parsed):
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        # In UTC now, inside the try: an offset at the ends of the calendar (0001-01-01 with
+        # +05:00, 9999-12-31 with -05:00) overflows, and the database adapters convert to UTC.
+        parsed = parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         raise InvalidParameter(message) from None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed
 
 

@@ -35,9 +35,7 @@ from linkwell.directory.models import (
     TaxonomyTerm,
 )
 from linkwell.directory.postcodes import bounding_box, haversine_km
-
-# TODO(helper A): expose the filtered (unpaginated) queryset publicly; the SAL list needs it.
-from linkwell.directory.selectors import ServiceFilters, _filtered
+from linkwell.directory.selectors import ServiceFilters, filter_services
 
 if TYPE_CHECKING:
     from linkwell.api.oruk.params import Proximity
@@ -149,8 +147,11 @@ def organization(organization_id: uuid.UUID) -> DirectoryOrganization | None:
 
 def attach_attributes_to(objects: Sequence[Model], entity: str) -> None:
     """Bulk-load HSDS attributes onto objects the serialisers read them from (one query), the
-    way `hsds.attach_attributes` does for services. TODO(helper C): replace with a public
-    helper in hsds.py; this relies on its cache attribute name."""
+    way `hsds.attach_attributes` does for services.
+
+    TODO: this relies on hsds's private cache attribute name. The exchange work in progress adds
+    a public `hsds.attach_organization_attributes(organizations)` (the organization and its
+    locations); switch `organization()` to it once that is committed, and delete this."""
     if not objects:
         return
     by_uuid: dict[uuid.UUID, list[Attribute]] = {}
@@ -168,7 +169,6 @@ def attach_attributes_to(objects: Sequence[Model], entity: str) -> None:
 def service_at_location_page(
     *,
     filters: ServiceFilters,
-    organization_id: uuid.UUID | None,
     proximity: Proximity | None,
     offset: int,
     limit: int,
@@ -178,10 +178,8 @@ def service_at_location_page(
     Distance is measured from each row's own location (a SAL is a place), with the same rules
     as the directory search: a radius excludes unlocated rows; a postcode alone orders nearest
     first with unlocated rows last. Ordered by service name otherwise."""
-    services = _filtered(replace(filters, point=None, within_km=None))
+    services = filter_services(replace(filters, point=None, within_km=None))
     queryset = ServiceAtLocation.objects.filter(service__in=services.values("pk"))
-    if organization_id is not None:
-        queryset = queryset.filter(service__organization__uuid=organization_id)
     if proximity is None:
         total = queryset.count()
         ids = list(

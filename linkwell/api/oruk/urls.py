@@ -5,7 +5,6 @@ document), without a redirect, because redirects break CORS preflights."""
 from typing import Any
 
 from django.urls import URLPattern, path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView
 
 from linkwell.api.oruk import views
 
@@ -23,7 +22,7 @@ urlpatterns = [
     path("", views.ApiDetailsView.as_view(), name="api_details"),
     path(
         "openapi.json",
-        SpectacularJSONAPIView.as_view(
+        views.OpenApiDocumentView.as_view(
             urlconf="linkwell.api.oruk.schema_urls",
             custom_settings={
                 "TITLE": "Linkwell Open Referral UK API",
@@ -33,6 +32,10 @@ urlpatterns = [
                     "published."
                 ),
                 "VERSION": "3.0",
+                # ORUK validators join `servers[0].url` and a path (`/services`), as the
+                # official ORUK OpenAPI document is written: trim our mount point from paths.
+                "SCHEMA_PATH_PREFIX": "/api/oruk",
+                "SCHEMA_PATH_PREFIX_TRIM": True,
             },
         ),
         name="openapi",

@@ -14,6 +14,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
@@ -142,6 +143,7 @@ SERVICE_FILTER_PARAMETERS = [
         OpenApiTypes.STR,
         "With `day`: a session starting before this time (HH:MM, 24-hour).",
     ),
+    _q("organization_id", OpenApiTypes.UUID, "Only this organization's services."),
     _q(
         "modified_after",
         OpenApiTypes.DATETIME,
@@ -186,9 +188,11 @@ def service_filters(query: params.Query) -> tuple[ServiceFilters, params.Proximi
     if (start_time or end_time) and day is None:
         # The selector matches session times per day; a time without a day has no meaning.
         raise params.InvalidParameter("start_time and end_time need a day (MO..SU)")
+    organization_id = params.parse_uuid(query, "organization_id")
     proximity = params.parse_proximity(query)
     filters = ServiceFilters(
         text=search or "",
+        organization_id=organization_id,
         taxonomy_term_ids=tuple(term_ids),
         taxonomy_id=taxonomy_id,
         minimum_age=minimum_age,
@@ -298,21 +302,15 @@ class ServiceAtLocationListView(OrukView):
             "`postcode`/`proximity` measure from each entry's own location."
         ),
         tags=[TAG],
-        parameters=[
-            *SERVICE_FILTER_PARAMETERS,
-            _q("organization_id", OpenApiTypes.UUID, "Only this organization's services."),
-            *PAGE_PARAMETERS,
-        ],
+        parameters=[*SERVICE_FILTER_PARAMETERS, *PAGE_PARAMETERS],
         responses={200: openapi.OrukServiceAtLocationPage, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         params.parse_format(self.query)
         page_request = params.parse_page(self.query)
-        organization_id = params.parse_uuid(self.query, "organization_id")
         filters, proximity = service_filters(self.query)
         page_ids, total = queries.service_at_location_page(
             filters=filters,
-            organization_id=organization_id,
             proximity=proximity,
             offset=page_request.offset,
             limit=page_request.per_page,
@@ -482,6 +480,18 @@ class TaxonomyTermDetailView(OrukView):
         if term is None:
             raise _not_found("taxonomy_term", id)
         return Response(taxonomy_term_to_hsds(term))
+
+
+class OpenApiDocumentView(SpectacularJSONAPIView):
+    """`/api/oruk/openapi.json` with relative paths (`/services`) and `servers` naming this
+    API's absolute base URL, taken from the request (the host the client reached)."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        base = request.build_absolute_uri(reverse("api:oruk:api_details")).rstrip("/")
+        self.custom_settings = {**(self.custom_settings or {}), "SERVERS": [{"url": base}]}
+        response: Response = super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
+        return response
 
 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:

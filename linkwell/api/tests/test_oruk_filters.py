@@ -240,3 +240,55 @@ def test_an_unknown_term_id_gives_an_empty_list_not_an_error(client, directory):
 def test_blank_and_unknown_parameters_are_ignored(client, directory):
     response = client.get(f"{BASE}/services", {"search": "", "day": " ", "_": "12345"})
     assert set(names(response)) == LISTED
+
+
+@pytest.mark.parametrize(
+    "search", ["mens shed", "Mens Sheds", "MEN\u2019S SHEDS", "men's shed", "woodworks"]
+)
+def test_search_ignores_apostrophes_and_plurals(client, directory, search):
+    assert names(client.get(f"{BASE}/services", {"search": search})) == ["Oswestry Men's Shed"]
+
+
+def test_services_can_be_limited_to_one_organization(client, directory):
+    response = client.get(
+        f"{BASE}/services", {"organization_id": str(directory.walk.organization.uuid)}
+    )
+    assert names(response) == ["Shrewsbury Health Walk"]
+    response = client.get(f"{BASE}/services", {"organization_id": "acme"})
+    assert response.status_code == 400
+    assert "organization_id" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("services", "search"),
+        ("services", "postcode"),
+        ("service_at_locations", "search"),
+        ("organizations", "search"),
+        ("taxonomies", "search"),
+        ("taxonomy_terms", "search"),
+    ],
+)
+def test_a_nul_character_in_a_parameter_is_a_400_naming_it(client, directory, path, name):
+    response = client.get(f"{BASE}/{path}?{name}=shed%00")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(f"{name} must not contain a NUL character")
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+23:59"]
+)
+def test_a_modified_after_beyond_the_calendar_in_utc_is_a_400(client, directory, value):
+    response = client.get(f"{BASE}/services", {"modified_after": value})
+    assert response.status_code == 400
+    assert "modified_after must be an ISO 8601" in response.json()["detail"]
+
+
+def test_a_modified_after_with_an_offset_is_compared_in_utc(client, directory):
+    later = timezone.now() + dt.timedelta(days=1)
+    Service.objects.filter(pk=directory.shed.pk).update(updated_at=later)
+    # One hour before `later`, written at +05:00.
+    before = (later - dt.timedelta(hours=1)).astimezone(dt.timezone(dt.timedelta(hours=5)))
+    response = client.get(f"{BASE}/services", {"modified_after": before.isoformat()})
+    assert names(response) == ["Oswestry Men's Shed"]

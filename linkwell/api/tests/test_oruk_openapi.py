@@ -9,19 +9,22 @@ from linkwell.api.tests.conftest import BASE
 
 pytestmark = pytest.mark.django_db
 
+# Relative to the ORUK document's `servers` URL, as in the official ORUK OpenAPI document.
 ORUK_PATHS = {
-    "/api/oruk/",
-    "/api/oruk/services",
-    "/api/oruk/services/{id}",
-    "/api/oruk/service_at_locations",
-    "/api/oruk/service_at_locations/{id}",
-    "/api/oruk/organizations",
-    "/api/oruk/organizations/{id}",
-    "/api/oruk/taxonomies",
-    "/api/oruk/taxonomies/{id}",
-    "/api/oruk/taxonomy_terms",
-    "/api/oruk/taxonomy_terms/{id}",
+    "/",
+    "/services",
+    "/services/{id}",
+    "/service_at_locations",
+    "/service_at_locations/{id}",
+    "/organizations",
+    "/organizations/{id}",
+    "/taxonomies",
+    "/taxonomies/{id}",
+    "/taxonomy_terms",
+    "/taxonomy_terms/{id}",
 }
+# The site-wide document (/api/schema/) keeps full paths.
+SITE_ORUK_PATHS = {"/api/oruk" + path for path in ORUK_PATHS}
 
 
 def test_the_oruk_openapi_document_is_valid_and_lists_only_the_oruk_endpoints(client):
@@ -34,17 +37,27 @@ def test_the_oruk_openapi_document_is_valid_and_lists_only_the_oruk_endpoints(cl
     assert document["info"]["title"] == "Linkwell Open Referral UK API"
 
 
+def test_the_oruk_document_names_its_server_so_base_plus_path_is_a_real_endpoint(client):
+    document = client.get(f"{BASE}/openapi.json").json()
+    [server] = document["servers"]
+    assert server["url"] == "http://testserver/api/oruk"
+    for path in ("/services", "/taxonomies"):
+        url = server["url"] + path
+        assert path in document["paths"]
+        assert client.get(url).status_code == 200, url
+
+
 def test_the_site_openapi_document_is_valid_and_includes_the_oruk_endpoints(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     document = response.json()
     validate_schema(document)  # type: ignore[no-untyped-call]
-    assert set(document["paths"]) >= ORUK_PATHS
+    assert set(document["paths"]) >= SITE_ORUK_PATHS
 
 
 def test_the_service_list_documents_the_oruk_parameters_and_page(client):
     document = client.get(f"{BASE}/openapi.json").json()
-    operation = document["paths"]["/api/oruk/services"]["get"]
+    operation = document["paths"]["/services"]["get"]
     parameters = {p["name"] for p in operation["parameters"]}
     assert parameters >= {
         "search",
@@ -58,6 +71,7 @@ def test_the_service_list_documents_the_oruk_parameters_and_page(client):
         "start_time",
         "end_time",
         "modified_after",
+        "organization_id",
         "page",
         "per_page",
     }

@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from linkwell.directory.services import (
     VERIFY_LINK_MAX_AGE,
     reminder_recipients,
     service_update,
+    service_verify,
     services_due_for_reminder,
     verification_token,
 )
@@ -99,7 +101,35 @@ def test_a_reminder_that_cannot_be_sent_is_tried_again_next_time(personas, stale
     stale.refresh_from_db()
     assert stale.verification_reminder_sent_at is None
     assert not AuditEvent.objects.filter(action="directory.verification_reminder_sent").exists()
+    [failed] = AuditEvent.objects.filter(action="directory.verification_reminder_failed")
+    assert failed.detail == {"recipients": 2, "error": "OSError"}
     assert send_verification_reminders.enqueue().return_value == 1
+
+
+def test_a_failed_reminder_puts_back_when_the_last_one_was_sent(personas, stale):
+    earlier = timezone.now() - dt.timedelta(days=20)
+    Service.objects.filter(pk=stale.pk).update(verification_reminder_sent_at=earlier)
+    with mock.patch("linkwell.directory.services.send_mail", side_effect=OSError("SMTP down")):
+        assert send_verification_reminders.enqueue().return_value == 0
+    stale.refresh_from_db()
+    assert stale.verification_reminder_sent_at == earlier
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_email_is_sent_after_the_claim_is_committed(personas, stale):
+    """A slow mail server must not hold the database's write lock (SQLite has one)."""
+    seen = {}
+
+    def send(*args, **kwargs):
+        seen["in_transaction"] = transaction.get_connection().in_atomic_block
+        seen["claimed"] = Service.objects.get(pk=stale.pk).verification_reminder_sent_at
+        return 1
+
+    with mock.patch("linkwell.directory.services.send_mail", side_effect=send):
+        assert send_verification_reminders.enqueue().return_value == 1
+    assert seen["in_transaction"] is False
+    assert seen["claimed"] is not None
+    assert AuditEvent.objects.filter(action="directory.verification_reminder_sent").count() == 1
 
 
 def test_the_emailed_link_shows_a_confirm_page_and_get_changes_nothing(client, personas, stale):
@@ -125,6 +155,28 @@ def test_the_emailed_link_confirms_on_post_without_signing_in(client, personas, 
     [event] = AuditEvent.objects.filter(action="directory.service_verified")
     assert event.actor_id is None
     assert event.detail == {"via": "emailed link"}
+
+
+def test_the_emailed_link_works_only_once(client, personas, stale):
+    send_verification_reminders.enqueue()
+    url = reverse("directory:verify_link", kwargs={"token": link_in(mail.outbox[0])})
+    assert client.post(url).status_code == 200
+    for method in (client.post, client.get):
+        response = method(url)
+        assert response.status_code == 410
+        assert "This link has already been used" in response.content.decode()
+    assert AuditEvent.objects.filter(action="directory.service_verified").count() == 1
+
+
+def test_a_link_for_a_listing_confirmed_by_someone_signed_in_since_is_used_up(
+    client, personas, stale
+):
+    token = verification_token(stale)
+    service_verify(actor=personas.owner, service=stale)
+    response = client.post(reverse("directory:verify_link", kwargs={"token": token}))
+    assert response.status_code == 410
+    assert "This link has already been used" in response.content.decode()
+    assert AuditEvent.objects.filter(action="directory.service_verified").count() == 1
 
 
 def test_a_tampered_link_is_refused_with_a_clear_page(client, stale):

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import User
-from linkwell.directory.models import QualityCheck, Service
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.directory.models import Accessibility, QualityCheck, Service, ServiceAtLocation
+from linkwell.directory.services import service_update
 from linkwell.directory.tests.factories import make_organization, make_service
 
 WRITE_ALLOWED = ["owner", "teammate", "link_worker", "team_manager", "admin"]
@@ -210,6 +212,96 @@ def test_edit_refuses_to_overwrite_someone_elses_newer_save(client, personas, se
     assert "changed by someone else after you opened it" in response.content.decode()
     service.refresh_from_db()
     assert (service.description, service.version) == ("Their version", 2)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("capacity_available", "3000000000", "Places must be 100,000 or fewer"),
+        ("capacity_maximum", "2147483648", "Places must be 100,000 or fewer"),
+        ("url", "https://example.org/" + "a" * 481, "Website address must be 500 characters"),
+        ("email", "a" * 64 + "@" + ("b" * 50 + ".") * 4 + "org", "Email address must be 254"),
+    ],
+)
+def test_edit_refuses_values_too_big_to_store_with_a_clear_message(
+    client, personas, service, field, value, message
+):
+    url = reverse("directory:service_edit", kwargs={"service_id": service.uuid})
+    response = login(client, personas.owner).post(url, edit_post(service, **{field: value}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert message in body
+    service.refresh_from_db()
+    assert service.version == 1
+
+
+@pytest.fixture
+def shared_venue_service(personas):
+    """A service of the owner's provider that meets at a venue owned by nobody (a village hall
+    other providers' services use too)."""
+    service = make_service(
+        "Oswestry Men's Shed",
+        owner=personas.provider_org,
+        lat=52.86,
+        lon=-3.05,
+        accessible="Step-free entrance",
+    )
+    venue = service.service_at_locations.get().location
+    venue.organization = None
+    venue.save()
+    other = make_service("Whitchurch walking group", owner=personas.other_provider_org)
+    ServiceAtLocation.objects.create(service=other, location=venue)
+    return service
+
+
+def test_provider_staff_cannot_change_access_text_of_a_venue_their_organisation_does_not_own(
+    client, personas, shared_venue_service
+):
+    service = shared_venue_service
+    url = reverse("directory:service_edit", kwargs={"service_id": service.uuid})
+    client = login(client, personas.owner)
+    form = client.get(url).content.decode()
+    assert "only the social prescribing team can change its access information" in form
+    assert "disabled" in form.split('id="id_accessibility"')[0].rsplit("<textarea", 1)[1]
+    response = client.post(url, edit_post(service, accessibility="No access at all"))
+    # A disabled field keeps the stored text: the rest of the edit is saved.
+    assert response.status_code == 302
+    assert Accessibility.objects.get().description == "Step-free entrance"
+    with pytest.raises(ValidationFailed) as exc:
+        service_update(
+            actor=personas.owner,
+            service=service,
+            data={"accessibility": "No access at all"},
+            expected_version=Service.objects.get(pk=service.pk).version,
+        )
+    assert "not owned by your organisation" in exc.value.errors["accessibility"][0]
+    assert Accessibility.objects.get().description == "Step-free entrance"
+
+
+@pytest.mark.parametrize("who", ["link_worker", "admin"])
+def test_directory_editors_can_change_access_text_of_a_shared_venue(
+    client, personas, shared_venue_service, who
+):
+    service = shared_venue_service
+    url = reverse("directory:service_edit", kwargs={"service_id": service.uuid})
+    response = login(client, getattr(personas, who)).post(
+        url, edit_post(service, accessibility="Ramp at the side door")
+    )
+    assert response.status_code == 302
+    assert Accessibility.objects.get().description == "Ramp at the side door"
+
+
+def test_provider_staff_can_change_access_text_of_their_own_venue(client, personas, service):
+    Accessibility.objects.create(
+        location=service.service_at_locations.get().location, description="Old"
+    )
+    url = reverse("directory:service_edit", kwargs={"service_id": service.uuid})
+    response = login(client, personas.owner).post(
+        url, edit_post(service, accessibility="Hearing loop")
+    )
+    assert response.status_code == 302
+    assert Accessibility.objects.get().description == "Hearing loop"
 
 
 # --- Still correct -----------------------------------------------------------------------------

@@ -171,6 +171,26 @@ def test_far_services_are_left_out_of_a_distance_search(personas: Personas, shed
     assert "Birmingham group" not in page and "Men&#x27;s Shed woodwork" in page
 
 
+@pytest.mark.parametrize("query", ["mens shed", "Mens Sheds", "men\u2019s shed"])
+def test_the_search_page_finds_a_listing_whatever_the_apostrophe_or_plural(
+    personas: Personas, shed: Service, query: str
+) -> None:
+    page = client_for(personas.link_worker).get(SEARCH, {"q": query}).content.decode()
+    assert "Men&#x27;s Shed woodwork" in page
+    assert "1 service" in page
+
+
+@pytest.mark.parametrize("field", ["q", "postcode"])
+def test_a_nul_character_in_the_search_is_a_form_error_not_a_server_error(
+    personas: Personas, shed: Service, field: str
+) -> None:
+    response = client_for(personas.link_worker).get(f"{SEARCH}?{field}=shed%00")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Men&#x27;s Shed woodwork" not in page
+
+
 def test_results_are_paged(personas: Personas) -> None:
     for i in range(23):
         make_service(f"Group {i:02}")
@@ -218,7 +238,30 @@ def test_staff_can_read_a_service_page(personas: Personas, shed: Service, person
     assert "Woodwork and a cuppa" in page
     assert "Tuesdays 10:00\u201312:00" in page
     assert "SY11 1AA" in page
-    assert "Ask for Dave at the door" in page  # staff notes: every viewer here is staff
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_notes"),
+    [
+        ("owner", True),
+        ("teammate", True),
+        ("read_only", True),
+        ("outsider", False),
+        ("link_worker", True),
+        ("team_manager", True),
+        ("commissioner", False),
+        ("admin", True),
+    ],
+)
+def test_staff_notes_are_shown_only_to_the_programme_and_the_providers_own_staff(
+    personas: Personas, shed: Service, persona: str, sees_notes: bool
+) -> None:
+    shed.organization.staff_notes = "Provider is moving in May"
+    shed.organization.save()
+    page = client_for(getattr(personas, persona)).get(detail_url(shed)).content.decode()
+    assert ("Ask for Dave at the door" in page) is sees_notes
+    assert ("Provider is moving in May" in page) is sees_notes
+    assert ("Staff notes" in page) is sees_notes
 
 
 @pytest.mark.parametrize(

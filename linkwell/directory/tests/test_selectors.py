@@ -47,6 +47,59 @@ def test_services_named_after_the_query_come_first() -> None:
     assert names(ServiceFilters(text="singing")) == ["Singing for the brain", "Arts for health"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["men's shed", "mens shed", "Mens Sheds", "MEN\u2019S SHEDS", "men\u2019s shed", "menshed"],
+)
+def test_text_ignores_apostrophes_and_plurals_in_the_query_and_the_listing(query: str) -> None:
+    make_service("Oswestry Men's Shed", description="Woodwork and a cuppa")
+    make_service("Whitchurch Men\u2019s Shed")  # a curly apostrophe, as pasted from Word
+    make_service("Women's walking group", description="Gentle walks")
+    make_service("Garden shed sale")
+    assert names(ServiceFilters(text=query)) == [
+        "Oswestry Men's Shed",
+        "Whitchurch Men\u2019s Shed",
+    ]
+
+
+@pytest.mark.parametrize("query", ["food bank", "foodbank", "Foodbanks", "food banks"])
+def test_joined_and_split_spellings_find_each_other(query: str) -> None:
+    make_service("Oswestry Food Bank")
+    make_service("Whitchurch Foodbank")
+    make_service("Food growing club")
+    assert set(names(ServiceFilters(text=query))) == {"Oswestry Food Bank", "Whitchurch Foodbank"}
+
+
+def test_plural_words_match_singular_listings_and_categories() -> None:
+    make_service("Knit and natter", terms=["Craft activity"])
+    make_service("Walking group", description="Walks for beginners")
+    make_service("Box clever", description="Boxing class")
+    assert names(ServiceFilters(text="crafts activities")) == ["Knit and natter"]
+    assert names(ServiceFilters(text="walking groups")) == ["Walking group"]
+    assert names(ServiceFilters(text="boxes classes")) == ["Box clever"]
+    assert names(ServiceFilters(text="drop-in")) == []
+
+
+def test_a_hyphenated_query_finds_the_spelling_with_a_space() -> None:
+    make_service("Carers drop in", description="Tea and a chat")
+    make_service("Youth drop-in")
+    # Names holding the query as typed come first.
+    assert names(ServiceFilters(text="drop-in")) == ["Youth drop-in", "Carers drop in"]
+    assert names(ServiceFilters(text="dropin")) == ["Carers drop in", "Youth drop-in"]
+
+
+def test_the_whole_query_in_the_name_ranks_first_even_with_apostrophes() -> None:
+    make_service("Walking for health", description="Ask about the mens shed too")
+    make_service("Men's Shed")
+    assert names(ServiceFilters(text="mens shed")) == ["Men's Shed", "Walking for health"]
+
+
+def test_services_can_be_limited_to_one_provider() -> None:
+    shed = make_service("Men's Shed")
+    make_service("Walking group")
+    assert names(ServiceFilters(organization_id=shed.organization.uuid)) == ["Men's Shed"]
+
+
 def test_it_filters_by_category_and_by_taxonomy() -> None:
     crafts = make_term("Crafts")
     walking = make_term("Walking")

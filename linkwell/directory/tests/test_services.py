@@ -130,6 +130,10 @@ def test_an_edit_that_changes_nothing_keeps_the_version_and_writes_no_audit(pers
         ({"name": "  "}, "name", "Enter the name of the service"),
         ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
         ({"phone": "call us"}, "phone", "Enter a telephone number"),
+        ({"capacity_available": 3_000_000_000}, "capacity_available", "100,000 or fewer"),
+        ({"capacity_maximum": "2147483648"}, "capacity_maximum", "100,000 or fewer"),
+        ({"url": "https://example.org/" + "a" * 481}, "url", "500 characters or fewer"),
+        ({"email": "a" * 64 + "@" + "b.example" * 22 + ".org"}, "email", "254 characters or"),
         ({"cost": "paid"}, "cost_amount", "Enter how much it costs"),
         ({"status": "open-ish"}, "status", "Select whether the service is running"),
         (
@@ -288,6 +292,11 @@ def test_it_records_capacity_and_refuses_more_available_than_maximum(personas, s
     assert "cannot be more than the maximum" in exc.value.errors["capacity_available"][0]
     service.refresh_from_db()
     assert service.capacity_available == 3
+    with pytest.raises(ValidationFailed) as exc:
+        service_set_capacity(
+            actor=personas.owner, service=service, available=3, maximum=3_000_000_000
+        )
+    assert exc.value.errors["capacity_maximum"] == ["Places must be 100,000 or fewer"]
 
 
 def test_it_records_quality_checks_and_the_provider_becomes_assured(personas):

@@ -38,6 +38,7 @@ from linkwell.directory.quality import quality_summary
 from linkwell.directory.services import (
     VerifyLinkError,
     accessibility_location,
+    may_edit_venue,
     quality_check_record,
     service_edit_state,
     service_from_verification_token,
@@ -65,16 +66,25 @@ def my_listings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = get_service_for_user(_user(request), service_id, write=True)
-    has_location = accessibility_location(service) is not None
+    venue = {
+        "has_location": accessibility_location(service) is not None,
+        "may_edit_venue": may_edit_venue(_user(request), service),
+    }
     status = 200
     if request.method == "POST":
-        form = ServiceEditForm(request.POST, has_location=has_location)
+        # A disabled field takes its value from `initial`: the stored text, unchanged.
+        initial = (
+            {}
+            if venue["may_edit_venue"]
+            else {"accessibility": service_edit_state(service)["accessibility"]}
+        )
+        form = ServiceEditForm(request.POST, initial=initial, **venue)
         formset = SessionFormSet(request.POST, prefix="session")
         form_ok, formset_ok = form.is_valid(), formset.is_valid()
         if not (form_ok and formset_ok):
             # Report the business-rule problems too (age order, opening times...), not just the
             # fields that failed to parse, so the user sees every problem at once.
-            add_rule_errors(service, form, formset)
+            add_rule_errors(service, form, formset, actor=_user(request))
         else:
             rows = sessions_data(formset)
             try:
@@ -96,7 +106,7 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         state = service_edit_state(service)
         form = ServiceEditForm(
             initial=ServiceEditForm.initial_from_state(state, service.version),
-            has_location=has_location,
+            **venue,
         )
         formset = SessionFormSet(initial=state["schedule"], prefix="session")
     return render(
@@ -203,7 +213,7 @@ def organization_quality(request: HttpRequest, organization_id: uuid.UUID) -> Ht
 
 
 def _invalid_link(request: HttpRequest, exc: VerifyLinkError) -> HttpResponse:
-    status = 410 if exc.reason in ("expired", "changed") else 400
+    status = 410 if exc.reason in ("expired", "changed", "used") else 400
     return render(
         request,
         "directory/verify_invalid.html",

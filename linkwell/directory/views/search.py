@@ -142,6 +142,7 @@ def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                 org.quality_checks.all(), key=lambda c: (c.kind, c.expires_on)
             ),
             "show_quality_detail": access.can_see_quality_detail(user, org),
+            "show_staff_notes": access.can_see_staff_notes(user, org),
             "stale": service.is_stale(now),
             "can_edit": access.can_edit_organization(user, org),
         },
