@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from linkwell.directory.exchange import hsds
 from linkwell.directory.models import (
-    Attribute,
-    AttributeLinkEntity,
     Contact,
     DirectoryOrganization,
     Location,
@@ -140,30 +137,8 @@ def organization(organization_id: uuid.UUID) -> DirectoryOrganization | None:
         .first()
     )
     if org is not None:
-        attach_attributes_to([org], AttributeLinkEntity.ORGANIZATION)
-        attach_attributes_to(list(org.locations.all()), AttributeLinkEntity.LOCATION)
+        hsds.attach_organization_attributes([org])
     return org
-
-
-def attach_attributes_to(objects: Sequence[Model], entity: str) -> None:
-    """Bulk-load HSDS attributes onto objects the serialisers read them from (one query), the
-    way `hsds.attach_attributes` does for services.
-
-    TODO: this relies on hsds's private cache attribute name. The exchange work in progress adds
-    a public `hsds.attach_organization_attributes(organizations)` (the organization and its
-    locations); switch `organization()` to it once that is committed, and delete this."""
-    if not objects:
-        return
-    by_uuid: dict[uuid.UUID, list[Attribute]] = {}
-    rows = (
-        Attribute.objects.filter(link_entity=entity, link_uuid__in=[o.uuid for o in objects])  # type: ignore[attr-defined]
-        .select_related("taxonomy_term__taxonomy", "taxonomy_term__parent")
-        .order_by("pk")
-    )
-    for row in rows:
-        by_uuid.setdefault(row.link_uuid, []).append(row)
-    for obj in objects:
-        setattr(obj, hsds._ATTR_CACHE, by_uuid.get(obj.uuid, []))  # type: ignore[attr-defined]
 
 
 def service_at_location_page(

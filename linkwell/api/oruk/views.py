@@ -28,6 +28,7 @@ from linkwell.api.oruk.pagination import JSON, envelope, paginate_queryset
 from linkwell.api.oruk.throttling import OrukRateThrottle
 from linkwell.directory.exchange.hsds import (
     attach_attributes,
+    attach_entity_attributes,
     organization_to_hsds,
     service_at_location_to_hsds,
     service_to_hsds,
@@ -384,7 +385,7 @@ class OrganizationListView(OrukView):
                 organizations,
                 page_request,
                 organization_to_hsds,
-                prepare=lambda orgs: queries.attach_attributes_to(
+                prepare=lambda orgs: attach_entity_attributes(
                     orgs, AttributeLinkEntity.ORGANIZATION
                 ),
             )

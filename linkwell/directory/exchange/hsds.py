@@ -357,6 +357,16 @@ def attach_organization_attributes(organizations: Iterable[DirectoryOrganization
     _load_attributes(targets)
 
 
+def attach_entity_attributes(objects: Iterable[models.Model], entity: str) -> None:
+    """Bulk-load the HSDS attributes of objects of one kind (one query), for list pages whose
+    objects the serialisers read attributes from (e.g. a page of organizations)."""
+    targets: dict[tuple[str, uuid.UUID], list[models.Model]] = {}
+    for obj in objects:
+        targets.setdefault((entity, obj.uuid), []).append(obj)  # type: ignore[attr-defined]
+        setattr(obj, _ATTR_CACHE, [])
+    _load_attributes(targets)
+
+
 def _load_attributes(targets: dict[tuple[str, uuid.UUID], list[models.Model]]) -> None:
     if not targets:
         return
