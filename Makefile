@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export LINKWELL_DEBUG ?= true
 
-.PHONY: run test install install-dev frontend migrate demo serve lint typecheck migrations-check \
+.PHONY: run test install install-dev frontend migrate demo lint typecheck migrations-check \
 	pytest pytest-sqlite pytest-postgres lock benchmark clean
 
 $(BIN)/python:
