@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "linkwell.core",
     "linkwell.audit",
     "linkwell.directory",
+    "linkwell.people",
+    "linkwell.referrals",
+    "linkwell.casework",
+    "linkwell.connections",
     "linkwell.api",
     "linkwell.web",
 ]

@@ -1,0 +1,66 @@
+"""The access helper for cases (and everything hanging off a case).
+
+A case belongs to a link-worker service. Its link workers, team managers and administrators
+(`CASE_TEAM_ROLES`) see it; read-only members may look but not change (403 on writes); anyone
+else — including link workers of another team — gets 404, so the case's existence is not revealed.
+Provider staff never open a case: they see connections to their services (connections/access.py).
+Every successful fetch of a case for a page or API read is logged with `audit_access` by the view.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from linkwell.accounts.models import Membership, Role, User
+from linkwell.casework.models import Case
+
+CASE_TEAM_ROLES = {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}
+
+
+def _team_memberships(user: User) -> list[Membership]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(
+            user=user, is_active=True, organisation__is_active=True, role__in=CASE_TEAM_ROLES
+        )
+    )
+
+
+def case_team_ids(user: User, *, write: bool = False) -> list[int]:
+    """Link-worker services whose cases this user works (writable ones when `write`)."""
+    return sorted(
+        {m.organisation_id for m in _team_memberships(user) if not (write and m.read_only)}
+    )
+
+
+def cases_for_user(user: User) -> QuerySet[Case]:
+    return Case.objects.filter(link_worker_service_id__in=case_team_ids(user))
+
+
+def get_case_for_user(user: User, case_id: uuid.UUID, *, write: bool = False) -> Case:
+    try:
+        case = Case.objects.select_related("person", "link_worker_service", "assigned_to").get(
+            uuid=case_id
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404("No such case") from exc
+    teams = {m.organisation_id: m for m in _team_memberships(user)}
+    membership = teams.get(case.link_worker_service_id)
+    if membership is None:
+        raise Http404("No such case")
+    if write and membership.read_only:
+        raise PermissionDenied("You have read-only access to this case.")
+    return case
+
+
+def is_team_manager(user: User, case: Case) -> bool:
+    return any(
+        m.organisation_id == case.link_worker_service_id
+        and m.role in {Role.TEAM_MANAGER, Role.ADMINISTRATOR}
+        for m in _team_memberships(user)
+    )

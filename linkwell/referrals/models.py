@@ -1,0 +1,92 @@
+"""Referrals into a link-worker service (GP, other agencies, self-referral) and triage."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
+
+# NHS SNOMED CT social prescribing concepts (UK edition).
+SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = "871731000000106"  # Referral to social prescribing service
+SNOMED_SOCIAL_PRESCRIBING_DECLINED = "871711000000103"  # Social prescribing declined
+
+
+class ReferralSource(models.TextChoices):
+    GP_PRACTICE = "gp_practice", "GP practice"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    FIRE_SAFE_AND_WELL = "fire_safe_and_well", "Fire and rescue (Safe and Well visit)"
+    MENTAL_HEALTH = "mental_health", "Mental health service"
+    HOUSING = "housing", "Housing"
+    VCS = "vcs", "Voluntary and community sector"
+    PHARMACY = "pharmacy", "Pharmacy"
+    HOSPITAL_DISCHARGE = "hospital_discharge", "Hospital discharge"
+    SELF = "self", "Self-referral"
+    PROACTIVE = "proactive", "Proactive case finding"
+    OTHER = "other", "Other"
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", "Routine"
+    SOON = "soon", "Soon (within a week)"
+    URGENT = "urgent", "Urgent (within 2 working days)"
+
+
+class ReferralStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ACCEPTED = "accepted", "Accepted (case opened)"
+    RETURNED = "returned", "Returned to referrer"
+    DECLINED = "declined", "Declined by the person"
+
+
+class Referral(PublicIdModel, TimestampedModel, VersionedModel):
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
+    link_worker_service = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    source = models.CharField(max_length=20, choices=ReferralSource.choices)
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals_made",
+    )
+    referrer_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_made",
+    )
+    # For referrers without a Linkwell account (self-referral, phone-in from an agency).
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_contact = models.CharField(max_length=200, blank=True)
+    reasons = models.ManyToManyField(
+        "directory.TaxonomyTerm", blank=True, related_name="referrals", help_text="Needs taxonomy"
+    )
+    details = models.TextField(blank=True)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
+    consent_to_contact = models.BooleanField(default=False)
+    consent_to_share = models.BooleanField(default=False)
+    share_with = models.TextField(
+        blank=True, help_text="Who the person agreed information may go to."
+    )
+    safeguarding_concern = models.BooleanField(default=False)
+    safeguarding_details = models.TextField(blank=True)
+    accessibility_needs = models.TextField(blank=True)
+    language_needs = models.CharField(max_length=100, blank=True)
+    preferred_contact_method = models.CharField(max_length=12, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
+    )
+    received_at = models.DateTimeField(db_index=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(blank=True)
+    snomed_code = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.person} ({self.get_source_display()})"
