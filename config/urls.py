@@ -6,5 +6,9 @@ urlpatterns = [
     path("accounts/", include("linkwell.accounts.urls")),
     path("api/", include("linkwell.api.urls")),
     path("directory/", include("linkwell.directory.urls")),
+    path("people/", include("linkwell.people.urls")),
+    path("", include("linkwell.referrals.urls")),
+    path("", include("linkwell.casework.urls")),
+    path("", include("linkwell.connections.urls")),
     path("", include("linkwell.web.urls")),
 ]
