@@ -30,6 +30,13 @@ class Personas:
     team_manager: User
     commissioner: User
     admin: User
+    # The journey (issue 3): a second link-worker team, a colleague of the link worker,
+    # a read-only member of the team, and GP practice staff who refer.
+    other_team: Organisation
+    other_team_link_worker: User
+    link_worker_teammate: User
+    read_only_link_worker: User
+    referrer: User
 
 
 def make_user(
@@ -68,6 +75,12 @@ def build_personas() -> Personas:
     commissioner_org = Organisation.objects.create(
         name="Shropshire ICB", kind=OrganisationKind.COMMISSIONER, area=area
     )
+    other_team = Organisation.objects.create(
+        name="Telford Community Connectors",
+        kind=OrganisationKind.LINK_WORKER_SERVICE,
+        area=area,
+        host_type="council",
+    )
     return Personas(
         area=area,
         provider_org=provider,
@@ -85,4 +98,11 @@ def build_personas() -> Personas:
         admin=make_user(
             "admin@linkwell.example", lws, Role.ADMINISTRATOR, is_staff=True, is_superuser=True
         ),
+        other_team=other_team,
+        other_team_link_worker=make_user("connector@telford.example", other_team, Role.LINK_WORKER),
+        link_worker_teammate=make_user("colleague@sp.example", lws, Role.LINK_WORKER),
+        read_only_link_worker=make_user(
+            "student@sp.example", lws, Role.LINK_WORKER, read_only=True
+        ),
+        referrer=make_user("reception@caxton.example", practice, Role.REFERRER),
     )
