@@ -1,0 +1,1 @@
+"""Casework pages, one module per area (caseload, case, review, plan, messages back)."""
