@@ -8,6 +8,7 @@ from linkwell.core.env import (
     EnvError,
     env_bool,
     env_int,
+    env_int_list,
     env_list,
     env_str,
     parse_database_url,
@@ -191,6 +192,17 @@ EMAIL_BACKEND = env_str("LINKWELL_EMAIL_BACKEND", "django.core.mail.backends.con
 EMAIL_HOST = env_str("LINKWELL_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("LINKWELL_EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("LINKWELL_FROM_EMAIL", "linkwell@localhost")
+
+# Messages to people (reminders, their plan): linkwell/core/notify.py. The default development
+# backend sends email through EMAIL_BACKEND and prints text messages to the console.
+NOTIFY_BACKEND = env_str("LINKWELL_NOTIFY_BACKEND", "linkwell.core.notify.ConsoleBackend")
+# Follow-ups created when a plan is agreed, in days after agreement (seed 003: a review at about
+# four weeks, then check-ins at 3, 6 and 12 months). The first is the "4-week review".
+FOLLOW_UP_SCHEDULE_DAYS = sorted(
+    set(env_int_list("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", [28, 91, 182, 365], minimum=1))
+)
+# How many days before a follow-up is due the person is reminded (if they agreed to contact).
+FOLLOW_UP_REMIND_DAYS_BEFORE = env_int("LINKWELL_FOLLOW_UP_REMIND_DAYS_BEFORE", 2, minimum=0)
 
 TASKS = {
     "default": {

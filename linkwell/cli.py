@@ -35,6 +35,12 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Casework",
+        [
+            ("casework remind", "Remind people of follow-ups due soon (run daily)."),
+        ],
+    ),
+    (
         "Audit and security",
         [
             (

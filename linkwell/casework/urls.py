@@ -1,5 +1,49 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from linkwell.casework.views import messages as message_views
+from linkwell.casework.views import plan as plan_views
+from linkwell.casework.views import review as review_views
 
 app_name = "casework"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list = [  # type: ignore[type-arg]
+    # Wellbeing review, plan, follow-ups, messages back (review.py, plan.py, followup.py,
+    # message_back.py).
+    path("cases/<uuid:case_id>/review/new/", review_views.review_new, name="review_new"),
+    path(
+        "cases/<uuid:case_id>/review/<uuid:review_id>/",
+        review_views.review_detail,
+        name="review_detail",
+    ),
+    path(
+        "cases/<uuid:case_id>/review/<uuid:review_id>/edit/",
+        review_views.review_edit,
+        name="review_edit",
+    ),
+    path("cases/<uuid:case_id>/plan/", plan_views.plan_detail, name="plan_detail"),
+    path("cases/<uuid:case_id>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("cases/<uuid:case_id>/plan/agree/", plan_views.plan_agree_view, name="plan_agree"),
+    path("cases/<uuid:case_id>/plan/print/", plan_views.plan_print, name="plan_print"),
+    path("cases/<uuid:case_id>/plan/send/", plan_views.plan_send, name="plan_send"),
+    path(
+        "cases/<uuid:case_id>/plan/actions/<uuid:action_id>/done/",
+        plan_views.plan_action_done,
+        name="plan_action_done",
+    ),
+    path(
+        "cases/<uuid:case_id>/follow-ups/<uuid:follow_up_id>/complete/",
+        plan_views.follow_up_complete_view,
+        name="follow_up_complete",
+    ),
+    path(
+        "cases/<uuid:case_id>/messages-back/",
+        message_views.case_messages_back,
+        name="case_messages_back",
+    ),
+    path("messages-back/", message_views.message_back_list, name="messages_back"),
+    path(
+        "messages-back/<uuid:message_id>/",
+        message_views.message_back_detail,
+        name="message_back_detail",
+    ),
+]

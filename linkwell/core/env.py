@@ -92,3 +92,22 @@ def parse_database_url(raw: str) -> DatabaseUrl:
         f"DATABASE_URL {raw!r} has an unsupported scheme {parsed.scheme!r} "
         "(use postgres:// or sqlite:///)"
     )
+
+
+def env_int_list(name: str, default: list[int], *, minimum: int | None = None) -> list[int]:
+    """Comma-separated whole numbers, e.g. `28,91,182,365`; a malformed item stops start-up."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    values: list[int] = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            value = int(item)
+        except ValueError as exc:
+            raise EnvError(f"{name}={raw!r}: {item!r} is not a whole number") from exc
+        if minimum is not None and value < minimum:
+            raise EnvError(f"{name}={raw!r}: {value} is below the minimum of {minimum}")
+        values.append(value)
+    return values

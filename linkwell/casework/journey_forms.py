@@ -1,0 +1,291 @@
+"""Forms for the wellbeing review, the plan and follow-ups: input parsing only.
+
+Business rules (dates in range, appointment of this case, stale plan) live in review.py,
+plan.py and followup.py; views copy a service's `ValidationFailed` errors back with
+`apply_errors`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+
+from linkwell.casework.models import Appointment, AssetKind, GoalStatus, LifeArea
+from linkwell.casework.plan import ActionInput, GoalInput, PlanInput
+from linkwell.casework.review import FIVE_WAYS, LifeAreaEntry, ReviewInput
+from linkwell.core.exceptions import ValidationFailed
+
+_TEXTAREA = {"class": "nhsuk-textarea", "rows": "3"}
+_INPUT = {"class": "nhsuk-input"}
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y"]
+SCORE_CHOICES = [("", "Not discussed"), *((str(n), str(n)) for n in range(11))]
+
+
+def date_field(label: str, *, required: bool = True, hint: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=hint,
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"{label} must be a real date, like 15/3/2025",
+        },
+        widget=forms.DateInput(
+            format="%Y-%m-%d",
+            attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"},
+        ),
+    )
+
+
+def apply_errors(exc: ValidationFailed, *forms_: forms.Form) -> None:
+    """Put each service error on the field of that name, else on the first form as a whole."""
+    for key, messages in exc.errors.items():
+        target = next((f for f in forms_ if key in f.fields), None)
+        for message in messages:
+            if target is not None:
+                target.add_error(key, message)
+            else:
+                forms_[0].add_error(None, message)
+
+
+class ReviewForm(forms.Form):
+    held_on = date_field("Date of the review")
+    appointment = forms.ChoiceField(
+        label="Appointment (optional)", required=False, widget=forms.Select(attrs={})
+    )
+    what_matters = forms.CharField(
+        label="What matters to me",
+        help_text="In the person's own words.",
+        max_length=10_000,
+        error_messages={"required": "Enter what matters to the person, in their own words"},
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": "5"}),
+    )
+    interests = forms.CharField(
+        label="Interests and passions",
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+
+    def __init__(self, *args: Any, appointments: list[Appointment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.appointments = {str(a.uuid): a for a in appointments}
+        field = self.fields["appointment"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Not linked to an appointment")] + [
+            (
+                str(a.uuid),
+                f"{timezone.localtime(a.starts_at):%d/%m/%Y %H:%M}, {a.get_kind_display()}",
+            )
+            for a in appointments
+        ]
+        field.widget.attrs["class"] = "nhsuk-select"
+        for key, label in LifeArea.choices:
+            self.fields[f"{key}-score"] = forms.ChoiceField(
+                label=f"{label}: score (0 = not at all well, 10 = very well)",
+                choices=SCORE_CHOICES,
+                required=False,
+                widget=forms.Select(attrs={"class": "nhsuk-select"}),
+            )
+            self.fields[f"{key}-priority"] = forms.BooleanField(
+                label=f"{label} is a priority for the person", required=False
+            )
+            self.fields[f"{key}-notes"] = forms.CharField(
+                label=f"{label}: the person's concern, in their words",
+                required=False,
+                max_length=2_000,
+                widget=forms.Textarea(attrs={**_TEXTAREA, "rows": "2"}),
+            )
+        for key, label, hint in FIVE_WAYS:
+            self.fields[f"way-{key}"] = forms.CharField(
+                label=f"{label}: what they do or could do",
+                help_text=hint,
+                required=False,
+                max_length=2_000,
+                widget=forms.Textarea(attrs={**_TEXTAREA, "rows": "2"}),
+            )
+
+    def life_area_fields(self) -> list[tuple[str, Any, Any, Any]]:
+        return [
+            (str(label), self[f"{key}-score"], self[f"{key}-priority"], self[f"{key}-notes"])
+            for key, label in LifeArea.choices
+        ]
+
+    def five_way_fields(self) -> list[Any]:
+        return [self[f"way-{key}"] for key, _, _ in FIVE_WAYS]
+
+    @staticmethod
+    def initial_from(review: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "held_on": review.held_on,
+            "appointment": str(review.appointment.uuid) if review.appointment else "",
+            "what_matters": review.what_matters,
+            "interests": review.interests,
+        }
+        for key, entry in review.life_areas.items():
+            score = entry.get("score")
+            initial[f"{key}-score"] = "" if score is None else str(score)
+            initial[f"{key}-priority"] = bool(entry.get("priority"))
+            initial[f"{key}-notes"] = entry.get("notes", "")
+        for key, text in review.five_ways.items():
+            initial[f"way-{key}"] = text
+        return initial
+
+    def to_input(self, strengths: list[tuple[str, str]]) -> ReviewInput:
+        data = self.cleaned_data
+        areas = {}
+        for key in LifeArea.values:
+            raw = data.get(f"{key}-score") or ""
+            areas[key] = LifeAreaEntry(
+                score=int(raw) if raw != "" else None,
+                priority=bool(data.get(f"{key}-priority")),
+                notes=data.get(f"{key}-notes") or "",
+            )
+        return ReviewInput(
+            held_on=data["held_on"],
+            what_matters=data["what_matters"],
+            life_areas=areas,
+            strengths=strengths,
+            five_ways={key: data.get(f"way-{key}") or "" for key, _, _ in FIVE_WAYS},
+            interests=data.get("interests") or "",
+            appointment=self.appointments.get(data.get("appointment") or ""),
+        )
+
+
+class StrengthForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of strength",
+        choices=[("", "Choose…"), *AssetKind.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    description = forms.CharField(
+        label="Strength or asset",
+        help_text="For example: plays the ukulele; daughter visits on Sundays.",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Use 300 characters or fewer"},
+        widget=forms.TextInput(attrs=_INPUT),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("description") and not data.get("kind"):
+            self.add_error("kind", "Choose what kind of strength this is")
+        if data.get("kind") and not (data.get("description") or "").strip():
+            self.add_error("description", "Describe the strength, or clear its kind")
+        return data
+
+
+StrengthFormSet = formset_factory(StrengthForm, extra=3, max_num=50, absolute_max=60)
+
+
+def strengths_from(formset: Any) -> list[tuple[str, str]]:
+    return [
+        (f.cleaned_data["kind"], f.cleaned_data["description"])
+        for f in formset.forms
+        if f.cleaned_data.get("kind") and (f.cleaned_data.get("description") or "").strip()
+    ]
+
+
+# --- Plan --------------------------------------------------------------------------------------
+
+
+class PlanForm(forms.Form):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    moving_forward = forms.CharField(
+        label="Moving forward",
+        help_text="The people and places that will help the person stay well.",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": "5"}),
+    )
+
+
+class GoalForm(forms.Form):
+    id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Goal, in the person's words",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs=_INPUT),
+    )
+    target_date = date_field("Target date", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=GoalStatus.choices,
+        initial=GoalStatus.NOT_STARTED,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+
+
+class ActionForm(forms.Form):
+    id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Action", required=False, max_length=500, widget=forms.TextInput(attrs=_INPUT)
+    )
+    owner = forms.CharField(
+        label="Who will do it",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={**_INPUT, "class": "nhsuk-input nhsuk-input--width-20"}),
+    )
+    due_on = date_field("Due date", required=False)
+    done = forms.BooleanField(label="Done", required=False)
+
+
+GoalFormSet = formset_factory(GoalForm, extra=2, max_num=50, absolute_max=60)
+ActionFormSet = formset_factory(ActionForm, extra=2, max_num=100, absolute_max=110)
+
+
+def plan_input_from(form: PlanForm, goals: Any, actions: Any) -> PlanInput:
+    """Rows with no words are dropped: clearing an existing goal's words removes it."""
+
+    def row_id(data: dict[str, Any]) -> uuid.UUID | None:
+        value = data.get("id")
+        return value if isinstance(value, uuid.UUID) else None
+
+    return PlanInput(
+        moving_forward=form.cleaned_data.get("moving_forward") or "",
+        goals=[
+            GoalInput(
+                id=row_id(g.cleaned_data),
+                text=g.cleaned_data["text"],
+                target_date=g.cleaned_data.get("target_date"),
+                status=g.cleaned_data.get("status") or GoalStatus.NOT_STARTED,
+            )
+            for g in goals.forms
+            if (g.cleaned_data.get("text") or "").strip()
+        ],
+        actions=[
+            ActionInput(
+                id=row_id(a.cleaned_data),
+                text=a.cleaned_data["text"],
+                owner=a.cleaned_data.get("owner") or "",
+                due_on=a.cleaned_data.get("due_on"),
+                done=bool(a.cleaned_data.get("done")),
+            )
+            for a in actions.forms
+            if (a.cleaned_data.get("text") or "").strip()
+        ],
+    )
+
+
+class AgreeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    agreed_on = date_field("Date the person agreed the plan")
+
+
+class FollowUpCompleteForm(forms.Form):
+    completed_on = date_field("Date of the conversation")
+    notes = forms.CharField(
+        label="What you talked about and how things are going",
+        max_length=10_000,
+        error_messages={"required": "Enter what you talked about and how things are going"},
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": "6"}),
+    )

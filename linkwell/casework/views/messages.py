@@ -1,0 +1,82 @@
+"""Messages back: the referring practice's inbox, the printable letter, and a case's list.
+
+Referrers see only messages addressed to their organisation (message_back.py), and nothing else
+of the case: the letter renders the summary frozen when it was written, not live case data.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from linkwell.accounts.models import User
+from linkwell.audit.access_log import log_access
+from linkwell.casework.access import get_case_for_user
+from linkwell.casework.message_back import (
+    get_message_back_for_user,
+    letter_sections,
+    messages_back_for_case,
+    messages_back_for_user,
+    referrer_organisation_ids,
+)
+from linkwell.casework.views.review import case_url
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def message_back_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not referrer_organisation_ids(user):
+        raise PermissionDenied("Messages back are for staff of the referring organisation.")
+    page = Paginator(messages_back_for_user(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    # Each row names a person: log a read of each record shown (a page holds at most 25).
+    for message in rows:
+        log_access(
+            request,
+            message,
+            person_id=str(message.case.person.uuid),
+            detail={"list": True},
+        )
+    return render(request, "casework/message_back_list.html", {"page": page, "rows": rows})
+
+
+@login_required
+def message_back_detail(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
+    message = get_message_back_for_user(_user(request), message_id)
+    log_access(request, message, person_id=str(message.case.person.uuid))
+    return render(
+        request,
+        "casework/message_back_letter.html",
+        {
+            "message": message,
+            "summary": message.summary,
+            "sections": letter_sections(message),
+        },
+    )
+
+
+@login_required
+def case_messages_back(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case_for_user(_user(request), case_id)
+    log_access(request, case, person_id=str(case.person.uuid), detail={"messages_back": True})
+    return render(
+        request,
+        "casework/message_back_case_list.html",
+        {
+            "case": case,
+            "person": case.person,
+            "rows": list(messages_back_for_case(case)),
+            "case_url": case_url(case),
+        },
+    )
