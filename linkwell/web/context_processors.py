@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from linkwell.audit.selectors import can_view_audit_trail
+from linkwell.casework.message_back import referrer_organisation_ids
 from linkwell.directory.access import provider_organisation_ids
 
 
@@ -17,6 +18,8 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("web:home")), ("Directory", reverse("directory:search"))]
     if provider_organisation_ids(user):
         items.append(("Your listings", reverse("directory:my_listings")))
+    if referrer_organisation_ids(user):
+        items.append(("Messages back", reverse("casework:messages_back")))
     if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
     # The current item is the one whose URL is the longest prefix of this page's path.
