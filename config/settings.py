@@ -230,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Safe caseload (issue 3): people seen a year per full-time link worker (guidance 200-250). The
+# team page flags workers near or over it (linkwell/casework/selectors.py team_caseloads).
+CASELOAD_SAFE_LEVEL = env_int("LINKWELL_CASELOAD_SAFE_LEVEL", 250, minimum=1)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
