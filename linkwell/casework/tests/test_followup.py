@@ -217,3 +217,18 @@ def test_the_remind_command_queues_or_sends_the_reminders(personas: Personas) ->
     out = StringIO()
     call_command("casework", "remind", stdout=out)  # the test task backend runs it at once
     assert "Queued the reminder task" in out.getvalue()
+
+
+def test_a_malformed_schedule_setting_stops_start_up_with_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from linkwell.core.env import EnvError, env_int_list
+
+    monkeypatch.setenv("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", "28, 91,six months")
+    with pytest.raises(EnvError, match=r"LINKWELL_FOLLOW_UP_SCHEDULE_DAYS.*'six months'"):
+        env_int_list("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", [28], minimum=1)
+    monkeypatch.setenv("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", "0,28")
+    with pytest.raises(EnvError, match="below the minimum"):
+        env_int_list("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", [28], minimum=1)
+    monkeypatch.setenv("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", " 14 , 60 ")
+    assert env_int_list("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", [28], minimum=1) == [14, 60]

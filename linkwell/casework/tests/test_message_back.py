@@ -184,3 +184,27 @@ def test_anonymous_visitors_are_sent_to_sign_in(personas: Personas) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_inbox_costs_the_same_queries_however_many_rows_bar_the_access_log(
+    personas: Personas,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(personas.referrer)
+    url = reverse("casework:messages_back")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    count()  # the first request of a session does sign-in bookkeeping
+    _seen(personas, given_name="Ann")
+    _seen(personas, given_name="Bea")
+    two = count()
+    _seen(personas, given_name="Cat")
+    _seen(personas, given_name="Dot")
+    # Two more rows add exactly their two access-log inserts: no per-row lookups.
+    assert count() == two + 2
