@@ -3,7 +3,8 @@
 `demo_load()` creates the accounts side (an Area, a PCN and four GP practices, a link-worker
 service hosted by a VCSE, VCSE providers, the council, the fire service, the ICB) with one sign-in
 per role, then a directory of ~135 providers and ~320 services at real postcodes, and the shipped
-taxonomies. It is reproducible (everything random comes from `random.Random(seed)`; ids are
+taxonomies, then ~540 fictional people with referrals and cases in every state (`people.py`). It
+is reproducible (everything random comes from `random.Random(seed)`; ids are
 uuid5 over a fixed namespace) and idempotent (a second run detects the demo and does nothing;
 `demo_reset()` removes exactly what the demo made). One transaction, one summary audit event.
 """
@@ -45,6 +46,7 @@ from linkwell.web.demo.directory import (
     demo_uuid,
     write_directory,
 )
+from linkwell.web.demo.people import people_load, people_reset
 
 DEFAULT_SEED = 42
 # Passes every AUTH_PASSWORD_VALIDATOR (length, character classes, not common, not like the
@@ -194,6 +196,17 @@ def demo_load(
         )
         counts = write_directory(rows)
         counts.update(accounts_organisations=len(orgs), users=len(users))
+        counts.update(
+            people_load(
+                seed=seed,
+                today=today,
+                orgs=orgs,
+                users_by_role={login.role: u for login, u in zip(DEMO_LOGINS, users, strict=True)},
+                places={town: spec[0] for town, spec in PLACES.items()},
+                needs={code: pk for (tax, code), pk in term_pks().items() if tax == "needs"},
+                email_domain=DEMO_EMAIL_DOMAIN,
+            )
+        )
         audit_record(
             actor=actor,
             action="demo.load",
@@ -208,6 +221,11 @@ def _demo_directory_uuids() -> list[uuid.UUID]:
     """Ids the demo gives its directory organisations (whatever the seed: ids are by index)."""
     total = DirectoryOrganization.objects.count()
     return [demo_uuid("organization", n) for n in range(total)]
+
+
+def _lws_uuid() -> uuid.UUID:
+    index = next(i for i, spec in enumerate(ACCOUNTS_ORGS) if spec.kind == "link_worker_service")
+    return demo_uuid("accounts_organisation", index)
 
 
 def demo_reset(*, actor: Any = None) -> dict[str, int]:
@@ -225,6 +243,10 @@ def demo_reset(*, actor: Any = None) -> dict[str, int]:
         org_uuids = list(orgs.values_list("uuid", flat=True))
         removed: dict[str, int] = {}
         try:
+            # People, referrals and cases first: they PROTECT the services and practices.
+            removed.update(
+                people_reset(service=Organisation.objects.filter(uuid=_lws_uuid()).first())
+            )
             removed["attributes"] = Attribute.objects.filter(
                 link_entity__in=[
                     AttributeLinkEntity.SERVICE,

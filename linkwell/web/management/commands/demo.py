@@ -23,7 +23,8 @@ from linkwell.web.demo import (
 class Command(BaseCommand):
     help = (
         "Load fictional demo data for Oswestry and North Shropshire: organisations, one sign-in "
-        "per role and a directory of community services. Safe to run twice."
+        "per role, a directory of community services, and ~540 fictional people with referrals "
+        "and cases in every state. Safe to run twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -64,7 +65,8 @@ class Command(BaseCommand):
                 f"Demo loaded (seed {summary.seed}) in {time.monotonic() - started:.1f} s: "
                 f"{c['organizations']} providers, {c['services']} services, "
                 f"{c['locations']} places, {c['accounts_organisations']} organisations, "
-                f"{c['users']} sign-ins."
+                f"{c['users'] + c['link_workers_added']} sign-ins, {c['people']} people, "
+                f"{c['cases']} cases."
             )
         )
 
