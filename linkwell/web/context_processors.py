@@ -5,9 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from linkwell.accounts.models import Membership, Role
 from linkwell.audit.selectors import can_view_audit_trail
-from linkwell.casework.message_back import referrer_organisation_ids
-from linkwell.directory.access import provider_organisation_ids
 
 
 def linkwell(request: HttpRequest) -> dict[str, Any]:
@@ -16,9 +15,15 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if not user.is_authenticated:
         return {"linkwell_nav": []}
     items = [("Home", reverse("web:home")), ("Directory", reverse("directory:search"))]
-    if provider_organisation_ids(user):
+    # One query for every role-based item (each page renders this menu).
+    roles = set(
+        Membership.objects.filter(
+            user=user, is_active=True, organisation__is_active=True
+        ).values_list("role", flat=True)
+    )
+    if Role.PROVIDER_STAFF in roles:
         items.append(("Your listings", reverse("directory:my_listings")))
-    if referrer_organisation_ids(user):
+    if Role.REFERRER in roles:
         items.append(("Messages back", reverse("casework:messages_back")))
     if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
