@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from linkwell.people import views
 
 app_name = "people"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("<uuid:person_id>/", views.person_detail, name="detail"),
+    path(
+        "<uuid:person_id>/merge/<uuid:duplicate_id>/",
+        views.person_merge_view,
+        name="merge",
+    ),
+]

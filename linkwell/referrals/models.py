@@ -83,10 +83,48 @@ class Referral(PublicIdModel, TimestampedModel, VersionedModel):
     received_at = models.DateTimeField(db_index=True)
     triaged_at = models.DateTimeField(null=True, blank=True)
     returned_reason = models.TextField(blank=True)
+    # The SNOMED CT concept recorded for this episode: 871731000000106 at first contact, then
+    # 871711000000103 if the person declines (referrals/services.py sets both; message back reads).
     snomed_code = models.CharField(max_length=20, blank=True)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    declined_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["link_worker_service", "status", "received_at"])]
 
     def __str__(self) -> str:
         return f"Referral of {self.person} ({self.get_source_display()})"
+
+    @property
+    def reference(self) -> str:
+        """A short reference a person can read out on the phone (first 8 characters of the id)."""
+        return self.uuid.hex[:8].upper()
+
+
+class LinkWorkerCoverage(models.Model):
+    """Which link worker covers which GP practice for a link-worker service (the "practice
+    cluster"). Routing sends a practice's referrals to the services that cover it, and triage
+    suggests the covering worker with the smallest open caseload."""
+
+    link_worker_service = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="coverage"
+    )
+    practice = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="covered_by"
+    )
+    link_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_coverage"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link_worker_service", "practice", "link_worker"],
+                name="coverage_unique_worker_practice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_worker} covers {self.practice}"

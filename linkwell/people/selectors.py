@@ -1,0 +1,86 @@
+"""Reads of person records: duplicate candidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from linkwell.people.models import Person
+
+# difflib ratio above which two names count as "similar" (Jon/John, Smyth/Smith, Ann-Marie/Anne Marie).
+NAME_SIMILARITY = 0.8
+
+
+def normalise_name(value: str) -> str:
+    """Case-, accent-, space- and punctuation-blind form of a name: "O'Brien-Dé" -> "obriende"."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).casefold()
+
+
+def _compact_postcode(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def _similar(a: str, b: str) -> bool:
+    return bool(a and b) and difflib.SequenceMatcher(None, a, b).ratio() >= NAME_SIMILARITY
+
+
+@dataclass
+class DuplicateCandidate:
+    person: Person
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def same_nhs_number(self) -> bool:
+        return "Same NHS number" in self.reasons
+
+
+def person_duplicate_candidates(
+    *,
+    people: QuerySet[Person],
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date | None,
+    postcode: str = "",
+    nhs_number: str = "",
+    exclude: Person | None = None,
+) -> list[DuplicateCandidate]:
+    """Records in `people` (already scoped to what the actor may see) that may be this person.
+
+    A match is the same NHS number, or the same date of birth with the same family name, or a
+    similar given + family name, or the same postcode. Exact NHS matches come first.
+    """
+    q = Q(pk__in=[])
+    if nhs_number:
+        q |= Q(nhs_number=nhs_number)
+    if date_of_birth is not None:
+        q |= Q(date_of_birth=date_of_birth)
+    rows = people.filter(q, merged_into__isnull=True).select_related("registered_practice")
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+
+    family = normalise_name(family_name)
+    full = normalise_name(given_name) + " " + family
+    code = _compact_postcode(postcode)
+    out: list[DuplicateCandidate] = []
+    for person in rows[:200]:
+        reasons: list[str] = []
+        if nhs_number and person.nhs_number == nhs_number:
+            reasons.append("Same NHS number")
+        if date_of_birth is not None and person.date_of_birth == date_of_birth:
+            their_family = normalise_name(person.family_name)
+            their_full = normalise_name(person.given_name) + " " + their_family
+            if family and their_family == family:
+                reasons.append("Same date of birth and family name")
+            elif _similar(full, their_full):
+                reasons.append("Same date of birth and a similar name")
+            elif code and _compact_postcode(person.postcode) == code:
+                reasons.append("Same date of birth and postcode")
+        if reasons:
+            out.append(DuplicateCandidate(person=person, reasons=reasons))
+    out.sort(key=lambda c: (not c.same_nhs_number, c.person.family_name, c.person.given_name))
+    return out

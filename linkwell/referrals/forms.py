@@ -1,0 +1,374 @@
+"""Referral and triage forms: input parsing only. Business rules (consent, NHS number, duplicate
+records, who can be allocated) live in the services; views copy their errors back here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from linkwell.accounts.models import Organisation
+from linkwell.casework.models import Complexity
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.directory.models import TaxonomyTerm
+from linkwell.people.models import ContactMethod
+from linkwell.people.services import PersonDetails
+from linkwell.referrals.models import ReferralSource, Urgency
+from linkwell.referrals.services import ReferralDetails
+
+_INPUT = {"class": "nhsuk-input"}
+_TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
+
+AGENCY_SOURCES = [
+    (v, label)
+    for v, label in ReferralSource.choices
+    if v not in {ReferralSource.GP_PRACTICE, ReferralSource.SELF, ReferralSource.PROACTIVE}
+]
+
+# Service errors are keyed by model field; a few are shown against a different form field.
+_ERROR_FIELD = {"date_of_birth": "dob_day", "person_choice": "person_choice"}
+
+
+def _input(width: int | None = None, **extra: str) -> dict[str, str]:
+    attrs = dict(_INPUT, **extra)
+    if width:
+        attrs["class"] += f" nhsuk-input--width-{width}"
+    return attrs
+
+
+def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
+    for key, messages in exc.errors.items():
+        name = _ERROR_FIELD.get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class ServiceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Organisation) -> str:
+        area = f" ({obj.area.name})" if obj.area_id and obj.area else ""
+        return f"{obj.name}{area}"
+
+
+class _PersonFields(forms.Form):
+    given_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter the person's first name"},
+        widget=forms.TextInput(attrs=_input(autocomplete="off")),
+    )
+    family_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the person's last name"},
+        widget=forms.TextInput(attrs=_input(autocomplete="off")),
+    )
+    dob_day = forms.IntegerField(
+        label="Day", required=False, widget=forms.TextInput(attrs=_input(2, inputmode="numeric"))
+    )
+    dob_month = forms.IntegerField(
+        label="Month", required=False, widget=forms.TextInput(attrs=_input(2, inputmode="numeric"))
+    )
+    dob_year = forms.IntegerField(
+        label="Year", required=False, widget=forms.TextInput(attrs=_input(4, inputmode="numeric"))
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (if known)",
+        required=False,
+        max_length=20,
+        help_text="10 numbers, for example 943 476 5919",
+        widget=forms.TextInput(attrs=_input(10, inputmode="numeric")),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        error_messages={"required": "Enter the person's postcode"},
+        widget=forms.TextInput(attrs=_input(10, autocomplete="off")),
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs=_input(20, type="tel")),
+    )
+    # Filled in only when the user is shown possible existing records ("" / "new" / a uuid).
+    person_choice = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        parts = [data.get("dob_day"), data.get("dob_month"), data.get("dob_year")]
+        if any(p is None for p in parts):
+            if "dob_day" not in self.errors:
+                self.add_error("dob_day", "Enter the date of birth as day, month and year")
+        else:
+            day, month, year = (int(p) for p in parts)  # type: ignore[arg-type]
+            if year < 1000:
+                self.add_error("dob_day", "Enter the year of birth with 4 numbers, like 1956")
+            else:
+                try:
+                    data["date_of_birth"] = dt.date(year, month, day)
+                except ValueError:
+                    self.add_error("dob_day", "Date of birth must be a real date")
+        return data
+
+    def person_details(self) -> PersonDetails:
+        d = self.cleaned_data
+        return PersonDetails(
+            given_name=d["given_name"],
+            family_name=d["family_name"],
+            date_of_birth=d["date_of_birth"],
+            nhs_number=d.get("nhs_number", ""),
+            postcode=d.get("postcode", ""),
+            phone=d.get("phone", ""),
+            email=d.get("email", "") or "",
+            preferred_contact_method=d.get("preferred_contact_method") or ContactMethod.PHONE,
+            accessibility_needs=d.get("accessibility_needs", "") or "",
+        )
+
+
+class _ReferralFields(forms.Form):
+    reasons = forms.ModelMultipleChoiceField(
+        label="Reasons for referral",
+        queryset=TaxonomyTerm.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose all that apply.",
+    )
+    details = forms.CharField(
+        label="Anything the link worker should know",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+    consent_to_contact = forms.BooleanField(
+        label="The person agrees to be contacted by a link worker", required=False
+    )
+    consent_to_share = forms.BooleanField(
+        label="The person agrees to their information being shared", required=False
+    )
+    share_with = forms.CharField(
+        label="Who it may be shared with",
+        required=False,
+        max_length=500,
+        help_text="For example: the link-worker team and the services they connect the person to.",
+        widget=forms.TextInput(attrs=_input()),
+    )
+
+    def setup(self, *, reasons: list[TaxonomyTerm], services: list[Organisation]) -> None:
+        self.fields["reasons"].queryset = TaxonomyTerm.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[t.pk for t in reasons]
+        ).order_by("name")
+        if len(services) > 1:
+            self.fields["link_worker_service"] = ServiceChoiceField(
+                label=self.service_label,
+                queryset=Organisation.objects.filter(pk__in=[s.pk for s in services]).order_by(
+                    "name"
+                ),
+                empty_label=None,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose the link-worker service to refer to"},
+            )
+        self.services = services
+
+    service_label = "Which link-worker service should receive the referral?"
+
+    def chosen_service(self) -> Organisation | None:
+        if "link_worker_service" in self.fields:
+            chosen: Organisation | None = self.cleaned_data.get("link_worker_service")
+            return chosen
+        return self.services[0] if self.services else None
+
+
+class StaffReferralForm(_PersonFields, _ReferralFields):
+    """GP practice staff: the short form. Everything else can follow from the link worker."""
+
+    urgency = forms.ChoiceField(
+        label="How urgent is it?",
+        choices=Urgency.choices,
+        initial=Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how urgent the referral is"},
+    )
+    safeguarding_concern = forms.BooleanField(
+        label="There is a safeguarding concern", required=False
+    )
+    safeguarding_details = forms.CharField(
+        label="Safeguarding concern",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+
+    def referral_details(
+        self, *, source: str, referrer_organisation: Organisation | None
+    ) -> ReferralDetails:
+        d = self.cleaned_data
+        return ReferralDetails(
+            link_worker_service=self.chosen_service(),
+            source=source,
+            reasons=list(d.get("reasons") or []),
+            details=d.get("details", ""),
+            urgency=d.get("urgency") or Urgency.ROUTINE,
+            consent_to_contact=bool(d.get("consent_to_contact")),
+            consent_to_share=bool(d.get("consent_to_share")),
+            share_with=d.get("share_with", ""),
+            safeguarding_concern=bool(d.get("safeguarding_concern")),
+            safeguarding_details=d.get("safeguarding_details", ""),
+            accessibility_needs=d.get("accessibility_needs", "") or "",
+            language_needs=d.get("language_needs", "") or "",
+            preferred_contact_method=d.get("preferred_contact_method", "") or "",
+            referrer_organisation=referrer_organisation,
+        )
+
+
+class AgencyReferralForm(StaffReferralForm):
+    """Other agencies: say who they are, and the person's access and language needs."""
+
+    source = forms.ChoiceField(
+        label="Your service",
+        choices=AGENCY_SOURCES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which kind of service you are referring from"},
+    )
+    accessibility_needs = forms.CharField(
+        label="Accessibility needs",
+        required=False,
+        help_text="For example: uses a wheelchair, needs large print, hard of hearing.",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+    language_needs = forms.CharField(
+        label="Language needs",
+        required=False,
+        max_length=100,
+        help_text="For example: speaks Polish, needs a BSL interpreter.",
+        widget=forms.TextInput(attrs=_input()),
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="How the person prefers to be contacted",
+        choices=ContactMethod.choices,
+        initial=ContactMethod.PHONE,
+        widget=forms.RadioSelect,
+    )
+
+
+class SelfReferralForm(_PersonFields, _ReferralFields):
+    """The public page: plain words, no jargon, and the spam defences (views.py)."""
+
+    service_label = "Where do you live?"
+
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+        widget=forms.EmailInput(attrs=_input()),
+    )
+    preferred_contact_method = forms.ChoiceField(
+        label="How would you like us to contact you?",
+        choices=[(v, label) for v, label in ContactMethod.choices if v != ContactMethod.VIA_CARER],
+        initial=ContactMethod.PHONE,
+        widget=forms.RadioSelect,
+    )
+    accessibility_needs = forms.CharField(
+        label="Is there anything that would make it easier for you to talk to us? (optional)",
+        required=False,
+        help_text="For example: you need an interpreter, large print, or someone with you.",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+    # Spam defences: a field people never see, and when the form was shown (signed).
+    website = forms.CharField(required=False, label="Leave this empty")
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "given_name": "Your first name",
+            "family_name": "Your last name",
+            "nhs_number": "Your NHS number (optional)",
+            "postcode": "Your postcode",
+            "phone": "Your phone number",
+            "reasons": "What would you like help with?",
+            "details": "Tell us a bit more (optional)",
+            "consent_to_contact": "I agree to a link worker contacting me",
+            "consent_to_share": (
+                "I agree to my information being shared with my GP practice and the services "
+                "my link worker connects me with"
+            ),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
+        self.fields["given_name"].error_messages["required"] = "Enter your first name"
+        self.fields["family_name"].error_messages["required"] = "Enter your last name"
+        self.fields["postcode"].error_messages["required"] = "Enter your postcode"
+        self.fields["share_with"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("consent_to_contact") and "consent_to_contact" not in self.errors:
+            self.add_error(
+                "consent_to_contact",
+                "To ask for help, tick the box to agree to a link worker contacting you",
+            )
+        if data.get("consent_to_share") and not (data.get("share_with") or "").strip():
+            data["share_with"] = "My GP practice and the services my link worker connects me with"
+        if not (data.get("phone") or "").strip() and not data.get("email"):
+            self.add_error("phone", "Enter a phone number or an email address so we can reach you")
+        return data
+
+    def referral_details(self) -> ReferralDetails:
+        d = self.cleaned_data
+        return ReferralDetails(
+            link_worker_service=self.chosen_service(),
+            source=ReferralSource.SELF,
+            reasons=list(d.get("reasons") or []),
+            details=d.get("details", ""),
+            consent_to_contact=bool(d.get("consent_to_contact")),
+            consent_to_share=bool(d.get("consent_to_share")),
+            share_with=d.get("share_with", ""),
+            accessibility_needs=d.get("accessibility_needs", ""),
+            preferred_contact_method=d.get("preferred_contact_method") or ContactMethod.PHONE,
+            referrer_name="Self-referral",
+        )
+
+
+class AcceptForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assign_to = forms.ChoiceField(
+        label="Allocate to",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+        error_messages={"required": "Choose a link worker to allocate the person to"},
+    )
+    complexity = forms.ChoiceField(
+        label="Complexity",
+        choices=Complexity.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how complex the person's needs are"},
+    )
+
+    def __init__(self, *args: Any, options: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assign_to"].choices = [  # type: ignore[attr-defined]
+            (
+                str(o.user.uuid),
+                f"{o.user} — {o.open_cases} open"
+                + (" — covers the person's practice" if o.covers_practice else ""),
+            )
+            for o in options
+        ]
+
+
+class ReturnForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is the referral being returned?",
+        help_text="The referrer will see this.",
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        error_messages={"required": "Say why the referral is being returned"},
+    )
+
+
+class DeclineForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="What did the person say? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )

@@ -1,0 +1,413 @@
+"""Writes for referrals: receive, accept (open or reopen a case), return, decline, first contact.
+
+Every write locks the referral, checks the version the user saw (optimistic concurrency), and
+writes its audit row, with the person's id, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from linkwell.audit.services import audit_record
+from linkwell.casework.models import Case, CaseReferral, CaseStatus, Complexity
+from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.directory.models import TaxonomyTerm
+from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
+from linkwell.people.models import ContactMethod, Person
+from linkwell.people.services import PersonDetails, person_clean_details, person_create
+from linkwell.referrals.models import (
+    SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
+    SNOMED_SOCIAL_PRESCRIBING_DECLINED,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    Urgency,
+)
+
+# Who a referral can be allocated to: the team's own workers and managers (not read-only).
+ASSIGNABLE_ROLES = (Role.LINK_WORKER, Role.TEAM_MANAGER)
+
+
+@dataclass
+class ReferralDetails:
+    link_worker_service: Organisation | None
+    source: str
+    reasons: list[TaxonomyTerm] = field(default_factory=list)
+    details: str = ""
+    urgency: str = Urgency.ROUTINE
+    consent_to_contact: bool = False
+    consent_to_share: bool = False
+    share_with: str = ""
+    safeguarding_concern: bool = False
+    safeguarding_details: str = ""
+    accessibility_needs: str = ""
+    language_needs: str = ""
+    preferred_contact_method: str = ""
+    referrer_organisation: Organisation | None = None
+    referrer_name: str = ""
+    referrer_contact: str = ""
+
+
+def needs_terms() -> list[TaxonomyTerm]:
+    """The referral reasons on offer: the terms of the shipped "Needs" taxonomy (editable)."""
+    return list(TaxonomyTerm.objects.filter(taxonomy__uuid=taxonomy_uuid(NEEDS)).order_by("name"))
+
+
+def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    service = details.link_worker_service
+    if (
+        service is None
+        or service.kind != OrganisationKind.LINK_WORKER_SERVICE
+        or not service.is_active
+    ):
+        errors["link_worker_service"] = ["Choose the link-worker service to refer to"]
+    if details.source not in ReferralSource.values:
+        errors["source"] = ["Choose who is making the referral"]
+    if details.urgency not in Urgency.values:
+        errors["urgency"] = ["Choose how urgent the referral is"]
+    if not details.reasons and not details.details.strip():
+        errors["reasons"] = ["Choose at least one reason for the referral, or describe it"]
+    needs = taxonomy_uuid(NEEDS)
+    if any(
+        t.taxonomy_id is None or getattr(t.taxonomy, "uuid", None) != needs for t in details.reasons
+    ):
+        errors["reasons"] = ["Choose reasons from the list"]
+    if not details.consent_to_contact:
+        errors["consent_to_contact"] = [
+            "The person must agree to be contacted by a link worker before they can be referred"
+        ]
+    if details.consent_to_share and not details.share_with.strip():
+        errors["share_with"] = ["Say who the person agreed their information can be shared with"]
+    if details.safeguarding_concern and not details.safeguarding_details.strip():
+        errors["safeguarding_details"] = ["Describe the safeguarding concern"]
+    if details.preferred_contact_method and (
+        details.preferred_contact_method not in ContactMethod.values
+    ):
+        errors["preferred_contact_method"] = ["Choose how the person would like to be contacted"]
+    return errors
+
+
+def referral_create(
+    *,
+    actor: Any,
+    referral: ReferralDetails,
+    person: Person | None = None,
+    new_person: PersonDetails | None = None,
+    confirm_new_person: bool = False,
+) -> Referral:
+    """Receive a referral for an existing `person` or for `new_person` (created here, with the
+    duplicate check of people.services.person_create: PossibleDuplicates when the actor should
+    choose first). All problems are reported together; nothing is written unless all is well."""
+    errors = _referral_errors(referral)
+    if person is None:
+        if new_person is None:
+            raise ValidationFailed("Say who the referral is for")
+        try:
+            new_person = person_clean_details(new_person)
+        except ValidationFailed as exc:
+            errors = {**exc.errors, **errors}
+    elif person.merged_into_id is not None:
+        person = Person.objects.get(pk=person.merged_into_id)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        if person is None:
+            assert new_person is not None
+            person = person_create(actor=actor, details=new_person, confirm_new=confirm_new_person)
+        assert referral.link_worker_service is not None
+        row = Referral.objects.create(
+            person=person,
+            link_worker_service=referral.link_worker_service,
+            source=referral.source,
+            referrer=actor if getattr(actor, "is_authenticated", False) else None,
+            referrer_organisation=referral.referrer_organisation,
+            referrer_name=referral.referrer_name.strip(),
+            referrer_contact=referral.referrer_contact.strip(),
+            details=referral.details.strip(),
+            urgency=referral.urgency,
+            consent_to_contact=referral.consent_to_contact,
+            consent_to_share=referral.consent_to_share,
+            share_with=referral.share_with.strip() if referral.consent_to_share else "",
+            safeguarding_concern=referral.safeguarding_concern,
+            safeguarding_details=referral.safeguarding_details.strip(),
+            accessibility_needs=referral.accessibility_needs.strip(),
+            language_needs=referral.language_needs.strip(),
+            preferred_contact_method=referral.preferred_contact_method,
+            received_at=timezone.now(),
+        )
+        row.reasons.set(referral.reasons)
+        audit_record(
+            actor=actor,
+            action="referrals.referral_received",
+            obj=row,
+            organisation=referral.link_worker_service,
+            person_id=str(person.uuid),
+            detail={
+                "source": row.source,
+                "urgency": row.urgency,
+                "reasons": [t.code or t.name for t in referral.reasons],
+                "safeguarding_concern": row.safeguarding_concern,
+                "referrer_organisation": referral.referrer_organisation,
+            },
+        )
+    return row
+
+
+# --- triage ------------------------------------------------------------------------------------
+
+
+def _lock(referral: Referral) -> Referral:
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("person", "link_worker_service")
+        .get(pk=referral.pk)
+    )
+
+
+def _bump(referral: Referral, expected_version: int, fields: dict[str, Any]) -> None:
+    updated = Referral.objects.filter(pk=referral.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise ConcurrentEditError(f"The referral for {referral.person}")
+
+
+def _require_received(referral: Referral, doing: str) -> None:
+    if referral.status != ReferralStatus.RECEIVED:
+        raise ValidationFailed(
+            f"This referral cannot be {doing}: it has already been "
+            f"{referral.get_status_display().lower()}"
+        )
+
+
+def assignable_worker_ids(service: Organisation) -> set[int]:
+    return set(
+        Membership.objects.filter(
+            organisation=service,
+            is_active=True,
+            read_only=False,
+            role__in=ASSIGNABLE_ROLES,
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def referral_accept(
+    *,
+    actor: Any,
+    referral: Referral,
+    assign_to: User | None,
+    complexity: str,
+    expected_version: int,
+) -> Case:
+    """Accept a referral: open a case for the person with this service, or reopen their existing
+    one with its history (seed 002: cases are never closed for good), and allocate it.
+
+    A dormant case goes back to "new" with `reopened_at` set; a case still open just gains the
+    referral as a new episode. Either way a CaseReferral links the referral to the case.
+    """
+    errors: dict[str, list[str]] = {}
+    if complexity not in Complexity.values:
+        errors["complexity"] = ["Choose how complex the person's needs are"]
+    if assign_to is None or assign_to.pk not in assignable_worker_ids(referral.link_worker_service):
+        errors["assign_to"] = ["Choose a link worker in this team to allocate the person to"]
+    if errors:
+        raise ValidationFailed(errors)
+    assert assign_to is not None
+    with transaction.atomic():
+        current = _lock(referral)
+        _require_received(current, "accepted")
+        now = timezone.now()
+        _bump(
+            current,
+            expected_version,
+            {"status": ReferralStatus.ACCEPTED, "triaged_at": now},
+        )
+        person = current.person
+        service = current.link_worker_service
+        case = (
+            Case.objects.select_for_update()
+            .filter(person=person, link_worker_service=service)
+            .first()
+        )
+        created = False
+        if case is None:
+            try:
+                with transaction.atomic():
+                    case = Case.objects.create(
+                        person=person,
+                        link_worker_service=service,
+                        assigned_to=assign_to,
+                        complexity=complexity,
+                        opened_at=now,
+                    )
+                created = True
+            except IntegrityError:
+                # Another referral for the same person was accepted at the same moment.
+                case = Case.objects.select_for_update().get(
+                    person=person, link_worker_service=service
+                )
+        action, changes = "casework.case_opened", {}
+        if not created:
+            tracked = ("status", "assigned_to_id", "complexity", "reopened_at")
+            before = {k: getattr(case, k) for k in tracked}
+            fields: dict[str, Any] = {"assigned_to": assign_to, "complexity": complexity}
+            if case.status == CaseStatus.DORMANT:
+                fields.update(status=CaseStatus.NEW, reopened_at=now)
+                action = "casework.case_reopened"
+            else:
+                action = "casework.case_episode_added"
+            # The case's version moves on so a colleague's open edit form is refused, not lost.
+            Case.objects.filter(pk=case.pk).update(
+                version=F("version") + 1, updated_at=now, **fields
+            )
+            case.refresh_from_db()
+            changes = {
+                k: [before[k], getattr(case, k)] for k in tracked if before[k] != getattr(case, k)
+            }
+        CaseReferral.objects.create(case=case, referral=current)
+        audit_record(
+            actor=actor,
+            action="referrals.referral_accepted",
+            obj=current,
+            organisation=service,
+            person_id=str(person.uuid),
+            changes={"status": [ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED]},
+            detail={"case": str(case.uuid)},
+        )
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=case,
+            organisation=service,
+            person_id=str(person.uuid),
+            changes=changes,
+            detail={
+                "referral": str(current.uuid),
+                "assigned_to": assign_to.email,
+                "complexity": complexity,
+            },
+        )
+    return case
+
+
+def referral_return(
+    *, actor: Any, referral: Referral, reason: str, expected_version: int
+) -> Referral:
+    """Send an out-of-remit referral back to the referrer with a reason they will see
+    (seed 004, Bradford)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why the referral is being returned"]})
+    with transaction.atomic():
+        current = _lock(referral)
+        _require_received(current, "returned")
+        _bump(
+            current,
+            expected_version,
+            {
+                "status": ReferralStatus.RETURNED,
+                "returned_reason": reason,
+                "triaged_at": timezone.now(),
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="referrals.referral_returned",
+            obj=current,
+            organisation=current.link_worker_service,
+            person_id=str(current.person.uuid),
+            changes={"status": [current.status, ReferralStatus.RETURNED]},
+            detail={"reason": reason},
+        )
+    current.refresh_from_db()
+    return current
+
+
+def referral_decline(
+    *, actor: Any, referral: Referral, reason: str = "", expected_version: int
+) -> Referral:
+    """The person does not want social prescribing: SNOMED 871711000000103 "Social prescribing
+    declined" is recorded on the referral. Allowed before or after the referral was accepted
+    (people often decline at first contact); the case itself is left to casework."""
+    with transaction.atomic():
+        current = _lock(referral)
+        if current.status not in {ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED}:
+            raise ValidationFailed(
+                "This referral cannot be marked as declined: it has already been "
+                f"{current.get_status_display().lower()}"
+            )
+        now = timezone.now()
+        _bump(
+            current,
+            expected_version,
+            {
+                "status": ReferralStatus.DECLINED,
+                "declined_at": now,
+                "declined_reason": reason.strip(),
+                "snomed_code": SNOMED_SOCIAL_PRESCRIBING_DECLINED,
+                "triaged_at": current.triaged_at or now,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="referrals.referral_declined",
+            obj=current,
+            organisation=current.link_worker_service,
+            person_id=str(current.person.uuid),
+            changes={
+                "status": [current.status, ReferralStatus.DECLINED],
+                "snomed_code": [current.snomed_code, SNOMED_SOCIAL_PRESCRIBING_DECLINED],
+            },
+            detail={"reason": reason.strip()},
+        )
+    current.refresh_from_db()
+    return current
+
+
+def referral_record_first_contact(
+    *, actor: Any, case: Case, at: dt.datetime | None = None
+) -> list[Referral]:
+    """Record SNOMED 871731000000106 "Referral to social prescribing service" on the accepted
+    referrals of the case's current episode that have no first contact yet. Idempotent: call it
+    whenever the case is contacted (casework's status change to "contacted"); it returns the
+    referrals it coded, usually one, and none on later calls."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        pending = list(
+            Referral.objects.select_for_update()
+            .filter(
+                case_link__case=case,
+                status=ReferralStatus.ACCEPTED,
+                first_contact_at__isnull=True,
+            )
+            .select_related("person", "link_worker_service")
+        )
+        for referral in pending:
+            Referral.objects.filter(pk=referral.pk).update(
+                first_contact_at=at,
+                snomed_code=SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            audit_record(
+                actor=actor,
+                action="referrals.referral_first_contact",
+                obj=referral,
+                organisation=referral.link_worker_service,
+                person_id=str(referral.person.uuid),
+                changes={
+                    "snomed_code": [referral.snomed_code, SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING]
+                },
+                detail={"case": str(case.uuid), "at": at},
+            )
+            referral.refresh_from_db()
+    return pending

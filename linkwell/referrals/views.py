@@ -1,0 +1,403 @@
+"""Referral forms (staff, agency, public self-referral), the referrer's "sent" list and triage.
+
+Thin: parse -> access helper -> service/selector -> render.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from linkwell.accounts.models import OrganisationKind, User
+from linkwell.audit.services import audit_access
+from linkwell.casework.access import case_team_ids
+from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.people.access import people_for_team, people_known_to
+from linkwell.people.models import Person
+from linkwell.people.selectors import person_duplicate_candidates
+from linkwell.people.services import PossibleDuplicates
+from linkwell.referrals.access import get_referral_for_triage
+from linkwell.referrals.forms import (
+    AcceptForm,
+    AgencyReferralForm,
+    DeclineForm,
+    ReturnForm,
+    SelfReferralForm,
+    StaffReferralForm,
+    apply_errors,
+)
+from linkwell.referrals.models import Referral, ReferralSource
+from linkwell.referrals.routing import active_link_worker_services, link_worker_services_for
+from linkwell.referrals.selectors import (
+    allocation_options,
+    referrals_sent_by,
+    referrer_memberships,
+    triage_queue,
+    triage_teams,
+)
+from linkwell.referrals.services import (
+    needs_terms,
+    referral_accept,
+    referral_create,
+    referral_decline,
+    referral_return,
+)
+
+SELF_REFERRAL_SALT = "linkwell.referrals.self-referral"
+# A person needs more than a few seconds to fill the form in; a script does not.
+SELF_REFERRAL_MIN_SECONDS = 3
+SELF_REFERRAL_MAX_AGE = 2 * 60 * 60
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+# --- staff and agency referrals ----------------------------------------------------------------
+
+
+def _resolve_choice(user: User, choice: str) -> Person | None:
+    try:
+        person_id = uuid.UUID(choice)
+    except ValueError:
+        return None
+    return people_known_to(user).filter(uuid=person_id).first()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    memberships = referrer_memberships(user)
+    if not memberships:
+        raise PermissionDenied("Only staff of a GP practice or a referring agency can refer here.")
+    # A user referring for several organisations refers for the first one they can write for.
+    writable = [m for m in memberships if not m.read_only]
+    membership = (writable or memberships)[0]
+    if request.method == "POST" and membership.read_only:
+        raise PermissionDenied("You have read-only access and cannot make referrals.")
+    org = membership.organisation
+    is_gp = org.kind == OrganisationKind.GP_PRACTICE
+    form_class = StaffReferralForm if is_gp else AgencyReferralForm
+    services = link_worker_services_for(org)
+    form = form_class(request.POST if request.method == "POST" else None)
+    form.setup(reasons=needs_terms(), services=services)
+    candidates: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            choice = form.cleaned_data.get("person_choice", "")
+            person = None
+            if choice and choice != "new":
+                person = _resolve_choice(user, choice)
+                if person is None:
+                    form.add_error(
+                        None, "Choose one of the records shown, or say it is someone new"
+                    )
+            if not form.errors:
+                source = ReferralSource.GP_PRACTICE if is_gp else form.cleaned_data["source"]
+                try:
+                    referral = referral_create(
+                        actor=user,
+                        referral=form.referral_details(source=source, referrer_organisation=org),
+                        person=person,
+                        new_person=form.person_details() if person is None else None,
+                        confirm_new_person=choice == "new",
+                    )
+                except PossibleDuplicates as exc:
+                    candidates = exc.candidates
+                except ValidationFailed as exc:
+                    apply_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        f"Referral sent to {referral.link_worker_service.name}. "
+                        f"Reference {referral.reference}.",
+                    )
+                    return redirect("referrals:sent")
+        if form.errors:
+            status = 400
+    return render(
+        request,
+        "referrals/refer.html",
+        {
+            "form": form,
+            "organisation": org,
+            "is_gp": is_gp,
+            "candidates": candidates,
+            "nhs_match": any(c.same_nhs_number for c in candidates),
+        },
+        status=status,
+    )
+
+
+@login_required
+def sent(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not referrer_memberships(user):
+        raise PermissionDenied("Only staff of a GP practice or a referring agency make referrals.")
+    return render(request, "referrals/sent.html", {"referrals": referrals_sent_by(user=user)})
+
+
+# --- public self-referral ----------------------------------------------------------------------
+
+
+def make_form_token(issued_at: float | None = None) -> str:
+    """A signed note of when the form was shown; the POST must come back with it, later."""
+    return signing.dumps(
+        {"t": int(issued_at if issued_at is not None else time.time())}, salt=SELF_REFERRAL_SALT
+    )
+
+
+def _token_problem(token: str) -> str | None:
+    try:
+        issued = signing.loads(token, salt=SELF_REFERRAL_SALT, max_age=SELF_REFERRAL_MAX_AGE)["t"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return "This form has expired. Check your answers, then send it again."
+    if time.time() - issued < SELF_REFERRAL_MIN_SECONDS:
+        return "Please check your answers, then send the form again."
+    return None
+
+
+def _over_rate_limit(request: HttpRequest) -> bool:
+    """Per-IP limit on self-referral attempts, in the cache (shared across workers when the
+    cache is; per-process with the local-memory default, which still stops a single flood)."""
+    limit = int(getattr(settings, "LINKWELL_SELF_REFERRALS_PER_HOUR", 5))
+    key = f"linkwell:self-referral:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        count = 1
+    return count > limit
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def self_referral(request: HttpRequest) -> HttpResponse:
+    services = list(active_link_worker_services())
+    form = SelfReferralForm(request.POST if request.method == "POST" else None)
+    form.setup(reasons=needs_terms(), services=services)
+    status = 200
+    if request.method == "POST":
+        if _over_rate_limit(request):
+            return render(request, "referrals/self_referral_busy.html", status=429)
+        if form.is_valid():
+            if form.cleaned_data.get("website"):
+                # Only a script fills the hidden field. Tell it nothing useful.
+                return render(request, "referrals/self_referral_rejected.html", status=400)
+            problem = _token_problem(form.cleaned_data.get("form_token", ""))
+            if problem:
+                form.add_error(None, problem)
+            else:
+                try:
+                    referral = referral_create(
+                        actor=request.user,
+                        referral=form.referral_details(),
+                        new_person=form.person_details(),
+                        # The public never sees other people's records: a possible duplicate
+                        # is offered to the link worker at triage instead.
+                        confirm_new_person=True,
+                    )
+                except ValidationFailed as exc:
+                    apply_errors(form, exc)
+                else:
+                    request.session["self_referral"] = {
+                        "reference": referral.reference,
+                        "service": referral.link_worker_service.name,
+                    }
+                    return redirect("referrals:self_referral_done")
+        status = 400
+    if form.is_bound:
+        data = request.POST.copy()
+        data["form_token"] = make_form_token()
+        form.data = data
+    else:
+        form.initial["form_token"] = make_form_token()
+    return render(request, "referrals/self_referral.html", {"form": form}, status=status)
+
+
+@never_cache
+def self_referral_done(request: HttpRequest) -> HttpResponse:
+    info = request.session.get("self_referral")
+    if not info:
+        return redirect("referrals:self_referral")
+    return render(request, "referrals/self_referral_done.html", {"info": info})
+
+
+# --- triage ------------------------------------------------------------------------------------
+
+
+@login_required
+def triage(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    teams = triage_teams(user)
+    if not teams:
+        raise PermissionDenied("Triage is for link-worker teams.")
+    team = teams[0]
+    wanted = request.GET.get("team")
+    if wanted:
+        team = next((t for t in teams if str(t.uuid) == wanted), None)  # type: ignore[assignment]
+        if team is None:
+            raise Http404("No such team")
+    now = timezone.now()
+    rows = [
+        {"referral": r, "waiting_days": (now - r.received_at).days}
+        for r in triage_queue(user=user, team=team)
+    ]
+    return render(request, "referrals/triage.html", {"teams": teams, "team": team, "rows": rows})
+
+
+def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    person = referral.person
+    options = allocation_options(team=referral.link_worker_service, person=person)
+    initial: dict[str, Any] = {"version": referral.version}
+    if options:
+        initial["assign_to"] = str(options[0].user.uuid)
+    duplicates = person_duplicate_candidates(
+        people=people_for_team(user),
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        postcode=person.postcode,
+        nhs_number=person.nhs_number,
+        exclude=person,
+    )
+    return {
+        "referral": referral,
+        "person": person,
+        "reasons": list(referral.reasons.all()),
+        "waiting_days": (timezone.now() - referral.received_at).days,
+        "can_write": referral.link_worker_service_id in case_team_ids(user, write=True),
+        "options": options,
+        "duplicates": duplicates,
+        "accept_form": forms.get("accept_form") or AcceptForm(initial=initial, options=options),
+        "return_form": forms.get("return_form")
+        or ReturnForm(initial={"version": referral.version}),
+        "decline_form": forms.get("decline_form")
+        or DeclineForm(initial={"version": referral.version}),
+    }
+
+
+@login_required
+def triage_referral(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for_triage(user, referral_id)
+    audit_access(actor=user, obj=referral, person_id=str(referral.person.uuid))
+    return render(request, "referrals/triage_referral.html", _detail_context(request, referral))
+
+
+def _after_accept(case: Any) -> str:
+    try:
+        return reverse("casework:case_detail", kwargs={"case_id": case.uuid})
+    except NoReverseMatch:
+        return reverse("referrals:triage")
+
+
+def _render_errors(
+    request: HttpRequest, referral: Referral, status: int, **forms: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "referrals/triage_referral.html",
+        _detail_context(request, referral, **forms),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def triage_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for_triage(user, referral_id, write=True)
+    options = allocation_options(team=referral.link_worker_service, person=referral.person)
+    form = AcceptForm(request.POST, options=options)
+    if form.is_valid():
+        chosen = next(
+            (o.user for o in options if str(o.user.uuid) == form.cleaned_data["assign_to"]), None
+        )
+        try:
+            case = referral_accept(
+                actor=user,
+                referral=referral,
+                assign_to=chosen,
+                complexity=form.cleaned_data["complexity"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:triage_referral", referral_id=referral.uuid)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Accepted. {referral.person} is allocated to {case.assigned_to}."
+            )
+            return redirect(_after_accept(case))
+    return _render_errors(request, referral, 400, accept_form=form)
+
+
+@login_required
+@require_POST
+def triage_return(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for_triage(user, referral_id, write=True)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            referral_return(
+                actor=user,
+                referral=referral,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:triage_referral", referral_id=referral.uuid)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Referral returned to the referrer with your reason.")
+            return redirect("referrals:triage")
+    return _render_errors(request, referral, 400, return_form=form)
+
+
+@login_required
+@require_POST
+def triage_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    referral = get_referral_for_triage(user, referral_id, write=True)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            referral_decline(
+                actor=user,
+                referral=referral,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError as exc:
+            messages.error(request, str(exc))
+            return redirect("referrals:triage_referral", referral_id=referral.uuid)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Recorded that the person declined social prescribing.")
+            return redirect("referrals:triage")
+    return _render_errors(request, referral, 400, decline_form=form)
