@@ -1,5 +1,7 @@
 from django.urls import path
 
+from linkwell.casework.views import case as case_views
+from linkwell.casework.views import caseload as caseload_views
 from linkwell.casework.views import messages as message_views
 from linkwell.casework.views import plan as plan_views
 from linkwell.casework.views import review as review_views
@@ -7,6 +9,35 @@ from linkwell.casework.views import review as review_views
 app_name = "casework"
 
 urlpatterns: list = [  # type: ignore[type-arg]
+    # Caseload, team, calendar feed, case page, appointments, notes, safeguarding (caseload.py,
+    # case.py).
+    path("caseload/", caseload_views.caseload, name="caseload"),
+    path("caseload/calendar/<str:token>.ics", caseload_views.calendar_feed, name="calendar_feed"),
+    path("team/", caseload_views.team, name="team"),
+    path("cases/<uuid:case_id>/", case_views.case_detail, name="case_detail"),
+    path("cases/<uuid:case_id>/edit/", case_views.case_edit, name="case_edit"),
+    path("cases/<uuid:case_id>/status/<slug:action>/", case_views.case_status, name="case_status"),
+    path(
+        "cases/<uuid:case_id>/appointments/new/",
+        case_views.appointment_new,
+        name="appointment_new",
+    ),
+    path(
+        "cases/<uuid:case_id>/appointments/<uuid:appointment_id>/outcome/",
+        case_views.appointment_outcome,
+        name="appointment_outcome",
+    ),
+    path(
+        "cases/<uuid:case_id>/appointments/<uuid:appointment_id>/rebook/",
+        case_views.appointment_rebook,
+        name="appointment_rebook",
+    ),
+    path("cases/<uuid:case_id>/notes/", case_views.note_add, name="note_add"),
+    path(
+        "cases/<uuid:case_id>/safeguarding/new/",
+        case_views.safeguarding_new,
+        name="safeguarding_new",
+    ),
     # Wellbeing review, plan, follow-ups, messages back (review.py, plan.py, followup.py,
     # message_back.py).
     path("cases/<uuid:case_id>/review/new/", review_views.review_new, name="review_new"),

@@ -1,0 +1,137 @@
+"""The caseload (a link worker's day), the team page (a manager's view of load) and the .ics
+calendar feed. Thin: access -> selector -> render."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from linkwell.accounts.models import User
+from linkwell.audit.context import current as audit_context_current
+from linkwell.audit.models import AuditEvent, Kind
+from linkwell.audit.services import audit_access
+from linkwell.casework.calendar import build_calendar
+from linkwell.casework.models import Case
+from linkwell.casework.selectors import (
+    calendar_appointments,
+    calendar_token,
+    caseload_for_worker,
+    has_caseload,
+    managed_team_ids,
+    safe_level,
+    team_caseloads,
+    user_for_calendar_token,
+    worker_visible_to,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _log_list_access(request: HttpRequest, user: User, cases: list[Case]) -> None:
+    """One access event per person listed, written in one INSERT so the page's query count does
+    not grow with the caseload (a caseload can hold 250 people). The fields are those
+    `audit_access` writes; the audit app has no bulk helper yet."""
+    if not cases:
+        return
+    ctx = audit_context_current()
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=now,
+            kind=Kind.ACCESS,
+            actor_id=user.pk,
+            actor_label=user.email[:255],
+            action="access",
+            channel=ctx.channel,
+            object_type=Case._meta.label_lower,
+            object_id=str(case.uuid),
+            object_repr=str(case)[:255],
+            person_id=str(case.person.uuid),
+            changes={},
+            detail={"path": request.path, "method": request.method, "list": "caseload"},
+            request_id=ctx.request_id,
+            ip_address=ctx.ip_address,
+        )
+        for case in cases
+    )
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not has_caseload(user):
+        raise PermissionDenied("The caseload is for link workers and their team managers.")
+    worker = user
+    worker_id = request.GET.get("worker")
+    if worker_id:
+        try:
+            worker = User.objects.get(uuid=uuid.UUID(worker_id))
+        except (ValueError, User.DoesNotExist) as exc:
+            raise Http404("No such worker") from exc
+        if not worker_visible_to(user, worker):
+            raise Http404("No such worker")
+    load = caseload_for_worker(user=user, worker=worker)
+    _log_list_access(request, user, [row.case for row in load.rows])
+    feed_url = None
+    if worker == user:
+        feed_url = request.build_absolute_uri(
+            reverse("casework:calendar_feed", kwargs={"token": calendar_token(user)})
+        )
+    return render(
+        request,
+        "casework/caseload.html",
+        {"load": load, "worker": worker, "own": worker == user, "feed_url": feed_url},
+    )
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not managed_team_ids(user):
+        raise PermissionDenied("The team page is for team managers.")
+    return render(
+        request,
+        "casework/team.html",
+        {"teams": team_caseloads(user=user), "safe_level": safe_level()},
+    )
+
+
+@never_cache
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """RFC 5545 feed of the worker's contacts. No session: the signed token is the credential
+    (calendar apps cannot sign in); a wrong or revoked token gets a plain 404."""
+    user = user_for_calendar_token(token)
+    if user is None or not has_caseload(user):
+        raise Http404("No such calendar")
+    appointments = list(calendar_appointments(user=user))
+    with transaction.atomic():
+        # One event for the fetch, not one per person: apps poll every few minutes and the feed
+        # shows initials and a case reference only (calendar.py says why).
+        audit_access(
+            actor=user,
+            object_type="casework.calendar_feed",
+            object_id=str(user.uuid),
+            object_repr=f"Calendar feed of {user}",
+            detail={"path": request.path, "events": len(appointments)},
+        )
+    body = build_calendar(
+        appointments,
+        name=f"Linkwell: {user}",
+        now=timezone.now(),
+        case_url=lambda case: request.build_absolute_uri(
+            reverse("casework:case_detail", kwargs={"case_id": case.uuid})
+        ),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="linkwell.ics"'
+    return response
