@@ -24,7 +24,14 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if Role.PROVIDER_STAFF in roles:
         items.append(("Your listings", reverse("directory:my_listings")))
     if Role.REFERRER in roles:
+        items.append(("Refer", reverse("referrals:refer")))
         items.append(("Messages back", reverse("casework:messages_back")))
+    if roles & {Role.LINK_WORKER, Role.TEAM_MANAGER}:
+        items.append(("Triage", reverse("referrals:triage")))
+    if Role.LINK_WORKER in roles:
+        items.append(("Caseload", reverse("casework:caseload")))
+    if Role.TEAM_MANAGER in roles:
+        items.append(("Team", reverse("casework:team")))
     if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
     # The current item is the one whose URL is the longest prefix of this page's path.

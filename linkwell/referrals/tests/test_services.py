@@ -50,7 +50,11 @@ def referral_details(personas: Any, **overrides: Any) -> ReferralDetails:
 
 
 def new_person(**overrides: Any) -> PersonDetails:
-    data = {"given_name": "Bob", "family_name": "Hughes", "date_of_birth": dt.date(1950, 1, 2)}
+    data: dict[str, Any] = {
+        "given_name": "Bob",
+        "family_name": "Hughes",
+        "date_of_birth": dt.date(1950, 1, 2),
+    }
     data.update(overrides)
     return PersonDetails(**data)
 
