@@ -61,6 +61,7 @@ from linkwell.people.models import CarerStatus, ContactMethod, Ethnicity, Person
 from linkwell.referrals.models import (
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
     SNOMED_SOCIAL_PRESCRIBING_DECLINED,
+    LinkWorkerCoverage,
     Referral,
     ReferralSource,
     ReferralStatus,
@@ -174,6 +175,8 @@ class Team:
     provider_staff: Mapping[int, User] = field(default_factory=dict)  # owner org pk -> staff
     # share of the cases each link worker holds (default: the first holds 40%, the rest split)
     weights: Sequence[float] = ()
+    # practice pk -> the link workers covering it (triage allocates by practice cluster)
+    coverage: Mapping[int, Sequence[User]] = field(default_factory=dict)
 
 
 @dataclass
@@ -405,6 +408,11 @@ class PeopleBuilder:
         elif source == ReferralSource.PROACTIVE:
             organisation = self.team.service
         details = " ".join(self.pick(cat.NEED_DETAILS[c]) for c in needs if c in cat.NEED_DETAILS)
+        triaged = (
+            received + dt.timedelta(hours=rng.randint(2, 40))
+            if status != ReferralStatus.RECEIVED
+            else None
+        )
         safeguarding = rng.random() < 0.03
         consent_share = rng.random() < 0.85
         referral = Referral(
@@ -432,10 +440,12 @@ class PeopleBuilder:
             preferred_contact_method=person.preferred_contact_method,
             status=status,
             received_at=received,
-            triaged_at=(
-                received + dt.timedelta(hours=rng.randint(2, 40))
-                if status != ReferralStatus.RECEIVED
-                else None
+            triaged_at=triaged,
+            declined_at=triaged if status == ReferralStatus.DECLINED else None,
+            declined_reason=(
+                "Does not feel it is for them at the moment; knows they can come back."
+                if status == ReferralStatus.DECLINED
+                else ""
             ),
             returned_reason=(
                 self.pick(
@@ -470,15 +480,17 @@ class PeopleBuilder:
     def case(self, person: Person, status: str, opened: dt.datetime, *, new: bool) -> Case:
         rng = self.rng
         unassigned = new and rng.random() < 0.15
+        practice = person.registered_practice
+        covering = self.team.coverage.get(practice.pk, ()) if practice is not None else ()
+        if covering and rng.random() < 0.85:
+            worker = self.pick(covering)
+        else:
+            worker = rng.choices(self.team.link_workers, weights=self.lw_weights)[0]
         case = Case(
             uuid=self.ids("case"),
             person=person,
             link_worker_service=self.team.service,
-            assigned_to=(
-                None
-                if unassigned
-                else rng.choices(self.team.link_workers, weights=self.lw_weights)[0]
-            ),
+            assigned_to=None if unassigned else worker,
             status=status,
             complexity=(
                 ""
@@ -574,6 +586,7 @@ class PeopleBuilder:
             self.past(referral.triaged_at.date() + dt.timedelta(days=self.rng.randint(0, 4)))
         )
         case.first_contact_at = when
+        referral.first_contact_at = when
         self.appointment(case, AppointmentKind.PHONE, when, AppointmentOutcome.ATTENDED)
         self.note(case, when, sensitive=self.rng.random() < 0.08)
         if self.rng.random() < 0.02:
@@ -1305,6 +1318,16 @@ def people_load(
         Service.objects.select_related("organization").order_by("pk")
     )  # the demo directory, just written
     shed = orgs["shed"]
+    # Practice clusters: the demo link worker covers the demo GP receptionist's practice, so
+    # its referrals route to her team and triage suggests her.
+    clusters = {"gp1": (lead,), "gp2": (lead, colleagues[0]), "gp3": (colleagues[0], colleagues[1])}
+    clusters["gp4"] = (colleagues[1],)
+    LinkWorkerCoverage.objects.bulk_create(
+        LinkWorkerCoverage(link_worker_service=orgs["lws"], practice=orgs[key], link_worker=user)
+        for key, users in clusters.items()
+        for user in users
+    )
+    coverage = {orgs[key].pk: users for key, users in clusters.items()}
     team = Team(
         service=orgs["lws"],
         link_workers=[lead, *colleagues],
@@ -1317,6 +1340,7 @@ def people_load(
             ReferralSource.VCS: orgs["vcs_host"],
         },
         provider_staff={shed.pk: users_by_role[Role.PROVIDER_STAFF]},
+        coverage=coverage,
     )
     rows = build_people(
         rng=Random(seed),
