@@ -17,6 +17,7 @@ from django.utils import timezone
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case, CaseReferral, CaseStatus, Complexity
+from linkwell.casework.services import case_reopen
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
@@ -211,8 +212,9 @@ def referral_accept(
     """Accept a referral: open a case for the person with this service, or reopen their existing
     one with its history (seed 002: cases are never closed for good), and allocate it.
 
-    A dormant case goes back to "new" with `reopened_at` set; a case still open just gains the
-    referral as a new episode. Either way a CaseReferral links the referral to the case.
+    A dormant case goes back to "new" with `reopened_at` set (casework.services.case_reopen); a
+    case still open just gains the referral as a new episode. Either way the case is allocated
+    to `assign_to` with `complexity`, and a CaseReferral links the referral to the case.
     """
     errors: dict[str, list[str]] = {}
     if complexity not in Complexity.values:
@@ -248,6 +250,8 @@ def referral_accept(
                         assigned_to=assign_to,
                         complexity=complexity,
                         opened_at=now,
+                        # A new case shows on the caseload as "needs contact today".
+                        next_contact_due=timezone.localdate(),
                     )
                 created = True
             except IntegrityError:
@@ -257,19 +261,26 @@ def referral_accept(
                 )
         action, changes = "casework.case_opened", {}
         if not created:
-            tracked = ("status", "assigned_to_id", "complexity", "reopened_at")
-            before = {k: getattr(case, k) for k in tracked}
-            fields: dict[str, Any] = {"assigned_to": assign_to, "complexity": complexity}
             if case.status == CaseStatus.DORMANT:
-                fields.update(status=CaseStatus.NEW, reopened_at=now)
-                action = "casework.case_reopened"
-            else:
-                action = "casework.case_episode_added"
+                # One reopen path for the whole app: casework's service sets status "new",
+                # reopened_at and "contact today", and writes its own casework.case_reopened row.
+                case_reopen(
+                    actor=actor,
+                    case=case,
+                    expected_version=case.version,
+                    reason=f"Referred again ({current.get_source_display()})",
+                )
+            tracked = ("assigned_to_id", "complexity")
+            before = {k: getattr(case, k) for k in tracked}
             # The case's version moves on so a colleague's open edit form is refused, not lost.
             Case.objects.filter(pk=case.pk).update(
-                version=F("version") + 1, updated_at=now, **fields
+                version=F("version") + 1,
+                updated_at=now,
+                assigned_to=assign_to,
+                complexity=complexity,
             )
             case.refresh_from_db()
+            action = "casework.case_episode_added"
             changes = {
                 k: [before[k], getattr(case, k)] for k in tracked if before[k] != getattr(case, k)
             }
