@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -18,7 +19,7 @@ from tests.personas import Personas
 pytestmark = pytest.mark.django_db
 
 
-def _case(personas: Personas, **fields: object) -> Case:
+def _case(personas: Personas, **fields: Any) -> Case:
     return make_case(
         service=personas.link_worker_service, assigned_to=personas.link_worker, **fields
     )
