@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from linkwell.core.env import (
@@ -169,6 +170,25 @@ DIRECTORY_VERIFY_AFTER_DAYS = env_int("LINKWELL_DIRECTORY_VERIFY_AFTER_DAYS", 18
 DIRECTORY_QA_EXPIRING_DAYS = env_int("LINKWELL_DIRECTORY_QA_EXPIRING_DAYS", 30, minimum=1)
 MAP_TILE_URL = env_str("LINKWELL_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("LINKWELL_MAP_TILE_ATTRIBUTION", "")
+
+# Onward referrals to providers (linkwell/connections/README.md): the provider answers within this
+# many working days (Mon-Fri, minus LINKWELL_BANK_HOLIDAYS), is reminded this many working days
+# before, and the emailed accept/decline link works for this many days.
+REFERRAL_RESPONSE_WORKING_DAYS = env_int("LINKWELL_REFERRAL_RESPONSE_WORKING_DAYS", 10, minimum=1)
+REFERRAL_REMIND_WORKING_DAYS_BEFORE = env_int(
+    "LINKWELL_REFERRAL_REMIND_WORKING_DAYS_BEFORE", 2, minimum=0
+)
+REFERRAL_LINK_MAX_AGE_DAYS = env_int("LINKWELL_REFERRAL_LINK_MAX_AGE_DAYS", 28, minimum=1)
+
+
+def _iso_dates(name: str, raw: list[str]) -> list[dt.date]:
+    try:
+        return [dt.date.fromisoformat(item) for item in raw]
+    except ValueError as exc:
+        raise EnvError(f"{name}: {exc} (use dates like 2026-12-25, comma-separated)") from exc
+
+
+BANK_HOLIDAYS = _iso_dates("LINKWELL_BANK_HOLIDAYS", env_list("LINKWELL_BANK_HOLIDAYS", []))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -59,7 +59,17 @@ class Connection(PublicIdModel, TimestampedModel, VersionedModel):
     respond_by = models.DateField(null=True, blank=True, db_index=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     response_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set by `linkwell connections remind` when `respond_by` passed with no answer: the referral
+    # returns to the link worker's attention (selectors.connections_needing_attention).
+    lapsed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the referral comes back to the link worker (lapsed, declined, stopped); cleared
+    # when they acknowledge it or act on it. `connections_needing_attention` reads it.
+    attention_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     provider_note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "status"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.service}"

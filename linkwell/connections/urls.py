@@ -1,5 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from linkwell.connections.views import case, provider
 
 app_name = "connections"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list = [  # type: ignore[type-arg]
+    # The link worker's side (views/case.py).
+    path("cases/<uuid:case_id>/connections/", case.case_connections, name="case_connections"),
+    path("cases/<uuid:case_id>/connect/", case.connect_search, name="connect_search"),
+    path(
+        "cases/<uuid:case_id>/connect/<uuid:service_id>/",
+        case.connect_service,
+        name="connect_service",
+    ),
+    path(
+        "cases/<uuid:case_id>/connections/<uuid:connection_id>/cancel/",
+        case.connection_cancel_view,
+        name="connection_cancel",
+    ),
+    path(
+        "cases/<uuid:case_id>/connections/<uuid:connection_id>/acknowledge/",
+        case.connection_acknowledge_view,
+        name="connection_acknowledge",
+    ),
+    path("cases/<uuid:case_id>/gaps/new/", case.gap_new, name="gap_new"),
+    path("gaps/", case.gap_list, name="gap_list"),
+    # The provider's side (views/provider.py).
+    path("provider/referrals/", provider.inbox, name="provider_inbox"),
+    path(
+        "provider/referrals/<uuid:connection_id>/",
+        provider.referral_detail,
+        name="provider_referral",
+    ),
+    path(
+        "provider/referrals/<uuid:connection_id>/<slug:action>/",
+        provider.referral_action,
+        name="provider_action",
+    ),
+    path("provider/r/<str:token>/", provider.referral_link, name="referral_link"),
+]

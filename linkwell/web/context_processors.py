@@ -23,6 +23,7 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     )
     if Role.PROVIDER_STAFF in roles:
         items.append(("Your listings", reverse("directory:my_listings")))
+        items.append(("Referrals in", reverse("connections:provider_inbox")))
     if Role.REFERRER in roles:
         items.append(("Refer", reverse("referrals:refer")))
         items.append(("Messages back", reverse("casework:messages_back")))
@@ -32,6 +33,7 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         items.append(("Caseload", reverse("casework:caseload")))
     if Role.TEAM_MANAGER in roles:
         items.append(("Team", reverse("casework:team")))
+        items.append(("Gaps", reverse("connections:gap_list")))
     if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
     # The current item is the one whose URL is the longest prefix of this page's path.

@@ -1,0 +1,127 @@
+"""Input validation for connection pages; the rules live in services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from linkwell.connections.models import ConnectionKind, ConnectionReason
+from linkwell.connections.services import MAX_MESSAGE, MAX_NOTE, need_choices
+from linkwell.core.exceptions import ValidationFailed
+
+_TEXTAREA = {"class": "nhsuk-textarea", "rows": 4}
+_DATE_ERRORS = {"invalid": "Enter a real date, like 2026-03-14"}
+
+
+class ConnectForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you doing?",
+        choices=ConnectionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose signpost or referral."},
+    )
+    message = forms.CharField(
+        label="Message to the provider (optional)",
+        help_text="What they need to know to welcome the person. The provider will see this.",
+        required=False,
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+    share_access_needs = forms.BooleanField(
+        label="Share the person's access and language needs", required=False
+    )
+
+
+class ReasonForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=[("", "Choose a reason"), *ConnectionReason.choices],
+        error_messages={"required": "Choose a reason."},
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    reason_detail = forms.CharField(
+        label="More detail (needed for “Other”)",
+        required=False,
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": 3}),
+    )
+
+
+class AttendanceForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    session_on = forms.DateField(
+        label="Session date",
+        help_text="For example, 2026-03-14",
+        error_messages={**_DATE_ERRORS, "required": "Enter the date of the session."},
+        widget=forms.DateInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"}
+        ),
+    )
+    attended = forms.ChoiceField(
+        label="Did they attend?",
+        choices=[("yes", "Attended"), ("no", "Did not attend")],
+        initial="yes",
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("session_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    note = forms.CharField(
+        label="Note to the link worker",
+        max_length=MAX_NOTE,
+        error_messages={"required": "Write the note."},
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": 3}),
+    )
+
+
+class GapForm(forms.Form):
+    need = forms.ChoiceField(
+        label="Unmet need",
+        error_messages={"required": "Choose the need that could not be met."},
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    description = forms.CharField(
+        label="What was needed and not found",
+        help_text="Describe the gap, not the person: no names or health details.",
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs=_TEXTAREA),
+        error_messages={"required": "Describe what the person needed and could not find."},
+    )
+    place = forms.CharField(
+        label="Where",
+        help_text="Town or postcode district, for example Oswestry or SY11",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-20"}),
+    )
+    who = forms.CharField(
+        label="Who for",
+        help_text="The group of people, for example men over 70, young carers",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-20"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.terms = {str(t.uuid): t for t in need_choices()}
+        self.fields["need"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose a need"),
+            *((key, term.name) for key, term in self.terms.items()),
+        ]
+
+
+def apply_errors(exc: ValidationFailed, form: forms.Form) -> None:
+    """Put a service's ValidationFailed messages on the form's fields (or the form)."""
+    for field, messages in exc.errors.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
