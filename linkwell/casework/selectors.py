@@ -36,7 +36,9 @@ from linkwell.casework.models import (
     CaseNote,
     CaseStatus,
     FollowUp,
+    Plan,
     SafeguardingConcern,
+    WellbeingReview,
 )
 from linkwell.referrals.models import Referral, Urgency
 
@@ -388,7 +390,8 @@ def concern_is_readable(user: User, case: Case, concern: SafeguardingConcern) ->
 @dataclass
 class TimelineItem:
     at: dt.datetime
-    kind: str  # "appointment", "note", "connection", "safeguarding", "follow_up", "referral"
+    # "appointment", "note", "connection", "safeguarding", "follow_up", "referral", "review"
+    kind: str
     title: str
     body: str = ""
     restricted: bool = False
@@ -525,9 +528,19 @@ def case_view(*, user: User, case: Case) -> CaseView:
                     obj=follow_up,
                 )
             )
+    reviews = list(WellbeingReview.objects.filter(case=case).order_by("-held_on"))
+    for review in reviews:
+        timeline.append(
+            TimelineItem(
+                at=review.created_at,
+                kind="review",
+                title=f"Wellbeing review held {review.held_on:%-d %B %Y}",
+                obj=review,
+            )
+        )
     timeline.sort(key=lambda item: item.at, reverse=True)
-    has_plan = case.__class__.objects.filter(pk=case.pk, plan__isnull=False).exists()
-    review_count = case.reviews.count()
+    has_plan = Plan.objects.filter(case=case).exists()
+    review_count = len(reviews)
     return CaseView(
         case=case,
         referrals=referrals,

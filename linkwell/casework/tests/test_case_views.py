@@ -350,3 +350,25 @@ def test_logging_a_safeguarding_concern_escalates_it(
     html = _client(personas.read_only_link_worker).get(_url("case_detail", case)).content.decode()
     assert "Open safeguarding concern" in html
     assert "pension" not in html
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_case_page_takes_a_fixed_number_of_queries(
+    personas: Personas, count: int, django_assert_max_num_queries: Any
+) -> None:
+    case = _case(personas)
+    for n in range(count):
+        services.case_note_add(
+            actor=personas.link_worker_teammate, case=case, text=f"Note {n}", sensitive=n % 2 == 0
+        )
+        Appointment.objects.create(
+            case=case,
+            kind=AppointmentKind.PHONE,
+            starts_at=timezone.now() - dt.timedelta(days=n),
+            with_user=personas.link_worker,
+        )
+        SafeguardingConcern.objects.create(case=case, description="x", lead=personas.team_manager)
+    client = _client(personas.link_worker_teammate)
+    client.get(_url("case_detail", case))
+    with django_assert_max_num_queries(19):
+        assert client.get(_url("case_detail", case)).status_code == 200
