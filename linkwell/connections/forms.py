@@ -64,6 +64,7 @@ class AttendanceForm(forms.Form):
         label="Did they attend?",
         choices=[("yes", "Attended"), ("no", "Did not attend")],
         initial="yes",
+        required=False,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
 

@@ -163,7 +163,7 @@ def _attendance(user: User, connection: Connection, request: HttpRequest) -> tup
         connection=connection,
         expected_version=form.cleaned_data["version"],
         session_on=form.cleaned_data["session_on"],
-        attended=form.cleaned_data["attended"] == "yes",
+        attended=form.cleaned_data["attended"] != "no",
     )
     return "The session has been recorded.", None
 
