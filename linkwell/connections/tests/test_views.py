@@ -285,7 +285,9 @@ def test_another_providers_inbox_does_not_list_the_referral(client, personas, ca
 
 
 def test_users_who_are_not_provider_staff_cannot_open_the_inbox(client, personas):
-    assert login(client, personas.link_worker).get(_url("provider_inbox")).status_code == 403
+    login(client, personas.link_worker)
+    assert client.get(_url("provider_inbox")).status_code == 403
+    assert "Referrals in" not in client.get(reverse("web:home")).content.decode()
 
 
 def test_the_inbox_needs_sign_in(client):
