@@ -246,8 +246,9 @@ def test_gaps_are_recorded_only_by_the_case_team(client, personas, case, who, st
     assert response.status_code == status
 
 
-def test_provider_staff_cannot_see_the_gap_list(client, personas):
-    assert login(client, personas.owner).get(_url("gap_list")).status_code == 403
+@pytest.mark.parametrize("who", ["owner", "commissioner", "referrer"])
+def test_people_outside_link_worker_teams_cannot_see_the_gap_list(client, personas, who):
+    assert login(client, getattr(personas, who)).get(_url("gap_list")).status_code == 403
 
 
 # --- The provider portal ----------------------------------------------------------------------
