@@ -121,6 +121,9 @@ def test_the_case_page_shows_the_timeline_and_links_to_review_and_plan(
     assert "Wellbeing review: attended" in html
     assert f"/cases/{case.uuid}/plan/" in html
     assert f"/cases/{case.uuid}/review/new/" in html
+    assert f"/cases/{case.uuid}/connect/" in html
+    assert f"/cases/{case.uuid}/connections/" in html
+    assert f"/cases/{case.uuid}/gaps/new/" in html
 
 
 def test_a_sensitive_note_is_restricted_to_author_assigned_worker_and_managers(
