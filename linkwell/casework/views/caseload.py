@@ -82,6 +82,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
             raise Http404("No such worker")
     load = caseload_for_worker(user=user, worker=worker)
     _log_list_access(request, user, [row.case for row in load.rows])
+    # Referrals that came back (lapsed, declined or stopped by the provider) for this worker.
+    from linkwell.connections.selectors import connections_needing_attention
+
+    attention = list(connections_needing_attention(user).filter(case__assigned_to=worker)[:50])
     feed_url = None
     if worker == user:
         feed_url = request.build_absolute_uri(
@@ -90,7 +94,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/caseload.html",
-        {"load": load, "worker": worker, "own": worker == user, "feed_url": feed_url},
+        {
+            "load": load,
+            "worker": worker,
+            "own": worker == user,
+            "feed_url": feed_url,
+            "attention": attention,
+        },
     )
 
 

@@ -439,3 +439,24 @@ def test_an_expired_link_is_refused(client, referral, monkeypatch, settings):
     assert response.status_code == 410 and "expired" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == S.REQUESTED
+
+
+def test_a_declined_referral_comes_back_onto_the_link_workers_caseload(
+    client, personas, case, referral
+):
+    from linkwell.connections.models import ConnectionReason
+    from linkwell.connections.services import connection_reject
+
+    case.assigned_to = personas.link_worker
+    case.save(update_fields=["assigned_to"])
+    login(client, personas.link_worker)
+    assert "Referrals needing your attention" not in client.get("/caseload/").content.decode()
+    connection_reject(
+        actor=personas.owner,
+        connection=referral,
+        expected_version=referral.version,
+        reason=ConnectionReason.NO_CAPACITY,
+    )
+    html = client.get("/caseload/").content.decode()
+    assert "Referrals needing your attention" in html
+    assert "no capacity" in html
