@@ -1,4 +1,6 @@
-"""The social prescribing journey end to end through the real pages, on the demo data."""
+"""The social prescribing journey through the real pages, on the demo data: a GP referral,
+triage, booking, the wellbeing review and the plan. Still to add: the onward referral, the
+provider accepting and recording attendance, the 4-week review and the GP reading the message back."""
 
 from __future__ import annotations
 
