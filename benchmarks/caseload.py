@@ -144,7 +144,9 @@ def populate(n_open: int, *, seed: int = SEED, chunk: int = CHUNK) -> dict[str, 
         "counts": dict(totals),
         "open_cases": Case.objects.exclude(status=CaseStatus.DORMANT).count(),
         "link_workers": len(workers),
-        "worker_cases": Case.objects.filter(assigned_to=lead).count(),
+        "worker_cases": Case.objects.filter(assigned_to=lead)
+        .exclude(status=CaseStatus.DORMANT)
+        .count(),
         "link_worker": lead.email,
         "manager": manager.email,
     }

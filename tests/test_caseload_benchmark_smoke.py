@@ -26,7 +26,9 @@ def test_the_caseload_benchmark_runs_on_a_small_service(tmp_path: Path) -> None:
     bench = _load("caseload")
     info = bench.populate(50, chunk=20)
     assert 40 <= info["open_cases"] <= 60
-    assert info["link_workers"] == 1 and info["worker_cases"] == info["open_cases"]
+    # One worker holds the open cases, bar the few new ones still waiting to be allocated.
+    assert info["link_workers"] == 1
+    assert 0.8 * info["open_cases"] <= info["worker_cases"] <= info["open_cases"]
 
     pages = bench.measure(info, repeat=1)
     assert pages, "no caseload or triage page to measure"
