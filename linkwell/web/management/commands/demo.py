@@ -12,6 +12,7 @@ from linkwell.audit.models import Channel
 from linkwell.core.exceptions import LinkwellError
 from linkwell.web.demo import (
     DEFAULT_SEED,
+    DEMO_EMAIL_DOMAIN,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     demo_is_loaded,
@@ -83,4 +84,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.role_label:<{width}}  {login.email:<{email_width}}  {DEMO_PASSWORD}"
             )
+        from linkwell.web.demo.people_catalogue import EXTRA_LINK_WORKERS
+
+        others = ", ".join(f"{local}@{DEMO_EMAIL_DOMAIN}" for local, _ in EXTRA_LINK_WORKERS)
+        self.stdout.write(f"  (more link workers in the same team: {others})")
         self.stdout.write("")
