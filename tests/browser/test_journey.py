@@ -1,6 +1,7 @@
-"""The social prescribing journey through the real pages, on the demo data: a GP referral,
-triage, booking, the wellbeing review and the plan. Still to add: the onward referral, the
-provider accepting and recording attendance, the 4-week review and the GP reading the message back."""
+"""The whole social prescribing journey through the real pages, on the demo data: a GP referral,
+triage, booking, the wellbeing review and the plan, the onward referral to a provider, the
+provider accepting and recording attendance, the 4-week review and the GP reading the message
+back."""
 
 from __future__ import annotations
 
@@ -12,7 +13,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from linkwell.accounts.models import User
-from linkwell.casework.models import Case, Goal, Strength, WellbeingReview
+from linkwell.casework.models import (
+    Case,
+    FollowUp,
+    FollowUpKind,
+    Goal,
+    MessageBack,
+    Strength,
+    WellbeingReview,
+)
+from linkwell.connections.models import Attendance, Connection, ConnectionStatus
+from linkwell.directory.models import ReferralMode, Service, ServiceStatus
 from linkwell.web.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import sign_in
 
@@ -20,6 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 REFERRER = "referrer@demo.example.org"  # GP receptionist at Castle Fields Surgery
 LINK_WORKER = "linkworker@demo.example.org"
+PROVIDER = "provider@demo.example.org"  # staff of Oswestry Men's Shed
 
 
 @pytest.fixture
@@ -27,7 +39,7 @@ def demo() -> None:
     demo_load(seed=42)
 
 
-def test_a_gp_referral_is_triaged_reviewed_and_planned(new_page: Any, demo: None) -> None:
+def test_a_gp_referral_goes_all_the_way_to_the_message_back(new_page: Any, demo: None) -> None:
     # A GP receptionist refers, with the short form.
     gp = new_page()
     sign_in(gp, REFERRER, DEMO_PASSWORD)
@@ -104,3 +116,79 @@ def test_a_gp_referral_is_triaged_reviewed_and_planned(new_page: Any, demo: None
         "Join a ukulele group",
         "Go into town once a week",
     }
+
+    # Refers the person on to a service run by the provider persona's organisation.
+    service = (
+        Service.objects.filter(
+            organization__owner__memberships__user__email=PROVIDER,
+            referral_mode=ReferralMode.ACCEPTS_REFERRALS,
+            status=ServiceStatus.ACTIVE,
+        )
+        .order_by("name")
+        .first()
+    )
+    assert service is not None, "the demo must give the provider a service that takes referrals"
+    worker.goto(f"/cases/{case.uuid}/")
+    worker.get_by_role("link", name="Find a service to signpost or refer to").click()
+    worker.get_by_label("Search for").fill(service.name)
+    worker.get_by_role("button", name="Search").click()
+    worker.get_by_role("link", name=f"Connect Bronwen Tregarthen to {service.name}").click()
+    expect(worker.get_by_role("heading", level=1)).to_have_text(f"Connect to {service.name}")
+    expect(worker.get_by_text("Cannot refer")).to_have_count(0)
+    worker.get_by_label("Referral to the provider").check()
+    worker.get_by_label("Message to the provider (optional)").fill(
+        "Bronwen plays the ukulele and would love some company; she may be nervous at first."
+    )
+    worker.get_by_role("button", name="Save").click()
+    expect(worker.get_by_text(f"Referral sent to {service.name}")).to_be_visible()
+    connection = Connection.objects.get(case=case, service=service)
+    assert connection.status == ConnectionStatus.REQUESTED
+
+    # Provider staff accept it and record a session, seeing only what was shared.
+    provider = new_page()
+    sign_in(provider, PROVIDER, DEMO_PASSWORD)
+    provider.goto("/provider/referrals/")
+    provider.get_by_role("row").filter(has_text=service.name).get_by_role(
+        "link", name="Bronwen"
+    ).click()
+    expect(provider.get_by_role("heading", level=1)).to_have_text("Referral for Bronwen")
+    expect(provider.get_by_text("Tregarthen")).to_have_count(0)
+    provider.get_by_role("button", name="Accept").click()
+    expect(provider.get_by_text("You have accepted the referral.")).to_be_visible()
+    provider.get_by_label("Session date").fill(str(timezone.localdate()))
+    provider.get_by_label("Did they attend?").select_option(label="Attended")
+    provider.get_by_role("button", name="Record session").click()
+    expect(provider.get_by_text("The session has been recorded.")).to_be_visible()
+    connection.refresh_from_db()
+    assert connection.status in (ConnectionStatus.ACCEPTED, ConnectionStatus.IN_PROGRESS)
+    assert Attendance.objects.filter(connection=connection, attended=True).count() == 1
+
+    # The link worker agrees the plan (which schedules the follow-ups) and records the
+    # 4-week review.
+    worker.goto(f"/cases/{case.uuid}/plan/")
+    worker.get_by_label("Date the person agreed the plan").fill(str(timezone.localdate()))
+    worker.get_by_role("button", name="Record that the plan is agreed").click()
+    expect(worker.get_by_text("Agreed", exact=False).first).to_be_visible()
+    worker.get_by_role("link", name="Record the 4-week review").click()
+    worker.get_by_label("Date of the conversation").fill(str(timezone.localdate()))
+    worker.get_by_label("What you talked about and how things are going").fill(
+        "Has been to the shed once and enjoyed it; wants to keep going on Tuesdays."
+    )
+    worker.get_by_role("button", name="Save the 4-week review").click()
+    expect(worker.get_by_text("The 4-week review has been recorded.")).to_be_visible()
+    review_4w = FollowUp.objects.get(case=case, kind=FollowUpKind.REVIEW_4_WEEKS)
+    assert review_4w.completed_at is not None
+
+    # The GP receptionist reads the message back about the person she referred.
+    stages = set(MessageBack.objects.filter(case=case).values_list("stage", flat=True))
+    assert stages == {
+        MessageBack.Stage.SEEN,
+        MessageBack.Stage.PLAN_AGREED,
+        MessageBack.Stage.CONNECTED,
+        MessageBack.Stage.OUTCOME,
+    }
+    gp.goto("/messages-back/")
+    outcome = gp.get_by_role("row").filter(has_text="Bronwen Tregarthen").filter(has_text="Outcome")
+    outcome.get_by_role("link", name="Bronwen Tregarthen").click()
+    expect(gp.get_by_role("heading", level=1)).to_have_text("Social prescribing: outcome")
+    expect(gp.get_by_text("Bronwen Tregarthen").first).to_be_visible()

@@ -133,6 +133,23 @@ def test_the_link_worker_refers_from_the_case(client, personas, case, shed):
     assert connection.status == S.REQUESTED and connection.shared["message"] == "Likes woodwork"
 
 
+def test_the_confirmation_after_referring_and_accepting_is_shown_once(client, personas, case, shed):
+    # base.html shows the flash messages; a page that loops over them again shows them twice.
+    response = login(client, personas.link_worker).post(
+        _url("connect_service", case_id=case.uuid, service_id=shed.uuid),
+        {"kind": "referral"},
+        follow=True,
+    )
+    assert response.content.decode().count("Referral sent to") == 1
+    connection = Connection.objects.get()
+    response = login(client, personas.owner).post(
+        _url("provider_action", connection_id=connection.uuid, action="accept"),
+        {"version": connection.version},
+        follow=True,
+    )
+    assert response.content.decode().count("You have accepted the referral.") == 1
+
+
 def test_referring_to_a_signposting_only_service_is_refused_with_a_message(client, personas, case):
     service = shed_service(personas, referrals=False, name="Community cafe")
     response = login(client, personas.link_worker).post(
