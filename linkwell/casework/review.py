@@ -73,13 +73,12 @@ class ReviewInput:
 
 
 def baseline_measures_for_review(review: WellbeingReview) -> list[Any]:
-    """Hook for the Outcomes issue: the baseline measures (e.g. ONS4, SWEMWBS) taken at this review.
+    """The baseline measures (e.g. ONS4, SWEMWBS) recorded for this review (outcomes app); the
+    review template's "Baseline measures" section lists them. Never placeholder scores:
+    commissioners' pre/post statistics count them."""
+    from linkwell.outcomes.selectors import baseline_measures_for_review as measures
 
-    Returns nothing until the Outcomes app exists. Then it returns that app's measure rows linked
-    to `review`, and the review template's "Baseline measures" section lists them. Do not fill
-    this with placeholder scores: commissioners' pre/post statistics would count them.
-    """
-    return []
+    return list(measures(review))
 
 
 def review_errors(

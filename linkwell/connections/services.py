@@ -184,6 +184,51 @@ def connection_signpost(*, actor: Any, case: Case, service: Service) -> Connecti
     return connection
 
 
+# Over-referral protection (issue 5 §1). "Open referrals" here are referrals sent and not yet
+# answered (`requested`): they will take places the provider's published `capacity_available`
+# does not show yet; accepted ones the provider counts itself. The same count the matching engine
+# uses (matching/directory.py), so the "full" label on the suggestions and this refusal agree.
+FULL_NOTE = (
+    "Sent while your listing shows no places left: please add them to your waiting list, "
+    "or decline if you cannot take them."
+)
+
+
+def places_left(service: Service) -> int | None:
+    """Published places minus referrals awaiting the provider's answer (never below 0); None
+    when the provider publishes no capacity."""
+    if service.capacity_available is None:
+        return None
+    waiting = Connection.objects.filter(
+        service=service, kind=ConnectionKind.REFERRAL, status=ConnectionStatus.REQUESTED
+    ).count()
+    return max(0, service.capacity_available - waiting)
+
+
+def is_full(service: Service) -> bool:
+    return places_left(service) == 0
+
+
+def _refuse_if_full(service: Service, left: int | None) -> None:
+    if left != 0:
+        return
+    waiting = ""
+    if service.capacity_available:
+        waiting = (
+            f" ({service.capacity_available} published, all taken by referrals waiting "
+            "for an answer)"
+        )
+    raise ValidationFailed(
+        {
+            "service": [
+                f"“{service.name}” has no places at the moment{waiting}, so a referral would wait "
+                "unanswered. Choose another service, signpost and check back later, or confirm "
+                "“refer anyway” and the provider will be told it is full."
+            ]
+        }
+    )
+
+
 def connection_refer(
     *,
     actor: Any,
@@ -191,12 +236,16 @@ def connection_refer(
     service: Service,
     message: str = "",
     share_access_needs: bool = False,
+    confirm_full: bool = False,
 ) -> Connection:
     """Send an onward referral: checks, freeze what is shared, start the response window.
 
     Refused (ValidationFailed, nothing written) when the service is not running, is signposting
-    only, has no places (`capacity_available == 0`: over-referral protection), already has an
-    open referral of this person, or the person did not agree to share their details."""
+    only, is full (over-referral protection, `places_left`: its published places minus referrals
+    awaiting its answer, checked under a lock on the service) unless the link worker confirms
+    `confirm_full` (the provider is then told, in the shared message, that it was sent while
+    full), already has an open referral of this person, or the person did not agree to share
+    their details."""
     message = _text(message, "message", MAX_MESSAGE)
     _check_service_running(service)
     if not service.accepts_referrals:
@@ -208,15 +257,11 @@ def connection_refer(
                 ]
             }
         )
-    if service.capacity_available == 0:
-        raise ValidationFailed(
-            {
-                "service": [
-                    f"“{service.name}” has no places at the moment, so a referral would wait "
-                    "unanswered. Choose another service, or signpost and check back later."
-                ]
-            }
-        )
+    left = places_left(service)
+    if not confirm_full:
+        _refuse_if_full(service, left)
+    elif left == 0:
+        message = f"{FULL_NOTE}\n\n{message}".strip()
     try:
         shared = build_shared(
             case=case, actor=actor, message=message, share_access_needs=share_access_needs
@@ -225,8 +270,13 @@ def connection_refer(
         raise ValidationFailed({"__all__": [str(exc)]}) from exc
     now = timezone.now()
     with transaction.atomic():
-        # Lock the case so two clicks cannot both create an open referral.
+        # Lock the case so two clicks cannot both create an open referral, and the service so
+        # two link workers cannot both take its last place.
         Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
+        locked = Service.objects.select_for_update(of=("self",)).filter(pk=service.pk).first()
+        over_capacity = locked is not None and places_left(locked) == 0
+        if over_capacity and not confirm_full and locked is not None:
+            _refuse_if_full(locked, 0)
         if Connection.objects.filter(
             case=case, service=service, kind=ConnectionKind.REFERRAL, status__in=OPEN_STATES
         ).exists():
@@ -253,7 +303,10 @@ def connection_refer(
             actor=actor,
             action="referral_requested",
             connection=connection,
-            detail={"shared_fields": sorted(k for k, v in shared.items() if v)},
+            detail={
+                "shared_fields": sorted(k for k, v in shared.items() if v),
+                **({"sent_while_full": True} if over_capacity else {}),
+            },
         )
         connection_id = str(connection.uuid)
         transaction.on_commit(lambda: _enqueue_referral_email(connection_id))

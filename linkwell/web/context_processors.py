@@ -10,10 +10,20 @@ from linkwell.audit.selectors import can_view_audit_trail
 
 
 def linkwell(request: HttpRequest) -> dict[str, Any]:
-    """The header menu: what this user's roles let them reach."""
+    """The header menu: what this user's roles let them reach (visitors: the public pages).
+
+    base.html renders it as NHS.UK frontend's header navigation; items that do not fit the
+    screen move into its "More" menu.
+    """
     user = request.user
     if not user.is_authenticated:
-        return {"linkwell_nav": []}
+        return _menu(
+            request,
+            [
+                ("Find groups", reverse("public:search")),
+                ("What could help me?", reverse("public:help")),
+            ],
+        )
     items = [("Home", reverse("web:home")), ("Directory", reverse("directory:search"))]
     # One query for every role-based item (each page renders this menu).
     roles = set(
@@ -34,8 +44,19 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if Role.TEAM_MANAGER in roles:
         items.append(("Team", reverse("casework:team")))
         items.append(("Gaps", reverse("connections:gap_list")))
+    if roles & {Role.COMMISSIONER, Role.TEAM_MANAGER, Role.ADMINISTRATOR} or user.is_superuser:
+        items.append(("Economics", reverse("economics:index")))
+        items.append(("Evidence", reverse("evidence:index")))
+    if roles & {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}:
+        # Community suggestions waiting for moderation (linkwell/community/access.py); not
+        # "Suggestions", which are the matching suggestions for a case.
+        items.append(("Community listings to check", reverse("community:moderation")))
     if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
+    return _menu(request, items)
+
+
+def _menu(request: HttpRequest, items: list[tuple[str, str]]) -> dict[str, Any]:
     # The current item is the one whose URL is the longest prefix of this page's path.
     matches = [url for _, url in items if request.path.startswith(url)]
     current = max(matches, key=len) if matches else None

@@ -86,6 +86,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
     from linkwell.connections.selectors import connections_needing_attention
 
     attention = list(connections_needing_attention(user).filter(case__assigned_to=worker)[:50])
+    # Outcome measures due (outcomes/selectors.py): three queries whatever the caseload's size.
+    from linkwell.outcomes.selectors import measures_due_for_cases
+
+    measures_due = measures_due_for_cases([row.case for row in load.rows], today=load.today)
     feed_url = None
     if worker == user:
         feed_url = request.build_absolute_uri(
@@ -100,6 +104,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "own": worker == user,
             "feed_url": feed_url,
             "attention": attention,
+            "measures_due": measures_due,
         },
     )
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,6 +33,7 @@ from linkwell.connections.services import (
     connection_cancel,
     connection_refer,
     connection_signpost,
+    is_full,
     provision_gap_record,
 )
 from linkwell.connections.sharing import SHARED_FIELDS, SharingRefused, build_shared
@@ -40,6 +42,7 @@ from linkwell.directory.access import get_service_for_user
 from linkwell.directory.presentation import capacity_text
 from linkwell.directory.search_forms import ServiceSearchForm
 from linkwell.directory.selectors import search_services
+from linkwell.matching.suggestions import search_connection_decision
 
 PER_PAGE = 20
 SHARED_LABELS = {
@@ -131,22 +134,30 @@ def connect_service(
     service = get_service_for_user(user, service_id)
     _log(request, case)
     status = 200
+    # Opened from a suggestion ("refer with a message"): the choice is recorded against that run.
+    run_id = request.POST.get("run") or request.GET.get("run", "")
     if request.method == "POST":
         form = ConnectForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
+                # The connection and the matching decision it records commit together.
+                with transaction.atomic():
+                    if data["kind"] == ConnectionKind.SIGNPOST:
+                        connection = connection_signpost(actor=user, case=case, service=service)
+                    else:
+                        connection = connection_refer(
+                            actor=user,
+                            case=case,
+                            service=service,
+                            message=data["message"],
+                            share_access_needs=data["share_access_needs"],
+                            confirm_full=request.POST.get("confirm_full") == "1",
+                        )
+                    search_connection_decision(actor=user, connection=connection, run_id=run_id)
                 if data["kind"] == ConnectionKind.SIGNPOST:
-                    connection_signpost(actor=user, case=case, service=service)
                     messages.success(request, f"Recorded: you gave details of {service.name}.")
                 else:
-                    connection_refer(
-                        actor=user,
-                        case=case,
-                        service=service,
-                        message=data["message"],
-                        share_access_needs=data["share_access_needs"],
-                    )
                     messages.success(
                         request, f"Referral sent to {service.name}. They have been emailed."
                     )
@@ -171,6 +182,8 @@ def connect_service(
             "person": case.person,
             "service": service,
             "capacity": capacity_text(service),
+            "full": service.accepts_referrals and is_full(service),
+            "run_id": run_id,
             "form": form,
             "preview": preview,
             "consent_problem": consent_problem,

@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
+from linkwell.community import demo as community_demo
 from linkwell.core.exceptions import LinkwellError
+from linkwell.evidence import demo as evidence_demo
+from linkwell.outcomes import demo as outcomes_demo
+from linkwell.population import demo as population_demo
+from linkwell.reports import demo as reports_demo
 from linkwell.web.demo import (
     DEFAULT_SEED,
     DEMO_EMAIL_DOMAIN,
@@ -50,9 +55,18 @@ class Command(BaseCommand):
         try:
             with audit_context(channel=Channel.COMMAND):
                 if options["reset"] and demo_is_loaded():
+                    population_demo.reset()  # invite lists protect the demo's organisations
+                    outcomes_demo.reset()  # staff survey rows protect the demo service
+                    evidence_demo.reset()
+                    reports_demo.reset()
                     demo_reset()
                     self.stdout.write("Removed the previous demo data.")
                 summary = demo_load(seed=options["seed"])
+                community_demo.load()
+                population_demo.load()
+                outcomes_demo.load(seed=options["seed"])
+                evidence_demo.load(seed=options["seed"])
+                reports_demo.load(seed=options["seed"])
         except LinkwellError as exc:
             raise CommandError(str(exc)) from exc
         if not summary.created:

@@ -1,0 +1,351 @@
+"""Matching quality on the labelled set, and ranking latency at 1k / 10k / 100k services.
+
+    python benchmarks/matching.py                 # full run; writes the BENCHMARKS.md section
+    python benchmarks/matching.py --quick         # smoke run: small directory, a few people
+    python benchmarks/matching.py --sizes 1000 --no-write
+
+Quality: `linkwell.matching.engine.Matcher.rank` (top 10, at the set's evaluation time) for each
+person of `linkwell/matching/evaluation` against the hand-written graded judgments: nDCG@5,
+precision@5 (grade >= 2 counts as relevant) and recall@10, averaged over the people, for the full
+engine, the plain keyword baseline (`bm25_baseline`) and the engine with each component switched
+off (`disable={...}`).
+
+Latency: directories of generated services (variations of the evaluation catalogue spread over
+~40 x 75 km around it), a Matcher built once (service embeddings included; build time reported
+separately), then every person of the set ranked `--repeat` times (once above 20k services)
+after a warm-up; p50/p95 per query. Above
+`--encode-limit` services the service embeddings are not computed one by one: each service reuses
+the embedding of the catalogue entry it varies (same vector size, same query cost), and the build
+time shown is the measured rest of the build plus the encoding time extrapolated from the largest
+fully encoded size (marked "est.").
+
+Not part of the test suite; `tests/test_matching_benchmark_smoke.py` runs it with `--quick`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from linkwell.matching.embedding import get_encoder  # noqa: E402
+from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion, bm25_baseline  # noqa: E402
+from linkwell.matching.evaluation import EvaluationSet, load_evaluation_set  # noqa: E402
+from linkwell.matching.evaluation.catalogue import ENTRIES  # noqa: E402
+from linkwell.matching.evaluation.generate import scaled_services  # noqa: E402
+from linkwell.matching.evaluation.metrics import (  # noqa: E402
+    ndcg_at_k,
+    precision_at_k,
+    recall_at_k,
+)
+
+MARK_START = "<!-- matching:start -->"
+MARK_END = "<!-- matching:end -->"
+TOP = 10
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown CPU"
+    ram = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        ram = f"{mem_kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "ram": ram,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "os": platform.platform(terse=True),
+    }
+
+
+# --- quality -------------------------------------------------------------------------------
+
+Ranker = Callable[[Any], list[Suggestion]]
+
+
+def score(evaluation: EvaluationSet, rank: Ranker, people: Sequence[Any]) -> dict[str, float]:
+    ndcg, precision, recall = [], [], []
+    for person in people:
+        ranked = [s.service_id for s in rank(person)]
+        judged = evaluation.judgments[person.id]
+        ndcg.append(ndcg_at_k(ranked, judged, 5))
+        precision.append(precision_at_k(ranked, judged, 5))
+        recall.append(recall_at_k(ranked, judged, 10))
+    return {
+        "ndcg5": statistics.fmean(ndcg),
+        "p5": statistics.fmean(precision),
+        "r10": statistics.fmean(recall),
+    }
+
+
+def quality(evaluation: EvaluationSet, *, people: int | None = None) -> dict[str, Any]:
+    chosen = evaluation.people[:people] if people else evaluation.people
+    started = time.perf_counter()
+    matcher = Matcher(evaluation.services)
+    build = time.perf_counter() - started
+    at = evaluation.at
+    rows: list[tuple[str, dict[str, float]]] = []
+    rows.append(
+        ("Full engine", score(evaluation, lambda p: matcher.rank(p, top=TOP, at=at), chosen))
+    )
+    rows.append(
+        (
+            "BM25 keyword baseline",
+            score(evaluation, lambda p: bm25_baseline(evaluation.services, p, top=TOP), chosen),
+        )
+    )
+    for component in sorted(COMPONENTS):
+        rows.append(
+            (f"without {component}", score(evaluation, _without(matcher, component, at), chosen))
+        )
+    return {
+        "rows": rows,
+        "people": len(chosen),
+        "services": len(evaluation.services),
+        "judged": sum(len(evaluation.judgments[p.id]) for p in chosen),
+        "build_seconds": build,
+        "encoder": matcher.encoder is not None,
+    }
+
+
+def _without(matcher: Matcher, component: str, at: dt.datetime) -> Ranker:
+    off = frozenset({component})
+
+    def rank(person: Any) -> list[Suggestion]:
+        return matcher.rank(person, top=TOP, at=at, disable=off)
+
+    return rank
+
+
+# --- latency -------------------------------------------------------------------------------
+
+
+class _ReusingEncoder:
+    """For directories above --encode-limit: the base entry's vector for each varied service."""
+
+    name = "reused catalogue embeddings"
+
+    def __init__(self, real: Any, base_text_of: dict[str, str]) -> None:
+        self.real = real
+        self.base_text_of = base_text_of
+        bases = sorted(set(base_text_of.values()))
+        self.vectors = dict(zip(bases, real.encode(bases), strict=True))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        # Service texts reuse their entry's vector; anything else (what a person said) is encoded.
+        unknown = [t for t in texts if t not in self.base_text_of]
+        said = dict(zip(unknown, self.real.encode(unknown), strict=True)) if unknown else {}
+        return np.vstack(
+            [said[t] if t in said else self.vectors[self.base_text_of[t]] for t in texts]
+        )
+
+
+def latency(
+    sizes: Sequence[int],
+    evaluation: EvaluationSet,
+    *,
+    repeat: int,
+    encode_limit: int,
+    people: int | None = None,
+) -> list[dict[str, Any]]:
+    encoder = get_encoder()
+    chosen = evaluation.people[:people] if people else evaluation.people
+    results: list[dict[str, Any]] = []
+    per_service_encode: float | None = None
+    for size in sizes:
+        started = time.perf_counter()
+        services = list(scaled_services(size))
+        generate_seconds = time.perf_counter() - started
+        estimated = False
+        use: Any = encoder
+        encode_seconds = 0.0
+        if encoder is not None and size > encode_limit:
+            by_name = {e.name: e for e in ENTRIES}
+            base_text_of = {}
+            for s in services:
+                entry_name = s.name.split(" ", 1)[1]
+                base = by_name[entry_name]
+                base_text_of[s.text] = s.text.replace(s.name, base.name, 1).replace(
+                    f" Meets in {s.name.split(' ', 1)[0]}.", ""
+                )
+            use = _ReusingEncoder(encoder, base_text_of)
+            estimated = per_service_encode is not None
+        started = time.perf_counter()
+        matcher = Matcher(services, encoder=use)
+        build_seconds = time.perf_counter() - started
+        if encoder is not None and size <= encode_limit:
+            # The encoder's share of the build, for extrapolating to bigger directories.
+            t0 = time.perf_counter()
+            encoder.encode([s.text for s in services])
+            per_service_encode = (time.perf_counter() - t0) / size
+        if estimated and per_service_encode is not None:
+            encode_seconds = per_service_encode * size
+        timings: list[float] = []
+        runs = repeat if size <= 20_000 else 1
+        for person in chosen:
+            matcher.rank(person, top=TOP, at=evaluation.at)  # warm-up
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                matcher.rank(person, top=TOP, at=evaluation.at)
+                timings.append((time.perf_counter() - t0) * 1000)
+        timings.sort()
+        results.append(
+            {
+                "services": size,
+                "generate_seconds": generate_seconds,
+                "build_seconds": build_seconds + encode_seconds,
+                "estimated": estimated,
+                "p50": statistics.median(timings),
+                "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+                "queries": len(timings),
+                "encoder": use.name if use is not None else "none",
+            }
+        )
+        print(
+            f"   {size:>7,} services: build {results[-1]['build_seconds']:.1f} s"
+            f"{' (est.)' if estimated else ''}, p50 {results[-1]['p50']:.1f} ms, "
+            f"p95 {results[-1]['p95']:.1f} ms",
+            flush=True,
+        )
+    return results
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def render(q: dict[str, Any], lat: list[dict[str, Any]], info: dict[str, str]) -> str:
+    base = dict(q["rows"])["Full engine"]
+    lines = [
+        MARK_START,
+        "## Matching (`benchmarks/matching.py`)",
+        "",
+        f"Run on {dt.date.today():%d %B %Y}: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, "
+        f"Python {info['python']}, NumPy {info['numpy']} ({info['os']}).",
+        "",
+        f"Quality on the labelled set (`linkwell/matching/evaluation/`: {q['services']} services, "
+        f"{q['people']} people, {q['judged']} graded judgments), top {TOP} at the set's evaluation "
+        f"time, averaged over the people; relevant = grade 2 or 3. Semantic encoder: "
+        f"{'all-MiniLM-L6-v2 (NumPy)' if q['encoder'] else 'not installed'}. Build of the "
+        f"{q['services']}-service index, embeddings included: {q['build_seconds']:.1f} s.",
+        "",
+        "| Ranking | nDCG@5 | Precision@5 | Recall@10 | nDCG@5 vs full |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, m in q["rows"]:
+        delta = m["ndcg5"] - base["ndcg5"]
+        lines.append(
+            f"| {name} | {m['ndcg5']:.3f} | {m['p5']:.3f} | {m['r10']:.3f} | "
+            f"{'' if name == 'Full engine' else f'{delta:+.3f}'} |"
+        )
+    lines += [
+        "",
+        "Latency of `Matcher.rank` (top 10) per person over generated directories; every person "
+        "of the set, each timed after one warm-up; milliseconds. Build = `Matcher(...)` once "
+        "(indexes and service embeddings).",
+        "",
+        "| Services | Build (s) | p50 (ms) | p95 (ms) | Queries timed |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for r in lat:
+        build = f"{r['build_seconds']:.1f}" + (" (est.)" if r["estimated"] else "")
+        lines.append(
+            f"| {r['services']:,} | {build} | {r['p50']:.1f} | {r['p95']:.1f} | {r['queries']:,} |"
+        )
+    if any(r["estimated"] for r in lat):
+        lines += [
+            "",
+            "(est.): service embeddings reused from the catalogue entry each generated service "
+            "varies, and the encoding time extrapolated from the per-service rate measured at the "
+            "largest fully encoded size; ranking work per query is unchanged.",
+        ]
+    lines += ["", MARK_END]
+    return "\n".join(lines)
+
+
+def write_markdown(section: str, path: Path) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if MARK_START in text and MARK_END in text:
+        before, rest = text.split(MARK_START, 1)
+        after = rest.split(MARK_END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def run(
+    *,
+    sizes: Sequence[int],
+    repeat: int,
+    encode_limit: int,
+    people: int | None = None,
+    output: Path | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    evaluation = load_evaluation_set()
+    print("== quality on the labelled set ...", flush=True)
+    q = quality(evaluation, people=people)
+    for name, m in q["rows"]:
+        print(f"   {name:<24} nDCG@5 {m['ndcg5']:.3f}  P@5 {m['p5']:.3f}  R@10 {m['r10']:.3f}")
+    print("== latency ...", flush=True)
+    lat = latency(sizes, evaluation, repeat=repeat, encode_limit=encode_limit, people=people)
+    section = render(q, lat, machine())
+    if output is not None:
+        write_markdown(section, output)
+    return q, lat, section
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="Timed runs per person (one above 20k services)."
+    )
+    parser.add_argument(
+        "--encode-limit",
+        type=int,
+        default=10_000,
+        help="Largest directory whose service embeddings are all computed (see above).",
+    )
+    parser.add_argument("--quick", action="store_true", help="Smoke run: 200 services, 5 people.")
+    parser.add_argument("--no-write", action="store_true", help="Do not update BENCHMARKS.md.")
+    parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    if args.quick:
+        run(sizes=[200], repeat=1, encode_limit=100, people=5)
+        return
+    run(
+        sizes=args.sizes,
+        repeat=args.repeat,
+        encode_limit=args.encode_limit,
+        output=None if args.no_write else args.output,
+    )
+
+
+if __name__ == "__main__":
+    main()

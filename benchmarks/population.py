@@ -1,0 +1,301 @@
+"""Population risk stratification at scale: DuckDB and Spark via Ibis, against plain pandas.
+
+For each size, writes a synthetic register (`linkwell population synth`), then runs the same
+cohort (default: potential-care-needs) in a fresh subprocess per engine and measures wall time
+and peak memory (the child's maximum resident set, from os.wait4; for Spark the JVM's too, which
+the child waits for before it exits). The pandas baseline reads the whole register into memory
+and applies the same rules by hand; its ranked ids are checked against DuckDB's.
+
+    .venv/bin/python benchmarks/population.py                       # 1M + 10M DuckDB, 1M Spark
+    .venv/bin/python benchmarks/population.py --sizes 100000 --spark-size 100000 --no-write
+
+Results go to the population section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MARK_START = "<!-- population:start -->"
+MARK_END = "<!-- population:end -->"
+COHORT = "potential-care-needs"
+
+
+def pandas_potential_care_needs(register: Path) -> list[str]:
+    """The shipped potential-care-needs cohort written straightforwardly in pandas."""
+    import pandas as pd
+
+    files = sorted(register.glob("*.parquet"))
+    df = pd.concat([pd.read_parquet(file) for file in files], ignore_index=True)
+    df = df[~df["national_data_opt_out"] & (df["age"] >= 65)].copy()
+    conditions = ["diabetes", "copd", "chd", "heart_failure", "dementia", "arthritis_msk"]
+    conditions += ["depression", "smi"]
+    score = 2.0 * (df[conditions].sum(axis=1) >= 2)
+    score += 2.0 * (df["efi_category"] == "moderate") + 3.0 * (df["efi_category"] == "severe")
+    score += 2.0 * (df["emergency_admissions_12m"] >= 1) + 1.0 * (df["ae_attendances_12m"] >= 2)
+    score += 1.0 * (df["repeat_medicines"] >= 10)
+    score += 2.0 * df["lives_alone"] + 2.0 * df["housebound"] + 2.0 * df["recent_bereavement"]
+    score += 1.0 * df["carer"] + 1.0 * (df["age"] >= 85) + 1.0 * (df["imd_decile"] <= 2)
+    df["score"] = score
+    df = df[(df["score"] >= 5) & ~df["known_to_social_prescribing"]]
+    df = df.sort_values(["score", "pseudo_id"], ascending=[False, True])
+    return df["pseudo_id"].tolist()
+
+
+def child(args: argparse.Namespace) -> None:
+    """Runs in the measured subprocess; prints one JSON line."""
+    import resource
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    started = time.perf_counter()
+    register = Path(args.register)
+    if args.child == "pandas":
+        ids = pandas_potential_care_needs(register)
+        rows, seconds, detail = len(ids), time.perf_counter() - started, {}
+        Path(args.out).write_text("\n".join(ids))
+    else:
+        from linkwell.population import engines
+
+        con = engines.connect(args.child)
+        connected = time.perf_counter()
+        result = engines.run(args.cohort, register, out=args.out, engine=args.child, con=con)
+        rows, seconds = result.rows, time.perf_counter() - connected
+        detail = dict(result.seconds, startup=round(connected - started, 2))
+        if args.child == "spark":
+            from pyspark import SparkContext
+
+            gateway = SparkContext._gateway
+            con._session.stop()
+            if gateway is not None and getattr(gateway, "proc", None) is not None:
+                gateway.shutdown()
+                gateway.proc.stdin.close()
+                gateway.proc.wait()
+    usage_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": round(seconds, 2),
+                "detail": detail,
+                "self_mb": round(usage_self / 1024),
+                "children_mb": round(usage_children / 1024),
+            }
+        )
+    )
+
+
+def measure(engine: str, register: Path, workdir: Path, cohort: str) -> dict[str, Any]:
+    out = workdir / f"{engine}-{register.name}.{'txt' if engine == 'pandas' else 'parquet'}"
+    command = [sys.executable, __file__, "--child", engine, "--register", str(register)]
+    command += ["--out", str(out), "--cohort", cohort]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    # communicate() has reaped the child; its peak RSS is in RUSAGE_CHILDREN, which only grows,
+    # so the child also reports its own figures.
+    if process.returncode != 0:
+        raise RuntimeError(f"{engine} run failed:\n{stderr[-3000:]}")
+    report = json.loads(stdout.strip().splitlines()[-1])
+    report.update(engine=engine, wall=round(wall, 2), out=str(out))
+    report["peak_mb"] = report["self_mb"] + (report["children_mb"] if engine == "spark" else 0)
+    return report
+
+
+def synthesise(patients: int, workdir: Path) -> tuple[Path, float]:
+    from linkwell.population import synth
+
+    directory = workdir / f"register-{patients}"
+    if (directory / "register.parquet").exists():
+        return directory, 0.0
+    started = time.perf_counter()
+    synth.write_register(directory, patients=patients, seed=2026)
+    return directory, round(time.perf_counter() - started, 1)
+
+
+def same_ids(pandas_out: str, engine_out: str) -> bool:
+    import pandas as pd
+
+    expected = Path(pandas_out).read_text().split("\n") if Path(pandas_out).stat().st_size else []
+    got = pd.read_parquet(engine_out)["pseudo_id"].tolist()
+    return expected == got
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown CPU"
+    ram = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    import duckdb
+    import ibis
+
+    try:
+        import pyspark
+
+        spark = pyspark.__version__
+    except ImportError:
+        spark = "not installed"
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "ram": ram,
+        "python": platform.python_version(),
+        "os": platform.platform(terse=True),
+        "versions": f"Ibis {ibis.__version__}, DuckDB {duckdb.__version__}, PySpark {spark}",
+    }
+
+
+def render(results: list[dict[str, Any]], info: dict[str, str], cohort: str) -> str:
+    today = dt.date.today().strftime("%-d %B %Y")
+    lines = [
+        MARK_START,
+        "## Population risk stratification (`benchmarks/population.py`)",
+        "",
+        f"Run on {today}: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, "
+        f"Python {info['python']}, {info['versions']} ({info['os']}).",
+        "",
+        f"Cohort `{cohort}` over synthetic registers (`linkwell population synth`, seed 2026, "
+        "Parquet); each run in a fresh subprocess: validate the register, compile, execute, write "
+        "the ranked list. Peak memory is the subprocess's maximum resident set (Spark: plus its "
+        "JVM). The pandas baseline loads the register and applies the same rules by hand; "
+        '"same list" checks its ranked ids against DuckDB\'s.',
+        "",
+        "Wall: the whole subprocess (interpreter, imports, Spark's start-up). Run: validate + "
+        "compile + execute + write, of which validate (a few aggregate scans of the register) "
+        "and execute (the cohort itself) are shown.",
+        "",
+        "| Patients | Engine | Wall (s) | Run (s) | Validate (s) | Execute (s) "
+        "| Peak memory (MB) | In cohort | Same list |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in results:
+        detail = row.get("detail") or {}
+        validate = f"{detail['validate']:.1f}" if "validate" in detail else "-"
+        execute = f"{detail['execute']:.1f}" if "execute" in detail else "-"
+        lines.append(
+            f"| {row['patients']:,} | {row['engine']} | {row['wall']:.1f} | {row['seconds']:.1f} "
+            f"| {validate} | {execute} | {row['peak_mb']:,} | {row['rows']:,} "
+            f"| {row.get('same', 'reference')} |"
+        )
+    lines += [
+        "",
+        "Register generation (s): "
+        + ", ".join(
+            f"{row['patients']:,}: {row['synth_seconds']}"
+            for row in results
+            if row.get("synth_seconds")
+        )
+        + ".",
+        "",
+        MARK_END,
+    ]
+    return "\n".join(lines)
+
+
+def write_markdown(section: str, path: Path) -> None:
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if MARK_START in text and MARK_END in text:
+        before, rest = text.split(MARK_START, 1)
+        text = before + section + rest.split(MARK_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+def benchmark(
+    sizes: list[int], spark_size: int | None, workdir: Path, cohort: str, pandas_sizes: list[int]
+) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    for patients in sorted(set(sizes) | ({spark_size} if spark_size else set())):
+        register, synth_seconds = synthesise(patients, workdir)
+        engines = ["duckdb"] if patients in sizes else []
+        if patients == spark_size:
+            engines.append("spark")
+        if patients in pandas_sizes:
+            engines.append("pandas")
+        runs = {}
+        for engine in engines:
+            print(f"{patients:,} patients: {engine}...", file=sys.stderr, flush=True)
+            runs[engine] = measure(engine, register, workdir, cohort)
+            runs[engine].update(patients=patients)
+        if "pandas" in runs and "duckdb" in runs:
+            runs["pandas"]["same"] = (
+                "yes" if same_ids(runs["pandas"]["out"], runs["duckdb"]["out"]) else "NO"
+            )
+        if "spark" in runs and "duckdb" in runs:
+            import pandas as pd
+
+            same = pd.read_parquet(runs["spark"]["out"]).equals(
+                pd.read_parquet(runs["duckdb"]["out"])
+            )
+            runs["spark"]["same"] = "yes" if same else "NO"
+        for index, engine in enumerate(engines):
+            if index == 0:
+                runs[engine]["synth_seconds"] = synth_seconds
+            results.append(runs[engine])
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000000,10000000", help="DuckDB register sizes.")
+    parser.add_argument("--spark-size", type=int, default=1_000_000, help="0 skips Spark.")
+    parser.add_argument("--pandas-sizes", default="1000000,10000000")
+    parser.add_argument("--cohort", default=COHORT)
+    parser.add_argument("--workdir", help="Where registers go (default: a temporary directory).")
+    parser.add_argument("--keep", action="store_true", help="Keep the registers.")
+    parser.add_argument("--no-write", action="store_true", help="Print; do not edit BENCHMARKS.md.")
+    parser.add_argument("--child", choices=["duckdb", "spark", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--register", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        os.environ.setdefault("LINKWELL_DEBUG", "true")
+        django.setup()
+        child(args)
+        return
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="linkwell-population-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    pandas_sizes = [int(size) for size in args.pandas_sizes.split(",") if size]
+    try:
+        results = benchmark(sizes, args.spark_size or None, workdir, args.cohort, pandas_sizes)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    section = render(results, machine(), args.cohort)
+    print(section)
+    if not args.no_write:
+        write_markdown(section, ROOT / "BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""Forms for the evidence pages: the shared filter and each page's own options (GET, so
+results can be bookmarked), and the unit cost edit form (POST)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from linkwell.accounts.models import Area, Organisation, OrganisationKind
+from linkwell.evidence.selectors import COHORT_DIMENSIONS, EQUITY_DIMENSIONS, FUNNEL_METRICS
+from linkwell.outcomes.models import Timepoint
+from linkwell.outcomes.registry import all_instruments
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "nhsuk-input nhsuk-input--width-10"})
+SELECT = forms.Select(attrs={"class": "nhsuk-select"})
+
+
+class FilterForm(forms.Form):
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=DATE,
+        help_text="For example, 2025-04-01.",
+        error_messages={"invalid": "Enter the start date as a date, like 2025-04-01"},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=DATE,
+        help_text="Included in the period.",
+        error_messages={"invalid": "Enter the end date as a date, like 2025-06-30"},
+    )
+    service = forms.ChoiceField(label="Link-worker service", required=False, widget=SELECT)
+    practice = forms.ChoiceField(label="GP practice", required=False, widget=SELECT)
+    area = forms.ChoiceField(label="Area", required=False, widget=SELECT)
+
+    def __init__(self, *args: Any, service_ids: list[int] | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        services = Organisation.objects.filter(kind=OrganisationKind.LINK_WORKER_SERVICE)
+        if service_ids is not None:
+            services = services.filter(pk__in=service_ids)
+        cast(forms.ChoiceField, self.fields["service"]).choices = [("", "All you can see")] + [
+            (str(o.uuid), o.name) for o in services.order_by("name")
+        ]
+        cast(forms.ChoiceField, self.fields["practice"]).choices = [("", "All practices")] + [
+            (str(o.uuid), o.name)
+            for o in Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
+        ]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", "All areas")] + [
+            (str(a.uuid), a.name) for a in Area.objects.order_by("name")
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date must be on or after the start date")
+        return data
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+class OutcomesForm(forms.Form):
+    instrument = forms.ChoiceField(
+        label="Measure", widget=SELECT, error_messages={"required": "Choose a measure"}
+    )
+    item = forms.ChoiceField(
+        label="Item",
+        required=False,
+        widget=SELECT,
+        help_text="For measures reported item by item (ONS4): the item to analyse.",
+    )
+    by = forms.ChoiceField(
+        label="Compare by",
+        required=False,
+        widget=SELECT,
+        choices=[("", "No grouping"), *_choices(COHORT_DIMENSIONS)],
+    )
+    followup = forms.ChoiceField(
+        label="Follow-up",
+        required=False,
+        widget=SELECT,
+        choices=[("", "First follow-up recorded")]
+        + [(v, str(label)) for v, label in Timepoint.choices if v not in ("baseline", "other")],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instruments = [i for i in all_instruments() if i.category in ("outcome", "goal_attainment")]
+        cast(forms.ChoiceField, self.fields["instrument"]).choices = [
+            (i.id, i.short_title or i.title) for i in sorted(instruments, key=lambda i: i.id)
+        ]
+        items = sorted(
+            {
+                (it.id, f"{i.short_title or i.id}: {it.label}")
+                for i in instruments
+                if not i.has_total
+                for it in i.items
+            }
+        )
+        cast(forms.ChoiceField, self.fields["item"]).choices = [("", "Whole measure"), *items]
+
+
+class ServiceUseForm(forms.Form):
+    months_before = forms.IntegerField(
+        label="Months before referral",
+        min_value=1,
+        max_value=36,
+        initial=6,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
+        error_messages={
+            "min_value": "Enter a number of months from 1 to 36",
+            "max_value": "Enter a number of months from 1 to 36",
+            "invalid": "Enter a number of months from 1 to 36",
+        },
+    )
+    months_after = forms.IntegerField(
+        label="Months after referral",
+        min_value=1,
+        max_value=36,
+        initial=6,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
+        error_messages={
+            "min_value": "Enter a number of months from 1 to 36",
+            "max_value": "Enter a number of months from 1 to 36",
+            "invalid": "Enter a number of months from 1 to 36",
+        },
+    )
+
+
+class EquityForm(forms.Form):
+    by = forms.ChoiceField(
+        label="Compare by",
+        widget=SELECT,
+        choices=[
+            (d, d.replace("_", " ").replace("imd", "IMD").capitalize()) for d in EQUITY_DIMENSIONS
+        ],
+    )
+
+
+class ProvidersForm(forms.Form):
+    metric = forms.ChoiceField(
+        label="Funnel plot of",
+        required=False,
+        widget=SELECT,
+        choices=[(k, v[0]) for k, v in FUNNEL_METRICS.items()],
+    )
+    instrument = forms.ChoiceField(label="Outcome measure", required=False, widget=SELECT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["instrument"]).choices = [("", "None")] + [
+            (i.id, i.short_title or i.title)
+            for i in sorted(all_instruments(), key=lambda i: i.id)
+            if i.has_total and i.category == "outcome"
+        ]
+
+
+class UnitCostForm(forms.Form):
+    cost = forms.DecimalField(
+        label="Cost per contact (£)",
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.TextInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-10", "inputmode": "decimal"}
+        ),
+        error_messages={
+            "required": "Enter the cost per contact",
+            "invalid": "Enter the cost as an amount of money, like 42.50",
+            "min_value": "The cost must be £0 or more",
+            "max_decimal_places": "Enter the cost in pounds and pence (at most 2 decimal places)",
+            "max_digits": "Enter a cost under £100,000,000",
+        },
+    )
+    source = forms.CharField(
+        label="Source",
+        max_length=2000,
+        help_text="Publication, table and year, so others can check it.",
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 3}),
+        error_messages={"required": "Say where the cost comes from"},
+    )

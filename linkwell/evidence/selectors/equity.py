@@ -1,0 +1,154 @@
+"""Reach of the service by IMD quintile, ethnicity, age band and sex against the registered
+population of the practices whose profile is loaded (issue 4 §2).
+
+People counted: distinct people with a referral received in the period (`referred`), and of
+those, people with a case whose first contact has happened (`seen`), registered at a practice
+with a loaded profile (others are `n_outside_profile`, so rates compare like with like).
+Age band is the age on the person's first referral in the period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from linkwell.casework.models import CaseReferral
+from linkwell.evidence.dimensions import NOT_RECORDED, categories, person_category
+from linkwell.evidence.filters import ReportFilter
+from linkwell.evidence.models import PracticePopulation
+from linkwell.evidence.selectors.common import compact_postcode, imd_deciles, scoped_referrals
+
+DIMENSIONS = ("imd_quintile", "ethnicity", "age_band", "sex")
+
+
+@dataclass(frozen=True)
+class EquityRow:
+    category: str  # code (e.g. "1", "A", "25-34", "female") or "Not recorded"
+    label: str
+    referred: int
+    seen: int
+    population: int | None  # registered patients in the category; None for "Not recorded"
+    referred_per_1000: float | None
+    seen_per_1000: float | None
+    referred_share: float | None  # % of referred people with a recorded category
+    population_share: float | None  # % of the registered population
+
+
+@dataclass(frozen=True)
+class EquityResult:
+    dimension: str
+    practices: int  # practices with a loaded profile in scope
+    n_outside_profile: int  # referred people registered elsewhere (not counted in rows)
+    rows: list[EquityRow]
+
+    # Iterating an EquityResult gives its rows (callers written for `list[EquityRow]` work).
+    def __iter__(self) -> Iterator[EquityRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def equity_reach(*, user: Any, filters: ReportFilter, by: str) -> EquityResult:
+    """Reach by `by` (one of DIMENSIONS). Raw figures. Queries: 4 (+1 for IMD)."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"Unknown equity dimension {by!r}: use {', '.join(DIMENSIONS)}.")
+    profile = PracticePopulation.objects.filter(dimension=by)
+    if filters.practice is not None:
+        profile = profile.filter(practice=filters.practice)
+    if filters.area is not None:
+        profile = profile.filter(practice__area=filters.area)
+    practice_ids = set(profile.values_list("practice_id", flat=True).distinct())
+    population = {
+        row["category"]: row["n"]
+        for row in profile.values("category").annotate(n=Sum("count")).order_by()
+    }
+    referrals = list(
+        scoped_referrals(user=user, filters=filters)
+        .order_by("received_at")
+        .values(
+            "id",
+            "received_at",
+            "person_id",
+            "person__registered_practice_id",
+            "person__date_of_birth",
+            "person__sex",
+            "person__ethnicity",
+            "person__postcode",
+        )
+    )
+    seen_referrals = set(
+        CaseReferral.objects.filter(
+            referral_id__in=[r["id"] for r in referrals], case__first_contact_at__isnull=False
+        ).values_list("referral_id", flat=True)
+    )
+    deciles = imd_deciles(r["person__postcode"] for r in referrals) if by == "imd_quintile" else {}
+    category_of: dict[int, str] = {}
+    seen_people: set[int] = set()
+    outside: set[int] = set()
+    for r in referrals:
+        pid = r["person_id"]
+        if r["person__registered_practice_id"] not in practice_ids:
+            outside.add(pid)
+            continue
+        if pid not in category_of:
+            category_of[pid] = person_category(
+                by,
+                date_of_birth=r["person__date_of_birth"],
+                sex=r["person__sex"],
+                ethnicity=r["person__ethnicity"],
+                imd_decile=deciles.get(compact_postcode(r["person__postcode"] or "")),
+                on=timezone.localdate(r["received_at"]),
+            )
+        if r["id"] in seen_referrals:
+            seen_people.add(pid)
+    referred_by: dict[str, int] = defaultdict(int)
+    seen_by: dict[str, int] = defaultdict(int)
+    for pid, cat in category_of.items():
+        referred_by[cat] += 1
+        if pid in seen_people:
+            seen_by[cat] += 1
+    recorded_referred = sum(n for c, n in referred_by.items() if c != NOT_RECORDED)
+    total_population = sum(population.values())
+    rows: list[EquityRow] = []
+    for code, text in categories(by):
+        pop = population.get(code, 0)
+        rows.append(
+            EquityRow(
+                category=code,
+                label=text,
+                referred=referred_by[code],
+                seen=seen_by[code],
+                population=pop,
+                referred_per_1000=1000 * referred_by[code] / pop if pop else None,
+                seen_per_1000=1000 * seen_by[code] / pop if pop else None,
+                referred_share=100 * referred_by[code] / recorded_referred
+                if recorded_referred
+                else None,
+                population_share=100 * pop / total_population if total_population else None,
+            )
+        )
+    rows.append(
+        EquityRow(
+            category=NOT_RECORDED,
+            label=NOT_RECORDED,
+            referred=referred_by[NOT_RECORDED],
+            seen=seen_by[NOT_RECORDED],
+            population=None,
+            referred_per_1000=None,
+            seen_per_1000=None,
+            referred_share=None,
+            population_share=None,
+        )
+    )
+    return EquityResult(
+        dimension=by,
+        practices=len(practice_ids),
+        n_outside_profile=len(outside - set(category_of)),
+        rows=rows,
+    )

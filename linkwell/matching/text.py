@@ -1,0 +1,440 @@
+"""Text for lexical matching: words, Snowball stems, stop words, phrase bigrams, the curated
+related-terms list (`data/related_terms.json`) and a BM25 index.
+
+A document or query becomes *terms*: the stems of its non-stop words plus a bigram term
+("lunch club" -> "lunch", "club", "lunch club") for each pair of neighbouring stems, so a phrase
+match outscores the same words scattered. Pure Python + NumPy; no settings or database.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+import snowballstemmer
+
+_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "s",
+        "t",
+        "don",
+        "want",
+        "wants",
+        "wanted",
+        "like",
+        "likes",
+        "liked",
+        "would",
+        "love",
+        "loves",
+        "really",
+        "get",
+        "gets",
+        "getting",
+        "got",
+        "go",
+        "goes",
+        "going",
+        "back",
+        "feel",
+        "feels",
+        "feeling",
+        "felt",
+        "bit",
+        "lot",
+        "lots",
+        "much",
+        "many",
+        "maybe",
+        "something",
+        "anything",
+        "things",
+        "thing",
+        "able",
+        "etc",
+        "per",
+        "via",
+        "us",
+        "let",
+        "lets",
+        "one",
+        "ones",
+    ]
+)
+# "feeling" is a stop word in free text, but "feeling down" is a phrase in related_terms.json:
+# phrases are matched on the raw word sequence first (see `phrase_in`), so both work.
+
+
+@functools.cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, curly apostrophes straightened ("Café" -> "cafe")."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    """Folded words; a possessive "'s" is dropped ("men's" -> "men")."""
+    out = []
+    for word in _WORD_RE.findall(fold(text)):
+        if word.endswith("'s"):
+            word = word[:-2]
+        out.append(word.replace("'", ""))
+    return [w for w in out if w]
+
+
+def stems(text: str) -> list[str]:
+    """Stems of the non-stop words, in order."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def all_stems(text: str) -> list[str]:
+    """Stems of every word, stop words included (for phrase matching)."""
+    return [stem(w) for w in words(text)]
+
+
+def terms(text: str) -> list[str]:
+    """Index terms: stems plus neighbour bigrams ("lunch club")."""
+    seq = stems(text)
+    return seq + [f"{a} {b}" for a, b in itertools.pairwise(seq)]
+
+
+def contains(sequence: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether `phrase` occurs as consecutive items of `sequence`."""
+    n = len(phrase)
+    if n == 0 or n > len(sequence):
+        return False
+    first = phrase[0]
+    return any(
+        sequence[i] == first and tuple(sequence[i : i + n]) == tuple(phrase)
+        for i in range(len(sequence) - n + 1)
+    )
+
+
+# --- related terms --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    words: tuple[str, ...]  # stems of every word (phrase matching on the person's words)
+    terms: tuple[str, ...]  # index terms (matching a document)
+
+    @property
+    def target(self) -> bool:
+        """Whether services are searched for this phrase. A phrase with a stop word in it
+        ("feeling down", "looking after my") is only a trigger: the index drops stop words, so
+        it would be searched as "look" and match any service that mentions looking."""
+        return bool(self.terms) and len(stems(self.text)) == len(self.words)
+
+
+@dataclass(frozen=True)
+class RelatedGroup:
+    name: str
+    phrases: tuple[Phrase, ...]
+
+
+def _phrase(text: str) -> Phrase:
+    return Phrase(text=text, words=tuple(all_stems(text)), terms=tuple(terms(text)))
+
+
+@functools.cache
+def related_groups() -> tuple[RelatedGroup, ...]:
+    """The shipped list (`data/related_terms.json`), parsed once."""
+    raw = json.loads(
+        resources.files("linkwell.matching.data")
+        .joinpath("related_terms.json")
+        .read_text(encoding="utf-8")
+    )
+    groups = []
+    for item in raw["groups"]:
+        phrases = tuple(_phrase(t) for t in dict.fromkeys(item["terms"]))
+        # Phrases of stop words only ("feeling down") are kept: they trigger, never target.
+        groups.append(RelatedGroup(name=item["name"], phrases=tuple(p for p in phrases if p.words)))
+    return tuple(groups)
+
+
+@functools.cache
+def _phrases_by_first_stem() -> dict[str, list[tuple[int, int, Phrase]]]:
+    """First stem -> (group index, phrase index, phrase), so `expand` looks only at phrases that
+    can start at each word."""
+    out: dict[str, list[tuple[int, int, Phrase]]] = {}
+    for g, group in enumerate(related_groups()):
+        for k, phrase in enumerate(group.phrases):
+            if phrase.words:
+                out.setdefault(phrase.words[0], []).append((g, k, phrase))
+    return out
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Phrases related to something the person said: `trigger` is the phrase of theirs that
+    matched a group; `phrases` are the group's other phrases."""
+
+    trigger: str
+    phrases: tuple[Phrase, ...]
+
+
+def _span(sequence: Sequence[str], phrase: Sequence[str]) -> int:
+    """Start of the first occurrence of `phrase` in `sequence` (-1 if none)."""
+    n = len(phrase)
+    for i in range(len(sequence) - n + 1):
+        if tuple(sequence[i : i + n]) == tuple(phrase):
+            return i
+    return -1
+
+
+@functools.lru_cache(maxsize=4096)
+def expand(text: str) -> tuple[Expansion, ...]:
+    """The related-term groups `text` touches, each with the phrases to look for in services.
+    `trigger` is the person's own words that matched ("cares for", not the list's "caring for")."""
+    said = words(text)
+    seq = [stem(w) for w in said]
+    # Every place a phrase of a group occurs: (group, phrase index, start, length).
+    hits: list[tuple[int, int, int, int]] = []
+    index = _phrases_by_first_stem()
+    for i, first in enumerate(seq):
+        for g, k, phrase in index.get(first, ()):
+            if tuple(seq[i : i + len(phrase.words)]) == phrase.words:
+                hits.append((g, k, i, len(phrase.words)))
+    # The longest phrase wins where two groups' phrases overlap: "money worries" is about
+    # money (debt), not the "worry" of low mood; "food bank" is food, whatever "bank" is.
+    live = [
+        (g, k, i, n)
+        for g, k, i, n in hits
+        if not any(h != g and hn > n and hi <= i and i + n <= hi + hn for h, _, hi, hn in hits)
+    ]
+    # The first phrase of each group (in list order) that the person said.
+    first_hit: dict[int, tuple[int, int, int]] = {}
+    for g, k, i, n in live:
+        if g not in first_hit or k < first_hit[g][0]:
+            first_hit[g] = (k, i, n)
+    out: list[Expansion] = []
+    groups = related_groups()
+    for g in sorted(first_hit):
+        group = groups[g]
+        k, start, n = first_hit[g]
+        hit = group.phrases[k]
+        trigger = " ".join(said[start : start + n])
+        own = set(terms(text))
+        others = tuple(
+            p for p in group.phrases if p is not hit and p.target and not set(p.terms) <= own
+        )
+        if others:
+            out.append(Expansion(trigger=trigger, phrases=others))
+    return tuple(out)
+
+
+# --- BM25 -----------------------------------------------------------------------------------
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class BM25:
+    """Okapi BM25 over term lists (k1=1.2, b=0.75; idf = ln(1 + (N - df + .5)/(df + .5)),
+    never negative). Postings are NumPy arrays, so a query touches only the documents that
+    contain its terms."""
+
+    def __init__(self, documents: Sequence[Iterable[str]], *, k1: float = 1.2, b: float = 0.75):
+        self.n = len(documents)
+        self.k1, self.b = k1, b
+        lengths = np.zeros(self.n, dtype=np.float64)
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        self.vocabulary: list[set[str]] = []
+        for i, doc in enumerate(documents):
+            counts = Counter(doc)
+            lengths[i] = sum(counts.values())
+            self.vocabulary.append(set(counts))
+            for term, tf in counts.items():
+                docs, tfs = postings.setdefault(term, ([], []))
+                docs.append(i)
+                tfs.append(tf)
+        avg = float(lengths.mean()) if self.n and lengths.sum() else 1.0
+        self._norm = k1 * (1 - b + b * lengths / avg)
+        self._postings = {
+            t: (np.array(d, dtype=np.int64), np.array(f, dtype=np.float64))
+            for t, (d, f) in postings.items()
+        }
+
+    def document_frequency(self, term: str) -> int:
+        posting = self._postings.get(term)
+        return 0 if posting is None else len(posting[0])
+
+    def idf(self, term: str) -> float:
+        posting = self._postings.get(term)
+        df = 0 if posting is None else len(posting[0])
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def scores(self, query: Mapping[str, float]) -> FloatArray:
+        """Score of every document for weighted query terms (weight multiplies a term's score)."""
+        out = np.zeros(self.n, dtype=np.float64)
+        for term, weight in query.items():
+            posting = self._postings.get(term)
+            if posting is None or weight == 0:
+                continue
+            docs, tfs = posting
+            out[docs] += weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
+        return out
+
+    def containing_all(self, query_terms: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Documents that contain every one of these terms (a whole phrase, with its bigrams)."""
+        docs: npt.NDArray[np.int64] | None = None
+        for term in query_terms:
+            posting = self._postings.get(term)
+            if posting is None:
+                return np.zeros(0, dtype=np.int64)
+            docs = (
+                posting[0] if docs is None else np.intersect1d(docs, posting[0], assume_unique=True)
+            )
+        return np.zeros(0, dtype=np.int64) if docs is None else docs
+
+    def has(self, doc: int, phrase_terms: Iterable[str]) -> bool:
+        vocab = self.vocabulary[doc]
+        return all(t in vocab for t in phrase_terms)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PopulationConfig(AppConfig):
+    name = "linkwell.population"
+    label = "population"
+    default_auto_field = "django.db.models.BigAutoField"

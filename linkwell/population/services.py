@@ -1,0 +1,685 @@
+"""Writes for invite lists: upload a cohort run, ask practices to confirm, record outcomes, and
+turn a confirmed entry into a proactive referral.
+
+Every write is atomic and audited in the same transaction. Entries never hold names or NHS
+numbers; the NHS number typed at confirmation is only hashed and compared (pseudonym.py), and
+then stored on the person record through the referrals/people services like any referral.
+
+```
+new --request--> requested --confirm--> confirmed (referral created, source "proactive")
+ |                   +--outcome--> not_suitable (reason) | declined | no_contact
+ +--not suitable (link worker, reason)--> not_suitable
+```
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from linkwell.accounts.models import Organisation, OrganisationKind, User
+from linkwell.audit.models import Kind
+from linkwell.audit.services import audit_record
+from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
+from linkwell.directory.models import TaxonomyTerm
+from linkwell.people.models import Person
+from linkwell.people.services import PersonDetails, person_clean_details
+from linkwell.people.validation import nhs_number_check_digit
+from linkwell.population.models import InviteEntry, InviteList, InviteStatus
+from linkwell.population.pseudonym import pseudo_ids_match
+from linkwell.population.selectors import Exclusions, exclusion_rows
+from linkwell.referrals.models import Referral, ReferralSource
+from linkwell.referrals.services import ReferralDetails, needs_terms, referral_create
+
+# The cohort output `linkwell population run` writes (population/README.md), in this order.
+COLUMNS = ("cohort", "cohort_version", "rank", "pseudo_id", "practice", "score", "reasons")
+MAX_ENTRIES = 100_000
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+_PSEUDO_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_IDENTIFYING = {"name", "given_name", "family_name", "nhs_number", "date_of_birth", "dob"}
+
+# Cohort reason words -> the "Needs" term a referral gets (the reasons' full text always goes in
+# the referral's details as well, so nothing is lost when no word matches).
+REASON_NEEDS = (
+    ("lonel", "loneliness"),
+    ("isolat", "loneliness"),
+    ("lives alone", "loneliness"),
+    ("pre-diabet", "pre-diabetes"),
+    ("prediabet", "pre-diabetes"),
+    ("hba1c", "pre-diabetes"),
+    ("depress", "low-mood"),
+    ("anxiety", "low-mood"),
+    ("mental illness", "low-mood"),
+    ("bereave", "bereavement"),
+    ("carer", "carer-strain"),
+    ("frail", "falls-risk"),
+    ("fall", "falls-risk"),
+    ("housebound", "falls-risk"),
+    ("dementia", "memory-problems"),
+    ("frequent attend", "frequent-attendance"),
+    ("gp attend", "frequent-attendance"),
+    ("appointments", "frequent-attendance"),
+    ("gp visits", "frequent-attendance"),
+    ("long-term condition", "long-term-condition"),
+    ("copd", "long-term-condition"),
+    ("heart", "long-term-condition"),
+    ("diabetes", "long-term-condition"),
+    ("arthritis", "long-term-condition"),
+)
+
+PRACTICE_OUTCOMES = (InviteStatus.NOT_SUITABLE, InviteStatus.DECLINED, InviteStatus.NO_CONTACT)
+
+
+# --- upload ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    message: str
+
+
+@dataclass
+class InviteListRejected(LinkwellError):
+    """The file was refused; nothing was stored. `problems` lists every rejected row."""
+
+    summary: str
+    problems: list[RowProblem] = field(default_factory=list)
+    unknown_practices: dict[str, int] = field(default_factory=dict)
+    location: str = "line"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary)
+
+    def report_lines(self) -> list[str]:
+        lines = [self.summary]
+        lines += [f"{self.location.capitalize()} {p.line}: {p.message}" for p in self.problems]
+        if self.unknown_practices:
+            codes = ", ".join(
+                f"{c} ({n} row{'s' if n != 1 else ''})" for c, n in self.unknown_practices.items()
+            )
+            lines.append(f"Unknown practice codes: {codes}")
+        return lines
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, Any]
+
+
+def _read_csv(data: bytes) -> tuple[list[str], Iterator[_Row]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InviteListRejected(
+            f"The file is not UTF-8 text (byte {exc.start + 1}): save it as CSV UTF-8"
+        ) from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+
+    def rows() -> Iterator[_Row]:
+        try:
+            for record in reader:
+                yield _Row(line=reader.line_num, values=record)
+        except csv.Error as exc:
+            raise InviteListRejected(
+                f"Line {reader.line_num}: the CSV is malformed ({exc})"
+            ) from exc
+
+    return header, rows()
+
+
+def _read_parquet(data: bytes) -> tuple[list[str], Iterator[_Row]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError) as exc:
+        raise InviteListRejected(f"The file is not a readable Parquet file ({exc})") from exc
+    header = list(table.column_names)
+
+    def rows() -> Iterator[_Row]:
+        for number, record in enumerate(table.to_pylist(), start=1):
+            yield _Row(line=number, values=record)
+
+    return header, rows()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _looks_like_nhs_number(value: str) -> bool:
+    return (
+        len(value) == 10 and value.isdigit() and nhs_number_check_digit(value[:9]) == int(value[9])
+    )
+
+
+def _parse_reasons(value: Any) -> list[str] | str:
+    """The reasons as a list, or a message saying what is wrong."""
+    if isinstance(value, list | tuple):
+        items: Any = list(value)
+    else:
+        raw = _text(value)
+        if not raw:
+            return []
+        try:
+            items = json.loads(raw)
+        except json.JSONDecodeError:
+            return 'reasons must be a JSON array of strings, like ["Lives alone", "Age 80+"]'
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        return 'reasons must be a JSON array of strings, like ["Lives alone", "Age 80+"]'
+    cleaned = [" ".join(i.split()) for i in items if i.strip()]
+    if any(len(i) > 500 for i in cleaned):
+        return "a reason is longer than 500 characters"
+    return cleaned
+
+
+@dataclass
+class _Parsed:
+    cohort: str
+    cohort_version: str
+    entries: list[InviteEntry]
+    practices: Counter[str]
+
+
+def parse_invite_file(*, filename: str, data: bytes) -> _Parsed:
+    """Check a cohort output file; InviteListRejected lists every problem, else the entries
+    (unsaved, without their list)."""
+    name = filename.lower()
+    if name.endswith(".parquet"):
+        header, rows = _read_parquet(data)
+        location = "row"
+    elif name.endswith(".csv"):
+        header, rows = _read_csv(data)
+        location = "line"
+    else:
+        raise InviteListRejected(
+            "Upload a .csv or .parquet file written by `linkwell population run`"
+        )
+    missing = [c for c in COLUMNS if c not in header]
+    extra = [c for c in header if c not in COLUMNS]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+        if extra:
+            parts.append(f"unexpected column{'s' if len(extra) > 1 else ''} {', '.join(extra)}")
+        message = (
+            "The file's columns are wrong: "
+            + "; ".join(parts)
+            + (f". Expected exactly: {', '.join(COLUMNS)}.")
+        )
+        if _IDENTIFYING & {c.lower() for c in extra}:
+            message += " Invite lists must never carry names, dates of birth or NHS numbers."
+        raise InviteListRejected(message, location=location)
+
+    practices = {
+        o.ods_code.strip().upper(): o
+        for o in Organisation.objects.filter(
+            kind=OrganisationKind.GP_PRACTICE, is_active=True
+        ).exclude(ods_code="")
+    }
+    problems: list[RowProblem] = []
+    unknown: Counter[str] = Counter()
+    seen: dict[str, int] = {}
+    cohort = version = ""
+    entries: list[InviteEntry] = []
+    used: Counter[str] = Counter()
+    count = 0
+    for row in rows:
+        count += 1
+        if count > MAX_ENTRIES:
+            raise InviteListRejected(
+                f"The file has more than {MAX_ENTRIES:,} entries: split it by practice",
+                location=location,
+            )
+        v = row.values
+        why: list[str] = []
+        row_cohort, row_version = _text(v.get("cohort")), _text(v.get("cohort_version"))
+        if not row_cohort:
+            why.append("cohort is empty")
+        elif len(row_cohort) > 100:
+            why.append("cohort is longer than 100 characters")
+        elif not cohort:
+            cohort = row_cohort
+        elif row_cohort != cohort:
+            why.append(f"cohort {row_cohort!r} differs from {cohort!r}: upload one cohort per file")
+        if not row_version:
+            why.append("cohort_version is empty")
+        elif len(row_version) > 50:
+            why.append("cohort_version is longer than 50 characters")
+        elif not version:
+            version = row_version
+        elif row_version != version:
+            why.append(f"cohort_version {row_version!r} differs from {version!r}")
+        rank_raw = _text(v.get("rank"))
+        rank = int(rank_raw) if rank_raw.isdigit() else 0
+        if rank < 1:
+            why.append(f"rank {rank_raw!r} is not a whole number of 1 or more")
+        pseudo_id = _text(v.get("pseudo_id"))
+        if not _PSEUDO_ID.match(pseudo_id):
+            why.append(
+                "pseudo_id must be 1 to 64 letters, digits, '-' or '_'"
+                + (f" (got {pseudo_id[:20]!r})" if pseudo_id else " (it is empty)")
+            )
+        elif _looks_like_nhs_number(pseudo_id):
+            why.append("pseudo_id looks like an NHS number: upload pseudonymised ids only")
+        elif pseudo_id.lower() in seen:
+            why.append(f"pseudo_id appears twice (first on {location} {seen[pseudo_id.lower()]})")
+        else:
+            seen[pseudo_id.lower()] = row.line
+        code = _text(v.get("practice")).upper()
+        practice = practices.get(code)
+        if not code:
+            why.append("practice is empty")
+        elif practice is None:
+            unknown[code] += 1
+            why.append(f"unknown practice code {code}: no GP practice in Linkwell has it")
+        score: float | None = None
+        with contextlib.suppress(ValueError):
+            score = float(_text(v.get("score")))
+        if score is None or not math.isfinite(score):
+            why.append(f"score {_text(v.get('score'))!r} is not a number")
+        reasons = _parse_reasons(v.get("reasons"))
+        if isinstance(reasons, str):
+            why.append(reasons)
+        if why:
+            problems.append(RowProblem(row.line, "; ".join(why)))
+            continue
+        assert practice is not None and score is not None and isinstance(reasons, list)
+        used[practice.name] += 1
+        entries.append(
+            InviteEntry(
+                practice=practice,
+                pseudo_id=pseudo_id,  # as in the register: the exclusions file must match it
+                rank=rank,
+                score=score,
+                reasons=reasons,
+            )
+        )
+    if problems:
+        raise InviteListRejected(
+            f"Nothing was uploaded: {len(problems)} row{'s' if len(problems) != 1 else ''} "
+            "rejected. Correct them and upload the whole file again.",
+            problems=problems,
+            unknown_practices=dict(unknown),
+            location=location,
+        )
+    if not entries:
+        raise InviteListRejected("The file has no entries", location=location)
+    return _Parsed(cohort=cohort, cohort_version=version, entries=entries, practices=used)
+
+
+def invite_list_upload(
+    *,
+    actor: Any,
+    service: Organisation,
+    filename: str,
+    data: bytes,
+    run_date: dt.date,
+) -> InviteList:
+    """Store a cohort run's output for `service`: all of it, or nothing (InviteListRejected /
+    ValidationFailed)."""
+    errors: dict[str, list[str]] = {}
+    if service.kind != OrganisationKind.LINK_WORKER_SERVICE or not service.is_active:
+        errors["service"] = ["Invite lists belong to an active link-worker service"]
+    if run_date > timezone.localdate():
+        errors["run_date"] = ["The run date must be today or in the past"]
+    if len(data) > MAX_UPLOAD_BYTES:
+        errors["file"] = [f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"]
+    if errors:
+        raise ValidationFailed(errors)
+    parsed = parse_invite_file(filename=filename, data=data)
+    if InviteList.objects.filter(
+        link_worker_service=service,
+        cohort=parsed.cohort,
+        cohort_version=parsed.cohort_version,
+        run_date=run_date,
+    ).exists():
+        raise ValidationFailed(
+            {
+                "file": [
+                    f"This run ({parsed.cohort} version {parsed.cohort_version}, "
+                    f"{run_date:%d %B %Y}) has already been uploaded"
+                ]
+            }
+        )
+    with transaction.atomic():
+        invite_list = InviteList.objects.create(
+            link_worker_service=service,
+            cohort=parsed.cohort,
+            cohort_version=parsed.cohort_version,
+            run_date=run_date,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            filename=filename[:255],
+            entry_count=len(parsed.entries),
+        )
+        for entry in parsed.entries:
+            entry.invite_list = invite_list
+        InviteEntry.objects.bulk_create(parsed.entries, batch_size=2000)
+        audit_record(
+            actor=actor,
+            action="population.invite_list_uploaded",
+            obj=invite_list,
+            organisation=service,
+            detail={
+                "cohort": parsed.cohort,
+                "cohort_version": parsed.cohort_version,
+                "run_date": run_date,
+                "filename": filename,
+                "entries": len(parsed.entries),
+                "practices": dict(parsed.practices),
+            },
+        )
+    return invite_list
+
+
+# --- the link worker's choices ---------------------------------------------------------------
+
+
+def _chosen(invite_list: InviteList, entry_ids: list[uuid.UUID]) -> list[InviteEntry]:
+    if not entry_ids:
+        raise ValidationFailed({"entries": ["Choose at least one person on the list"]})
+    entries = list(
+        InviteEntry.objects.select_for_update()
+        .filter(invite_list=invite_list, uuid__in=entry_ids)
+        .order_by("rank")
+    )
+    if len(entries) != len(set(entry_ids)):
+        raise ValidationFailed({"entries": ["Choose people from this list only"]})
+    done = [e for e in entries if e.status != InviteStatus.NEW]
+    if done:
+        ranks = ", ".join(str(e.rank) for e in done[:10])
+        raise ValidationFailed(
+            {
+                "entries": [
+                    f"{len(done)} of the people chosen (rank {ranks}) were already sent to the "
+                    "practice or closed: reload the list and choose again"
+                ]
+            }
+        )
+    return entries
+
+
+def invite_entries_request(
+    *, actor: User, invite_list: InviteList, entry_ids: list[uuid.UUID]
+) -> list[InviteEntry]:
+    """Ask each entry's practice to re-identify the person and confirm (new -> requested)."""
+    with transaction.atomic():
+        entries = _chosen(invite_list, entry_ids)
+        now = timezone.now()
+        InviteEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+            status=InviteStatus.REQUESTED,
+            requested_at=now,
+            requested_by=actor,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="population.invite_entries_requested",
+            obj=invite_list,
+            organisation=invite_list.link_worker_service,
+            changes={"status": [InviteStatus.NEW, InviteStatus.REQUESTED]},
+            detail={
+                "entries": [str(e.uuid) for e in entries],
+                "practices": dict(Counter(str(e.practice_id) for e in entries)),
+            },
+        )
+    return entries
+
+
+def invite_entries_not_suitable(
+    *, actor: User, invite_list: InviteList, entry_ids: list[uuid.UUID], reason: str
+) -> list[InviteEntry]:
+    """The link worker sets chosen new entries aside, with a reason (new -> not suitable)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why these people are not suitable"]})
+    with transaction.atomic():
+        entries = _chosen(invite_list, entry_ids)
+        now = timezone.now()
+        InviteEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+            status=InviteStatus.NOT_SUITABLE,
+            resolved_at=now,
+            resolved_by=actor,
+            outcome_reason=reason,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="population.invite_entries_not_suitable",
+            obj=invite_list,
+            organisation=invite_list.link_worker_service,
+            changes={"status": [InviteStatus.NEW, InviteStatus.NOT_SUITABLE]},
+            detail={"entries": [str(e.uuid) for e in entries], "reason": reason},
+        )
+    return entries
+
+
+# --- the practice ------------------------------------------------------------------------------
+
+
+def _lock_requested(entry: InviteEntry, expected_version: int) -> InviteEntry:
+    current = (
+        InviteEntry.objects.select_for_update(of=("self",))
+        .select_related("invite_list", "invite_list__link_worker_service", "practice")
+        .get(pk=entry.pk)
+    )
+    if current.status != InviteStatus.REQUESTED:
+        raise ValidationFailed(
+            f"This invite has already been closed: {current.get_status_display().lower()}"
+        )
+    if current.version != expected_version:
+        raise ConcurrentEditError("This invite")
+    return current
+
+
+def invite_entry_record_outcome(
+    *, actor: User, entry: InviteEntry, outcome: str, reason: str = "", expected_version: int
+) -> InviteEntry:
+    """The practice closes a requested entry without a referral: not suitable (reason needed),
+    the person declined, or could not be contacted."""
+    reason = reason.strip()
+    if outcome not in PRACTICE_OUTCOMES:
+        raise ValidationFailed({"outcome": ["Choose what happened"]})
+    if outcome == InviteStatus.NOT_SUITABLE and not reason:
+        raise ValidationFailed({"reason": ["Say why the person is not suitable"]})
+    with transaction.atomic():
+        current = _lock_requested(entry, expected_version)
+        now = timezone.now()
+        InviteEntry.objects.filter(pk=current.pk).update(
+            status=outcome,
+            resolved_at=now,
+            resolved_by=actor,
+            outcome_reason=reason,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="population.invite_entry_closed",
+            obj=current,
+            organisation=current.practice,
+            changes={"status": [InviteStatus.REQUESTED, outcome]},
+            detail={"reason": reason, "invite_list": str(current.invite_list.uuid)},
+        )
+    current.refresh_from_db()
+    return current
+
+
+def reasons_to_needs(reasons: list[str]) -> list[TaxonomyTerm]:
+    """The "Needs" terms the cohort reasons point at (REASON_NEEDS), in the taxonomy's order."""
+    codes: set[str] = set()
+    for reason in reasons:
+        text = reason.lower()
+        found = {code for word, code in REASON_NEEDS if word in text}
+        if "pre-diabetes" in found:
+            # "HbA1c nearer the diabetes threshold" is about pre-diabetes, not diabetes.
+            found.discard("long-term-condition")
+        codes |= found
+    return [t for t in needs_terms() if t.code in codes]
+
+
+def _referral_text(entry: InviteEntry) -> str:
+    invite_list = entry.invite_list
+    reasons = "; ".join(entry.reasons) if entry.reasons else "none given"
+    return (
+        f"Proactive case finding: cohort {invite_list.cohort} (version "
+        f"{invite_list.cohort_version}, run {invite_list.run_date:%d %B %Y}), rank {entry.rank}. "
+        f"Why the person was found: {reasons}. Identity confirmed by {entry.practice.name}."
+    )
+
+
+MISMATCH_MESSAGE = (
+    "This NHS number is not the one behind this invite. Check that you have the right patient "
+    "and that the number is typed correctly."
+)
+
+
+def invite_entry_confirm(
+    *,
+    actor: User,
+    entry: InviteEntry,
+    details: PersonDetails,
+    consent_to_contact: bool,
+    expected_version: int,
+    person: Person | None = None,
+    confirm_new_person: bool = False,
+) -> Referral:
+    """The practice has re-identified the patient outside Linkwell and confirms who it is.
+
+    Linkwell checks that HMAC(NHS number) equals the entry's pseudo id (a typo or the wrong
+    patient is refused), then creates a proactive referral in the service's triage queue through
+    referrals.services.referral_create (people's duplicate check applies: PossibleDuplicates,
+    nothing written, when a record may already exist). Every problem is reported together.
+    """
+    errors: dict[str, list[str]] = {}
+    details = PersonDetails(**{**details.__dict__, "registered_practice": entry.practice})
+    cleaned: PersonDetails | None = None
+    try:
+        cleaned = person_clean_details(details)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if cleaned is not None:
+        if not cleaned.nhs_number:
+            errors["nhs_number"] = [
+                "Enter the person's NHS number: Linkwell uses it to check this is the person "
+                "on the invite list"
+            ]
+        elif not pseudo_ids_match(cleaned.nhs_number, entry.pseudo_id):
+            errors["nhs_number"] = [MISMATCH_MESSAGE]
+        elif person is not None and person.nhs_number and person.nhs_number != cleaned.nhs_number:
+            errors["person_choice"] = [
+                "The record you chose has a different NHS number: choose another record"
+            ]
+    if not consent_to_contact:
+        errors["consent_to_contact"] = [
+            "The person must agree to be contacted by a link worker before they can be referred"
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    assert cleaned is not None
+    with transaction.atomic():
+        current = _lock_requested(entry, expected_version)
+        referral = referral_create(
+            actor=actor,
+            referral=ReferralDetails(
+                link_worker_service=current.invite_list.link_worker_service,
+                source=ReferralSource.PROACTIVE,
+                reasons=reasons_to_needs(list(current.reasons)),
+                details=_referral_text(current),
+                consent_to_contact=True,
+                referrer_organisation=current.practice,
+            ),
+            person=person,
+            new_person=cleaned if person is None else None,
+            confirm_new_person=confirm_new_person,
+        )
+        now = timezone.now()
+        InviteEntry.objects.filter(pk=current.pk).update(
+            status=InviteStatus.CONFIRMED,
+            resolved_at=now,
+            resolved_by=actor,
+            referral=referral,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        audit_record(
+            actor=actor,
+            action="population.invite_entry_confirmed",
+            obj=current,
+            organisation=current.practice,
+            person_id=str(referral.person.uuid),
+            changes={"status": [InviteStatus.REQUESTED, InviteStatus.CONFIRMED]},
+            detail={"referral": str(referral.uuid), "invite_list": str(current.invite_list.uuid)},
+        )
+    return referral
+
+
+# --- exclusions file ---------------------------------------------------------------------------
+
+
+def exclusions_export(
+    *,
+    out: IO[str],
+    destination: str,
+    service: Organisation | None = None,
+    declined_months: int = 6,
+    os_user: str = "",
+) -> Exclusions:
+    """Write `pseudo_id,reason` for everyone the next cohort run must leave out
+    (selectors.exclusion_rows), recorded as an export in the audit trail before the data
+    leaves."""
+    if declined_months < 0:
+        raise ValidationFailed({"declined_months": ["--declined-months must be 0 or more"]})
+    if service is not None and service.kind != OrganisationKind.LINK_WORKER_SERVICE:
+        raise ValidationFailed({"service": [f"{service.name} is not a link-worker service"]})
+    found = exclusion_rows(service=service, declined_months=declined_months)
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="population.exclusions_exported",
+            object_type="population.exclusions",
+            organisation=service,
+            kind=Kind.ACCESS,
+            detail={
+                "service": str(service.uuid) if service else "all",
+                "declined_months": declined_months,
+                "rows": len(found.rows),
+                "on_caseload": found.on_caseload,
+                "referred": found.referred,
+                "declined": found.declined,
+                "invited": found.invited,
+                "without_nhs_number": found.without_nhs_number,
+                "out": destination,
+                "os_user": os_user,
+            },
+        )
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["pseudo_id", "reason"])
+    writer.writerows(found.rows)
+    return found

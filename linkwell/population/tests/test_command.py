@@ -1,0 +1,94 @@
+"""`linkwell population`: exit codes and messages a data manager sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.core.management import CommandError, call_command
+
+from linkwell import cli
+
+
+def test_synth_then_run_exits_zero_and_prints_a_protected_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("population", "synth", "--patients", "800", "--out", str(tmp_path), "--seed", "4")
+    assert "Wrote 800 synthetic patients" in capsys.readouterr().out
+    out = tmp_path / "list.csv"
+    # The console command's own entry point (in-process: a subprocess costs ~10 s here).
+    run = ["population", "run", "potential-care-needs", "--register", str(tmp_path)]
+    cli.main(["linkwell", *run, "--out", str(out)])
+    done = capsys.readouterr()
+    assert "Cohort potential-care-needs (version 1)" in done.out
+    assert "IMD quintile" in done.out and "Age band" in done.out
+    assert "Counts of 1-7 are shown as *" in done.out
+    assert "validate" in done.err and "4/4" in done.err  # the progress bar
+    assert pd.read_csv(out).columns.tolist()[:3] == ["cohort", "cohort_version", "rank"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["linkwell", "population", "validate", "--register", str(tmp_path / "no.csv")])
+    assert exited.value.code == 1
+    assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_a_bad_register_is_rejected_naming_the_column_and_writes_nothing(tmp_path: Path) -> None:
+    pd.DataFrame({"pseudo_id": ["a"], "age": [40]}).to_csv(tmp_path / "r.csv", index=False)
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "population",
+            "run",
+            "prediabetes",
+            "--register",
+            str(tmp_path / "r.csv"),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--no-progress",
+        )
+    assert "The register was rejected" in str(caught.value)
+    assert "Missing columns: practice, sex" in str(caught.value)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_bad_options_are_refused(tmp_path: Path, small_register: Path) -> None:
+    with pytest.raises(CommandError, match=r"use a \.csv or \.parquet"):
+        call_command(
+            "population",
+            "run",
+            "prediabetes",
+            "--register",
+            str(small_register),
+            "--out",
+            str(tmp_path / "o.xlsx"),
+            "--no-progress",
+        )
+    with pytest.raises(CommandError, match="cohort definition was rejected"):
+        call_command(
+            "population",
+            "run",
+            str(tmp_path / "none.yaml"),
+            "--register",
+            str(small_register),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--no-progress",
+        )
+    with pytest.raises(CommandError, match="--patients must be at least 1"):
+        call_command("population", "synth", "--patients", "0", "--out", str(tmp_path))
+    with pytest.raises(CommandError, match=r"--out must be a \.json"):
+        call_command(
+            "population",
+            "model",
+            "fit",
+            "--register",
+            str(small_register),
+            "--out",
+            str(tmp_path / "m.txt"),
+        )
+
+
+def test_validate_reports_a_good_register(
+    small_register: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("population", "validate", "--register", str(small_register))
+    assert "3,000 patients; the register is valid." in capsys.readouterr().out

@@ -1,0 +1,11 @@
+from django.urls import URLPattern, URLResolver, path
+
+from linkwell.public import views
+
+app_name = "public"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.search, name="search"),
+    path("services/<uuid:service_id>/", views.service_detail, name="service_detail"),
+    path("help/", views.help_questions, name="help"),
+]

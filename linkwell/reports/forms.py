@@ -1,0 +1,108 @@
+"""The quarterly report's filter form (GET, so a report can be bookmarked)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+
+from linkwell.accounts.models import Area, Organisation, OrganisationKind
+from linkwell.reports.access import ReportScope
+from linkwell.reports.quarterly import previous_quarter, quarter_bounds, quarter_label
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "nhsuk-input nhsuk-input--width-10"})
+SELECT = forms.Select(attrs={"class": "nhsuk-select"})
+CUSTOM = "custom"
+QUARTERS_SHOWN = 12
+MAX_DAYS = 2 * 366
+
+
+def quarter_choices(today: dt.date) -> list[tuple[str, str]]:
+    year, q = previous_quarter(today)
+    # The current quarter (so far) first, then earlier ones.
+    year, q = (year, q + 1) if q < 4 else (year + 1, 1)
+    out = []
+    for _ in range(QUARTERS_SHOWN):
+        out.append((f"{year}-Q{q}", quarter_label(year, q)))
+        year, q = (year, q - 1) if q > 1 else (year - 1, 4)
+    return out
+
+
+class ReportFilterForm(forms.Form):
+    quarter = forms.ChoiceField(label="Quarter", widget=SELECT, required=False)
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=DATE,
+        help_text="Only for a custom period. For example, 2025-04-01.",
+        error_messages={"invalid": "Enter the start date as a date, like 2025-04-01"},
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=DATE,
+        help_text="Included in the period.",
+        error_messages={"invalid": "Enter the end date as a date, like 2025-06-30"},
+    )
+    area = forms.ChoiceField(label="Area", required=False, widget=SELECT)
+    practice = forms.ChoiceField(label="GP practice", required=False, widget=SELECT)
+    service = forms.ChoiceField(label="Link-worker service", required=False, widget=SELECT)
+
+    def __init__(self, *args: Any, scope: ReportScope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        choices = quarter_choices(today)
+        cast(forms.ChoiceField, self.fields["quarter"]).choices = [
+            *choices,
+            (CUSTOM, "Custom period (enter the dates below)"),
+        ]
+        self.fields["quarter"].initial = quarter_choices(today)[1][0]
+        areas = Area.objects.order_by("name")
+        orgs = Organisation.objects.order_by("name")
+        if scope.area_ids is not None:
+            areas = areas.filter(pk__in=scope.area_ids)
+            orgs = orgs.filter(area_id__in=scope.area_ids)
+        services = orgs.filter(kind=OrganisationKind.LINK_WORKER_SERVICE)
+        if scope.service_ids is not None:
+            services = services.filter(pk__in=scope.service_ids)
+        everywhere = "All areas" if scope.area_ids is None else "Your area"
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", everywhere)] + [
+            (str(a.uuid), a.name) for a in areas
+        ]
+        cast(forms.ChoiceField, self.fields["practice"]).choices = [("", "All practices")] + [
+            (str(o.uuid), o.name) for o in orgs.filter(kind=OrganisationKind.GP_PRACTICE)
+        ]
+        cast(forms.ChoiceField, self.fields["service"]).choices = [
+            ("", "All services you can see")
+        ] + [(str(o.uuid), o.name) for o in services]
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The period chosen (only after is_valid())."""
+        period: tuple[dt.date, dt.date] = self.cleaned_data["period"]
+        return period
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        quarter = data.get("quarter") or self.fields["quarter"].initial
+        if quarter == CUSTOM:
+            start, end = data.get("start"), data.get("end")
+            if not start and "start" not in self.errors:
+                self.add_error("start", "Enter the first day of the custom period")
+            if not end and "end" not in self.errors:
+                self.add_error("end", "Enter the last day of the custom period")
+            if start and end:
+                if start > end:
+                    self.add_error("end", "The end date must be on or after the start date")
+                elif (end - start).days > MAX_DAYS:
+                    self.add_error("end", "Choose a period of at most two years")
+                else:
+                    data["period"] = (start, end)
+        else:
+            try:
+                year_text, q_text = str(quarter).split("-Q")
+                data["period"] = quarter_bounds(int(year_text), int(q_text))
+            except ValueError:
+                self.add_error("quarter", "Choose a quarter from the list, or a custom period")
+        return data

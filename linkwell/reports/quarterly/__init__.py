@@ -1,0 +1,27 @@
+"""The quarterly commissioner report: sections of published tables (see structure.py)."""
+
+from linkwell.reports.quarterly.build import (
+    SECTIONS,
+    build_report,
+    previous_quarter,
+    quarter_bounds,
+    quarter_containing,
+    quarter_label,
+)
+from linkwell.reports.quarterly.structure import Chart, Column, Report, Section, Story, Table, fmt
+
+__all__ = [
+    "SECTIONS",
+    "Chart",
+    "Column",
+    "Report",
+    "Section",
+    "Story",
+    "Table",
+    "build_report",
+    "fmt",
+    "previous_quarter",
+    "quarter_bounds",
+    "quarter_containing",
+    "quarter_label",
+]

@@ -1,0 +1,186 @@
+"""The quarterly report's figures on a small fixture (quarterly_fixture.build), raw and
+published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from linkwell.evidence.filters import ReportFilter
+from linkwell.reports.disclosure import SUPPRESSED
+from linkwell.reports.quarterly import build_report, quarter_bounds
+from linkwell.reports.quarterly.structure import Report
+from linkwell.reports.stories import deidentify
+from linkwell.reports.tests import quarterly_fixture
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db
+Q1 = ReportFilter(start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
+
+
+def _rows(report: Report, table_id: str) -> list[dict[str, Any]]:
+    table = report.table(table_id)
+    assert table is not None, table_id
+    return table.rows
+
+
+def _by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    return {str(r[key]): r for r in rows}
+
+
+@pytest.fixture
+def raw(personas: Personas) -> Report:
+    quarterly_fixture.build(personas)
+    return build_report(user=personas.admin, filters=Q1, unsuppressed=True)
+
+
+def test_quarters_are_financial_quarters() -> None:
+    assert quarter_bounds(2025, 1) == (dt.date(2025, 4, 1), dt.date(2025, 6, 30))
+    assert quarter_bounds(2025, 4) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    with pytest.raises(ValueError):
+        quarter_bounds(2025, 5)
+
+
+def test_referrals_are_counted_by_month_source_practice_and_reason(raw: Report) -> None:
+    months = _by(_rows(raw, "referrals-by-month-source"), "month")
+    assert list(months) == ["Apr 2025", "May 2025", "Jun 2025", "Total"]
+    assert months["May 2025"]["gp_practice"] == 9
+    assert months["Jun 2025"]["self"] == 3
+    assert months["Total"]["total"] == 12  # the March referral is outside the quarter
+    practices = _by(_rows(raw, "referrals-by-practice"), "practice")
+    assert practices["Caxton Surgery"]["referrals"] == 9
+    assert practices["Not recorded"]["referrals"] == 3
+    assert _by(_rows(raw, "referral-reasons"), "reason")["Total (reasons)"]["referrals"] == 12
+
+
+def test_waiting_times_people_seen_and_attendance(raw: Report) -> None:
+    waits = _by(_rows(raw, "waiting-times"), "measure")
+    assert waits["First contact"]["n"] == 9
+    assert waits["First contact"]["median"] == 3.0
+    assert waits["First contact"]["waiting"] == 3
+    assert waits["Wellbeing review"]["median"] == 10.0
+    seen = _by(_rows(raw, "people-seen"), "service")
+    assert seen["Shropshire Social Prescribing"]["people"] == 9
+    appts = _by(_rows(raw, "appointment-attendance"), "kind")
+    assert appts["Wellbeing review"]["attended"] == 9
+    sessions = _by(_rows(raw, "provider-attendance"), "provider")
+    assert sessions["Oswestry Men's Shed provider"]["attended"] == 9
+
+
+def test_connections_by_provider_and_category(raw: Report) -> None:
+    provider = _by(_rows(raw, "connections-by-provider"), "provider")[
+        "Oswestry Men's Shed provider"
+    ]
+    assert (provider["signpost"], provider["referral"], provider["total"]) == (1, 9, 10)
+    categories = _by(_rows(raw, "connections-by-category"), "category")
+    assert categories["Physical activity"]["connections"] == 10
+    assert categories["Social groups"]["connections"] == 10
+
+
+def test_outcomes_goals_gaps_and_providers(raw: Report) -> None:
+    phq9 = _by(_rows(raw, "outcomes"), "label")["PHQ-9"]
+    assert phq9["n"] == "9"
+    assert phq9["mean_baseline"] == "16.0"
+    assert phq9["pct_improved"] == "100.0"
+    goals = _by(_rows(raw, "goals"), "service")["Shropshire Social Prescribing"]
+    assert (goals["achieved"], goals["in_progress"], goals["total"]) == (6, 3, 9)
+    assert _by(_rows(raw, "provision-gaps"), "need")["Loneliness"]["gaps"] == 1
+    shed = _by(_rows(raw, "provider-performance"), "name")["Oswestry Men's Shed provider"]
+    assert shed["sent"] == "9"
+    assert shed["acceptance_rate"] == "100.0"
+
+
+def test_only_consented_stories_are_published_and_they_are_de_identified(
+    raw: Report, personas: Personas
+) -> None:
+    stories = next(s for s in raw.sections if s.id == "stories").stories
+    assert [s.title for s in stories] == ["Back to the allotment"]
+    assert stories[0].text == "the person joined the shed. Call [removed]."
+
+
+def test_deidentify_removes_names_and_identifiers() -> None:
+    text = "Alex Smith (NHS 943 476 5919, SY11 1AA, alex@example.com) met Alexandra on 3/4/2025."
+    out = deidentify(text, names=["Alex", "Smith", ""])
+    assert "Alex " not in out and "Smith" not in out and "943" not in out
+    assert "SY11" not in out and "example.com" not in out and "3/4/2025" not in out
+    assert "Alexandra" in out  # whole names only
+
+
+def test_every_published_count_is_suppressed_or_rounded(personas: Personas) -> None:
+    quarterly_fixture.build(personas)
+    report = build_report(user=personas.admin, filters=Q1)
+    months = _by(_rows(report, "referrals-by-month-source"), "month")
+    # 9 and 3 in a 2x2 block: both hidden, and secondary suppression hides their totals too.
+    assert months["May 2025"]["gp_practice"] == SUPPRESSED
+    assert months["Jun 2025"]["self"] == SUPPRESSED
+    assert months["Total"]["total"] == 10  # 12 rounded to 5
+    assert (
+        _by(_rows(report, "referrals-by-practice"), "practice")["Caxton Surgery"]["referrals"]
+        == SUPPRESSED
+    )
+    provider = _by(_rows(report, "connections-by-provider"), "provider")[
+        "Oswestry Men's Shed provider"
+    ]
+    assert provider["signpost"] == SUPPRESSED and provider["referral"] == SUPPRESSED
+    assert _by(_rows(report, "provision-gaps"), "need")["Loneliness"]["gaps"] == SUPPRESSED
+    waits = _by(_rows(report, "waiting-times"), "measure")
+    assert waits["First contact"]["n"] == 10 and waits["First contact"]["waiting"] == SUPPRESSED
+    checked = 0
+    for table in report.tables():
+        numeric = [c.key for c in table.columns if c.numeric]
+        for row in table.rows:
+            for key in numeric:
+                text = str(row.get(key)).replace(",", "")
+                if text.isdigit():  # a count (means, rates and money have a point or a sign)
+                    n = int(text)
+                    assert not 1 <= n <= 7, (table.id, row)
+                    assert n % 5 == 0, (table.id, row)
+                    checked += 1
+    assert checked > 50
+
+
+def test_means_over_fewer_than_eight_people_are_withheld(personas: Personas) -> None:
+    quarterly_fixture.build(personas)
+    june = ReportFilter(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))
+    report = build_report(user=personas.admin, filters=june)
+    assert _by(_rows(report, "waiting-times"), "measure")["First contact"]["median"] == 3.0
+    only_three = ReportFilter(start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 30))
+    report = build_report(user=personas.admin, filters=only_three)
+    waits = _by(_rows(report, "waiting-times"), "measure")["First contact"]
+    assert waits["n"] == 0 and waits["median"] is None and waits["waiting"] == SUPPRESSED
+
+
+def test_a_team_manager_sees_only_their_own_services(personas: Personas) -> None:
+    quarterly_fixture.build(personas)
+    from linkwell.evidence.tests.builders import journey
+
+    for _ in range(8):
+        journey(service=personas.other_team, received=dt.date(2025, 5, 5))
+    mine = build_report(user=personas.team_manager, filters=Q1, unsuppressed=True)
+    everyone = build_report(user=personas.admin, filters=Q1, unsuppressed=True)
+    assert _by(_rows(mine, "referrals-by-month-source"), "month")["Total"]["total"] == 12
+    assert _by(_rows(everyone, "referrals-by-month-source"), "month")["Total"]["total"] == 20
+
+
+def test_the_pdf_fits_a_long_chart_on_a_page() -> None:
+    from linkwell.reports.pdf import report_pdf
+    from linkwell.reports.quarterly.structure import Chart, Column, Section, Table
+
+    rows: list[dict[str, Any]] = [{"practice": f"Practice {i}", "n": 10 + 5 * i} for i in range(25)]
+    table = Table(
+        id="t",
+        title="Referrals by practice",
+        columns=[Column("practice", "Practice", numeric=False), Column("n", "Referrals")],
+        rows=rows,
+        chart=Chart("barh", "practice", ("n",)),
+    )
+    report = Report(
+        "Quarterly",
+        "1 Apr 2025 to 30 Jun 2025",
+        "area X",
+        False,
+        [Section("s", "S", tables=[table])],
+    )
+    assert report_pdf(report).startswith(b"%PDF-")  # raised LayoutError before the fit
