@@ -9,7 +9,7 @@ PORT ?= 8000
 export LINKWELL_DEBUG ?= true
 
 .PHONY: run test install install-dev frontend migrate demo lint typecheck migrations-check \
-	pytest pytest-sqlite pytest-postgres lock benchmark clean
+	pytest pytest-sqlite pytest-postgres lock benchmark benchmark-population benchmark-report clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -81,8 +81,20 @@ lock: $(BIN)/python
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
+## Benchmarks (results with machine and date in BENCHMARKS.md); each script's --help has options.
 benchmark: install-dev
 	$(BIN)/python benchmarks/directory_search.py
+	$(BIN)/python benchmarks/caseload.py
+	$(BIN)/python benchmarks/matching.py
+
+# 1M and 10M patients on DuckDB, 1M on Spark (needs Java) and the pandas baseline: slow, several GB of disk.
+benchmark-population: install-dev
+	$(BIN)/python benchmarks/population.py
+
+# The quarterly report over 150k people; BENCHMARK_DATABASE_URL is a PostgreSQL database it may fill.
+benchmark-report: install-dev
+	@test -n "$$BENCHMARK_DATABASE_URL" || { echo "Set BENCHMARK_DATABASE_URL to a dedicated PostgreSQL database"; exit 1; }
+	$(BIN)/python benchmarks/report.py --database-url "$$BENCHMARK_DATABASE_URL"
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
