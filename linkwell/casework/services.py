@@ -706,10 +706,16 @@ def safeguarding_concern_raise(
 def safeguarding_concern_resolve(
     *, actor: Any, concern: SafeguardingConcern, outcome: str
 ) -> SafeguardingConcern:
-    """The lead records what was done (referred to the local authority, no further action...)."""
+    """The lead records what was done (referred to the local authority, no further action...).
+
+    Race: two people may open the same concern and resolve it at once. The update is conditional
+    on `resolved_at IS NULL`, so exactly one wins; the other gets "already been resolved" and
+    nothing of theirs is saved (views/safeguarding.py shows them what was recorded). The audit
+    row records that an outcome was written, not what it says, as for sensitive notes.
+    """
     outcome = outcome.strip()
     if not outcome:
-        raise ValidationFailed({"outcome": ["Say what was done about the concern"]})
+        raise ValidationFailed({"outcome": ["Enter the outcome: what was done about the concern"]})
     if len(outcome) > MAX_NOTE_LENGTH:
         raise ValidationFailed({"outcome": [f"Use {MAX_NOTE_LENGTH:,} characters or fewer"]})
     case = concern.case
@@ -719,7 +725,22 @@ def safeguarding_concern_resolve(
             pk=concern.pk, resolved_at__isnull=True
         ).update(resolved_at=now, outcome=outcome, updated_at=now)
         if updated != 1:
-            raise ValidationFailed({"outcome": ["This concern has already been resolved"]})
+            resolved_at = (
+                SafeguardingConcern.objects.filter(pk=concern.pk)
+                .values_list("resolved_at", flat=True)
+                .first()
+            )
+            when = (
+                f" on {timezone.localtime(resolved_at):%-d %B %Y at %H:%M}" if resolved_at else ""
+            )
+            raise ValidationFailed(
+                {
+                    "__all__": [
+                        f"This concern has already been resolved{when}, so your outcome was not "
+                        "saved. The outcome recorded is shown below."
+                    ]
+                }
+            )
         concern.refresh_from_db()
         audit_record(
             actor=actor,
@@ -729,6 +750,7 @@ def safeguarding_concern_resolve(
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
             changes={"resolved_at": [None, now]},
+            detail={"length": len(outcome)},
         )
     return concern
 

@@ -5,6 +5,7 @@ from linkwell.casework.views import caseload as caseload_views
 from linkwell.casework.views import messages as message_views
 from linkwell.casework.views import plan as plan_views
 from linkwell.casework.views import review as review_views
+from linkwell.casework.views import safeguarding as safeguarding_views
 
 app_name = "casework"
 
@@ -37,6 +38,13 @@ urlpatterns: list = [  # type: ignore[type-arg]
         "cases/<uuid:case_id>/safeguarding/new/",
         case_views.safeguarding_new,
         name="safeguarding_new",
+    ),
+    # The safeguarding lead's list of concerns and the outcome page (safeguarding.py).
+    path("safeguarding/", safeguarding_views.safeguarding_list, name="safeguarding_list"),
+    path(
+        "safeguarding/<uuid:concern_id>/resolve/",
+        safeguarding_views.safeguarding_resolve,
+        name="safeguarding_resolve",
     ),
     # Wellbeing review, plan, follow-ups, messages back (review.py, plan.py, followup.py,
     # message_back.py).
