@@ -6,19 +6,26 @@
 - Administrators: everything.
 - Anyone else signed in: 403. A filter naming an area, practice or service outside the user's
   scope: 404 (its existence is not confirmed).
+
+Patient stories are part of a case, so `get_story_for_user` goes through casework's case
+helper: the case's team may read them, writers change them, read-only members get 403 on
+writes, anyone else 404.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role
+from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role, User
 from linkwell.accounts.selectors import memberships_for_user, user_is_administrator
+from linkwell.casework.access import get_case_for_user
 from linkwell.evidence.access import service_ids_for_evidence
+from linkwell.reports.models import PatientStory
 
 
 @dataclass(frozen=True)
@@ -90,3 +97,16 @@ def get_practice_for_report(*, scope: ReportScope, practice_id: Any) -> Organisa
     if not scope.allows_area(org.area_id):
         raise Http404("No such practice")
     return org
+
+
+def get_story_for_user(
+    user: User, case_id: uuid.UUID, story_id: uuid.UUID, *, write: bool = False
+) -> PatientStory:
+    """A story of the case `case_id`, with `story.case` the access-checked case (person and
+    service loaded). 404 for a story of another case, so ids cannot be mixed and matched."""
+    case = get_case_for_user(user, case_id, write=write)
+    story = PatientStory.objects.filter(case=case, uuid=story_id).first()
+    if story is None:
+        raise Http404("No such story")
+    story.case = case
+    return story

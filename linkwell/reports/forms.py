@@ -1,4 +1,6 @@
-"""The quarterly report's filter form (GET, so a report can be bookmarked)."""
+"""The quarterly report's filter form (GET, so a report can be bookmarked), and the patient
+story form (its rules live in `linkwell.reports.stories.story_problems`, which the services
+apply; `copy_errors` puts their messages on the form's fields)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from django import forms
 from django.utils import timezone
 
 from linkwell.accounts.models import Area, Organisation, OrganisationKind
+from linkwell.core.exceptions import ValidationFailed
 from linkwell.reports.access import ReportScope
 from linkwell.reports.quarterly import previous_quarter, quarter_bounds, quarter_label
+from linkwell.reports.stories import TEXT_MAX, TITLE_MAX
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "nhsuk-input nhsuk-input--width-10"})
 SELECT = forms.Select(attrs={"class": "nhsuk-select"})
@@ -106,3 +110,36 @@ class ReportFilterForm(forms.Form):
             except ValueError:
                 self.add_error("quarter", "Choose a quarter from the list, or a custom period")
         return data
+
+
+class StoryForm(forms.Form):
+    """Title, text and consent; presence, length and identifiers are checked by the services
+    (story_record / story_update), so the rules are in one place."""
+
+    title = forms.CharField(
+        label="Title",
+        required=False,
+        help_text=f"A few words, for example “Back to the allotment”. Up to {TITLE_MAX:,} "
+        "characters.",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
+    )
+    text = forms.CharField(
+        label="The story",
+        required=False,
+        help_text="What changed for the person, in a few sentences. Write “they” or “the "
+        "person”: no names, addresses, dates, phone or NHS numbers. "
+        f"Up to {TEXT_MAX:,} characters.",
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 8}),
+    )
+    consent_to_publish = forms.BooleanField(
+        label="The person agreed to this story being used in reports",
+        required=False,
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+def copy_errors(exc: ValidationFailed, form: forms.Form) -> None:
+    """Put each service error on the field of that name, else on the form as a whole."""
+    for key, errors in exc.errors.items():
+        for message in errors:
+            form.add_error(key if key in form.fields else None, message)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from linkwell.core.models import PublicIdModel, TimestampedModel
+from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
 
 
 class DisclosureControl(models.Model):
@@ -26,13 +26,16 @@ class DisclosureControl(models.Model):
         return "Disclosure control"
 
 
-class PatientStory(PublicIdModel, TimestampedModel):
+class PatientStory(PublicIdModel, TimestampedModel, VersionedModel):
     """A person's story for the commissioner report, written by their link worker.
 
     Published only while `consent_to_publish` is true (the person agreed to its use in
     reports; withdrawing consent sets it false and the story drops out of every later report).
     The text is written de-identified; `linkwell.reports.stories.deidentify` also strips the
     person's names and identifiers when it is shown, in case one slipped in.
+
+    `version` (optimistic concurrency): every write in linkwell/reports/stories.py bumps it, and
+    `story_update` refuses a save made from an older version.
     """
 
     case = models.ForeignKey(

@@ -1,5 +1,7 @@
 """Reads for reports: raw aggregates from the journey apps. Nothing here is publishable as is;
-callers pass the rows through `linkwell.reports.disclosure` (see `referral_table`)."""
+callers pass the rows through `linkwell.reports.disclosure` (see `referral_table`). And a case's
+patient stories, for its team (`story_list_for_case`; the caller has checked access to the case).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from linkwell.casework.models import Case
 from linkwell.referrals.models import Referral, ReferralSource
 from linkwell.reports.disclosure import suppress_table
+from linkwell.reports.models import PatientStory
 
 GROUPINGS = ("practice", "source", "reason")
 NOT_RECORDED = "Not recorded"
@@ -110,4 +114,13 @@ def referral_table(
         label_key=by,
         total_label="Total (reasons)" if by == "reason" else "Total",
         unsuppressed=unsuppressed,
+    )
+
+
+def story_list_for_case(*, case: Case) -> QuerySet[PatientStory]:
+    """`case`'s stories, newest first, with who recorded them (1 query)."""
+    return (
+        PatientStory.objects.filter(case=case)
+        .select_related("recorded_by")
+        .order_by("-created_at", "-pk")
     )
