@@ -63,6 +63,9 @@ def _filters(
     return form, filters
 
 
+NEVER_CACHED = frozenset({"stories"})
+
+
 def _build(
     request: HttpRequest, what: str, sections: list[str] | None = None, *, cached: bool = False
 ) -> tuple[ReportFilterForm, ReportFilter | None, Report | None, ReportScope]:
@@ -87,13 +90,15 @@ def _build(
     # it (benchmarks/report.py: a full build takes ~10 s at 150k people).
     key = _cache_key(request, filters, unsuppressed)
     wanted = list(SECTIONS) if sections is None else sections
-    found = {name: cache.get(f"{key}:{name}") for name in wanted}
+    # Stories are never served from the cache: a withdrawn consent takes effect at once.
+    found = {name: None if name in NEVER_CACHED else cache.get(f"{key}:{name}") for name in wanted}
     missing = [name for name, section in found.items() if section is None]
     report = build_report(
         user=request.user, filters=filters, unsuppressed=unsuppressed, sections=missing
     )
     for section in report.sections:
-        cache.set(f"{key}:{section.id}", section, SECTION_CACHE_SECONDS)
+        if section.id not in NEVER_CACHED:
+            cache.set(f"{key}:{section.id}", section, SECTION_CACHE_SECONDS)
         found[section.id] = section
     report.sections = [found[name] for name in wanted if found.get(name) is not None]
     return form, filters, report, scope

@@ -449,3 +449,23 @@ def test_a_story_that_passes_the_check_is_published_as_written() -> None:
     assert identifiers_in(text, names=["Joan", "Hughes"]) == []
     assert deidentify(text, names=["Joan", "Hughes"]) == text
     assert deidentify("Seen 3rd March 2025.", names=[]) == "Seen [removed]."
+
+
+def test_a_withdrawn_story_leaves_the_report_page_at_once(personas: Personas) -> None:
+    # The page keeps built sections for a while; stories must never be served from there.
+    from django.core.cache import cache
+
+    cache.clear()
+    case = _case(personas)
+    story = _story(personas, case)
+    today = timezone.localdate()
+    period = {
+        "quarter": "custom",
+        "start": (today - dt.timedelta(days=1)).isoformat(),
+        "end": today.isoformat(),
+    }
+    manager = _client(personas.team_manager)
+    page = reverse("reports:quarterly")
+    assert GOOD["title"] in manager.get(page, period).content.decode()
+    story_withdraw_consent(actor=personas.link_worker, story=story)
+    assert GOOD["title"] not in manager.get(page, period).content.decode()
