@@ -103,6 +103,13 @@ def read_exclusions(paths: Sequence[str | Path]) -> pd.DataFrame:
     return pd.concat(frames).drop_duplicates().reset_index(drop=True)
 
 
+def rejects_path(rejects: str | Path) -> Path:
+    """The `--rejects` file: a .csv name (checked before anything is read)."""
+    if Path(rejects).suffix.lower() != ".csv":
+        raise RunError(f"--rejects {rejects}: use a .csv file name")
+    return Path(rejects)
+
+
 def output_format(out: str | Path) -> str:
     suffix = Path(out).suffix.lower()
     if suffix not in (".csv", ".parquet"):
@@ -132,8 +139,13 @@ def run(
     events: str | Path | None = None,
     as_of: Any = None,
     step: Callable[[str], None] | None = None,
+    rejects: str | Path | None = None,
 ) -> RunResult:
-    """Run one cohort over a register and write the ranked list; see cohorts.py for who is in."""
+    """Run one cohort over a register and write the ranked list; see cohorts.py for who is in.
+
+    `rejects`: a CSV file listing every problem row of the register (`register.open_register`);
+    the run stops there, writing nothing else, when the register has problems.
+    """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -146,6 +158,8 @@ def run(
             step(name)
 
     fmt = output_format(out)
+    if rejects is not None:
+        rejects_path(rejects)
     if limit is not None and limit < 1:
         raise RunError("--limit must be at least 1")
     if engine not in ENGINES:
@@ -163,9 +177,11 @@ def run(
         reg = register_path
         if con is None:
             raise RunError("a validated register needs the connection it was opened on")
+        if rejects is not None:
+            raise RunError("--rejects needs the register's path, not an already validated one")
     else:
         con = con or connect(engine)
-        reg = register.open_register(con, register_path)
+        reg = register.open_register(con, register_path, rejects=rejects)
     if events is not None:
         reg = register.with_events(reg, register.read_table(con, events), as_of=as_of)
     done("validate")

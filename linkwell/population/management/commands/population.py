@@ -2,7 +2,9 @@
 pseudonymised register (thin wrappers over synth.py, register.py, engines.py and model.py).
 
 Exit status: 0 on success; 1 with a message naming the problem for bad input (a register with
-missing or mistyped columns, a bad cohort file, an unknown engine...). Nothing is written then.
+missing or mistyped columns, a bad cohort file, an unknown engine...). Nothing is written then,
+except the `--rejects FILE` of `validate` and `run`: every problem row of the register (file, row,
+pseudo_id, column, value, reason), written when all the problems are in the register's rows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linkwell.population import cohorts, engines, model, register, synth
 
+REJECTS_HELP = (
+    "Also write every problem row of the register to this CSV file (file, row, pseudo_id, "
+    "column, value, reason); a valid register gets the header only."
+)
 REGISTER_HELP = (
     "The register: a .parquet or .csv file, or a directory of them (expected columns: "
     "docs/subsystems/population.md)."
@@ -37,6 +43,7 @@ class Command(BaseCommand):
         val = sub.add_parser("validate", help="Check a register against the expected columns.")
         val.add_argument("--register", required=True, help=REGISTER_HELP)
         val.add_argument("--engine", choices=engines.ENGINES, default="duckdb")
+        val.add_argument("--rejects", metavar="FILE", help=REJECTS_HELP)
 
         run = sub.add_parser(
             "run",
@@ -72,6 +79,7 @@ class Command(BaseCommand):
             "medicines from repeat_prescription events.",
         )
         run.add_argument("--as-of", help="Extract date for --events (YYYY-MM-DD; default today).")
+        run.add_argument("--rejects", metavar="FILE", help=REJECTS_HELP)
         run.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
         mod = sub.add_parser("model", help="The emergency admission risk model.")
@@ -134,9 +142,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Wrote {options['patients']:,} synthetic patients to {path}.")
 
     def _validate(self, options: dict[str, Any]) -> None:
+        rejects = options["rejects"]
+        if rejects is not None:
+            engines.rejects_path(rejects)
         con = engines.connect(options["engine"])
-        reg = register.open_register(con, options["register"])
+        reg = register.open_register(con, options["register"], rejects=rejects)
         self.stdout.write(f"{options['register']}: {reg.rows:,} patients; the register is valid.")
+        if rejects is not None:
+            self.stdout.write(f"No problem rows: {rejects} has its header only.")
         if reg.ignored_columns:
             self.stdout.write(f"Columns not used: {', '.join(reg.ignored_columns)}.")
 
@@ -178,6 +191,7 @@ class Command(BaseCommand):
                 events=options["events"],
                 as_of=as_of,
                 step=step,
+                rejects=options["rejects"],
             )
         finally:
             bar.close()
@@ -185,6 +199,8 @@ class Command(BaseCommand):
             self.stderr.write(f"Columns not used: {', '.join(result.ignored_columns)}.")
         self.stdout.write(result.summary.render())
         self.stdout.write(f"Wrote the ranked list to {result.out}.")
+        if options["rejects"] is not None:
+            self.stdout.write(f"No problem rows: {options['rejects']} has its header only.")
 
     def _fit(self, options: dict[str, Any]) -> None:
         out = Path(options["out"])
