@@ -33,7 +33,7 @@ from linkwell.reports.exports import report_xlsx, table_csv
 from linkwell.reports.forms import ReportFilterForm
 from linkwell.reports.pdf import report_pdf
 from linkwell.reports.quarterly import SECTIONS, Report, build_report
-from linkwell.reports.quarterly.structure import fmt
+from linkwell.reports.quarterly.structure import Section, fmt
 
 SECTION_CACHE_SECONDS = 120
 
@@ -91,7 +91,9 @@ def _build(
     key = _cache_key(request, filters, unsuppressed)
     wanted = list(SECTIONS) if sections is None else sections
     # Stories are never served from the cache: a withdrawn consent takes effect at once.
-    found = {name: None if name in NEVER_CACHED else cache.get(f"{key}:{name}") for name in wanted}
+    found: dict[str, Section | None] = {
+        name: None if name in NEVER_CACHED else cache.get(f"{key}:{name}") for name in wanted
+    }
     missing = [name for name, section in found.items() if section is None]
     report = build_report(
         user=request.user, filters=filters, unsuppressed=unsuppressed, sections=missing
@@ -100,7 +102,7 @@ def _build(
         if section.id not in NEVER_CACHED:
             cache.set(f"{key}:{section.id}", section, SECTION_CACHE_SECONDS)
         found[section.id] = section
-    report.sections = [found[name] for name in wanted if found.get(name) is not None]
+    report.sections = [kept for name in wanted if (kept := found.get(name)) is not None]
     return form, filters, report, scope
 
 
