@@ -63,13 +63,16 @@ migrations-check: install-dev
 	LINKWELL_SQLITE_PATH=:memory: DATABASE_URL= $(BIN)/linkwell makemigrations --check --dry-run
 
 # pytest exit code 5 (no tests collected) is an error here, never a silent pass.
+# Tests run in parallel, one worker per CPU (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS)
 pytest-sqlite: install-dev
-	DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
 pytest-postgres: install-dev
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== test suite on PostgreSQL ($$DATABASE_URL): the tests that use the database (conftest.py) =="; \
-		$(BIN)/pytest $(PYTEST_ARGS); \
+		$(PYTEST) $(PYTEST_ARGS); \
 	else echo "DATABASE_URL not set: skipping the PostgreSQL run"; fi
 
 ## make test: ruff, mypy, migration checks, tests on SQLite, and on PostgreSQL when DATABASE_URL is set.

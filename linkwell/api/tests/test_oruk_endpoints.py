@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from linkwell.api.tests.conftest import BASE, assert_valid, names
@@ -121,7 +119,7 @@ def test_it_lists_taxonomy_terms_and_serves_one(client, directory):
     "collection",
     ["services", "service_at_locations", "organizations", "taxonomies", "taxonomy_terms"],
 )
-@pytest.mark.parametrize("missing", [str(uuid.uuid4()), "not-a-uuid"])
+@pytest.mark.parametrize("missing", ["6f1c2a4e-9b7d-4c3e-8a15-2d0f7e9b4c61", "not-a-uuid"])
 def test_an_unknown_id_is_a_json_404(client, directory, collection, missing):
     response = client.get(f"{BASE}/{collection}/{missing}")
     assert response.status_code == 404
