@@ -177,10 +177,11 @@ def test_the_command_lists_the_rows_and_writes_no_ranked_list(tmp_path: Path) ->
 
 
 @pytest.mark.spark
-@pytest.mark.parametrize("name", ["register.csv", "register.parquet"])
-def test_spark_lists_the_same_rejects_as_duckdb(tmp_path: Path, spark_con: Any, name: str) -> None:
+def test_spark_lists_the_same_rejects_as_duckdb(tmp_path: Path, spark_con: Any) -> None:
+    # Parquet here; CSV (the slower path, ~90 Spark jobs even for 14 rows) in the test below,
+    # whose directory holds the same bad rows as b.csv.
     frame = _bad_frame()
-    path = _write(frame, tmp_path / name)
+    path = _write(frame, tmp_path / "register.parquet")
     duck_problems, duck = _rejects(engines.connect("duckdb"), path, tmp_path / "duckdb.csv")
     spark_problems, spark = _rejects(spark_con, path, tmp_path / "spark.csv")
     assert _rows(duck) == _expected(frame)
@@ -191,18 +192,21 @@ def test_spark_lists_the_same_rejects_as_duckdb(tmp_path: Path, spark_con: Any, 
 @pytest.mark.spark
 def test_spark_numbers_rows_across_the_splits_of_a_csv(tmp_path: Path, spark_con: Any) -> None:
     """A CSV read in several partitions (and a second file): numbers still follow the lines."""
-    frame = next(synth.chunks(6_000, seed=12, practices=2, chunk=6_000)).to_pandas()
-    bad = np.array([3, 2_500, 5_999])
+    frame = next(synth.chunks(2_000, seed=12, practices=2, chunk=2_000)).to_pandas()
+    bad = np.array([3, 1_100, 1_999])
     frame.loc[bad, "repeat_medicines"] = 101
     _write(frame, tmp_path / "register" / "a.csv")
     _write(_bad_frame(), tmp_path / "register" / "b.csv")
     session = spark_con._session
     session.conf.set("spark.sql.files.maxPartitionBytes", "65536")
     try:
+        splits = session.read.csv(str(tmp_path / "register" / "a.csv"), header=True)
+        assert splits.rdd.getNumPartitions() > 2  # the numbering must span several splits
         _, spark = _rejects(spark_con, tmp_path / "register", tmp_path / "spark.csv")
     finally:
         session.conf.unset("spark.sql.files.maxPartitionBytes")
     _, duck = _rejects(engines.connect("duckdb"), tmp_path / "register", tmp_path / "duck.csv")
     in_a = spark[spark["file"] == "a.csv"]
     assert in_a["row"].astype(int).tolist() == (bad + 1).tolist()
+    assert _rows(spark[spark["file"] == "b.csv"]) == _expected(_bad_frame())
     pd.testing.assert_frame_equal(duck, spark)
