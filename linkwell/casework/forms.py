@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from linkwell.accounts.models import User
 from linkwell.casework.models import AppointmentKind, AppointmentOutcome, Complexity
+from linkwell.casework.services import MAX_NOTE_LENGTH
 from linkwell.core.exceptions import ValidationFailed
 
 _INPUT = {"class": "nhsuk-input"}
@@ -218,3 +219,21 @@ class SafeguardingForm(forms.Form):
         assert isinstance(field, UserChoiceField)
         field.users = {str(u.uuid): u for u in leads}
         field.choices = _user_choices(leads, blank="Choose a team manager")
+
+
+class SafeguardingResolveForm(forms.Form):
+    """The outcome that resolves a concern (views/safeguarding.py); the service checks it again."""
+
+    outcome = forms.CharField(
+        label="Outcome",
+        help_text=(
+            "What was done and decided: for example, referred to adult social care (with the "
+            "reference), discussed with the GP, or no further action and why."
+        ),
+        max_length=MAX_NOTE_LENGTH,
+        error_messages={
+            "required": "Enter the outcome: what was done about the concern",
+            "max_length": f"Use {MAX_NOTE_LENGTH:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": "6"}),
+    )

@@ -1,4 +1,5 @@
-"""Casework reads: the caseload, the team's caseloads, the case page's timeline, the calendar feed.
+"""Casework reads: the caseload, the team's caseloads, the case page's timeline, the calendar feed,
+the safeguarding lead's list of concerns.
 
 Each takes the acting user and scopes to the cases of their teams (casework/access.py). Lists are
 built in a fixed number of queries whatever their length (tests assert it): per-case figures come
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
@@ -24,10 +26,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from linkwell.accounts.models import Membership, Organisation, Role, User
+from linkwell.audit.models import AuditEvent
 from linkwell.casework.access import case_team_ids, is_team_manager
 from linkwell.casework.models import (
     Appointment,
@@ -377,16 +381,6 @@ def note_is_readable(user: User, case: Case, note: CaseNote) -> bool:
     )
 
 
-def concern_is_readable(user: User, case: Case, concern: SafeguardingConcern) -> bool:
-    """Safeguarding concerns are read like sensitive notes, plus the named lead."""
-    return (
-        concern.raised_by_id == user.pk
-        or concern.lead_id == user.pk
-        or case.assigned_to_id == user.pk
-        or is_team_manager(user, case)
-    )
-
-
 @dataclass
 class TimelineItem:
     at: dt.datetime
@@ -606,3 +600,106 @@ def calendar_appointments(*, user: User, now: dt.datetime | None = None) -> Quer
         .select_related("case__person")
         .order_by("starts_at")
     )
+
+
+# --- Safeguarding concerns (views/safeguarding.py) --------------------------------------------
+
+RESOLVED_CONCERNS_PER_PAGE = 50
+CONCERN_RESOLVED_ACTION = "casework.safeguarding_concern_resolved"
+
+
+def safeguarding_concerns_for_lead(*, user: User) -> QuerySet[SafeguardingConcern] | None:
+    """The concerns this user handles as a safeguarding lead, or None when the page is not for
+    them. Raises Http404 for people in no link-worker team, so the page does not exist for them.
+
+    Team managers (and administrators) handle every concern in the cases of their teams; anyone
+    else the concerns escalated to them by name. Only writable memberships count.
+    """
+    if not case_team_ids(user):
+        raise Http404("No such page")
+    writable = case_team_ids(user, write=True)
+    managed = sorted(set(managed_team_ids(user)) & set(writable))
+    scope = Q(case__link_worker_service_id__in=managed) | Q(
+        lead=user, case__link_worker_service_id__in=writable
+    )
+    concerns = SafeguardingConcern.objects.filter(scope)
+    if not managed and not concerns.exists():
+        return None
+    return concerns.select_related("case__person", "raised_by", "lead")
+
+
+def concern_days_open(concern: SafeguardingConcern, now: dt.datetime) -> int:
+    """Whole days from raising to resolving (or to `now` while open)."""
+    return max(((concern.resolved_at or now) - concern.created_at).days, 0)
+
+
+def concern_resolvers(concerns: list[SafeguardingConcern]) -> dict[str, str]:
+    """Who resolved each concern, from its audit row (the model keeps no resolver): one query."""
+    if not concerns:
+        return {}
+    events = AuditEvent.objects.filter(
+        action=CONCERN_RESOLVED_ACTION, object_id__in=[str(c.uuid) for c in concerns]
+    ).values_list("object_id", "actor_label")
+    return dict(events)
+
+
+@dataclass
+class ConcernRow:
+    concern: SafeguardingConcern
+    reference: str
+    days_open: int
+    escalated_to_me: bool
+    resolved_by: str = ""
+
+
+@dataclass
+class ConcernList:
+    rows: list[ConcernRow]
+    page: Page[SafeguardingConcern] | None  # the resolved tab only
+    open_count: int
+
+    @property
+    def concerns(self) -> list[SafeguardingConcern]:
+        return [row.concern for row in self.rows]
+
+    @property
+    def mine_count(self) -> int:
+        return sum(1 for r in self.rows if r.escalated_to_me and not r.concern.resolved_at)
+
+
+def safeguarding_concern_list(
+    *,
+    user: User,
+    concerns: QuerySet[SafeguardingConcern],
+    show_resolved: bool,
+    page_number: str | None = None,
+    now: dt.datetime | None = None,
+) -> ConcernList:
+    """The open concerns oldest first, or one page of the resolved ones most recent first, from
+    `concerns` (`safeguarding_concerns_for_lead`). A fixed number of queries whatever the length:
+    the open tab one, the resolved tab four (pager count, page, resolvers, open count)."""
+    now = now or timezone.now()
+    page: Page[SafeguardingConcern] | None = None
+    if show_resolved:
+        paginator = Paginator(
+            concerns.filter(resolved_at__isnull=False).order_by("-resolved_at", "-pk"),
+            RESOLVED_CONCERNS_PER_PAGE,
+        )
+        page = paginator.get_page(page_number)
+        listed = list(page.object_list)
+        resolvers = concern_resolvers(listed)
+    else:
+        listed = list(concerns.filter(resolved_at__isnull=True).order_by("created_at", "pk"))
+        resolvers = {}
+    rows = [
+        ConcernRow(
+            concern=c,
+            reference=case_reference(c.case),
+            days_open=concern_days_open(c, now),
+            escalated_to_me=c.lead_id == user.pk,
+            resolved_by=resolvers.get(str(c.uuid), ""),
+        )
+        for c in listed
+    ]
+    open_count = concerns.filter(resolved_at__isnull=True).count() if show_resolved else len(rows)
+    return ConcernList(rows=rows, page=page, open_count=open_count)

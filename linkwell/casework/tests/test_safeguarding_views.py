@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django.utils import timezone
 from linkwell.accounts.models import Role, User
 from linkwell.audit.models import AuditEvent
 from linkwell.casework import services
+from linkwell.casework.access import get_concern_for_user
 from linkwell.casework.models import Case, SafeguardingConcern
 from linkwell.casework.tests.factories import make_case, make_person
 from linkwell.core.exceptions import ValidationFailed
@@ -348,3 +351,30 @@ def test_the_named_lead_is_linked_to_the_outcome_page_from_the_case_page(
 def test_the_team_page_links_to_the_safeguarding_concerns(personas: Personas) -> None:
     html = _client(personas.team_manager).get(reverse("casework:team")).content.decode()
     assert LIST in html
+
+
+@pytest.mark.parametrize(
+    ("persona", "read", "resolve"),
+    [
+        ("team_manager", 200, 200),  # the named lead
+        ("admin", 200, 200),
+        ("link_worker", 200, 403),  # raised it and is assigned: may read, not resolve
+        ("link_worker_teammate", 403, 403),
+        ("read_only_link_worker", 403, 403),
+        ("other_team_link_worker", 404, 404),
+        ("owner", 404, 404),
+    ],
+)
+def test_the_concern_access_helper_reads_and_resolves_for_the_right_people(
+    personas: Personas, persona: str, read: int, resolve: int
+) -> None:
+    concern = _concern(personas, _case(personas))
+    user = getattr(personas, persona)
+    for flag, expected in ((False, read), (True, resolve)):
+        if expected == 200:
+            found = get_concern_for_user(user, concern.uuid, resolve=flag)
+            assert found == concern and found.case.person == concern.case.person
+        else:
+            error = Http404 if expected == 404 else PermissionDenied
+            with pytest.raises(error):
+                get_concern_for_user(user, concern.uuid, resolve=flag)
