@@ -90,7 +90,7 @@ def get_concern_for_user(
     `get_case_for_user` returns it (person and team loaded). The outcome page
     (views/safeguarding.py) always asks with `resolve=True`: it is the resolving page."""
     concern = (
-        SafeguardingConcern.objects.select_related("case", "raised_by", "lead")
+        SafeguardingConcern.objects.select_related("case", "raised_by", "lead", "resolved_by")
         .filter(uuid=concern_uuid)
         .first()
     )

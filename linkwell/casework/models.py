@@ -135,6 +135,14 @@ class SafeguardingConcern(PublicIdModel, TimestampedModel):
     )
     escalated_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who recorded the outcome (services.safeguarding_concern_resolve).",
+    )
     outcome = models.TextField(blank=True)
 
 

@@ -723,7 +723,7 @@ def safeguarding_concern_resolve(
     with transaction.atomic():
         updated = SafeguardingConcern.objects.filter(
             pk=concern.pk, resolved_at__isnull=True
-        ).update(resolved_at=now, outcome=outcome, updated_at=now)
+        ).update(resolved_at=now, resolved_by=actor, outcome=outcome, updated_at=now)
         if updated != 1:
             resolved_at = (
                 SafeguardingConcern.objects.filter(pk=concern.pk)

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
@@ -378,3 +380,91 @@ def test_the_concern_access_helper_reads_and_resolves_for_the_right_people(
             error = Http404 if expected == 404 else PermissionDenied
             with pytest.raises(error):
                 get_concern_for_user(user, concern.uuid, resolve=flag)
+
+
+# --- Who resolved it ---------------------------------------------------------------------------
+
+
+def test_resolving_records_who_resolved_the_concern(personas: Personas) -> None:
+    concern = _concern(personas, _case(personas))
+    services.safeguarding_concern_resolve(
+        actor=personas.admin, concern=concern, outcome="Discussed with the GP."
+    )
+    assert concern.resolved_by == personas.admin
+    assert SafeguardingConcern.objects.get(pk=concern.pk).resolved_by == personas.admin
+
+
+def test_the_resolved_tab_names_the_resolver_kept_on_the_concern(personas: Personas) -> None:
+    # No audit row here: the page reads the concern, not the audit trail.
+    SafeguardingConcern.objects.create(
+        case=_case(personas, "Imported"),
+        description="Carried over from the old system.",
+        lead=personas.team_manager,
+        resolved_at=timezone.now(),
+        resolved_by=personas.admin,
+        outcome="Closed before the move.",
+    )
+    assert not AuditEvent.objects.filter(action="casework.safeguarding_concern_resolved").exists()
+    html = _client(personas.team_manager).get(RESOLVED).content.decode()
+    assert "Imported" in html and f"by {personas.admin.email}" in html
+
+
+def test_whoever_loses_a_race_to_resolve_is_told_who_won(personas: Personas) -> None:
+    concern = _concern(personas, _case(personas))
+    lead, manager = _client(personas.team_manager), _client(personas.admin)
+    assert manager.get(_resolve_url(concern)).status_code == 200
+    assert lead.post(_resolve_url(concern), {"outcome": "First outcome."}).status_code == 302
+    response = manager.post(_resolve_url(concern), {"outcome": "Second outcome."})
+    assert response.status_code == 409
+    assert f"by {personas.team_manager.email}" in response.content.decode()
+    concern.refresh_from_db()
+    assert concern.resolved_by == personas.team_manager
+
+
+def test_the_migration_fills_in_who_resolved_earlier_concerns_from_the_audit_trail(
+    personas: Personas,
+) -> None:
+    migration = importlib.import_module(
+        "linkwell.casework.migrations.0002_safeguarding_concern_resolved_by"
+    )
+    audited = _concern(personas, _case(personas, "Audited"))
+    services.safeguarding_concern_resolve(
+        actor=personas.admin, concern=audited, outcome="Referred on."
+    )
+    gone = _concern(personas, _case(personas, "Gone"))
+    unaudited = _concern(personas, _case(personas, "Unaudited"))
+    for concern in (gone, unaudited):
+        SafeguardingConcern.objects.filter(pk=concern.pk).update(
+            resolved_at=timezone.now(), outcome="Resolved before the field existed."
+        )
+    # Resolved by an account that no longer exists.
+    AuditEvent.objects.create(
+        at=timezone.now(),
+        actor_id=10**9,
+        actor_label="left@linkwell.example",
+        action="casework.safeguarding_concern_resolved",
+        object_type="casework.safeguardingconcern",
+        object_id=str(gone.uuid),
+    )
+    _concern(personas, _case(personas, "Open"))
+    kept = _concern(personas, _case(personas, "Kept"))
+    services.safeguarding_concern_resolve(
+        actor=personas.team_manager, concern=kept, outcome="Done."
+    )
+    # As before the field existed, except `kept`, which already names its resolver (not the
+    # audit row's actor, so overwriting it would show).
+    SafeguardingConcern.objects.exclude(pk=kept.pk).update(resolved_by=None)
+    SafeguardingConcern.objects.filter(pk=kept.pk).update(resolved_by=personas.admin)
+
+    migration.fill_resolved_by(apps, None)
+
+    resolvers = dict(
+        SafeguardingConcern.objects.values_list("case__person__given_name", "resolved_by")
+    )
+    assert resolvers == {
+        "Audited": personas.admin.pk,
+        "Gone": None,
+        "Unaudited": None,
+        "Open": None,
+        "Kept": personas.admin.pk,
+    }

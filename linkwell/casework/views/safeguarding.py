@@ -36,7 +36,6 @@ from linkwell.casework.models import SafeguardingConcern
 from linkwell.casework.selectors import (
     case_reference,
     concern_days_open,
-    concern_resolvers,
     safeguarding_concern_list,
     safeguarding_concerns_for_lead,
 )
@@ -119,7 +118,9 @@ def safeguarding_resolve(request: HttpRequest, concern_id: uuid.UUID) -> HttpRes
                 )
             except ValidationFailed as exc:
                 copy_errors(exc, form)
-                concern.refresh_from_db(fields=["resolved_at", "outcome", "updated_at"])
+                concern.refresh_from_db(
+                    fields=["resolved_at", "resolved_by", "outcome", "updated_at"]
+                )
                 if concern.resolved_at is not None:
                     status = 409  # resolved by someone else first: show what they recorded
             else:
@@ -127,16 +128,12 @@ def safeguarding_resolve(request: HttpRequest, concern_id: uuid.UUID) -> HttpRes
                 return redirect("casework:safeguarding_list")
     else:
         form = SafeguardingResolveForm()
-    resolved_by = (
-        concern_resolvers([concern]).get(str(concern.uuid), "") if concern.resolved_at else ""
-    )
     context: dict[str, Any] = {
         "concern": concern,
         "case": case,
         "person": case.person,
         "reference": case_reference(case),
         "days_open": concern_days_open(concern, timezone.now()),
-        "resolved_by": resolved_by,
         "form": form,
     }
     return render(request, "casework/safeguarding/resolve.html", context, status=status)
