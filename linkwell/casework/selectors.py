@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from linkwell.accounts.models import Membership, Organisation, Role, User
-from linkwell.casework.access import case_team_ids, is_team_manager
+from linkwell.casework.access import CASE_TEAM_ROLES, case_team_ids, is_team_manager
 from linkwell.casework.models import (
     Appointment,
     AppointmentOutcome,
@@ -606,6 +606,15 @@ def calendar_appointments(*, user: User, now: dt.datetime | None = None) -> Quer
 RESOLVED_CONCERNS_PER_PAGE = 50
 
 
+def _lead_scope(user: User, *, managed: Any, writable: Any) -> Q:
+    """The concerns a lead handles: every one in the cases of the teams they manage through a
+    writable membership (`managed`), and those named to them in their writable teams. Team ids as
+    a list or a subquery; shared by the list and the team page's count so they always agree."""
+    return Q(case__link_worker_service_id__in=managed) | Q(
+        lead=user, case__link_worker_service_id__in=writable
+    )
+
+
 def safeguarding_concerns_for_lead(*, user: User) -> QuerySet[SafeguardingConcern] | None:
     """The concerns this user handles as a safeguarding lead, or None when the page is not for
     them. Raises Http404 for people in no link-worker team, so the page does not exist for them.
@@ -617,13 +626,30 @@ def safeguarding_concerns_for_lead(*, user: User) -> QuerySet[SafeguardingConcer
         raise Http404("No such page")
     writable = case_team_ids(user, write=True)
     managed = sorted(set(managed_team_ids(user)) & set(writable))
-    scope = Q(case__link_worker_service_id__in=managed) | Q(
-        lead=user, case__link_worker_service_id__in=writable
+    concerns = SafeguardingConcern.objects.filter(
+        _lead_scope(user, managed=managed, writable=writable)
     )
-    concerns = SafeguardingConcern.objects.filter(scope)
     if not managed and not concerns.exists():
         return None
     return concerns.select_related("case__person", "raised_by", "lead")
+
+
+def open_concern_count_for_lead(*, user: User) -> int:
+    """How many open concerns `user` handles: what the list's "Open" tab counts
+    (`safeguarding_concerns_for_lead`), in one query, the memberships being subqueries (the team
+    page's query count depends on it)."""
+    memberships = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+    writable = memberships.filter(role__in=CASE_TEAM_ROLES, read_only=False).values(
+        "organisation_id"
+    )
+    managed = writable.filter(
+        organisation_id__in=memberships.filter(
+            role__in=[Role.TEAM_MANAGER, Role.ADMINISTRATOR]
+        ).values("organisation_id")
+    )
+    return SafeguardingConcern.objects.filter(
+        _lead_scope(user, managed=managed, writable=writable), resolved_at__isnull=True
+    ).count()
 
 
 def concern_days_open(concern: SafeguardingConcern, now: dt.datetime) -> int:

@@ -21,6 +21,11 @@ from linkwell.audit.models import AuditEvent
 from linkwell.casework import services
 from linkwell.casework.access import get_concern_for_user
 from linkwell.casework.models import Case, SafeguardingConcern
+from linkwell.casework.selectors import (
+    open_concern_count_for_lead,
+    safeguarding_concern_list,
+    safeguarding_concerns_for_lead,
+)
 from linkwell.casework.tests.factories import make_case, make_person
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.outcomes.models import CompletedBy, Timepoint
@@ -468,3 +473,73 @@ def test_the_migration_fills_in_who_resolved_earlier_concerns_from_the_audit_tra
         "Open": None,
         "Kept": personas.admin.pk,
     }
+
+
+# --- The count on the team page ----------------------------------------------------------------
+
+
+def test_the_team_page_shows_how_many_open_concerns_the_manager_handles(
+    personas: Personas,
+) -> None:
+    _concern(personas, _case(personas, "Ann"))
+    _concern(personas, _case(personas, "Bob"))
+    done = _concern(personas, _case(personas, "Cat"))
+    services.safeguarding_concern_resolve(
+        actor=personas.team_manager, concern=done, outcome="No further action."
+    )
+    # Another team's concern is not theirs to handle.
+    SafeguardingConcern.objects.create(
+        case=make_case(service=personas.other_team, person=make_person(given_name="Dan")),
+        description="Elsewhere.",
+    )
+    html = _client(personas.team_manager).get(reverse("casework:team")).content.decode()
+    assert "Safeguarding concerns (2 open)" in html
+    assert "Open (2)" in _client(personas.team_manager).get(LIST).content.decode()
+
+
+def test_the_team_page_count_is_zero_when_nothing_is_open(personas: Personas) -> None:
+    html = _client(personas.team_manager).get(reverse("casework:team")).content.decode()
+    assert "Safeguarding concerns (0 open)" in html
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["none", "lead_no_longer_manager", "read_only_manager", "other_team_manager"],
+)
+def test_the_count_agrees_with_the_lists_open_tab(
+    personas: Personas, change: str, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    user = personas.team_manager
+    _concern(personas, _case(personas, "Named"))
+    SafeguardingConcern.objects.create(case=_case(personas, "Unnamed"), description="Risk.")
+    SafeguardingConcern.objects.create(
+        case=make_case(service=personas.other_team, person=make_person(given_name="Far")),
+        description="Elsewhere.",
+    )
+    membership = personas.team_manager.memberships.get()
+    if change == "lead_no_longer_manager":
+        membership.role = Role.LINK_WORKER
+        membership.save(update_fields=["role"])
+    elif change == "read_only_manager":
+        membership.read_only = True
+        membership.save(update_fields=["read_only"])
+    elif change == "other_team_manager":
+        user = personas.other_team_link_worker
+        personas.other_team.memberships.filter(user=user).update(role=Role.TEAM_MANAGER)
+    scoped = safeguarding_concerns_for_lead(user=user)
+    expected = (
+        0
+        if scoped is None
+        else safeguarding_concern_list(user=user, concerns=scoped, show_resolved=True).open_count
+    )
+    assert (
+        expected
+        == {
+            "none": 2,
+            "lead_no_longer_manager": 1,
+            "read_only_manager": 0,
+            "other_team_manager": 1,
+        }[change]
+    )
+    with django_assert_num_queries(1):
+        assert open_concern_count_for_lead(user=user) == expected

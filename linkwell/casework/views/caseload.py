@@ -26,6 +26,7 @@ from linkwell.casework.selectors import (
     caseload_for_worker,
     has_caseload,
     managed_team_ids,
+    open_concern_count_for_lead,
     safe_level,
     team_caseloads,
     user_for_calendar_token,
@@ -117,7 +118,11 @@ def team(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "casework/team.html",
-        {"teams": team_caseloads(user=user), "safe_level": safe_level()},
+        {
+            "teams": team_caseloads(user=user),
+            "safe_level": safe_level(),
+            "open_concerns": open_concern_count_for_lead(user=user),
+        },
     )
 
 
