@@ -12,6 +12,9 @@ cost: see `engine.py`) and these per-service text checks to the survivors:
   flagged ("check access ...");
 - language: when the person states languages and the service lists its own, they must share one
   (interpreting on offer counts as shared).
+Soft: `audiences` reads who a listing says it is for ("for women", "for people with COPD", "for
+parents of babies and toddlers"); the engine ranks it lower, with a reason, when nothing the
+person said places them in that audience.
 Unknown never excludes: a listing that says nothing about ages, costs or access is not penalised
 as if it had refused.
 """
@@ -71,11 +74,15 @@ _UNDER_RE = re.compile(
 
 
 _CONDITION_RE = re.compile(
-    r"(?:only (?:for|open to) (?:people|those|adults|anyone|patients)(?: who are)? "
-    r"(?:with|who have|living with|diagnosed with)"
+    r"(?:(?:only (?:for|open to)|(?:^|[.;]\s*)(?:open )?for) (?:people|those|adults|anyone|patients)"
+    r"(?: who are)? (?:with|who have|living with|diagnosed with)"
     r"|must (?:have|be living with)(?: a (?:confirmed )?diagnosis of)?"
     r"|(?:requires?|needs?) a (?:confirmed |formal )?diagnosis of)\s+(?:a |an )?([a-z'\- ]{3,60})",
     re.IGNORECASE,
+)
+_GENERIC_CONDITION_STEMS = frozenset(
+    text.stem(w)
+    for w in ("problem", "problems", "diagnosis", "condition", "conditions", "confirmed")
 )
 _CARERS_RE = re.compile(r"\b(?:and|or) (?:their |family )?carers?\b", re.IGNORECASE)
 
@@ -87,8 +94,9 @@ def required_condition(eligibility: str) -> tuple[frozenset[str], bool] | None:
     match = _CONDITION_RE.search(eligibility)
     if not match:
         return None
-    phrase = re.split(r"\b(?:and|or|who|which|in|from|at)\b|[,;.]", match.group(1))[0]
-    stems = frozenset(text.stems(phrase))
+    phrase = re.split(r"\b(?:and|who|which|in|from|at)\b|[,;.]", match.group(1))[0]
+    # "dementia or memory problems": either; "a dementia diagnosis": dementia.
+    stems = frozenset(text.stems(phrase)) - _GENERIC_CONDITION_STEMS
     if not stems:
         return None
     return stems, bool(_CARERS_RE.search(eligibility))
@@ -175,3 +183,134 @@ def shares_language(languages: Sequence[str], service: ServiceDoc) -> bool:
     if not languages or not service.languages or service.interpretation:
         return True
     return bool(set(languages) & set(service.languages))
+
+
+# --- audiences: who a listing says it is for (a soft constraint) ------------------------------
+#
+# Eligibility text that restricts ("Women only", "only for people with dementia") is a hard
+# constraint above. A listing's own words often say who it is for without making it a rule:
+# "a singing group for people with COPD, asthma and other lung conditions", "a walk for parents
+# and carers of babies and toddlers", "relaxed rides for women". When nothing the person said
+# shows they belong to that audience, the service is ranked lower (`engine.AUDIENCE_FACTOR`)
+# and the reason says who it is for, so the link worker can check; when the person's stated
+# gender is the other one, much lower (`engine.AUDIENCE_MISMATCH_FACTOR`).
+
+# Named conditions a listing's audience can be; generic words ("a health condition", "mental
+# health problems") name no particular group, so they set no audience.
+CONDITION_STEMS = frozenset(
+    text.stem(w)
+    for w in (
+        "dementia", "alzheimer's", "memory", "copd", "asthma", "lung", "lungs", "emphysema",
+        "bronchitis", "breathlessness", "arthritis", "parkinson's", "parkinsons", "stroke",
+        "diabetes", "pre-diabetes", "prediabetes", "sight", "blind", "deaf", "hearing", "cancer",
+        "epilepsy", "autism", "fibromyalgia", "pain", "ms", "sclerosis", "heart",
+    )
+)  # fmt: skip
+# Words for children, by the age a listing names: "babies and toddlers" needs a baby or toddler
+# (or a pregnancy) in what the person said; "children" any child.
+_BABY_WORDS = ("baby", "babies", "toddler", "toddlers", "newborn", "pregnant", "pregnancy",
+               "pushchair", "buggy", "pram", "under fives", "under-fives", "postnatal")  # fmt: skip
+_CHILD_WORDS = (*_BABY_WORDS, "child", "children", "kid", "kids", "son", "sons", "daughter",
+                "daughters", "teenager", "teenagers", "school")  # fmt: skip
+BABY_STEMS = frozenset(s for w in _BABY_WORDS for s in text.stems(w))
+CHILD_STEMS = frozenset(s for w in _CHILD_WORDS for s in text.stems(w))
+
+_FOR_RE = re.compile(r"\bfor\s+(.*)", re.IGNORECASE)
+_GENDER_AUDIENCE_RE = re.compile(
+    r"\bfor\s+(?:(?:older|younger|local|single)\s+)?(women|ladies|men|gentlemen)\b"
+    r"(?!\s*(?:and|or|&|/)\s*(?:women|ladies|men|gentlemen)\b)",
+    re.IGNORECASE,
+)
+_CONDITION_AUDIENCE_RE = re.compile(
+    r"\bfor\s+(?:people|adults|those|anyone|patients|children|men|women)\s+"
+    r"(?:who are\s+)?(?:living with|with|who have|diagnosed with|affected by)\s+"
+    r"([^.;:]{2,160})",
+    re.IGNORECASE,
+)
+_CONDITION_END_RE = re.compile(
+    r"\b(?:who|which|referred|led|run|facilitated|and their|and the people|together|in|at)\b",
+    re.IGNORECASE,
+)
+_PARENTS_AUDIENCE_RE = re.compile(
+    r"\bfor\s+(?:new\s+)?(?:parents|mums|mothers|dads|fathers|mums and dads)"
+    r"(?:\s+(?:and|or)\s+(?:carers|grandparents))?(?:\s+of\s+([^.;:()]{2,80}))?",
+    re.IGNORECASE,
+)
+# "my mum", "her mother": a relative, not the person being a parent.
+_RELATIVE_RE = re.compile(
+    r"\b(?:my|our|his|her|their|your)\s+(?:(?:elderly|old|late|own)\s+)?"
+    r"(?:mum|mums|mam|mom|mother|mothers|dad|dads|father|fathers|parent|parents|"
+    r"grandmother|grandfather|gran|grandad|nan)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a listing says it is for. `kind` is "female", "male", "condition" or "children";
+    `label` is the listing's words for the reason ("people with COPD, asthma and other lung
+    conditions"); `stems` are words any one of which, said by the person, shows they belong (a
+    carer who says "my mother has dementia" belongs to "people with dementia and their carers"
+    and, for ranking, to "people with dementia" too: the service is about what they live with)."""
+
+    kind: str
+    label: str
+    stems: frozenset[str] = frozenset()
+
+
+def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
+    """The audiences a listing's name, description and eligibility text name, at most one of
+    each kind (the first)."""
+    found: dict[str, Audience] = {}
+    sentences = [
+        s.strip()
+        for t in (service.name, service.description, service.eligibility)
+        for s in _SENTENCE_RE.split(t)
+        if s.strip()
+    ]
+    gender = restricted_gender(service.eligibility)
+    if gender is not None:
+        found[gender] = Audience(gender, "women only" if gender == "female" else "men only")
+    for sentence in sentences:
+        match = _GENDER_AUDIENCE_RE.search(sentence)
+        if match and "female" not in found and "male" not in found:
+            kind = "female" if match.group(1).lower() in ("women", "ladies") else "male"
+            found[kind] = Audience(kind, "for women" if kind == "female" else "for men")
+        match = _CONDITION_AUDIENCE_RE.search(sentence)
+        if match and "condition" not in found:
+            raw = _CONDITION_END_RE.split(match.group(1))[0].rstrip(" ,")
+            alternatives = [a for a in re.split(r"[,()]|\band\b|\bor\b", raw) if text.stems(a)]
+            named = frozenset(text.stems(raw)) & CONDITION_STEMS
+            # Every group named must be a condition: "people with dementia and wheelchair
+            # users" is not only for people with dementia.
+            if named and all(set(text.stems(a)) & CONDITION_STEMS for a in alternatives):
+                label = sentence[match.start() + len("for ") : match.start(1) + len(raw)]
+                found["condition"] = Audience("condition", label.rstrip(" ("), named)
+        match = _PARENTS_AUDIENCE_RE.search(sentence)
+        if match and "children" not in found:
+            children = match.group(1) or ""
+            young = bool(set(text.stems(children)) & BABY_STEMS)
+            label = match.group(0)[len("for ") :]
+            if children:
+                label = (
+                    label[: len(label) - len(children)]
+                    + re.split(r",|\bthen\b", children)[0].strip()
+                )
+            found["children"] = Audience(
+                "children", label.strip(" ,"), BABY_STEMS if young else CHILD_STEMS
+            )
+    return tuple(found.values())
+
+
+def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
+    """Stems of what the person said, with their relatives taken out: "my mum has dementia" says
+    the person has a mum, not that they are one."""
+    return frozenset(s for value in profile_texts for s in text.stems(_RELATIVE_RE.sub(" ", value)))
+
+
+def belongs(audience: Audience, gender: str | None, said: frozenset[str]) -> bool | None:
+    """True when what the person told us places them in the audience, False when it places them
+    outside it (their stated gender is the other), None when we cannot tell."""
+    if audience.kind in ("female", "male"):
+        return None if gender is None else gender == audience.kind
+    return True if audience.stems & said else None

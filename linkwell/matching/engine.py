@@ -10,7 +10,9 @@ Pipeline (README.md has the formula and weights):
    transport: services that provide it within 25 km, others within 1 km); not free for
    `free_only`, over £5 for `low_cost`; gender restriction; a condition the eligibility text
    requires that the person did not mention; an access need the listing says it
-   does not meet; no shared language when both list theirs (`constraints.py`).
+   does not meet; no shared language when both list theirs (`constraints.py`). Softly: a
+   listing for an audience ("for people with COPD", "for women") the person is not known to be
+   in ranks lower, with a reason (`constraints.audiences`).
 2. **Relevance** per thing the person said (each interest, need, condition, what matters):
    BM25 lexical match with stems and phrases, related terms from `data/related_terms.json`, and
    semantic similarity from the sentence encoder (`embedding.get_encoder()`), combined.
@@ -45,7 +47,7 @@ FloatArray = npt.NDArray[np.float64]
 
 COMPONENTS = frozenset(
     {"lexical", "synonyms", "semantic", "distance", "schedule", "capacity", "freshness",
-     "quality", "diversity"}
+     "quality", "diversity", "audience"}
 )  # fmt: skip
 
 # Weights of the score's parts (README.md). Relevance dominates; the rest order near-equals.
@@ -66,6 +68,11 @@ SEMANTIC_FLOOR, SEMANTIC_SPAN = 0.25, 0.35  # cosine 0.25 -> 0, 0.60 -> 1
 FULL_FACTOR = 0.6  # a full service's score is multiplied by this
 BUSY_FACTOR, BUSY_REFERRALS = 0.85, 5  # capacity unknown but this many referrals unanswered
 ACCESS_UNKNOWN_FACTOR = 0.9
+# A listing says who it is for ("for people with COPD", "for parents of babies and toddlers",
+# "for women": `constraints.audiences`) and nothing the person said places them in it; their
+# stated gender is the other one.
+AUDIENCE_FACTOR = 0.8
+AUDIENCE_MISMATCH_FACTOR = 0.5
 DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
 SAME_FACET_SIMILARITY = 0.7
 SAME_KIND_DIVERSITY = 0.45  # the discount for the same activity as one chosen (`_kind`)
@@ -147,6 +154,7 @@ class Matcher:
                 high[i] = s.max_age if s.max_age is not None else text_high
             self.gender_only.append(constraints.restricted_gender(s.eligibility))
             self.required_condition.append(constraints.required_condition(s.eligibility))
+        self.audiences = [constraints.audiences(s) for s in self.services]
         self.min_age, self.max_age = low, high
         owners, lats, lons = [], [], []
         for i, s in enumerate(self.services):
@@ -253,8 +261,12 @@ class Matcher:
                 score += WEIGHTS["schedule"] * schedule_score * factor
             if access.unknown:
                 score *= ACCESS_UNKNOWN_FACTOR
+            audience_factor, audience_notes = self._audience_fit(profile, i)
+            if "audience" in on:
+                score *= audience_factor
             info = {
                 "access": access,
+                "audience": (audience_factor, audience_notes),
                 "schedule": schedule_score,
                 "schedule_reason": schedule_reason,
                 "distance": None if math.isinf(distance[i]) else float(distance[i]),
@@ -340,6 +352,29 @@ class Matcher:
         ):
             return False
         return constraints.shares_language(profile.languages, service)
+
+    def _audience_fit(self, profile: Profile, i: int) -> tuple[float, list[str]]:
+        """(factor, reasons) for the audiences the listing names that the person is not known
+        to belong to (`constraints.audiences`)."""
+        if not self.audiences[i]:
+            return 1.0, []
+        gender = constraints.gender_of(profile.gender)
+        said = _audience_stems(profile)
+        factor, notes = 1.0, []
+        for audience in self.audiences[i]:
+            fits = constraints.belongs(audience, gender, said)
+            if fits:
+                continue
+            label = audience.label
+            if audience.kind in ("condition", "children"):
+                label = f"for {label}"
+            if fits is False:
+                factor = min(factor, AUDIENCE_MISMATCH_FACTOR)
+                notes.append(f"{label}, the listing says")
+            else:
+                factor = min(factor, AUDIENCE_FACTOR)
+                notes.append(f"{label}, the listing says \u2014 check it suits you")
+        return factor, notes
 
     # --- soft parts -------------------------------------------------------------------------
 
@@ -568,6 +603,8 @@ class Matcher:
             reasons.append("suits your access needs (" + ", ".join(access.met) + ")")
         for need in access.unknown:
             reasons.append(f"check access: the listing does not mention {need}")
+        audience_factor, audience_notes = info.get("audience", (1.0, []))
+        reasons.extend(audience_notes)
         shared = [c for c in profile.languages if c in service.languages and c != "en"]
         if shared:
             reasons.append("in " + ", ".join(wording.language_name(c) for c in shared))
@@ -594,6 +631,7 @@ class Matcher:
             "schedule": _round(info["schedule"]),
             "capacity": FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0,
             "diversity": _round(diversity),
+            "audience": _round(audience_factor),
         }
         return Suggestion(
             service_id=service.id,
@@ -654,6 +692,14 @@ def _service_vectors(encoder: Encoder, texts: Sequence[str]) -> FloatArray:
 def _said_stems(profile: Profile) -> frozenset[str]:
     said = [*profile.conditions, *profile.needs, *profile.interests, profile.what_matters]
     return frozenset(stem for value in said for stem in text.stems(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _audience_stems(profile: Profile) -> frozenset[str]:
+    """What the person said, relatives left out: "my mum" does not make them a parent."""
+    return constraints.person_stems(
+        [*profile.conditions, *profile.needs, *profile.interests, profile.what_matters]
+    )
 
 
 _PLACE_SUFFIX = re.compile(r"\s*(?:\(|\bat\b|\bin\b|\s[-\u2013\u2014:]\s).*$", re.IGNORECASE)

@@ -39,7 +39,14 @@ def services(draw):
                 max_age=max_age,
                 eligibility=draw(
                     st.sampled_from(
-                        ["", "Women only", "For men", "Over 60s", "Only for people with dementia."]
+                        [
+                            "",
+                            "Women only",
+                            "For men",
+                            "Over 60s",
+                            "Only for people with dementia.",
+                            "For people living with dementia or memory problems.",
+                        ]
                     )
                 ),
                 locations=tuple(place(km) for km in draw(st.lists(st.floats(0, 40), max_size=2))),
