@@ -604,6 +604,7 @@ class PeopleBuilder:
             escalated_at=when + dt.timedelta(hours=2) if self.team.manager else None,
             resolved_at=when + dt.timedelta(days=10) if resolved else None,
             outcome=self.pick(cat.SAFEGUARDING_OUTCOMES) if resolved else "",
+            resolved_by=self.team.manager if resolved else None,
         )
         self.rows.safeguarding_concerns.append(concern)
         self.backdate(concern, when)
