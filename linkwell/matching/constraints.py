@@ -236,13 +236,6 @@ _PARENTS_AUDIENCE_RE = re.compile(
     r"(?:\s+(?:and|or)\s+(?:carers|grandparents))?(?:\s+of\s+([^.;:()]{2,80}))?",
     re.IGNORECASE,
 )
-# "my mum", "her mother": a relative, not the person being a parent.
-_RELATIVE_RE = re.compile(
-    r"\b(?:my|our|his|her|their|your)\s+(?:(?:elderly|old|late|own)\s+)?"
-    r"(?:mum|mums|mam|mom|mother|mothers|dad|dads|father|fathers|parent|parents|"
-    r"grandmother|grandfather|gran|grandad|nan)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -305,7 +298,9 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
 def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
     """Stems of what the person said, with their relatives taken out: "my mum has dementia" says
     the person has a mum, not that they are one."""
-    return frozenset(s for value in profile_texts for s in text.stems(_RELATIVE_RE.sub(" ", value)))
+    return frozenset(
+        s for value in profile_texts for s in text.stems(text.without_relatives(value))
+    )
 
 
 def belongs(audience: Audience, gender: str | None, said: frozenset[str]) -> bool | None:
@@ -314,3 +309,29 @@ def belongs(audience: Audience, gender: str | None, said: frozenset[str]) -> boo
     if audience.kind in ("female", "male"):
         return None if gender is None else gender == audience.kind
     return True if audience.stems & said else None
+
+
+# "I care for my mother, who has dementia": the person is a carer, and dementia is what the one
+# they look after lives with, not their own condition.
+_CARING_RE = re.compile(
+    r"\b(?:care|cares|caring|look|looks|looking|carer)\s+(?:for|after|of|to)\s+(?:my|our)\s+"
+    r"((?:[a-z]+\s+)?[a-z]+?)\s*,?\s+(?:who\s+(?:has got|has|have|is living with|lives with|is)"
+    r"|with|living with)\s+([^.;:!?]+)",
+    re.IGNORECASE,
+)
+_CARING_END_RE = re.compile(
+    r",|\b(?:and|but|so|who|which|while|since|because|as|now|at|in)\b", re.IGNORECASE
+)
+
+
+def cared_for_conditions(texts: Sequence[str]) -> tuple[str, ...]:
+    """What the people the person cares for live with, from "I care for my mother, who has
+    dementia" or "looking after my son with autism" ("dementia", "autism"); in order, once."""
+    found: dict[str, None] = {}
+    for value in texts:
+        for match in _CARING_RE.finditer(text.fold(value)):
+            condition = _CARING_END_RE.split(match.group(2))[0].strip(" ,")
+            condition = re.sub(r"^(?:a|an|the|got)\s+", "", condition)
+            if text.stems(condition) and len(condition.split()) <= 4:
+                found[condition] = None
+    return tuple(found)

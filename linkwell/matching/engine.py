@@ -59,7 +59,7 @@ WEIGHTS = {
     "quality": 0.05,
     "cost": 0.05,
 }
-FACET_WEIGHTS = {"interest": 1.0, "need": 1.0, "condition": 0.6, "what_matters": 0.7}
+FACET_WEIGHTS = {"interest": 1.0, "need": 1.0, "condition": 0.6, "what_matters": 0.7, "caring": 1.0}
 OTHER_FACETS_SHARE = 0.25  # relevance = best facet + this share of the other facets
 RELATED_WEIGHT = 0.6  # a related-term match counts this much of a direct match
 SEMANTIC_SHARE = 0.4  # of a facet's relevance, when the encoder is available
@@ -72,6 +72,7 @@ ACCESS_UNKNOWN_FACTOR = 0.9
 # "for women": `constraints.audiences`) and nothing the person said places them in it; their
 # stated gender is the other one.
 AUDIENCE_FACTOR = 0.8
+CARING_FACET = "{}"  # what the one a carer looks after lives with
 AUDIENCE_MISMATCH_FACTOR = 0.5
 DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
 SAME_FACET_SIMILARITY = 0.7
@@ -751,11 +752,18 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
         + [("need", t) for t in profile.needs]
         + [("condition", t) for t in profile.conditions]
         + ([("what_matters", profile.what_matters)] if profile.what_matters else [])
+        # "I care for my mother, who has dementia": a carer's need, as strong as one they named.
+        + [
+            ("caring", CARING_FACET.format(condition))
+            for condition in constraints.cared_for_conditions(
+                [*profile.needs, profile.what_matters]
+            )
+        ]
     )
     out = []
     for kind, value in items:
         query: dict[str, float] = {}
-        for term in text.terms(value):
+        for term in text.terms(text.without_relatives(value)):
             query[term] = query.get(term, 0.0) + 1.0
         ideal = sum(w * index.idf(t) for t, w in query.items())
         out.append(
@@ -783,6 +791,12 @@ def _relevance_reasons(
             break
         facet = facets[f]
         lex, rel, sem = detail["lex"][f, i], detail["rel"][f, i], detail["sem"][f, i]
+        if facet.kind == "caring":
+            if max(lex, rel, sem) >= 0.3:
+                reasons.append(
+                    f"about {wording.quote(facet.said)}, which the person you care for lives with"
+                )
+            continue
         if lex >= 0.3 and lex >= rel:
             own = [w for w in dict.fromkeys(text.words(facet.said)) if w not in text.STOP_WORDS]
             matched = [w for w in own if text.stem(w) in index.vocabulary[i]]

@@ -230,9 +230,28 @@ def words(text: str) -> list[str]:
     return [w for w in out if w]
 
 
+# Phrases whose noun says where, not what: "one-to-one support at home" is not about a home,
+# so it must not match someone's "cold home" or "warm home". Each becomes one term on both
+# sides ("at-home"), so "help at home" still finds "visits you at home".
+PLACE_PHRASES = {("at", "home"): "at-home", ("from", "home"): "from-home"}
+
+
 def stems(text: str) -> list[str]:
-    """Stems of the non-stop words, in order."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+    """Stems of the non-stop words, in order; a place phrase ("at home") is one term."""
+    said = words(text)
+    out = []
+    skip = False
+    for w, after in itertools.zip_longest(said, said[1:]):
+        if skip:
+            skip = False
+            continue
+        fused = PLACE_PHRASES.get((w, after or ""))
+        if fused:
+            out.append(fused)
+            skip = True
+        elif w not in STOP_WORDS:
+            out.append(stem(w))
+    return out
 
 
 def all_stems(text: str) -> list[str]:
@@ -331,6 +350,28 @@ def _span(sequence: Sequence[str], phrase: Sequence[str]) -> int:
     return -1
 
 
+# After "my", "our"…, these name the person's relative: "I care for my mum" is about caring, not
+# about being a mum, so it does not trigger the parents' group ("mums", "parents").
+POSSESSIVES = frozenset({"my", "our", "his", "her", "their", "your"})
+RELATIVE_STEMS = frozenset(
+    stem(w) for w in ("mum", "mam", "mom", "mother", "dad", "father", "parent", "parents")
+)
+
+
+_RELATIVE_RE = re.compile(
+    r"\b(?:my|our|his|her|their|your)\s+(?:(?:elderly|old|late|own)\s+)?"
+    r"(?:mum|mums|mam|mom|mother|mothers|dad|dads|father|fathers|parent|parents|"
+    r"grandmother|grandfather|gran|grandad|nan)\b",
+    re.IGNORECASE,
+)
+
+
+def without_relatives(text: str) -> str:
+    """`text` with the person's parents taken out ("I look after my mum" -> "I look after"):
+    searched for, "mum" would find mums' groups."""
+    return _RELATIVE_RE.sub(" ", text)
+
+
 @functools.lru_cache(maxsize=4096)
 def expand(text: str) -> tuple[Expansion, ...]:
     """The related-term groups `text` touches, each with the phrases to look for in services.
@@ -341,6 +382,8 @@ def expand(text: str) -> tuple[Expansion, ...]:
     hits: list[tuple[int, int, int, int]] = []
     index = _phrases_by_first_stem()
     for i, first in enumerate(seq):
+        if first in RELATIVE_STEMS and i and said[i - 1] in POSSESSIVES:
+            continue  # "my mum": a relative, not parenting ("mums", "parents")
         for g, k, phrase in index.get(first, ()):
             if tuple(seq[i : i + len(phrase.words)]) == phrase.words:
                 hits.append((g, k, i, len(phrase.words)))
