@@ -246,6 +246,7 @@ class Matcher:
         order = candidates[np.lexsort((self._id_rank[candidates], -rounded[candidates]))].tolist()
         pool_size = max(POOL_MIN, POOL_FACTOR * top)
         pool: list[tuple[float, int, dict[str, Any]]] = []
+        said = _audience_stems(profile)  # not cached: a shared Matcher keeps nobody's words
         for i in order:
             service = self.services[i]
             if not self._passes_text_constraints(profile, service):
@@ -262,7 +263,7 @@ class Matcher:
                 score += WEIGHTS["schedule"] * schedule_score * factor
             if access.unknown:
                 score *= ACCESS_UNKNOWN_FACTOR
-            audience_factor, audience_notes = self._audience_fit(profile, i)
+            audience_factor, audience_notes = self._audience_fit(profile, i, said)
             if "audience" in on:
                 score *= audience_factor
             info = {
@@ -354,13 +355,14 @@ class Matcher:
             return False
         return constraints.shares_language(profile.languages, service)
 
-    def _audience_fit(self, profile: Profile, i: int) -> tuple[float, list[str]]:
+    def _audience_fit(
+        self, profile: Profile, i: int, said: frozenset[str]
+    ) -> tuple[float, list[str]]:
         """(factor, reasons) for the audiences the listing names that the person is not known
         to belong to (`constraints.audiences`)."""
         if not self.audiences[i]:
             return 1.0, []
         gender = constraints.gender_of(profile.gender)
-        said = _audience_stems(profile)
         factor, notes = 1.0, []
         for audience in self.audiences[i]:
             fits = constraints.belongs(audience, gender, said)
@@ -695,7 +697,6 @@ def _said_stems(profile: Profile) -> frozenset[str]:
     return frozenset(stem for value in said for stem in text.stems(value))
 
 
-@functools.lru_cache(maxsize=1024)
 def _audience_stems(profile: Profile) -> frozenset[str]:
     """What the person said, relatives left out: "my mum" does not make them a parent."""
     return constraints.person_stems(
