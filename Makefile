@@ -65,13 +65,13 @@ migrations-check: install-dev
 # pytest exit code 5 (no tests collected) is an error here, never a silent pass.
 # Tests run in parallel, one worker per CPU (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS)
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 pytest-sqlite: install-dev
 	DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
 pytest-postgres: install-dev
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== test suite on PostgreSQL ($$DATABASE_URL): the tests that use the database (conftest.py) =="; \
+		echo "== test suite on PostgreSQL ($$DATABASE_URL): the tests that use the database, browser journeys aside (conftest.py) =="; \
 		$(PYTEST) $(PYTEST_ARGS); \
 	else echo "DATABASE_URL not set: skipping the PostgreSQL run"; fi
 

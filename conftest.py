@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,8 @@ def personas(db: None) -> Personas:
 # the database (pure scoring, statistics, the population engines, property tests) proves nothing
 # new the second time, so the PostgreSQL run leaves those out; everything that uses the database
 # (the `db`/`transactional_db` fixtures, the `django_db` mark, live servers, Django TestCases)
-# runs on both. LINKWELL_TEST_ALL_ON_POSTGRES=true runs everything on PostgreSQL too.
+# runs on both, except the browser journeys (tests/browser), which run on SQLite only.
+# LINKWELL_TEST_ALL_ON_POSTGRES=true runs everything on PostgreSQL too.
 _DB_FIXTURES = {
     "db",
     "transactional_db",
@@ -43,6 +45,15 @@ def _uses_database(item: pytest.Item) -> bool:
     return cls is not None and issubclass(cls, TransactionTestCase)
 
 
+_BROWSER_TESTS = Path(__file__).resolve().parent / "tests" / "browser"
+
+
+def _in_browser(item: pytest.Item) -> bool:
+    """The browser journeys (tests/browser) walk pages whose data layer the other tests already
+    cover on PostgreSQL: they run once, on SQLite, to keep `make test` short."""
+    return _BROWSER_TESTS in Path(str(item.fspath)).resolve().parents
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.db import connection
 
@@ -50,8 +61,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if os.environ.get("LINKWELL_TEST_ALL_ON_POSTGRES", "").lower() in ("1", "true", "yes"):
         return
-    keep = [item for item in items if _uses_database(item)]
-    dropped = [item for item in items if not _uses_database(item)]
+    keep = [item for item in items if _uses_database(item) and not _in_browser(item)]
+    dropped = [item for item in items if not _uses_database(item) or _in_browser(item)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
