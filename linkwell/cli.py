@@ -8,6 +8,7 @@ else goes to Django, so `linkwell help <command>` shows that command's options.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections.abc import Sequence
 
@@ -109,6 +110,17 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
 
 HELP_FLAGS = {"-h", "--help", "help"}
 
+# Commands that compute from files or the measure catalogue and never sign anything a later
+# process must verify (no sessions, sign-in links or form tokens): they run in a shell where
+# Linkwell is not configured, e.g. an analyst's `linkwell match --directory F --person P`.
+# Everything else still needs LINKWELL_SECRET_KEY (config/settings.py says how to set it).
+SECRETLESS_COMMANDS = {"match", "measures", "outcomes", "economics", "population"}
+
+
+def _needs_no_secret(args: Sequence[str]) -> bool:
+    command = args[1] if len(args) > 1 else ""
+    return command in SECRETLESS_COMMANDS or command in HELP_FLAGS or bool(HELP_FLAGS & set(args))
+
 
 def overview() -> str:
     width = max(len(name) for _, cmds in COMMAND_GROUPS for name, _ in cmds) + 2
@@ -136,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.stdout.write(overview())
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if _needs_no_secret(args) and not os.environ.get("LINKWELL_SECRET_KEY"):
+        # A key for this process only: nothing these commands do outlives it or is signed.
+        os.environ["LINKWELL_SECRET_KEY"] = secrets.token_urlsafe(50)
     from django.core.management import execute_from_command_line
 
     from linkwell.core.env import EnvError

@@ -166,3 +166,36 @@ def test_it_runs_without_a_database_and_exits_non_zero_on_bad_input(files, tmp_p
     assert bad.returncode != 0 and "--top: -1 must be at least 1" in bad.stderr
     assert bad.stdout == ""
     assert Path(directory).exists()
+
+
+def _unconfigured_env() -> dict[str, str]:
+    """A shell where Linkwell was never configured: no LINKWELL_* variables at all."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("LINKWELL_") and key not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    }
+
+
+def test_it_runs_in_a_shell_with_no_linkwell_settings(files, tmp_path):
+    directory, one, _ = files
+    linkwell = [sys.executable, "-c", "from linkwell.cli import main; main()"]
+    env = _unconfigured_env()
+    ran = subprocess.run(
+        [*linkwell, "match", "--directory", str(directory), "--person", str(one)],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)[0]["service_id"] == "walk"
+    helped = subprocess.run(
+        [*linkwell, "match", "--help"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert helped.returncode == 0 and "--directory" in helped.stdout, helped.stderr
+    # A command that signs things (sessions, links) still asks for the key, without a traceback.
+    refused = subprocess.run(
+        [*linkwell, "check"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "LINKWELL_SECRET_KEY is not set" in refused.stderr and "Traceback" not in refused.stderr
