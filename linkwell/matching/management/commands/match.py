@@ -7,7 +7,8 @@
 Output (stdout, JSON): for --person a list, best first, of {"service_id", "score", "reasons"};
 for --people one line per person, in input order, {"id", "results": [...]}. Deterministic for the
 same input. Bad input (directory, person, --top, --at) exits non-zero with a message naming the
-file, line and field, and prints nothing on stdout.
+file, line and field, and prints nothing on stdout. Without the sentence-embedding model it refuses
+and says how to install it, unless told --words-only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linkwell.core.exceptions import LinkwellError
+from linkwell.matching import embedding
 from linkwell.matching.documents import load_directory
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import Profile, profile_from_json
@@ -124,6 +126,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--at", metavar="ISO-DATETIME", help="Rank as of this time (sessions, freshness)."
         )
+        parser.add_argument(
+            "--words-only",
+            action="store_true",
+            help="Rank without the sentence-embedding model (by words alone: lower quality). "
+            "Without this option, a missing model is an error saying how to install it.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         top = parse_top(options["top"])
@@ -137,7 +145,14 @@ class Command(BaseCommand):
             services = load_directory(options["directory"])
         except LinkwellError as exc:
             raise CommandError(f"--directory {exc}") from None
-        matcher = Matcher(services)
+        if options["words_only"]:
+            encoder = None
+        else:
+            try:
+                encoder = embedding.require_encoder()
+            except embedding.ModelNotInstalled as exc:
+                raise CommandError(f"{exc}; or pass --words-only to rank without it") from None
+        matcher = Matcher(services, encoder=encoder)
         matcher.prepare(people)
         lines = []
         for person in people:
