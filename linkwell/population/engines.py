@@ -43,13 +43,19 @@ def spark_master() -> str:
         return os.environ.get("LINKWELL_SPARK_MASTER", "") or "local[*]"
 
 
+SPARK_MISSING = (
+    'the spark engine needs the spark extra: pip install "linkwell[spark]" '
+    '(in a Linkwell checkout: pip install -e ".[spark]")'
+)
+
+
 def spark_session(master: str | None = None) -> Any:
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise RunError("the spark engine needs Java 17 or later (java not found on PATH)")
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise RunError('the spark engine needs pyspark: pip install -e ".[spark]"') from None
+        raise RunError(SPARK_MISSING) from None
     builder: Any = SparkSession.builder
     session = (
         builder.master(master or spark_master())
@@ -71,7 +77,14 @@ def connect(engine: str = "duckdb", *, master: str | None = None) -> Any:
         spill.mkdir(exist_ok=True)
         return ibis.duckdb.connect(temp_directory=str(spill))
     if engine == "spark":
-        return ibis.pyspark.connect(spark_session(master))
+        # The session first: it says what is missing (Java, pyspark) before Ibis's backend,
+        # which would otherwise fail on import with a traceback.
+        session = spark_session(master)
+        try:
+            backend = ibis.pyspark
+        except (AttributeError, ImportError):
+            raise RunError(SPARK_MISSING) from None
+        return backend.connect(session)
     raise RunError(f"unknown engine {engine!r} (use one of {', '.join(ENGINES)})")
 
 

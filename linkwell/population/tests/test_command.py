@@ -92,3 +92,22 @@ def test_validate_reports_a_good_register(
 ) -> None:
     call_command("population", "validate", "--register", str(small_register))
     assert "3,000 patients; the register is valid." in capsys.readouterr().out
+
+
+def test_the_spark_engine_without_the_spark_extra_says_which_extra_to_install(
+    tmp_path: Path, small_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after a plain `pip install linkwell`: pyspark (and so Ibis's Spark backend) is absent."""
+    import sys
+
+    from linkwell.population import engines
+
+    for name in ("pyspark", "pyspark.sql", "ibis.backends.pyspark"):
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setattr(engines.shutil, "which", lambda command: "/usr/bin/java")
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "population", "run", "prediabetes", "--register", str(small_register),
+            "--engine", "spark", "--out", str(tmp_path / "ranked.csv"), "--no-progress",
+        )  # fmt: skip
+    assert 'pip install "linkwell[spark]"' in str(refused.value)
