@@ -7,6 +7,8 @@ PIP := $(BIN)/python -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export LINKWELL_DEBUG ?= true
+# Links in e-mails and the printed sign-ins follow the address `make run` serves on.
+export LINKWELL_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install install-dev frontend migrate demo lint typecheck migrations-check \
 	pytest pytest-sqlite pytest-postgres lock benchmark benchmark-population benchmark-report clean
@@ -47,7 +49,7 @@ demo: migrate
 
 ## make run: install, migrate the embedded SQLite default, load demo data, serve.
 run: demo
-	@$(BIN)/linkwell demo --print-logins
+	@$(BIN)/linkwell demo --print-logins --url "$(LINKWELL_SITE_URL)/"
 	@echo "Linkwell is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/linkwell db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/linkwell runserver $(HOST):$(PORT)
