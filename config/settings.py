@@ -102,6 +102,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain text (e-mail subjects and bodies, `*.txt`): the same templates, never HTML-escaped,
+    # so "Men's Shed" does not arrive as "Men&#x27;s Shed". linkwell.core.notify.render_text.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "linkwell" / "web" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database: SQLite embedded default; DATABASE_URL selects PostgreSQL. ---

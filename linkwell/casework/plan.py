@@ -22,7 +22,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from linkwell.audit.services import audit_record, diff
@@ -299,7 +298,7 @@ def plan_send_to_person(*, actor: Any, plan: Plan) -> SendResult:
     consented = referral is not None and referral.consent_to_contact
     if person.email and consented:
         context = plan_print_context(case, plan)
-        body = render_to_string("casework/plan_email.txt", context)
+        body = notify.render_text("casework/plan_email.txt", context)
         subject = f"Your plan with {case.link_worker_service.name}"
         # Raises NotifyError (nothing recorded) if the address is unusable or the server refuses.
         notify.notify(channel=notify.EMAIL, to=person.email, subject=subject, body=body)

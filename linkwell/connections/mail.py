@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from linkwell.audit.services import audit_record
 from linkwell.connections.models import Connection, ConnectionKind, ConnectionStatus
 from linkwell.connections.services import connection_accept, connection_reject
 from linkwell.connections.workdays import add_working_days
+from linkwell.core import notify
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError
 from linkwell.directory.services import reminder_recipients
 
@@ -138,8 +138,8 @@ def _context(connection: Connection) -> dict[str, Any]:
 
 def _send(connection: Connection, template: str, recipients: list[str]) -> None:
     context = _context(connection)
-    subject = render_to_string(f"connections/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"connections/email/{template}.txt", context)
+    subject = notify.render_text(f"connections/email/{template}_subject.txt", context).strip()
+    body = notify.render_text(f"connections/email/{template}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
+from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
 NotifyChannel = Literal["email", "sms"]
@@ -50,6 +51,13 @@ class Notification:
 
 # What the development backend sent, oldest first. Tests clear it; nothing reads it in production.
 outbox: list[Notification] = []
+
+
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template (an e-mail subject or body), rendered without HTML escaping: the
+    message is not HTML, so an apostrophe must stay an apostrophe. Uses the "text" template
+    engine (config/settings.py)."""
+    return render_to_string(template_name, context, using="text")
 
 
 def normalise_phone(raw: str) -> str:

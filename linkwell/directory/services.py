@@ -23,12 +23,12 @@ from django.core.mail import send_mail
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Role
 from linkwell.audit.services import audit_record, diff
+from linkwell.core import notify
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
 from linkwell.directory.access import can_edit_location
 from linkwell.directory.models import (
@@ -862,8 +862,10 @@ def service_send_verification_reminder(*, service: Service, now: dt.datetime | N
         "link_days": VERIFY_LINK_MAX_AGE.days,
         "verify_after_days": settings.DIRECTORY_VERIFY_AFTER_DAYS,
     }
-    subject = render_to_string("directory/email/verification_reminder_subject.txt", context).strip()
-    body = render_to_string("directory/email/verification_reminder.txt", context)
+    subject = notify.render_text(
+        "directory/email/verification_reminder_subject.txt", context
+    ).strip()
+    body = notify.render_text("directory/email/verification_reminder.txt", context)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except Exception as exc:

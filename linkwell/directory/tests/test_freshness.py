@@ -84,7 +84,8 @@ def test_the_reminder_task_emails_a_one_click_link_once_a_fortnight(personas, st
     assert result.return_value == 1
     [message] = mail.outbox
     assert message.to == ["owner@shed.example", "teammate@shed.example"]
-    assert "still correct" in message.subject
+    assert message.subject == "Is “Oswestry Men's Shed” still correct?"
+    assert "&#x27;" not in message.body and "Oswestry Men's Shed" in message.body
     assert link_in(message)
     stale.refresh_from_db()
     assert stale.verification_reminder_sent_at is not None
