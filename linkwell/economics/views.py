@@ -32,7 +32,7 @@ from linkwell.economics.selectors import (
     model_data,
     user_can_use_economics,
 )
-from linkwell.reports.disclosure import can_see_unsuppressed, record_unsuppressed_access
+from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
 
 
 def _require_access(request: HttpRequest) -> None:

@@ -26,7 +26,7 @@ from linkwell.evidence.access import (
     user_can_edit_unit_costs,
 )
 from linkwell.evidence.costs import defaults_note, unit_costs
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.forms import (
     EquityForm,
     FilterForm,
@@ -48,7 +48,7 @@ from linkwell.evidence.selectors import (
 )
 from linkwell.evidence.services import unit_cost_set
 from linkwell.outcomes.registry import UnknownInstrument
-from linkwell.reports.disclosure import can_see_unsuppressed, record_unsuppressed_access
+from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, ReportFilter | None]:

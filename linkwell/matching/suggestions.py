@@ -39,7 +39,7 @@ from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion
 from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
 from linkwell.matching.wording import distance_text, places_text, session_text
-from linkwell.reports.disclosure import (
+from linkwell.analysis.disclosure import (
     SUPPRESSED,
     PublishedCount,
     PublishedValue,

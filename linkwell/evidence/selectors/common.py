@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from linkwell.casework.models import Case
 from linkwell.evidence.access import service_ids_for_evidence
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.models import PostcodeImd
 from linkwell.referrals.models import Referral
 

@@ -20,10 +20,10 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from linkwell.evidence.costs import Cost, unit_costs
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.models import ActivityImport, ActivityKind, ActivityRecord
 from linkwell.evidence.selectors.common import add_months, scoped_referrals
-from linkwell.reports.stats import Observation, PairedResult, paired_analysis
+from linkwell.analysis.stats import Observation, PairedResult, paired_analysis
 
 
 @dataclass(frozen=True)

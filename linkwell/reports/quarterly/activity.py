@@ -28,10 +28,10 @@ from linkwell.connections.models import (
 )
 from linkwell.directory.models import Attribute
 from linkwell.evidence.access import service_ids_for_evidence
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.selectors.common import local_midnight, scoped_cases, scoped_referrals
 from linkwell.referrals.models import ReferralSource
-from linkwell.reports.disclosure import publish_count, suppress_table, suppress_value
+from linkwell.analysis.disclosure import publish_count, suppress_table, suppress_value
 from linkwell.reports.quarterly.structure import Cell, Chart, Column, Section, Table
 
 NOT_RECORDED = "Not recorded"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from linkwell.evidence import present
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.selectors import (
     EQUITY_DIMENSIONS,
     OutcomeRow,

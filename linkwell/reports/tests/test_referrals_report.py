@@ -17,7 +17,7 @@ from linkwell.accounts.models import Organisation, OrganisationKind
 from linkwell.audit.models import AuditEvent
 from linkwell.referrals.models import ReferralSource
 from linkwell.referrals.tests.factories import make_person, make_referral, needs
-from linkwell.reports.disclosure import can_see_unsuppressed, record_unsuppressed_access
+from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
 from linkwell.reports.selectors import referral_counts
 from tests.personas import Personas
 

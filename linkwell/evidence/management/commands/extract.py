@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.evidence.extract import evaluation_extract
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
