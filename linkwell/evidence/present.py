@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from linkwell.evidence.funnel import FunnelData, FunnelPoint
-from linkwell.evidence.selectors import EquityResult, OutcomeRow, ProviderRow, ServiceUseResult
 from linkwell.analysis.disclosure import (
     SUPPRESSED,
     is_small,
@@ -18,6 +16,8 @@ from linkwell.analysis.disclosure import (
     suppress_table,
     suppress_value,
 )
+from linkwell.evidence.funnel import FunnelData, FunnelPoint
+from linkwell.evidence.selectors import EquityResult, OutcomeRow, ProviderRow, ServiceUseResult
 
 NOTHING = "\u2013"  # an en dash: nothing to show
 

@@ -12,9 +12,9 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from linkwell.analysis.disclosure import suppress_table
 from linkwell.casework.models import Case
 from linkwell.referrals.models import Referral, ReferralSource
-from linkwell.analysis.disclosure import suppress_table
 from linkwell.reports.models import PatientStory
 
 GROUPINGS = ("practice", "source", "reason")

@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from linkwell.analysis.filters import ReportFilter
+from linkwell.analysis.stats import Observation, PairedResult, paired_analysis
 from linkwell.casework.models import CaseReferral
 from linkwell.connections.models import Connection, ConnectionKind
 from linkwell.evidence.dimensions import NOT_RECORDED, age_band, imd_quintile, label
-from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.selectors.common import (
     compact_postcode,
     imd_deciles,
@@ -30,7 +31,6 @@ from linkwell.evidence.selectors.common import (
 from linkwell.outcomes.engine import Instrument
 from linkwell.outcomes.models import MeasureAdministration, Timepoint
 from linkwell.outcomes.registry import get_instrument
-from linkwell.analysis.stats import Observation, PairedResult, paired_analysis
 
 COHORT_DIMENSIONS: dict[str, str] = {
     "service": "Link-worker service",
