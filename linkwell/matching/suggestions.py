@@ -5,8 +5,9 @@ Selectors: `case_suggestions` (rank the directory for a case and record what was
 `decision_report` (how the ranking did against real decisions).
 
 Services (atomic, audited in the same transaction): `match_run_record`, `suggestion_signpost`,
-`suggestion_refer`, `suggestion_dismiss`, and `search_connection_decision`, which the ordinary
-connect page (connections/views/case.py) calls inside the transaction that creates a connection,
+`suggestion_refer`, `suggestion_dismiss`, and `search_connection_decision`, which runs when the
+ordinary connect page (connections/views/case.py) sends `connection_made` inside the transaction
+that creates a connection (`MatchingConfig.ready` connects it),
 so a service connected from the directory search is recorded against the latest run: with its
 rank when it had been suggested, as "chose unsuggested" when not.
 

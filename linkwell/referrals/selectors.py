@@ -9,10 +9,10 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 
 from linkwell.accounts.models import Membership, Organisation, Role, User
 from linkwell.casework.access import case_team_ids
-from linkwell.casework.models import CaseStatus
+from linkwell.casework.models import CaseStatus, Urgency
 from linkwell.people.access import referrer_organisation_ids
 from linkwell.people.models import Person
-from linkwell.referrals.models import LinkWorkerCoverage, Referral, ReferralStatus, Urgency
+from linkwell.referrals.models import LinkWorkerCoverage, Referral, ReferralStatus
 from linkwell.referrals.services import ASSIGNABLE_ROLES
 
 

@@ -24,7 +24,6 @@ from linkwell.casework.journey_forms import (
 )
 from linkwell.casework.models import Case
 from linkwell.casework.review import (
-    baseline_measures_for_review,
     five_ways_rows,
     get_review_for_case,
     life_area_rows,
@@ -124,7 +123,6 @@ def review_detail(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
             "life_areas": life_area_rows(review),
             "five_ways": five_ways_rows(review),
             "strengths": list(review.strengths.all()),
-            "baseline_measures": baseline_measures_for_review(review),
             "can_write": can_write_case(user, case),
             "case_url": case_url(case),
         },
