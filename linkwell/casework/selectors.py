@@ -86,10 +86,6 @@ class CaseloadRow:
     def is_new(self) -> bool:
         return self.case.status == CaseStatus.NEW
 
-    @property
-    def urgency_label(self) -> str:
-        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else ""
-
 
 @dataclass
 class Caseload:
@@ -376,15 +372,6 @@ def team_caseloads(*, user: User, today: dt.date | None = None) -> list[TeamLoad
 
 
 # --- The case page -----------------------------------------------------------------------------
-
-
-def note_is_readable(user: User, case: Case, note: CaseNote) -> bool:
-    """Sensitive notes: only the author, the assigned link worker and the team's managers."""
-    if not note.sensitive:
-        return True
-    return (
-        note.author_id == user.pk or case.assigned_to_id == user.pk or is_team_manager(user, case)
-    )
 
 
 @dataclass

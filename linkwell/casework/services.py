@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role, User
+from linkwell.accounts.models import Role, User
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import (
     Appointment,
@@ -613,7 +613,7 @@ def appointment_rebook(
 
 def case_note_add(*, actor: Any, case: Case, text: str, sensitive: bool = False) -> CaseNote:
     """A note on the case. Sensitive notes are readable only by their author, the assigned link
-    worker and the team's managers (selectors.note_is_readable)."""
+    worker and the team's managers (selectors.case_view)."""
     text = text.strip()
     if not text:
         raise ValidationFailed({"text": ["Enter the note"]})
@@ -744,12 +744,3 @@ def safeguarding_concern_resolve(
             detail={"length": len(outcome)},
         )
     return concern
-
-
-def is_team_manager_of(user: User, team_id: int) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=team_id,
-        is_active=True,
-        role__in=[Role.TEAM_MANAGER, Role.ADMINISTRATOR],
-    ).exists()

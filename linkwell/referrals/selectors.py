@@ -98,10 +98,6 @@ def referrals_sent_by(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def is_referrer(user: User) -> bool:
-    return bool(referrer_organisation_ids(user))
-
-
 def referrer_memberships(user: User) -> list[Membership]:
     if not user.is_authenticated:
         return []

@@ -68,9 +68,6 @@ class Table:
             for k in self.chart.value_keys
         )
 
-    def has_suppressed(self) -> bool:
-        return any(cell == SUPPRESSED for row in self.cells() for cell in row)
-
 
 @dataclass
 class Story:
