@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from linkwell.casework.models import Urgency
+from linkwell.casework.models import Urgency as Urgency  # `Referral.urgency`'s choices
 from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
 
-# The SNOMED CT concepts a referral episode is coded with (`linkwell.core.snomed`).
+# The SNOMED CT concepts a referral episode is coded with (`snomed_code`), from linkwell.core.
 from linkwell.core.snomed import (
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING as SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
 )
