@@ -52,7 +52,6 @@ def test_a_staff_administrator_who_is_not_a_superuser_can_manage_organisations(
         {
             "name": "Bolton Fire and Rescue",
             "kind": OrganisationKind.FIRE_AND_RESCUE,
-            "host_type": "",
             "ods_code": "",
             "postcode": "",
             "is_active": "on",
@@ -78,7 +77,6 @@ def test_an_admin_edit_is_audited_with_old_and_new_values(client, personas) -> N
         {
             "name": org.name,
             "kind": org.kind,
-            "host_type": "",
             "ods_code": "",
             "area": personas.area.pk,
             "postcode": "",
