@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -39,11 +39,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def case_url(case: Case) -> str:
-    """The case page (owned by the casework views), or the plan page until it exists."""
-    try:
-        return reverse("casework:case_detail", kwargs={"case_id": case.uuid})
-    except NoReverseMatch:
-        return reverse("casework:plan_detail", kwargs={"case_id": case.uuid})
+    """The case page."""
+    return reverse("casework:case_detail", kwargs={"case_id": case.uuid})
 
 
 def can_write_case(user: User, case: Case) -> bool:
