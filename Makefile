@@ -57,6 +57,11 @@ run: demo
 lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	@# Dead code: functions, methods, classes and properties nothing uses (vulture_whitelist.py).
+	$(BIN)/vulture linkwell config tests benchmarks vulture_whitelist.py --min-confidence 60 \
+		--exclude "*/migrations/*" --ignore-decorators "@register.*,@admin.*,@pytest.fixture" \
+		| { ! grep -v -e "unused variable" -e "unused attribute"; }
 
 typecheck: install-dev
 	$(BIN)/mypy linkwell config

@@ -349,7 +349,7 @@ def measure(info: dict[str, Any], repeat: int) -> dict[str, Any]:
     from django.db import connection
 
     from linkwell.accounts.models import User
-    from linkwell.evidence.filters import ReportFilter
+    from linkwell.analysis.filters import ReportFilter
     from linkwell.reports.access import report_scope_for_user
     from linkwell.reports.exports import report_xlsx
     from linkwell.reports.pdf import report_pdf

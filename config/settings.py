@@ -217,7 +217,6 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [
     # NHS.UK frontend, installed from npm by `make` (package.json, package-lock.json).
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     # linkwell.css, compiled by `make` from linkwell/web/scss with sass (see Makefile).
     ("build", BASE_DIR / "var" / "build"),

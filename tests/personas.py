@@ -67,7 +67,6 @@ def build_personas() -> Personas:
         name="Shropshire Social Prescribing",
         kind=OrganisationKind.LINK_WORKER_SERVICE,
         area=area,
-        host_type="vcse",
     )
     practice = Organisation.objects.create(
         name="Caxton Surgery", kind=OrganisationKind.GP_PRACTICE, area=area, ods_code="M82015"
@@ -79,7 +78,6 @@ def build_personas() -> Personas:
         name="Telford Community Connectors",
         kind=OrganisationKind.LINK_WORKER_SERVICE,
         area=area,
-        host_type="council",
     )
     return Personas(
         area=area,

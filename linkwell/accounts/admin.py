@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from linkwell.accounts import services
 from linkwell.accounts.admin_site import AdministratorPermissionsMixin, ReadOnlyModelAdmin
 from linkwell.accounts.models import Area, Membership, Organisation, UnknownEmailThrottle, User
-from linkwell.audit.models import Kind
+from linkwell.audit.models import AuditEvent, Kind
 from linkwell.audit.services import audit_record
 
 # Linkwell's permissions come from memberships (roles), not Django groups: hide groups so no
@@ -237,3 +237,16 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
 @admin.register(UnknownEmailThrottle)
 class UnknownEmailThrottleAdmin(ReadOnlyModelAdmin):
     list_display = ("email_digest", "failed_login_count", "locked_until", "updated_at")
+
+
+# The audit trail in the admin: view-only. No add, change or delete — not even the bulk delete
+# action — because audit events are append-only (linkwell/audit/README.md). Registered here,
+# with the admin site it relies on, because audit sits below accounts and imports nothing of it.
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyModelAdmin):
+    list_display = ("at", "kind", "actor_label", "action", "object_repr", "channel")
+    list_filter = ("kind", "channel")
+    search_fields = ("action", "actor_label", "object_id", "person_id", "request_id")
+    date_hierarchy = "at"
+    list_select_related = False
+    show_full_result_count = False

@@ -35,21 +35,9 @@ class OrganisationKind(models.TextChoices):
     PLATFORM = "platform", "Platform operator"
 
 
-class LinkWorkerHost(models.TextChoices):
-    """Who hosts a link-worker service (seed 000: VCSE, council or PCN teams)."""
-
-    NOT_APPLICABLE = "", "Not a link-worker service"
-    VCSE = "vcse", "Voluntary / community organisation"
-    COUNCIL = "council", "Council team"
-    PCN = "pcn", "PCN team"
-
-
 class Organisation(PublicIdModel, TimestampedModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
-    host_type = models.CharField(
-        max_length=10, choices=LinkWorkerHost.choices, blank=True, default=""
-    )
     ods_code = models.CharField(max_length=20, blank=True, help_text="NHS ODS code, if any.")
     area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"

@@ -45,12 +45,6 @@ def organisation_ids_for_user(*, user: Any, roles: Iterable[str] | None = None) 
     return sorted(set(qs.values_list("organisation_id", flat=True)))
 
 
-def organisations_for_user(
-    *, user: Any, roles: Iterable[str] | None = None
-) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=organisation_ids_for_user(user=user, roles=roles))
-
-
 def member_ids_of_organisations(*, organisation_ids: Iterable[int]) -> list[int]:
     """Users with an active membership of any of these organisations (e.g. a manager's team)."""
     return sorted(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404
 
 from linkwell.accounts.models import Membership, Role, User
@@ -40,10 +39,6 @@ def case_team_ids(user: User, *, write: bool = False) -> list[int]:
     return sorted(
         {m.organisation_id for m in _team_memberships(user) if not (write and m.read_only)}
     )
-
-
-def cases_for_user(user: User) -> QuerySet[Case]:
-    return Case.objects.filter(link_worker_service_id__in=case_team_ids(user))
 
 
 def get_case_for_user(user: User, case_id: uuid.UUID, *, write: bool = False) -> Case:

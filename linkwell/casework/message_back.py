@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -40,23 +40,23 @@ from linkwell.audit.services import audit_record
 from linkwell.casework.access import case_team_ids
 from linkwell.casework.models import (
     Case,
+    CaseReferral,
     FollowUp,
     GoalStatus,
     MessageBack,
     Plan,
     WellbeingReview,
 )
-from linkwell.referrals.models import (
+from linkwell.core.snomed import (
+    SNOMED_DISPLAY,
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
     SNOMED_SOCIAL_PRESCRIBING_DECLINED,
-    Referral,
+    SNOMED_SYSTEM,
 )
 
-SNOMED_SYSTEM = "http://snomed.info/sct"
-SNOMED_DISPLAY = {
-    SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING: "Referral to social prescribing service",
-    SNOMED_SOCIAL_PRESCRIBING_DECLINED: "Social prescribing declined",
-}
+if TYPE_CHECKING:
+    from linkwell.referrals.models import Referral
+
 # Stages written once per referral episode (the others: once per connection / follow-up).
 ONCE_PER_EPISODE = {
     MessageBack.Stage.SEEN,
@@ -83,13 +83,16 @@ def _day(value: dt.date) -> str:
 
 
 def latest_referral(case: Case) -> Referral | None:
-    return (
-        Referral.objects.filter(case_link__case=case)
-        .select_related("referrer_organisation", "referrer")
-        .prefetch_related("reasons")
-        .order_by("-received_at")
+    """The case's latest referral, read through casework's own link table (`CaseReferral`):
+    the referrals app sits above casework."""
+    link = (
+        CaseReferral.objects.filter(case=case)
+        .select_related("referral__referrer_organisation", "referral__referrer")
+        .prefetch_related("referral__reasons")
+        .order_by("-referral__received_at")
         .first()
     )
+    return None if link is None else link.referral
 
 
 def _snomed(stage: str, referral: Referral | None) -> list[dict[str, str]]:

@@ -11,6 +11,15 @@ from django.db import models
 from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
 
 
+class Urgency(models.TextChoices):
+    """How soon the link-worker team should reach the person: set on each referral
+    (`referrals.Referral.urgency`), it orders the caseload."""
+
+    ROUTINE = "routine", "Routine"
+    SOON = "soon", "Soon (within a week)"
+    URGENT = "urgent", "Urgent (within 2 working days)"
+
+
 class Complexity(models.TextChoices):
     SIMPLE = "simple", "Simple"
     MODERATE = "moderate", "Moderate"

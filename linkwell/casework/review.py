@@ -6,8 +6,8 @@ community, neighbourhood); what they do or could do for each of the Five Ways to
 their interests. Recording the first review moves a new case to "active" and writes the "seen"
 message back to the referrer (message_back.py).
 
-Baseline outcome measures belong here when the Outcomes issue lands: see
-`baseline_measures_for_review` — deliberately empty until real, validated instruments exist.
+The baseline outcome measures recorded for a review belong to the outcomes app (above
+casework); the review page shows them through its `outcomes_sections` template tags.
 """
 
 from __future__ import annotations
@@ -70,15 +70,6 @@ class ReviewInput:
     five_ways: dict[str, str] = field(default_factory=dict)
     interests: str = ""
     appointment: Appointment | None = None
-
-
-def baseline_measures_for_review(review: WellbeingReview) -> list[Any]:
-    """The baseline measures (e.g. ONS4, SWEMWBS) recorded for this review (outcomes app); the
-    review template's "Baseline measures" section lists them. Never placeholder scores:
-    commissioners' pre/post statistics count them."""
-    from linkwell.outcomes.selectors import baseline_measures_for_review as measures
-
-    return list(measures(review))
 
 
 def review_errors(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
@@ -37,13 +37,17 @@ from linkwell.casework.models import (
     AppointmentOutcome,
     Case,
     CaseNote,
+    CaseReferral,
     CaseStatus,
     FollowUp,
     Plan,
     SafeguardingConcern,
+    Urgency,
     WellbeingReview,
 )
-from linkwell.referrals.models import Referral, Urgency
+
+if TYPE_CHECKING:
+    from linkwell.referrals.models import Referral
 
 SENSITIVE_PLACEHOLDER = "Sensitive note — restricted"
 # "Near" the safe level from this share of it, so a manager sees it coming.
@@ -82,10 +86,6 @@ class CaseloadRow:
     def is_new(self) -> bool:
         return self.case.status == CaseStatus.NEW
 
-    @property
-    def urgency_label(self) -> str:
-        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else ""
-
 
 @dataclass
 class Caseload:
@@ -110,8 +110,9 @@ _URGENCY_RANK: dict[str, int] = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROU
 
 
 def _annotated_cases(team_ids: list[int], today: dt.date, now: dt.datetime) -> QuerySet[Case]:
-    latest_referral = Referral.objects.filter(case_link__case=OuterRef("pk")).order_by(
-        "-received_at"
+    # A case's referrals, read through casework's own link table (referrals sit above casework).
+    latest_referral = CaseReferral.objects.filter(case=OuterRef("pk")).order_by(
+        "-referral__received_at"
     )
     open_follow_ups = FollowUp.objects.filter(case=OuterRef("pk"), completed_at__isnull=True)
     overdue_count = (
@@ -125,10 +126,12 @@ def _annotated_cases(team_ids: list[int], today: dt.date, now: dt.datetime) -> Q
         Case.objects.filter(link_worker_service_id__in=team_ids)
         .select_related("person", "assigned_to")
         .annotate(
-            referred_at=Subquery(latest_referral.values("received_at")[:1]),
-            urgency=Subquery(latest_referral.values("urgency")[:1]),
+            referred_at=Subquery(latest_referral.values("referral__received_at")[:1]),
+            urgency=Subquery(latest_referral.values("referral__urgency")[:1]),
             referral_safeguarding=Exists(
-                Referral.objects.filter(case_link__case=OuterRef("pk"), safeguarding_concern=True)
+                CaseReferral.objects.filter(
+                    case=OuterRef("pk"), referral__safeguarding_concern=True
+                )
             ),
             open_concern=Exists(
                 SafeguardingConcern.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
@@ -371,15 +374,6 @@ def team_caseloads(*, user: User, today: dt.date | None = None) -> list[TeamLoad
 # --- The case page -----------------------------------------------------------------------------
 
 
-def note_is_readable(user: User, case: Case, note: CaseNote) -> bool:
-    """Sensitive notes: only the author, the assigned link worker and the team's managers."""
-    if not note.sensitive:
-        return True
-    return (
-        note.author_id == user.pk or case.assigned_to_id == user.pk or is_team_manager(user, case)
-    )
-
-
 @dataclass
 class TimelineItem:
     at: dt.datetime
@@ -409,16 +403,15 @@ def case_view(*, user: User, case: Case) -> CaseView:
 
     A fixed number of queries (one per kind of record), whatever the case's history.
     """
-    from linkwell.connections.models import Connection
-
     now = timezone.now()
     manager = is_team_manager(user, case)
-    referrals = list(
-        Referral.objects.filter(case_link__case=case)
-        .select_related("referrer_organisation")
-        .prefetch_related("reasons")
-        .order_by("-received_at")
-    )
+    referrals = [
+        link.referral
+        for link in CaseReferral.objects.filter(case=case)
+        .select_related("referral__referrer_organisation")
+        .prefetch_related("referral__reasons")
+        .order_by("-referral__received_at")
+    ]
     appointments = list(
         Appointment.objects.filter(case=case)
         .select_related("with_user", "rebooked_from")
@@ -431,9 +424,8 @@ def case_view(*, user: User, case: Case) -> CaseView:
         .order_by("-created_at")
     )
     follow_ups = list(FollowUp.objects.filter(case=case).order_by("due_on"))
-    connections = list(
-        Connection.objects.filter(case=case).select_related("service").order_by("-created_at")
-    )
+    # The case's connections, through their reverse relation (connections sit above casework).
+    connections = list(case.connections.select_related("service").order_by("-created_at"))
 
     def readable_note(note: CaseNote) -> bool:
         if not note.sensitive:

@@ -22,7 +22,6 @@ followup.py to "follow-up" when a follow-up is completed.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from typing import Any
 
@@ -30,7 +29,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role, User
+from linkwell.accounts.models import Role, User
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import (
     Appointment,
@@ -42,6 +41,7 @@ from linkwell.casework.models import (
     Complexity,
     SafeguardingConcern,
 )
+from linkwell.casework.signals import case_contacted
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def case_mark_contacted(*, actor: Any, case: Case, expected_version: int, reason
             extra=extra,
         )
         # Every contact, not just the case's first: a reopened case's new episode is coded too.
-        _record_first_contact_on_referral(actor=actor, case=case, at=timezone.now())
+        _announce_contact(actor=actor, case=case, at=timezone.now())
     return case
 
 
@@ -345,20 +345,11 @@ def case_set_next_contact(
     return case
 
 
-def _record_first_contact_on_referral(*, actor: Any, case: Case, at: dt.datetime) -> None:
-    """Record SNOMED 871731000000106 on the episode's referral through the referrals app.
-
-    The referrals helper owns `referral_record_first_contact`; it is looked up at call time so
-    casework does not depend on it existing yet (referrals sits beside casework in DESIGN.md).
-    """
-    try:
-        referral_services = importlib.import_module("linkwell.referrals.services")
-    except ImportError:
-        return
-    record = getattr(referral_services, "referral_record_first_contact", None)
-    if record is None:
-        return
-    record(actor=actor, case=case, at=at)
+def _announce_contact(*, actor: Any, case: Case, at: dt.datetime) -> None:
+    """Tell the apps above casework that the case was contacted (`signals.case_contacted`), in
+    this transaction: the referrals app codes the episode's referrals with SNOMED
+    871731000000106 (idempotent on its side)."""
+    case_contacted.send(sender=Case, actor=actor, case=case, at=at)
 
 
 # --- Contacts and appointments -----------------------------------------------------------------
@@ -562,7 +553,7 @@ def appointment_record_outcome(
                 case.refresh_from_db()
             # Idempotent on the referrals side: codes only episodes not yet contacted, so a
             # reopened case's new referral is coded at its first attended contact.
-            _record_first_contact_on_referral(actor=actor, case=case, at=appointment.starts_at)
+            _announce_contact(actor=actor, case=case, at=appointment.starts_at)
     return appointment
 
 
@@ -622,7 +613,7 @@ def appointment_rebook(
 
 def case_note_add(*, actor: Any, case: Case, text: str, sensitive: bool = False) -> CaseNote:
     """A note on the case. Sensitive notes are readable only by their author, the assigned link
-    worker and the team's managers (selectors.note_is_readable)."""
+    worker and the team's managers (selectors.case_view)."""
     text = text.strip()
     if not text:
         raise ValidationFailed({"text": ["Enter the note"]})
@@ -753,12 +744,3 @@ def safeguarding_concern_resolve(
             detail={"length": len(outcome)},
         )
     return concern
-
-
-def is_team_manager_of(user: User, team_id: int) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=team_id,
-        is_active=True,
-        role__in=[Role.TEAM_MANAGER, Role.ADMINISTRATOR],
-    ).exists()

@@ -22,7 +22,7 @@ from linkwell.accounts.selectors import (
     user_has_role,
     user_is_administrator,
 )
-from linkwell.reports.disclosure import SUPPRESSED, suppress_count
+from linkwell.analysis.disclosure import SUPPRESSED, suppress_count
 
 # Commissioners and administrators see every service's figures (aggregated); team managers see
 # their own teams'. linkwell/economics/README.md explains the choice.

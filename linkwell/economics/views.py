@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
 from linkwell.economics.definitions import ModelDefinition, load_models
 from linkwell.economics.engine import (
     ModelInputError,
@@ -32,7 +33,6 @@ from linkwell.economics.selectors import (
     model_data,
     user_can_use_economics,
 )
-from linkwell.reports.disclosure import can_see_unsuppressed, record_unsuppressed_access
 
 
 def _require_access(request: HttpRequest) -> None:

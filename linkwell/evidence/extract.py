@@ -27,12 +27,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Appointment, CaseReferral
 from linkwell.connections.models import Attendance, Connection
 from linkwell.evidence.dimensions import age_band
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.models import PostcodeImd
 from linkwell.evidence.selectors.common import compact_postcode, scoped_referrals
 from linkwell.outcomes.models import MeasureAdministration

@@ -1,4 +1,4 @@
-"""Figures as they may be shown: disclosure control applied (linkwell/reports/disclosure.py)
+"""Figures as they may be shown: disclosure control applied (linkwell/analysis/disclosure.py)
 unless the viewer holds `reports.view_unsuppressed` (the view audits that). Every figure on an
 evidence page, in a funnel plot or in a download passes through here."""
 
@@ -8,9 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from linkwell.evidence.funnel import FunnelData, FunnelPoint
-from linkwell.evidence.selectors import EquityResult, OutcomeRow, ProviderRow, ServiceUseResult
-from linkwell.reports.disclosure import (
+from linkwell.analysis.disclosure import (
     SUPPRESSED,
     is_small,
     publish_count,
@@ -18,6 +16,8 @@ from linkwell.reports.disclosure import (
     suppress_table,
     suppress_value,
 )
+from linkwell.evidence.funnel import FunnelData, FunnelPoint
+from linkwell.evidence.selectors import EquityResult, OutcomeRow, ProviderRow, ServiceUseResult
 
 NOTHING = "\u2013"  # an en dash: nothing to show
 

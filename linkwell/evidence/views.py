@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence import present
 from linkwell.evidence.access import (
     get_area_for_user,
@@ -26,7 +28,6 @@ from linkwell.evidence.access import (
     user_can_edit_unit_costs,
 )
 from linkwell.evidence.costs import defaults_note, unit_costs
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.forms import (
     EquityForm,
     FilterForm,
@@ -48,7 +49,6 @@ from linkwell.evidence.selectors import (
 )
 from linkwell.evidence.services import unit_cost_set
 from linkwell.outcomes.registry import UnknownInstrument
-from linkwell.reports.disclosure import can_see_unsuppressed, record_unsuppressed_access
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, ReportFilter | None]:

@@ -226,6 +226,6 @@ def matcher_from_db(*, at: dt.datetime | None = None) -> Matcher:
     """A Matcher over the running services, with the default encoder. Service vectors are cached
     in the process (`engine._service_vectors`), so building one per request re-encodes only new
     or edited listings — but the first build embeds every listing and blocks for it: web views
-    use `linkwell.public.help.matcher()` instead, which embeds a cold directory in the
+    use `linkwell.matching.cache.matcher()` instead, which embeds a cold directory in the
     background."""
     return Matcher(service_docs_from_db(at=at))

@@ -658,7 +658,7 @@ SERVICE_CACHE_SIZE = 20_000
 
 
 # One encoding at a time: a web worker may warm the cache in a background thread
-# (`linkwell.public.help`) while a request builds a Matcher; the second waits, then finds its
+# (`linkwell.matching.cache`) while a request builds a Matcher; the second waits, then finds its
 # vectors cached instead of encoding them again.
 _SERVICE_VECTORS_LOCK = threading.Lock()
 

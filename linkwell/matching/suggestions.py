@@ -5,13 +5,14 @@ Selectors: `case_suggestions` (rank the directory for a case and record what was
 `decision_report` (how the ranking did against real decisions).
 
 Services (atomic, audited in the same transaction): `match_run_record`, `suggestion_signpost`,
-`suggestion_refer`, `suggestion_dismiss`, and `search_connection_decision`, which the ordinary
-connect page (connections/views/case.py) calls inside the transaction that creates a connection,
+`suggestion_refer`, `suggestion_dismiss`, and `search_connection_decision`, which runs when the
+ordinary connect page (connections/views/case.py) sends `connection_made` inside the transaction
+that creates a connection (`MatchingConfig.ready` connects it),
 so a service connected from the directory search is recorded against the latest run: with its
 rank when it had been suggested, as "chose unsuggested" when not.
 
-The Matcher is the public app's per-process cache (`linkwell.public.help.matcher`: rebuilt when
-the directory, capacity or open referrals change), ranked on a private copy per request so what a
+The Matcher is the per-process cache of `linkwell.matching.cache` (rebuilt when the directory,
+capacity or open referrals change), ranked on a private copy per request so what a
 person said is never remembered between requests.
 """
 
@@ -28,18 +29,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from linkwell.audit.services import audit_record
-from linkwell.casework.models import Case
-from linkwell.connections.models import Connection, ConnectionKind
-from linkwell.connections.services import connection_refer, connection_signpost
-from linkwell.core.exceptions import ValidationFailed
-from linkwell.directory.models import Service
-from linkwell.matching.case_profile import CaseProfile, case_profile
-from linkwell.matching.documents import ServiceDoc
-from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion
-from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
-from linkwell.matching.wording import distance_text, places_text, session_text
-from linkwell.reports.disclosure import (
+from linkwell.analysis.disclosure import (
     SUPPRESSED,
     PublishedCount,
     PublishedValue,
@@ -47,6 +37,18 @@ from linkwell.reports.disclosure import (
     suppress_count,
     suppress_value,
 )
+from linkwell.audit.services import audit_record
+from linkwell.casework.models import Case
+from linkwell.connections.models import Connection, ConnectionKind
+from linkwell.connections.services import connection_refer, connection_signpost
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.directory.models import Service
+from linkwell.matching.cache import private_matcher
+from linkwell.matching.case_profile import CaseProfile, case_profile
+from linkwell.matching.documents import ServiceDoc
+from linkwell.matching.engine import COMPONENTS, Suggestion
+from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
+from linkwell.matching.wording import distance_text, places_text, session_text
 
 ENGINE_VERSION = "linkwell-matching/1"
 TOP = 8
@@ -82,13 +84,6 @@ class CaseSuggestions:
     case_profile: CaseProfile
     run: MatchRun
     rows: list[ShownSuggestion] = field(default_factory=list)
-
-
-def _matcher() -> Matcher:
-    """The process's shared Matcher (public app cache), copied for this request."""
-    from linkwell.public import help as public_help
-
-    return public_help._private_copy(public_help.matcher())
 
 
 def _audit(
@@ -177,10 +172,10 @@ def case_suggestions(
     profile = built.profile
     if dismissed:
         profile = replace(profile, exclude_service_ids=profile.exclude_service_ids | dismissed)
-    matcher = _matcher()
+    matcher = private_matcher()
     ranked = matcher.rank(profile, top=top, at=timezone.now())
     # Without vectors (no model installed, or the directory still being embedded in the
-    # background: `public.help`) the ranking had no semantic part; the run says so.
+    # background: `matching.cache`) the ranking had no semantic part; the run says so.
     used = COMPONENTS - {"semantic"} if matcher.embeddings is None else COMPONENTS
     run = match_run_record(actor=actor, case=case, suggestions=ranked, components=sorted(used))
     wanted = {s.service_id for s in ranked}

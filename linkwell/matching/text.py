@@ -341,15 +341,6 @@ class Expansion:
     phrases: tuple[Phrase, ...]
 
 
-def _span(sequence: Sequence[str], phrase: Sequence[str]) -> int:
-    """Start of the first occurrence of `phrase` in `sequence` (-1 if none)."""
-    n = len(phrase)
-    for i in range(len(sequence) - n + 1):
-        if tuple(sequence[i : i + n]) == tuple(phrase):
-            return i
-    return -1
-
-
 # After "my", "our"…, these name the person's relative: "I care for my mum" is about caring, not
 # about being a mum, so it does not trigger the parents' group ("mums", "parents").
 POSSESSIVES = frozenset({"my", "our", "his", "her", "their", "your"})
@@ -477,7 +468,3 @@ class BM25:
                 posting[0] if docs is None else np.intersect1d(docs, posting[0], assume_unique=True)
             )
         return np.zeros(0, dtype=np.int64) if docs is None else docs
-
-    def has(self, doc: int, phrase_terms: Iterable[str]) -> bool:
-        vocab = self.vocabulary[doc]
-        return all(t in vocab for t in phrase_terms)

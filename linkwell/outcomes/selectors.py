@@ -11,7 +11,6 @@ timepoint. `measures_due_for_cases` answers for a whole caseload in three querie
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -158,15 +157,6 @@ def measures_due_for_cases(
 def administrations_for_case(case: Case) -> QuerySet[MeasureAdministration]:
     """The case's measures, newest first (the caller has access-checked the case)."""
     return MeasureAdministration.objects.filter(case=case).select_related("recorded_by")
-
-
-def get_administration_for_case(case: Case, administration_id: uuid.UUID) -> MeasureAdministration:
-    from django.http import Http404
-
-    found = administrations_for_case(case).filter(uuid=administration_id).first()
-    if found is None:
-        raise Http404("No such measure")
-    return found
 
 
 def baseline_measures_for_review(review: WellbeingReview) -> list[MeasureAdministration]:

@@ -1,6 +1,6 @@
 """Small-number suppression for every count that leaves a population run.
 
-The rules are the project's one set, in `linkwell.reports.disclosure` (counts of 1-7 shown as
+The rules are the project's one set, in `linkwell.analysis.disclosure` (counts of 1-7 shown as
 `*`, 0 shown as 0, every other count and the total rounded to the nearest 5, and secondary
 suppression so that no hidden cell can be worked out from the published total). This module
 only shapes a population summary's one-column tables for it, so that a population summary and a
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from linkwell.reports.disclosure import SUPPRESSED, round_count, suppress_count, suppress_table
+from linkwell.analysis.disclosure import SUPPRESSED, round_count, suppress_count, suppress_table
 
 __all__ = ["SUPPRESSED", "Protected", "cell", "protect", "rounded"]
 

@@ -11,8 +11,6 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
-
 from linkwell.directory.models import Service
 from linkwell.directory.presentation import (
     capacity_text,
@@ -105,11 +103,3 @@ def service_page(service: Service) -> dict[str, Any]:
         "service_areas": list(service.service_areas.all()),
         "last_checked": last_checked(service),
     }
-
-
-def optional_url(name: str) -> str:
-    """The URL of a page another app may not have built yet ("" until it exists)."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""

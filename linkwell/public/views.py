@@ -12,13 +12,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linkwell.directory.selectors import ServiceFilters
 from linkwell.public import help as help_matching
 from linkwell.public.forms import HelpForm, PublicSearchForm
-from linkwell.public.presentation import optional_url, result_row, service_page
+from linkwell.public.presentation import result_row, service_page
 from linkwell.public.ratelimit import over_rate_limit
 from linkwell.public.selectors import public_search, public_service_detail
 
@@ -27,8 +28,8 @@ PER_PAGE = 20
 
 def _links() -> dict[str, str]:
     return {
-        "suggest_url": optional_url("community:suggest"),
-        "help_url": optional_url("public:help"),
+        "suggest_url": reverse("community:suggest"),
+        "help_url": reverse("public:help"),
     }
 
 

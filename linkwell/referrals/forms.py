@@ -9,12 +9,12 @@ from typing import Any
 from django import forms
 
 from linkwell.accounts.models import Organisation
-from linkwell.casework.models import Complexity
+from linkwell.casework.models import Complexity, Urgency
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.models import ContactMethod
 from linkwell.people.services import PersonDetails
-from linkwell.referrals.models import ReferralSource, Urgency
+from linkwell.referrals.models import ReferralSource
 from linkwell.referrals.services import ReferralDetails
 
 _INPUT = {"class": "nhsuk-input"}

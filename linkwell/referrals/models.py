@@ -5,11 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from linkwell.casework.models import Urgency as Urgency  # `Referral.urgency`'s choices
 from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
 
-# NHS SNOMED CT social prescribing concepts (UK edition).
-SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = "871731000000106"  # Referral to social prescribing service
-SNOMED_SOCIAL_PRESCRIBING_DECLINED = "871711000000103"  # Social prescribing declined
+# The SNOMED CT concepts a referral episode is coded with (`snomed_code`), from linkwell.core.
+from linkwell.core.snomed import (
+    SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING as SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
+)
+from linkwell.core.snomed import (
+    SNOMED_SOCIAL_PRESCRIBING_DECLINED as SNOMED_SOCIAL_PRESCRIBING_DECLINED,
+)
 
 
 class ReferralSource(models.TextChoices):
@@ -24,12 +29,6 @@ class ReferralSource(models.TextChoices):
     SELF = "self", "Self-referral"
     PROACTIVE = "proactive", "Proactive case finding"
     OTHER = "other", "Other"
-
-
-class Urgency(models.TextChoices):
-    ROUTINE = "routine", "Routine"
-    SOON = "soon", "Soon (within a week)"
-    URGENT = "urgent", "Urgent (within 2 working days)"
 
 
 class ReferralStatus(models.TextChoices):

@@ -9,10 +9,10 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 
 from linkwell.accounts.models import Membership, Organisation, Role, User
 from linkwell.casework.access import case_team_ids
-from linkwell.casework.models import CaseStatus
+from linkwell.casework.models import CaseStatus, Urgency
 from linkwell.people.access import referrer_organisation_ids
 from linkwell.people.models import Person
-from linkwell.referrals.models import LinkWorkerCoverage, Referral, ReferralStatus, Urgency
+from linkwell.referrals.models import LinkWorkerCoverage, Referral, ReferralStatus
 from linkwell.referrals.services import ASSIGNABLE_ROLES
 
 
@@ -96,10 +96,6 @@ def referrals_sent_by(*, user: User) -> QuerySet[Referral]:
         .select_related("person", "link_worker_service")
         .order_by("-received_at")
     )
-
-
-def is_referrer(user: User) -> bool:
-    return bool(referrer_organisation_ids(user))
 
 
 def referrer_memberships(user: User) -> list[Membership]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from linkwell.audit.services import audit_record
-from linkwell.casework.models import Case, CaseReferral, CaseStatus, Complexity
+from linkwell.casework.models import Case, CaseReferral, CaseStatus, Complexity, Urgency
 from linkwell.casework.services import case_reopen
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.directory.models import TaxonomyTerm
@@ -29,7 +29,6 @@ from linkwell.referrals.models import (
     Referral,
     ReferralSource,
     ReferralStatus,
-    Urgency,
 )
 
 # Who a referral can be allocated to: the team's own workers and managers (not read-only).

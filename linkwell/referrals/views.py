@@ -17,7 +17,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -303,13 +302,6 @@ def triage_referral(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
     return render(request, "referrals/triage_referral.html", _detail_context(request, referral))
 
 
-def _after_accept(case: Any) -> str:
-    try:
-        return reverse("casework:case_detail", kwargs={"case_id": case.uuid})
-    except NoReverseMatch:
-        return reverse("referrals:triage")
-
-
 def _render_errors(
     request: HttpRequest, referral: Referral, status: int, **forms: Any
 ) -> HttpResponse:
@@ -349,7 +341,7 @@ def triage_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
             messages.success(
                 request, f"Accepted. {referral.person} is allocated to {case.assigned_to}."
             )
-            return redirect(_after_accept(case))
+            return redirect("casework:case_detail", case_id=case.uuid)
     return _render_errors(request, referral, 400, accept_form=form)
 
 

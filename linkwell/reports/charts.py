@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 
-from linkwell.reports.disclosure import SUPPRESSED
+from linkwell.analysis.disclosure import SUPPRESSED
 from linkwell.reports.quarterly.structure import Table, number
 
 # NHS.UK colours that keep 3:1 contrast against white and each other's neighbours.

@@ -1,6 +1,6 @@
 """Reports owns one table, `PatientStory` (consented stories for the quarterly report). The
 unmanaged `DisclosureControl` model only carries the permission that lets a user see
-figures before disclosure control (linkwell/reports/disclosure.py: `can_see_unsuppressed`);
+figures before disclosure control (linkwell/analysis/disclosure.py: `can_see_unsuppressed`);
 administrators grant it to a user or a group in the admin."""
 
 from __future__ import annotations

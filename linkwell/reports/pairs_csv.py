@@ -11,7 +11,7 @@ import io
 import math
 from dataclasses import dataclass, field
 
-from linkwell.reports.stats import Observation
+from linkwell.analysis.stats import Observation
 
 REQUIRED = ("person_id", "baseline", "followup")
 OPTIONAL = ("later",)

@@ -1,5 +1,5 @@
 """Reads for reports: raw aggregates from the journey apps. Nothing here is publishable as is;
-callers pass the rows through `linkwell.reports.disclosure` (see `referral_table`). And a case's
+callers pass the rows through `linkwell.analysis.disclosure` (see `referral_table`). And a case's
 patient stories, for its team (`story_list_for_case`; the caller has checked access to the case).
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from linkwell.analysis.disclosure import suppress_table
 from linkwell.casework.models import Case
 from linkwell.referrals.models import Referral, ReferralSource
-from linkwell.reports.disclosure import suppress_table
 from linkwell.reports.models import PatientStory
 
 GROUPINGS = ("practice", "source", "reason")

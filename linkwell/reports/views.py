@@ -17,9 +17,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from linkwell.accounts.models import Area
+from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
+from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
-from linkwell.evidence.filters import ReportFilter
 from linkwell.reports.access import (
     ReportScope,
     get_area_for_report,
@@ -28,7 +29,6 @@ from linkwell.reports.access import (
     report_scope_for_user,
 )
 from linkwell.reports.charts import chart_alt, chart_svg
-from linkwell.reports.disclosure import can_see_unsuppressed, record_unsuppressed_access
 from linkwell.reports.exports import report_xlsx, table_csv
 from linkwell.reports.forms import ReportFilterForm
 from linkwell.reports.pdf import report_pdf

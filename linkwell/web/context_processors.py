@@ -5,8 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from linkwell.accounts.audit_trail import can_view_audit_trail
 from linkwell.accounts.models import Membership, Role
-from linkwell.audit.selectors import can_view_audit_trail
 
 
 def linkwell(request: HttpRequest) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from linkwell.accounts.audit_trail import audit_events_for_user, can_view_audit_trail
 from linkwell.accounts.selectors import memberships_for_user
 from linkwell.audit.models import Kind
-from linkwell.audit.selectors import audit_events_for_user, can_view_audit_trail
 
 AUDIT_PAGE_SIZE = 100
 

@@ -12,8 +12,8 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from linkwell.analysis.disclosure import SUPPRESSED
 from linkwell.reports import demo as reports_demo
-from linkwell.reports.disclosure import SUPPRESSED
 from linkwell.web.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import describe, serious_axe_violations, sign_in
 

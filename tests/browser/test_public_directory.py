@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from linkwell.directory.models import Service
-from linkwell.public import help as help_matching
+from linkwell.matching import cache as matcher_cache
 from linkwell.referrals.models import Referral, ReferralSource
 from linkwell.web.demo import demo_load
 from tests.browser.conftest import describe, serious_axe_violations
@@ -26,8 +26,8 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     # "What could help me?" without the sentence encoder: embedding the whole demo directory takes
     # tens of seconds on a busy machine; semantic matching is tested in linkwell/public/tests.
     # The live server runs in this process, so the setting reaches it.
-    monkeypatch.setattr(help_matching, "MATCHER_ENCODER", None)
-    help_matching.clear_cache()
+    monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", None)
+    matcher_cache.clear_cache()
     # The self-referral refuses forms sent within seconds of being shown (a spam defence).
     monkeypatch.setattr("linkwell.referrals.views.SELF_REFERRAL_MIN_SECONDS", 0)
 

@@ -52,7 +52,6 @@ def test_a_staff_administrator_who_is_not_a_superuser_can_manage_organisations(
         {
             "name": "Bolton Fire and Rescue",
             "kind": OrganisationKind.FIRE_AND_RESCUE,
-            "host_type": "",
             "ods_code": "",
             "postcode": "",
             "is_active": "on",
@@ -78,7 +77,6 @@ def test_an_admin_edit_is_audited_with_old_and_new_values(client, personas) -> N
         {
             "name": org.name,
             "kind": org.kind,
-            "host_type": "",
             "ods_code": "",
             "area": personas.area.pk,
             "postcode": "",
@@ -182,26 +180,6 @@ def test_the_audit_admin_is_view_only_with_no_delete_action(client, personas) ->
         {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
     )
     assert AuditEvent.objects.filter(pk=event.pk, action="x").exists()
-
-
-def test_directory_records_are_view_only_in_the_admin(client, personas) -> None:
-    from linkwell.directory.models import DirectoryOrganization, Service
-
-    org = DirectoryOrganization.objects.create(name="Men's Shed", owner=personas.provider_org)
-    service = Service.objects.create(organization=org, name="Woodwork mornings")
-    client.force_login(personas.admin)
-    changelist = client.get(reverse("admin:directory_service_changelist"))
-    assert changelist.status_code == 200
-    assert "Woodwork mornings" in changelist.content.decode()
-    assert client.get(reverse("admin:directory_service_add")).status_code == 403
-    assert (
-        client.get(reverse("admin:directory_service_delete", args=[service.pk])).status_code == 403
-    )
-    detail = client.get(reverse("admin:directory_service_change", args=[service.pk]))
-    assert 'name="_save"' not in detail.content.decode()
-    client.post(reverse("admin:directory_service_change", args=[service.pk]), {"name": "Tampered"})
-    service.refresh_from_db()
-    assert service.name == "Woodwork mornings"
 
 
 def test_signing_out_of_the_admin_is_audited(client, personas) -> None:

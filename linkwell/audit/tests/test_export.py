@@ -127,8 +127,8 @@ def test_bad_arguments_get_a_specific_message_and_export_nothing(trail, args, me
 
 
 def test_a_deleted_users_events_can_still_be_exported_by_email(trail) -> None:
-    from linkwell.accounts.models import User
+    from django.contrib.auth import get_user_model
 
-    User.objects.filter(pk=trail.owner.pk).delete()
+    get_user_model().objects.filter(pk=trail.owner.pk).delete()
     out, _ = _export("--user", "owner@shed.example", "--format", "json")
     assert len(json.loads(out)) == 2

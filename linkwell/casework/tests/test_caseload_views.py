@@ -25,10 +25,11 @@ from linkwell.casework.models import (
     FollowUp,
     FollowUpKind,
     SafeguardingConcern,
+    Urgency,
 )
 from linkwell.casework.selectors import caseload_for_worker, team_caseloads
 from linkwell.casework.tests.factories import make_case, make_person
-from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus, Urgency
+from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
 from tests.personas import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db

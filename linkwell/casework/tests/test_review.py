@@ -20,7 +20,6 @@ from linkwell.casework.models import (
 from linkwell.casework.review import (
     LifeAreaEntry,
     ReviewInput,
-    baseline_measures_for_review,
     review_create,
     review_update,
 )
@@ -148,12 +147,6 @@ def test_a_stale_edit_of_a_review_is_refused_and_changes_nothing(personas: Perso
     review.refresh_from_db()
     assert review.what_matters == "Teammate's words"
     assert review.strengths.count() == 1
-
-
-def test_the_baseline_measures_hook_returns_no_invented_scores(personas: Personas) -> None:
-    case = make_case(personas)
-    review = review_create(actor=personas.link_worker, case=case, data=_input())
-    assert baseline_measures_for_review(review) == []
 
 
 # --- Pages -------------------------------------------------------------------------------------

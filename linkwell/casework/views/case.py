@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,14 +41,6 @@ def _user(request: HttpRequest) -> User:
 
 def _can_write(user: User, case: Case) -> bool:
     return case.link_worker_service_id in case_team_ids(user, write=True)
-
-
-def _optional_url(name: str, case: Case) -> str | None:
-    """Pages other helpers own (review, plan); no link until their route exists."""
-    try:
-        return reverse(name, kwargs={"case_id": case.uuid})
-    except NoReverseMatch:
-        return None
 
 
 # Status buttons on the case page: (action in the URL, target status, button label, service).
@@ -85,8 +77,8 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
         "status_buttons": _status_buttons(case),
         "status_form": StatusForm(initial={"version": case.version}),
         "note_form": NoteForm(),
-        "review_new_url": _optional_url("casework:review_new", case),
-        "plan_url": _optional_url("casework:plan_detail", case),
+        "review_new_url": reverse("casework:review_new", kwargs={"case_id": case.uuid}),
+        "plan_url": reverse("casework:plan_detail", kwargs={"case_id": case.uuid}),
         "today": timezone.localdate(),
         **extra,
     }

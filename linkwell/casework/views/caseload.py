@@ -83,14 +83,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
             raise Http404("No such worker")
     load = caseload_for_worker(user=user, worker=worker)
     _log_list_access(request, user, [row.case for row in load.rows])
-    # Referrals that came back (lapsed, declined or stopped by the provider) for this worker.
-    from linkwell.connections.selectors import connections_needing_attention
-
-    attention = list(connections_needing_attention(user).filter(case__assigned_to=worker)[:50])
-    # Outcome measures due (outcomes/selectors.py): three queries whatever the caseload's size.
-    from linkwell.outcomes.selectors import measures_due_for_cases
-
-    measures_due = measures_due_for_cases([row.case for row in load.rows], today=load.today)
+    # The referrals needing attention and the outcome measures due are sections the apps above
+    # casework add in the template (connections_sections, outcomes_sections).
     feed_url = None
     if worker == user:
         feed_url = request.build_absolute_uri(
@@ -104,8 +98,6 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "worker": worker,
             "own": worker == user,
             "feed_url": feed_url,
-            "attention": attention,
-            "measures_due": measures_due,
         },
     )
 

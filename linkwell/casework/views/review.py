@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +24,6 @@ from linkwell.casework.journey_forms import (
 )
 from linkwell.casework.models import Case
 from linkwell.casework.review import (
-    baseline_measures_for_review,
     five_ways_rows,
     get_review_for_case,
     life_area_rows,
@@ -40,11 +39,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def case_url(case: Case) -> str:
-    """The case page (owned by the casework views), or the plan page until it exists."""
-    try:
-        return reverse("casework:case_detail", kwargs={"case_id": case.uuid})
-    except NoReverseMatch:
-        return reverse("casework:plan_detail", kwargs={"case_id": case.uuid})
+    """The case page."""
+    return reverse("casework:case_detail", kwargs={"case_id": case.uuid})
 
 
 def can_write_case(user: User, case: Case) -> bool:
@@ -124,7 +120,6 @@ def review_detail(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
             "life_areas": life_area_rows(review),
             "five_ways": five_ways_rows(review),
             "strengths": list(review.strengths.all()),
-            "baseline_measures": baseline_measures_for_review(review),
             "can_write": can_write_case(user, case),
             "case_url": case_url(case),
         },

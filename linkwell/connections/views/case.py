@@ -37,12 +37,12 @@ from linkwell.connections.services import (
     provision_gap_record,
 )
 from linkwell.connections.sharing import SHARED_FIELDS, SharingRefused, build_shared
+from linkwell.connections.signals import connection_made
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.directory.access import get_service_for_user
 from linkwell.directory.presentation import capacity_text
 from linkwell.directory.search_forms import ServiceSearchForm
 from linkwell.directory.selectors import search_services
-from linkwell.matching.suggestions import search_connection_decision
 
 PER_PAGE = 20
 SHARED_LABELS = {
@@ -141,7 +141,8 @@ def connect_service(
         if form.is_valid():
             data = form.cleaned_data
             try:
-                # The connection and the matching decision it records commit together.
+                # The connection and what the apps above record about it (the matching decision:
+                # `signals.connection_made`) commit together.
                 with transaction.atomic():
                     if data["kind"] == ConnectionKind.SIGNPOST:
                         connection = connection_signpost(actor=user, case=case, service=service)
@@ -154,7 +155,9 @@ def connect_service(
                             share_access_needs=data["share_access_needs"],
                             confirm_full=request.POST.get("confirm_full") == "1",
                         )
-                    search_connection_decision(actor=user, connection=connection, run_id=run_id)
+                    connection_made.send(
+                        sender=Case, actor=user, connection=connection, run_id=run_id
+                    )
                 if data["kind"] == ConnectionKind.SIGNPOST:
                     messages.success(request, f"Recorded: you gave details of {service.name}.")
                 else:

@@ -1,5 +1,5 @@
 """Evidence selectors: reads that take the acting user and a `ReportFilter` and return raw
-figures. Callers publish them through `linkwell.reports.disclosure` (README.md).
+figures. Callers publish them through `linkwell.analysis.disclosure` (README.md).
 
 Stable API for the quarterly report (linkwell/reports): import from here.
 """

@@ -10,9 +10,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from linkwell.analysis.filters import ReportFilter
 from linkwell.casework.models import Case
 from linkwell.evidence.access import service_ids_for_evidence
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.models import PostcodeImd
 from linkwell.referrals.models import Referral
 

@@ -17,9 +17,9 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
+from linkwell.analysis.filters import ReportFilter
 from linkwell.casework.models import CaseReferral
 from linkwell.evidence.dimensions import NOT_RECORDED, categories, person_category
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.models import PracticePopulation
 from linkwell.evidence.selectors.common import compact_postcode, imd_deciles, scoped_referrals
 

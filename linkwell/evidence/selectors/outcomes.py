@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from linkwell.analysis.filters import ReportFilter
+from linkwell.analysis.stats import Observation, PairedResult, paired_analysis
 from linkwell.casework.models import CaseReferral
 from linkwell.connections.models import Connection, ConnectionKind
 from linkwell.evidence.dimensions import NOT_RECORDED, age_band, imd_quintile, label
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.selectors.common import (
     compact_postcode,
     imd_deciles,
@@ -30,7 +31,6 @@ from linkwell.evidence.selectors.common import (
 from linkwell.outcomes.engine import Instrument
 from linkwell.outcomes.models import MeasureAdministration, Timepoint
 from linkwell.outcomes.registry import get_instrument
-from linkwell.reports.stats import Observation, PairedResult, paired_analysis
 
 COHORT_DIMENSIONS: dict[str, str] = {
     "service": "Link-worker service",
@@ -199,7 +199,7 @@ def outcome_cohorts(
     (several referral reasons or providers) is analysed in each. `item`: analyse one reported
     item's score (ONS4's `life_satisfaction`, ...) instead of the total. Direction and reliable
     change come from the instrument definition. Raw figures: apply
-    `linkwell.reports.disclosure.suppress_paired_result` before publishing.
+    `linkwell.analysis.disclosure.suppress_paired_result` before publishing.
 
     Raises `linkwell.outcomes.registry.UnknownInstrument` for an unknown instrument and
     `ValueError` for an unknown `by`, `item` or timepoint. Queries: 3 (+1 by reason/provider).

@@ -22,14 +22,14 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from linkwell.analysis.filters import ReportFilter
+from linkwell.analysis.stats import PairedResult, paired_analysis
 from linkwell.connections.models import Attendance, Connection, ConnectionKind, ConnectionStatus
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.funnel import FunnelData, FunnelPoint, funnel
 from linkwell.evidence.selectors.common import local_midnight, scoped_cases
 from linkwell.evidence.selectors.outcomes import _case_scores, _direction
 from linkwell.outcomes.models import MeasureAdministration
 from linkwell.outcomes.registry import get_instrument
-from linkwell.reports.stats import PairedResult, paired_analysis
 
 ACCEPTED_STATUSES = frozenset(
     {

@@ -19,11 +19,11 @@ from typing import Any
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from linkwell.analysis.filters import ReportFilter
+from linkwell.analysis.stats import Observation, PairedResult, paired_analysis
 from linkwell.evidence.costs import Cost, unit_costs
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.models import ActivityImport, ActivityKind, ActivityRecord
 from linkwell.evidence.selectors.common import add_months, scoped_referrals
-from linkwell.reports.stats import Observation, PairedResult, paired_analysis
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.models import AuditEvent
 from linkwell.connections.models import ConnectionStatus
 from linkwell.directory.tests.factories import make_organization, make_service
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.funnel import Z95, limits, render_svg
 from linkwell.evidence.models import PostcodeImd
 from linkwell.evidence.selectors import equity_reach, provider_funnel, provider_performance

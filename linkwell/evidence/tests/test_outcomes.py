@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from scipy import stats as sps
 
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.models import PostcodeImd
 from linkwell.evidence.selectors import outcome_cohorts
 from linkwell.evidence.tests.builders import Journey, journey, measure

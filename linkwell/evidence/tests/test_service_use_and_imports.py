@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.models import AuditEvent
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.models import ActivityRecord, PostcodeImd, PracticePopulation, UnitCost
 from linkwell.evidence.selectors import service_use_comparison
 from linkwell.evidence.services import (

@@ -16,7 +16,7 @@ from linkwell.casework.models import AssetKind, Case, Goal, Plan, Strength, Well
 from linkwell.casework.tests.journey_support import make_case
 from linkwell.directory.models import Service
 from linkwell.directory.tests.factories import make_service, make_term
-from linkwell.public import help as public_help
+from linkwell.matching import cache as matcher_cache
 from linkwell.referrals.models import Referral
 from tests.personas import PASSWORD, Personas
 
@@ -26,10 +26,10 @@ HOME = "SY11 2SP"
 @pytest.fixture(autouse=True)
 def no_encoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The per-process Matcher outlives a test's transaction; embedding costs seconds.
-    monkeypatch.setattr(public_help, "MATCHER_ENCODER", None)
-    public_help.clear_cache()
+    monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", None)
+    matcher_cache.clear_cache()
     yield
-    public_help.clear_cache()
+    matcher_cache.clear_cache()
 
 
 def login(client: Client, user: User) -> Client:

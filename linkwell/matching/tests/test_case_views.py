@@ -12,8 +12,8 @@ from linkwell.audit.models import AuditEvent
 from linkwell.connections.models import Connection, ConnectionKind, ConnectionStatus
 from linkwell.connections.services import FULL_NOTE
 from linkwell.directory.tests.factories import make_service
+from linkwell.matching import cache as matcher_cache
 from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
-from linkwell.public import help as public_help
 
 from .case_support import HOME, directory, login, reviewed_case
 
@@ -121,7 +121,7 @@ def test_the_page_reads_a_constant_number_of_queries_whatever_the_directory_size
         assert client.get(page_url(case)).status_code == 200
     for i in range(6):
         make_service(f"Gardening club {i}", postcode=HOME, description="Gardening", referrals=True)
-    public_help.clear_cache()
+    matcher_cache.clear_cache()
     client.get(page_url(case))
     with CaptureQueriesContext(db_connection) as big:
         assert client.get(page_url(case)).status_code == 200

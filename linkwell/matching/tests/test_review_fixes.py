@@ -9,15 +9,6 @@ from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import profile_from_json
 
 
-def groups_for(said: str) -> list[str]:
-    return [
-        group.name
-        for expansion in text.expand(said)
-        for group in text.related_groups()
-        if any(p in group.phrases for p in expansion.phrases)
-    ]
-
-
 def test_a_phrase_of_stop_words_still_finds_its_related_terms() -> None:
     (expansion,) = text.expand("feeling down")
     assert expansion.trigger == "feeling down"

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import SafeguardingConcern, WellbeingReview
-from linkwell.casework.review import baseline_measures_for_review
 from linkwell.casework.tests.journey_support import make_case
 from linkwell.core import notify
 from linkwell.core.exceptions import ValidationFailed
@@ -31,6 +30,7 @@ from linkwell.outcomes.models import (
 from linkwell.outcomes.registry import LicensedTextError, get_instrument
 from linkwell.outcomes.selectors import (
     ScheduleSpec,
+    baseline_measures_for_review,
     due_for_case,
     measures_due_for_cases,
 )
@@ -145,6 +145,14 @@ def test_a_baseline_is_linked_to_its_review_and_shown_by_the_casework_hook(
     )
     assert baseline_measures_for_review(review) == [row]
     assert "Life satisfaction 4" in str(row)
+
+
+def test_the_review_page_shows_no_invented_baseline_scores(personas: Personas) -> None:
+    case = make_case(personas)
+    review = WellbeingReview.objects.create(
+        case=case, held_on=timezone.localdate(), what_matters="Her garden"
+    )
+    assert baseline_measures_for_review(review) == []
 
 
 def test_goal_attainment_rates_the_plan_goals(personas: Personas) -> None:

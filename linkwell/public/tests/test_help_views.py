@@ -20,9 +20,9 @@ from linkwell.audit.models import AuditEvent
 from linkwell.directory import postcodes
 from linkwell.directory.models import Service, ServiceStatus
 from linkwell.directory.tests.factories import make_organization, make_service
+from linkwell.matching import cache as matcher_cache
 from linkwell.matching import engine
 from linkwell.matching.engine import Matcher
-from linkwell.public import help as help_matching
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +34,17 @@ HOME = "SY11 1AA"
 def fresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The rate-limit counters and the per-process Matcher outlive a test's transaction.
     # Embedding the directory takes seconds: only tests asking for `real_encoder` pay for it.
-    monkeypatch.setattr(help_matching, "MATCHER_ENCODER", None)
+    monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", None)
     cache.clear()
-    help_matching.clear_cache()
+    matcher_cache.clear_cache()
     yield
     cache.clear()
-    help_matching.clear_cache()
+    matcher_cache.clear_cache()
 
 
 @pytest.fixture
 def real_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(help_matching, "MATCHER_ENCODER", "default")
+    monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", "default")
 
 
 def near(km_north: float) -> tuple[float, float]:
@@ -244,7 +244,7 @@ def test_the_matcher_is_reused_until_the_directory_changes(
         built.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(help_matching, "Matcher", counting)
+    monkeypatch.setattr(matcher_cache, "Matcher", counting)
     client = Client()
     client.post(HELP, ANSWERS)
     client.post(HELP, ANSWERS)
@@ -307,8 +307,8 @@ def test_an_edit_re_embeds_only_the_changed_service_and_answers_are_not_remember
     directory: dict[str, Service], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = FakeEncoder()
-    monkeypatch.setattr(help_matching, "MATCHER_ENCODER", "default")
-    monkeypatch.setattr(help_matching, "get_encoder", lambda: fake)
+    monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", "default")
+    monkeypatch.setattr(matcher_cache, "get_encoder", lambda: fake)
     client = Client()
     client.post(HELP, ANSWERS)
     running = Service.objects.filter(status=ServiceStatus.ACTIVE).count()
@@ -323,7 +323,7 @@ def test_an_edit_re_embeds_only_the_changed_service_and_answers_are_not_remember
     assert len(indexed) == 1 and len(indexed[0]) == 1  # the edited service alone
     # What the person said was embedded for their ranking, and is kept nowhere afterwards.
     assert any("lonely" in t for texts in fake.calls for t in texts)
-    shared = help_matching.matcher()
+    shared = matcher_cache.matcher()
     assert shared._said_vectors == {}
     assert not any("lonely" in t for t in engine._SERVICE_VECTORS)
 
@@ -344,22 +344,22 @@ def test_a_whole_directory_is_embedded_in_the_background_and_nobody_waits_for_it
     directory: dict[str, Service], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gated = GatedEncoder()
-    monkeypatch.setattr(help_matching, "MATCHER_ENCODER", "default")
-    monkeypatch.setattr(help_matching, "get_encoder", lambda: gated)
-    monkeypatch.setattr(help_matching, "BLOCKING_ENCODE_MAX", 1)  # the fixture has a few
+    monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", "default")
+    monkeypatch.setattr(matcher_cache, "get_encoder", lambda: gated)
+    monkeypatch.setattr(matcher_cache, "BLOCKING_ENCODE_MAX", 1)  # the fixture has a few
     # The encoder is stuck, yet the person gets suggestions (lexical) straight away.
     response = Client().post(HELP, ANSWERS)
     assert response.status_code == 200
     assert "Walk and talk" in response.content.decode()
-    assert help_matching.warming()
-    assert help_matching.matcher().embeddings is None
+    assert matcher_cache.warming()
+    assert matcher_cache.matcher().embeddings is None
     gated.gate.set()
-    help_matching._warming["thread"].join(timeout=30)
-    assert not help_matching.warming()
+    matcher_cache._warming["thread"].join(timeout=30)
+    assert not matcher_cache.warming()
     # Once the vectors are in, the next request ranks with the semantic part, encoding no
     # listing again (only what the person said).
     gated.calls.clear()
-    full = help_matching.matcher()
+    full = matcher_cache.matcher()
     assert full.embeddings is not None and full.encoder is gated
     assert gated.calls == []
 

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from linkwell.evidence.filters import ReportFilter
+from linkwell.analysis.filters import ReportFilter
 from linkwell.reports.quarterly import activity, evidence_sections
 from linkwell.reports.quarterly.structure import Report, Section
 

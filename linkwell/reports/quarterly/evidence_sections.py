@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence import present
-from linkwell.evidence.filters import ReportFilter
 from linkwell.evidence.selectors import (
     EQUITY_DIMENSIONS,
     OutcomeRow,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from linkwell.reports.disclosure import SUPPRESSED
+from linkwell.analysis.disclosure import SUPPRESSED
 
 Cell = int | float | str | None
 NOTHING = "\u2013"  # an en dash: nothing to show (as linkwell/evidence/present.py)
@@ -67,9 +67,6 @@ class Table:
             for row in self.body_rows()
             for k in self.chart.value_keys
         )
-
-    def has_suppressed(self) -> bool:
-        return any(cell == SUPPRESSED for row in self.cells() for cell in row)
 
 
 @dataclass

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from linkwell.evidence.filters import ReportFilter
-from linkwell.reports.disclosure import SUPPRESSED
+from linkwell.analysis.disclosure import SUPPRESSED
+from linkwell.analysis.filters import ReportFilter
 from linkwell.reports.quarterly import build_report, quarter_bounds
 from linkwell.reports.quarterly.structure import Report
 from linkwell.reports.stories import deidentify

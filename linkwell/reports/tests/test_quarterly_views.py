@@ -19,9 +19,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role
+from linkwell.analysis.disclosure import SUPPRESSED
 from linkwell.audit.models import AuditEvent
 from linkwell.evidence.tests.builders import journey
-from linkwell.reports.disclosure import SUPPRESSED
 from linkwell.reports.tests import quarterly_fixture
 from linkwell.reports.tests.quarterly_fixture import MAY, QUARTER
 from tests.personas import PASSWORD, Personas, make_user

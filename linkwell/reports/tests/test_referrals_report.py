@@ -14,10 +14,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
 from linkwell.audit.models import AuditEvent
 from linkwell.referrals.models import ReferralSource
 from linkwell.referrals.tests.factories import make_person, make_referral, needs
-from linkwell.reports.disclosure import can_see_unsuppressed, record_unsuppressed_access
 from linkwell.reports.selectors import referral_counts
 from tests.personas import Personas
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import User
+from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import Case
 from linkwell.casework.tests.factories import make_case, make_person
-from linkwell.evidence.filters import ReportFilter
 from linkwell.reports.models import PatientStory
 from linkwell.reports.quarterly import build_report
 from linkwell.reports.stories import (

@@ -12,20 +12,37 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from linkwell.accounts.selectors import user_by_email_or_id
 from linkwell.audit.context import audit_context
 from linkwell.audit.export import FORMATS, audit_events_matching, write_events
 from linkwell.audit.models import AuditEvent, Channel, Kind
 from linkwell.audit.services import audit_record
+
+
+def user_matching(value: str) -> Any:
+    """The account `value` names: an email (case-insensitive), numeric id or public UUID, or
+    None. Through `get_user_model()`, as `accounts.selectors.user_by_email_or_id` does it:
+    the audit app sits below accounts and imports nothing from it."""
+    users = get_user_model().objects
+    value = value.strip()
+    if "@" in value:
+        return users.filter(email__iexact=value).first()
+    if value.isdigit():
+        return users.filter(pk=int(value)).first()
+    try:
+        return users.filter(uuid=uuid.UUID(value)).first()
+    except ValueError:
+        return None
 
 
 def parse_when(value: str, option: str) -> dt.datetime:
@@ -104,7 +121,7 @@ class Command(BaseCommand):
         actor_id: int | None = None
         actor_label: str | None = None
         if user_value:
-            user = user_by_email_or_id(value=user_value)
+            user = user_matching(user_value)
             if user is not None:
                 actor_id, actor_label = user.pk, user.email
             elif (

@@ -10,10 +10,10 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.evidence.extract import evaluation_extract
-from linkwell.evidence.filters import ReportFilter
 
 
 def _date(value: str | None, option: str) -> dt.date | None:

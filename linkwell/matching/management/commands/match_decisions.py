@@ -2,7 +2,7 @@
 the link workers' real choices (hit rate@5, MRR, share of connections from the suggestions).
 
 A thin wrapper over `matching.suggestions.decision_report`; every count goes through disclosure
-control (`reports/disclosure.py`: 1-7 shown as "*", others rounded to 5; rates over 1-7
+control (`analysis/disclosure.py`: 1-7 shown as "*", others rounded to 5; rates over 1-7
 decisions withheld), because the figures leave the system.
 """
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from linkwell.analysis.stats import AnalysisInputError, paired_analysis
 from linkwell.reports.pairs_csv import PairsCsvError, parse_pairs_csv
-from linkwell.reports.stats import AnalysisInputError, paired_analysis
 
 ANALYSE_HELP = """Paired pre/post analysis of one measure.
 

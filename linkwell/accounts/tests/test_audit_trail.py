@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from linkwell.accounts.audit_trail import audit_events_for_user
 from linkwell.accounts.models import Membership, Role
 from linkwell.audit.models import Kind
-from linkwell.audit.selectors import audit_events_for_user
 from linkwell.audit.services import audit_record
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from linkwell.reports.stats import AnalysisInputError, Observation, paired_analysis
+from linkwell.analysis.stats import AnalysisInputError, Observation, paired_analysis
 
 CLOSE = {"rel_tol": 1e-9, "abs_tol": 1e-12}
 

@@ -1,11 +1,11 @@
-"""Paired pre/post analysis of one measure over a cohort (issue 4, section 2).
+"""Paired pre/post analysis of one measure over a cohort.
 
 Pure computation: no database, no Django. Callers (the `linkwell outcomes analyse` command, the
 quarterly report) pass one `Observation` per person and get a `PairedResult`. Figures here are
-*unsuppressed*; anything that leaves the system goes through `linkwell.reports.disclosure`
+*unsuppressed*; anything that leaves the system goes through `linkwell.analysis.disclosure`
 first (`suppress_paired_result`).
 
-Definitions (also in linkwell/reports/README.md):
+Definitions (also in linkwell/analysis/README.md):
 
 - A person with a baseline and a follow-up is a *pair*; `n` counts pairs. A person with a
   baseline and no follow-up is *lost to follow-up* (`n_lost`). Means, the test statistics and

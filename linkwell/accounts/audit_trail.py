@@ -1,4 +1,6 @@
-"""Who may read which part of the audit trail.
+"""Who may read which part of the audit trail (the audit page in linkwell/web).
+
+An access rule over roles, so it lives with them: the audit app below stays free of accounts.
 
 - Administrators (superusers, or an active ADMINISTRATOR membership) see all of it.
 - Team managers see the events of their organisations: rows tagged with one of those

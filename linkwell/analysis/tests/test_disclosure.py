@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linkwell.reports.disclosure import (
+from linkwell.analysis.disclosure import (
     SUPPRESSED,
     determined_cells,
     suppress_count,
@@ -192,7 +192,7 @@ def test_exhaustively_for_every_2x2_table_of_small_and_large_counts() -> None:
 
 
 def test_a_small_outcome_analysis_publishes_no_figures() -> None:
-    from linkwell.reports.stats import Observation, paired_analysis
+    from linkwell.analysis.stats import Observation, paired_analysis
 
     small = paired_analysis([Observation(str(i), 10, 10 + i) for i in range(5)])
     published = suppress_paired_result(small)

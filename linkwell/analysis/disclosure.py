@@ -1,7 +1,7 @@
-"""Statistical disclosure control for every aggregate that leaves the system (issue 4, section 3).
+"""Statistical disclosure control for every aggregate that leaves the system.
 
 Reports, exports, the API and the population summary publish counts, means and percentages
-through this module. The rules (also in linkwell/reports/README.md):
+through this module. The rules (also in linkwell/analysis/README.md):
 
 1. **Primary suppression.** A count of 1-7 is published as ``"*"``.
 2. **Rounding.** Every other count is rounded to the nearest 5 (8 -> 10, 12 -> 10, 13 -> 15).
@@ -410,7 +410,7 @@ _PAIRED_OVER_N = (
 
 
 def suppress_paired_result(result: Any) -> dict[str, Any]:
-    """A `linkwell.reports.stats.PairedResult` as it may be published: counts suppressed or
+    """A `linkwell.analysis.stats.PairedResult` as it may be published: counts suppressed or
     rounded, every figure computed over the n pairs withheld when n is 1-7, and
     `pct_still_improved` withheld when its own denominator (`n_improved_with_later`) is."""
     out: dict[str, Any] = result.as_dict()

@@ -1,6 +1,7 @@
-"""The one filter every evidence selector and the quarterly report take (`ReportFilter`).
+"""The one filter every evidence selector, the quarterly report and the stories pages take
+(`ReportFilter`).
 
-Shared with linkwell/reports (the commissioner quarterly report): keep its fields stable.
+Shared by linkwell/evidence and linkwell/reports: keep its fields stable.
 """
 
 from __future__ import annotations

@@ -1,0 +1,95 @@
+"""Names that only a framework, a template or a settings string uses, for `vulture` (make lint).
+
+Vulture finds definitions nothing in Python refers to. Django and DRF call these by name,
+templates read them, or settings name them in strings; listing them here marks them as used.
+Add a name only with the reason it is called; remove one when its definition goes.
+`make lint` ignores unused variables and attributes (model and dataclass fields, settings,
+admin options: read by the framework and templates) and checks functions, methods, classes and
+properties.
+"""
+
+# ruff: noqa: B018, F821
+
+# Django: model and form `Meta`, management command options, AppConfig classes and `ready`,
+# form `clean_<field>` and choice labels, middleware and backends named in settings.
+_.Meta
+_.add_arguments
+_.ready
+_.clean_postcode
+_.clean_run_date
+_.clean_definition
+_.label_from_instance
+_.create_superuser  # UserManager: `createsuperuser`
+_.get_help_text  # password validators
+AccountsConfig
+ApiConfig
+AuditConfig
+CaseworkConfig
+CommunityConfig
+ConnectionsConfig
+CoreConfig
+DirectoryConfig
+EconomicsConfig
+EvidenceConfig
+MatchingConfig
+OutcomesConfig
+PeopleConfig
+PopulationConfig
+PublicConfig
+ReferralsConfig
+ReportsConfig
+WebConfig
+IdleTimeoutMiddleware
+TwoFactorMiddleware
+RequestContextMiddleware
+SecurityHeadersMiddleware
+CharacterClassValidator
+EmailBackend
+ConsoleBackend
+BrokenMail  # a test's EMAIL_BACKEND
+_.send_messages
+DisclosureControl  # carries the `reports.view_unsuppressed` permission
+
+# Django admin: the site, its config and hooks, registered ModelAdmins and their actions.
+LinkwellAdminSite
+LinkwellAdminConfig
+OrganisationAdmin
+MembershipAdmin
+UnknownEmailThrottleAdmin
+_.has_module_permission
+_.has_add_permission
+_.save_model
+_.delete_model
+_.save_formset
+_.two_factor
+_.unlock_accounts
+_.reset_two_factor
+
+# DRF and drf-spectacular hooks.
+_.select_parser
+_.select_renderer
+_.get_rate
+_.get_cache_key
+OrukSchemaExtension
+_.map_serializer
+
+# Read by templates only.
+_.item_fields
+_.note_fields
+_.life_area_fields
+_.five_way_fields
+_.timepoint_label
+_.day_name
+_.week_name
+_.mean_cost_before
+_.mean_cost_after
+
+# pytest hooks (conftest.py).
+pytest_configure
+pytest_collection_modifyitems
+
+# Kept on purpose: the appointment booking service will move a case to "review booked" through it.
+case_mark_review_booked
+
+# The demo data builders (linkwell/web/demo/, being moved to linkwell.demo): not this check's to fix.
+status_counts
