@@ -27,6 +27,16 @@ from django.utils import timezone
 from linkwell.accounts.models import Area, Membership, Organisation, Role, User
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
+from linkwell.demo.directory import (
+    DemoIds,
+    DirectoryRows,
+    Place,
+    build_directory,
+    demo_uuid,
+    write_directory,
+)
+from linkwell.demo.people import people_load, people_reset
 from linkwell.directory.models import (
     Attribute,
     AttributeLinkEntity,
@@ -37,16 +47,6 @@ from linkwell.directory.models import (
 )
 from linkwell.directory.postcodes import lookup
 from linkwell.directory.taxonomies import shipped_taxonomies, shipped_terms, taxonomy_seed
-from linkwell.web.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
-from linkwell.web.demo.directory import (
-    DemoIds,
-    DirectoryRows,
-    Place,
-    build_directory,
-    demo_uuid,
-    write_directory,
-)
-from linkwell.web.demo.people import people_load, people_reset
 
 DEFAULT_SEED = 42
 # Passes every AUTH_PASSWORD_VALIDATOR (length, character classes, not common, not like the
@@ -128,7 +128,6 @@ def _accounts(now: dt.datetime) -> tuple[dict[str, Organisation], list[User]]:
             uuid=demo_uuid("accounts_organisation", i),
             name=spec.name,
             kind=spec.kind,
-            host_type=spec.host_type,
             area=area,
             parent=orgs[spec.parent] if spec.parent else None,
             postcode=spec.postcode,

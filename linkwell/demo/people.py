@@ -56,6 +56,8 @@ from linkwell.connections.models import (
     ConnectionStatus,
     ProvisionGap,
 )
+from linkwell.demo import people_catalogue as cat
+from linkwell.demo.directory import DemoIds
 from linkwell.directory.models import ReferralMode, Service, ServiceStatus
 from linkwell.people.models import CarerStatus, ContactMethod, Ethnicity, Person, Sex
 from linkwell.referrals.models import (
@@ -67,8 +69,6 @@ from linkwell.referrals.models import (
     ReferralStatus,
     Urgency,
 )
-from linkwell.web.demo import people_catalogue as cat
-from linkwell.web.demo.directory import DemoIds
 
 T = TypeVar("T")
 

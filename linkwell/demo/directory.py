@@ -18,6 +18,18 @@ from typing import Any
 
 from django.db import models
 
+from linkwell.demo.catalogue import (
+    ACCESSIBILITY,
+    COUNTY_PROVIDERS,
+    HUB_TOWNS,
+    LANGUAGES,
+    PROVIDERS,
+    SLOTS,
+    VENUES,
+    VILLAGE_VENUES,
+    ProviderKind,
+    ServiceTemplate,
+)
 from linkwell.directory.models import (
     Accessibility,
     Address,
@@ -45,18 +57,6 @@ from linkwell.directory.taxonomies import (
     FIVE_WAYS,
     LINK_TYPE_BY_TAXONOMY,
     NEEDS,
-)
-from linkwell.web.demo.catalogue import (
-    ACCESSIBILITY,
-    COUNTY_PROVIDERS,
-    HUB_TOWNS,
-    LANGUAGES,
-    PROVIDERS,
-    SLOTS,
-    VENUES,
-    VILLAGE_VENUES,
-    ProviderKind,
-    ServiceTemplate,
 )
 
 # Demo ids are uuid5 in this namespace over "<kind>/<n>": the same on every run and install, so

@@ -979,7 +979,6 @@ class AccountsOrg:
     key: str
     name: str
     kind: str
-    host_type: str = ""
     parent: str = ""
     postcode: str = ""
     owns: tuple[str, ...] = field(default_factory=tuple)  # directory provider names it owns
@@ -998,7 +997,7 @@ ACCOUNTS_ORGS: tuple[AccountsOrg, ...] = (
     AccountsOrg("vcs_host", "North Shropshire Community Action", "vcse_provider",
                 postcode="SY11 1AA"),
     AccountsOrg("lws", "Oswestry Community Wellbeing Service", "link_worker_service",
-                host_type="vcse", parent="vcs_host", postcode="SY11 1AA"),
+                parent="vcs_host", postcode="SY11 1AA"),
     AccountsOrg("shed", "Oswestry Men's Shed", "vcse_provider", postcode="SY11 2SS",
                 owns=("Oswestry Men's Shed",)),
     AccountsOrg("walks", "Whittington Walking for Health", "vcse_provider", postcode="SY11 4DT",

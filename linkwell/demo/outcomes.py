@@ -25,7 +25,7 @@ from linkwell.outcomes.models import (
 )
 from linkwell.outcomes.registry import get_instrument
 
-DEMO_SERVICE = "Oswestry Community Wellbeing Service"  # web/demo/catalogue.py ACCOUNTS_ORGS
+DEMO_SERVICE = "Oswestry Community Wellbeing Service"  # demo/catalogue.py ACCOUNTS_ORGS
 # (measure, share of people who take it)
 DEMO_MEASURES = [("ons4", 1.0), ("swemwbs", 0.9), ("phq9", 0.5), ("gad7", 0.5), ("ucla3", 0.6)]
 FOLLOW_UPS = [(Timepoint.WEEK_4, 0.75), (Timepoint.MONTH_3, 0.55)]  # share still in touch
