@@ -57,7 +57,12 @@ from linkwell.directory.models import (
     Service,
     ServiceStatus,
 )
-from linkwell.directory.services import AtLocation, organization_create, service_create
+from linkwell.directory.services import (
+    AtLocation,
+    organization_create,
+    service_create,
+    service_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -583,6 +588,7 @@ def _venue(suggestion: Suggestion, organization: DirectoryOrganization) -> AtLoc
                 latitude=latlon[0],
                 longitude=latlon[1],
             ),
+            new=True,
             addresses=[
                 Address(
                     address_1=suggestion.address_1,
@@ -598,7 +604,8 @@ def _venue(suggestion: Suggestion, organization: DirectoryOrganization) -> AtLoc
                 name="Online",
                 location_type=Location.LocationType.VIRTUAL,
                 url=suggestion.online_link,
-            )
+            ),
+            new=True,
         )
     return None
 
@@ -620,8 +627,7 @@ def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
     )
     venue = _venue(suggestion, organization)
     schedule = _schedule_for(suggestion)
-    return service_create(
-        actor=actor,
+    listing = service_rows(
         organization=organization,
         name=suggestion.name[:255],
         fields={
@@ -642,8 +648,8 @@ def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
         # The session belongs to the service, wherever it is held (timetables read it there).
         schedules=[Schedule(**schedule)] if schedule is not None else [],
         cost_options=_cost_options(suggestion),
-        detail=provenance,
     )
+    return service_create(actor=actor, listing=listing, detail=provenance)
 
 
 def suggestion_approve(

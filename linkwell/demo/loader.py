@@ -33,8 +33,8 @@ from linkwell.demo.directory import (
     DirectoryRows,
     Place,
     build_directory,
+    create_directory,
     demo_uuid,
-    write_directory,
 )
 from linkwell.demo.people import people_load, people_reset
 from linkwell.directory.models import (
@@ -193,7 +193,7 @@ def demo_load(
             required=REQUIRED_LOCAL,
             owners=owners,
         )
-        counts = write_directory(rows)
+        counts = create_directory(rows, actor=actor)
         counts.update(accounts_organisations=len(orgs), users=len(users))
         counts.update(
             people_load(

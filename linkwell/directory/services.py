@@ -732,13 +732,14 @@ SERVICE_CREATE_FIELDS = frozenset(
 class AtLocation:
     """Where a new listing is delivered (HSDS `service_at_location`) and its sessions there.
 
-    `location` is a venue already in the directory, or a new unsaved one, saved with the listing
-    together with its `addresses`."""
+    `location` is a venue in the directory (or saved before the listing, as the demo's bulk
+    path does), or with `new=True` an unsaved venue created with the listing, with `addresses`."""
 
     location: Location
     schedules: Sequence[Schedule] = ()
-    addresses: Sequence[Address] = ()
     uuid: UUID | None = None
+    new: bool = False
+    addresses: Sequence[Address] = ()
 
 
 @dataclass
@@ -794,7 +795,7 @@ def service_rows(
     field needs no change here). Child rows are unsaved HSDS rows without their parent: this
     links them to the service (schedules in `at_locations` to that service_at_location, the
     `attributes` to the service by HSDS `link_entity`/`link_uuid`). `service_create` saves and
-    audits the result; the demo and the benchmarks insert many of them in bulk."""
+    audits the result; the demo's benchmarks insert many of them in bulk instead."""
     values = dict(fields or {})
     unknown = set(values) - SERVICE_CREATE_FIELDS
     if unknown:
@@ -808,7 +809,7 @@ def service_rows(
         service.uuid = uuid
     rows = ServiceRows(service=service)
     for at in at_locations:
-        if at.location.pk is None and at.location not in rows.locations:
+        if at.new:
             rows.locations.append(at.location)
             for address in at.addresses:
                 address.location = at.location
@@ -845,52 +846,24 @@ def service_rows(
 
 
 def service_create(
-    *,
-    actor: Any,
-    organization: DirectoryOrganization,
-    name: str,
-    uuid: UUID | None = None,
-    fields: Mapping[str, Any] | None = None,
-    at_locations: Sequence[AtLocation] = (),
-    schedules: Sequence[Schedule] = (),
-    cost_options: Sequence[CostOption] = (),
-    languages: Sequence[Language] = (),
-    contacts: Sequence[Contact] = (),
-    phones: Sequence[Phone] = (),
-    service_areas: Sequence[ServiceArea] = (),
-    attributes: Sequence[Attribute] = (),
-    detail: Mapping[str, Any] | None = None,
+    *, actor: Any, listing: ServiceRows, detail: Mapping[str, Any] | None = None
 ) -> Service:
-    """Create a directory listing (see `service_rows`) and audit `directory.service_created`
-    in the same transaction. Community suggestions, the ORUK/CSV importer and the demo all call
-    this (the importer then syncs the child rows its feed brings, as it does on an update);
+    """Save a new listing built by `service_rows` and audit `directory.service_created` in the
+    same transaction. Community suggestions, the ORUK/CSV importer and the demo all create
+    listings here (the importer then syncs the child rows its feed brings, as on an update);
     `detail` says where the listing came from."""
-    rows = service_rows(
-        organization=organization,
-        name=name,
-        uuid=uuid,
-        fields=fields,
-        at_locations=at_locations,
-        schedules=schedules,
-        cost_options=cost_options,
-        languages=languages,
-        contacts=contacts,
-        phones=phones,
-        service_areas=service_areas,
-        attributes=attributes,
-    )
-    service = rows.service
+    service = listing.service
     with transaction.atomic():
         service.save()
-        for _model, objs in rows.children():
+        for _model, objs in listing.children():
             for obj in objs:
                 obj.save()
-        where = [str(sal.location.uuid) for sal in rows.service_at_locations]
+        where = [str(sal.location.uuid) for sal in listing.service_at_locations]
         audit_record(
             actor=actor,
             action="directory.service_created",
             obj=service,
-            organisation=organization.owner,
+            organisation=service.organization.owner,
             changes={"name": [None, service.name], "status": [None, service.status]},
             detail={**(detail or {}), **({"locations": where} if where else {})},
         )

@@ -59,7 +59,7 @@ from linkwell.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from linkwell.directory.services import service_create
+from linkwell.directory.services import service_create, service_rows
 
 LINK_KEYS = frozenset(
     {
@@ -663,19 +663,19 @@ class _Writer:
         if record is not None and "referral_mode" in record.linkwell:
             values["referral_mode"] = record.linkwell["referral_mode"]
         saved_children, self._children = self._children, []
+        changes: dict[str, list[Any]] = {}
         if current is None:
             # A new listing is made (and audited) by the directory's one creator; its child rows
             # are then synced below exactly as on an update.
             fields = {k: v for k, v in values.items() if k not in ("name", "organization")}
             obj = service_create(
                 actor=self.actor,
-                organization=org,
-                name=values["name"],
-                uuid=key,
-                fields=fields,
+                listing=service_rows(
+                    organization=org, name=values["name"], uuid=key, fields=fields
+                ),
                 detail={"source": self.where},
             )
-            outcome, changes = "created", {}
+            outcome = "created"
         else:
             obj, outcome, changes = self._upsert(Service, key, values)
         s = obj
