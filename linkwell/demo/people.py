@@ -1016,8 +1016,8 @@ class PeopleBuilder:
             return
         lost_touch = status == CaseStatus.DORMANT and rng.random() < 0.25
         if lost_touch:
-            # Never reached the review: two missed appointments, then a letter (seed 002: the
-            # case stays, dormant, so the person can come back).
+            # Never reached the review: two missed appointments, then a letter. The case is kept,
+            # dormant rather than closed, so the person can come back to it.
             day = self.past(contacted.date() + dt.timedelta(days=10))
             self.appointment(
                 case,
@@ -1354,6 +1354,10 @@ def people_load(
         places=places,
         ids=ids,
     )
+    # In bulk, not through the casework/referrals/connections services: the demo's history is
+    # backdated and in every state, which those services (each a step of today's workflow) cannot
+    # make. Measured (SQLite, 12,082 rows): bulk 1.7 s; saved one by one, even without services
+    # or audit rows, 4.8 s of a ~7 s load.
     counts = write_people(rows)
     counts["link_workers_added"] = len(colleagues)
     return counts

@@ -66,6 +66,8 @@ def load(*, now: dt.datetime | None = None) -> int:
         key = pseudonym_key()
     except ImproperlyConfigured:
         return 0
+    # Written here rather than by population.services.invite_list_upload, which reads a cohort
+    # file and leaves every entry new: the demo's first entries are already requested.
     with transaction.atomic():
         invite_list = InviteList.objects.create(
             link_worker_service=service,
