@@ -23,13 +23,13 @@ from linkwell.demo.catalogue import (
     COUNTY_PROVIDERS,
     HUB_TOWNS,
     LANGUAGES,
-    PROVIDERS,
     SLOTS,
     VENUES,
     VILLAGE_VENUES,
     ProviderKind,
     ServiceTemplate,
 )
+from linkwell.demo.providers import PROVIDERS
 from linkwell.directory.models import (
     Accessibility,
     Address,
