@@ -75,9 +75,7 @@ def populate(n_open: int, *, seed: int = SEED, chunk: int = CHUNK) -> dict[str, 
         taxonomy_seed()
         area = Area.objects.create(name="Benchmark area")
         orgs = {
-            spec.key: Organisation.objects.create(
-                name=spec.name, kind=spec.kind, host_type=spec.host_type, area=area
-            )
+            spec.key: Organisation.objects.create(name=spec.name, kind=spec.kind, area=area)
             for spec in ACCOUNTS_ORGS
         }
         rows = build_directory(
