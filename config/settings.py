@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "linkwell.evidence",
     "linkwell.api",
     "linkwell.web",
+    "linkwell.demo",  # development and evaluation only: `linkwell demo`
 ]
 
 MIDDLEWARE = [

@@ -55,8 +55,13 @@ from linkwell.directory.models import (
     ReferralMode,
     Schedule,
     Service,
-    ServiceAtLocation,
     ServiceStatus,
+)
+from linkwell.directory.services import (
+    AtLocation,
+    organization_create,
+    service_create,
+    service_rows,
 )
 
 logger = logging.getLogger(__name__)
@@ -556,96 +561,95 @@ def _description(suggestion: Suggestion) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
-    org_name = suggestion.organisation_name or suggestion.name
-    organization = DirectoryOrganization.objects.create(
-        name=org_name[:255],
-        description=(
-            "A community group suggested through Linkwell."
-            if suggestion.asset_kind != AssetKind.ORGANISATION
-            else ""
-        ),
-    )
-    audit_record(
-        actor=actor,
-        action="directory.organization_created",
-        obj=organization,
-        changes={"name": [None, organization.name]},
-        detail={"community_suggestion": str(suggestion.uuid)},
-    )
-    eligibility = suggestion.who_for
-    service = Service.objects.create(
-        organization=organization,
-        name=suggestion.name[:255],
-        description=_description(suggestion),
-        status=ServiceStatus.ACTIVE,
-        referral_mode=ReferralMode.SIGNPOST_ONLY,
-        eligibility_description=eligibility,
-        minimum_age=suggestion.minimum_age,
-        maximum_age=suggestion.maximum_age,
-        fees_description=suggestion.cost_notes,
-        # Contact details are published only once confirmed (contact_confirm_by_link).
-        application_process=ASK_A_LINK_WORKER,
-        # A moderator just checked it: this is the first verification.
-        last_verified_at=timezone.now(),
-        last_verified_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+def _cost_options(suggestion: Suggestion) -> list[CostOption]:
     if suggestion.cost_kind == CostKind.FREE:
-        CostOption.objects.create(
-            service=service, option="Free", amount=Decimal("0"), currency="GBP"
-        )
-    elif suggestion.cost_kind == CostKind.PAID and suggestion.cost_amount is not None:
-        CostOption.objects.create(
-            service=service, option="Per session", amount=suggestion.cost_amount, currency="GBP"
-        )
-    elif suggestion.cost_kind == CostKind.DONATION:
-        CostOption.objects.create(
-            service=service, option="Donation", amount_description="Pay what you can"
-        )
-    location = None
+        return [CostOption(option="Free", amount=Decimal("0"), currency="GBP")]
+    if suggestion.cost_kind == CostKind.PAID and suggestion.cost_amount is not None:
+        return [CostOption(option="Per session", amount=suggestion.cost_amount, currency="GBP")]
+    if suggestion.cost_kind == CostKind.DONATION:
+        return [CostOption(option="Donation", amount_description="Pay what you can")]
+    return []
+
+
+def _venue(suggestion: Suggestion, organization: DirectoryOrganization) -> AtLocation | None:
+    """Where the listing is delivered: the partner's venue, a new one at the suggested address
+    or an online one; None for a group that meets at home or gave no link."""
     if suggestion.venue_kind == VenueKind.ADDRESS:
-        if suggestion.partner_location_id is not None:
-            location = suggestion.partner_location
-        else:
-            latlon: tuple[float | None, float | None] = (None, None)
-            # An unknown postcode is listed without a map position.
-            with contextlib.suppress(LinkwellError):
-                latlon = postcodes.lookup(suggestion.postcode)
-            location = Location.objects.create(
+        if suggestion.partner_location is not None:
+            return AtLocation(location=suggestion.partner_location)
+        latlon: tuple[float | None, float | None] = (None, None)
+        # An unknown postcode is listed without a map position.
+        with contextlib.suppress(LinkwellError):
+            latlon = postcodes.lookup(suggestion.postcode)
+        return AtLocation(
+            location=Location(
                 organization=organization,
                 name=suggestion.venue_name or suggestion.address_1,
                 latitude=latlon[0],
                 longitude=latlon[1],
-            )
-            Address.objects.create(
-                location=location,
-                address_1=suggestion.address_1,
-                city=suggestion.town,
-                postal_code=suggestion.postcode,
-            )
-    elif suggestion.venue_kind == VenueKind.ONLINE and suggestion.online_link:
-        location = Location.objects.create(
-            organization=organization,
-            name="Online",
-            location_type=Location.LocationType.VIRTUAL,
-            url=suggestion.online_link,
+            ),
+            new=True,
+            addresses=[
+                Address(
+                    address_1=suggestion.address_1,
+                    city=suggestion.town,
+                    postal_code=suggestion.postcode,
+                )
+            ],
         )
-    sal = ServiceAtLocation.objects.create(service=service, location=location) if location else None
-    schedule = _schedule_for(suggestion)
-    if schedule is not None:
-        Schedule.objects.create(service=service, service_at_location=None, **schedule)
-    audit_record(
+    if suggestion.venue_kind == VenueKind.ONLINE and suggestion.online_link:
+        return AtLocation(
+            location=Location(
+                organization=organization,
+                name="Online",
+                location_type=Location.LocationType.VIRTUAL,
+                url=suggestion.online_link,
+            ),
+            new=True,
+        )
+    return None
+
+
+def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
+    provenance = {"community_suggestion": str(suggestion.uuid)}
+    org_name = suggestion.organisation_name or suggestion.name
+    organization = organization_create(
         actor=actor,
-        action="directory.service_created",
-        obj=service,
-        changes={"name": [None, service.name], "status": [None, service.status]},
-        detail={
-            "community_suggestion": str(suggestion.uuid),
-            "location": str(location.uuid) if location else "",
-            "at_location": str(sal.uuid) if sal else "",
+        name=org_name[:255],
+        fields={
+            "description": (
+                "A community group suggested through Linkwell."
+                if suggestion.asset_kind != AssetKind.ORGANISATION
+                else ""
+            )
         },
+        detail=provenance,
     )
-    return service
+    venue = _venue(suggestion, organization)
+    schedule = _schedule_for(suggestion)
+    listing = service_rows(
+        organization=organization,
+        name=suggestion.name[:255],
+        fields={
+            "description": _description(suggestion),
+            "status": ServiceStatus.ACTIVE,
+            "referral_mode": ReferralMode.SIGNPOST_ONLY,
+            "eligibility_description": suggestion.who_for,
+            "minimum_age": suggestion.minimum_age,
+            "maximum_age": suggestion.maximum_age,
+            "fees_description": suggestion.cost_notes,
+            # Contact details are published only once confirmed (contact_confirm_by_link).
+            "application_process": ASK_A_LINK_WORKER,
+            # A moderator just checked it: this is the first verification.
+            "last_verified_at": timezone.now(),
+            "last_verified_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+        at_locations=[venue] if venue is not None else [],
+        # The session belongs to the service, wherever it is held (timetables read it there).
+        schedules=[Schedule(**schedule)] if schedule is not None else [],
+        cost_options=_cost_options(suggestion),
+    )
+    return service_create(actor=actor, listing=listing, detail=provenance)
 
 
 def suggestion_approve(

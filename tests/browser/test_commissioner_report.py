@@ -13,8 +13,8 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from linkwell.analysis.disclosure import SUPPRESSED
-from linkwell.reports import demo as reports_demo
-from linkwell.web.demo import DEMO_PASSWORD, demo_load
+from linkwell.demo import reports as reports_demo
+from linkwell.demo.loader import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import describe, serious_axe_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

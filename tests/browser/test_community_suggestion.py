@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from linkwell.community.models import Suggestion, SuggestionStatus
+from linkwell.demo.loader import DEMO_PASSWORD, demo_load
 from linkwell.directory.models import Service
-from linkwell.web.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import describe, serious_axe_violations, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

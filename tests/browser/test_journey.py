@@ -23,8 +23,8 @@ from linkwell.casework.models import (
     WellbeingReview,
 )
 from linkwell.connections.models import Attendance, Connection, ConnectionStatus
+from linkwell.demo.loader import DEMO_PASSWORD, demo_load
 from linkwell.directory.models import ReferralMode, Service, ServiceStatus
-from linkwell.web.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from linkwell.demo.loader import demo_load
 from linkwell.directory.models import Service
 from linkwell.matching import cache as matcher_cache
 from linkwell.referrals.models import Referral, ReferralSource
-from linkwell.web.demo import demo_load
 from tests.browser.conftest import describe, serious_axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from linkwell.demo.loader import DEMO_PASSWORD, demo_load
 from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
-from linkwell.web.demo import DEMO_PASSWORD, demo_load
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -300,17 +300,6 @@ def test_monthly_and_one_off_sessions_become_hsds_schedules(personas: Personas) 
     assert schedule.valid_from == schedule.valid_to == day
 
 
-def test_the_demo_adds_two_pending_suggestions_once(personas: Personas) -> None:
-    from linkwell.community import demo
-
-    _partner_venue(personas)
-    assert demo.load() == 2
-    assert demo.load() == 0
-    skill = Suggestion.objects.get(name=demo.SKILL)
-    assert skill.status == SuggestionStatus.PENDING
-    assert skill.partner_decision == PartnerDecision.PENDING
-
-
 @pytest.mark.parametrize(
     "overrides",
     [

@@ -148,7 +148,7 @@ def test_a_referral_starts_the_response_window_and_emails_the_provider(
     assert email.to == ["hello@shed.example"]
     # Plain text: the service's apostrophe arrives as written, not HTML-escaped.
     assert email.subject.startswith("New referral to Men's Shed woodwork (ref ")
-    assert "&#x27;" not in email.subject + email.body
+    assert "&#x27;" not in str(email.subject) + str(email.body)
     assert "/provider/r/" in email.body
     # An inbox is not a safe place for health data: no name, no contact details.
     assert "Joan" not in email.body and "07700" not in email.body

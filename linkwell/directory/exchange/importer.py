@@ -59,6 +59,7 @@ from linkwell.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from linkwell.directory.services import service_create, service_rows
 
 LINK_KEYS = frozenset(
     {
@@ -458,14 +459,17 @@ class _Writer:
         changes: dict[str, Any],
         children: list[str],
         organisation: Any = None,
+        *,
+        audited: bool = False,
     ) -> None:
+        """Count the record's outcome and audit it (unless its creator already did)."""
         if outcome == "unchanged" and children:
             outcome = "updated"
         if outcome == "updated" and hasattr(obj, "version"):
             type(obj).objects.filter(pk=obj.pk).update(
                 version=models.F("version") + 1, updated_at=timezone.now()
             )
-        if outcome != "unchanged":
+        if outcome != "unchanged" and not audited:
             detail = {"source": self.where}
             if children:
                 changes = {**changes, "children": children}
@@ -659,7 +663,21 @@ class _Writer:
         if record is not None and "referral_mode" in record.linkwell:
             values["referral_mode"] = record.linkwell["referral_mode"]
         saved_children, self._children = self._children, []
-        obj, outcome, changes = self._upsert(Service, key, values)
+        changes: dict[str, list[Any]] = {}
+        if current is None:
+            # A new listing is made (and audited) by the directory's one creator; its child rows
+            # are then synced below exactly as on an update.
+            fields = {k: v for k, v in values.items() if k not in ("name", "organization")}
+            obj = service_create(
+                actor=self.actor,
+                listing=service_rows(
+                    organization=org, name=values["name"], uuid=key, fields=fields
+                ),
+                detail={"source": self.where},
+            )
+            outcome = "created"
+        else:
+            obj, outcome, changes = self._upsert(Service, key, values)
         s = obj
         self._sync(
             Phone,
@@ -719,7 +737,9 @@ class _Writer:
         )
         self.attributes("service", s, data.get("attributes"), "attributes")
         children, self._children = self._children, saved_children
-        self._finish(SERVICE, obj, outcome, changes, children, org.owner)
+        self._finish(
+            SERVICE, obj, outcome, changes, children, org.owner, audited=outcome == "created"
+        )
         return obj
 
     def _capacity(self, items: Any, current: Service | None) -> dict[str, Any]:

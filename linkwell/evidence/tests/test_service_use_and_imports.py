@@ -154,16 +154,3 @@ def test_the_import_commands_report_rejected_rows_and_exit_non_zero(
     assert "Loaded 1 postcodes" in capsys.readouterr().out
     with pytest.raises(CommandError, match="no such file"):
         call_command("evidence", "activity-import", str(tmp_path / "missing.csv"))
-
-
-def test_the_demo_loads_profiles_and_an_extract_once(personas: Personas) -> None:
-    from linkwell.evidence import demo
-
-    journey(service=personas.link_worker_service, received=D, practice=personas.practice)
-    made = demo.load(seed=1, today=dt.date(2025, 12, 31))
-    assert made > 0
-    assert PracticePopulation.objects.filter(practice=personas.practice).exists()
-    assert PostcodeImd.objects.filter(postcode="SY111AA").exists()
-    assert demo.load(seed=1, today=dt.date(2025, 12, 31)) == 0
-    result = service_use_comparison(user=personas.commissioner, filters=ReportFilter())
-    assert result.n_people == 1

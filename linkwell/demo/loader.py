@@ -25,8 +25,19 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from linkwell.accounts.models import Area, Membership, Organisation, Role, User
+from linkwell.accounts.services import account_record_save
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
+from linkwell.demo.directory import (
+    DemoIds,
+    DirectoryRows,
+    Place,
+    build_directory,
+    create_directory,
+    demo_uuid,
+)
+from linkwell.demo.people import people_load, people_reset
 from linkwell.directory.models import (
     Attribute,
     AttributeLinkEntity,
@@ -37,16 +48,6 @@ from linkwell.directory.models import (
 )
 from linkwell.directory.postcodes import lookup
 from linkwell.directory.taxonomies import shipped_taxonomies, shipped_terms, taxonomy_seed
-from linkwell.web.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
-from linkwell.web.demo.directory import (
-    DemoIds,
-    DirectoryRows,
-    Place,
-    build_directory,
-    demo_uuid,
-    write_directory,
-)
-from linkwell.web.demo.people import people_load, people_reset
 
 DEFAULT_SEED = 42
 # Passes every AUTH_PASSWORD_VALIDATOR (length, character classes, not common, not like the
@@ -120,19 +121,22 @@ def demo_is_loaded() -> bool:
     return Area.objects.filter(uuid=demo_uuid("area", 0)).exists()
 
 
-def _accounts(now: dt.datetime) -> tuple[dict[str, Organisation], list[User]]:
-    area = Area.objects.create(uuid=demo_uuid("area", 0), name=DEMO_AREA)
+def _accounts(actor: Any) -> tuple[dict[str, Organisation], list[User]]:
+    """The demo's area, organisations and sign-ins, each through the accounts service that
+    saves and audits one record (it keeps the demo's fixed ids, which `demo_reset` relies on)."""
+    area = Area(uuid=demo_uuid("area", 0), name=DEMO_AREA)
+    account_record_save(actor=actor, obj=area)
     orgs: dict[str, Organisation] = {}
     for i, spec in enumerate(ACCOUNTS_ORGS):
-        orgs[spec.key] = Organisation.objects.create(
+        orgs[spec.key] = Organisation(
             uuid=demo_uuid("accounts_organisation", i),
             name=spec.name,
             kind=spec.kind,
-            host_type=spec.host_type,
             area=area,
             parent=orgs[spec.parent] if spec.parent else None,
             postcode=spec.postcode,
         )
+        account_record_save(actor=actor, obj=orgs[spec.key])
     # Hash once and share it: PBKDF2 at Django's default cost takes ~0.3 s a user, and the
     # demo must load in seconds. Same password, so the same hash is equally valid for each.
     password_hash = make_password(DEMO_PASSWORD)
@@ -146,13 +150,14 @@ def _accounts(now: dt.datetime) -> tuple[dict[str, Organisation], list[User]]:
             is_superuser=login.is_admin,
             password=password_hash,
         )
-        user.save()
-        Membership.objects.create(
+        account_record_save(actor=actor, obj=user)
+        membership = Membership(
             uuid=demo_uuid("membership", i),
             user=user,
             organisation=orgs[login.organisation],
             role=login.role,
         )
+        account_record_save(actor=actor, obj=membership)
         users.append(user)
     return orgs, users
 
@@ -180,7 +185,7 @@ def demo_load(
                 f"({', '.join(sorted(clash)) or 'demo sign-ins'}). Load the demo into an empty "
                 "database, or run `linkwell demo --reset` if they are from an earlier demo."
             )
-        orgs, users = _accounts(now)
+        orgs, users = _accounts(actor)
         owners = {name: orgs[spec.key].pk for spec in ACCOUNTS_ORGS for name in spec.owns}
         rows = build_directory(
             rng=Random(seed),
@@ -194,7 +199,7 @@ def demo_load(
             required=REQUIRED_LOCAL,
             owners=owners,
         )
-        counts = write_directory(rows)
+        counts = create_directory(rows, actor=actor)
         counts.update(accounts_organisations=len(orgs), users=len(users))
         counts.update(
             people_load(

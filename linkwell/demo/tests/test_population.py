@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linkwell.accounts.models import Organisation, OrganisationKind
-from linkwell.population import demo
+from linkwell.demo import population as demo
 from linkwell.population.models import InviteList, InviteStatus
 from linkwell.population.pseudonym import pseudo_ids_match
 from linkwell.population.tests.test_invites_factories import TEST_KEY

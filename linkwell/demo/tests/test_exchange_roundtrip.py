@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import AuditEvent, Channel
+from linkwell.demo.directory import DemoIds, Place, build_directory, write_directory
+from linkwell.demo.loader import term_pks
 from linkwell.directory.exchange import export, hsds, schemas, sources
 from linkwell.directory.exchange.importer import ImportReport, directory_import
 from linkwell.directory.models import (
@@ -38,8 +40,6 @@ from linkwell.directory.models import (
 from linkwell.directory.postcodes import lookup
 from linkwell.directory.taxonomies import taxonomy_seed
 from linkwell.directory.tests.factories import make_organization, make_service
-from linkwell.web.demo import term_pks
-from linkwell.web.demo.directory import DemoIds, Place, build_directory, write_directory
 
 pytestmark = pytest.mark.django_db
 

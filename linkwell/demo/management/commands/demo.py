@@ -9,13 +9,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
-from linkwell.community import demo as community_demo
 from linkwell.core.exceptions import LinkwellError
-from linkwell.evidence import demo as evidence_demo
-from linkwell.outcomes import demo as outcomes_demo
-from linkwell.population import demo as population_demo
-from linkwell.reports import demo as reports_demo
-from linkwell.web.demo import (
+from linkwell.demo import community as community_demo
+from linkwell.demo import evidence as evidence_demo
+from linkwell.demo import outcomes as outcomes_demo
+from linkwell.demo import population as population_demo
+from linkwell.demo import reports as reports_demo
+from linkwell.demo.loader import (
     DEFAULT_SEED,
     DEMO_EMAIL_DOMAIN,
     DEMO_LOGINS,
@@ -98,7 +98,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {login.role_label:<{width}}  {login.email:<{email_width}}  {DEMO_PASSWORD}"
             )
-        from linkwell.web.demo.people_catalogue import EXTRA_LINK_WORKERS
+        from linkwell.demo.people_catalogue import EXTRA_LINK_WORKERS
 
         others = ", ".join(f"{local}@{DEMO_EMAIL_DOMAIN}" for local, _ in EXTRA_LINK_WORKERS)
         self.stdout.write(f"  (more link workers in the same team: {others})")

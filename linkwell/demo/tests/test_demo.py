@@ -13,6 +13,15 @@ from django.test import Client
 
 from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role, User
 from linkwell.audit.models import AuditEvent
+from linkwell.demo.catalogue import REQUIRED_LOCAL
+from linkwell.demo.directory import DemoIds, build_directory, demo_uuid
+from linkwell.demo.loader import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    demo_load,
+    demo_places,
+    demo_reset,
+)
 from linkwell.directory.access import can_edit_organization
 from linkwell.directory.models import (
     Attribute,
@@ -23,15 +32,6 @@ from linkwell.directory.models import (
 )
 from linkwell.directory.quality import QAStatus, quality_summary
 from linkwell.directory.taxonomies import shipped_taxonomies, shipped_terms
-from linkwell.web.demo import (
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    demo_load,
-    demo_places,
-    demo_reset,
-)
-from linkwell.web.demo.catalogue import REQUIRED_LOCAL
-from linkwell.web.demo.directory import DemoIds, build_directory, demo_uuid
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -28,14 +28,10 @@ from linkwell.casework.models import (
     WellbeingReview,
 )
 from linkwell.connections.models import Attendance, Connection, ConnectionStatus, ProvisionGap
-from linkwell.directory.models import ReferralMode, Service, ServiceStatus
-from linkwell.directory.taxonomies import NEEDS, shipped_terms
-from linkwell.people.models import Person
-from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
-from linkwell.web.demo import demo_load, demo_reset
-from linkwell.web.demo.catalogue import ACCOUNTS_ORGS, PLACES
-from linkwell.web.demo.directory import DemoIds
-from linkwell.web.demo.people import (
+from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES
+from linkwell.demo.directory import DemoIds
+from linkwell.demo.loader import demo_load, demo_reset
+from linkwell.demo.people import (
     DEMO_PEOPLE,
     OPEN_MIX,
     Team,
@@ -43,7 +39,11 @@ from linkwell.web.demo.people import (
     build_people,
     nhs_check_digit,
 )
-from linkwell.web.demo.people_catalogue import TOWN_WEIGHTS
+from linkwell.demo.people_catalogue import TOWN_WEIGHTS
+from linkwell.directory.models import ReferralMode, Service, ServiceStatus
+from linkwell.directory.taxonomies import NEEDS, shipped_terms
+from linkwell.people.models import Person
+from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
 
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

@@ -20,7 +20,7 @@ from linkwell.people.validation import nhs_number_check_digit
 from linkwell.population.models import InviteEntry, InviteList, InviteStatus
 from linkwell.population.pseudonym import pseudo_id_for_nhs_number, pseudonym_key
 
-DEMO_SERVICE = "Oswestry Community Wellbeing Service"  # web/demo/catalogue.py ACCOUNTS_ORGS
+DEMO_SERVICE = "Oswestry Community Wellbeing Service"  # demo/catalogue.py ACCOUNTS_ORGS
 DEMO_PRACTICE = "Castle Fields Surgery"
 DEMO_COHORT = "potential-care-needs"
 _REASONS = (
@@ -66,6 +66,8 @@ def load(*, now: dt.datetime | None = None) -> int:
         key = pseudonym_key()
     except ImproperlyConfigured:
         return 0
+    # Written here rather than by population.services.invite_list_upload, which reads a cohort
+    # file and leaves every entry new: the demo's first entries are already requested.
     with transaction.atomic():
         invite_list = InviteList.objects.create(
             link_worker_service=service,
