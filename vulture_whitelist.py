@@ -27,6 +27,7 @@ AuditConfig
 CaseworkConfig
 CommunityConfig
 ConnectionsConfig
+DemoConfig
 CoreConfig
 DirectoryConfig
 EconomicsConfig
