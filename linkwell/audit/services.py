@@ -11,8 +11,11 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import current
 from linkwell.audit.models import AuditEvent, Kind
+
+_ACTIONS = frozenset(AuditAction.values)
 
 
 def _plain(value: Any) -> Any:
@@ -58,7 +61,7 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
 def audit_record(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -71,9 +74,13 @@ def audit_record(
     channel: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. Writes must call this inside their own atomic block."""
+    if action not in _ACTIONS:
+        # Every action is listed in linkwell/audit/actions.py; a stray string would start a
+        # vocabulary nobody can find, so it is refused before anything is written.
+        raise ValueError(f"audit_record: unknown action {str(action)!r}; add it to AuditAction")
     if kind == Kind.WRITE and not transaction.get_connection().in_atomic_block:
         # The invariant the audit trail rests on: a change and its audit row commit together.
-        raise RuntimeError(f"audit_record({action!r}) must run inside the write's transaction")
+        raise RuntimeError(f"audit_record({str(action)!r}) must run inside the write's transaction")
     ctx = current()
     actor_id, actor_label = _actor_fields(actor)
     if obj is not None:
@@ -113,7 +120,7 @@ def audit_access(
     """Log a read of a person-identifiable record (page view or API read)."""
     return audit_record(
         actor=actor,
-        action="access",
+        action=AuditAction.ACCESS,
         obj=obj,
         object_type=object_type,
         object_id=object_id,

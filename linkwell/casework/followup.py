@@ -28,6 +28,7 @@ from django.utils.dateformat import format as date_format
 from django_tasks import task
 
 from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.audit.services import audit_record
@@ -76,7 +77,7 @@ def follow_up_schedule_create(*, actor: Any, case: Case, start: dt.date) -> list
         created = FollowUp.objects.bulk_create(rows)
         audit_record(
             actor=actor,
-            action="casework.follow_ups_scheduled",
+            action=AuditAction.CASEWORK_FOLLOW_UPS_SCHEDULED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -114,7 +115,7 @@ def follow_up_complete(
         follow_up.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.follow_up_completed",
+            action=AuditAction.CASEWORK_FOLLOW_UP_COMPLETED,
             obj=follow_up,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -241,7 +242,7 @@ def follow_up_send_reminder(*, follow_up: FollowUp, now: dt.datetime | None = No
             )
             audit_record(
                 actor=None,
-                action="casework.follow_up_reminder_failed",
+                action=AuditAction.CASEWORK_FOLLOW_UP_REMINDER_FAILED,
                 obj=follow_up,
                 organisation=case.link_worker_service,
                 person_id=str(case.person.uuid),
@@ -251,7 +252,7 @@ def follow_up_send_reminder(*, follow_up: FollowUp, now: dt.datetime | None = No
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="casework.follow_up_reminder_sent",
+            action=AuditAction.CASEWORK_FOLLOW_UP_REMINDER_SENT,
             obj=follow_up,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),

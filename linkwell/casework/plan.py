@@ -25,6 +25,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.followup import follow_up_schedule_create, follow_ups_for_case
 from linkwell.casework.message_back import latest_referral, message_back_record
@@ -197,7 +198,7 @@ def plan_save(*, actor: Any, case: Case, data: PlanInput, expected_version: int 
         plan.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.plan_saved",
+            action=AuditAction.CASEWORK_PLAN_SAVED,
             obj=plan,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -224,7 +225,7 @@ def plan_agree(*, actor: Any, plan: Plan, agreed_on: dt.date, expected_version: 
         plan.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.plan_agreed",
+            action=AuditAction.CASEWORK_PLAN_AGREED,
             obj=plan,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -248,7 +249,11 @@ def action_set_done(
         action.save(update_fields=["done_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="casework.plan_action_done" if done else "casework.plan_action_reopened",
+            action=(
+                AuditAction.CASEWORK_PLAN_ACTION_DONE
+                if done
+                else AuditAction.CASEWORK_PLAN_ACTION_REOPENED
+            ),
             obj=action,
             organisation=plan.case.link_worker_service,
             person_id=str(plan.case.person.uuid),
@@ -306,7 +311,7 @@ def plan_send_to_person(*, actor: Any, plan: Plan) -> SendResult:
         with transaction.atomic():
             audit_record(
                 actor=actor,
-                action="casework.plan_sent",
+                action=AuditAction.CASEWORK_PLAN_SENT,
                 obj=plan,
                 organisation=case.link_worker_service,
                 person_id=str(person.uuid),
@@ -330,7 +335,7 @@ def plan_send_to_person(*, actor: Any, plan: Plan) -> SendResult:
         )
         audit_record(
             actor=actor,
-            action="casework.plan_marked_for_post",
+            action=AuditAction.CASEWORK_PLAN_MARKED_FOR_POST,
             obj=plan,
             organisation=case.link_worker_service,
             person_id=str(person.uuid),

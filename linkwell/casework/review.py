@@ -22,6 +22,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.message_back import message_back_record
 from linkwell.casework.models import (
@@ -163,7 +164,7 @@ def case_status_advance(
     if moved:
         audit_record(
             actor=actor,
-            action="casework.case_status_changed",
+            action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -183,7 +184,7 @@ def review_create(*, actor: Any, case: Case, data: ReviewInput) -> WellbeingRevi
         _write_strengths(review, data.strengths)
         audit_record(
             actor=actor,
-            action="casework.review_recorded",
+            action=AuditAction.CASEWORK_REVIEW_RECORDED,
             obj=review,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -227,7 +228,7 @@ def review_update(
         after = {**fields, "strengths": sorted([k, d.strip()] for k, d in data.strengths)}
         audit_record(
             actor=actor,
-            action="casework.review_updated",
+            action=AuditAction.CASEWORK_REVIEW_UPDATED,
             obj=review,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),

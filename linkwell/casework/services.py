@@ -31,6 +31,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import (
     Appointment,
@@ -129,7 +130,7 @@ def _case_transition(
         _case_bump(case, expected_version, **fields)
         audit_record(
             actor=actor,
-            action="casework.case_status_changed",
+            action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -230,7 +231,7 @@ def case_reopen(*, actor: Any, case: Case, expected_version: int, reason: str) -
         )
         audit_record(
             actor=actor,
-            action="casework.case_reopened",
+            action=AuditAction.CASEWORK_CASE_REOPENED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -251,7 +252,7 @@ def case_set_complexity(*, actor: Any, case: Case, complexity: str, expected_ver
         _case_bump(case, expected_version, complexity=complexity)
         audit_record(
             actor=actor,
-            action="casework.case_complexity_changed",
+            action=AuditAction.CASEWORK_CASE_COMPLEXITY_CHANGED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -301,7 +302,7 @@ def case_reassign(
         _case_bump(case, expected_version, assigned_to=assigned_to)
         audit_record(
             actor=actor,
-            action="casework.case_reassigned",
+            action=AuditAction.CASEWORK_CASE_REASSIGNED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -336,7 +337,7 @@ def case_set_next_contact(
         _case_bump(case, expected_version, next_contact_due=next_contact_due)
         audit_record(
             actor=actor,
-            action="casework.case_next_contact_set",
+            action=AuditAction.CASEWORK_CASE_NEXT_CONTACT_SET,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -447,7 +448,7 @@ def appointment_book(
         )
         audit_record(
             actor=actor,
-            action="casework.appointment_booked",
+            action=AuditAction.CASEWORK_APPOINTMENT_BOOKED,
             obj=appointment,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -471,7 +472,7 @@ def appointment_book(
             if moved:
                 audit_record(
                     actor=actor,
-                    action="casework.case_status_changed",
+                    action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
                     obj=case,
                     organisation=case.link_worker_service,
                     person_id=str(case.person.uuid),
@@ -522,7 +523,7 @@ def appointment_record_outcome(
         appointment.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.appointment_outcome_recorded",
+            action=AuditAction.CASEWORK_APPOINTMENT_OUTCOME_RECORDED,
             obj=appointment,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -540,7 +541,7 @@ def appointment_record_outcome(
             if first_contact:
                 audit_record(
                     actor=actor,
-                    action="casework.case_first_contact",
+                    action=AuditAction.CASEWORK_CASE_FIRST_CONTACT,
                     obj=case,
                     organisation=case.link_worker_service,
                     person_id=str(case.person.uuid),
@@ -552,7 +553,7 @@ def appointment_record_outcome(
                 if moved:
                     audit_record(
                         actor=actor,
-                        action="casework.case_status_changed",
+                        action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
                         obj=case,
                         organisation=case.link_worker_service,
                         person_id=str(case.person.uuid),
@@ -596,7 +597,7 @@ def appointment_rebook(
             )
             audit_record(
                 actor=actor,
-                action="casework.appointment_outcome_recorded",
+                action=AuditAction.CASEWORK_APPOINTMENT_OUTCOME_RECORDED,
                 obj=current,
                 organisation=case.link_worker_service,
                 person_id=str(case.person.uuid),
@@ -634,7 +635,7 @@ def case_note_add(*, actor: Any, case: Case, text: str, sensitive: bool = False)
         # people who may not read a sensitive note.
         audit_record(
             actor=actor,
-            action="casework.case_note_added",
+            action=AuditAction.CASEWORK_CASE_NOTE_ADDED,
             obj=note,
             object_repr=f"Note on case {case.uuid}",
             organisation=case.link_worker_service,
@@ -684,7 +685,7 @@ def safeguarding_concern_raise(
         )
         audit_record(
             actor=actor,
-            action="casework.safeguarding_concern_raised",
+            action=AuditAction.CASEWORK_SAFEGUARDING_CONCERN_RAISED,
             obj=concern,
             object_repr=f"Safeguarding concern on case {case.uuid}",
             organisation=case.link_worker_service,
@@ -744,7 +745,7 @@ def safeguarding_concern_resolve(
         concern.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.safeguarding_concern_resolved",
+            action=AuditAction.CASEWORK_SAFEGUARDING_CONCERN_RESOLVED,
             obj=concern,
             object_repr=f"Safeguarding concern on case {case.uuid}",
             organisation=case.link_worker_service,

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Role
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff, snapshot
 from linkwell.community.models import (
     AssetKind,
@@ -378,7 +379,7 @@ def suggestion_submit(*, actor: Any, data: Mapping[str, Any]) -> Suggestion:
         suggestion.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_submitted",
+            action=AuditAction.COMMUNITY_SUGGESTION_SUBMITTED,
             obj=suggestion,
             changes={"status": [None, suggestion.status]},
             detail={
@@ -468,7 +469,10 @@ def suggestion_update(
         current.version += 1
         current.save()
         audit_record(
-            actor=actor, action="community.suggestion_updated", obj=current, changes=changes
+            actor=actor,
+            action=AuditAction.COMMUNITY_SUGGESTION_UPDATED,
+            obj=current,
+            changes=changes,
         )
     return current
 
@@ -497,7 +501,7 @@ def suggestion_partner_decide(
         current.save()
         audit_record(
             actor=actor,
-            action="community.venue_request_decided",
+            action=AuditAction.COMMUNITY_VENUE_REQUEST_DECIDED,
             obj=current,
             organisation=current.partner_organisation,
             changes={"partner_decision": [before, decision]},
@@ -568,7 +572,7 @@ def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
     )
     audit_record(
         actor=actor,
-        action="directory.organization_created",
+        action=AuditAction.DIRECTORY_ORGANIZATION_CREATED,
         obj=organization,
         changes={"name": [None, organization.name]},
         detail={"community_suggestion": str(suggestion.uuid)},
@@ -636,7 +640,7 @@ def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
         Schedule.objects.create(service=service, service_at_location=None, **schedule)
     audit_record(
         actor=actor,
-        action="directory.service_created",
+        action=AuditAction.DIRECTORY_SERVICE_CREATED,
         obj=service,
         changes={"name": [None, service.name], "status": [None, service.status]},
         detail={
@@ -676,7 +680,7 @@ def suggestion_approve(
         current.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_approved",
+            action=AuditAction.COMMUNITY_SUGGESTION_APPROVED,
             obj=current,
             changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.APPROVED]},
             detail={"service": str(service.uuid)},
@@ -714,7 +718,7 @@ def suggestion_reject(
         current.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_rejected",
+            action=AuditAction.COMMUNITY_SUGGESTION_REJECTED,
             obj=current,
             changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.REJECTED]},
             detail={"reason": reason, "suggester_told": tell_suggester},
@@ -744,7 +748,7 @@ def suggestion_merge(
         current.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_merged",
+            action=AuditAction.COMMUNITY_SUGGESTION_MERGED,
             obj=current,
             changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.MERGED]},
             detail={"service": str(service.uuid)},
@@ -827,14 +831,14 @@ def contact_confirm_by_link(*, token: str) -> Suggestion:
         suggestion.save(update_fields=["contact_confirmed_at", "updated_at"])
         audit_record(
             actor=None,
-            action="community.contact_confirmed",
+            action=AuditAction.COMMUNITY_CONTACT_CONFIRMED,
             obj=suggestion,
             changes={"contact_confirmed_at": [None, now]},
             detail={"via": "emailed link", "service": str(service.uuid)},
         )
         audit_record(
             actor=None,
-            action="directory.service_updated",
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
             obj=service,
             changes={
                 "contact": [None, suggestion.contact_name or suggestion.contact_email],
@@ -875,7 +879,7 @@ def send_contact_confirmation(*, suggestion: Suggestion) -> None:
         Suggestion.objects.filter(pk=suggestion.pk).update(contact_confirmation_sent_at=now)
         audit_record(
             actor=None,
-            action="community.contact_confirmation_sent",
+            action=AuditAction.COMMUNITY_CONTACT_CONFIRMATION_SENT,
             obj=suggestion,
             changes={
                 "contact_confirmation_sent_at": [suggestion.contact_confirmation_sent_at, now]

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Role
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.community.ical import FeedError, fetch_url, parse_feed
 from linkwell.community.models import FeedSchedule, FeedStatus, TimetableFeed
@@ -73,7 +74,7 @@ def feed_attach(
         feed.save()
         audit_record(
             actor=actor,
-            action="community.timetable_attached",
+            action=AuditAction.COMMUNITY_TIMETABLE_ATTACHED,
             obj=service,
             organisation=service.organization.owner,
             changes={
@@ -96,7 +97,7 @@ def feed_remove(*, actor: Any, feed: TimetableFeed) -> None:
         feed.delete()
         audit_record(
             actor=actor,
-            action="community.timetable_removed",
+            action=AuditAction.COMMUNITY_TIMETABLE_REMOVED,
             obj=service,
             organisation=service.organization.owner,
             changes={"schedules": [len(schedule_ids), 0]},
@@ -142,7 +143,7 @@ def feed_import(
             Service.objects.filter(pk=service.pk).update(updated_at=now, source_last_modified=None)
             audit_record(
                 actor=None,
-                action="community.timetable_imported",
+                action=AuditAction.COMMUNITY_TIMETABLE_IMPORTED,
                 obj=service,
                 organisation=service.organization.owner,
                 changes={"schedules": [len(old), len(rows)]},
@@ -180,7 +181,7 @@ def _record_failure(feed: TimetableFeed, reason: str, now: dt.datetime) -> None:
         current.save(update_fields=["status", "last_error", "last_attempt_at", "updated_at"])
         audit_record(
             actor=None,
-            action="community.timetable_import_failed",
+            action=AuditAction.COMMUNITY_TIMETABLE_IMPORT_FAILED,
             obj=current.service,
             organisation=current.service.organization.owner,
             detail={"feed": str(current.uuid), "reason": reason},

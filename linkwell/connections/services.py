@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.message_back import message_back_record
 from linkwell.casework.models import Case, MessageBack
@@ -72,14 +73,14 @@ def _person_id(connection: Connection) -> str:
 def _audit(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     connection: Connection,
     changes: Mapping[str, Any] | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
     audit_record(
         actor=actor,
-        action=f"connections.{action}",
+        action=action,
         obj=connection,
         organisation=connection.case.link_worker_service,
         person_id=_person_id(connection),
@@ -117,7 +118,7 @@ def _move(
     connection: Connection,
     expected_version: int | None,
     to: str,
-    action: str,
+    action: AuditAction,
     fields: Mapping[str, Any] | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> Connection:
@@ -180,7 +181,7 @@ def connection_signpost(*, actor: Any, case: Case, service: Service) -> Connecti
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             closed_at=now,
         )
-        _audit(actor=actor, action="signposted", connection=connection)
+        _audit(actor=actor, action=AuditAction.CONNECTIONS_SIGNPOSTED, connection=connection)
     return connection
 
 
@@ -301,7 +302,7 @@ def connection_refer(
         )
         _audit(
             actor=actor,
-            action="referral_requested",
+            action=AuditAction.CONNECTIONS_REFERRAL_REQUESTED,
             connection=connection,
             detail={
                 "shared_fields": sorted(k for k, v in shared.items() if v),
@@ -331,7 +332,7 @@ def connection_accept(
             connection=connection,
             expected_version=expected_version,
             to=S.ACCEPTED,
-            action="referral_accepted",
+            action=AuditAction.CONNECTIONS_REFERRAL_ACCEPTED,
             fields={"responded_at": timezone.now(), "attention_at": None},
             detail={"via_link": via_link},
         )
@@ -365,7 +366,7 @@ def connection_reject(
             connection=connection,
             expected_version=expected_version,
             to=S.REJECTED,
-            action="referral_rejected",
+            action=AuditAction.CONNECTIONS_REFERRAL_REJECTED,
             fields={
                 "responded_at": now,
                 "reason": reason,
@@ -408,7 +409,7 @@ def attendance_record(
                 connection=current,
                 expected_version=expected_version,
                 to=S.IN_PROGRESS,
-                action="referral_started",
+                action=AuditAction.CONNECTIONS_REFERRAL_STARTED,
             )
         else:
             if expected_version is None or current.version != expected_version:
@@ -424,7 +425,7 @@ def attendance_record(
         )
         _audit(
             actor=actor,
-            action="attendance_recorded",
+            action=AuditAction.CONNECTIONS_ATTENDANCE_RECORDED,
             connection=current,
             detail={"session_on": session_on.isoformat(), "attended": attended},
         )
@@ -440,7 +441,7 @@ def connection_hold(
             connection=connection,
             expected_version=expected_version,
             to=S.ON_HOLD,
-            action="referral_on_hold",
+            action=AuditAction.CONNECTIONS_REFERRAL_ON_HOLD,
         )
 
 
@@ -455,7 +456,7 @@ def connection_resume(
             connection=connection,
             expected_version=expected_version,
             to=S.IN_PROGRESS,
-            action="referral_resumed",
+            action=AuditAction.CONNECTIONS_REFERRAL_RESUMED,
         )
 
 
@@ -468,7 +469,7 @@ def connection_complete(
             connection=connection,
             expected_version=expected_version,
             to=S.COMPLETED,
-            action="referral_completed",
+            action=AuditAction.CONNECTIONS_REFERRAL_COMPLETED,
         )
         attended = connection.attendances.filter(attended=True).count()
         message_back_record(
@@ -500,7 +501,7 @@ def connection_fail(
             connection=connection,
             expected_version=expected_version,
             to=S.FAILED,
-            action="referral_failed",
+            action=AuditAction.CONNECTIONS_REFERRAL_FAILED,
             fields={"reason": reason, "reason_detail": detail, "attention_at": timezone.now()},
             detail={"reason": reason},
         )
@@ -524,7 +525,7 @@ def connection_add_note(
         current.refresh_from_db()
         _audit(
             actor=actor,
-            action="provider_note_added",
+            action=AuditAction.CONNECTIONS_PROVIDER_NOTE_ADDED,
             connection=current,
             changes={"provider_note": [before, note]},
         )
@@ -544,7 +545,7 @@ def connection_cancel(
             connection=connection,
             expected_version=expected_version,
             to=S.CANCELLED,
-            action="referral_cancelled",
+            action=AuditAction.CONNECTIONS_REFERRAL_CANCELLED,
             fields={"reason_detail": detail, "attention_at": None},
         )
 
@@ -566,7 +567,7 @@ def connection_acknowledge(
         current.refresh_from_db()
         _audit(
             actor=actor,
-            action="attention_acknowledged",
+            action=AuditAction.CONNECTIONS_ATTENTION_ACKNOWLEDGED,
             connection=current,
             changes={"attention_at": [before, None]},
         )
@@ -595,7 +596,7 @@ def connection_mark_lapsed(*, connection: Connection, now: dt.datetime | None = 
         ).get(pk=connection.pk)
         _audit(
             actor=None,
-            action="referral_lapsed",
+            action=AuditAction.CONNECTIONS_REFERRAL_LAPSED,
             connection=current,
             changes={"lapsed_at": [None, now]},
             detail={"respond_by": current.respond_by.isoformat() if current.respond_by else ""},
@@ -642,7 +643,7 @@ def provision_gap_record(
         )
         audit_record(
             actor=actor,
-            action="connections.gap_recorded",
+            action=AuditAction.CONNECTIONS_GAP_RECORDED,
             obj=gap,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Role
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
 from linkwell.directory.access import can_edit_location
@@ -543,7 +544,7 @@ def service_update(
         _write_related(current, after, set(changes))
         audit_record(
             actor=actor,
-            action="directory.service_updated",
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
             obj=current,
             organisation=current.organization.owner,
             changes=changes,
@@ -566,7 +567,7 @@ def service_set_status(
         _bump(current, version, {"status": status})
         audit_record(
             actor=actor,
-            action="directory.service_status_changed",
+            action=AuditAction.DIRECTORY_SERVICE_STATUS_CHANGED,
             obj=current,
             organisation=current.organization.owner,
             changes={"status": [current.status, status]},
@@ -611,7 +612,7 @@ def service_set_capacity(
         )
         audit_record(
             actor=actor,
-            action="directory.service_capacity_changed",
+            action=AuditAction.DIRECTORY_SERVICE_CAPACITY_CHANGED,
             obj=current,
             organisation=current.organization.owner,
             changes=changes,
@@ -645,7 +646,7 @@ def service_verify(
         )
         audit_record(
             actor=verifier,
-            action="directory.service_verified",
+            action=AuditAction.DIRECTORY_SERVICE_VERIFIED,
             obj=current,
             organisation=current.organization.owner,
             changes={"last_verified_at": [before, now]},
@@ -688,7 +689,7 @@ def quality_check_record(
         )
         audit_record(
             actor=actor,
-            action="directory.quality_check_recorded",
+            action=AuditAction.DIRECTORY_QUALITY_CHECK_RECORDED,
             obj=organization,
             organisation=organization.owner,
             changes={
@@ -874,7 +875,7 @@ def service_send_verification_reminder(*, service: Service, now: dt.datetime | N
             )
             audit_record(
                 actor=None,
-                action="directory.verification_reminder_failed",
+                action=AuditAction.DIRECTORY_VERIFICATION_REMINDER_FAILED,
                 obj=service,
                 organisation=service.organization.owner,
                 changes={"verification_reminder_sent_at": [now, previous]},
@@ -884,7 +885,7 @@ def service_send_verification_reminder(*, service: Service, now: dt.datetime | N
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="directory.verification_reminder_sent",
+            action=AuditAction.DIRECTORY_VERIFICATION_REMINDER_SENT,
             obj=service,
             organisation=service.organization.owner,
             changes={"verification_reminder_sent_at": [previous, now]},

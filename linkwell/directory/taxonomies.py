@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import transaction
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.directory.models import Taxonomy, TaxonomyTerm
 
@@ -204,7 +205,7 @@ def taxonomy_seed(*, actor: Any = None) -> SeedResult:
         if result.changed:
             audit_record(
                 actor=actor,
-                action="directory.taxonomy_seed",
+                action=AuditAction.DIRECTORY_TAXONOMY_SEED,
                 object_type="directory.taxonomy",
                 object_repr="Shipped taxonomies",
                 detail={

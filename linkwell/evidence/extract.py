@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Appointment, CaseReferral
@@ -348,7 +349,7 @@ def evaluation_extract(
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="evaluation_extract_exported",
+            action=AuditAction.EVALUATION_EXTRACT_EXPORTED,
             object_type="evidence.extract",
             object_repr=str(out)[:255],
             detail={"files": counts, "filter": filters.describe()},

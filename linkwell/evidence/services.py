@@ -17,6 +17,7 @@ from typing import Any
 from django.db import models, transaction
 
 from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.postcodes import InvalidPostcode, normalise
@@ -129,7 +130,7 @@ def imd_lookup_import(*, actor: Any, text: str, filename: str = "") -> int:
         )
         audit_record(
             actor=actor,
-            action="imd_lookup_imported",
+            action=AuditAction.IMD_LOOKUP_IMPORTED,
             object_type="evidence.postcodeimd",
             object_repr=filename[:255],
             detail={"rows": len(found), "filename": filename},
@@ -236,7 +237,7 @@ def activity_import(
         )
         audit_record(
             actor=actor,
-            action="activity_extract_imported",
+            action=AuditAction.ACTIVITY_EXTRACT_IMPORTED,
             obj=batch,
             detail={
                 "rows": len(parsed),
@@ -312,7 +313,7 @@ def population_profile_import(*, actor: Any, text: str, as_of: dt.date, filename
         )
         audit_record(
             actor=actor,
-            action="population_profile_imported",
+            action=AuditAction.POPULATION_PROFILE_IMPORTED,
             object_type="evidence.practicepopulation",
             object_repr=filename[:255],
             detail={
@@ -382,7 +383,7 @@ def unit_cost_set(*, actor: Any, kind: str, cost: Decimal | str, source: str) ->
         )
         audit_record(
             actor=actor,
-            action="unit_cost_set",
+            action=AuditAction.UNIT_COST_SET,
             obj=row,
             changes={
                 "cost": [str(before.cost), str(value)],

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case
 from linkwell.connections.models import Connection, ConnectionKind
@@ -92,11 +93,11 @@ def _matcher() -> Matcher:
 
 
 def _audit(
-    *, actor: Any, case: Case, action: str, obj: Any, detail: dict[str, Any] | None = None
+    *, actor: Any, case: Case, action: AuditAction, obj: Any, detail: dict[str, Any] | None = None
 ) -> None:
     audit_record(
         actor=actor,
-        action=f"matching.{action}",
+        action=action,
         obj=obj,
         organisation=case.link_worker_service,
         person_id=str(case.person.uuid),
@@ -136,7 +137,7 @@ def match_run_record(
         _audit(
             actor=actor,
             case=case,
-            action="suggestions_shown",
+            action=AuditAction.MATCHING_SUGGESTIONS_SHOWN,
             obj=run,
             detail={"services": [s.service_id for s in suggestions]},
         )
@@ -234,7 +235,7 @@ def _decide(
     _audit(
         actor=actor,
         case=run.case,
-        action="decision_recorded",
+        action=AuditAction.MATCHING_DECISION_RECORDED,
         obj=decision,
         detail={
             "run": str(run.uuid),

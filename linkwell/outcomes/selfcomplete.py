@@ -23,6 +23,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case
 from linkwell.core import notify
@@ -86,7 +87,7 @@ def self_link_create(
         )
         audit_record(
             actor=actor,
-            action="outcomes.self_link_created",
+            action=AuditAction.OUTCOMES_SELF_LINK_CREATED,
             obj=link,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -130,7 +131,7 @@ def self_link_send(*, actor: Any, link: SelfCompletionLink, url: str) -> str:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="outcomes.self_link_sent",
+            action=AuditAction.OUTCOMES_SELF_LINK_SENT,
             obj=link,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -146,7 +147,7 @@ def self_link_revoke(*, actor: Any, link: SelfCompletionLink) -> None:
         )
         audit_record(
             actor=actor,
-            action="outcomes.self_link_revoked",
+            action=AuditAction.OUTCOMES_SELF_LINK_REVOKED,
             obj=link,
             organisation=link.case.link_worker_service,
             person_id=str(link.case.person.uuid),
@@ -206,7 +207,7 @@ def self_link_complete(
         SelfCompletionLink.objects.filter(pk=link.pk).update(administration=administration)
         audit_record(
             actor=None,
-            action="outcomes.self_link_used",
+            action=AuditAction.OUTCOMES_SELF_LINK_USED,
             obj=link,
             organisation=link.case.link_worker_service,
             person_id=str(link.case.person.uuid),

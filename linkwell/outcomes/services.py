@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case, SafeguardingConcern, WellbeingReview
 from linkwell.core.exceptions import ValidationFailed
@@ -140,7 +141,7 @@ def measure_record(
         person_id = str(case.person.uuid) if case is not None else ""
         audit_record(
             actor=actor,
-            action="outcomes.measure_recorded",
+            action=AuditAction.OUTCOMES_MEASURE_RECORDED,
             obj=administration,
             organisation=org,
             person_id=person_id,
@@ -185,7 +186,7 @@ def _risk_alert_raise(
     )
     audit_record(
         actor=actor,
-        action="outcomes.risk_alert_raised",
+        action=AuditAction.OUTCOMES_RISK_ALERT_RAISED,
         obj=concern,
         object_repr=f"Risk alert on case {case.uuid}",
         organisation=case.link_worker_service,
@@ -232,7 +233,7 @@ def local_measure_add(*, actor: Any, definition: Any) -> LocalMeasure:
             )
             audit_record(
                 actor=actor,
-                action="outcomes.local_measure_added",
+                action=AuditAction.OUTCOMES_LOCAL_MEASURE_ADDED,
                 obj=measure,
                 detail={"id": measure.instrument_id, "version": measure.instrument_version},
             )
@@ -295,7 +296,7 @@ def measure_schedule_set(
         schedule.save()
         audit_record(
             actor=actor,
-            action="outcomes.schedule_set",
+            action=AuditAction.OUTCOMES_SCHEDULE_SET,
             obj=schedule,
             organisation=organisation,
             changes={

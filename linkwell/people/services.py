@@ -13,6 +13,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, snapshot
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
 from linkwell.directory.postcodes import InvalidPostcode, normalise
@@ -184,7 +185,7 @@ def person_create(*, actor: Any, details: PersonDetails, confirm_new: bool = Fal
         person = Person.objects.create(**cleaned.__dict__)
         audit_record(
             actor=actor,
-            action="people.person_created",
+            action=AuditAction.PEOPLE_PERSON_CREATED,
             obj=person,
             organisation=cleaned.registered_practice,
             person_id=str(person.uuid),
@@ -345,7 +346,7 @@ def person_merge(
         after = snapshot(current_keep, list(_FILLABLE_BLANKS.keys()))
         audit_record(
             actor=actor,
-            action="people.person_merged",
+            action=AuditAction.PEOPLE_PERSON_MERGED,
             obj=current_keep,
             person_id=str(current_keep.uuid),
             changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
@@ -353,7 +354,7 @@ def person_merge(
         )
         audit_record(
             actor=actor,
-            action="people.person_merged_away",
+            action=AuditAction.PEOPLE_PERSON_MERGED_AWAY,
             obj=current_dup,
             person_id=str(current_dup.uuid),
             changes={"merged_into": [None, str(current_keep.uuid)]},

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case, CaseReferral, CaseStatus, Complexity
 from linkwell.casework.services import case_reopen
@@ -147,7 +148,7 @@ def referral_create(
         row.reasons.set(referral.reasons)
         audit_record(
             actor=actor,
-            action="referrals.referral_received",
+            action=AuditAction.REFERRALS_REFERRAL_RECEIVED,
             obj=row,
             organisation=referral.link_worker_service,
             person_id=str(person.uuid),
@@ -259,7 +260,7 @@ def referral_accept(
                 case = Case.objects.select_for_update().get(
                     person=person, link_worker_service=service
                 )
-        action, changes = "casework.case_opened", {}
+        action, changes = AuditAction.CASEWORK_CASE_OPENED, {}
         if not created:
             if case.status == CaseStatus.DORMANT:
                 # One reopen path for the whole app: casework's service sets status "new",
@@ -280,14 +281,14 @@ def referral_accept(
                 complexity=complexity,
             )
             case.refresh_from_db()
-            action = "casework.case_episode_added"
+            action = AuditAction.CASEWORK_CASE_EPISODE_ADDED
             changes = {
                 k: [before[k], getattr(case, k)] for k in tracked if before[k] != getattr(case, k)
             }
         CaseReferral.objects.create(case=case, referral=current)
         audit_record(
             actor=actor,
-            action="referrals.referral_accepted",
+            action=AuditAction.REFERRALS_REFERRAL_ACCEPTED,
             obj=current,
             organisation=service,
             person_id=str(person.uuid),
@@ -332,7 +333,7 @@ def referral_return(
         )
         audit_record(
             actor=actor,
-            action="referrals.referral_returned",
+            action=AuditAction.REFERRALS_REFERRAL_RETURNED,
             obj=current,
             organisation=current.link_worker_service,
             person_id=str(current.person.uuid),
@@ -370,7 +371,7 @@ def referral_decline(
         )
         audit_record(
             actor=actor,
-            action="referrals.referral_declined",
+            action=AuditAction.REFERRALS_REFERRAL_DECLINED,
             obj=current,
             organisation=current.link_worker_service,
             person_id=str(current.person.uuid),
@@ -411,7 +412,7 @@ def referral_record_first_contact(
             )
             audit_record(
                 actor=actor,
-                action="referrals.referral_first_contact",
+                action=AuditAction.REFERRALS_REFERRAL_FIRST_CONTACT,
                 obj=referral,
                 organisation=referral.link_worker_service,
                 person_id=str(referral.person.uuid),

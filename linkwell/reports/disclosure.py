@@ -364,12 +364,13 @@ def record_unsuppressed_access(
     *, user: Any, what: str, detail: Mapping[str, Any] | None = None
 ) -> None:
     """Audit that `user` was shown unsuppressed figures (`what`: the report or export)."""
+    from linkwell.audit.actions import AuditAction
     from linkwell.audit.models import Kind
     from linkwell.audit.services import audit_record
 
     audit_record(
         actor=user,
-        action="unsuppressed_figures_accessed",
+        action=AuditAction.UNSUPPRESSED_FIGURES_ACCESSED,
         object_type="reports.aggregate",
         object_repr=what[:255],
         detail={"what": what, **dict(detail or {})},

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.models import Case
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
@@ -155,7 +156,7 @@ def story_record(
         )
         audit_record(
             actor=actor,
-            action="patient_story_recorded",
+            action=AuditAction.PATIENT_STORY_RECORDED,
             obj=story,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -198,7 +199,7 @@ def story_update(
             raise ConcurrentEditError("This story")
         audit_record(
             actor=actor,
-            action="patient_story_updated",
+            action=AuditAction.PATIENT_STORY_UPDATED,
             obj=story,
             organisation=story.link_worker_service,
             person_id=str(case.person.uuid),
@@ -233,7 +234,7 @@ def story_withdraw_consent(*, actor: Any, story: PatientStory) -> PatientStory:
             )
         audit_record(
             actor=actor,
-            action="patient_story_consent_withdrawn",
+            action=AuditAction.PATIENT_STORY_CONSENT_WITHDRAWN,
             obj=story,
             organisation=story.link_worker_service,
             person_id=str(case.person.uuid),

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from linkwell.accounts.models import Area
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
 from linkwell.evidence.filters import ReportFilter
@@ -123,7 +124,7 @@ def _cache_key(request: HttpRequest, filters: ReportFilter, unsuppressed: bool) 
 def _audit_export(request: HttpRequest, report: Report, fmt_name: str, table: str = "") -> None:
     audit_record(
         actor=request.user,
-        action="quarterly_report_exported",
+        action=AuditAction.QUARTERLY_REPORT_EXPORTED,
         object_type="reports.quarterly",
         object_repr=f"{report.title} ({fmt_name})"[:255],
         detail={

@@ -31,6 +31,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import LinkwellError
 from linkwell.directory import postcodes
@@ -78,6 +79,17 @@ KIND_LABEL = {
     ORGANIZATION: "organizations",
     TAXONOMY: "taxonomies",
     TAXONOMY_TERM: "taxonomy terms",
+}
+# The audit event for each (kind, outcome) an import writes; "unchanged" writes none.
+IMPORT_ACTIONS = {
+    (SERVICE, "created"): AuditAction.DIRECTORY_SERVICE_CREATED,
+    (SERVICE, "updated"): AuditAction.DIRECTORY_SERVICE_UPDATED,
+    (ORGANIZATION, "created"): AuditAction.DIRECTORY_ORGANIZATION_CREATED,
+    (ORGANIZATION, "updated"): AuditAction.DIRECTORY_ORGANIZATION_UPDATED,
+    (TAXONOMY, "created"): AuditAction.DIRECTORY_TAXONOMY_CREATED,
+    (TAXONOMY, "updated"): AuditAction.DIRECTORY_TAXONOMY_UPDATED,
+    (TAXONOMY_TERM, "created"): AuditAction.DIRECTORY_TAXONOMY_TERM_CREATED,
+    (TAXONOMY_TERM, "updated"): AuditAction.DIRECTORY_TAXONOMY_TERM_UPDATED,
 }
 
 
@@ -471,7 +483,7 @@ class _Writer:
                 changes = {**changes, "children": children}
             audit_record(
                 actor=self.actor,
-                action=f"directory.{kind}_{outcome}",
+                action=IMPORT_ACTIONS[kind, outcome],
                 obj=obj,
                 organisation=organisation,
                 changes=changes if outcome == "updated" else {},
