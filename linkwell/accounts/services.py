@@ -10,6 +10,7 @@ from typing import Any
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -93,7 +94,9 @@ def _organisation_of(obj: models.Model) -> Organisation | None:
     return None
 
 
-def account_record_save(*, actor: Any, obj: Area | Organisation | Membership | User) -> None:
+def account_record_save(
+    *, actor: User | AnonymousUser | None, obj: Area | Organisation | Membership | User
+) -> None:
     """Create or update one account record and audit old/new values (secrets redacted).
 
     Used by the Django admin's `save_model` (linkwell/accounts/admin.py), whose view already
@@ -134,7 +137,9 @@ def organisation_delete_refusal(*, organisation: Organisation) -> str:
     )
 
 
-def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership | User) -> None:
+def account_record_delete(
+    *, actor: User | AnonymousUser | None, obj: Area | Organisation | Membership | User
+) -> None:
     """Delete one account record, auditing the values it held.
 
     An organisation is deleted only when nothing points at it (ValidationFailed otherwise):
@@ -169,7 +174,7 @@ def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership |
 
 def user_create(
     *,
-    actor: Any,
+    actor: User | None,
     email: str,
     password: str,
     full_name: str = "",
@@ -214,7 +219,7 @@ def user_create(
     return user
 
 
-def user_password_set(*, actor: Any, user: User, password: str) -> None:
+def user_password_set(*, actor: User | None, user: User, password: str) -> None:
     """Set someone's password for them (an administrator or operator, e.g. `changepassword`).
 
     Raises ValidationFailed with every reason, changing nothing, when the password breaks
@@ -238,7 +243,7 @@ def user_password_set(*, actor: Any, user: User, password: str) -> None:
 
 def organisation_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     kind: str,
     area: Area | None = None,
@@ -273,7 +278,7 @@ def organisation_create(
 
 
 def _organisation_get_or_create(
-    *, actor: Any, name: str, kind: str, defaults: dict[str, Any], must_be_new: bool = False
+    *, actor: User | None, name: str, kind: str, defaults: dict[str, Any], must_be_new: bool = False
 ) -> tuple[Organisation, bool]:
     with transaction.atomic():
         existing = Organisation.objects.filter(name=name, kind=kind).first()
@@ -290,7 +295,7 @@ def _organisation_get_or_create(
 
 def membership_grant(
     *,
-    actor: Any,
+    actor: User | None,
     user: User,
     organisation: Organisation,
     role: str,
@@ -310,7 +315,9 @@ def membership_grant(
     return membership
 
 
-def administrator_create(*, actor: Any, email: str, password: str, full_name: str = "") -> User:
+def administrator_create(
+    *, actor: User | None, email: str, password: str, full_name: str = ""
+) -> User:
     """The first (or a further) platform administrator: staff + superuser, and an ADMINISTRATOR
     membership of the platform operator organisation (created when missing)."""
     with transaction.atomic():
@@ -332,7 +339,7 @@ def administrator_create(*, actor: Any, email: str, password: str, full_name: st
     return user
 
 
-def user_unlock(*, actor: Any, users: Iterable[User]) -> int:
+def user_unlock(*, actor: User | AnonymousUser | None, users: Iterable[User]) -> int:
     """Clear lockouts (an administrator's action)."""
     count = 0
     with transaction.atomic():
@@ -352,7 +359,7 @@ def user_unlock(*, actor: Any, users: Iterable[User]) -> int:
     return count
 
 
-def user_reset_two_factor(*, actor: Any, users: Iterable[User]) -> int:
+def user_reset_two_factor(*, actor: User | AnonymousUser | None, users: Iterable[User]) -> int:
     """Remove a user's authenticator (lost phone). They set it up again at next sign-in when
     their organisation requires it."""
     count = 0

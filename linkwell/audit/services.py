@@ -8,9 +8,11 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import current
 from linkwell.audit.models import AuditEvent, Kind
@@ -52,15 +54,15 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def _actor_fields(actor: Any) -> tuple[int | None, str]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _actor_fields(actor: User | AnonymousUser | None) -> tuple[int | None, str]:
+    if actor is None or not actor.is_authenticated:
         return None, ""
     return actor.pk, getattr(actor, "email", "") or str(actor)
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -109,7 +111,7 @@ def audit_record(
 
 def audit_access(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",

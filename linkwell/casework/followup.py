@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -63,7 +62,7 @@ def schedule_days() -> list[int]:
     return list(settings.FOLLOW_UP_SCHEDULE_DAYS)
 
 
-def follow_up_schedule_create(*, actor: Any, case: Case, start: dt.date) -> list[FollowUp]:
+def follow_up_schedule_create(*, actor: User | None, case: Case, start: dt.date) -> list[FollowUp]:
     """Create the schedule from `start` (the day the plan was agreed); [] if one is still open."""
     with transaction.atomic():
         if FollowUp.objects.filter(case=case, completed_at__isnull=True).exists():
@@ -87,7 +86,7 @@ def follow_up_schedule_create(*, actor: Any, case: Case, start: dt.date) -> list
 
 
 def follow_up_complete(
-    *, actor: Any, follow_up: FollowUp, notes: str, completed_on: dt.date | None = None
+    *, actor: User | None, follow_up: FollowUp, notes: str, completed_on: dt.date | None = None
 ) -> FollowUp:
     """Record that the follow-up happened, with what was said."""
     case = follow_up.case

@@ -214,7 +214,7 @@ def build_summary(
 
 def message_back_record(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     stage: str,
     connection: Any = None,

@@ -25,6 +25,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.followup import follow_up_schedule_create, follow_ups_for_case
@@ -172,7 +173,9 @@ def _write_rows(plan: Plan, data: PlanInput) -> None:
             Action.objects.create(plan=plan, **values)
 
 
-def plan_save(*, actor: Any, case: Case, data: PlanInput, expected_version: int | None) -> Plan:
+def plan_save(
+    *, actor: User | None, case: Case, data: PlanInput, expected_version: int | None
+) -> Plan:
     """Create or replace the plan. `expected_version` None means "there was no plan yet"."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(case=case).first()
@@ -207,7 +210,9 @@ def plan_save(*, actor: Any, case: Case, data: PlanInput, expected_version: int 
     return plan
 
 
-def plan_agree(*, actor: Any, plan: Plan, agreed_on: dt.date, expected_version: int) -> Plan:
+def plan_agree(
+    *, actor: User | None, plan: Plan, agreed_on: dt.date, expected_version: int
+) -> Plan:
     """The person agreed the plan: date it, schedule follow-ups, tell the referrer."""
     case = plan.case
     today = timezone.localdate()
@@ -237,7 +242,7 @@ def plan_agree(*, actor: Any, plan: Plan, agreed_on: dt.date, expected_version: 
 
 
 def action_set_done(
-    *, actor: Any, plan: Plan, action_id: uuid.UUID, done: bool, expected_version: int
+    *, actor: User | None, plan: Plan, action_id: uuid.UUID, done: bool, expected_version: int
 ) -> Action:
     action = plan.actions.filter(uuid=action_id).first()
     if action is None:
@@ -294,7 +299,7 @@ def _postal_address(case: Case) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def plan_send_to_person(*, actor: Any, plan: Plan) -> SendResult:
+def plan_send_to_person(*, actor: User | None, plan: Plan) -> SendResult:
     """Email the plan if the person has an address and agreed to contact; else mark for post."""
     case = plan.case
     person = case.person

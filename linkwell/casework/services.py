@@ -112,7 +112,7 @@ def transition_error(current: str, to: str) -> str | None:
 
 def _case_transition(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     to: str,
     expected_version: int,
@@ -140,7 +140,9 @@ def _case_transition(
     return case
 
 
-def case_mark_contacted(*, actor: Any, case: Case, expected_version: int, reason: str = "") -> Case:
+def case_mark_contacted(
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
+) -> Case:
     """The person has been reached (a call answered, a message replied to)."""
     extra: dict[str, Any] = {}
     if case.first_contact_at is None:
@@ -160,7 +162,7 @@ def case_mark_contacted(*, actor: Any, case: Case, expected_version: int, reason
 
 
 def case_mark_review_booked(
-    *, actor: Any, case: Case, expected_version: int, reason: str = ""
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
 ) -> Case:
     return _case_transition(
         actor=actor,
@@ -171,7 +173,9 @@ def case_mark_review_booked(
     )
 
 
-def case_mark_active(*, actor: Any, case: Case, expected_version: int, reason: str = "") -> Case:
+def case_mark_active(
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
+) -> Case:
     return _case_transition(
         actor=actor,
         case=case,
@@ -181,7 +185,9 @@ def case_mark_active(*, actor: Any, case: Case, expected_version: int, reason: s
     )
 
 
-def case_mark_follow_up(*, actor: Any, case: Case, expected_version: int, reason: str = "") -> Case:
+def case_mark_follow_up(
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
+) -> Case:
     return _case_transition(
         actor=actor,
         case=case,
@@ -191,7 +197,9 @@ def case_mark_follow_up(*, actor: Any, case: Case, expected_version: int, reason
     )
 
 
-def case_make_dormant(*, actor: Any, case: Case, expected_version: int, reason: str) -> Case:
+def case_make_dormant(
+    *, actor: User | None, case: Case, expected_version: int, reason: str
+) -> Case:
     """Park the case (the person is well, has moved on, or cannot be reached). Never a deletion:
     everything stays and `case_reopen` brings it back. Clears the next-contact date so the case
     leaves the caseload's "contact today" list."""
@@ -207,7 +215,7 @@ def case_make_dormant(*, actor: Any, case: Case, expected_version: int, reason: 
     )
 
 
-def case_reopen(*, actor: Any, case: Case, expected_version: int, reason: str) -> Case:
+def case_reopen(*, actor: User | None, case: Case, expected_version: int, reason: str) -> Case:
     """A dormant case comes back (the person returns): status "new", due for contact today, with
     all its history. The referrals app calls this when a returning person is referred again."""
     if not reason.strip():
@@ -241,7 +249,9 @@ def case_reopen(*, actor: Any, case: Case, expected_version: int, reason: str) -
     return case
 
 
-def case_set_complexity(*, actor: Any, case: Case, complexity: str, expected_version: int) -> Case:
+def case_set_complexity(
+    *, actor: User | None, case: Case, complexity: str, expected_version: int
+) -> Case:
     """Simple / moderate / complex (seed 002); changeable at any time, audited."""
     if complexity not in Complexity.values:
         raise ValidationFailed({"complexity": ["Choose simple, moderate or complex"]})
@@ -283,7 +293,12 @@ def assignable_workers(case_or_team_id: Case | int) -> list[User]:
 
 
 def case_reassign(
-    *, actor: Any, case: Case, assigned_to: User | None, expected_version: int, reason: str = ""
+    *,
+    actor: User | None,
+    case: Case,
+    assigned_to: User | None,
+    expected_version: int,
+    reason: str = "",
 ) -> Case:
     """Give the case to another worker of the same team (or leave it unassigned for triage)."""
     if assigned_to is not None and assigned_to.pk not in {u.pk for u in assignable_workers(case)}:
@@ -318,7 +333,7 @@ def case_reassign(
 
 
 def case_set_next_contact(
-    *, actor: Any, case: Case, next_contact_due: dt.date | None, expected_version: int
+    *, actor: User | None, case: Case, next_contact_due: dt.date | None, expected_version: int
 ) -> Case:
     """When the worker means to contact the person next (shows on the caseload from that day)."""
     today = timezone.localdate()
@@ -346,7 +361,7 @@ def case_set_next_contact(
     return case
 
 
-def _record_first_contact_on_referral(*, actor: Any, case: Case, at: dt.datetime) -> None:
+def _record_first_contact_on_referral(*, actor: User | None, case: Case, at: dt.datetime) -> None:
     """Record SNOMED 871731000000106 on the episode's referral through the referrals app.
 
     The referrals helper owns `referral_record_first_contact`; it is looked up at call time so
@@ -407,7 +422,7 @@ def _appointment_errors(
 
 def appointment_book(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     kind: str,
     starts_at: dt.datetime | None,
@@ -484,7 +499,12 @@ def appointment_book(
 
 
 def appointment_record_outcome(
-    *, actor: Any, appointment: Appointment, outcome: str, expected_version: int, notes: str = ""
+    *,
+    actor: User | None,
+    appointment: Appointment,
+    outcome: str,
+    expected_version: int,
+    notes: str = "",
 ) -> Appointment:
     """Attended / did not attend / cancelled. The first attended contact of a case sets
     `first_contact_at`, moves a new case to "contacted" and codes the referral (SNOMED)."""
@@ -569,7 +589,7 @@ def appointment_record_outcome(
 
 def appointment_rebook(
     *,
-    actor: Any,
+    actor: User | None,
     appointment: Appointment,
     starts_at: dt.datetime | None,
     expected_version: int,
@@ -621,7 +641,9 @@ def appointment_rebook(
 # --- Case notes and safeguarding ---------------------------------------------------------------
 
 
-def case_note_add(*, actor: Any, case: Case, text: str, sensitive: bool = False) -> CaseNote:
+def case_note_add(
+    *, actor: User | None, case: Case, text: str, sensitive: bool = False
+) -> CaseNote:
     """A note on the case. Sensitive notes are readable only by their author, the assigned link
     worker and the team's managers (selectors.note_is_readable)."""
     text = text.strip()
@@ -661,7 +683,7 @@ def safeguarding_leads(case: Case) -> list[User]:
 
 
 def safeguarding_concern_raise(
-    *, actor: Any, case: Case, description: str, lead: User | None
+    *, actor: User | None, case: Case, description: str, lead: User | None
 ) -> SafeguardingConcern:
     """Log a concern and escalate it to a named lead, who is emailed (no personal data in the
     email: a link to the case, which they open signed in)."""
@@ -705,7 +727,7 @@ def safeguarding_concern_raise(
 
 
 def safeguarding_concern_resolve(
-    *, actor: Any, concern: SafeguardingConcern, outcome: str
+    *, actor: User | None, concern: SafeguardingConcern, outcome: str
 ) -> SafeguardingConcern:
     """The lead records what was done (referred to the local authority, no further action...).
 

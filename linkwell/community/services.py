@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -31,7 +32,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role
+from linkwell.accounts.models import Membership, Role, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff, snapshot
 from linkwell.community.models import (
@@ -355,24 +356,23 @@ def _apply_partner(suggestion: Suggestion) -> None:
 # --- Submitting and editing --------------------------------------------------------------------
 
 
-def _role_of(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _role_of(actor: User | AnonymousUser | None) -> str:
+    if actor is None or not actor.is_authenticated:
         return "community member"
     membership = Membership.objects.filter(user=actor, is_active=True).order_by("id").first()
     return membership.get_role_display() if membership else "community member"
 
 
-def suggestion_submit(*, actor: Any, data: Mapping[str, Any]) -> Suggestion:
+def suggestion_submit(*, actor: User | AnonymousUser | None, data: Mapping[str, Any]) -> Suggestion:
     """Record a suggestion from the public (or staff) for moderation. Nothing is published."""
     clean = normalise_data(data)
     errors = suggestion_errors(clean)
     if errors:
         raise ValidationFailed(errors)
-    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     with transaction.atomic():
         suggestion = Suggestion(
             **clean,
-            suggested_by=actor if signed_in else None,
+            suggested_by=actor if actor is not None and actor.is_authenticated else None,
             suggester_role=_role_of(actor),
         )
         _apply_partner(suggestion)
@@ -447,7 +447,7 @@ def _require_pending(suggestion: Suggestion) -> None:
 
 
 def suggestion_update(
-    *, actor: Any, suggestion: Suggestion, data: Mapping[str, Any], expected_version: int
+    *, actor: User | None, suggestion: Suggestion, data: Mapping[str, Any], expected_version: int
 ) -> Suggestion:
     """A moderator tidies the draft before deciding. A new address re-checks the partner venue."""
     clean = normalise_data(data)
@@ -478,7 +478,7 @@ def suggestion_update(
 
 
 def suggestion_partner_decide(
-    *, actor: Any, suggestion: Suggestion, agree: bool, note: str = ""
+    *, actor: User | None, suggestion: Suggestion, agree: bool, note: str = ""
 ) -> Suggestion:
     """The venue's owner agrees (or not) to the event being listed at their address."""
     note = note.strip()
@@ -560,7 +560,7 @@ def _description(suggestion: Suggestion) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
+def _create_listing(suggestion: Suggestion, *, actor: User | None) -> Service:
     org_name = suggestion.organisation_name or suggestion.name
     organization = DirectoryOrganization.objects.create(
         name=org_name[:255],
@@ -653,7 +653,7 @@ def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
 
 
 def suggestion_approve(
-    *, actor: Any, suggestion: Suggestion, expected_version: int | None = None
+    *, actor: User | None, suggestion: Suggestion, expected_version: int | None = None
 ) -> Service:
     """Publish the suggestion as a directory listing (organisation, service, venue, schedule,
     cost) with provenance. Refused while a partner's venue approval is missing. The contact's
@@ -692,7 +692,7 @@ def suggestion_approve(
 
 def suggestion_reject(
     *,
-    actor: Any,
+    actor: User | None,
     suggestion: Suggestion,
     reason: str,
     tell_suggester: bool = False,
@@ -730,7 +730,7 @@ def suggestion_reject(
 
 def suggestion_merge(
     *,
-    actor: Any,
+    actor: User | None,
     suggestion: Suggestion,
     service: Service,
     expected_version: int | None = None,

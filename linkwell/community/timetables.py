@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role
+from linkwell.accounts.models import Membership, Role, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.community.ical import FeedError, fetch_url, parse_feed
@@ -50,7 +50,12 @@ _COMPARED = (
 
 
 def feed_attach(
-    *, actor: Any, service: Service, url: str = "", uploaded: str | None = None, filename: str = ""
+    *,
+    actor: User | None,
+    service: Service,
+    url: str = "",
+    uploaded: str | None = None,
+    filename: str = "",
 ) -> TimetableFeed:
     """Set the service's timetable source (replacing an earlier one). The import runs as a task."""
     url = (url or "").strip()
@@ -88,7 +93,7 @@ def feed_attach(
     return feed
 
 
-def feed_remove(*, actor: Any, feed: TimetableFeed) -> None:
+def feed_remove(*, actor: User | None, feed: TimetableFeed) -> None:
     """Stop importing; the schedules the feed brought in are removed too."""
     with transaction.atomic():
         service = feed.service

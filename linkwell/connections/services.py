@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.message_back import message_back_record
@@ -72,7 +73,7 @@ def _person_id(connection: Connection) -> str:
 
 def _audit(
     *,
-    actor: Any,
+    actor: User | None,
     action: AuditAction,
     connection: Connection,
     changes: Mapping[str, Any] | None = None,
@@ -114,7 +115,7 @@ def _locked(connection: Connection) -> Connection:
 
 def _move(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     to: str,
@@ -167,7 +168,7 @@ def _check_service_running(service: Service) -> None:
         )
 
 
-def connection_signpost(*, actor: Any, case: Case, service: Service) -> Connection:
+def connection_signpost(*, actor: User | None, case: Case, service: Service) -> Connection:
     """Record that the person was given the service's details (complete at once)."""
     if service.status in (ServiceStatus.INACTIVE, ServiceStatus.DEFUNCT):
         _check_service_running(service)
@@ -232,7 +233,7 @@ def _refuse_if_full(service: Service, left: int | None) -> None:
 
 def connection_refer(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     service: Service,
     message: str = "",
@@ -324,7 +325,11 @@ def _enqueue_referral_email(connection_id: str) -> None:
 
 
 def connection_accept(
-    *, actor: Any, connection: Connection, expected_version: int | None, via_link: bool = False
+    *,
+    actor: User | None,
+    connection: Connection,
+    expected_version: int | None,
+    via_link: bool = False,
 ) -> Connection:
     with transaction.atomic():
         connection = _move(
@@ -348,7 +353,7 @@ def connection_accept(
 
 def connection_reject(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     reason: str,
@@ -379,7 +384,7 @@ def connection_reject(
 
 def attendance_record(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     session_on: dt.date,
@@ -433,7 +438,7 @@ def attendance_record(
 
 
 def connection_hold(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     with transaction.atomic():
         return _move(
@@ -446,7 +451,7 @@ def connection_hold(
 
 
 def connection_resume(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     with transaction.atomic():
         if _locked(connection).status != S.ON_HOLD:
@@ -461,7 +466,7 @@ def connection_resume(
 
 
 def connection_complete(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     with transaction.atomic():
         connection = _move(
@@ -484,7 +489,7 @@ def connection_complete(
 
 def connection_fail(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     reason: str,
@@ -508,7 +513,7 @@ def connection_fail(
 
 
 def connection_add_note(
-    *, actor: Any, connection: Connection, expected_version: int | None, note: str
+    *, actor: User | None, connection: Connection, expected_version: int | None, note: str
 ) -> Connection:
     """The provider's short note back to the link worker (replaces the previous one)."""
     note = _text(note, "note", MAX_NOTE)
@@ -536,7 +541,7 @@ def connection_add_note(
 
 
 def connection_cancel(
-    *, actor: Any, connection: Connection, expected_version: int | None, detail: str = ""
+    *, actor: User | None, connection: Connection, expected_version: int | None, detail: str = ""
 ) -> Connection:
     detail = _text(detail, "reason_detail", MAX_NOTE)
     with transaction.atomic():
@@ -551,7 +556,7 @@ def connection_cancel(
 
 
 def connection_acknowledge(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     """The link worker has seen a lapsed, declined or stopped referral: unflag it."""
     with transaction.atomic():
@@ -609,7 +614,7 @@ def connection_mark_lapsed(*, connection: Connection, now: dt.datetime | None = 
 
 def provision_gap_record(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     need: TaxonomyTerm | None,
     description: str,

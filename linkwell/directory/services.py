@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role
+from linkwell.accounts.models import Membership, Role, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
@@ -484,7 +484,7 @@ SHARED_VENUE_MESSAGE = (
 )
 
 
-def may_edit_venue(actor: Any, service: Service) -> bool:
+def may_edit_venue(actor: User | None, service: Service) -> bool:
     """Whether `actor` may change the access text of the service's venue (accessibility_location).
     Without an actor (a command or an import) it may; otherwise access.can_edit_location
     decides: provider staff only for a venue their organisation owns."""
@@ -493,7 +493,11 @@ def may_edit_venue(actor: Any, service: Service) -> bool:
 
 
 def _apply(
-    service: Service, before: Mapping[str, Any], data: Mapping[str, Any], *, actor: Any = None
+    service: Service,
+    before: Mapping[str, Any],
+    data: Mapping[str, Any],
+    *,
+    actor: User | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     after = {**before, **_normalise(data)}
     if after["cost"] != COST_PAID:
@@ -507,7 +511,7 @@ def _apply(
 
 
 def service_edit_errors(
-    *, service: Service, data: Mapping[str, Any], actor: Any = None
+    *, service: Service, data: Mapping[str, Any], actor: User | None = None
 ) -> dict[str, list[str]]:
     """What `service_update` would refuse in `data`, without writing anything. Forms use it to
     report every problem at once when some fields did not even parse."""
@@ -515,7 +519,7 @@ def service_edit_errors(
 
 
 def service_update(
-    *, actor: Any, service: Service, data: Mapping[str, Any], expected_version: int
+    *, actor: User | None, service: Service, data: Mapping[str, Any], expected_version: int
 ) -> Service:
     """Apply an edit (any subset of EDITABLE_FIELDS) made on top of `expected_version`.
 
@@ -554,7 +558,7 @@ def service_update(
 
 
 def service_set_status(
-    *, actor: Any, service: Service, status: str, expected_version: int | None = None
+    *, actor: User | None, service: Service, status: str, expected_version: int | None = None
 ) -> Service:
     """Open, close temporarily, or retire a listing (HSDS service.status)."""
     if status not in ServiceStatus.values:
@@ -578,7 +582,7 @@ def service_set_status(
 
 def service_set_capacity(
     *,
-    actor: Any,
+    actor: User | None,
     service: Service,
     available: int | None,
     maximum: int | None,
@@ -623,7 +627,7 @@ def service_set_capacity(
 
 def service_verify(
     *,
-    actor: Any,
+    actor: User | None,
     service: Service,
     expected_version: int | None = None,
     via_link: bool = False,
@@ -658,7 +662,7 @@ def service_verify(
 
 def quality_check_record(
     *,
-    actor: Any,
+    actor: User | None,
     organization: DirectoryOrganization,
     kind: str,
     checked_on: dt.date,

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
@@ -146,7 +147,7 @@ def _day(value: Any) -> str:
 
 
 def evaluation_extract(
-    *, actor: Any, out: Path, filters: ReportFilter | None = None
+    *, actor: User | None, out: Path, filters: ReportFilter | None = None
 ) -> ExtractSummary:
     """Write the extract's CSVs and data dictionary to `out` (created if need be) and audit it.
 

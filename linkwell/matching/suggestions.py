@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case
@@ -93,7 +94,12 @@ def _matcher() -> Matcher:
 
 
 def _audit(
-    *, actor: Any, case: Case, action: AuditAction, obj: Any, detail: dict[str, Any] | None = None
+    *,
+    actor: User | None,
+    case: Case,
+    action: AuditAction,
+    obj: Any,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     audit_record(
         actor=actor,
@@ -114,7 +120,11 @@ def dismissed_service_ids(case: Case) -> set[str]:
 
 
 def match_run_record(
-    *, actor: Any, case: Case, suggestions: Sequence[Suggestion], components: Sequence[str] = ()
+    *,
+    actor: User | None,
+    case: Case,
+    suggestions: Sequence[Suggestion],
+    components: Sequence[str] = (),
 ) -> MatchRun:
     """Keep what was shown (ids, scores, ranks; no personal data) for later evaluation."""
     with transaction.atomic():
@@ -169,7 +179,7 @@ def _row(rank: int, suggestion: Suggestion, doc: ServiceDoc) -> ShownSuggestion:
 
 
 def case_suggestions(
-    *, actor: Any, case: Case, request: Any = None, top: int = TOP
+    *, actor: User | None, case: Case, request: Any = None, top: int = TOP
 ) -> CaseSuggestions:
     """Rank the directory for the case (services dismissed for it are left out), record the run
     and return the rows to show. Reads the person's record (logged by `case_profile`)."""
@@ -210,7 +220,7 @@ def _shown_rank(run: MatchRun, service: Service) -> int:
 
 def _decide(
     *,
-    actor: Any,
+    actor: User | None,
     run: MatchRun,
     service: Service | None,
     service_uuid: str,
@@ -249,7 +259,7 @@ def _decide(
     return decision
 
 
-def suggestion_signpost(*, actor: Any, run: MatchRun, service: Service) -> Connection:
+def suggestion_signpost(*, actor: User | None, run: MatchRun, service: Service) -> Connection:
     """One click: give the person the service's details, recorded against the run."""
     rank = _shown_rank(run, service)
     with transaction.atomic():
@@ -268,7 +278,7 @@ def suggestion_signpost(*, actor: Any, run: MatchRun, service: Service) -> Conne
 
 def suggestion_refer(
     *,
-    actor: Any,
+    actor: User | None,
     run: MatchRun,
     service: Service,
     confirm_full: bool = False,
@@ -300,7 +310,7 @@ def suggestion_refer(
 
 
 def suggestion_dismiss(
-    *, actor: Any, run: MatchRun, service: Service, reason: str = ""
+    *, actor: User | None, run: MatchRun, service: Service, reason: str = ""
 ) -> MatchDecision:
     """ "Not suitable" (optional reason): recorded, and left out of this case's next suggestions."""
     reason = " ".join((reason or "").split())
@@ -322,7 +332,7 @@ def suggestion_dismiss(
 
 
 def search_connection_decision(
-    *, actor: Any, connection: Connection, run_id: str = ""
+    *, actor: User | None, connection: Connection, run_id: str = ""
 ) -> MatchDecision | None:
     """Record a connection made on the ordinary connect page against the case's suggestions.
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case
@@ -54,7 +54,7 @@ def self_link_token(link: SelfCompletionLink) -> str:
 
 
 def self_link_create(
-    *, actor: Any, case: Case, instrument_id: str, timepoint: str
+    *, actor: User | None, case: Case, instrument_id: str, timepoint: str
 ) -> tuple[SelfCompletionLink, str]:
     errors: dict[str, list[str]] = {}
     instrument = None
@@ -100,7 +100,7 @@ def self_link_create(
     return link, self_link_token(link)
 
 
-def self_link_send(*, actor: Any, link: SelfCompletionLink, url: str) -> str:
+def self_link_send(*, actor: User | None, link: SelfCompletionLink, url: str) -> str:
     """Send the link by the person's preferred method; returns how it went (for the worker)."""
     from linkwell.casework.followup import reminder_route
 
@@ -140,7 +140,7 @@ def self_link_send(*, actor: Any, link: SelfCompletionLink, url: str) -> str:
     return "by email" if channel == notify.EMAIL else "by text message"
 
 
-def self_link_revoke(*, actor: Any, link: SelfCompletionLink) -> None:
+def self_link_revoke(*, actor: User | None, link: SelfCompletionLink) -> None:
     with transaction.atomic():
         SelfCompletionLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()

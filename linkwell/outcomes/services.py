@@ -14,7 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.accounts.models import Organisation, OrganisationKind, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case, SafeguardingConcern, WellbeingReview
@@ -98,7 +98,7 @@ def measure_errors(
 
 def measure_record(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case | None,
     data: MeasureInput,
     organisation: Organisation | None = None,
@@ -164,7 +164,7 @@ def measure_record(
 
 
 def _risk_alert_raise(
-    *, actor: Any, case: Case, administration: MeasureAdministration, alert: Any
+    *, actor: User | None, case: Case, administration: MeasureAdministration, alert: Any
 ) -> SafeguardingConcern:
     """Flag the case with an open safeguarding-style concern (so the caseload shows the red
     "Safeguarding" flag and the case page its warning card) until a manager resolves it.
@@ -214,7 +214,7 @@ def _risk_alert_raise(
 # --- Local measures ----------------------------------------------------------------------------
 
 
-def local_measure_add(*, actor: Any, definition: Any) -> LocalMeasure:
+def local_measure_add(*, actor: User | None, definition: Any) -> LocalMeasure:
     errors = definition_errors(definition)
     if not errors and is_shipped(definition["id"]):
         errors.append(
@@ -253,7 +253,7 @@ def local_measure_add(*, actor: Any, definition: Any) -> LocalMeasure:
 
 
 def measure_schedule_set(
-    *, actor: Any, organisation: Organisation, instruments: list[str], timepoints: list[str]
+    *, actor: User | None, organisation: Organisation, instruments: list[str], timepoints: list[str]
 ) -> MeasureSchedule:
     """Set which measures a link-worker service takes and at which timepoints."""
     errors: dict[str, list[str]] = {}

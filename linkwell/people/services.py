@@ -7,12 +7,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation
+from linkwell.accounts.models import Organisation, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, snapshot
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
@@ -147,7 +148,9 @@ def person_clean_details(details: PersonDetails, *, today: dt.date | None = None
     return cleaned
 
 
-def person_duplicates_for(*, actor: Any, details: PersonDetails) -> list[DuplicateCandidate]:
+def person_duplicates_for(
+    *, actor: User | AnonymousUser, details: PersonDetails
+) -> list[DuplicateCandidate]:
     """Possible existing records for `details` among the people `actor` may be shown."""
     return person_duplicate_candidates(
         people=people_known_to(actor),
@@ -159,7 +162,9 @@ def person_duplicates_for(*, actor: Any, details: PersonDetails) -> list[Duplica
     )
 
 
-def person_create(*, actor: Any, details: PersonDetails, confirm_new: bool = False) -> Person:
+def person_create(
+    *, actor: User | AnonymousUser, details: PersonDetails, confirm_new: bool = False
+) -> Person:
     """Create a person record, unless it may duplicate one the actor can see.
 
     Raises PossibleDuplicates (nothing written) when candidates exist and `confirm_new` is false.
@@ -294,7 +299,7 @@ def _move_related(dup: models.Model, keep: models.Model, report: dict[str, Any])
 
 def person_merge(
     *,
-    actor: Any,
+    actor: User | None,
     keep: Person,
     duplicate: Person,
     expected_keep_version: int | None = None,

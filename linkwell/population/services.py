@@ -335,7 +335,7 @@ def parse_invite_file(*, filename: str, data: bytes) -> _Parsed:
 
 def invite_list_upload(
     *,
-    actor: Any,
+    actor: User | None,
     service: Organisation,
     filename: str,
     data: bytes,

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -99,7 +100,7 @@ def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
 
 def referral_create(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     referral: ReferralDetails,
     person: Person | None = None,
     new_person: PersonDetails | None = None,
@@ -129,7 +130,7 @@ def referral_create(
             person=person,
             link_worker_service=referral.link_worker_service,
             source=referral.source,
-            referrer=actor if getattr(actor, "is_authenticated", False) else None,
+            referrer=actor if actor.is_authenticated else None,
             referrer_organisation=referral.referrer_organisation,
             referrer_name=referral.referrer_name.strip(),
             referrer_contact=referral.referrer_contact.strip(),
@@ -204,7 +205,7 @@ def assignable_worker_ids(service: Organisation) -> set[int]:
 
 def referral_accept(
     *,
-    actor: Any,
+    actor: User | None,
     referral: Referral,
     assign_to: User | None,
     complexity: str,
@@ -312,7 +313,7 @@ def referral_accept(
 
 
 def referral_return(
-    *, actor: Any, referral: Referral, reason: str, expected_version: int
+    *, actor: User | None, referral: Referral, reason: str, expected_version: int
 ) -> Referral:
     """Send an out-of-remit referral back to the referrer with a reason they will see
     (seed 004, Bradford)."""
@@ -345,7 +346,7 @@ def referral_return(
 
 
 def referral_decline(
-    *, actor: Any, referral: Referral, reason: str = "", expected_version: int
+    *, actor: User | None, referral: Referral, reason: str = "", expected_version: int
 ) -> Referral:
     """The person does not want social prescribing: SNOMED 871711000000103 "Social prescribing
     declined" is recorded on the referral. Allowed before or after the referral was accepted
@@ -386,7 +387,7 @@ def referral_decline(
 
 
 def referral_record_first_contact(
-    *, actor: Any, case: Case, at: dt.datetime | None = None
+    *, actor: User | None, case: Case, at: dt.datetime | None = None
 ) -> list[Referral]:
     """Record SNOMED 871731000000106 "Referral to social prescribing service" on the accepted
     referrals of the case's current episode that have no first contact yet. Idempotent: call it

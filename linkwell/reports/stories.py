@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.models import Case
@@ -133,7 +134,7 @@ def story_problems(*, case: Case, title: str, text: str) -> dict[str, list[str]]
 
 
 def story_record(
-    *, actor: Any, case: Case, title: str, text: str, consent_to_publish: bool
+    *, actor: User | None, case: Case, title: str, text: str, consent_to_publish: bool
 ) -> PatientStory:
     """Record a story for `case` (its person's consent to publication as they gave it).
 
@@ -167,7 +168,7 @@ def story_record(
 
 def story_update(
     *,
-    actor: Any,
+    actor: User | None,
     story: PatientStory,
     title: str,
     text: str,
@@ -209,7 +210,7 @@ def story_update(
     return story
 
 
-def story_withdraw_consent(*, actor: Any, story: PatientStory) -> PatientStory:
+def story_withdraw_consent(*, actor: User | None, story: PatientStory) -> PatientStory:
     """The person withdrew consent: the story is no longer published in any report built from
     now on (reports already downloaded cannot be recalled).
 

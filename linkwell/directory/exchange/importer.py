@@ -30,7 +30,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation
+from linkwell.accounts.models import Organisation, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import LinkwellError
@@ -144,7 +144,7 @@ class ImportReport:
 
 def directory_import(
     *,
-    actor: Any,
+    actor: User | None,
     records: Sequence[SourceRecord],
     partial: bool = False,
     owner: Organisation | None = None,
@@ -300,7 +300,7 @@ Fields = Sequence[tuple[str, str]]
 class _Writer:
     """Writes one record (and the rows it contains) and collects what changed."""
 
-    def __init__(self, *, actor: Any, owner: Organisation | None) -> None:
+    def __init__(self, *, actor: User | None, owner: Organisation | None) -> None:
         self.actor = actor
         self.owner = owner
         self.outcomes: dict[tuple[str, uuid.UUID], str] = {}

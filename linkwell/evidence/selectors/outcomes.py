@@ -16,6 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from linkwell.accounts.models import User
 from linkwell.casework.models import CaseReferral
 from linkwell.connections.models import Connection, ConnectionKind
 from linkwell.evidence.dimensions import NOT_RECORDED, age_band, imd_quintile, label
@@ -186,7 +189,7 @@ def _groups(
 
 def outcome_cohorts(
     *,
-    user: Any,
+    user: User | AnonymousUser | None,
     filters: ReportFilter,
     instrument_id: str,
     by: str | None = None,
