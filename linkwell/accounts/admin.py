@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from linkwell.accounts import services
 from linkwell.accounts.admin_site import AdministratorPermissionsMixin, ReadOnlyModelAdmin
 from linkwell.accounts.models import Area, Membership, Organisation, UnknownEmailThrottle, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent, Kind
 from linkwell.audit.services import audit_record
 
@@ -226,7 +227,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):  # type: ignore[type-arg]
         if getattr(request, "_linkwell_password_change", False):
             audit_record(
                 actor=request.user,
-                action="password_changed_by_administrator",
+                action=AuditAction.PASSWORD_CHANGED_BY_ADMINISTRATOR,
                 obj=obj,
                 kind=Kind.SECURITY,
                 changes={"password": [services.REDACTED, services.REDACTED]},

@@ -77,12 +77,13 @@ class LinkwellAdminSite(admin.AdminSite):
             if request.method == "POST" and response.status_code == 302:
                 # Imported here: this module loads with INSTALLED_APPS, before any model.
                 from linkwell.accounts.services import REDACTED
+                from linkwell.audit.actions import AuditAction
                 from linkwell.audit.models import Kind
                 from linkwell.audit.services import audit_record
 
                 audit_record(
                     actor=request.user,
-                    action="password_changed",
+                    action=AuditAction.PASSWORD_CHANGED,
                     obj=request.user,  # type: ignore[arg-type]
                     kind=Kind.SECURITY,
                     changes={"password": [REDACTED, REDACTED]},

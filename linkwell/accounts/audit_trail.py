@@ -13,11 +13,10 @@ An access rule over roles, so it lives with them: the audit app below stays free
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from linkwell.accounts.models import Role
+from linkwell.accounts.models import Role, User
 from linkwell.accounts.selectors import (
     member_ids_of_organisations,
     organisation_ids_for_user,
@@ -26,13 +25,13 @@ from linkwell.accounts.selectors import (
 from linkwell.audit.models import AuditEvent, Kind
 
 
-def can_view_audit_trail(*, user: Any) -> bool:
+def can_view_audit_trail(*, user: User | AnonymousUser | None) -> bool:
     return user_is_administrator(user=user) or bool(
         organisation_ids_for_user(user=user, roles=[Role.TEAM_MANAGER])
     )
 
 
-def audit_events_for_user(*, user: Any) -> QuerySet[AuditEvent]:
+def audit_events_for_user(*, user: User | AnonymousUser | None) -> QuerySet[AuditEvent]:
     """The events `user` may read, newest first (empty for those who may read none)."""
     qs = AuditEvent.objects.order_by("-at", "-id")
     if user_is_administrator(user=user):

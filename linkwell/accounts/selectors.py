@@ -3,42 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from linkwell.accounts.models import Membership, Organisation, Role, User
 
 
-def memberships_for_user(*, user: Any) -> QuerySet[Membership]:
+def memberships_for_user(*, user: User | AnonymousUser | None) -> QuerySet[Membership]:
     """Active memberships in active organisations (inactive ones grant nothing)."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(
         user=user, is_active=True, organisation__is_active=True
     ).select_related("organisation")
 
 
-def user_requires_two_factor(*, user: Any) -> bool:
+def user_requires_two_factor(*, user: User | AnonymousUser | None) -> bool:
     """True when any of the user's organisations asks its staff to use two-factor sign-in."""
     return memberships_for_user(user=user).filter(organisation__require_two_factor=True).exists()
 
 
-def user_has_role(*, user: Any, roles: Iterable[str]) -> bool:
+def user_has_role(*, user: User | AnonymousUser | None, roles: Iterable[str]) -> bool:
     return memberships_for_user(user=user).filter(role__in=list(roles)).exists()
 
 
-def user_is_administrator(*, user: Any) -> bool:
+def user_is_administrator(*, user: User | AnonymousUser | None) -> bool:
     """A platform administrator: a superuser, or anyone with an active, writable ADMINISTRATOR
     membership. The Django admin (linkwell/accounts/admin_site.py) also requires `is_staff`."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
     return memberships_for_user(user=user).filter(role=Role.ADMINISTRATOR, read_only=False).exists()
 
 
-def organisation_ids_for_user(*, user: Any, roles: Iterable[str] | None = None) -> list[int]:
+def organisation_ids_for_user(
+    *, user: User | AnonymousUser | None, roles: Iterable[str] | None = None
+) -> list[int]:
     qs = memberships_for_user(user=user)
     if roles is not None:
         qs = qs.filter(role__in=list(roles))

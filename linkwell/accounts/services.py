@@ -10,6 +10,7 @@ from typing import Any
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -26,6 +27,7 @@ from linkwell.accounts.models import (
     User,
 )
 from linkwell.accounts.selectors import organisation_dependents
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record, diff, snapshot
 from linkwell.core.exceptions import ValidationFailed
@@ -67,6 +69,23 @@ def _redact(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return {k: ([REDACTED, REDACTED] if k in SENSITIVE_FIELDS else v) for k, v in changes.items()}
 
 
+# The event for each (model, what happened) that account_record_save/_delete write.
+_RECORD_ACTIONS: dict[tuple[type[models.Model], str], AuditAction] = {
+    (Area, "created"): AuditAction.AREA_CREATED,
+    (Area, "updated"): AuditAction.AREA_UPDATED,
+    (Area, "deleted"): AuditAction.AREA_DELETED,
+    (Organisation, "created"): AuditAction.ORGANISATION_CREATED,
+    (Organisation, "updated"): AuditAction.ORGANISATION_UPDATED,
+    (Organisation, "deleted"): AuditAction.ORGANISATION_DELETED,
+    (Membership, "created"): AuditAction.MEMBERSHIP_CREATED,
+    (Membership, "updated"): AuditAction.MEMBERSHIP_UPDATED,
+    (Membership, "deleted"): AuditAction.MEMBERSHIP_DELETED,
+    (User, "created"): AuditAction.USER_CREATED,
+    (User, "updated"): AuditAction.USER_UPDATED,
+    (User, "deleted"): AuditAction.USER_DELETED,
+}
+
+
 def _organisation_of(obj: models.Model) -> Organisation | None:
     if isinstance(obj, Organisation):
         return obj
@@ -75,7 +94,9 @@ def _organisation_of(obj: models.Model) -> Organisation | None:
     return None
 
 
-def account_record_save(*, actor: Any, obj: Area | Organisation | Membership | User) -> None:
+def account_record_save(
+    *, actor: User | AnonymousUser | None, obj: Area | Organisation | Membership | User
+) -> None:
     """Create or update one account record and audit old/new values (secrets redacted).
 
     Used by the Django admin's `save_model` (linkwell/accounts/admin.py), whose view already
@@ -84,7 +105,6 @@ def account_record_save(*, actor: Any, obj: Area | Organisation | Membership | U
     if not isinstance(obj, Area | Organisation | Membership | User):
         raise TypeError(f"account_record_save does not handle {type(obj).__name__}")
     fields = _audit_fields(obj)
-    label = obj._meta.model_name
     with transaction.atomic():
         created = obj.pk is None
         before: dict[str, Any] = {}
@@ -99,7 +119,7 @@ def account_record_save(*, actor: Any, obj: Area | Organisation | Membership | U
             return
         audit_record(
             actor=actor,
-            action=f"{label}_{'created' if created else 'updated'}",
+            action=_RECORD_ACTIONS[type(obj), "created" if created else "updated"],
             obj=obj,
             organisation=_organisation_of(obj),
             changes=changes,
@@ -117,7 +137,9 @@ def organisation_delete_refusal(*, organisation: Organisation) -> str:
     )
 
 
-def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership | User) -> None:
+def account_record_delete(
+    *, actor: User | AnonymousUser | None, obj: Area | Organisation | Membership | User
+) -> None:
     """Delete one account record, auditing the values it held.
 
     An organisation is deleted only when nothing points at it (ValidationFailed otherwise):
@@ -127,7 +149,6 @@ def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership |
     if not isinstance(obj, Area | Organisation | Membership | User):
         raise TypeError(f"account_record_delete does not handle {type(obj).__name__}")
     fields = _audit_fields(obj)
-    label = obj._meta.model_name
     with transaction.atomic():
         detail: dict[str, Any] = {}
         if isinstance(obj, Organisation):
@@ -142,7 +163,7 @@ def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership |
         before = snapshot(obj, fields)
         audit_record(
             actor=actor,
-            action=f"{label}_deleted",
+            action=_RECORD_ACTIONS[type(obj), "deleted"],
             obj=obj,
             organisation=_organisation_of(obj),
             changes=_redact({k: [v, None] for k, v in before.items() if v not in ("", None)}),
@@ -153,7 +174,7 @@ def account_record_delete(*, actor: Any, obj: Area | Organisation | Membership |
 
 def user_create(
     *,
-    actor: Any,
+    actor: User | None,
     email: str,
     password: str,
     full_name: str = "",
@@ -187,7 +208,7 @@ def user_create(
         )
         audit_record(
             actor=actor,
-            action="user_created",
+            action=AuditAction.USER_CREATED,
             obj=user,
             changes={
                 "email": [None, email],
@@ -198,7 +219,7 @@ def user_create(
     return user
 
 
-def user_password_set(*, actor: Any, user: User, password: str) -> None:
+def user_password_set(*, actor: User | None, user: User, password: str) -> None:
     """Set someone's password for them (an administrator or operator, e.g. `changepassword`).
 
     Raises ValidationFailed with every reason, changing nothing, when the password breaks
@@ -213,7 +234,7 @@ def user_password_set(*, actor: Any, user: User, password: str) -> None:
         user.save(update_fields=["password"])
         audit_record(
             actor=actor,
-            action="password_changed_by_administrator",
+            action=AuditAction.PASSWORD_CHANGED_BY_ADMINISTRATOR,
             obj=user,
             kind=Kind.SECURITY,
             changes={"password": [REDACTED, REDACTED]},
@@ -222,7 +243,7 @@ def user_password_set(*, actor: Any, user: User, password: str) -> None:
 
 def organisation_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     kind: str,
     area: Area | None = None,
@@ -257,7 +278,7 @@ def organisation_create(
 
 
 def _organisation_get_or_create(
-    *, actor: Any, name: str, kind: str, defaults: dict[str, Any], must_be_new: bool = False
+    *, actor: User | None, name: str, kind: str, defaults: dict[str, Any], must_be_new: bool = False
 ) -> tuple[Organisation, bool]:
     with transaction.atomic():
         existing = Organisation.objects.filter(name=name, kind=kind).first()
@@ -274,7 +295,7 @@ def _organisation_get_or_create(
 
 def membership_grant(
     *,
-    actor: Any,
+    actor: User | None,
     user: User,
     organisation: Organisation,
     role: str,
@@ -294,7 +315,9 @@ def membership_grant(
     return membership
 
 
-def administrator_create(*, actor: Any, email: str, password: str, full_name: str = "") -> User:
+def administrator_create(
+    *, actor: User | None, email: str, password: str, full_name: str = ""
+) -> User:
     """The first (or a further) platform administrator: staff + superuser, and an ADMINISTRATOR
     membership of the platform operator organisation (created when missing)."""
     with transaction.atomic():
@@ -316,7 +339,7 @@ def administrator_create(*, actor: Any, email: str, password: str, full_name: st
     return user
 
 
-def user_unlock(*, actor: Any, users: Iterable[User]) -> int:
+def user_unlock(*, actor: User | AnonymousUser | None, users: Iterable[User]) -> int:
     """Clear lockouts (an administrator's action)."""
     count = 0
     with transaction.atomic():
@@ -327,7 +350,7 @@ def user_unlock(*, actor: Any, users: Iterable[User]) -> int:
             User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
             audit_record(
                 actor=actor,
-                action="account_unlocked",
+                action=AuditAction.ACCOUNT_UNLOCKED,
                 obj=user,
                 kind=Kind.SECURITY,
                 changes=changes,
@@ -336,7 +359,7 @@ def user_unlock(*, actor: Any, users: Iterable[User]) -> int:
     return count
 
 
-def user_reset_two_factor(*, actor: Any, users: Iterable[User]) -> int:
+def user_reset_two_factor(*, actor: User | AnonymousUser | None, users: Iterable[User]) -> int:
     """Remove a user's authenticator (lost phone). They set it up again at next sign-in when
     their organisation requires it."""
     count = 0
@@ -349,7 +372,7 @@ def user_reset_two_factor(*, actor: Any, users: Iterable[User]) -> int:
             )
             audit_record(
                 actor=actor,
-                action="two_factor_reset",
+                action=AuditAction.TWO_FACTOR_RESET,
                 obj=user,
                 kind=Kind.SECURITY,
                 changes={"totp_secret": [REDACTED, None]},
@@ -380,7 +403,7 @@ def sign_in_failure_record(*, user: User | None, email: str, reason: str) -> dt.
             user.locked_until, user.failed_login_count = until, 0
         audit_record(
             actor=None,
-            action="account_locked" if until else "sign_in_failed",
+            action=AuditAction.ACCOUNT_LOCKED if until else AuditAction.SIGN_IN_FAILED,
             obj=user,
             kind=Kind.SECURITY,
             detail={"email": email, "reason": reason} | ({"locked_until": until} if until else {}),
@@ -411,7 +434,7 @@ def _unknown_email_failure(email: str) -> dt.datetime | None:
     row.save()
     audit_record(
         actor=None,
-        action="sign_in_failed",
+        action=AuditAction.SIGN_IN_FAILED,
         object_type="accounts.user",
         kind=Kind.SECURITY,
         detail={"email": email, "reason": "unknown_email"}
@@ -424,7 +447,7 @@ def sign_in_refused_locked_record(*, user: User | None, email: str) -> None:
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="sign_in_refused_locked",
+            action=AuditAction.SIGN_IN_REFUSED_LOCKED,
             obj=user,
             object_type="accounts.user",
             kind=Kind.SECURITY,
@@ -459,7 +482,11 @@ def sign_in_success_record(*, user: User) -> None:
                 detail["failed_attempts_cleared"] = cleared
             user.failed_login_count, user.locked_until = 0, None
         audit_record(
-            actor=user, action="signed_in", obj=user, kind=Kind.SECURITY, detail=detail or None
+            actor=user,
+            action=AuditAction.SIGNED_IN,
+            obj=user,
+            kind=Kind.SECURITY,
+            detail=detail or None,
         )
 
 
@@ -467,7 +494,7 @@ def sign_out_record(*, user: User, reason: str = "") -> None:
     with transaction.atomic():
         audit_record(
             actor=user,
-            action="signed_out",
+            action=AuditAction.SIGNED_OUT,
             obj=user,
             kind=Kind.SECURITY,
             detail={"reason": reason} if reason else None,
@@ -492,7 +519,7 @@ def totp_secret_for_setup(*, user: User) -> str:
                 # The secret itself never enters the trail (SENSITIVE_FIELDS).
                 audit_record(
                     actor=user,
-                    action="two_factor_setup_started",
+                    action=AuditAction.TWO_FACTOR_SETUP_STARTED,
                     obj=user,
                     kind=Kind.SECURITY,
                     changes={"totp_secret": [None, REDACTED]},
@@ -528,7 +555,9 @@ def totp_confirm_setup(*, user: User, code: str) -> bool:
             return False
         user.totp_confirmed_at = timezone.now()
         user.save(update_fields=["totp_confirmed_at", "totp_last_counter"])
-        audit_record(actor=user, action="two_factor_enabled", obj=user, kind=Kind.SECURITY)
+        audit_record(
+            actor=user, action=AuditAction.TWO_FACTOR_ENABLED, obj=user, kind=Kind.SECURITY
+        )
     return True
 
 
@@ -547,7 +576,7 @@ def totp_verify(*, user: User, code: str) -> bool:
             cleared = _failures_clear(user)
             audit_record(
                 actor=user,
-                action="two_factor_passed",
+                action=AuditAction.TWO_FACTOR_PASSED,
                 obj=user,
                 kind=Kind.SECURITY,
                 detail={"failed_attempts_cleared": cleared} if cleared else None,

@@ -37,7 +37,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # this module imports Django only inside the functions that need it
+    from django.contrib.auth.models import AnonymousUser
+
+    from linkwell.accounts.models import User
 
 SUPPRESSED = "*"
 SUPPRESS_MIN = 1
@@ -344,7 +349,7 @@ def suppress_table(
 # --- Who may see unsuppressed figures -------------------------------------------------------
 
 
-def can_see_unsuppressed(user: Any) -> bool:
+def can_see_unsuppressed(user: User | AnonymousUser | None) -> bool:
     """True only for an active user explicitly granted ``reports.view_unsuppressed`` (directly
     or through a group). Superuser status alone does not count: small numbers are personal data
     and seeing them is a deliberate, audited grant."""
@@ -361,15 +366,16 @@ def can_see_unsuppressed(user: Any) -> bool:
 
 
 def record_unsuppressed_access(
-    *, user: Any, what: str, detail: Mapping[str, Any] | None = None
+    *, user: User | AnonymousUser | None, what: str, detail: Mapping[str, Any] | None = None
 ) -> None:
     """Audit that `user` was shown unsuppressed figures (`what`: the report or export)."""
+    from linkwell.audit.actions import AuditAction
     from linkwell.audit.models import Kind
     from linkwell.audit.services import audit_record
 
     audit_record(
         actor=user,
-        action="unsuppressed_figures_accessed",
+        action=AuditAction.UNSUPPRESSED_FIGURES_ACCESSED,
         object_type="reports.aggregate",
         object_repr=what[:255],
         detail={"what": what, **dict(detail or {})},

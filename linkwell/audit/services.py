@@ -8,11 +8,16 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
+from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import current
 from linkwell.audit.models import AuditEvent, Kind
+
+_ACTIONS = frozenset(AuditAction.values)
 
 
 def _plain(value: Any) -> Any:
@@ -49,16 +54,16 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     }
 
 
-def _actor_fields(actor: Any) -> tuple[int | None, str]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _actor_fields(actor: User | AnonymousUser | None) -> tuple[int | None, str]:
+    if actor is None or not actor.is_authenticated:
         return None, ""
     return actor.pk, getattr(actor, "email", "") or str(actor)
 
 
 def audit_record(
     *,
-    actor: Any,
-    action: str,
+    actor: User | AnonymousUser | None,
+    action: AuditAction,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -71,9 +76,13 @@ def audit_record(
     channel: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. Writes must call this inside their own atomic block."""
+    if action not in _ACTIONS:
+        # Every action is listed in linkwell/audit/actions.py; a stray string would start a
+        # vocabulary nobody can find, so it is refused before anything is written.
+        raise ValueError(f"audit_record: unknown action {str(action)!r}; add it to AuditAction")
     if kind == Kind.WRITE and not transaction.get_connection().in_atomic_block:
         # The invariant the audit trail rests on: a change and its audit row commit together.
-        raise RuntimeError(f"audit_record({action!r}) must run inside the write's transaction")
+        raise RuntimeError(f"audit_record({str(action)!r}) must run inside the write's transaction")
     ctx = current()
     actor_id, actor_label = _actor_fields(actor)
     if obj is not None:
@@ -102,7 +111,7 @@ def audit_record(
 
 def audit_access(
     *,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -113,7 +122,7 @@ def audit_access(
     """Log a read of a person-identifiable record (page view or API read)."""
     return audit_record(
         actor=actor,
-        action="access",
+        action=AuditAction.ACCESS,
         obj=obj,
         object_type=object_type,
         object_id=object_id,

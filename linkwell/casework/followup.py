@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +27,7 @@ from django.utils.dateformat import format as date_format
 from django_tasks import task
 
 from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.audit.services import audit_record
@@ -62,7 +62,7 @@ def schedule_days() -> list[int]:
     return list(settings.FOLLOW_UP_SCHEDULE_DAYS)
 
 
-def follow_up_schedule_create(*, actor: Any, case: Case, start: dt.date) -> list[FollowUp]:
+def follow_up_schedule_create(*, actor: User | None, case: Case, start: dt.date) -> list[FollowUp]:
     """Create the schedule from `start` (the day the plan was agreed); [] if one is still open."""
     with transaction.atomic():
         if FollowUp.objects.filter(case=case, completed_at__isnull=True).exists():
@@ -76,7 +76,7 @@ def follow_up_schedule_create(*, actor: Any, case: Case, start: dt.date) -> list
         created = FollowUp.objects.bulk_create(rows)
         audit_record(
             actor=actor,
-            action="casework.follow_ups_scheduled",
+            action=AuditAction.CASEWORK_FOLLOW_UPS_SCHEDULED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -86,7 +86,7 @@ def follow_up_schedule_create(*, actor: Any, case: Case, start: dt.date) -> list
 
 
 def follow_up_complete(
-    *, actor: Any, follow_up: FollowUp, notes: str, completed_on: dt.date | None = None
+    *, actor: User | None, follow_up: FollowUp, notes: str, completed_on: dt.date | None = None
 ) -> FollowUp:
     """Record that the follow-up happened, with what was said."""
     case = follow_up.case
@@ -114,7 +114,7 @@ def follow_up_complete(
         follow_up.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.follow_up_completed",
+            action=AuditAction.CASEWORK_FOLLOW_UP_COMPLETED,
             obj=follow_up,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -241,7 +241,7 @@ def follow_up_send_reminder(*, follow_up: FollowUp, now: dt.datetime | None = No
             )
             audit_record(
                 actor=None,
-                action="casework.follow_up_reminder_failed",
+                action=AuditAction.CASEWORK_FOLLOW_UP_REMINDER_FAILED,
                 obj=follow_up,
                 organisation=case.link_worker_service,
                 person_id=str(case.person.uuid),
@@ -251,7 +251,7 @@ def follow_up_send_reminder(*, follow_up: FollowUp, now: dt.datetime | None = No
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="casework.follow_up_reminder_sent",
+            action=AuditAction.CASEWORK_FOLLOW_UP_REMINDER_SENT,
             obj=follow_up,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),

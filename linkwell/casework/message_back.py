@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from linkwell.accounts.models import Membership, Organisation, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.access import case_team_ids
 from linkwell.casework.models import (
@@ -216,7 +217,7 @@ def build_summary(
 
 def message_back_record(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     stage: str,
     connection: Any = None,
@@ -256,7 +257,7 @@ def message_back_record(
             )
             audit_record(
                 actor=actor,
-                action="casework.message_back_written",
+                action=AuditAction.CASEWORK_MESSAGE_BACK_WRITTEN,
                 obj=message,
                 organisation=case.link_worker_service,
                 person_id=str(case.person.uuid),

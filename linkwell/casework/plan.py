@@ -24,6 +24,8 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
+from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.followup import follow_up_schedule_create, follow_ups_for_case
 from linkwell.casework.message_back import latest_referral, message_back_record
@@ -170,7 +172,9 @@ def _write_rows(plan: Plan, data: PlanInput) -> None:
             Action.objects.create(plan=plan, **values)
 
 
-def plan_save(*, actor: Any, case: Case, data: PlanInput, expected_version: int | None) -> Plan:
+def plan_save(
+    *, actor: User | None, case: Case, data: PlanInput, expected_version: int | None
+) -> Plan:
     """Create or replace the plan. `expected_version` None means "there was no plan yet"."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(case=case).first()
@@ -196,7 +200,7 @@ def plan_save(*, actor: Any, case: Case, data: PlanInput, expected_version: int 
         plan.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.plan_saved",
+            action=AuditAction.CASEWORK_PLAN_SAVED,
             obj=plan,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -205,7 +209,9 @@ def plan_save(*, actor: Any, case: Case, data: PlanInput, expected_version: int 
     return plan
 
 
-def plan_agree(*, actor: Any, plan: Plan, agreed_on: dt.date, expected_version: int) -> Plan:
+def plan_agree(
+    *, actor: User | None, plan: Plan, agreed_on: dt.date, expected_version: int
+) -> Plan:
     """The person agreed the plan: date it, schedule follow-ups, tell the referrer."""
     case = plan.case
     today = timezone.localdate()
@@ -223,7 +229,7 @@ def plan_agree(*, actor: Any, plan: Plan, agreed_on: dt.date, expected_version: 
         plan.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.plan_agreed",
+            action=AuditAction.CASEWORK_PLAN_AGREED,
             obj=plan,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -235,7 +241,7 @@ def plan_agree(*, actor: Any, plan: Plan, agreed_on: dt.date, expected_version: 
 
 
 def action_set_done(
-    *, actor: Any, plan: Plan, action_id: uuid.UUID, done: bool, expected_version: int
+    *, actor: User | None, plan: Plan, action_id: uuid.UUID, done: bool, expected_version: int
 ) -> Action:
     action = plan.actions.filter(uuid=action_id).first()
     if action is None:
@@ -247,7 +253,11 @@ def action_set_done(
         action.save(update_fields=["done_at", "updated_at"])
         audit_record(
             actor=actor,
-            action="casework.plan_action_done" if done else "casework.plan_action_reopened",
+            action=(
+                AuditAction.CASEWORK_PLAN_ACTION_DONE
+                if done
+                else AuditAction.CASEWORK_PLAN_ACTION_REOPENED
+            ),
             obj=action,
             organisation=plan.case.link_worker_service,
             person_id=str(plan.case.person.uuid),
@@ -288,7 +298,7 @@ def _postal_address(case: Case) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def plan_send_to_person(*, actor: Any, plan: Plan) -> SendResult:
+def plan_send_to_person(*, actor: User | None, plan: Plan) -> SendResult:
     """Email the plan if the person has an address and agreed to contact; else mark for post."""
     case = plan.case
     person = case.person
@@ -305,7 +315,7 @@ def plan_send_to_person(*, actor: Any, plan: Plan) -> SendResult:
         with transaction.atomic():
             audit_record(
                 actor=actor,
-                action="casework.plan_sent",
+                action=AuditAction.CASEWORK_PLAN_SENT,
                 obj=plan,
                 organisation=case.link_worker_service,
                 person_id=str(person.uuid),
@@ -329,7 +339,7 @@ def plan_send_to_person(*, actor: Any, plan: Plan) -> SendResult:
         )
         audit_record(
             actor=actor,
-            action="casework.plan_marked_for_post",
+            action=AuditAction.CASEWORK_PLAN_MARKED_FOR_POST,
             obj=plan,
             organisation=case.link_worker_service,
             person_id=str(person.uuid),

@@ -22,6 +22,8 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.message_back import message_back_record
 from linkwell.casework.models import (
@@ -137,7 +139,7 @@ def _write_strengths(review: WellbeingReview, strengths: list[tuple[str, str]]) 
 
 
 def case_status_advance(
-    *, actor: Any, case: Case, to: str, only_from: set[str], reason: str
+    *, actor: User | None, case: Case, to: str, only_from: set[str], reason: str
 ) -> bool:
     """Move `case` to status `to` if it is in one of `only_from`; audited; True if it moved.
 
@@ -154,7 +156,7 @@ def case_status_advance(
     if moved:
         audit_record(
             actor=actor,
-            action="casework.case_status_changed",
+            action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -165,7 +167,7 @@ def case_status_advance(
     return bool(moved)
 
 
-def review_create(*, actor: Any, case: Case, data: ReviewInput) -> WellbeingReview:
+def review_create(*, actor: User | None, case: Case, data: ReviewInput) -> WellbeingReview:
     errors = review_errors(case, data)
     if errors:
         raise ValidationFailed(errors)
@@ -174,7 +176,7 @@ def review_create(*, actor: Any, case: Case, data: ReviewInput) -> WellbeingRevi
         _write_strengths(review, data.strengths)
         audit_record(
             actor=actor,
-            action="casework.review_recorded",
+            action=AuditAction.CASEWORK_REVIEW_RECORDED,
             obj=review,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -196,7 +198,7 @@ def review_create(*, actor: Any, case: Case, data: ReviewInput) -> WellbeingRevi
 
 
 def review_update(
-    *, actor: Any, review: WellbeingReview, data: ReviewInput, expected_version: int
+    *, actor: User | None, review: WellbeingReview, data: ReviewInput, expected_version: int
 ) -> WellbeingReview:
     case = review.case
     errors = review_errors(case, data, review)
@@ -218,7 +220,7 @@ def review_update(
         after = {**fields, "strengths": sorted([k, d.strip()] for k, d in data.strengths)}
         audit_record(
             actor=actor,
-            action="casework.review_updated",
+            action=AuditAction.CASEWORK_REVIEW_UPDATED,
             obj=review,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),

@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import (
     Appointment,
@@ -111,7 +112,7 @@ def transition_error(current: str, to: str) -> str | None:
 
 def _case_transition(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     to: str,
     expected_version: int,
@@ -129,7 +130,7 @@ def _case_transition(
         _case_bump(case, expected_version, **fields)
         audit_record(
             actor=actor,
-            action="casework.case_status_changed",
+            action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -139,7 +140,9 @@ def _case_transition(
     return case
 
 
-def case_mark_contacted(*, actor: Any, case: Case, expected_version: int, reason: str = "") -> Case:
+def case_mark_contacted(
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
+) -> Case:
     """The person has been reached (a call answered, a message replied to)."""
     extra: dict[str, Any] = {}
     if case.first_contact_at is None:
@@ -159,7 +162,7 @@ def case_mark_contacted(*, actor: Any, case: Case, expected_version: int, reason
 
 
 def case_mark_review_booked(
-    *, actor: Any, case: Case, expected_version: int, reason: str = ""
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
 ) -> Case:
     return _case_transition(
         actor=actor,
@@ -170,7 +173,9 @@ def case_mark_review_booked(
     )
 
 
-def case_mark_active(*, actor: Any, case: Case, expected_version: int, reason: str = "") -> Case:
+def case_mark_active(
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
+) -> Case:
     return _case_transition(
         actor=actor,
         case=case,
@@ -180,7 +185,9 @@ def case_mark_active(*, actor: Any, case: Case, expected_version: int, reason: s
     )
 
 
-def case_mark_follow_up(*, actor: Any, case: Case, expected_version: int, reason: str = "") -> Case:
+def case_mark_follow_up(
+    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
+) -> Case:
     return _case_transition(
         actor=actor,
         case=case,
@@ -190,7 +197,9 @@ def case_mark_follow_up(*, actor: Any, case: Case, expected_version: int, reason
     )
 
 
-def case_make_dormant(*, actor: Any, case: Case, expected_version: int, reason: str) -> Case:
+def case_make_dormant(
+    *, actor: User | None, case: Case, expected_version: int, reason: str
+) -> Case:
     """Park the case (the person is well, has moved on, or cannot be reached). Never a deletion:
     everything stays and `case_reopen` brings it back. Clears the next-contact date so the case
     leaves the caseload's "contact today" list."""
@@ -206,7 +215,7 @@ def case_make_dormant(*, actor: Any, case: Case, expected_version: int, reason: 
     )
 
 
-def case_reopen(*, actor: Any, case: Case, expected_version: int, reason: str) -> Case:
+def case_reopen(*, actor: User | None, case: Case, expected_version: int, reason: str) -> Case:
     """A dormant case comes back (the person returns): status "new", due for contact today, with
     all its history. The referrals app calls this when a returning person is referred again."""
     if not reason.strip():
@@ -230,7 +239,7 @@ def case_reopen(*, actor: Any, case: Case, expected_version: int, reason: str) -
         )
         audit_record(
             actor=actor,
-            action="casework.case_reopened",
+            action=AuditAction.CASEWORK_CASE_REOPENED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -240,7 +249,9 @@ def case_reopen(*, actor: Any, case: Case, expected_version: int, reason: str) -
     return case
 
 
-def case_set_complexity(*, actor: Any, case: Case, complexity: str, expected_version: int) -> Case:
+def case_set_complexity(
+    *, actor: User | None, case: Case, complexity: str, expected_version: int
+) -> Case:
     """Simple / moderate / complex (seed 002); changeable at any time, audited."""
     if complexity not in Complexity.values:
         raise ValidationFailed({"complexity": ["Choose simple, moderate or complex"]})
@@ -251,7 +262,7 @@ def case_set_complexity(*, actor: Any, case: Case, complexity: str, expected_ver
         _case_bump(case, expected_version, complexity=complexity)
         audit_record(
             actor=actor,
-            action="casework.case_complexity_changed",
+            action=AuditAction.CASEWORK_CASE_COMPLEXITY_CHANGED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -282,7 +293,12 @@ def assignable_workers(case_or_team_id: Case | int) -> list[User]:
 
 
 def case_reassign(
-    *, actor: Any, case: Case, assigned_to: User | None, expected_version: int, reason: str = ""
+    *,
+    actor: User | None,
+    case: Case,
+    assigned_to: User | None,
+    expected_version: int,
+    reason: str = "",
 ) -> Case:
     """Give the case to another worker of the same team (or leave it unassigned for triage)."""
     if assigned_to is not None and assigned_to.pk not in {u.pk for u in assignable_workers(case)}:
@@ -301,7 +317,7 @@ def case_reassign(
         _case_bump(case, expected_version, assigned_to=assigned_to)
         audit_record(
             actor=actor,
-            action="casework.case_reassigned",
+            action=AuditAction.CASEWORK_CASE_REASSIGNED,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -317,7 +333,7 @@ def case_reassign(
 
 
 def case_set_next_contact(
-    *, actor: Any, case: Case, next_contact_due: dt.date | None, expected_version: int
+    *, actor: User | None, case: Case, next_contact_due: dt.date | None, expected_version: int
 ) -> Case:
     """When the worker means to contact the person next (shows on the caseload from that day)."""
     today = timezone.localdate()
@@ -336,7 +352,7 @@ def case_set_next_contact(
         _case_bump(case, expected_version, next_contact_due=next_contact_due)
         audit_record(
             actor=actor,
-            action="casework.case_next_contact_set",
+            action=AuditAction.CASEWORK_CASE_NEXT_CONTACT_SET,
             obj=case,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -345,7 +361,7 @@ def case_set_next_contact(
     return case
 
 
-def _announce_contact(*, actor: Any, case: Case, at: dt.datetime) -> None:
+def _announce_contact(*, actor: User | None, case: Case, at: dt.datetime) -> None:
     """Tell the apps above casework that the case was contacted (`signals.case_contacted`), in
     this transaction: the referrals app codes the episode's referrals with SNOMED
     871731000000106 (idempotent on its side)."""
@@ -397,7 +413,7 @@ def _appointment_errors(
 
 def appointment_book(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     kind: str,
     starts_at: dt.datetime | None,
@@ -438,7 +454,7 @@ def appointment_book(
         )
         audit_record(
             actor=actor,
-            action="casework.appointment_booked",
+            action=AuditAction.CASEWORK_APPOINTMENT_BOOKED,
             obj=appointment,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -462,7 +478,7 @@ def appointment_book(
             if moved:
                 audit_record(
                     actor=actor,
-                    action="casework.case_status_changed",
+                    action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
                     obj=case,
                     organisation=case.link_worker_service,
                     person_id=str(case.person.uuid),
@@ -474,7 +490,12 @@ def appointment_book(
 
 
 def appointment_record_outcome(
-    *, actor: Any, appointment: Appointment, outcome: str, expected_version: int, notes: str = ""
+    *,
+    actor: User | None,
+    appointment: Appointment,
+    outcome: str,
+    expected_version: int,
+    notes: str = "",
 ) -> Appointment:
     """Attended / did not attend / cancelled. The first attended contact of a case sets
     `first_contact_at`, moves a new case to "contacted" and codes the referral (SNOMED)."""
@@ -513,7 +534,7 @@ def appointment_record_outcome(
         appointment.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.appointment_outcome_recorded",
+            action=AuditAction.CASEWORK_APPOINTMENT_OUTCOME_RECORDED,
             obj=appointment,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -531,7 +552,7 @@ def appointment_record_outcome(
             if first_contact:
                 audit_record(
                     actor=actor,
-                    action="casework.case_first_contact",
+                    action=AuditAction.CASEWORK_CASE_FIRST_CONTACT,
                     obj=case,
                     organisation=case.link_worker_service,
                     person_id=str(case.person.uuid),
@@ -543,7 +564,7 @@ def appointment_record_outcome(
                 if moved:
                     audit_record(
                         actor=actor,
-                        action="casework.case_status_changed",
+                        action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
                         obj=case,
                         organisation=case.link_worker_service,
                         person_id=str(case.person.uuid),
@@ -559,7 +580,7 @@ def appointment_record_outcome(
 
 def appointment_rebook(
     *,
-    actor: Any,
+    actor: User | None,
     appointment: Appointment,
     starts_at: dt.datetime | None,
     expected_version: int,
@@ -587,7 +608,7 @@ def appointment_rebook(
             )
             audit_record(
                 actor=actor,
-                action="casework.appointment_outcome_recorded",
+                action=AuditAction.CASEWORK_APPOINTMENT_OUTCOME_RECORDED,
                 obj=current,
                 organisation=case.link_worker_service,
                 person_id=str(case.person.uuid),
@@ -611,7 +632,9 @@ def appointment_rebook(
 # --- Case notes and safeguarding ---------------------------------------------------------------
 
 
-def case_note_add(*, actor: Any, case: Case, text: str, sensitive: bool = False) -> CaseNote:
+def case_note_add(
+    *, actor: User | None, case: Case, text: str, sensitive: bool = False
+) -> CaseNote:
     """A note on the case. Sensitive notes are readable only by their author, the assigned link
     worker and the team's managers (selectors.case_view)."""
     text = text.strip()
@@ -625,7 +648,7 @@ def case_note_add(*, actor: Any, case: Case, text: str, sensitive: bool = False)
         # people who may not read a sensitive note.
         audit_record(
             actor=actor,
-            action="casework.case_note_added",
+            action=AuditAction.CASEWORK_CASE_NOTE_ADDED,
             obj=note,
             object_repr=f"Note on case {case.uuid}",
             organisation=case.link_worker_service,
@@ -651,7 +674,7 @@ def safeguarding_leads(case: Case) -> list[User]:
 
 
 def safeguarding_concern_raise(
-    *, actor: Any, case: Case, description: str, lead: User | None
+    *, actor: User | None, case: Case, description: str, lead: User | None
 ) -> SafeguardingConcern:
     """Log a concern and escalate it to a named lead, who is emailed (no personal data in the
     email: a link to the case, which they open signed in)."""
@@ -675,7 +698,7 @@ def safeguarding_concern_raise(
         )
         audit_record(
             actor=actor,
-            action="casework.safeguarding_concern_raised",
+            action=AuditAction.CASEWORK_SAFEGUARDING_CONCERN_RAISED,
             obj=concern,
             object_repr=f"Safeguarding concern on case {case.uuid}",
             organisation=case.link_worker_service,
@@ -695,7 +718,7 @@ def safeguarding_concern_raise(
 
 
 def safeguarding_concern_resolve(
-    *, actor: Any, concern: SafeguardingConcern, outcome: str
+    *, actor: User | None, concern: SafeguardingConcern, outcome: str
 ) -> SafeguardingConcern:
     """The lead records what was done (referred to the local authority, no further action...).
 
@@ -735,7 +758,7 @@ def safeguarding_concern_resolve(
         concern.refresh_from_db()
         audit_record(
             actor=actor,
-            action="casework.safeguarding_concern_resolved",
+            action=AuditAction.CASEWORK_SAFEGUARDING_CONCERN_RESOLVED,
             obj=concern,
             object_repr=f"Safeguarding concern on case {case.uuid}",
             organisation=case.link_worker_service,

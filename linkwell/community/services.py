@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -31,7 +32,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role
+from linkwell.accounts.models import Membership, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff, snapshot
 from linkwell.community.models import (
     AssetKind,
@@ -359,31 +361,30 @@ def _apply_partner(suggestion: Suggestion) -> None:
 # --- Submitting and editing --------------------------------------------------------------------
 
 
-def _role_of(actor: Any) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _role_of(actor: User | AnonymousUser | None) -> str:
+    if actor is None or not actor.is_authenticated:
         return "community member"
     membership = Membership.objects.filter(user=actor, is_active=True).order_by("id").first()
     return membership.get_role_display() if membership else "community member"
 
 
-def suggestion_submit(*, actor: Any, data: Mapping[str, Any]) -> Suggestion:
+def suggestion_submit(*, actor: User | AnonymousUser | None, data: Mapping[str, Any]) -> Suggestion:
     """Record a suggestion from the public (or staff) for moderation. Nothing is published."""
     clean = normalise_data(data)
     errors = suggestion_errors(clean)
     if errors:
         raise ValidationFailed(errors)
-    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     with transaction.atomic():
         suggestion = Suggestion(
             **clean,
-            suggested_by=actor if signed_in else None,
+            suggested_by=actor if actor is not None and actor.is_authenticated else None,
             suggester_role=_role_of(actor),
         )
         _apply_partner(suggestion)
         suggestion.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_submitted",
+            action=AuditAction.COMMUNITY_SUGGESTION_SUBMITTED,
             obj=suggestion,
             changes={"status": [None, suggestion.status]},
             detail={
@@ -451,7 +452,7 @@ def _require_pending(suggestion: Suggestion) -> None:
 
 
 def suggestion_update(
-    *, actor: Any, suggestion: Suggestion, data: Mapping[str, Any], expected_version: int
+    *, actor: User | None, suggestion: Suggestion, data: Mapping[str, Any], expected_version: int
 ) -> Suggestion:
     """A moderator tidies the draft before deciding. A new address re-checks the partner venue."""
     clean = normalise_data(data)
@@ -473,13 +474,16 @@ def suggestion_update(
         current.version += 1
         current.save()
         audit_record(
-            actor=actor, action="community.suggestion_updated", obj=current, changes=changes
+            actor=actor,
+            action=AuditAction.COMMUNITY_SUGGESTION_UPDATED,
+            obj=current,
+            changes=changes,
         )
     return current
 
 
 def suggestion_partner_decide(
-    *, actor: Any, suggestion: Suggestion, agree: bool, note: str = ""
+    *, actor: User | None, suggestion: Suggestion, agree: bool, note: str = ""
 ) -> Suggestion:
     """The venue's owner agrees (or not) to the event being listed at their address."""
     note = note.strip()
@@ -502,7 +506,7 @@ def suggestion_partner_decide(
         current.save()
         audit_record(
             actor=actor,
-            action="community.venue_request_decided",
+            action=AuditAction.COMMUNITY_VENUE_REQUEST_DECIDED,
             obj=current,
             organisation=current.partner_organisation,
             changes={"partner_decision": [before, decision]},
@@ -610,7 +614,7 @@ def _venue(suggestion: Suggestion, organization: DirectoryOrganization) -> AtLoc
     return None
 
 
-def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
+def _create_listing(suggestion: Suggestion, *, actor: User | None) -> Service:
     provenance = {"community_suggestion": str(suggestion.uuid)}
     org_name = suggestion.organisation_name or suggestion.name
     organization = organization_create(
@@ -653,7 +657,7 @@ def _create_listing(suggestion: Suggestion, *, actor: Any) -> Service:
 
 
 def suggestion_approve(
-    *, actor: Any, suggestion: Suggestion, expected_version: int | None = None
+    *, actor: User | None, suggestion: Suggestion, expected_version: int | None = None
 ) -> Service:
     """Publish the suggestion as a directory listing (organisation, service, venue, schedule,
     cost) with provenance. Refused while a partner's venue approval is missing. The contact's
@@ -680,7 +684,7 @@ def suggestion_approve(
         current.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_approved",
+            action=AuditAction.COMMUNITY_SUGGESTION_APPROVED,
             obj=current,
             changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.APPROVED]},
             detail={"service": str(service.uuid)},
@@ -692,7 +696,7 @@ def suggestion_approve(
 
 def suggestion_reject(
     *,
-    actor: Any,
+    actor: User | None,
     suggestion: Suggestion,
     reason: str,
     tell_suggester: bool = False,
@@ -718,7 +722,7 @@ def suggestion_reject(
         current.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_rejected",
+            action=AuditAction.COMMUNITY_SUGGESTION_REJECTED,
             obj=current,
             changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.REJECTED]},
             detail={"reason": reason, "suggester_told": tell_suggester},
@@ -730,7 +734,7 @@ def suggestion_reject(
 
 def suggestion_merge(
     *,
-    actor: Any,
+    actor: User | None,
     suggestion: Suggestion,
     service: Service,
     expected_version: int | None = None,
@@ -748,7 +752,7 @@ def suggestion_merge(
         current.save()
         audit_record(
             actor=actor,
-            action="community.suggestion_merged",
+            action=AuditAction.COMMUNITY_SUGGESTION_MERGED,
             obj=current,
             changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.MERGED]},
             detail={"service": str(service.uuid)},
@@ -831,14 +835,14 @@ def contact_confirm_by_link(*, token: str) -> Suggestion:
         suggestion.save(update_fields=["contact_confirmed_at", "updated_at"])
         audit_record(
             actor=None,
-            action="community.contact_confirmed",
+            action=AuditAction.COMMUNITY_CONTACT_CONFIRMED,
             obj=suggestion,
             changes={"contact_confirmed_at": [None, now]},
             detail={"via": "emailed link", "service": str(service.uuid)},
         )
         audit_record(
             actor=None,
-            action="directory.service_updated",
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
             obj=service,
             changes={
                 "contact": [None, suggestion.contact_name or suggestion.contact_email],
@@ -879,7 +883,7 @@ def send_contact_confirmation(*, suggestion: Suggestion) -> None:
         Suggestion.objects.filter(pk=suggestion.pk).update(contact_confirmation_sent_at=now)
         audit_record(
             actor=None,
-            action="community.contact_confirmation_sent",
+            action=AuditAction.COMMUNITY_CONTACT_CONFIRMATION_SENT,
             obj=suggestion,
             changes={
                 "contact_confirmation_sent_at": [suggestion.contact_confirmation_sent_at, now]

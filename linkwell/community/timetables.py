@@ -20,7 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role
+from linkwell.accounts.models import Membership, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.community.ical import FeedError, fetch_url, parse_feed
 from linkwell.community.models import FeedSchedule, FeedStatus, TimetableFeed
@@ -49,7 +50,12 @@ _COMPARED = (
 
 
 def feed_attach(
-    *, actor: Any, service: Service, url: str = "", uploaded: str | None = None, filename: str = ""
+    *,
+    actor: User | None,
+    service: Service,
+    url: str = "",
+    uploaded: str | None = None,
+    filename: str = "",
 ) -> TimetableFeed:
     """Set the service's timetable source (replacing an earlier one). The import runs as a task."""
     url = (url or "").strip()
@@ -73,7 +79,7 @@ def feed_attach(
         feed.save()
         audit_record(
             actor=actor,
-            action="community.timetable_attached",
+            action=AuditAction.COMMUNITY_TIMETABLE_ATTACHED,
             obj=service,
             organisation=service.organization.owner,
             changes={
@@ -87,7 +93,7 @@ def feed_attach(
     return feed
 
 
-def feed_remove(*, actor: Any, feed: TimetableFeed) -> None:
+def feed_remove(*, actor: User | None, feed: TimetableFeed) -> None:
     """Stop importing; the schedules the feed brought in are removed too."""
     with transaction.atomic():
         service = feed.service
@@ -96,7 +102,7 @@ def feed_remove(*, actor: Any, feed: TimetableFeed) -> None:
         feed.delete()
         audit_record(
             actor=actor,
-            action="community.timetable_removed",
+            action=AuditAction.COMMUNITY_TIMETABLE_REMOVED,
             obj=service,
             organisation=service.organization.owner,
             changes={"schedules": [len(schedule_ids), 0]},
@@ -142,7 +148,7 @@ def feed_import(
             Service.objects.filter(pk=service.pk).update(updated_at=now, source_last_modified=None)
             audit_record(
                 actor=None,
-                action="community.timetable_imported",
+                action=AuditAction.COMMUNITY_TIMETABLE_IMPORTED,
                 obj=service,
                 organisation=service.organization.owner,
                 changes={"schedules": [len(old), len(rows)]},
@@ -180,7 +186,7 @@ def _record_failure(feed: TimetableFeed, reason: str, now: dt.datetime) -> None:
         current.save(update_fields=["status", "last_error", "last_attempt_at", "updated_at"])
         audit_record(
             actor=None,
-            action="community.timetable_import_failed",
+            action=AuditAction.COMMUNITY_TIMETABLE_IMPORT_FAILED,
             obj=current.service,
             organisation=current.service.organization.owner,
             detail={"feed": str(current.uuid), "reason": reason},

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.connections.models import Connection, ConnectionKind, ConnectionStatus
 from linkwell.connections.services import connection_accept, connection_reject
@@ -165,7 +166,7 @@ def connection_send_referral_email(*, connection_id: str) -> bool:
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="connections.referral_email_sent",
+            action=AuditAction.CONNECTIONS_REFERRAL_EMAIL_SENT,
             obj=connection,
             organisation=connection.case.link_worker_service,
             person_id=str(connection.case.person.uuid),
@@ -218,7 +219,7 @@ def connection_send_response_reminder(
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="connections.response_reminder_sent",
+            action=AuditAction.CONNECTIONS_RESPONSE_REMINDER_SENT,
             obj=connection,
             organisation=connection.case.link_worker_service,
             person_id=str(connection.case.person.uuid),

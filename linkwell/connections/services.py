@@ -24,6 +24,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.message_back import message_back_record
 from linkwell.casework.models import Case, MessageBack
@@ -71,15 +73,15 @@ def _person_id(connection: Connection) -> str:
 
 def _audit(
     *,
-    actor: Any,
-    action: str,
+    actor: User | None,
+    action: AuditAction,
     connection: Connection,
     changes: Mapping[str, Any] | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
     audit_record(
         actor=actor,
-        action=f"connections.{action}",
+        action=action,
         obj=connection,
         organisation=connection.case.link_worker_service,
         person_id=_person_id(connection),
@@ -113,11 +115,11 @@ def _locked(connection: Connection) -> Connection:
 
 def _move(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     to: str,
-    action: str,
+    action: AuditAction,
     fields: Mapping[str, Any] | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> Connection:
@@ -166,7 +168,7 @@ def _check_service_running(service: Service) -> None:
         )
 
 
-def connection_signpost(*, actor: Any, case: Case, service: Service) -> Connection:
+def connection_signpost(*, actor: User | None, case: Case, service: Service) -> Connection:
     """Record that the person was given the service's details (complete at once)."""
     if service.status in (ServiceStatus.INACTIVE, ServiceStatus.DEFUNCT):
         _check_service_running(service)
@@ -180,7 +182,7 @@ def connection_signpost(*, actor: Any, case: Case, service: Service) -> Connecti
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             closed_at=now,
         )
-        _audit(actor=actor, action="signposted", connection=connection)
+        _audit(actor=actor, action=AuditAction.CONNECTIONS_SIGNPOSTED, connection=connection)
     return connection
 
 
@@ -231,7 +233,7 @@ def _refuse_if_full(service: Service, left: int | None) -> None:
 
 def connection_refer(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     service: Service,
     message: str = "",
@@ -301,7 +303,7 @@ def connection_refer(
         )
         _audit(
             actor=actor,
-            action="referral_requested",
+            action=AuditAction.CONNECTIONS_REFERRAL_REQUESTED,
             connection=connection,
             detail={
                 "shared_fields": sorted(k for k, v in shared.items() if v),
@@ -323,7 +325,11 @@ def _enqueue_referral_email(connection_id: str) -> None:
 
 
 def connection_accept(
-    *, actor: Any, connection: Connection, expected_version: int | None, via_link: bool = False
+    *,
+    actor: User | None,
+    connection: Connection,
+    expected_version: int | None,
+    via_link: bool = False,
 ) -> Connection:
     with transaction.atomic():
         connection = _move(
@@ -331,7 +337,7 @@ def connection_accept(
             connection=connection,
             expected_version=expected_version,
             to=S.ACCEPTED,
-            action="referral_accepted",
+            action=AuditAction.CONNECTIONS_REFERRAL_ACCEPTED,
             fields={"responded_at": timezone.now(), "attention_at": None},
             detail={"via_link": via_link},
         )
@@ -347,7 +353,7 @@ def connection_accept(
 
 def connection_reject(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     reason: str,
@@ -365,7 +371,7 @@ def connection_reject(
             connection=connection,
             expected_version=expected_version,
             to=S.REJECTED,
-            action="referral_rejected",
+            action=AuditAction.CONNECTIONS_REFERRAL_REJECTED,
             fields={
                 "responded_at": now,
                 "reason": reason,
@@ -378,7 +384,7 @@ def connection_reject(
 
 def attendance_record(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     session_on: dt.date,
@@ -408,7 +414,7 @@ def attendance_record(
                 connection=current,
                 expected_version=expected_version,
                 to=S.IN_PROGRESS,
-                action="referral_started",
+                action=AuditAction.CONNECTIONS_REFERRAL_STARTED,
             )
         else:
             if expected_version is None or current.version != expected_version:
@@ -424,7 +430,7 @@ def attendance_record(
         )
         _audit(
             actor=actor,
-            action="attendance_recorded",
+            action=AuditAction.CONNECTIONS_ATTENDANCE_RECORDED,
             connection=current,
             detail={"session_on": session_on.isoformat(), "attended": attended},
         )
@@ -432,7 +438,7 @@ def attendance_record(
 
 
 def connection_hold(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     with transaction.atomic():
         return _move(
@@ -440,12 +446,12 @@ def connection_hold(
             connection=connection,
             expected_version=expected_version,
             to=S.ON_HOLD,
-            action="referral_on_hold",
+            action=AuditAction.CONNECTIONS_REFERRAL_ON_HOLD,
         )
 
 
 def connection_resume(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     with transaction.atomic():
         if _locked(connection).status != S.ON_HOLD:
@@ -455,12 +461,12 @@ def connection_resume(
             connection=connection,
             expected_version=expected_version,
             to=S.IN_PROGRESS,
-            action="referral_resumed",
+            action=AuditAction.CONNECTIONS_REFERRAL_RESUMED,
         )
 
 
 def connection_complete(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     with transaction.atomic():
         connection = _move(
@@ -468,7 +474,7 @@ def connection_complete(
             connection=connection,
             expected_version=expected_version,
             to=S.COMPLETED,
-            action="referral_completed",
+            action=AuditAction.CONNECTIONS_REFERRAL_COMPLETED,
         )
         attended = connection.attendances.filter(attended=True).count()
         message_back_record(
@@ -483,7 +489,7 @@ def connection_complete(
 
 def connection_fail(
     *,
-    actor: Any,
+    actor: User | None,
     connection: Connection,
     expected_version: int | None,
     reason: str,
@@ -500,14 +506,14 @@ def connection_fail(
             connection=connection,
             expected_version=expected_version,
             to=S.FAILED,
-            action="referral_failed",
+            action=AuditAction.CONNECTIONS_REFERRAL_FAILED,
             fields={"reason": reason, "reason_detail": detail, "attention_at": timezone.now()},
             detail={"reason": reason},
         )
 
 
 def connection_add_note(
-    *, actor: Any, connection: Connection, expected_version: int | None, note: str
+    *, actor: User | None, connection: Connection, expected_version: int | None, note: str
 ) -> Connection:
     """The provider's short note back to the link worker (replaces the previous one)."""
     note = _text(note, "note", MAX_NOTE)
@@ -524,7 +530,7 @@ def connection_add_note(
         current.refresh_from_db()
         _audit(
             actor=actor,
-            action="provider_note_added",
+            action=AuditAction.CONNECTIONS_PROVIDER_NOTE_ADDED,
             connection=current,
             changes={"provider_note": [before, note]},
         )
@@ -535,7 +541,7 @@ def connection_add_note(
 
 
 def connection_cancel(
-    *, actor: Any, connection: Connection, expected_version: int | None, detail: str = ""
+    *, actor: User | None, connection: Connection, expected_version: int | None, detail: str = ""
 ) -> Connection:
     detail = _text(detail, "reason_detail", MAX_NOTE)
     with transaction.atomic():
@@ -544,13 +550,13 @@ def connection_cancel(
             connection=connection,
             expected_version=expected_version,
             to=S.CANCELLED,
-            action="referral_cancelled",
+            action=AuditAction.CONNECTIONS_REFERRAL_CANCELLED,
             fields={"reason_detail": detail, "attention_at": None},
         )
 
 
 def connection_acknowledge(
-    *, actor: Any, connection: Connection, expected_version: int | None
+    *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     """The link worker has seen a lapsed, declined or stopped referral: unflag it."""
     with transaction.atomic():
@@ -566,7 +572,7 @@ def connection_acknowledge(
         current.refresh_from_db()
         _audit(
             actor=actor,
-            action="attention_acknowledged",
+            action=AuditAction.CONNECTIONS_ATTENTION_ACKNOWLEDGED,
             connection=current,
             changes={"attention_at": [before, None]},
         )
@@ -595,7 +601,7 @@ def connection_mark_lapsed(*, connection: Connection, now: dt.datetime | None = 
         ).get(pk=connection.pk)
         _audit(
             actor=None,
-            action="referral_lapsed",
+            action=AuditAction.CONNECTIONS_REFERRAL_LAPSED,
             connection=current,
             changes={"lapsed_at": [None, now]},
             detail={"respond_by": current.respond_by.isoformat() if current.respond_by else ""},
@@ -608,7 +614,7 @@ def connection_mark_lapsed(*, connection: Connection, now: dt.datetime | None = 
 
 def provision_gap_record(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case,
     need: TaxonomyTerm | None,
     description: str,
@@ -642,7 +648,7 @@ def provision_gap_record(
         )
         audit_record(
             actor=actor,
-            action="connections.gap_recorded",
+            action=AuditAction.CONNECTIONS_GAP_RECORDED,
             obj=gap,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),

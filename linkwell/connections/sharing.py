@@ -30,10 +30,10 @@ belongs to); without it `SharingRefused` is raised and nothing is sent.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.casework.models import Case
 from linkwell.core.exceptions import LinkwellError
 from linkwell.people.models import ContactMethod, Person
@@ -96,7 +96,7 @@ def _contact(person: Person, method: str) -> str:
 
 
 def build_shared(
-    *, case: Case, actor: Any, message: str = "", share_access_needs: bool = False
+    *, case: Case, actor: User | None, message: str = "", share_access_needs: bool = False
 ) -> dict[str, str]:
     """The dict frozen into `Connection.shared`; SharingRefused without consent."""
     referral = latest_referral(case)

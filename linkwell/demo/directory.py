@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models
 
+from linkwell.accounts.models import User
 from linkwell.demo.catalogue import (
     ACCESSIBILITY,
     COUNTY_PROVIDERS,
@@ -685,7 +686,9 @@ def write_directory(rows: DirectoryRows, *, batch_size: int = 2000) -> dict[str,
     return rows.counts()
 
 
-def create_directory(rows: DirectoryRows, *, actor: Any, batch_size: int = 2000) -> dict[str, int]:
+def create_directory(
+    rows: DirectoryRows, *, actor: User | None, batch_size: int = 2000
+) -> dict[str, int]:
     """`linkwell demo`: the providers and their venues in bulk, then each listing through the
     directory's `service_create` (audited). Call inside a transaction.
 

@@ -15,7 +15,6 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from random import Random
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from linkwell.accounts.models import Area, Membership, Organisation, Role, User
 from linkwell.accounts.services import account_record_save
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
@@ -121,7 +121,7 @@ def demo_is_loaded() -> bool:
     return Area.objects.filter(uuid=demo_uuid("area", 0)).exists()
 
 
-def _accounts(actor: Any) -> tuple[dict[str, Organisation], list[User]]:
+def _accounts(actor: User | None) -> tuple[dict[str, Organisation], list[User]]:
     """The demo's area, organisations and sign-ins, each through the accounts service that
     saves and audits one record (it keeps the demo's fixed ids, which `demo_reset` relies on)."""
     area = Area(uuid=demo_uuid("area", 0), name=DEMO_AREA)
@@ -163,7 +163,7 @@ def _accounts(actor: Any) -> tuple[dict[str, Organisation], list[User]]:
 
 
 def demo_load(
-    *, seed: int = DEFAULT_SEED, actor: Any = None, now: dt.datetime | None = None
+    *, seed: int = DEFAULT_SEED, actor: User | None = None, now: dt.datetime | None = None
 ) -> DemoSummary:
     """Load the demo once. Returns `created=False` (and changes nothing) if it is loaded."""
     now = now or timezone.now()
@@ -214,7 +214,7 @@ def demo_load(
         )
         audit_record(
             actor=actor,
-            action="demo.load",
+            action=AuditAction.DEMO_LOAD,
             object_type="demo",
             object_repr=f"Demo data for {DEMO_AREA}",
             detail={"seed": seed, "counts": counts},
@@ -233,7 +233,7 @@ def _lws_uuid() -> uuid.UUID:
     return demo_uuid("accounts_organisation", index)
 
 
-def demo_reset(*, actor: Any = None) -> dict[str, int]:
+def demo_reset(*, actor: User | None = None) -> dict[str, int]:
     """Delete everything `demo_load` created (matched by its deterministic ids and emails).
 
     Raises ValidationFailed if other records now depend on demo rows."""
@@ -281,7 +281,7 @@ def demo_reset(*, actor: Any = None) -> dict[str, int]:
             ) from exc
         audit_record(
             actor=actor,
-            action="demo.reset",
+            action=AuditAction.DEMO_RESET,
             object_type="demo",
             object_repr=f"Demo data for {DEMO_AREA}",
             detail={"removed": removed},

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.people.validation import nhs_number_check_digit
 from linkwell.population.models import InviteEntry, InviteList, InviteStatus
@@ -92,7 +93,7 @@ def load(*, now: dt.datetime | None = None) -> int:
         )
         audit_record(
             actor=None,
-            action="population.invite_list_uploaded",
+            action=AuditAction.POPULATION_INVITE_LIST_UPLOADED,
             obj=invite_list,
             organisation=service,
             detail={"demo": True, "entries": len(DEMO_NHS_NUMBERS)},

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 
+from linkwell.accounts.models import User
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import QualityCheckKind, ReferralMode, Service, ServiceStatus
 from linkwell.directory.services import (
@@ -303,7 +304,7 @@ _PAIRED = (
 
 
 def add_rule_errors(
-    service: Service, form: ServiceEditForm, formset: Any, *, actor: Any = None
+    service: Service, form: ServiceEditForm, formset: Any, *, actor: User | None = None
 ) -> None:
     """On a form that did not fully parse, add the service's rule errors for the fields that
     did parse (a field already in error keeps its own message)."""

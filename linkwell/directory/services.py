@@ -28,7 +28,8 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Role
+from linkwell.accounts.models import Membership, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.core import notify
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
@@ -489,7 +490,7 @@ SHARED_VENUE_MESSAGE = (
 )
 
 
-def may_edit_venue(actor: Any, service: Service) -> bool:
+def may_edit_venue(actor: User | None, service: Service) -> bool:
     """Whether `actor` may change the access text of the service's venue (accessibility_location).
     Without an actor (a command or an import) it may; otherwise access.can_edit_location
     decides: provider staff only for a venue their organisation owns."""
@@ -498,7 +499,11 @@ def may_edit_venue(actor: Any, service: Service) -> bool:
 
 
 def _apply(
-    service: Service, before: Mapping[str, Any], data: Mapping[str, Any], *, actor: Any = None
+    service: Service,
+    before: Mapping[str, Any],
+    data: Mapping[str, Any],
+    *,
+    actor: User | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     after = {**before, **_normalise(data)}
     if after["cost"] != COST_PAID:
@@ -512,7 +517,7 @@ def _apply(
 
 
 def service_edit_errors(
-    *, service: Service, data: Mapping[str, Any], actor: Any = None
+    *, service: Service, data: Mapping[str, Any], actor: User | None = None
 ) -> dict[str, list[str]]:
     """What `service_update` would refuse in `data`, without writing anything. Forms use it to
     report every problem at once when some fields did not even parse."""
@@ -520,7 +525,7 @@ def service_edit_errors(
 
 
 def service_update(
-    *, actor: Any, service: Service, data: Mapping[str, Any], expected_version: int
+    *, actor: User | None, service: Service, data: Mapping[str, Any], expected_version: int
 ) -> Service:
     """Apply an edit (any subset of EDITABLE_FIELDS) made on top of `expected_version`.
 
@@ -549,7 +554,7 @@ def service_update(
         _write_related(current, after, set(changes))
         audit_record(
             actor=actor,
-            action="directory.service_updated",
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
             obj=current,
             organisation=current.organization.owner,
             changes=changes,
@@ -559,7 +564,7 @@ def service_update(
 
 
 def service_set_status(
-    *, actor: Any, service: Service, status: str, expected_version: int | None = None
+    *, actor: User | None, service: Service, status: str, expected_version: int | None = None
 ) -> Service:
     """Open, close temporarily, or retire a listing (HSDS service.status)."""
     if status not in ServiceStatus.values:
@@ -572,7 +577,7 @@ def service_set_status(
         _bump(current, version, {"status": status})
         audit_record(
             actor=actor,
-            action="directory.service_status_changed",
+            action=AuditAction.DIRECTORY_SERVICE_STATUS_CHANGED,
             obj=current,
             organisation=current.organization.owner,
             changes={"status": [current.status, status]},
@@ -583,7 +588,7 @@ def service_set_status(
 
 def service_set_capacity(
     *,
-    actor: Any,
+    actor: User | None,
     service: Service,
     available: int | None,
     maximum: int | None,
@@ -617,7 +622,7 @@ def service_set_capacity(
         )
         audit_record(
             actor=actor,
-            action="directory.service_capacity_changed",
+            action=AuditAction.DIRECTORY_SERVICE_CAPACITY_CHANGED,
             obj=current,
             organisation=current.organization.owner,
             changes=changes,
@@ -628,7 +633,7 @@ def service_set_capacity(
 
 def service_verify(
     *,
-    actor: Any,
+    actor: User | None,
     service: Service,
     expected_version: int | None = None,
     via_link: bool = False,
@@ -651,7 +656,7 @@ def service_verify(
         )
         audit_record(
             actor=verifier,
-            action="directory.service_verified",
+            action=AuditAction.DIRECTORY_SERVICE_VERIFIED,
             obj=current,
             organisation=current.organization.owner,
             changes={"last_verified_at": [before, now]},
@@ -663,7 +668,7 @@ def service_verify(
 
 def quality_check_record(
     *,
-    actor: Any,
+    actor: User | None,
     organization: DirectoryOrganization,
     kind: str,
     checked_on: dt.date,
@@ -694,7 +699,7 @@ def quality_check_record(
         )
         audit_record(
             actor=actor,
-            action="directory.quality_check_recorded",
+            action=AuditAction.DIRECTORY_QUALITY_CHECK_RECORDED,
             obj=organization,
             organisation=organization.owner,
             changes={
@@ -846,7 +851,7 @@ def service_rows(
 
 
 def service_create(
-    *, actor: Any, listing: ServiceRows, detail: Mapping[str, Any] | None = None
+    *, actor: User | None, listing: ServiceRows, detail: Mapping[str, Any] | None = None
 ) -> Service:
     """Save a new listing built by `service_rows` and audit `directory.service_created` in the
     same transaction. Community suggestions, the ORUK/CSV importer and the demo all create
@@ -861,7 +866,7 @@ def service_create(
         where = [str(sal.location.uuid) for sal in listing.service_at_locations]
         audit_record(
             actor=actor,
-            action="directory.service_created",
+            action=AuditAction.DIRECTORY_SERVICE_CREATED,
             obj=service,
             organisation=service.organization.owner,
             changes={"name": [None, service.name], "status": [None, service.status]},
@@ -872,7 +877,7 @@ def service_create(
 
 def organization_create(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     fields: Mapping[str, Any] | None = None,
     detail: Mapping[str, Any] | None = None,
@@ -882,7 +887,7 @@ def organization_create(
         organization = DirectoryOrganization.objects.create(name=name, **(fields or {}))
         audit_record(
             actor=actor,
-            action="directory.organization_created",
+            action=AuditAction.DIRECTORY_ORGANIZATION_CREATED,
             obj=organization,
             organisation=organization.owner,
             changes={"name": [None, organization.name]},
@@ -1065,7 +1070,7 @@ def service_send_verification_reminder(*, service: Service, now: dt.datetime | N
             )
             audit_record(
                 actor=None,
-                action="directory.verification_reminder_failed",
+                action=AuditAction.DIRECTORY_VERIFICATION_REMINDER_FAILED,
                 obj=service,
                 organisation=service.organization.owner,
                 changes={"verification_reminder_sent_at": [now, previous]},
@@ -1075,7 +1080,7 @@ def service_send_verification_reminder(*, service: Service, now: dt.datetime | N
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="directory.verification_reminder_sent",
+            action=AuditAction.DIRECTORY_VERIFICATION_REMINDER_SENT,
             obj=service,
             organisation=service.organization.owner,
             changes={"verification_reminder_sent_at": [previous, now]},

@@ -27,6 +27,8 @@ from typing import Any
 
 from django.db import transaction
 
+from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.directory.models import Taxonomy, TaxonomyTerm
 
@@ -119,7 +121,7 @@ def _values(obj: Any, fields: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(getattr(obj, f) for f in fields)
 
 
-def taxonomy_seed(*, actor: Any = None) -> SeedResult:
+def taxonomy_seed(*, actor: User | None = None) -> SeedResult:
     """Create or update the shipped taxonomies and terms in place, matched on their stable uuids.
 
     Idempotent: a second run changes nothing and writes no audit event. Terms an install added
@@ -204,7 +206,7 @@ def taxonomy_seed(*, actor: Any = None) -> SeedResult:
         if result.changed:
             audit_record(
                 actor=actor,
-                action="directory.taxonomy_seed",
+                action=AuditAction.DIRECTORY_TAXONOMY_SEED,
                 object_type="directory.taxonomy",
                 object_repr="Shipped taxonomies",
                 detail={

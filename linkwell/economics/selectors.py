@@ -12,11 +12,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from linkwell.accounts.models import Role
+from linkwell.accounts.models import Role, User
 from linkwell.accounts.selectors import (
     organisation_ids_for_user,
     user_has_role,
@@ -30,11 +30,11 @@ ECONOMICS_ROLES = (Role.COMMISSIONER, Role.TEAM_MANAGER, Role.ADMINISTRATOR)
 OUTCOME_WINDOW = dt.timedelta(days=365)
 
 
-def user_can_use_economics(*, user: Any) -> bool:
+def user_can_use_economics(*, user: User | AnonymousUser | None) -> bool:
     return user_is_administrator(user=user) or user_has_role(user=user, roles=ECONOMICS_ROLES)
 
 
-def service_ids_for_economics(*, user: Any) -> list[int] | None:
+def service_ids_for_economics(*, user: User | AnonymousUser | None) -> list[int] | None:
     """Link-worker services whose records feed the models for `user`; None means all."""
     if user is None or user_is_administrator(user=user):
         return None
@@ -64,7 +64,9 @@ def people_with_goal_achieved(
     return qs.values("plan__case__person_id").distinct().count()
 
 
-def model_data(*, user: Any, unsuppressed: bool = False) -> dict[str, DataFigure]:
+def model_data(
+    *, user: User | AnonymousUser | None, unsuppressed: bool = False
+) -> dict[str, DataFigure]:
     """Every `data` figure, for `user` (None: the command line, all services)."""
     services = service_ids_for_economics(user=user)
     raw = people_with_goal_achieved(service_ids=services)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role
+from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role, User
 from linkwell.accounts.selectors import (
     memberships_for_user,
     organisation_ids_for_user,
@@ -23,11 +24,11 @@ from linkwell.accounts.selectors import (
 EVIDENCE_ROLES = (Role.COMMISSIONER, Role.TEAM_MANAGER, Role.ADMINISTRATOR)
 
 
-def user_can_see_evidence(*, user: Any) -> bool:
+def user_can_see_evidence(*, user: User | AnonymousUser | None) -> bool:
     return user_is_administrator(user=user) or user_has_role(user=user, roles=EVIDENCE_ROLES)
 
 
-def user_can_edit_unit_costs(*, user: Any) -> bool:
+def user_can_edit_unit_costs(*, user: User | AnonymousUser | None) -> bool:
     """Commissioners and administrators with a writable membership (or a superuser)."""
     if user_is_administrator(user=user):
         return True
@@ -38,7 +39,7 @@ def user_can_edit_unit_costs(*, user: Any) -> bool:
     )
 
 
-def service_ids_for_evidence(*, user: Any) -> list[int] | None:
+def service_ids_for_evidence(*, user: User | AnonymousUser | None) -> list[int] | None:
     """Link-worker services whose records `user` may see aggregated; None means all.
 
     `user=None` is the command line (the deployer): all services.
@@ -52,12 +53,12 @@ def service_ids_for_evidence(*, user: Any) -> list[int] | None:
     return organisation_ids_for_user(user=user, roles=[Role.TEAM_MANAGER])
 
 
-def require_evidence_access(*, user: Any) -> None:
+def require_evidence_access(*, user: User | AnonymousUser | None) -> None:
     if not user_can_see_evidence(user=user):
         raise PermissionDenied("Evidence is for commissioners, team managers and administrators.")
 
 
-def get_service_for_user(*, user: Any, service_id: Any) -> Organisation:
+def get_service_for_user(*, user: User | AnonymousUser | None, service_id: Any) -> Organisation:
     """A link-worker service named in a filter: 404 unless the user may see its figures."""
     try:
         org = Organisation.objects.get(uuid=service_id, kind=OrganisationKind.LINK_WORKER_SERVICE)
@@ -69,7 +70,7 @@ def get_service_for_user(*, user: Any, service_id: Any) -> Organisation:
     return org
 
 
-def get_practice_for_user(*, user: Any, practice_id: Any) -> Organisation:
+def get_practice_for_user(*, user: User | AnonymousUser | None, practice_id: Any) -> Organisation:
     """A GP practice named in a filter (practices are not secret; the figures are scoped)."""
     try:
         return Organisation.objects.get(uuid=practice_id, kind=OrganisationKind.GP_PRACTICE)
@@ -77,7 +78,7 @@ def get_practice_for_user(*, user: Any, practice_id: Any) -> Organisation:
         raise Http404("No such practice") from None
 
 
-def get_area_for_user(*, user: Any, area_id: Any) -> Area:
+def get_area_for_user(*, user: User | AnonymousUser | None, area_id: Any) -> Area:
     try:
         return Area.objects.get(uuid=area_id)
     except (Area.DoesNotExist, ValidationError, ValueError, TypeError):

@@ -27,7 +27,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Appointment, CaseReferral
@@ -145,7 +147,7 @@ def _day(value: Any) -> str:
 
 
 def evaluation_extract(
-    *, actor: Any, out: Path, filters: ReportFilter | None = None
+    *, actor: User | None, out: Path, filters: ReportFilter | None = None
 ) -> ExtractSummary:
     """Write the extract's CSVs and data dictionary to `out` (created if need be) and audit it.
 
@@ -348,7 +350,7 @@ def evaluation_extract(
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="evaluation_extract_exported",
+            action=AuditAction.EVALUATION_EXTRACT_EXPORTED,
             object_type="evidence.extract",
             object_repr=str(out)[:255],
             detail={"files": counts, "filter": filters.describe()},

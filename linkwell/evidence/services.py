@@ -12,11 +12,12 @@ import re
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 
-from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.accounts.models import Organisation, OrganisationKind, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.postcodes import InvalidPostcode, normalise
@@ -85,7 +86,7 @@ def _date(value: str) -> dt.date:
 # --- IMD lookup -----------------------------------------------------------------------------
 
 
-def imd_lookup_import(*, actor: Any, text: str, filename: str = "") -> int:
+def imd_lookup_import(*, actor: User | None, text: str, filename: str = "") -> int:
     """Load `postcode,lsoa_code,imd_decile` rows (English/Welsh 2011 or 2021 LSOA codes, decile
     1 = most deprived). Postcodes already loaded are replaced. Returns the rows loaded."""
     errors: list[str] = []
@@ -129,7 +130,7 @@ def imd_lookup_import(*, actor: Any, text: str, filename: str = "") -> int:
         )
         audit_record(
             actor=actor,
-            action="imd_lookup_imported",
+            action=AuditAction.IMD_LOOKUP_IMPORTED,
             object_type="evidence.postcodeimd",
             object_repr=filename[:255],
             detail={"rows": len(found), "filename": filename},
@@ -165,7 +166,7 @@ def _match_people(keys: set[str]) -> dict[str, int]:
 
 def activity_import(
     *,
-    actor: Any,
+    actor: User | None,
     text: str,
     filename: str = "",
     period_start: dt.date | None = None,
@@ -236,7 +237,7 @@ def activity_import(
         )
         audit_record(
             actor=actor,
-            action="activity_extract_imported",
+            action=AuditAction.ACTIVITY_EXTRACT_IMPORTED,
             obj=batch,
             detail={
                 "rows": len(parsed),
@@ -251,7 +252,9 @@ def activity_import(
 # --- Practice population profiles ------------------------------------------------------------
 
 
-def population_profile_import(*, actor: Any, text: str, as_of: dt.date, filename: str = "") -> int:
+def population_profile_import(
+    *, actor: User | None, text: str, as_of: dt.date, filename: str = ""
+) -> int:
     """Load `practice,dimension,category,count` (practice: its ODS code or Linkwell id). For each practice and dimension in the
     file, the previous counts are replaced in full. Returns the rows loaded."""
     errors: list[str] = []
@@ -312,7 +315,7 @@ def population_profile_import(*, actor: Any, text: str, as_of: dt.date, filename
         )
         audit_record(
             actor=actor,
-            action="population_profile_imported",
+            action=AuditAction.POPULATION_PROFILE_IMPORTED,
             object_type="evidence.practicepopulation",
             object_repr=filename[:255],
             detail={
@@ -353,7 +356,9 @@ def _line_key(message: str) -> int:
 # --- Unit costs -------------------------------------------------------------------------------
 
 
-def unit_cost_set(*, actor: Any, kind: str, cost: Decimal | str, source: str) -> UnitCost:
+def unit_cost_set(
+    *, actor: User | AnonymousUser | None, kind: str, cost: Decimal | str, source: str
+) -> UnitCost:
     """Set the cost of one kind of contact (audited with the old and new values)."""
     if kind not in ActivityKind.values:
         raise ValueError(f"Unknown kind of contact {kind!r}.")
@@ -377,12 +382,12 @@ def unit_cost_set(*, actor: Any, kind: str, cost: Decimal | str, source: str) ->
             defaults={
                 "cost": value,
                 "source": source,
-                "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+                "updated_by": actor if actor is not None and actor.is_authenticated else None,
             },
         )
         audit_record(
             actor=actor,
-            action="unit_cost_set",
+            action=AuditAction.UNIT_COST_SET,
             obj=row,
             changes={
                 "cost": [str(before.cost), str(value)],

@@ -32,6 +32,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.audit.services import audit_access
 from linkwell.casework.models import (
@@ -224,7 +225,7 @@ def build_case_profile(case: Case, *, today: dt.date | None = None) -> CaseProfi
     return CaseProfile(profile=profile, contact_method=contact, sources=sources, missing=missing)
 
 
-def case_profile(*, actor: Any, case: Case, request: Any = None) -> CaseProfile:
+def case_profile(*, actor: User | None, case: Case, request: Any = None) -> CaseProfile:
     """The case's matching profile; logs the read of the person's record."""
     detail = {"purpose": "matching profile"}
     if request is not None:

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.analysis.disclosure import (
     SUPPRESSED,
     PublishedCount,
@@ -37,6 +38,7 @@ from linkwell.analysis.disclosure import (
     suppress_count,
     suppress_value,
 )
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case
 from linkwell.connections.models import Connection, ConnectionKind
@@ -87,11 +89,16 @@ class CaseSuggestions:
 
 
 def _audit(
-    *, actor: Any, case: Case, action: str, obj: Any, detail: dict[str, Any] | None = None
+    *,
+    actor: User | None,
+    case: Case,
+    action: AuditAction,
+    obj: Any,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     audit_record(
         actor=actor,
-        action=f"matching.{action}",
+        action=action,
         obj=obj,
         organisation=case.link_worker_service,
         person_id=str(case.person.uuid),
@@ -108,7 +115,11 @@ def dismissed_service_ids(case: Case) -> set[str]:
 
 
 def match_run_record(
-    *, actor: Any, case: Case, suggestions: Sequence[Suggestion], components: Sequence[str] = ()
+    *,
+    actor: User | None,
+    case: Case,
+    suggestions: Sequence[Suggestion],
+    components: Sequence[str] = (),
 ) -> MatchRun:
     """Keep what was shown (ids, scores, ranks; no personal data) for later evaluation."""
     with transaction.atomic():
@@ -131,7 +142,7 @@ def match_run_record(
         _audit(
             actor=actor,
             case=case,
-            action="suggestions_shown",
+            action=AuditAction.MATCHING_SUGGESTIONS_SHOWN,
             obj=run,
             detail={"services": [s.service_id for s in suggestions]},
         )
@@ -163,7 +174,7 @@ def _row(rank: int, suggestion: Suggestion, doc: ServiceDoc) -> ShownSuggestion:
 
 
 def case_suggestions(
-    *, actor: Any, case: Case, request: Any = None, top: int = TOP
+    *, actor: User | None, case: Case, request: Any = None, top: int = TOP
 ) -> CaseSuggestions:
     """Rank the directory for the case (services dismissed for it are left out), record the run
     and return the rows to show. Reads the person's record (logged by `case_profile`)."""
@@ -204,7 +215,7 @@ def _shown_rank(run: MatchRun, service: Service) -> int:
 
 def _decide(
     *,
-    actor: Any,
+    actor: User | None,
     run: MatchRun,
     service: Service | None,
     service_uuid: str,
@@ -229,7 +240,7 @@ def _decide(
     _audit(
         actor=actor,
         case=run.case,
-        action="decision_recorded",
+        action=AuditAction.MATCHING_DECISION_RECORDED,
         obj=decision,
         detail={
             "run": str(run.uuid),
@@ -243,7 +254,7 @@ def _decide(
     return decision
 
 
-def suggestion_signpost(*, actor: Any, run: MatchRun, service: Service) -> Connection:
+def suggestion_signpost(*, actor: User | None, run: MatchRun, service: Service) -> Connection:
     """One click: give the person the service's details, recorded against the run."""
     rank = _shown_rank(run, service)
     with transaction.atomic():
@@ -262,7 +273,7 @@ def suggestion_signpost(*, actor: Any, run: MatchRun, service: Service) -> Conne
 
 def suggestion_refer(
     *,
-    actor: Any,
+    actor: User | None,
     run: MatchRun,
     service: Service,
     confirm_full: bool = False,
@@ -294,7 +305,7 @@ def suggestion_refer(
 
 
 def suggestion_dismiss(
-    *, actor: Any, run: MatchRun, service: Service, reason: str = ""
+    *, actor: User | None, run: MatchRun, service: Service, reason: str = ""
 ) -> MatchDecision:
     """ "Not suitable" (optional reason): recorded, and left out of this case's next suggestions."""
     reason = " ".join((reason or "").split())
@@ -316,7 +327,7 @@ def suggestion_dismiss(
 
 
 def search_connection_decision(
-    *, actor: Any, connection: Connection, run_id: str = ""
+    *, actor: User | None, connection: Connection, run_id: str = ""
 ) -> MatchDecision | None:
     """Record a connection made on the ordinary connect page against the case's suggestions.
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case
 from linkwell.core import notify
@@ -53,7 +54,7 @@ def self_link_token(link: SelfCompletionLink) -> str:
 
 
 def self_link_create(
-    *, actor: Any, case: Case, instrument_id: str, timepoint: str
+    *, actor: User | None, case: Case, instrument_id: str, timepoint: str
 ) -> tuple[SelfCompletionLink, str]:
     errors: dict[str, list[str]] = {}
     instrument = None
@@ -86,7 +87,7 @@ def self_link_create(
         )
         audit_record(
             actor=actor,
-            action="outcomes.self_link_created",
+            action=AuditAction.OUTCOMES_SELF_LINK_CREATED,
             obj=link,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -99,7 +100,7 @@ def self_link_create(
     return link, self_link_token(link)
 
 
-def self_link_send(*, actor: Any, link: SelfCompletionLink, url: str) -> str:
+def self_link_send(*, actor: User | None, link: SelfCompletionLink, url: str) -> str:
     """Send the link by the person's preferred method; returns how it went (for the worker)."""
     from linkwell.casework.followup import reminder_route
 
@@ -130,7 +131,7 @@ def self_link_send(*, actor: Any, link: SelfCompletionLink, url: str) -> str:
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action="outcomes.self_link_sent",
+            action=AuditAction.OUTCOMES_SELF_LINK_SENT,
             obj=link,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -139,14 +140,14 @@ def self_link_send(*, actor: Any, link: SelfCompletionLink, url: str) -> str:
     return "by email" if channel == notify.EMAIL else "by text message"
 
 
-def self_link_revoke(*, actor: Any, link: SelfCompletionLink) -> None:
+def self_link_revoke(*, actor: User | None, link: SelfCompletionLink) -> None:
     with transaction.atomic():
         SelfCompletionLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
         audit_record(
             actor=actor,
-            action="outcomes.self_link_revoked",
+            action=AuditAction.OUTCOMES_SELF_LINK_REVOKED,
             obj=link,
             organisation=link.case.link_worker_service,
             person_id=str(link.case.person.uuid),
@@ -206,7 +207,7 @@ def self_link_complete(
         SelfCompletionLink.objects.filter(pk=link.pk).update(administration=administration)
         audit_record(
             actor=None,
-            action="outcomes.self_link_used",
+            action=AuditAction.OUTCOMES_SELF_LINK_USED,
             obj=link,
             organisation=link.case.link_worker_service,
             person_id=str(link.case.person.uuid),

@@ -14,7 +14,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.accounts.models import Organisation, OrganisationKind, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case, SafeguardingConcern, WellbeingReview
 from linkwell.core.exceptions import ValidationFailed
@@ -97,7 +98,7 @@ def measure_errors(
 
 def measure_record(
     *,
-    actor: Any,
+    actor: User | None,
     case: Case | None,
     data: MeasureInput,
     organisation: Organisation | None = None,
@@ -140,7 +141,7 @@ def measure_record(
         person_id = str(case.person.uuid) if case is not None else ""
         audit_record(
             actor=actor,
-            action="outcomes.measure_recorded",
+            action=AuditAction.OUTCOMES_MEASURE_RECORDED,
             obj=administration,
             organisation=org,
             person_id=person_id,
@@ -163,7 +164,7 @@ def measure_record(
 
 
 def _risk_alert_raise(
-    *, actor: Any, case: Case, administration: MeasureAdministration, alert: Any
+    *, actor: User | None, case: Case, administration: MeasureAdministration, alert: Any
 ) -> SafeguardingConcern:
     """Flag the case with an open safeguarding-style concern (so the caseload shows the red
     "Safeguarding" flag and the case page its warning card) until a manager resolves it.
@@ -185,7 +186,7 @@ def _risk_alert_raise(
     )
     audit_record(
         actor=actor,
-        action="outcomes.risk_alert_raised",
+        action=AuditAction.OUTCOMES_RISK_ALERT_RAISED,
         obj=concern,
         object_repr=f"Risk alert on case {case.uuid}",
         organisation=case.link_worker_service,
@@ -213,7 +214,7 @@ def _risk_alert_raise(
 # --- Local measures ----------------------------------------------------------------------------
 
 
-def local_measure_add(*, actor: Any, definition: Any) -> LocalMeasure:
+def local_measure_add(*, actor: User | None, definition: Any) -> LocalMeasure:
     errors = definition_errors(definition)
     if not errors and is_shipped(definition["id"]):
         errors.append(
@@ -232,7 +233,7 @@ def local_measure_add(*, actor: Any, definition: Any) -> LocalMeasure:
             )
             audit_record(
                 actor=actor,
-                action="outcomes.local_measure_added",
+                action=AuditAction.OUTCOMES_LOCAL_MEASURE_ADDED,
                 obj=measure,
                 detail={"id": measure.instrument_id, "version": measure.instrument_version},
             )
@@ -252,7 +253,7 @@ def local_measure_add(*, actor: Any, definition: Any) -> LocalMeasure:
 
 
 def measure_schedule_set(
-    *, actor: Any, organisation: Organisation, instruments: list[str], timepoints: list[str]
+    *, actor: User | None, organisation: Organisation, instruments: list[str], timepoints: list[str]
 ) -> MeasureSchedule:
     """Set which measures a link-worker service takes and at which timepoints."""
     errors: dict[str, list[str]] = {}
@@ -295,7 +296,7 @@ def measure_schedule_set(
         schedule.save()
         audit_record(
             actor=actor,
-            action="outcomes.schedule_set",
+            action=AuditAction.OUTCOMES_SCHEDULE_SET,
             obj=schedule,
             organisation=organisation,
             changes={

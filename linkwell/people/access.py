@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -22,7 +23,7 @@ from linkwell.people.models import Person
 TEAM_ROLES: set[str] = {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}
 
 
-def _memberships(user: User, roles: set[str]) -> list[Membership]:
+def _memberships(user: User | AnonymousUser, roles: set[str]) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(
@@ -32,14 +33,14 @@ def _memberships(user: User, roles: set[str]) -> list[Membership]:
     )
 
 
-def team_ids(user: User, *, write: bool = False) -> list[int]:
+def team_ids(user: User | AnonymousUser, *, write: bool = False) -> list[int]:
     """Link-worker services this user works in (writable ones when `write`)."""
     return sorted(
         {m.organisation_id for m in _memberships(user, TEAM_ROLES) if not (write and m.read_only)}
     )
 
 
-def referrer_organisation_ids(user: User, *, write: bool = False) -> list[int]:
+def referrer_organisation_ids(user: User | AnonymousUser, *, write: bool = False) -> list[int]:
     return sorted(
         {
             m.organisation_id
@@ -63,7 +64,7 @@ def people_for_team(user: User, *, write: bool = False) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=Person.objects.filter(_team_filter(teams)).values("pk"))
 
 
-def people_known_to(user: User) -> QuerySet[Person]:
+def people_known_to(user: User | AnonymousUser) -> QuerySet[Person]:
     """Everyone the user may be shown as a possible duplicate: their team's people, plus people
     registered at or referred by their practice/agency. Merged records are left out."""
     teams = team_ids(user)

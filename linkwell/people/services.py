@@ -7,12 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation
+from linkwell.accounts.models import Organisation, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, snapshot
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
 from linkwell.directory.postcodes import InvalidPostcode, normalise
@@ -146,7 +148,9 @@ def person_clean_details(details: PersonDetails, *, today: dt.date | None = None
     return cleaned
 
 
-def person_duplicates_for(*, actor: Any, details: PersonDetails) -> list[DuplicateCandidate]:
+def person_duplicates_for(
+    *, actor: User | AnonymousUser, details: PersonDetails
+) -> list[DuplicateCandidate]:
     """Possible existing records for `details` among the people `actor` may be shown."""
     return person_duplicate_candidates(
         people=people_known_to(actor),
@@ -158,7 +162,9 @@ def person_duplicates_for(*, actor: Any, details: PersonDetails) -> list[Duplica
     )
 
 
-def person_create(*, actor: Any, details: PersonDetails, confirm_new: bool = False) -> Person:
+def person_create(
+    *, actor: User | AnonymousUser, details: PersonDetails, confirm_new: bool = False
+) -> Person:
     """Create a person record, unless it may duplicate one the actor can see.
 
     Raises PossibleDuplicates (nothing written) when candidates exist and `confirm_new` is false.
@@ -184,7 +190,7 @@ def person_create(*, actor: Any, details: PersonDetails, confirm_new: bool = Fal
         person = Person.objects.create(**cleaned.__dict__)
         audit_record(
             actor=actor,
-            action="people.person_created",
+            action=AuditAction.PEOPLE_PERSON_CREATED,
             obj=person,
             organisation=cleaned.registered_practice,
             person_id=str(person.uuid),
@@ -293,7 +299,7 @@ def _move_related(dup: models.Model, keep: models.Model, report: dict[str, Any])
 
 def person_merge(
     *,
-    actor: Any,
+    actor: User | None,
     keep: Person,
     duplicate: Person,
     expected_keep_version: int | None = None,
@@ -345,7 +351,7 @@ def person_merge(
         after = snapshot(current_keep, list(_FILLABLE_BLANKS.keys()))
         audit_record(
             actor=actor,
-            action="people.person_merged",
+            action=AuditAction.PEOPLE_PERSON_MERGED,
             obj=current_keep,
             person_id=str(current_keep.uuid),
             changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
@@ -353,7 +359,7 @@ def person_merge(
         )
         audit_record(
             actor=actor,
-            action="people.person_merged_away",
+            action=AuditAction.PEOPLE_PERSON_MERGED_AWAY,
             obj=current_dup,
             person_id=str(current_dup.uuid),
             changes={"merged_into": [None, str(current_keep.uuid)]},

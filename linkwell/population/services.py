@@ -32,6 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
@@ -334,7 +335,7 @@ def parse_invite_file(*, filename: str, data: bytes) -> _Parsed:
 
 def invite_list_upload(
     *,
-    actor: Any,
+    actor: User | None,
     service: Organisation,
     filename: str,
     data: bytes,
@@ -381,7 +382,7 @@ def invite_list_upload(
         InviteEntry.objects.bulk_create(parsed.entries, batch_size=2000)
         audit_record(
             actor=actor,
-            action="population.invite_list_uploaded",
+            action=AuditAction.POPULATION_INVITE_LIST_UPLOADED,
             obj=invite_list,
             organisation=service,
             detail={
@@ -439,7 +440,7 @@ def invite_entries_request(
         )
         audit_record(
             actor=actor,
-            action="population.invite_entries_requested",
+            action=AuditAction.POPULATION_INVITE_ENTRIES_REQUESTED,
             obj=invite_list,
             organisation=invite_list.link_worker_service,
             changes={"status": [InviteStatus.NEW, InviteStatus.REQUESTED]},
@@ -471,7 +472,7 @@ def invite_entries_not_suitable(
         )
         audit_record(
             actor=actor,
-            action="population.invite_entries_not_suitable",
+            action=AuditAction.POPULATION_INVITE_ENTRIES_NOT_SUITABLE,
             obj=invite_list,
             organisation=invite_list.link_worker_service,
             changes={"status": [InviteStatus.NEW, InviteStatus.NOT_SUITABLE]},
@@ -521,7 +522,7 @@ def invite_entry_record_outcome(
         )
         audit_record(
             actor=actor,
-            action="population.invite_entry_closed",
+            action=AuditAction.POPULATION_INVITE_ENTRY_CLOSED,
             obj=current,
             organisation=current.practice,
             changes={"status": [InviteStatus.REQUESTED, outcome]},
@@ -630,7 +631,7 @@ def invite_entry_confirm(
         )
         audit_record(
             actor=actor,
-            action="population.invite_entry_confirmed",
+            action=AuditAction.POPULATION_INVITE_ENTRY_CONFIRMED,
             obj=current,
             organisation=current.practice,
             person_id=str(referral.person.uuid),
@@ -662,7 +663,7 @@ def exclusions_export(
     with transaction.atomic():
         audit_record(
             actor=None,
-            action="population.exclusions_exported",
+            action=AuditAction.POPULATION_EXCLUSIONS_EXPORTED,
             object_type="population.exclusions",
             organisation=service,
             kind=Kind.ACCESS,

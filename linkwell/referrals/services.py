@@ -10,11 +10,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case, CaseReferral, CaseStatus, Complexity, Urgency
 from linkwell.casework.services import case_reopen
@@ -97,7 +99,7 @@ def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
 
 def referral_create(
     *,
-    actor: Any,
+    actor: User | AnonymousUser,
     referral: ReferralDetails,
     person: Person | None = None,
     new_person: PersonDetails | None = None,
@@ -127,7 +129,7 @@ def referral_create(
             person=person,
             link_worker_service=referral.link_worker_service,
             source=referral.source,
-            referrer=actor if getattr(actor, "is_authenticated", False) else None,
+            referrer=actor if actor.is_authenticated else None,
             referrer_organisation=referral.referrer_organisation,
             referrer_name=referral.referrer_name.strip(),
             referrer_contact=referral.referrer_contact.strip(),
@@ -146,7 +148,7 @@ def referral_create(
         row.reasons.set(referral.reasons)
         audit_record(
             actor=actor,
-            action="referrals.referral_received",
+            action=AuditAction.REFERRALS_REFERRAL_RECEIVED,
             obj=row,
             organisation=referral.link_worker_service,
             person_id=str(person.uuid),
@@ -202,7 +204,7 @@ def assignable_worker_ids(service: Organisation) -> set[int]:
 
 def referral_accept(
     *,
-    actor: Any,
+    actor: User | None,
     referral: Referral,
     assign_to: User | None,
     complexity: str,
@@ -258,7 +260,7 @@ def referral_accept(
                 case = Case.objects.select_for_update().get(
                     person=person, link_worker_service=service
                 )
-        action, changes = "casework.case_opened", {}
+        action, changes = AuditAction.CASEWORK_CASE_OPENED, {}
         if not created:
             if case.status == CaseStatus.DORMANT:
                 # One reopen path for the whole app: casework's service sets status "new",
@@ -279,14 +281,14 @@ def referral_accept(
                 complexity=complexity,
             )
             case.refresh_from_db()
-            action = "casework.case_episode_added"
+            action = AuditAction.CASEWORK_CASE_EPISODE_ADDED
             changes = {
                 k: [before[k], getattr(case, k)] for k in tracked if before[k] != getattr(case, k)
             }
         CaseReferral.objects.create(case=case, referral=current)
         audit_record(
             actor=actor,
-            action="referrals.referral_accepted",
+            action=AuditAction.REFERRALS_REFERRAL_ACCEPTED,
             obj=current,
             organisation=service,
             person_id=str(person.uuid),
@@ -310,7 +312,7 @@ def referral_accept(
 
 
 def referral_return(
-    *, actor: Any, referral: Referral, reason: str, expected_version: int
+    *, actor: User | None, referral: Referral, reason: str, expected_version: int
 ) -> Referral:
     """Send an out-of-remit referral back to the referrer with a reason they will see
     (seed 004, Bradford)."""
@@ -331,7 +333,7 @@ def referral_return(
         )
         audit_record(
             actor=actor,
-            action="referrals.referral_returned",
+            action=AuditAction.REFERRALS_REFERRAL_RETURNED,
             obj=current,
             organisation=current.link_worker_service,
             person_id=str(current.person.uuid),
@@ -343,7 +345,7 @@ def referral_return(
 
 
 def referral_decline(
-    *, actor: Any, referral: Referral, reason: str = "", expected_version: int
+    *, actor: User | None, referral: Referral, reason: str = "", expected_version: int
 ) -> Referral:
     """The person does not want social prescribing: SNOMED 871711000000103 "Social prescribing
     declined" is recorded on the referral. Allowed before or after the referral was accepted
@@ -369,7 +371,7 @@ def referral_decline(
         )
         audit_record(
             actor=actor,
-            action="referrals.referral_declined",
+            action=AuditAction.REFERRALS_REFERRAL_DECLINED,
             obj=current,
             organisation=current.link_worker_service,
             person_id=str(current.person.uuid),
@@ -384,7 +386,7 @@ def referral_decline(
 
 
 def referral_record_first_contact(
-    *, actor: Any, case: Case, at: dt.datetime | None = None
+    *, actor: User | None, case: Case, at: dt.datetime | None = None
 ) -> list[Referral]:
     """Record SNOMED 871731000000106 "Referral to social prescribing service" on the accepted
     referrals of the case's current episode that have no first contact yet. Idempotent: call it
@@ -410,7 +412,7 @@ def referral_record_first_contact(
             )
             audit_record(
                 actor=actor,
-                action="referrals.referral_first_contact",
+                action=AuditAction.REFERRALS_REFERRAL_FIRST_CONTACT,
                 obj=referral,
                 organisation=referral.link_worker_service,
                 person_id=str(referral.person.uuid),

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
@@ -44,7 +45,7 @@ class ReportScope:
         return self.allows_area(org.area_id)
 
 
-def report_scope_for_user(*, user: Any) -> ReportScope:
+def report_scope_for_user(*, user: User | AnonymousUser | None) -> ReportScope:
     """Raises PermissionDenied for users who may not see the report at all."""
     if user_is_administrator(user=user):
         return ReportScope(None, None)

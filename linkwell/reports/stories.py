@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.models import Case
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
@@ -132,7 +134,7 @@ def story_problems(*, case: Case, title: str, text: str) -> dict[str, list[str]]
 
 
 def story_record(
-    *, actor: Any, case: Case, title: str, text: str, consent_to_publish: bool
+    *, actor: User | None, case: Case, title: str, text: str, consent_to_publish: bool
 ) -> PatientStory:
     """Record a story for `case` (its person's consent to publication as they gave it).
 
@@ -155,7 +157,7 @@ def story_record(
         )
         audit_record(
             actor=actor,
-            action="patient_story_recorded",
+            action=AuditAction.PATIENT_STORY_RECORDED,
             obj=story,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
@@ -166,7 +168,7 @@ def story_record(
 
 def story_update(
     *,
-    actor: Any,
+    actor: User | None,
     story: PatientStory,
     title: str,
     text: str,
@@ -198,7 +200,7 @@ def story_update(
             raise ConcurrentEditError("This story")
         audit_record(
             actor=actor,
-            action="patient_story_updated",
+            action=AuditAction.PATIENT_STORY_UPDATED,
             obj=story,
             organisation=story.link_worker_service,
             person_id=str(case.person.uuid),
@@ -208,7 +210,7 @@ def story_update(
     return story
 
 
-def story_withdraw_consent(*, actor: Any, story: PatientStory) -> PatientStory:
+def story_withdraw_consent(*, actor: User | None, story: PatientStory) -> PatientStory:
     """The person withdrew consent: the story is no longer published in any report built from
     now on (reports already downloaded cannot be recalled).
 
@@ -233,7 +235,7 @@ def story_withdraw_consent(*, actor: Any, story: PatientStory) -> PatientStory:
             )
         audit_record(
             actor=actor,
-            action="patient_story_consent_withdrawn",
+            action=AuditAction.PATIENT_STORY_CONSENT_WITHDRAWN,
             obj=story,
             organisation=story.link_worker_service,
             person_id=str(case.person.uuid),

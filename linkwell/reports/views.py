@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from linkwell.accounts.models import Area
 from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
 from linkwell.analysis.filters import ReportFilter
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
 from linkwell.reports.access import (
@@ -123,7 +124,7 @@ def _cache_key(request: HttpRequest, filters: ReportFilter, unsuppressed: bool) 
 def _audit_export(request: HttpRequest, report: Report, fmt_name: str, table: str = "") -> None:
     audit_record(
         actor=request.user,
-        action="quarterly_report_exported",
+        action=AuditAction.QUARTERLY_REPORT_EXPORTED,
         object_type="reports.quarterly",
         object_repr=f"{report.title} ({fmt_name})"[:255],
         detail={

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent
 from linkwell.audit.services import audit_record
 from tests.personas import make_user
@@ -161,7 +162,11 @@ def test_an_administrator_password_change_is_audited(client, personas) -> None:
 
 def test_the_audit_admin_is_view_only_with_no_delete_action(client, personas) -> None:
     with transaction.atomic():
-        event = audit_record(actor=personas.owner, action="x", obj=personas.provider_org)
+        event = audit_record(
+            actor=personas.owner,
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
+            obj=personas.provider_org,
+        )
     client.force_login(personas.admin)
     changelist = client.get(reverse("admin:audit_auditevent_changelist"))
     assert changelist.status_code == 200
@@ -179,7 +184,7 @@ def test_the_audit_admin_is_view_only_with_no_delete_action(client, personas) ->
         reverse("admin:audit_auditevent_changelist"),
         {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
     )
-    assert AuditEvent.objects.filter(pk=event.pk, action="x").exists()
+    assert AuditEvent.objects.filter(pk=event.pk, action="directory.service_updated").exists()
 
 
 def test_signing_out_of_the_admin_is_audited(client, personas) -> None:

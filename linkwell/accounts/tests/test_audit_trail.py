@@ -5,8 +5,16 @@ from django.db import transaction
 
 from linkwell.accounts.audit_trail import audit_events_for_user
 from linkwell.accounts.models import Membership, Role
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
+
+# Six distinct actions, one per kind of event the trail below holds, named for that kind.
+TEAM_UNTAGGED_WORK = AuditAction.CASEWORK_CASE_NOTE_ADDED
+WORK_FOR_OTHER_ORG = AuditAction.DIRECTORY_SERVICE_UPDATED
+OUTSIDER_EDIT_OF_TEAM_ORG = AuditAction.DIRECTORY_SERVICE_VERIFIED
+TEAM_ORG_SECURITY_EVENT = AuditAction.ACCOUNT_UNLOCKED
+OUTSIDER_UNTAGGED_WORK = AuditAction.COMMUNITY_SUGGESTION_SUBMITTED
 
 
 @pytest.fixture
@@ -18,33 +26,33 @@ def trail(personas):
         user=p.link_worker, organisation=p.other_provider_org, role=Role.VOLUNTEER
     )
     with transaction.atomic():
-        audit_record(actor=p.link_worker, action="team_untagged_work", object_type="t")
+        audit_record(actor=p.link_worker, action=TEAM_UNTAGGED_WORK, object_type="t")
         audit_record(
             actor=p.link_worker,
-            action="work_for_other_org",
+            action=WORK_FOR_OTHER_ORG,
             object_type="t",
             organisation=p.other_provider_org,
         )
         audit_record(
             actor=p.link_worker,
-            action="signed_in",
+            action=AuditAction.SIGNED_IN,
             obj=p.link_worker,
             kind=Kind.SECURITY,
             detail={"email": p.link_worker.email},
         )
         audit_record(
             actor=p.outsider,
-            action="outsider_edit_of_team_org",
+            action=OUTSIDER_EDIT_OF_TEAM_ORG,
             obj=p.link_worker_service,
             organisation=p.link_worker_service,
         )
         audit_record(
             actor=None,
-            action="team_org_security_event",
+            action=TEAM_ORG_SECURITY_EVENT,
             kind=Kind.SECURITY,
             organisation=p.link_worker_service,
         )
-        audit_record(actor=p.outsider, action="outsider_untagged_work", object_type="t")
+        audit_record(actor=p.outsider, action=OUTSIDER_UNTAGGED_WORK, object_type="t")
     return p
 
 
@@ -54,14 +62,14 @@ def _actions(user) -> set[str]:
 
 def test_a_team_manager_sees_their_organisations_events_and_their_teams_own_work(trail) -> None:
     assert _actions(trail.team_manager) == {
-        "team_untagged_work",
-        "outsider_edit_of_team_org",
-        "team_org_security_event",
+        TEAM_UNTAGGED_WORK,
+        OUTSIDER_EDIT_OF_TEAM_ORG,
+        TEAM_ORG_SECURITY_EVENT,
     }
 
 
 def test_a_team_manager_does_not_see_what_a_member_did_for_another_organisation(trail) -> None:
-    assert "work_for_other_org" not in _actions(trail.team_manager)
+    assert WORK_FOR_OTHER_ORG not in _actions(trail.team_manager)
 
 
 def test_a_team_manager_does_not_see_their_members_sign_ins_or_email_addresses(trail) -> None:

@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.utils import DatabaseError
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent, AuditImmutableError
 from linkwell.audit.services import audit_record
 
@@ -11,7 +12,11 @@ from linkwell.audit.services import audit_record
 @pytest.fixture
 def event(personas) -> AuditEvent:
     with transaction.atomic():
-        return audit_record(actor=personas.owner, action="test_action", obj=personas.provider_org)
+        return audit_record(
+            actor=personas.owner,
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
+            obj=personas.provider_org,
+        )
 
 
 def test_it_refuses_to_update_an_event(event: AuditEvent) -> None:
@@ -40,13 +45,15 @@ def test_the_database_itself_rejects_raw_updates_and_deletes(event: AuditEvent) 
             connection.cursor() as cur,
         ):
             cur.execute(sql)
-    assert AuditEvent.objects.get(pk=event.pk).action == "test_action"
+    assert AuditEvent.objects.get(pk=event.pk).action == "directory.service_updated"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_write_audit_outside_a_transaction_is_refused() -> None:
     with pytest.raises(RuntimeError, match="inside the write's transaction"):
-        audit_record(actor=None, action="x", object_type="t", object_id="1")
+        audit_record(
+            actor=None, action=AuditAction.DIRECTORY_SERVICE_UPDATED, object_type="t", object_id="1"
+        )
     assert not AuditEvent.objects.exists()
 
 
@@ -54,7 +61,7 @@ def test_it_records_who_what_and_the_changed_values(personas) -> None:
     with transaction.atomic():
         ev = audit_record(
             actor=personas.owner,
-            action="service_updated",
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
             obj=personas.provider_org,
             organisation=personas.provider_org,
             changes={"name": ["Old", "New"]},

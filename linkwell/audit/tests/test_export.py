@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.export import COLUMNS
 from linkwell.audit.models import AuditEvent, Channel, Kind
 from linkwell.audit.services import audit_access, audit_record
@@ -21,13 +22,13 @@ T0 = dt.datetime(2030, 1, 10, 9, 0, tzinfo=dt.UTC)
 def trail(personas):
     """Three events on three days: two by the owner (one about person P-1), one by the admin."""
     rows = [
-        (T0, personas.owner, "service_updated", ""),
-        (T0 + dt.timedelta(days=1), personas.owner, "access", "P-1"),
-        (T0 + dt.timedelta(days=2), personas.admin, "organisation_updated", ""),
+        (T0, personas.owner, AuditAction.DIRECTORY_SERVICE_UPDATED, ""),
+        (T0 + dt.timedelta(days=1), personas.owner, AuditAction.ACCESS, "P-1"),
+        (T0 + dt.timedelta(days=2), personas.admin, AuditAction.ORGANISATION_UPDATED, ""),
     ]
     for at, actor, action, person in rows:
         with mock.patch("django.utils.timezone.now", return_value=at), transaction.atomic():
-            if action == "access":
+            if action == AuditAction.ACCESS:
                 audit_access(actor=actor, obj=personas.provider_org, person_id=person)
             else:
                 audit_record(
@@ -49,7 +50,11 @@ def test_it_exports_csv_with_a_header_row_and_every_column(trail) -> None:
     out, err = _export("--all")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert list(rows[0].keys()) == COLUMNS
-    assert [r["action"] for r in rows] == ["service_updated", "access", "organisation_updated"]
+    assert [r["action"] for r in rows] == [
+        "directory.service_updated",
+        "access",
+        "organisation_updated",
+    ]
     assert json.loads(rows[0]["changes"]) == {"name": ["Old, with comma", 'New "quoted"']}
     assert rows[0]["actor_label"] == "owner@shed.example"
     assert "Exported 3 audit events." in err
@@ -59,7 +64,7 @@ def test_it_exports_json_as_a_list(trail) -> None:
     out, _ = _export("--user", "owner@shed.example", "--format", "json")
     data = json.loads(out)
     assert isinstance(data, list)
-    assert [e["action"] for e in data] == ["service_updated", "access"]
+    assert [e["action"] for e in data] == ["directory.service_updated", "access"]
     assert set(data[0]) == set(COLUMNS)
 
 

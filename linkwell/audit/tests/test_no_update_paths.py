@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent, AuditImmutableError
 from linkwell.audit.services import audit_record
 
@@ -15,11 +16,15 @@ from linkwell.audit.services import audit_record
 @pytest.fixture
 def event(personas) -> AuditEvent:
     with transaction.atomic():
-        return audit_record(actor=personas.owner, action="original", obj=personas.provider_org)
+        return audit_record(
+            actor=personas.owner,
+            action=AuditAction.DIRECTORY_SERVICE_UPDATED,
+            obj=personas.provider_org,
+        )
 
 
 def _unchanged(event: AuditEvent) -> None:
-    assert AuditEvent.objects.filter(pk=event.pk, action="original").exists()
+    assert AuditEvent.objects.filter(pk=event.pk, action="directory.service_updated").exists()
 
 
 def test_bulk_update_is_refused(event) -> None:

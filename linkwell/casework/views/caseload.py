@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from linkwell.accounts.models import User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import current as audit_context_current
 from linkwell.audit.models import AuditEvent, Kind
 from linkwell.audit.services import audit_access
@@ -52,7 +53,7 @@ def _log_list_access(request: HttpRequest, user: User, cases: list[Case]) -> Non
             kind=Kind.ACCESS,
             actor_id=user.pk,
             actor_label=user.email[:255],
-            action="access",
+            action=AuditAction.ACCESS,
             channel=ctx.channel,
             object_type=Case._meta.label_lower,
             object_id=str(case.uuid),

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import current as audit_context_current
 from linkwell.audit.models import AuditEvent, Kind
 from linkwell.casework import services
@@ -59,7 +60,7 @@ def _log_list_access(request: HttpRequest, user: User, concerns: list[Safeguardi
             kind=Kind.ACCESS,
             actor_id=user.pk,
             actor_label=user.email[:255],
-            action="access",
+            action=AuditAction.ACCESS,
             channel=ctx.channel,
             object_type=SafeguardingConcern._meta.label_lower,
             object_id=str(concern.uuid),

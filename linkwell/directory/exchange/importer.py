@@ -30,7 +30,8 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models, transaction
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation
+from linkwell.accounts.models import Organisation, User
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import LinkwellError
 from linkwell.directory import postcodes
@@ -79,6 +80,17 @@ KIND_LABEL = {
     ORGANIZATION: "organizations",
     TAXONOMY: "taxonomies",
     TAXONOMY_TERM: "taxonomy terms",
+}
+# The audit event for each (kind, outcome) an import writes; "unchanged" writes none.
+IMPORT_ACTIONS = {
+    (SERVICE, "created"): AuditAction.DIRECTORY_SERVICE_CREATED,
+    (SERVICE, "updated"): AuditAction.DIRECTORY_SERVICE_UPDATED,
+    (ORGANIZATION, "created"): AuditAction.DIRECTORY_ORGANIZATION_CREATED,
+    (ORGANIZATION, "updated"): AuditAction.DIRECTORY_ORGANIZATION_UPDATED,
+    (TAXONOMY, "created"): AuditAction.DIRECTORY_TAXONOMY_CREATED,
+    (TAXONOMY, "updated"): AuditAction.DIRECTORY_TAXONOMY_UPDATED,
+    (TAXONOMY_TERM, "created"): AuditAction.DIRECTORY_TAXONOMY_TERM_CREATED,
+    (TAXONOMY_TERM, "updated"): AuditAction.DIRECTORY_TAXONOMY_TERM_UPDATED,
 }
 
 
@@ -133,7 +145,7 @@ class ImportReport:
 
 def directory_import(
     *,
-    actor: Any,
+    actor: User | None,
     records: Sequence[SourceRecord],
     partial: bool = False,
     owner: Organisation | None = None,
@@ -289,7 +301,7 @@ Fields = Sequence[tuple[str, str]]
 class _Writer:
     """Writes one record (and the rows it contains) and collects what changed."""
 
-    def __init__(self, *, actor: Any, owner: Organisation | None) -> None:
+    def __init__(self, *, actor: User | None, owner: Organisation | None) -> None:
         self.actor = actor
         self.owner = owner
         self.outcomes: dict[tuple[str, uuid.UUID], str] = {}
@@ -475,7 +487,7 @@ class _Writer:
                 changes = {**changes, "children": children}
             audit_record(
                 actor=self.actor,
-                action=f"directory.{kind}_{outcome}",
+                action=IMPORT_ACTIONS[kind, outcome],
                 obj=obj,
                 organisation=organisation,
                 changes=changes if outcome == "updated" else {},

@@ -5,11 +5,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.casework.models import Case
 from linkwell.evidence.access import service_ids_for_evidence
@@ -46,7 +47,9 @@ def _person_scope(prefix: str, filters: ReportFilter) -> Q:
     return q
 
 
-def scoped_referrals(*, user: Any, filters: ReportFilter) -> QuerySet[Referral]:
+def scoped_referrals(
+    *, user: User | AnonymousUser | None, filters: ReportFilter
+) -> QuerySet[Referral]:
     """Referrals the user may count, narrowed by the filter; the period is the received date."""
     qs = Referral.objects.filter(_person_scope("", filters))
     services = service_ids_for_evidence(user=user)
@@ -59,7 +62,7 @@ def scoped_referrals(*, user: Any, filters: ReportFilter) -> QuerySet[Referral]:
     return qs
 
 
-def scoped_cases(*, user: Any, filters: ReportFilter) -> QuerySet[Case]:
+def scoped_cases(*, user: User | AnonymousUser | None, filters: ReportFilter) -> QuerySet[Case]:
     """Cases the user may count, narrowed by area/practice/service (not by period: each
     selector says which date the period applies to)."""
     qs = Case.objects.filter(_person_scope("", filters))

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Sum
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.casework.models import CaseReferral
 from linkwell.evidence.dimensions import NOT_RECORDED, categories, person_category
@@ -54,7 +55,9 @@ class EquityResult:
         return len(self.rows)
 
 
-def equity_reach(*, user: Any, filters: ReportFilter, by: str) -> EquityResult:
+def equity_reach(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, by: str
+) -> EquityResult:
     """Reach by `by` (one of DIMENSIONS). Raw figures. Queries: 4 (+1 for IMD)."""
     if by not in DIMENSIONS:
         raise ValueError(f"Unknown equity dimension {by!r}: use {', '.join(DIMENSIONS)}.")

@@ -16,6 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.analysis.stats import Observation, PairedResult, paired_analysis
 from linkwell.casework.models import CaseReferral
@@ -186,7 +189,7 @@ def _groups(
 
 def outcome_cohorts(
     *,
-    user: Any,
+    user: User | AnonymousUser | None,
     filters: ReportFilter,
     instrument_id: str,
     by: str | None = None,

@@ -20,8 +20,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
 
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.analysis.stats import PairedResult, paired_analysis
 from linkwell.connections.models import Attendance, Connection, ConnectionKind, ConnectionStatus
@@ -74,7 +76,10 @@ class ProviderRow:
 
 
 def provider_performance(
-    *, user: Any, filters: ReportFilter, outcome_instrument: str | None = None
+    *,
+    user: User | AnonymousUser | None,
+    filters: ReportFilter,
+    outcome_instrument: str | None = None,
 ) -> list[ProviderRow]:
     """One row per provider with referrals sent in the period, by name. Raw figures.
     Queries: 2 (+2 with `outcome_instrument`)."""

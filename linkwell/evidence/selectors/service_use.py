@@ -14,11 +14,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.analysis.stats import Observation, PairedResult, paired_analysis
 from linkwell.evidence.costs import Cost, unit_costs
@@ -71,7 +72,7 @@ def activity_coverage() -> tuple[dt.date | None, dt.date | None]:
 
 def service_use_comparison(
     *,
-    user: Any,
+    user: User | AnonymousUser | None,
     filters: ReportFilter,
     months_before: int = 6,
     months_after: int = 6,

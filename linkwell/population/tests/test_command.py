@@ -100,7 +100,6 @@ def test_the_spark_engine_without_the_spark_extra_says_which_extra_to_install(
     """As after a plain `pip install linkwell`: pyspark (and so Ibis's Spark backend) is absent."""
     import sys
 
-
     for name in ("pyspark", "pyspark.sql", "ibis.backends.pyspark"):
         monkeypatch.setitem(sys.modules, name, None)
     monkeypatch.setattr("linkwell.population.engines.shutil.which", lambda command: "/usr/bin/java")

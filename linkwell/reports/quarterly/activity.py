@@ -14,10 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.analysis.disclosure import publish_count, suppress_table, suppress_value
 from linkwell.analysis.filters import ReportFilter
 from linkwell.casework.models import Appointment, AppointmentOutcome, Case, Goal, GoalStatus
@@ -104,7 +106,9 @@ def _sorted_labels(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]
 # --- Referrals -------------------------------------------------------------------------------
 
 
-def referrals_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def referrals_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """Referrals received in the period: by month and source, by practice, by reason. 3 queries."""
     qs = scoped_referrals(user=user, filters=filters)
     by_month: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -223,7 +227,9 @@ def _wait_row(label: str, days: list[float], waiting: int, unsuppressed: bool) -
     }
 
 
-def waiting_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def waiting_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """Days from referral to first contact and to the wellbeing review, for referrals received
     in the period. 1 query."""
     tz = timezone.get_current_timezone()
@@ -277,7 +283,9 @@ def waiting_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> 
 # --- People seen and attendance ----------------------------------------------------------------
 
 
-def people_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def people_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """People seen by link workers (an attended appointment in the period) by service, and
     link-worker appointments by kind and outcome. 2 queries."""
     cases = scoped_cases(user=user, filters=filters)
@@ -343,7 +351,7 @@ def people_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> S
 # --- Connections -------------------------------------------------------------------------------
 
 
-def _connections(user: Any, filters: ReportFilter) -> QuerySet[Connection]:
+def _connections(user: User | AnonymousUser | None, filters: ReportFilter) -> QuerySet[Connection]:
     """Connections made in the period: signposts given and referrals sent (not drafts or
     cancelled ones), dated when they were created."""
     cases = scoped_cases(user=user, filters=filters)
@@ -354,7 +362,9 @@ def _connections(user: Any, filters: ReportFilter) -> QuerySet[Connection]:
     )
 
 
-def connections_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def connections_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """Connections by provider and kind, by category, and provider session attendance. 4 queries."""
     conns = _connections(user, filters)
     kinds = [ConnectionKind.SIGNPOST, ConnectionKind.REFERRAL]
@@ -455,7 +465,9 @@ def connections_section(*, user: Any, filters: ReportFilter, unsuppressed: bool)
 # --- Goals and gaps ------------------------------------------------------------------------------
 
 
-def goals_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def goals_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """Goals set in the period by their status now, per service. 1 query."""
     cases = scoped_cases(user=user, filters=filters)
     statuses = list(GoalStatus)
@@ -486,7 +498,9 @@ def goals_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Se
     return Section(id="goals", title="Goals achieved", tables=[table])
 
 
-def gaps_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def gaps_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """Unmet needs link workers recorded in the period, by need. 1 query. The free-text
     description, place and 'who' are not published (they may identify someone)."""
     qs = ProvisionGap.objects.filter(period_q("created_at", filters))
@@ -517,5 +531,5 @@ def gaps_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Sec
     return Section(id="gaps", title="Gaps in provision", tables=[table])
 
 
-def case_ids(*, user: Any, filters: ReportFilter) -> QuerySet[Case]:
+def case_ids(*, user: User | AnonymousUser | None, filters: ReportFilter) -> QuerySet[Case]:
     return scoped_cases(user=user, filters=filters)

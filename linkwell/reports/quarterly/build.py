@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.reports.quarterly import activity, evidence_sections
 from linkwell.reports.quarterly.structure import Report, Section
@@ -57,7 +59,7 @@ def previous_quarter(today: dt.date) -> tuple[int, int]:
 
 def build_report(
     *,
-    user: Any,
+    user: User | AnonymousUser | None,
     filters: ReportFilter,
     unsuppressed: bool = False,
     sections: Iterable[str] | None = None,

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence import present
 from linkwell.evidence.selectors import (
@@ -39,7 +42,9 @@ EQUITY_TITLES = {
 }
 
 
-def outcomes_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def outcomes_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """One paired pre/post row per measure (per item for measures reported item by item), for
     people whose baseline fell in the period. 1 query, then 1-2 per measure with data."""
     used = sorted(
@@ -99,7 +104,9 @@ def outcomes_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) ->
     return Section(id="outcomes", title="Outcomes", tables=[table])
 
 
-def providers_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def providers_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     rows = provider_performance(user=user, filters=filters)
     shown = present.providers(rows, provider_funnel(rows), unsuppressed=unsuppressed)
     table = Table(
@@ -124,7 +131,9 @@ def providers_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -
     return Section(id="providers", title="Provider performance", tables=[table])
 
 
-def equity_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def equity_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     tables = []
     for dim in EQUITY_DIMENSIONS:
         result = equity_reach(user=user, filters=filters, by=dim)
@@ -162,7 +171,9 @@ def equity_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> S
     )
 
 
-def service_use_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def service_use_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     shown = present.service_use(
         service_use_comparison(user=user, filters=filters), unsuppressed=unsuppressed
     )
@@ -210,7 +221,9 @@ def service_use_section(*, user: Any, filters: ReportFilter, unsuppressed: bool)
     return Section(id="service-use", title="Service use before and after", tables=[table])
 
 
-def stories_section(*, user: Any, filters: ReportFilter, unsuppressed: bool) -> Section:
+def stories_section(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
+) -> Section:
     """Stories whose person consented to publication, written in the period. 1 query."""
     from linkwell.evidence.access import service_ids_for_evidence
 

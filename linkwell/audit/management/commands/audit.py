@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import audit_context
 from linkwell.audit.export import FORMATS, audit_events_matching, write_events
 from linkwell.audit.models import AuditEvent, Channel, Kind
@@ -158,7 +159,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             audit_record(
                 actor=None,
-                action="audit_exported",
+                action=AuditAction.AUDIT_EXPORTED,
                 object_type="audit.auditevent",
                 person_id=person,
                 kind=Kind.ACCESS,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel, Kind
 from linkwell.audit.services import audit_record
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             audit_record(
                 actor=None,
-                action="referrals_report_exported",
+                action=AuditAction.REFERRALS_REPORT_EXPORTED,
                 object_type="referrals.referral",
                 kind=Kind.ACCESS,
                 detail={

@@ -1,0 +1,189 @@
+"""Every action the audit trail records, in one place.
+
+`AuditEvent.action` stores the member's value. The values are the strings the trail has always
+held, so existing rows keep their meaning: never rename a value, only add new members (a retired
+action stays listed while rows may carry it). Member names are the value in capitals with dots
+as underscores, so a stored value leads straight to the code that writes it.
+
+The column itself carries no `choices` (linkwell/audit/models.py): adding an action must not
+need a migration, and rows written under an action later retired stay valid.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.db import models
+
+
+@enum.unique
+class AuditAction(models.TextChoices):
+    # --- audit: reads of personal data and exports of the trail --------------------------------
+    ACCESS = "access"  # audit_access(), and the bulk list logs in casework's views
+    AUDIT_EXPORTED = "audit_exported"
+
+    # --- accounts: records kept through the admin (account_record_save/_delete) ---------------
+    AREA_CREATED = "area_created"
+    AREA_UPDATED = "area_updated"
+    AREA_DELETED = "area_deleted"
+    ORGANISATION_CREATED = "organisation_created"
+    ORGANISATION_UPDATED = "organisation_updated"
+    ORGANISATION_DELETED = "organisation_deleted"
+    MEMBERSHIP_CREATED = "membership_created"
+    MEMBERSHIP_UPDATED = "membership_updated"
+    MEMBERSHIP_DELETED = "membership_deleted"
+    USER_CREATED = "user_created"
+    USER_UPDATED = "user_updated"
+    USER_DELETED = "user_deleted"
+
+    # --- accounts: passwords, lockouts and two-factor ------------------------------------------
+    # (S105: these are the names of events, not passwords.)
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105
+    PASSWORD_CHANGED_BY_ADMINISTRATOR = "password_changed_by_administrator"  # noqa: S105
+    ACCOUNT_UNLOCKED = "account_unlocked"
+    ACCOUNT_LOCKED = "account_locked"
+    TWO_FACTOR_RESET = "two_factor_reset"
+    TWO_FACTOR_SETUP_STARTED = "two_factor_setup_started"
+    TWO_FACTOR_ENABLED = "two_factor_enabled"
+    TWO_FACTOR_PASSED = "two_factor_passed"
+
+    # --- accounts: signing in and out ---------------------------------------------------------
+    SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_IN_REFUSED_LOCKED = "sign_in_refused_locked"
+
+    # --- people: the person record -------------------------------------------------------------
+    PEOPLE_PERSON_CREATED = "people.person_created"
+    PEOPLE_PERSON_MERGED = "people.person_merged"
+    PEOPLE_PERSON_MERGED_AWAY = "people.person_merged_away"
+
+    # --- directory: services and organisations (also written by community and the importer) ---
+    DIRECTORY_ORGANIZATION_CREATED = "directory.organization_created"
+    DIRECTORY_ORGANIZATION_UPDATED = "directory.organization_updated"
+    DIRECTORY_SERVICE_CREATED = "directory.service_created"
+    DIRECTORY_SERVICE_UPDATED = "directory.service_updated"
+    DIRECTORY_SERVICE_STATUS_CHANGED = "directory.service_status_changed"
+    DIRECTORY_SERVICE_CAPACITY_CHANGED = "directory.service_capacity_changed"
+    DIRECTORY_SERVICE_VERIFIED = "directory.service_verified"
+    DIRECTORY_QUALITY_CHECK_RECORDED = "directory.quality_check_recorded"
+    DIRECTORY_VERIFICATION_REMINDER_SENT = "directory.verification_reminder_sent"
+    DIRECTORY_VERIFICATION_REMINDER_FAILED = "directory.verification_reminder_failed"
+
+    # --- directory: taxonomies (the bundled vocabulary and HSDS imports) ----------------------
+    DIRECTORY_TAXONOMY_SEED = "directory.taxonomy_seed"
+    DIRECTORY_TAXONOMY_CREATED = "directory.taxonomy_created"
+    DIRECTORY_TAXONOMY_UPDATED = "directory.taxonomy_updated"
+    DIRECTORY_TAXONOMY_TERM_CREATED = "directory.taxonomy_term_created"
+    DIRECTORY_TAXONOMY_TERM_UPDATED = "directory.taxonomy_term_updated"
+
+    # --- referrals: a referral in, and triage --------------------------------------------------
+    REFERRALS_REFERRAL_RECEIVED = "referrals.referral_received"
+    REFERRALS_REFERRAL_ACCEPTED = "referrals.referral_accepted"
+    REFERRALS_REFERRAL_RETURNED = "referrals.referral_returned"
+    REFERRALS_REFERRAL_DECLINED = "referrals.referral_declined"
+    REFERRALS_REFERRAL_FIRST_CONTACT = "referrals.referral_first_contact"
+
+    # --- casework: the case ---------------------------------------------------------------------
+    CASEWORK_CASE_OPENED = "casework.case_opened"
+    CASEWORK_CASE_EPISODE_ADDED = "casework.case_episode_added"
+    CASEWORK_CASE_STATUS_CHANGED = "casework.case_status_changed"
+    CASEWORK_CASE_REOPENED = "casework.case_reopened"
+    CASEWORK_CASE_COMPLEXITY_CHANGED = "casework.case_complexity_changed"
+    CASEWORK_CASE_REASSIGNED = "casework.case_reassigned"
+    CASEWORK_CASE_NEXT_CONTACT_SET = "casework.case_next_contact_set"
+    CASEWORK_CASE_FIRST_CONTACT = "casework.case_first_contact"
+    CASEWORK_CASE_NOTE_ADDED = "casework.case_note_added"
+    CASEWORK_SAFEGUARDING_CONCERN_RAISED = "casework.safeguarding_concern_raised"
+    CASEWORK_SAFEGUARDING_CONCERN_RESOLVED = "casework.safeguarding_concern_resolved"
+
+    # --- casework: appointments, review, plan, follow-up and the message back -----------------
+    CASEWORK_APPOINTMENT_BOOKED = "casework.appointment_booked"
+    CASEWORK_APPOINTMENT_OUTCOME_RECORDED = "casework.appointment_outcome_recorded"
+    CASEWORK_REVIEW_RECORDED = "casework.review_recorded"
+    CASEWORK_REVIEW_UPDATED = "casework.review_updated"
+    CASEWORK_PLAN_SAVED = "casework.plan_saved"
+    CASEWORK_PLAN_AGREED = "casework.plan_agreed"
+    CASEWORK_PLAN_ACTION_DONE = "casework.plan_action_done"
+    CASEWORK_PLAN_ACTION_REOPENED = "casework.plan_action_reopened"
+    CASEWORK_PLAN_SENT = "casework.plan_sent"
+    CASEWORK_PLAN_MARKED_FOR_POST = "casework.plan_marked_for_post"
+    CASEWORK_FOLLOW_UPS_SCHEDULED = "casework.follow_ups_scheduled"
+    CASEWORK_FOLLOW_UP_COMPLETED = "casework.follow_up_completed"
+    CASEWORK_FOLLOW_UP_REMINDER_SENT = "casework.follow_up_reminder_sent"
+    CASEWORK_FOLLOW_UP_REMINDER_FAILED = "casework.follow_up_reminder_failed"
+    CASEWORK_MESSAGE_BACK_WRITTEN = "casework.message_back_written"
+
+    # --- connections: signposting and referrals on to providers --------------------------------
+    CONNECTIONS_SIGNPOSTED = "connections.signposted"
+    CONNECTIONS_REFERRAL_REQUESTED = "connections.referral_requested"
+    CONNECTIONS_REFERRAL_ACCEPTED = "connections.referral_accepted"
+    CONNECTIONS_REFERRAL_REJECTED = "connections.referral_rejected"
+    CONNECTIONS_REFERRAL_STARTED = "connections.referral_started"
+    CONNECTIONS_REFERRAL_ON_HOLD = "connections.referral_on_hold"
+    CONNECTIONS_REFERRAL_RESUMED = "connections.referral_resumed"
+    CONNECTIONS_REFERRAL_COMPLETED = "connections.referral_completed"
+    CONNECTIONS_REFERRAL_FAILED = "connections.referral_failed"
+    CONNECTIONS_REFERRAL_CANCELLED = "connections.referral_cancelled"
+    CONNECTIONS_REFERRAL_LAPSED = "connections.referral_lapsed"
+    CONNECTIONS_ATTENDANCE_RECORDED = "connections.attendance_recorded"
+    CONNECTIONS_PROVIDER_NOTE_ADDED = "connections.provider_note_added"
+    CONNECTIONS_ATTENTION_ACKNOWLEDGED = "connections.attention_acknowledged"
+    CONNECTIONS_GAP_RECORDED = "connections.gap_recorded"
+    CONNECTIONS_REFERRAL_EMAIL_SENT = "connections.referral_email_sent"
+    CONNECTIONS_RESPONSE_REMINDER_SENT = "connections.response_reminder_sent"
+
+    # --- matching: suggestions shown to a link worker and what they decided ------------------
+    MATCHING_SUGGESTIONS_SHOWN = "matching.suggestions_shown"
+    MATCHING_DECISION_RECORDED = "matching.decision_recorded"
+
+    # --- outcomes: measures, schedules, alerts and self-completion links ---------------------
+    OUTCOMES_MEASURE_RECORDED = "outcomes.measure_recorded"
+    OUTCOMES_RISK_ALERT_RAISED = "outcomes.risk_alert_raised"
+    OUTCOMES_LOCAL_MEASURE_ADDED = "outcomes.local_measure_added"
+    OUTCOMES_SCHEDULE_SET = "outcomes.schedule_set"
+    OUTCOMES_SELF_LINK_CREATED = "outcomes.self_link_created"
+    OUTCOMES_SELF_LINK_SENT = "outcomes.self_link_sent"
+    OUTCOMES_SELF_LINK_REVOKED = "outcomes.self_link_revoked"
+    OUTCOMES_SELF_LINK_USED = "outcomes.self_link_used"
+
+    # --- community: suggestions from the public, contact confirmation, timetables -------------
+    COMMUNITY_SUGGESTION_SUBMITTED = "community.suggestion_submitted"
+    COMMUNITY_SUGGESTION_UPDATED = "community.suggestion_updated"
+    COMMUNITY_SUGGESTION_APPROVED = "community.suggestion_approved"
+    COMMUNITY_SUGGESTION_REJECTED = "community.suggestion_rejected"
+    COMMUNITY_SUGGESTION_MERGED = "community.suggestion_merged"
+    COMMUNITY_VENUE_REQUEST_DECIDED = "community.venue_request_decided"
+    COMMUNITY_CONTACT_CONFIRMED = "community.contact_confirmed"
+    COMMUNITY_CONTACT_CONFIRMATION_SENT = "community.contact_confirmation_sent"
+    COMMUNITY_TIMETABLE_ATTACHED = "community.timetable_attached"
+    COMMUNITY_TIMETABLE_REMOVED = "community.timetable_removed"
+    COMMUNITY_TIMETABLE_IMPORTED = "community.timetable_imported"
+    COMMUNITY_TIMETABLE_IMPORT_FAILED = "community.timetable_import_failed"
+
+    # --- population: invite lists --------------------------------------------------------------
+    POPULATION_INVITE_LIST_UPLOADED = "population.invite_list_uploaded"
+    POPULATION_INVITE_ENTRIES_REQUESTED = "population.invite_entries_requested"
+    POPULATION_INVITE_ENTRIES_NOT_SUITABLE = "population.invite_entries_not_suitable"
+    POPULATION_INVITE_ENTRY_CLOSED = "population.invite_entry_closed"
+    POPULATION_INVITE_ENTRY_CONFIRMED = "population.invite_entry_confirmed"
+    POPULATION_EXCLUSIONS_EXPORTED = "population.exclusions_exported"
+
+    # --- evidence: imported reference data and the evaluation extract ------------------------
+    IMD_LOOKUP_IMPORTED = "imd_lookup_imported"
+    ACTIVITY_EXTRACT_IMPORTED = "activity_extract_imported"
+    POPULATION_PROFILE_IMPORTED = "population_profile_imported"
+    UNIT_COST_SET = "unit_cost_set"
+    EVALUATION_EXTRACT_EXPORTED = "evaluation_extract_exported"
+
+    # --- reports: exports, unsuppressed figures and patient stories ---------------------------
+    QUARTERLY_REPORT_EXPORTED = "quarterly_report_exported"
+    REFERRALS_REPORT_EXPORTED = "referrals_report_exported"
+    UNSUPPRESSED_FIGURES_ACCESSED = "unsuppressed_figures_accessed"
+    PATIENT_STORY_RECORDED = "patient_story_recorded"
+    PATIENT_STORY_UPDATED = "patient_story_updated"
+    PATIENT_STORY_CONSENT_WITHDRAWN = "patient_story_consent_withdrawn"
+
+    # --- demo data (linkwell demo) ---------------------------------------------------------------
+    DEMO_LOAD = "demo.load"
+    DEMO_RESET = "demo.reset"
