@@ -6,16 +6,18 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
-from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import current
 from linkwell.audit.models import AuditEvent, Kind
+
+if TYPE_CHECKING:  # the audit trail sits below accounts: it names the user type only
+    from linkwell.accounts.models import User
 
 _ACTIONS = frozenset(AuditAction.values)
 
