@@ -141,6 +141,7 @@ def test_a_bad_directory_is_refused_with_where(files, tmp_path):
         run("--directory", str(tmp_path / "missing.json"), "--person", str(one))
 
 
+@pytest.mark.slow
 def test_it_runs_without_a_database_and_exits_non_zero_on_bad_input(files, tmp_path):
     """A subprocess whose database does not exist: matching must neither need nor create it."""
     directory, one, _ = files

@@ -1,6 +1,7 @@
 """Property tests (issue 5 §5): for random directories and people, no ineligible, inactive,
 unaffordable, inaccessible or out-of-range service ever appears, and ranking is deterministic."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -123,6 +124,7 @@ def allowed(profile: Profile, s: ServiceDoc) -> str | None:
     return None
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_excluded_service_ever_appears(data):
