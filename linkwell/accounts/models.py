@@ -36,7 +36,8 @@ class OrganisationKind(models.TextChoices):
 
 
 class LinkWorkerHost(models.TextChoices):
-    """Who hosts a link-worker service (seed 000: VCSE, council or PCN teams)."""
+    """Who hosts a link-worker service: a VCSE, council or PCN team, as in the Greater Manchester
+    guide's case studies."""
 
     NOT_APPLICABLE = "", "Not a link-worker service"
     VCSE = "vcse", "Voluntary / community organisation"

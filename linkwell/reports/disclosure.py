@@ -1,4 +1,4 @@
-"""Statistical disclosure control for every aggregate that leaves the system (issue 4, section 3).
+"""Statistical disclosure control for every aggregate that leaves the system.
 
 Reports, exports, the API and the population summary publish counts, means and percentages
 through this module. The rules (also in linkwell/reports/README.md):

@@ -1,4 +1,4 @@
-"""`linkwell match` (issue 5 §2): output shape, determinism, error exits, no database."""
+"""`linkwell match`: output shape, determinism, error exits, no database."""
 
 import io
 import json

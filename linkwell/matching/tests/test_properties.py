@@ -1,4 +1,4 @@
-"""Property tests (issue 5 §5): for random directories and people, no ineligible, inactive,
+"""Property tests: for random directories and people, no ineligible, inactive,
 unaffordable, inaccessible or out-of-range service ever appears, and ranking is deterministic."""
 
 import pytest

@@ -1,4 +1,5 @@
-"""The people of issue 5 (seeds 002/003), matched against a small Oswestry directory."""
+"""People from the Shropshire and Halton programmes' stories, matched against a small Oswestry
+directory."""
 
 import pytest
 
