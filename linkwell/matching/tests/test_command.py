@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from linkwell.matching.tests.helpers import HOME
+from linkwell.matching.tests.factories import HOME
 
 SERVICES = [
     {

@@ -9,7 +9,7 @@ from linkwell.directory.postcodes import haversine_km
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import Profile
-from linkwell.matching.tests.helpers import HOME, person, place
+from linkwell.matching.tests.factories import HOME, person, place
 
 WORDS = ["walking", "choir", "garden", "lunch club", "befriending", "art", "cycling", "debt advice"]
 ACCESS = [

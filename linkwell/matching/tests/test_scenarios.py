@@ -4,7 +4,7 @@ directory."""
 import pytest
 
 from linkwell.matching.engine import Matcher, Suggestion
-from linkwell.matching.tests.helpers import AT, person, session, svc
+from linkwell.matching.tests.factories import AT, person, session, svc
 
 DIRECTORY = [
     svc(
