@@ -10,7 +10,7 @@ export LINKWELL_DEBUG ?= true
 # Links in e-mails and the printed sign-ins follow the address `make run` serves on.
 export LINKWELL_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install install-dev frontend migrate demo lint typecheck migrations-check \
+.PHONY: run test test-fast install install-dev frontend migrate demo lint typecheck migrations-check \
 	pytest pytest-sqlite pytest-postgres lock benchmark benchmark-population benchmark-report clean
 
 $(BIN)/python:
@@ -84,6 +84,10 @@ pytest-postgres: install-dev
 
 ## make test: ruff, mypy, migration checks, tests on SQLite, and on PostgreSQL when DATABASE_URL is set.
 test: lint typecheck migrations-check pytest-sqlite pytest-postgres
+
+## make test-fast: the edit-test loop: ruff, then the tests on SQLite without slow and browser tests.
+test-fast: lint
+	DATABASE_URL= $(PYTEST) -m "not slow and not browser" $(PYTEST_ARGS)
 
 ## Re-pin dependencies after editing pyproject.toml.
 lock: $(BIN)/python

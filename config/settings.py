@@ -233,8 +233,8 @@ DEFAULT_FROM_EMAIL = env_str("LINKWELL_FROM_EMAIL", "linkwell@localhost")
 # Messages to people (reminders, their plan): linkwell/core/notify.py. The default development
 # backend sends email through EMAIL_BACKEND and prints text messages to the console.
 NOTIFY_BACKEND = env_str("LINKWELL_NOTIFY_BACKEND", "linkwell.core.notify.ConsoleBackend")
-# Follow-ups created when a plan is agreed, in days after agreement (seed 003: a review at about
-# four weeks, then check-ins at 3, 6 and 12 months). The first is the "4-week review".
+# Follow-ups created when a plan is agreed, in days after agreement (the Halton model: a review at
+# about four weeks, then check-ins at 3, 6 and 12 months). The first is the "4-week review".
 FOLLOW_UP_SCHEDULE_DAYS = sorted(
     set(env_int_list("LINKWELL_FOLLOW_UP_SCHEDULE_DAYS", [28, 91, 182, 365], minimum=1))
 )
@@ -273,14 +273,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# Safe caseload (issue 3): people seen a year per full-time link worker (guidance 200-250). The
+# Safe caseload: people seen a year per full-time link worker (guidance 200-250). The
 # team page flags workers near or over it (linkwell/casework/selectors.py team_caseloads).
 CASELOAD_SAFE_LEVEL = env_int("LINKWELL_CASELOAD_SAFE_LEVEL", 250, minimum=1)
-# Population analytics (issue 6): the Spark master for `linkwell population run --engine spark`
+# Population analytics: the Spark master for `linkwell population run --engine spark`
 # (linkwell/population/engines.py); local[*] runs Spark on this machine's cores.
 POPULATION_SPARK_MASTER = env_str("LINKWELL_SPARK_MASTER", "local[*]") or "local[*]"
 
-# Proactive case finding (issue 6): the practice's key for pseudo ids, HMAC-SHA256 of the NHS
+# Proactive case finding: the practice's key for pseudo ids, HMAC-SHA256 of the NHS
 # number (linkwell/population/pseudonym.py). Secret: never logged; empty outside debug means the
 # invite-list confirmation and the exclusions file refuse to run.
 PSEUDONYM_KEY = env_str("LINKWELL_PSEUDONYM_KEY", "")

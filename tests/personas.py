@@ -30,7 +30,7 @@ class Personas:
     team_manager: User
     commissioner: User
     admin: User
-    # The journey (issue 3): a second link-worker team, a colleague of the link worker,
+    # For the journey's access rules: a second link-worker team, a colleague of the link worker,
     # a read-only member of the team, and GP practice staff who refer.
     other_team: Organisation
     other_team_link_worker: User

@@ -18,6 +18,7 @@ def _load(name: str):
     return module
 
 
+@pytest.mark.slow
 @pytest.mark.benchmark
 @pytest.mark.django_db
 def test_the_directory_search_benchmark_runs_on_a_small_directory(tmp_path: Path) -> None:

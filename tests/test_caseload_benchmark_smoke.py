@@ -20,6 +20,7 @@ def _load(name: str):
     return module
 
 
+@pytest.mark.slow
 @pytest.mark.benchmark
 @pytest.mark.django_db
 def test_the_caseload_benchmark_runs_on_a_small_service(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ def _load(name: str):
     return module
 
 
+@pytest.mark.slow
 @pytest.mark.benchmark
 def test_the_matching_benchmark_runs_quickly_and_writes_its_section(tmp_path: Path) -> None:
     bench = _load("matching")

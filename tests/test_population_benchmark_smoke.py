@@ -20,6 +20,7 @@ def _load():
     return module
 
 
+@pytest.mark.slow
 @pytest.mark.benchmark
 def test_the_population_benchmark_runs_on_a_tiny_register(tmp_path: Path) -> None:
     bench = _load()

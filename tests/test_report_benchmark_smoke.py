@@ -20,6 +20,7 @@ def _load() -> ModuleType:
     return module
 
 
+@pytest.mark.slow
 @pytest.mark.benchmark
 @pytest.mark.django_db
 def test_the_report_benchmark_runs_on_a_small_area(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Paired pre/post analysis of one measure over a cohort.
+"""Paired pre/post analysis of one measure over a cohort: mean change, confidence interval, Wilcoxon
+signed-rank test.
 
 Pure computation: no database, no Django. Callers (the `linkwell outcomes analyse` command, the
 quarterly report) pass one `Observation` per person and get a `PairedResult`. Figures here are

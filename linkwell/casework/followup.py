@@ -1,4 +1,5 @@
-"""The follow-up schedule (seed 003: a review at about four weeks, phone contact to 12 months).
+"""The follow-up schedule (after the Halton model: a review at about four weeks, phone contact to 12
+months).
 
 - `follow_up_schedule_create` runs when a plan is agreed (plan.plan_agree): one FollowUp per
   entry of `settings.FOLLOW_UP_SCHEDULE_DAYS` (env LINKWELL_FOLLOW_UP_SCHEDULE_DAYS, default

@@ -1,6 +1,7 @@
 """Cases, contacts and appointments, notes, safeguarding, wellbeing review, plan and follow-up.
 
-A case is never closed for good (seed 002): dormant cases reopen with their history.
+A case is never closed for good (the Shropshire social prescribing business case): dormant cases
+reopen with their history.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ class LifeArea(models.TextChoices):
 
 
 class WellbeingReview(PublicIdModel, TimestampedModel, VersionedModel):
-    """The "what matters to me" conversation (seed 003: 45 minutes)."""
+    """The "what matters to me" conversation (45 minutes, as in Halton)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
     appointment = models.OneToOneField(

@@ -1,4 +1,5 @@
-"""The personalised plan (seed 003): goals in the person's words, actions, "moving forward".
+"""The personalised plan (after the Halton model): goals in the person's words, actions, "moving
+forward".
 
 - `plan_save` writes the whole plan from the edit form with an optimistic version check: if
   someone saved (or ticked an action) after the form was opened, nothing is written and the user

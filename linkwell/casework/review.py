@@ -1,4 +1,4 @@
-"""The wellbeing review ("what matters to me", seed 003): services and selectors.
+"""The wellbeing review ("what matters to me", after the Halton model): services and selectors.
 
 A review records, in the person's words, what matters to them; a 0-10 score (or "not discussed"),
 a priority flag and notes for each life area; their strengths and assets (personal, social,

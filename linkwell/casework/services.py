@@ -8,7 +8,8 @@ Sections (one owner each; add yours under its header, keep others' untouched):
 - Triage/allocation writes live in linkwell/referrals/services.py; review, plan and follow-up in
   review.py, plan.py, followup.py (they call `case_status_advance` in review.py).
 
-The case status machine (seed 002: a case is never closed for good)::
+The case status machine (a case is never closed for good, as in the Shropshire social prescribing
+business case)::
 
     new -> contacted -> review booked -> active -> follow-up -> dormant
       \\________\\______________\\___________\\__________/  (any open status may go dormant)
@@ -252,7 +253,8 @@ def case_reopen(*, actor: User | None, case: Case, expected_version: int, reason
 def case_set_complexity(
     *, actor: User | None, case: Case, complexity: str, expected_version: int
 ) -> Case:
-    """Simple / moderate / complex (seed 002); changeable at any time, audited."""
+    """Simple / moderate / complex (the Shropshire business case's levels); changeable at any
+    time, audited."""
     if complexity not in Complexity.values:
         raise ValidationFailed({"complexity": ["Choose simple, moderate or complex"]})
     if complexity == case.complexity:
@@ -371,7 +373,7 @@ def _announce_contact(*, actor: User | None, case: Case, at: dt.datetime) -> Non
 # --- Contacts and appointments -----------------------------------------------------------------
 
 DEFAULT_DURATION_MINUTES: dict[str, int] = {
-    AppointmentKind.WELLBEING_REVIEW: 45,  # seed 003: the 45-minute Wellbeing Review
+    AppointmentKind.WELLBEING_REVIEW: 45,  # Halton's 45-minute wellbeing review
     AppointmentKind.FOLLOW_UP: 30,
     AppointmentKind.PHONE: 15,
     AppointmentKind.HOME_VISIT: 60,

@@ -186,10 +186,11 @@ def connection_signpost(*, actor: User | None, case: Case, service: Service) -> 
     return connection
 
 
-# Over-referral protection (issue 5 §1). "Open referrals" here are referrals sent and not yet
-# answered (`requested`): they will take places the provider's published `capacity_available`
-# does not show yet; accepted ones the provider counts itself. The same count the matching engine
-# uses (matching/directory.py), so the "full" label on the suggestions and this refusal agree.
+# Over-referral protection: a full service gets no more referrals than it has places. "Open
+# referrals" here are referrals sent and not yet answered (`requested`): they will take places the
+# provider's published `capacity_available` does not show yet; accepted ones the provider counts
+# itself. The same count the matching engine uses (matching/directory.py), so the "full" label on
+# the suggestions and this refusal agree.
 FULL_NOTE = (
     "Sent while your listing shows no places left: please add them to your waiting list, "
     "or decline if you cannot take them."

@@ -16,7 +16,8 @@ from django.http import Http404
 from linkwell.accounts.models import Membership, Role, User
 from linkwell.directory.models import DirectoryOrganization, Location, Service
 
-# Roles that may edit and verify any listing (issue 2, section 4).
+# Roles that may edit and verify any listing, not only their own organisation's: link workers and
+# their managers keep up to date the directory they refer people to.
 DIRECTORY_EDITOR_ROLES = {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}
 
 

@@ -107,7 +107,8 @@ REQUIRED_QUALITY_CHECKS = tuple(QualityCheckKind.values)
 
 
 class QualityCheck(PublicIdModel, TimestampedModel):
-    """Evidence a provider is safe to refer to (seed 002: quality-assured providers). Private."""
+    """Evidence a provider is safe to refer to: only quality-assured providers get referrals.
+    Private."""
 
     organization = models.ForeignKey(
         DirectoryOrganization, on_delete=models.CASCADE, related_name="quality_checks"

@@ -1,4 +1,5 @@
-"""Provider quality assurance status (seed 002: only quality-assured providers get referrals).
+"""Provider quality assurance status (only quality-assured providers get referrals, as in the
+Shropshire social prescribing business case).
 
 assured  — every required check (safeguarding policy, insurance, DBS checks) is in date;
 expiring — all in date, but one expires within settings.DIRECTORY_QA_EXPIRING_DAYS;

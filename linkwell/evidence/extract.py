@@ -1,4 +1,4 @@
-"""The pseudonymised extract for evaluators (`linkwell extract evaluation --out DIR`, issue 4 §3).
+"""The pseudonymised extract for evaluators (`linkwell extract evaluation --out DIR`).
 
 Record-level, so no disclosure control applies; instead nothing in it identifies a person
 directly: ids are keyed hashes, ages are bands, geography is the LSOA and its IMD decile only.

@@ -1,4 +1,4 @@
-"""A matching `Profile` built from a case, so nobody types the person in twice (issue 5 §1).
+"""A matching `Profile` built from a case, so nobody types the person in twice.
 
 Where each field comes from (a field with no source means "no preference"):
 

@@ -1,10 +1,11 @@
 """Directory services as the matching engine sees them: `ServiceDoc`, and `load_directory`, which
 reads Open Referral UK 3.0 / HSDS 3 JSON without the application database.
 
-Accepted shapes (issue 5 §2): a JSON list of full service objects; a paginated `service_list`
-page (`contents` or `content`, with totalElements/total_items... in any key case); a file of such
-pages (a JSON array of pages, or JSON lines: one page or service per line); also a single service
-object and the full dump `linkwell directory export` writes (`{"services": [...], ...}`).
+Accepted shapes, so that any ORUK publisher's output can be ranked: a JSON list of full service
+objects; a paginated `service_list` page (`contents` or `content`, with totalElements/total_items...
+in any key case); a file of such pages (a JSON array of pages, or JSON lines: one page or service
+per line); also a single service object and the full dump `linkwell directory export` writes
+(`{"services": [...], ...}`).
 
 Rules (each with the HSDS 3.0 element it reads):
 - taxonomy: `attributes[].taxonomy_term` name/code (the ORUK 3.0 way to categorise a service);

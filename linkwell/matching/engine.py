@@ -905,7 +905,7 @@ def bm25_baseline(
 ) -> list[Suggestion]:
     """Plain keyword BM25 over name + description + taxonomy (no stemming tricks beyond the
     shared tokeniser, no related terms, no other signals); only inactive services are removed.
-    The benchmark's comparison point (issue 5 §3)."""
+    The benchmark's comparison point: what plain keyword search would suggest."""
     cached = _BASELINE_CACHE.get("services")
     if cached is not services:
         docs = [

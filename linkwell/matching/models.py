@@ -1,4 +1,4 @@
-"""What the plan screen suggested and what the link worker chose (issue 5 §1), kept so that the
+"""What the plan screen suggested and what the link worker chose, kept so that the
 ranking can be evaluated against real decisions (`linkwell match_decisions report`).
 
 A `MatchRun` is one suggestions list as a link worker saw it: who, when, for which case, the

@@ -1,4 +1,4 @@
-"""Suggestions on the plan screen, and the link worker's choices (issue 5 §1).
+"""Suggestions on the plan screen, and the link worker's choices.
 
 Selectors: `case_suggestions` (rank the directory for a case and record what was shown as a
 `MatchRun`), `get_run_for_case` (the access helper for runs: a run of another case is a 404),

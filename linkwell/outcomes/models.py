@@ -19,8 +19,8 @@ class Timepoint(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Days after the baseline each timepoint falls due (seed 003: a review at about four weeks, then
-# 3, 6 and 12 months). Used by schedule.py; `other` is never scheduled.
+# Days after the baseline each timepoint falls due (the Halton model: a review at about four weeks,
+# then 3, 6 and 12 months). Used by schedule.py; `other` is never scheduled.
 TIMEPOINT_DAYS: dict[str, int] = {
     Timepoint.BASELINE: 0,
     Timepoint.WEEK_4: 28,

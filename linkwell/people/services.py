@@ -68,7 +68,7 @@ _FILLABLE_BLANKS: dict[str, Any] = {
 @dataclass
 class PersonDetails:
     """What a referral form (or the API) knows about a person. Only names and date of birth are
-    required; everything else can follow (issue 3: "a short form")."""
+    required; everything else can follow: a referrer fills in a short form."""
 
     given_name: str
     family_name: str

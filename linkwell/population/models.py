@@ -1,4 +1,4 @@
-"""Invite lists: cohort run output uploaded to a link-worker service (issue 6).
+"""Invite lists: cohort run output uploaded to a link-worker service.
 
 An entry carries only the pseudo id, rank, score and the cohort's reasons; names and NHS numbers
 never reach these tables. The practice re-identifies the patient outside Linkwell and, when it

@@ -66,7 +66,7 @@ class PublicSearchForm(ServiceSearchForm):
 _INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "3"}
 
-# Values are the person-profile schema's `travel` (shared/contracts/person-profile.schema.json).
+# Values are the person-profile schema's `travel` (linkwell/matching/schemas/).
 TRAVEL_CHOICES = [
     ("walk", "I walk"),
     ("public_transport", "I go by bus or train"),

@@ -210,8 +210,9 @@ def referral_accept(
     complexity: str,
     expected_version: int,
 ) -> Case:
-    """Accept a referral: open a case for the person with this service, or reopen their existing
-    one with its history (seed 002: cases are never closed for good), and allocate it.
+    """Accept a referral: open a case for the person with this service, or reopen their existing one
+    with its history (as in the Shropshire social prescribing business case, cases are never closed
+    for good), and allocate it.
 
     A dormant case goes back to "new" with `reopened_at` set (casework.services.case_reopen); a
     case still open just gains the referral as a new episode. Either way the case is allocated
@@ -314,8 +315,9 @@ def referral_accept(
 def referral_return(
     *, actor: User | None, referral: Referral, reason: str, expected_version: int
 ) -> Referral:
-    """Send an out-of-remit referral back to the referrer with a reason they will see
-    (seed 004, Bradford)."""
+    """Send an out-of-remit referral back to the referrer with a reason they will see: a service
+    takes referrals that meet its criteria, as Bradford's does in Nesta's People Powered Health
+    catalogue."""
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": ["Say why the referral is being returned"]})

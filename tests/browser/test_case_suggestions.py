@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from linkwell.connections.models import Connection
 from linkwell.matching.models import DecisionAction, MatchDecision
-from linkwell.matching.tests.case_support import directory, reviewed_case
+from linkwell.matching.tests.factories import directory, reviewed_case
 from tests.browser.conftest import describe, serious_axe_violations, sign_in
 from tests.personas import PASSWORD, Personas
 

@@ -1,5 +1,5 @@
 """A commissioner opens the quarterly report on the demo data, sees its charts, and downloads a
-table as CSV (issue 4, section 5); axe-core finds no serious problem on the page."""
+table as CSV; axe-core finds no serious problem on the page."""
 
 from __future__ import annotations
 

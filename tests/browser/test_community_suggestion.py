@@ -1,5 +1,5 @@
 """A member of the public suggests a new group; a link worker approves it from the moderation
-queue; the group is then found in the directory search (issue 5, section 5)."""
+queue; the group is then found in the directory search."""
 
 from __future__ import annotations
 

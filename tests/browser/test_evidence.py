@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from linkwell.connections.models import ConnectionStatus
 from linkwell.directory.tests.factories import make_organization, make_service
-from linkwell.evidence.tests.builders import at, connect, journey, measure
+from linkwell.evidence.tests.factories import at, connect, journey, measure
 from tests.browser.conftest import describe, serious_axe_violations, sign_in
 from tests.personas import PASSWORD, Personas
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.outcomes.models import MeasureAdministration
 from tests.browser.conftest import describe, serious_axe_violations, sign_in
 from tests.personas import PASSWORD, Personas
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_positive_item_9_prompts_the_link_worker_at_once(page: Any, personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     sign_in(page, personas.link_worker.email, PASSWORD)
     page.goto(f"/outcomes/cases/{case.uuid}/")
     page.get_by_role("link", name="Patient Health Questionnaire (PHQ-9)").click()
@@ -42,7 +42,7 @@ def test_a_positive_item_9_prompts_the_link_worker_at_once(page: Any, personas: 
 def test_the_person_completes_a_measure_on_a_phone(
     new_page: Any, browser: Any, live_server: Any, personas: Personas
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     worker = new_page()
     sign_in(worker, personas.link_worker.email, PASSWORD)
     worker.goto(f"/outcomes/cases/{case.uuid}/")

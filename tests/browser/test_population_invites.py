@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from linkwell.population.models import InviteEntry, InviteStatus
-from linkwell.population.tests.test_invites_factories import (
+from linkwell.population.tests.factories import (
     TEST_KEY,
     csv_file,
     csv_row,

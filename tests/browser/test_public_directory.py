@@ -1,4 +1,4 @@
-"""A member of the public, with no account, uses the directory at /find/ (issue 5, "Done means")."""
+"""A member of the public, with no account, uses the directory at /find/."""
 
 from __future__ import annotations
 

@@ -44,6 +44,7 @@ def _same(ours: float | None, theirs: float) -> bool:
     return math.isclose(ours, theirs, **CLOSE)
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(int_scores, int_scores), min_size=2, max_size=60))
 def test_integer_scores_with_ties_and_zero_changes_equal_scipy(
@@ -63,6 +64,7 @@ def test_integer_scores_with_ties_and_zero_changes_equal_scipy(
         assert math.isclose(result.ci95_high, float(ci.high), **CLOSE)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(float_scores, float_scores), min_size=2, max_size=80))
 def test_decimal_scores_equal_scipy(pairs: list[tuple[float, float]]) -> None:
@@ -74,6 +76,7 @@ def test_decimal_scores_equal_scipy(pairs: list[tuple[float, float]]) -> None:
     assert math.isclose(result.mean_followup, float(np.mean([f for _, f in pairs])), **CLOSE)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(int_scores, int_scores), min_size=1, max_size=40),

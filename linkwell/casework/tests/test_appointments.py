@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -21,7 +20,7 @@ from linkwell.casework.models import (
     CaseStatus,
 )
 from linkwell.casework.selectors import calendar_token
-from linkwell.casework.tests.factories import make_case, make_person
+from linkwell.casework.tests.factories import case_for, make_case, make_person
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.referrals.models import (
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
@@ -32,12 +31,6 @@ from linkwell.referrals.models import (
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
-
-
-def _case(personas: Personas, **fields: Any) -> Case:
-    return make_case(
-        service=personas.link_worker_service, assigned_to=personas.link_worker, **fields
-    )
 
 
 def _in(days: float) -> dt.datetime:
@@ -53,7 +46,7 @@ def _book(personas: Personas, case: Case, **fields: object) -> Appointment:
 def test_a_wellbeing_review_is_45_minutes_and_moves_the_case_to_review_booked(
     personas: Personas,
 ) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     appointment = _book(personas, case, venue="Caxton Surgery, room 2")
     assert appointment.duration_minutes == 45
     assert appointment.with_user == personas.link_worker
@@ -64,7 +57,7 @@ def test_a_wellbeing_review_is_45_minutes_and_moves_the_case_to_review_booked(
 
 
 def test_booking_a_phone_call_leaves_the_status_alone(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     appointment = _book(personas, case, kind=AppointmentKind.PHONE)
     assert appointment.duration_minutes == 15
     case.refresh_from_db()
@@ -85,7 +78,7 @@ def test_booking_a_phone_call_leaves_the_status_alone(personas: Personas) -> Non
 def test_it_refuses_bad_bookings_with_a_specific_message(
     personas: Personas, fields: dict[str, object], field: str, message: str
 ) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with pytest.raises(ValidationFailed) as exc:
         _book(personas, case, **fields)
     assert message in " ".join(exc.value.errors[field])
@@ -93,7 +86,7 @@ def test_it_refuses_bad_bookings_with_a_specific_message(
 
 
 def test_a_dormant_case_cannot_be_booked(personas: Personas) -> None:
-    case = _case(personas, status=CaseStatus.DORMANT)
+    case = case_for(personas, status=CaseStatus.DORMANT)
     with pytest.raises(ValidationFailed, match="reopen it before booking"):
         _book(personas, case)
 
@@ -101,7 +94,7 @@ def test_a_dormant_case_cannot_be_booked(personas: Personas) -> None:
 def test_the_first_attended_contact_sets_first_contact_and_codes_the_referral(
     personas: Personas,
 ) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     referral = Referral.objects.create(
         person=case.person,
         link_worker_service=personas.link_worker_service,
@@ -125,7 +118,7 @@ def test_the_first_attended_contact_sets_first_contact_and_codes_the_referral(
 
 
 def test_a_contact_in_the_future_cannot_be_marked_attended(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     appointment = _book(personas, case)
     with pytest.raises(ValidationFailed, match="has not happened yet"):
         services.appointment_record_outcome(
@@ -137,7 +130,7 @@ def test_a_contact_in_the_future_cannot_be_marked_attended(personas: Personas) -
 
 
 def test_an_outcome_is_recorded_once_and_a_stale_form_is_refused(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     appointment = _book(personas, case, starts_at=_in(-1))
     stale = appointment.version
     services.appointment_record_outcome(
@@ -158,7 +151,7 @@ def test_an_outcome_is_recorded_once_and_a_stale_form_is_refused(personas: Perso
 
 
 def test_a_stale_outcome_form_is_refused(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     appointment = _book(personas, case, starts_at=_in(-1))
     Appointment.objects.filter(pk=appointment.pk).update(version=5)
     with pytest.raises(ConcurrentEditError):
@@ -171,7 +164,7 @@ def test_a_stale_outcome_form_is_refused(personas: Personas) -> None:
 
 
 def test_a_missed_review_is_rebooked_as_a_new_linked_appointment(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     missed = _book(personas, case, starts_at=_in(-1), venue="Library")
     services.appointment_record_outcome(
         actor=personas.link_worker,
@@ -202,7 +195,7 @@ def test_a_missed_review_is_rebooked_as_a_new_linked_appointment(personas: Perso
 
 
 def test_rebooking_a_booked_appointment_cancels_it(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     booked = _book(personas, case)
     services.appointment_rebook(
         actor=personas.link_worker, appointment=booked, starts_at=_in(9), expected_version=1
@@ -241,7 +234,7 @@ def test_the_calendar_feed_lists_the_workers_appointments_with_minimal_personal_
     personas: Personas,
 ) -> None:
     person = make_person(given_name="Joan", family_name="Hughes")
-    case = _case(personas, person=person)
+    case = case_for(personas, person=person)
     _book(personas, case, venue="Oswestry Library; room 2, upstairs")
     _book(personas, case, kind=AppointmentKind.HOME_VISIT, venue="3 Church Street")
     other = make_case(service=personas.link_worker_service, assigned_to=personas.team_manager)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.core import mail
@@ -12,23 +11,17 @@ from django.utils import timezone
 from linkwell.audit.models import AuditEvent
 from linkwell.casework import services
 from linkwell.casework.models import Case, CaseStatus, Complexity, SafeguardingConcern
-from linkwell.casework.tests.factories import make_case
+from linkwell.casework.tests.factories import case_for
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
 
 
-def _case(personas: Personas, **fields: Any) -> Case:
-    return make_case(
-        service=personas.link_worker_service, assigned_to=personas.link_worker, **fields
-    )
-
-
 def test_a_new_case_can_be_marked_contacted_and_records_the_first_contact(
     personas: Personas,
 ) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     services.case_mark_contacted(
         actor=personas.link_worker, case=case, expected_version=case.version
     )
@@ -43,7 +36,7 @@ def test_a_new_case_can_be_marked_contacted_and_records_the_first_contact(
 def test_it_refuses_an_illegal_move_with_a_specific_message_and_changes_nothing(
     personas: Personas,
 ) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with pytest.raises(ValidationFailed) as exc:
         services.case_mark_follow_up(
             actor=personas.link_worker, case=case, expected_version=case.version
@@ -55,7 +48,7 @@ def test_it_refuses_an_illegal_move_with_a_specific_message_and_changes_nothing(
 
 
 def test_a_dormant_case_must_be_reopened_before_anything_else(personas: Personas) -> None:
-    case = _case(personas, status=CaseStatus.DORMANT)
+    case = case_for(personas, status=CaseStatus.DORMANT)
     with pytest.raises(ValidationFailed) as exc:
         services.case_mark_contacted(
             actor=personas.link_worker, case=case, expected_version=case.version
@@ -64,7 +57,7 @@ def test_a_dormant_case_must_be_reopened_before_anything_else(personas: Personas
 
 
 def test_making_a_case_dormant_needs_a_reason_and_keeps_its_history(personas: Personas) -> None:
-    case = _case(personas, status=CaseStatus.ACTIVE, next_contact_due=timezone.localdate())
+    case = case_for(personas, status=CaseStatus.ACTIVE, next_contact_due=timezone.localdate())
     services.case_note_add(actor=personas.link_worker, case=case, text="Doing well.")
     with pytest.raises(ValidationFailed) as exc:
         services.case_make_dormant(
@@ -86,7 +79,7 @@ def test_making_a_case_dormant_needs_a_reason_and_keeps_its_history(personas: Pe
 def test_reopening_a_dormant_case_brings_it_back_as_new_with_its_history(
     personas: Personas,
 ) -> None:
-    case = _case(personas, status=CaseStatus.DORMANT)
+    case = case_for(personas, status=CaseStatus.DORMANT)
     services.case_note_add(actor=personas.link_worker, case=case, text="Moved away.")
     services.case_reopen(
         actor=personas.link_worker,
@@ -103,7 +96,7 @@ def test_reopening_a_dormant_case_brings_it_back_as_new_with_its_history(
 
 
 def test_only_a_dormant_case_can_be_reopened(personas: Personas) -> None:
-    case = _case(personas, status=CaseStatus.ACTIVE)
+    case = case_for(personas, status=CaseStatus.ACTIVE)
     with pytest.raises(ValidationFailed, match="Only a dormant case can be reopened"):
         services.case_reopen(
             actor=personas.link_worker, case=case, expected_version=case.version, reason="x"
@@ -111,7 +104,7 @@ def test_only_a_dormant_case_can_be_reopened(personas: Personas) -> None:
 
 
 def test_a_stale_status_change_is_refused_and_changes_nothing(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     stale = case.version
     services.case_set_complexity(
         actor=personas.team_manager,
@@ -127,7 +120,7 @@ def test_a_stale_status_change_is_refused_and_changes_nothing(personas: Personas
 
 
 def test_complexity_changes_are_audited_with_old_and_new_values(personas: Personas) -> None:
-    case = _case(personas, complexity=Complexity.SIMPLE)
+    case = case_for(personas, complexity=Complexity.SIMPLE)
     services.case_set_complexity(
         actor=personas.link_worker,
         case=case,
@@ -140,7 +133,7 @@ def test_complexity_changes_are_audited_with_old_and_new_values(personas: Person
 
 
 def test_it_refuses_an_unknown_complexity(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with pytest.raises(ValidationFailed, match="Choose simple, moderate or complex"):
         services.case_set_complexity(
             actor=personas.link_worker, case=case, complexity="extreme", expected_version=1
@@ -150,7 +143,7 @@ def test_it_refuses_an_unknown_complexity(personas: Personas) -> None:
 def test_a_case_can_be_reassigned_to_a_teammate_but_not_to_another_team(
     personas: Personas,
 ) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with pytest.raises(ValidationFailed, match="is not a link worker in Shropshire"):
         services.case_reassign(
             actor=personas.team_manager,
@@ -181,7 +174,7 @@ def test_a_case_can_be_reassigned_to_a_teammate_but_not_to_another_team(
 
 
 def test_the_next_contact_date_must_be_a_sensible_date(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with pytest.raises(ValidationFailed, match="within two years"):
         services.case_set_next_contact(
             actor=personas.link_worker,
@@ -192,7 +185,7 @@ def test_the_next_contact_date_must_be_a_sensible_date(personas: Personas) -> No
 
 
 def test_notes_are_audited_without_their_text(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     services.case_note_add(
         actor=personas.link_worker,
         case=case,
@@ -205,7 +198,7 @@ def test_notes_are_audited_without_their_text(personas: Personas) -> None:
 
 
 def test_an_empty_note_is_refused(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with pytest.raises(ValidationFailed, match="Enter the note"):
         services.case_note_add(actor=personas.link_worker, case=case, text="   ")
 
@@ -213,7 +206,7 @@ def test_an_empty_note_is_refused(personas: Personas) -> None:
 def test_a_safeguarding_concern_is_escalated_to_the_named_lead_by_email(
     personas: Personas, django_capture_on_commit_callbacks: object
 ) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         concern = services.safeguarding_concern_raise(
             actor=personas.link_worker,
@@ -236,7 +229,7 @@ def test_a_safeguarding_concern_is_escalated_to_the_named_lead_by_email(
 
 
 def test_a_safeguarding_lead_must_be_a_manager_of_the_team(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     with pytest.raises(ValidationFailed, match="is not a team manager"):
         services.safeguarding_concern_raise(
             actor=personas.link_worker,
@@ -253,7 +246,7 @@ def test_a_safeguarding_lead_must_be_a_manager_of_the_team(personas: Personas) -
 
 
 def test_a_concern_is_resolved_once(personas: Personas) -> None:
-    case = _case(personas)
+    case = case_for(personas)
     concern = services.safeguarding_concern_raise(
         actor=personas.link_worker, case=case, description="Worried.", lead=personas.team_manager
     )

@@ -24,7 +24,7 @@ from linkwell.casework.models import (
     Complexity,
     SafeguardingConcern,
 )
-from linkwell.casework.tests.factories import make_case, make_person
+from linkwell.casework.tests.factories import case_for, make_case, make_person
 from tests.personas import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +38,7 @@ def _client(user: User | None) -> Client:
 
 
 def _case(personas: Personas, **fields: Any) -> Case:
-    return make_case(
-        service=personas.link_worker_service,
-        assigned_to=personas.link_worker,
-        person=make_person(given_name="Joan", family_name="Hughes"),
-        **fields,
-    )
+    return case_for(personas, person=make_person(given_name="Joan", family_name="Hughes"), **fields)
 
 
 def _url(name: str, case: Case, **kwargs: Any) -> str:

@@ -28,7 +28,7 @@ from linkwell.casework.models import (
     Urgency,
 )
 from linkwell.casework.selectors import caseload_for_worker, team_caseloads
-from linkwell.casework.tests.factories import make_case, make_person
+from linkwell.casework.tests.factories import case_for, make_case, make_person
 from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
 from tests.personas import PASSWORD, Personas
 
@@ -49,14 +49,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _case(personas: Personas, worker: User | None = None, **fields: Any) -> Case:
-    return make_case(
-        service=personas.link_worker_service,
-        assigned_to=worker or personas.link_worker,
-        **fields,
-    )
-
-
 def _refer(case: Case, *, days_ago: int, **fields: Any) -> Referral:
     referral = Referral.objects.create(
         person=case.person,
@@ -72,7 +64,7 @@ def _refer(case: Case, *, days_ago: int, **fields: Any) -> Referral:
 
 def _busy_case(personas: Personas, n: int) -> Case:
     """A case with a referral, a follow-up, an appointment and a concern: every annotation."""
-    case = _case(personas, status=CaseStatus.ACTIVE, next_contact_due=_today())
+    case = case_for(personas, status=CaseStatus.ACTIVE, next_contact_due=_today())
     _refer(case, days_ago=n % 20, urgency=Urgency.SOON)
     FollowUp.objects.create(
         case=case, kind=FollowUpKind.REVIEW_4_WEEKS, due_on=_today() - dt.timedelta(days=2)
@@ -90,16 +82,16 @@ def _busy_case(personas: Personas, n: int) -> Case:
 def test_the_caseload_shows_who_is_new_who_needs_contact_and_overdue_follow_ups(
     personas: Personas,
 ) -> None:
-    new = _case(personas, person=make_person(given_name="Nora", family_name="New"))
+    new = case_for(personas, person=make_person(given_name="Nora", family_name="New"))
     _refer(new, days_ago=6, urgency=Urgency.URGENT, safeguarding_concern=True)
-    due = _case(
+    due = case_for(
         personas,
         person=make_person(given_name="Derek", family_name="Due", interpreter_needed=True),
         status=CaseStatus.CONTACTED,
         next_contact_due=_today(),
         complexity=Complexity.COMPLEX,
     )
-    overdue = _case(
+    overdue = case_for(
         personas,
         person=make_person(given_name="Olive", family_name="Overdue"),
         status=CaseStatus.ACTIVE,
@@ -107,7 +99,7 @@ def test_the_caseload_shows_who_is_new_who_needs_contact_and_overdue_follow_ups(
     FollowUp.objects.create(
         case=overdue, kind=FollowUpKind.REVIEW_4_WEEKS, due_on=_today() - dt.timedelta(days=3)
     )
-    later = _case(
+    later = case_for(
         personas,
         person=make_person(given_name="Larry", family_name="Later"),
         status=CaseStatus.ACTIVE,
@@ -120,8 +112,10 @@ def test_the_caseload_shows_who_is_new_who_needs_contact_and_overdue_follow_ups(
         due_on=_today() - dt.timedelta(days=30),
         completed_at=timezone.now(),
     )
-    _case(personas, person=make_person(given_name="Dora", family_name="Dormant"), status="dormant")
-    _case(
+    case_for(
+        personas, person=make_person(given_name="Dora", family_name="Dormant"), status="dormant"
+    )
+    case_for(
         personas,
         worker=personas.link_worker_teammate,
         person=make_person(given_name="Tess", family_name="Teammates"),
@@ -195,7 +189,7 @@ def test_who_may_open_a_caseload(personas: Personas, persona: str, status: int) 
 
 
 def test_another_team_never_sees_our_cases_on_their_caseload(personas: Personas) -> None:
-    _case(personas, person=make_person(given_name="Private"))
+    case_for(personas, person=make_person(given_name="Private"))
     html = _client(personas.other_team_link_worker).get(CASELOAD).content.decode()
     assert "Private" not in html
 
@@ -210,7 +204,7 @@ def test_anonymous_is_sent_to_sign_in(personas: Personas) -> None:
 def test_a_team_manager_can_open_a_team_members_caseload_but_a_link_worker_cannot(
     personas: Personas,
 ) -> None:
-    _case(personas, person=make_person(given_name="Shown"))
+    case_for(personas, person=make_person(given_name="Shown"))
     url = f"{CASELOAD}?worker={personas.link_worker.uuid}"
     response = _client(personas.team_manager).get(url)
     assert response.status_code == 200
@@ -222,7 +216,7 @@ def test_a_team_manager_can_open_a_team_members_caseload_but_a_link_worker_canno
 
 def _seen(personas: Personas, worker: User, people: int, *, days_ago: int = 10) -> None:
     for _ in range(people):
-        case = _case(personas, worker=worker, status=CaseStatus.ACTIVE)
+        case = case_for(personas, worker=worker, status=CaseStatus.ACTIVE)
         Appointment.objects.create(
             case=case,
             kind=AppointmentKind.WELLBEING_REVIEW,

@@ -20,7 +20,7 @@ from linkwell.casework.followup import (
     send_follow_up_reminders,
 )
 from linkwell.casework.models import Case, CaseStatus, FollowUp, FollowUpKind, MessageBack
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.core import notify
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.people.models import ContactMethod
@@ -41,7 +41,7 @@ def _client(user: object) -> Client:
 
 
 def _scheduled(personas: Personas, *, start: dt.date | None = None, **case_kwargs: object) -> Case:
-    case = make_case(personas, status=CaseStatus.ACTIVE, **case_kwargs)  # type: ignore[arg-type]
+    case = referred_case(personas, status=CaseStatus.ACTIVE, **case_kwargs)  # type: ignore[arg-type]
     follow_up_schedule_create(
         actor=personas.link_worker, case=case, start=start or timezone.localdate()
     )

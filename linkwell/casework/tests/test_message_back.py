@@ -10,7 +10,7 @@ from linkwell.accounts.models import Organisation, OrganisationKind, Role
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.message_back import NOT_SHARED, message_back_record
 from linkwell.casework.models import Case, MessageBack
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.referrals.models import (
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
     SNOMED_SOCIAL_PRESCRIBING_DECLINED,
@@ -27,7 +27,7 @@ def _client(user: object) -> Client:
 
 
 def _seen(personas: Personas, **case_kwargs: object) -> tuple[Case, MessageBack]:
-    case = make_case(personas, **case_kwargs)  # type: ignore[arg-type]
+    case = referred_case(personas, **case_kwargs)  # type: ignore[arg-type]
     [message] = message_back_record(
         actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN
     )
@@ -60,7 +60,7 @@ def test_the_summary_has_the_prsb_headings_and_the_referral_code(personas: Perso
 
 
 def test_a_decline_is_coded_as_social_prescribing_declined(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     [message] = message_back_record(
         actor=personas.link_worker, case=case, stage=MessageBack.Stage.DECLINED
     )
@@ -82,7 +82,7 @@ def test_without_consent_to_share_the_referrer_learns_only_what_happened(
 
 
 def test_a_connection_message_names_the_service(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
 
     class _Service:
         name = "Oswestry Men's Shed"

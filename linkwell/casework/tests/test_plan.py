@@ -21,7 +21,7 @@ from linkwell.casework.plan import (
     plan_save,
     plan_send_to_person,
 )
-from linkwell.casework.tests.journey_support import make_case, plan_post
+from linkwell.casework.tests.factories import plan_post, referred_case
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from tests.personas import PASSWORD, Personas
 
@@ -35,7 +35,7 @@ def _client(user: object) -> Client:
 
 
 def _plan(personas: Personas, case: object = None) -> Plan:
-    case = case or make_case(personas)
+    case = case or referred_case(personas)
     return plan_save(
         actor=personas.link_worker,
         case=case,  # type: ignore[arg-type]
@@ -83,7 +83,7 @@ def test_a_stale_plan_edit_is_refused_and_changes_nothing(personas: Personas) ->
 
 
 def test_it_rejects_a_new_goal_dated_in_the_past(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     with pytest.raises(ValidationFailed) as exc:
         plan_save(
@@ -132,7 +132,7 @@ def test_the_schedule_follows_the_configured_days_and_is_not_doubled(personas: P
 
 
 def test_a_plan_without_goals_cannot_be_agreed(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     plan = plan_save(actor=personas.link_worker, case=case, data=PlanInput(), expected_version=None)
     with pytest.raises(ValidationFailed, match="at least one goal"):
         plan_agree(
@@ -176,7 +176,7 @@ def test_sending_the_plan_emails_a_person_who_agreed_to_contact(personas: Person
 def test_without_email_or_consent_the_plan_is_marked_for_post(
     personas: Personas, case_kwargs: dict[str, object]
 ) -> None:
-    plan = _plan(personas, make_case(personas, **case_kwargs))  # type: ignore[arg-type]
+    plan = _plan(personas, referred_case(personas, **case_kwargs))  # type: ignore[arg-type]
     result = plan_send_to_person(actor=personas.link_worker, plan=plan)
     assert result.method == "post"
     assert "SY11 2SP" in result.to
@@ -189,7 +189,7 @@ def test_without_email_or_consent_the_plan_is_marked_for_post(
 
 
 def test_the_link_worker_writes_the_plan_from_the_form(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     edit = reverse("casework:plan_edit", kwargs={"case_id": case.uuid})
     assert client.get(edit).status_code == 200
@@ -213,7 +213,7 @@ def test_a_stale_plan_form_is_refused_with_a_clear_message(personas: Personas) -
 
 
 def test_impossible_dates_in_the_plan_form_get_a_specific_message(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     response = _client(personas.link_worker).post(
         reverse("casework:plan_edit", kwargs={"case_id": case.uuid}),
         plan_post(**{"goal-0-target_date": "2025-02-30"}),

@@ -23,7 +23,7 @@ from linkwell.casework.review import (
     review_create,
     review_update,
 )
-from linkwell.casework.tests.journey_support import make_case, review_post
+from linkwell.casework.tests.factories import referred_case, review_post
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.referrals.models import SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING
 from tests.personas import PASSWORD, Personas
@@ -55,7 +55,7 @@ def _input(**overrides: object) -> ReviewInput:
 def test_recording_the_first_review_makes_the_case_active_and_tells_the_gp(
     personas: Personas,
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = review_create(actor=personas.link_worker, case=case, data=_input())
 
     case.refresh_from_db()
@@ -77,14 +77,14 @@ def test_recording_the_first_review_makes_the_case_active_and_tells_the_gp(
 
 
 def test_a_second_review_does_not_send_a_second_seen_message(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review_create(actor=personas.link_worker, case=case, data=_input())
     review_create(actor=personas.link_worker, case=case, data=_input())
     assert MessageBack.objects.filter(case=case, stage=MessageBack.Stage.SEEN).count() == 1
 
 
 def test_a_review_leaves_a_case_already_in_follow_up_where_it_is(personas: Personas) -> None:
-    case = make_case(personas, status=CaseStatus.FOLLOW_UP)
+    case = referred_case(personas, status=CaseStatus.FOLLOW_UP)
     review_create(actor=personas.link_worker, case=case, data=_input())
     case.refresh_from_db()
     assert case.status == CaseStatus.FOLLOW_UP
@@ -108,7 +108,7 @@ def test_a_review_leaves_a_case_already_in_follow_up_where_it_is(personas: Perso
 def test_it_rejects_bad_review_input_and_saves_nothing(
     personas: Personas, overrides: dict[str, object], field: str, message: str
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     with pytest.raises(ValidationFailed) as exc:
         review_create(actor=personas.link_worker, case=case, data=_input(**overrides))
     assert message in " ".join(exc.value.errors[field])
@@ -118,8 +118,8 @@ def test_it_rejects_bad_review_input_and_saves_nothing(
 
 
 def test_it_refuses_an_appointment_of_another_case(personas: Personas) -> None:
-    case = make_case(personas)
-    other = make_case(personas, given_name="Bob")
+    case = referred_case(personas)
+    other = referred_case(personas, given_name="Bob")
     appointment = Appointment.objects.create(
         case=other, kind=AppointmentKind.WELLBEING_REVIEW, starts_at=timezone.now()
     )
@@ -129,7 +129,7 @@ def test_it_refuses_an_appointment_of_another_case(personas: Personas) -> None:
 
 
 def test_a_stale_edit_of_a_review_is_refused_and_changes_nothing(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = review_create(actor=personas.link_worker, case=case, data=_input())
     review_update(
         actor=personas.link_worker_teammate,
@@ -155,7 +155,7 @@ def test_a_stale_edit_of_a_review_is_refused_and_changes_nothing(personas: Perso
 def test_the_link_worker_records_a_review_with_strengths_from_the_form(
     personas: Personas,
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     appointment = Appointment.objects.create(
         case=case, kind=AppointmentKind.WELLBEING_REVIEW, starts_at=timezone.now()
     )
@@ -182,7 +182,7 @@ def test_the_link_worker_records_a_review_with_strengths_from_the_form(
 
 
 def test_the_form_shows_every_problem_and_saves_nothing(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     response = client.post(
         reverse("casework:review_new", kwargs={"case_id": case.uuid}),
@@ -204,7 +204,7 @@ def test_the_form_shows_every_problem_and_saves_nothing(personas: Personas) -> N
 def test_a_teammate_can_read_and_edit_a_review_and_a_stale_form_is_refused(
     personas: Personas,
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = review_create(actor=personas.link_worker, case=case, data=_input())
     kwargs = {"case_id": case.uuid, "review_id": review.uuid}
     teammate = _client(personas.link_worker_teammate)
@@ -221,7 +221,7 @@ def test_a_teammate_can_read_and_edit_a_review_and_a_stale_form_is_refused(
 
 
 def test_reading_a_review_is_logged_as_access_to_the_person(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = review_create(actor=personas.link_worker, case=case, data=_input())
     _client(personas.link_worker_teammate).get(
         reverse("casework:review_detail", kwargs={"case_id": case.uuid, "review_id": review.uuid})
@@ -232,7 +232,7 @@ def test_reading_a_review_is_logged_as_access_to_the_person(personas: Personas) 
 
 
 def test_a_read_only_member_may_read_but_not_record_or_edit(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = review_create(actor=personas.link_worker, case=case, data=_input())
     kwargs = {"case_id": case.uuid, "review_id": review.uuid}
     client = _client(personas.read_only_link_worker)
@@ -249,7 +249,7 @@ def test_a_read_only_member_may_read_but_not_record_or_edit(personas: Personas) 
 
 @pytest.mark.parametrize("persona", ["other_team_link_worker", "referrer", "commissioner", "owner"])
 def test_people_outside_the_team_get_not_found(personas: Personas, persona: str) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = review_create(actor=personas.link_worker, case=case, data=_input())
     client = _client(getattr(personas, persona))
     kwargs = {"case_id": case.uuid, "review_id": review.uuid}
@@ -261,7 +261,7 @@ def test_people_outside_the_team_get_not_found(personas: Personas, persona: str)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     response = Client().get(reverse("casework:review_new", kwargs={"case_id": case.uuid}))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]

@@ -26,7 +26,7 @@ from linkwell.casework.selectors import (
     safeguarding_concern_list,
     safeguarding_concerns_for_lead,
 )
-from linkwell.casework.tests.factories import make_case, make_person
+from linkwell.casework.tests.factories import case_for, make_case, make_person
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.outcomes.models import CompletedBy, Timepoint
 from linkwell.outcomes.services import MeasureInput, measure_record
@@ -46,11 +46,8 @@ def _client(user: User | None) -> Client:
 
 
 def _case(personas: Personas, given_name: str = "Joan", **fields: Any) -> Case:
-    return make_case(
-        service=personas.link_worker_service,
-        assigned_to=personas.link_worker,
-        person=make_person(given_name=given_name, family_name="Hughes"),
-        **fields,
+    return case_for(
+        personas, person=make_person(given_name=given_name, family_name="Hughes"), **fields
     )
 
 

@@ -4,7 +4,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from .support import journey_case, refer, shed_service
+from .factories import journey_case, refer, shed_service
 
 
 def test_the_remind_command_marks_lapsed_referrals(personas):

@@ -33,7 +33,7 @@ from linkwell.directory.tests.factories import make_term
 from linkwell.people.models import ContactMethod
 from linkwell.referrals.models import Referral
 
-from .support import SAFEGUARDING, SECRET_NOTE, journey_case, refer, shed_service
+from .factories import SAFEGUARDING, SECRET_NOTE, journey_case, refer, shed_service
 
 S = ConnectionStatus
 
@@ -375,7 +375,7 @@ def test_the_daily_job_marks_lapses_and_sends_reminders(personas, case, shed):
 
 
 def test_provider_staff_see_only_referrals_to_their_own_services(personas, case, shed):
-    from .support import walking_service
+    from .factories import walking_service
 
     mine = refer(personas, case, shed)
     refer(personas, case, walking_service(personas))

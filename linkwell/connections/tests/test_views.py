@@ -18,7 +18,7 @@ from linkwell.directory.taxonomies import taxonomy_seed
 from linkwell.people.models import ContactMethod
 from tests.personas import PASSWORD
 
-from .support import (
+from .factories import (
     SAFEGUARDING,
     SECRET_NOTE,
     journey_case,

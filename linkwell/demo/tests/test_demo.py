@@ -65,6 +65,7 @@ def test_the_same_seed_gives_the_same_providers_services_and_ids() -> None:
     assert [s.name for s in other.services] != [s.name for s in first.services]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_it_creates_a_realistic_area_with_one_sign_in_per_role() -> None:
     summary = demo_load(seed=42, now=NOW)
@@ -123,6 +124,7 @@ def test_it_creates_a_realistic_area_with_one_sign_in_per_role() -> None:
         assert client.get("/").status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_running_the_command_twice_adds_nothing_and_audits_one_summary() -> None:
     out = io.StringIO()
@@ -149,6 +151,7 @@ def test_running_the_command_twice_adds_nothing_and_audits_one_summary() -> None
     assert sorted(Service.objects.values_list("uuid", flat=True)) == ids
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_reset_removes_the_demo_and_leaves_other_listings_alone() -> None:
     mine = DirectoryOrganization.objects.create(name="A real provider")

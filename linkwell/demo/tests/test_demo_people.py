@@ -45,6 +45,10 @@ from linkwell.directory.taxonomies import NEEDS, shipped_terms
 from linkwell.people.models import Person
 from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
 
+# The module loads the whole demo once (10-14 s).
+pytestmark = pytest.mark.slow
+
+
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 DOMAIN = "demo.example.org"

@@ -8,7 +8,7 @@ from linkwell.analysis.filters import ReportFilter
 from linkwell.demo import evidence as demo
 from linkwell.evidence.models import PostcodeImd, PracticePopulation
 from linkwell.evidence.selectors import service_use_comparison
-from linkwell.evidence.tests.builders import journey
+from linkwell.evidence.tests.factories import journey
 from tests.personas import Personas
 
 D = dt.date(2025, 6, 15)

@@ -173,6 +173,7 @@ def test_the_export_of_a_realistic_directory_validates(directory):
             assert [e.message for e in validator.iter_errors(org)] == []
 
 
+@pytest.mark.slow
 def test_reimporting_an_export_into_its_own_database_changes_nothing(directory):
     before, events = snapshot(), AuditEvent.objects.count()
     versions = dict(Service.objects.values_list("uuid", "version"))
@@ -187,6 +188,7 @@ def test_reimporting_an_export_into_its_own_database_changes_nothing(directory):
     assert dict(Service.objects.values_list("uuid", "assured_date")) == stored
 
 
+@pytest.mark.slow
 def test_an_export_imported_into_an_empty_database_brings_back_every_field(directory):
     before = snapshot()
     dump = export.directory_dump()

@@ -8,7 +8,7 @@ from linkwell.accounts.models import Organisation, OrganisationKind
 from linkwell.demo import population as demo
 from linkwell.population.models import InviteList, InviteStatus
 from linkwell.population.pseudonym import pseudo_ids_match
-from linkwell.population.tests.test_invites_factories import TEST_KEY
+from linkwell.population.tests.factories import TEST_KEY
 
 pytestmark = pytest.mark.django_db
 

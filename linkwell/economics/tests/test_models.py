@@ -1,5 +1,6 @@
-"""The built-in models reproduce the worked examples in their sources (seed 002 Appendix D,
-seed 000 Ways to Wellness), and the documented discrepancies are real."""
+"""The built-in models reproduce the worked examples in their sources (the Shropshire business
+case's Appendix D, the Greater Manchester guide's Ways to Wellness), and the documented
+discrepancies are real."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def test_structured_education_matches_the_printed_saving() -> None:
 
 def test_structured_education_documents_the_5000_a_year_discrepancy() -> None:
     model = get_model("structured-education")
-    # 500 a month is 6,000 a year, not the 5,000 the seed's table says; only 6,000 x £70 is £420k.
+    # 500 a month is 6,000 a year, not the 5,000 the source's table says; only 6,000 x £70 is £420k.
     assert _outputs("structured-education")["people_per_year"] == 6000
     # The table's 5,000 a year would give £350k, not the printed £420k.
     assert _outputs("structured-education", people_per_month="0")["nhs_savings_per_year"] == 0
@@ -70,7 +71,7 @@ def test_falls_prevention_matches_appendix_d() -> None:
 
 
 def test_falls_prevention_documents_the_five_year_discrepancy() -> None:
-    # The seed says £7.5m over 5 years: five times its rounded £1.5m, not of the real total.
+    # The source says £7.5m over 5 years: five times its rounded £1.5m, not of the real total.
     assert _outputs("falls-prevention")["total_costs_avoided_over_5_years"] == 7643125
     assert "£7.5m" in get_model("falls-prevention").notes
 

@@ -1,5 +1,5 @@
 """Reach of the service by IMD quintile, ethnicity, age band and sex against the registered
-population of the practices whose profile is loaded (issue 4 §2).
+population of the practices whose profile is loaded.
 
 People counted: distinct people with a referral received in the period (`referred`), and of
 those, people with a case whose first contact has happened (`seen`), registered at a practice

@@ -1,4 +1,4 @@
-"""Paired pre/post analysis of recorded measures, per cohort (issue 4 §2).
+"""Paired pre/post analysis of recorded measures, per cohort.
 
 Unit of analysis: a **case** (one person's episode with a link-worker service). Its baseline is
 its earliest `baseline` administration of the instrument; the period filter applies to the

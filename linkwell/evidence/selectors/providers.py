@@ -1,4 +1,5 @@
-"""Provider performance per directory organisation (issue 4 §2).
+"""Provider performance per directory organisation: acceptance, response time, attendance and
+outcomes.
 
 Counted: connections of kind *referral* from cases in scope, **sent** (requested) in the
 period. Definitions (README.md):

@@ -17,7 +17,7 @@ from linkwell.evidence.funnel import Z95, limits, render_svg
 from linkwell.evidence.models import PostcodeImd
 from linkwell.evidence.selectors import equity_reach, provider_funnel, provider_performance
 from linkwell.evidence.services import population_profile_import
-from linkwell.evidence.tests.builders import at, connect, journey, measure
+from linkwell.evidence.tests.factories import at, connect, journey, measure
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from scipy import stats as sps
 from linkwell.analysis.filters import ReportFilter
 from linkwell.evidence.models import PostcodeImd
 from linkwell.evidence.selectors import outcome_cohorts
-from linkwell.evidence.tests.builders import Journey, journey, measure
+from linkwell.evidence.tests.factories import Journey, journey, measure
 from linkwell.outcomes.registry import UnknownInstrument
 from tests.personas import Personas
 

@@ -19,7 +19,7 @@ from linkwell.evidence.services import (
     population_profile_import,
     unit_cost_set,
 )
-from linkwell.evidence.tests.builders import journey
+from linkwell.evidence.tests.factories import journey
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from linkwell.connections.models import ConnectionStatus
 from linkwell.directory.tests.factories import make_organization, make_service
 from linkwell.evidence.models import UnitCost
 from linkwell.evidence.services import activity_import, population_profile_import
-from linkwell.evidence.tests.builders import at, connect, journey, measure
+from linkwell.evidence.tests.factories import at, connect, journey, measure
 from tests.personas import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The labelled evaluation set for the matching engine (issue 5 §3), and its metrics.
+"""The labelled evaluation set that measures the matching engine's ranking, and its metrics.
 
 ``load_evaluation_set()`` returns the generated directory (``directory.json``, HSDS 3 / ORUK), the
 fictional people (``people.jsonl``, person-profile JSON) and the hand-written graded judgments

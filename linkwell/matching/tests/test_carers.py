@@ -8,7 +8,7 @@ from linkwell.matching import constraints, text
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import Profile
-from linkwell.matching.tests.helpers import person, svc
+from linkwell.matching.tests.factories import person, svc
 
 
 def ranked(services: list[ServiceDoc], profile: Profile, **kwargs: Any) -> list[Suggestion]:

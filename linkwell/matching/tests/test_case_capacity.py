@@ -7,7 +7,7 @@ import pytest
 
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import Case
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.connections.models import Connection, ConnectionStatus
 from linkwell.connections.services import (
     FULL_NOTE,
@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 def people(personas: Personas, n: int) -> list[Case]:
     return [
-        make_case(personas, given_name=f"Person{i}", email=f"p{i}@example.org") for i in range(n)
+        referred_case(personas, given_name=f"Person{i}", email=f"p{i}@example.org")
+        for i in range(n)
     ]
 
 

@@ -6,12 +6,12 @@ import pytest
 
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import WellbeingReview
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.connections.services import connection_signpost
 from linkwell.matching.case_profile import age_on, build_case_profile, case_profile
 from linkwell.people.models import ContactMethod, Person, Sex
 
-from .case_support import directory, reviewed_case
+from .factories import directory, reviewed_case
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_services_already_tried_are_excluded(personas):
 
 
 def test_without_a_review_or_a_known_postcode_it_says_what_is_missing(personas):
-    case = make_case(personas)
+    case = referred_case(personas)
     Person.objects.filter(pk=case.person.pk).update(postcode="ZZ99 9ZZ")
     case.refresh_from_db()
     built = build_case_profile(case)

@@ -15,7 +15,7 @@ from linkwell.directory.tests.factories import make_service
 from linkwell.matching import cache as matcher_cache
 from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
 
-from .case_support import HOME, directory, login, reviewed_case
+from .factories import HOME_POSTCODE, directory, login, reviewed_case
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,9 @@ def test_the_page_reads_a_constant_number_of_queries_whatever_the_directory_size
     with CaptureQueriesContext(db_connection) as small:
         assert client.get(page_url(case)).status_code == 200
     for i in range(6):
-        make_service(f"Gardening club {i}", postcode=HOME, description="Gardening", referrals=True)
+        make_service(
+            f"Gardening club {i}", postcode=HOME_POSTCODE, description="Gardening", referrals=True
+        )
     matcher_cache.clear_cache()
     client.get(page_url(case))
     with CaptureQueriesContext(db_connection) as big:

@@ -1,4 +1,4 @@
-"""`linkwell match` (issue 5 §2): output shape, determinism, error exits, no database."""
+"""`linkwell match`: output shape, determinism, error exits, no database."""
 
 import io
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from linkwell.matching.tests.helpers import HOME
+from linkwell.matching.tests.factories import HOME
 
 SERVICES = [
     {
@@ -141,6 +141,7 @@ def test_a_bad_directory_is_refused_with_where(files, tmp_path):
         run("--directory", str(tmp_path / "missing.json"), "--person", str(one))
 
 
+@pytest.mark.slow
 def test_it_runs_without_a_database_and_exits_non_zero_on_bad_input(files, tmp_path):
     """A subprocess whose database does not exist: matching must neither need nor create it."""
     directory, one, _ = files

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.connections.services import connection_signpost
 from linkwell.directory.tests.factories import make_service
 from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
@@ -23,7 +23,7 @@ A = DecisionAction
 def fixture(personas, *, connections: int = 12) -> None:
     """10 chosen services — 5 at rank 1, 3 at rank 2, 1 at rank 7, 1 not suggested — and one
     dismissal; 8 of the choices were made on the suggestions page, out of `connections`."""
-    case = make_case(personas)
+    case = referred_case(personas)
     service = make_service("Community garden club", referrals=True)
     made = [
         connection_signpost(actor=personas.link_worker, case=case, service=service)
@@ -67,7 +67,7 @@ def test_it_reports_hit_rate_mrr_and_the_share_from_suggestions(personas):
 
 
 def test_rates_over_fewer_than_eight_decisions_are_withheld(personas):
-    case = make_case(personas)
+    case = referred_case(personas)
     service = make_service("Lunch club")
     run = MatchRun.objects.create(case=case, created_at=timezone.now(), engine="test", shown=[])
     for _ in range(3):
@@ -84,7 +84,7 @@ def test_a_rate_is_withheld_when_the_count_behind_it_is_small(personas):
     # 12 connections, 10 choices, but only 1 made from the suggestions page and only 2 in the
     # top 5: publishing 0.083 of "10" connections (or 0.2 of "10" choices) would give away the
     # "*" printed for the count behind it.
-    case = make_case(personas)
+    case = referred_case(personas)
     service = make_service("Lunch club")
     made = [
         connection_signpost(actor=personas.link_worker, case=case, service=service)

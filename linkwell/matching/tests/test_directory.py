@@ -11,7 +11,7 @@ from linkwell.directory.models import Accessibility, Language, ServiceStatus
 from linkwell.directory.tests.factories import make_organization, make_service
 from linkwell.matching.directory import service_docs_from_db
 from linkwell.matching.engine import Matcher
-from linkwell.matching.tests.helpers import person
+from linkwell.matching.tests.factories import person
 
 pytestmark = pytest.mark.django_db
 

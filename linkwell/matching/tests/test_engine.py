@@ -10,7 +10,7 @@ import pytest
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion, bm25_baseline
 from linkwell.matching.profile import Profile
-from linkwell.matching.tests.helpers import AT, person, session, svc
+from linkwell.matching.tests.factories import AT, person, session, svc
 
 
 def ranked(services: list[ServiceDoc], profile: Profile, **kwargs: Any) -> list[Suggestion]:
@@ -203,7 +203,7 @@ def test_distance_ranks_nearer_first_and_is_said_in_km():
 
 
 def test_bus_routes_are_read_out_for_people_on_public_transport():
-    from linkwell.matching.tests.helpers import place
+    from linkwell.matching.tests.factories import place
 
     services = [
         svc("c", "Choir", locations=(place(1.4, transportation="The 12 bus stops outside"),))

@@ -1,6 +1,7 @@
-"""Property tests (issue 5 §5): for random directories and people, no ineligible, inactive,
+"""Property tests: for random directories and people, no ineligible, inactive,
 unaffordable, inaccessible or out-of-range service ever appears, and ranking is deterministic."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -8,7 +9,7 @@ from linkwell.directory.postcodes import haversine_km
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import Profile
-from linkwell.matching.tests.helpers import HOME, person, place
+from linkwell.matching.tests.factories import HOME, person, place
 
 WORDS = ["walking", "choir", "garden", "lunch club", "befriending", "art", "cycling", "debt advice"]
 ACCESS = [
@@ -123,6 +124,7 @@ def allowed(profile: Profile, s: ServiceDoc) -> str | None:
     return None
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_excluded_service_ever_appears(data):

@@ -1,9 +1,10 @@
-"""The people of issue 5 (seeds 002/003), matched against a small Oswestry directory."""
+"""People from the Shropshire and Halton programmes' stories, matched against a small Oswestry
+directory."""
 
 import pytest
 
 from linkwell.matching.engine import Matcher, Suggestion
-from linkwell.matching.tests.helpers import AT, person, session, svc
+from linkwell.matching.tests.factories import AT, person, session, svc
 
 DIRECTORY = [
     svc(

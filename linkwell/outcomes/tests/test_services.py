@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import SafeguardingConcern, WellbeingReview
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.core import notify
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.outcomes.models import (
@@ -64,7 +64,7 @@ def _input(**changes: Any) -> MeasureInput:
 
 
 def test_recording_stores_the_score_band_and_answers_and_audits_it(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     row = measure_record(actor=personas.link_worker, case=case, data=_input())
     assert (row.raw, row.score, row.band) == (8, 8, "Mild")
     assert row.instrument_version == "1" and row.recorded_by == personas.link_worker
@@ -80,7 +80,7 @@ def test_recording_stores_the_score_band_and_answers_and_audits_it(personas: Per
 
 
 def test_bad_answers_change_nothing_and_say_what_is_wrong(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     bad = _input(
         answers={"phq9_1": 5},
         administered_on=timezone.localdate() + dt.timedelta(days=1),
@@ -99,7 +99,7 @@ def test_bad_answers_change_nothing_and_say_what_is_wrong(personas: Personas) ->
 
 
 def test_phq9_item_9_flags_the_case_and_audits_the_risk_alert(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     answers = {f"phq9_{n}": 0 for n in range(1, 10)} | {"phq9_9": 2}
     row = measure_record(actor=personas.link_worker, case=case, data=_input(answers=answers))
     assert row.alerts == [
@@ -112,7 +112,7 @@ def test_phq9_item_9_flags_the_case_and_audits_the_risk_alert(personas: Personas
 
 
 def test_a_total_from_paper_is_scored_and_marked(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     row = measure_record(
         actor=personas.link_worker,
         case=case,
@@ -130,7 +130,7 @@ def test_a_total_from_paper_is_scored_and_marked(personas: Personas) -> None:
 def test_a_baseline_is_linked_to_its_review_and_shown_by_the_casework_hook(
     personas: Personas,
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = WellbeingReview.objects.create(
         case=case, held_on=timezone.localdate(), what_matters="Her garden"
     )
@@ -148,7 +148,7 @@ def test_a_baseline_is_linked_to_its_review_and_shown_by_the_casework_hook(
 
 
 def test_the_review_page_shows_no_invented_baseline_scores(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = WellbeingReview.objects.create(
         case=case, held_on=timezone.localdate(), what_matters="Her garden"
     )
@@ -156,7 +156,7 @@ def test_the_review_page_shows_no_invented_baseline_scores(personas: Personas) -
 
 
 def test_goal_attainment_rates_the_plan_goals(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     row = measure_record(
         actor=personas.link_worker,
         case=case,
@@ -249,7 +249,7 @@ def test_measures_fall_due_from_the_review_through_each_timepoint() -> None:
 
 
 def test_a_service_s_own_schedule_replaces_the_default(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     WellbeingReview.objects.create(case=case, held_on=TODAY, what_matters="x")
     due = measures_due_for_cases([case], today=TODAY)
     assert [d.instrument_id for d in due[0][1]] == ["ons4", "swemwbs"]  # settings default
@@ -287,7 +287,9 @@ def test_a_bad_schedule_is_refused_with_reasons(personas: Personas) -> None:
 def test_measures_due_for_a_caseload_take_three_queries(
     personas: Personas, django_assert_num_queries: Callable[..., Any]
 ) -> None:
-    cases = [make_case(personas, given_name=f"P{n}", email=f"p{n}@example.org") for n in range(6)]
+    cases = [
+        referred_case(personas, given_name=f"P{n}", email=f"p{n}@example.org") for n in range(6)
+    ]
     for case in cases:
         WellbeingReview.objects.create(case=case, held_on=TODAY, what_matters="x")
     measure_record(
@@ -309,7 +311,7 @@ def test_measures_due_for_a_caseload_take_three_queries(
 
 
 def test_a_link_records_the_person_s_answers_once(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     link, token = self_link_create(
         actor=personas.link_worker, case=case, instrument_id="gad7", timepoint=Timepoint.MONTH_3
     )
@@ -337,7 +339,7 @@ def test_a_link_records_the_person_s_answers_once(personas: Personas) -> None:
 
 
 def test_a_link_expires_and_can_be_revoked(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     link, token = self_link_create(
         actor=personas.link_worker, case=case, instrument_id="ons4", timepoint=Timepoint.WEEK_4
     )
@@ -367,7 +369,7 @@ def test_a_link_expires_and_can_be_revoked(personas: Personas) -> None:
 
 
 def test_links_are_only_made_for_measures_the_person_can_read(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     with pytest.raises(ValidationFailed, match="licensed and not loaded"):
         self_link_create(
             actor=personas.link_worker, case=case, instrument_id="swemwbs", timepoint="baseline"
@@ -383,13 +385,13 @@ def test_links_are_only_made_for_measures_the_person_can_read(personas: Personas
 
 def test_a_link_is_sent_only_with_consent_by_the_preferred_method(personas: Personas) -> None:
     notify.outbox.clear()
-    case = make_case(personas)
+    case = referred_case(personas)
     link, _ = self_link_create(
         actor=personas.link_worker, case=case, instrument_id="ons4", timepoint="baseline"
     )
     assert self_link_send(actor=personas.link_worker, link=link, url="https://x/m/t/") == "by email"
     assert notify.outbox[-1].to == "joan@example.org" and "https://x/m/t/" in notify.outbox[-1].body
-    no_consent = make_case(
+    no_consent = referred_case(
         personas, consent_to_contact=False, given_name="Ann", email="ann@example.org"
     )
     link2, _ = self_link_create(
@@ -402,7 +404,7 @@ def test_a_link_is_sent_only_with_consent_by_the_preferred_method(personas: Pers
 def test_a_self_completed_item_9_emails_the_worker_and_managers(
     personas: Personas, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     link, _ = self_link_create(
         actor=personas.link_worker, case=case, instrument_id="phq9", timepoint="week_4"
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import Case, Goal, Plan, SafeguardingConcern, WellbeingReview
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.outcomes.models import (
     CompletedBy,
     LocalMeasure,
@@ -69,7 +69,7 @@ def _post(values: dict[str, Any], **answers: int | str) -> dict[str, Any]:
     ],
 )
 def test_case_pages_by_persona(personas: Personas, persona: str, read: int, write: int) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(getattr(personas, persona))
     assert client.get(_outcomes(case)).status_code == read
     assert client.get(_record(case, "phq9")).status_code == write
@@ -81,7 +81,7 @@ def test_case_pages_by_persona(personas: Personas, persona: str, read: int, writ
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     for url in (
         _outcomes(case),
         _record(case, "phq9"),
@@ -93,12 +93,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(personas: Personas) -> None:
 
 
 def test_an_unknown_measure_is_404(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     assert _client(personas.link_worker).get(_record(case, "nope")).status_code == 404
 
 
 def test_the_form_shows_each_question_and_records_the_score(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     html = client.get(_record(case, "gad7")).content.decode()
     assert "Not being able to stop or control worrying" in html
@@ -114,7 +114,7 @@ def test_the_form_shows_each_question_and_records_the_score(personas: Personas) 
 
 
 def test_bad_answers_show_the_error_summary_and_save_nothing(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     answers = {f"phq9_{n}": 1 for n in range(1, 4)}  # six of nine missing
     response = _client(personas.link_worker).post(_record(case, "phq9"), _post({}, **answers))
     assert response.status_code == 400
@@ -124,7 +124,7 @@ def test_bad_answers_show_the_error_summary_and_save_nothing(personas: Personas)
 
 
 def test_phq9_item_9_shows_the_risk_prompt_at_once_and_flags_the_case(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     answers = {f"phq9_{n}": 0 for n in range(1, 9)} | {"phq9_9": 1}
     response = client.post(_record(case, "phq9"), _post({}, **answers))
@@ -141,7 +141,7 @@ def test_phq9_item_9_shows_the_risk_prompt_at_once_and_flags_the_case(personas: 
 
 
 def test_phq9_without_item_9_answered_warns_to_ask_it(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     answers = {f"phq9_{n}": 1 for n in range(1, 9)}
     response = client.post(_record(case, "phq9"), _post({}, **answers), follow=True)
@@ -150,7 +150,7 @@ def test_phq9_without_item_9_answered_warns_to_ask_it(personas: Personas) -> Non
 
 
 def test_a_licensed_measure_without_text_is_entered_from_paper(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     html = client.get(_record(case, "swemwbs")).content.decode()
     assert "licensed and are not loaded" in html and "Or the total from the paper form" in html
@@ -163,7 +163,7 @@ def test_a_licensed_measure_without_text_is_entered_from_paper(personas: Persona
 
 
 def test_goal_attainment_lists_the_plan_s_goals(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     assert "has no goals yet" in client.get(_record(case, "goal-attainment")).content.decode()
     plan = Plan.objects.create(case=case)
@@ -178,7 +178,7 @@ def test_goal_attainment_lists_the_plan_s_goals(personas: Personas) -> None:
 
 
 def test_a_baseline_from_the_review_is_linked_to_it(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     review = WellbeingReview.objects.create(
         case=case, held_on=timezone.localdate(), what_matters="x"
     )
@@ -197,7 +197,7 @@ def test_a_baseline_from_the_review_is_linked_to_it(personas: Personas) -> None:
 def test_the_outcomes_page_takes_a_fixed_number_of_queries(
     personas: Personas, django_assert_max_num_queries: Callable[..., Any]
 ) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     client.get(_outcomes(case))
 
@@ -240,7 +240,7 @@ def _make_link(personas: Personas, case: Case, instrument: str = "ucla3") -> str
 
 
 def test_the_person_completes_a_measure_on_the_link_without_signing_in(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     url = _make_link(personas, case)
     phone = Client()
     page = phone.get(url)
@@ -267,7 +267,7 @@ def test_the_person_completes_a_measure_on_the_link_without_signing_in(personas:
 
 
 def test_expired_wrong_and_cancelled_links_are_refused(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     url = _make_link(personas, case)
     assert Client().get(url[:-3] + "xx/").status_code == 410
     link = SelfCompletionLink.objects.get()
@@ -286,7 +286,7 @@ def test_expired_wrong_and_cancelled_links_are_refused(personas: Personas) -> No
 
 
 def test_links_need_write_access_to_the_case(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     data = {"instrument": "ons4", "timepoint": "baseline"}
     url = f"/outcomes/cases/{case.uuid}/links/"
     assert _client(personas.read_only_link_worker).post(url, data).status_code == 403
@@ -304,7 +304,7 @@ def test_the_link_is_sent_by_email_from_the_link_page(personas: Personas) -> Non
     from linkwell.core import notify
 
     notify.outbox.clear()
-    case = make_case(personas)
+    case = referred_case(personas)
     _make_link(personas, case, "ons4")
     link = SelfCompletionLink.objects.get()
     response = _client(personas.link_worker).post(
@@ -318,7 +318,7 @@ def test_the_link_is_sent_by_email_from_the_link_page(personas: Personas) -> Non
 
 
 def test_the_caseload_shows_measures_due(personas: Personas) -> None:
-    case = make_case(personas)
+    case = referred_case(personas)
     client = _client(personas.link_worker)
     assert "No outcome measures are due" in client.get("/caseload/").content.decode()
     WellbeingReview.objects.create(case=case, held_on=timezone.localdate(), what_matters="x")
@@ -378,5 +378,5 @@ def test_administrators_add_local_measures_with_specific_messages(personas: Pers
     good = admin.post("/outcomes/measures/add/", {"definition": json.dumps(definition)})
     assert good.status_code == 302
     assert LocalMeasure.objects.get().instrument_id == "local-belonging"
-    case = make_case(personas)
+    case = referred_case(personas)
     assert "Belonging" in _client(personas.link_worker).get(_outcomes(case)).content.decode()

@@ -1,6 +1,6 @@
 """Fixtures for the population analytics tests: small synthetic registers and one SparkSession.
 
-Spark tests are marked `spark`. Without Java or pyspark they skip, unless
+Spark tests are marked `spark` and `slow`. Without Java or pyspark they skip, unless
 LINKWELL_SPARK_TESTS=required (CI), where they fail: a green CI must not hide a missing engine.
 One SparkSession serves the whole test session (starting Spark takes ~15 s).
 """

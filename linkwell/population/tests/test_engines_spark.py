@@ -12,6 +12,7 @@ import pytest
 from linkwell.population import engines, register
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_both_engines_give_identical_cohorts(
     tmp_path: Path, small_register: Path, spark_con: Any
@@ -40,6 +41,7 @@ def test_both_engines_give_identical_cohorts(
         assert duck.summary.render() == spark.summary.render()
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_spark_names_the_problems_in_a_bad_register(tmp_path: Path, spark_con: Any) -> None:
     from linkwell.population import synth

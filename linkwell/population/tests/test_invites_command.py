@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent, Channel, Kind
 from linkwell.casework.models import Case
-from linkwell.population.tests.test_invites_factories import TEST_KEY, nhs_numbers, pid
+from linkwell.population.tests.factories import TEST_KEY, nhs_numbers, pid
 from linkwell.referrals.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from linkwell.population.models import InviteEntry, InviteList, InviteStatus
-from linkwell.population.tests.test_invites_factories import (
+from linkwell.population.tests.factories import (
     TEST_KEY,
     csv_file,
     csv_row,

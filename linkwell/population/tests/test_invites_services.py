@@ -29,7 +29,7 @@ from linkwell.population.services import (
     invite_entry_record_outcome,
     invite_list_upload,
 )
-from linkwell.population.tests.test_invites_factories import (
+from linkwell.population.tests.factories import (
     TEST_KEY,
     csv_file,
     csv_row,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from linkwell.accounts.models import Role
 from linkwell.audit.models import AuditEvent
 from linkwell.population.models import InviteEntry, InviteList, InviteStatus
-from linkwell.population.tests.test_invites_factories import (
+from linkwell.population.tests.factories import (
     TEST_KEY,
     csv_file,
     csv_row,

@@ -109,6 +109,7 @@ def test_rows_are_numbered_within_each_file_of_a_directory(tmp_path: Path) -> No
     assert _rows(listed[listed["file"] == "a.csv"]) == _expected(frame)
 
 
+@pytest.mark.slow
 def test_row_numbers_hold_deep_in_a_large_file(tmp_path: Path) -> None:
     """DuckDB reads a big CSV on several threads: the numbers still follow the file's lines."""
     frame = next(synth.chunks(120_000, seed=10, practices=3, chunk=120_000)).to_pandas()
@@ -176,6 +177,7 @@ def test_the_command_lists_the_rows_and_writes_no_ranked_list(tmp_path: Path) ->
         call_command("population", *run, "--rejects", str(tmp_path / "rejects.parquet"))
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_spark_lists_the_same_rejects_as_duckdb(tmp_path: Path, spark_con: Any) -> None:
     # Parquet here; CSV (the slower path, ~90 Spark jobs even for 14 rows) in the test below,
@@ -189,6 +191,7 @@ def test_spark_lists_the_same_rejects_as_duckdb(tmp_path: Path, spark_con: Any) 
     assert duck_problems[:-1] == spark_problems[:-1]
 
 
+@pytest.mark.slow
 @pytest.mark.spark
 def test_spark_numbers_rows_across_the_splits_of_a_csv(tmp_path: Path, spark_con: Any) -> None:
     """A CSV read in several partitions (and a second file): numbers still follow the lines."""

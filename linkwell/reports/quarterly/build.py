@@ -1,4 +1,4 @@
-"""Build the quarterly commissioner report (issue 4, section 3)."""
+"""Build the quarterly commissioner report: every section's figures, suppressed for publication."""
 
 from __future__ import annotations
 

@@ -45,6 +45,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,
@@ -135,6 +136,7 @@ def test_a_missing_file_is_refused(tmp_path: Path) -> None:
         _run(tmp_path / "nope.csv")
 
 
+@pytest.mark.slow
 def test_the_console_command_exits_non_zero_on_bad_input(tmp_path: Path) -> None:
     path = _write(tmp_path, "person_id,baseline,followup\na,x,1\n")
     env = {**os.environ, "LINKWELL_DEBUG": "true"}

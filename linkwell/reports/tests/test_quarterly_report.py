@@ -1,4 +1,4 @@
-"""The quarterly report's figures on a small fixture (quarterly_fixture.build), raw and
+"""The quarterly report's figures on a small fixture (quarterly_records in factories.py), raw and
 published."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from linkwell.analysis.filters import ReportFilter
 from linkwell.reports.quarterly import build_report, quarter_bounds
 from linkwell.reports.quarterly.structure import Report
 from linkwell.reports.stories import deidentify
-from linkwell.reports.tests import quarterly_fixture
+from linkwell.reports.tests.factories import quarterly_records
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def _by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def raw(personas: Personas) -> Report:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     return build_report(user=personas.admin, filters=Q1, unsuppressed=True)
 
 
@@ -109,7 +109,7 @@ def test_deidentify_removes_names_and_identifiers() -> None:
 
 
 def test_every_published_count_is_suppressed_or_rounded(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     report = build_report(user=personas.admin, filters=Q1)
     months = _by(_rows(report, "referrals-by-month-source"), "month")
     # 9 and 3 in a 2x2 block: both hidden, and secondary suppression hides their totals too.
@@ -142,7 +142,7 @@ def test_every_published_count_is_suppressed_or_rounded(personas: Personas) -> N
 
 
 def test_means_over_fewer_than_eight_people_are_withheld(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     june = ReportFilter(start=dt.date(2025, 5, 1), end=dt.date(2025, 5, 31))
     report = build_report(user=personas.admin, filters=june)
     assert _by(_rows(report, "waiting-times"), "measure")["First contact"]["median"] == 3.0
@@ -153,8 +153,8 @@ def test_means_over_fewer_than_eight_people_are_withheld(personas: Personas) -> 
 
 
 def test_a_team_manager_sees_only_their_own_services(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
-    from linkwell.evidence.tests.builders import journey
+    quarterly_records(personas)
+    from linkwell.evidence.tests.factories import journey
 
     for _ in range(8):
         journey(service=personas.other_team, received=dt.date(2025, 5, 5))

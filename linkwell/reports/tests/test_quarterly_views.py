@@ -21,9 +21,8 @@ from openpyxl import load_workbook
 from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role
 from linkwell.analysis.disclosure import SUPPRESSED
 from linkwell.audit.models import AuditEvent
-from linkwell.evidence.tests.builders import journey
-from linkwell.reports.tests import quarterly_fixture
-from linkwell.reports.tests.quarterly_fixture import MAY, QUARTER
+from linkwell.evidence.tests.factories import journey
+from linkwell.reports.tests.factories import MAY, QUARTER, quarterly_records
 from tests.personas import PASSWORD, Personas, make_user
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +58,7 @@ def _html_cells(html: str) -> list[str]:
 def test_commissioners_managers_and_administrators_see_the_report(
     personas: Personas, who: str
 ) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     response = _client(getattr(personas, who)).get(PAGE, QUARTER)
     assert response.status_code == 200
     html = response.content.decode()
@@ -100,7 +99,7 @@ def test_a_commissioner_from_another_area_gets_not_found_for_this_area(personas:
     service = str(personas.link_worker_service.uuid)
     assert client.get(PAGE, {**QUARTER, "service": service}).status_code == 404
     # Their own report does not include the other area's referrals.
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     csv_text = client.get(reverse("reports:quarterly_csv", args=["referrals-by-practice"]), QUARTER)
     assert "Caxton Surgery" not in csv_text.content.decode()
 
@@ -129,7 +128,7 @@ def test_a_bad_period_is_explained_and_nothing_is_shown(personas: Personas) -> N
 
 
 def test_a_custom_period_is_reported(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     response = _client(personas.commissioner).get(
         PAGE, {"quarter": "custom", "start": "2025-06-01", "end": "2025-06-30"}
     )
@@ -138,7 +137,7 @@ def test_a_custom_period_is_reported(personas: Personas) -> None:
 
 
 def test_no_count_of_1_to_7_is_published_in_html_csv_xlsx_or_pdf(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     client = _client(personas.commissioner)
     html = client.get(PAGE, QUARTER).content.decode()
     cells = _html_cells(html)
@@ -223,7 +222,7 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_unsuppressed_figures_need_the_permission_and_are_audited(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     url = reverse("reports:quarterly_csv", args=["referrals-by-practice"])
     plain = _client(personas.commissioner).get(url, {**QUARTER, "raw": "1"}).content.decode()
     assert "Caxton Surgery,M82015,*" in plain
@@ -251,7 +250,7 @@ def test_every_download_is_audited_as_an_export(personas: Personas) -> None:
 
 
 def test_charts_are_svg_images_drawn_from_published_figures(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     client = _client(personas.commissioner)
     response = client.get(
         reverse("reports:quarterly_chart", args=["connections-by-category"]), QUARTER
@@ -269,7 +268,7 @@ def test_charts_are_svg_images_drawn_from_published_figures(personas: Personas) 
 
 
 def test_the_page_issues_the_same_number_of_queries_for_more_practices(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     client = _client(personas.commissioner)
     client.get(PAGE, QUARTER)  # warm the session and the instrument registry's cache
     with CaptureQueriesContext(connection) as few:
@@ -292,7 +291,7 @@ def test_the_home_page_links_the_report_for_commissioners_and_managers(personas:
 
 
 def test_chart_images_reuse_the_sections_the_page_built(personas: Personas) -> None:
-    quarterly_fixture.build(personas)
+    quarterly_records(personas)
     client = _client(personas.commissioner)
     client.get(PAGE, QUARTER)
     chart = reverse("reports:quarterly_chart", args=["connections-by-category"])

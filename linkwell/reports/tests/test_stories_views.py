@@ -16,7 +16,7 @@ from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import Case
-from linkwell.casework.tests.factories import make_case, make_person
+from linkwell.casework.tests.factories import case_for, make_person
 from linkwell.reports.models import PatientStory
 from linkwell.reports.quarterly import build_report
 from linkwell.reports.stories import (
@@ -44,9 +44,8 @@ def _client(user: User | None) -> Client:
 
 
 def _case(personas: Personas) -> Case:
-    return make_case(
-        service=personas.link_worker_service,
-        assigned_to=personas.link_worker,
+    return case_for(
+        personas,
         person=make_person(
             given_name="Joan",
             family_name="Hughes",

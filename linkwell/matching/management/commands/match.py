@@ -1,5 +1,6 @@
-"""`linkwell match`: rank an Open Referral UK / HSDS 3 directory file for one person or many
-(issue 5 §2). Reads files only; never touches the application database.
+"""`linkwell match`: rank an Open Referral UK / HSDS 3 directory file for one person or many (the
+person-profile contract in `linkwell/matching/schemas/`). Reads files only; never touches the
+application database.
 
     linkwell match --directory services.json --person mike.json [--top 5] [--at 2026-12-01T09:00Z]
     linkwell match --directory services.json --people people.jsonl

@@ -1,4 +1,5 @@
-"""A small, known set of records in 2025-26 Q1 (April to June 2025) for the report tests."""
+"""Test data for the report tests: `quarterly_records`, a small, known set of records in 2025-26 Q1
+(April to June 2025)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from linkwell.connections.models import (
     ProvisionGap,
 )
 from linkwell.directory.tests.factories import make_service, make_term, tag
-from linkwell.evidence.tests.builders import at, journey, measure
+from linkwell.evidence.tests.factories import at, journey, measure
 from linkwell.referrals.models import ReferralSource
 from linkwell.reports.models import PatientStory
 from linkwell.reports.stories import story_record
@@ -31,7 +32,7 @@ JUNE = dt.date(2025, 6, 2)
 QUARTER = {"quarter": "2025-Q1"}
 
 
-def build(personas: Personas) -> None:
+def quarterly_records(personas: Personas) -> None:
     """9 GP referrals in May at Caxton Surgery (first contact after 3 days, review and an
     attended appointment after 10, PHQ-9 before and after, a goal: 6 achieved, 3 in progress,
     a referral to the shed accepted and attended); one of them also signposted to the shed

@@ -1,4 +1,5 @@
-"""Shared helpers for the invite-list tests (no tests here): cohort files, lists and entries."""
+"""Test data for the invite-list tests: NHS numbers and pseudo ids, cohort files, lists and
+entries."""
 
 from __future__ import annotations
 

@@ -1,12 +1,13 @@
-"""Fixtures for the connections tests: a case whose person agreed to share, a service owned by
-the personas' provider (`provider_org` owns its DirectoryOrganization), and helpers."""
+"""Test data for the connections tests: a referred case whose person agreed to share, with a
+private note and a safeguarding concern (`journey_case`); services owned by the personas'
+providers (`shed_service`, `walking_service`); and `refer`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from linkwell.casework.models import Case, CaseNote
-from linkwell.casework.tests.journey_support import make_case
+from linkwell.casework.tests.factories import referred_case
 from linkwell.connections.models import Connection
 from linkwell.connections.services import connection_refer
 from linkwell.directory.models import Service
@@ -19,7 +20,7 @@ SAFEGUARDING = "Neighbour reports financial exploitation"
 
 
 def journey_case(personas: Personas, **kwargs: Any) -> Case:
-    case = make_case(personas, **kwargs)
+    case = referred_case(personas, **kwargs)
     CaseNote.objects.create(case=case, author=personas.link_worker, text=SECRET_NOTE)
     Referral.objects.filter(case_link__case=case).update(
         safeguarding_concern=True, safeguarding_details=SAFEGUARDING

@@ -1,4 +1,5 @@
-"""Small, explicit evidence fixtures: people, referrals, cases, measures and connections."""
+"""Test data for the evidence tests, small and explicit: a referral journey (person, referral,
+case), measures and connections."""
 
 from __future__ import annotations
 
