@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.community import abuse
 from linkwell.community.access import (
@@ -53,10 +54,6 @@ from linkwell.directory.access import (
     get_service_for_user,
 )
 from linkwell.directory.models import Service
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _apply_errors(form: Any, exc: ValidationFailed) -> None:
@@ -140,12 +137,12 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def moderation(request: HttpRequest) -> HttpResponse:
-    level = require_moderator(_user(request))
+def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    level = require_moderator(request.user)
     wanted = request.GET.get("status", SuggestionStatus.PENDING)
     if wanted not in SuggestionStatus.values:
         wanted = SuggestionStatus.PENDING
-    rows = list(moderation_queue(user=_user(request), status=wanted))
+    rows = list(moderation_queue(user=request.user, status=wanted))
     return render(
         request,
         "community/moderation.html",
@@ -159,9 +156,9 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, suggestion: Suggestion, status: int = 200, **forms: Any
+    request: AuthenticatedHttpRequest, suggestion: Suggestion, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    level = require_moderator(_user(request))
+    level = require_moderator(request.user)
     version = {"version": suggestion.version}
     return render(
         request,
@@ -180,15 +177,15 @@ def _detail(
 
 
 @login_required
-def moderation_detail(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id)
+def moderation_detail(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id)
     return _detail(request, suggestion)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def moderation_edit(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=PREPARE)
+def moderation_edit(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=PREPARE)
     if suggestion.status != SuggestionStatus.PENDING:
         messages.info(request, "This suggestion has been decided and can no longer be edited.")
         return redirect("community:moderation_detail", suggestion_id=suggestion.uuid)
@@ -198,7 +195,7 @@ def moderation_edit(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpRespo
         if form.is_valid():
             try:
                 suggestion_update(
-                    actor=_user(request),
+                    actor=request.user,
                     suggestion=suggestion,
                     data=form.suggestion_data(),
                     expected_version=form.cleaned_data["version"],
@@ -224,13 +221,13 @@ def moderation_edit(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpRespo
 
 @login_required
 @require_POST
-def moderation_approve(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=DECIDE)
+def moderation_approve(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = VersionForm(request.POST)
     if form.is_valid():
         try:
             service = suggestion_approve(
-                actor=_user(request),
+                actor=request.user,
                 suggestion=suggestion,
                 expected_version=form.cleaned_data["version"],
             )
@@ -244,13 +241,13 @@ def moderation_approve(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpRe
 
 @login_required
 @require_POST
-def moderation_reject(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=DECIDE)
+def moderation_reject(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
             suggestion_reject(
-                actor=_user(request),
+                actor=request.user,
                 suggestion=suggestion,
                 reason=form.cleaned_data["reason"],
                 tell_suggester=form.cleaned_data["tell_suggester"],
@@ -269,8 +266,8 @@ def moderation_reject(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpRes
 
 @login_required
 @require_POST
-def moderation_merge(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=DECIDE)
+def moderation_merge(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = MergeForm(request.POST)
     if form.is_valid():
         service = Service.objects.filter(uuid=form.cleaned_data["service"]).first()
@@ -279,7 +276,7 @@ def moderation_merge(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResp
         else:
             try:
                 suggestion_merge(
-                    actor=_user(request),
+                    actor=request.user,
                     suggestion=suggestion,
                     service=service,
                     expected_version=form.cleaned_data["version"],
@@ -302,25 +299,27 @@ def _message(exc: Exception) -> str:
 
 
 @login_required
-def venue_request_list(request: HttpRequest) -> HttpResponse:
-    if not partner_organisation_ids(_user(request)):
+def venue_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not partner_organisation_ids(request.user):
         raise Http404("No such page")
-    rows = list(venue_requests(user=_user(request)))
+    rows = list(venue_requests(user=request.user))
     return render(request, "community/venue_requests.html", {"rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def venue_request_detail(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+def venue_request_detail(
+    request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID
+) -> HttpResponse:
     write = request.method == "POST"
-    suggestion = get_venue_request_for_user(_user(request), suggestion_id, write=write)
+    suggestion = get_venue_request_for_user(request.user, suggestion_id, write=write)
     form = VenueDecisionForm(request.POST if write else None)
     status = 200
     if write:
         if form.is_valid():
             try:
                 suggestion_partner_decide(
-                    actor=_user(request),
+                    actor=request.user,
                     suggestion=suggestion,
                     agree=form.cleaned_data["decision"] == "agree",
                     note=form.cleaned_data["note"],
@@ -338,7 +337,7 @@ def venue_request_detail(request: HttpRequest, suggestion_id: uuid.UUID) -> Http
             "suggestion": suggestion,
             "form": form,
             "can_decide": suggestion.partner_organisation_id
-            in partner_organisation_ids(_user(request), write=True),
+            in partner_organisation_ids(request.user, write=True),
         },
         status=status,
     )
@@ -366,8 +365,8 @@ def _service_for_timetable(user: User, service_id: uuid.UUID, *, write: bool) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def timetable(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def timetable(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     write = request.method == "POST"
     service = _service_for_timetable(user, service_id, write=write)
     form = TimetableForm(request.POST or None, request.FILES or None)
@@ -413,11 +412,11 @@ def timetable(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def timetable_remove(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = _service_for_timetable(_user(request), service_id, write=True)
+def timetable_remove(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = _service_for_timetable(request.user, service_id, write=True)
     feed = feed_for_service(service=service)
     if feed is None:
         raise Http404("No timetable feed")
-    feed_remove(actor=_user(request), feed=feed)
+    feed_remove(actor=request.user, feed=feed)
     messages.success(request, "The timetable feed and the sessions it brought in were removed.")
     return redirect("community:timetable", service_id=service.uuid)

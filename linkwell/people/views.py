@@ -7,11 +7,11 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.services import audit_access
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.people.access import get_person_for_user, people_for_team, team_ids
@@ -20,18 +20,14 @@ from linkwell.people.services import person_merge
 from linkwell.people.validation import format_nhs_number
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 class MergeForm(forms.Form):
     keep_version = forms.IntegerField(widget=forms.HiddenInput)
     duplicate_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     person = get_person_for_user(user, person_id)
     audit_access(actor=user, obj=person, person_id=str(person.uuid))
     teams = team_ids(user)
@@ -72,9 +68,9 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_merge_view(
-    request: HttpRequest, person_id: uuid.UUID, duplicate_id: uuid.UUID
+    request: AuthenticatedHttpRequest, person_id: uuid.UUID, duplicate_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     keep = get_person_for_user(user, person_id, write=True)
     duplicate = get_person_for_user(user, duplicate_id, write=True)
     form = MergeForm(

@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import Organisation, User
 from linkwell.audit.services import audit_access
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
@@ -53,16 +54,12 @@ LISTS_PAGE_SIZE = 25
 ENTRIES_PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- the link-worker team ----------------------------------------------------------------------
 
 
 @login_required
-def invite_lists(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def invite_lists(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     teams = invite_teams(user)
     if not teams:
         if practice_ids(user):
@@ -93,8 +90,8 @@ def invite_lists(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invite_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def invite_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not invite_team_ids(user):
         raise PermissionDenied("Invite lists are for link-worker teams.")
     teams = list(
@@ -150,13 +147,13 @@ def invite_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     invite_list: InviteList,
     *,
     form: SelectionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     practices = invite_list_practices(invite_list=invite_list)
     practice: Organisation | None = practices[0].practice if practices else None
     wanted = request.GET.get("practice") or request.POST.get("practice")
@@ -200,14 +197,14 @@ def _detail(
 
 
 @login_required
-def invite_list(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
-    return _detail(request, get_invite_list_for_user(_user(request), list_id))
+def invite_list(request: AuthenticatedHttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    return _detail(request, get_invite_list_for_user(request.user, list_id))
 
 
 @login_required
 @require_POST
-def invite_list_select(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def invite_list_select(request: AuthenticatedHttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     invite_list = get_invite_list_for_user(user, list_id, write=True)
     form = SelectionForm(request.POST, entry_ids=request.POST.getlist("entries"))
     if form.is_valid():
@@ -248,8 +245,8 @@ def _people(n: int) -> str:
 
 
 @login_required
-def practice_invites(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def practice_invites(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not practice_ids(user):
         raise PermissionDenied("This page is for GP practice staff.")
     show_all = request.GET.get("show") == "all"
@@ -264,14 +261,14 @@ def practice_invites(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     entry: InviteEntry,
     *,
     confirm_form: ConfirmForm | None = None,
     outcome_form: OutcomeForm | None = None,
     candidates: list[Any] | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request.user
     return {
         "entry": entry,
         "invite_list": entry.invite_list,
@@ -293,8 +290,8 @@ def _resolve_choice(user: User, choice: str) -> Person | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice_invite(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def practice_invite(request: AuthenticatedHttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     entry = get_invite_entry_for_practice(user, entry_id, write=request.method == "POST")
     if request.method == "GET":
         audit_access(actor=user, obj=entry)
@@ -343,8 +340,8 @@ def practice_invite(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def practice_invite_outcome(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def practice_invite_outcome(request: AuthenticatedHttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     entry = get_invite_entry_for_practice(user, entry_id, write=True)
     form = OutcomeForm(request.POST)
     if form.is_valid():

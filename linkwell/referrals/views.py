@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import OrganisationKind, User
 from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
@@ -63,10 +64,6 @@ SELF_REFERRAL_MIN_SECONDS = 3
 SELF_REFERRAL_MAX_AGE = 2 * 60 * 60
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- staff and agency referrals ----------------------------------------------------------------
 
 
@@ -80,8 +77,8 @@ def _resolve_choice(user: User, choice: str) -> Person | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def refer(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     memberships = referrer_memberships(user)
     if not memberships:
         raise PermissionDenied("Only staff of a GP practice or a referring agency can refer here.")
@@ -146,8 +143,8 @@ def refer(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def sent(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not referrer_memberships(user):
         raise PermissionDenied("Only staff of a GP practice or a referring agency make referrals.")
     return render(request, "referrals/sent.html", {"referrals": referrals_sent_by(user=user)})
@@ -244,8 +241,8 @@ def self_referral_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def triage(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     teams = triage_teams(user)
     if not teams:
         raise PermissionDenied("Triage is for link-worker teams.")
@@ -263,8 +260,10 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/triage.html", {"teams": teams, "team": team, "rows": rows})
 
 
-def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:
-    user = _user(request)
+def _detail_context(
+    request: AuthenticatedHttpRequest, referral: Referral, **forms: Any
+) -> dict[str, Any]:
+    user = request.user
     person = referral.person
     options = allocation_options(team=referral.link_worker_service, person=person)
     initial: dict[str, Any] = {"version": referral.version}
@@ -296,8 +295,8 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
 
 
 @login_required
-def triage_referral(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_referral(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id)
     audit_access(actor=user, obj=referral, person_id=str(referral.person.uuid))
     return render(request, "referrals/triage_referral.html", _detail_context(request, referral))
@@ -311,7 +310,7 @@ def _after_accept(case: Any) -> str:
 
 
 def _render_errors(
-    request: HttpRequest, referral: Referral, status: int, **forms: Any
+    request: AuthenticatedHttpRequest, referral: Referral, status: int, **forms: Any
 ) -> HttpResponse:
     return render(
         request,
@@ -323,8 +322,8 @@ def _render_errors(
 
 @login_required
 @require_POST
-def triage_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_accept(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     options = allocation_options(team=referral.link_worker_service, person=referral.person)
     form = AcceptForm(request.POST, options=options)
@@ -355,8 +354,8 @@ def triage_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def triage_return(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_return(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -380,8 +379,8 @@ def triage_return(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def triage_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_decline(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     form = DeclineForm(request.POST)
     if form.is_valid():

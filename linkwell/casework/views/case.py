@@ -10,12 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.casework import services
@@ -33,10 +34,6 @@ from linkwell.casework.forms import (
 from linkwell.casework.models import Appointment, AppointmentKind, AppointmentOutcome, Case
 from linkwell.casework.selectors import case_reference, case_view
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _can_write(user: User, case: Case) -> bool:
@@ -73,8 +70,8 @@ def _status_buttons(case: Case) -> list[dict[str, str]]:
     return buttons
 
 
-def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
+def _case_context(request: AuthenticatedHttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    user = request.user
     view = case_view(user=user, case=case)
     return {
         "case": case,
@@ -93,16 +90,16 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = get_case_for_user(_user(request), case_id)
+def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
     log_access(request, case, person_id=str(case.person.uuid))
     return render(request, "casework/case_detail.html", _case_context(request, case))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def case_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     workers = services.assignable_workers(case)
@@ -172,8 +169,8 @@ def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_status(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpResponse:
-    user = _user(request)
+def case_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     if action not in STATUS_ACTIONS:
         raise Http404("No such action")
@@ -220,8 +217,8 @@ def _get_appointment(case: Case, appointment_id: uuid.UUID) -> Appointment:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appointment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def appointment_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     workers = services.assignable_workers(case)
@@ -267,9 +264,9 @@ def appointment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_outcome(
-    request: HttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     appointment = _get_appointment(case, appointment_id)
     log_access(request, appointment, person_id=str(case.person.uuid))
@@ -313,9 +310,9 @@ def appointment_outcome(
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_rebook(
-    request: HttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     appointment = _get_appointment(case, appointment_id)
     log_access(request, appointment, person_id=str(case.person.uuid))
@@ -355,8 +352,8 @@ def appointment_rebook(
 
 @login_required
 @require_POST
-def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def note_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -383,8 +380,8 @@ def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def safeguarding_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def safeguarding_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     leads = services.safeguarding_leads(case)

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
@@ -33,10 +34,6 @@ from linkwell.casework.review import (
     review_update,
 )
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def case_url(case: Case) -> str:
@@ -77,8 +74,8 @@ def _render_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def review_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     appointments = review_appointment_choices(case)
@@ -109,8 +106,10 @@ def review_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def review_detail(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def review_detail(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id)
     review = get_review_for_case(case, review_id)
     log_access(request, review, person_id=str(case.person.uuid))
@@ -133,8 +132,10 @@ def review_detail(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_edit(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def review_edit(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     review = get_review_for_case(case, review_id)
     log_access(request, review, person_id=str(case.person.uuid))

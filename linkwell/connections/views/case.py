@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.models import Case
@@ -59,10 +59,6 @@ SHARED_LABELS = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
@@ -78,8 +74,8 @@ def _log(request: HttpRequest, case: Case) -> None:
 
 
 @login_required
-def case_connections(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def case_connections(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id)
     _log(request, case)
     return render(
@@ -98,9 +94,9 @@ def case_connections(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def connect_search(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def connect_search(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Search the directory for this person; each result leads to the connect page."""
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     _log(request, case)
     params = request.GET.copy()
@@ -126,10 +122,10 @@ def connect_search(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def connect_service(
-    request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, service_id: uuid.UUID
 ) -> HttpResponse:
     """Preview exactly what the provider would see, then signpost or refer."""
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     service = get_service_for_user(user, service_id)
     _log(request, case)
@@ -196,9 +192,9 @@ def connect_service(
 @login_required
 @require_POST
 def connection_cancel_view(
-    request: HttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case, connection = get_connection_for_case(user, case_id, connection_id, write=True)
     try:
         connection_cancel(
@@ -216,9 +212,9 @@ def connection_cancel_view(
 @login_required
 @require_POST
 def connection_acknowledge_view(
-    request: HttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case, connection = get_connection_for_case(user, case_id, connection_id, write=True)
     try:
         connection_acknowledge(
@@ -231,8 +227,8 @@ def connection_acknowledge_view(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def gap_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def gap_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     _log(request, case)
     status = 200
@@ -266,8 +262,8 @@ def gap_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def gap_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def gap_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not case_team_ids(user):
         raise PermissionDenied("Gaps in provision are recorded by link-worker teams.")
     gaps = list(gaps_for_user(user)[:500])
