@@ -48,19 +48,13 @@ from linkwell.community.services import (
 )
 from linkwell.community.timetables import feed_attach, feed_remove
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.directory.access import (
     can_edit_organization,
     can_see_quality_detail,
     get_service_for_user,
 )
 from linkwell.directory.models import Service
-
-
-def _apply_errors(form: Any, exc: ValidationFailed) -> None:
-    for key, errors in exc.errors.items():
-        for message in errors:
-            form.add_error(key if key in form.fields else None, message)
-
 
 # --- The public suggestion form ------------------------------------------------------------------
 
@@ -84,7 +78,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
                 try:
                     suggestion = suggestion_submit(actor=request.user, data=form.suggestion_data())
                 except ValidationFailed as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(exc, form)
                 else:
                     request.session["community_suggestion"] = {
                         "name": suggestion.name,
@@ -201,7 +195,7 @@ def moderation_edit(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID)
                     expected_version=form.cleaned_data["version"],
                 )
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
             except ConcurrentEditError as exc:
                 form.add_error(None, str(exc))
                 status = 409
@@ -255,7 +249,7 @@ def moderation_reject(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUI
             )
         except (ValidationFailed, ConcurrentEditError) as exc:
             if isinstance(exc, ValidationFailed):
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
             else:
                 form.add_error(None, str(exc))
         else:
@@ -325,7 +319,7 @@ def venue_request_detail(
                     note=form.cleaned_data["note"],
                 )
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
             else:
                 messages.success(request, "Thank you: the link workers can see your answer.")
                 return redirect("community:venue_requests")
@@ -384,7 +378,7 @@ def timetable(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpR
                     filename=upload.name if upload is not None else "",
                 )
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
             else:
                 from linkwell.community.tasks import import_timetable_feed
 

@@ -26,10 +26,10 @@ from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
-from linkwell.casework.forms import copy_errors
 from linkwell.casework.models import Case, Goal, WellbeingReview
 from linkwell.casework.selectors import managed_team_ids
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.outcomes import selectors
 from linkwell.outcomes.engine import Instrument
 from linkwell.outcomes.forms import (
@@ -162,7 +162,7 @@ def measure_new(
             try:
                 administration = measure_record(actor=user, case=case, data=data)
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 if administration.alerts:
                     # The risk prompt is shown at once, on this response, not after a redirect
@@ -230,7 +230,7 @@ def self_link_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Http
                 timepoint=form.cleaned_data["timepoint"],
             )
         except ValidationFailed as exc:
-            copy_errors(exc, form)
+            apply_errors(exc, form)
         else:
             return redirect("outcomes:self_link_detail", case_id=case.uuid, link_id=link.uuid)
     return render(
@@ -333,7 +333,7 @@ def self_complete(request: HttpRequest, token: str) -> HttpResponse:
                     status=410,
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 return render(
                     request, "outcomes/self_complete_done.html", {"instrument": instrument}
@@ -434,7 +434,7 @@ def schedule_edit(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> Http
                     timepoints=form.cleaned_data["timepoints"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(request, f"The measure schedule of {team.name} was saved.")
                 return redirect("outcomes:schedules")

@@ -21,6 +21,7 @@ from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import Organisation, User
 from linkwell.audit.services import audit_access
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.people.access import people_known_to
 from linkwell.people.models import Person
 from linkwell.people.services import PossibleDuplicates
@@ -48,7 +49,7 @@ from linkwell.population.services import (
     invite_entry_record_outcome,
     invite_list_upload,
 )
-from linkwell.referrals.forms import apply_errors
+from linkwell.referrals.forms import ERROR_FIELDS
 
 LISTS_PAGE_SIZE = 25
 ENTRIES_PAGE_SIZE = 50
@@ -129,7 +130,7 @@ def invite_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 rejected = exc
                 form.add_error("file", exc.summary)
             except ValidationFailed as exc:
-                apply_errors(form, exc)
+                apply_errors(exc, form, field_names=ERROR_FIELDS)
             else:
                 messages.success(
                     request,
@@ -228,7 +229,7 @@ def invite_list_select(request: AuthenticatedHttpRequest, list_id: uuid.UUID) ->
                     )
                     done = f"Marked {len(chosen)} {_people(len(chosen))} as not suitable."
             except ValidationFailed as exc:
-                apply_errors(form, exc)
+                apply_errors(exc, form, field_names=ERROR_FIELDS)
             else:
                 messages.success(request, done)
                 url = reverse("population:invite_list", kwargs={"list_id": invite_list.uuid})
@@ -322,7 +323,7 @@ def practice_invite(request: AuthenticatedHttpRequest, entry_id: uuid.UUID) -> H
                 messages.error(request, str(exc))
                 return redirect("population:practice_invite", entry_id=entry.uuid)
             except ValidationFailed as exc:
-                apply_errors(form, exc)
+                apply_errors(exc, form, field_names=ERROR_FIELDS)
             else:
                 messages.success(
                     request,
@@ -357,7 +358,7 @@ def practice_invite_outcome(request: AuthenticatedHttpRequest, entry_id: uuid.UU
             messages.error(request, str(exc))
             return redirect("population:practice_invite", entry_id=entry.uuid)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(exc, form, field_names=ERROR_FIELDS)
         else:
             messages.success(request, "Recorded. The link-worker team will see the outcome.")
             return redirect("population:practice_invites")

@@ -27,19 +27,20 @@ from linkwell.accounts.models import OrganisationKind, User
 from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.people.access import people_for_team, people_known_to
 from linkwell.people.models import Person
 from linkwell.people.selectors import person_duplicate_candidates
 from linkwell.people.services import PossibleDuplicates
 from linkwell.referrals.access import get_referral_for_triage
 from linkwell.referrals.forms import (
+    ERROR_FIELDS,
     AcceptForm,
     AgencyReferralForm,
     DeclineForm,
     ReturnForm,
     SelfReferralForm,
     StaffReferralForm,
-    apply_errors,
 )
 from linkwell.referrals.models import Referral, ReferralSource
 from linkwell.referrals.routing import active_link_worker_services, link_worker_services_for
@@ -118,7 +119,7 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
                 except PossibleDuplicates as exc:
                     candidates = exc.candidates
                 except ValidationFailed as exc:
-                    apply_errors(form, exc)
+                    apply_errors(exc, form, field_names=ERROR_FIELDS)
                 else:
                     messages.success(
                         request,
@@ -212,7 +213,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                         confirm_new_person=True,
                     )
                 except ValidationFailed as exc:
-                    apply_errors(form, exc)
+                    apply_errors(exc, form, field_names=ERROR_FIELDS)
                 else:
                     request.session["self_referral"] = {
                         "reference": referral.reference,
@@ -343,7 +344,7 @@ def triage_accept(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> 
             messages.error(request, str(exc))
             return redirect("referrals:triage_referral", referral_id=referral.uuid)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(exc, form, field_names=ERROR_FIELDS)
         else:
             messages.success(
                 request, f"Accepted. {referral.person} is allocated to {case.assigned_to}."
@@ -370,7 +371,7 @@ def triage_return(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> 
             messages.error(request, str(exc))
             return redirect("referrals:triage_referral", referral_id=referral.uuid)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(exc, form, field_names=ERROR_FIELDS)
         else:
             messages.success(request, "Referral returned to the referrer with your reason.")
             return redirect("referrals:triage")
@@ -395,7 +396,7 @@ def triage_decline(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) ->
             messages.error(request, str(exc))
             return redirect("referrals:triage_referral", referral_id=referral.uuid)
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            apply_errors(exc, form, field_names=ERROR_FIELDS)
         else:
             messages.success(request, "Recorded that the person declined social prescribing.")
             return redirect("referrals:triage")

@@ -19,8 +19,9 @@ from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.models import Case
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.reports.access import get_story_for_user
-from linkwell.reports.forms import StoryForm, copy_errors
+from linkwell.reports.forms import StoryForm
 from linkwell.reports.models import PatientStory
 from linkwell.reports.selectors import story_list_for_case
 from linkwell.reports.stories import story_record, story_update, story_withdraw_consent
@@ -100,7 +101,7 @@ def story_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
                     consent_to_publish=data["consent_to_publish"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request,
@@ -143,7 +144,7 @@ def story_edit(
                     give_consent=data["consent_to_publish"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             except ConcurrentEditError:
                 form.add_error(
                     None,

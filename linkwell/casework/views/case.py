@@ -29,11 +29,11 @@ from linkwell.casework.forms import (
     RebookForm,
     SafeguardingForm,
     StatusForm,
-    copy_errors,
 )
 from linkwell.casework.models import Appointment, AppointmentKind, AppointmentOutcome, Case
 from linkwell.casework.selectors import case_reference, case_view
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 
 
 def _can_write(user: User, case: Case) -> bool:
@@ -142,7 +142,7 @@ def case_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
                 status = 409
                 case.refresh_from_db()
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
                 case.refresh_from_db()
             else:
                 messages.success(request, "The case has been updated.")
@@ -238,7 +238,7 @@ def appointment_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
                     notes=data["notes"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request,
@@ -286,7 +286,7 @@ def appointment_outcome(
                 form.add_error(None, str(exc))
                 status = 409
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(request, "The outcome has been recorded.")
                 if form.cleaned_data["outcome"] != AppointmentOutcome.ATTENDED:
@@ -332,7 +332,7 @@ def appointment_rebook(
                 form.add_error(None, str(exc))
                 status = 409
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request,
@@ -365,7 +365,7 @@ def note_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
                 sensitive=form.cleaned_data["sensitive"],
             )
         except ValidationFailed as exc:
-            copy_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, "The note has been added.")
             return redirect("casework:case_detail", case_id=case.uuid)
@@ -396,7 +396,7 @@ def safeguarding_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> H
                     lead=form.cleaned_data["lead"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request, f"The concern has been logged and escalated to {concern.lead}."

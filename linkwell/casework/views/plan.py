@@ -26,7 +26,6 @@ from linkwell.casework.journey_forms import (
     FollowUpCompleteForm,
     GoalFormSet,
     PlanForm,
-    apply_errors,
     plan_input_from,
 )
 from linkwell.casework.plan import (
@@ -40,6 +39,7 @@ from linkwell.casework.plan import (
 from linkwell.casework.review import reviews_for_case
 from linkwell.casework.views.review import can_write_case, case_url
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.core.notify import NotifyError
 
 

@@ -20,7 +20,6 @@ from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.journey_forms import (
     ReviewForm,
     StrengthFormSet,
-    apply_errors,
     strengths_from,
 )
 from linkwell.casework.models import Case
@@ -34,6 +33,7 @@ from linkwell.casework.review import (
     review_update,
 )
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 
 
 def case_url(case: Case) -> str:

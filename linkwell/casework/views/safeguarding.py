@@ -32,7 +32,7 @@ from linkwell.audit.context import current as audit_context_current
 from linkwell.audit.models import AuditEvent, Kind
 from linkwell.casework import services
 from linkwell.casework.access import get_concern_for_user
-from linkwell.casework.forms import SafeguardingResolveForm, copy_errors
+from linkwell.casework.forms import SafeguardingResolveForm
 from linkwell.casework.models import SafeguardingConcern
 from linkwell.casework.selectors import (
     case_reference,
@@ -41,6 +41,7 @@ from linkwell.casework.selectors import (
     safeguarding_concerns_for_lead,
 )
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors
 
 
 def _log_list_access(request: HttpRequest, user: User, concerns: list[SafeguardingConcern]) -> None:
@@ -114,7 +115,7 @@ def safeguarding_resolve(request: AuthenticatedHttpRequest, concern_id: uuid.UUI
                     actor=user, concern=concern, outcome=form.cleaned_data["outcome"]
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
                 concern.refresh_from_db(
                     fields=["resolved_at", "resolved_by", "outcome", "updated_at"]
                 )

@@ -24,7 +24,7 @@ from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.models import Case
 from linkwell.casework.views.review import case_url
 from linkwell.connections.access import get_connection_for_case
-from linkwell.connections.forms import ConnectForm, GapForm, apply_errors
+from linkwell.connections.forms import ConnectForm, GapForm
 from linkwell.connections.models import ConnectionKind
 from linkwell.connections.selectors import connections_for_case, gaps_for_user
 from linkwell.connections.services import (
@@ -38,6 +38,7 @@ from linkwell.connections.services import (
 )
 from linkwell.connections.sharing import SHARED_FIELDS, SharingRefused, build_shared
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.directory.access import get_service_for_user
 from linkwell.directory.presentation import capacity_text
 from linkwell.directory.search_forms import ServiceSearchForm

@@ -25,7 +25,7 @@ from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.audit.services import audit_access
 from linkwell.connections.access import get_connection_for_provider, provider_org_ids
-from linkwell.connections.forms import AttendanceForm, NoteForm, ReasonForm, apply_errors
+from linkwell.connections.forms import AttendanceForm, NoteForm, ReasonForm
 from linkwell.connections.mail import (
     ReferralLinkError,
     connection_accept_by_link,
@@ -46,6 +46,7 @@ from linkwell.connections.services import (
 )
 from linkwell.connections.views.case import shared_rows
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 
 S = ConnectionStatus
 TAB_LABELS = {"new": "New", "open": "Accepted and attending", "closed": "Closed"}
