@@ -47,8 +47,8 @@ from linkwell.community.services import (
     suggestion_update,
 )
 from linkwell.community.timetables import feed_attach, feed_remove
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-from linkwell.core.forms import apply_errors
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors, run_form
 from linkwell.directory.access import (
     can_edit_organization,
     can_see_quality_detail,
@@ -186,23 +186,19 @@ def moderation_edit(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID)
     status = 200
     if request.method == "POST":
         form = ModeratorEditForm(request.POST)
-        if form.is_valid():
-            try:
-                suggestion_update(
-                    actor=request.user,
-                    suggestion=suggestion,
-                    data=form.suggestion_data(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationFailed as exc:
-                apply_errors(exc, form)
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                messages.success(request, "The suggestion has been updated.")
-                return redirect("community:moderation_detail", suggestion_id=suggestion.uuid)
-        status = status if status != 200 else 400
+        done = run_form(
+            form,
+            lambda data: suggestion_update(
+                actor=request.user,
+                suggestion=suggestion,
+                data=form.suggestion_data(),
+                expected_version=data["version"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, "The suggestion has been updated.")
+            return redirect("community:moderation_detail", suggestion_id=suggestion.uuid)
+        status = done.status
     else:
         form = ModeratorEditForm(initial=ModeratorEditForm.initial_from(suggestion))
     return render(
@@ -218,19 +214,17 @@ def moderation_edit(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID)
 def moderation_approve(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
     suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            service = suggestion_approve(
-                actor=request.user,
-                suggestion=suggestion,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (ValidationFailed, ConcurrentEditError) as exc:
-            form.add_error(None, _message(exc))
-        else:
-            messages.success(request, f"“{service.name}” is now in the directory.")
-            return redirect("directory:service_detail", service_id=service.uuid)
-    return _detail(request, suggestion, status=400, approve_form=form)
+    done = run_form(
+        form,
+        lambda data: suggestion_approve(
+            actor=request.user, suggestion=suggestion, expected_version=data["version"]
+        ),
+    )
+    if done.result is not None:
+        service = done.result
+        messages.success(request, f"“{service.name}” is now in the directory.")
+        return redirect("directory:service_detail", service_id=service.uuid)
+    return _detail(request, suggestion, status=done.status, approve_form=form)
 
 
 @login_required
@@ -238,24 +232,20 @@ def moderation_approve(request: AuthenticatedHttpRequest, suggestion_id: uuid.UU
 def moderation_reject(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
     suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            suggestion_reject(
-                actor=request.user,
-                suggestion=suggestion,
-                reason=form.cleaned_data["reason"],
-                tell_suggester=form.cleaned_data["tell_suggester"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except (ValidationFailed, ConcurrentEditError) as exc:
-            if isinstance(exc, ValidationFailed):
-                apply_errors(exc, form)
-            else:
-                form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"“{suggestion.name}” has been rejected.")
-            return redirect("community:moderation")
-    return _detail(request, suggestion, status=400, reject_form=form)
+    done = run_form(
+        form,
+        lambda data: suggestion_reject(
+            actor=request.user,
+            suggestion=suggestion,
+            reason=data["reason"],
+            tell_suggester=data["tell_suggester"],
+            expected_version=data["version"],
+        ),
+    )
+    if done.ok:
+        messages.success(request, f"“{suggestion.name}” has been rejected.")
+        return redirect("community:moderation")
+    return _detail(request, suggestion, status=done.status, reject_form=form)
 
 
 @login_required
@@ -263,30 +253,26 @@ def moderation_reject(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUI
 def moderation_merge(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
     suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = MergeForm(request.POST)
+    service = None
     if form.is_valid():
         service = Service.objects.filter(uuid=form.cleaned_data["service"]).first()
         if service is None:
             form.add_error("service", "There is no listing with that id")
-        else:
-            try:
-                suggestion_merge(
-                    actor=request.user,
-                    suggestion=suggestion,
-                    service=service,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except (ValidationFailed, ConcurrentEditError) as exc:
-                form.add_error(None, _message(exc))
-            else:
-                messages.success(request, f"The suggestion was merged into “{service.name}”.")
-                return redirect("directory:service_detail", service_id=service.uuid)
-    return _detail(request, suggestion, status=400, merge_form=form)
 
+    def merge(data: dict[str, Any]) -> Suggestion:
+        assert service is not None  # a missing listing is a form error: run_form stops there
+        return suggestion_merge(
+            actor=request.user,
+            suggestion=suggestion,
+            service=service,
+            expected_version=data["version"],
+        )
 
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(m for messages_ in exc.errors.values() for m in messages_)
-    return str(exc)
+    done = run_form(form, merge)
+    if done.ok and service is not None:
+        messages.success(request, f"The suggestion was merged into “{service.name}”.")
+        return redirect("directory:service_detail", service_id=service.uuid)
+    return _detail(request, suggestion, status=done.status, merge_form=form)
 
 
 # --- Venue requests (the partner who owns a venue) -------------------------------------------------

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import Organisation, User
 from linkwell.audit.services import audit_access
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-from linkwell.core.forms import apply_errors
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors, run_form
 from linkwell.people.access import people_known_to
 from linkwell.people.models import Person
 from linkwell.people.services import PossibleDuplicates
@@ -50,6 +50,7 @@ from linkwell.population.services import (
     invite_list_upload,
 )
 from linkwell.referrals.forms import ERROR_FIELDS
+from linkwell.referrals.models import Referral
 
 LISTS_PAGE_SIZE = 25
 ENTRIES_PAGE_SIZE = 50
@@ -299,43 +300,45 @@ def practice_invite(request: AuthenticatedHttpRequest, entry_id: uuid.UUID) -> H
         return render(request, "population/practice_invite.html", _entry_context(request, entry))
     form = ConfirmForm(request.POST)
     candidates: list[Any] = []
+    person = None
+    choice = ""
     if form.is_valid():
         choice = form.cleaned_data.get("person_choice", "")
-        person = None
         if choice and choice != "new":
             person = _resolve_choice(user, choice)
             if person is None:
                 form.add_error(None, "Choose one of the records shown, or say it is someone new")
-        if not form.errors:
-            try:
-                referral = invite_entry_confirm(
-                    actor=user,
-                    entry=entry,
-                    details=form.person_details(),
-                    consent_to_contact=bool(form.cleaned_data.get("consent_to_contact")),
-                    expected_version=form.cleaned_data["version"],
-                    person=person,
-                    confirm_new_person=choice == "new",
-                )
-            except PossibleDuplicates as exc:
-                candidates = exc.candidates
-            except ConcurrentEditError as exc:
-                messages.error(request, str(exc))
-                return redirect("population:practice_invite", entry_id=entry.uuid)
-            except ValidationFailed as exc:
-                apply_errors(exc, form, field_names=ERROR_FIELDS)
-            else:
-                messages.success(
-                    request,
-                    f"Identity confirmed. Referral sent to {referral.link_worker_service.name}. "
-                    f"Reference {referral.reference}.",
-                )
-                return redirect("population:practice_invites")
+
+    def confirm(data: dict[str, Any]) -> Referral | None:
+        try:
+            return invite_entry_confirm(
+                actor=user,
+                entry=entry,
+                details=form.person_details(),
+                consent_to_contact=bool(data.get("consent_to_contact")),
+                expected_version=data["version"],
+                person=person,
+                confirm_new_person=choice == "new",
+            )
+        except PossibleDuplicates as exc:
+            candidates.extend(exc.candidates)
+            return None
+
+    done = run_form(form, confirm, field_names=ERROR_FIELDS)
+    if done.result is not None:
+        referral = done.result
+        messages.success(
+            request,
+            f"Identity confirmed. Referral sent to {referral.link_worker_service.name}. "
+            f"Reference {referral.reference}.",
+        )
+        return redirect("population:practice_invites")
     return render(
         request,
         "population/practice_invite.html",
         _entry_context(request, entry, confirm_form=form, candidates=candidates),
-        status=200 if candidates and not form.errors else 400,
+        # Possible duplicates are a question for the user, not an error.
+        status=200 if done.ok else done.status,
     )
 
 
@@ -345,26 +348,23 @@ def practice_invite_outcome(request: AuthenticatedHttpRequest, entry_id: uuid.UU
     user = request.user
     entry = get_invite_entry_for_practice(user, entry_id, write=True)
     form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            invite_entry_record_outcome(
-                actor=user,
-                entry=entry,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("population:practice_invite", entry_id=entry.uuid)
-        except ValidationFailed as exc:
-            apply_errors(exc, form, field_names=ERROR_FIELDS)
-        else:
-            messages.success(request, "Recorded. The link-worker team will see the outcome.")
-            return redirect("population:practice_invites")
+    done = run_form(
+        form,
+        lambda data: invite_entry_record_outcome(
+            actor=user,
+            entry=entry,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        field_names=ERROR_FIELDS,
+    )
+    if done.ok:
+        messages.success(request, "Recorded. The link-worker team will see the outcome.")
+        return redirect("population:practice_invites")
     return render(
         request,
         "population/practice_invite.html",
         _entry_context(request, entry, outcome_form=form),
-        status=400,
+        status=done.status,
     )

@@ -26,8 +26,8 @@ from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import OrganisationKind, User
 from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-from linkwell.core.forms import apply_errors
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors, run_form
 from linkwell.people.access import people_for_team, people_known_to
 from linkwell.people.models import Person
 from linkwell.people.selectors import person_duplicate_candidates
@@ -328,29 +328,25 @@ def triage_accept(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> 
     referral = get_referral_for_triage(user, referral_id, write=True)
     options = allocation_options(team=referral.link_worker_service, person=referral.person)
     form = AcceptForm(request.POST, options=options)
-    if form.is_valid():
-        chosen = next(
-            (o.user for o in options if str(o.user.uuid) == form.cleaned_data["assign_to"]), None
+
+    def accept(data: dict[str, Any]) -> Any:
+        chosen = next((o.user for o in options if str(o.user.uuid) == data["assign_to"]), None)
+        return referral_accept(
+            actor=user,
+            referral=referral,
+            assign_to=chosen,
+            complexity=data["complexity"],
+            expected_version=data["version"],
         )
-        try:
-            case = referral_accept(
-                actor=user,
-                referral=referral,
-                assign_to=chosen,
-                complexity=form.cleaned_data["complexity"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("referrals:triage_referral", referral_id=referral.uuid)
-        except ValidationFailed as exc:
-            apply_errors(exc, form, field_names=ERROR_FIELDS)
-        else:
-            messages.success(
-                request, f"Accepted. {referral.person} is allocated to {case.assigned_to}."
-            )
-            return redirect(_after_accept(case))
-    return _render_errors(request, referral, 400, accept_form=form)
+
+    done = run_form(form, accept, field_names=ERROR_FIELDS)
+    case = done.result
+    if case is not None:
+        messages.success(
+            request, f"Accepted. {referral.person} is allocated to {case.assigned_to}."
+        )
+        return redirect(_after_accept(case))
+    return _render_errors(request, referral, done.status, accept_form=form)
 
 
 @login_required
@@ -359,23 +355,20 @@ def triage_return(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> 
     user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            referral_return(
-                actor=user,
-                referral=referral,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("referrals:triage_referral", referral_id=referral.uuid)
-        except ValidationFailed as exc:
-            apply_errors(exc, form, field_names=ERROR_FIELDS)
-        else:
-            messages.success(request, "Referral returned to the referrer with your reason.")
-            return redirect("referrals:triage")
-    return _render_errors(request, referral, 400, return_form=form)
+    done = run_form(
+        form,
+        lambda data: referral_return(
+            actor=user,
+            referral=referral,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        field_names=ERROR_FIELDS,
+    )
+    if done.ok:
+        messages.success(request, "Referral returned to the referrer with your reason.")
+        return redirect("referrals:triage")
+    return _render_errors(request, referral, done.status, return_form=form)
 
 
 @login_required
@@ -384,20 +377,17 @@ def triage_decline(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) ->
     user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            referral_decline(
-                actor=user,
-                referral=referral,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("referrals:triage_referral", referral_id=referral.uuid)
-        except ValidationFailed as exc:
-            apply_errors(exc, form, field_names=ERROR_FIELDS)
-        else:
-            messages.success(request, "Recorded that the person declined social prescribing.")
-            return redirect("referrals:triage")
-    return _render_errors(request, referral, 400, decline_form=form)
+    done = run_form(
+        form,
+        lambda data: referral_decline(
+            actor=user,
+            referral=referral,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        field_names=ERROR_FIELDS,
+    )
+    if done.ok:
+        messages.success(request, "Recorded that the person declined social prescribing.")
+        return redirect("referrals:triage")
+    return _render_errors(request, referral, done.status, decline_form=form)

@@ -33,7 +33,7 @@ from linkwell.casework.forms import (
 from linkwell.casework.models import Appointment, AppointmentKind, AppointmentOutcome, Case
 from linkwell.casework.selectors import case_reference, case_view
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-from linkwell.core.forms import apply_errors
+from linkwell.core.forms import INVALID, STALE, apply_errors, error_text, run_form
 
 
 def _can_write(user: User, case: Case) -> bool:
@@ -96,6 +96,29 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRe
     return render(request, "casework/case_detail.html", _case_context(request, case))
 
 
+def _case_edit(user: User, case: Case, data: dict[str, Any]) -> Case:
+    """Apply the edit form's changes, each through its own service, moving the version on."""
+    version = data["version"]
+    if data["complexity"] and data["complexity"] != case.complexity:
+        case = services.case_set_complexity(
+            actor=user, case=case, complexity=data["complexity"], expected_version=version
+        )
+        version = case.version
+    if (data["assigned_to"].pk if data["assigned_to"] else None) != case.assigned_to_id:
+        case = services.case_reassign(
+            actor=user, case=case, assigned_to=data["assigned_to"], expected_version=version
+        )
+        version = case.version
+    if data["next_contact_due"] != case.next_contact_due:
+        case = services.case_set_next_contact(
+            actor=user,
+            case=case,
+            next_contact_due=data["next_contact_due"],
+            expected_version=version,
+        )
+    return case
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
@@ -106,49 +129,21 @@ def case_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     status = 200
     if request.method == "POST":
         form = CaseEditForm(request.POST, workers=workers)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def edit(data: dict[str, Any]) -> Case:
             try:
                 # All three or none: a refused reassignment leaves the complexity as it was.
                 with transaction.atomic():
-                    version = data["version"]
-                    if data["complexity"] and data["complexity"] != case.complexity:
-                        case = services.case_set_complexity(
-                            actor=user,
-                            case=case,
-                            complexity=data["complexity"],
-                            expected_version=version,
-                        )
-                        version = case.version
-                    if (data["assigned_to"].pk if data["assigned_to"] else None) != (
-                        case.assigned_to_id
-                    ):
-                        case = services.case_reassign(
-                            actor=user,
-                            case=case,
-                            assigned_to=data["assigned_to"],
-                            expected_version=version,
-                        )
-                        version = case.version
-                    if data["next_contact_due"] != case.next_contact_due:
-                        case = services.case_set_next_contact(
-                            actor=user,
-                            case=case,
-                            next_contact_due=data["next_contact_due"],
-                            expected_version=version,
-                        )
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-                case.refresh_from_db()
-            except ValidationFailed as exc:
-                apply_errors(exc, form)
-                case.refresh_from_db()
-            else:
-                messages.success(request, "The case has been updated.")
-                return redirect("casework:case_detail", case_id=case.uuid)
-        if status == 200:
-            status = 400
+                    return _case_edit(user, case, data)
+            except (ConcurrentEditError, ValidationFailed):
+                case.refresh_from_db()  # changed in memory by the services; rolled back
+                raise
+
+        done = run_form(form, edit)
+        if done.ok:
+            messages.success(request, "The case has been updated.")
+            return redirect("casework:case_detail", case_id=case.uuid)
+        status = done.status
     else:
         form = CaseEditForm(
             initial={
@@ -177,6 +172,7 @@ def case_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: s
     _, _, service = STATUS_ACTIONS[action]
     form = StatusForm(request.POST)
     error: str | None = None
+    stale = False
     if form.is_valid():
         try:
             service(
@@ -186,11 +182,8 @@ def case_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: s
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationFailed, ConcurrentEditError) as exc:
-            error = (
-                " ".join(m for ms in exc.errors.values() for m in ms)
-                if isinstance(exc, ValidationFailed)
-                else str(exc)
-            )
+            error = error_text(exc)
+            stale = isinstance(exc, ConcurrentEditError)
         else:
             case.refresh_from_db()
             messages.success(request, f"The case is now {case.get_status_display().lower()}.")
@@ -203,7 +196,7 @@ def case_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: s
         request,
         "casework/case_detail.html",
         _case_context(request, case, status_error=error),
-        status=409 if "someone else" in (error or "") else 400,
+        status=STALE if stale else INVALID,
     )
 
 
@@ -273,30 +266,26 @@ def appointment_outcome(
     status = 200
     if request.method == "POST":
         form = OutcomeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.appointment_record_outcome(
-                    actor=user,
-                    appointment=appointment,
-                    outcome=form.cleaned_data["outcome"],
-                    expected_version=form.cleaned_data["version"],
-                    notes=form.cleaned_data["notes"],
+        done = run_form(
+            form,
+            lambda data: services.appointment_record_outcome(
+                actor=user,
+                appointment=appointment,
+                outcome=data["outcome"],
+                expected_version=data["version"],
+                notes=data["notes"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, "The outcome has been recorded.")
+            if form.cleaned_data["outcome"] != AppointmentOutcome.ATTENDED:
+                return redirect(
+                    "casework:appointment_rebook",
+                    case_id=case.uuid,
+                    appointment_id=appointment.uuid,
                 )
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationFailed as exc:
-                apply_errors(exc, form)
-            else:
-                messages.success(request, "The outcome has been recorded.")
-                if form.cleaned_data["outcome"] != AppointmentOutcome.ATTENDED:
-                    return redirect(
-                        "casework:appointment_rebook",
-                        case_id=case.uuid,
-                        appointment_id=appointment.uuid,
-                    )
-                return redirect("casework:case_detail", case_id=case.uuid)
-        status = status if status != 200 else 400
+            return redirect("casework:case_detail", case_id=case.uuid)
+        status = done.status
     else:
         form = OutcomeForm(initial={"version": appointment.version})
     return render(
@@ -319,27 +308,23 @@ def appointment_rebook(
     status = 200
     if request.method == "POST":
         form = RebookForm(request.POST)
-        if form.is_valid():
-            try:
-                new = services.appointment_rebook(
-                    actor=user,
-                    appointment=appointment,
-                    starts_at=form.starts_at(),
-                    expected_version=form.cleaned_data["version"],
-                    venue=form.cleaned_data["venue"] or None,
-                )
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationFailed as exc:
-                apply_errors(exc, form)
-            else:
-                messages.success(
-                    request,
-                    f"Rebooked for {timezone.localtime(new.starts_at):%-d %B %Y at %H:%M}.",
-                )
-                return redirect("casework:case_detail", case_id=case.uuid)
-        status = status if status != 200 else 400
+        done = run_form(
+            form,
+            lambda data: services.appointment_rebook(
+                actor=user,
+                appointment=appointment,
+                starts_at=form.starts_at(),
+                expected_version=data["version"],
+                venue=data["venue"] or None,
+            ),
+        )
+        if done.result is not None:
+            messages.success(
+                request,
+                f"Rebooked for {timezone.localtime(done.result.starts_at):%-d %B %Y at %H:%M}.",
+            )
+            return redirect("casework:case_detail", case_id=case.uuid)
+        status = done.status
     else:
         form = RebookForm(initial={"version": appointment.version, "venue": appointment.venue})
     return render(
