@@ -9,11 +9,9 @@ import time
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +26,7 @@ from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors, run_form
+from linkwell.core.ratelimit import over_rate_limit
 from linkwell.people.access import people_for_team, people_known_to
 from linkwell.people.models import Person
 from linkwell.people.selectors import person_duplicate_candidates
@@ -171,20 +170,6 @@ def _token_problem(token: str) -> str | None:
     return None
 
 
-def _over_rate_limit(request: HttpRequest) -> bool:
-    """Per-IP limit on self-referral attempts, in the cache (shared across workers when the
-    cache is; per-process with the local-memory default, which still stops a single flood)."""
-    limit = int(getattr(settings, "LINKWELL_SELF_REFERRALS_PER_HOUR", 5))
-    key = f"linkwell:self-referral:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > limit
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def self_referral(request: HttpRequest) -> HttpResponse:
@@ -193,7 +178,9 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     form.setup(reasons=needs_terms(), services=services)
     status = 200
     if request.method == "POST":
-        if _over_rate_limit(request):
+        if over_rate_limit(
+            request, "self-referral", setting="LINKWELL_SELF_REFERRALS_PER_HOUR", default=5
+        ):
             return render(request, "referrals/self_referral_busy.html", status=429)
         if form.is_valid():
             if form.cleaned_data.get("website"):
