@@ -22,10 +22,10 @@ def _clear_cache():
 
 
 def _request(peer: str, forwarded: str | None = None):
-    extra = {"REMOTE_ADDR": peer}
+    request = RequestFactory().post("/", REMOTE_ADDR=peer)
     if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().post("/", **extra)
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_without_trusted_proxies_the_client_is_the_direct_peer(settings) -> None:
