@@ -53,7 +53,9 @@ from linkwell.directory.models import (
 
 # --- What the edit form may change -------------------------------------------------------------
 
-# Columns of the Service row itself.
+# Columns of the Service row itself that the edit form may change. Not `exchange.hsds.SERVICE_FIELDS`
+# (HSDS key -> column for import/export): that list has columns no form edits (alternate_name,
+# alert, ...) and lacks Linkwell's own (referral_mode, capacity).
 SERVICE_FIELDS = (
     "name",
     "description",
