@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django import forms
@@ -86,7 +87,7 @@ class _Form(forms.Form):
 
 
 def test_a_form_run_puts_service_errors_on_fields_and_a_stale_edit_gets_409() -> None:
-    def refuse(data: dict) -> None:
+    def refuse(data: dict[str, Any]) -> None:
         raise ValidationFailed({"name": ["Too short"], "other": ["Not allowed"]})
 
     form = _Form({"name": "A", "version": "1"})
@@ -95,7 +96,7 @@ def test_a_form_run_puts_service_errors_on_fields_and_a_stale_edit_gets_409() ->
     assert form.errors["name"] == ["Too short"]
     assert form.non_field_errors() == ["Not allowed"]
 
-    def stale(data: dict) -> None:
+    def stale(data: dict[str, Any]) -> None:
         raise ConcurrentEditError("This record")
 
     form = _Form({"name": "A", "version": "1"})
@@ -105,5 +106,9 @@ def test_a_form_run_puts_service_errors_on_fields_and_a_stale_edit_gets_409() ->
     assert "Reload" in form.non_field_errors()[0]
 
     assert run_form(_Form({"name": ""}), stale).status == 400  # invalid: service not run
-    done = run_form(_Form({"name": "A", "version": "1"}), lambda data: data["name"])
+
+    def accept(data: dict[str, Any]) -> str:
+        return str(data["name"])
+
+    done = run_form(_Form({"name": "A", "version": "1"}), accept)
     assert (done.ok, done.status, done.result) == (True, 200, "A")
