@@ -110,5 +110,5 @@ def test_a_form_run_puts_service_errors_on_fields_and_a_stale_edit_gets_409() ->
     def accept(data: dict[str, Any]) -> str:
         return str(data["name"])
 
-    done = run_form(_Form({"name": "A", "version": "1"}), accept)
-    assert (done.ok, done.status, done.result) == (True, 200, "A")
+    accepted = run_form(_Form({"name": "A", "version": "1"}), accept)
+    assert (accepted.ok, accepted.status, accepted.result) == (True, 200, "A")
