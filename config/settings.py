@@ -13,6 +13,7 @@ from linkwell.core.env import (
     env_list,
     env_str,
     parse_database_url,
+    parse_ip_networks,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +33,11 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("LINKWELL_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("LINKWELL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reverse proxies in front of Linkwell (addresses or CIDR ranges). From these peers the client's
+# address is read from X-Forwarded-For (linkwell/core/ratelimit.py); from any other, ignored.
+TRUSTED_PROXIES = parse_ip_networks(
+    "LINKWELL_TRUSTED_PROXIES", env_list("LINKWELL_TRUSTED_PROXIES", [])
+)
 
 INSTALLED_APPS = [
     "linkwell.accounts.admin_site.LinkwellAdminConfig",  # django.contrib.admin, our site

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from linkwell.accounts import services
 from linkwell.accounts.forms import SignInForm, TotpCodeForm
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.middleware import IDLE_SIGNED_OUT_KEY, TWO_FACTOR_VERIFIED_KEY
-from linkwell.accounts.models import User
 from linkwell.accounts.selectors import memberships_for_user, user_requires_two_factor
 
 
@@ -72,8 +72,8 @@ def _locked_out(request: HttpRequest, locked: services.AccountLocked) -> HttpRes
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not user.has_two_factor:
         return redirect("accounts:two_factor_setup")
     form = TotpCodeForm(request.POST or None)
@@ -101,8 +101,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if user.has_two_factor:
         if request.session.get(TWO_FACTOR_VERIFIED_KEY):
             messages.info(request, "Two-factor sign-in is already set up.")
@@ -140,8 +140,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     return render(
         request,
         "accounts/account.html",

@@ -15,20 +15,12 @@ from django.utils import timezone
 from linkwell.accounts.models import User
 from linkwell.casework.models import AppointmentKind, AppointmentOutcome, Complexity
 from linkwell.casework.services import MAX_NOTE_LENGTH
-from linkwell.core.exceptions import ValidationFailed
 
 _INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
 _SELECT = {"class": "nhsuk-select"}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
-
-
-def copy_errors(exc: ValidationFailed, form: forms.Form) -> None:
-    """Put each service error on the field of that name, else on the form as a whole."""
-    for key, messages in exc.errors.items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, message)
 
 
 def _user_choices(users: list[User], *, blank: str) -> list[tuple[str, str]]:

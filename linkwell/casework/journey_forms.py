@@ -2,7 +2,7 @@
 
 Business rules (dates in range, appointment of this case, stale plan) live in review.py,
 plan.py and followup.py; views copy a service's `ValidationFailed` errors back with
-`apply_errors`.
+`linkwell.core.forms.apply_errors`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.utils import timezone
 from linkwell.casework.models import Appointment, AssetKind, GoalStatus, LifeArea
 from linkwell.casework.plan import ActionInput, GoalInput, PlanInput
 from linkwell.casework.review import FIVE_WAYS, LifeAreaEntry, ReviewInput
-from linkwell.core.exceptions import ValidationFailed
 
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "3"}
 _INPUT = {"class": "nhsuk-input"}
@@ -40,17 +39,6 @@ def date_field(label: str, *, required: bool = True, hint: str = "") -> forms.Da
             attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"},
         ),
     )
-
-
-def apply_errors(exc: ValidationFailed, *forms_: forms.Form) -> None:
-    """Put each service error on the field of that name, else on the first form as a whole."""
-    for key, messages in exc.errors.items():
-        target = next((f for f in forms_ if key in f.fields), None)
-        for message in messages:
-            if target is not None:
-                target.add_error(key, message)
-            else:
-                forms_[0].add_error(None, message)
 
 
 class ReviewForm(forms.Form):

@@ -189,6 +189,9 @@ class WellbeingReview(PublicIdModel, TimestampedModel, VersionedModel):
 
 
 class AssetKind(models.TextChoices):
+    """The four kinds of a person's assets (strengths) in asset-based community development.
+    Not `community.models.AssetKind`, which says what a suggested community asset is."""
+
     PERSONAL = "personal", "Personal (skills, interests, experience)"
     SOCIAL = "social", "Social (family, friends, neighbours)"
     COMMUNITY = "community", "Community (groups, organisations)"

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +40,7 @@ from linkwell.casework.models import (
 )
 from linkwell.casework.review import reviews_for_case
 from linkwell.core import notify
+from linkwell.core.concurrency import update_versioned
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 
 MAX_GOAL_LENGTH = 500
@@ -133,11 +133,7 @@ def _plan_snapshot(plan: Plan) -> dict[str, Any]:
 
 
 def _bump(plan: Plan, expected_version: int, **fields: Any) -> None:
-    updated = Plan.objects.filter(pk=plan.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
-    if updated != 1:
-        raise ConcurrentEditError("This plan")
+    update_versioned(plan, expected_version=expected_version, what="This plan", **fields)
 
 
 def _write_rows(plan: Plan, data: PlanInput) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,7 +37,8 @@ from linkwell.casework.models import (
     Strength,
     WellbeingReview,
 )
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.concurrency import bump_versions, update_versioned
+from linkwell.core.exceptions import ValidationFailed
 
 # (key, label, hint) — the Five Ways to Wellbeing (New Economics Foundation).
 FIVE_WAYS: list[tuple[str, str, str]] = [
@@ -150,9 +151,7 @@ def case_status_advance(
     current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
     if current not in only_from:
         return False
-    moved = Case.objects.filter(pk=case.pk, status=current).update(
-        status=to, version=F("version") + 1, updated_at=timezone.now()
-    )
+    moved = bump_versions(Case.objects.filter(pk=case.pk, status=current), status=to)
     if moved:
         audit_record(
             actor=actor,
@@ -211,11 +210,9 @@ def review_update(
             [s.kind, s.description] for s in Strength.objects.filter(review=review)
         )
         fields = _fields(data)
-        updated = WellbeingReview.objects.filter(pk=review.pk, version=expected_version).update(
-            version=F("version") + 1, updated_at=timezone.now(), **fields
+        update_versioned(
+            review, expected_version=expected_version, what="This wellbeing review", **fields
         )
-        if updated != 1:
-            raise ConcurrentEditError("This wellbeing review")
         _write_strengths(review, data.strengths)
         after = {**fields, "strengths": sorted([k, d.strip()] for k, d in data.strengths)}
         audit_record(

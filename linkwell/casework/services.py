@@ -27,7 +27,6 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import Role, User
@@ -44,7 +43,8 @@ from linkwell.casework.models import (
     SafeguardingConcern,
 )
 from linkwell.casework.signals import case_contacted
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.concurrency import bump_versions, lock_versioned, update_versioned
+from linkwell.core.exceptions import ValidationFailed
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +86,12 @@ def _label(status: str) -> str:
 def _case_bump(case: Case, expected_version: int, **fields: Any) -> None:
     """Write `fields` and increment `version` only if nobody saved the case since
     `expected_version` (a conditional UPDATE, so a concurrent edit is refused, not overwritten)."""
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
+    update_versioned(
+        case,
+        expected_version=expected_version,
+        what=lambda c: f"The case of {c.person.display_name}",
+        **fields,
     )
-    if updated != 1:
-        raise ConcurrentEditError(f"The case of {case.person.display_name}")
     case.refresh_from_db()
 
 
@@ -474,8 +475,8 @@ def appointment_book(
         }:
             # Conditional on the status just read, so a concurrent move is not overwritten; the
             # version bump makes any open edit form of the case refuse stale data.
-            moved = Case.objects.filter(pk=case.pk, status=status).update(
-                status=CaseStatus.REVIEW_BOOKED, version=F("version") + 1, updated_at=timezone.now()
+            moved = bump_versions(
+                Case.objects.filter(pk=case.pk, status=status), status=CaseStatus.REVIEW_BOOKED
             )
             if moved:
                 audit_record(
@@ -528,11 +529,9 @@ def appointment_record_outcome(
         fields: dict[str, Any] = {"outcome": outcome}
         if notes.strip():
             fields["notes"] = "\n\n".join(p for p in (appointment.notes, notes.strip()) if p)
-        updated = Appointment.objects.filter(pk=appointment.pk, version=expected_version).update(
-            version=F("version") + 1, updated_at=timezone.now(), **fields
+        update_versioned(
+            appointment, expected_version=expected_version, what="This appointment", **fields
         )
-        if updated != 1:
-            raise ConcurrentEditError("This appointment")
         appointment.refresh_from_db()
         audit_record(
             actor=actor,
@@ -545,10 +544,9 @@ def appointment_record_outcome(
         if outcome == AppointmentOutcome.ATTENDED:
             # Conditional UPDATE: two contacts recorded at once set the first contact only once.
             first_contact = bool(
-                Case.objects.filter(pk=case.pk, first_contact_at__isnull=True).update(
+                bump_versions(
+                    Case.objects.filter(pk=case.pk, first_contact_at__isnull=True),
                     first_contact_at=appointment.starts_at,
-                    version=F("version") + 1,
-                    updated_at=timezone.now(),
                 )
             )
             if first_contact:
@@ -560,8 +558,9 @@ def appointment_record_outcome(
                     person_id=str(case.person.uuid),
                     changes={"first_contact_at": [None, appointment.starts_at]},
                 )
-                moved = Case.objects.filter(pk=case.pk, status=CaseStatus.NEW).update(
-                    status=CaseStatus.CONTACTED, version=F("version") + 1
+                moved = bump_versions(
+                    Case.objects.filter(pk=case.pk, status=CaseStatus.NEW),
+                    status=CaseStatus.CONTACTED,
                 )
                 if moved:
                     audit_record(
@@ -593,9 +592,9 @@ def appointment_rebook(
     A still-booked appointment is cancelled as part of moving it."""
     case = appointment.case
     with transaction.atomic():
-        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if current.version != expected_version:
-            raise ConcurrentEditError("This appointment")
+        current = lock_versioned(
+            Appointment, appointment.pk, expected_version=expected_version, what="This appointment"
+        )
         if current.outcome == AppointmentOutcome.ATTENDED:
             raise ValidationFailed(
                 {"starts_at": ["This contact took place; book a new one instead of rebooking"]}
@@ -603,10 +602,11 @@ def appointment_rebook(
         if Appointment.objects.filter(rebooked_from=current).exists():
             raise ValidationFailed({"starts_at": ["This appointment has already been rebooked"]})
         if current.outcome == AppointmentOutcome.BOOKED:
-            Appointment.objects.filter(pk=current.pk).update(
+            update_versioned(
+                current,
+                expected_version=expected_version,
+                what="This appointment",
                 outcome=AppointmentOutcome.CANCELLED,
-                version=F("version") + 1,
-                updated_at=timezone.now(),
             )
             audit_record(
                 actor=actor,

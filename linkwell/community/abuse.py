@@ -1,19 +1,19 @@
 """Spam and flood defences for the public suggestion form.
 
-The same mechanism as the public self-referral page (`linkwell/referrals/views.py`): a per-IP
-attempt limit in the cache, a hidden honeypot field, and a signed "form shown at" token that
-must come back at least a few seconds (and at most two hours) later. Field lengths are limited
-by the form and again by `services.suggestion_errors`.
+The same mechanism as the public self-referral page (`linkwell/referrals/views.py`): a
+per-client attempt limit (`linkwell.core.ratelimit`), a hidden honeypot field, and a signed
+"form shown at" token that must come back at least a few seconds (and at most two hours)
+later. Field lengths are limited by the form and again by `services.suggestion_errors`.
 """
 
 from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from linkwell.core import ratelimit
 
 FORM_SALT = "linkwell.community.suggestion-form"
 # A person needs more than a few seconds to describe a group; a script does not.
@@ -39,14 +39,11 @@ def token_problem(token: str) -> str | None:
 
 
 def over_rate_limit(request: HttpRequest) -> bool:
-    """Per-IP limit on suggestions sent (`LINKWELL_COMMUNITY_SUGGESTIONS_PER_HOUR`, default 5),
-    counted in the cache (shared across workers when the cache is)."""
-    limit = int(getattr(settings, "LINKWELL_COMMUNITY_SUGGESTIONS_PER_HOUR", 5))
-    key = f"linkwell:community-suggestion:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > limit
+    """Per-client limit on suggestions sent (`LINKWELL_COMMUNITY_SUGGESTIONS_PER_HOUR`, default
+    5): `linkwell.core.ratelimit`."""
+    return ratelimit.over_rate_limit(
+        request,
+        "community-suggestion",
+        setting="LINKWELL_COMMUNITY_SUGGESTIONS_PER_HOUR",
+        default=5,
+    )

@@ -44,7 +44,8 @@ from linkwell.community.models import (
     SuggestionStatus,
     VenueKind,
 )
-from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
+from linkwell.core.concurrency import lock_versioned, save_versioned, update_versioned
+from linkwell.core.exceptions import LinkwellError, ValidationFailed
 from linkwell.core.notify import EMAIL, NotifyError, notify
 from linkwell.directory import postcodes
 from linkwell.directory.models import (
@@ -438,10 +439,23 @@ def _tell_partner_quietly(pk: int) -> None:
 
 
 def _lock(suggestion: Suggestion, expected_version: int | None) -> Suggestion:
-    current = Suggestion.objects.select_for_update(of=("self",)).get(pk=suggestion.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError(f"The suggestion “{current.name}”")
-    return current
+    return lock_versioned(
+        Suggestion,
+        suggestion.pk,
+        expected_version=expected_version,
+        what=lambda s: f"The suggestion “{s.name}”",
+    )
+
+
+# What `_apply_partner` sets.
+_PARTNER_FIELDS = (
+    "partner_location",
+    "partner_organisation",
+    "partner_decision",
+    "partner_decided_by",
+    "partner_decided_at",
+)
+_DECISION_FIELDS = ("status", "decided_by", "decided_at")
 
 
 def _require_pending(suggestion: Suggestion) -> None:
@@ -471,8 +485,7 @@ def suggestion_update(
         changes = diff(before, after)
         if not changes:
             return current
-        current.version += 1
-        current.save()
+        save_versioned(current, update_fields=[*fields, *_PARTNER_FIELDS])
         audit_record(
             actor=actor,
             action=AuditAction.COMMUNITY_SUGGESTION_UPDATED,
@@ -502,8 +515,15 @@ def suggestion_partner_decide(
         current.partner_decided_by = actor
         current.partner_decided_at = timezone.now()
         current.partner_note = note
-        current.version += 1
-        current.save()
+        save_versioned(
+            current,
+            update_fields=[
+                "partner_decision",
+                "partner_decided_by",
+                "partner_decided_at",
+                "partner_note",
+            ],
+        )
         audit_record(
             actor=actor,
             action=AuditAction.COMMUNITY_VENUE_REQUEST_DECIDED,
@@ -680,8 +700,7 @@ def suggestion_approve(
         current.service = service
         current.decided_by = actor
         current.decided_at = timezone.now()
-        current.version += 1
-        current.save()
+        save_versioned(current, update_fields=[*_DECISION_FIELDS, "service"])
         audit_record(
             actor=actor,
             action=AuditAction.COMMUNITY_SUGGESTION_APPROVED,
@@ -718,8 +737,7 @@ def suggestion_reject(
         current.rejection_reason = reason
         current.decided_by = actor
         current.decided_at = timezone.now()
-        current.version += 1
-        current.save()
+        save_versioned(current, update_fields=[*_DECISION_FIELDS, "rejection_reason"])
         audit_record(
             actor=actor,
             action=AuditAction.COMMUNITY_SUGGESTION_REJECTED,
@@ -748,8 +766,7 @@ def suggestion_merge(
         current.service = service
         current.decided_by = actor
         current.decided_at = timezone.now()
-        current.version += 1
-        current.save()
+        save_versioned(current, update_fields=[*_DECISION_FIELDS, "service"])
         audit_record(
             actor=actor,
             action=AuditAction.COMMUNITY_SUGGESTION_MERGED,
@@ -809,13 +826,19 @@ def suggestion_from_contact_token(token: str, *, lock: bool = False) -> Suggesti
     return suggestion
 
 
+def _listing(service: Service) -> str:
+    return f"The listing “{service.name}”"
+
+
 def contact_confirm_by_link(*, token: str) -> Suggestion:
     """The contact agreed: publish their name, email and phone on the listing (audited, no
     actor, via emailed link)."""
     with transaction.atomic():
         suggestion = suggestion_from_contact_token(token, lock=True)
         assert suggestion.service_id is not None  # checked by suggestion_from_contact_token
-        service = Service.objects.select_for_update(of=("self",)).get(pk=suggestion.service_id)
+        service = lock_versioned(
+            Service, suggestion.service_id, expected_version=None, what=_listing
+        )
         contact = Contact.objects.create(
             service=service, name=suggestion.contact_name, email=suggestion.contact_email
         )
@@ -827,9 +850,8 @@ def contact_confirm_by_link(*, token: str) -> Suggestion:
         if suggestion.website and not service.url:
             fields["url"] = suggestion.website
         if fields:
-            Service.objects.filter(pk=service.pk).update(
-                version=service.version + 1, updated_at=timezone.now(), **fields
-            )
+            # The listing is locked: this moves its version on so open edit forms are refused.
+            update_versioned(service, expected_version=service.version, what=_listing, **fields)
         now = timezone.now()
         suggestion.contact_confirmed_at = now
         suggestion.save(update_fields=["contact_confirmed_at", "updated_at"])

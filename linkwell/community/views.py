@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.community import abuse
 from linkwell.community.access import (
@@ -46,24 +47,14 @@ from linkwell.community.services import (
     suggestion_update,
 )
 from linkwell.community.timetables import feed_attach, feed_remove
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors, run_form
 from linkwell.directory.access import (
     can_edit_organization,
     can_see_quality_detail,
     get_service_for_user,
 )
 from linkwell.directory.models import Service
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _apply_errors(form: Any, exc: ValidationFailed) -> None:
-    for key, errors in exc.errors.items():
-        for message in errors:
-            form.add_error(key if key in form.fields else None, message)
-
 
 # --- The public suggestion form ------------------------------------------------------------------
 
@@ -87,7 +78,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
                 try:
                     suggestion = suggestion_submit(actor=request.user, data=form.suggestion_data())
                 except ValidationFailed as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(exc, form)
                 else:
                     request.session["community_suggestion"] = {
                         "name": suggestion.name,
@@ -140,12 +131,12 @@ def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def moderation(request: HttpRequest) -> HttpResponse:
-    level = require_moderator(_user(request))
+def moderation(request: AuthenticatedHttpRequest) -> HttpResponse:
+    level = require_moderator(request.user)
     wanted = request.GET.get("status", SuggestionStatus.PENDING)
     if wanted not in SuggestionStatus.values:
         wanted = SuggestionStatus.PENDING
-    rows = list(moderation_queue(user=_user(request), status=wanted))
+    rows = list(moderation_queue(user=request.user, status=wanted))
     return render(
         request,
         "community/moderation.html",
@@ -159,9 +150,9 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, suggestion: Suggestion, status: int = 200, **forms: Any
+    request: AuthenticatedHttpRequest, suggestion: Suggestion, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    level = require_moderator(_user(request))
+    level = require_moderator(request.user)
     version = {"version": suggestion.version}
     return render(
         request,
@@ -180,38 +171,34 @@ def _detail(
 
 
 @login_required
-def moderation_detail(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id)
+def moderation_detail(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id)
     return _detail(request, suggestion)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def moderation_edit(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=PREPARE)
+def moderation_edit(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=PREPARE)
     if suggestion.status != SuggestionStatus.PENDING:
         messages.info(request, "This suggestion has been decided and can no longer be edited.")
         return redirect("community:moderation_detail", suggestion_id=suggestion.uuid)
     status = 200
     if request.method == "POST":
         form = ModeratorEditForm(request.POST)
-        if form.is_valid():
-            try:
-                suggestion_update(
-                    actor=_user(request),
-                    suggestion=suggestion,
-                    data=form.suggestion_data(),
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ValidationFailed as exc:
-                _apply_errors(form, exc)
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                messages.success(request, "The suggestion has been updated.")
-                return redirect("community:moderation_detail", suggestion_id=suggestion.uuid)
-        status = status if status != 200 else 400
+        done = run_form(
+            form,
+            lambda data: suggestion_update(
+                actor=request.user,
+                suggestion=suggestion,
+                data=form.suggestion_data(),
+                expected_version=data["version"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, "The suggestion has been updated.")
+            return redirect("community:moderation_detail", suggestion_id=suggestion.uuid)
+        status = done.status
     else:
         form = ModeratorEditForm(initial=ModeratorEditForm.initial_from(suggestion))
     return render(
@@ -224,109 +211,101 @@ def moderation_edit(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpRespo
 
 @login_required
 @require_POST
-def moderation_approve(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=DECIDE)
+def moderation_approve(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            service = suggestion_approve(
-                actor=_user(request),
-                suggestion=suggestion,
-                expected_version=form.cleaned_data["version"],
-            )
-        except (ValidationFailed, ConcurrentEditError) as exc:
-            form.add_error(None, _message(exc))
-        else:
-            messages.success(request, f"“{service.name}” is now in the directory.")
-            return redirect("directory:service_detail", service_id=service.uuid)
-    return _detail(request, suggestion, status=400, approve_form=form)
+    done = run_form(
+        form,
+        lambda data: suggestion_approve(
+            actor=request.user, suggestion=suggestion, expected_version=data["version"]
+        ),
+    )
+    if done.result is not None:
+        service = done.result
+        messages.success(request, f"“{service.name}” is now in the directory.")
+        return redirect("directory:service_detail", service_id=service.uuid)
+    return _detail(request, suggestion, status=done.status, approve_form=form)
 
 
 @login_required
 @require_POST
-def moderation_reject(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=DECIDE)
+def moderation_reject(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            suggestion_reject(
-                actor=_user(request),
-                suggestion=suggestion,
-                reason=form.cleaned_data["reason"],
-                tell_suggester=form.cleaned_data["tell_suggester"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except (ValidationFailed, ConcurrentEditError) as exc:
-            if isinstance(exc, ValidationFailed):
-                _apply_errors(form, exc)
-            else:
-                form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"“{suggestion.name}” has been rejected.")
-            return redirect("community:moderation")
-    return _detail(request, suggestion, status=400, reject_form=form)
+    done = run_form(
+        form,
+        lambda data: suggestion_reject(
+            actor=request.user,
+            suggestion=suggestion,
+            reason=data["reason"],
+            tell_suggester=data["tell_suggester"],
+            expected_version=data["version"],
+        ),
+    )
+    if done.ok:
+        messages.success(request, f"“{suggestion.name}” has been rejected.")
+        return redirect("community:moderation")
+    return _detail(request, suggestion, status=done.status, reject_form=form)
 
 
 @login_required
 @require_POST
-def moderation_merge(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
-    suggestion = get_suggestion_for_user(_user(request), suggestion_id, need=DECIDE)
+def moderation_merge(request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+    suggestion = get_suggestion_for_user(request.user, suggestion_id, need=DECIDE)
     form = MergeForm(request.POST)
+    service = None
     if form.is_valid():
         service = Service.objects.filter(uuid=form.cleaned_data["service"]).first()
         if service is None:
             form.add_error("service", "There is no listing with that id")
-        else:
-            try:
-                suggestion_merge(
-                    actor=_user(request),
-                    suggestion=suggestion,
-                    service=service,
-                    expected_version=form.cleaned_data["version"],
-                )
-            except (ValidationFailed, ConcurrentEditError) as exc:
-                form.add_error(None, _message(exc))
-            else:
-                messages.success(request, f"The suggestion was merged into “{service.name}”.")
-                return redirect("directory:service_detail", service_id=service.uuid)
-    return _detail(request, suggestion, status=400, merge_form=form)
 
+    def merge(data: dict[str, Any]) -> Suggestion:
+        assert service is not None  # a missing listing is a form error: run_form stops there
+        return suggestion_merge(
+            actor=request.user,
+            suggestion=suggestion,
+            service=service,
+            expected_version=data["version"],
+        )
 
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(m for messages_ in exc.errors.values() for m in messages_)
-    return str(exc)
+    done = run_form(form, merge)
+    if done.ok and service is not None:
+        messages.success(request, f"The suggestion was merged into “{service.name}”.")
+        return redirect("directory:service_detail", service_id=service.uuid)
+    return _detail(request, suggestion, status=done.status, merge_form=form)
 
 
 # --- Venue requests (the partner who owns a venue) -------------------------------------------------
 
 
 @login_required
-def venue_request_list(request: HttpRequest) -> HttpResponse:
-    if not partner_organisation_ids(_user(request)):
+def venue_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not partner_organisation_ids(request.user):
         raise Http404("No such page")
-    rows = list(venue_requests(user=_user(request)))
+    rows = list(venue_requests(user=request.user))
     return render(request, "community/venue_requests.html", {"rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def venue_request_detail(request: HttpRequest, suggestion_id: uuid.UUID) -> HttpResponse:
+def venue_request_detail(
+    request: AuthenticatedHttpRequest, suggestion_id: uuid.UUID
+) -> HttpResponse:
     write = request.method == "POST"
-    suggestion = get_venue_request_for_user(_user(request), suggestion_id, write=write)
+    suggestion = get_venue_request_for_user(request.user, suggestion_id, write=write)
     form = VenueDecisionForm(request.POST if write else None)
     status = 200
     if write:
         if form.is_valid():
             try:
                 suggestion_partner_decide(
-                    actor=_user(request),
+                    actor=request.user,
                     suggestion=suggestion,
                     agree=form.cleaned_data["decision"] == "agree",
                     note=form.cleaned_data["note"],
                 )
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
             else:
                 messages.success(request, "Thank you: the link workers can see your answer.")
                 return redirect("community:venue_requests")
@@ -338,7 +317,7 @@ def venue_request_detail(request: HttpRequest, suggestion_id: uuid.UUID) -> Http
             "suggestion": suggestion,
             "form": form,
             "can_decide": suggestion.partner_organisation_id
-            in partner_organisation_ids(_user(request), write=True),
+            in partner_organisation_ids(request.user, write=True),
         },
         status=status,
     )
@@ -366,8 +345,8 @@ def _service_for_timetable(user: User, service_id: uuid.UUID, *, write: bool) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def timetable(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def timetable(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     write = request.method == "POST"
     service = _service_for_timetable(user, service_id, write=write)
     form = TimetableForm(request.POST or None, request.FILES or None)
@@ -385,7 +364,7 @@ def timetable(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
                     filename=upload.name if upload is not None else "",
                 )
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                apply_errors(exc, form)
             else:
                 from linkwell.community.tasks import import_timetable_feed
 
@@ -413,11 +392,11 @@ def timetable(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def timetable_remove(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = _service_for_timetable(_user(request), service_id, write=True)
+def timetable_remove(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = _service_for_timetable(request.user, service_id, write=True)
     feed = feed_for_service(service=service)
     if feed is None:
         raise Http404("No timetable feed")
-    feed_remove(actor=_user(request), feed=feed)
+    feed_remove(actor=request.user, feed=feed)
     messages.success(request, "The timetable feed and the sessions it brought in were removed.")
     return redirect("community:timetable", service_id=service.uuid)

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from linkwell.connections.models import ConnectionKind, ConnectionReason
 from linkwell.connections.services import MAX_MESSAGE, MAX_NOTE, need_choices
-from linkwell.core.exceptions import ValidationFailed
 
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": 4}
 _DATE_ERRORS = {"invalid": "Enter a real date, like 2026-03-14"}
@@ -118,11 +117,3 @@ class GapForm(forms.Form):
             ("", "Choose a need"),
             *((key, term.name) for key, term in self.terms.items()),
         ]
-
-
-def apply_errors(exc: ValidationFailed, form: forms.Form) -> None:
-    """Put a service's ValidationFailed messages on the form's fields (or the form)."""
-    for field, messages in exc.errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import User
@@ -39,7 +38,8 @@ from linkwell.connections.models import (
 )
 from linkwell.connections.sharing import SharingRefused, build_shared
 from linkwell.connections.workdays import add_working_days
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.concurrency import lock_versioned, update_versioned
+from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import Service, ServiceStatus, TaxonomyTerm
 from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
 
@@ -103,13 +103,23 @@ def _text(value: str, field: str, limit: int) -> str:
     return value
 
 
-def _locked(connection: Connection) -> Connection:
-    # Row lock on PostgreSQL; SQLite serialises write transactions. The conditional UPDATE in
-    # `_move` is the real guard against two people acting at once.
-    return (
-        Connection.objects.select_for_update(of=("self",))
-        .select_related("case", "case__person", "case__link_worker_service", "service")
-        .get(pk=connection.pk)
+def _what(connection: Connection) -> str:
+    return f"The referral to “{connection.service.name}”"
+
+
+def _locked(
+    connection: Connection, expected_version: int | None, *, check: bool = True
+) -> Connection:
+    """Lock the connection and, with `check`, the version the user saw; a request that did not
+    say which version it saw is refused as stale (core.concurrency)."""
+    return lock_versioned(
+        Connection.objects.select_related(
+            "case", "case__person", "case__link_worker_service", "service"
+        ),
+        connection.pk,
+        expected_version=expected_version,
+        what=_what,
+        required=check,
     )
 
 
@@ -124,9 +134,7 @@ def _move(
     detail: Mapping[str, Any] | None = None,
 ) -> Connection:
     """The one place a status changes: version check, transition guard, update, audit."""
-    current = _locked(connection)
-    if expected_version is None or current.version != expected_version:
-        raise ConcurrentEditError(f"The referral to “{current.service.name}”")
+    current = _locked(connection, expected_version)
     if to not in TRANSITIONS.get(current.status, set()):
         raise ValidationFailed(
             f"This referral is {current.get_status_display().lower()}, so it cannot be "
@@ -136,11 +144,7 @@ def _move(
     values: dict[str, Any] = {"status": to, **(fields or {})}
     if to in CLOSED_STATES:
         values["closed_at"] = now
-    updated = Connection.objects.filter(pk=current.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=now, **values
-    )
-    if updated != 1:  # pragma: no cover - the row lock makes this a belt-and-braces check
-        raise ConcurrentEditError(f"The referral to “{current.service.name}”")
+    update_versioned(current, expected_version=expected_version, what=_what, **values)
     before = {k: getattr(current, k) for k in values}
     current.refresh_from_db()
     _audit(
@@ -396,7 +400,7 @@ def attendance_record(
     if session_on > today:
         raise ValidationFailed({"session_on": ["The session date must be today or in the past."]})
     with transaction.atomic():
-        current = _locked(connection)
+        current = _locked(connection, None, check=False)
         started = timezone.localdate(current.requested_at) if current.requested_at else None
         if started is not None and session_on < started:
             raise ValidationFailed(
@@ -418,11 +422,7 @@ def attendance_record(
                 action=AuditAction.CONNECTIONS_REFERRAL_STARTED,
             )
         else:
-            if expected_version is None or current.version != expected_version:
-                raise ConcurrentEditError(f"The referral to “{current.service.name}”")
-            Connection.objects.filter(pk=current.pk).update(
-                version=F("version") + 1, updated_at=timezone.now()
-            )
+            update_versioned(current, expected_version=expected_version, what=_what)
         row = Attendance.objects.create(
             connection=current,
             session_on=session_on,
@@ -455,7 +455,7 @@ def connection_resume(
     *, actor: User | None, connection: Connection, expected_version: int | None
 ) -> Connection:
     with transaction.atomic():
-        if _locked(connection).status != S.ON_HOLD:
+        if _locked(connection, None, check=False).status != S.ON_HOLD:
             raise ValidationFailed("Only a referral on hold can be resumed.")
         return _move(
             actor=actor,
@@ -521,13 +521,9 @@ def connection_add_note(
     if not note:
         raise ValidationFailed({"note": ["Write the note."]})
     with transaction.atomic():
-        current = _locked(connection)
-        if expected_version is None or current.version != expected_version:
-            raise ConcurrentEditError(f"The referral to “{current.service.name}”")
+        current = _locked(connection, expected_version)
         before = current.provider_note
-        Connection.objects.filter(pk=current.pk).update(
-            provider_note=note, version=F("version") + 1, updated_at=timezone.now()
-        )
+        update_versioned(current, expected_version=expected_version, what=_what, provider_note=note)
         current.refresh_from_db()
         _audit(
             actor=actor,
@@ -561,14 +557,10 @@ def connection_acknowledge(
 ) -> Connection:
     """The link worker has seen a lapsed, declined or stopped referral: unflag it."""
     with transaction.atomic():
-        current = _locked(connection)
-        if expected_version is None or current.version != expected_version:
-            raise ConcurrentEditError(f"The referral to “{current.service.name}”")
+        current = _locked(connection, expected_version)
         if current.attention_at is None:
             raise ValidationFailed("This referral does not need your attention.")
-        Connection.objects.filter(pk=current.pk).update(
-            attention_at=None, version=F("version") + 1, updated_at=timezone.now()
-        )
+        update_versioned(current, expected_version=expected_version, what=_what, attention_at=None)
         before = current.attention_at
         current.refresh_from_db()
         _audit(

@@ -6,6 +6,7 @@ Every variable read here is listed in `.env.example` (kept in step by
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlparse
@@ -111,3 +112,17 @@ def env_int_list(name: str, default: list[int], *, minimum: int | None = None) -
             raise EnvError(f"{name}={raw!r}: {value} is below the minimum of {minimum}")
         values.append(value)
     return values
+
+
+def parse_ip_networks(
+    name: str, values: list[str]
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Addresses or CIDR ranges (`10.0.0.0/8`, `192.0.2.10`, `::1`); a malformed one stops
+    start-up naming the variable."""
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value, strict=False))
+        except ValueError as exc:
+            raise EnvError(f"{name}: {value!r} is not an IP address or CIDR range") from exc
+    return networks

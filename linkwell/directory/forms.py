@@ -10,6 +10,7 @@ from django.forms import formset_factory
 
 from linkwell.accounts.models import User
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.directory.models import QualityCheckKind, ReferralMode, Service, ServiceStatus
 from linkwell.directory.services import (
     COST_FREE,
@@ -253,15 +254,13 @@ def apply_service_errors(
     """Copy a service's ValidationFailed errors onto the form fields (and session rows) they
     belong to, so the error summary links to the right input."""
     for key, messages in exc.errors.items():
+        if not key.startswith("schedule."):
+            apply_errors(ValidationFailed({key: messages}), form)
+            continue
+        _, index, field = key.split(".", 2)
+        row = rows[int(index)]["_row"]
         for message in messages:
-            if key.startswith("schedule."):
-                _, index, field = key.split(".", 2)
-                row = rows[int(index)]["_row"]
-                formset.forms[row].add_error(field, message)
-            elif key in form.fields:
-                form.add_error(key, message)
-            else:
-                form.add_error(None, message)
+            formset.forms[row].add_error(field, message)
 
 
 class QualityCheckForm(forms.Form):

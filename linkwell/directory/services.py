@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from linkwell.accounts.models import Membership, Role, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.core import notify
+from linkwell.core.concurrency import lock_versioned, update_versioned
 from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
 from linkwell.directory.access import can_edit_location
 from linkwell.directory.models import (
@@ -59,7 +60,9 @@ from linkwell.directory.models import (
 
 # --- What the edit form may change -------------------------------------------------------------
 
-# Columns of the Service row itself.
+# Columns of the Service row itself that the edit form may change. Not `exchange.hsds.SERVICE_FIELDS`
+# (HSDS key -> column for import/export): that list has columns no form edits (alternate_name,
+# alert, ...) and lacks Linkwell's own (referral_mode, capacity).
 SERVICE_FIELDS = (
     "name",
     "description",
@@ -374,13 +377,17 @@ def _validate(state: Mapping[str, Any], *, has_location: bool) -> dict[str, list
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def _lock(service: Service) -> Service:
-    # select_for_update locks the row on PostgreSQL; SQLite runs write transactions one at a time
-    # (transaction_mode IMMEDIATE in settings). The conditional UPDATE in _bump is the real guard.
-    return (
-        Service.objects.select_for_update(of=("self",))
-        .select_related("organization", "organization__owner")
-        .get(pk=service.pk)
+def _what(service: Service) -> str:
+    return f"The listing “{service.name}”"
+
+
+def _lock(service: Service, expected_version: int | None = None) -> Service:
+    """Lock the listing (core.concurrency) and, given `expected_version`, check it."""
+    return lock_versioned(
+        Service.objects.select_related("organization", "organization__owner"),
+        service.pk,
+        expected_version=expected_version,
+        what=_what,
     )
 
 
@@ -388,11 +395,9 @@ def _bump(service: Service, expected_version: int, fields: Mapping[str, Any]) ->
     """Write `fields` and increment `version`, only if nobody saved since `expected_version`."""
     # A Linkwell edit makes our copy the newest: exports then report `updated_at` as HSDS
     # last_modified instead of the feed's older timestamp (exchange/hsds.py relies on this).
-    updated = Service.objects.filter(pk=service.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), source_last_modified=None, **fields
+    update_versioned(
+        service, expected_version=expected_version, what=_what, source_last_modified=None, **fields
     )
-    if updated != 1:
-        raise ConcurrentEditError(f"The listing “{service.name}”")
 
 
 def _eligibility_term() -> TaxonomyTerm:
@@ -536,9 +541,7 @@ def service_update(
     if unknown:
         raise ValueError(f"service_update cannot change {sorted(unknown)}")
     with transaction.atomic():
-        current = _lock(service)
-        if current.version != expected_version:
-            raise ConcurrentEditError(f"The listing “{current.name}”")
+        current = _lock(service, expected_version)
         before = service_edit_state(current)
         after, errors = _apply(current, before, data, actor=actor)
         if errors:
@@ -646,9 +649,7 @@ def service_verify(
     now = timezone.now()
     verifier = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        current = _lock(service)
-        if expected_version is not None and current.version != expected_version:
-            raise ConcurrentEditError(f"The listing “{current.name}”")
+        current = _lock(service, expected_version)
         before = current.last_verified_at
         # queryset.update: auto_now on updated_at must not fire (verified is not edited).
         Service.objects.filter(pk=current.pk).update(

@@ -11,11 +11,11 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.casework.access import get_case_for_user
 from linkwell.casework.views.review import case_url
 from linkwell.core.exceptions import ValidationFailed
@@ -32,13 +32,9 @@ from linkwell.matching.suggestions import (
 ACTIONS = ("signpost", "refer", "dismiss")
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
-def suggestions_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def suggestions_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     found = case_suggestions(actor=user, case=case, request=request)
     return render(
@@ -59,9 +55,13 @@ def suggestions_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def suggestion_action(
-    request: HttpRequest, case_id: uuid.UUID, run_id: uuid.UUID, service_id: uuid.UUID, action: str
+    request: AuthenticatedHttpRequest,
+    case_id: uuid.UUID,
+    run_id: uuid.UUID,
+    service_id: uuid.UUID,
+    action: str,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     if action not in ACTIONS:
         raise Http404("No such action")
     case = get_case_for_user(user, case_id, write=True)

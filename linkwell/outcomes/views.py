@@ -22,13 +22,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
-from linkwell.casework.forms import copy_errors
 from linkwell.casework.models import Case, Goal, WellbeingReview
 from linkwell.casework.selectors import managed_team_ids
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.outcomes import selectors
 from linkwell.outcomes.engine import Instrument
 from linkwell.outcomes.forms import (
@@ -58,10 +59,6 @@ from linkwell.outcomes.services import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _can_write(user: User, case: Case) -> bool:
     return case.link_worker_service_id in case_team_ids(user, write=True)
 
@@ -78,8 +75,8 @@ def _case_instruments() -> list[Instrument]:
 
 
 @login_required
-def case_outcomes(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def case_outcomes(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id)
     log_access(request, case, person_id=str(case.person.uuid), detail={"page": "outcomes"})
     due = selectors.measures_due_for_cases([case])
@@ -122,8 +119,10 @@ def _goal_items(case: Case) -> list[Goal]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_new(request: HttpRequest, case_id: uuid.UUID, instrument_id: str) -> HttpResponse:
-    user = _user(request)
+def measure_new(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, instrument_id: str
+) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     instrument = _instrument_or_404(instrument_id)
     if instrument.category == "staff_satisfaction":
@@ -163,7 +162,7 @@ def measure_new(request: HttpRequest, case_id: uuid.UUID, instrument_id: str) ->
             try:
                 administration = measure_record(actor=user, case=case, data=data)
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 if administration.alerts:
                     # The risk prompt is shown at once, on this response, not after a redirect
@@ -216,8 +215,8 @@ def measure_new(request: HttpRequest, case_id: uuid.UUID, instrument_id: str) ->
 
 @login_required
 @require_POST
-def self_link_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def self_link_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     form = SelfLinkForm(
         request.POST, instruments=[i for i in _case_instruments() if _self_completable(i)]
@@ -231,7 +230,7 @@ def self_link_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 timepoint=form.cleaned_data["timepoint"],
             )
         except ValidationFailed as exc:
-            copy_errors(exc, form)
+            apply_errors(exc, form)
         else:
             return redirect("outcomes:self_link_detail", case_id=case.uuid, link_id=link.uuid)
     return render(
@@ -256,8 +255,10 @@ def _link_url(request: HttpRequest, link: SelfCompletionLink) -> str:
 
 
 @login_required
-def self_link_detail(request: HttpRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def self_link_detail(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, link_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     link = _link_for_case(case, link_id)
     log_access(request, link, person_id=str(case.person.uuid))
@@ -277,9 +278,9 @@ def self_link_detail(request: HttpRequest, case_id: uuid.UUID, link_id: uuid.UUI
 @login_required
 @require_POST
 def self_link_send_view(
-    request: HttpRequest, case_id: uuid.UUID, link_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, link_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     link = _link_for_case(case, link_id)
     try:
@@ -296,9 +297,9 @@ def self_link_send_view(
 @login_required
 @require_POST
 def self_link_revoke_view(
-    request: HttpRequest, case_id: uuid.UUID, link_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, link_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     link = _link_for_case(case, link_id)
     self_link_revoke(actor=user, link=link)
@@ -332,7 +333,7 @@ def self_complete(request: HttpRequest, token: str) -> HttpResponse:
                     status=410,
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 return render(
                     request, "outcomes/self_complete_done.html", {"instrument": instrument}
@@ -350,11 +351,11 @@ def self_complete(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def measure_list(request: HttpRequest) -> HttpResponse:
+def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/measure_list.html",
-        {"instruments": all_instruments(), "can_add": _is_administrator(_user(request))},
+        {"instruments": all_instruments(), "can_add": _is_administrator(request.user)},
     )
 
 
@@ -369,8 +370,8 @@ def _is_administrator(user: User) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def local_measure_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def local_measure_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not _is_administrator(user):
         raise PermissionDenied("Only administrators can add measures.")
     if request.method == "POST":
@@ -404,8 +405,8 @@ def _managed_team(user: User, team_id: uuid.UUID) -> Organisation:
 
 
 @login_required
-def schedules(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def schedules(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     ids = managed_team_ids(user)
     if not ids:
         raise PermissionDenied("Measure schedules are set by team managers.")
@@ -417,8 +418,8 @@ def schedules(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def schedule_edit(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def schedule_edit(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     team = _managed_team(user, team_id)
     instruments = all_instruments()
     spec = selectors.schedules_for([team.pk])[team.pk]
@@ -433,7 +434,7 @@ def schedule_edit(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
                     timepoints=form.cleaned_data["timepoints"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(request, f"The measure schedule of {team.name} was saved.")
                 return redirect("outcomes:schedules")
@@ -451,9 +452,9 @@ def schedule_edit(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_survey(request: HttpRequest, team_id: uuid.UUID) -> HttpResponse:
+def staff_survey(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpResponse:
     """Enter a practice's staff satisfaction ratings (Halton's 1-10 survey), one per answer."""
-    user = _user(request)
+    user = request.user
     team = _managed_team(user, team_id)
     practices = list(
         Organisation.objects.filter(

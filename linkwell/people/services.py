@@ -16,7 +16,8 @@ from django.utils import timezone
 from linkwell.accounts.models import Organisation, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, snapshot
-from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
+from linkwell.core.concurrency import bump_versions, check_version
+from linkwell.core.exceptions import LinkwellError, ValidationFailed
 from linkwell.directory.postcodes import InvalidPostcode, normalise
 from linkwell.people.access import people_known_to
 from linkwell.people.models import CarerStatus, ContactMethod, Ethnicity, Person, Sex
@@ -323,8 +324,7 @@ def person_merge(
             (current_keep, expected_keep_version),
             (current_dup, expected_duplicate_version),
         ):
-            if expected is not None and person.version != expected:
-                raise ConcurrentEditError(f"The record for {person}")
+            check_version(person, expected, what=f"The record for {person}")
         if (
             current_keep.nhs_number
             and current_dup.nhs_number
@@ -341,11 +341,9 @@ def person_merge(
             if getattr(current_keep, attname) == blank and getattr(current_dup, attname) != blank:
                 filled[attname] = getattr(current_dup, attname)
         now = timezone.now()
-        Person.objects.filter(pk=current_keep.pk).update(
-            version=F("version") + 1, updated_at=now, **filled
-        )
-        Person.objects.filter(pk=current_dup.pk).update(
-            merged_into=current_keep, version=F("version") + 1, updated_at=now
+        bump_versions(Person.objects.filter(pk=current_keep.pk), updated_at=now, **filled)
+        bump_versions(
+            Person.objects.filter(pk=current_dup.pk), merged_into=current_keep, updated_at=now
         )
         current_keep.refresh_from_db()
         after = snapshot(current_keep, list(_FILLABLE_BLANKS.keys()))

@@ -7,21 +7,17 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.services import audit_access
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import run_form
 from linkwell.people.access import get_person_for_user, people_for_team, team_ids
 from linkwell.people.selectors import person_duplicate_candidates
 from linkwell.people.services import person_merge
 from linkwell.people.validation import format_nhs_number
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class MergeForm(forms.Form):
@@ -30,8 +26,8 @@ class MergeForm(forms.Form):
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     person = get_person_for_user(user, person_id)
     audit_access(actor=user, obj=person, person_id=str(person.uuid))
     teams = team_ids(user)
@@ -72,9 +68,9 @@ def person_detail(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_merge_view(
-    request: HttpRequest, person_id: uuid.UUID, duplicate_id: uuid.UUID
+    request: AuthenticatedHttpRequest, person_id: uuid.UUID, duplicate_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     keep = get_person_for_user(user, person_id, write=True)
     duplicate = get_person_for_user(user, duplicate_id, write=True)
     form = MergeForm(
@@ -83,26 +79,20 @@ def person_merge_view(
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                person_merge(
-                    actor=user,
-                    keep=keep,
-                    duplicate=duplicate,
-                    expected_keep_version=form.cleaned_data["keep_version"],
-                    expected_duplicate_version=form.cleaned_data["duplicate_version"],
-                )
-            except (ValidationFailed, ConcurrentEditError) as exc:
-                message = (
-                    " ".join(m for ms in exc.errors.values() for m in ms)
-                    if isinstance(exc, ValidationFailed)
-                    else str(exc)
-                )
-                form.add_error(None, message)
-            else:
-                messages.success(request, f"Records merged. {keep} has the combined history.")
-                return redirect("people:detail", person_id=keep.uuid)
-        status = 400
+        done = run_form(
+            form,
+            lambda data: person_merge(
+                actor=user,
+                keep=keep,
+                duplicate=duplicate,
+                expected_keep_version=data["keep_version"],
+                expected_duplicate_version=data["duplicate_version"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, f"Records merged. {keep} has the combined history.")
+            return redirect("people:detail", person_id=keep.uuid)
+        status = done.status
     else:
         for person in (keep, duplicate):
             audit_access(actor=user, obj=person, person_id=str(person.uuid))

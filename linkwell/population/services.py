@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
-from linkwell.core.exceptions import ConcurrentEditError, LinkwellError, ValidationFailed
+from linkwell.core.concurrency import bump_versions, check_version, lock_versioned, update_versioned
+from linkwell.core.exceptions import LinkwellError, ValidationFailed
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.models import Person
 from linkwell.people.services import PersonDetails, person_clean_details
@@ -431,11 +431,11 @@ def invite_entries_request(
     with transaction.atomic():
         entries = _chosen(invite_list, entry_ids)
         now = timezone.now()
-        InviteEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        bump_versions(
+            InviteEntry.objects.filter(pk__in=[e.pk for e in entries]),
             status=InviteStatus.REQUESTED,
             requested_at=now,
             requested_by=actor,
-            version=F("version") + 1,
             updated_at=now,
         )
         audit_record(
@@ -462,12 +462,12 @@ def invite_entries_not_suitable(
     with transaction.atomic():
         entries = _chosen(invite_list, entry_ids)
         now = timezone.now()
-        InviteEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        bump_versions(
+            InviteEntry.objects.filter(pk__in=[e.pk for e in entries]),
             status=InviteStatus.NOT_SUITABLE,
             resolved_at=now,
             resolved_by=actor,
             outcome_reason=reason,
-            version=F("version") + 1,
             updated_at=now,
         )
         audit_record(
@@ -485,18 +485,20 @@ def invite_entries_not_suitable(
 
 
 def _lock_requested(entry: InviteEntry, expected_version: int) -> InviteEntry:
-    current = (
-        InviteEntry.objects.select_for_update(of=("self",))
-        .select_related("invite_list", "invite_list__link_worker_service", "practice")
-        .get(pk=entry.pk)
+    current = lock_versioned(
+        InviteEntry.objects.select_related(
+            "invite_list", "invite_list__link_worker_service", "practice"
+        ),
+        entry.pk,
+        expected_version=None,
+        what="This invite",
     )
+    # An invite already closed says so, rather than "changed by someone else".
     if current.status != InviteStatus.REQUESTED:
         raise ValidationFailed(
             f"This invite has already been closed: {current.get_status_display().lower()}"
         )
-    if current.version != expected_version:
-        raise ConcurrentEditError("This invite")
-    return current
+    return check_version(current, expected_version, what="This invite")
 
 
 def invite_entry_record_outcome(
@@ -512,12 +514,14 @@ def invite_entry_record_outcome(
     with transaction.atomic():
         current = _lock_requested(entry, expected_version)
         now = timezone.now()
-        InviteEntry.objects.filter(pk=current.pk).update(
+        update_versioned(
+            current,
+            expected_version=expected_version,
+            what="This invite",
             status=outcome,
             resolved_at=now,
             resolved_by=actor,
             outcome_reason=reason,
-            version=F("version") + 1,
             updated_at=now,
         )
         audit_record(
@@ -621,12 +625,14 @@ def invite_entry_confirm(
             confirm_new_person=confirm_new_person,
         )
         now = timezone.now()
-        InviteEntry.objects.filter(pk=current.pk).update(
+        update_versioned(
+            current,
+            expected_version=expected_version,
+            what="This invite",
             status=InviteStatus.CONFIRMED,
             resolved_at=now,
             resolved_by=actor,
             referral=referral,
-            version=F("version") + 1,
             updated_at=now,
         )
         audit_record(

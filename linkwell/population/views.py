@@ -12,14 +12,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import Organisation, User
 from linkwell.audit.services import audit_access
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors, run_form
 from linkwell.people.access import people_known_to
 from linkwell.people.models import Person
 from linkwell.people.services import PossibleDuplicates
@@ -47,22 +49,19 @@ from linkwell.population.services import (
     invite_entry_record_outcome,
     invite_list_upload,
 )
-from linkwell.referrals.forms import apply_errors
+from linkwell.referrals.forms import ERROR_FIELDS
+from linkwell.referrals.models import Referral
 
 LISTS_PAGE_SIZE = 25
 ENTRIES_PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 # --- the link-worker team ----------------------------------------------------------------------
 
 
 @login_required
-def invite_lists(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def invite_lists(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     teams = invite_teams(user)
     if not teams:
         if practice_ids(user):
@@ -93,8 +92,8 @@ def invite_lists(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invite_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def invite_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not invite_team_ids(user):
         raise PermissionDenied("Invite lists are for link-worker teams.")
     teams = list(
@@ -132,7 +131,7 @@ def invite_upload(request: HttpRequest) -> HttpResponse:
                 rejected = exc
                 form.add_error("file", exc.summary)
             except ValidationFailed as exc:
-                apply_errors(form, exc)
+                apply_errors(exc, form, field_names=ERROR_FIELDS)
             else:
                 messages.success(
                     request,
@@ -150,13 +149,13 @@ def invite_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     invite_list: InviteList,
     *,
     form: SelectionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     practices = invite_list_practices(invite_list=invite_list)
     practice: Organisation | None = practices[0].practice if practices else None
     wanted = request.GET.get("practice") or request.POST.get("practice")
@@ -200,14 +199,14 @@ def _detail(
 
 
 @login_required
-def invite_list(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
-    return _detail(request, get_invite_list_for_user(_user(request), list_id))
+def invite_list(request: AuthenticatedHttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    return _detail(request, get_invite_list_for_user(request.user, list_id))
 
 
 @login_required
 @require_POST
-def invite_list_select(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def invite_list_select(request: AuthenticatedHttpRequest, list_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     invite_list = get_invite_list_for_user(user, list_id, write=True)
     form = SelectionForm(request.POST, entry_ids=request.POST.getlist("entries"))
     if form.is_valid():
@@ -231,7 +230,7 @@ def invite_list_select(request: HttpRequest, list_id: uuid.UUID) -> HttpResponse
                     )
                     done = f"Marked {len(chosen)} {_people(len(chosen))} as not suitable."
             except ValidationFailed as exc:
-                apply_errors(form, exc)
+                apply_errors(exc, form, field_names=ERROR_FIELDS)
             else:
                 messages.success(request, done)
                 url = reverse("population:invite_list", kwargs={"list_id": invite_list.uuid})
@@ -248,8 +247,8 @@ def _people(n: int) -> str:
 
 
 @login_required
-def practice_invites(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def practice_invites(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not practice_ids(user):
         raise PermissionDenied("This page is for GP practice staff.")
     show_all = request.GET.get("show") == "all"
@@ -264,14 +263,14 @@ def practice_invites(request: HttpRequest) -> HttpResponse:
 
 
 def _entry_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     entry: InviteEntry,
     *,
     confirm_form: ConfirmForm | None = None,
     outcome_form: OutcomeForm | None = None,
     candidates: list[Any] | None = None,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request.user
     return {
         "entry": entry,
         "invite_list": entry.invite_list,
@@ -293,80 +292,79 @@ def _resolve_choice(user: User, choice: str) -> Person | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice_invite(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def practice_invite(request: AuthenticatedHttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     entry = get_invite_entry_for_practice(user, entry_id, write=request.method == "POST")
     if request.method == "GET":
         audit_access(actor=user, obj=entry)
         return render(request, "population/practice_invite.html", _entry_context(request, entry))
     form = ConfirmForm(request.POST)
     candidates: list[Any] = []
+    person = None
+    choice = ""
     if form.is_valid():
         choice = form.cleaned_data.get("person_choice", "")
-        person = None
         if choice and choice != "new":
             person = _resolve_choice(user, choice)
             if person is None:
                 form.add_error(None, "Choose one of the records shown, or say it is someone new")
-        if not form.errors:
-            try:
-                referral = invite_entry_confirm(
-                    actor=user,
-                    entry=entry,
-                    details=form.person_details(),
-                    consent_to_contact=bool(form.cleaned_data.get("consent_to_contact")),
-                    expected_version=form.cleaned_data["version"],
-                    person=person,
-                    confirm_new_person=choice == "new",
-                )
-            except PossibleDuplicates as exc:
-                candidates = exc.candidates
-            except ConcurrentEditError as exc:
-                messages.error(request, str(exc))
-                return redirect("population:practice_invite", entry_id=entry.uuid)
-            except ValidationFailed as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"Identity confirmed. Referral sent to {referral.link_worker_service.name}. "
-                    f"Reference {referral.reference}.",
-                )
-                return redirect("population:practice_invites")
+
+    def confirm(data: dict[str, Any]) -> Referral | None:
+        try:
+            return invite_entry_confirm(
+                actor=user,
+                entry=entry,
+                details=form.person_details(),
+                consent_to_contact=bool(data.get("consent_to_contact")),
+                expected_version=data["version"],
+                person=person,
+                confirm_new_person=choice == "new",
+            )
+        except PossibleDuplicates as exc:
+            candidates.extend(exc.candidates)
+            return None
+
+    done = run_form(form, confirm, field_names=ERROR_FIELDS)
+    if done.result is not None:
+        referral = done.result
+        messages.success(
+            request,
+            f"Identity confirmed. Referral sent to {referral.link_worker_service.name}. "
+            f"Reference {referral.reference}.",
+        )
+        return redirect("population:practice_invites")
     return render(
         request,
         "population/practice_invite.html",
         _entry_context(request, entry, confirm_form=form, candidates=candidates),
-        status=200 if candidates and not form.errors else 400,
+        # Possible duplicates are a question for the user, not an error.
+        status=200 if done.ok else done.status,
     )
 
 
 @login_required
 @require_POST
-def practice_invite_outcome(request: HttpRequest, entry_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def practice_invite_outcome(request: AuthenticatedHttpRequest, entry_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     entry = get_invite_entry_for_practice(user, entry_id, write=True)
     form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            invite_entry_record_outcome(
-                actor=user,
-                entry=entry,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("population:practice_invite", entry_id=entry.uuid)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Recorded. The link-worker team will see the outcome.")
-            return redirect("population:practice_invites")
+    done = run_form(
+        form,
+        lambda data: invite_entry_record_outcome(
+            actor=user,
+            entry=entry,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        field_names=ERROR_FIELDS,
+    )
+    if done.ok:
+        messages.success(request, "Recorded. The link-worker team will see the outcome.")
+        return redirect("population:practice_invites")
     return render(
         request,
         "population/practice_invite.html",
         _entry_context(request, entry, outcome_form=form),
-        status=400,
+        status=done.status,
     )

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from linkwell.core.ratelimit import over_rate_limit
 from linkwell.directory.selectors import ServiceFilters
 from linkwell.public import help as help_matching
 from linkwell.public.forms import HelpForm, PublicSearchForm
 from linkwell.public.presentation import result_row, service_page
-from linkwell.public.ratelimit import over_rate_limit
 from linkwell.public.selectors import public_search, public_service_detail
 
 PER_PAGE = 20

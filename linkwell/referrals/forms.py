@@ -10,7 +10,6 @@ from django import forms
 
 from linkwell.accounts.models import Organisation
 from linkwell.casework.models import Complexity, Urgency
-from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.models import ContactMethod
 from linkwell.people.services import PersonDetails
@@ -27,7 +26,7 @@ AGENCY_SOURCES = [
 ]
 
 # Service errors are keyed by model field; a few are shown against a different form field.
-_ERROR_FIELD = {"date_of_birth": "dob_day", "person_choice": "person_choice"}
+ERROR_FIELDS = {"date_of_birth": "dob_day", "person_choice": "person_choice"}
 
 
 def _input(width: int | None = None, **extra: str) -> dict[str, str]:
@@ -35,14 +34,6 @@ def _input(width: int | None = None, **extra: str) -> dict[str, str]:
     if width:
         attrs["class"] += f" nhsuk-input--width-{width}"
     return attrs
-
-
-def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
-    for key, messages in exc.errors.items():
-        name = _ERROR_FIELD.get(key, key)
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class ServiceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

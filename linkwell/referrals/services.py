@@ -20,7 +20,8 @@ from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Case, CaseReferral, CaseStatus, Complexity, Urgency
 from linkwell.casework.services import case_reopen
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.concurrency import bump_versions, lock_versioned, update_versioned
+from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
 from linkwell.people.models import ContactMethod, Person
@@ -167,19 +168,22 @@ def referral_create(
 
 
 def _lock(referral: Referral) -> Referral:
-    return (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("person", "link_worker_service")
-        .get(pk=referral.pk)
+    # The version is checked by `_bump`, after the status: a referral someone already triaged
+    # says so ("already accepted") rather than "changed by someone else".
+    return lock_versioned(
+        Referral.objects.select_related("person", "link_worker_service"),
+        referral.pk,
+        expected_version=None,
+        what=_what,
     )
+
+
+def _what(referral: Referral) -> str:
+    return f"The referral for {referral.person}"
 
 
 def _bump(referral: Referral, expected_version: int, fields: dict[str, Any]) -> None:
-    updated = Referral.objects.filter(pk=referral.pk, version=expected_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **fields
-    )
-    if updated != 1:
-        raise ConcurrentEditError(f"The referral for {referral.person}")
+    update_versioned(referral, expected_version=expected_version, what=_what, **fields)
 
 
 def _require_received(referral: Referral, doing: str) -> None:
@@ -406,11 +410,10 @@ def referral_record_first_contact(
             .select_related("person", "link_worker_service")
         )
         for referral in pending:
-            Referral.objects.filter(pk=referral.pk).update(
+            bump_versions(
+                Referral.objects.filter(pk=referral.pk),
                 first_contact_at=at,
                 snomed_code=SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
-                version=F("version") + 1,
-                updated_at=timezone.now(),
             )
             audit_record(
                 actor=actor,

@@ -9,11 +9,9 @@ import time
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,23 +19,26 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import OrganisationKind, User
 from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors, run_form
+from linkwell.core.ratelimit import over_rate_limit
 from linkwell.people.access import people_for_team, people_known_to
 from linkwell.people.models import Person
 from linkwell.people.selectors import person_duplicate_candidates
 from linkwell.people.services import PossibleDuplicates
 from linkwell.referrals.access import get_referral_for_triage
 from linkwell.referrals.forms import (
+    ERROR_FIELDS,
     AcceptForm,
     AgencyReferralForm,
     DeclineForm,
     ReturnForm,
     SelfReferralForm,
     StaffReferralForm,
-    apply_errors,
 )
 from linkwell.referrals.models import Referral, ReferralSource
 from linkwell.referrals.routing import active_link_worker_services, link_worker_services_for
@@ -62,10 +63,6 @@ SELF_REFERRAL_MIN_SECONDS = 3
 SELF_REFERRAL_MAX_AGE = 2 * 60 * 60
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --- staff and agency referrals ----------------------------------------------------------------
 
 
@@ -79,8 +76,8 @@ def _resolve_choice(user: User, choice: str) -> Person | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def refer(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     memberships = referrer_memberships(user)
     if not memberships:
         raise PermissionDenied("Only staff of a GP practice or a referring agency can refer here.")
@@ -120,7 +117,7 @@ def refer(request: HttpRequest) -> HttpResponse:
                 except PossibleDuplicates as exc:
                     candidates = exc.candidates
                 except ValidationFailed as exc:
-                    apply_errors(form, exc)
+                    apply_errors(exc, form, field_names=ERROR_FIELDS)
                 else:
                     messages.success(
                         request,
@@ -145,8 +142,8 @@ def refer(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def sent(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not referrer_memberships(user):
         raise PermissionDenied("Only staff of a GP practice or a referring agency make referrals.")
     return render(request, "referrals/sent.html", {"referrals": referrals_sent_by(user=user)})
@@ -172,20 +169,6 @@ def _token_problem(token: str) -> str | None:
     return None
 
 
-def _over_rate_limit(request: HttpRequest) -> bool:
-    """Per-IP limit on self-referral attempts, in the cache (shared across workers when the
-    cache is; per-process with the local-memory default, which still stops a single flood)."""
-    limit = int(getattr(settings, "LINKWELL_SELF_REFERRALS_PER_HOUR", 5))
-    key = f"linkwell:self-referral:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > limit
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def self_referral(request: HttpRequest) -> HttpResponse:
@@ -194,7 +177,9 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     form.setup(reasons=needs_terms(), services=services)
     status = 200
     if request.method == "POST":
-        if _over_rate_limit(request):
+        if over_rate_limit(
+            request, "self-referral", setting="LINKWELL_SELF_REFERRALS_PER_HOUR", default=5
+        ):
             return render(request, "referrals/self_referral_busy.html", status=429)
         if form.is_valid():
             if form.cleaned_data.get("website"):
@@ -214,7 +199,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                         confirm_new_person=True,
                     )
                 except ValidationFailed as exc:
-                    apply_errors(form, exc)
+                    apply_errors(exc, form, field_names=ERROR_FIELDS)
                 else:
                     request.session["self_referral"] = {
                         "reference": referral.reference,
@@ -243,8 +228,8 @@ def self_referral_done(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def triage(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     teams = triage_teams(user)
     if not teams:
         raise PermissionDenied("Triage is for link-worker teams.")
@@ -262,8 +247,10 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/triage.html", {"teams": teams, "team": team, "rows": rows})
 
 
-def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:
-    user = _user(request)
+def _detail_context(
+    request: AuthenticatedHttpRequest, referral: Referral, **forms: Any
+) -> dict[str, Any]:
+    user = request.user
     person = referral.person
     options = allocation_options(team=referral.link_worker_service, person=person)
     initial: dict[str, Any] = {"version": referral.version}
@@ -295,15 +282,15 @@ def _detail_context(request: HttpRequest, referral: Referral, **forms: Any) -> d
 
 
 @login_required
-def triage_referral(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_referral(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id)
     audit_access(actor=user, obj=referral, person_id=str(referral.person.uuid))
     return render(request, "referrals/triage_referral.html", _detail_context(request, referral))
 
 
 def _render_errors(
-    request: HttpRequest, referral: Referral, status: int, **forms: Any
+    request: AuthenticatedHttpRequest, referral: Referral, status: int, **forms: Any
 ) -> HttpResponse:
     return render(
         request,
@@ -315,81 +302,71 @@ def _render_errors(
 
 @login_required
 @require_POST
-def triage_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_accept(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     options = allocation_options(team=referral.link_worker_service, person=referral.person)
     form = AcceptForm(request.POST, options=options)
-    if form.is_valid():
-        chosen = next(
-            (o.user for o in options if str(o.user.uuid) == form.cleaned_data["assign_to"]), None
+
+    def accept(data: dict[str, Any]) -> Any:
+        chosen = next((o.user for o in options if str(o.user.uuid) == data["assign_to"]), None)
+        return referral_accept(
+            actor=user,
+            referral=referral,
+            assign_to=chosen,
+            complexity=data["complexity"],
+            expected_version=data["version"],
         )
-        try:
-            case = referral_accept(
-                actor=user,
-                referral=referral,
-                assign_to=chosen,
-                complexity=form.cleaned_data["complexity"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("referrals:triage_referral", referral_id=referral.uuid)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Accepted. {referral.person} is allocated to {case.assigned_to}."
-            )
-            return redirect("casework:case_detail", case_id=case.uuid)
-    return _render_errors(request, referral, 400, accept_form=form)
+
+    done = run_form(form, accept, field_names=ERROR_FIELDS)
+    case = done.result
+    if case is not None:
+        messages.success(
+            request, f"Accepted. {referral.person} is allocated to {case.assigned_to}."
+        )
+        return redirect("casework:case_detail", case_id=case.uuid)
+    return _render_errors(request, referral, done.status, accept_form=form)
 
 
 @login_required
 @require_POST
-def triage_return(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_return(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            referral_return(
-                actor=user,
-                referral=referral,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("referrals:triage_referral", referral_id=referral.uuid)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Referral returned to the referrer with your reason.")
-            return redirect("referrals:triage")
-    return _render_errors(request, referral, 400, return_form=form)
+    done = run_form(
+        form,
+        lambda data: referral_return(
+            actor=user,
+            referral=referral,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        field_names=ERROR_FIELDS,
+    )
+    if done.ok:
+        messages.success(request, "Referral returned to the referrer with your reason.")
+        return redirect("referrals:triage")
+    return _render_errors(request, referral, done.status, return_form=form)
 
 
 @login_required
 @require_POST
-def triage_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def triage_decline(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            referral_decline(
-                actor=user,
-                referral=referral,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as exc:
-            messages.error(request, str(exc))
-            return redirect("referrals:triage_referral", referral_id=referral.uuid)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Recorded that the person declined social prescribing.")
-            return redirect("referrals:triage")
-    return _render_errors(request, referral, 400, decline_form=form)
+    done = run_form(
+        form,
+        lambda data: referral_decline(
+            actor=user,
+            referral=referral,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        field_names=ERROR_FIELDS,
+    )
+    if done.ok:
+        messages.success(request, "Recorded that the person declined social prescribing.")
+        return redirect("referrals:triage")
+    return _render_errors(request, referral, done.status, decline_form=form)

@@ -1,6 +1,6 @@
 """The quarterly report's filter form (GET, so a report can be bookmarked), and the patient
 story form (its rules live in `linkwell.reports.stories.story_problems`, which the services
-apply; `copy_errors` puts their messages on the form's fields)."""
+apply; `linkwell.core.forms.apply_errors` puts their messages on the form's fields)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django import forms
 from django.utils import timezone
 
 from linkwell.accounts.models import Area, Organisation, OrganisationKind
-from linkwell.core.exceptions import ValidationFailed
 from linkwell.reports.access import ReportScope
 from linkwell.reports.quarterly import previous_quarter, quarter_bounds, quarter_label
 from linkwell.reports.stories import TEXT_MAX, TITLE_MAX
@@ -136,10 +135,3 @@ class StoryForm(forms.Form):
         required=False,
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-def copy_errors(exc: ValidationFailed, form: forms.Form) -> None:
-    """Put each service error on the field of that name, else on the form as a whole."""
-    for key, errors in exc.errors.items():
-        for message in errors:
-            form.add_error(key if key in form.fields else None, message)

@@ -22,14 +22,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record, diff
 from linkwell.casework.models import Case
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.concurrency import bump_versions, update_versioned
+from linkwell.core.exceptions import ValidationFailed
 from linkwell.reports.models import PatientStory
 
 REDACTED = "[removed]"
@@ -193,11 +193,9 @@ def story_update(
         fields.update(consent_to_publish=True, consent_recorded_at=now)
     with transaction.atomic():
         before = {name: getattr(story, name) for name in fields}
-        updated = PatientStory.objects.filter(pk=story.pk, version=expected_version).update(
-            version=F("version") + 1, updated_at=now, **fields
+        update_versioned(
+            story, expected_version=expected_version, what="This story", updated_at=now, **fields
         )
-        if updated != 1:
-            raise ConcurrentEditError("This story")
         audit_record(
             actor=actor,
             action=AuditAction.PATIENT_STORY_UPDATED,
@@ -222,10 +220,10 @@ def story_withdraw_consent(*, actor: User | None, story: PatientStory) -> Patien
     now = timezone.now()
     with transaction.atomic():
         # Conditional, so two withdrawals at once write one change and one audit row.
-        updated = PatientStory.objects.filter(pk=story.pk, consent_to_publish=True).update(
+        updated = bump_versions(
+            PatientStory.objects.filter(pk=story.pk, consent_to_publish=True),
             consent_to_publish=False,
             consent_recorded_at=now,
-            version=F("version") + 1,
             updated_at=now,
         )
         if updated != 1:

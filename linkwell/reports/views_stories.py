@@ -14,20 +14,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.models import Case
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.reports.access import get_story_for_user
-from linkwell.reports.forms import StoryForm, copy_errors
+from linkwell.reports.forms import StoryForm
 from linkwell.reports.models import PatientStory
 from linkwell.reports.selectors import story_list_for_case
 from linkwell.reports.stories import story_record, story_update, story_withdraw_consent
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _log(request: HttpRequest, case: Case, story: PatientStory | None = None) -> None:
@@ -69,8 +66,8 @@ def _render_form(
 
 @login_required
 @require_GET
-def story_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def story_list(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id)
     _log(request, case)
     return render(
@@ -87,8 +84,8 @@ def story_list(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def story_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def story_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     _log(request, case)
     if request.method == "POST":
@@ -104,7 +101,7 @@ def story_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     consent_to_publish=data["consent_to_publish"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request,
@@ -124,8 +121,10 @@ def story_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def story_edit(request: HttpRequest, case_id: uuid.UUID, story_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def story_edit(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, story_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     story = get_story_for_user(user, case_id, story_id, write=True)
     case = story.case
     _log(request, case, story)
@@ -145,7 +144,7 @@ def story_edit(request: HttpRequest, case_id: uuid.UUID, story_id: uuid.UUID) ->
                     give_consent=data["consent_to_publish"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             except ConcurrentEditError:
                 form.add_error(
                     None,
@@ -166,8 +165,10 @@ def story_edit(request: HttpRequest, case_id: uuid.UUID, story_id: uuid.UUID) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def story_withdraw(request: HttpRequest, case_id: uuid.UUID, story_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def story_withdraw(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, story_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     story = get_story_for_user(user, case_id, story_id, write=True)
     case = story.case
     _log(request, case, story)

@@ -10,12 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.casework import services
@@ -28,15 +29,11 @@ from linkwell.casework.forms import (
     RebookForm,
     SafeguardingForm,
     StatusForm,
-    copy_errors,
 )
 from linkwell.casework.models import Appointment, AppointmentKind, AppointmentOutcome, Case
 from linkwell.casework.selectors import case_reference, case_view
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from linkwell.core.forms import INVALID, STALE, apply_errors, error_text, run_form
 
 
 def _can_write(user: User, case: Case) -> bool:
@@ -65,8 +62,8 @@ def _status_buttons(case: Case) -> list[dict[str, str]]:
     return buttons
 
 
-def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
-    user = _user(request)
+def _case_context(request: AuthenticatedHttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    user = request.user
     view = case_view(user=user, case=case)
     return {
         "case": case,
@@ -85,65 +82,60 @@ def _case_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, A
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = get_case_for_user(_user(request), case_id)
+def case_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
     log_access(request, case, person_id=str(case.person.uuid))
     return render(request, "casework/case_detail.html", _case_context(request, case))
 
 
+def _case_edit(user: User, case: Case, data: dict[str, Any]) -> Case:
+    """Apply the edit form's changes, each through its own service, moving the version on."""
+    version = data["version"]
+    if data["complexity"] and data["complexity"] != case.complexity:
+        case = services.case_set_complexity(
+            actor=user, case=case, complexity=data["complexity"], expected_version=version
+        )
+        version = case.version
+    if (data["assigned_to"].pk if data["assigned_to"] else None) != case.assigned_to_id:
+        case = services.case_reassign(
+            actor=user, case=case, assigned_to=data["assigned_to"], expected_version=version
+        )
+        version = case.version
+    if data["next_contact_due"] != case.next_contact_due:
+        case = services.case_set_next_contact(
+            actor=user,
+            case=case,
+            next_contact_due=data["next_contact_due"],
+            expected_version=version,
+        )
+    return case
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def case_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     workers = services.assignable_workers(case)
     status = 200
     if request.method == "POST":
         form = CaseEditForm(request.POST, workers=workers)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def edit(data: dict[str, Any]) -> Case:
             try:
                 # All three or none: a refused reassignment leaves the complexity as it was.
                 with transaction.atomic():
-                    version = data["version"]
-                    if data["complexity"] and data["complexity"] != case.complexity:
-                        case = services.case_set_complexity(
-                            actor=user,
-                            case=case,
-                            complexity=data["complexity"],
-                            expected_version=version,
-                        )
-                        version = case.version
-                    if (data["assigned_to"].pk if data["assigned_to"] else None) != (
-                        case.assigned_to_id
-                    ):
-                        case = services.case_reassign(
-                            actor=user,
-                            case=case,
-                            assigned_to=data["assigned_to"],
-                            expected_version=version,
-                        )
-                        version = case.version
-                    if data["next_contact_due"] != case.next_contact_due:
-                        case = services.case_set_next_contact(
-                            actor=user,
-                            case=case,
-                            next_contact_due=data["next_contact_due"],
-                            expected_version=version,
-                        )
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-                case.refresh_from_db()
-            except ValidationFailed as exc:
-                copy_errors(exc, form)
-                case.refresh_from_db()
-            else:
-                messages.success(request, "The case has been updated.")
-                return redirect("casework:case_detail", case_id=case.uuid)
-        if status == 200:
-            status = 400
+                    return _case_edit(user, case, data)
+            except (ConcurrentEditError, ValidationFailed):
+                case.refresh_from_db()  # changed in memory by the services; rolled back
+                raise
+
+        done = run_form(form, edit)
+        if done.ok:
+            messages.success(request, "The case has been updated.")
+            return redirect("casework:case_detail", case_id=case.uuid)
+        status = done.status
     else:
         form = CaseEditForm(
             initial={
@@ -164,14 +156,15 @@ def case_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_status(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpResponse:
-    user = _user(request)
+def case_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: str) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     if action not in STATUS_ACTIONS:
         raise Http404("No such action")
     _, _, service = STATUS_ACTIONS[action]
     form = StatusForm(request.POST)
     error: str | None = None
+    stale = False
     if form.is_valid():
         try:
             service(
@@ -181,11 +174,8 @@ def case_status(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpRe
                 reason=form.cleaned_data["reason"],
             )
         except (ValidationFailed, ConcurrentEditError) as exc:
-            error = (
-                " ".join(m for ms in exc.errors.values() for m in ms)
-                if isinstance(exc, ValidationFailed)
-                else str(exc)
-            )
+            error = error_text(exc)
+            stale = isinstance(exc, ConcurrentEditError)
         else:
             case.refresh_from_db()
             messages.success(request, f"The case is now {case.get_status_display().lower()}.")
@@ -198,7 +188,7 @@ def case_status(request: HttpRequest, case_id: uuid.UUID, action: str) -> HttpRe
         request,
         "casework/case_detail.html",
         _case_context(request, case, status_error=error),
-        status=409 if "someone else" in (error or "") else 400,
+        status=STALE if stale else INVALID,
     )
 
 
@@ -212,8 +202,8 @@ def _get_appointment(case: Case, appointment_id: uuid.UUID) -> Appointment:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appointment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def appointment_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     workers = services.assignable_workers(case)
@@ -233,7 +223,7 @@ def appointment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     notes=data["notes"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request,
@@ -259,39 +249,35 @@ def appointment_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_outcome(
-    request: HttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     appointment = _get_appointment(case, appointment_id)
     log_access(request, appointment, person_id=str(case.person.uuid))
     status = 200
     if request.method == "POST":
         form = OutcomeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.appointment_record_outcome(
-                    actor=user,
-                    appointment=appointment,
-                    outcome=form.cleaned_data["outcome"],
-                    expected_version=form.cleaned_data["version"],
-                    notes=form.cleaned_data["notes"],
+        done = run_form(
+            form,
+            lambda data: services.appointment_record_outcome(
+                actor=user,
+                appointment=appointment,
+                outcome=data["outcome"],
+                expected_version=data["version"],
+                notes=data["notes"],
+            ),
+        )
+        if done.ok:
+            messages.success(request, "The outcome has been recorded.")
+            if form.cleaned_data["outcome"] != AppointmentOutcome.ATTENDED:
+                return redirect(
+                    "casework:appointment_rebook",
+                    case_id=case.uuid,
+                    appointment_id=appointment.uuid,
                 )
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationFailed as exc:
-                copy_errors(exc, form)
-            else:
-                messages.success(request, "The outcome has been recorded.")
-                if form.cleaned_data["outcome"] != AppointmentOutcome.ATTENDED:
-                    return redirect(
-                        "casework:appointment_rebook",
-                        case_id=case.uuid,
-                        appointment_id=appointment.uuid,
-                    )
-                return redirect("casework:case_detail", case_id=case.uuid)
-        status = status if status != 200 else 400
+            return redirect("casework:case_detail", case_id=case.uuid)
+        status = done.status
     else:
         form = OutcomeForm(initial={"version": appointment.version})
     return render(
@@ -305,36 +291,32 @@ def appointment_outcome(
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_rebook(
-    request: HttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     appointment = _get_appointment(case, appointment_id)
     log_access(request, appointment, person_id=str(case.person.uuid))
     status = 200
     if request.method == "POST":
         form = RebookForm(request.POST)
-        if form.is_valid():
-            try:
-                new = services.appointment_rebook(
-                    actor=user,
-                    appointment=appointment,
-                    starts_at=form.starts_at(),
-                    expected_version=form.cleaned_data["version"],
-                    venue=form.cleaned_data["venue"] or None,
-                )
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationFailed as exc:
-                copy_errors(exc, form)
-            else:
-                messages.success(
-                    request,
-                    f"Rebooked for {timezone.localtime(new.starts_at):%-d %B %Y at %H:%M}.",
-                )
-                return redirect("casework:case_detail", case_id=case.uuid)
-        status = status if status != 200 else 400
+        done = run_form(
+            form,
+            lambda data: services.appointment_rebook(
+                actor=user,
+                appointment=appointment,
+                starts_at=form.starts_at(),
+                expected_version=data["version"],
+                venue=data["venue"] or None,
+            ),
+        )
+        if done.result is not None:
+            messages.success(
+                request,
+                f"Rebooked for {timezone.localtime(done.result.starts_at):%-d %B %Y at %H:%M}.",
+            )
+            return redirect("casework:case_detail", case_id=case.uuid)
+        status = done.status
     else:
         form = RebookForm(initial={"version": appointment.version, "venue": appointment.venue})
     return render(
@@ -347,8 +329,8 @@ def appointment_rebook(
 
 @login_required
 @require_POST
-def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def note_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -360,7 +342,7 @@ def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                 sensitive=form.cleaned_data["sensitive"],
             )
         except ValidationFailed as exc:
-            copy_errors(exc, form)
+            apply_errors(exc, form)
         else:
             messages.success(request, "The note has been added.")
             return redirect("casework:case_detail", case_id=case.uuid)
@@ -375,8 +357,8 @@ def note_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def safeguarding_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def safeguarding_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     leads = services.safeguarding_leads(case)
@@ -391,7 +373,7 @@ def safeguarding_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
                     lead=form.cleaned_data["lead"],
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
             else:
                 messages.success(
                     request, f"The concern has been logged and escalated to {concern.lead}."

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import current as audit_context_current
@@ -33,10 +34,6 @@ from linkwell.casework.selectors import (
     user_for_calendar_token,
     worker_visible_to,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _log_list_access(request: HttpRequest, user: User, cases: list[Case]) -> None:
@@ -69,8 +66,8 @@ def _log_list_access(request: HttpRequest, user: User, cases: list[Case]) -> Non
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not has_caseload(user):
         raise PermissionDenied("The caseload is for link workers and their team managers.")
     worker = user
@@ -104,8 +101,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not managed_team_ids(user):
         raise PermissionDenied("The team page is for team managers.")
     return render(

@@ -11,10 +11,10 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import get_case_for_user
 from linkwell.casework.message_back import (
@@ -29,13 +29,9 @@ from linkwell.casework.views.review import case_url
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
-def message_back_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def message_back_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not referrer_organisation_ids(user):
         raise PermissionDenied("Messages back are for staff of the referring organisation.")
     page = Paginator(messages_back_for_user(user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -52,8 +48,8 @@ def message_back_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def message_back_detail(request: HttpRequest, message_id: uuid.UUID) -> HttpResponse:
-    message = get_message_back_for_user(_user(request), message_id)
+def message_back_detail(request: AuthenticatedHttpRequest, message_id: uuid.UUID) -> HttpResponse:
+    message = get_message_back_for_user(request.user, message_id)
     log_access(request, message, person_id=str(message.case.person.uuid))
     return render(
         request,
@@ -67,8 +63,8 @@ def message_back_detail(request: HttpRequest, message_id: uuid.UUID) -> HttpResp
 
 
 @login_required
-def case_messages_back(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = get_case_for_user(_user(request), case_id)
+def case_messages_back(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = get_case_for_user(request.user, case_id)
     log_access(request, case, person_id=str(case.person.uuid), detail={"messages_back": True})
     return render(
         request,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import get_case_for_user
 from linkwell.casework.followup import (
@@ -26,7 +26,6 @@ from linkwell.casework.journey_forms import (
     FollowUpCompleteForm,
     GoalFormSet,
     PlanForm,
-    apply_errors,
     plan_input_from,
 )
 from linkwell.casework.plan import (
@@ -40,11 +39,8 @@ from linkwell.casework.plan import (
 from linkwell.casework.review import reviews_for_case
 from linkwell.casework.views.review import can_write_case, case_url
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.core.notify import NotifyError
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -53,8 +49,8 @@ def _version(request: HttpRequest) -> int | None:
 
 
 @login_required
-def plan_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def plan_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id)
     plan = get_plan(case)
     log_access(request, plan or case, person_id=str(case.person.uuid))
@@ -75,8 +71,8 @@ def plan_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def plan_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     plan = get_plan(case)
     log_access(request, plan or case, person_id=str(case.person.uuid))
@@ -150,8 +146,8 @@ def plan_edit(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_agree_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def plan_agree_view(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     plan = get_plan(case)
     form = AgreeForm(request.POST)
@@ -185,9 +181,9 @@ def plan_agree_view(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def plan_action_done(
-    request: HttpRequest, case_id: uuid.UUID, action_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, action_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     plan = get_plan(case)
     version = _version(request)
@@ -211,9 +207,9 @@ def plan_action_done(
 
 
 @login_required
-def plan_print(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def plan_print(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The plain-language plan for the person; `?large=1` for large print."""
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id)
     plan = get_plan(case)
     log_access(request, plan or case, person_id=str(case.person.uuid), detail={"print": True})
@@ -225,8 +221,8 @@ def plan_print(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_send(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def plan_send(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     plan = get_plan(case)
     if plan is None:
@@ -256,9 +252,9 @@ def plan_send(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up_complete_view(
-    request: HttpRequest, case_id: uuid.UUID, follow_up_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, follow_up_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     follow_up = get_follow_up_for_case(case, follow_up_id)
     log_access(request, follow_up, person_id=str(case.person.uuid))

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.journey_forms import (
     ReviewForm,
     StrengthFormSet,
-    apply_errors,
     strengths_from,
 )
 from linkwell.casework.models import Case
@@ -32,10 +32,7 @@ from linkwell.casework.review import (
     review_update,
 )
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from linkwell.core.forms import apply_errors
 
 
 def case_url(case: Case) -> str:
@@ -73,8 +70,8 @@ def _render_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def review_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     log_access(request, case, person_id=str(case.person.uuid))
     appointments = review_appointment_choices(case)
@@ -105,8 +102,10 @@ def review_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def review_detail(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def review_detail(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id)
     review = get_review_for_case(case, review_id)
     log_access(request, review, person_id=str(case.person.uuid))
@@ -128,8 +127,10 @@ def review_detail(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_edit(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def review_edit(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     review = get_review_for_case(case, review_id)
     log_access(request, review, person_id=str(case.person.uuid))

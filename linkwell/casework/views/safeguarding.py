@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.audit.actions import AuditAction
@@ -32,7 +33,7 @@ from linkwell.audit.context import current as audit_context_current
 from linkwell.audit.models import AuditEvent, Kind
 from linkwell.casework import services
 from linkwell.casework.access import get_concern_for_user
-from linkwell.casework.forms import SafeguardingResolveForm, copy_errors
+from linkwell.casework.forms import SafeguardingResolveForm
 from linkwell.casework.models import SafeguardingConcern
 from linkwell.casework.selectors import (
     case_reference,
@@ -41,10 +42,7 @@ from linkwell.casework.selectors import (
     safeguarding_concerns_for_lead,
 )
 from linkwell.core.exceptions import ValidationFailed
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from linkwell.core.forms import apply_errors
 
 
 def _log_list_access(request: HttpRequest, user: User, concerns: list[SafeguardingConcern]) -> None:
@@ -76,8 +74,8 @@ def _log_list_access(request: HttpRequest, user: User, concerns: list[Safeguardi
 
 
 @login_required
-def safeguarding_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def safeguarding_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     scoped = safeguarding_concerns_for_lead(user=user)
     if scoped is None:
         raise PermissionDenied(
@@ -103,8 +101,8 @@ def safeguarding_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def safeguarding_resolve(request: HttpRequest, concern_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def safeguarding_resolve(request: AuthenticatedHttpRequest, concern_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     concern = get_concern_for_user(user, concern_id, resolve=True)
     case = concern.case
     log_access(request, concern, person_id=str(case.person.uuid))
@@ -118,7 +116,7 @@ def safeguarding_resolve(request: HttpRequest, concern_id: uuid.UUID) -> HttpRes
                     actor=user, concern=concern, outcome=form.cleaned_data["outcome"]
                 )
             except ValidationFailed as exc:
-                copy_errors(exc, form)
+                apply_errors(exc, form)
                 concern.refresh_from_db(
                     fields=["resolved_at", "resolved_by", "outcome", "updated_at"]
                 )

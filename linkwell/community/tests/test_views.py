@@ -211,7 +211,7 @@ def test_approving_an_outdated_copy_is_refused(personas: Personas) -> None:
         reverse("community:moderation_approve", kwargs={"suggestion_id": suggestion.uuid}),
         {"version": suggestion.version - 1 + 5},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "changed by someone else" in response.content.decode()
     assert not Service.objects.exists()
 

@@ -18,13 +18,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.models import Case
 from linkwell.casework.views.review import case_url
 from linkwell.connections.access import get_connection_for_case
-from linkwell.connections.forms import ConnectForm, GapForm, apply_errors
+from linkwell.connections.forms import ConnectForm, GapForm
 from linkwell.connections.models import ConnectionKind
 from linkwell.connections.selectors import connections_for_case, gaps_for_user
 from linkwell.connections.services import (
@@ -39,6 +39,7 @@ from linkwell.connections.services import (
 from linkwell.connections.sharing import SHARED_FIELDS, SharingRefused, build_shared
 from linkwell.connections.signals import connection_made
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.directory.access import get_service_for_user
 from linkwell.directory.presentation import capacity_text
 from linkwell.directory.search_forms import ServiceSearchForm
@@ -59,10 +60,6 @@ SHARED_LABELS = {
 }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _version(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
@@ -78,8 +75,8 @@ def _log(request: HttpRequest, case: Case) -> None:
 
 
 @login_required
-def case_connections(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def case_connections(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id)
     _log(request, case)
     return render(
@@ -98,9 +95,9 @@ def case_connections(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def connect_search(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+def connect_search(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Search the directory for this person; each result leads to the connect page."""
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     _log(request, case)
     params = request.GET.copy()
@@ -126,10 +123,10 @@ def connect_search(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def connect_service(
-    request: HttpRequest, case_id: uuid.UUID, service_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, service_id: uuid.UUID
 ) -> HttpResponse:
     """Preview exactly what the provider would see, then signpost or refer."""
-    user = _user(request)
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     service = get_service_for_user(user, service_id)
     _log(request, case)
@@ -199,9 +196,9 @@ def connect_service(
 @login_required
 @require_POST
 def connection_cancel_view(
-    request: HttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case, connection = get_connection_for_case(user, case_id, connection_id, write=True)
     try:
         connection_cancel(
@@ -219,9 +216,9 @@ def connection_cancel_view(
 @login_required
 @require_POST
 def connection_acknowledge_view(
-    request: HttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, connection_id: uuid.UUID
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     case, connection = get_connection_for_case(user, case_id, connection_id, write=True)
     try:
         connection_acknowledge(
@@ -234,8 +231,8 @@ def connection_acknowledge_view(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def gap_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def gap_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     case = get_case_for_user(user, case_id, write=True)
     _log(request, case)
     status = 200
@@ -269,8 +266,8 @@ def gap_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def gap_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def gap_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not case_team_ids(user):
         raise PermissionDenied("Gaps in provision are recorded by link-worker teams.")
     gaps = list(gaps_for_user(user)[:500])

@@ -20,11 +20,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.audit.services import audit_access
 from linkwell.connections.access import get_connection_for_provider, provider_org_ids
-from linkwell.connections.forms import AttendanceForm, NoteForm, ReasonForm, apply_errors
+from linkwell.connections.forms import AttendanceForm, NoteForm, ReasonForm
 from linkwell.connections.mail import (
     ReferralLinkError,
     connection_accept_by_link,
@@ -45,13 +46,10 @@ from linkwell.connections.services import (
 )
 from linkwell.connections.views.case import shared_rows
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors
 
 S = ConnectionStatus
 TAB_LABELS = {"new": "New", "open": "Accepted and attending", "closed": "Closed"}
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -64,8 +62,8 @@ def _person_id(connection: Connection) -> str:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not provider_org_ids(user):
         raise PermissionDenied("This page is for staff of community providers.")
     tab = request.GET.get("tab", "new")
@@ -114,8 +112,8 @@ def _can_act(user: User, connection: Connection) -> bool:
 
 
 @login_required
-def referral_detail(request: HttpRequest, connection_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def referral_detail(request: AuthenticatedHttpRequest, connection_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     connection = get_connection_for_provider(user, connection_id)
     log_access(request, connection, person_id=_person_id(connection))
     return render(
@@ -201,11 +199,13 @@ _FORMS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 
 @login_required
 @require_POST
-def referral_action(request: HttpRequest, connection_id: uuid.UUID, action: str) -> HttpResponse:
+def referral_action(
+    request: AuthenticatedHttpRequest, connection_id: uuid.UUID, action: str
+) -> HttpResponse:
     run = ACTIONS.get(action)
     if run is None:
         raise Http404("No such action")
-    user = _user(request)
+    user = request.user
     connection = get_connection_for_provider(user, connection_id, write=True)
     status = 400
     errors: list[str] = []

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.directory.access import (
     can_edit_organization,
@@ -48,13 +48,9 @@ from linkwell.directory.services import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @login_required
-def my_listings(request: HttpRequest) -> HttpResponse:
-    rows = listing_rows_for_provider_staff(user=_user(request))
+def my_listings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = listing_rows_for_provider_staff(user=request.user)
     return render(
         request,
         "directory/my_listings.html",
@@ -64,11 +60,11 @@ def my_listings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = get_service_for_user(_user(request), service_id, write=True)
+def service_edit(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = get_service_for_user(request.user, service_id, write=True)
     venue = {
         "has_location": accessibility_location(service) is not None,
-        "may_edit_venue": may_edit_venue(_user(request), service),
+        "may_edit_venue": may_edit_venue(request.user, service),
     }
     status = 200
     if request.method == "POST":
@@ -84,12 +80,12 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         if not (form_ok and formset_ok):
             # Report the business-rule problems too (age order, opening times...), not just the
             # fields that failed to parse, so the user sees every problem at once.
-            add_rule_errors(service, form, formset, actor=_user(request))
+            add_rule_errors(service, form, formset, actor=request.user)
         else:
             rows = sessions_data(formset)
             try:
                 service_update(
-                    actor=_user(request),
+                    actor=request.user,
                     service=service,
                     data={**form.service_data(), "schedule": rows},
                     expected_version=form.cleaned_data["version"],
@@ -125,12 +121,12 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def service_verify_view(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    service = get_service_for_user(_user(request), service_id, write=True)
+def service_verify_view(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    service = get_service_for_user(request.user, service_id, write=True)
     raw_version = request.POST.get("version", "")
     try:
         service_verify(
-            actor=_user(request),
+            actor=request.user,
             service=service,
             expected_version=int(raw_version) if raw_version.isdigit() else None,
         )
@@ -170,8 +166,10 @@ def _organization_context(organization: Any) -> dict[str, Any]:
 
 
 @login_required
-def organization_detail(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def organization_detail(
+    request: AuthenticatedHttpRequest, organization_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     organization = get_organization_for_user(user, organization_id)
     context = _organization_context(organization)
     services = list(Service.objects.filter(organization=organization).order_by("name"))
@@ -189,8 +187,10 @@ def organization_detail(request: HttpRequest, organization_id: uuid.UUID) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_quality(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+def organization_quality(
+    request: AuthenticatedHttpRequest, organization_id: uuid.UUID
+) -> HttpResponse:
+    user = request.user
     write = request.method == "POST"
     organization = get_organization_for_quality(user, organization_id, write=write)
     form = QualityCheckForm(request.POST if write else None)

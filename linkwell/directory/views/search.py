@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from linkwell.accounts.models import User
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.services import audit_access
 from linkwell.directory import access
 from linkwell.directory.models import Service
@@ -73,8 +73,8 @@ def _page_links(request: HttpRequest, page: SearchPage) -> list[dict[str, Any]]:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     if not access.can_view_directory(user):
         raise PermissionDenied("You need an active membership of an organisation to search.")
     form = ServiceSearchForm(request.GET or None)
@@ -110,8 +110,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def service_detail(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     service = service_detail_for_user(user=user, service_id=service_id)
     org = service.organization
     locations = list(service.service_at_locations.all())

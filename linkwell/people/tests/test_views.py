@@ -91,7 +91,7 @@ def test_a_merge_with_stale_versions_is_refused_with_a_message(client, personas,
     response = client.post(
         merge_url(person, duplicate), {"keep_version": 1, "duplicate_version": duplicate.version}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert b"changed by someone else" in response.content
     duplicate.refresh_from_db()
     assert duplicate.merged_into is None

@@ -352,6 +352,18 @@ def test_a_teammate_records_that_the_person_declined(
     assert requested_entry.status == InviteStatus.DECLINED
 
 
+def test_a_stale_outcome_is_refused_on_the_invite_page_with_a_reload_message(
+    client, personas, practice_team, requested_entry
+):
+    client.force_login(practice_team["teammate"])
+    InviteEntry.objects.filter(pk=requested_entry.pk).update(version=7)
+    response = client.post(outcome(requested_entry), {"outcome": "declined", "version": 1})
+    assert response.status_code == 409
+    assert b"changed by someone else" in response.content
+    requested_entry.refresh_from_db()
+    assert requested_entry.status == InviteStatus.REQUESTED
+
+
 def test_a_file_over_the_size_limit_is_refused_unread(client, personas, monkeypatch):
     from linkwell.population import views
 

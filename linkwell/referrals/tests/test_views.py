@@ -376,6 +376,8 @@ def test_a_stale_accept_is_refused_with_a_message(client, personas, referral):
         {"version": 1, "assign_to": str(personas.link_worker.uuid), "complexity": "simple"},
         follow=True,
     )
+    # The triage page again, as every stale form is answered (409), not a redirect.
+    assert response.status_code == 409 and not response.redirect_chain
     assert b"changed by someone else" in response.content
     assert not Case.objects.exists()
 
