@@ -55,6 +55,8 @@ class AuditAction(models.TextChoices):
 
     # --- people: the person record -------------------------------------------------------------
     PEOPLE_PERSON_CREATED = "people.person_created"
+    PEOPLE_PERSON_UPDATED = "people.person_updated"
+    PEOPLE_REGISTERED_PRACTICE_RECORDED = "people.registered_practice_recorded"
     PEOPLE_PERSON_MERGED = "people.person_merged"
     PEOPLE_PERSON_MERGED_AWAY = "people.person_merged_away"
 

@@ -6,6 +6,10 @@ members may look but not change). People is a lower layer than casework, so the 
 restated here from accounts rather than imported. Referrers do not open person pages; they see
 only the people their practice or agency referred or has registered (for duplicate checks).
 Anyone else gets 404, so a person's presence in Linkwell is not revealed.
+
+Editing (`get_person_for_editing`): the writable members of those teams, and referrers, for the
+people their practice or agency referred or has registered (they entered the details; a typo
+or a new phone number is theirs to fix too).
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ def people_known_to(user: User | AnonymousUser) -> QuerySet[Person]:
     if teams:
         q |= _team_filter(teams)
     if orgs:
-        q |= Q(registered_practice_id__in=orgs) | Q(referrals__referrer_organisation_id__in=orgs)
+        q |= _referred_or_registered(orgs)
     return Person.objects.filter(
         merged_into__isnull=True, pk__in=Person.objects.filter(q).values("pk")
     )
@@ -99,3 +103,35 @@ def get_person_for_user(user: User, person_id: uuid.UUID, *, write: bool = False
         ):
             raise PermissionDenied("You have read-only access to this person's record.")
     return person
+
+
+def _referred_or_registered(orgs: list[int]) -> Q:
+    return Q(registered_practice_id__in=orgs) | Q(referrals__referrer_organisation_id__in=orgs)
+
+
+def get_person_for_editing(user: User, person_id: uuid.UUID) -> tuple[Person, bool]:
+    """The person `user` may correct, and whether they are on one of the person's link-worker
+    teams (else a referrer). Outsiders 404; those who may only look (read-only members) 403."""
+    person = (
+        Person.objects.filter(uuid=person_id)
+        .select_related("registered_practice", "merged_into")
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    this = Person.objects.filter(pk=person.pk)
+    teams, writable_teams = team_ids(user), team_ids(user, write=True)
+    if writable_teams and this.filter(_team_filter(writable_teams)).exists():
+        return person, True
+    orgs, writable_orgs = (
+        referrer_organisation_ids(user),
+        referrer_organisation_ids(user, write=True),
+    )
+    if writable_orgs and this.filter(_referred_or_registered(writable_orgs)).exists():
+        return person, False
+    visible = (teams and this.filter(_team_filter(teams)).exists()) or (
+        orgs and this.filter(_referred_or_registered(orgs)).exists()
+    )
+    if visible:
+        raise PermissionDenied("You have read-only access to this person's record.")
+    raise Http404("No such person")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from linkwell.directory.postcodes import InvalidPostcode, UnknownPostcode, lookup
 from linkwell.people.models import Person
 
 # difflib ratio above which two names count as "similar" (Jon/John, Smyth/Smith, Ann-Marie/Anne Marie).
@@ -84,3 +85,19 @@ def person_duplicate_candidates(
             out.append(DuplicateCandidate(person=person, reasons=reasons))
     out.sort(key=lambda c: (not c.same_nhs_number, c.person.family_name, c.person.given_name))
     return out
+
+
+NO_POSTCODE = "No postcode: distances unknown"
+POSTCODE_NOT_FOUND = "Postcode not found: check it (distances unknown)"
+
+
+def postcode_warning(person: Person) -> str:
+    """What to flag about a person's postcode where their record is used (triage, the case,
+    suggestions): matching cannot work out distances without a postcode it can place."""
+    if not person.postcode.strip():
+        return NO_POSTCODE
+    try:
+        lookup(person.postcode)
+    except (InvalidPostcode, UnknownPostcode):
+        return POSTCODE_NOT_FOUND
+    return ""

@@ -13,10 +13,10 @@ from django.db.models import F
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation, User
+from linkwell.accounts.models import Organisation, OrganisationKind, User
 from linkwell.audit.actions import AuditAction
-from linkwell.audit.services import audit_record, snapshot
-from linkwell.core.concurrency import bump_versions, check_version
+from linkwell.audit.services import audit_record, diff, snapshot
+from linkwell.core.concurrency import bump_versions, check_version, lock_versioned, save_versioned
 from linkwell.core.exceptions import LinkwellError, ValidationFailed
 from linkwell.directory.postcodes import InvalidPostcode, normalise
 from linkwell.people.access import people_known_to
@@ -139,6 +139,20 @@ def person_clean_details(details: PersonDetails, *, today: dt.date | None = None
     for name, allowed in choices.items():
         if getattr(details, name) not in allowed:
             errors[name] = [f"Choose the {name.replace('_', ' ')} from the list"]
+    practice = details.registered_practice
+    if practice is not None and practice.kind != OrganisationKind.GP_PRACTICE:
+        errors["registered_practice"] = ["Choose a GP practice from the list"]
+    # The database does not enforce lengths everywhere (SQLite): every way in is held to them.
+    for field in Person._meta.concrete_fields:
+        limit = getattr(field, "max_length", None)
+        value = getattr(details, field.name, None)
+        if field.name in ("nhs_number", "postcode"):
+            continue  # checked in their own format above
+        if limit and isinstance(value, str) and len(value.strip()) > limit:
+            label = str(field.verbose_name)
+            errors.setdefault(
+                field.name, [f"{label[:1].upper()}{label[1:]} must be {limit} characters or fewer"]
+            )
     if errors:
         raise ValidationFailed(errors)
     cleaned = PersonDetails(**{**details.__dict__})
@@ -199,6 +213,118 @@ def person_create(
             detail={"possible_duplicates_confirmed_new": [str(c.person.uuid) for c in candidates]},
         )
     return person
+
+
+# --- edit --------------------------------------------------------------------------------------
+
+# A change to any of these can make the record look like someone else's: check for duplicates.
+IDENTIFYING_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number", "postcode")
+
+
+def _audit_values(person: Person, names: list[str]) -> dict[str, Any]:
+    """Field values for the audit trail; the practice by its public id, which a reader of the
+    trail can look up (the row id means nothing outside the database)."""
+    values = snapshot(person, [n for n in names if n != "registered_practice"])
+    if "registered_practice" in names:
+        practice = person.registered_practice
+        values["registered_practice"] = str(practice.uuid) if practice is not None else None
+    return values
+
+
+def person_update(
+    *,
+    actor: User | AnonymousUser,
+    person: Person,
+    details: PersonDetails,
+    expected_version: int | None,
+    confirm_not_duplicate: bool = False,
+) -> Person:
+    """Correct or complete a person's record: validated as on the referral forms, refused when
+    someone else saved it since the form was opened, audited field by field.
+
+    When a name, the date of birth, the NHS number or the postcode changes, the record is checked
+    against the others the actor may see: PossibleDuplicates (nothing written) until the user
+    confirms it is a different person; an NHS number another record already has is refused
+    outright (one number, one person: merge the records instead).
+    """
+    cleaned = person_clean_details(details)
+    with transaction.atomic():
+        current = lock_versioned(
+            Person.objects.select_related("registered_practice"),
+            person.pk,
+            expected_version=expected_version,
+            what=f"The record for {person}",
+            required=True,
+        )
+        if current.merged_into_id is not None:
+            raise ValidationFailed(
+                "This record was merged into another one: make the change on that record"
+            )
+        wanted = {name: getattr(cleaned, name) for name in PERSON_FIELDS}
+        changed = [name for name, value in wanted.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        candidates: list[DuplicateCandidate] = []
+        if set(changed) & set(IDENTIFYING_FIELDS):
+            candidates = person_duplicate_candidates(
+                people=people_known_to(actor),
+                given_name=cleaned.given_name,
+                family_name=cleaned.family_name,
+                date_of_birth=cleaned.date_of_birth,
+                postcode=cleaned.postcode,
+                nhs_number=cleaned.nhs_number,
+                exclude=current,
+            )
+            if any(c.same_nhs_number for c in candidates):
+                raise ValidationFailed(
+                    {
+                        "nhs_number": [
+                            "Another record already has this NHS number: check the number, or "
+                            "merge the two records from the person page"
+                        ]
+                    }
+                )
+            if candidates and not confirm_not_duplicate:
+                raise PossibleDuplicates(candidates)
+        before = _audit_values(current, changed)
+        for name in changed:
+            setattr(current, name, wanted[name])
+        save_versioned(current, update_fields=changed)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PEOPLE_PERSON_UPDATED,
+            obj=current,
+            organisation=current.registered_practice,
+            person_id=str(current.uuid),
+            changes=diff(before, _audit_values(current, changed)),
+            detail={"confirmed_not_duplicate_of": [str(c.person.uuid) for c in candidates]},
+        )
+    return current
+
+
+def person_record_registered_practice(
+    *, actor: User | AnonymousUser | None, person: Person, practice: Organisation
+) -> bool:
+    """Record `practice` as the person's registered GP practice when none is recorded yet (a GP
+    referral names it; other referral routes ask). Never overwrites a recorded practice: a
+    change of practice is an edit of the record. True when it was recorded."""
+    if practice.kind != OrganisationKind.GP_PRACTICE:
+        raise ValidationFailed({"registered_practice": ["Choose a GP practice"]})
+    with transaction.atomic():
+        recorded = bump_versions(
+            Person.objects.filter(pk=person.pk, registered_practice__isnull=True),
+            registered_practice=practice,
+        )
+        if recorded:
+            audit_record(
+                actor=actor,
+                action=AuditAction.PEOPLE_REGISTERED_PRACTICE_RECORDED,
+                obj=person,
+                organisation=practice,
+                person_id=str(person.uuid),
+                changes={"registered_practice": [None, str(practice.uuid)]},
+            )
+    return bool(recorded)
 
 
 # --- merge -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("<uuid:person_id>/", views.person_detail, name="detail"),
+    path("<uuid:person_id>/edit/", views.person_edit, name="edit"),
     path(
         "<uuid:person_id>/merge/<uuid:duplicate_id>/",
         views.person_merge_view,

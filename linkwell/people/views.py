@@ -14,9 +14,19 @@ from django.views.decorators.http import require_http_methods
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.services import audit_access
 from linkwell.core.forms import run_form
-from linkwell.people.access import get_person_for_user, people_for_team, team_ids
-from linkwell.people.selectors import person_duplicate_candidates
-from linkwell.people.services import person_merge
+from linkwell.people.access import (
+    get_person_for_editing,
+    get_person_for_user,
+    people_for_team,
+    team_ids,
+)
+from linkwell.people.forms import PersonEditForm
+from linkwell.people.selectors import (
+    DuplicateCandidate,
+    person_duplicate_candidates,
+    postcode_warning,
+)
+from linkwell.people.services import PossibleDuplicates, person_merge, person_update
 from linkwell.people.validation import format_nhs_number
 
 
@@ -57,6 +67,7 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> Ht
         {
             "person": person,
             "nhs_number": format_nhs_number(person.nhs_number),
+            "postcode_warning": postcode_warning(person),
             "cases": cases,
             "referrals": referrals,
             "duplicates": duplicates,
@@ -100,5 +111,49 @@ def person_merge_view(
         request,
         "people/person_merge.html",
         {"keep": keep, "duplicate": duplicate, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthenticatedHttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """Correct or complete a person's record. A change that makes it look like another record
+    shows the possible duplicates first, and saves only once the user says it is someone else."""
+    user = request.user
+    person, on_team = get_person_for_editing(user, person_id)
+    form = PersonEditForm(request.POST if request.method == "POST" else None, person=person)
+    candidates: list[DuplicateCandidate] = []
+    status = 200
+    if request.method == "POST":
+
+        def save(data: dict[str, object]) -> object:
+            return person_update(
+                actor=user,
+                person=person,
+                details=form.person_details(),
+                expected_version=form.cleaned_data["version"],
+                confirm_not_duplicate=bool(form.cleaned_data.get("confirm_not_duplicate")),
+            )
+
+        try:
+            done = run_form(form, save, field_names={"date_of_birth": "dob_day"})
+        except PossibleDuplicates as exc:
+            candidates = exc.candidates
+        else:
+            if done.ok:
+                messages.success(
+                    request, f"{person.given_name} {person.family_name}'s details are saved."
+                )
+                if on_team:
+                    return redirect("people:detail", person_id=person.uuid)
+                return redirect("referrals:sent")
+            status = done.status
+    else:
+        audit_access(actor=user, obj=person, person_id=str(person.uuid))
+    return render(
+        request,
+        "people/person_edit.html",
+        {"person": person, "form": form, "candidates": candidates, "on_team": on_team},
         status=status,
     )

@@ -3,7 +3,6 @@ records, who can be allocated) live in the services; views copy their errors bac
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django import forms
 from linkwell.accounts.models import Organisation
 from linkwell.casework.models import Complexity, Urgency
 from linkwell.directory.models import TaxonomyTerm
+from linkwell.people.forms import PersonIdentityFields, PracticeChoiceField
 from linkwell.people.models import ContactMethod
 from linkwell.people.services import PersonDetails
 from linkwell.referrals.models import ReferralSource
@@ -42,66 +42,9 @@ class ServiceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name}{area}"
 
 
-class _PersonFields(forms.Form):
-    given_name = forms.CharField(
-        label="First name",
-        max_length=100,
-        error_messages={"required": "Enter the person's first name"},
-        widget=forms.TextInput(attrs=_input(autocomplete="off")),
-    )
-    family_name = forms.CharField(
-        label="Last name",
-        max_length=100,
-        error_messages={"required": "Enter the person's last name"},
-        widget=forms.TextInput(attrs=_input(autocomplete="off")),
-    )
-    dob_day = forms.IntegerField(
-        label="Day", required=False, widget=forms.TextInput(attrs=_input(2, inputmode="numeric"))
-    )
-    dob_month = forms.IntegerField(
-        label="Month", required=False, widget=forms.TextInput(attrs=_input(2, inputmode="numeric"))
-    )
-    dob_year = forms.IntegerField(
-        label="Year", required=False, widget=forms.TextInput(attrs=_input(4, inputmode="numeric"))
-    )
-    nhs_number = forms.CharField(
-        label="NHS number (if known)",
-        required=False,
-        max_length=20,
-        help_text="10 numbers, for example 943 476 5919",
-        widget=forms.TextInput(attrs=_input(10, inputmode="numeric")),
-    )
-    postcode = forms.CharField(
-        label="Postcode",
-        max_length=10,
-        error_messages={"required": "Enter the person's postcode"},
-        widget=forms.TextInput(attrs=_input(10, autocomplete="off")),
-    )
-    phone = forms.CharField(
-        label="Phone number",
-        required=False,
-        max_length=30,
-        widget=forms.TextInput(attrs=_input(20, type="tel")),
-    )
+class _PersonFields(PersonIdentityFields):
     # Filled in only when the user is shown possible existing records ("" / "new" / a uuid).
     person_choice = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        parts = [data.get("dob_day"), data.get("dob_month"), data.get("dob_year")]
-        if any(p is None for p in parts):
-            if "dob_day" not in self.errors:
-                self.add_error("dob_day", "Enter the date of birth as day, month and year")
-        else:
-            day, month, year = (int(p) for p in parts)  # type: ignore[arg-type]
-            if year < 1000:
-                self.add_error("dob_day", "Enter the year of birth with 4 numbers, like 1956")
-            else:
-                try:
-                    data["date_of_birth"] = dt.date(year, month, day)
-                except ValueError:
-                    self.add_error("dob_day", "Date of birth must be a real date")
-        return data
 
     def person_details(self) -> PersonDetails:
         d = self.cleaned_data
@@ -115,6 +58,7 @@ class _PersonFields(forms.Form):
             email=d.get("email", "") or "",
             preferred_contact_method=d.get("preferred_contact_method") or ContactMethod.PHONE,
             accessibility_needs=d.get("accessibility_needs", "") or "",
+            registered_practice=d.get("registered_practice"),
         )
 
 
@@ -208,6 +152,7 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
             language_needs=d.get("language_needs", "") or "",
             preferred_contact_method=d.get("preferred_contact_method", "") or "",
             referrer_organisation=referrer_organisation,
+            registered_practice=d.get("registered_practice"),
         )
 
 
@@ -239,6 +184,10 @@ class AgencyReferralForm(StaffReferralForm):
         initial=ContactMethod.PHONE,
         widget=forms.RadioSelect,
     )
+    registered_practice = PracticeChoiceField(
+        label="The person's GP practice",
+        help_text="The link worker reports back to it, if the person agrees to share.",
+    )
 
 
 class SelfReferralForm(_PersonFields, _ReferralFields):
@@ -263,6 +212,10 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
         required=False,
         help_text="For example: you need an interpreter, large print, or someone with you.",
         widget=forms.Textarea(attrs=_TEXTAREA),
+    )
+    registered_practice = PracticeChoiceField(
+        label="Your GP practice (optional)",
+        help_text="We let your GP practice know how we helped, if you agree below.",
     )
     # Spam defences: a field people never see, and when the form was shown (signed).
     website = forms.CharField(required=False, label="Leave this empty")
@@ -317,6 +270,7 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
             accessibility_needs=d.get("accessibility_needs", ""),
             preferred_contact_method=d.get("preferred_contact_method") or ContactMethod.PHONE,
             referrer_name="Self-referral",
+            registered_practice=d.get("registered_practice"),
         )
 
 

@@ -25,7 +25,12 @@ from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
 from linkwell.people.models import ContactMethod, Person
-from linkwell.people.services import PersonDetails, person_clean_details, person_create
+from linkwell.people.services import (
+    PersonDetails,
+    person_clean_details,
+    person_create,
+    person_record_registered_practice,
+)
 from linkwell.referrals.models import (
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
     SNOMED_SOCIAL_PRESCRIBING_DECLINED,
@@ -56,6 +61,20 @@ class ReferralDetails:
     referrer_organisation: Organisation | None = None
     referrer_name: str = ""
     referrer_contact: str = ""
+    # The person's registered GP practice, when the referral says it and the record has none.
+    # A GP practice's own referral names the referrer's practice without asking.
+    registered_practice: Organisation | None = None
+
+
+def _registered_practice(details: ReferralDetails) -> Organisation | None:
+    referrer = details.referrer_organisation
+    if (
+        details.source == ReferralSource.GP_PRACTICE
+        and referrer is not None
+        and referrer.kind == OrganisationKind.GP_PRACTICE
+    ):
+        return referrer
+    return details.registered_practice
 
 
 def needs_terms() -> list[TaxonomyTerm]:
@@ -121,10 +140,15 @@ def referral_create(
         person = Person.objects.get(pk=person.merged_into_id)
     if errors:
         raise ValidationFailed(errors)
+    practice = _registered_practice(referral)
     with transaction.atomic():
         if person is None:
             assert new_person is not None
+            if new_person.registered_practice is None:
+                new_person.registered_practice = practice
             person = person_create(actor=actor, details=new_person, confirm_new=confirm_new_person)
+        elif practice is not None and person.registered_practice_id is None:
+            person_record_registered_practice(actor=actor, person=person, practice=practice)
         assert referral.link_worker_service is not None
         row = Referral.objects.create(
             person=person,

@@ -69,7 +69,7 @@ def test_a_cohort_becomes_a_referral_in_triage(
     gp.get_by_role("textbox", name="Day").fill("2")
     gp.get_by_role("textbox", name="Month").fill("5")
     gp.get_by_role("textbox", name="Year").fill("1940")
-    gp.get_by_label("Postcode").fill("SY11 2AB")
+    gp.get_by_label("Postcode").fill("SY11 2SP")
     gp.get_by_label("The person agrees to be contacted by a link worker").check()
     gp.get_by_role("button", name="Confirm and refer").click()
     expect(gp.locator(".nhsuk-error-summary")).to_contain_text("not the one behind this invite")

@@ -60,7 +60,7 @@ def test_upload_select_confirm_and_the_referral_waits_in_triage(client, personas
         "dob_day": "2",
         "dob_month": "5",
         "dob_year": "1940",
-        "postcode": "SY11 2AB",
+        "postcode": "SY11 2SP",
         "phone": "01691 222222",
         "consent_to_contact": "on",
     }
@@ -192,7 +192,7 @@ def test_a_real_run_excludes_the_caseload_and_its_file_becomes_a_referral(
             "dob_day": "9",
             "dob_month": "1",
             "dob_year": "1942",
-            "postcode": "SY11 2AB",
+            "postcode": "SY11 2SP",
             "consent_to_contact": "on",
         },
     )

@@ -296,7 +296,7 @@ def _confirm(entry, nhs: str, **overrides):
         "dob_day": "2",
         "dob_month": "5",
         "dob_year": "1940",
-        "postcode": "SY11 2AB",
+        "postcode": "SY11 2SP",
         "phone": "01691 222222",
         "consent_to_contact": "on",
     }
