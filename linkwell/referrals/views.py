@@ -146,7 +146,14 @@ def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not referrer_memberships(user):
         raise PermissionDenied("Only staff of a GP practice or a referring agency make referrals.")
-    return render(request, "referrals/sent.html", {"referrals": referrals_sent_by(user=user)})
+    return render(
+        request,
+        "referrals/sent.html",
+        {
+            "referrals": referrals_sent_by(user=user),
+            "can_edit_people": any(not m.read_only for m in referrer_memberships(user)),
+        },
+    )
 
 
 # --- public self-referral ----------------------------------------------------------------------

@@ -287,3 +287,17 @@ def test_possible_duplicates_write_nothing_until_confirmed(personas, person):
         )
     person.refresh_from_db()
     assert person.given_name == "Margaret"
+
+
+def test_the_referrers_list_and_the_case_page_link_to_the_edit_page(client, personas, person):
+    from linkwell.casework.tests.factories import case_for
+
+    client.force_login(personas.referrer)
+    assert url(person) in client.get(reverse("referrals:sent")).content.decode()
+    case = case_for(personas, person=person)
+    client.force_login(personas.link_worker)
+    page = client.get(reverse("casework:case_detail", kwargs={"case_id": case.uuid}))
+    assert url(person) in page.content.decode()
+    client.force_login(personas.read_only_link_worker)
+    page = client.get(reverse("casework:case_detail", kwargs={"case_id": case.uuid}))
+    assert page.status_code == 200 and url(person) not in page.content.decode()
