@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from linkwell.audit.services import audit_record, diff, snapshot
 from linkwell.core.concurrency import bump_versions, check_version, lock_versioned, save_versioned
 from linkwell.core.exceptions import LinkwellError, ValidationFailed
 from linkwell.directory.postcodes import InvalidPostcode, normalise
-from linkwell.people.access import people_known_to
+from linkwell.people.access import people_known_to, referrer_organisation_ids, team_ids
 from linkwell.people.models import CarerStatus, ContactMethod, Ethnicity, Person, Sex
 from linkwell.people.selectors import DuplicateCandidate, person_duplicate_candidates
 from linkwell.people.validation import normalise_nhs_number, validate_date_of_birth
@@ -231,6 +231,21 @@ def _audit_values(person: Person, names: list[str]) -> dict[str, Any]:
     return values
 
 
+def _acting_organisation(actor: User | AnonymousUser, person: Person) -> Organisation | None:
+    """Whose audit trail an edit belongs on: the actor's link-worker team that holds the person,
+    else their practice or agency that referred or registered them (team managers read their
+    organisation's trail)."""
+    for org_id in team_ids(actor, write=True):
+        held = Q(cases__link_worker_service_id=org_id) | Q(referrals__link_worker_service_id=org_id)
+        if Person.objects.filter(held, pk=person.pk).exists():
+            return Organisation.objects.get(pk=org_id)
+    for org_id in referrer_organisation_ids(actor, write=True):
+        theirs = Q(registered_practice_id=org_id) | Q(referrals__referrer_organisation_id=org_id)
+        if Person.objects.filter(theirs, pk=person.pk).exists():
+            return Organisation.objects.get(pk=org_id)
+    return person.registered_practice
+
+
 def person_update(
     *,
     actor: User | AnonymousUser,
@@ -294,7 +309,7 @@ def person_update(
             actor=actor,
             action=AuditAction.PEOPLE_PERSON_UPDATED,
             obj=current,
-            organisation=current.registered_practice,
+            organisation=_acting_organisation(actor, current),
             person_id=str(current.uuid),
             changes=diff(before, _audit_values(current, changed)),
             detail={"confirmed_not_duplicate_of": [str(c.person.uuid) for c in candidates]},

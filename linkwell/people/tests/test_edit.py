@@ -94,6 +94,8 @@ def test_the_persons_team_corrects_the_postcode_sex_ethnicity_and_practice(
     assert person.registered_practice == personas.practice
     event = AuditEvent.objects.get(action="people.person_updated", person_id=str(person.uuid))
     assert event.actor_id == user.pk
+    # On the team's own trail, where its manager reads it.
+    assert event.organisation_id == personas.link_worker_service.pk
     assert event.changes["postcode"] == ["SY11 1AA", "SY11 2SP"]
     assert event.changes["sex"] == ["unknown", "female"]
     assert event.changes["registered_practice"] == [None, str(personas.practice.uuid)]
