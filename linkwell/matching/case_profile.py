@@ -68,6 +68,8 @@ class CaseProfile:
     contact_method: str = ""
     sources: list[tuple[str, str]] = field(default_factory=list)  # (label, value shown)
     missing: list[str] = field(default_factory=list)
+    # Why suggestions have no distances ("" when the person's postcode places them).
+    distance_unknown: str = ""
 
 
 def _parts(text: str, pattern: re.Pattern[str] = _SPLIT) -> list[str]:
@@ -148,10 +150,16 @@ def build_case_profile(case: Case, *, today: dt.date | None = None) -> CaseProfi
     if age is not None:
         sources.append(("Age", f"{age} (from the date of birth)"))
     postcode, lat, lon = _place(person)
+    distance_unknown = ""
     if postcode:
         sources.append(("Postcode", postcode))
     else:
         missing.append("a postcode we can place (distance is not used)")
+        distance_unknown = (
+            f"Distance unknown: the postcode {person.postcode.strip().upper()} was not found"
+            if person.postcode.strip()
+            else "Distance unknown: no postcode"
+        )
 
     access = _unique(
         [
@@ -222,7 +230,13 @@ def build_case_profile(case: Case, *, today: dt.date | None = None) -> CaseProfi
         gender=gender,
         exclude_service_ids=frozenset(tried),
     )
-    return CaseProfile(profile=profile, contact_method=contact, sources=sources, missing=missing)
+    return CaseProfile(
+        profile=profile,
+        contact_method=contact,
+        sources=sources,
+        missing=missing,
+        distance_unknown=distance_unknown,
+    )
 
 
 def case_profile(*, actor: User | None, case: Case, request: Any = None) -> CaseProfile:

@@ -14,6 +14,7 @@ from linkwell.connections.services import FULL_NOTE
 from linkwell.directory.tests.factories import make_service
 from linkwell.matching import cache as matcher_cache
 from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
+from linkwell.people.models import Person
 
 from .factories import HOME_POSTCODE, directory, login, reviewed_case
 
@@ -338,3 +339,18 @@ def test_the_connect_page_asks_for_confirmation_before_referring_to_a_full_servi
     assert not Connection.objects.exists()
     assert client.post(url, {"kind": "referral", "confirm_full": "1"}).status_code == 302
     assert Connection.objects.get().kind == ConnectionKind.REFERRAL
+
+
+@pytest.mark.parametrize(
+    ("postcode", "said"),
+    [("", "Distance unknown: no postcode"), ("SY11 9ZZ", "the postcode SY11 9ZZ was not found")],
+)
+def test_suggestions_say_when_distance_is_unknown_and_link_to_the_record(
+    client, personas, case, services, postcode, said
+):
+    client.force_login(personas.link_worker)
+    assert "distance-unknown" not in client.get(page_url(case)).content.decode()
+    Person.objects.filter(pk=case.person_id).update(postcode=postcode)
+    page = client.get(page_url(case)).content.decode()
+    assert said in page
+    assert reverse("people:edit", kwargs={"person_id": case.person.uuid}) in page
