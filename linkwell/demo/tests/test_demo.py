@@ -5,11 +5,12 @@ import io
 import re
 from collections import Counter
 from random import Random
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from linkwell.accounts.models import Area, Organisation, OrganisationKind, Role, User
 from linkwell.audit.models import AuditEvent
@@ -126,10 +127,17 @@ def test_it_creates_a_realistic_area_with_one_sign_in_per_role() -> None:
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_running_the_command_twice_adds_nothing_and_audits_one_summary() -> None:
+def test_running_the_command_twice_adds_nothing_and_audits_one_summary(
+    capfd: pytest.CaptureFixture[str], settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # As in `make run`: e-mail goes to the console backend, which must stay quiet for the demo
+    # (messages are sent when the transaction commits).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=out)
     assert "Demo loaded (seed 42)" in out.getvalue()
+    assert "Content-Type:" not in capfd.readouterr().out
     counts = (DirectoryOrganization.objects.count(), Service.objects.count(), User.objects.count())
     terms = TaxonomyTerm.objects.count()
     ids = sorted(Service.objects.values_list("uuid", flat=True))
@@ -176,6 +184,11 @@ def test_print_logins_shows_every_role_email_and_the_password() -> None:
     call_command("demo", "--print-logins", "--url", "http://127.0.0.1:8000/", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000/" in text
+    # Without --url: the configured site address (`make run` sets it from HOST and PORT).
+    with override_settings(SITE_URL="http://10.1.2.3:9000"):
+        out = io.StringIO()
+        call_command("demo", "--print-logins", stdout=out)
+        assert "http://10.1.2.3:9000/" in out.getvalue()
     for login in DEMO_LOGINS:
         assert login.email in text and login.role_label in text
     assert DEMO_PASSWORD in text
