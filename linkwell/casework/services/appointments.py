@@ -23,7 +23,12 @@ from linkwell.casework.models import (
     Case,
     CaseStatus,
 )
-from linkwell.casework.services.cases import _announce_contact, assignable_workers
+from linkwell.casework.services.cases import (
+    _announce_contact,
+    assignable_workers,
+    case_mark_contacted,
+    case_mark_review_booked,
+)
 from linkwell.core.concurrency import bump_versions, lock_versioned, update_versioned
 from linkwell.core.exceptions import ValidationFailed
 
@@ -94,7 +99,11 @@ def appointment_book(
     assert starts_at is not None  # _appointment_errors refused a missing time
     with_user = with_user or case.assigned_to or actor
     with transaction.atomic():
-        status = Case.objects.filter(pk=case.pk).values_list("status", flat=True).get()
+        # Locked until the booking commits, so the move to "review booked" below starts from the
+        # status read here (a row lock on PostgreSQL; SQLite runs write transactions one at a
+        # time) and the version it passes on is current.
+        locked = lock_versioned(Case, case.pk, expected_version=None, what="The case")
+        status = locked.status
         if status == CaseStatus.DORMANT:
             raise ValidationFailed(
                 {"status": ["The case is dormant: reopen it before booking a contact"]}
@@ -127,21 +136,14 @@ def appointment_book(
             CaseStatus.NEW,
             CaseStatus.CONTACTED,
         }:
-            # Conditional on the status just read, so a concurrent move is not overwritten; the
-            # version bump makes any open edit form of the case refuse stale data.
-            moved = bump_versions(
-                Case.objects.filter(pk=case.pk, status=status), status=CaseStatus.REVIEW_BOOKED
+            # The case's own status service: the transition check, the version bump (any open
+            # edit form of the case then refuses stale data) and the status-change audit event.
+            case_mark_review_booked(
+                actor=actor,
+                case=case,
+                expected_version=locked.version,
+                reason="wellbeing review booked",
             )
-            if moved:
-                audit_record(
-                    actor=actor,
-                    action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
-                    obj=case,
-                    organisation=case.link_worker_service,
-                    person_id=str(case.person.uuid),
-                    changes={"status": [status, CaseStatus.REVIEW_BOOKED]},
-                    detail={"reason": "wellbeing review booked"},
-                )
         case.refresh_from_db()
     return appointment
 
@@ -169,6 +171,7 @@ def appointment_record_outcome(
             {"outcome": [f"This contact has not happened yet, so it cannot be “{label}”"]}
         )
     first_contact = False
+    announced = False
     with transaction.atomic():
         before = appointment.outcome
         if before != AppointmentOutcome.BOOKED:
@@ -212,24 +215,23 @@ def appointment_record_outcome(
                     person_id=str(case.person.uuid),
                     changes={"first_contact_at": [None, appointment.starts_at]},
                 )
-                moved = bump_versions(
-                    Case.objects.filter(pk=case.pk, status=CaseStatus.NEW),
-                    status=CaseStatus.CONTACTED,
-                )
-                if moved:
-                    audit_record(
-                        actor=actor,
-                        action=AuditAction.CASEWORK_CASE_STATUS_CHANGED,
-                        obj=case,
-                        organisation=case.link_worker_service,
-                        person_id=str(case.person.uuid),
-                        changes={"status": [CaseStatus.NEW, CaseStatus.CONTACTED]},
-                        detail={"reason": "first contact attended"},
-                    )
+                # The UPDATE above holds the case's row until commit, so the status read here
+                # is the one the move starts from.
                 case.refresh_from_db()
+                if case.status == CaseStatus.NEW:
+                    # The case's own status service, which also announces the contact.
+                    case_mark_contacted(
+                        actor=actor,
+                        case=case,
+                        expected_version=case.version,
+                        reason="first contact attended",
+                        at=appointment.starts_at,
+                    )
+                    announced = True
             # Idempotent on the referrals side: codes only episodes not yet contacted, so a
             # reopened case's new referral is coded at its first attended contact.
-            _announce_contact(actor=actor, case=case, at=appointment.starts_at)
+            if not announced:
+                _announce_contact(actor=actor, case=case, at=appointment.starts_at)
     return appointment
 
 

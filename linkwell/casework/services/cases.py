@@ -125,12 +125,19 @@ def _case_transition(
 
 
 def case_mark_contacted(
-    *, actor: User | None, case: Case, expected_version: int, reason: str = ""
+    *,
+    actor: User | None,
+    case: Case,
+    expected_version: int,
+    reason: str = "",
+    at: dt.datetime | None = None,
 ) -> Case:
-    """The person has been reached (a call answered, a message replied to)."""
+    """The person has been reached (a call answered, a message replied to), at `at`: now, unless
+    the contact is recorded afterwards (an attended appointment passes its start time)."""
+    at = at or timezone.now()
     extra: dict[str, Any] = {}
     if case.first_contact_at is None:
-        extra["first_contact_at"] = timezone.now()
+        extra["first_contact_at"] = at
     with transaction.atomic():
         case = _case_transition(
             actor=actor,
@@ -141,7 +148,7 @@ def case_mark_contacted(
             extra=extra,
         )
         # Every contact, not just the case's first: a reopened case's new episode is coded too.
-        _announce_contact(actor=actor, case=case, at=timezone.now())
+        _announce_contact(actor=actor, case=case, at=at)
     return case
 
 
