@@ -89,8 +89,5 @@ _.mean_cost_after
 pytest_configure
 pytest_collection_modifyitems
 
-# Kept on purpose: the appointment booking service will move a case to "review booked" through it.
-case_mark_review_booked
-
 # The demo data builders (linkwell/demo/).
 status_counts

@@ -280,7 +280,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Safe caseload: people seen a year per full-time link worker (guidance 200-250). The
-# team page flags workers near or over it (linkwell/casework/selectors.py team_caseloads).
+# team page flags workers near or over it (linkwell/casework/selectors/teams.py team_caseloads).
 CASELOAD_SAFE_LEVEL = env_int("LINKWELL_CASELOAD_SAFE_LEVEL", 250, minimum=1)
 # Population analytics: the Spark master for `linkwell population run --engine spark`
 # (linkwell/population/engines.py); local[*] runs Spark on this machine's cores.

@@ -35,8 +35,9 @@ from linkwell.audit.services import audit_record
 from linkwell.casework.access import case_team_ids
 from linkwell.casework.message_back import latest_referral, message_back_record
 from linkwell.casework.models import Case, CaseStatus, FollowUp, FollowUpKind, MessageBack
-from linkwell.casework.review import case_status_advance
+from linkwell.casework.services import case_mark_follow_up
 from linkwell.core import notify
+from linkwell.core.concurrency import lock_versioned
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.people.models import ContactMethod
 
@@ -122,13 +123,16 @@ def follow_up_complete(
             changes={"completed_at": [None, completed_at]},
             detail={"kind": follow_up.kind},
         )
-        case_status_advance(
-            actor=actor,
-            case=case,
-            to=CaseStatus.FOLLOW_UP,
-            only_from={CaseStatus.ACTIVE},
-            reason=f"{follow_up.get_kind_display()} completed",
-        )
+        # Locked until commit, so the move starts from the status read here (a row lock on
+        # PostgreSQL; SQLite runs write transactions one at a time).
+        current = lock_versioned(Case, case.pk, expected_version=None, what="The case")
+        if current.status == CaseStatus.ACTIVE:
+            case_mark_follow_up(
+                actor=actor,
+                case=case,
+                expected_version=current.version,
+                reason=f"{follow_up.get_kind_display()} completed",
+            )
         message_back_record(
             actor=actor, case=case, stage=MessageBack.Stage.OUTCOME, follow_up=follow_up
         )

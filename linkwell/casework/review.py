@@ -144,9 +144,12 @@ def case_status_advance(
 ) -> bool:
     """Move `case` to status `to` if it is in one of `only_from`; audited; True if it moved.
 
-    Used by review/plan/follow-up services, which run it in their own transaction. A
-    conditional UPDATE (not a read-then-save) so a concurrent status change is never overwritten;
-    the version bump makes an open edit form of the case refuse to save stale data.
+    Used by `review_create`, in its transaction, to make the case "active" from new, contacted or
+    review booked. It does not go through `services.case_mark_active`, because the status machine
+    (`services.TRANSITIONS`) allows "active" only from "review booked": a review recorded without
+    a booking would be refused. A conditional UPDATE (not a read-then-save) so a concurrent status
+    change is never overwritten; the version bump makes an open edit form of the case refuse to
+    save stale data.
     """
     current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
     if current not in only_from:

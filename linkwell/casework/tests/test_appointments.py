@@ -117,6 +117,60 @@ def test_the_first_attended_contact_sets_first_contact_and_codes_the_referral(
     assert referral.snomed_code == SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING
 
 
+def test_booking_a_review_moves_the_case_through_its_status_service(personas: Personas) -> None:
+    case = case_for(personas, status=CaseStatus.CONTACTED)
+    stale = case.version
+    _book(personas, case)
+    event = AuditEvent.objects.get(action="casework.case_status_changed", object_id=str(case.uuid))
+    assert event.changes == {"status": [CaseStatus.CONTACTED, CaseStatus.REVIEW_BOOKED]}
+    assert event.detail == {"reason": "wellbeing review booked"}
+    # The move bumped the version, so a case form opened before the booking is refused.
+    with pytest.raises(ConcurrentEditError):
+        services.case_set_next_contact(
+            actor=personas.link_worker,
+            case=case,
+            next_contact_due=timezone.localdate(),
+            expected_version=stale,
+        )
+
+
+def test_booking_a_review_leaves_an_active_case_where_it_is(
+    personas: Personas,
+) -> None:
+    case = case_for(personas, status=CaseStatus.ACTIVE)
+    _book(personas, case)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE
+    assert not AuditEvent.objects.filter(action="casework.case_status_changed").exists()
+
+
+def test_the_first_attended_contact_is_dated_from_the_appointment_on_the_referral(
+    personas: Personas,
+) -> None:
+    case = case_for(personas)
+    referral = Referral.objects.create(
+        person=case.person,
+        link_worker_service=personas.link_worker_service,
+        source=ReferralSource.GP_PRACTICE,
+        status=ReferralStatus.ACCEPTED,
+        received_at=_in(-10),
+    )
+    CaseReferral.objects.create(case=case, referral=referral)
+    appointment = _book(personas, case, kind=AppointmentKind.PHONE, starts_at=_in(-2))
+    services.appointment_record_outcome(
+        actor=personas.link_worker,
+        appointment=appointment,
+        outcome=AppointmentOutcome.ATTENDED,
+        expected_version=appointment.version,
+    )
+    referral.refresh_from_db()
+    assert referral.first_contact_at == appointment.starts_at
+    event = AuditEvent.objects.get(action="casework.case_status_changed", object_id=str(case.uuid))
+    assert event.changes == {"status": [CaseStatus.NEW, CaseStatus.CONTACTED]}
+    assert event.detail == {"reason": "first contact attended"}
+    assert AuditEvent.objects.filter(action="referrals.referral_first_contact").count() == 1
+
+
 def test_a_contact_in_the_future_cannot_be_marked_attended(personas: Personas) -> None:
     case = case_for(personas)
     appointment = _book(personas, case)

@@ -76,6 +76,30 @@ def test_completing_the_4_week_review_moves_the_case_on_and_tells_the_gp(
     assert "3-month check-in" in message.summary["sections"]["next_steps"][0]
 
 
+def test_a_completed_follow_up_moves_the_case_through_its_status_service(
+    personas: Personas,
+) -> None:
+    case = _scheduled(personas)
+    review = FollowUp.objects.get(case=case, kind=FollowUpKind.REVIEW_4_WEEKS)
+    follow_up_complete(actor=personas.link_worker, follow_up=review, notes="Doing well.")
+    event = AuditEvent.objects.get(action="casework.case_status_changed", object_id=str(case.uuid))
+    assert event.changes == {"status": [CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP]}
+    assert event.detail == {"reason": f"{review.get_kind_display()} completed"}
+
+
+def test_a_follow_up_on_a_case_already_in_follow_up_leaves_the_status_alone(
+    personas: Personas,
+) -> None:
+    case = _scheduled(personas)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.FOLLOW_UP)
+    follow_up = FollowUp.objects.filter(case=case).order_by("due_on").first()
+    assert follow_up is not None
+    follow_up_complete(actor=personas.link_worker, follow_up=follow_up, notes="Still going.")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.FOLLOW_UP
+    assert not AuditEvent.objects.filter(action="casework.case_status_changed").exists()
+
+
 def test_a_follow_up_needs_notes_and_a_date_that_has_happened(personas: Personas) -> None:
     case = _scheduled(personas)
     follow_up = FollowUp.objects.filter(case=case).first()
