@@ -246,3 +246,21 @@ def test_the_system_check_is_quiet_with_the_model():
     if embedding.model_path() is None:
         pytest.skip("the model package is not installed here")
     assert not [m for m in checks.run_checks() if m.id == "matching.W001"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_many_people_show_progress_on_a_terminal_and_not_with_no_progress(files):
+    directory, _, many = files
+    err, out = _Terminal(), io.StringIO()
+    call_command("match", "--directory", str(directory), "--people", str(many), stdout=out,
+                 stderr=err)  # fmt: skip
+    assert "Indexing 3 services" in err.getvalue() and "Ranking" in err.getvalue()
+    assert "Ranking" not in out.getvalue()  # results stay clean for the next tool
+    quiet = _Terminal()
+    call_command("match", "--directory", str(directory), "--people", str(many), "--no-progress",
+                 stdout=io.StringIO(), stderr=quiet)  # fmt: skip
+    assert quiet.getvalue() == ""

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linkwell.core.exceptions import LinkwellError
+from linkwell.core.progress import add_progress_option, progress, step
 from linkwell.matching import embedding
 from linkwell.matching.documents import load_directory
 from linkwell.matching.engine import Matcher, Suggestion
@@ -127,6 +128,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--at", metavar="ISO-DATETIME", help="Rank as of this time (sessions, freshness)."
         )
+        add_progress_option(parser)
         parser.add_argument(
             "--words-only",
             action="store_true",
@@ -153,10 +155,15 @@ class Command(BaseCommand):
                 encoder = embedding.require_encoder()
             except embedding.ModelNotInstalled as exc:
                 raise CommandError(f"{exc}; or pass --words-only to rank without it") from None
+        step(f"Indexing {len(services)} services...", options=options, stream=self.stderr)
         matcher = Matcher(services, encoder=encoder)
+        step(f"Reading {len(people)} people...", options=options, stream=self.stderr)
         matcher.prepare(people)
         lines = []
-        for person in people:
+        ranking = progress(
+            people, desc="Ranking", unit="people", options=options, stream=self.stderr
+        )
+        for person in ranking:
             results = result_json(matcher.rank(person, top=top, at=at))
             if options["person"]:
                 lines.append(json.dumps(results, ensure_ascii=False, indent=2))
