@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test.utils import override_settings
 
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
@@ -44,16 +46,23 @@ class Command(BaseCommand):
             help="Only print the demo sign-ins (and the address to open).",
         )
         parser.add_argument(
-            "--url", default="http://127.0.0.1:8000/", help="Address shown with --print-logins."
+            "--url",
+            default="",
+            help="Address shown with --print-logins (default: LINKWELL_SITE_URL).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["print_logins"]:
-            self._print_logins(options["url"])
+            self._print_logins(options["url"] or settings.SITE_URL + "/")
             return
         started = time.monotonic()
         try:
-            with audit_context(channel=Channel.COMMAND):
+            # The demo's providers and people are fictional: what loading it would e-mail them
+            # (venue requests, provider referrals) goes nowhere instead of into the console.
+            with (
+                audit_context(channel=Channel.COMMAND),
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            ):
                 if options["reset"] and demo_is_loaded():
                     population_demo.reset()  # invite lists protect the demo's organisations
                     outcomes_demo.reset()  # staff survey rows protect the demo service
