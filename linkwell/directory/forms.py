@@ -1,5 +1,6 @@
 """Directory forms: input parsing only. Business rules (age order, capacity, opening times) live
-in services.py so the API and the CLI get the same checks; views copy its errors back here."""
+in services/edit_validation.py so the API and the CLI get the same checks; views copy its errors
+back here."""
 
 from __future__ import annotations
 

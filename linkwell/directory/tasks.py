@@ -1,6 +1,6 @@
 """Background work for the directory (django-tasks; the database backend by default).
 
-Thin wrappers over services.py: the task finds what is due and hands each listing to
+Thin wrappers over services/freshness.py: the task finds what is due and hands each listing to
 `service_send_verification_reminder`, which claims it, emails after the claim commits, and
 audits the outcome (undoing the claim if sending fails).
 """

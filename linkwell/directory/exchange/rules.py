@@ -12,7 +12,7 @@ Business rules (on top of the schemas):
   coordinates (`directory.postcodes`, offline); an invalid or unknown postcode is a warning.
 * Schema errors and business-rule errors are all reported together.
 Type conversions, field lengths and references (an `organization_id` we do not hold) are checked
-while writing (`importer._Writer`), which rejects the record the same way.
+while writing (the record writers in `importer/`), which rejects the record the same way.
 """
 
 from __future__ import annotations

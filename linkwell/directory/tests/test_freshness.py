@@ -97,7 +97,9 @@ def test_the_reminder_task_emails_a_one_click_link_once_a_fortnight(personas, st
 
 
 def test_a_reminder_that_cannot_be_sent_is_tried_again_next_time(personas, stale):
-    with mock.patch("linkwell.directory.services.send_mail", side_effect=OSError("SMTP down")):
+    with mock.patch(
+        "linkwell.directory.services.freshness.send_mail", side_effect=OSError("SMTP down")
+    ):
         assert send_verification_reminders.enqueue().return_value == 0
     stale.refresh_from_db()
     assert stale.verification_reminder_sent_at is None
@@ -110,7 +112,9 @@ def test_a_reminder_that_cannot_be_sent_is_tried_again_next_time(personas, stale
 def test_a_failed_reminder_puts_back_when_the_last_one_was_sent(personas, stale):
     earlier = timezone.now() - dt.timedelta(days=20)
     Service.objects.filter(pk=stale.pk).update(verification_reminder_sent_at=earlier)
-    with mock.patch("linkwell.directory.services.send_mail", side_effect=OSError("SMTP down")):
+    with mock.patch(
+        "linkwell.directory.services.freshness.send_mail", side_effect=OSError("SMTP down")
+    ):
         assert send_verification_reminders.enqueue().return_value == 0
     stale.refresh_from_db()
     assert stale.verification_reminder_sent_at == earlier
@@ -126,7 +130,7 @@ def test_the_reminder_email_is_sent_after_the_claim_is_committed(personas, stale
         seen["claimed"] = Service.objects.get(pk=stale.pk).verification_reminder_sent_at
         return 1
 
-    with mock.patch("linkwell.directory.services.send_mail", side_effect=send):
+    with mock.patch("linkwell.directory.services.freshness.send_mail", side_effect=send):
         assert send_verification_reminders.enqueue().return_value == 1
     assert seen["in_transaction"] is False
     assert seen["claimed"] is not None

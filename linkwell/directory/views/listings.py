@@ -32,9 +32,9 @@ from linkwell.directory.forms import (
     apply_service_errors,
     sessions_data,
 )
-from linkwell.directory.listing_selectors import listing_rows_for_provider_staff
 from linkwell.directory.models import QualityCheck, QualityCheckKind, Service
 from linkwell.directory.quality import quality_summary
+from linkwell.directory.selectors import listing_rows_for_provider_staff
 from linkwell.directory.services import (
     VerifyLinkError,
     accessibility_location,
