@@ -1,5 +1,5 @@
 """Sign-in, sign-out, two-factor set-up/verification and the account page. Thin: the rules
-live in services.py (writes) and selectors.py (reads)."""
+live in services/ (writes) and selectors.py (reads)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Input validation for connection pages; the rules live in services.py."""
+"""Input validation for connection pages; the rules live in services/."""
 
 from __future__ import annotations
 

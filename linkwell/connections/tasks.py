@@ -1,4 +1,4 @@
-"""Background work for connections (django-tasks). Thin wrappers over mail.py and services.py.
+"""Background work for connections (django-tasks). Thin wrappers over mail.py and services/.
 
 - `send_referral_email`: queued when a referral is requested (after the transaction commits).
 - `connections_daily`: queued daily by `linkwell connections remind`; marks lapsed referrals

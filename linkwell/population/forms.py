@@ -1,4 +1,4 @@
-"""Invite-list forms: input parsing only (rules live in population/services.py)."""
+"""Invite-list forms: input parsing only (rules live in population/services/)."""
 
 from __future__ import annotations
 
@@ -116,8 +116,8 @@ class ConfirmForm(_PersonFields):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        # Reported with the other field errors, not only once they are fixed (services.py has
-        # the same rule for other callers).
+        # Reported with the other field errors, not only once they are fixed
+        # (services/confirmation.py has the same rule for other callers).
         if not data.get("consent_to_contact"):
             self.add_error(
                 "consent_to_contact",

@@ -2,7 +2,7 @@
 
 An entry carries only the pseudo id, rank, score and the cohort's reasons; names and NHS numbers
 never reach these tables. The practice re-identifies the patient outside Linkwell and, when it
-confirms identity, a proactive referral is created (population/services.py).
+confirms identity, a proactive referral is created (population/services/confirmation.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ all ten-digit numbers. The key is never logged, printed or put in an exception m
 
 Used by: the register extract the practice produces for `linkwell population run` (the
 `pseudo_id` column), the practice's identity check when it confirms an invite-list entry
-(population/services.py `invite_entry_confirm`), and the exclusions file
+(population/services/confirmation.py `invite_entry_confirm`), and the exclusions file
 (`linkwell population_invites exclusions`).
 """
 

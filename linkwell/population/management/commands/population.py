@@ -1,5 +1,5 @@
 """`linkwell population synth|validate|run|model fit|cohorts`: proactive case finding over a
-pseudonymised register (thin wrappers over synth.py, register.py, engines.py and model.py).
+pseudonymised register (thin wrappers over synth.py, register/, engines.py and model.py).
 
 Exit status: 0 on success; 1 with a message naming the problem for bad input (a register with
 missing or mistyped columns, a bad cohort file, an unknown engine...). Nothing is written then,
