@@ -1,0 +1,84 @@
+"""Creating a person record (with the duplicate check), and recording the registered GP practice
+a referral names."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+
+from linkwell.accounts.models import Organisation, OrganisationKind, User
+from linkwell.audit.actions import AuditAction
+from linkwell.audit.services import audit_record, snapshot
+from linkwell.core.concurrency import bump_versions
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.people.models import Person
+from linkwell.people.services.details import (
+    PERSON_FIELDS,
+    PersonDetails,
+    PossibleDuplicates,
+    person_clean_details,
+    person_duplicates_for,
+)
+
+
+def person_create(
+    *, actor: User | AnonymousUser, details: PersonDetails, confirm_new: bool = False
+) -> Person:
+    """Create a person record, unless it may duplicate one the actor can see.
+
+    Raises PossibleDuplicates (nothing written) when candidates exist and `confirm_new` is false.
+    A record with the same NHS number is never duplicated, even when confirmed: an NHS number
+    belongs to one person, so the user must use that record or correct the number.
+    """
+    cleaned = person_clean_details(details)
+    candidates = person_duplicates_for(actor=actor, details=cleaned)
+    if any(c.same_nhs_number for c in candidates):
+        if confirm_new:
+            raise ValidationFailed(
+                {
+                    "nhs_number": [
+                        "A record with this NHS number already exists: use that record, or "
+                        "check the NHS number"
+                    ]
+                }
+            )
+        raise PossibleDuplicates(candidates)
+    if candidates and not confirm_new:
+        raise PossibleDuplicates(candidates)
+    with transaction.atomic():
+        person = Person.objects.create(**cleaned.__dict__)
+        audit_record(
+            actor=actor,
+            action=AuditAction.PEOPLE_PERSON_CREATED,
+            obj=person,
+            organisation=cleaned.registered_practice,
+            person_id=str(person.uuid),
+            changes={k: [None, v] for k, v in snapshot(person, PERSON_FIELDS).items() if v},
+            detail={"possible_duplicates_confirmed_new": [str(c.person.uuid) for c in candidates]},
+        )
+    return person
+
+
+def person_record_registered_practice(
+    *, actor: User | AnonymousUser | None, person: Person, practice: Organisation
+) -> bool:
+    """Record `practice` as the person's registered GP practice when none is recorded yet (a GP
+    referral names it; other referral routes ask). Never overwrites a recorded practice: a
+    change of practice is an edit of the record. True when it was recorded."""
+    if practice.kind != OrganisationKind.GP_PRACTICE:
+        raise ValidationFailed({"registered_practice": ["Choose a GP practice"]})
+    with transaction.atomic():
+        recorded = bump_versions(
+            Person.objects.filter(pk=person.pk, registered_practice__isnull=True),
+            registered_practice=practice,
+        )
+        if recorded:
+            audit_record(
+                actor=actor,
+                action=AuditAction.PEOPLE_REGISTERED_PRACTICE_RECORDED,
+                obj=person,
+                organisation=practice,
+                person_id=str(person.uuid),
+                changes={"registered_practice": [None, str(practice.uuid)]},
+            )
+    return bool(recorded)
