@@ -13,16 +13,24 @@ tolerant three ways:
   ("food bank") already matches joined text ("Foodbank"): each word is a substring of it.
 
 Hyphens in the query separate words, so "drop-in" finds "drop in" as well as "drop-in".
+
+Then the query is widened with the related terms of Linkwell's one text analysis
+(`linkwell.text`, which matching uses too): "lonely" also finds befriending, social groups and
+lunch clubs; "feeling down" finds low-mood and talking-therapy services. Services that match
+the person's own words rank above those found through related terms (`search_services`).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from django.db.models import Expression, F, Q, TextField, Value
 from django.db.models.functions import Replace
 from django.db.models.lookups import IContains
+
+from linkwell.text import analysis
 
 APOSTROPHES = ("'", "\u2018", "\u2019")
 # Only these two are removed from the stored text: each Replace is one more function call per
@@ -64,27 +72,84 @@ def stem(word: str) -> str:
 
 
 @dataclass(frozen=True)
-class TextQuery:
-    """A query made tolerant: every word must match one of its `alternatives`."""
+class Clause:
+    """One thing the query asks for. A service matches when it matches any of `alternatives`;
+    an alternative is one or more pieces of text that must all appear (in any of the searched
+    columns). `direct` alternatives are the person's own words; the rest are related terms."""
 
-    words: tuple[tuple[str, ...], ...]
+    alternatives: tuple[tuple[str, ...], ...]
+    direct: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    """A query made tolerant: every clause must match."""
+
+    clauses: tuple[Clause, ...]
     phrase: str  # the whole query without apostrophes, for ranking name matches first
 
     def __bool__(self) -> bool:
-        return bool(self.words)
+        return bool(self.clauses)
+
+    @property
+    def widened(self) -> bool:
+        """Whether related terms were added (so results that match only those rank lower)."""
+        return any(c.alternatives != c.direct for c in self.clauses)
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    base = stem(word)
+    return (base, *JOINED_FORMS.get(base, ()))
+
+
+def _related_forms(phrase: str) -> set[tuple[str, ...]]:
+    """How a related term is looked for as text: as written, and (for one word) cut to its
+    Snowball stem when that is the start of the word, so "befriending" also finds "befriender"
+    and "isolation" finds "isolated"."""
+    written = " ".join(without_apostrophes(analysis.fold(phrase)).split())
+    forms: set[tuple[str, ...]] = {(written,)}
+    if " " not in written:
+        snowball = analysis.stem(written)
+        if len(snowball) >= 4 and written.startswith(snowball):
+            forms.add((snowball,))
+    return forms
 
 
 def query_terms(text: str) -> TextQuery:
+    """The clauses for `text`: each word (plural-tolerant, joined forms), widened with the
+    related terms of the shared text analysis (`linkwell.text`), the same ones matching uses:
+    "lonely" also finds befriending, social groups and lunch clubs."""
     cleaned = without_apostrophes(text).lower()
-    words: list[tuple[str, ...]] = []
-    for raw in _WORD_SPLIT.split(cleaned):
-        if not raw:
+    raw_words = [w for w in _WORD_SPLIT.split(cleaned) if w]
+    clauses: list[Clause] = []
+    covered: set[str] = set()
+    # Groups the same words trigger ("mens shed": woodwork and men's health) widen one clause.
+    by_trigger: dict[str, list[analysis.Expansion]] = {}
+    for expansion in analysis.expand(text):
+        by_trigger.setdefault(expansion.trigger, []).append(expansion)
+    for said, expansions in by_trigger.items():
+        trigger = [w for w in _WORD_SPLIT.split(without_apostrophes(said).lower()) if w]
+        if not trigger or any(w not in raw_words for w in trigger):
             continue
-        base = stem(raw)
-        alternatives = (base, *JOINED_FORMS.get(base, ()))
-        if alternatives not in words:
-            words.append(alternatives)
-    return TextQuery(words=tuple(words), phrase=" ".join(cleaned.split()))
+        # The person's own words, all of them (each plural-tolerant), or any related term.
+        direct = tuple(
+            dict.fromkeys(
+                tuple(forms) for forms in itertools.product(*(_word_forms(w) for w in trigger))
+            )
+        )
+        related: set[tuple[str, ...]] = set()
+        for expansion in expansions:
+            for phrase in expansion.phrases:
+                related |= _related_forms(phrase.text)
+        alternatives = tuple(dict.fromkeys([*direct, *sorted(related - set(direct))]))
+        clauses.append(Clause(alternatives=alternatives, direct=direct))
+        covered.update(trigger)
+    for word in dict.fromkeys(raw_words):
+        if word in covered:
+            continue
+        one = tuple((form,) for form in _word_forms(word))
+        clauses.append(Clause(alternatives=one, direct=one))
+    return TextQuery(clauses=tuple(clauses), phrase=" ".join(cleaned.split()))
 
 
 def apostrophe_free(column: str) -> Expression:
@@ -111,9 +176,15 @@ def contains(column: str, value: str) -> Q:
     )
 
 
-def matches_any(columns: tuple[str, ...], alternatives: tuple[str, ...]) -> Q:
-    condition = Q()
-    for column in columns:
-        for value in alternatives:
-            condition |= contains(column, value)
+def matches_any(columns: tuple[str, ...], alternatives: tuple[tuple[str, ...], ...]) -> Q:
+    """Any alternative matches: every piece of it appears in one of `columns`."""
+    condition = Q(pk__in=[])
+    for pieces in alternatives:
+        every = Q()
+        for piece in pieces:
+            anywhere = Q(pk__in=[])
+            for column in columns:
+                anywhere |= contains(column, piece)
+            every &= anywhere
+        condition |= every
     return condition

@@ -25,8 +25,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from linkwell.matching import text
 from linkwell.matching.documents import ServiceDoc
+from linkwell.text import analysis as text
 
 # Access needs as people say them -> phrases a listing uses when it meets them.
 ACCESS_TERMS: dict[str, tuple[str, ...]] = {

@@ -39,9 +39,10 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from linkwell.matching import constraints, text, wording
+from linkwell.matching import constraints, wording
 from linkwell.matching.documents import ACTIVE, ServiceDoc, Session
 from linkwell.matching.profile import Profile
+from linkwell.text import analysis as text
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -63,7 +63,7 @@ def test_a_person_finds_a_free_tuesday_morning_group_nearby_and_asks_for_help(
     page: Any, demo: None
 ) -> None:
     search_tuesday_mornings_near(page, "SY11 1AA")
-    expect(page.locator("#results-heading")).to_contain_text("match your search")
+    expect(page.locator("#results-heading")).to_contain_text(re.compile(r"match(es)? your search"))
     result = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=GROUP))
     expect(result).to_contain_text("Tuesday")
     expect(result).to_contain_text("Free")
@@ -169,3 +169,14 @@ def test_what_could_help_me_suggests_groups_without_keeping_the_answers(
     assert not violations, describe(violations)
     page.get_by_role("link", name="Ask for help from a link worker").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask for help from a link worker")
+
+
+def test_a_lonely_person_finds_befriending_and_social_groups(page: Any, demo: None) -> None:
+    """The public search understands what matching understands: no service in the demo says
+    "lonely", yet befriending and social groups are what a lonely person is looking for."""
+    page.goto("/find/?q=lonely")
+    expect(page.locator("#results-heading")).to_contain_text(re.compile(r"match(es)? your search"))
+    results = page.locator("#results-heading ~ *").all_inner_texts()
+    text = " ".join(results).lower()
+    assert "befriend" in text, text[:2000]
+    assert "social" in text or "lunch club" in text or "coffee morning" in text, text[:2000]

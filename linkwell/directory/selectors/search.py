@@ -131,6 +131,22 @@ def _service_terms(**term_filter: Any) -> Exists:
 _TEXT_COLUMNS = ("name", "description", "organization__name")
 
 
+def _clause_matches(alternatives: tuple[tuple[str, ...], ...]) -> Q:
+    """A service's name, description or organisation, or the name of one of its terms, has
+    one of `alternatives`."""
+    matches = text_search.matches_any(_TEXT_COLUMNS, alternatives)
+    # Terms are few: find the matching ones once, rather than scanning term names again in a
+    # correlated subquery for every service row.
+    term_ids = list(
+        TaxonomyTerm.objects.filter(text_search.matches_any(("name",), alternatives)).values_list(
+            "pk", flat=True
+        )
+    )
+    if term_ids:
+        matches |= Q(_service_terms(taxonomy_term_id__in=term_ids))
+    return matches
+
+
 def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
     """Every service matching `filters` (module docstring), unordered and unpaginated, ignoring
     `point`/`within_km` (distance is applied by `search_services`). The ORUK API builds its
@@ -140,18 +156,8 @@ def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
         qs = qs.filter(status__in=filters.statuses)
     if filters.organization_id is not None:
         qs = qs.filter(organization__uuid=filters.organization_id)
-    for alternatives in text_search.query_terms(filters.text).words:
-        matches = text_search.matches_any(_TEXT_COLUMNS, alternatives)
-        # Terms are few: find the matching ones once, rather than scanning term names again in a
-        # correlated subquery for every service row.
-        term_ids = list(
-            TaxonomyTerm.objects.filter(
-                text_search.matches_any(("name",), alternatives)
-            ).values_list("pk", flat=True)
-        )
-        if term_ids:
-            matches |= Q(_service_terms(taxonomy_term_id__in=term_ids))
-        qs = qs.filter(matches)
+    for clause in text_search.query_terms(filters.text).clauses:
+        qs = qs.filter(_clause_matches(clause.alternatives))
     if filters.taxonomy_term_ids:
         qs = qs.filter(_service_terms(taxonomy_term__uuid__in=filters.taxonomy_term_ids))
     if filters.taxonomy_id is not None:
@@ -302,7 +308,8 @@ def search_services(*, filters: ServiceFilters, page: int = 1, per_page: int = 2
         return SearchPage(items, total, page, per_page, total_pages)
 
     order: list[Any] = [Lower("name"), "name", "pk"]
-    phrase = text_search.query_terms(filters.text).phrase
+    query = text_search.query_terms(filters.text)
+    phrase = query.phrase
     if phrase:
         qs = qs.annotate(
             _name_rank=Case(
@@ -312,6 +319,17 @@ def search_services(*, filters: ServiceFilters, page: int = 1, per_page: int = 2
             )
         )
         order = ["_name_rank", *order]
+        if query.widened:
+            # What the person typed first; what only related terms found after it.
+            direct = Q()
+            for clause in query.clauses:
+                direct &= _clause_matches(clause.direct)
+            qs = qs.annotate(
+                _direct_rank=Case(
+                    When(direct, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            order = ["_name_rank", "_direct_rank", *order[1:]]
         # Text matching is the costly part of a query (LIKE over apostrophe-free text on every
         # row; see text_search). Evaluate it once: the ordered ids of every match give the
         # total and the page, instead of a COUNT and then a page query that both scan.

@@ -4,11 +4,12 @@ home (so it does not match "cold home")."""
 
 from typing import Any
 
-from linkwell.matching import constraints, text
+from linkwell.matching import constraints
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import Profile
 from linkwell.matching.tests.factories import person, svc
+from linkwell.text import analysis as text
 
 
 def ranked(services: list[ServiceDoc], profile: Profile, **kwargs: Any) -> list[Suggestion]:

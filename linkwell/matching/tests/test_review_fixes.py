@@ -3,10 +3,11 @@ wording of reasons, and near-identical listings at the top."""
 
 from __future__ import annotations
 
-from linkwell.matching import text, wording
+from linkwell.matching import wording
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import profile_from_json
+from linkwell.text import analysis as text
 
 
 def test_a_phrase_of_stop_words_still_finds_its_related_terms() -> None:

@@ -1,4 +1,4 @@
-from linkwell.matching import text
+from linkwell.text import analysis as text
 
 
 def test_words_are_folded_and_stemmed_without_stop_words():

@@ -308,7 +308,7 @@ def _phrase(text: str) -> Phrase:
 def related_groups() -> tuple[RelatedGroup, ...]:
     """The shipped list (`data/related_terms.json`), parsed once."""
     raw = json.loads(
-        resources.files("linkwell.matching.data")
+        resources.files("linkwell.text.data")
         .joinpath("related_terms.json")
         .read_text(encoding="utf-8")
     )
