@@ -34,7 +34,7 @@ enough), checked by `can_see_unsuppressed`. Every use is audited with
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -254,11 +254,19 @@ def _complement(grid: _Grid, line: Sequence[Cell], suppressed: set[Cell]) -> Cel
 
 
 def suppression_pattern(
-    matrix: Sequence[Sequence[int]], *, total_row: bool = True, total_col: bool = True
+    matrix: Sequence[Sequence[int]],
+    *,
+    total_row: bool = True,
+    total_col: bool = True,
+    also: Collection[Cell] = (),
 ) -> tuple[list[list[int]], set[Cell]]:
-    """The raw table with its totals, and the set of cells to publish as ``"*"``."""
+    """The raw table with its totals, and the set of cells to publish as ``"*"``.
+
+    `also`: cells to withhold whatever their value (e.g. shares whose count another table
+    withholds); secondary suppression then protects them like the small ones."""
     grid = _build_grid(matrix, total_row, total_col)
     suppressed = {cell for cell in grid.cells() if is_small(grid.values[cell[0]][cell[1]])}
+    suppressed |= set(also)
     lines = grid.lines()
     changed = True
     while changed:
@@ -344,6 +352,46 @@ def suppress_table(
             last[key] = publish(len(rows), c)
         out.append(last)
     return out
+
+
+# --- Shares of a whole ---------------------------------------------------------------------
+
+
+def publish_shares(
+    counts: Sequence[int],
+    *,
+    withheld: Collection[int] = (),
+    unsuppressed: bool = False,
+) -> list[PublishedValue]:
+    """Each count as a percentage of the counts' true sum, as it may be published.
+
+    The shares are computed from the raw counts and their raw sum, never from published
+    (rounded or suppressed) counts: a share of the visible cells only would show a group as
+    100% of a whole it is a part of. Disclosure control is then applied to the shares:
+
+    - a share whose count is 1-7, or whose count the caller publishes as ``"*"`` (`withheld`:
+      indices into `counts`, e.g. a secondary suppression in the count table), is ``"*"``;
+    - the shares add up to 100%, so one withheld share would be 100% minus the others:
+      secondary suppression (`suppression_pattern`, the sum as the total) withholds more until
+      none is determined by the rest;
+    - every share is ``"*"`` when the sum is 1-7, and None when it is 0 (nothing to show).
+
+    With `unsuppressed=True` (after `can_see_unsuppressed` and `record_unsuppressed_access`)
+    the raw shares are returned.
+    """
+    raw = [_check_count(n) for n in counts]
+    total = sum(raw)
+    if total == 0:
+        return [None for _ in raw]
+    shares: list[PublishedValue] = [100 * n / total for n in raw]
+    if unsuppressed:
+        return shares
+    if is_small(total):
+        return [SUPPRESSED for _ in raw]
+    _, hidden = suppression_pattern(
+        [[n] for n in raw], total_col=False, also={(i, 0) for i in withheld}
+    )
+    return [SUPPRESSED if (i, 0) in hidden else share for i, share in enumerate(shares)]
 
 
 # --- Who may see unsuppressed figures -------------------------------------------------------
