@@ -463,10 +463,22 @@ _PAIRED_OVER_N = (
 )
 
 
+# Each published percentage and the count it is the share of.
+_PAIRED_PCT_OF = {
+    "pct_improved": "n_improved",
+    "pct_deteriorated": "n_deteriorated",
+    "pct_reliably_improved": "n_reliably_improved",
+    "pct_reliably_deteriorated": "n_reliably_deteriorated",
+    "pct_still_improved": "n_still_improved",
+}
+
+
 def suppress_paired_result(result: Any) -> dict[str, Any]:
     """A `linkwell.analysis.stats.PairedResult` as it may be published: counts suppressed or
-    rounded, every figure computed over the n pairs withheld when n is 1-7, and
-    `pct_still_improved` withheld when its own denominator (`n_improved_with_later`) is."""
+    rounded, every figure computed over the n pairs withheld when n is 1-7,
+    `pct_still_improved` withheld when its own denominator (`n_improved_with_later`) is, and
+    each percentage withheld when the count it is the share of is 1-7 (as that count is), or
+    when the other shares of the n pairs would give it back."""
     out: dict[str, Any] = result.as_dict()
     for key in _PAIRED_COUNTS:
         if out.get(key) is not None:
@@ -477,4 +489,16 @@ def suppress_paired_result(result: Any) -> dict[str, Any]:
     out["pct_still_improved"] = suppress_value(
         result.pct_still_improved, result.n_improved_with_later
     )
+    # A percentage whose numerator is withheld is withheld too: 12.5% beside n "10" would
+    # give back the 1 of 8 that `n_improved` hides.
+    for pct, count in _PAIRED_PCT_OF.items():
+        if out.get(pct) is not None and is_small(getattr(result, count)):
+            out[pct] = SUPPRESSED
+    # Improved, worse and unchanged split the n pairs, so 100% less the published shares
+    # would give a withheld one back: withhold as `publish_shares` does.
+    if result.n and not is_small(result.n):
+        split = publish_shares([result.n_improved, result.n_deteriorated, result.n_unchanged])
+        for pct, share in zip(("pct_improved", "pct_deteriorated"), split[:2], strict=True):
+            if share == SUPPRESSED:
+                out[pct] = SUPPRESSED
     return out

@@ -84,18 +84,24 @@ def outcome_rows(rows: Sequence[OutcomeRow], *, unsuppressed: bool) -> list[dict
 
 def service_use(result: ServiceUseResult, *, unsuppressed: bool) -> dict[str, Any]:
     """Counts published; costs from the *published* counts (a cost from the raw count would
-    give the raw count back: cost / unit cost)."""
+    give the raw count back: cost / unit cost). The total cost is the sum of the costs shown,
+    so it is withheld when any of them is: a sum of the visible rows only would pass for the
+    total (and the exact total, less the costs shown, would narrow down a withheld count)."""
     n = result.n_people
     rows = []
-    total_before = Decimal(0)
-    total_after = Decimal(0)
+    total_before: Decimal | None = Decimal(0)
+    total_after: Decimal | None = Decimal(0)
     for r in result.rows:
         before = publish_count(r.before, unsuppressed=unsuppressed)
         after = publish_count(r.after, unsuppressed=unsuppressed)
         cost_before = None if before == SUPPRESSED else r.unit_cost * int(before)
         cost_after = None if after == SUPPRESSED else r.unit_cost * int(after)
-        total_before += cost_before or 0
-        total_after += cost_after or 0
+        total_before = (
+            None if total_before is None or cost_before is None else total_before + cost_before
+        )
+        total_after = (
+            None if total_after is None or cost_after is None else total_after + cost_after
+        )
         rows.append(
             {
                 "kind": r.kind,
@@ -130,8 +136,8 @@ def service_use(result: ServiceUseResult, *, unsuppressed: bool) -> dict[str, An
         "n_people": number(publish_count(n, unsuppressed=unsuppressed)),
         "n_incomplete": number(publish_count(result.n_incomplete, unsuppressed=unsuppressed)),
         "rows": rows,
-        "cost_before": money(total_before),
-        "cost_after": money(total_after),
+        "cost_before": SUPPRESSED if total_before is None else money(total_before),
+        "cost_after": SUPPRESSED if total_after is None else money(total_after),
         "mean_cost_before": money(change["mean_baseline"]),
         "mean_cost_after": money(change["mean_followup"]),
         "mean_cost_change": money(change["mean_change"]),

@@ -240,6 +240,22 @@ def test_a_small_outcome_analysis_publishes_no_figures() -> None:
     assert published["pct_still_improved"] is None  # no later timepoint: nothing to show
 
 
+def test_a_percentage_of_a_withheld_count_is_withheld_too() -> None:
+    from linkwell.analysis.stats import Observation, paired_analysis
+
+    # 2 of 20 improved (10%): n_improved is withheld, so 10% (2 of a published "20") must be;
+    # and with none unchanged, 90% worse would give the 10% back, so that goes too.
+    people = [Observation(str(i), 10, 11 if i < 2 else 9) for i in range(20)]
+    published = suppress_paired_result(paired_analysis(people))
+    assert published["n_improved"] == SUPPRESSED
+    assert published["pct_improved"] == SUPPRESSED
+    assert published["pct_deteriorated"] == SUPPRESSED
+    # 10 improved, 10 worse: both shown.
+    people = [Observation(str(i), 10, 11 if i < 10 else 9) for i in range(20)]
+    published = suppress_paired_result(paired_analysis(people))
+    assert published["pct_improved"] == published["pct_deteriorated"] == pytest.approx(50.0)
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     st.integers(1, 5),

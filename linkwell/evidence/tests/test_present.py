@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from linkwell.analysis.disclosure import SUPPRESSED
+from linkwell.analysis.stats import Observation, paired_analysis
 from linkwell.evidence import present
 from linkwell.evidence.dimensions import NOT_RECORDED, categories
-from linkwell.evidence.selectors import EquityResult, EquityRow
+from linkwell.evidence.selectors import EquityResult, EquityRow, ServiceUseResult, ServiceUseRow
 
 
 def _equity(
@@ -106,3 +109,39 @@ def test_viewers_allowed_raw_figures_see_raw_shares() -> None:
     rows = _by_label(present.equity(result, unsuppressed=True))
     assert rows["Male"]["referred"] == "3"
     assert rows["Male"]["referred_share"] == f"{100 * 3 / 33:.1f}"
+
+
+def _service_use(gp: int, ae: int) -> ServiceUseResult:
+    def row(kind: str, before: int, unit: int) -> ServiceUseRow:
+        cost = Decimal(unit) * before
+        return ServiceUseRow(
+            kind, kind, before, 0, before, 0, Decimal(unit), cost, Decimal(0), "", False
+        )
+
+    rows = [row("gp_appointment", gp, 40), row("ae_attendance", ae, 200)]
+    people = [Observation(str(i), 100.0, 50.0 + i) for i in range(20)]
+    return ServiceUseResult(
+        months_before=6,
+        months_after=6,
+        coverage_start=None,
+        coverage_end=None,
+        n_people=20,
+        n_incomplete=0,
+        rows=rows,
+        cost_before=sum((r.cost_before for r in rows), Decimal(0)),
+        cost_after=Decimal(0),
+        cost_change=paired_analysis(people, lower_is_better=True),
+    )
+
+
+def test_the_total_cost_is_withheld_rather_than_shown_without_the_withheld_rows() -> None:
+    # 3 A&E attendances are withheld: a total of the GP row alone (£1,600) passed for the
+    # total cost, and the exact total (£2,200) less the costs shown would give the 3 back.
+    shown = present.service_use(_service_use(gp=41, ae=3), unsuppressed=False)
+    assert [r["cost_before"] for r in shown["rows"]] == ["£1,600", SUPPRESSED]
+    assert shown["cost_before"] == SUPPRESSED
+    assert shown["cost_after"] == "£0"
+    whole = present.service_use(_service_use(gp=41, ae=12), unsuppressed=False)
+    assert whole["cost_before"] == "£3,600"  # 40 x 40 + 10 x 200: the costs shown, added up
+    raw = present.service_use(_service_use(gp=41, ae=3), unsuppressed=True)
+    assert raw["cost_before"] == "£2,240"
