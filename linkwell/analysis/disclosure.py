@@ -34,7 +34,7 @@ enough), checked by `can_see_unsuppressed`. Every use is audited with
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -254,11 +254,19 @@ def _complement(grid: _Grid, line: Sequence[Cell], suppressed: set[Cell]) -> Cel
 
 
 def suppression_pattern(
-    matrix: Sequence[Sequence[int]], *, total_row: bool = True, total_col: bool = True
+    matrix: Sequence[Sequence[int]],
+    *,
+    total_row: bool = True,
+    total_col: bool = True,
+    also: Collection[Cell] = (),
 ) -> tuple[list[list[int]], set[Cell]]:
-    """The raw table with its totals, and the set of cells to publish as ``"*"``."""
+    """The raw table with its totals, and the set of cells to publish as ``"*"``.
+
+    `also`: cells to withhold whatever their value (e.g. shares whose count another table
+    withholds); secondary suppression then protects them like the small ones."""
     grid = _build_grid(matrix, total_row, total_col)
     suppressed = {cell for cell in grid.cells() if is_small(grid.values[cell[0]][cell[1]])}
+    suppressed |= set(also)
     lines = grid.lines()
     changed = True
     while changed:
@@ -346,6 +354,46 @@ def suppress_table(
     return out
 
 
+# --- Shares of a whole ---------------------------------------------------------------------
+
+
+def publish_shares(
+    counts: Sequence[int],
+    *,
+    withheld: Collection[int] = (),
+    unsuppressed: bool = False,
+) -> list[PublishedValue]:
+    """Each count as a percentage of the counts' true sum, as it may be published.
+
+    The shares are computed from the raw counts and their raw sum, never from published
+    (rounded or suppressed) counts: a share of the visible cells only would show a group as
+    100% of a whole it is a part of. Disclosure control is then applied to the shares:
+
+    - a share whose count is 1-7, or whose count the caller publishes as ``"*"`` (`withheld`:
+      indices into `counts`, e.g. a secondary suppression in the count table), is ``"*"``;
+    - the shares add up to 100%, so one withheld share would be 100% minus the others:
+      secondary suppression (`suppression_pattern`, the sum as the total) withholds more until
+      none is determined by the rest;
+    - every share is ``"*"`` when the sum is 1-7, and None when it is 0 (nothing to show).
+
+    With `unsuppressed=True` (after `can_see_unsuppressed` and `record_unsuppressed_access`)
+    the raw shares are returned.
+    """
+    raw = [_check_count(n) for n in counts]
+    total = sum(raw)
+    if total == 0:
+        return [None for _ in raw]
+    shares: list[PublishedValue] = [100 * n / total for n in raw]
+    if unsuppressed:
+        return shares
+    if is_small(total):
+        return [SUPPRESSED for _ in raw]
+    _, hidden = suppression_pattern(
+        [[n] for n in raw], total_col=False, also={(i, 0) for i in withheld}
+    )
+    return [SUPPRESSED if (i, 0) in hidden else share for i, share in enumerate(shares)]
+
+
 # --- Who may see unsuppressed figures -------------------------------------------------------
 
 
@@ -415,10 +463,22 @@ _PAIRED_OVER_N = (
 )
 
 
+# Each published percentage and the count it is the share of.
+_PAIRED_PCT_OF = {
+    "pct_improved": "n_improved",
+    "pct_deteriorated": "n_deteriorated",
+    "pct_reliably_improved": "n_reliably_improved",
+    "pct_reliably_deteriorated": "n_reliably_deteriorated",
+    "pct_still_improved": "n_still_improved",
+}
+
+
 def suppress_paired_result(result: Any) -> dict[str, Any]:
     """A `linkwell.analysis.stats.PairedResult` as it may be published: counts suppressed or
-    rounded, every figure computed over the n pairs withheld when n is 1-7, and
-    `pct_still_improved` withheld when its own denominator (`n_improved_with_later`) is."""
+    rounded, every figure computed over the n pairs withheld when n is 1-7,
+    `pct_still_improved` withheld when its own denominator (`n_improved_with_later`) is, and
+    each percentage withheld when the count it is the share of is 1-7 (as that count is), or
+    when the other shares of the n pairs would give it back."""
     out: dict[str, Any] = result.as_dict()
     for key in _PAIRED_COUNTS:
         if out.get(key) is not None:
@@ -429,4 +489,16 @@ def suppress_paired_result(result: Any) -> dict[str, Any]:
     out["pct_still_improved"] = suppress_value(
         result.pct_still_improved, result.n_improved_with_later
     )
+    # A percentage whose numerator is withheld is withheld too: 12.5% beside n "10" would
+    # give back the 1 of 8 that `n_improved` hides.
+    for pct, count in _PAIRED_PCT_OF.items():
+        if out.get(pct) is not None and is_small(getattr(result, count)):
+            out[pct] = SUPPRESSED
+    # Improved, worse and unchanged split the n pairs, so 100% less the published shares
+    # would give a withheld one back: withhold as `publish_shares` does.
+    if result.n and not is_small(result.n):
+        split = publish_shares([result.n_improved, result.n_deteriorated, result.n_unchanged])
+        for pct, share in zip(("pct_improved", "pct_deteriorated"), split[:2], strict=True):
+            if share == SUPPRESSED:
+                out[pct] = SUPPRESSED
     return out

@@ -12,6 +12,7 @@ from linkwell.analysis.disclosure import (
     SUPPRESSED,
     is_small,
     publish_count,
+    publish_shares,
     suppress_paired_result,
     suppress_table,
     suppress_value,
@@ -83,18 +84,24 @@ def outcome_rows(rows: Sequence[OutcomeRow], *, unsuppressed: bool) -> list[dict
 
 def service_use(result: ServiceUseResult, *, unsuppressed: bool) -> dict[str, Any]:
     """Counts published; costs from the *published* counts (a cost from the raw count would
-    give the raw count back: cost / unit cost)."""
+    give the raw count back: cost / unit cost). The total cost is the sum of the costs shown,
+    so it is withheld when any of them is: a sum of the visible rows only would pass for the
+    total (and the exact total, less the costs shown, would narrow down a withheld count)."""
     n = result.n_people
     rows = []
-    total_before = Decimal(0)
-    total_after = Decimal(0)
+    total_before: Decimal | None = Decimal(0)
+    total_after: Decimal | None = Decimal(0)
     for r in result.rows:
         before = publish_count(r.before, unsuppressed=unsuppressed)
         after = publish_count(r.after, unsuppressed=unsuppressed)
         cost_before = None if before == SUPPRESSED else r.unit_cost * int(before)
         cost_after = None if after == SUPPRESSED else r.unit_cost * int(after)
-        total_before += cost_before or 0
-        total_after += cost_after or 0
+        total_before = (
+            None if total_before is None or cost_before is None else total_before + cost_before
+        )
+        total_after = (
+            None if total_after is None or cost_after is None else total_after + cost_after
+        )
         rows.append(
             {
                 "kind": r.kind,
@@ -129,8 +136,8 @@ def service_use(result: ServiceUseResult, *, unsuppressed: bool) -> dict[str, An
         "n_people": number(publish_count(n, unsuppressed=unsuppressed)),
         "n_incomplete": number(publish_count(result.n_incomplete, unsuppressed=unsuppressed)),
         "rows": rows,
-        "cost_before": money(total_before),
-        "cost_after": money(total_after),
+        "cost_before": SUPPRESSED if total_before is None else money(total_before),
+        "cost_after": SUPPRESSED if total_after is None else money(total_after),
         "mean_cost_before": money(change["mean_baseline"]),
         "mean_cost_after": money(change["mean_followup"]),
         "mean_cost_change": money(change["mean_change"]),
@@ -148,8 +155,12 @@ def service_use(result: ServiceUseResult, *, unsuppressed: bool) -> dict[str, An
 
 
 def equity(result: EquityResult, *, unsuppressed: bool) -> list[dict[str, Any]]:
-    """Referred and seen with secondary suppression down each column (each has a total row);
-    rates and shares from the published counts (from raw counts they would give them back)."""
+    """Referred and seen with secondary suppression down each column (each has a total row).
+
+    Rates and shares are computed from the raw counts and the true denominators (a share of
+    the visible cells only would make a group 100% of a whole it is part of), then published:
+    a rate or share whose count is withheld is withheld too, and the shares, which add up to
+    100%, get their own secondary suppression (`publish_shares`)."""
     referred = suppress_table(
         [{"label": r.label, "n": r.referred} for r in result.rows],
         ["n"],
@@ -168,41 +179,51 @@ def equity(result: EquityResult, *, unsuppressed: bool) -> list[dict[str, Any]]:
         None if r.population is None else publish_count(r.population, unsuppressed=unsuppressed)
         for r in result.rows
     ]
-    recorded = sum(
-        p["n"]
-        for p, r in zip(referred, result.rows, strict=False)
-        if isinstance(p["n"], int) and r.population is not None
+    # Shares are of the people (and registered patients) in a recorded category.
+    recorded = [i for i, r in enumerate(result.rows) if r.population is not None]
+    referred_shares = dict(
+        zip(
+            recorded,
+            publish_shares(
+                [result.rows[i].referred for i in recorded],
+                withheld=[k for k, i in enumerate(recorded) if referred[i]["n"] == SUPPRESSED],
+                unsuppressed=unsuppressed,
+            ),
+            strict=True,
+        )
     )
-    pop_total = sum(p for p in pops if isinstance(p, int))
+    population_shares = dict(
+        zip(
+            recorded,
+            publish_shares(
+                [result.rows[i].population or 0 for i in recorded],
+                withheld=[k for k, i in enumerate(recorded) if pops[i] == SUPPRESSED],
+                unsuppressed=unsuppressed,
+            ),
+            strict=True,
+        )
+    )
 
-    def rate(count: Any, pop: int | str | None) -> str:
-        if count == SUPPRESSED:
+    def rate(raw: float | None, published: Any, pop: int | None) -> str:
+        if published == SUPPRESSED:
             return SUPPRESSED
-        if not isinstance(pop, int) or pop == 0:
+        if pop is None or pop == 0:
             return NOTHING
-        return number(1000 * int(count) / pop, 2)
+        return number(raw if unsuppressed else suppress_value(raw, pop), 2)
 
     out = []
     for i, r in enumerate(result.rows):
         ref, see, pop = referred[i]["n"], seen[i]["n"], pops[i]
-        if r.population is None:
-            share = NOTHING
-        elif ref == SUPPRESSED:
-            share = SUPPRESSED
-        else:
-            share = number(100 * int(ref) / recorded) if recorded else NOTHING
         out.append(
             {
                 "label": r.label,
                 "referred": number(ref),
                 "seen": number(see),
                 "population": number(pop),
-                "referred_per_1000": rate(ref, pop),
-                "seen_per_1000": rate(see, pop),
-                "referred_share": share,
-                "population_share": (
-                    number(100 * pop / pop_total) if isinstance(pop, int) and pop_total else NOTHING
-                ),
+                "referred_per_1000": rate(r.referred_per_1000, ref, r.population),
+                "seen_per_1000": rate(r.seen_per_1000, see, r.population),
+                "referred_share": number(referred_shares.get(i)),
+                "population_share": number(population_shares.get(i)),
             }
         )
     total_pop = sum(r.population or 0 for r in result.rows)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from linkwell.analysis.disclosure import (
     SUPPRESSED,
     determined_cells,
+    publish_shares,
     suppress_count,
     suppress_paired_result,
     suppress_table,
@@ -64,6 +65,37 @@ def test_an_empty_table_still_has_a_zero_total_row() -> None:
 def test_unsuppressed_output_keeps_raw_figures() -> None:
     out = suppress_table([{"a": 3, "b": 9}], ["a", "b"], unsuppressed=True)
     assert out == [{"a": 3, "b": 9, "total": 12}, {"a": 3, "b": 9, "total": 12}]
+
+
+def test_shares_are_of_the_true_whole_not_of_the_cells_left_visible() -> None:
+    # 16 of 40 people: 40%, although the other 24 are in groups of 6 that are withheld.
+    shares = publish_shares([16, 6, 6, 6, 6])
+    assert shares[0] == pytest.approx(40.0)
+    assert shares[1:] == [SUPPRESSED] * 4
+
+
+def test_a_share_whose_count_is_withheld_is_withheld_and_never_alone() -> None:
+    # 3 of 43 is small; alone it would be 100% minus the others, so the next smallest goes too.
+    assert publish_shares([30, 3, 10]) == [pytest.approx(100 * 30 / 43), SUPPRESSED, SUPPRESSED]
+    # A count withheld elsewhere (a secondary suppression in the count table) hides its share.
+    assert publish_shares([30, 20, 10], withheld=[2]) == [
+        pytest.approx(100 * 30 / 60),
+        SUPPRESSED,
+        SUPPRESSED,
+    ]
+    assert publish_shares([3, 2]) == [SUPPRESSED, SUPPRESSED]  # a whole of 1-7 people
+    assert publish_shares([0, 0]) == [None, None]
+    assert publish_shares([3, 9], unsuppressed=True) == [25.0, 75.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8))
+def test_no_withheld_share_follows_from_the_published_ones(counts: list[int]) -> None:
+    shares = publish_shares(counts)
+    hidden = [i for i, s in enumerate(shares) if s == SUPPRESSED]
+    assert len(hidden) != 1 or sum(counts) == counts[hidden[0]]
+    for n, share in zip(counts, shares, strict=True):
+        assert share in (SUPPRESSED, None) or not 1 <= n <= 7
 
 
 def test_it_closes_a_bridge_the_line_rule_misses() -> None:
@@ -206,6 +238,22 @@ def test_a_small_outcome_analysis_publishes_no_figures() -> None:
     assert published["mean_change"] == large.mean_change
     assert published["n_unchanged"] == 10  # 8 unchanged, rounded
     assert published["pct_still_improved"] is None  # no later timepoint: nothing to show
+
+
+def test_a_percentage_of_a_withheld_count_is_withheld_too() -> None:
+    from linkwell.analysis.stats import Observation, paired_analysis
+
+    # 2 of 20 improved (10%): n_improved is withheld, so 10% (2 of a published "20") must be;
+    # and with none unchanged, 90% worse would give the 10% back, so that goes too.
+    people = [Observation(str(i), 10, 11 if i < 2 else 9) for i in range(20)]
+    published = suppress_paired_result(paired_analysis(people))
+    assert published["n_improved"] == SUPPRESSED
+    assert published["pct_improved"] == SUPPRESSED
+    assert published["pct_deteriorated"] == SUPPRESSED
+    # 10 improved, 10 worse: both shown.
+    people = [Observation(str(i), 10, 11 if i < 10 else 9) for i in range(20)]
+    published = suppress_paired_result(paired_analysis(people))
+    assert published["pct_improved"] == published["pct_deteriorated"] == pytest.approx(50.0)
 
 
 @settings(max_examples=150, deadline=None)

@@ -167,6 +167,39 @@ def test_equity_page_compares_with_the_registered_population(personas: Personas)
     assert "5.00" in html  # 10 per 2,000 = 5 per 1,000
 
 
+def test_equity_page_shows_each_group_as_its_share_of_everyone_referred(
+    personas: Personas,
+) -> None:
+    population_profile_import(
+        actor=None,
+        text="practice,dimension,category,count\n"
+        + "".join(f"M82015,ethnicity,{c},1000\n" for c in "ABCHN"),
+        as_of=D,
+    )
+    for ethnicity, n in {"A": 16, "B": 6, "C": 6, "H": 6, "N": 6}.items():
+        for _ in range(n):
+            journey(
+                service=personas.link_worker_service,
+                received=D,
+                practice=personas.practice,
+                ethnicity=ethnicity,
+            )
+    html = (
+        _client(personas.commissioner)
+        .get(reverse("evidence:equity"), {"by": "ethnicity"})
+        .content.decode()
+    )
+    row = html[html.index("White - British") :]
+    row = row[: row.index("</tr>")]
+    # 16 of the 40 people referred, although the four other groups (6 each) are withheld: it
+    # showed "100.0", a share of the groups left visible.
+    assert 'data-figure="referred">15<' in row
+    assert 'data-figure="referred_share">40.0<' in row
+    assert 'data-figure="population_share">20.0<' in row
+    assert 'data-figure="referred_per_1000">16.00<' in row
+    assert 'data-figure="referred_share">100.0<' not in html
+
+
 def test_providers_page_embeds_the_funnel_plot_as_an_image(personas: Personas) -> None:
     shed = make_service("Shed", organization=make_organization("Men's Shed Trust"))
     for i in range(9):

@@ -30,13 +30,15 @@ from linkwell.connections.models import (
     ConnectionStatus,
     ProvisionGap,
 )
-from linkwell.directory.models import Attribute
+from linkwell.directory.models import Attribute, AttributeLinkEntity, TaxonomyTerm
+from linkwell.directory.taxonomies import CATEGORIES, shipped_taxonomies, taxonomy_uuid
 from linkwell.evidence.access import service_ids_for_evidence
 from linkwell.evidence.selectors.common import local_midnight, scoped_cases, scoped_referrals
 from linkwell.referrals.models import ReferralSource
 from linkwell.reports.quarterly.structure import Cell, Chart, Column, Section, Table
 
 NOT_RECORDED = "Not recorded"
+NOT_CATEGORISED = "Not categorised"
 
 
 def period_q(field: str, filters: ReportFilter) -> Q:
@@ -362,10 +364,67 @@ def _connections(user: User | AnonymousUser | None, filters: ReportFilter) -> Qu
     )
 
 
+def _category_vocabulary() -> tuple[dict[int, str], dict[int, int]]:
+    """The one vocabulary connections are reported by: the top-level terms of the Linkwell
+    categories taxonomy (as the directory's category filter). Returns {top-level term id:
+    name} and {term id: its top-level term id} for every term of the taxonomy. 1 query.
+
+    The taxonomy is found by its stable id, or by its shipped name for a copy made without it.
+    """
+    name = next(t["name"] for t in shipped_taxonomies() if t["code"] == CATEGORIES)
+    terms = {
+        pk: (parent, term_name)
+        for pk, parent, term_name in TaxonomyTerm.objects.filter(
+            Q(taxonomy__uuid=taxonomy_uuid(CATEGORIES)) | Q(taxonomy__name=name)
+        ).values_list("id", "parent_id", "name")
+    }
+    top_of: dict[int, int] = {}
+    for pk in terms:
+        top, seen = pk, {pk}
+        # Climb within the taxonomy; a parent outside it (or a cycle) ends the climb.
+        while (parent := terms[top][0]) is not None and parent in terms and parent not in seen:
+            top = parent
+            seen.add(parent)
+        top_of[pk] = top
+    return {pk: terms[pk][1] for pk in set(top_of.values())}, top_of
+
+
+def _connections_by_category(per_service: dict[Any, int]) -> list[dict[str, Any]]:
+    """Connections per top-level category, one row per category of the vocabulary (zeros
+    included) and "Not categorised" last. A service in several categories counts under the
+    first listed (the order the directory holds them in), so the rows add up to the number of
+    connections. 2 queries."""
+    tops, top_of = _category_vocabulary()
+    first: dict[Any, int] = {}
+    for link_uuid, term_id in (
+        Attribute.objects.filter(
+            link_entity=AttributeLinkEntity.SERVICE,
+            link_uuid__in=list(per_service),
+            taxonomy_term_id__in=list(top_of),
+        )
+        .order_by("pk")
+        .values_list("link_uuid", "taxonomy_term_id")
+    ):
+        first.setdefault(link_uuid, top_of[term_id])
+    counts = dict.fromkeys(tops, 0)
+    not_categorised = 0
+    for service_uuid, n in per_service.items():
+        top = first.get(service_uuid)
+        if top is None:
+            not_categorised += n
+        else:
+            counts[top] += n
+    rows = sorted(
+        ({"category": tops[pk], "connections": n} for pk, n in counts.items()),
+        key=lambda r: str(r["category"]).lower(),
+    )
+    return [*rows, {"category": NOT_CATEGORISED, "connections": not_categorised}]
+
+
 def connections_section(
     *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
 ) -> Section:
-    """Connections by provider and kind, by category, and provider session attendance. 4 queries."""
+    """Connections by provider and kind, by category, and provider session attendance. 5 queries."""
     conns = _connections(user, filters)
     kinds = [ConnectionKind.SIGNPOST, ConnectionKind.REFERRAL]
     by_provider: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(kinds, 0))
@@ -395,18 +454,7 @@ def connections_section(
         .order_by()
         .values_list("service__uuid", "n")
     )
-    categories: dict[Any, set[str]] = defaultdict(set)
-    for link_uuid, name in Attribute.objects.filter(
-        link_entity="service", link_uuid__in=list(per_service)
-    ).values_list("link_uuid", "taxonomy_term__name"):
-        categories[link_uuid].add(name)
-    by_category: dict[str, int] = defaultdict(int)
-    for service_uuid, n in per_service.items():
-        for name in categories.get(service_uuid) or {NOT_RECORDED}:
-            by_category[name] += n
-    category_rows = _sorted_labels(
-        [{"category": k, "connections": v} for k, v in by_category.items()], "category"
-    )
+    category_rows = _connections_by_category(per_service)
     category = Table(
         id="connections-by-category",
         title="Connections made by category of service",
@@ -415,15 +463,12 @@ def connections_section(
             Column("connections", "Connections"),
         ],
         rows=published_table(
-            category_rows,
-            ["connections"],
-            label_key="category",
-            unsuppressed=unsuppressed,
-            total_label="Total (categories)",
+            category_rows, ["connections"], label_key="category", unsuppressed=unsuppressed
         ),
         chart=Chart("barh", "category", ("connections",), "Connections"),
-        note="A service in several categories counts under each, so the total is of categories.",
-        total_label="Total (categories)",
+        note="Each connection counts once, under the top-level Linkwell category of the "
+        "service's first listed category; services with no Linkwell category are "
+        f"'{NOT_CATEGORISED}'.",
     )
     sessions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for a in (

@@ -10,14 +10,36 @@ import pytest
 
 from linkwell.analysis.disclosure import SUPPRESSED
 from linkwell.analysis.filters import ReportFilter
+from linkwell.connections.models import ConnectionStatus
+from linkwell.directory.models import TaxonomyTerm
+from linkwell.directory.taxonomies import (
+    ACTIVITY_TYPES,
+    ASSET_KIND,
+    CATEGORIES,
+    FIVE_WAYS,
+    NEEDS,
+    shipped_taxonomies,
+    shipped_terms,
+    taxonomy_seed,
+    term_uuid,
+)
+from linkwell.directory.tests.factories import make_service, tag
+from linkwell.evidence.tests.factories import at, connect, journey
 from linkwell.reports.quarterly import build_report, quarter_bounds
 from linkwell.reports.quarterly.structure import Report
 from linkwell.reports.stories import deidentify
-from linkwell.reports.tests.factories import quarterly_records
+from linkwell.reports.tests.factories import MAY, quarterly_records
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
 Q1 = ReportFilter(start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
+_TOP_LEVEL = {
+    t["code"]
+    for taxonomy in shipped_taxonomies()
+    if taxonomy["code"] == CATEGORIES
+    for t in taxonomy["terms"]
+    if not t.get("parent")
+}
 
 
 def _rows(report: Report, table_id: str) -> list[dict[str, Any]]:
@@ -75,8 +97,60 @@ def test_connections_by_provider_and_category(raw: Report) -> None:
     ]
     assert (provider["signpost"], provider["referral"], provider["total"]) == (1, 9, 10)
     categories = _by(_rows(raw, "connections-by-category"), "category")
+    # The shed is listed under Physical activity first: each connection counts once, there.
     assert categories["Physical activity"]["connections"] == 10
-    assert categories["Social groups"]["connections"] == 10
+    assert categories["Social groups"]["connections"] == 0
+    assert categories["Total"]["connections"] == 10
+
+
+def test_connections_by_category_use_one_vocabulary_and_add_up_to_the_total(
+    personas: Personas,
+) -> None:
+    taxonomy_seed()
+
+    def term(taxonomy: str, code: str) -> TaxonomyTerm:
+        return TaxonomyTerm.objects.get(uuid=term_uuid(taxonomy, code))
+
+    # Services carry terms of five taxonomies; only the Linkwell categories count, each term
+    # under its top-level category, and a service under its first listed category only.
+    shed = make_service("Shed")
+    for taxonomy, code in [
+        (CATEGORIES, "mens-sheds"),  # Social connection
+        (CATEGORIES, "arts-and-crafts"),  # Creativity and learning: listed second
+        (NEEDS, "loneliness"),
+        (FIVE_WAYS, "connect"),
+        (ASSET_KIND, "community"),
+    ]:
+        tag(shed, term(taxonomy, code))
+    walk = make_service("Walk")
+    tag(walk, term(ACTIVITY_TYPES, "walking"))
+    tag(walk, term(CATEGORIES, "walking-groups"))  # Physical activity
+    advice = make_service("Advice")
+    tag(advice, term(NEEDS, "money"))  # a need is not a category
+    plain = make_service("Plain")
+    for service, n in [(shed, 9), (walk, 8), (advice, 2), (plain, 1)]:
+        for _ in range(n):
+            j = journey(service=personas.link_worker_service, received=MAY)
+            connect(j, service, status=ConnectionStatus.ACCEPTED, sent=at(MAY))
+    report = build_report(
+        user=personas.admin, filters=ReportFilter(), unsuppressed=True, sections=["connections"]
+    )
+    rows = _rows(report, "connections-by-category")
+    top_level = sorted(
+        (name for _, code, name in shipped_terms(CATEGORIES) if code in _TOP_LEVEL),
+        key=str.lower,
+    )
+    assert [r["category"] for r in rows] == [*top_level, "Not categorised", "Total"]
+    counts = {r["category"]: r["connections"] for r in rows}
+    assert counts["Social connection"] == 9
+    assert counts["Physical activity"] == 8
+    assert counts["Creativity and learning"] == 0
+    assert counts["Not categorised"] == 3
+    assert sum(r["connections"] for r in rows[:-1]) == counts["Total"] == 20
+    published = build_report(user=personas.admin, filters=ReportFilter(), sections=["connections"])
+    assert (
+        _by(_rows(published, "connections-by-category"), "category")["Total"]["connections"] == 20
+    )
 
 
 def test_outcomes_goals_gaps_and_providers(raw: Report) -> None:
