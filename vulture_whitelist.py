@@ -19,6 +19,7 @@ _.clean_postcode
 _.clean_run_date
 _.clean_definition
 _.label_from_instance
+_.asks_to_confirm_postcode  # templates: show the "I have checked this postcode" box
 _.create_superuser  # UserManager: `createsuperuser`
 _.get_help_text  # password validators
 AccountsConfig
