@@ -12,14 +12,21 @@ organizations, taxonomies and terms against those schemas' definitions.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from linkwell.directory.exchange import hsds
 from linkwell.directory.models import DirectoryOrganization, Service, Taxonomy, TaxonomyTerm
 
 
-def directory_dump() -> dict[str, list[dict[str, Any]]]:
-    services = hsds.services_prefetch(Service.objects.order_by("pk"))
+def directory_dump(
+    *, track: Callable[[Iterable[Service], int], Iterable[Service]] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The whole directory as one HSDS 3 dump; `track(services, count)` wraps the services as
+    they are written out (a command's progress bar)."""
+    services: Iterable[Service] = hsds.services_prefetch(Service.objects.order_by("pk"))
+    if track is not None:
+        services = track(services, Service.objects.count())
     return {
         "taxonomies": [hsds.taxonomy_to_hsds(t) for t in Taxonomy.objects.order_by("pk")],
         "taxonomy_terms": [

@@ -252,3 +252,23 @@ def test_a_file_that_is_not_a_record_is_refused_with_what_it_is(name, what):
     message = str(caught.value)
     assert message.startswith(f"{name}.json is not an HSDS record: it is {what}")
     assert "required property" not in message
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_import_and_export_show_progress_on_a_terminal_unless_told_not_to(tmp_path):
+    path = tmp_path / "council.csv"
+    path.write_text(f"{HEADER}\nS1,Good org,Fine,1 High Street,Oswestry,SY11 1AA,,,,,,,,,,\n")
+    err = _Terminal()
+    call_command("directory", "import", str(path), stdout=StringIO(), stderr=err)
+    assert "Importing" in err.getvalue() and "records" in err.getvalue()
+    err, out = _Terminal(), StringIO()
+    call_command("directory", "export", stdout=out, stderr=err)
+    assert "Exporting" in err.getvalue()
+    assert "Exporting" not in out.getvalue()  # the dump on standard output stays clean JSON
+    quiet = _Terminal()
+    call_command("directory", "export", "--no-progress", stdout=StringIO(), stderr=quiet)
+    assert quiet.getvalue() == ""

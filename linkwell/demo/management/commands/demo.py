@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.test.utils import override_settings
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.core.exceptions import LinkwellError
+from linkwell.core.progress import add_progress_option, step
 from linkwell.demo import community as community_demo
 from linkwell.demo import evidence as evidence_demo
 from linkwell.demo import outcomes as outcomes_demo
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             default="",
             help="Address shown with --print-logins (default: LINKWELL_SITE_URL).",
         )
+        add_progress_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["print_logins"]:
@@ -70,11 +73,18 @@ class Command(BaseCommand):
                     reports_demo.reset()
                     demo_reset()
                     self.stdout.write("Removed the previous demo data.")
+                say = functools.partial(step, options=options, stream=self.stderr)
+                say("Building the area: directory, accounts, people and cases...")
                 summary = demo_load(seed=options["seed"])
+                say("Community suggestions and timetables...")
                 community_demo.load()
+                say("Invite lists from case finding...")
                 population_demo.load()
+                say("Outcome measures...")
                 outcomes_demo.load(seed=options["seed"])
+                say("Evidence: deprivation, activity and practice populations...")
                 evidence_demo.load(seed=options["seed"])
+                say("Consented stories for the quarterly report...")
                 reports_demo.load(seed=options["seed"])
         except LinkwellError as exc:
             raise CommandError(str(exc)) from exc

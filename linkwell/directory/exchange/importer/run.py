@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import transaction
 
@@ -24,15 +24,17 @@ def directory_import(
     records: Sequence[SourceRecord],
     partial: bool = False,
     owner: Organisation | None = None,
+    track: Callable[[Sequence[SourceRecord]], Iterable[SourceRecord]] | None = None,
 ) -> ImportReport:
     """Validate and write `records` (from `sources.parse_json` or `csv_import.parse_csv`).
 
     Call inside `audit_context(channel=Channel.IMPORT)`. Returns a report; when a record is
-    rejected and `partial` is False, nothing is written (`report.committed` is False)."""
+    rejected and `partial` is False, nothing is written (`report.committed` is False).
+    `track` wraps the records as they are read (a command's progress bar)."""
     report = ImportReport(records=len(records))
     with transaction.atomic():
         writer = _Writer(actor=actor, owner=owner)
-        for number, record in enumerate(records, start=1):
+        for number, record in enumerate(track(records) if track else records, start=1):
             # Every problem at once: the reader's own (a CSV row's), the schemas' and the
             # business rules', so a publisher can fix a record in one go.
             errors = list(record.errors)

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from linkwell.accounts.models import Organisation
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
+from linkwell.core.progress import add_progress_option, progress
 from linkwell.directory.exchange import csv_import, export, sources
 from linkwell.directory.exchange.importer import directory_import
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         imp.add_argument(
             "--partial", action="store_true", help="Keep the valid records when some are rejected."
         )
+        add_progress_option(imp)
         imp.add_argument(
             "--owner",
             metavar="ORG_UUID",
@@ -61,6 +63,7 @@ class Command(BaseCommand):
         )
         exp.add_argument("--out", help="File to write (default: standard output).")
         exp.add_argument("--format", choices=["json"], default="json")
+        add_progress_option(exp)
         rem = sub.add_parser(
             "remind",
             help='Queue "still correct?" reminder emails for stale listings (directory/tasks.py).',
@@ -109,7 +112,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         with audit_context(channel=Channel.IMPORT):
             report = directory_import(
-                actor=None, records=records, partial=options["partial"], owner=owner
+                actor=None,
+                records=records,
+                partial=options["partial"],
+                owner=owner,
+                track=lambda rows: progress(
+                    rows, desc="Importing", unit="records", options=options, stream=self.stderr
+                ),
             )
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
@@ -129,7 +138,16 @@ class Command(BaseCommand):
             )
 
     def _export(self, options: dict[str, Any]) -> None:
-        dump = export.directory_dump()
+        dump = export.directory_dump(
+            track=lambda services, count: progress(
+                services,
+                desc="Exporting",
+                unit="services",
+                total=count,
+                options=options,
+                stream=self.stderr,
+            )
+        )
         text = json.dumps(dump, ensure_ascii=False, indent=2) + "\n"
         if options["out"]:
             Path(options["out"]).write_text(text, encoding="utf-8")
