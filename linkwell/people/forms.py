@@ -12,7 +12,7 @@ from django import forms
 from linkwell.accounts.models import Organisation, OrganisationKind
 from linkwell.directory.postcodes import InvalidPostcode, UnknownPostcode, lookup, normalise
 from linkwell.people.models import CarerStatus, ContactMethod, Ethnicity, Person, Sex
-from linkwell.people.services import PersonDetails
+from linkwell.people.services import PERSON_FIELDS, PersonDetails
 
 _INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "3"}
@@ -221,27 +221,7 @@ class PersonEditForm(PersonIdentityFields):
     confirm_not_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     # Other fields keep their names; only the date of birth is three boxes.
-    PLAIN_FIELDS = (
-        "given_name",
-        "family_name",
-        "preferred_name",
-        "nhs_number",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-        "phone",
-        "email",
-        "preferred_contact_method",
-        "sex",
-        "gender_identity",
-        "ethnicity",
-        "carer_status",
-        "registered_practice",
-        "language",
-        "interpreter_needed",
-        "accessibility_needs",
-    )
+    PLAIN_FIELDS = tuple(name for name in PERSON_FIELDS if name != "date_of_birth")
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         initial = {name: getattr(person, name) for name in self.PLAIN_FIELDS}
