@@ -72,9 +72,7 @@ def allocation_options(*, team: Organisation, person: Person) -> list[WorkerOpti
         user__is_active=True,
     )
     members = memberships.values_list("user_id", flat=True).distinct()
-    link_workers = set(
-        memberships.filter(role=Role.LINK_WORKER).values_list("user_id", flat=True)
-    )
+    link_workers = set(memberships.filter(role=Role.LINK_WORKER).values_list("user_id", flat=True))
     users = (
         User.objects.filter(pk__in=members)
         .annotate(
@@ -122,9 +120,7 @@ def _listed_phone(owner_id: int) -> str:
     phones = Phone.objects.filter(
         Q(organization__owner_id=owner_id)
         | Q(service__organization__owner_id=owner_id, service__status=ServiceStatus.ACTIVE)
-    ).order_by(
-        SqlCase(When(organization__isnull=False, then=Value(0)), default=Value(1)), "number"
-    )
+    ).order_by(SqlCase(When(organization__isnull=False, then=Value(0)), default=Value(1)), "number")
     phone = phones.first()
     if phone is None:
         return ""

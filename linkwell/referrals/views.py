@@ -46,9 +46,9 @@ from linkwell.referrals.models import Referral, ReferralSource
 from linkwell.referrals.routing import active_link_worker_services, link_worker_services_for
 from linkwell.referrals.selectors import (
     allocation_options,
-    service_contact,
     referrals_sent_by,
     referrer_memberships,
+    service_contact,
     triage_queue,
     triage_teams,
     waiting_days,
@@ -356,9 +356,7 @@ def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(triage_queue(user=user, team=team), TRIAGE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [
-        {"referral": r, "waiting_days": waiting_days(r.received_at)} for r in page.object_list
-    ]
+    rows = [{"referral": r, "waiting_days": waiting_days(r.received_at)} for r in page.object_list]
     return render(
         request,
         "referrals/triage.html",

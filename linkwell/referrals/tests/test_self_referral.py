@@ -65,7 +65,9 @@ def test_a_correction_sent_straight_back_is_accepted_after_one_round(client):
 
 def test_a_staff_referral_also_reports_every_problem_at_once(client, personas):
     client.force_login(personas.referrer)
-    response = client.post(REFER, gp_post(given_name="", nhs_number="1234567890", reasons=None, details=""))
+    response = client.post(
+        REFER, gp_post(given_name="", nhs_number="1234567890", reasons=None, details="")
+    )
     assert response.status_code == 400
     assert {"given_name", "nhs_number", "reasons"} <= set(errors_of(response))
 
@@ -148,7 +150,9 @@ def test_a_form_token_is_accepted_only_once(client):
 
 def test_a_refused_form_keeps_its_token_usable(client):
     token = make_form_token(issued_at=time.time() - 60)
-    assert client.post(SELF, self_post(form_token=token, consent_to_contact=None)).status_code == 400
+    assert (
+        client.post(SELF, self_post(form_token=token, consent_to_contact=None)).status_code == 400
+    )
     assert client.post(SELF, self_post(form_token=token)).status_code == 302
 
 
@@ -182,9 +186,7 @@ def test_staff_forms_keep_the_taxonomy_names(client, personas):
 # --- the thank-you page ------------------------------------------------------------------------
 
 
-def test_the_thank_you_page_gives_the_services_phone_number_and_what_happens_next(
-    client, personas
-):
+def test_the_thank_you_page_gives_the_services_phone_number_and_what_happens_next(client, personas):
     listing = make_organization("Shropshire Social Prescribing", owner=personas.link_worker_service)
     Phone.objects.create(organization=listing, number="01691 555 123")
     page = client.post(SELF, self_post(), follow=True).content.decode()

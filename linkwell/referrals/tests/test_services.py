@@ -359,7 +359,10 @@ def test_accepting_for_a_person_whose_case_is_still_open_adds_an_episode(persona
     ("overrides", "field"),
     [
         ({"details": "x" * 5001}, "details"),
-        ({"safeguarding_concern": True, "safeguarding_details": "x" * 5001}, "safeguarding_details"),
+        (
+            {"safeguarding_concern": True, "safeguarding_details": "x" * 5001},
+            "safeguarding_details",
+        ),
         ({"accessibility_needs": "x" * 1001}, "accessibility_needs"),
         ({"consent_to_share": True, "share_with": "x" * 501}, "share_with"),
         ({"referrer_contact": "x" * 201}, "referrer_contact"),

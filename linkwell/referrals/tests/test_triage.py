@@ -29,11 +29,11 @@ def waiting_cells(page: str) -> list[str]:
 # --- waiting time ------------------------------------------------------------------------------
 
 
-def test_a_referral_stamped_a_little_ahead_of_our_clock_waits_0_days_not_minus_1(
-    client, personas
-):
+def test_a_referral_stamped_a_little_ahead_of_our_clock_waits_0_days_not_minus_1(client, personas):
     make_referral(
-        make_person(), personas.link_worker_service, received_at=timezone.now() + dt.timedelta(hours=2)
+        make_person(),
+        personas.link_worker_service,
+        received_at=timezone.now() + dt.timedelta(hours=2),
     )
     client.force_login(personas.link_worker)
     page = client.get(TRIAGE).content.decode()
@@ -51,7 +51,9 @@ def test_waiting_days_count_local_calendar_days():
 
 def test_the_referral_page_shows_the_same_honest_wait(client, personas):
     referral = make_referral(
-        make_person(), personas.link_worker_service, received_at=timezone.now() + dt.timedelta(hours=2)
+        make_person(),
+        personas.link_worker_service,
+        received_at=timezone.now() + dt.timedelta(hours=2),
     )
     client.force_login(personas.link_worker)
     page = client.get(reverse("referrals:triage_referral", kwargs={"referral_id": referral.uuid}))
@@ -63,7 +65,9 @@ def test_the_referral_page_shows_the_same_honest_wait(client, personas):
 
 def test_the_queue_comes_in_pages_with_the_most_urgent_first(client, personas):
     for i in range(TRIAGE_PAGE_SIZE + 4):
-        make_referral(make_person(given_name=f"Routine{i:02d}"), personas.link_worker_service, days_ago=30 - i)
+        make_referral(
+            make_person(given_name=f"Routine{i:02d}"), personas.link_worker_service, days_ago=30 - i
+        )
     make_referral(make_person(given_name="Urgent"), personas.link_worker_service, urgency="urgent")
     client.force_login(personas.link_worker)
     first = client.get(TRIAGE)
