@@ -64,8 +64,14 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
 
 
 def _menu(request: HttpRequest, items: list[tuple[str, str]]) -> dict[str, Any]:
-    # The current item is the one whose URL is the longest prefix of this page's path.
-    matches = [url for _, url in items if request.path.startswith(url)]
+    # The current item is the one whose URL is the longest prefix of this page's path; the
+    # home page ("/", a prefix of every path) only on itself, so a page outside the menu (a
+    # case, a 403) marks nothing.
+    matches = [
+        url
+        for _, url in items
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
     current = max(matches, key=len) if matches else None
     return {
         "linkwell_nav": [

@@ -77,7 +77,7 @@ def test_the_queue_comes_in_pages_with_the_most_urgent_first(client, personas):
     # Then the longest wait.
     assert rows[1]["referral"].person.given_name == "Routine00"
     page = first.content.decode()
-    assert "New referrals (30)" in page
+    assert "30 referrals waiting, most urgent first." in page
     assert 'class="nhsuk-pagination"' in page and 'href="?page=2"' in page
     second = client.get(TRIAGE, {"page": 2})
     assert [r["referral"].person.given_name for r in second.context["rows"]] == [

@@ -76,8 +76,10 @@ def test_a_forbidden_page_uses_the_nhs_layout_and_says_why_and_what_to_do(
     assert "Triage is for link-worker teams." in page
     assert "ask your team manager or your Linkwell administrator" in page
     assert f'href="{reverse("web:home")}"' in page
-    # The person keeps their menu, so they can go on to what they may use.
+    # The person keeps their menu, so they can go on to what they may use; no item is marked
+    # as the page they are on.
     assert "Reports" in menu(client)
+    assert 'aria-current="page"' not in page
 
 
 def test_a_missing_page_uses_the_nhs_layout(client: Client, personas: Personas) -> None:
