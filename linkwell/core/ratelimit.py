@@ -55,15 +55,35 @@ def client_address(request: HttpRequest) -> str:
     return hops[0] if hops else peer
 
 
+def _key(request: HttpRequest, scope: str) -> str:
+    return f"linkwell:{scope}:{client_address(request)}"
+
+
+def _limit(setting: str, default: int) -> int:
+    return int(getattr(settings, setting, default))
+
+
+def rate_limit_count(request: HttpRequest, scope: str) -> int:
+    """Count one use of `scope` by this request's client (`client_address`); return the count
+    for the current hour."""
+    key = _key(request, scope)
+    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=WINDOW_SECONDS)
+        return 1
+
+
+def rate_limit_reached(request: HttpRequest, scope: str, *, setting: str, default: int) -> bool:
+    """True when this request's client has already used its hourly allowance for `scope`
+    (`settings.<setting>`, else `default`). Counts nothing: for limits on what succeeded (an
+    accepted form), where the view calls `rate_limit_count` only after success, so mistakes
+    a person corrects never use up their allowance."""
+    return int(cache.get(_key(request, scope), 0)) >= _limit(setting, default)
+
+
 def over_rate_limit(request: HttpRequest, scope: str, *, setting: str, default: int) -> bool:
     """Count this request against its client (`client_address`) for `scope`; True once it is
     over the hourly limit (`settings.<setting>`, else `default`)."""
-    limit = int(getattr(settings, setting, default))
-    key = f"linkwell:{scope}:{client_address(request)}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        count = 1
-    return count > limit
+    return rate_limit_count(request, scope) > _limit(setting, default)

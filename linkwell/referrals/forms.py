@@ -3,9 +3,13 @@ records, who can be allocated) live in the services; views copy their errors bac
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Value, When
 
 from linkwell.accounts.models import Organisation
 from linkwell.casework.models import Complexity, Urgency
@@ -14,7 +18,12 @@ from linkwell.people.forms import PersonIdentityFields, PracticeChoiceField
 from linkwell.people.models import ContactMethod
 from linkwell.people.services import PersonDetails
 from linkwell.referrals.models import ReferralSource
-from linkwell.referrals.services import ReferralDetails
+from linkwell.referrals.services import (
+    REASON_LIMIT,
+    TEXT_LIMITS,
+    ReferralDetails,
+    too_long_message,
+)
 
 _INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
@@ -27,6 +36,41 @@ AGENCY_SOURCES = [
 
 # Service errors are keyed by model field; a few are shown against a different form field.
 ERROR_FIELDS = {"date_of_birth": "dob_day", "person_choice": "person_choice"}
+
+
+# Plain words for the reasons (the "Needs" taxonomy) on the public form, in the order shown,
+# keyed by the term's code: the taxonomy's names are a professional's words ("Carer strain",
+# "Digital exclusion"). Staff forms and everything stored keep the taxonomy's own terms; a term
+# added to the taxonomy later shows with its own name. "Frequent attendance" is a professional's
+# observation, not something a person asks for help with, so the public are not offered it.
+PLAIN_NEEDS = {
+    "loneliness": "Feeling lonely or cut off from people",
+    "low-mood": "Feeling low, stressed or anxious",
+    "bereavement": "Coping after someone has died",
+    "carer-strain": "Looking after someone (being a carer)",
+    "money": "Money, debts or benefits",
+    "housing": "Problems with your home, or a cold or damp home",
+    "food-insecurity": "Having enough food",
+    "employment": "Finding work, or keeping a job",
+    "physical-inactivity": "Being more active",
+    "weight": "Getting to a healthier weight",
+    "pre-diabetes": "Lowering your risk of diabetes",
+    "long-term-condition": "Living well with a long-term health condition",
+    "falls-risk": "Falls, or worry about falling",
+    "memory-problems": "Memory problems or dementia",
+    "digital-exclusion": "Getting online and using the internet",
+}
+NOT_FOR_THE_PUBLIC = {"frequent-attendance"}
+
+# A stand-in date of birth for checking the rest of a form whose date of birth has its own error
+# already (`values_as_entered`): any error about it is dropped, as the form's own comes first.
+_CHECK_DATE_OF_BIRTH = dt.date(1970, 1, 1)
+
+
+def _text(limit: int, name: str, **kwargs: Any) -> forms.CharField:
+    """A free-text field held to the service's length limit, with the service's wording."""
+    messages = {"max_length": too_long_message(name, limit), **kwargs.pop("error_messages", {})}
+    return forms.CharField(max_length=limit, error_messages=messages, **kwargs)
 
 
 def _input(width: int | None = None, **extra: str) -> dict[str, str]:
@@ -44,13 +88,25 @@ class ServiceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class _PersonFields(PersonIdentityFields):
     # Filled in only when the user is shown possible existing records ("" / "new" / a uuid).
-    person_choice = forms.CharField(required=False, widget=forms.HiddenInput)
+    person_choice = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    def person_details(self) -> PersonDetails:
-        d = self.cleaned_data
+    def values_as_entered(self) -> dict[str, Any]:
+        """After validation: the cleaned values, and for each field that failed, the text as
+        typed. The services' checks run on it (`referral_errors`), so an over-long description
+        still counts as a description and every other problem shows in the same round."""
+        values: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                values[name] = str(self.data.get(self.add_prefix(name), ""))
+        values.update(self.cleaned_data)
+        values.setdefault("date_of_birth", _CHECK_DATE_OF_BIRTH)
+        return values
+
+    def person_details(self, data: Mapping[str, Any] | None = None) -> PersonDetails:
+        d = self.cleaned_data if data is None else data
         return PersonDetails(
-            given_name=d["given_name"],
-            family_name=d["family_name"],
+            given_name=d.get("given_name", ""),
+            family_name=d.get("family_name", ""),
             date_of_birth=d["date_of_birth"],
             nhs_number=d.get("nhs_number", ""),
             postcode=d.get("postcode", ""),
@@ -70,7 +126,9 @@ class _ReferralFields(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose all that apply.",
     )
-    details = forms.CharField(
+    details = _text(
+        TEXT_LIMITS["details"],
+        "details",
         label="Anything the link worker should know",
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),
@@ -81,10 +139,11 @@ class _ReferralFields(forms.Form):
     consent_to_share = forms.BooleanField(
         label="The person agrees to their information being shared", required=False
     )
-    share_with = forms.CharField(
+    share_with = _text(
+        TEXT_LIMITS["share_with"],
+        "share_with",
         label="Who it may be shared with",
         required=False,
-        max_length=500,
         help_text="For example: the link-worker team and the services they connect the person to.",
         widget=forms.TextInput(attrs=_input()),
     )
@@ -127,16 +186,22 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
     safeguarding_concern = forms.BooleanField(
         label="There is a safeguarding concern", required=False
     )
-    safeguarding_details = forms.CharField(
+    safeguarding_details = _text(
+        TEXT_LIMITS["safeguarding_details"],
+        "safeguarding_details",
         label="Safeguarding concern",
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),
     )
 
     def referral_details(
-        self, *, source: str, referrer_organisation: Organisation | None
+        self,
+        *,
+        source: str,
+        referrer_organisation: Organisation | None,
+        data: Mapping[str, Any] | None = None,
     ) -> ReferralDetails:
-        d = self.cleaned_data
+        d = self.cleaned_data if data is None else data
         return ReferralDetails(
             link_worker_service=self.chosen_service(),
             source=source,
@@ -165,16 +230,19 @@ class AgencyReferralForm(StaffReferralForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which kind of service you are referring from"},
     )
-    accessibility_needs = forms.CharField(
+    accessibility_needs = _text(
+        TEXT_LIMITS["accessibility_needs"],
+        "accessibility_needs",
         label="Accessibility needs",
         required=False,
         help_text="For example: uses a wheelchair, needs large print, hard of hearing.",
         widget=forms.Textarea(attrs=_TEXTAREA),
     )
-    language_needs = forms.CharField(
+    language_needs = _text(
+        TEXT_LIMITS["language_needs"],
+        "language_needs",
         label="Language needs",
         required=False,
-        max_length=100,
         help_text="For example: speaks Polish, needs a BSL interpreter.",
         widget=forms.TextInput(attrs=_input()),
     )
@@ -198,7 +266,11 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
     email = forms.EmailField(
         label="Email address (optional)",
         required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com"},
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address like name@example.com",
+            "max_length": "Enter an email address of 254 characters or fewer",
+        },
         widget=forms.EmailInput(attrs=_input()),
     )
     preferred_contact_method = forms.ChoiceField(
@@ -207,7 +279,9 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
         initial=ContactMethod.PHONE,
         widget=forms.RadioSelect,
     )
-    accessibility_needs = forms.CharField(
+    accessibility_needs = _text(
+        TEXT_LIMITS["accessibility_needs"],
+        "accessibility_needs",
         label="Is there anything that would make it easier for you to talk to us? (optional)",
         required=False,
         help_text="For example: you need an interpreter, large print, or someone with you.",
@@ -218,8 +292,8 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
         help_text="We let your GP practice know how we helped, if you agree below.",
     )
     # Spam defences: a field people never see, and when the form was shown (signed).
-    website = forms.CharField(required=False, label="Leave this empty")
-    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(required=False, max_length=200, label="Leave this empty")
+    form_token = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -243,6 +317,26 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
         self.fields["family_name"].error_messages["required"] = "Enter your last name"
         self.fields["postcode"].error_messages["required"] = "Enter your postcode"
         self.fields["share_with"].widget = forms.HiddenInput()
+        self.fields["details"].error_messages["max_length"] = (
+            f"What you tell us must be {TEXT_LIMITS['details']:,} characters or fewer. "
+            "You can tell the link worker more when they contact you"
+        )
+
+    def setup(self, *, reasons: list[TaxonomyTerm], services: list[Organisation]) -> None:
+        """The reasons in plain words (PLAIN_NEEDS), in that order."""
+        shown = [t for t in reasons if t.code not in NOT_FOR_THE_PUBLIC]
+        super().setup(reasons=shown, services=services)
+        order = list(PLAIN_NEEDS)
+        field = self.fields["reasons"]
+        field.queryset = field.queryset.order_by(  # type: ignore[attr-defined]
+            SqlCase(
+                *(When(code=code, then=Value(i)) for i, code in enumerate(order)),
+                default=Value(len(order)),
+                output_field=IntegerField(),
+            ),
+            "name",
+        )
+        field.label_from_instance = lambda term: PLAIN_NEEDS.get(term.code, term.name)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -257,8 +351,8 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
             self.add_error("phone", "Enter a phone number or an email address so we can reach you")
         return data
 
-    def referral_details(self) -> ReferralDetails:
-        d = self.cleaned_data
+    def referral_details(self, data: Mapping[str, Any] | None = None) -> ReferralDetails:
+        d = self.cleaned_data if data is None else data
         return ReferralDetails(
             link_worker_service=self.chosen_service(),
             source=ReferralSource.SELF,
@@ -294,7 +388,8 @@ class AcceptForm(forms.Form):
             (
                 str(o.user.uuid),
                 f"{o.user} — {o.open_cases} open"
-                + (" — covers the person's practice" if o.covers_practice else ""),
+                + (" — covers the person's practice" if o.covers_practice else "")
+                + ("" if o.is_link_worker else " — team manager"),
             )
             for o in options
         ]
@@ -302,7 +397,9 @@ class AcceptForm(forms.Form):
 
 class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
+    reason = _text(
+        REASON_LIMIT,
+        "reason",
         label="Why is the referral being returned?",
         help_text="The referrer will see this.",
         widget=forms.Textarea(attrs=_TEXTAREA),
@@ -312,7 +409,9 @@ class ReturnForm(forms.Form):
 
 class DeclineForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(
+    reason = _text(
+        REASON_LIMIT,
+        "reason",
         label="What did the person say? (optional)",
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Organisation, Role, User
+from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from linkwell.casework.access import case_team_ids
 from linkwell.casework.models import CaseStatus, Urgency
+from linkwell.directory.models import DirectoryOrganization, Phone, ServiceStatus
 from linkwell.people.access import referrer_organisation_ids
 from linkwell.people.models import Person
 from linkwell.referrals.models import LinkWorkerCoverage, Referral, ReferralStatus
@@ -40,27 +44,35 @@ def triage_queue(*, user: User, team: Organisation) -> QuerySet[Referral]:
     )
 
 
+def waiting_days(received_at: dt.datetime, *, today: dt.date | None = None) -> int:
+    """Whole days a referral has waited, counted on local calendar dates (received yesterday
+    evening is 1 day this morning), never negative (a clock a little ahead of ours)."""
+    today = today or timezone.localdate()
+    return max(0, (today - timezone.localdate(received_at)).days)
+
+
 @dataclass
 class WorkerOption:
     user: User
     open_cases: int
     covers_practice: bool
+    is_link_worker: bool = True
 
 
 def allocation_options(*, team: Organisation, person: Person) -> list[WorkerOption]:
-    """The team's workers, smallest open caseload first; those covering the person's practice
-    (the practice cluster) come before the rest. The first option is the suggestion."""
-    members = (
-        Membership.objects.filter(
-            organisation=team,
-            is_active=True,
-            read_only=False,
-            role__in=ASSIGNABLE_ROLES,
-            user__is_active=True,
-        )
-        .values_list("user_id", flat=True)
-        .distinct()
+    """Who a referral can be allocated to, the suggestion first: link workers covering the
+    person's registered practice (the practice cluster), then the team's other link workers,
+    each smallest open caseload first; team managers who are not link workers in the team come
+    last, so a manager is suggested only when nobody else can take the case."""
+    memberships = Membership.objects.filter(
+        organisation=team,
+        is_active=True,
+        read_only=False,
+        role__in=ASSIGNABLE_ROLES,
+        user__is_active=True,
     )
+    members = memberships.values_list("user_id", flat=True).distinct()
+    link_workers = set(memberships.filter(role=Role.LINK_WORKER).values_list("user_id", flat=True))
     users = (
         User.objects.filter(pk__in=members)
         .annotate(
@@ -80,12 +92,69 @@ def allocation_options(*, team: Organisation, person: Person) -> list[WorkerOpti
             ).values_list("link_worker_id", flat=True)
         )
     options = [
-        WorkerOption(user=u, open_cases=u.open_cases, covers_practice=u.pk in covering)
+        WorkerOption(
+            user=u,
+            open_cases=u.open_cases,
+            covers_practice=u.pk in covering,
+            is_link_worker=u.pk in link_workers,
+        )
         for u in users
     ]
-    # Stable sort: coverage first, caseload order kept within each group.
-    options.sort(key=lambda o: not o.covers_practice)
+    # Stable sort: coverage, then link workers before managers; caseload order within each.
+    options.sort(key=lambda o: (not o.covers_practice, not o.is_link_worker))
     return options
+
+
+@dataclass(frozen=True)
+class ServiceContact:
+    """How a person who referred themselves can reach the link-worker service."""
+
+    name: str
+    phone: str
+    email: str
+
+
+def _listed_phone(owner_id: int) -> str:
+    """The first phone number on a directory listing the organisation owns: the listing's
+    own, else one of its active services'."""
+    phones = Phone.objects.filter(
+        Q(organization__owner_id=owner_id)
+        | Q(service__organization__owner_id=owner_id, service__status=ServiceStatus.ACTIVE)
+    ).order_by(SqlCase(When(organization__isnull=False, then=Value(0)), default=Value(1)), "number")
+    phone = phones.first()
+    if phone is None:
+        return ""
+    return f"{phone.number} (extension {phone.extension})" if phone.extension else phone.number
+
+
+def service_contact(*, service_id: str | None) -> ServiceContact | None:
+    """The phone number (and email) of a link-worker service, for the public: from its own
+    directory listing, else from that of the organisation that runs it (`parent`). The
+    account record of an organisation holds no phone number. None for an unknown service."""
+    try:
+        key = uuid.UUID(str(service_id))
+    except ValueError:
+        return None
+    service = Organisation.objects.filter(
+        uuid=key, kind=OrganisationKind.LINK_WORKER_SERVICE
+    ).first()
+    if service is None:
+        return None
+    phone = email = ""
+    for owner_id in [service.pk, service.parent_id]:
+        if owner_id is None:
+            continue
+        phone = phone or _listed_phone(owner_id)
+        email = email or next(
+            (
+                e
+                for e in DirectoryOrganization.objects.filter(owner_id=owner_id)
+                .exclude(email="")
+                .values_list("email", flat=True)[:1]
+            ),
+            "",
+        )
+    return ServiceContact(name=service.name, phone=phone, email=email)
 
 
 def referrals_sent_by(*, user: User) -> QuerySet[Referral]:

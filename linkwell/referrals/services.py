@@ -42,6 +42,43 @@ from linkwell.referrals.models import (
 # Who a referral can be allocated to: the team's own workers and managers (not read-only).
 ASSIGNABLE_ROLES = (Role.LINK_WORKER, Role.TEAM_MANAGER)
 
+# The longest free text each field of a referral takes, whoever sends it (the forms, the API,
+# invite lists): the database does not hold text fields to a length, and one public form once
+# stored a 2,000,000-character "details". The forms use the same numbers (referrals/forms.py).
+TEXT_LIMITS = {
+    "details": 5000,
+    "safeguarding_details": 5000,
+    "accessibility_needs": 1000,
+    "share_with": 500,
+    "language_needs": 100,
+    "referrer_name": 200,
+    "referrer_contact": 200,
+}
+REASON_LIMIT = 2000  # a returned or declined referral's reason
+_TEXT_LABELS = {
+    "details": "The details",
+    "safeguarding_details": "The safeguarding concern",
+    "accessibility_needs": "Accessibility needs",
+    "share_with": "Who it may be shared with",
+    "language_needs": "Language needs",
+    "referrer_name": "The referrer's name",
+    "referrer_contact": "The referrer's contact details",
+    "reason": "The reason",
+}
+
+
+def too_long_message(field: str, limit: int) -> str:
+    """The one wording for an over-long text, in the forms and the services."""
+    return f"{_TEXT_LABELS.get(field, 'This')} must be {limit:,} characters or fewer"
+
+
+def _length_errors(values: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        name: [too_long_message(name, TEXT_LIMITS[name])]
+        for name, value in values.items()
+        if len(value.strip()) > TEXT_LIMITS[name]
+    }
+
 
 @dataclass
 class ReferralDetails:
@@ -114,6 +151,28 @@ def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
         details.preferred_contact_method not in ContactMethod.values
     ):
         errors["preferred_contact_method"] = ["Choose how the person would like to be contacted"]
+    errors.update(_length_errors({name: getattr(details, name) for name in TEXT_LIMITS}))
+    return errors
+
+
+def referral_errors(
+    *, referral: ReferralDetails, new_person: PersonDetails | None = None
+) -> dict[str, list[str]]:
+    """Every problem `referral_create` would refuse `referral` (and `new_person`) for, keyed by
+    field, without writing anything: forms call it with what they could read, so a person sees
+    all the problems with their form at once instead of one batch after another."""
+    errors = _referral_errors(referral)
+    if new_person is not None:
+        try:
+            person_clean_details(new_person)
+        except ValidationFailed as exc:
+            errors = {**exc.errors, **errors}
+        # The person record holds accessibility needs as unbounded text; the referral's limit
+        # applies to the copy on the person too.
+        for name, messages in _length_errors(
+            {"accessibility_needs": new_person.accessibility_needs}
+        ).items():
+            errors.setdefault(name, messages)
     return errors
 
 
@@ -128,18 +187,16 @@ def referral_create(
     """Receive a referral for an existing `person` or for `new_person` (created here, with the
     duplicate check of people.services.person_create: PossibleDuplicates when the actor should
     choose first). All problems are reported together; nothing is written unless all is well."""
-    errors = _referral_errors(referral)
-    if person is None:
-        if new_person is None:
-            raise ValidationFailed("Say who the referral is for")
-        try:
-            new_person = person_clean_details(new_person)
-        except ValidationFailed as exc:
-            errors = {**exc.errors, **errors}
-    elif person.merged_into_id is not None:
-        person = Person.objects.get(pk=person.merged_into_id)
+    if person is None and new_person is None:
+        raise ValidationFailed("Say who the referral is for")
+    errors = referral_errors(referral=referral, new_person=new_person if person is None else None)
     if errors:
         raise ValidationFailed(errors)
+    if person is None:
+        assert new_person is not None
+        new_person = person_clean_details(new_person)
+    elif person.merged_into_id is not None:
+        person = Person.objects.get(pk=person.merged_into_id)
     practice = _registered_practice(referral)
     with transaction.atomic():
         if person is None:
@@ -349,6 +406,8 @@ def referral_return(
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": ["Say why the referral is being returned"]})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationFailed({"reason": [too_long_message("reason", REASON_LIMIT)]})
     with transaction.atomic():
         current = _lock(referral)
         _require_received(current, "returned")
@@ -380,6 +439,8 @@ def referral_decline(
     """The person does not want social prescribing: SNOMED 871711000000103 "Social prescribing
     declined" is recorded on the referral. Allowed before or after the referral was accepted
     (people often decline at first contact); the case itself is left to casework."""
+    if len(reason.strip()) > REASON_LIMIT:
+        raise ValidationFailed({"reason": [too_long_message("reason", REASON_LIMIT)]})
     with transaction.atomic():
         current = _lock(referral)
         if current.status not in {ReferralStatus.RECEIVED, ReferralStatus.ACCEPTED}:

@@ -5,6 +5,7 @@ Thin: parse -> access helper -> service/selector -> render.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from typing import Any
@@ -12,10 +13,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,11 +27,11 @@ from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors, run_form
-from linkwell.core.ratelimit import over_rate_limit
+from linkwell.core.ratelimit import over_rate_limit, rate_limit_count, rate_limit_reached
 from linkwell.people.access import people_for_team, people_known_to
 from linkwell.people.models import Person
 from linkwell.people.selectors import person_duplicate_candidates
-from linkwell.people.services import PossibleDuplicates
+from linkwell.people.services import PersonDetails, PossibleDuplicates
 from linkwell.referrals.access import get_referral_for_triage
 from linkwell.referrals.forms import (
     ERROR_FIELDS,
@@ -46,21 +48,51 @@ from linkwell.referrals.selectors import (
     allocation_options,
     referrals_sent_by,
     referrer_memberships,
+    service_contact,
     triage_queue,
     triage_teams,
+    waiting_days,
 )
 from linkwell.referrals.services import (
+    ReferralDetails,
     needs_terms,
     referral_accept,
     referral_create,
     referral_decline,
+    referral_errors,
     referral_return,
 )
 
+TRIAGE_PAGE_SIZE = 25
 SELF_REFERRAL_SALT = "linkwell.referrals.self-referral"
 # A person needs more than a few seconds to fill the form in; a script does not.
 SELF_REFERRAL_MIN_SECONDS = 3
 SELF_REFERRAL_MAX_AGE = 2 * 60 * 60
+# Accepted self-referrals per client an hour (a care home or library PC may send several), and,
+# much higher, every POST: a flood guard against scripts, which mistakes never reach.
+SELF_REFERRALS_PER_HOUR = 5
+SELF_REFERRAL_POSTS_PER_HOUR = 60
+
+
+def _also_check_with_services(
+    form: StaffReferralForm | SelfReferralForm,
+    details: ReferralDetails,
+    new_person: PersonDetails | None,
+) -> None:
+    """A form with errors of its own also gets the services' (a wrong NHS number, a malformed
+    postcode, no reason given), on the fields it has not flagged yet: one round of corrections,
+    not one for the form and another for the service."""
+    if not form.errors:
+        return
+    flagged = set(form.errors)
+    problems = referral_errors(referral=details, new_person=new_person)
+    remaining = {
+        key: messages
+        for key, messages in problems.items()
+        if ERROR_FIELDS.get(key, key) not in flagged
+    }
+    if remaining:
+        apply_errors(ValidationFailed(remaining), form, field_names=ERROR_FIELDS)
 
 
 # --- staff and agency referrals ----------------------------------------------------------------
@@ -125,6 +157,20 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
                         f"Reference {referral.reference}.",
                     )
                     return redirect("referrals:sent")
+        else:
+            entered = form.values_as_entered()
+            choice = entered.get("person_choice", "")
+            _also_check_with_services(
+                form,
+                form.referral_details(
+                    source=ReferralSource.GP_PRACTICE
+                    if is_gp
+                    else entered.get("source") or ReferralSource.OTHER,
+                    referrer_organisation=org,
+                    data=entered,
+                ),
+                form.person_details(entered) if choice in ("", "new") else None,
+            )
         if form.errors:
             status = 400
     return render(
@@ -160,66 +206,123 @@ def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def make_form_token(issued_at: float | None = None) -> str:
-    """A signed note of when the form was shown; the POST must come back with it, later."""
+    """A signed note of when the form was first shown; the POST must come back with it, later.
+    The random part makes every token different, so each can be used once (`_token_used`)."""
     return signing.dumps(
-        {"t": int(issued_at if issued_at is not None else time.time())}, salt=SELF_REFERRAL_SALT
+        {"t": int(issued_at if issued_at is not None else time.time()), "n": uuid.uuid4().hex},
+        salt=SELF_REFERRAL_SALT,
     )
 
 
-def _token_problem(token: str) -> str | None:
+def _token_issued_at(token: str) -> int | None:
+    """When a genuine, unexpired token was first issued; None for anything else."""
     try:
         issued = signing.loads(token, salt=SELF_REFERRAL_SALT, max_age=SELF_REFERRAL_MAX_AGE)["t"]
     except (signing.BadSignature, KeyError, TypeError):
+        return None
+    return int(issued)
+
+
+def _token_key(token: str) -> str:
+    # A hash, not the token: the cache then holds nothing that could be sent back as a form.
+    return "linkwell:self-referral-token:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+def _token_problem(token: str) -> str | None:
+    issued = _token_issued_at(token)
+    if issued is None:
         return "This form has expired. Check your answers, then send it again."
     if time.time() - issued < SELF_REFERRAL_MIN_SECONDS:
         return "Please check your answers, then send the form again."
+    if cache.get(_token_key(token)):
+        return (
+            "We already have this form: you do not need to send it again. If you meant to ask "
+            "for help a second time, check your answers, then send the form again."
+        )
     return None
+
+
+def _claim_token(token: str) -> bool:
+    """Mark the token used, unless it already was (two clicks of "Send" at once: one wins).
+    Kept for as long as the token would be accepted."""
+    return bool(cache.add(_token_key(token), 1, timeout=SELF_REFERRAL_MAX_AGE))
+
+
+def _release_token(token: str) -> None:
+    # The service refused the form: the person corrects it and sends it again with this token.
+    cache.delete(_token_key(token))
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def self_referral(request: HttpRequest) -> HttpResponse:
+    """The public form. Everything wrong with a submission is reported at once (the form's own
+    checks, the form token, the services' rules); only accepted referrals count toward the
+    client's hourly allowance, so corrections never lock a person out."""
     services = list(active_link_worker_services())
     form = SelfReferralForm(request.POST if request.method == "POST" else None)
     form.setup(reasons=needs_terms(), services=services)
     status = 200
+    token = ""
     if request.method == "POST":
         if over_rate_limit(
-            request, "self-referral", setting="LINKWELL_SELF_REFERRALS_PER_HOUR", default=5
+            request,
+            "self-referral-post",
+            setting="LINKWELL_SELF_REFERRAL_POSTS_PER_HOUR",
+            default=SELF_REFERRAL_POSTS_PER_HOUR,
+        ) or rate_limit_reached(
+            request,
+            "self-referral",
+            setting="LINKWELL_SELF_REFERRALS_PER_HOUR",
+            default=SELF_REFERRALS_PER_HOUR,
         ):
             return render(request, "referrals/self_referral_busy.html", status=429)
-        if form.is_valid():
-            if form.cleaned_data.get("website"):
-                # Only a script fills the hidden field. Tell it nothing useful.
-                return render(request, "referrals/self_referral_rejected.html", status=400)
-            problem = _token_problem(form.cleaned_data.get("form_token", ""))
-            if problem:
-                form.add_error(None, problem)
+        form.is_valid()
+        if str(form.data.get("website", "")).strip():
+            # Only a script fills the hidden field. Tell it nothing useful.
+            return render(request, "referrals/self_referral_rejected.html", status=400)
+        token = str(form.data.get("form_token", ""))
+        problem = _token_problem(token)
+        if problem:
+            form.add_error(None, problem)
+        if form.errors:
+            entered = form.values_as_entered()
+            _also_check_with_services(
+                form, form.referral_details(entered), form.person_details(entered)
+            )
+        elif not _claim_token(token):
+            form.add_error(None, _token_problem(token) or "Send the form again.")
+        else:
+            try:
+                referral = referral_create(
+                    actor=request.user,
+                    referral=form.referral_details(),
+                    new_person=form.person_details(),
+                    # The public never sees other people's records: a possible duplicate
+                    # is offered to the link worker at triage instead.
+                    confirm_new_person=True,
+                )
+            except ValidationFailed as exc:
+                _release_token(token)
+                apply_errors(exc, form, field_names=ERROR_FIELDS)
             else:
-                try:
-                    referral = referral_create(
-                        actor=request.user,
-                        referral=form.referral_details(),
-                        new_person=form.person_details(),
-                        # The public never sees other people's records: a possible duplicate
-                        # is offered to the link worker at triage instead.
-                        confirm_new_person=True,
-                    )
-                except ValidationFailed as exc:
-                    apply_errors(exc, form, field_names=ERROR_FIELDS)
-                else:
-                    request.session["self_referral"] = {
-                        "reference": referral.reference,
-                        "service": referral.link_worker_service.name,
-                    }
-                    return redirect("referrals:self_referral_done")
+                rate_limit_count(request, "self-referral")
+                request.session["self_referral"] = {
+                    "reference": referral.reference,
+                    "service": referral.link_worker_service.name,
+                    "service_id": str(referral.link_worker_service.uuid),
+                }
+                return redirect("referrals:self_referral_done")
         status = 400
+    # A fresh token for the form shown, dated when the person first opened it: a quick
+    # correction is not mistaken for a script's instant reply.
+    fresh = make_form_token(issued_at=_token_issued_at(token))
     if form.is_bound:
         data = request.POST.copy()
-        data["form_token"] = make_form_token()
+        data["form_token"] = fresh
         form.data = data
     else:
-        form.initial["form_token"] = make_form_token()
+        form.initial["form_token"] = fresh
     return render(request, "referrals/self_referral.html", {"form": form}, status=status)
 
 
@@ -228,7 +331,11 @@ def self_referral_done(request: HttpRequest) -> HttpResponse:
     info = request.session.get("self_referral")
     if not info:
         return redirect("referrals:self_referral")
-    return render(request, "referrals/self_referral_done.html", {"info": info})
+    return render(
+        request,
+        "referrals/self_referral_done.html",
+        {"info": info, "contact": service_contact(service_id=info.get("service_id"))},
+    )
 
 
 # --- triage ------------------------------------------------------------------------------------
@@ -246,12 +353,21 @@ def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
         team = next((t for t in teams if str(t.uuid) == wanted), None)  # type: ignore[assignment]
         if team is None:
             raise Http404("No such team")
-    now = timezone.now()
-    rows = [
-        {"referral": r, "waiting_days": (now - r.received_at).days}
-        for r in triage_queue(user=user, team=team)
-    ]
-    return render(request, "referrals/triage.html", {"teams": teams, "team": team, "rows": rows})
+    page = Paginator(triage_queue(user=user, team=team), TRIAGE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [{"referral": r, "waiting_days": waiting_days(r.received_at)} for r in page.object_list]
+    return render(
+        request,
+        "referrals/triage.html",
+        {
+            "teams": teams,
+            "team": team,
+            "rows": rows,
+            "page": page,
+            "extra": f"&team={team.uuid}" if wanted else "",
+        },
+    )
 
 
 def _detail_context(
@@ -276,7 +392,7 @@ def _detail_context(
         "referral": referral,
         "person": person,
         "reasons": list(referral.reasons.all()),
-        "waiting_days": (timezone.now() - referral.received_at).days,
+        "waiting_days": waiting_days(referral.received_at),
         "can_write": referral.link_worker_service_id in case_team_ids(user, write=True),
         "options": options,
         "duplicates": duplicates,

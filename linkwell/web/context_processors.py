@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from linkwell.accounts.audit_trail import can_view_audit_trail
-from linkwell.accounts.models import Membership, Role
+from linkwell.accounts.models import Membership, OrganisationKind, Role
 
 
 def linkwell(request: HttpRequest) -> dict[str, Any]:
@@ -26,17 +26,22 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         )
     items = [("Home", reverse("web:home")), ("Directory", reverse("directory:search"))]
     # One query for every role-based item (each page renders this menu).
-    roles = set(
+    held = set(
         Membership.objects.filter(
             user=user, is_active=True, organisation__is_active=True
-        ).values_list("role", flat=True)
+        ).values_list("role", "organisation__kind")
     )
+    roles = {role for role, _kind in held}
+    practice_staff = (Role.REFERRER, OrganisationKind.GP_PRACTICE) in held
     if Role.PROVIDER_STAFF in roles:
         items.append(("Your listings", reverse("directory:my_listings")))
         items.append(("Referrals in", reverse("connections:provider_inbox")))
     if Role.REFERRER in roles:
         items.append(("Refer", reverse("referrals:refer")))
         items.append(("Messages back", reverse("casework:messages_back")))
+    if practice_staff:
+        # People the link-worker team asks the practice to check before inviting them.
+        items.append(("Invite lists", reverse("population:practice_invites")))
     if roles & {Role.LINK_WORKER, Role.TEAM_MANAGER}:
         items.append(("Triage", reverse("referrals:triage")))
     if Role.LINK_WORKER in roles:
@@ -47,6 +52,8 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if roles & {Role.COMMISSIONER, Role.TEAM_MANAGER, Role.ADMINISTRATOR} or user.is_superuser:
         items.append(("Economics", reverse("economics:index")))
         items.append(("Evidence", reverse("evidence:index")))
+        # The same people the quarterly report lets in (reports/access.py).
+        items.append(("Reports", reverse("reports:quarterly")))
     if roles & {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}:
         # Community suggestions waiting for moderation (linkwell/community/access.py); not
         # "Suggestions", which are the matching suggestions for a case.
@@ -57,8 +64,14 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
 
 
 def _menu(request: HttpRequest, items: list[tuple[str, str]]) -> dict[str, Any]:
-    # The current item is the one whose URL is the longest prefix of this page's path.
-    matches = [url for _, url in items if request.path.startswith(url)]
+    # The current item is the one whose URL is the longest prefix of this page's path; the
+    # home page ("/", a prefix of every path) only on itself, so a page outside the menu (a
+    # case, a 403) marks nothing.
+    matches = [
+        url
+        for _, url in items
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
     current = max(matches, key=len) if matches else None
     return {
         "linkwell_nav": [

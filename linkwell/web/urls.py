@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from linkwell.web import views
 
@@ -7,4 +8,12 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_trail, name="audit"),
+    # The section addresses people type or the README names: the reports and population apps
+    # have no page at their root, so these send people to the page for them.
+    path(
+        "reports/",
+        RedirectView.as_view(pattern_name="reports:quarterly", query_string=True),
+        name="reports_index",
+    ),
+    path("population/", views.population_index, name="population_index"),
 ]

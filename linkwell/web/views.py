@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from linkwell.accounts.audit_trail import audit_events_for_user, can_view_audit_trail
+from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.selectors import memberships_for_user
 from linkwell.audit.models import Kind
+from linkwell.population.access import invite_team_ids, practice_ids
 
 AUDIT_PAGE_SIZE = 100
 
@@ -17,6 +19,18 @@ AUDIT_PAGE_SIZE = 100
 def home(request: HttpRequest) -> HttpResponse:
     memberships = memberships_for_user(user=request.user)
     return render(request, "web/home.html", {"memberships": memberships})
+
+
+@login_required
+def population_index(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """/population/: the invite lists this user works with, by role."""
+    if invite_team_ids(request.user):
+        return redirect("population:invite_lists")
+    if practice_ids(request.user):
+        return redirect("population:practice_invites")
+    raise PermissionDenied(
+        "Invite lists from proactive case finding are for link-worker teams and GP practice staff."
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,14 @@ def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def describe(violations: list[dict[str, Any]]) -> str:
     return json.dumps(violations, indent=1)
+
+
+def triage_row(page: Any, name: str) -> Any:
+    """The triage queue's row for `name`. The queue comes in pages, most urgent and longest
+    waiting first, so a new routine referral is on a later page: follow "Next" until it shows."""
+    page.goto("/triage/")
+    row = page.get_by_role("row").filter(has_text=name)
+    while not row.count():
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile("^Next")).click()
+    return row

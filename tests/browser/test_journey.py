@@ -25,7 +25,7 @@ from linkwell.casework.models import (
 from linkwell.connections.models import Attendance, Connection, ConnectionStatus
 from linkwell.demo.loader import DEMO_PASSWORD, demo_load
 from linkwell.directory.models import ReferralMode, Service, ServiceStatus
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, triage_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,10 +64,7 @@ def test_a_gp_referral_goes_all_the_way_to_the_message_back(new_page: Any, demo:
     # The link worker triages: accepts, allocates to herself, sets complexity.
     worker = new_page()
     sign_in(worker, LINK_WORKER, DEMO_PASSWORD)
-    worker.goto("/triage/")
-    worker.get_by_role("row").filter(has_text="Bronwen Tregarthen").get_by_role(
-        "link", name="Bronwen Tregarthen"
-    ).click()
+    triage_row(worker, "Bronwen Tregarthen").get_by_role("link", name="Bronwen Tregarthen").click()
     lead = User.objects.get(email=LINK_WORKER)
     worker.get_by_label("Allocate to").select_option(value=str(lead.uuid))
     worker.get_by_label("Moderate").check()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from linkwell.accounts.models import Role
+from linkwell.accounts.models import Membership, Role
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import Case, CaseReferral, CaseStatus
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
@@ -353,3 +353,90 @@ def test_accepting_for_a_person_whose_case_is_still_open_adds_an_episode(persona
     assert case.reopened_at is None
     assert CaseReferral.objects.filter(case=case).count() == 1
     assert AuditEvent.objects.filter(action="casework.case_episode_added").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"details": "x" * 5001}, "details"),
+        (
+            {"safeguarding_concern": True, "safeguarding_details": "x" * 5001},
+            "safeguarding_details",
+        ),
+        ({"accessibility_needs": "x" * 1001}, "accessibility_needs"),
+        ({"consent_to_share": True, "share_with": "x" * 501}, "share_with"),
+        ({"referrer_contact": "x" * 201}, "referrer_contact"),
+    ],
+)
+def test_it_refuses_over_long_text_from_any_caller(personas, overrides, field):
+    with pytest.raises(ValidationFailed) as exc:
+        referral_create(
+            actor=personas.referrer,
+            referral=referral_details(personas, **overrides),
+            new_person=new_person(),
+        )
+    assert "characters or fewer" in exc.value.errors[field][0]
+    assert not Referral.objects.exists()
+
+
+def test_it_refuses_over_long_access_needs_on_the_new_person(personas):
+    with pytest.raises(ValidationFailed) as exc:
+        referral_create(
+            actor=personas.referrer,
+            referral=referral_details(personas),
+            new_person=new_person(accessibility_needs="x" * 2_000_000),
+        )
+    assert "accessibility_needs" in exc.value.errors
+    assert not Referral.objects.exists()
+
+
+def test_a_return_or_decline_reason_is_held_to_a_length(personas, referral):
+    with pytest.raises(ValidationFailed):
+        referral_return(
+            actor=personas.link_worker,
+            referral=referral,
+            reason="x" * 2001,
+            expected_version=referral.version,
+        )
+    with pytest.raises(ValidationFailed):
+        referral_decline(
+            actor=personas.link_worker,
+            referral=referral,
+            reason="x" * 2001,
+            expected_version=referral.version,
+        )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.RECEIVED
+
+
+def test_the_suggested_worker_is_a_link_worker_not_the_manager(personas):
+    """Managers have the emptiest caseloads: they are offered last, not suggested."""
+    service = personas.link_worker_service
+    for i, worker in enumerate([personas.link_worker, personas.link_worker_teammate]):
+        Case.objects.create(
+            person=make_person(given_name=f"Busy{i}"),
+            link_worker_service=service,
+            assigned_to=worker,
+            opened_at=timezone.now(),
+        )
+    Case.objects.create(
+        person=make_person(given_name="Busier"),
+        link_worker_service=service,
+        assigned_to=personas.link_worker,
+        opened_at=timezone.now(),
+    )
+    options = allocation_options(team=service, person=make_person())
+    assert [o.user for o in options] == [
+        personas.link_worker_teammate,
+        personas.link_worker,
+        personas.team_manager,
+    ]
+    assert options[-1].open_cases == 0 and not options[-1].is_link_worker
+
+
+def test_a_manager_is_suggested_when_they_are_the_only_one(personas):
+    Membership.objects.filter(
+        organisation=personas.link_worker_service, role=Role.LINK_WORKER
+    ).update(is_active=False)
+    options = allocation_options(team=personas.link_worker_service, person=make_person())
+    assert [o.user for o in options] == [personas.team_manager]

@@ -53,13 +53,14 @@ def test_the_header_starts_the_frontend_script_and_has_its_more_menu(
                 "Gaps",
                 "Economics",
                 "Evidence",
+                "Reports",
                 MODERATION,
                 "Audit",
             ],
         ),
-        ("commissioner", ["Home", "Directory", "Economics", "Evidence"]),
+        ("commissioner", ["Home", "Directory", "Economics", "Evidence", "Reports"]),
         ("owner", ["Home", "Directory", "Your listings", "Referrals in"]),
-        ("referrer", ["Home", "Directory", "Refer", "Messages back"]),
+        ("referrer", ["Home", "Directory", "Refer", "Messages back", "Invite lists"]),
     ],
 )
 def test_each_role_gets_its_menu(
