@@ -230,14 +230,26 @@ def follow_up_arrange(*, actor: User | None, case: Case, kind: str, due_on: dt.d
     return created
 
 
-def next_open_follow_up(case: Case, *, after: FollowUp) -> FollowUp | None:
-    """The open follow-up due next after `after` (the next contact a review form offers)."""
-    return (
+# The kind of contact that usually follows each one (the Halton model's schedule).
+NEXT_KIND: dict[str, str] = {
+    FollowUpKind.REVIEW_4_WEEKS: FollowUpKind.CHECK_IN_3_MONTHS,
+    FollowUpKind.CHECK_IN_3_MONTHS: FollowUpKind.CHECK_IN_6_MONTHS,
+    FollowUpKind.CHECK_IN_6_MONTHS: FollowUpKind.CHECK_IN_12_MONTHS,
+}
+
+
+def next_contact_offer(case: Case, *, after: FollowUp) -> tuple[str, dt.date | None]:
+    """The next contact a follow-up's form offers: the open follow-up due next (kind and date),
+    else the kind that usually follows, with no date (the worker agrees one with the person)."""
+    upcoming = (
         follow_ups_for_case(case)
         .filter(completed_at__isnull=True, due_on__gte=after.due_on)
         .exclude(pk=after.pk)
         .first()
     )
+    if upcoming is not None:
+        return upcoming.kind, upcoming.due_on
+    return NEXT_KIND.get(after.kind, ""), None
 
 
 # --- Selectors ---------------------------------------------------------------------------------

@@ -346,13 +346,15 @@ class FollowUpCompleteForm(forms.Form):
             )
 
     @staticmethod
-    def initial_for(follow_up: FollowUp, plan_version: int | None, next_up: Any) -> dict[str, Any]:
+    def initial_for(
+        follow_up: FollowUp, plan_version: int | None, next_contact: tuple[str, Any]
+    ) -> dict[str, Any]:
         return {
             "version": follow_up.version,
             "plan_version": plan_version,
             "completed_on": timezone.localdate(),
-            "next_contact_kind": next_up.kind if next_up is not None else "",
-            "next_contact_on": next_up.due_on if next_up is not None else None,
+            "next_contact_kind": next_contact[0],
+            "next_contact_on": next_contact[1],
         }
 
     def goal_rows(self) -> list[tuple[Goal, Any, Any]]:

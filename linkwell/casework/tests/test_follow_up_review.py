@@ -4,6 +4,7 @@ point, what changes in the plan and the next contact (follow_up_review.py, views
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client, override_settings
@@ -460,3 +461,15 @@ def test_a_follow_up_recorded_as_free_text_before_stays_readable(personas: Perso
         reverse("casework:plan_detail", kwargs={"case_id": case.uuid})
     )
     assert detail_url in plan_page.content.decode()
+
+
+def test_without_a_scheduled_check_in_the_usual_next_one_is_offered_undated(
+    personas: Personas,
+) -> None:
+    case, _plan, review = _agreed(personas)
+    FollowUp.objects.filter(case=case).exclude(pk=review.pk).delete()
+    form_url, _ = _urls(case, review)
+    text = _client(personas.link_worker).get(form_url).content.decode()
+    assert 'value="checkin_3m" selected' in text
+    [date_input] = re.findall(r"<input[^>]*name=\"next_contact_on\"[^>]*>", text)
+    assert "value=" not in date_input

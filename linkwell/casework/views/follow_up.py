@@ -15,7 +15,7 @@ from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import get_case_for_user
 from linkwell.casework.follow_up_review import follow_up_record, follow_up_review_record, plan_goals
-from linkwell.casework.followup import get_follow_up_for_case, next_open_follow_up
+from linkwell.casework.followup import get_follow_up_for_case, next_contact_offer
 from linkwell.casework.journey_forms import FollowUpCompleteForm
 from linkwell.casework.plan import get_plan
 from linkwell.casework.views.review import can_write_case, case_url
@@ -61,7 +61,7 @@ def follow_up_complete_view(
         initial = FollowUpCompleteForm.initial_for(
             follow_up,
             plan.version if plan is not None else None,
-            next_open_follow_up(case, after=follow_up),
+            next_contact_offer(case, after=follow_up),
         )
         form = FollowUpCompleteForm(initial=initial, goals=goals)
     return render(
