@@ -80,6 +80,10 @@ _.item_fields
 _.note_fields
 _.life_area_fields
 _.five_way_fields
+_.goal_rows
+_.new_goal_rows
+_.new_action_rows
+_.structured
 _.timepoint_label
 _.day_name
 _.week_name

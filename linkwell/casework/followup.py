@@ -4,8 +4,15 @@ months).
 - `follow_up_schedule_create` runs when a plan is agreed (plan.plan_agree): one FollowUp per
   entry of `settings.FOLLOW_UP_SCHEDULE_DAYS` (env LINKWELL_FOLLOW_UP_SCHEDULE_DAYS, default
   28,91,182,365 days after agreement). Agreeing again while follow-ups are still open adds none.
-- `follow_up_complete` records the conversation (the 4-week review's notes), moves an active
-  case to "follow-up", and writes the "outcome" message back.
+- `follow_up_complete` records the conversation in a line of notes, moves an active case to
+  "follow-up", and writes the "outcome" message back. The follow-up page records it with its
+  structure (each goal's progress, what changes in the plan, the next contact) through
+  `follow_up_review.follow_up_review_record`, which uses the same steps:
+  `follow_up_errors`, `follow_up_mark_done` (a conditional update: of two people recording
+  the same follow-up, one wins; the version makes a form opened before a reschedule stale) and
+  `follow_up_announce_done` (the status move and the message back).
+- `follow_up_arrange` sets the next contact: it moves the open follow-up of that kind to the
+  new date, or adds one.
 - `follow_ups_due` is the caseload's selector: open follow-ups due by a date, for the user's teams.
 - Reminders to the person: `send_follow_up_reminders` (a django-tasks task, queued daily by
   `linkwell casework remind` from cron) hands each follow-up due within
@@ -18,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -37,7 +45,7 @@ from linkwell.casework.message_back import latest_referral, message_back_record
 from linkwell.casework.models import Case, CaseStatus, FollowUp, FollowUpKind, MessageBack
 from linkwell.casework.services import case_mark_follow_up
 from linkwell.core import notify
-from linkwell.core.concurrency import lock_versioned
+from linkwell.core.concurrency import bump_versions, lock_versioned
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.people.models import ContactMethod
 
@@ -87,56 +95,161 @@ def follow_up_schedule_create(*, actor: User | None, case: Case, start: dt.date)
     return created
 
 
-def follow_up_complete(
-    *, actor: User | None, follow_up: FollowUp, notes: str, completed_on: dt.date | None = None
-) -> FollowUp:
-    """Record that the follow-up happened, with what was said."""
-    case = follow_up.case
-    today = timezone.localdate()
-    completed_on = completed_on or today
+def follow_up_errors(*, notes: str, completed_on: dt.date) -> dict[str, list[str]]:
+    """Every problem with the conversation's notes and date, keyed by form field name."""
     errors: dict[str, list[str]] = {}
     if not notes.strip():
         errors["notes"] = ["Enter what you talked about and how things are going"]
     elif len(notes) > MAX_NOTES_LENGTH:
         errors["notes"] = [f"Use {MAX_NOTES_LENGTH:,} characters or fewer"]
-    if completed_on > today:
+    if completed_on > timezone.localdate():
         errors["completed_on"] = ["The date must be today or in the past"]
+    return errors
+
+
+def _completed_at(completed_on: dt.date) -> dt.datetime:
+    if completed_on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(completed_on, dt.time(12)))
+
+
+def follow_up_mark_done(
+    *,
+    actor: User | None,
+    follow_up: FollowUp,
+    notes: str,
+    completed_on: dt.date,
+    expected_version: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Mark the follow-up done, audited; in the caller's transaction. Refused (ConcurrentEditError)
+    if it was recorded already, or changed since `expected_version` (when given)."""
+    case = follow_up.case
+    completed_at = _completed_at(completed_on)
+    rows = FollowUp.objects.filter(pk=follow_up.pk, completed_at__isnull=True)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    done = bump_versions(rows, completed_at=completed_at, notes=notes.strip(), recorded_by=actor)
+    if done != 1:
+        raise ConcurrentEditError(f"The {follow_up.get_kind_display()}")
+    follow_up.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CASEWORK_FOLLOW_UP_COMPLETED,
+        obj=follow_up,
+        organisation=case.link_worker_service,
+        person_id=str(case.person.uuid),
+        changes={"completed_at": [None, completed_at]},
+        detail={"kind": follow_up.kind, **(detail or {})},
+    )
+
+
+def follow_up_announce_done(*, actor: User | None, follow_up: FollowUp) -> None:
+    """After a follow-up is recorded, in the same transaction: an active case moves to
+    "follow-up" (through its status service), and the "outcome" message back is written."""
+    case = follow_up.case
+    # Locked until commit, so the move starts from the status read here (a row lock on
+    # PostgreSQL; SQLite runs write transactions one at a time).
+    current = lock_versioned(Case, case.pk, expected_version=None, what="The case")
+    if current.status == CaseStatus.ACTIVE:
+        case_mark_follow_up(
+            actor=actor,
+            case=case,
+            expected_version=current.version,
+            reason=f"{follow_up.get_kind_display()} completed",
+        )
+    message_back_record(
+        actor=actor, case=case, stage=MessageBack.Stage.OUTCOME, follow_up=follow_up
+    )
+
+
+def follow_up_complete(
+    *,
+    actor: User | None,
+    follow_up: FollowUp,
+    notes: str,
+    completed_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> FollowUp:
+    """Record that the follow-up happened, with what was said."""
+    completed_on = completed_on or timezone.localdate()
+    errors = follow_up_errors(notes=notes, completed_on=completed_on)
     if errors:
         raise ValidationFailed(errors)
-    now = timezone.now()
-    completed_at = now
-    if completed_on != today:
-        completed_at = timezone.make_aware(dt.datetime.combine(completed_on, dt.time(12)))
     with transaction.atomic():
-        done = FollowUp.objects.filter(pk=follow_up.pk, completed_at__isnull=True).update(
-            completed_at=completed_at, notes=notes.strip(), updated_at=now
+        follow_up_mark_done(
+            actor=actor,
+            follow_up=follow_up,
+            notes=notes,
+            completed_on=completed_on,
+            expected_version=expected_version,
         )
-        if done != 1:
-            raise ConcurrentEditError(f"The {follow_up.get_kind_display()}")
-        follow_up.refresh_from_db()
+        follow_up_announce_done(actor=actor, follow_up=follow_up)
+    return follow_up
+
+
+def follow_up_arrange(*, actor: User | None, case: Case, kind: str, due_on: dt.date) -> FollowUp:
+    """The next contact: move the case's open follow-up of `kind` to `due_on` (its reminder
+    goes again for the new date), or add one if there is none (or `kind` is "other").
+    Audited as a scheduling; in the caller's transaction."""
+    with transaction.atomic():
+        existing = None
+        if kind != FollowUpKind.OTHER:
+            existing = (
+                FollowUp.objects.select_for_update()
+                .filter(case=case, kind=kind, completed_at__isnull=True)
+                .order_by("due_on", "pk")
+                .first()
+            )
+        if existing is not None:
+            if existing.due_on != due_on:
+                before = existing.due_on
+                bump_versions(
+                    FollowUp.objects.filter(pk=existing.pk), due_on=due_on, reminder_sent_at=None
+                )
+                existing.refresh_from_db()
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.CASEWORK_FOLLOW_UPS_SCHEDULED,
+                    obj=existing,
+                    organisation=case.link_worker_service,
+                    person_id=str(case.person.uuid),
+                    changes={"due_on": [before, due_on]},
+                    detail={"kind": kind},
+                )
+            return existing
+        created = FollowUp.objects.create(case=case, kind=kind, due_on=due_on)
         audit_record(
             actor=actor,
-            action=AuditAction.CASEWORK_FOLLOW_UP_COMPLETED,
-            obj=follow_up,
+            action=AuditAction.CASEWORK_FOLLOW_UPS_SCHEDULED,
+            obj=created,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
-            changes={"completed_at": [None, completed_at]},
-            detail={"kind": follow_up.kind},
+            detail={"kind": kind, "due": [due_on]},
         )
-        # Locked until commit, so the move starts from the status read here (a row lock on
-        # PostgreSQL; SQLite runs write transactions one at a time).
-        current = lock_versioned(Case, case.pk, expected_version=None, what="The case")
-        if current.status == CaseStatus.ACTIVE:
-            case_mark_follow_up(
-                actor=actor,
-                case=case,
-                expected_version=current.version,
-                reason=f"{follow_up.get_kind_display()} completed",
-            )
-        message_back_record(
-            actor=actor, case=case, stage=MessageBack.Stage.OUTCOME, follow_up=follow_up
-        )
-    return follow_up
+    return created
+
+
+# The kind of contact that usually follows each one (the Halton model's schedule).
+NEXT_KIND: dict[str, str] = {
+    FollowUpKind.REVIEW_4_WEEKS: FollowUpKind.CHECK_IN_3_MONTHS,
+    FollowUpKind.CHECK_IN_3_MONTHS: FollowUpKind.CHECK_IN_6_MONTHS,
+    FollowUpKind.CHECK_IN_6_MONTHS: FollowUpKind.CHECK_IN_12_MONTHS,
+}
+
+
+def next_contact_offer(case: Case, *, after: FollowUp) -> tuple[str, dt.date | None]:
+    """The next contact a follow-up's form offers: the open follow-up due next (kind and date),
+    else the kind that usually follows, with no date (the worker agrees one with the person)."""
+    upcoming = (
+        follow_ups_for_case(case)
+        .filter(completed_at__isnull=True, due_on__gte=after.due_on)
+        .exclude(pk=after.pk)
+        .first()
+    )
+    if upcoming is not None:
+        return upcoming.kind, upcoming.due_on
+    return NEXT_KIND.get(after.kind, ""), None
 
 
 # --- Selectors ---------------------------------------------------------------------------------

@@ -14,7 +14,12 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 
-from linkwell.casework.models import Appointment, AssetKind, GoalStatus, LifeArea
+from linkwell.casework.follow_up_review import (
+    NEXT_CONTACT_KINDS,
+    FollowUpReviewInput,
+    GoalProgressInput,
+)
+from linkwell.casework.models import Appointment, AssetKind, FollowUp, Goal, GoalStatus, LifeArea
 from linkwell.casework.plan import ActionInput, GoalInput, PlanInput
 from linkwell.casework.review import FIVE_WAYS, LifeAreaEntry, ReviewInput
 
@@ -269,7 +274,18 @@ class AgreeForm(forms.Form):
     agreed_on = date_field("Date the person agreed the plan")
 
 
+NEW_GOAL_ROWS = 2
+NEW_ACTION_ROWS = 2
+
+
 class FollowUpCompleteForm(forms.Form):
+    """A follow-up as link workers run it (follow_up_review.py): each goal's progress, the
+    outcome measures (offered beside the form by the outcomes app), what changes in the plan,
+    the next contact. One form with a field per goal, so one error summary lists every problem.
+    """
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    plan_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     completed_on = date_field("Date of the conversation")
     notes = forms.CharField(
         label="What you talked about and how things are going",
@@ -277,3 +293,135 @@ class FollowUpCompleteForm(forms.Form):
         error_messages={"required": "Enter what you talked about and how things are going"},
         widget=forms.Textarea(attrs={**_TEXTAREA, "rows": "6"}),
     )
+    next_contact_kind = forms.ChoiceField(
+        label="Next contact",
+        required=False,
+        choices=[("", "No further contact planned"), *NEXT_CONTACT_KINDS],
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
+    next_contact_on = date_field("Date of the next contact", required=False)
+
+    def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for goal in goals:
+            self.fields[f"goal-{goal.uuid}-status"] = forms.ChoiceField(
+                label="How it is going",
+                choices=GoalStatus.choices,
+                initial=goal.status,
+                error_messages={"required": f"Choose how “{goal.text}” is going"},
+                widget=forms.Select(attrs={"class": "nhsuk-select"}),
+            )
+            self.fields[f"goal-{goal.uuid}-words"] = forms.CharField(
+                label="In their own words",
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs=_INPUT),
+            )
+        for n in range(1, NEW_GOAL_ROWS + 1):
+            self.fields[f"new_goal-{n}-text"] = forms.CharField(
+                label=f"New goal {n}, in the person's words",
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs=_INPUT),
+            )
+            self.fields[f"new_goal-{n}-target_date"] = date_field(
+                f"New goal {n}: target date", required=False
+            )
+        for n in range(1, NEW_ACTION_ROWS + 1):
+            self.fields[f"new_action-{n}-text"] = forms.CharField(
+                label=f"New action {n}",
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs=_INPUT),
+            )
+            self.fields[f"new_action-{n}-owner"] = forms.CharField(
+                label=f"New action {n}: who will do it",
+                required=False,
+                max_length=100,
+                widget=forms.TextInput(attrs={"class": "nhsuk-input nhsuk-input--width-20"}),
+            )
+            self.fields[f"new_action-{n}-due_on"] = date_field(
+                f"New action {n}: due date", required=False
+            )
+
+    @staticmethod
+    def initial_for(
+        follow_up: FollowUp, plan_version: int | None, next_contact: tuple[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "version": follow_up.version,
+            "plan_version": plan_version,
+            "completed_on": timezone.localdate(),
+            "next_contact_kind": next_contact[0],
+            "next_contact_on": next_contact[1],
+        }
+
+    def goal_rows(self) -> list[tuple[Goal, Any, Any]]:
+        return [
+            (goal, self[f"goal-{goal.uuid}-status"], self[f"goal-{goal.uuid}-words"])
+            for goal in self.goals
+        ]
+
+    def new_goal_rows(self) -> list[tuple[Any, Any]]:
+        return [
+            (self[f"new_goal-{n}-text"], self[f"new_goal-{n}-target_date"])
+            for n in range(1, NEW_GOAL_ROWS + 1)
+        ]
+
+    def new_action_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (
+                self[f"new_action-{n}-text"],
+                self[f"new_action-{n}-owner"],
+                self[f"new_action-{n}-due_on"],
+            )
+            for n in range(1, NEW_ACTION_ROWS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for n in range(1, NEW_GOAL_ROWS + 1):
+            if data.get(f"new_goal-{n}-target_date") and not data.get(f"new_goal-{n}-text"):
+                self.add_error(
+                    f"new_goal-{n}-text", f"New goal {n}: enter the goal, or clear its date"
+                )
+        for n in range(1, NEW_ACTION_ROWS + 1):
+            filled = data.get(f"new_action-{n}-owner") or data.get(f"new_action-{n}-due_on")
+            if filled and not data.get(f"new_action-{n}-text"):
+                self.add_error(f"new_action-{n}-text", f"New action {n}: say what will be done")
+        return data
+
+    def to_input(self) -> FollowUpReviewInput:
+        data = self.cleaned_data
+        return FollowUpReviewInput(
+            completed_on=data["completed_on"],
+            notes=data["notes"],
+            progress=[
+                GoalProgressInput(
+                    goal_id=goal.uuid,
+                    status=data.get(f"goal-{goal.uuid}-status") or "",
+                    in_their_words=data.get(f"goal-{goal.uuid}-words") or "",
+                )
+                for goal in self.goals
+            ],
+            new_goals=[
+                GoalInput(
+                    text=data[f"new_goal-{n}-text"],
+                    target_date=data.get(f"new_goal-{n}-target_date"),
+                )
+                for n in range(1, NEW_GOAL_ROWS + 1)
+                if (data.get(f"new_goal-{n}-text") or "").strip()
+            ],
+            new_actions=[
+                ActionInput(
+                    text=data[f"new_action-{n}-text"],
+                    owner=data.get(f"new_action-{n}-owner") or "",
+                    due_on=data.get(f"new_action-{n}-due_on"),
+                )
+                for n in range(1, NEW_ACTION_ROWS + 1)
+                if (data.get(f"new_action-{n}-text") or "").strip()
+            ],
+            next_contact_kind=data.get("next_contact_kind") or "",
+            next_contact_on=data.get("next_contact_on"),
+        )

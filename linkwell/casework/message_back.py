@@ -13,10 +13,21 @@ Who calls `message_back_record`:
 - `followup.follow_up_complete` -> OUTCOME, with `follow_up=`;
 - the referrals/casework decline service -> DECLINED (SNOMED 871711000000103).
 
-SEEN, PLAN_AGREED and DECLINED are written once per referral episode; calling again returns
-None. Recipients: the referring organisation, and the person's registered practice (the GP record)
-if the person agreed to share information. Without that consent the referrer is told only that
-the referral was acted on (stage, dates, codes); what the person said is left out.
+SEEN, PLAN_AGREED and DECLINED are written once per referral episode; calling again returns [].
+
+One message per stage change, never a duplicate: each message back has a `change_key` (which
+connection in which state, which follow-up; empty for the once-per-episode stages), and the
+database allows one per case, stage, recipient, day and key (`get_or_create`-style: a repeated
+call, a retry after a failed request or two requests at once leave one). Messages written on the
+same day for the same case and recipient are gathered into one `MessageBackLetter`: a practice
+reads one letter listing the day's stages, not one letter per stage.
+
+Recipients (`message_back_recipients`): the referring organisation, and the person's registered
+GP practice (the GP record) whatever the referral route (GP, self, VCS, adult social care,
+fire and rescue, ...), if the person agreed to share information. Without that consent the
+practice gets nothing (unless it is itself the referrer), and the referrer is told only that
+the referral was acted on (stage, dates, codes); what the person said is left out. The case's
+messages-back page says so, and says when the registered practice is not recorded.
 
 Referrer access: members with the referrer role of the recipient organisation see its messages
 (`messages_back_for_user`) and nothing else of the case. The case's own team sees them too.
@@ -29,8 +40,8 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -43,8 +54,10 @@ from linkwell.casework.models import (
     Case,
     CaseReferral,
     FollowUp,
+    GoalProgress,
     GoalStatus,
     MessageBack,
+    MessageBackLetter,
     Plan,
     WellbeingReview,
 )
@@ -105,7 +118,9 @@ def _snomed(stage: str, referral: Referral | None) -> list[dict[str, str]]:
     return [{"system": SNOMED_SYSTEM, "code": code, "display": SNOMED_DISPLAY[code]}]
 
 
-def _recipients(case: Case, referral: Referral | None) -> list[Organisation]:
+def message_back_recipients(case: Case, referral: Referral | None) -> list[Organisation]:
+    """The referring organisation, then the registered practice if the person agreed to share
+    (and it is not the referrer already)."""
     out: list[Organisation] = []
     if referral is not None and referral.referrer_organisation is not None:
         out.append(referral.referrer_organisation)
@@ -175,8 +190,14 @@ def build_summary(
     if shared and goals and stage == MessageBack.Stage.OUTCOME:
         achieved = sum(1 for g in goals if g.status == GoalStatus.ACHIEVED)
         sections["outcome"].append(f"Goals achieved: {achieved} of {len(goals)}.")
-    if shared and follow_up is not None and follow_up.notes:
-        sections["outcome"].append(follow_up.notes)
+    if shared and follow_up is not None:
+        for progress in GoalProgress.objects.filter(follow_up=follow_up).order_by("pk"):
+            words = f" “{progress.in_their_words}”" if progress.in_their_words else ""
+            sections["outcome"].append(
+                f"{progress.goal_text}: {progress.get_status_display().lower()}.{words}"
+            )
+        if follow_up.notes:
+            sections["outcome"].append(follow_up.notes)
     if connection is not None and stage == MessageBack.Stage.CONNECTED:
         sections["outcome"].append(f"Latest: {connection.service.name}.")
     if note:
@@ -215,6 +236,16 @@ def build_summary(
     }
 
 
+def _change_key(stage: str, connection: Any, follow_up: FollowUp | None) -> str:
+    """Which stage change this is (see the module docstring). A connection's accepting and its
+    completing are two changes; the same one recorded twice is one."""
+    if connection is not None:
+        return f"connection:{getattr(connection, 'uuid', '')}:{getattr(connection, 'status', '')}"
+    if follow_up is not None:
+        return f"follow-up:{follow_up.uuid}"
+    return ""
+
+
 def message_back_record(
     *,
     actor: User | None,
@@ -224,14 +255,18 @@ def message_back_record(
     follow_up: FollowUp | None = None,
     note: str = "",
 ) -> list[MessageBack]:
-    """Write the message back for `stage` to each recipient; audited. [] if already written
-    (once-per-episode stages) or if there is nobody to send it to (a self-referral whose person
-    did not agree to share with their GP). Runs in the caller's transaction when there is one."""
+    """Write the message back for `stage` to each recipient, into that recipient's letter of
+    the day; audited. Returns the messages written: [] if already written (once-per-episode
+    stages, or this very change today) or if there is nobody to send it to (a self-referral
+    whose person did not agree to share with their GP). Runs in the caller's transaction when
+    there is one."""
     stage = MessageBack.Stage(stage)
     referral = latest_referral(case)
-    recipients = _recipients(case, referral)
+    recipients = message_back_recipients(case, referral)
     if not recipients:
         return []
+    today = timezone.localdate()
+    key = _change_key(stage, connection, follow_up)
     with transaction.atomic():
         if stage in ONCE_PER_EPISODE:
             done = MessageBack.objects.filter(case=case, stage=stage, referral=referral)
@@ -247,14 +282,35 @@ def message_back_record(
         )
         written = []
         for organisation in recipients:
-            message = MessageBack.objects.create(
+            same = MessageBack.objects.filter(
                 case=case,
-                referral=referral,
-                recipient_organisation=organisation,
                 stage=stage,
-                summary=summary,
-                snomed_codes=_snomed(stage, referral),
+                recipient_organisation=organisation,
+                written_on=today,
+                change_key=key,
             )
+            if same.exists():
+                continue
+            letter, _ = MessageBackLetter.objects.get_or_create(
+                case=case, recipient_organisation=organisation, written_on=today
+            )
+            try:
+                # A savepoint: if a concurrent call wrote this change first, the unique
+                # constraint refuses this row and the caller's transaction carries on.
+                with transaction.atomic():
+                    message = MessageBack.objects.create(
+                        case=case,
+                        referral=referral,
+                        recipient_organisation=organisation,
+                        stage=stage,
+                        summary=summary,
+                        snomed_codes=_snomed(stage, referral),
+                        letter=letter,
+                        written_on=today,
+                        change_key=key,
+                    )
+            except IntegrityError:
+                continue
             audit_record(
                 actor=actor,
                 action=AuditAction.CASEWORK_MESSAGE_BACK_WRITTEN,
@@ -265,6 +321,7 @@ def message_back_record(
                     "stage": stage,
                     "recipient": organisation.name,
                     "shared": summary["shared"],
+                    "letter": str(letter.uuid),
                 },
             )
             written.append(message)
@@ -284,36 +341,45 @@ def referrer_organisation_ids(user: User) -> list[int]:
     )
 
 
-def messages_back_for_user(user: User) -> QuerySet[MessageBack]:
-    """Messages back addressed to the user's practices (referrer role only), newest first."""
+def _letters() -> QuerySet[MessageBackLetter]:
+    entries = MessageBack.objects.order_by("created_at", "pk")
+    return MessageBackLetter.objects.select_related(
+        "recipient_organisation", "case__person"
+    ).prefetch_related(Prefetch("entries", queryset=entries))
+
+
+def messages_back_for_user(user: User) -> QuerySet[MessageBackLetter]:
+    """Letters addressed to the user's practices (referrer role only), newest first; each with
+    its messages (`entries`, one per stage change) prefetched: two queries whatever the page."""
     return (
-        MessageBack.objects.filter(recipient_organisation_id__in=referrer_organisation_ids(user))
-        .select_related("recipient_organisation", "case__person")
-        .order_by("-created_at")
+        _letters()
+        .filter(recipient_organisation_id__in=referrer_organisation_ids(user))
+        .order_by("-written_on", "-created_at", "-pk")
     )
 
 
-def messages_back_for_case(case: Case) -> QuerySet[MessageBack]:
-    return (
-        MessageBack.objects.filter(case=case)
-        .select_related("recipient_organisation")
-        .order_by("-created_at")
-    )
+def messages_back_for_case(case: Case) -> QuerySet[MessageBackLetter]:
+    """The case's letters, newest first, with their messages (the case is access-checked)."""
+    return _letters().filter(case=case).order_by("-written_on", "-created_at", "-pk")
 
 
-def get_message_back_for_user(user: User, message_id: uuid.UUID) -> MessageBack:
-    """Readable by referrers of the recipient organisation and by the case's team; else 404."""
+def get_message_back_for_user(user: User, message_id: uuid.UUID) -> MessageBackLetter:
+    """The letter with this id, or the letter holding the message back with this id (links
+    written before letters existed name a message). Readable by referrers of the recipient
+    organisation and by the case's team; else 404."""
     scope = Q(recipient_organisation_id__in=referrer_organisation_ids(user)) | Q(
         case__link_worker_service_id__in=case_team_ids(user)
     )
-    message = (
-        MessageBack.objects.filter(scope, uuid=message_id)
-        .select_related("recipient_organisation", "case__person")
+    letter = (
+        _letters()
+        .filter(scope)
+        .filter(Q(uuid=message_id) | Q(entries__uuid=message_id))
+        .distinct()
         .first()
     )
-    if message is None:
+    if letter is None:
         raise Http404("No such message")
-    return message
+    return letter
 
 
 @dataclass(frozen=True)
@@ -322,9 +388,81 @@ class LetterSection:
     lines: list[str]
 
 
-def letter_sections(message: MessageBack) -> list[LetterSection]:
-    sections = message.summary.get("sections", {})
-    return [
-        LetterSection(heading=heading, lines=list(sections.get(key) or ["Nothing recorded yet."]))
-        for key, heading in HEADINGS
-    ]
+@dataclass(frozen=True)
+class LetterStage:
+    """One stage change in a letter: its label and what it says under "Outcome"."""
+
+    label: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What the letter page shows: the day's stages, each with its outcome, and the other
+    sections as they stood at the last of them (each message's summary is frozen when written).
+    """
+
+    letter: MessageBackLetter
+    summary: dict[str, Any]
+    before_outcome: list[LetterSection]
+    stages: list[LetterStage]
+    after_outcome: list[LetterSection]
+    snomed_codes: list[dict[str, str]]
+
+    @property
+    def title(self) -> str:
+        labels = [stage.label.lower() for stage in self.stages]
+        if len(labels) > 1:
+            return ", ".join(labels[:-1]) + " and " + labels[-1]
+        return labels[0] if labels else "message back"
+
+
+def letter_view(letter: MessageBackLetter) -> Letter:
+    entries = list(letter.entries.all())
+    last = entries[-1].summary if entries else {}
+    sections = last.get("sections", {})
+    codes: list[dict[str, str]] = []
+    for entry in entries:
+        for code in entry.snomed_codes:
+            if code not in codes:
+                codes.append(code)
+    keys = [key for key, _ in HEADINGS]
+    outcome_at = keys.index("outcome")
+
+    def section(key: str, heading: str) -> LetterSection:
+        return LetterSection(
+            heading=heading, lines=list(sections.get(key) or ["Nothing recorded yet."])
+        )
+
+    return Letter(
+        letter=letter,
+        summary=last,
+        before_outcome=[section(key, heading) for key, heading in HEADINGS[:outcome_at]],
+        stages=[
+            LetterStage(
+                label=entry.get_stage_display(),
+                lines=list(entry.summary.get("sections", {}).get("outcome") or []),
+            )
+            for entry in entries
+        ],
+        after_outcome=[section(key, heading) for key, heading in HEADINGS[outcome_at + 1 :]],
+        snomed_codes=codes,
+    )
+
+
+@dataclass(frozen=True)
+class SharingNote:
+    """What the case's messages-back page tells the link worker about who gets them."""
+
+    consented: bool
+    practice: Organisation | None
+    referrer: Organisation | None
+
+
+def sharing_note_for_case(case: Case) -> SharingNote:
+    referral = latest_referral(case)
+    return SharingNote(
+        consented=referral is not None and referral.consent_to_share,
+        practice=case.person.registered_practice,
+        referrer=referral.referrer_organisation if referral is not None else None,
+    )

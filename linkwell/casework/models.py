@@ -252,16 +252,79 @@ class FollowUpKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class FollowUp(PublicIdModel, TimestampedModel):
+class FollowUp(PublicIdModel, TimestampedModel, VersionedModel):
+    """A planned contact after the plan is agreed (followup.py); the 4-week review is the first.
+
+    Recording one (follow_up_review.py) keeps, besides `notes` (how things are going, overall),
+    each goal's progress (`GoalProgress`), what changed in the plan (`plan_changes`) and the next
+    contact arranged (`next_follow_up`). Follow-ups recorded before that structure have `notes`
+    only, and are shown as they were written."""
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
     kind = models.CharField(max_length=12, choices=FollowUpKind.choices)
     due_on = models.DateField(db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # {"goals_added": [text], "goals_closed": [text], "actions_added": [text]}: what the review
+    # changed in the plan, as worded then (the plan itself is changed through plan.plan_save).
+    plan_changes = models.JSONField(default=dict, blank=True)
+    next_follow_up = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The next contact arranged at this one.",
+    )
 
     class Meta:
         ordering = ["due_on"]
+
+
+class GoalProgress(models.Model):
+    """How one goal of the plan stood at a follow-up: its status then, and a line in the
+    person's own words. `goal_text` keeps the goal as worded then: the plan may later change."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="goal_progress")
+    goal = models.ForeignKey(
+        Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="progress"
+    )
+    goal_text = models.CharField(max_length=500)
+    status = models.CharField(max_length=12, choices=GoalStatus.choices)
+    in_their_words = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "goal"], name="one_progress_per_goal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_text}: {self.get_status_display()}"
+
+
+class MessageBackLetter(PublicIdModel, TimestampedModel):
+    """One letter to one organisation about one case on one day: the messages back (stage
+    changes) written that day for that person and recipient, gathered so a practice gets one
+    letter however many things happened (message_back.py)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="message_back_letters")
+    recipient_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "recipient_organisation", "written_on"],
+                name="one_letter_per_case_recipient_day",
+            )
+        ]
 
 
 class MessageBack(PublicIdModel, TimestampedModel):
@@ -284,3 +347,19 @@ class MessageBack(PublicIdModel, TimestampedModel):
     stage = models.CharField(max_length=12, choices=Stage.choices)
     summary = models.JSONField(default=dict, help_text="Structured content of the letter.")
     snomed_codes = models.JSONField(default=list, blank=True)
+    letter = models.ForeignKey(
+        MessageBackLetter, null=True, on_delete=models.CASCADE, related_name="entries"
+    )
+    written_on = models.DateField(null=True)
+    # Which stage change this is, beyond its stage: a connection's id and state, a follow-up's
+    # id; empty for the once-per-episode stages. With the unique constraint below, recording the
+    # same change twice on one day (a retry, a double submit) writes one entry.
+    change_key = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "stage", "recipient_organisation", "written_on", "change_key"],
+                name="one_message_back_per_change_recipient_day",
+            )
+        ]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from linkwell.casework.views import case as case_views
 from linkwell.casework.views import caseload as caseload_views
+from linkwell.casework.views import follow_up as follow_up_views
 from linkwell.casework.views import messages as message_views
 from linkwell.casework.views import plan as plan_views
 from linkwell.casework.views import review as review_views
@@ -70,8 +71,13 @@ urlpatterns: list = [  # type: ignore[type-arg]
         name="plan_action_done",
     ),
     path(
+        "cases/<uuid:case_id>/follow-ups/<uuid:follow_up_id>/",
+        follow_up_views.follow_up_detail,
+        name="follow_up_detail",
+    ),
+    path(
         "cases/<uuid:case_id>/follow-ups/<uuid:follow_up_id>/complete/",
-        plan_views.follow_up_complete_view,
+        follow_up_views.follow_up_complete_view,
         name="follow_up_complete",
     ),
     path(

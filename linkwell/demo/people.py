@@ -37,6 +37,7 @@ from linkwell.casework.models import (
     FollowUp,
     Goal,
     MessageBack,
+    MessageBackLetter,
     Plan,
     SafeguardingConcern,
     Strength,
@@ -149,6 +150,7 @@ def write_people(rows: PeopleRows, *, batch_size: int = 2000) -> dict[str, int]:
         (Connection, rows.connections),
         (Attendance, rows.attendances),
         (ProvisionGap, rows.provision_gaps),
+        (MessageBackLetter, rows.message_back_letters),
         (MessageBack, rows.messages_back),
     ]
     for model, objs in order:

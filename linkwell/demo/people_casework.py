@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from random import Random
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -24,6 +25,7 @@ from linkwell.casework.models import (
     Goal,
     GoalStatus,
     LifeArea,
+    MessageBackLetter,
     Plan,
     SafeguardingConcern,
     Strength,
@@ -85,6 +87,8 @@ class CaseworkBuilder:
         self.needs = needs
         self.places = places
         self.ids = ids
+        # (case uuid, recipient pk, day) -> that day's message-back letter (people_journeys).
+        self.letters: dict[tuple[Any, Any, dt.date], MessageBackLetter] = {}
         self.taken = taken_nhs_numbers if taken_nhs_numbers is not None else set()
         self.rows = PeopleRows()
         self.towns = [t for t in cat.TOWN_WEIGHTS if t in places]

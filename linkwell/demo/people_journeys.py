@@ -14,6 +14,7 @@ from linkwell.casework.models import (
     CaseStatus,
     FollowUpKind,
     MessageBack,
+    MessageBackLetter,
 )
 from linkwell.connections.models import (
     Attendance,
@@ -254,6 +255,20 @@ class PeopleBuilder(CaseworkBuilder):
             },
         }
         for organisation in recipients:
+            # As casework.message_back.message_back_record: the day's messages for one case and
+            # recipient go into one letter.
+            key = (case.uuid, organisation.pk, when.date())
+            letter = self.letters.get(key)
+            if letter is None:
+                letter = MessageBackLetter(
+                    uuid=self.ids("message_back_letter"),
+                    case=case,
+                    recipient_organisation=organisation,
+                    written_on=when.date(),
+                )
+                self.letters[key] = letter
+                self.rows.message_back_letters.append(letter)
+                self.backdate(letter, when)
             message = MessageBack(
                 uuid=self.ids("message_back"),
                 case=case,
@@ -264,6 +279,8 @@ class PeopleBuilder(CaseworkBuilder):
                 snomed_codes=[
                     {"system": "http://snomed.info/sct", "code": code, "display": display}
                 ],
+                letter=letter,
+                written_on=when.date(),
             )
             self.rows.messages_back.append(message)
             self.backdate(message, when)

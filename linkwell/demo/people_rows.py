@@ -22,6 +22,7 @@ from linkwell.casework.models import (
     FollowUp,
     Goal,
     MessageBack,
+    MessageBackLetter,
     Plan,
     SafeguardingConcern,
     Strength,
@@ -169,6 +170,7 @@ class PeopleRows:
     connections: list[Connection] = field(default_factory=list)
     attendances: list[Attendance] = field(default_factory=list)
     provision_gaps: list[ProvisionGap] = field(default_factory=list)
+    message_back_letters: list[MessageBackLetter] = field(default_factory=list)
     messages_back: list[MessageBack] = field(default_factory=list)
     # created_at is auto_now_add, so bulk_create stamps "now"; these get their real dates after.
     backdated: list[tuple[models.Model, dt.datetime]] = field(default_factory=list)

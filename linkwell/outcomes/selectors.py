@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
-from linkwell.casework.models import Case, WellbeingReview
+from linkwell.casework.models import Case, FollowUp, FollowUpKind, WellbeingReview
 from linkwell.outcomes.models import (
     TIMEPOINT_DAYS,
     MeasureAdministration,
@@ -187,3 +187,41 @@ def trends_for_case(case: Case) -> list[MeasureTrend]:
             title, direction = instrument_id, ""
         out.append(MeasureTrend(instrument_id, title, rows, direction))
     return out
+
+
+# The measurement timepoint a follow-up falls at (the schedule's "about 4 weeks" is the 4-week
+# review, and so on); "other" follow-ups have none.
+FOLLOW_UP_TIMEPOINTS: dict[str, str] = {
+    FollowUpKind.REVIEW_4_WEEKS: Timepoint.WEEK_4,
+    FollowUpKind.CHECK_IN_3_MONTHS: Timepoint.MONTH_3,
+    FollowUpKind.CHECK_IN_6_MONTHS: Timepoint.MONTH_6,
+    FollowUpKind.CHECK_IN_12_MONTHS: Timepoint.MONTH_12,
+}
+
+
+@dataclass(frozen=True)
+class FollowUpMeasures:
+    """The measures to take at a follow-up: those due now (the schedule's windows, as on the
+    caseload) and those already recorded at its timepoint."""
+
+    timepoint: str
+    due: list[DueMeasure]
+    recorded: list[MeasureAdministration]
+
+
+def measures_for_follow_up(
+    case: Case, follow_up: FollowUp, *, today: dt.date | None = None
+) -> FollowUpMeasures:
+    """The caller has access-checked the case. Four queries."""
+    timepoint = FOLLOW_UP_TIMEPOINTS.get(follow_up.kind, Timepoint.OTHER)
+    [(_, due)] = measures_due_for_cases([case], today=today) or [(case, [])]
+    recorded = (
+        list(
+            administrations_for_case(case)
+            .filter(timepoint=timepoint)
+            .order_by("instrument_id", "-administered_on")
+        )
+        if timepoint != Timepoint.OTHER
+        else []
+    )
+    return FollowUpMeasures(timepoint=timepoint, due=due, recorded=recorded)

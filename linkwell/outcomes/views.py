@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -193,6 +194,12 @@ def measure_new(
                     return redirect(
                         "casework:review_detail", case_id=case.uuid, review_id=review.uuid
                     )
+                # Offered from another page (a follow-up's "measures at this point"): back to it.
+                back = request.GET.get("next", "")
+                if back.startswith("/") and url_has_allowed_host_and_scheme(
+                    back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                ):
+                    return redirect(back)
                 return redirect("outcomes:case_outcomes", case_id=case.uuid)
         status = 400
     else:

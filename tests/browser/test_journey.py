@@ -1,7 +1,7 @@
 """The whole social prescribing journey through the real pages, on the demo data: a GP referral,
 triage, booking, the wellbeing review and the plan, the onward referral to a provider, the
-provider accepting and recording attendance, the 4-week review and the GP reading the message
-back."""
+provider accepting and recording attendance, the 4-week review goal by goal and the GP reading
+the day's letter."""
 
 from __future__ import annotations
 
@@ -168,13 +168,28 @@ def test_a_gp_referral_goes_all_the_way_to_the_message_back(new_page: Any, demo:
     expect(worker.get_by_text("Agreed", exact=False).first).to_be_visible()
     worker.get_by_role("link", name="Record the 4-week review").click()
     worker.get_by_label("Date of the conversation").fill(str(timezone.localdate()))
+    # Goal by goal: how it is going, in her words.
+    ukulele = worker.get_by_role("group", name="Goal 1: Join a ukulele group")
+    ukulele.get_by_label("How it is going").select_option(label="In progress")
+    ukulele.get_by_label("In their own words").fill("I've been to the shed once and loved it")
+    town = worker.get_by_role("group", name="Goal 2: Go into town once a week")
+    town.get_by_label("How it is going").select_option(label="Achieved")
     worker.get_by_label("What you talked about and how things are going").fill(
         "Has been to the shed once and enjoyed it; wants to keep going on Tuesdays."
     )
+    # What changes in the plan, and the next contact (the 3-month check-in is offered).
+    worker.get_by_label("New action 1", exact=True).fill("Ask the shed about a lift")
+    worker.get_by_label("New action 1: who will do it").fill("Bronwen")
+    expect(worker.get_by_label("Next contact", exact=True)).to_have_value("checkin_3m")
     worker.get_by_role("button", name="Save the 4-week review").click()
     expect(worker.get_by_text("The 4-week review has been recorded.")).to_be_visible()
+    expect(worker.get_by_text("Action added: Ask the shed about a lift")).to_be_visible()
     review_4w = FollowUp.objects.get(case=case, kind=FollowUpKind.REVIEW_4_WEEKS)
     assert review_4w.completed_at is not None
+    assert {(p.goal_text, p.status) for p in review_4w.goal_progress.all()} == {
+        ("Join a ukulele group", "in_progress"),
+        ("Go into town once a week", "achieved"),
+    }
 
     # The GP receptionist reads the message back about the person she referred.
     stages = set(MessageBack.objects.filter(case=case).values_list("stage", flat=True))
@@ -184,8 +199,14 @@ def test_a_gp_referral_goes_all_the_way_to_the_message_back(new_page: Any, demo:
         MessageBack.Stage.CONNECTED,
         MessageBack.Stage.OUTCOME,
     }
+    # Everything happened today: one letter listing the four stages, not four letters.
     gp.goto("/messages-back/")
-    outcome = gp.get_by_role("row").filter(has_text="Bronwen Tregarthen").filter(has_text="Outcome")
+    rows = gp.get_by_role("row").filter(has_text="Bronwen Tregarthen")
+    expect(rows).to_have_count(1)
+    outcome = rows.filter(has_text="Outcome")
     outcome.get_by_role("link", name="Bronwen Tregarthen").click()
-    expect(gp.get_by_role("heading", level=1)).to_have_text("Social prescribing: outcome")
+    expect(gp.get_by_role("heading", level=1)).to_have_text(
+        "Social prescribing: seen, connected, plan agreed and outcome"
+    )
     expect(gp.get_by_text("Bronwen Tregarthen").first).to_be_visible()
+    expect(gp.get_by_text("Join a ukulele group: in progress.", exact=False)).to_be_visible()

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind, Role
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.message_back import NOT_SHARED, message_back_record
-from linkwell.casework.models import Case, MessageBack
+from linkwell.casework.models import Case, CaseReferral, MessageBack, MessageBackLetter
 from linkwell.casework.tests.factories import referred_case
+from linkwell.people.models import Person
 from linkwell.referrals.models import (
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
     SNOMED_SOCIAL_PRESCRIBING_DECLINED,
+    Referral,
+    ReferralSource,
 )
 from tests.personas import PASSWORD, Personas, make_user
 
@@ -208,3 +216,251 @@ def test_the_inbox_costs_the_same_queries_however_many_rows_bar_the_access_log(
     _seen(personas, given_name="Dot")
     # Two more rows add exactly their two access-log inserts: no per-row lookups.
     assert count() == two + 2
+
+
+# --- One letter a day, one message per change, never twice ----------------------------------
+
+
+class _Service:
+    name = "Oswestry Men's Shed"
+
+
+class _Connection:
+    """What message_back_record reads of a connection (the connections app is above casework)."""
+
+    service = _Service()
+
+    def __init__(self, status: str = "accepted") -> None:
+        self.uuid = uuid.uuid4()
+        self.status = status
+
+
+def _three_changes(personas: Personas, case: Case) -> None:
+    for stage, connection in (
+        (MessageBack.Stage.SEEN, None),
+        (MessageBack.Stage.PLAN_AGREED, None),
+        (MessageBack.Stage.CONNECTED, _Connection()),
+    ):
+        message_back_record(
+            actor=personas.link_worker, case=case, stage=stage, connection=connection
+        )
+
+
+def test_three_stage_changes_on_one_day_make_one_letter_listing_the_three(
+    personas: Personas,
+) -> None:
+    case = referred_case(personas)
+    _three_changes(personas, case)
+    [letter] = MessageBackLetter.objects.filter(case=case)
+    assert letter.recipient_organisation == personas.practice
+    assert [m.stage for m in letter.entries.order_by("created_at", "pk")] == [
+        MessageBack.Stage.SEEN,
+        MessageBack.Stage.PLAN_AGREED,
+        MessageBack.Stage.CONNECTED,
+    ]
+    client = _client(personas.referrer)
+    inbox = client.get(reverse("casework:messages_back")).content.decode()
+    assert inbox.count("Joan Hughes") == 1
+    assert "Seen, Plan agreed, Connected" in inbox
+    page = client.get(reverse("casework:message_back_detail", kwargs={"message_id": letter.uuid}))
+    text = page.content.decode()
+    assert "Social prescribing: seen, plan agreed and connected" in text
+    for stage in ("Seen", "Plan agreed", "Connected"):
+        assert f'<h3 class="nhsuk-heading-s">{stage}</h3>' in text
+    # Every stage's entry opens the same letter (links written before letters existed).
+    first = letter.entries.order_by("pk").first()
+    assert first is not None
+    again = client.get(reverse("casework:message_back_detail", kwargs={"message_id": first.uuid}))
+    assert again.content.decode().count('<h3 class="nhsuk-heading-s">') == 3
+
+
+def test_the_next_day_starts_a_new_letter(personas: Personas) -> None:
+    case = referred_case(personas)
+    message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    MessageBackLetter.objects.filter(case=case).update(written_on=yesterday)
+    MessageBack.objects.filter(case=case).update(written_on=yesterday)
+    message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.PLAN_AGREED)
+    assert MessageBackLetter.objects.filter(case=case).count() == 2
+
+
+def test_the_same_stage_change_recorded_twice_gives_one_message(personas: Personas) -> None:
+    case = referred_case(personas)
+    connection = _Connection()
+    first = message_back_record(
+        actor=personas.link_worker,
+        case=case,
+        stage=MessageBack.Stage.CONNECTED,
+        connection=connection,
+    )
+    # A double submit, or a retry of a request whose answer was lost.
+    again = message_back_record(
+        actor=personas.link_worker,
+        case=case,
+        stage=MessageBack.Stage.CONNECTED,
+        connection=connection,
+    )
+    assert len(first) == 1 and again == []
+    assert MessageBack.objects.filter(case=case).count() == 1
+    assert AuditEvent.objects.filter(action="casework.message_back_written").count() == 1
+    # The same connection completing later is a new change: a second message, same letter.
+    connection.status = "completed"
+    message_back_record(
+        actor=personas.link_worker,
+        case=case,
+        stage=MessageBack.Stage.CONNECTED,
+        connection=connection,
+    )
+    assert MessageBack.objects.filter(case=case).count() == 2
+    assert MessageBackLetter.objects.filter(case=case).count() == 1
+
+
+def test_a_retry_after_a_failed_transaction_writes_the_message_once(personas: Personas) -> None:
+    case = referred_case(personas)
+
+    class _Failed(Exception):
+        pass
+
+    with pytest.raises(_Failed), transaction.atomic():
+        message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
+        raise _Failed  # the caller's work failed after the message was written: rolled back
+    assert not MessageBack.objects.filter(case=case).exists()
+    message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
+    message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
+    assert MessageBack.objects.filter(case=case).count() == 1
+
+
+def test_the_database_refuses_a_duplicate_message_for_the_same_change(
+    personas: Personas,
+) -> None:
+    case = referred_case(personas)
+    [message] = message_back_record(
+        actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MessageBack.objects.create(
+            case=case,
+            referral=message.referral,
+            recipient_organisation=message.recipient_organisation,
+            stage=message.stage,
+            letter=message.letter,
+            written_on=message.written_on,
+            change_key=message.change_key,
+        )
+
+
+# --- The registered practice, whatever the referral route -------------------------------------
+
+
+def _referred_by(
+    personas: Personas,
+    source: str,
+    *,
+    consent_to_share: bool = True,
+    referrer_organisation: Organisation | None = None,
+    practice: Organisation | None = None,
+) -> Case:
+    person = Person.objects.create(
+        given_name="Rhian",
+        family_name="Morgan",
+        date_of_birth=dt.date(1960, 3, 1),
+        postcode="SY11 2SP",
+        registered_practice=practice,
+    )
+    referral = Referral.objects.create(
+        person=person,
+        link_worker_service=personas.link_worker_service,
+        source=source,
+        referrer_organisation=referrer_organisation,
+        details="Struggling since the move.",
+        consent_to_contact=True,
+        consent_to_share=consent_to_share,
+        received_at=timezone.now(),
+    )
+    case = Case.objects.create(
+        person=person,
+        link_worker_service=personas.link_worker_service,
+        assigned_to=personas.link_worker,
+        opened_at=timezone.now(),
+    )
+    CaseReferral.objects.create(case=case, referral=referral)
+    return case
+
+
+def test_a_self_referred_person_who_consented_gets_a_message_at_their_practice(
+    personas: Personas,
+) -> None:
+    case = _referred_by(personas, ReferralSource.SELF, practice=personas.practice)
+    [message] = message_back_record(
+        actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN
+    )
+    assert message.recipient_organisation == personas.practice
+    assert message.summary["shared"] is True
+    inbox = _client(personas.referrer).get(reverse("casework:messages_back"))
+    assert "Rhian Morgan" in inbox.content.decode()
+
+
+def test_a_self_referred_person_who_did_not_consent_gets_none(personas: Personas) -> None:
+    case = _referred_by(
+        personas, ReferralSource.SELF, practice=personas.practice, consent_to_share=False
+    )
+    assert (
+        message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
+        == []
+    )
+    assert not MessageBack.objects.filter(case=case).exists()
+    page = _client(personas.link_worker).get(
+        reverse("casework:case_messages_back", kwargs={"case_id": case.uuid})
+    )
+    assert "did not agree to share information, so no message goes to their GP practice" in (
+        page.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        (ReferralSource.VCS, OrganisationKind.VCSE_PROVIDER),
+        (ReferralSource.ADULT_SOCIAL_CARE, OrganisationKind.LOCAL_AUTHORITY),
+        (ReferralSource.FIRE_SAFE_AND_WELL, OrganisationKind.FIRE_AND_RESCUE),
+    ],
+)
+def test_other_referrers_and_the_registered_practice_both_hear_when_the_person_consented(
+    personas: Personas, source: str, kind: str
+) -> None:
+    referrer = Organisation.objects.create(name="Referrer", kind=kind, area=personas.area)
+    case = _referred_by(
+        personas, source, referrer_organisation=referrer, practice=personas.practice
+    )
+    written = message_back_record(
+        actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN
+    )
+    assert {m.recipient_organisation for m in written} == {referrer, personas.practice}
+    # Without consent the practice gets nothing; the referrer learns only what happened.
+    other = _referred_by(
+        personas,
+        source,
+        referrer_organisation=referrer,
+        practice=personas.practice,
+        consent_to_share=False,
+    )
+    [only] = message_back_record(
+        actor=personas.link_worker, case=other, stage=MessageBack.Stage.SEEN
+    )
+    assert only.recipient_organisation == referrer
+    assert only.summary["sections"]["what_matters"] == [NOT_SHARED]
+
+
+def test_an_unknown_practice_is_shown_with_a_link_to_record_it(personas: Personas) -> None:
+    case = _referred_by(personas, ReferralSource.SELF, practice=None)
+    assert (
+        message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
+        == []
+    )
+    page = _client(personas.link_worker).get(
+        reverse("casework:case_messages_back", kwargs={"case_id": case.uuid})
+    )
+    text = page.content.decode()
+    assert "No registered practice:" in text
+    edit = reverse("people:edit", kwargs={"person_id": case.person.uuid})
+    assert f'<a class="nhsuk-link" href="{edit}">record it on the person\'s details</a>' in text

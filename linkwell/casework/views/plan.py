@@ -1,4 +1,4 @@
-"""Plan, follow-up and "send the plan to the person" pages. Thin: access -> form -> service."""
+"""Plan and "send the plan to the person" pages. Thin: access -> form -> service."""
 
 from __future__ import annotations
 
@@ -15,15 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import get_case_for_user
-from linkwell.casework.followup import (
-    follow_up_complete,
-    follow_ups_for_case,
-    get_follow_up_for_case,
-)
+from linkwell.casework.followup import follow_ups_for_case
 from linkwell.casework.journey_forms import (
     ActionFormSet,
     AgreeForm,
-    FollowUpCompleteForm,
     GoalFormSet,
     PlanForm,
     plan_input_from,
@@ -247,52 +242,3 @@ def plan_send(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
                 "Print the large-print version and post it.",
             )
     return redirect("casework:plan_detail", case_id=case.uuid)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def follow_up_complete_view(
-    request: AuthenticatedHttpRequest, case_id: uuid.UUID, follow_up_id: uuid.UUID
-) -> HttpResponse:
-    user = request.user
-    case = get_case_for_user(user, case_id, write=True)
-    follow_up = get_follow_up_for_case(case, follow_up_id)
-    log_access(request, follow_up, person_id=str(case.person.uuid))
-    status = 200
-    if follow_up.completed_at is not None:
-        messages.info(request, f"The {follow_up.get_kind_display()} is already recorded.")
-        return redirect("casework:plan_detail", case_id=case.uuid)
-    if request.method == "POST":
-        form = FollowUpCompleteForm(request.POST)
-        if form.is_valid():
-            try:
-                follow_up_complete(
-                    actor=user,
-                    follow_up=follow_up,
-                    notes=form.cleaned_data["notes"],
-                    completed_on=form.cleaned_data["completed_on"],
-                )
-            except ValidationFailed as exc:
-                apply_errors(exc, form)
-            except ConcurrentEditError as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            else:
-                messages.success(request, f"The {follow_up.get_kind_display()} has been recorded.")
-                return redirect("casework:plan_detail", case_id=case.uuid)
-        if status == 200:
-            status = 400
-    else:
-        form = FollowUpCompleteForm(initial={"completed_on": timezone.localdate()})
-    return render(
-        request,
-        "casework/plan_follow_up_complete.html",
-        {
-            "case": case,
-            "person": case.person,
-            "follow_up": follow_up,
-            "form": form,
-            "case_url": case_url(case),
-        },
-        status=status,
-    )

@@ -4,6 +4,9 @@
   (`measures_due_for_cases`: three queries whatever the caseload's size).
 - `{% review_baseline_measures review as baseline_measures %}`: the baseline measures recorded
   for a wellbeing review. Never placeholder scores: commissioners' pre/post statistics count them.
+- `{% follow_up_measures case follow_up back %}`: the follow-up page's "Outcome measures at this
+  point": those due now, each a link to record it (with `outcomes.measure_record`, which
+  scores it) that comes back to `back`, and those already recorded at the follow-up's timepoint.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from typing import Any
 from django import template
 
 from linkwell.outcomes.models import MeasureAdministration
-from linkwell.outcomes.selectors import baseline_measures_for_review, measures_due_for_cases
+from linkwell.outcomes.selectors import (
+    baseline_measures_for_review,
+    measures_due_for_cases,
+    measures_for_follow_up,
+)
 
 register = template.Library()
 
@@ -29,3 +36,16 @@ def caseload_measures_due(load: Any) -> dict[str, Any]:
 @register.simple_tag
 def review_baseline_measures(review: Any) -> list[MeasureAdministration]:
     return baseline_measures_for_review(review)
+
+
+@register.inclusion_tag("outcomes/_follow_up_measures.html")
+def follow_up_measures(
+    case: Any, follow_up: Any, back: str, can_write: bool = True
+) -> dict[str, Any]:
+    """`case`, `follow_up`: casework's; `back`: the page to return to after recording one."""
+    return {
+        "case": case,
+        "measures": measures_for_follow_up(case, follow_up),
+        "back": back,
+        "can_write": can_write,
+    }
