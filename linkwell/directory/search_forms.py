@@ -159,6 +159,7 @@ class ServiceSearchForm(forms.Form):
         if self.point is not None:
             within_km = float(data.get("distance") or DEFAULT_MILES) * KM_PER_MILE
         return ServiceFilters(
+            related_terms=True,
             text=data.get("q", ""),
             taxonomy_term_ids=(uuid.UUID(category),) if category else (),
             age=data.get("age"),

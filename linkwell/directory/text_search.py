@@ -115,7 +115,7 @@ def _related_forms(phrase: str) -> set[tuple[str, ...]]:
     return forms
 
 
-def query_terms(text: str) -> TextQuery:
+def query_terms(text: str, *, related: bool = True) -> TextQuery:
     """The clauses for `text`: each word (plural-tolerant, joined forms), widened with the
     related terms of the shared text analysis (`linkwell.text`), the same ones matching uses:
     "lonely" also finds befriending, social groups and lunch clubs."""
@@ -125,7 +125,7 @@ def query_terms(text: str) -> TextQuery:
     covered: set[str] = set()
     # Groups the same words trigger ("mens shed": woodwork and men's health) widen one clause.
     by_trigger: dict[str, list[analysis.Expansion]] = {}
-    for expansion in analysis.expand(text):
+    for expansion in analysis.expand(text) if related else ():
         by_trigger.setdefault(expansion.trigger, []).append(expansion)
     for said, expansions in by_trigger.items():
         trigger = [w for w in _WORD_SPLIT.split(without_apostrophes(said).lower()) if w]

@@ -85,6 +85,10 @@ DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 @dataclass(frozen=True)
 class ServiceFilters:
     text: str = ""
+    # People searching (the public and staff directories) also get the related terms of the
+    # shared text analysis ("lonely" finds befriending); the ORUK API's `search` stays literal
+    # for the machines that call it.
+    related_terms: bool = False
     taxonomy_term_ids: tuple[uuid.UUID, ...] = ()
     taxonomy_id: uuid.UUID | None = None
     minimum_age: int | None = None
@@ -156,7 +160,7 @@ def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
         qs = qs.filter(status__in=filters.statuses)
     if filters.organization_id is not None:
         qs = qs.filter(organization__uuid=filters.organization_id)
-    for clause in text_search.query_terms(filters.text).clauses:
+    for clause in text_search.query_terms(filters.text, related=filters.related_terms).clauses:
         qs = qs.filter(_clause_matches(clause.alternatives))
     if filters.taxonomy_term_ids:
         qs = qs.filter(_service_terms(taxonomy_term__uuid__in=filters.taxonomy_term_ids))
@@ -308,7 +312,7 @@ def search_services(*, filters: ServiceFilters, page: int = 1, per_page: int = 2
         return SearchPage(items, total, page, per_page, total_pages)
 
     order: list[Any] = [Lower("name"), "name", "pk"]
-    query = text_search.query_terms(filters.text)
+    query = text_search.query_terms(filters.text, related=filters.related_terms)
     phrase = query.phrase
     if phrase:
         qs = qs.annotate(

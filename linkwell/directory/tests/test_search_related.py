@@ -27,7 +27,7 @@ def services() -> dict[str, object]:
 
 
 def names(text: str) -> list[str]:
-    page = search_services(filters=ServiceFilters(text=text), per_page=50)
+    page = search_services(filters=ServiceFilters(text=text, related_terms=True), per_page=50)
     return [s.name for s in page.items]
 
 
@@ -49,7 +49,7 @@ def test_each_thing_asked_for_must_still_be_found(services):
 
 
 def test_a_word_with_no_related_terms_is_searched_as_before(services):
-    query = query_terms("xylophone")
+    query = query_terms("xylophone", related=True)
     assert not query.widened
     assert names("xylophone") == []
 
@@ -76,3 +76,9 @@ def test_result_counts_read_as_sentences(client: Client, services) -> None:
     assert heading("xylophone") == "Nothing found for your search"
     assert heading("yoga") == "1 group or service matches your search"
     assert heading("lonely") == "4 groups and services match your search"
+
+
+def test_the_oruk_api_search_stays_literal(client: Client, services) -> None:
+    """Machines calling the Open Referral UK API get what they asked for, word for word."""
+    response = client.get("/api/oruk/services", {"search": "lonely"})
+    assert [s["name"] for s in response.json()["contents"]] == ["Lonely no more walk"]
