@@ -198,6 +198,12 @@ MAP_TILE_ATTRIBUTION = env_str("LINKWELL_MAP_TILE_ATTRIBUTION", "")
 # Onward referrals to providers (linkwell/connections/README.md): the provider answers within this
 # many working days (Mon-Fri, minus LINKWELL_BANK_HOLIDAYS), is reminded this many working days
 # before, and the emailed accept/decline link works for this many days.
+# Public self-referral: accepted referrals per client an hour (a care home or library PC may send
+# several; mistakes never count), and every POST (a flood guard against scripts).
+LINKWELL_SELF_REFERRALS_PER_HOUR = env_int("LINKWELL_SELF_REFERRALS_PER_HOUR", 5, minimum=1)
+LINKWELL_SELF_REFERRAL_POSTS_PER_HOUR = env_int(
+    "LINKWELL_SELF_REFERRAL_POSTS_PER_HOUR", 60, minimum=1
+)
 REFERRAL_RESPONSE_WORKING_DAYS = env_int("LINKWELL_REFERRAL_RESPONSE_WORKING_DAYS", 10, minimum=1)
 REFERRAL_REMIND_WORKING_DAYS_BEFORE = env_int(
     "LINKWELL_REFERRAL_REMIND_WORKING_DAYS_BEFORE", 2, minimum=0

@@ -137,11 +137,11 @@ def query_terms(text: str, *, related: bool = True) -> TextQuery:
                 tuple(forms) for forms in itertools.product(*(_word_forms(w) for w in trigger))
             )
         )
-        related: set[tuple[str, ...]] = set()
+        widening: set[tuple[str, ...]] = set()
         for expansion in expansions:
             for phrase in expansion.phrases:
-                related |= _related_forms(phrase.text)
-        alternatives = tuple(dict.fromkeys([*direct, *sorted(related - set(direct))]))
+                widening |= _related_forms(phrase.text)
+        alternatives = tuple(dict.fromkeys([*direct, *sorted(widening - set(direct))]))
         clauses.append(Clause(alternatives=alternatives, direct=direct))
         covered.update(trigger)
     for word in dict.fromkeys(raw_words):
