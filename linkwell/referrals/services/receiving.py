@@ -1,0 +1,231 @@
+"""Receiving a referral: what it says (`ReferralDetails`), the checks every way in shares
+(`referral_errors`, all problems at once), and `referral_create`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from linkwell.accounts.models import Organisation, OrganisationKind, User
+from linkwell.audit.actions import AuditAction
+from linkwell.audit.services import audit_record
+from linkwell.casework.models import Urgency
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.directory.models import TaxonomyTerm
+from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
+from linkwell.people.models import ContactMethod, Person
+from linkwell.people.services import (
+    PersonDetails,
+    person_clean_details,
+    person_create,
+    person_record_registered_practice,
+)
+from linkwell.referrals.models import (
+    Referral,
+    ReferralSource,
+)
+
+# The longest free text each field of a referral takes, whoever sends it (the forms, the API,
+# invite lists): the database does not hold text fields to a length, and one public form once
+# stored a 2,000,000-character "details". The forms use the same numbers (referrals/forms.py).
+TEXT_LIMITS = {
+    "details": 5000,
+    "safeguarding_details": 5000,
+    "accessibility_needs": 1000,
+    "share_with": 500,
+    "language_needs": 100,
+    "referrer_name": 200,
+    "referrer_contact": 200,
+}
+REASON_LIMIT = 2000  # a returned or declined referral's reason
+_TEXT_LABELS = {
+    "details": "The details",
+    "safeguarding_details": "The safeguarding concern",
+    "accessibility_needs": "Accessibility needs",
+    "share_with": "Who it may be shared with",
+    "language_needs": "Language needs",
+    "referrer_name": "The referrer's name",
+    "referrer_contact": "The referrer's contact details",
+    "reason": "The reason",
+}
+
+
+def too_long_message(field: str, limit: int) -> str:
+    """The one wording for an over-long text, in the forms and the services."""
+    return f"{_TEXT_LABELS.get(field, 'This')} must be {limit:,} characters or fewer"
+
+
+def _length_errors(values: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        name: [too_long_message(name, TEXT_LIMITS[name])]
+        for name, value in values.items()
+        if len(value.strip()) > TEXT_LIMITS[name]
+    }
+
+
+@dataclass
+class ReferralDetails:
+    link_worker_service: Organisation | None
+    source: str
+    reasons: list[TaxonomyTerm] = field(default_factory=list)
+    details: str = ""
+    urgency: str = Urgency.ROUTINE
+    consent_to_contact: bool = False
+    consent_to_share: bool = False
+    share_with: str = ""
+    safeguarding_concern: bool = False
+    safeguarding_details: str = ""
+    accessibility_needs: str = ""
+    language_needs: str = ""
+    preferred_contact_method: str = ""
+    referrer_organisation: Organisation | None = None
+    referrer_name: str = ""
+    referrer_contact: str = ""
+    # The person's registered GP practice, when the referral says it and the record has none.
+    # A GP practice's own referral names the referrer's practice without asking.
+    registered_practice: Organisation | None = None
+
+
+def _registered_practice(details: ReferralDetails) -> Organisation | None:
+    referrer = details.referrer_organisation
+    if (
+        details.source == ReferralSource.GP_PRACTICE
+        and referrer is not None
+        and referrer.kind == OrganisationKind.GP_PRACTICE
+    ):
+        return referrer
+    return details.registered_practice
+
+
+def needs_terms() -> list[TaxonomyTerm]:
+    """The referral reasons on offer: the terms of the shipped "Needs" taxonomy (editable)."""
+    return list(TaxonomyTerm.objects.filter(taxonomy__uuid=taxonomy_uuid(NEEDS)).order_by("name"))
+
+
+def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    service = details.link_worker_service
+    if (
+        service is None
+        or service.kind != OrganisationKind.LINK_WORKER_SERVICE
+        or not service.is_active
+    ):
+        errors["link_worker_service"] = ["Choose the link-worker service to refer to"]
+    if details.source not in ReferralSource.values:
+        errors["source"] = ["Choose who is making the referral"]
+    if details.urgency not in Urgency.values:
+        errors["urgency"] = ["Choose how urgent the referral is"]
+    if not details.reasons and not details.details.strip():
+        errors["reasons"] = ["Choose at least one reason for the referral, or describe it"]
+    needs = taxonomy_uuid(NEEDS)
+    if any(
+        t.taxonomy_id is None or getattr(t.taxonomy, "uuid", None) != needs for t in details.reasons
+    ):
+        errors["reasons"] = ["Choose reasons from the list"]
+    if not details.consent_to_contact:
+        errors["consent_to_contact"] = [
+            "The person must agree to be contacted by a link worker before they can be referred"
+        ]
+    if details.consent_to_share and not details.share_with.strip():
+        errors["share_with"] = ["Say who the person agreed their information can be shared with"]
+    if details.safeguarding_concern and not details.safeguarding_details.strip():
+        errors["safeguarding_details"] = ["Describe the safeguarding concern"]
+    if details.preferred_contact_method and (
+        details.preferred_contact_method not in ContactMethod.values
+    ):
+        errors["preferred_contact_method"] = ["Choose how the person would like to be contacted"]
+    errors.update(_length_errors({name: getattr(details, name) for name in TEXT_LIMITS}))
+    return errors
+
+
+def referral_errors(
+    *, referral: ReferralDetails, new_person: PersonDetails | None = None
+) -> dict[str, list[str]]:
+    """Every problem `referral_create` would refuse `referral` (and `new_person`) for, keyed by
+    field, without writing anything: forms call it with what they could read, so a person sees
+    all the problems with their form at once instead of one batch after another."""
+    errors = _referral_errors(referral)
+    if new_person is not None:
+        try:
+            person_clean_details(new_person)
+        except ValidationFailed as exc:
+            errors = {**exc.errors, **errors}
+        # The person record holds accessibility needs as unbounded text; the referral's limit
+        # applies to the copy on the person too.
+        for name, messages in _length_errors(
+            {"accessibility_needs": new_person.accessibility_needs}
+        ).items():
+            errors.setdefault(name, messages)
+    return errors
+
+
+def referral_create(
+    *,
+    actor: User | AnonymousUser,
+    referral: ReferralDetails,
+    person: Person | None = None,
+    new_person: PersonDetails | None = None,
+    confirm_new_person: bool = False,
+) -> Referral:
+    """Receive a referral for an existing `person` or for `new_person` (created here, with the
+    duplicate check of people.services.person_create: PossibleDuplicates when the actor should
+    choose first). All problems are reported together; nothing is written unless all is well."""
+    if person is None and new_person is None:
+        raise ValidationFailed("Say who the referral is for")
+    errors = referral_errors(referral=referral, new_person=new_person if person is None else None)
+    if errors:
+        raise ValidationFailed(errors)
+    if person is None:
+        assert new_person is not None
+        new_person = person_clean_details(new_person)
+    elif person.merged_into_id is not None:
+        person = Person.objects.get(pk=person.merged_into_id)
+    practice = _registered_practice(referral)
+    with transaction.atomic():
+        if person is None:
+            assert new_person is not None
+            if new_person.registered_practice is None:
+                new_person.registered_practice = practice
+            person = person_create(actor=actor, details=new_person, confirm_new=confirm_new_person)
+        elif practice is not None and person.registered_practice_id is None:
+            person_record_registered_practice(actor=actor, person=person, practice=practice)
+        assert referral.link_worker_service is not None
+        row = Referral.objects.create(
+            person=person,
+            link_worker_service=referral.link_worker_service,
+            source=referral.source,
+            referrer=actor if actor.is_authenticated else None,
+            referrer_organisation=referral.referrer_organisation,
+            referrer_name=referral.referrer_name.strip(),
+            referrer_contact=referral.referrer_contact.strip(),
+            details=referral.details.strip(),
+            urgency=referral.urgency,
+            consent_to_contact=referral.consent_to_contact,
+            consent_to_share=referral.consent_to_share,
+            share_with=referral.share_with.strip() if referral.consent_to_share else "",
+            safeguarding_concern=referral.safeguarding_concern,
+            safeguarding_details=referral.safeguarding_details.strip(),
+            accessibility_needs=referral.accessibility_needs.strip(),
+            language_needs=referral.language_needs.strip(),
+            preferred_contact_method=referral.preferred_contact_method,
+            received_at=timezone.now(),
+        )
+        row.reasons.set(referral.reasons)
+        audit_record(
+            actor=actor,
+            action=AuditAction.REFERRALS_REFERRAL_RECEIVED,
+            obj=row,
+            organisation=referral.link_worker_service,
+            person_id=str(person.uuid),
+            detail={
+                "source": row.source,
+                "urgency": row.urgency,
+                "reasons": [t.code or t.name for t in referral.reasons],
+                "safeguarding_concern": row.safeguarding_concern,
+                "referrer_organisation": referral.referrer_organisation,
+            },
+        )
+    return row
