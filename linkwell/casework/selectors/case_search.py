@@ -1,10 +1,11 @@
 """Finding a case by the person's name or NHS number, in the database.
 
-Names are compared the way `linkwell.people.selectors.normalise_name` compares them: blind to
-case, accents, spaces and punctuation ("Zoë O'Brien" is found by "zoe obri"). `FoldedName` is
-that function in SQL:
+Names are compared as `fold_name` writes them: `linkwell.people.selectors.normalise_name` (blind
+to case, accents, spaces and punctuation), and also blind to the Latin letters Unicode does not
+decompose (ł, ø, đ, æ), so "Zoë O'Brien" is found by "zoe obri" and "Łukasz" by "lukasz".
+`FoldedName` is that function in SQL:
 
-- SQLite runs `normalise_name` itself, registered on each connection (`register_sqlite_fold`,
+- SQLite runs `fold_name` itself, registered on each connection (`register_sqlite_fold`,
   connected in `CaseworkConfig.ready`): SQLite's LOWER knows only ASCII and its parser refuses
   the 200 nested REPLACE calls the accented letters would need.
 - PostgreSQL lowers the text, TRANSLATEs the accented letters of Latin-script names (Latin-1
@@ -36,6 +37,15 @@ _SEPARATOR = "|"
 _LATIN_RANGE = range(0xC0, 0x180)
 # Spaces and punctuation people type, or not, inside a name (Anne-Marie, O'Brien, St. John).
 _DROPPED = " -'\u2019\u2010."
+# Letters with a stroke or ligatures: no Unicode decomposition, so `normalise_name` keeps them.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŀ": "l", "ı": "i", "æ": "ae", "œ": "oe", "ð": "d"}
+)
+
+
+def fold_name(value: str) -> str:
+    """`normalise_name`, with ł, ø, đ, æ... folded too: "Łukasiewicz-Ørsted" -> "lukasiewiczorsted"."""
+    return normalise_name(value).translate(_UNDECOMPOSED)
 
 
 @cache
@@ -47,7 +57,7 @@ def _postgresql_folds() -> tuple[str, str, tuple[tuple[str, str], ...]]:
         char = chr(code)
         if char != char.lower():
             continue  # LOWER has already folded capitals
-        folded = normalise_name(char)
+        folded = fold_name(char)
         if folded == char:
             continue
         if len(folded) == 1:
@@ -61,7 +71,7 @@ def _postgresql_folds() -> tuple[str, str, tuple[tuple[str, str], ...]]:
 
 
 class FoldedName(Func):
-    """`normalise_name` of a text expression, in the database (see the module docstring)."""
+    """`fold_name` of a text expression, in the database (see the module docstring)."""
 
     function = SQLITE_FOLD_FUNCTION
     arity = 1
@@ -87,7 +97,7 @@ def register_sqlite_fold(sender: Any, connection: BaseDatabaseWrapper, **kwargs:
         raw.create_function(
             SQLITE_FOLD_FUNCTION,
             1,
-            lambda v: None if v is None else normalise_name(str(v)),
+            lambda v: None if v is None else fold_name(str(v)),
             deterministic=True,
         )
 
@@ -101,7 +111,7 @@ def person_search_q(query: str, *, prefix: str = "person__") -> Q:
         return Q()
     if _NHS_NUMBER.match(query):
         return Q(**{f"{prefix}nhs_number__contains": re.sub(r"\D", "", query)})
-    words = [w for w in (normalise_name(word) for word in query.split()) if w]
+    words = [w for w in (fold_name(word) for word in query.split()) if w]
     names = Concat(
         FoldedName(F(f"{prefix}given_name")),
         Value(_SEPARATOR),

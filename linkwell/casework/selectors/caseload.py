@@ -239,12 +239,15 @@ def _annotated_cases(team_ids: list[int], today: dt.date, now: dt.datetime) -> Q
         )
         .annotate(
             # What the filters and orders below read: each is one SQL expression per row.
+            # `isnull=False` keeps these true or false, never NULL (which sorts apart).
             needs_contact=ExpressionWrapper(
-                Q(follow_up_due=True) | Q(next_contact_due__lte=today),
+                Q(follow_up_due=True)
+                | Q(next_contact_due__isnull=False, next_contact_due__lte=today),
                 output_field=BooleanField(),
             ),
             is_overdue=ExpressionWrapper(
-                Q(overdue_follow_ups__gt=0) | Q(next_contact_due__lt=today),
+                Q(overdue_follow_ups__gt=0)
+                | Q(next_contact_due__isnull=False, next_contact_due__lt=today),
                 output_field=BooleanField(),
             ),
             is_safeguarding=ExpressionWrapper(
