@@ -26,6 +26,11 @@ from linkwell.casework.selectors.caseload import (
 MAX_SEARCH_LENGTH = 100
 
 
+def in_sentence(label: str) -> str:
+    """A field's label inside a sentence: "Sort by" -> "sort by", "GP practice" unchanged."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class IgnoredValue:
     label: str
@@ -74,7 +79,9 @@ class CaseloadFilterForm(forms.Form):
         ignored = []
         for name, field in self.fields.items():
             if name in self.errors:
-                ignored.append(IgnoredValue(str(field.label), str(self.data.get(name, ""))))
+                ignored.append(
+                    IgnoredValue(in_sentence(str(field.label)), str(self.data.get(name, "")))
+                )
             else:
                 values[name] = str(self.cleaned_data.get(name) or "")
         return (

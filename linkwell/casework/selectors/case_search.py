@@ -39,7 +39,17 @@ _LATIN_RANGE = range(0xC0, 0x180)
 _DROPPED = " -'\u2019\u2010."
 # Letters with a stroke or ligatures: no Unicode decomposition, so `normalise_name` keeps them.
 _UNDECOMPOSED = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŀ": "l", "ı": "i", "æ": "ae", "œ": "oe", "ð": "d"}
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "ŀ": "l",
+        "\u0131": "i",
+        "æ": "ae",
+        "œ": "oe",
+        "ð": "d",
+    }
 )
 
 

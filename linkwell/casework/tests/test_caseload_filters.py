@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import unescape
 from collections.abc import Callable
+from html import unescape
 from typing import Any
 
 import pytest
@@ -154,7 +154,7 @@ def test_the_caseload_filters_by_the_person_s_registered_practice(personas: Pers
     case_for(personas, person=_person("Cath", "Caxton", registered_practice=personas.practice))
     case_for(personas, person=_person("Fion", "Ffynnon", registered_practice=other))
     case_for(personas, person=_person("Nobby", "Nowhere"))
-    status, html = _get(personas.link_worker)
+    _, html = _get(personas.link_worker)
     # The practices offered are those of the people on the caseload, then "Not recorded".
     assert "Caxton Surgery" in html and "Plas Ffynnon Surgery" in html
     assert _listed(personas, f"practice={personas.practice.uuid}") == ["Cath Caxton"]
@@ -279,14 +279,15 @@ def test_the_caseload_shows_25_cases_a_page_with_page_links_that_keep_the_filter
     case_for(personas, person=_person("Nell", "New"))
 
     status, html = _get(personas.link_worker, "sort=name")
+    assert status == 200
     assert len(_names(html)) == 25
-    assert "Showing 1–25 of 61 cases" in html
+    assert "Showing 1\N{EN DASH}25 of 61 cases" in html
     assert 'aria-current="page">1</a>' in html
     assert 'href="?sort=name&amp;page=2" class="nhsuk-pagination__next"' in html
 
-    status, html = _get(personas.link_worker, "status=active&sort=name&page=2")
+    _, html = _get(personas.link_worker, "status=active&sort=name&page=2")
     assert _names(html)[0] == "Person025 Family025"
-    assert "Showing 26–50 of 60 cases (filtered from 61 open cases)" in html
+    assert "Showing 26\N{EN DASH}50 of 60 cases (filtered from 61 open cases)" in html
     assert 'href="?status=active&amp;sort=name&amp;page=1"' in html
     assert 'href="?status=active&amp;sort=name&amp;page=3"' in html
     # The form shows what is applied.
@@ -300,7 +301,11 @@ def test_the_caseload_shows_25_cases_a_page_with_page_links_that_keep_the_filter
 
 @pytest.mark.parametrize(
     ("query", "first_shown"),
-    [("page=9999", "Showing 51–60 of 60"), ("page=abc", "Showing 1–25"), ("page=-1", "51–60")],
+    [
+        ("page=9999", "Showing 51\N{EN DASH}60 of 60"),
+        ("page=abc", "Showing 1\N{EN DASH}25"),
+        ("page=-1", "51\N{EN DASH}60"),
+    ],
 )
 def test_a_page_past_the_end_or_not_a_number_shows_a_page_that_exists(
     personas: Personas, query: str, first_shown: str
@@ -327,7 +332,7 @@ def test_values_that_are_not_among_the_choices_are_ignored_and_named(personas: P
     assert _names(html) == ["Annie Active"]
     assert "We ignored the due “soonish”" in html
     assert "the sort by “random”" in html and "the flag “new”" in html
-    assert "the gp practice" in html and "the complexity “&lt;script&gt;”" in html
+    assert "the GP practice" in html and "the complexity “&lt;script&gt;”" in html
     assert "<script>" not in html.split("<main", 1)[1]
     assert '<option value="" selected>Any complexity</option>' in html
 

@@ -173,7 +173,7 @@ def test_the_caseload_takes_a_fixed_number_of_queries(
     # The list shows a page of the caseload (25 cases), each with its flags.
     shown = min(count, CASES_PER_PAGE)
     assert response.content.decode().count('tag--red">Safeguarding') == shown
-    assert f"Showing 1–{shown} of {count} cases" in response.content.decode()
+    assert f"Showing 1\N{EN DASH}{shown} of {count} cases" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ from linkwell.audit.models import AuditEvent, Kind
 from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
 from linkwell.casework.calendar import build_calendar
-from linkwell.casework.caseload_forms import CaseloadFilterForm
+from linkwell.casework.caseload_forms import CaseloadFilterForm, in_sentence
 from linkwell.casework.models import Case
 from linkwell.casework.selectors import (
     SORT_URGENT,
@@ -118,7 +118,7 @@ def _applied(
         if value and name != "sort":
             out.append(
                 {
-                    "label": f"{label.lower()}: {dict(choices).get(value, value)}",
+                    "label": f"{in_sentence(label)}: {dict(choices).get(value, value)}",
                     "href": "?" + _filter_query(replace(filters, **{name: ""}), worker_id),
                 }
             )
