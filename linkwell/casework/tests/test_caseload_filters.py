@@ -217,6 +217,7 @@ def test_the_caseload_filters_by_what_is_due(personas: Personas) -> None:
     assert set(_listed(personas, "due=week")) == {"Tod Today", "Olive Overdue", "Wendy Week"}
     # Offered by the outcomes app: the baseline measures are due at the first review.
     assert _listed(personas, "due=measures") == ["Mo Measures"]
+    assert _listed(personas, "due=measures&status=new") == []
     # The figures above the list link to the same filters.
     html = _get(personas.link_worker)[1]
     assert 'href="/caseload/?due=today">2 to contact today</a>' in html
