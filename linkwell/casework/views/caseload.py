@@ -78,7 +78,7 @@ def _log_list_access(request: HttpRequest, user: User, cases: list[Case]) -> Non
 
 def _filter_query(filters: CaseloadFilters, worker_id: str | None) -> str:
     """The query string of the applied filters (not the ignored values, not the page), for the
-    page links and the sort's hidden fields."""
+    page links and the links that remove one filter. The default order is left out."""
     params = {
         "worker": worker_id or "",
         "q": filters.q,
