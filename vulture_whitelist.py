@@ -18,6 +18,8 @@ _.ready
 _.clean_postcode
 _.clean_run_date
 _.clean_definition
+_.clean_q
+_.as_postgresql  # query expressions: Django calls as_<vendor>
 _.label_from_instance
 _.asks_to_confirm_postcode  # templates: show the "I have checked this postcode" box
 _.create_superuser  # UserManager: `createsuperuser`
@@ -89,6 +91,8 @@ _.day_name
 _.week_name
 _.mean_cost_before
 _.mean_cost_after
+_.postcode_flag
+_.narrowed
 
 # pytest hooks (conftest.py).
 pytest_configure

@@ -1,6 +1,8 @@
 """Casework reads. One module per subject:
 
-- `caseload`: a worker's caseload (`caseload_for_worker`), whose caseloads a user may see.
+- `caseload`: a worker's caseload (`caseload_for_worker`; one page of it searched, filtered and
+  sorted in the database, `caseload_page`), whose caseloads a user may see. `case_search`: the
+  name and NHS number search it uses.
 - `teams`: the team page, each worker's load against the safe level (`team_caseloads`), and
   the teams a user manages (`managed_team_ids`).
 - `cases`: the case page (`case_view`: the timeline, with sensitive notes redacted) and how a
@@ -23,10 +25,20 @@ from linkwell.casework.selectors.calendar_feed import (
     user_for_calendar_token,
 )
 from linkwell.casework.selectors.caseload import (
+    SORT_URGENT,
     Caseload,
+    CaseloadFilters,
+    CaseloadPage,
     CaseloadRow,
+    CaseloadSummary,
+    DueFilter,
+    caseload_cases,
     caseload_for_worker,
+    caseload_page,
+    caseload_practices,
+    due_choices,
     has_caseload,
+    register_due_filter,
     worker_visible_to,
 )
 from linkwell.casework.selectors.cases import (
@@ -59,11 +71,16 @@ __all__ = [
     "NEAR_SAFE_LEVEL_SHARE",
     "RESOLVED_CONCERNS_PER_PAGE",
     "SENSITIVE_PLACEHOLDER",
+    "SORT_URGENT",
     "CaseView",
     "Caseload",
+    "CaseloadFilters",
+    "CaseloadPage",
     "CaseloadRow",
+    "CaseloadSummary",
     "ConcernList",
     "ConcernRow",
+    "DueFilter",
     "TeamLoad",
     "TimelineItem",
     "WorkerLoad",
@@ -71,12 +88,17 @@ __all__ = [
     "calendar_token",
     "case_reference",
     "case_view",
+    "caseload_cases",
     "caseload_for_worker",
+    "caseload_page",
+    "caseload_practices",
     "concern_days_open",
+    "due_choices",
     "has_caseload",
     "initials",
     "managed_team_ids",
     "open_concern_count_for_lead",
+    "register_due_filter",
     "safe_level",
     "safeguarding_concern_list",
     "safeguarding_concerns_for_lead",

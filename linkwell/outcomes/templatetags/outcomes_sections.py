@@ -1,7 +1,7 @@
 """Outcome-measure sections on casework's pages, which casework (below outcomes) cannot build.
 
-- `{% caseload_measures_due load %}`: the caseload's "Outcome measures due" section
-  (`measures_due_for_cases`: three queries whatever the caseload's size).
+- `{% caseload_measures_due load %}`: the caseload's "Outcome measures due" section for the
+  cases listed (`measures_due_for_cases`: three queries whatever the number of cases).
 - `{% review_baseline_measures review as baseline_measures %}`: the baseline measures recorded
   for a wellbeing review. Never placeholder scores: commissioners' pre/post statistics count them.
 - `{% follow_up_measures case follow_up back %}`: the follow-up page's "Outcome measures at this
@@ -27,7 +27,7 @@ register = template.Library()
 
 @register.inclusion_tag("outcomes/_caseload_measures_due.html")
 def caseload_measures_due(load: Any) -> dict[str, Any]:
-    """`load`: a `casework.selectors.Caseload`."""
+    """`load`: a `casework.selectors.CaseloadPage` (or `Caseload`): its `rows` and `today`."""
     return {
         "measures_due": measures_due_for_cases([row.case for row in load.rows], today=load.today)
     }
