@@ -92,7 +92,7 @@ def test_a_person_finds_a_free_tuesday_morning_group_nearby_and_asks_for_help(
     page.get_by_label("Year").fill("1951")
     page.get_by_label("Your postcode").fill("SY11 1AA")
     page.get_by_label("Your phone number").fill("07700 900456")
-    page.get_by_label("Loneliness").check()
+    page.get_by_label("Feeling lonely or cut off from people").check()
     page.get_by_label("Tell us a bit more (optional)").fill(
         f"I found {GROUP} and would like company."
     )
