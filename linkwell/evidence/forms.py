@@ -93,33 +93,23 @@ class OutcomesForm(forms.Form):
         cast(forms.ChoiceField, self.fields["item"]).choices = [("", "Whole measure"), *items]
 
 
+def _months_field(label: str) -> forms.IntegerField:
+    """A window around the referral, in whole months from 1 to 36 (6 to start with)."""
+    message = "Enter a number of months from 1 to 36"
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=36,
+        initial=6,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
+        error_messages={"min_value": message, "max_value": message, "invalid": message},
+    )
+
+
 class ServiceUseForm(forms.Form):
-    months_before = forms.IntegerField(
-        label="Months before referral",
-        min_value=1,
-        max_value=36,
-        initial=6,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
-        error_messages={
-            "min_value": "Enter a number of months from 1 to 36",
-            "max_value": "Enter a number of months from 1 to 36",
-            "invalid": "Enter a number of months from 1 to 36",
-        },
-    )
-    months_after = forms.IntegerField(
-        label="Months after referral",
-        min_value=1,
-        max_value=36,
-        initial=6,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
-        error_messages={
-            "min_value": "Enter a number of months from 1 to 36",
-            "max_value": "Enter a number of months from 1 to 36",
-            "invalid": "Enter a number of months from 1 to 36",
-        },
-    )
+    months_before = _months_field("Months before referral")
+    months_after = _months_field("Months after referral")
 
 
 class EquityForm(forms.Form):
