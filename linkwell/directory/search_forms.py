@@ -59,7 +59,57 @@ def category_choices() -> list[tuple[str, str]]:
     return [("", "Any category"), *((str(u), n) for u, n in rows)]
 
 
-class ServiceSearchForm(forms.Form):
+def postcode_field(*, label: str, help_text: str) -> forms.CharField:
+    """An optional UK postcode; `PostcodeForm.clean_postcode` checks it and finds where it is."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=30,
+        error_messages={"max_length": "Enter a full UK postcode, like SY11 1AA"},
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-10", "autocomplete": "postal-code"}
+        ),
+    )
+
+
+def age_field(*, label: str, invalid: str, help_text: str = "") -> forms.IntegerField:
+    """An optional age in whole years, 0 to 120."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=help_text,
+        error_messages={
+            "invalid": invalid,
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 120 or less",
+        },
+        widget=forms.TextInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-3", "inputmode": "numeric"}
+        ),
+    )
+
+
+class PostcodeForm(forms.Form):
+    """A form with a `postcode` field (`postcode_field`): a bad postcode is a field error, and
+    a good one is normalised and its place kept in `point`."""
+
+    point: tuple[float, float] | None = None
+
+    def clean_postcode(self) -> str:
+        value: str = self.cleaned_data.get("postcode", "").strip()
+        if not value:
+            return ""
+        try:
+            self.point = postcodes.lookup(value)
+        except LinkwellError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return postcodes.normalise(value)
+
+
+class ServiceSearchForm(PostcodeForm):
     q = forms.CharField(
         label="Search for",
         required=False,
@@ -72,16 +122,7 @@ class ServiceSearchForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
-    postcode = forms.CharField(
-        label="Near postcode",
-        required=False,
-        max_length=30,
-        error_messages={"max_length": "Enter a full UK postcode, like SY11 1AA"},
-        help_text="For example, SY11 1AA",
-        widget=forms.TextInput(
-            attrs={"class": "nhsuk-input nhsuk-input--width-10", "autocomplete": "postal-code"}
-        ),
-    )
+    postcode = postcode_field(label="Near postcode", help_text="For example, SY11 1AA")
     distance = forms.ChoiceField(
         label="Within",
         required=False,
@@ -101,20 +142,7 @@ class ServiceSearchForm(forms.Form):
         choices=TIME_CHOICES,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )
-    age = forms.IntegerField(
-        label="Age of the person",
-        required=False,
-        min_value=0,
-        max_value=120,
-        error_messages={
-            "invalid": "Enter age as a whole number, like 67",
-            "min_value": "Age must be 0 or more",
-            "max_value": "Age must be 120 or less",
-        },
-        widget=forms.TextInput(
-            attrs={"class": "nhsuk-input nhsuk-input--width-3", "inputmode": "numeric"}
-        ),
-    )
+    age = age_field(label="Age of the person", invalid="Enter age as a whole number, like 67")
     free = forms.BooleanField(label="Free only", required=False)
     accessible = forms.BooleanField(label="Wheelchair accessible only", required=False)
     referrals = forms.BooleanField(label="Accepts referrals only", required=False)
@@ -126,17 +154,7 @@ class ServiceSearchForm(forms.Form):
             data["distance"] = DEFAULT_MILES
         super().__init__(data, **kwargs)
         self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
-        self.point: tuple[float, float] | None = None
-
-    def clean_postcode(self) -> str:
-        value: str = self.cleaned_data.get("postcode", "").strip()
-        if not value:
-            return ""
-        try:
-            self.point = postcodes.lookup(value)
-        except LinkwellError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return postcodes.normalise(value)
+        self.point = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,48 +8,38 @@ from typing import Any, cast
 from django import forms
 
 from linkwell.accounts.models import Area, Organisation, OrganisationKind
+from linkwell.analysis.forms import (
+    SELECT,
+    choice_field,
+    period_end_field,
+    period_start_field,
+    uuid_choices,
+)
 from linkwell.evidence.selectors import COHORT_DIMENSIONS, EQUITY_DIMENSIONS, FUNNEL_METRICS
 from linkwell.outcomes.models import Timepoint
 from linkwell.outcomes.registry import all_instruments
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "nhsuk-input nhsuk-input--width-10"})
-SELECT = forms.Select(attrs={"class": "nhsuk-select"})
-
 
 class FilterForm(forms.Form):
-    start = forms.DateField(
-        label="From",
-        required=False,
-        widget=DATE,
-        help_text="For example, 2025-04-01.",
-        error_messages={"invalid": "Enter the start date as a date, like 2025-04-01"},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        widget=DATE,
-        help_text="Included in the period.",
-        error_messages={"invalid": "Enter the end date as a date, like 2025-06-30"},
-    )
-    service = forms.ChoiceField(label="Link-worker service", required=False, widget=SELECT)
-    practice = forms.ChoiceField(label="GP practice", required=False, widget=SELECT)
-    area = forms.ChoiceField(label="Area", required=False, widget=SELECT)
+    start = period_start_field(help_text="For example, 2025-04-01.")
+    end = period_end_field()
+    service = choice_field(label="Link-worker service")
+    practice = choice_field(label="GP practice")
+    area = choice_field(label="Area")
 
     def __init__(self, *args: Any, service_ids: list[int] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         services = Organisation.objects.filter(kind=OrganisationKind.LINK_WORKER_SERVICE)
         if service_ids is not None:
             services = services.filter(pk__in=service_ids)
-        cast(forms.ChoiceField, self.fields["service"]).choices = [("", "All you can see")] + [
-            (str(o.uuid), o.name) for o in services.order_by("name")
-        ]
-        cast(forms.ChoiceField, self.fields["practice"]).choices = [("", "All practices")] + [
-            (str(o.uuid), o.name)
-            for o in Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("name")
-        ]
-        cast(forms.ChoiceField, self.fields["area"]).choices = [("", "All areas")] + [
-            (str(a.uuid), a.name) for a in Area.objects.order_by("name")
-        ]
+        practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
+        lists = {
+            "service": uuid_choices("All you can see", services.order_by("name")),
+            "practice": uuid_choices("All practices", practices.order_by("name")),
+            "area": uuid_choices("All areas", Area.objects.order_by("name")),
+        }
+        for name, field_choices in lists.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = field_choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -103,33 +93,23 @@ class OutcomesForm(forms.Form):
         cast(forms.ChoiceField, self.fields["item"]).choices = [("", "Whole measure"), *items]
 
 
+def _months_field(label: str) -> forms.IntegerField:
+    """A window around the referral, in whole months from 1 to 36 (6 to start with)."""
+    message = "Enter a number of months from 1 to 36"
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=36,
+        initial=6,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
+        error_messages={"min_value": message, "max_value": message, "invalid": message},
+    )
+
+
 class ServiceUseForm(forms.Form):
-    months_before = forms.IntegerField(
-        label="Months before referral",
-        min_value=1,
-        max_value=36,
-        initial=6,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
-        error_messages={
-            "min_value": "Enter a number of months from 1 to 36",
-            "max_value": "Enter a number of months from 1 to 36",
-            "invalid": "Enter a number of months from 1 to 36",
-        },
-    )
-    months_after = forms.IntegerField(
-        label="Months after referral",
-        min_value=1,
-        max_value=36,
-        initial=6,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "nhsuk-input nhsuk-input--width-3"}),
-        error_messages={
-            "min_value": "Enter a number of months from 1 to 36",
-            "max_value": "Enter a number of months from 1 to 36",
-            "invalid": "Enter a number of months from 1 to 36",
-        },
-    )
+    months_before = _months_field("Months before referral")
+    months_after = _months_field("Months after referral")
 
 
 class EquityForm(forms.Form):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -217,14 +217,14 @@ def _decide(
     *,
     actor: User | None,
     run: MatchRun,
-    service: Service | None,
-    service_uuid: str,
+    service: Service,
     rank: int | None,
     action: str,
     via: str = DecisionVia.SUGGESTIONS,
     reason: str = "",
     connection: Connection | None = None,
 ) -> MatchDecision:
+    service_uuid = str(service.uuid)
     decision = MatchDecision.objects.create(
         run=run,
         service=service,
@@ -256,19 +256,13 @@ def _decide(
 
 def suggestion_signpost(*, actor: User | None, run: MatchRun, service: Service) -> Connection:
     """One click: give the person the service's details, recorded against the run."""
-    rank = _shown_rank(run, service)
-    with transaction.atomic():
-        connection = connection_signpost(actor=actor, case=run.case, service=service)
-        _decide(
-            actor=actor,
-            run=run,
-            service=service,
-            service_uuid=str(service.uuid),
-            rank=rank,
-            action=DecisionAction.SIGNPOSTED,
-            connection=connection,
-        )
-    return connection
+    return _connect_shown(
+        actor=actor,
+        run=run,
+        service=service,
+        action=DecisionAction.SIGNPOSTED,
+        connect=lambda: connection_signpost(actor=actor, case=run.case, service=service),
+    )
 
 
 def suggestion_refer(
@@ -282,24 +276,37 @@ def suggestion_refer(
 ) -> Connection:
     """One click: refer (the connections rules apply: consent, signposting-only, full unless
     `confirm_full`), recorded against the run. Nothing is written when it is refused."""
-    rank = _shown_rank(run, service)
-    with transaction.atomic():
-        connection = connection_refer(
+    return _connect_shown(
+        actor=actor,
+        run=run,
+        service=service,
+        action=DecisionAction.REFERRED,
+        connect=lambda: connection_refer(
             actor=actor,
             case=run.case,
             service=service,
             message=message,
             share_access_needs=share_access_needs,
             confirm_full=confirm_full,
-        )
+        ),
+    )
+
+
+def _connect_shown(
+    *,
+    actor: User | None,
+    run: MatchRun,
+    service: Service,
+    action: str,
+    connect: Callable[[], Connection],
+) -> Connection:
+    """Make the connection (`connect`) to a service the run showed and record the decision,
+    in one transaction: a refused connection records nothing."""
+    rank = _shown_rank(run, service)
+    with transaction.atomic():
+        connection = connect()
         _decide(
-            actor=actor,
-            run=run,
-            service=service,
-            service_uuid=str(service.uuid),
-            rank=rank,
-            action=DecisionAction.REFERRED,
-            connection=connection,
+            actor=actor, run=run, service=service, rank=rank, action=action, connection=connection
         )
     return connection
 
@@ -319,7 +326,6 @@ def suggestion_dismiss(
             actor=actor,
             run=run,
             service=service,
-            service_uuid=str(service.uuid),
             rank=rank,
             action=DecisionAction.DISMISSED,
             reason=reason,
@@ -365,7 +371,6 @@ def search_connection_decision(
         actor=actor,
         run=run,
         service=connection.service,
-        service_uuid=service_uuid,
         rank=rank,
         action=action,
         via=via,

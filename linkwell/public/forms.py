@@ -12,9 +12,13 @@ from typing import Any
 
 from django import forms
 
-from linkwell.core.exceptions import LinkwellError
-from linkwell.directory import postcodes
-from linkwell.directory.search_forms import DAY_CHOICES, ServiceSearchForm
+from linkwell.directory.search_forms import (
+    DAY_CHOICES,
+    PostcodeForm,
+    ServiceSearchForm,
+    age_field,
+    postcode_field,
+)
 from linkwell.directory.selectors import ServiceFilters
 
 # Only running services reach the public: not temporarily closed, inactive or defunct ones.
@@ -87,7 +91,7 @@ ACCESS_CHOICES = [
 ]
 
 
-class HelpForm(forms.Form):
+class HelpForm(PostcodeForm):
     """The short questionnaire. Every answer is optional but at least one of interests and
     "what matters" is needed to suggest anything."""
 
@@ -105,15 +109,9 @@ class HelpForm(forms.Form):
         help_text="For example: I feel lonely since I retired; I want to get fitter; money is tight",
         widget=forms.Textarea(attrs=_TEXTAREA),
     )
-    postcode = forms.CharField(
+    postcode = postcode_field(
         label="Your postcode (optional)",
-        required=False,
-        max_length=30,
-        error_messages={"max_length": "Enter a full UK postcode, like SY11 1AA"},
         help_text="We use it only to work out distances. For example, SY11 1AA",
-        widget=forms.TextInput(
-            attrs={"class": "nhsuk-input nhsuk-input--width-10", "autocomplete": "postal-code"}
-        ),
     )
     travel = forms.ChoiceField(
         label="How do you get about?",
@@ -146,35 +144,15 @@ class HelpForm(forms.Form):
         choices=ACCESS_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
-    age = forms.IntegerField(
+    age = age_field(
         label="Your age (optional)",
-        required=False,
-        min_value=0,
-        max_value=120,
         help_text="Some groups are for certain ages only",
-        error_messages={
-            "invalid": "Enter your age as a whole number, like 67",
-            "min_value": "Age must be 0 or more",
-            "max_value": "Age must be 120 or less",
-        },
-        widget=forms.TextInput(
-            attrs={"class": "nhsuk-input nhsuk-input--width-3", "inputmode": "numeric"}
-        ),
+        invalid="Enter your age as a whole number, like 67",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.point: tuple[float, float] | None = None
-
-    def clean_postcode(self) -> str:
-        value: str = self.cleaned_data.get("postcode", "").strip()
-        if not value:
-            return ""
-        try:
-            self.point = postcodes.lookup(value)
-        except LinkwellError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return postcodes.normalise(value)
+        self.point = None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

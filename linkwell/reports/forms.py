@@ -11,12 +11,17 @@ from django import forms
 from django.utils import timezone
 
 from linkwell.accounts.models import Area, Organisation, OrganisationKind
+from linkwell.analysis.forms import (
+    SELECT,
+    choice_field,
+    period_end_field,
+    period_start_field,
+    uuid_choices,
+)
 from linkwell.reports.access import ReportScope
 from linkwell.reports.quarterly import previous_quarter, quarter_bounds, quarter_label
 from linkwell.reports.stories import TEXT_MAX, TITLE_MAX
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "nhsuk-input nhsuk-input--width-10"})
-SELECT = forms.Select(attrs={"class": "nhsuk-select"})
 CUSTOM = "custom"
 QUARTERS_SHOWN = 12
 MAX_DAYS = 2 * 366
@@ -35,23 +40,11 @@ def quarter_choices(today: dt.date) -> list[tuple[str, str]]:
 
 class ReportFilterForm(forms.Form):
     quarter = forms.ChoiceField(label="Quarter", widget=SELECT, required=False)
-    start = forms.DateField(
-        label="From",
-        required=False,
-        widget=DATE,
-        help_text="Only for a custom period. For example, 2025-04-01.",
-        error_messages={"invalid": "Enter the start date as a date, like 2025-04-01"},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        widget=DATE,
-        help_text="Included in the period.",
-        error_messages={"invalid": "Enter the end date as a date, like 2025-06-30"},
-    )
-    area = forms.ChoiceField(label="Area", required=False, widget=SELECT)
-    practice = forms.ChoiceField(label="GP practice", required=False, widget=SELECT)
-    service = forms.ChoiceField(label="Link-worker service", required=False, widget=SELECT)
+    start = period_start_field(help_text="Only for a custom period. For example, 2025-04-01.")
+    end = period_end_field()
+    area = choice_field(label="Area")
+    practice = choice_field(label="GP practice")
+    service = choice_field(label="Link-worker service")
 
     def __init__(self, *args: Any, scope: ReportScope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,15 +64,15 @@ class ReportFilterForm(forms.Form):
         if scope.service_ids is not None:
             services = services.filter(pk__in=scope.service_ids)
         everywhere = "All areas" if scope.area_ids is None else "Your area"
-        cast(forms.ChoiceField, self.fields["area"]).choices = [("", everywhere)] + [
-            (str(a.uuid), a.name) for a in areas
-        ]
-        cast(forms.ChoiceField, self.fields["practice"]).choices = [("", "All practices")] + [
-            (str(o.uuid), o.name) for o in orgs.filter(kind=OrganisationKind.GP_PRACTICE)
-        ]
-        cast(forms.ChoiceField, self.fields["service"]).choices = [
-            ("", "All services you can see")
-        ] + [(str(o.uuid), o.name) for o in services]
+        lists = {
+            "area": uuid_choices(everywhere, areas),
+            "practice": uuid_choices(
+                "All practices", orgs.filter(kind=OrganisationKind.GP_PRACTICE)
+            ),
+            "service": uuid_choices("All services you can see", services),
+        }
+        for name, field_choices in lists.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = field_choices
 
     def period(self) -> tuple[dt.date, dt.date]:
         """The period chosen (only after is_valid())."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,30 @@ logger = logging.getLogger(__name__)
 _DECISION_FIELDS = ("status", "decided_by", "decided_at")
 
 
+def _decide(
+    current: Suggestion,
+    *,
+    actor: User | None,
+    status: SuggestionStatus,
+    action: AuditAction,
+    also_saved: str,
+    detail: dict[str, Any],
+) -> None:
+    """Record the decision on a locked, pending suggestion (with `also_saved`, the field the
+    decision set) and audit it, in the caller's transaction."""
+    current.status = status
+    current.decided_by = actor
+    current.decided_at = timezone.now()
+    save_versioned(current, update_fields=[*_DECISION_FIELDS, also_saved])
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=current,
+        changes={"status": [SuggestionStatus.PENDING, status]},
+        detail=detail,
+    )
+
+
 def suggestion_approve(
     *, actor: User | None, suggestion: Suggestion, expected_version: int | None = None
 ) -> Service:
@@ -45,16 +70,13 @@ def suggestion_approve(
                 "venue. Change the venue, or reject the suggestion."
             )
         service = _create_listing(current, actor=actor)
-        current.status = SuggestionStatus.APPROVED
         current.service = service
-        current.decided_by = actor
-        current.decided_at = timezone.now()
-        save_versioned(current, update_fields=[*_DECISION_FIELDS, "service"])
-        audit_record(
+        _decide(
+            current,
             actor=actor,
+            status=SuggestionStatus.APPROVED,
             action=AuditAction.COMMUNITY_SUGGESTION_APPROVED,
-            obj=current,
-            changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.APPROVED]},
+            also_saved="service",
             detail={"service": str(service.uuid)},
         )
         if current.contact_email:
@@ -82,16 +104,13 @@ def suggestion_reject(
     with transaction.atomic():
         current = _lock(suggestion, expected_version)
         _require_pending(current)
-        current.status = SuggestionStatus.REJECTED
         current.rejection_reason = reason
-        current.decided_by = actor
-        current.decided_at = timezone.now()
-        save_versioned(current, update_fields=[*_DECISION_FIELDS, "rejection_reason"])
-        audit_record(
+        _decide(
+            current,
             actor=actor,
+            status=SuggestionStatus.REJECTED,
             action=AuditAction.COMMUNITY_SUGGESTION_REJECTED,
-            obj=current,
-            changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.REJECTED]},
+            also_saved="rejection_reason",
             detail={"reason": reason, "suggester_told": tell_suggester},
         )
         if tell_suggester:
@@ -111,16 +130,13 @@ def suggestion_merge(
     with transaction.atomic():
         current = _lock(suggestion, expected_version)
         _require_pending(current)
-        current.status = SuggestionStatus.MERGED
         current.service = service
-        current.decided_by = actor
-        current.decided_at = timezone.now()
-        save_versioned(current, update_fields=[*_DECISION_FIELDS, "service"])
-        audit_record(
+        _decide(
+            current,
             actor=actor,
+            status=SuggestionStatus.MERGED,
             action=AuditAction.COMMUNITY_SUGGESTION_MERGED,
-            obj=current,
-            changes={"status": [SuggestionStatus.PENDING, SuggestionStatus.MERGED]},
+            also_saved="service",
             detail={"service": str(service.uuid)},
         )
     return current

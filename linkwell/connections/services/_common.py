@@ -13,6 +13,8 @@ from django.utils import timezone
 from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
+from linkwell.casework.message_back import message_back_record
+from linkwell.casework.models import MessageBack
 from linkwell.connections.models import Connection, ConnectionReason, ConnectionStatus
 from linkwell.core.concurrency import lock_versioned, update_versioned
 from linkwell.core.exceptions import ValidationFailed
@@ -75,6 +77,26 @@ def _text(value: str, field: str, limit: int) -> str:
     if len(value) > limit:
         raise ValidationFailed({field: [f"Keep this to {limit} characters or fewer."]})
     return value
+
+
+def _reason_and_detail(reason: str, detail: str) -> tuple[str, str]:
+    """A reason from the list and its detail, which "other" needs."""
+    reason = _reason(reason)
+    detail = _text(detail, "reason_detail", MAX_NOTE)
+    if reason == ConnectionReason.OTHER and not detail:
+        raise ValidationFailed({"reason_detail": ["Say why, in a few words."]})
+    return reason, detail
+
+
+def _tell_case_connected(*, actor: User | None, connection: Connection, note: str) -> None:
+    """The case's message back that the person is connected (accepted, then completed)."""
+    message_back_record(
+        actor=actor,
+        case=connection.case,
+        stage=MessageBack.Stage.CONNECTED,
+        connection=connection,
+        note=note,
+    )
 
 
 def _what(connection: Connection) -> str:

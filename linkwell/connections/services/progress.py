@@ -11,16 +11,15 @@ from django.utils import timezone
 
 from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
-from linkwell.casework.message_back import message_back_record
-from linkwell.casework.models import MessageBack
-from linkwell.connections.models import Attendance, Connection, ConnectionReason
+from linkwell.connections.models import Attendance, Connection
 from linkwell.connections.services._common import (
     MAX_NOTE,
     S,
     _audit,
     _locked,
     _move,
-    _reason,
+    _reason_and_detail,
+    _tell_case_connected,
     _text,
     _what,
 )
@@ -119,10 +118,8 @@ def connection_complete(
             action=AuditAction.CONNECTIONS_REFERRAL_COMPLETED,
         )
         attended = connection.attendances.filter(attended=True).count()
-        message_back_record(
+        _tell_case_connected(
             actor=actor,
-            case=connection.case,
-            stage=MessageBack.Stage.CONNECTED,
             connection=connection,
             note=f"{connection.service.name}: completed ({attended} session(s) attended).",
         )
@@ -138,10 +135,7 @@ def connection_fail(
     detail: str = "",
 ) -> Connection:
     """The provider stopped working with the person (FHIR "failed"); back to the link worker."""
-    reason = _reason(reason)
-    detail = _text(detail, "reason_detail", MAX_NOTE)
-    if reason == ConnectionReason.OTHER and not detail:
-        raise ValidationFailed({"reason_detail": ["Say why, in a few words."]})
+    reason, detail = _reason_and_detail(reason, detail)
     with transaction.atomic():
         return _move(
             actor=actor,

@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
-from linkwell.casework.message_back import message_back_record
-from linkwell.casework.models import MessageBack
-from linkwell.connections.models import Connection, ConnectionReason
-from linkwell.connections.services._common import MAX_NOTE, S, _move, _reason, _text
-from linkwell.core.exceptions import ValidationFailed
+from linkwell.connections.models import Connection
+from linkwell.connections.services._common import (
+    S,
+    _move,
+    _reason_and_detail,
+    _tell_case_connected,
+)
 
 
 def connection_accept(
@@ -31,10 +33,8 @@ def connection_accept(
             fields={"responded_at": timezone.now(), "attention_at": None},
             detail={"via_link": via_link},
         )
-        message_back_record(
+        _tell_case_connected(
             actor=actor,
-            case=connection.case,
-            stage=MessageBack.Stage.CONNECTED,
             connection=connection,
             note=f"{connection.service.name} accepted the referral.",
         )
@@ -50,10 +50,7 @@ def connection_reject(
     detail: str = "",
     via_link: bool = False,
 ) -> Connection:
-    reason = _reason(reason)
-    detail = _text(detail, "reason_detail", MAX_NOTE)
-    if reason == ConnectionReason.OTHER and not detail:
-        raise ValidationFailed({"reason_detail": ["Say why, in a few words."]})
+    reason, detail = _reason_and_detail(reason, detail)
     now = timezone.now()
     with transaction.atomic():
         return _move(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,28 +48,17 @@ def invite_entries_request(
     *, actor: User, invite_list: InviteList, entry_ids: list[uuid.UUID]
 ) -> list[InviteEntry]:
     """Ask each entry's practice to re-identify the person and confirm (new -> requested)."""
-    with transaction.atomic():
-        entries = _chosen(invite_list, entry_ids)
-        now = timezone.now()
-        bump_versions(
-            InviteEntry.objects.filter(pk__in=[e.pk for e in entries]),
-            status=InviteStatus.REQUESTED,
-            requested_at=now,
-            requested_by=actor,
-            updated_at=now,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.POPULATION_INVITE_ENTRIES_REQUESTED,
-            obj=invite_list,
-            organisation=invite_list.link_worker_service,
-            changes={"status": [InviteStatus.NEW, InviteStatus.REQUESTED]},
-            detail={
-                "entries": [str(e.uuid) for e in entries],
-                "practices": dict(Counter(str(e.practice_id) for e in entries)),
-            },
-        )
-    return entries
+    return _move_chosen(
+        actor=actor,
+        invite_list=invite_list,
+        entry_ids=entry_ids,
+        to=InviteStatus.REQUESTED,
+        stamp="requested",
+        action=AuditAction.POPULATION_INVITE_ENTRIES_REQUESTED,
+        detail=lambda entries: {
+            "practices": dict(Counter(str(e.practice_id) for e in entries)),
+        },
+    )
 
 
 def invite_entries_not_suitable(
@@ -77,23 +68,47 @@ def invite_entries_not_suitable(
     reason = reason.strip()
     if not reason:
         raise ValidationFailed({"reason": ["Say why these people are not suitable"]})
+    return _move_chosen(
+        actor=actor,
+        invite_list=invite_list,
+        entry_ids=entry_ids,
+        to=InviteStatus.NOT_SUITABLE,
+        stamp="resolved",
+        fields={"outcome_reason": reason},
+        action=AuditAction.POPULATION_INVITE_ENTRIES_NOT_SUITABLE,
+        detail=lambda entries: {"reason": reason},
+    )
+
+
+def _move_chosen(
+    *,
+    actor: User,
+    invite_list: InviteList,
+    entry_ids: list[uuid.UUID],
+    to: InviteStatus,
+    stamp: str,
+    action: AuditAction,
+    detail: Callable[[list[InviteEntry]], dict[str, Any]],
+    fields: Mapping[str, Any] | None = None,
+) -> list[InviteEntry]:
+    """Move the chosen new entries to `to`, stamped `<stamp>_at` and `<stamp>_by`, and audit it
+    on the list with the entries and `detail(entries)`, in one transaction."""
     with transaction.atomic():
         entries = _chosen(invite_list, entry_ids)
         now = timezone.now()
         bump_versions(
             InviteEntry.objects.filter(pk__in=[e.pk for e in entries]),
-            status=InviteStatus.NOT_SUITABLE,
-            resolved_at=now,
-            resolved_by=actor,
-            outcome_reason=reason,
+            status=to,
+            **{f"{stamp}_at": now, f"{stamp}_by": actor},
+            **(fields or {}),
             updated_at=now,
         )
         audit_record(
             actor=actor,
-            action=AuditAction.POPULATION_INVITE_ENTRIES_NOT_SUITABLE,
+            action=action,
             obj=invite_list,
             organisation=invite_list.link_worker_service,
-            changes={"status": [InviteStatus.NEW, InviteStatus.NOT_SUITABLE]},
-            detail={"entries": [str(e.uuid) for e in entries], "reason": reason},
+            changes={"status": [InviteStatus.NEW, to]},
+            detail={"entries": [str(e.uuid) for e in entries], **detail(entries)},
         )
     return entries

@@ -12,10 +12,10 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Model, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -39,6 +39,7 @@ from linkwell.reports.quarterly.structure import Cell, Chart, Column, Section, T
 
 NOT_RECORDED = "Not recorded"
 NOT_CATEGORISED = "Not categorised"
+ServiceRecord = TypeVar("ServiceRecord", bound=Model)
 
 
 def period_q(field: str, filters: ReportFilter) -> Q:
@@ -59,6 +60,23 @@ def date_q(field: str, filters: ReportFilter) -> Q:
     if filters.end is not None:
         q &= Q(**{f"{field}__lte": filters.end})
     return q
+
+
+def scoped_by_service(
+    qs: QuerySet[ServiceRecord], *, user: User | AnonymousUser | None, filters: ReportFilter
+) -> QuerySet[ServiceRecord]:
+    """Records kept by a link-worker service on a case (gaps, stories): those of the services
+    the user may see evidence for, narrowed by the filter's service, area and practice."""
+    services = service_ids_for_evidence(user=user)
+    if services is not None:
+        qs = qs.filter(link_worker_service_id__in=services)
+    if filters.service is not None:
+        qs = qs.filter(link_worker_service=filters.service)
+    if filters.area is not None:
+        qs = qs.filter(link_worker_service__area=filters.area)
+    if filters.practice is not None:
+        qs = qs.filter(case__person__registered_practice=filters.practice)
+    return qs
 
 
 def published_table(
@@ -103,6 +121,51 @@ def _months(filters: ReportFilter, found: Iterable[dt.date]) -> list[dt.date]:
 
 def _sorted_labels(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r[key] == NOT_RECORDED, str(r[key]).lower()))
+
+
+def _counts_by(
+    qs: QuerySet[Any], field: str, *, label_key: str, count_key: str
+) -> list[dict[str, Any]]:
+    """How many records there are for each value of `field` (NOT_RECORDED for none), sorted."""
+    return _sorted_labels(
+        [
+            {label_key: g[field] or NOT_RECORDED, count_key: g["n"]}
+            for g in qs.values(field).annotate(n=Count("id")).order_by()
+        ],
+        label_key,
+    )
+
+
+def _count_table(
+    *,
+    id: str,
+    title: str,
+    label: Column,
+    count: Column,
+    rows: list[dict[str, Any]],
+    unsuppressed: bool,
+    axis: str | None = None,
+    note: str = "",
+    total_label: str = "Total",
+    extra_columns: Sequence[Column] = (),
+) -> Table:
+    """A table of one published count per label (`extra_columns` between them), charted as
+    horizontal bars whose axis is `axis` (the count's heading unless given)."""
+    return Table(
+        id=id,
+        title=title,
+        columns=[label, *extra_columns, count],
+        rows=published_table(
+            rows,
+            [count.key],
+            label_key=label.key,
+            unsuppressed=unsuppressed,
+            total_label=total_label,
+        ),
+        chart=Chart("barh", label.key, (count.key,), axis or count.label),
+        note=note,
+        total_label=total_label,
+    )
 
 
 # --- Referrals -------------------------------------------------------------------------------
@@ -161,39 +224,23 @@ def referrals_section(
         ],
         "practice",
     )
-    by_practice = Table(
+    by_practice = _count_table(
         id="referrals-by-practice",
         title="Referrals received by GP practice",
-        columns=[
-            Column("practice", "GP practice", numeric=False),
-            Column("ods", "ODS code", numeric=False),
-            Column("referrals", "Referrals"),
-        ],
-        rows=published_table(
-            practice_rows, ["referrals"], label_key="practice", unsuppressed=unsuppressed
-        ),
-        chart=Chart("barh", "practice", ("referrals",), "Referrals"),
+        label=Column("practice", "GP practice", numeric=False),
+        extra_columns=[Column("ods", "ODS code", numeric=False)],
+        count=Column("referrals", "Referrals"),
+        rows=practice_rows,
+        unsuppressed=unsuppressed,
         note="The practice is the person's registered GP practice, whoever referred them.",
     )
-    reason_rows = _sorted_labels(
-        [
-            {"reason": g["reasons__name"] or NOT_RECORDED, "referrals": g["n"]}
-            for g in qs.values("reasons__name").annotate(n=Count("id")).order_by()
-        ],
-        "reason",
-    )
-    by_reason = Table(
+    by_reason = _count_table(
         id="referral-reasons",
         title="Reasons for referral",
-        columns=[Column("reason", "Reason", numeric=False), Column("referrals", "Referrals")],
-        rows=published_table(
-            reason_rows,
-            ["referrals"],
-            label_key="reason",
-            unsuppressed=unsuppressed,
-            total_label="Total (reasons)",
-        ),
-        chart=Chart("barh", "reason", ("referrals",), "Referrals"),
+        label=Column("reason", "Reason", numeric=False),
+        count=Column("referrals", "Referrals"),
+        rows=_counts_by(qs, "reasons__name", label_key="reason", count_key="referrals"),
+        unsuppressed=unsuppressed,
         note="A referral with several reasons counts under each, so the total is of reasons.",
         total_label="Total (reasons)",
     )
@@ -302,15 +349,14 @@ def people_section(
         ],
         "service",
     )
-    seen = Table(
+    seen = _count_table(
         id="people-seen",
         title="People seen by a link worker",
-        columns=[
-            Column("service", "Link-worker service", numeric=False),
-            Column("people", "People seen"),
-        ],
-        rows=published_table(seen_rows, ["people"], label_key="service", unsuppressed=unsuppressed),
-        chart=Chart("barh", "service", ("people",), "People"),
+        label=Column("service", "Link-worker service", numeric=False),
+        count=Column("people", "People seen"),
+        axis="People",
+        rows=seen_rows,
+        unsuppressed=unsuppressed,
         note="People with at least one attended appointment in the period.",
     )
     outcomes = [
@@ -455,17 +501,13 @@ def connections_section(
         .values_list("service__uuid", "n")
     )
     category_rows = _connections_by_category(per_service)
-    category = Table(
+    category = _count_table(
         id="connections-by-category",
         title="Connections made by category of service",
-        columns=[
-            Column("category", "Category", numeric=False),
-            Column("connections", "Connections"),
-        ],
-        rows=published_table(
-            category_rows, ["connections"], label_key="category", unsuppressed=unsuppressed
-        ),
-        chart=Chart("barh", "category", ("connections",), "Connections"),
+        label=Column("category", "Category", numeric=False),
+        count=Column("connections", "Connections"),
+        rows=category_rows,
+        unsuppressed=unsuppressed,
         note="Each connection counts once, under the top-level Linkwell category of the "
         "service's first listed category; services with no Linkwell category are "
         f"'{NOT_CATEGORISED}'.",
@@ -548,29 +590,16 @@ def gaps_section(
 ) -> Section:
     """Unmet needs link workers recorded in the period, by need. 1 query. The free-text
     description, place and 'who' are not published (they may identify someone)."""
-    qs = ProvisionGap.objects.filter(period_q("created_at", filters))
-    services = service_ids_for_evidence(user=user)
-    if services is not None:
-        qs = qs.filter(link_worker_service_id__in=services)
-    if filters.service is not None:
-        qs = qs.filter(link_worker_service=filters.service)
-    if filters.area is not None:
-        qs = qs.filter(link_worker_service__area=filters.area)
-    if filters.practice is not None:
-        qs = qs.filter(case__person__registered_practice=filters.practice)
-    rows = _sorted_labels(
-        [
-            {"need": g["need__name"] or NOT_RECORDED, "gaps": g["n"]}
-            for g in qs.values("need__name").annotate(n=Count("id")).order_by()
-        ],
-        "need",
+    qs = scoped_by_service(
+        ProvisionGap.objects.filter(period_q("created_at", filters)), user=user, filters=filters
     )
-    table = Table(
+    table = _count_table(
         id="provision-gaps",
         title="Gaps in provision by need",
-        columns=[Column("need", "Need", numeric=False), Column("gaps", "Times recorded")],
-        rows=published_table(rows, ["gaps"], label_key="need", unsuppressed=unsuppressed),
-        chart=Chart("barh", "need", ("gaps",), "Times recorded"),
+        label=Column("need", "Need", numeric=False),
+        count=Column("gaps", "Times recorded"),
+        rows=_counts_by(qs, "need__name", label_key="need", count_key="gaps"),
+        unsuppressed=unsuppressed,
         note="Each time a link worker found no suitable service for a need.",
     )
     return Section(id="gaps", title="Gaps in provision", tables=[table])

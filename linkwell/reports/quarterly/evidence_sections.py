@@ -28,7 +28,7 @@ from linkwell.evidence.selectors.common import scoped_cases
 from linkwell.outcomes.models import MeasureAdministration
 from linkwell.outcomes.registry import UnknownInstrument, get_instrument
 from linkwell.reports.models import PatientStory
-from linkwell.reports.quarterly.activity import period_q
+from linkwell.reports.quarterly.activity import period_q, scoped_by_service
 from linkwell.reports.quarterly.structure import Chart, Column, Section, Story, Table
 from linkwell.reports.stories import deidentify
 
@@ -225,20 +225,13 @@ def stories_section(
     *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
 ) -> Section:
     """Stories whose person consented to publication, written in the period. 1 query."""
-    from linkwell.evidence.access import service_ids_for_evidence
-
-    qs = PatientStory.objects.filter(consent_to_publish=True).filter(
-        period_q("created_at", filters)
+    qs = scoped_by_service(
+        PatientStory.objects.filter(consent_to_publish=True).filter(
+            period_q("created_at", filters)
+        ),
+        user=user,
+        filters=filters,
     )
-    services = service_ids_for_evidence(user=user)
-    if services is not None:
-        qs = qs.filter(link_worker_service_id__in=services)
-    if filters.service is not None:
-        qs = qs.filter(link_worker_service=filters.service)
-    if filters.area is not None:
-        qs = qs.filter(link_worker_service__area=filters.area)
-    if filters.practice is not None:
-        qs = qs.filter(case__person__registered_practice=filters.practice)
     stories = [
         Story(
             title=deidentify(s["title"], names=_names(s)),

@@ -3,7 +3,6 @@ over linkwell/evidence/services.py; README.md describes each file format)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.evidence.costs import defaults_note, unit_costs
+from linkwell.evidence.management.options import date_option
 from linkwell.evidence.services import (
     ImportRejected,
     activity_import,
@@ -33,15 +33,6 @@ def _read(path: str) -> str:
         raise CommandError(f"{path}: not a UTF-8 text (CSV) file") from None
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror}") from None
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 class Command(BaseCommand):
@@ -111,15 +102,15 @@ class Command(BaseCommand):
                         actor=None,
                         text=text,
                         filename=name,
-                        period_start=_date(options["period_start"], "--from"),
-                        period_end=_date(options["period_end"], "--to"),
+                        period_start=date_option(options["period_start"], "--from"),
+                        period_end=date_option(options["period_end"], "--to"),
                     )
                     self.stdout.write(
                         f"Imported {batch.rows} activity rows covering "
                         f"{batch.period_start} to {batch.period_end}."
                     )
                 else:
-                    as_of = _date(options["as_of"], "--as-of")
+                    as_of = date_option(options["as_of"], "--as-of")
                     assert as_of is not None
                     n = population_profile_import(actor=None, text=text, as_of=as_of, filename=name)
                     self.stdout.write(f"Loaded {n} practice population counts.")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +13,7 @@ from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.evidence.extract import evaluation_extract
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+from linkwell.evidence.management.options import date_option
 
 
 class Command(BaseCommand):
@@ -41,8 +32,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        since = _date(options["since"], "--since")
-        until = _date(options["until"], "--until")
+        since = date_option(options["since"], "--since")
+        until = date_option(options["until"], "--until")
         if since and until and since > until:
             raise CommandError(f"--since ({since}) must be on or before --until ({until}).")
         out = Path(options["out"])
