@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "linkwell.evidence",
     "linkwell.api",
     "linkwell.web",
+    "linkwell.ops",  # operations: `linkwell backup` and `linkwell restore`
     "linkwell.demo",  # development and evaluation only: `linkwell demo`
 ]
 
