@@ -215,6 +215,9 @@ def _pg_tool(name: str) -> str:
     return path
 
 
+_LIBPQ_KEYS = {"dbname", "user", "host", "port", "sslmode", "sslrootcert", "sslcert", "sslkey"}
+
+
 def _pg_conninfo(connection: BaseDatabaseWrapper) -> tuple[str, dict[str, str]]:
     """A libpq keyword/value connection string for `connection`, and the environment that
     carries its password (never on the command line, where other users could read it)."""
@@ -225,10 +228,9 @@ def _pg_conninfo(connection: BaseDatabaseWrapper) -> tuple[str, dict[str, str]]:
         env["PGPASSWORD"] = str(password)
     parts = []
     for key, value in params.items():
-        if key in {"dbname", "user", "host", "port", "sslmode", "sslrootcert", "sslcert", "sslkey"}:
-            if value not in (None, ""):
-                escaped = str(value).replace("\\", "\\\\").replace("'", "\\'")
-                parts.append(f"{key}='{escaped}'")
+        if key in _LIBPQ_KEYS and value not in (None, ""):
+            escaped = str(value).replace("\\", "\\\\").replace("'", "\\'")
+            parts.append(f"{key}='{escaped}'")
     return " ".join(parts), env
 
 

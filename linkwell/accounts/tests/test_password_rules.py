@@ -3,6 +3,8 @@ Django's similarity, length, common-password and all-digit checks, and Linkwell'
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
@@ -20,14 +22,15 @@ CONTAINS_NAME = "Your password must not contain your name or your email address.
 
 
 def test_djangos_four_validators_are_all_active_and_similarity_checks_email_and_name() -> None:
-    names = [v["NAME"].rsplit(".", 1)[-1] for v in settings.AUTH_PASSWORD_VALIDATORS]
+    validators = cast(list[dict[str, Any]], settings.AUTH_PASSWORD_VALIDATORS)
+    names = [v["NAME"].rsplit(".", 1)[-1] for v in validators]
     assert {
         "UserAttributeSimilarityValidator",
         "MinimumLengthValidator",
         "CommonPasswordValidator",
         "NumericPasswordValidator",
     } <= set(names)
-    similarity = settings.AUTH_PASSWORD_VALIDATORS[names.index("UserAttributeSimilarityValidator")]
+    similarity = validators[names.index("UserAttributeSimilarityValidator")]
     assert set(similarity["OPTIONS"]["user_attributes"]) == {"email", "full_name"}
 
 

@@ -38,7 +38,7 @@ def settings_with(**env: str) -> dict[str, object]:
         "import json, config.settings as s; "
         f"print(json.dumps({{n: getattr(s, n, None) for n in {NAMES!r}}}))"
     )
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-c", script], env=clean, cwd=ROOT, capture_output=True, text=True
     )
     if result.returncode != 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,7 +85,7 @@ def test_restore_refuses_a_database_that_has_tables_and_changes_nothing(
     restore_database(connection=empty_database, source=out)
     before = _all_rows(empty_database)
 
-    with pytest.raises(BackupError, match="The database is not empty .* Nothing was changed"):
+    with pytest.raises(BackupError, match=r"The database is not empty .* Nothing was changed"):
         restore_database(connection=empty_database, source=out)
 
     assert _all_rows(empty_database) == before
@@ -107,12 +108,16 @@ def test_a_restore_that_differs_from_the_backup_is_reported_as_failed(
     out = tmp_path / "linkwell.backup"
     backup_database(connection=connection, out=out)
     real_check = (
-        backup_module._pg_check if connection.vendor == "postgresql" else backup_module._sqlite_check
+        backup_module._pg_check
+        if connection.vendor == "postgresql"
+        else backup_module._sqlite_check
     )
 
     def check_after_losing_a_note(db: BaseDatabaseWrapper, source: Path) -> object:
         with db.cursor() as cursor:
-            cursor.execute("DELETE FROM casework_casenote WHERE id = (SELECT MIN(id) FROM casework_casenote)")
+            cursor.execute(
+                "DELETE FROM casework_casenote WHERE id = (SELECT MIN(id) FROM casework_casenote)"
+            )
         return real_check(db, source)
 
     monkeypatch.setattr(
@@ -139,6 +144,8 @@ def test_the_commands_back_up_and_refuse_to_restore_over_the_live_database(
 def test_postgresql_backups_say_what_to_install_without_the_client_tools(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(backup_module.shutil, "which", lambda name: None)
-    with pytest.raises(BackupError, match="pg_dump was not found on PATH. Install the PostgreSQL"):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(
+        BackupError, match=r"pg_dump was not found on PATH\. Install the PostgreSQL"
+    ):
         backup_module._pg_tool("pg_dump")

@@ -21,4 +21,3 @@ def test_dumpdata_of_every_app_succeeds_and_includes_the_rows(personas: Personas
 
     dumped = {row["model"] for row in json.loads(out.getvalue())}
     assert {"casework.case", "casework.casenote", "audit.auditevent", "accounts.user"} <= dumped
-

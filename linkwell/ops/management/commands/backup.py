@@ -27,11 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            summary = backup_database(connection=connections[options["database"]], out=options["out"])
+            summary = backup_database(
+                connection=connections[options["database"]], out=options["out"]
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Backed up the {summary.vendor} database to {summary.path} "
             f"({summary.size_bytes:,} bytes). Restore it with `linkwell restore {summary.path}`."
         )
-

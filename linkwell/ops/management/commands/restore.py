@@ -27,7 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = restore_database(connection=connections[options["database"]], source=options["file"])
+            report = restore_database(
+                connection=connections[options["database"]], source=options["file"]
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(render_report(report))
