@@ -37,6 +37,7 @@ EconomicsConfig
 EvidenceConfig
 MatchingConfig
 OutcomesConfig
+OpsConfig
 PeopleConfig
 PopulationConfig
 PublicConfig
@@ -48,6 +49,8 @@ TwoFactorMiddleware
 RequestContextMiddleware
 SecurityHeadersMiddleware
 CharacterClassValidator
+CommonPasswordVariantValidator
+PersonalInformationValidator
 EmailBackend
 ConsoleBackend
 BrokenMail  # a test's EMAIL_BACKEND

@@ -14,6 +14,7 @@ from linkwell.core.env import (
     env_str,
     parse_database_url,
     parse_ip_networks,
+    parse_proxy_ssl_header,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "linkwell.evidence",
     "linkwell.api",
     "linkwell.web",
+    "linkwell.ops",  # operations: `linkwell backup` and `linkwell restore`
     "linkwell.demo",  # development and evaluation only: `linkwell demo`
 ]
 
@@ -165,14 +167,22 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
+# Django's four (similarity to the user's email and name, length, the common-password list, all
+# digits), then Linkwell's: common passwords with look-alike swaps or digits added, the name or
+# email anywhere in the password, and three character classes (linkwell/accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("LINKWELL_PASSWORD_MIN_LENGTH", 12, minimum=8)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "linkwell.accounts.validators.CommonPasswordVariantValidator"},
+    {"NAME": "linkwell.accounts.validators.PersonalInformationValidator"},
     {"NAME": "linkwell.accounts.validators.CharacterClassValidator"},
 ]
 
@@ -182,8 +192,26 @@ LOCKOUT_MINUTES = env_int("LINKWELL_LOCKOUT_MINUTES", 15, minimum=1)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("LINKWELL_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("LINKWELL_SECURE_COOKIES", not DEBUG)
+
+# --- HTTPS: all on by default when debug is off. LINKWELL_HTTPS=false turns the defaults off for
+# a deployment served over plain HTTP inside a closed network; each can also be set on its own.
+HTTPS = env_bool("LINKWELL_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("LINKWELL_SSL_REDIRECT", HTTPS)
+# Strict-Transport-Security (sent on HTTPS responses only): one year by default; 0 sends none.
+SECURE_HSTS_SECONDS = env_int(
+    "LINKWELL_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINKWELL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("LINKWELL_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("LINKWELL_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Only behind a TLS-terminating proxy that always sets (and never passes on) this header: e.g.
+# "X-Forwarded-Proto: https". Unset, Django decides HTTPS from the connection itself.
+_proxy_ssl_header = parse_proxy_ssl_header(
+    "LINKWELL_PROXY_SSL_HEADER", env_str("LINKWELL_PROXY_SSL_HEADER", "")
+)
+if _proxy_ssl_header is not None:
+    SECURE_PROXY_SSL_HEADER = _proxy_ssl_header
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

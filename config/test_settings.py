@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LINKWELL_TESTING = True
+# The test client and the browser tests' live server speak plain HTTP; the HTTPS settings
+# themselves are tested by importing config.settings in a subprocess (core/tests/test_settings.py).
+SECURE_SSL_REDIRECT = False
 # WhiteNoise rescans node_modules for every new test client when it serves from finders; the
 # browser tests' live server serves static files itself.
 WHITENOISE_USE_FINDERS = False

@@ -101,6 +101,8 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("check", "Check the configuration (add --deploy before going live)."),
             ("showmigrations", "List database migrations and whether they have run."),
             ("collectstatic", "Gather CSS and JavaScript into STATIC_ROOT for a web server."),
+            ("backup --out FILE", "Back up the database to FILE (safe while Linkwell runs)."),
+            ("restore FILE", "Restore a backup into an empty database and check every table."),
             ("prune_db_task_results", "Delete old background task results."),
             ("shell", "A Python shell with Linkwell loaded."),
             ("dbshell", "The database's own command-line client."),

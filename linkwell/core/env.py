@@ -126,3 +126,16 @@ def parse_ip_networks(
         except ValueError as exc:
             raise EnvError(f"{name}: {value!r} is not an IP address or CIDR range") from exc
     return networks
+
+
+def parse_proxy_ssl_header(name: str, raw: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto: https` (the header a TLS-terminating proxy sets, and the value that
+    means HTTPS) as Django's SECURE_PROXY_SSL_HEADER, `("HTTP_X_FORWARDED_PROTO", "https")`;
+    empty: None (no proxy header is trusted)."""
+    if not raw.strip():
+        return None
+    header, sep, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not sep or not header or not value or not header.replace("-", "").isalnum():
+        raise EnvError(f"{name}={raw!r} is not a header and value like 'X-Forwarded-Proto: https'")
+    return "HTTP_" + header.upper().replace("-", "_"), value

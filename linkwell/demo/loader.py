@@ -52,7 +52,7 @@ from linkwell.directory.taxonomies import shipped_taxonomies, shipped_terms, tax
 DEFAULT_SEED = 42
 # Passes every AUTH_PASSWORD_VALIDATOR (length, character classes, not common, not like the
 # email). It is printed by `linkwell demo --print-logins`: demo installs only.
-DEMO_PASSWORD = "Wellbeing-Demo-2025!"  # noqa: S105
+DEMO_PASSWORD = "Wellbeing-Oswestry-2025!"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "demo.example.org"
 DEMO_AREA = "Oswestry and North Shropshire"
 

@@ -1,7 +1,8 @@
-"""Reports owns one table, `PatientStory` (consented stories for the quarterly report). The
-unmanaged `DisclosureControl` model only carries the permission that lets a user see
-figures before disclosure control (linkwell/analysis/disclosure.py: `can_see_unsuppressed`);
-administrators grant it to a user or a group in the admin."""
+"""Reports owns `PatientStory` (consented stories for the quarterly report). `DisclosureControl`
+only carries the permission that lets a user see figures before disclosure control
+(linkwell/analysis/disclosure.py: `can_see_unsuppressed`); administrators grant it to a user or a
+group in the admin. It has a real (always empty) table so that everything that walks every model,
+`linkwell dumpdata` and the backup check among them, can read it like any other."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
 
 class DisclosureControl(models.Model):
     class Meta:
-        managed = False  # no table: a home for the permission only
+        # A home for the permission only: its table stays empty.
         default_permissions = ()
         permissions = [
             (
