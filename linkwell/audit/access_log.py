@@ -15,19 +15,26 @@ For DRF detail views, mix in `AccessLoggedMixin` and set `access_log_person_id`:
     class PersonDetail(AccessLoggedMixin, RetrieveAPIView):
         def access_log_person_id(self, obj): return str(obj.uuid)
 
+For a list page, `log_list_access` writes one event per record listed, in one INSERT.
+
 Log after the access check passed (a refused read is not an access) and before the response is
 built. The channel (web/api), request id and IP come from linkwell.audit.middleware.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
-from linkwell.audit.models import AuditEvent
+from linkwell.audit.actions import AuditAction
+from linkwell.audit.context import current
+from linkwell.audit.models import AuditEvent, Kind
 from linkwell.audit.services import audit_access
+
+_Listed = TypeVar("_Listed", bound=models.Model)
 
 
 def log_access(
@@ -52,6 +59,43 @@ def log_access(
         object_id=object_id,
         person_id=str(person_id),
         detail={"path": request.path, "method": request.method, **(detail or {})},
+    )
+
+
+def log_list_access(
+    request: Any,
+    records: Sequence[_Listed],
+    *,
+    list_name: str,
+    person_id: Callable[[_Listed], str],
+    object_repr: Callable[[_Listed], str] = str,
+) -> None:
+    """Record that `request.user` read each of `records` on the list page `list_name`: one access
+    event per record, written in one INSERT so a page's query count does not grow with its
+    length. The fields are those `audit_access` writes."""
+    if not records:
+        return
+    user = request.user
+    ctx = current()
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=now,
+            kind=Kind.ACCESS,
+            actor_id=user.pk,
+            actor_label=user.email[:255],
+            action=AuditAction.ACCESS,
+            channel=ctx.channel,
+            object_type=record._meta.label_lower,
+            object_id=str(record.uuid),  # type: ignore[attr-defined]
+            object_repr=object_repr(record)[:255],
+            person_id=person_id(record),
+            changes={},
+            detail={"path": request.path, "method": request.method, "list": list_name},
+            request_id=ctx.request_id,
+            ip_address=ctx.ip_address,
+        )
+        for record in records
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -451,15 +452,23 @@ def triage_accept(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> 
     return _render_errors(request, referral, done.status, accept_form=form)
 
 
-@login_required
-@require_POST
-def triage_return(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+def _triage_with_reason(
+    request: AuthenticatedHttpRequest,
+    referral_id: uuid.UUID,
+    *,
+    form_class: type[ReturnForm] | type[DeclineForm],
+    service: Callable[..., Referral],
+    form_name: str,
+    success: str,
+) -> HttpResponse:
+    """A triage decision that takes only a reason (return, decline): run `service` with it,
+    then back to the triage list, or the referral's page again with the form's errors."""
     user = request.user
     referral = get_referral_for_triage(user, referral_id, write=True)
-    form = ReturnForm(request.POST)
+    form = form_class(request.POST)
     done = run_form(
         form,
-        lambda data: referral_return(
+        lambda data: service(
             actor=user,
             referral=referral,
             reason=data["reason"],
@@ -468,28 +477,32 @@ def triage_return(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> 
         field_names=ERROR_FIELDS,
     )
     if done.ok:
-        messages.success(request, "Referral returned to the referrer with your reason.")
+        messages.success(request, success)
         return redirect("referrals:triage")
-    return _render_errors(request, referral, done.status, return_form=form)
+    return _render_errors(request, referral, done.status, **{form_name: form})
+
+
+@login_required
+@require_POST
+def triage_return(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    return _triage_with_reason(
+        request,
+        referral_id,
+        form_class=ReturnForm,
+        service=referral_return,
+        form_name="return_form",
+        success="Referral returned to the referrer with your reason.",
+    )
 
 
 @login_required
 @require_POST
 def triage_decline(request: AuthenticatedHttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user = request.user
-    referral = get_referral_for_triage(user, referral_id, write=True)
-    form = DeclineForm(request.POST)
-    done = run_form(
-        form,
-        lambda data: referral_decline(
-            actor=user,
-            referral=referral,
-            reason=data["reason"],
-            expected_version=data["version"],
-        ),
-        field_names=ERROR_FIELDS,
+    return _triage_with_reason(
+        request,
+        referral_id,
+        form_class=DeclineForm,
+        service=referral_decline,
+        form_name="decline_form",
+        success="Recorded that the person declined social prescribing.",
     )
-    if done.ok:
-        messages.success(request, "Recorded that the person declined social prescribing.")
-        return redirect("referrals:triage")
-    return _render_errors(request, referral, done.status, decline_form=form)

@@ -19,7 +19,7 @@ from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.models import Case
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
-from linkwell.core.forms import apply_errors
+from linkwell.core.forms import apply_errors, run_form
 from linkwell.reports.access import get_story_for_user
 from linkwell.reports.forms import StoryForm
 from linkwell.reports.models import PatientStory
@@ -88,35 +88,34 @@ def story_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     user = request.user
     case = get_case_for_user(user, case_id, write=True)
     _log(request, case)
+    status = 200
     if request.method == "POST":
         form = StoryForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                story_record(
-                    actor=user,
-                    case=case,
-                    title=data["title"],
-                    text=data["text"],
-                    consent_to_publish=data["consent_to_publish"],
-                )
-            except ValidationFailed as exc:
-                apply_errors(exc, form)
-            else:
-                messages.success(
-                    request,
-                    "The story has been saved."
-                    + (
-                        " It will appear in the quarterly report."
-                        if data["consent_to_publish"]
-                        else " It will not appear in any report until the person's consent is "
-                        "recorded."
-                    ),
-                )
-                return redirect(_list_url(case))
+        done = run_form(
+            form,
+            lambda data: story_record(
+                actor=user,
+                case=case,
+                title=data["title"],
+                text=data["text"],
+                consent_to_publish=data["consent_to_publish"],
+            ),
+        )
+        if done.ok:
+            messages.success(
+                request,
+                "The story has been saved."
+                + (
+                    " It will appear in the quarterly report."
+                    if form.cleaned_data["consent_to_publish"]
+                    else " It will not appear in any report until the person's consent is recorded."
+                ),
+            )
+            return redirect(_list_url(case))
+        status = done.status
     else:
         form = StoryForm()
-    return _render_form(request, case, form, story=None)
+    return _render_form(request, case, form, story=None, status=status)
 
 
 @login_required

@@ -192,11 +192,17 @@ def case_status(request: AuthenticatedHttpRequest, case_id: uuid.UUID, action: s
     )
 
 
-def _get_appointment(case: Case, appointment_id: uuid.UUID) -> Appointment:
+def _appointment_to_change(
+    request: AuthenticatedHttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
+) -> Appointment:
+    """An appointment of a case the user may write to (404 if it is not that case's), its read
+    logged; `appointment.case` is the case checked."""
+    case = get_case_for_user(request.user, case_id, write=True)
     appointment = Appointment.objects.filter(case=case, uuid=appointment_id).first()
     if appointment is None:
         raise Http404("No such appointment")
     appointment.case = case
+    log_access(request, appointment, person_id=str(case.person.uuid))
     return appointment
 
 
@@ -252,9 +258,8 @@ def appointment_outcome(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
 ) -> HttpResponse:
     user = request.user
-    case = get_case_for_user(user, case_id, write=True)
-    appointment = _get_appointment(case, appointment_id)
-    log_access(request, appointment, person_id=str(case.person.uuid))
+    appointment = _appointment_to_change(request, case_id, appointment_id)
+    case = appointment.case
     status = 200
     if request.method == "POST":
         form = OutcomeForm(request.POST)
@@ -294,9 +299,8 @@ def appointment_rebook(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, appointment_id: uuid.UUID
 ) -> HttpResponse:
     user = request.user
-    case = get_case_for_user(user, case_id, write=True)
-    appointment = _get_appointment(case, appointment_id)
-    log_access(request, appointment, person_id=str(case.person.uuid))
+    appointment = _appointment_to_change(request, case_id, appointment_id)
+    case = appointment.case
     status = 200
     if request.method == "POST":
         form = RebookForm(request.POST)

@@ -20,9 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import User
-from linkwell.audit.actions import AuditAction
-from linkwell.audit.context import current as audit_context_current
-from linkwell.audit.models import AuditEvent, Kind
+from linkwell.audit.access_log import log_list_access
 from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
 from linkwell.casework.calendar import build_calendar
@@ -45,35 +43,6 @@ from linkwell.casework.selectors import (
     user_for_calendar_token,
     worker_visible_to,
 )
-
-
-def _log_list_access(request: HttpRequest, user: User, cases: list[Case]) -> None:
-    """One access event per person listed, written in one INSERT so the page's query count does
-    not grow with the caseload (a caseload can hold 250 people). The fields are those
-    `audit_access` writes; the audit app has no bulk helper yet."""
-    if not cases:
-        return
-    ctx = audit_context_current()
-    now = timezone.now()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            at=now,
-            kind=Kind.ACCESS,
-            actor_id=user.pk,
-            actor_label=user.email[:255],
-            action=AuditAction.ACCESS,
-            channel=ctx.channel,
-            object_type=Case._meta.label_lower,
-            object_id=str(case.uuid),
-            object_repr=str(case)[:255],
-            person_id=str(case.person.uuid),
-            changes={},
-            detail={"path": request.path, "method": request.method, "list": "caseload"},
-            request_id=ctx.request_id,
-            ip_address=ctx.ip_address,
-        )
-        for case in cases
-    )
 
 
 def _filter_query(filters: CaseloadFilters, worker_id: str | None) -> str:
@@ -171,7 +140,12 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = caseload_page(
         cases, filters=filters, page_number=request.GET.get("page"), today=today
     )
-    _log_list_access(request, user, [row.case for row in listing.rows])
+    log_list_access(
+        request,
+        [row.case for row in listing.rows],
+        list_name="caseload",
+        person_id=lambda case: str(case.person.uuid),
+    )
     # The referrals needing attention and the outcome measures due are sections the apps above
     # casework add in the template (connections_sections, outcomes_sections).
     feed_url = None

@@ -20,21 +20,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from linkwell.accounts.http import AuthenticatedHttpRequest
-from linkwell.accounts.models import User
-from linkwell.audit.access_log import log_access
-from linkwell.audit.actions import AuditAction
-from linkwell.audit.context import current as audit_context_current
-from linkwell.audit.models import AuditEvent, Kind
+from linkwell.audit.access_log import log_access, log_list_access
 from linkwell.casework import services
 from linkwell.casework.access import get_concern_for_user
 from linkwell.casework.forms import SafeguardingResolveForm
-from linkwell.casework.models import SafeguardingConcern
 from linkwell.casework.selectors import (
     case_reference,
     concern_days_open,
@@ -43,34 +38,6 @@ from linkwell.casework.selectors import (
 )
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors
-
-
-def _log_list_access(request: HttpRequest, user: User, concerns: list[SafeguardingConcern]) -> None:
-    """One access event per concern listed, in one INSERT so the page's query count does not
-    grow with the list (the same fields `audit_access` writes; cf. views/caseload.py)."""
-    if not concerns:
-        return
-    ctx = audit_context_current()
-    now = timezone.now()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            at=now,
-            kind=Kind.ACCESS,
-            actor_id=user.pk,
-            actor_label=user.email[:255],
-            action=AuditAction.ACCESS,
-            channel=ctx.channel,
-            object_type=SafeguardingConcern._meta.label_lower,
-            object_id=str(concern.uuid),
-            object_repr=f"Safeguarding concern on case {concern.case.uuid}"[:255],
-            person_id=str(concern.case.person.uuid),
-            changes={},
-            detail={"path": request.path, "method": request.method, "list": "safeguarding"},
-            request_id=ctx.request_id,
-            ip_address=ctx.ip_address,
-        )
-        for concern in concerns
-    )
 
 
 @login_required
@@ -85,7 +52,13 @@ def safeguarding_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     listing = safeguarding_concern_list(
         user=user, concerns=scoped, show_resolved=show_resolved, page_number=request.GET.get("page")
     )
-    _log_list_access(request, user, listing.concerns)
+    log_list_access(
+        request,
+        listing.concerns,
+        list_name="safeguarding",
+        person_id=lambda concern: str(concern.case.person.uuid),
+        object_repr=lambda concern: f"Safeguarding concern on case {concern.case.uuid}",
+    )
     return render(
         request,
         "casework/safeguarding/list.html",
