@@ -24,6 +24,7 @@ _.label_from_instance
 _.asks_to_confirm_postcode  # templates: show the "I have checked this postcode" box
 _.create_superuser  # UserManager: `createsuperuser`
 _.get_help_text  # password validators
+_.load_config  # gunicorn BaseApplication: `linkwell serve` (linkwell/ops)
 AccountsConfig
 ApiConfig
 AuditConfig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from linkwell.core.env import (
@@ -197,6 +198,8 @@ SESSION_COOKIE_HTTPONLY = True
 # a deployment served over plain HTTP inside a closed network; each can also be set on its own.
 HTTPS = env_bool("LINKWELL_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("LINKWELL_SSL_REDIRECT", HTTPS)
+# Load balancers and monitors probe the health endpoint over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # Strict-Transport-Security (sent on HTTPS responses only): one year by default; 0 sends none.
 SECURE_HSTS_SECONDS = env_int(
     "LINKWELL_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0, minimum=0
@@ -292,6 +295,19 @@ TASKS = {
         "BACKEND": env_str("LINKWELL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# `linkwell serve` (gunicorn): where it listens, worker processes (default 2 x cores + 1, at most
+# 8), threads per worker, and the seconds a request may run before its worker is restarted.
+SERVE_BIND = env_str("LINKWELL_BIND", "127.0.0.1:8000")
+SERVE_WORKERS = env_int("LINKWELL_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8), minimum=1)
+SERVE_THREADS = env_int("LINKWELL_THREADS", 4, minimum=1)
+SERVE_TIMEOUT = env_int("LINKWELL_TIMEOUT", 30, minimum=1)
+SERVE_GRACEFUL_TIMEOUT = env_int("LINKWELL_GRACEFUL_TIMEOUT", 30, minimum=1)
+
+# /health/: fails when the disk holding the database (or var/) has less free space than this.
+HEALTH_MIN_FREE_MB = env_int("LINKWELL_HEALTH_MIN_FREE_MB", 500, minimum=0)
+# /health/: fails when a queued task has waited this long to start (the worker is not running).
+HEALTH_TASK_STALE_MINUTES = env_int("LINKWELL_HEALTH_TASK_STALE_MINUTES", 15, minimum=1)
 
 CORS_URLS_REGEX = r"^/api/oruk/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from linkwell.ops.views import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("accounts/", include("linkwell.accounts.urls")),
     path("api/", include("linkwell.api.urls")),
     path("directory/", include("linkwell.directory.urls")),

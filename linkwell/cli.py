@@ -23,6 +23,7 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("createsuperuser", "The same as createadmin, under Django's name."),
             ("demo", "Load a reproducible fictional area; --print-logins lists the sign-ins."),
             ("runserver", "Serve Linkwell for development (make run does this for you)."),
+            ("serve", "Serve Linkwell in production (gunicorn; see README, Deploying)."),
             ("db_worker", "Run background tasks: reminders, imports, report builds."),
         ],
     ),
