@@ -19,7 +19,7 @@ from linkwell.casework.follow_up_review import (
     FollowUpReviewInput,
     GoalProgressInput,
 )
-from linkwell.casework.models import Appointment, AssetKind, FollowUp, Goal, GoalStatus, LifeArea
+from linkwell.casework.models import Appointment, FollowUp, Goal, GoalStatus, LifeArea, StrengthKind
 from linkwell.casework.plan import ActionInput, GoalInput, PlanInput
 from linkwell.casework.review import FIVE_WAYS, LifeAreaEntry, ReviewInput
 
@@ -153,7 +153,7 @@ class ReviewForm(forms.Form):
 class StrengthForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of strength",
-        choices=[("", "Choose…"), *AssetKind.choices],
+        choices=[("", "Choose…"), *StrengthKind.choices],
         required=False,
         widget=forms.Select(attrs={"class": "nhsuk-select"}),
     )

@@ -188,7 +188,7 @@ class WellbeingReview(PublicIdModel, TimestampedModel, VersionedModel):
     # Hook for baseline outcome measures (Outcomes issue).
 
 
-class AssetKind(models.TextChoices):
+class StrengthKind(models.TextChoices):
     """The four kinds of a person's assets (strengths) in asset-based community development.
     Not `community.models.AssetKind`, which says what a suggested community asset is."""
 
@@ -200,7 +200,7 @@ class AssetKind(models.TextChoices):
 
 class Strength(models.Model):
     review = models.ForeignKey(WellbeingReview, on_delete=models.CASCADE, related_name="strengths")
-    kind = models.CharField(max_length=15, choices=AssetKind.choices)
+    kind = models.CharField(max_length=15, choices=StrengthKind.choices)
     description = models.CharField(max_length=300)
 
     def __str__(self) -> str:

@@ -29,12 +29,12 @@ from linkwell.casework.message_back import message_back_record
 from linkwell.casework.models import (
     Appointment,
     AppointmentKind,
-    AssetKind,
     Case,
     CaseStatus,
     LifeArea,
     MessageBack,
     Strength,
+    StrengthKind,
     WellbeingReview,
 )
 from linkwell.core.concurrency import bump_versions, update_versioned
@@ -69,7 +69,7 @@ class ReviewInput:
     held_on: dt.date
     what_matters: str
     life_areas: dict[str, LifeAreaEntry] = field(default_factory=dict)
-    strengths: list[tuple[str, str]] = field(default_factory=list)  # (AssetKind, description)
+    strengths: list[tuple[str, str]] = field(default_factory=list)  # (StrengthKind, description)
     five_ways: dict[str, str] = field(default_factory=dict)
     interests: str = ""
     appointment: Appointment | None = None
@@ -94,7 +94,7 @@ def review_errors(
             label = LifeArea(key).label
             errors[f"{key}-score"] = [f"{label}: the score must be from 0 to 10, or not discussed"]
     for index, (kind, description) in enumerate(data.strengths, start=1):
-        if kind not in AssetKind.values:
+        if kind not in StrengthKind.values:
             errors[f"strength-{index}-kind"] = [f"Strength {index}: choose what kind of strength"]
         if not description.strip():
             errors[f"strength-{index}-description"] = [f"Strength {index}: describe the strength"]

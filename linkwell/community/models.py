@@ -19,7 +19,7 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 class AssetKind(models.TextChoices):
-    """What a suggested community asset is. Not `casework.models.AssetKind`, the kinds of a
+    """What a suggested community asset is. Not `casework.models.StrengthKind`, the kinds of a
     person's own strengths: different values, stored in different columns."""
 
     SKILL = "skill", "A person's skill or hobby they are happy to share"

@@ -16,7 +16,6 @@ from linkwell.casework.models import (
     Appointment,
     AppointmentKind,
     AppointmentOutcome,
-    AssetKind,
     Case,
     CaseNote,
     CaseReferral,
@@ -29,6 +28,7 @@ from linkwell.casework.models import (
     Plan,
     SafeguardingConcern,
     Strength,
+    StrengthKind,
     WellbeingReview,
 )
 from linkwell.demo import people_catalogue as cat
@@ -488,7 +488,7 @@ class CaseworkBuilder:
             interests=", ".join(rng.sample(cat.STRENGTHS["personal"], 2)),
         )
         self.rows.reviews.append(review)
-        kinds = rng.sample(AssetKind.values, rng.randint(2, 4))
+        kinds = rng.sample(StrengthKind.values, rng.randint(2, 4))
         for kind_value in kinds:
             self.rows.strengths.append(
                 Strength(

@@ -36,11 +36,11 @@ from linkwell.accounts.models import User
 from linkwell.audit.access_log import log_access
 from linkwell.audit.services import audit_access
 from linkwell.casework.models import (
-    AssetKind,
     Case,
     Goal,
     GoalStatus,
     LifeArea,
+    StrengthKind,
     WellbeingReview,
 )
 from linkwell.connections.models import Connection
@@ -191,7 +191,7 @@ def build_case_profile(case: Case, *, today: dt.date | None = None) -> CaseProfi
                 struggling.append(str(label))
         interests = _parts(review.interests)
         interests.extend(
-            s.description for s in review.strengths.all() if s.kind == AssetKind.PERSONAL
+            s.description for s in review.strengths.all() if s.kind == StrengthKind.PERSONAL
         )
         health = (review.life_areas.get(LifeArea.PHYSICAL_HEALTH) or {}).get("notes", "")
         conditions = _parts(health, _LINES)

@@ -234,6 +234,14 @@ class PersonEditForm(PersonIdentityFields):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.fields["postcode"].required = False
+        if person.registered_practice_id is not None:
+            # A practice that has since closed stays choosable for the person registered there,
+            # so saving another change does not fail on it.
+            practice = self.fields["registered_practice"]
+            practice.queryset = (  # type: ignore[attr-defined]
+                practice.queryset  # type: ignore[attr-defined]
+                | Organisation.objects.filter(pk=person.registered_practice_id)
+            ).distinct()
 
     def person_details(self) -> PersonDetails:
         d = self.cleaned_data

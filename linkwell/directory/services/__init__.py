@@ -12,7 +12,7 @@ service_update`), which re-exports the public names:
 - `creation`: the one creator of listings (`service_rows` builds the unsaved rows,
   `service_create` saves and audits them) and of providers (`organization_create`). Community
   suggestions, the ORUK/CSV importer and the demo all create listings here.
-- `edit_state`: what the edit form may change (`SERVICE_FIELDS`, `RELATED_FIELDS`, days, cost
+- `edit_state`: what the edit form may change (`EDITABLE_SERVICE_FIELDS`, `RELATED_FIELDS`, days, cost
   kinds) and `service_edit_state`, the listing as the form shows it.
 - `edit_validation`: normalising the form's values and every rule an edit must satisfy.
 - `edits`: `service_edit_errors`, `service_update` (the edit form), `service_set_status`,
@@ -39,10 +39,10 @@ from linkwell.directory.services.edit_state import (
     COST_UNKNOWN,
     DAYS,
     EDITABLE_FIELDS,
+    EDITABLE_SERVICE_FIELDS,
     ELIGIBILITY_LINK_TYPE,
     ELIGIBILITY_TERM_CODE,
     RELATED_FIELDS,
-    SERVICE_FIELDS,
     service_edit_state,
 )
 from linkwell.directory.services.edit_validation import (
@@ -83,6 +83,7 @@ __all__ = [
     "COST_UNKNOWN",
     "DAYS",
     "EDITABLE_FIELDS",
+    "EDITABLE_SERVICE_FIELDS",
     "ELIGIBILITY_LINK_TYPE",
     "ELIGIBILITY_TERM_CODE",
     "MAX_AGE",
@@ -92,7 +93,6 @@ __all__ = [
     "RELATED_FIELDS",
     "REMINDER_INTERVAL",
     "SERVICE_CREATE_FIELDS",
-    "SERVICE_FIELDS",
     "SHARED_VENUE_MESSAGE",
     "VERIFY_LINK_MAX_AGE",
     "AtLocation",

@@ -23,7 +23,7 @@ from linkwell.directory.services.venues import accessibility_location
 # Columns of the Service row itself that the edit form may change. Not `exchange.hsds.SERVICE_FIELDS`
 # (HSDS key -> column for import/export): that list has columns no form edits (alternate_name,
 # alert, ...) and lacks Linkwell's own (referral_mode, capacity).
-SERVICE_FIELDS = (
+EDITABLE_SERVICE_FIELDS = (
     "name",
     "description",
     "url",
@@ -49,7 +49,7 @@ RELATED_FIELDS = (
     "accessibility",
     "eligibility_conditions",
 )
-EDITABLE_FIELDS = SERVICE_FIELDS + RELATED_FIELDS
+EDITABLE_FIELDS = EDITABLE_SERVICE_FIELDS + RELATED_FIELDS
 
 DAYS = (
     ("MO", "Monday"),
@@ -125,7 +125,7 @@ def service_edit_state(service: Service) -> dict[str, Any]:
     """Everything the edit form shows, in the shape `service_update(data=...)` accepts.
 
     Also the before/after snapshot for the audit trail, so the diff names form fields."""
-    state: dict[str, Any] = {name: getattr(service, name) for name in SERVICE_FIELDS}
+    state: dict[str, Any] = {name: getattr(service, name) for name in EDITABLE_SERVICE_FIELDS}
     phone = _managed_phone(service)
     state["phone"] = phone.number if phone else ""
     cost = _managed_cost(service)

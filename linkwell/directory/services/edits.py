@@ -32,9 +32,9 @@ from linkwell.directory.services.edit_state import (
     COST_PAID,
     COST_UNKNOWN,
     EDITABLE_FIELDS,
+    EDITABLE_SERVICE_FIELDS,
     ELIGIBILITY_LINK_TYPE,
     ELIGIBILITY_TERM_CODE,
-    SERVICE_FIELDS,
     _eligibility_attributes,
     _managed_cost,
     _managed_languages,
@@ -200,7 +200,7 @@ def service_update(
         changes = diff(before, after)
         if not changes:
             return current
-        fields = {name: after[name] for name in SERVICE_FIELDS if name in changes}
+        fields = {name: after[name] for name in EDITABLE_SERVICE_FIELDS if name in changes}
         if {"capacity_available", "capacity_maximum"} & set(changes):
             fields["capacity_updated_at"] = timezone.now()
         _bump(current, expected_version, fields)

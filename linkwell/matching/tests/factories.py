@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from linkwell.accounts.models import User
-from linkwell.casework.models import AssetKind, Case, Goal, Plan, Strength, WellbeingReview
+from linkwell.casework.models import Case, Goal, Plan, Strength, StrengthKind, WellbeingReview
 from linkwell.casework.tests.factories import referred_case
 from linkwell.directory.models import Service
 from linkwell.directory.tests.factories import make_service, make_term
@@ -85,8 +85,8 @@ def reviewed_case(personas: Personas, **kwargs: Any) -> Case:
             "physical_health": {"score": 5, "priority": False, "notes": "COPD; arthritis"},
         },
     )
-    Strength.objects.create(review=review, kind=AssetKind.PERSONAL, description="Baking")
-    Strength.objects.create(review=review, kind=AssetKind.SOCIAL, description="Her daughter")
+    Strength.objects.create(review=review, kind=StrengthKind.PERSONAL, description="Baking")
+    Strength.objects.create(review=review, kind=StrengthKind.SOCIAL, description="Her daughter")
     plan = Plan.objects.create(case=case)
     Goal.objects.create(plan=plan, text="Join a walking group")
     Goal.objects.create(plan=plan, text="Old goal", status="achieved")

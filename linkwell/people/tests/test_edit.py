@@ -303,3 +303,16 @@ def test_the_referrers_list_and_the_case_page_link_to_the_edit_page(client, pers
     client.force_login(personas.read_only_link_worker)
     page = client.get(reverse("casework:case_detail", kwargs={"case_id": case.uuid}))
     assert page.status_code == 200 and url(person) not in page.content.decode()
+
+
+def test_a_closed_practice_does_not_stop_other_changes_being_saved(client, personas, person):
+    closed = Organisation.objects.create(
+        name="Old Surgery", kind=OrganisationKind.GP_PRACTICE, is_active=False
+    )
+    Person.objects.filter(pk=person.pk).update(registered_practice=closed)
+    person.refresh_from_db()
+    client.force_login(personas.link_worker)
+    response = client.post(url(person), form_data(person, phone="07700 900321"))
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    person.refresh_from_db()
+    assert person.phone == "07700 900321" and person.registered_practice == closed
