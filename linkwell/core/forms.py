@@ -82,3 +82,12 @@ def run_form(
         apply_errors(exc, form, *also, field_names=field_names)
         return Submission(ok=False, status=INVALID)
     return Submission(ok=True, status=200, result=result)
+
+
+def text_input(width: int | None = None, **extra: str) -> dict[str, str]:
+    """Widget attributes for an NHS.UK text input, optionally of a fixed width (2, 4, 10, 20...
+    characters: `nhsuk-input--width-N`), plus any other attributes (`inputmode`, `type`...)."""
+    attrs = {"class": "nhsuk-input", **extra}
+    if width:
+        attrs["class"] += f" nhsuk-input--width-{width}"
+    return attrs

@@ -11,7 +11,7 @@ from django.forms import formset_factory
 
 from linkwell.accounts.models import User
 from linkwell.core.exceptions import ValidationFailed
-from linkwell.core.forms import apply_errors
+from linkwell.core.forms import apply_errors, text_input
 from linkwell.directory.models import QualityCheckKind, ReferralMode, Service, ServiceStatus
 from linkwell.directory.services import (
     COST_FREE,
@@ -24,15 +24,7 @@ from linkwell.directory.services import (
     service_edit_errors,
 )
 
-_INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
-
-
-def _input(width: int | None = None, **extra: str) -> dict[str, str]:
-    attrs = dict(_INPUT, **extra)
-    if width:
-        attrs["class"] += f" nhsuk-input--width-{width}"
-    return attrs
 
 
 class ServiceEditForm(forms.Form):
@@ -41,7 +33,7 @@ class ServiceEditForm(forms.Form):
         label="Service name",
         max_length=255,
         error_messages={"required": "Enter the name of the service"},
-        widget=forms.TextInput(attrs=_input()),
+        widget=forms.TextInput(attrs=text_input()),
     )
     description = forms.CharField(
         label="What the service offers",
@@ -77,7 +69,7 @@ class ServiceEditForm(forms.Form):
             "min_value": "Places must be 0 or more",
             "max_value": f"Places must be {MAX_PLACES:,} or fewer",
         },
-        widget=forms.TextInput(attrs=_input(4, inputmode="numeric")),
+        widget=forms.TextInput(attrs=text_input(4, inputmode="numeric")),
     )
     capacity_maximum = forms.IntegerField(
         label="Maximum places",
@@ -89,13 +81,13 @@ class ServiceEditForm(forms.Form):
             "min_value": "Places must be 0 or more",
             "max_value": f"Places must be {MAX_PLACES:,} or fewer",
         },
-        widget=forms.TextInput(attrs=_input(4, inputmode="numeric")),
+        widget=forms.TextInput(attrs=text_input(4, inputmode="numeric")),
     )
     phone = forms.CharField(
         label="Telephone",
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs=_input(20, type="tel", autocomplete="off")),
+        widget=forms.TextInput(attrs=text_input(20, type="tel", autocomplete="off")),
     )
     email = forms.EmailField(
         label="Email address",
@@ -105,7 +97,7 @@ class ServiceEditForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com",
             "max_length": f"Email address must be {MAX_EMAIL_LENGTH} characters or fewer",
         },
-        widget=forms.EmailInput(attrs=_input(30, spellcheck="false")),
+        widget=forms.EmailInput(attrs=text_input(30, spellcheck="false")),
     )
     url = forms.URLField(
         label="Website",
@@ -116,7 +108,7 @@ class ServiceEditForm(forms.Form):
             "invalid": "Enter a website address in the correct format, like https://www.example.org",
             "max_length": f"Website address must be {MAX_URL_LENGTH} characters or fewer",
         },
-        widget=forms.URLInput(attrs=_input(30, spellcheck="false")),
+        widget=forms.URLInput(attrs=text_input(30, spellcheck="false")),
     )
     cost = forms.ChoiceField(
         label="Does it cost anything?",
@@ -133,7 +125,7 @@ class ServiceEditForm(forms.Form):
             "invalid": "Enter the cost in pounds, for example 3.50",
             "max_decimal_places": "Enter the cost in pounds and pence, for example 3.50",
         },
-        widget=forms.TextInput(attrs=_input(5, inputmode="decimal")),
+        widget=forms.TextInput(attrs=text_input(5, inputmode="decimal")),
     )
     fees_description = forms.CharField(
         label="About the cost (optional)",
@@ -145,13 +137,13 @@ class ServiceEditForm(forms.Form):
         label="Minimum age",
         required=False,
         error_messages={"invalid": "Minimum age must be a whole number, like 18"},
-        widget=forms.TextInput(attrs=_input(3, inputmode="numeric")),
+        widget=forms.TextInput(attrs=text_input(3, inputmode="numeric")),
     )
     maximum_age = forms.IntegerField(
         label="Maximum age",
         required=False,
         error_messages={"invalid": "Maximum age must be a whole number, like 65"},
-        widget=forms.TextInput(attrs=_input(3, inputmode="numeric")),
+        widget=forms.TextInput(attrs=text_input(3, inputmode="numeric")),
     )
     eligibility_description = forms.CharField(
         label="Who the service is for",
@@ -174,7 +166,7 @@ class ServiceEditForm(forms.Form):
         label="Languages the service is offered in (optional)",
         help_text="Separate languages with commas, for example: English, Welsh, British Sign Language",
         required=False,
-        widget=forms.TextInput(attrs=_input()),
+        widget=forms.TextInput(attrs=text_input()),
     )
 
     def __init__(
@@ -223,13 +215,13 @@ class SessionForm(forms.Form):
         label="Opens",
         required=False,
         error_messages={"invalid": "Enter the opening time as hours and minutes, like 09:30"},
-        widget=forms.TimeInput(attrs=_input(5, type="time"), format="%H:%M"),
+        widget=forms.TimeInput(attrs=text_input(5, type="time"), format="%H:%M"),
     )
     closes_at = forms.TimeField(
         label="Closes",
         required=False,
         error_messages={"invalid": "Enter the closing time as hours and minutes, like 14:00"},
-        widget=forms.TimeInput(attrs=_input(5, type="time"), format="%H:%M"),
+        widget=forms.TimeInput(attrs=text_input(5, type="time"), format="%H:%M"),
     )
 
     def is_blank(self) -> bool:
@@ -276,7 +268,7 @@ class QualityCheckForm(forms.Form):
             "required": "Enter the date it was checked",
             "invalid": "Date checked must be a real date",
         },
-        widget=forms.DateInput(attrs=_input(10, type="date")),
+        widget=forms.DateInput(attrs=text_input(10, type="date")),
     )
     expires_on = forms.DateField(
         label="Expiry date",
@@ -285,14 +277,14 @@ class QualityCheckForm(forms.Form):
             "required": "Enter the expiry date",
             "invalid": "Expiry date must be a real date",
         },
-        widget=forms.DateInput(attrs=_input(10, type="date")),
+        widget=forms.DateInput(attrs=text_input(10, type="date")),
     )
     reference = forms.CharField(
         label="Reference (optional)",
         help_text="A policy number, certificate number or document name",
         required=False,
         max_length=255,
-        widget=forms.TextInput(attrs=_input(20)),
+        widget=forms.TextInput(attrs=text_input(20)),
     )
 
 

@@ -10,22 +10,15 @@ from typing import Any
 from django import forms
 
 from linkwell.accounts.models import Organisation, OrganisationKind
+from linkwell.core.forms import text_input
 from linkwell.directory.postcodes import InvalidPostcode, UnknownPostcode, lookup, normalise
 from linkwell.people.models import CarerStatus, ContactMethod, Ethnicity, Person, Sex
 from linkwell.people.services import PERSON_FIELDS, PersonDetails
 
-_INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "3"}
 _SELECT = {"class": "nhsuk-select"}
 
 NOT_REGISTERED = "Not registered with a GP, or not known"
-
-
-def text_input(width: int | None = None, **extra: str) -> dict[str, str]:
-    attrs = dict(_INPUT, **extra)
-    if width:
-        attrs["class"] += f" nhsuk-input--width-{width}"
-    return attrs
 
 
 def unknown_postcode_message(value: str) -> str | None:

@@ -13,6 +13,7 @@ from django.db.models import IntegerField, Value, When
 
 from linkwell.accounts.models import Organisation
 from linkwell.casework.models import Complexity, Urgency
+from linkwell.core.forms import text_input
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.forms import PersonIdentityFields, PracticeChoiceField
 from linkwell.people.models import ContactMethod
@@ -25,7 +26,6 @@ from linkwell.referrals.services import (
     too_long_message,
 )
 
-_INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
 
 AGENCY_SOURCES = [
@@ -71,13 +71,6 @@ def _text(limit: int, name: str, **kwargs: Any) -> forms.CharField:
     """A free-text field held to the service's length limit, with the service's wording."""
     messages = {"max_length": too_long_message(name, limit), **kwargs.pop("error_messages", {})}
     return forms.CharField(max_length=limit, error_messages=messages, **kwargs)
-
-
-def _input(width: int | None = None, **extra: str) -> dict[str, str]:
-    attrs = dict(_INPUT, **extra)
-    if width:
-        attrs["class"] += f" nhsuk-input--width-{width}"
-    return attrs
 
 
 class ServiceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -145,7 +138,7 @@ class _ReferralFields(forms.Form):
         label="Who it may be shared with",
         required=False,
         help_text="For example: the link-worker team and the services they connect the person to.",
-        widget=forms.TextInput(attrs=_input()),
+        widget=forms.TextInput(attrs=text_input()),
     )
 
     def setup(self, *, reasons: list[TaxonomyTerm], services: list[Organisation]) -> None:
@@ -244,7 +237,7 @@ class AgencyReferralForm(StaffReferralForm):
         label="Language needs",
         required=False,
         help_text="For example: speaks Polish, needs a BSL interpreter.",
-        widget=forms.TextInput(attrs=_input()),
+        widget=forms.TextInput(attrs=text_input()),
     )
     preferred_contact_method = forms.ChoiceField(
         label="How the person prefers to be contacted",
@@ -271,7 +264,7 @@ class SelfReferralForm(_PersonFields, _ReferralFields):
             "invalid": "Enter an email address like name@example.com",
             "max_length": "Enter an email address of 254 characters or fewer",
         },
-        widget=forms.EmailInput(attrs=_input()),
+        widget=forms.EmailInput(attrs=text_input()),
     )
     preferred_contact_method = forms.ChoiceField(
         label="How would you like us to contact you?",

@@ -191,14 +191,15 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not referrer_memberships(user):
+    memberships = referrer_memberships(user)
+    if not memberships:
         raise PermissionDenied("Only staff of a GP practice or a referring agency make referrals.")
     return render(
         request,
         "referrals/sent.html",
         {
             "referrals": referrals_sent_by(user=user),
-            "can_edit_people": any(not m.read_only for m in referrer_memberships(user)),
+            "can_edit_people": any(not m.read_only for m in memberships),
         },
     )
 
