@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "linkwell.matching",
     "linkwell.public",
     "linkwell.community",
+    "linkwell.volunteering",
     "linkwell.population",
     "linkwell.outcomes",
     "linkwell.economics",

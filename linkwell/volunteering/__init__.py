@@ -1,0 +1,1 @@
+"""Volunteers, befrienders, connectors and peer roles: the community's people as assets."""
