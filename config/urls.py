@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/", include("linkwell.people.urls")),
     path("find/", include("linkwell.public.urls")),
     path("community/", include("linkwell.community.urls")),
+    path("volunteering/", include("linkwell.volunteering.urls")),
     path("matching/", include("linkwell.matching.urls")),
     path("population/", include("linkwell.population.urls")),
     path("outcomes/", include("linkwell.outcomes.urls")),

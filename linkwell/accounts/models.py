@@ -73,6 +73,8 @@ class Role(models.TextChoices):
     PROVIDER_STAFF = "provider_staff", "Provider staff"
     COMMISSIONER = "commissioner", "Commissioner / analyst"
     VOLUNTEER = "volunteer", "Volunteer"
+    # Runs an organisation's volunteers: recruits, checks, matches and reviews (volunteering).
+    COORDINATOR = "coordinator", "Volunteer coordinator"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
