@@ -241,6 +241,15 @@ REFERRAL_REMIND_WORKING_DAYS_BEFORE = env_int(
     "LINKWELL_REFERRAL_REMIND_WORKING_DAYS_BEFORE", 2, minimum=0
 )
 REFERRAL_LINK_MAX_AGE_DAYS = env_int("LINKWELL_REFERRAL_LINK_MAX_AGE_DAYS", 28, minimum=1)
+# Volunteers (linkwell/volunteering/README.md): a DBS check counts for this many years; checks and
+# training are flagged this many days before they lapse; a new match is reviewed after this many
+# weeks; a connector's programme lasts this many weeks.
+LINKWELL_DBS_RENEWAL_YEARS = env_int("LINKWELL_DBS_RENEWAL_YEARS", 3, minimum=1)
+LINKWELL_CHECK_WARNING_DAYS = env_int("LINKWELL_CHECK_WARNING_DAYS", 60, minimum=0)
+LINKWELL_MATCH_REVIEW_WEEKS = env_int("LINKWELL_MATCH_REVIEW_WEEKS", 6, minimum=1)
+LINKWELL_CONNECTOR_WEEKS = env_int("LINKWELL_CONNECTOR_WEEKS", 12, minimum=1)
+# Public volunteer registration: accepted registrations per client an hour.
+LINKWELL_VOLUNTEER_REGISTRATIONS_PER_HOUR = 5
 
 
 def _iso_dates(name: str, raw: list[str]) -> list[dt.date]:
