@@ -1,0 +1,1 @@
+"""Reads for volunteering, one module per subject; import from the package."""

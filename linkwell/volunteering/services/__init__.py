@@ -1,0 +1,1 @@
+"""Writes for volunteering, one module per subject; import from the package."""

@@ -1,0 +1,1 @@
+"""Pages for volunteering, one module per subject."""
