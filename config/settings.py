@@ -6,6 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from linkwell.core.env import (
     EnvError,
     env_bool,
@@ -191,6 +193,19 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in protection (linkwell/accounts/README.md).
 LOCKOUT_THRESHOLD = env_int("LINKWELL_LOCKOUT_THRESHOLD", 5, minimum=1)
 LOCKOUT_MINUTES = env_int("LINKWELL_LOCKOUT_MINUTES", 15, minimum=1)
+# Two-factor secrets are encrypted at rest with these Fernet keys (the first encrypts, all
+# decrypt; linkwell/accounts/secrets.py). Empty: a key derived from SECRET_KEY.
+LINKWELL_TOTP_KEYS = env_list("LINKWELL_TOTP_KEYS", [])
+for _position, _key in enumerate(LINKWELL_TOTP_KEYS, start=1):
+    try:
+        Fernet(_key.encode())
+    except ValueError as _exc:
+        raise EnvError(
+            f"LINKWELL_TOTP_KEYS: key {_position} is not a Fernet key (make one with "
+            "`linkwell totp_keys --new`)"
+        ) from _exc
+# One-time recovery codes issued when two-factor sign-in is set up.
+RECOVERY_CODE_COUNT = 10
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("LINKWELL_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

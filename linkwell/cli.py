@@ -94,6 +94,10 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ),
             ("changepassword EMAIL", "Set a user's password."),
             ("clearsessions", "Remove expired sign-in sessions."),
+            (
+                "totp_keys --new | --rotate",
+                "Make a two-factor encryption key, or re-encrypt secrets with the first key.",
+            ),
         ],
     ),
     (

@@ -58,3 +58,20 @@ class TotpCodeForm(forms.Form):
             }
         ),
     )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the codes you saved when you set up two-factor sign-in, like abcde-fghjk.",
+        max_length=40,
+        error_messages={"required": "Enter one of your recovery codes."},
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input nhsuk-input--width-20",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+    )

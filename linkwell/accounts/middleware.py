@@ -75,6 +75,7 @@ class TwoFactorMiddleware:
         "accounts:logout",
         "accounts:two_factor_verify",
         "accounts:two_factor_setup",
+        "accounts:two_factor_recovery",
     )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -110,7 +110,8 @@ class User(AbstractUser):
     # Sign-in protection (linkwell/accounts/README.md).
     failed_login_count = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    # Encrypted at rest (accounts/secrets.py); read it with `decrypt_secret`.
+    totp_secret = models.CharField(max_length=255, blank=True)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_counter = models.BigIntegerField(
         null=True, blank=True, help_text="Last accepted TOTP time step; stops code replay."
@@ -169,3 +170,16 @@ class UnknownEmailThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.email_digest[:12]
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that signs a user in when their authenticator is lost. Only a keyed hash
+    is kept (accounts/services/recovery_codes.py); the codes are shown once, when issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Recovery code for {self.user}{' (used)' if self.used_at else ''}"

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from linkwell.accounts import services
-from linkwell.accounts.forms import SignInForm, TotpCodeForm
+from linkwell.accounts.forms import RecoveryCodeForm, SignInForm, TotpCodeForm
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.middleware import IDLE_SIGNED_OUT_KEY, TWO_FACTOR_VERIFIED_KEY
 from linkwell.accounts.selectors import memberships_for_user, user_requires_two_factor
@@ -116,7 +116,12 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.session.cycle_key()
             request.session[TWO_FACTOR_VERIFIED_KEY] = True
             messages.success(request, "Two-factor sign-in is set up.")
-            return redirect(safe_next_url(request, reverse("accounts:account")))
+            # Shown once, now: only their hashes are kept.
+            return _show_recovery_codes(
+                request,
+                services.recovery_codes_issue(user=user),
+                next_url=safe_next_url(request, reverse("accounts:account")),
+            )
         form.add_error(
             "code",
             "That security code is not right. Check the time on your phone is set automatically, "
@@ -138,6 +143,61 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _show_recovery_codes(
+    request: AuthenticatedHttpRequest, codes: list[str], *, next_url: str
+) -> HttpResponse:
+    # The views that show codes are never_cache (no-store): the codes never sit in a cache.
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": next_url})
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@login_required
+def two_factor_recovery(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Sign in with a one-time recovery code when the authenticator is lost."""
+    user = request.user
+    if not user.has_two_factor:
+        return redirect("accounts:two_factor_setup")
+    form = RecoveryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ok = services.recovery_code_use(user=user, code=form.cleaned_data["code"])
+        except services.AccountLocked as locked:
+            return _locked_out(request, locked)
+        if ok:
+            request.session.cycle_key()
+            request.session[TWO_FACTOR_VERIFIED_KEY] = True
+            left = services.recovery_codes_left(user=user)
+            messages.warning(
+                request,
+                f"You used a recovery code; {left} left. If you lost your phone, ask an "
+                "administrator to reset two-factor sign-in, or make new recovery codes from "
+                "your account page.",
+            )
+            return redirect(safe_next_url(request))
+        form.add_error(
+            "code",
+            "That recovery code is not right, or it has already been used. Check it against "
+            "the codes you saved.",
+        )
+    return render(
+        request,
+        "accounts/two_factor_recovery.html",
+        {"form": form, "next": safe_next_url(request, "")},
+    )
+
+
+@require_POST
+@never_cache
+@login_required
+def recovery_codes_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new set of recovery codes (the old ones stop working), shown once."""
+    if not request.user.has_two_factor:
+        return redirect("accounts:two_factor_setup")
+    codes = services.recovery_codes_issue(user=request.user)
+    return _show_recovery_codes(request, codes, next_url=reverse("accounts:account"))
+
+
 @never_cache
 @login_required
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -149,5 +209,8 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
             "memberships": memberships_for_user(user=user),
             "has_two_factor": user.has_two_factor,
             "requires_two_factor": user_requires_two_factor(user=user),
+            "recovery_codes_left": (
+                services.recovery_codes_left(user=user) if user.has_two_factor else None
+            ),
         },
     )

@@ -46,6 +46,9 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_SETUP_STARTED = "two_factor_setup_started"
     TWO_FACTOR_ENABLED = "two_factor_enabled"
     TWO_FACTOR_PASSED = "two_factor_passed"
+    TWO_FACTOR_RECOVERY_CODES_ISSUED = "two_factor_recovery_codes_issued"
+    TWO_FACTOR_RECOVERY_CODE_USED = "two_factor_recovery_code_used"
+    TWO_FACTOR_KEYS_ROTATED = "two_factor_keys_rotated"
 
     # --- accounts: signing in and out ---------------------------------------------------------
     SIGNED_IN = "signed_in"

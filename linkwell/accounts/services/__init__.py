@@ -14,6 +14,8 @@ other directly):
   `sign_in_success_record`, `sign_out_record`, `user_unlock`, `AccountLocked` ...).
 - `two_factor`: TOTP set-up and checks (`totp_secret_for_setup`, `totp_verify` ...) and
   `user_reset_two_factor`.
+- `recovery_codes`: one-time codes for a lost authenticator (`recovery_codes_issue`,
+  `recovery_code_use`, `recovery_codes_left`).
 """
 
 from linkwell.accounts.services.memberships import membership_grant
@@ -24,6 +26,11 @@ from linkwell.accounts.services.records import (
     account_record_delete,
     account_record_save,
     organisation_delete_refusal,
+)
+from linkwell.accounts.services.recovery_codes import (
+    recovery_code_use,
+    recovery_codes_issue,
+    recovery_codes_left,
 )
 from linkwell.accounts.services.sign_in import (
     AccountLocked,
@@ -55,6 +62,9 @@ __all__ = [
     "membership_grant",
     "organisation_create",
     "organisation_delete_refusal",
+    "recovery_code_use",
+    "recovery_codes_issue",
+    "recovery_codes_left",
     "sign_in_failure_record",
     "sign_in_refused_locked_record",
     "sign_in_success_record",

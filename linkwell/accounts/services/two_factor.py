@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkwell.accounts.models import User
+from linkwell.accounts.secrets import decrypt_secret, encrypt_secret
 from linkwell.accounts.services.records import REDACTED
 from linkwell.accounts.services.sign_in import (
     AccountLocked,
@@ -34,6 +35,7 @@ def user_reset_two_factor(*, actor: User | AnonymousUser | None, users: Iterable
             User.objects.filter(pk=user.pk).update(
                 totp_secret="", totp_confirmed_at=None, totp_last_counter=None
             )
+            user.recovery_codes.all().delete()
             audit_record(
                 actor=actor,
                 action=AuditAction.TWO_FACTOR_RESET,
@@ -46,8 +48,9 @@ def user_reset_two_factor(*, actor: User | AnonymousUser | None, users: Iterable
 
 
 def totp_secret_for_setup(*, user: User) -> str:
-    """The pending secret shown at set-up. Kept across requests (the page's GET and the POST of
-    the code must use the same key) until the user confirms a code made with it."""
+    """The pending secret shown at set-up (in plain text, for the user to type). Kept, encrypted,
+    across requests (the page's GET and the POST of the code must use the same key) until the
+    user confirms a code made with it."""
     if user.has_two_factor:
         raise ValueError("Two-factor sign-in is already set up for this user.")
     if not user.totp_secret:
@@ -55,7 +58,7 @@ def totp_secret_for_setup(*, user: User) -> str:
             # Locked and re-read: two set-up pages opened at once must show the same key.
             row = User.objects.select_for_update().only("pk", "totp_secret").get(pk=user.pk)
             if not row.totp_secret:
-                row.totp_secret = pyotp.random_base32()
+                row.totp_secret = encrypt_secret(pyotp.random_base32())
                 row.save(update_fields=["totp_secret"])
                 # The secret itself never enters the trail (SENSITIVE_FIELDS).
                 audit_record(
@@ -66,16 +69,18 @@ def totp_secret_for_setup(*, user: User) -> str:
                     changes={"totp_secret": [None, REDACTED]},
                 )
             user.totp_secret = row.totp_secret
-    return user.totp_secret
+    return decrypt_secret(user.totp_secret)
 
 
 def totp_provisioning_uri(*, user: User) -> str:
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name="Linkwell")
+    return pyotp.TOTP(decrypt_secret(user.totp_secret)).provisioning_uri(
+        name=user.email, issuer_name="Linkwell"
+    )
 
 
 def _accept_code(user: User, code: str) -> bool:
     """Valid codes from the current step or one either side, never the same step twice."""
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(decrypt_secret(user.totp_secret))
     code = "".join(code.split())
     now = timezone.now().timestamp()
     for offset in (0, -1, 1):

@@ -8,6 +8,7 @@ import pyotp
 import pytest
 
 from linkwell.accounts.models import User
+from linkwell.accounts.secrets import decrypt_secret
 
 
 class Clock:
@@ -32,4 +33,4 @@ def clock() -> Iterator[Clock]:
 
 def totp_code(user: User, clock: Clock, *, steps: int = 0) -> str:
     user.refresh_from_db()
-    return pyotp.TOTP(user.totp_secret).at(clock.now.timestamp() + steps * 30)
+    return pyotp.TOTP(decrypt_secret(user.totp_secret)).at(clock.now.timestamp() + steps * 30)
