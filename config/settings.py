@@ -153,7 +153,12 @@ else:
             "NAME": _sqlite_path,
             "OPTIONS": {
                 # WAL and a busy timeout let the web process and the task worker share the file.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # recursive_triggers makes REPLACE / INSERT OR REPLACE fire the audit trail's
+                # DELETE trigger, so the append-only tables cannot be rewritten that way.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA recursive_triggers=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
@@ -204,6 +209,8 @@ for _position, _key in enumerate(LINKWELL_TOTP_KEYS, start=1):
             f"LINKWELL_TOTP_KEYS: key {_position} is not a Fernet key (make one with "
             "`linkwell totp_keys --new`)"
         ) from _exc
+# The audit trail's hash chain seals events this many minutes old (`linkwell audit seal`).
+LINKWELL_AUDIT_SEAL_DELAY_MINUTES = env_int("LINKWELL_AUDIT_SEAL_DELAY_MINUTES", 10, minimum=0)
 # One-time recovery codes issued when two-factor sign-in is set up.
 RECOVERY_CODE_COUNT = 10
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("LINKWELL_SESSION_IDLE_MINUTES", 30, minimum=1)

@@ -8,7 +8,7 @@ reject UPDATE and DELETE at the storage level on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import uuid
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from django.db import models
 
@@ -31,7 +31,10 @@ class Kind(models.TextChoices):
     SECURITY = "security", "Security"
 
 
-class AuditQuerySet(models.QuerySet["AuditEvent"]):
+M = TypeVar("M", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[M]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be updated.")
 
@@ -65,7 +68,7 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AuditQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditEvent"].as_manager()
 
     class Meta:
         ordering = ["at", "id"]
@@ -81,3 +84,36 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be deleted.")
+
+
+class AuditSeal(models.Model):
+    """The hash chain over the audit trail, one row per sealed event (`linkwell audit seal`).
+
+    `row_hash` is SHA-256 of the event's canonical form (`linkwell/audit/chain.py`) and
+    `chain_hash` = SHA-256(previous chain_hash + row_hash), so changing, deleting or slipping in
+    an event — or rewriting a seal — breaks the chain from that point (`linkwell audit verify`).
+    Events are sealed some minutes after they are written, in id order, by a scheduled job, not
+    at insert: chaining at insert would serialise every write in the system on one lock. Seals
+    are append-only like the events (triggers, migration 0003). No foreign key: a seal must
+    outlive a deleted event so verification can say which one went."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    row_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet["AuditSeal"].as_manager()
+
+    class Meta:
+        ordering = ["event_id"]
+
+    def __str__(self) -> str:
+        return f"Seal of audit event {self.event_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditImmutableError("Audit seals cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditImmutableError("Audit seals cannot be deleted.")

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from linkwell.audit.chain import verify_chain
 from linkwell.audit.models import AuditEvent
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -55,6 +56,10 @@ class RestoreReport:
     audit_rows_match: bool = False
     audit_rows: int = 0
     audit_triggers: list[str] = field(default_factory=list)
+    # The restored trail's hash chain (`linkwell audit verify`): "" when it verifies.
+    chain_problem: str = ""
+    chain_sealed: int = 0
+    chain_head: str = ""
 
     @property
     def mismatched_tables(self) -> list[str]:
@@ -62,7 +67,7 @@ class RestoreReport:
 
     @property
     def ok(self) -> bool:
-        return not self.mismatched_tables and self.audit_rows_match
+        return not self.mismatched_tables and self.audit_rows_match and not self.chain_problem
 
 
 def backup_database(*, connection: BaseDatabaseWrapper, out: Path) -> BackupSummary:
@@ -107,9 +112,15 @@ def restore_database(*, connection: BaseDatabaseWrapper, source: Path) -> Restor
         )
     if kind == "sqlite":
         _sqlite_restore(connection, source)
-        return _sqlite_check(connection, source)
-    _pg_restore(connection, source)
-    return _pg_check(connection, source)
+        report = _sqlite_check(connection, source)
+    else:
+        _pg_restore(connection, source)
+        report = _pg_check(connection, source)
+    chain = verify_chain(using=connection.alias)
+    report.chain_problem = chain.problem
+    report.chain_sealed = chain.sealed
+    report.chain_head = f"{chain.head_id}:{chain.head_hash}" if chain.head_id else ""
+    return report
 
 
 def _backup_kind(source: Path) -> str:

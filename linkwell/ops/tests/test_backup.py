@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 
+from linkwell.audit.chain import seal_events, verify_chain
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.services.notes import case_note_add
 from linkwell.casework.tests.factories import referred_case
@@ -37,8 +39,12 @@ def empty_database(tmp_path: Path, transactional_db: None) -> Iterator[BaseDatab
     else:
         settings_dict["NAME"] = str(tmp_path / f"{name}.sqlite3")
     target = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, "restore_target")
+    # Reachable by alias too, as the real `linkwell restore` target (the default) is: the
+    # restore verifies the restored trail's hash chain through the ORM.
+    connections["restore_target"] = target
     yield target
     target.close()
+    del connections["restore_target"]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -65,12 +71,18 @@ def test_a_backup_restored_into_an_empty_database_has_identical_tables(
 ) -> None:
     _representative_rows()
     assert AuditEvent.objects.count() >= 2
+    seal_events(delay=dt.timedelta(0))
+    head = verify_chain()
     out = tmp_path / "linkwell.backup"
 
     backup_database(connection=connection, out=out)
     report = restore_database(connection=empty_database, source=out)
 
     assert report.ok
+    # The restored trail carries the same hash chain, to the same head.
+    assert report.chain_problem == ""
+    assert report.chain_sealed == AuditEvent.objects.count()
+    assert report.chain_head == f"{head.head_id}:{head.head_hash}"
     assert report.audit_rows == AuditEvent.objects.count()
     assert report.counts["casework_casenote"] == (2, 2)
     assert report.audit_triggers  # the append-only triggers came back with the data

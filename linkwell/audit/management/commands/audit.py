@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from linkwell.audit.actions import AuditAction
+from linkwell.audit.chain import seal_events, verify_chain
 from linkwell.audit.context import audit_context
 from linkwell.audit.export import FORMATS, audit_events_matching, write_events
 from linkwell.audit.models import AuditEvent, Channel, Kind
@@ -100,11 +102,69 @@ class Command(BaseCommand):
         export.add_argument("--all", action="store_true", help="Every event (no filter).")
         export.add_argument("--format", choices=FORMATS, default="csv", help="Default: csv.")
         export.add_argument("--out", metavar="FILE", help="Write here instead of standard output.")
+        seal = sub.add_parser(
+            "seal",
+            help="Extend the hash chain over events older than a few minutes (run every 10 min).",
+        )
+        seal.add_argument(
+            "--delay-minutes",
+            type=int,
+            default=None,
+            help="Seal events at least this old (default LINKWELL_AUDIT_SEAL_DELAY_MINUTES).",
+        )
+        verify = sub.add_parser(
+            "verify",
+            help="Check the hash chain; exit 1 at the first changed, deleted or inserted event.",
+        )
+        verify.add_argument(
+            "--anchor",
+            metavar="ID:HASH",
+            help="A head printed by an earlier verify or seal: the chain must still pass it.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "export":
             with audit_context(channel=Channel.COMMAND):
                 self.export(**options)
+        elif options["subcommand"] == "seal":
+            self.seal(options.get("delay_minutes"))
+        elif options["subcommand"] == "verify":
+            self.verify(options.get("anchor"))
+
+    def seal(self, delay_minutes: int | None) -> None:
+        if delay_minutes is None:
+            delay_minutes = int(getattr(settings, "LINKWELL_AUDIT_SEAL_DELAY_MINUTES", 10))
+        if delay_minutes < 0:
+            raise CommandError("--delay-minutes must be 0 or more.")
+        count = seal_events(delay=dt.timedelta(minutes=delay_minutes))
+        result = verify_chain()
+        self.stdout.write(
+            f"Sealed {count} audit event(s); head: {result.head_id}:{result.head_hash}"
+            if result.ok
+            else f"Sealed {count} audit event(s)."
+        )
+        if not result.ok:
+            raise CommandError(f"The audit trail fails verification: {result.problem}.")
+
+    def verify(self, anchor_raw: str | None) -> None:
+        anchor: tuple[int, str] | None = None
+        if anchor_raw:
+            head, _, digest = anchor_raw.partition(":")
+            if not head.isdigit() or len(digest) != 64:
+                raise CommandError(
+                    f"--anchor {anchor_raw!r}: give it as EVENT_ID:HASH, as verify prints it."
+                )
+            anchor = (int(head), digest.lower())
+        result = verify_chain(anchor=anchor)
+        if not result.ok:
+            raise CommandError(
+                f"The audit trail is broken: {result.problem}. "
+                f"{result.sealed} event(s) verified before it."
+            )
+        self.stdout.write(
+            f"The audit trail verifies: {result.sealed} sealed event(s), {result.unsealed} not "
+            f"sealed yet; head: {result.head_id}:{result.head_hash}"
+        )
 
     def export(self, **options: Any) -> None:
         person = (options.get("person") or "").strip()

@@ -15,7 +15,12 @@ from django.core.management.base import CommandError
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
-from linkwell.audit.migrations_sql import install_triggers, remove_triggers
+from linkwell.audit.migrations_sql import (
+    install_seal_triggers,
+    install_triggers,
+    remove_seal_triggers,
+    remove_triggers,
+)
 
 
 class Command(FlushCommand):
@@ -32,8 +37,10 @@ class Command(FlushCommand):
             return super().handle(**options)
         with connection.cursor() as cursor:
             remove_triggers(connection.vendor, cursor.execute)
+            remove_seal_triggers(connection.vendor, cursor.execute)
         try:
             super().handle(**options)
         finally:
             with connection.cursor() as cursor:
                 install_triggers(connection.vendor, cursor.execute)
+                install_seal_triggers(connection.vendor, cursor.execute)

@@ -53,5 +53,10 @@ def render_report(report: RestoreReport) -> str:
     lines.append(f"Audit trail: {report.audit_rows} rows, {audit} to the backup's.")
     triggers = ", ".join(report.audit_triggers) or "none"
     lines.append(f"Append-only triggers on the audit trail: {triggers}.")
+    if report.chain_problem:
+        lines.append(f"Audit hash chain: BROKEN: {report.chain_problem}.")
+    else:
+        head = f"; head {report.chain_head}" if report.chain_head else ""
+        lines.append(f"Audit hash chain: verifies ({report.chain_sealed} sealed events{head}).")
     lines.append("Restore checked: OK." if report.ok else "Restore checked: FAILED.")
     return "\n".join(lines) + "\n"
