@@ -59,9 +59,7 @@ def notify_coordinators_of_answer(match_id: int) -> int:
         logger.warning("Match %s: no coordinator to tell of the volunteer's answer", match_id)
         return 0
     answer = "accepted" if match.status == MatchStatus.ACTIVE else "declined"
-    url = _link(
-        "volunteering:match_detail", "volunteering:concerns", match_id=match.uuid
-    )
+    url = _link("volunteering:match_detail", "volunteering:concerns", match_id=match.uuid)
     send_mail(
         f"A volunteer has {answer} an introduction",
         (

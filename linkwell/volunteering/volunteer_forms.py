@@ -15,8 +15,6 @@ from linkwell.volunteering.services.visits import (
     MAX_CONCERN,
     MAX_DECLINE_REASON,
     MAX_HOW_IT_WENT,
-    MAX_MINUTES,
-    MIN_MINUTES,
 )
 
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}

@@ -17,7 +17,7 @@ AUDIT_PAGE_SIZE = 100
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = memberships_for_user(user=request.user)
     # A volunteer (no staff role, a community member record) starts on their own page.
     if not memberships and volunteer_members(request.user).exists():

@@ -232,9 +232,7 @@ def my_volunteering(*, user: User, today: dt.date | None = None) -> MyVolunteeri
     """The signed-in volunteer's page, or None when they are no community member. A fixed
     number of queries whatever the number of matches."""
     today = today or timezone.localdate()
-    members = list(
-        volunteer_members(user).prefetch_related("checks", "roles", "supervisions")
-    )
+    members = list(volunteer_members(user).prefetch_related("checks", "roles", "supervisions"))
     if not members:
         return None
     matches = list(

@@ -134,9 +134,7 @@ def test_another_volunteer_cannot_answer_the_introduction(cast: VolunteerCast) -
 def test_a_stale_answer_is_refused(cast: VolunteerCast) -> None:
     match = make_match(cast, status=MatchStatus.INTRODUCED)
     with pytest.raises(ConcurrentEditError):
-        services.match_accept(
-            actor=cast.volunteer, match=match, expected_version=match.version - 1
-        )
+        services.match_accept(actor=cast.volunteer, match=match, expected_version=match.version - 1)
     match.refresh_from_db()
     assert match.status == MatchStatus.INTRODUCED
 

@@ -358,7 +358,9 @@ def test_a_concern_with_no_case_reaches_the_coordinators_who_resolve_it(
     url = reverse("volunteering:concern", kwargs={"activity_id": activity.uuid})
     listing = _client(cast.teammate).get(CONCERNS)
     assert listing.status_code == 200
-    open_rows = re.search(r'data-testid="open-concerns">(.*?)</table>', listing.content.decode(), re.S)
+    open_rows = re.search(
+        r'data-testid="open-concerns">(.*?)</table>', listing.content.decode(), re.S
+    )
     assert open_rows is not None and url in open_rows.group(1)
     page = _client(cast.teammate).get(url).content.decode()
     assert "The heating was off." in page

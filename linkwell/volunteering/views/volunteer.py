@@ -88,37 +88,38 @@ def match_page(request: AuthenticatedHttpRequest, match_id: uuid.UUID) -> HttpRe
         action = request.POST.get("action")
         if action == "accept":
             accept_form = AcceptForm(request.POST)
-            done = run_form(
+            accepted = run_form(
                 accept_form,
                 lambda d: services.match_accept(
                     actor=user, match=match, expected_version=d.get("version")
                 ),
             )
-            if done.ok:
+            if accepted.ok:
                 messages.success(
                     request,
                     "Thank you. You have accepted. Your coordinator has been told and will be in "
                     "touch about your first visit or call.",
                 )
                 return redirect("volunteering:volunteer_match", match_id=match.uuid)
-            status = done.status
+            status = accepted.status
         elif action == "decline":
             decline_form = DeclineForm(request.POST)
-            done = run_form(
+            declined = run_form(
                 decline_form,
                 lambda d: services.match_decline(
                     actor=user, match=match, reason=d["reason"], expected_version=d.get("version")
                 ),
             )
-            if done.ok:
+            if declined.ok:
                 messages.success(
-                    request, "You have said no to this introduction. Your coordinator has been told."
+                    request,
+                    "You have said no to this introduction. Your coordinator has been told.",
                 )
                 return redirect("volunteering:my_volunteering")
-            status = done.status
+            status = declined.status
         elif action == "log":
             visit_form = VisitForm(request.POST)
-            done = run_form(
+            logged = run_form(
                 visit_form,
                 lambda d: services.activity_log(
                     actor=user,
@@ -132,10 +133,10 @@ def match_page(request: AuthenticatedHttpRequest, match_id: uuid.UUID) -> HttpRe
                     submission_key=d["submission_key"],
                 ),
             )
-            if done.ok and done.result is not None:
-                messages.success(request, _logged_message(done.result))
+            if logged.ok and logged.result is not None:
+                messages.success(request, _logged_message(logged.result))
                 return redirect("volunteering:volunteer_match", match_id=match.uuid)
-            status = done.status
+            status = logged.status
         else:
             status = INVALID
         match.refresh_from_db()
@@ -216,9 +217,7 @@ def concerns_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def concern_page(request: AuthenticatedHttpRequest, activity_id: uuid.UUID) -> HttpResponse:
     user = request.user
-    activity = get_volunteer_concern_for_user(
-        user, activity_id, write=request.method == "POST"
-    )
+    activity = get_volunteer_concern_for_user(user, activity_id, write=request.method == "POST")
     if activity.match is not None:
         log_access(request, activity, person_id=_person_id(activity.match))
     form = ConcernResolveForm()
