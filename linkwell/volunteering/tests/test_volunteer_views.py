@@ -27,7 +27,7 @@ from linkwell.volunteering.models import (
     MatchStatus,
     RequestStatus,
 )
-from linkwell.volunteering.tests.factories import VolunteerCast
+from linkwell.volunteering.tests.factories import VolunteerCast, make_member
 from linkwell.volunteering.tests.match_factories import make_match, make_request
 from tests.personas import Personas
 
@@ -423,3 +423,17 @@ def test_the_volunteer_logs_other_volunteering(cast: VolunteerCast) -> None:
     assert (activity.member, activity.match, activity.minutes) == (cast.member, None, 150)
     bad = client.post(LOG, {"kind": ActivityKind.HOME_VISIT, "minutes": "30"})
     assert bad.status_code == 400 and "Choose what you did" in bad.content.decode()
+
+
+def test_a_staff_member_who_also_volunteers_opens_only_their_own_match(
+    cast: VolunteerCast, personas: Personas
+) -> None:
+    staff_member = make_member(cast.service, user=personas.link_worker)
+    mine = make_match(cast, member=staff_member)
+    theirs = make_match(cast)
+    client = _client(personas.link_worker)
+    assert client.get(_match_url(mine)).status_code == 200
+    assert client.get(_match_url(theirs)).status_code == 404
+    # They keep their staff home page; the volunteer's page is theirs too.
+    assert client.get(reverse("web:home")).status_code == 200
+    assert client.get(ME).status_code == 200
