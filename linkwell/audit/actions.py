@@ -166,6 +166,13 @@ class AuditAction(models.TextChoices):
     COMMUNITY_TIMETABLE_IMPORTED = "community.timetable_imported"
     COMMUNITY_TIMETABLE_IMPORT_FAILED = "community.timetable_import_failed"
 
+    # --- volunteering: the volunteer's side (introductions, activity, concerns) ---------------
+    VOLUNTEERING_MATCH_ACCEPTED = "volunteering.match_accepted"
+    VOLUNTEERING_MATCH_DECLINED = "volunteering.match_declined"
+    VOLUNTEERING_ACTIVITY_LOGGED = "volunteering.activity_logged"
+    VOLUNTEERING_ACTIVITY_CONCERN_RAISED = "volunteering.activity_concern_raised"
+    VOLUNTEERING_ACTIVITY_CONCERN_RESOLVED = "volunteering.activity_concern_resolved"
+
     # --- population: invite lists --------------------------------------------------------------
     POPULATION_INVITE_LIST_UPLOADED = "population.invite_list_uploaded"
     POPULATION_INVITE_ENTRIES_REQUESTED = "population.invite_entries_requested"

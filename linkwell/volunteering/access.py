@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from linkwell.accounts.models import Membership, Organisation, Role, User
-from linkwell.volunteering.models import CommunityMember, Match, SupportRequest
+from linkwell.volunteering.models import Activity, CommunityMember, Match, SupportRequest
 
 COORDINATOR_ROLES = {Role.COORDINATOR, Role.ADMINISTRATOR}
 
@@ -131,3 +131,22 @@ def coordinating_organisations() -> QuerySet[Organisation]:
         .distinct()
         .order_by("name")
     )
+
+
+def get_volunteer_concern_for_user(
+    user: User, activity_id: uuid.UUID, *, write: bool = False
+) -> Activity:
+    """A visit or call carrying a volunteer's concern, for a coordinator of the volunteer's
+    organisation (read-only coordinators look; 403 on resolving); anyone else 404."""
+    activity = (
+        Activity.objects.select_related(
+            "member__organisation", "match__request__person", "concern_lead"
+        )
+        .filter(uuid=activity_id)
+        .exclude(concern="")
+        .first()
+    )
+    if activity is None:
+        raise Http404("No such concern")
+    _check_org(user, activity.member.organisation_id, write=write, what="concern")
+    return activity

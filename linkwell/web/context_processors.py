@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from linkwell.accounts.audit_trail import can_view_audit_trail
 from linkwell.accounts.models import Membership, OrganisationKind, Role
+from linkwell.volunteering.access import volunteer_members
 
 
 def linkwell(request: HttpRequest) -> dict[str, Any]:
@@ -58,6 +59,12 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         # Community suggestions waiting for moderation (linkwell/community/access.py); not
         # "Suggestions", which are the matching suggestions for a case.
         items.append(("Community listings to check", reverse("community:moderation")))
+    if Role.COORDINATOR in roles:
+        items.append(("Volunteers' concerns", reverse("volunteering:concerns")))
+    if not held and volunteer_members(user).exists():
+        # A volunteer: no staff role, a community member record. Asked only of people with no
+        # role, so staff pages keep their query counts.
+        items.append(("My volunteering", reverse("volunteering:my_volunteering")))
     if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
     return _menu(request, items)

@@ -11,13 +11,17 @@ from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.selectors import memberships_for_user
 from linkwell.audit.models import Kind
 from linkwell.population.access import invite_team_ids, practice_ids
+from linkwell.volunteering.access import volunteer_members
 
 AUDIT_PAGE_SIZE = 100
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = memberships_for_user(user=request.user)
+    # A volunteer (no staff role, a community member record) starts on their own page.
+    if not memberships and volunteer_members(request.user).exists():
+        return redirect("volunteering:my_volunteering")
     return render(request, "web/home.html", {"memberships": memberships})
 
 
