@@ -157,7 +157,7 @@ def member_detail_view(request: AuthenticatedHttpRequest, member_id: uuid.UUID) 
             "detail": detail,
             "languages": language_names(member.languages),
             "availability": [
-                {"day": DAYS.get(s.get("day", ""), s.get("day")), **s} for s in member.availability
+                {**s, "day": DAYS.get(s.get("day", ""), s.get("day"))} for s in member.availability
             ],
             "can_write": writable,
             "flag_labels": FLAGS,
