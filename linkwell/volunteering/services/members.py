@@ -279,14 +279,16 @@ def _clean_availability(slots: Any, bad: Any) -> list[dict[str, str]]:
     return out
 
 
-def _consent_errors(consent: Any) -> dict[str, list[str]]:
-    if consent:
-        return {}
-    return {
-        "consent": [
-            "Confirm they agreed to the organisation holding these details to arrange volunteering"
-        ]
-    }
+CONSENT_MESSAGE = (
+    "Confirm they agreed to the organisation holding these details to arrange volunteering"
+)
+PUBLIC_CONSENT_MESSAGE = (
+    "Confirm you agree to the organisation keeping these details to talk to you about volunteering"
+)
+
+
+def _consent_errors(consent: Any, message: str = CONSENT_MESSAGE) -> dict[str, list[str]]:
+    return {} if consent else {"consent": [message]}
 
 
 def _new_role(
@@ -387,7 +389,9 @@ def member_register(
     them (email or phone). The organisation's coordinators are told after it commits
     (`notifications.tell_coordinators_of_registration`), and the registrant is thanked."""
     wanted = list(dict.fromkeys(str(r) for r in roles))
-    errors: dict[str, list[str]] = dict(_consent_errors(data.get("consent")))
+    errors: dict[str, list[str]] = dict(
+        _consent_errors(data.get("consent"), PUBLIC_CONSENT_MESSAGE)
+    )
     try:
         clean = member_clean(data)
     except ValidationFailed as exc:

@@ -55,7 +55,7 @@ def test_the_list_takes_the_same_queries_for_many_volunteers(cast: VolunteerCast
     with CaptureQueriesContext(connection) as few:
         rows = member_list_for_user(cast.coordinator)
     assert len(rows) == 2
-    for n in range(8):
+    for _ in range(8):
         make_member(cast.service, roles=(RoleKind.BEFRIENDER, RoleKind.DRIVER))
     with CaptureQueriesContext(connection) as many:
         rows = member_list_for_user(cast.coordinator)

@@ -20,7 +20,13 @@ from linkwell.core.forms import apply_errors
 from linkwell.volunteering import abuse
 from linkwell.volunteering.access import coordinating_organisations
 from linkwell.volunteering.forms import AskForm, JoinForm, SpamDefences
-from linkwell.volunteering.services import member_register, request_create_self
+from linkwell.volunteering.services import (
+    member_clean,
+    member_register,
+    request_create_self,
+    request_errors,
+)
+from linkwell.volunteering.services.members import PUBLIC_CONSENT_MESSAGE
 
 JOIN = "volunteer-join"
 ASK = "volunteer-ask"
@@ -34,6 +40,7 @@ def _public_form(
     template: str,
     busy_template: str,
     save: Callable[[], dict[str, Any]],
+    also_check: Callable[[], dict[str, list[str]]],
     done: str,
 ) -> HttpResponse:
     status = 200
@@ -49,7 +56,13 @@ def _public_form(
         problem = abuse.token_problem(token)
         if problem:
             form.add_error(None, problem)
-        if not form.errors:
+        if form.errors:
+            # Report the services' own problems with what was entered too, all at once.
+            for key, problems in also_check().items():
+                if key in form.fields and key not in form.errors:
+                    for message in problems:
+                        form.add_error(key, message)
+        else:
             try:
                 info = save()
             except ValidationFailed as exc:
@@ -69,6 +82,18 @@ def _public_form(
     else:
         form.initial["form_token"] = fresh
     return render(request, template, {"form": form}, status=status)
+
+
+def _join_problems(form: JoinForm) -> dict[str, list[str]]:
+    data = form.member_data()
+    problems: dict[str, list[str]] = {}
+    try:
+        member_clean(data)
+    except ValidationFailed as exc:
+        problems.update(exc.errors)
+    if not data.get("consent"):
+        problems["consent"] = [PUBLIC_CONSENT_MESSAGE]
+    return problems
 
 
 @never_cache
@@ -96,6 +121,7 @@ def join(request: HttpRequest) -> HttpResponse:
         template="volunteering/join.html",
         busy_template="volunteering/public_busy.html",
         save=save,
+        also_check=lambda: _join_problems(form),
         done="volunteering:join_done",
     )
 
@@ -129,6 +155,9 @@ def ask(request: HttpRequest) -> HttpResponse:
         template="volunteering/ask.html",
         busy_template="volunteering/public_busy.html",
         save=save,
+        also_check=lambda: request_errors(
+            {**form.request_data(), "date_of_birth": form.cleaned_data.get("date_of_birth")}
+        ),
         done="volunteering:ask_done",
     )
 
