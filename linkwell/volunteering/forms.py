@@ -358,7 +358,7 @@ class JoinForm(SpamDefences, AvailabilityMixin):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.add_availability()
 
     def member_data(self) -> dict[str, Any]:
@@ -430,7 +430,7 @@ class AskForm(SpamDefences):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
     def request_data(self) -> dict[str, Any]:
         return {

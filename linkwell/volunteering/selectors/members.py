@@ -112,7 +112,7 @@ def member_list_for_user(
             member=member,
             roles=open_roles or roles,
             state=state,
-            live_matches=member.live,  # type: ignore[attr-defined]
+            live_matches=member.live,
         )
         if flag and flag not in row.flag_kinds:
             continue

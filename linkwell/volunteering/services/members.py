@@ -202,14 +202,17 @@ def member_clean(data: Mapping[str, Any], *, today: dt.date | None = None) -> di
     out["travel_radius_km"] = None
     if radius not in (None, ""):
         try:
-            value = Decimal(str(radius)).quantize(Decimal("0.1"))
+            km = Decimal(str(radius).strip())
+            if not km.is_finite():
+                raise InvalidOperation
+            km = km.quantize(Decimal("0.1"))
         except InvalidOperation:
             bad("travel_radius_km", "Enter how far they will travel as a number of kilometres")
         else:
-            if value < 0 or value > MAX_RADIUS_KM:
+            if km < 0 or km > MAX_RADIUS_KM:
                 bad("travel_radius_km", f"Enter a distance between 0 and {MAX_RADIUS_KM} km")
             else:
-                out["travel_radius_km"] = value
+                out["travel_radius_km"] = km
     home = data.get("home_visits")
     out["home_visits"] = None if home in (None, "") else bool(home)
 
@@ -230,16 +233,17 @@ def member_clean(data: Mapping[str, Any], *, today: dt.date | None = None) -> di
 
     ages: dict[str, int | None] = {}
     for name, label in (("pref_person_min_age", "Youngest"), ("pref_person_max_age", "Oldest")):
-        value = data.get(name)
+        raw = data.get(name)
         ages[name] = None
-        if value in (None, ""):
+        if raw in (None, ""):
             continue
         try:
-            ages[name] = int(value)
+            age = int(raw)
         except (TypeError, ValueError):
             bad(name, f"{label} age must be a number")
             continue
-        if not 0 <= int(value) <= 120:
+        ages[name] = age
+        if not 0 <= age <= 120:
             bad(name, f"{label} age must be between 0 and 120")
     low, high = ages["pref_person_min_age"], ages["pref_person_max_age"]
     if (

@@ -8,6 +8,7 @@ registration: the coordinators see the new volunteer on their list anyway.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -34,7 +35,7 @@ def coordinator_emails(organisation: Organisation) -> list[str]:
     )
 
 
-def _send(to: str, template: str, context: dict[str, object]) -> None:
+def _send(to: str, template: str, context: dict[str, Any]) -> None:
     subject = render_text(f"volunteering/email/{template}_subject.txt", context)
     body = render_text(f"volunteering/email/{template}.txt", context)
     try:

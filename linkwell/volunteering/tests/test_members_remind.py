@@ -44,9 +44,3 @@ def test_coordinators_hear_once_about_each_lapsing_check(cast: VolunteerCast) ->
     assert "lapsed on" in mail.outbox[0].body
     mail.outbox.clear()
     assert checks_remind(at=later + dt.timedelta(days=1)) == 0
-
-
-def test_the_command_is_listed_in_the_overview() -> None:
-    from linkwell.cli import overview
-
-    assert "volunteering remind" in overview()
