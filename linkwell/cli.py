@@ -51,6 +51,12 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Volunteering",
+        [
+            ("volunteering remind", "Email coordinators about lapsing DBS checks (run daily)."),
+        ],
+    ),
+    (
         "Outcome measures",
         [
             ("measures list", "List the outcome measures, their versions and licences."),

@@ -199,3 +199,16 @@ class AuditAction(models.TextChoices):
     # --- demo data (linkwell demo) ---------------------------------------------------------------
     DEMO_LOAD = "demo.load"
     DEMO_RESET = "demo.reset"
+
+    # --- volunteering: members, roles, checks (linkwell/volunteering/services) ----------------
+    VOLUNTEERING_MEMBER_CREATED = "volunteering.member_created"
+    VOLUNTEERING_MEMBER_REGISTERED = "volunteering.member_registered"
+    VOLUNTEERING_MEMBER_UPDATED = "volunteering.member_updated"
+    VOLUNTEERING_MEMBER_PERSON_LINKED = "volunteering.member_person_linked"
+    VOLUNTEERING_MEMBER_PERSON_UNLINKED = "volunteering.member_person_unlinked"
+    VOLUNTEERING_ROLE_ADDED = "volunteering.role_added"
+    VOLUNTEERING_ROLE_MOVED = "volunteering.role_moved"
+    VOLUNTEERING_CHECK_RECORDED = "volunteering.check_recorded"
+    VOLUNTEERING_SUPERVISION_RECORDED = "volunteering.supervision_recorded"
+    VOLUNTEERING_CHECK_REMINDER_SENT = "volunteering.check_reminder_sent"
+    VOLUNTEERING_SELF_REFERRAL_RECEIVED = "volunteering.self_referral_received"

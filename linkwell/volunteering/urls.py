@@ -1,5 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
+from linkwell.volunteering.views import members, public
 from linkwell.volunteering.views import volunteer as volunteer_views
 
 app_name = "volunteering"
@@ -7,6 +8,30 @@ app_name = "volunteering"
 urlpatterns: list[URLPattern | URLResolver] = []
 
 # Coordinators: community members, roles, checks (views/members.py).
+urlpatterns += [
+    path("", members.home, name="home"),
+    path("members/new/", members.member_new, name="member_new"),
+    path("members/<uuid:member_id>/", members.member_detail_view, name="member_detail"),
+    path("members/<uuid:member_id>/edit/", members.member_edit, name="member_edit"),
+    path("members/<uuid:member_id>/roles/new/", members.role_add_view, name="role_add"),
+    path(
+        "members/<uuid:member_id>/roles/<uuid:role_id>/move/",
+        members.role_move_view,
+        name="role_move",
+    ),
+    path("members/<uuid:member_id>/checks/new/", members.check_add, name="check_add"),
+    path(
+        "members/<uuid:member_id>/supervision/new/",
+        members.supervision_add,
+        name="supervision_add",
+    ),
+    path("members/<uuid:member_id>/person/", members.link_person, name="link_person"),
+    # Public, no sign-in (views/public.py).
+    path("join/", public.join, name="join"),
+    path("join/thank-you/", public.join_done, name="join_done"),
+    path("ask/", public.ask, name="ask"),
+    path("ask/thank-you/", public.ask_done, name="ask_done"),
+]
 
 # Support requests, ranking, introductions, reviews (views/requests.py).
 

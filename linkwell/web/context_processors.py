@@ -50,6 +50,9 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if Role.TEAM_MANAGER in roles:
         items.append(("Team", reverse("casework:team")))
         items.append(("Gaps", reverse("connections:gap_list")))
+    if roles & {Role.COORDINATOR, Role.ADMINISTRATOR}:
+        # Volunteer coordinators (linkwell/volunteering/access.py).
+        items.append(("Volunteers", reverse("volunteering:home")))
     if roles & {Role.COMMISSIONER, Role.TEAM_MANAGER, Role.ADMINISTRATOR} or user.is_superuser:
         items.append(("Economics", reverse("economics:index")))
         items.append(("Evidence", reverse("evidence:index")))
