@@ -1,4 +1,6 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401  (sections add pages)
+from django.urls import URLPattern, URLResolver, path
+
+from linkwell.volunteering.views import reports as report_views
 
 app_name = "volunteering"
 
@@ -11,3 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = []
 # The volunteer's own pages (views/volunteer.py).
 
 # Reports (views/reports.py).
+urlpatterns += [
+    path("report/", report_views.report_page, name="report"),
+    path("report/volunteering.csv", report_views.report_csv, name="report_csv"),
+]
