@@ -24,7 +24,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from linkwell.accounts.models import Organisation, OrganisationKind, Role, User
+from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from linkwell.accounts.selectors import memberships_for_user, user_is_administrator
 from linkwell.analysis.disclosure import (
     SUPPRESSED,
@@ -91,10 +91,12 @@ def report_organisations_for_user(*, user: User | AnonymousUser | None) -> Query
 
 
 def volunteering_organisations(organisations: QuerySet[Organisation]) -> QuerySet[Organisation]:
-    """Of `organisations`, those with volunteers or support requests (the filter's list)."""
+    """Of `organisations`, those with a coordinator, volunteers or support requests (the
+    filter's list)."""
     return organisations.filter(
         Q(pk__in=VolunteerRole.objects.values("organisation_id"))
         | Q(pk__in=SupportRequest.objects.values("organisation_id"))
+        | Q(pk__in=Membership.objects.filter(role=Role.COORDINATOR).values("organisation_id"))
     ).order_by("name")
 
 
