@@ -260,7 +260,7 @@ class _Builder:
         spec: tuple[str, str, str, int],
         *,
         user: User | None,
-        kinds: list[str],
+        kinds: Sequence[str],
         status: str,
         coordinator: User,
         index: int,
@@ -273,9 +273,9 @@ class _Builder:
         if index % 13 == 5 and "BSL" not in skills:
             skills.append("BSL")
         windows = []
-        for day in rng.sample(DAYS, rng.randint(1, 3)):
+        for weekday in rng.sample(DAYS, rng.randint(1, 3)):
             start, end = rng.choice(WINDOWS)
-            windows.append({"day": day, "from": start, "to": end})
+            windows.append({"day": weekday, "from": start, "to": end})
         travel = rng.choice([Travel.CAR, Travel.CAR, Travel.WALK, Travel.PUBLIC_TRANSPORT])
         radius = {Travel.CAR: (8, 20), Travel.WALK: (1, 3), Travel.PUBLIC_TRANSPORT: (4, 12)}
         low, high = radius[travel]
@@ -310,7 +310,7 @@ class _Builder:
         self.members.append(member)
         # The pipeline, backdated (steps 0, 10, 30, 60 and 90 days after the enquiry): active
         # for two months to three years; earlier stages reached recently.
-        recent = {
+        recent: dict[str, tuple[int, int]] = {
             RoleStatus.ENQUIRY: (2, 9),
             RoleStatus.APPLICATION: (12, 29),
             RoleStatus.CHECKS: (32, 58),
@@ -400,7 +400,7 @@ class _Builder:
             courses = set(REQUIRED_COURSES)
             if index % 17 == 6:
                 courses.discard(Course.SAFEGUARDING_ADULTS)  # training missing: flagged
-            extra = {
+            extra: dict[str, list[str]] = {
                 RoleKind.BEFRIENDER: [Course.BEFRIENDING, Course.LONE_WORKING],
                 RoleKind.TELEPHONE_BEFRIENDER: [Course.BEFRIENDING],
                 RoleKind.CONNECTOR: [Course.CONNECTOR_COACHING],
@@ -434,7 +434,7 @@ class _Builder:
                             notes="Going well; talked about pacing visits and self-care.",
                         )
                     )
-        vol = _Vol(member, kinds, status, active_since, dbs_on, level, courses)
+        vol = _Vol(member, list(kinds), status, active_since, dbs_on, level, courses)
         self.vols.append(vol)
         return vol
 
@@ -605,11 +605,9 @@ def _requests_and_matches(
         contact: str = ContactMode.HOME_VISIT, about: str = "",
     ) -> SupportRequest:  # fmt: skip
         person, case = person_and_case(source)
-        referrer = {
-            RequestSource.REFERRAL: ("Dr A. Rahman", "Castle Fields Surgery"),
-            RequestSource.SELF: ("", ""),
-            RequestSource.PLAN: ("", ""),
-        }[source]
+        referrer = ("", "")
+        if source == RequestSource.REFERRAL:
+            referrer = ("Dr A. Rahman", "Castle Fields Surgery")
         if source == RequestSource.REFERRAL and days_ago % 3 == 0:
             referrer = ("Community matron", "Shropshire Community Health NHS Trust")
         req = SupportRequest(
@@ -673,11 +671,12 @@ def _requests_and_matches(
         day = since + dt.timedelta(days=rng.randint(1, 6))
         k = 0
         while day <= until:
-            kind = {
+            kinds: dict[str, str] = {
                 ContactMode.HOME_VISIT: ActivityKind.HOME_VISIT,
                 ContactMode.MEET_OUT: ActivityKind.MEET_OUT,
                 ContactMode.PHONE: ActivityKind.PHONE,
-            }[contact or ContactMode.HOME_VISIT]
+            }
+            kind = kinds[contact or ContactMode.HOME_VISIT]
             if kind == ActivityKind.HOME_VISIT and k % 5 == 4:
                 kind = ActivityKind.PHONE
             minutes = rng.choice((45, 60, 60, 75, 90, 120)) if kind != ActivityKind.PHONE else (

@@ -40,7 +40,7 @@ from linkwell.volunteering.selectors.reports import volunteering_figures
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 DOMAIN = "demo.example.org"
-KINDS_FOR = {
+KINDS_FOR: dict[str, set[str]] = {
     SupportRole.BEFRIENDER: {RoleKind.BEFRIENDER, RoleKind.TELEPHONE_BEFRIENDER},
     SupportRole.CONNECTOR: {RoleKind.CONNECTOR},
     SupportRole.PEER_SUPPORTER: {RoleKind.PEER_SUPPORTER},

@@ -8,12 +8,6 @@ from django.contrib.auth.models import AnonymousUser
 
 from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
-from linkwell.analysis.periods import (  # noqa: F401  (re-exported by linkwell.reports.quarterly)
-    previous_quarter,
-    quarter_bounds,
-    quarter_containing,
-    quarter_label,
-)
 from linkwell.reports.quarterly import activity, evidence_sections
 from linkwell.reports.quarterly.structure import Report, Section
 

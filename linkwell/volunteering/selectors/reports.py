@@ -253,8 +253,8 @@ def volunteering_figures(
     activity = Activity.objects.filter(
         member__organisation_id__in=org_ids, happened_on__gte=start, happened_on__lte=end
     )
-    by_kind = {
-        row["kind"]: row
+    by_kind: dict[str, dict[str, Any]] = {
+        row["kind"]: dict(row)
         for row in activity.values("kind").annotate(
             n=Count("id"), volunteers=Count("member_id", distinct=True), minutes=Sum("minutes")
         )
@@ -304,6 +304,8 @@ def volunteering_figures(
     for created_at, first_contact_on in requests.filter(
         first_contact_on__gte=start, first_contact_on__lte=end
     ).values_list("created_at", "first_contact_on"):
+        if first_contact_on is None:  # excluded by the filter; for the type checker
+            continue
         out.first_visit_days.append(
             max(0, (first_contact_on - timezone.localdate(created_at)).days)
         )

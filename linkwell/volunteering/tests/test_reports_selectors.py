@@ -15,6 +15,7 @@ from linkwell.people.models import Person
 from linkwell.volunteering.models import (
     Activity,
     ActivityKind,
+    CommunityMember,
     Match,
     MatchStatus,
     RequestSource,
@@ -55,10 +56,10 @@ def _history(role: VolunteerRole, *steps: tuple[str, dt.date, str]) -> None:
 
 def _recruit(
     org: Organisation, active_on: dt.date, *, then: tuple[str, dt.date, str] | None = None
-):  # type: ignore[no-untyped-def]
+) -> CommunityMember:
     member = make_member(org, status=RoleStatus.ACTIVE)
     role = member.roles.get()
-    steps = [
+    steps: list[tuple[str, dt.date, str]] = [
         (RoleStatus.ENQUIRY, active_on - dt.timedelta(days=60), ""),
         (RoleStatus.APPLICATION, active_on - dt.timedelta(days=50), ""),
         (RoleStatus.CHECKS, active_on - dt.timedelta(days=40), ""),
@@ -77,7 +78,9 @@ def _person(n: int) -> Person:
     )
 
 
-def _request(org: Organisation, person: Person, created: dt.date, first: dt.date | None):  # type: ignore[no-untyped-def]
+def _request(
+    org: Organisation, person: Person, created: dt.date, first: dt.date | None
+) -> SupportRequest:
     request = SupportRequest.objects.create(
         person=person, organisation=org, source=RequestSource.REFERRAL, first_contact_on=first
     )
