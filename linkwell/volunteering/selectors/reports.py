@@ -346,9 +346,10 @@ class PublishedReport:
 def _value(value: float | None, n: int, *, unsuppressed: bool, places: int = 1) -> Cell:
     if value is None:
         return None
+    rounded: float = round(value, places) if places else round(value)
     if unsuppressed:
-        return round(value, places)
-    published: PublishedValue = suppress_value(round(value, places), n)
+        return rounded
+    published: PublishedValue = suppress_value(rounded, n)
     return published
 
 
