@@ -196,6 +196,9 @@ class AuditAction(models.TextChoices):
     PATIENT_STORY_UPDATED = "patient_story_updated"
     PATIENT_STORY_CONSENT_WITHDRAWN = "patient_story_consent_withdrawn"
 
+    # --- volunteering: the report ------------------------------------------------------------------
+    VOLUNTEERING_REPORT_EXPORTED = "volunteering.report_exported"
+
     # --- demo data (linkwell demo) ---------------------------------------------------------------
     DEMO_LOAD = "demo.load"
     DEMO_RESET = "demo.reset"

@@ -342,6 +342,11 @@ ACCOUNTS_ORGS: tuple[AccountsOrg, ...] = (
                 postcode="SY1 2BY"),
     AccountsOrg("icb", "Shropshire, Telford and Wrekin ICB", "commissioner", postcode="SY1 1ED"),
     AccountsOrg("platform", "Linkwell demo operator", "platform"),
+    # Volunteering (demo/volunteering.py): a befriending VCSE and a connector service. Added
+    # last so the organisations above keep their ids (uuid5 over the index).
+    AccountsOrg("occ", "Oswestry Compassionate Communities", "vcse_provider",
+                postcode="SY11 1PY"),
+    AccountsOrg("cando", "Connect and Do Shropshire", "vcse_provider", postcode="SY11 2AG"),
 )  # fmt: skip
 
 # Local providers that must exist so the accounts above can own them: (kind key, town).

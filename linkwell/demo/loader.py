@@ -28,6 +28,7 @@ from linkwell.accounts.services import account_record_save
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.demo import volunteering as volunteering_demo
 from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
 from linkwell.demo.directory import (
     DemoIds,
@@ -64,10 +65,14 @@ class DemoLogin:
     full_name: str
     organisation: str  # AccountsOrg key
     is_admin: bool = False
+    # False for a volunteer who signs in with no staff membership (volunteering identifies
+    # them by their community member record, made by demo/volunteering.py).
+    staff: bool = True
+    label: str = ""
 
     @property
     def role_label(self) -> str:
-        return str(Role(self.role).label)
+        return self.label or str(Role(self.role).label)
 
 
 # One sign-in per role. Names are obviously fictional role names, not people.
@@ -80,6 +85,26 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(Role.VOLUNTEER, f"volunteer@{DEMO_EMAIL_DOMAIN}", "Demo Volunteer", "lws"),
     DemoLogin(
         Role.ADMINISTRATOR, f"admin@{DEMO_EMAIL_DOMAIN}", "Demo Administrator", "platform", True
+    ),
+    # Volunteering (demo/volunteering.py); added last so the sign-ins above keep their ids.
+    DemoLogin(Role.COORDINATOR, f"coordinator@{DEMO_EMAIL_DOMAIN}", "Demo Coordinator", "occ"),
+    DemoLogin(
+        Role.COORDINATOR, f"coordinator2@{DEMO_EMAIL_DOMAIN}", "Demo Second Coordinator", "occ"
+    ),
+    DemoLogin(
+        Role.COORDINATOR,
+        f"connectors@{DEMO_EMAIL_DOMAIN}",
+        "Demo Connector Coordinator",
+        "cando",
+        label="Volunteer coordinator (connectors)",
+    ),
+    DemoLogin(
+        Role.VOLUNTEER,
+        f"befriender@{DEMO_EMAIL_DOMAIN}",
+        "Demo Befriender",
+        "occ",
+        staff=False,
+        label="Befriender (volunteer, no staff role)",
     ),
 )
 
@@ -151,6 +176,9 @@ def _accounts(actor: User | None) -> tuple[dict[str, Organisation], list[User]]:
             password=password_hash,
         )
         account_record_save(actor=actor, obj=user)
+        users.append(user)
+        if not login.staff:
+            continue
         membership = Membership(
             uuid=demo_uuid("membership", i),
             user=user,
@@ -158,8 +186,16 @@ def _accounts(actor: User | None) -> tuple[dict[str, Organisation], list[User]]:
             role=login.role,
         )
         account_record_save(actor=actor, obj=membership)
-        users.append(user)
     return orgs, users
+
+
+def _first_by_role(users: list[User]) -> dict[str, User]:
+    """The first staff sign-in of each role (the people builders' lead link worker etc.)."""
+    out: dict[str, User] = {}
+    for login, user in zip(DEMO_LOGINS, users, strict=True):
+        if login.staff:
+            out.setdefault(login.role, user)
+    return out
 
 
 def demo_load(
@@ -206,7 +242,7 @@ def demo_load(
                 seed=seed,
                 today=today,
                 orgs=orgs,
-                users_by_role={login.role: u for login, u in zip(DEMO_LOGINS, users, strict=True)},
+                users_by_role=_first_by_role(users),
                 places={town: spec[0] for town, spec in PLACES.items()},
                 needs={code: pk for (tax, code), pk in term_pks().items() if tax == "needs"},
                 email_domain=DEMO_EMAIL_DOMAIN,
@@ -248,6 +284,8 @@ def demo_reset(*, actor: User | None = None) -> dict[str, int]:
         org_uuids = list(orgs.values_list("uuid", flat=True))
         removed: dict[str, int] = {}
         try:
+            # Volunteers, requests and matches first: they PROTECT people and organisations.
+            removed.update(volunteering_demo.reset())
             # People, referrals and cases first: they PROTECT the services and practices.
             removed.update(
                 people_reset(service=Organisation.objects.filter(uuid=_lws_uuid()).first())

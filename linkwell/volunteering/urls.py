@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from linkwell.volunteering.views import members, public
+from linkwell.volunteering.views import reports as report_views
 from linkwell.volunteering.views import volunteer as volunteer_views
 
 app_name = "volunteering"
@@ -45,3 +46,7 @@ urlpatterns += [
 ]
 
 # Reports (views/reports.py).
+urlpatterns += [
+    path("report/", report_views.report_page, name="report"),
+    path("report/volunteering.csv", report_views.report_csv, name="report_csv"),
+]

@@ -1,13 +1,12 @@
 """The quarterly commissioner report: sections of published tables (see structure.py)."""
 
-from linkwell.reports.quarterly.build import (
-    SECTIONS,
-    build_report,
+from linkwell.analysis.periods import (
     previous_quarter,
     quarter_bounds,
     quarter_containing,
     quarter_label,
 )
+from linkwell.reports.quarterly.build import SECTIONS, build_report
 from linkwell.reports.quarterly.structure import Chart, Column, Report, Section, Story, Table, fmt
 
 __all__ = [

@@ -9,6 +9,18 @@ from linkwell.volunteering.selectors.members import (
     member_list_for_user,
     member_status_counts,
 )
+from linkwell.volunteering.selectors.reports import (
+    PublishedReport,
+    PublishedTable,
+    RawFigures,
+    get_organisation_for_report,
+    publish_report,
+    report_csv_rows,
+    report_organisations_for_user,
+    volunteering_figures,
+    volunteering_organisations,
+    volunteering_report,
+)
 from linkwell.volunteering.selectors.volunteer import (
     ROLE_COURSES,
     MemberHours,
@@ -26,13 +38,17 @@ from linkwell.volunteering.selectors.volunteer import (
 
 __all__ = [
     "FLAGS",
-    "ROLE_COURSES",
     "MemberDetail",
     "MemberHours",
     "MemberRow",
     "MyVolunteering",
     "PersonCard",
+    "PublishedReport",
+    "PublishedTable",
+    "ROLE_COURSES",
+    "RawFigures",
     "VolunteerHours",
+    "get_organisation_for_report",
     "hours_for_member",
     "member_detail",
     "member_flag_kinds",
@@ -40,8 +56,14 @@ __all__ = [
     "member_status_counts",
     "my_volunteering",
     "person_card",
+    "publish_report",
     "recent_activity",
+    "report_csv_rows",
+    "report_organisations_for_user",
     "training_due",
     "volunteer_concerns_for_coordinator",
     "volunteer_hours",
+    "volunteering_figures",
+    "volunteering_organisations",
+    "volunteering_report",
 ]

@@ -19,6 +19,7 @@ from linkwell.demo import evidence as evidence_demo
 from linkwell.demo import outcomes as outcomes_demo
 from linkwell.demo import population as population_demo
 from linkwell.demo import reports as reports_demo
+from linkwell.demo import volunteering as volunteering_demo
 from linkwell.demo.loader import (
     DEFAULT_SEED,
     DEMO_EMAIL_DOMAIN,
@@ -86,6 +87,8 @@ class Command(BaseCommand):
                 evidence_demo.load(seed=options["seed"])
                 say("Consented stories for the quarterly report...")
                 reports_demo.load(seed=options["seed"])
+                say("Volunteers, befriending and connector matches...")
+                volunteering_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
         except LinkwellError as exc:
             raise CommandError(str(exc)) from exc
         if not summary.created:
