@@ -81,6 +81,7 @@ WEIGHTS = {
     "language": 0.10,
 }
 OTHER_FACETS_SHARE = 0.25  # a part's value = best facet + this share of the other facets
+COVERAGE_SHARE = 0.5  # of the interests part: the share of the person's interests shared
 # Phrase-to-phrase cosine of the sentence encoder: 0.35 -> 0, 0.75 -> 1. Short phrases ("fishing",
 # "football") sit higher than a phrase against a listing, so the floor is above matching's.
 PHRASE_SEMANTIC_FLOOR, PHRASE_SEMANTIC_SPAN = 0.35, 0.40
@@ -462,12 +463,18 @@ class _Part:
     pairs: tuple[_Pair, ...]  # best pair per facet, best first
 
 
-def _fit(pairs: list[_Pair], weights: Mapping[str, float]) -> _Part:
+def _fit(pairs: list[_Pair], weights: Mapping[str, float], said: int = 0) -> _Part:
+    """The best pair plus a share of the others; with `said` (how many things the person said
+    they enjoy), half is the best pair and half how many of them the volunteer shares, so
+    sharing three of three interests beats sharing one."""
     if not pairs:
         return _Part(0.0, ())
     values = [p.value * weights[p.kind] for p in pairs]
     best = max(values)
-    value = min(1.0, best + OTHER_FACETS_SHARE * (sum(values) - best))
+    if said:
+        value = COVERAGE_SHARE * min(1.0, sum(values) / said) + (1 - COVERAGE_SHARE) * best
+    else:
+        value = min(1.0, best + OTHER_FACETS_SHARE * (sum(values) - best))
     ranked = sorted(
         zip(values, pairs, strict=True), key=lambda vp: (-vp[0], vp[1].theirs, vp[1].mine)
     )
@@ -564,7 +571,11 @@ class VolunteerMatcher:
         for v in eligible:
             parts = {
                 "interests": self._part(
-                    facets["interests"], v.interests, person_vectors, INTEREST_WEIGHTS
+                    facets["interests"],
+                    v.interests,
+                    person_vectors,
+                    INTEREST_WEIGHTS,
+                    said=len(person.interests),
                 ),
                 "experience": self._part(
                     facets["experience"], v.lived_experience, person_vectors, EXPERIENCE_WEIGHTS
@@ -602,19 +613,20 @@ class VolunteerMatcher:
     def _part(
         self,
         facets: list[tuple[str, str]],
-        theirs: Sequence[str],
+        volunteer_said: Sequence[str],
         person_vectors: Mapping[str, Any],
         weights: Mapping[str, float],
+        said: int = 0,
     ) -> _Part:
+        """The best volunteer phrase for each thing the person said, combined (`_fit`)."""
         pairs = []
-        for kind, said in facets:
-            mine = self._phrase_uncached(said)
+        for kind, person_text in facets:
+            person_phrase = self._phrase_uncached(person_text)
             best: _Pair | None = None
-            for phrase in theirs:
-                other = self._phrase(phrase)
-                lexical = self._lexical(mine, other)
+            for volunteer_text in volunteer_said:
+                lexical = self._lexical(person_phrase, self._phrase(volunteer_text))
                 value = lexical
-                a, b = person_vectors.get(said), self._vectors.get(phrase)
+                a, b = person_vectors.get(person_text), self._vectors.get(volunteer_text)
                 if a is not None and b is not None:
                     cosine = float(a @ b)
                     semantic = min(
@@ -622,10 +634,10 @@ class VolunteerMatcher:
                     )
                     value = max(lexical, (1 - SEMANTIC_SHARE) * lexical + SEMANTIC_SHARE * semantic)
                 if value > 0 and (best is None or value > best.value + 1e-12):
-                    best = _Pair(_round(value), lexical, phrase, said, kind)
+                    best = _Pair(_round(value), lexical, volunteer_text, person_text, kind)
             if best is not None:
                 pairs.append(best)
-        return _fit(pairs, weights)
+        return _fit(pairs, weights, said)
 
     def _phrase_uncached(self, said: str) -> _Phrase:
         """A person's phrase: analysed, not remembered (a shared matcher keeps nobody's words)."""
