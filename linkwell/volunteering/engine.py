@@ -731,6 +731,8 @@ def _reasons(
         else:
             close.setdefault(pair.mine, []).append(_said(pair.theirs))
     if same:
+        order = [_said(t) for t in person.interests]
+        same.sort(key=lambda t: order.index(t) if t in order else len(order))
         reasons.append(f"You both enjoy {wording.join(same[:4])}")
     for mine, theirs in list(close.items())[: max(1, 3 - len(same))]:
         reasons.append(f"Enjoys {_said(mine)} \u2014 the person said {wording.join(theirs)}")
