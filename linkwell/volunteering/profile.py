@@ -271,7 +271,9 @@ def support_wanted_from_json(person_obj: object) -> SupportWanted:
     of the person); errors name the field: ``volunteer_preferences.contact: "visit" is not one
     of home_visit, meet_out, phone``."""
     if not isinstance(person_obj, Mapping):
-        raise VolunteerProfileError(f"profile: must be a JSON object, not {type(person_obj).__name__}")
+        raise VolunteerProfileError(
+            f"profile: must be a JSON object, not {type(person_obj).__name__}"
+        )
     raw = person_obj.get("volunteer_preferences")
     if raw is None:
         return SupportWanted()
