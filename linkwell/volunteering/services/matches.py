@@ -174,7 +174,12 @@ def match_introduce(
         )
         if failures:
             raise ValidationFailed(
-                {"member": [f"{member.given_name} cannot be introduced: {f}" for f in failures]}
+                {
+                    "member": [
+                        f"{member.given_name} cannot be introduced: {f[:1].lower()}{f[1:]}"
+                        for f in failures
+                    ]
+                }
             )
         score = score_for_member(current, member, profile, wanted, at=today)
         key = str(member.uuid)
