@@ -34,7 +34,7 @@ class RequestFieldsForm(forms.Form):
     )
     contact = forms.ChoiceField(
         label="How they would like to be in touch",
-        choices=[("", "Not said")] + list(ContactMode.choices),
+        choices=[("", "Not said"), *ContactMode.choices],
         required=False,
         widget=forms.Select(attrs=_SELECT),
     )
@@ -87,7 +87,10 @@ class ReferralForm(RequestFieldsForm):
     )
     date_of_birth = forms.DateField(label="Date of birth", widget=_date())
     postcode = forms.CharField(
-        label="Postcode", required=False, max_length=10, widget=forms.TextInput(attrs=text_input(10))
+        label="Postcode",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs=text_input(10)),
     )
     phone = forms.CharField(
         label="Phone", required=False, max_length=30, widget=forms.TextInput(attrs=text_input(20))
@@ -109,7 +112,9 @@ class ReferralForm(RequestFieldsForm):
 class CloseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label="Why is the request closing?", max_length=300, widget=forms.TextInput(attrs=text_input())
+        label="Why is the request closing?",
+        max_length=300,
+        widget=forms.TextInput(attrs=text_input()),
     )
 
 

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401  (sections add pages)
+from django.urls import URLPattern, URLResolver, path
 
 from linkwell.volunteering.views import requests as request_views
 

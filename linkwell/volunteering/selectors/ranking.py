@@ -78,7 +78,9 @@ def _availability(raw: Any) -> tuple[Availability, ...]:
     for item in raw if isinstance(raw, list) else []:
         if isinstance(item, dict) and item.get("day") in ("MO", "TU", "WE", "TH", "FR", "SA", "SU"):
             out.append(
-                Availability(day=item["day"], start=_time(item.get("from")), end=_time(item.get("to")))
+                Availability(
+                    day=item["day"], start=_time(item.get("from")), end=_time(item.get("to"))
+                )
             )
     return tuple(out)
 
@@ -176,7 +178,9 @@ def support_wanted(request: SupportRequest) -> SupportWanted:
         volunteer_gender=request.volunteer_gender.strip().lower() or None,
         contact=request.contact or None,
         role=request.role,
-        exclude_volunteer_ids=frozenset(str(u) for u in request.excluded_members.values_list("uuid", flat=True)),
+        exclude_volunteer_ids=frozenset(
+            str(u) for u in request.excluded_members.values_list("uuid", flat=True)
+        ),
     )
 
 
@@ -206,7 +210,7 @@ def person_profile(
     with `http_request` when given); else from the person record and the request (the caller's
     page logs that read). The request's "what they enjoy" fills in interests the case lacks."""
     at = timezone.localdate()
-    if request.case_id is not None:
+    if request.case is not None:
         profile = case_profile(actor=actor, case=request.case, request=http_request).profile
         extra = _parts(request.about)
         if extra:

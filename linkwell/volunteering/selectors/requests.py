@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
 from linkwell.accounts.models import User
@@ -51,7 +52,7 @@ def request_queue(
     first), matched (next review first), closed (latest first). Two queries."""
     today = today or timezone.localdate()
     live = Q(matches__status__in=LIVE_MATCH_STATUSES)
-    rows: QuerySet[SupportRequest] = (
+    rows: Any = (
         SupportRequest.objects.filter(organisation_id__in=coordinator_org_ids(user))
         .select_related("person", "organisation")
         .annotate(
@@ -161,6 +162,8 @@ def case_volunteer_support(case_id: int) -> list[SectionRow]:
             reviews.extend(match.reviews.all())
         reviews.sort(key=lambda r: (r.held_on, r.pk), reverse=True)
         rows.append(
-            SectionRow(request=req, volunteers=volunteers, last_review=reviews[0] if reviews else None)
+            SectionRow(
+                request=req, volunteers=volunteers, last_review=reviews[0] if reviews else None
+            )
         )
     return rows

@@ -44,7 +44,11 @@ from linkwell.volunteering.models import (
     SupportRequest,
     SupportRole,
 )
-from linkwell.volunteering.selectors.ranking import member_profiles, person_profile, score_for_member
+from linkwell.volunteering.selectors.ranking import (
+    member_profiles,
+    person_profile,
+    score_for_member,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -277,9 +281,7 @@ def _lock_live_match(match: Match, expected_version: int | None) -> Match:
     return current
 
 
-def match_end(
-    *, actor: User, match: Match, expected_version: int | None, reason: str
-) -> Match:
+def match_end(*, actor: User, match: Match, expected_version: int | None, reason: str) -> Match:
     """End a live match with a reason. The request goes back to waiting when no live match
     remains, unless it is closed."""
     _check_coordinator(actor, match.request)
@@ -374,7 +376,9 @@ def match_review_record(
         )
         if ends:
             reason = (
-                "Connector programme completed" if closing else f"Ended at the review on {held_on:%-d %B %Y}"
+                "Connector programme completed"
+                if closing
+                else f"Ended at the review on {held_on:%-d %B %Y}"
             )
             end_live_match(actor=actor, match=current, reason=reason)
             _settle(current.request_id)

@@ -75,7 +75,7 @@ class RequestDetails:
 
 
 def prefill_about(case_id: int) -> str:
-    """"What they enjoy", from the case's latest wellbeing review: their interests and what
+    """ "What they enjoy", from the case's latest wellbeing review: their interests and what
     matters to them, in their words ("" when no review is recorded)."""
     review = (
         WellbeingReview.objects.filter(case_id=case_id)
@@ -93,7 +93,9 @@ def prefill_about(case_id: int) -> str:
     return "\n".join(parts)
 
 
-def _details_errors(details: RequestDetails, *, organisations: list[Organisation]) -> dict[str, list[str]]:
+def _details_errors(
+    details: RequestDetails, *, organisations: list[Organisation]
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if details.organisation is None or details.organisation.pk not in {o.pk for o in organisations}:
         errors["organisation"] = ["Choose the volunteer service to refer to"]
@@ -246,9 +248,10 @@ def request_create_by_referral(
     if person is not None:
         if person.merged_into_id is not None:
             person = Person.objects.get(pk=person.merged_into_id)
-        if details.organisation is not None and not _supported_by(details.organisation).filter(
-            pk=person.pk
-        ).exists():
+        if (
+            details.organisation is not None
+            and not _supported_by(details.organisation).filter(pk=person.pk).exists()
+        ):
             errors["person"] = ["Choose one of the records listed, or confirm someone new"]
     if errors:
         raise ValidationFailed(errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -13,12 +14,14 @@ from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.volunteering.models import (
+    CommunityMember,
     DbsLevel,
     Match,
     MatchDecision,
     MatchStatus,
     RequestStatus,
     RoleStatus,
+    SupportRequest,
     SupportRole,
 )
 from linkwell.volunteering.services import match_end, match_introduce, match_review_record
@@ -29,7 +32,12 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def _refused(cast: VolunteerCast, member, request=None, **kw) -> str:  # type: ignore[no-untyped-def]
+def _refused(
+    cast: VolunteerCast,
+    member: CommunityMember,
+    request: SupportRequest | None = None,
+    **kw: Any,
+) -> str:
     request = request or make_request(cast.service)
     with pytest.raises(ValidationFailed) as exc:
         introduce(cast.coordinator, request, member, **kw)
@@ -70,7 +78,9 @@ def test_a_coordinator_may_choose_another_first_review_date_but_not_a_past_one(
     with pytest.raises(ValidationFailed) as exc:
         introduce(cast.coordinator, request, cast.member, review_on=TODAY() - dt.timedelta(days=1))
     assert "today or in the future" in exc.value.errors["review_on"][0]
-    match = introduce(cast.coordinator, request, cast.member, review_on=TODAY() + dt.timedelta(days=10))
+    match = introduce(
+        cast.coordinator, request, cast.member, review_on=TODAY() + dt.timedelta(days=10)
+    )
     assert match.review_on == TODAY() + dt.timedelta(days=10)
 
 

@@ -4,6 +4,7 @@ and the property that an introduction succeeds exactly when the engine finds no 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -18,7 +19,7 @@ from linkwell.casework.tests.factories import case_for
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.volunteering import checks
 from linkwell.volunteering.engine import hard_constraint_failures
-from linkwell.volunteering.models import DbsLevel, RoleStatus, SupportRequest
+from linkwell.volunteering.models import Course, DbsLevel, RoleStatus, SupportRequest
 from linkwell.volunteering.selectors import (
     member_profiles,
     person_profile,
@@ -48,7 +49,9 @@ def test_a_member_profile_reads_roles_checks_matches_and_place(cast: VolunteerCa
 
 def test_a_member_in_training_is_not_active(cast: VolunteerCast) -> None:
     trainee = make_member(cast.service, status=RoleStatus.TRAINING)
-    (profile,) = [p for p in volunteer_profiles(cast.service, at=TODAY()) if p.id == str(trainee.uuid)]
+    (profile,) = [
+        p for p in volunteer_profiles(cast.service, at=TODAY()) if p.id == str(trainee.uuid)
+    ]
     assert profile.status == "in_training" and profile.roles == frozenset()
 
 
@@ -118,7 +121,7 @@ member_attributes = st.fixed_dictionaries(
         "dbs_level": st.sampled_from([None, DbsLevel.STANDARD, DbsLevel.ENHANCED]),
         "dbs_years_ago": st.integers(min_value=0, max_value=5),
         "courses": st.sampled_from(
-            [(), ("induction", "safeguarding_adults"), tuple(checks.Course.values)]
+            [(), ("induction", "safeguarding_adults"), tuple(Course.values)]
         ),
         "max_matches": st.integers(min_value=0, max_value=2),
         "postcode": st.sampled_from(["SY11 1AA", "TF1 1AA", ""]),
@@ -138,7 +141,7 @@ member_attributes = st.fixed_dictionaries(
 )
 @given(attrs=member_attributes, contact=st.sampled_from(["home_visit", "meet_out", "phone"]))
 def test_an_introduction_succeeds_exactly_when_no_hard_constraint_fails(
-    cast: VolunteerCast, attrs: dict, contact: str
+    cast: VolunteerCast, attrs: dict[str, Any], contact: str
 ) -> None:
     with transaction.atomic():
         years = attrs.pop("dbs_years_ago")

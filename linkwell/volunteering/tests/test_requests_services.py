@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from django.utils import timezone
 from linkwell.accounts.models import Role
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent
-from linkwell.casework.models import WellbeingReview
+from linkwell.casework.models import Case, WellbeingReview
 from linkwell.casework.tests.factories import case_for, make_person
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.people.models import Person
@@ -38,7 +39,7 @@ from tests.personas import Personas, make_user
 pytestmark = pytest.mark.django_db
 
 
-def _review(case, **fields):  # type: ignore[no-untyped-def]
+def _review(case: Case, **fields: Any) -> WellbeingReview:
     return WellbeingReview.objects.create(
         case=case,
         held_on=fields.pop("held_on", timezone.localdate()),
@@ -71,11 +72,20 @@ def test_one_open_request_per_person_service_and_kind(
     personas: Personas, cast: VolunteerCast
 ) -> None:
     case = case_for(personas)
-    details = lambda: RequestDetails(organisation=cast.service)  # noqa: E731
-    request_create_from_case(actor=personas.link_worker, case_id=case.uuid, details=details())
+    request_create_from_case(
+        actor=personas.link_worker,
+        case_id=case.uuid,
+        details=RequestDetails(organisation=cast.service),
+    )
     with pytest.raises(ValidationFailed) as exc:
-        request_create_from_case(actor=personas.link_worker, case_id=case.uuid, details=details())
-    assert "already has an open request for befriending with Oswestry" in exc.value.errors["role"][0]
+        request_create_from_case(
+            actor=personas.link_worker,
+            case_id=case.uuid,
+            details=RequestDetails(organisation=cast.service),
+        )
+    assert (
+        "already has an open request for befriending with Oswestry" in exc.value.errors["role"][0]
+    )
     assert SupportRequest.objects.count() == 1
     connector = RequestDetails(organisation=cast.service, role=SupportRole.CONNECTOR)
     request_create_from_case(actor=personas.link_worker, case_id=case.uuid, details=connector)
@@ -113,7 +123,7 @@ def test_only_the_case_team_may_refer(personas: Personas, cast: VolunteerCast) -
     assert not SupportRequest.objects.exists()
 
 
-def _referral(cast: VolunteerCast, **kw):  # type: ignore[no-untyped-def]
+def _referral(cast: VolunteerCast, **kw: Any) -> SupportRequest:
     return request_create_by_referral(
         actor=cast.coordinator,
         details=RequestDetails(organisation=cast.service, contact="phone"),
@@ -123,7 +133,7 @@ def _referral(cast: VolunteerCast, **kw):  # type: ignore[no-untyped-def]
     )
 
 
-def _joan(**fields):  # type: ignore[no-untyped-def]
+def _joan(**fields: Any) -> PersonDetails:
     return PersonDetails(
         given_name="Joan", family_name="Hughes", date_of_birth=dt.date(1941, 3, 2), **fields
     )
@@ -157,7 +167,9 @@ def test_a_second_referral_offers_the_person_already_supported(cast: VolunteerCa
     assert new.person != first.person
 
 
-def test_people_other_services_know_are_not_offered(personas: Personas, cast: VolunteerCast) -> None:
+def test_people_other_services_know_are_not_offered(
+    personas: Personas, cast: VolunteerCast
+) -> None:
     make_person(given_name="Joan", family_name="Hughes", date_of_birth=dt.date(1941, 3, 2))
     row = _referral(cast, new_person=_joan())
     assert Person.objects.count() == 2 and row.person.pk
@@ -237,7 +249,10 @@ def test_excluding_a_volunteer_ends_their_match_and_they_are_not_introduced_agai
     match = introduce(cast.coordinator, request, cast.member)
     request.refresh_from_db()
     request_exclude_member(
-        actor=cast.coordinator, request=request, member=cast.member, expected_version=request.version
+        actor=cast.coordinator,
+        request=request,
+        member=cast.member,
+        expected_version=request.version,
     )
     request.refresh_from_db()
     match.refresh_from_db()
@@ -252,7 +267,10 @@ def test_a_coordinator_of_another_service_cannot_exclude(cast: VolunteerCast) ->
     request = make_request(cast.service)
     with pytest.raises(PermissionDenied):
         request_exclude_member(
-            actor=cast.outsider, request=request, member=cast.member, expected_version=request.version
+            actor=cast.outsider,
+            request=request,
+            member=cast.member,
+            expected_version=request.version,
         )
     assert not request.excluded_members.exists()
 

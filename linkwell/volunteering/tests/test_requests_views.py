@@ -4,6 +4,7 @@ referral, and the link worker's section on the case page: every persona."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,7 +14,13 @@ from django.urls import reverse
 
 from linkwell.accounts.models import User
 from linkwell.casework.tests.factories import case_for
-from linkwell.volunteering.models import Match, MatchReview, MatchStatus, SupportRequest
+from linkwell.volunteering.models import (
+    CommunityMember,
+    Match,
+    MatchReview,
+    MatchStatus,
+    SupportRequest,
+)
 from linkwell.volunteering.tests.factories import VolunteerCast, make_member
 from linkwell.volunteering.tests.request_helpers import introduce, make_request
 from tests.personas import Personas
@@ -28,7 +35,7 @@ def _client(user: User | None) -> Client:
     return client
 
 
-def _status(user: User | None, url: str, data: dict | None = None) -> int:
+def _status(user: User | None, url: str, data: dict[str, Any] | None = None) -> int:
     client = _client(user)
     response = client.post(url, data or {}) if data is not None else client.get(url)
     return response.status_code
@@ -39,7 +46,9 @@ def support(cast: VolunteerCast) -> SupportRequest:
     return make_request(cast.service)
 
 
-def test_the_queue_for_each_persona(personas: Personas, cast: VolunteerCast, support) -> None:  # type: ignore[no-untyped-def]
+def test_the_queue_for_each_persona(
+    personas: Personas, cast: VolunteerCast, support: SupportRequest
+) -> None:
     url = reverse("volunteering:request_list")
     assert _status(cast.coordinator, url) == 200
     assert _status(cast.teammate, url) == 200
@@ -73,14 +82,18 @@ def test_the_queue_lists_the_longest_waiting_first_in_constant_queries(
     assert len(many) == len(few)
 
 
-def test_the_queue_shows_matches_with_a_review_due(cast: VolunteerCast, support) -> None:  # type: ignore[no-untyped-def]
+def test_the_queue_shows_matches_with_a_review_due(
+    cast: VolunteerCast, support: SupportRequest
+) -> None:
     match = introduce(cast.coordinator, support, cast.member)
     Match.objects.filter(pk=match.pk).update(review_on=dt.date(2020, 1, 1))
     page = _client(cast.coordinator).get(reverse("volunteering:request_list") + "?show=review_due")
     assert "Joan Hughes" in page.content.decode() and "Overdue" in page.content.decode()
 
 
-def test_the_request_page_for_each_persona(personas: Personas, cast: VolunteerCast, support) -> None:  # type: ignore[no-untyped-def]
+def test_the_request_page_for_each_persona(
+    personas: Personas, cast: VolunteerCast, support: SupportRequest
+) -> None:
     url = reverse("volunteering:request_detail", kwargs={"request_id": support.uuid})
     assert _status(cast.coordinator, url) == 200
     assert _status(cast.teammate, url) == 200
@@ -92,26 +105,30 @@ def test_the_request_page_for_each_persona(personas: Personas, cast: VolunteerCa
 
 
 def test_the_request_page_shows_ranked_volunteers_and_why_not_the_others(
-    cast: VolunteerCast, support
-) -> None:  # type: ignore[no-untyped-def]
+    cast: VolunteerCast, support: SupportRequest
+) -> None:
     make_member(cast.service, given_name="Brian", dbs_on=dt.date(2015, 1, 1))
-    page = _client(cast.coordinator).get(
-        reverse("volunteering:request_detail", kwargs={"request_id": support.uuid})
-    ).content.decode()
+    page = (
+        _client(cast.coordinator)
+        .get(reverse("volunteering:request_detail", kwargs={"request_id": support.uuid}))
+        .content.decode()
+    )
     assert "Introduce Margaret" in page and "Introduce Dilys" in page
     assert "Not suggested (1)" in page and "Brian" in page and "has lapsed" in page
     assert "Introduce Brian" not in page
     # Only what a coordinator needs of the person: no street address, no phone, no NHS number.
     assert support.person.postcode not in page.replace("SY11,", "")
-    read_only_page = _client(cast.read_only).get(
-        reverse("volunteering:request_detail", kwargs={"request_id": support.uuid})
-    ).content.decode()
+    read_only_page = (
+        _client(cast.read_only)
+        .get(reverse("volunteering:request_detail", kwargs={"request_id": support.uuid}))
+        .content.decode()
+    )
     assert "Introduce Margaret" not in read_only_page
 
 
 def test_the_ranking_page_takes_the_same_queries_for_more_volunteers(
-    cast: VolunteerCast, support
-) -> None:  # type: ignore[no-untyped-def]
+    cast: VolunteerCast, support: SupportRequest
+) -> None:
     client = _client(cast.coordinator)
     url = reverse("volunteering:request_detail", kwargs={"request_id": support.uuid})
     client.get(url)
@@ -124,12 +141,12 @@ def test_the_ranking_page_takes_the_same_queries_for_more_volunteers(
     assert len(many) == len(few)
 
 
-def _introduce_post(support: SupportRequest, member) -> dict:  # type: ignore[no-untyped-def]
+def _introduce_post(support: SupportRequest, member: CommunityMember) -> dict[str, Any]:
     support.refresh_from_db()
     return {"version": support.version, "member": str(member.uuid), "shown": str(member.uuid)}
 
 
-def test_introducing_for_each_persona(cast: VolunteerCast, support) -> None:  # type: ignore[no-untyped-def]
+def test_introducing_for_each_persona(cast: VolunteerCast, support: SupportRequest) -> None:
     url = reverse("volunteering:request_introduce", kwargs={"request_id": support.uuid})
     data = _introduce_post(support, cast.member)
     assert _status(cast.read_only, url, data) == 403
@@ -138,12 +155,14 @@ def test_introducing_for_each_persona(cast: VolunteerCast, support) -> None:  # 
     assert not Match.objects.exists()
     response = _client(cast.coordinator).post(url, data)
     match = Match.objects.get()
-    assert response.url == reverse("volunteering:match_detail", kwargs={"match_id": match.uuid})
+    assert response["Location"] == reverse(
+        "volunteering:match_detail", kwargs={"match_id": match.uuid}
+    )
 
 
 def test_a_refused_introduction_says_why_and_a_stale_one_asks_to_reload(
-    cast: VolunteerCast, support
-) -> None:  # type: ignore[no-untyped-def]
+    cast: VolunteerCast, support: SupportRequest
+) -> None:
     brian = make_member(cast.service, given_name="Brian", dbs_on=dt.date(2015, 1, 1))
     url = reverse("volunteering:request_introduce", kwargs={"request_id": support.uuid})
     response = _client(cast.coordinator).post(url, _introduce_post(support, brian))
@@ -154,7 +173,7 @@ def test_a_refused_introduction_says_why_and_a_stale_one_asks_to_reload(
     assert not Match.objects.exists()
 
 
-def test_closing_from_the_page(cast: VolunteerCast, support) -> None:  # type: ignore[no-untyped-def]
+def test_closing_from_the_page(cast: VolunteerCast, support: SupportRequest) -> None:
     url = reverse("volunteering:request_close", kwargs={"request_id": support.uuid})
     assert _status(cast.read_only, url, {"version": support.version, "reason": "x"}) == 403
     response = _client(cast.coordinator).post(url, {"version": support.version, "reason": ""})
@@ -164,7 +183,9 @@ def test_closing_from_the_page(cast: VolunteerCast, support) -> None:  # type: i
     assert support.status == "closed"
 
 
-def test_the_match_page_records_a_review_and_ends(cast: VolunteerCast, support) -> None:  # type: ignore[no-untyped-def]
+def test_the_match_page_records_a_review_and_ends(
+    cast: VolunteerCast, support: SupportRequest
+) -> None:
     match = introduce(cast.coordinator, support, cast.member)
     Match.objects.filter(pk=match.pk).update(status=MatchStatus.ACTIVE)
     match.refresh_from_db()
@@ -179,7 +200,10 @@ def test_the_match_page_records_a_review_and_ends(cast: VolunteerCast, support) 
     assert MatchReview.objects.get().how_it_is_going == "Lovely"
     match.refresh_from_db()
     end = reverse("volunteering:match_end", kwargs={"match_id": match.uuid})
-    assert _client(cast.coordinator).post(end, {"version": match.version, "reason": ""}).status_code == 400
+    assert (
+        _client(cast.coordinator).post(end, {"version": match.version, "reason": ""}).status_code
+        == 400
+    )
     _client(cast.coordinator).post(end, {"version": match.version, "reason": "Moved"})
     match.refresh_from_db()
     assert match.status == MatchStatus.ENDED
@@ -207,7 +231,9 @@ def test_recording_a_referral(personas: Personas, cast: VolunteerCast) -> None:
     assert response.status_code == 400 and not SupportRequest.objects.exists()
     response = _client(cast.coordinator).post(url, data)
     created = SupportRequest.objects.get()
-    assert response.url == reverse("volunteering:request_detail", kwargs={"request_id": created.uuid})
+    assert response["Location"] == reverse(
+        "volunteering:request_detail", kwargs={"request_id": created.uuid}
+    )
 
 
 def test_the_case_page_section_for_link_workers(personas: Personas, cast: VolunteerCast) -> None:

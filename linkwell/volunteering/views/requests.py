@@ -97,9 +97,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show": show,
             "role": role,
             "show_label": selectors.QUEUE_VIEWS[show],
-            "tabs": [
-                (key, label, counts[key]) for key, label in selectors.QUEUE_VIEWS.items()
-            ],
+            "tabs": [(key, label, counts[key]) for key, label in selectors.QUEUE_VIEWS.items()],
             "roles": SupportRole.choices,
             "can_write": bool(coordinator_org_ids(user, write=True)),
         },
@@ -162,7 +160,9 @@ def request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             status = 400
         else:
             if submission.ok and submission.result is not None:
-                messages.success(request, "Referral recorded: the person is waiting for a volunteer.")
+                messages.success(
+                    request, "Referral recorded: the person is waiting for a volunteer."
+                )
                 return redirect("volunteering:request_detail", request_id=submission.result.uuid)
             status = submission.status
     return render(
@@ -389,7 +389,10 @@ def case_refer(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
     organisations = list(coordinating_organisations())
     choices = _org_choices(organisations)
     if request.method == "POST" and request.POST.get("quick"):
-        data = {"organisation": request.POST.get("organisation", ""), "role": request.POST.get("role", "")}
+        data = {
+            "organisation": request.POST.get("organisation", ""),
+            "role": request.POST.get("role", ""),
+        }
         try:
             services.request_create_from_case(
                 actor=request.user, case_id=case.uuid, details=_details(data, organisations)
@@ -398,7 +401,9 @@ def case_refer(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, "Referred for volunteer support.")
-        return redirect(reverse("casework:case_detail", kwargs={"case_id": case.uuid}) + "#volunteer-support")
+        return redirect(
+            reverse("casework:case_detail", kwargs={"case_id": case.uuid}) + "#volunteer-support"
+        )
     initial = {"about": services.prefill_about(case.pk)}
     form = RequestFieldsForm(request.POST or None, organisations=choices, initial=initial)
     status = 200
@@ -415,7 +420,8 @@ def case_refer(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
         if submission.ok:
             messages.success(request, "Referred for volunteer support.")
             return redirect(
-                reverse("casework:case_detail", kwargs={"case_id": case.uuid}) + "#volunteer-support"
+                reverse("casework:case_detail", kwargs={"case_id": case.uuid})
+                + "#volunteer-support"
             )
         status = submission.status
     log_access(request, case, person_id=str(case.person.uuid))
