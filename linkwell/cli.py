@@ -42,6 +42,7 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("match --directory FILE", "Suggest services for --person P.json or --people P.jsonl."),
             ("match_decisions report", "How suggestions did against link workers' choices."),
+            ("befriend match --volunteers FILE", "Suggest volunteers for --person or --people."),
         ],
     ),
     (
@@ -127,7 +128,7 @@ HELP_FLAGS = {"-h", "--help", "help"}
 # process must verify (no sessions, sign-in links or form tokens): they run in a shell where
 # Linkwell is not configured, e.g. an analyst's `linkwell match --directory F --person P`.
 # Everything else still needs LINKWELL_SECRET_KEY (config/settings.py says how to set it).
-SECRETLESS_COMMANDS = {"match", "measures", "outcomes", "economics", "population"}
+SECRETLESS_COMMANDS = {"match", "befriend", "measures", "outcomes", "economics", "population"}
 
 
 def _needs_no_secret(args: Sequence[str]) -> bool:

@@ -198,6 +198,13 @@ class AuditAction(models.TextChoices):
 
     # --- volunteering: the report ------------------------------------------------------------------
     VOLUNTEERING_REPORT_EXPORTED = "volunteering.report_exported"
+    # --- volunteering: support requests, introductions, reviews and endings -------------------
+    VOLUNTEERING_REQUEST_CREATED = "volunteering.request_created"
+    VOLUNTEERING_REQUEST_CLOSED = "volunteering.request_closed"
+    VOLUNTEERING_REQUEST_MEMBER_EXCLUDED = "volunteering.request_member_excluded"
+    VOLUNTEERING_MATCH_INTRODUCED = "volunteering.match_introduced"
+    VOLUNTEERING_MATCH_REVIEWED = "volunteering.match_reviewed"
+    VOLUNTEERING_MATCH_ENDED = "volunteering.match_ended"
 
     # --- demo data (linkwell demo) ---------------------------------------------------------------
     DEMO_LOAD = "demo.load"

@@ -1,4 +1,10 @@
-"""Reads for volunteering, one module per subject; import from the package."""
+"""Reads for volunteering, one module per subject; import from the package.
+
+| Module | What it owns |
+|---|---|
+| `ranking.py` | Volunteer profiles of an organisation, the person's profile, ranked volunteers for a request with the reasons others were left out |
+| `requests.py` | The coordinator's queue, a request's matches, the case page's "Volunteer support" |
+"""
 
 from linkwell.volunteering.selectors.members import (
     FLAGS,
@@ -8,6 +14,16 @@ from linkwell.volunteering.selectors.members import (
     member_flag_kinds,
     member_list_for_user,
     member_status_counts,
+)
+from linkwell.volunteering.selectors.ranking import (
+    NotSuggested,
+    RankedVolunteer,
+    Ranking,
+    member_profiles,
+    person_profile,
+    ranked_for_request,
+    support_wanted,
+    volunteer_profiles,
 )
 from linkwell.volunteering.selectors.reports import (
     PublishedReport,
@@ -20,6 +36,17 @@ from linkwell.volunteering.selectors.reports import (
     volunteering_figures,
     volunteering_organisations,
     volunteering_report,
+)
+from linkwell.volunteering.selectors.requests import (
+    QUEUE_VIEWS,
+    QueueRow,
+    SectionRow,
+    case_volunteer_support,
+    person_age,
+    person_area,
+    queue_counts,
+    request_matches,
+    request_queue,
 )
 from linkwell.volunteering.selectors.volunteer import (
     ROLE_COURSES,
@@ -42,27 +69,44 @@ __all__ = [
     "MemberHours",
     "MemberRow",
     "MyVolunteering",
+    "NotSuggested",
     "PersonCard",
     "PublishedReport",
     "PublishedTable",
+    "QUEUE_VIEWS",
+    "QueueRow",
     "ROLE_COURSES",
+    "RankedVolunteer",
+    "Ranking",
     "RawFigures",
+    "SectionRow",
     "VolunteerHours",
+    "case_volunteer_support",
     "get_organisation_for_report",
     "hours_for_member",
     "member_detail",
     "member_flag_kinds",
     "member_list_for_user",
+    "member_profiles",
     "member_status_counts",
     "my_volunteering",
+    "person_age",
+    "person_area",
     "person_card",
+    "person_profile",
     "publish_report",
+    "queue_counts",
+    "ranked_for_request",
     "recent_activity",
     "report_csv_rows",
     "report_organisations_for_user",
+    "request_matches",
+    "request_queue",
+    "support_wanted",
     "training_due",
     "volunteer_concerns_for_coordinator",
     "volunteer_hours",
+    "volunteer_profiles",
     "volunteering_figures",
     "volunteering_organisations",
     "volunteering_report",

@@ -12,6 +12,12 @@
 """
 
 from linkwell.volunteering.services.checks import check_record, supervision_record
+from linkwell.volunteering.services.matches import (
+    MAX_LIVE_MATCHES,
+    match_end,
+    match_introduce,
+    match_review_record,
+)
 from linkwell.volunteering.services.members import (
     DAYS,
     MEMBER_FIELDS,
@@ -25,6 +31,14 @@ from linkwell.volunteering.services.members import (
     split_list,
 )
 from linkwell.volunteering.services.reminders import checks_remind, reminders_due
+from linkwell.volunteering.services.requests import (
+    RequestDetails,
+    prefill_about,
+    request_close,
+    request_create_by_referral,
+    request_create_from_case,
+    request_exclude_member,
+)
 from linkwell.volunteering.services.roles import active_problems, role_add, role_move
 from linkwell.volunteering.services.self_referral import request_create_self, request_errors
 from linkwell.volunteering.services.visits import (
@@ -37,7 +51,9 @@ from linkwell.volunteering.services.visits import (
 
 __all__ = [
     "DAYS",
+    "MAX_LIVE_MATCHES",
     "MEMBER_FIELDS",
+    "RequestDetails",
     "active_problems",
     "activity_concern_resolve",
     "activity_log",
@@ -45,6 +61,9 @@ __all__ = [
     "checks_remind",
     "match_accept",
     "match_decline",
+    "match_end",
+    "match_introduce",
+    "match_review_record",
     "match_started_on",
     "member_clean",
     "member_create",
@@ -53,9 +72,14 @@ __all__ = [
     "member_register",
     "member_unlink_person",
     "member_update",
+    "prefill_about",
     "reminders_due",
+    "request_close",
+    "request_create_by_referral",
+    "request_create_from_case",
     "request_create_self",
     "request_errors",
+    "request_exclude_member",
     "role_add",
     "role_move",
     "split_list",

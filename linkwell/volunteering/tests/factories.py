@@ -1,4 +1,6 @@
-"""Test data for volunteering: a coordinating organisation and its people, members at any stage.
+"""Test data for volunteering: a coordinating organisation and its people, members at any stage;
+and, for the engine's tests, a volunteer who may be introduced to anyone (`volunteer`), a person
+and a fixed date.
 
 `VolunteerCast` (the `cast` fixture in conftest.py) adds to the shared personas a befriending
 service with a coordinator, a teammate coordinator, a read-only coordinator, a coordinator of
@@ -16,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind, Role, User
+from linkwell.matching.profile import Availability, Profile
 from linkwell.volunteering.models import (
     CheckKind,
     CheckRecord,
@@ -26,6 +29,7 @@ from linkwell.volunteering.models import (
     RoleStatus,
     VolunteerRole,
 )
+from linkwell.volunteering.profile import SupportWanted, VolunteerProfile
 from tests.personas import Personas, make_user
 
 _seq = itertools.count(1)
@@ -139,4 +143,52 @@ def build_cast(personas: Personas) -> VolunteerCast:
         other_volunteer=other_volunteer,
         member=member,
         other_member=other_member,
+    )
+
+
+# --- the engine's tests: profiles without the database ---------------------------------
+
+HOME = (52.85935, -3.05602)  # Oswestry
+AT = dt.date(2026, 12, 1)
+KM_PER_DEGREE_LAT = 111.2
+EVERY_TRAINING = frozenset(
+    {"induction", "safeguarding_adults", "befriending", "connector_coaching", "lone_working"}
+)
+
+
+def north(km: float) -> dict[str, float]:
+    return {"latitude": HOME[0] + km / KM_PER_DEGREE_LAT, "longitude": HOME[1]}
+
+
+def volunteer(vid: str = "v1", **fields: Any) -> VolunteerProfile:
+    base: dict[str, Any] = {
+        "id": vid,
+        "status": "active",
+        "roles": frozenset({"befriender", "telephone_befriender", "connector", "peer_supporter"}),
+        "dbs_level": "enhanced",
+        "dbs_checked_on": dt.date(2025, 6, 1),
+        "training": EVERY_TRAINING,
+        "home_visits": True,
+        "travel_radius_km": 10.0,
+        **north(1),
+    }
+    base.update(fields)
+    return VolunteerProfile(**base)
+
+
+def person(pid: str = "p1", **fields: Any) -> Profile:
+    base: dict[str, Any] = {"id": pid, "latitude": HOME[0], "longitude": HOME[1]}
+    base.update(fields)
+    return Profile(**base)
+
+
+def wanted(**fields: Any) -> SupportWanted:
+    return SupportWanted(**fields)
+
+
+def slot(day: str, start: int | None = None, end: int | None = None) -> Availability:
+    return Availability(
+        day,
+        dt.time(start) if start is not None else None,
+        dt.time(end) if end is not None else None,
     )
