@@ -150,8 +150,10 @@ def eligible(p: Profile, w: SupportWanted, v: VolunteerProfile) -> bool:
         return False
     if v.dbs_checked_on is None:
         return False
-    years_later = v.dbs_checked_on.replace(year=v.dbs_checked_on.year + 3)
-    if AT >= years_later:
+    done = v.dbs_checked_on
+    leap_day = (done.month, done.day) == (2, 29)  # renewed on 28 February
+    renew = dt.date(done.year + 3, done.month, 28 if leap_day else done.day)
+    if renew <= AT:
         return False
     if p.age is not None and p.age < 18:
         if v.dbs_level != "enhanced_with_barred_list":
@@ -197,14 +199,12 @@ def eligible(p: Profile, w: SupportWanted, v: VolunteerProfile) -> bool:
         return False
     if p.languages and not set(p.languages) & set(v.languages or ["en"]):
         return False
-    if p.availability and v.availability:
-        if not any(
-            a.day == b.day and max(_span(a)[0], _span(b)[0]) < min(_span(a)[1], _span(b)[1])
-            for a in p.availability
-            for b in v.availability
-        ):
-            return False
-    return True
+    meet = any(
+        a.day == b.day and max(_span(a)[0], _span(b)[0]) < min(_span(a)[1], _span(b)[1])
+        for a in p.availability
+        for b in v.availability
+    )
+    return meet or not p.availability or not v.availability
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
