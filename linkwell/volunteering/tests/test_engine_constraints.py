@@ -141,9 +141,7 @@ def test_home_visits_need_a_volunteer_who_visits_within_their_radius():
     assert failures(w=home, v=volunteer(home_visits=False)) == ["They do not do home visits"]
     assert failures(w=home, v=volunteer(home_visits=None)) == []
     far = volunteer(travel_radius_km=5.0, **north(6))
-    assert failures(w=home, v=far) == [
-        "The person lives 6.0 km away, beyond the 5 km they travel"
-    ]
+    assert failures(w=home, v=far) == ["The person lives 6.0 km away, beyond the 5 km they travel"]
     assert failures(w=home, v=volunteer(travel_radius_km=5.0, **north(4.9))) == []
     # No radius: a default by how they travel.
     walker = volunteer(travel_radius_km=None, travel="walk", **north(3))

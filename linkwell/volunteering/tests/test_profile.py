@@ -61,7 +61,11 @@ def test_it_reads_a_full_volunteer_and_looks_up_the_postcode():
     assert v.availability[0] == Availability("TU", dt.time(13), dt.time(17))
     assert v.dbs_level == "enhanced" and v.dbs_checked_on == dt.date(2025, 2, 10)
     assert (v.max_matches, v.current_matches, v.home_visits) == (2, 1, True)
-    assert (v.pref_person_gender, v.pref_person_min_age, v.pref_person_max_age) == ("female", 60, None)
+    assert (v.pref_person_gender, v.pref_person_min_age, v.pref_person_max_age) == (
+        "female",
+        60,
+        None,
+    )
 
 
 def test_a_minimal_volunteer_means_nothing_known_and_nothing_done():
