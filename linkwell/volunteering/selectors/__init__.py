@@ -65,6 +65,8 @@ from linkwell.volunteering.selectors.volunteer import (
 
 __all__ = [
     "FLAGS",
+    "QUEUE_VIEWS",
+    "ROLE_COURSES",
     "MemberDetail",
     "MemberHours",
     "MemberRow",
@@ -73,9 +75,7 @@ __all__ = [
     "PersonCard",
     "PublishedReport",
     "PublishedTable",
-    "QUEUE_VIEWS",
     "QueueRow",
-    "ROLE_COURSES",
     "RankedVolunteer",
     "Ranking",
     "RawFigures",
