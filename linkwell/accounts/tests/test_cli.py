@@ -24,7 +24,7 @@ def test_other_arguments_pass_through_to_django(capsys) -> None:
     cli.main(["linkwell", "help", "audit"])
     out = capsys.readouterr().out
     assert "usage: linkwell audit" in out
-    assert "{export}" in out
+    assert "{export,seal,verify}" in out
 
 
 def test_every_command_it_lists_that_is_linkwells_own_exists() -> None:
