@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from matching import machine, write_markdown  # noqa: E402
+from matching import machine  # noqa: E402
 
 from linkwell.matching.embedding import get_encoder  # noqa: E402
 from linkwell.matching.engine import Encoder  # noqa: E402
@@ -99,6 +99,17 @@ def latency(
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return build, statistics.median(times), p95
+
+
+def write_markdown(section: str, path: Path) -> None:
+    """Replace this benchmark's section between its own markers, or add it at the end."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if MARK_START in text and MARK_END in text:
+        before, rest = text.split(MARK_START, 1)
+        text = before + section + rest.split(MARK_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
