@@ -15,7 +15,7 @@ from linkwell.volunteering.engine import (
     shared_interests_baseline,
 )
 from linkwell.volunteering.profile import SupportWanted, VolunteerProfile
-from linkwell.volunteering.tests.factories import AT, north, person, slot, volunteer, wanted
+from linkwell.volunteering.tests.engine_factories import AT, north, person, slot, volunteer, wanted
 
 
 def rank(

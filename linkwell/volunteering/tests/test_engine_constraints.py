@@ -9,7 +9,7 @@ import pytest
 from linkwell.matching.profile import Profile
 from linkwell.volunteering.engine import VolunteerMatcher, hard_constraint_failures
 from linkwell.volunteering.profile import SupportWanted, VolunteerProfile
-from linkwell.volunteering.tests.factories import AT, north, person, slot, volunteer, wanted
+from linkwell.volunteering.tests.engine_factories import AT, north, person, slot, volunteer, wanted
 
 
 def failures(
