@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from linkwell.volunteering.tests.factories import HOME
+from linkwell.volunteering.tests.engine_factories import HOME
 
 V1 = {"id": "v1", "latitude": HOME[0] + 0.01, "longitude": HOME[1], "travel": "car",
       "travel_radius_km": 10, "roles": ["befriender"], "status": "active",

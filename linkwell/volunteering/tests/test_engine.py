@@ -2,27 +2,37 @@
 language; deterministic order; the baseline."""
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
+from linkwell.matching.profile import Profile
 from linkwell.volunteering.engine import (
     DBS_RENEWAL_YEARS,
     VolunteerMatcher,
     VolunteerSuggestion,
     shared_interests_baseline,
 )
-from linkwell.volunteering.tests.factories import AT, north, person, slot, volunteer, wanted
+from linkwell.volunteering.profile import SupportWanted, VolunteerProfile
+from linkwell.volunteering.tests.engine_factories import AT, north, person, slot, volunteer, wanted
 
 
-def rank(vols, p, w=None, **kwargs):
+def rank(
+    vols: Sequence[VolunteerProfile], p: Profile, w: SupportWanted | None = None, **kwargs: Any
+) -> list[VolunteerSuggestion]:
     return VolunteerMatcher(vols, encoder=None).rank(p, w or wanted(), at=AT, **kwargs)
 
 
-def ids(vols, p, w=None, **kwargs):
+def ids(
+    vols: Sequence[VolunteerProfile], p: Profile, w: SupportWanted | None = None, **kwargs: Any
+) -> list[str]:
     return [s.volunteer_id for s in rank(vols, p, w, **kwargs)]
 
 
-def reasons(vols, p, vid, w=None):
+def reasons(
+    vols: Sequence[VolunteerProfile], p: Profile, vid: str, w: SupportWanted | None = None
+) -> tuple[str, ...]:
     return next(s for s in rank(vols, p, w, top=50) if s.volunteer_id == vid).reasons
 
 

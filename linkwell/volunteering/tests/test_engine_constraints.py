@@ -2,14 +2,22 @@
 who does not is not; and `rank` never shows a refused volunteer."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
+from linkwell.matching.profile import Profile
 from linkwell.volunteering.engine import VolunteerMatcher, hard_constraint_failures
-from linkwell.volunteering.tests.factories import AT, north, person, slot, volunteer, wanted
+from linkwell.volunteering.profile import SupportWanted, VolunteerProfile
+from linkwell.volunteering.tests.engine_factories import AT, north, person, slot, volunteer, wanted
 
 
-def failures(p=None, w=None, v=None, **kwargs):
+def failures(
+    p: Profile | None = None,
+    w: SupportWanted | None = None,
+    v: VolunteerProfile | None = None,
+    **kwargs: Any,
+) -> list[str]:
     return hard_constraint_failures(
         p or person(), w or wanted(), v or volunteer(), at=kwargs.pop("at", AT), **kwargs
     )

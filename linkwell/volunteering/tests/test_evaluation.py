@@ -2,6 +2,8 @@
 constraints on who may be introduced, and the engine ranks better than the baseline."""
 
 import json
+from pathlib import Path
+from typing import Any
 
 import jsonschema
 
@@ -20,7 +22,7 @@ from linkwell.volunteering.evaluation.metrics import ndcg_at_k
 from linkwell.volunteering.profile import schema as volunteer_schema
 
 
-def _lines(path):
+def _lines(path: Path) -> list[Any]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 

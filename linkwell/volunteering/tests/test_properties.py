@@ -4,6 +4,7 @@ without the engine's code: no suggested volunteer breaks a hard constraint, and
 
 import datetime as dt
 import math
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ TRAINING = ["induction", "safeguarding_adults", "befriending", "connector_coachi
 GENDERS = [None, "female", "Woman", "male", "M", "non-binary", "Non binary"]
 
 
-def _minute_slots():
+def _minute_slots() -> Any:
     day = st.sampled_from(["MO", "TU", "SA"])
     hour = st.one_of(st.none(), st.integers(8, 20))
 
@@ -33,7 +34,7 @@ def _minute_slots():
     return st.builds(build, day, hour, hour)
 
 
-def _place():
+def _place() -> Any:
     return st.one_of(
         st.none(),
         st.tuples(st.floats(-0.15, 0.15), st.floats(-0.2, 0.2)).map(
@@ -42,7 +43,7 @@ def _place():
     )
 
 
-def mostly(good, *others):
+def mostly(good: Any, *others: Any) -> Any:
     """`good` about four times in five: each rule breaks often enough to be tested, yet enough
     volunteers pass them all for the eligible side to be tested too."""
     return st.sampled_from([good] * 4 + list(others))
@@ -114,14 +115,15 @@ wanted_support = st.builds(
 # --- the oracle: ENGINE.md's rules, written again from the text -------------------------------
 
 
-def _sex(value):
+def _sex(value: str | None) -> str | None:
     if value is None:
         return None
     v = value.lower().replace("-", "").replace(" ", "")
     return {"woman": "female", "f": "female", "man": "male", "m": "male"}.get(v, v)
 
 
-def _km(a, b):
+def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
+    assert a is not None and b is not None
     (la1, lo1), (la2, lo2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
     h = (
         math.sin((la2 - la1) / 2) ** 2
@@ -130,7 +132,7 @@ def _km(a, b):
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def _span(slot):
+def _span(slot: Availability) -> tuple[int, int]:
     start = slot.start.hour * 60 + slot.start.minute if slot.start else 0
     end = slot.end.hour * 60 + slot.end.minute if slot.end else 1440
     return start, end
@@ -163,7 +165,7 @@ def eligible(p: Profile, w: SupportWanted, v: VolunteerProfile) -> bool:
     training = {"induction", "safeguarding_adults"}
     role = sorted(v.roles & need)[0] if v.roles & need else None
     training |= {"befriender": {"befriending"}, "telephone_befriender": {"befriending"},
-                 "connector": {"connector_coaching"}}.get(role, set())  # fmt: skip
+                 "connector": {"connector_coaching"}}.get(role or "", set())  # fmt: skip
     if w.contact == "home_visit":
         training.add("lone_working")
     if not training <= v.training:
@@ -171,7 +173,9 @@ def eligible(p: Profile, w: SupportWanted, v: VolunteerProfile) -> bool:
     if v.current_matches >= (2 if v.max_matches is None else v.max_matches):
         return False
     both = p.point is not None and v.point is not None
-    radius = v.travel_radius_km or {"walk": 2, "public_transport": 10, "car": 25}.get(v.travel, 10)
+    radius = v.travel_radius_km or {"walk": 2, "public_transport": 10, "car": 25}.get(
+        v.travel or "", 10
+    )
     if w.contact == "home_visit":
         if v.home_visits is False:
             return False
@@ -181,7 +185,7 @@ def eligible(p: Profile, w: SupportWanted, v: VolunteerProfile) -> bool:
         theirs = p.max_distance_km
         if theirs is None:
             theirs = {"walk": 2, "public_transport": 10, "car": 25, "needs_transport": 1}.get(
-                p.travel, 10
+                p.travel or "", 10
             )
         if _km(p.point, v.point) > radius + theirs:
             return False

@@ -156,7 +156,7 @@ EVERY_TRAINING = frozenset(
 )
 
 
-def north(km: float) -> dict[str, float]:
+def north(km: float) -> dict[str, Any]:
     return {"latitude": HOME[0] + km / KM_PER_DEGREE_LAT, "longitude": HOME[1]}
 
 
