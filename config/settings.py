@@ -246,8 +246,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Directory freshness (linkwell/directory/README.md).
 DIRECTORY_VERIFY_AFTER_DAYS = env_int("LINKWELL_DIRECTORY_VERIFY_AFTER_DAYS", 182, minimum=1)
 DIRECTORY_QA_EXPIRING_DAYS = env_int("LINKWELL_DIRECTORY_QA_EXPIRING_DAYS", 30, minimum=1)
-# Years a volunteer's DBS check counts for befriending matches (linkwell/volunteering/ENGINE.md).
-DBS_RENEWAL_YEARS = env_int("LINKWELL_DBS_RENEWAL_YEARS", 3, minimum=1)
 MAP_TILE_URL = env_str("LINKWELL_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("LINKWELL_MAP_TILE_ATTRIBUTION", "")
 

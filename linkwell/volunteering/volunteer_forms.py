@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from linkwell.casework.services.notes import MAX_NOTE_LENGTH
 from linkwell.core.forms import text_input
@@ -79,6 +80,8 @@ class _ActivityFields(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("submission_key", uuid.uuid4())
+        # Most visits are logged the same day.
+        kwargs["initial"].setdefault("happened_on", timezone.localdate())
         super().__init__(*args, **kwargs)
 
 

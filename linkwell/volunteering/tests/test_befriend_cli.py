@@ -84,7 +84,7 @@ def test_at_decides_whether_a_dbs_check_has_lapsed(files):
 
 def test_the_renewal_period_comes_from_the_setting(files):
     vols, one, _ = files
-    with override_settings(DBS_RENEWAL_YEARS=5):
+    with override_settings(LINKWELL_DBS_RENEWAL_YEARS=5):
         results = json.loads(
             run("--volunteers", str(vols), "--person", str(one), "--at", "2027-03-03")
         )

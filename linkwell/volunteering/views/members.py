@@ -20,7 +20,11 @@ from linkwell.accounts.models import Organisation
 from linkwell.audit.services import audit_access
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import run_form
-from linkwell.volunteering.access import coordinator_org_ids, get_member_for_user
+from linkwell.volunteering.access import (
+    coordinator_org_ids,
+    get_member_for_user,
+    volunteer_members,
+)
 from linkwell.volunteering.forms import (
     CheckForm,
     LinkPersonForm,
@@ -76,7 +80,10 @@ def _detail_url(member: CommunityMember) -> Any:
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The coordinator's home: their volunteers, filtered, with flags and counts by status."""
+    """The coordinator's home: their volunteers, filtered, with flags and counts by status.
+    A volunteer who is not a coordinator is sent to their own pages instead."""
+    if not coordinator_org_ids(request.user) and volunteer_members(request.user).exists():
+        return redirect("volunteering:my_volunteering")
     _require_coordinator(request)
     status = request.GET.get("status", "")
     role = request.GET.get("role", "")

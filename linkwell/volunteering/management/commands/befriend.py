@@ -174,7 +174,7 @@ class Command(BaseCommand):
                 encoder = embedding.require_encoder()
             except embedding.ModelNotInstalled as exc:
                 raise CommandError(f"{exc}; or pass --words-only to rank without it") from None
-        renewal = getattr(settings, "DBS_RENEWAL_YEARS", DBS_RENEWAL_YEARS)
+        renewal = getattr(settings, "LINKWELL_DBS_RENEWAL_YEARS", DBS_RENEWAL_YEARS)
         matcher = VolunteerMatcher(volunteers, encoder=encoder)
         lines = []
         for profile, wanted in people:
