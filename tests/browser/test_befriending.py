@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from linkwell.accounts.models import User
 from linkwell.casework.models import Case, CaseStatus, SafeguardingConcern
-from linkwell.demo.loader import DEMO_PASSWORD, demo_load
+from linkwell.demo import volunteering as volunteering_demo
+from linkwell.demo.loader import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_load
 from linkwell.volunteering.models import Activity, Match, MatchStatus, SupportRequest
 from tests.browser.conftest import sign_in
 
@@ -30,13 +31,14 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def demo() -> None:
     demo_load(seed=42)
+    volunteering_demo.load(seed=42, domain=DEMO_EMAIL_DOMAIN)
 
 
 def _a_case_with_no_volunteer_support() -> Case:
     case = (
         Case.objects.filter(
             assigned_to__email=LINK_WORKER,
-            status__in=[CaseStatus.IN_PROGRESS, CaseStatus.CONTACTED],
+            status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP],
             support_requests__isnull=True,
         )
         .select_related("person")

@@ -301,21 +301,21 @@ def ranked_for_request(
     )
 
 
-def score_for_member(
+def suggestion_for_member(
     request: SupportRequest,
     member: CommunityMember,
     profile: Profile,
     wanted: SupportWanted,
     *,
     at: dt.date,
-) -> float | None:
-    """The score the ranking gives `member` among the organisation's members (None when the
-    engine leaves them out), for the decision log."""
+) -> VolunteerSuggestion | None:
+    """What the ranking says of `member` among the organisation's members — score and reasons —
+    (None when the engine leaves them out), kept with the match and the decision log."""
     profiles = volunteer_profiles(request.organisation, at=at)
     matcher = _matcher(profiles)
     for suggestion in matcher.rank(
         profile, wanted, top=len(profiles) or 1, at=at, dbs_renewal_years=checks.renewal_years()
     ):
         if suggestion.volunteer_id == str(member.uuid):
-            return float(suggestion.score)
+            return suggestion
     return None

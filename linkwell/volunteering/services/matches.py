@@ -47,7 +47,7 @@ from linkwell.volunteering.models import (
 from linkwell.volunteering.selectors.ranking import (
     member_profiles,
     person_profile,
-    score_for_member,
+    suggestion_for_member,
 )
 
 logger = logging.getLogger(__name__)
@@ -185,7 +185,8 @@ def match_introduce(
                     ]
                 }
             )
-        score = score_for_member(current, member, profile, wanted, at=today)
+        suggestion = suggestion_for_member(current, member, profile, wanted, at=today)
+        score = float(suggestion.score) if suggestion else None
         key = str(member.uuid)
         rank_shown = shown.index(key) + 1 if key in shown else None
         connector = current.role == SupportRole.CONNECTOR
@@ -196,6 +197,7 @@ def match_introduce(
             introduced_by=actor,
             introduced_at=timezone.now(),
             score=score,
+            reasons=list(suggestion.reasons) if suggestion else [],
             review_on=review_on or today + dt.timedelta(weeks=review_weeks()),
             goals=goal_list if connector else [],
             programme_ends_on=today + dt.timedelta(weeks=connector_weeks()) if connector else None,
