@@ -1,0 +1,1 @@
+"""Co-production self-assessment against the six principles, repeated over time."""

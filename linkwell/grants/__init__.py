@@ -1,0 +1,1 @@
+"""Community grants: programmes, rounds, applications, panels, awards and payments."""

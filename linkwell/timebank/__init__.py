@@ -1,0 +1,1 @@
+"""The time bank: members, accounts and a double-entry ledger of hours."""
