@@ -45,6 +45,10 @@ PublicConfig
 ReferralsConfig
 ReportsConfig
 WebConfig
+VolunteeringConfig
+TimebankConfig
+GrantsConfig
+CoproductionConfig
 IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware
@@ -97,6 +101,12 @@ _.mean_cost_before
 _.mean_cost_after
 _.postcode_flag
 _.narrowed
+# volunteering templates: availability rows, score bar, overdue reviews, hours.
+_.day_rows
+_.percent
+_.review_overdue
+_.year_hours
+_.by_kind_hours
 
 # pytest hooks (conftest.py).
 pytest_configure
@@ -104,3 +114,6 @@ pytest_collection_modifyitems
 
 # The demo data builders (linkwell/demo/).
 status_counts
+
+# Used by migration accounts/0005 (migrations are not scanned): encrypts secrets stored before.
+is_encrypted

@@ -116,6 +116,7 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("backup --out FILE", "Back up the database to FILE (safe while Linkwell runs)."),
             ("restore FILE", "Restore a backup into an empty database and check every table."),
             ("prune_db_task_results", "Delete old background task results."),
+            ("prune_submission_keys", "Forget forms' one-time retry keys older than a week."),
             ("shell", "A Python shell with Linkwell loaded."),
             ("dbshell", "The database's own command-line client."),
         ],

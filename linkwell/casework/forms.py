@@ -15,6 +15,7 @@ from django.utils import timezone
 from linkwell.accounts.models import User
 from linkwell.casework.models import AppointmentKind, AppointmentOutcome, Complexity
 from linkwell.casework.services import MAX_NOTE_LENGTH
+from linkwell.core.idempotency import SubmissionKeyField
 
 _INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
@@ -189,6 +190,8 @@ class NoteForm(forms.Form):
         label="Sensitive: only I, the assigned link worker and team managers can read it",
         required=False,
     )
+    # A retried POST (after a timeout) adds the note once (core/idempotency.py).
+    submission_key = SubmissionKeyField()
 
 
 class SafeguardingForm(forms.Form):

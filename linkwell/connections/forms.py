@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from linkwell.connections.models import ConnectionKind, ConnectionReason
 from linkwell.connections.services import MAX_MESSAGE, MAX_NOTE, need_choices
+from linkwell.core.idempotency import SubmissionKeyField
 
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": 4}
 _DATE_ERRORS = {"invalid": "Enter a real date, like 2026-03-14"}
@@ -31,6 +32,8 @@ class ConnectForm(forms.Form):
     share_access_needs = forms.BooleanField(
         label="Share the person's access and language needs", required=False
     )
+    # A retried POST (after a timeout) connects once (core/idempotency.py).
+    submission_key = SubmissionKeyField()
 
 
 class ReasonForm(forms.Form):

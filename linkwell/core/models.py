@@ -31,3 +31,19 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SubmissionKey(models.Model):
+    """A form's one-time key and what its first submission created (`core/idempotency.py`).
+
+    A browser retrying a POST after a timeout sends the same key; the second request finds the
+    row made by the first instead of creating a second note, referral or connection."""
+
+    key = models.UUIDField(primary_key=True)
+    object_type = models.CharField(max_length=100)
+    object_pk = models.CharField(max_length=64, blank=True)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_pk} ({self.key})"

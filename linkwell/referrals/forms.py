@@ -14,6 +14,7 @@ from django.db.models import IntegerField, Value, When
 from linkwell.accounts.models import Organisation
 from linkwell.casework.models import Complexity, Urgency
 from linkwell.core.forms import text_input
+from linkwell.core.idempotency import SubmissionKeyField
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.forms import PersonIdentityFields, PracticeChoiceField
 from linkwell.people.models import ContactMethod
@@ -168,6 +169,9 @@ class _ReferralFields(forms.Form):
 
 class StaffReferralForm(_PersonFields, _ReferralFields):
     """GP practice staff: the short form. Everything else can follow from the link worker."""
+
+    # A retried POST (after a timeout) sends one referral (core/idempotency.py).
+    submission_key = SubmissionKeyField()
 
     urgency = forms.ChoiceField(
         label="How urgent is it?",

@@ -28,6 +28,7 @@ from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors, run_form
+from linkwell.core.idempotency import create_once
 from linkwell.core.ratelimit import over_rate_limit, rate_limit_count, rate_limit_reached
 from linkwell.people.access import people_for_team, people_known_to
 from linkwell.people.models import Person
@@ -140,12 +141,19 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
             if not form.errors:
                 source = ReferralSource.GP_PRACTICE if is_gp else form.cleaned_data["source"]
                 try:
-                    referral = referral_create(
-                        actor=user,
-                        referral=form.referral_details(source=source, referrer_organisation=org),
-                        person=person,
-                        new_person=form.person_details() if person is None else None,
-                        confirm_new_person=choice == "new",
+                    referral, _created = create_once(
+                        form.cleaned_data.get("submission_key"),
+                        Referral,
+                        user_id=user.pk,
+                        work=lambda: referral_create(
+                            actor=user,
+                            referral=form.referral_details(
+                                source=source, referrer_organisation=org
+                            ),
+                            person=person,
+                            new_person=form.person_details() if person is None else None,
+                            confirm_new_person=choice == "new",
+                        ),
                     )
                 except PossibleDuplicates as exc:
                     candidates = exc.candidates

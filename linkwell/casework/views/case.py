@@ -34,6 +34,7 @@ from linkwell.casework.models import Appointment, AppointmentKind, AppointmentOu
 from linkwell.casework.selectors import case_reference, case_view
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.core.forms import INVALID, STALE, apply_errors, error_text, run_form
+from linkwell.core.idempotency import fresh_key
 
 
 def _can_write(user: User, case: Case) -> bool:
@@ -73,7 +74,7 @@ def _case_context(request: AuthenticatedHttpRequest, case: Case, **extra: Any) -
         "can_write": _can_write(user, case),
         "status_buttons": _status_buttons(case),
         "status_form": StatusForm(initial={"version": case.version}),
-        "note_form": NoteForm(),
+        "note_form": NoteForm(initial={"submission_key": fresh_key()}),
         "review_new_url": reverse("casework:review_new", kwargs={"case_id": case.uuid}),
         "plan_url": reverse("casework:plan_detail", kwargs={"case_id": case.uuid}),
         "today": timezone.localdate(),
@@ -344,6 +345,7 @@ def note_add(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
                 case=case,
                 text=form.cleaned_data["text"],
                 sensitive=form.cleaned_data["sensitive"],
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationFailed as exc:
             apply_errors(exc, form)

@@ -133,6 +133,23 @@ def test_the_link_worker_refers_from_the_case(client, personas, case, shed):
     assert connection.status == S.REQUESTED and connection.shared["message"] == "Likes woodwork"
 
 
+def test_a_retried_referral_or_signpost_connects_once(client, personas, case, shed):
+    """The browser resends the same form after a timeout: one referral, one signpost, and the
+    retry lands on the same success page instead of "already has an open referral"."""
+    login(client, personas.link_worker)
+    url = _url("connect_service", case_id=case.uuid, service_id=shed.uuid)
+    assert 'name="submission_key"' in client.get(url).content.decode()
+    post = {"kind": "referral", "message": "Likes woodwork", "submission_key": str(uuid.uuid4())}
+    assert client.post(url, post).status_code == 302
+    assert client.post(url, post).status_code == 302
+    assert Connection.objects.filter(kind="referral").count() == 1
+    signpost = {"kind": "signpost", "submission_key": str(uuid.uuid4())}
+    assert client.post(url, signpost).status_code == 302
+    assert client.post(url, signpost).status_code == 302
+    assert Connection.objects.filter(kind="signpost").count() == 1
+    assert AuditEvent.objects.filter(action="connections.signposted").count() == 1
+
+
 def test_the_confirmation_after_referring_and_accepting_is_shown_once(client, personas, case, shed):
     # base.html shows the flash messages; a page that loops over them again shows them twice.
     response = login(client, personas.link_worker).post(

@@ -25,7 +25,7 @@ from linkwell.casework.models import Case
 from linkwell.casework.views.review import case_url
 from linkwell.connections.access import get_connection_for_case
 from linkwell.connections.forms import ConnectForm, GapForm
-from linkwell.connections.models import ConnectionKind
+from linkwell.connections.models import Connection, ConnectionKind
 from linkwell.connections.selectors import connections_for_case, gaps_for_user
 from linkwell.connections.services import (
     OPEN_STATES,
@@ -40,6 +40,7 @@ from linkwell.connections.sharing import SHARED_FIELDS, SharingRefused, build_sh
 from linkwell.connections.signals import connection_made
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.core.forms import apply_errors
+from linkwell.core.idempotency import create_once, fresh_key
 from linkwell.directory.access import get_service_for_user
 from linkwell.directory.presentation import capacity_text
 from linkwell.directory.search_forms import ServiceSearchForm
@@ -139,22 +140,27 @@ def connect_service(
             data = form.cleaned_data
             try:
                 # The connection and what the apps above record about it (the matching decision:
-                # `signals.connection_made`) commit together.
-                with transaction.atomic():
-                    if data["kind"] == ConnectionKind.SIGNPOST:
-                        connection = connection_signpost(actor=user, case=case, service=service)
-                    else:
-                        connection = connection_refer(
-                            actor=user,
-                            case=case,
-                            service=service,
-                            message=data["message"],
-                            share_access_needs=data["share_access_needs"],
-                            confirm_full=request.POST.get("confirm_full") == "1",
+                # `signals.connection_made`) commit together, once per form shown: a retried
+                # POST finds the first connection (core/idempotency.py).
+                def connect() -> Connection:
+                    with transaction.atomic():
+                        if data["kind"] == ConnectionKind.SIGNPOST:
+                            made = connection_signpost(actor=user, case=case, service=service)
+                        else:
+                            made = connection_refer(
+                                actor=user,
+                                case=case,
+                                service=service,
+                                message=data["message"],
+                                share_access_needs=data["share_access_needs"],
+                                confirm_full=request.POST.get("confirm_full") == "1",
+                            )
+                        connection_made.send(
+                            sender=Case, actor=user, connection=made, run_id=run_id
                         )
-                    connection_made.send(
-                        sender=Case, actor=user, connection=connection, run_id=run_id
-                    )
+                    return made
+
+                create_once(data["submission_key"], Connection, user_id=user.pk, work=connect)
                 if data["kind"] == ConnectionKind.SIGNPOST:
                     messages.success(request, f"Recorded: you gave details of {service.name}.")
                 else:
@@ -168,7 +174,7 @@ def connect_service(
         status = 400
     else:
         initial_kind = ConnectionKind.REFERRAL if service.accepts_referrals else "signpost"
-        form = ConnectForm(initial={"kind": initial_kind})
+        form = ConnectForm(initial={"kind": initial_kind, "submission_key": fresh_key()})
     try:
         preview = shared_rows(build_shared(case=case, actor=user))
         consent_problem = ""

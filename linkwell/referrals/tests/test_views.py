@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -68,6 +69,17 @@ def test_a_gp_receptionist_refers_in_one_form(client, personas, coverage):
     assert referral.source == "gp_practice"
     assert referral.referrer_organisation == personas.practice
     assert referral.person.nhs_number == VALID_NHS
+
+
+def test_a_retried_referral_is_sent_once(client, personas, coverage):
+    """The receptionist's browser resends the form after a timeout: one referral, one person."""
+    client.force_login(personas.referrer)
+    assert 'name="submission_key"' in client.get(REFER).content.decode()
+    post = gp_post(nhs_number="943 476 5919", submission_key=str(uuid.uuid4()))
+    assert client.post(REFER, post)["Location"] == SENT
+    assert client.post(REFER, post)["Location"] == SENT
+    assert Referral.objects.count() == 1
+    assert Referral.objects.get().person.nhs_number == VALID_NHS
 
 
 @pytest.mark.parametrize(
