@@ -115,6 +115,7 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("collectstatic", "Gather CSS and JavaScript into STATIC_ROOT for a web server."),
             ("backup --out FILE", "Back up the database to FILE (safe while Linkwell runs)."),
             ("restore FILE", "Restore a backup into an empty database and check every table."),
+            ("db_roles grant ROLE", "PostgreSQL: give the app role what it needs, and no more."),
             ("prune_db_task_results", "Delete old background task results."),
             ("prune_submission_keys", "Forget forms' one-time retry keys older than a week."),
             ("shell", "A Python shell with Linkwell loaded."),

@@ -26,12 +26,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent, AuditSeal
 
 GENESIS = "0" * 64
+SEAL_LOCK = 0x4C57_4155  # "LWAU": the advisory lock sealers take on PostgreSQL
 CHUNK = 2000
 # Every stored field of an event, in a fixed order (a new field must be added here, which
 # changes nothing for events sealed before it: their canonical form carries no such key).
@@ -101,11 +102,16 @@ def _seals_after(last_id: int, using: str = DEFAULT_DB_ALIAS) -> Iterator[AuditS
 
 def seal_events(*, delay: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Seal every unsealed event written at or before `now - delay`, in id order; returns how
-    many. Safe to run twice at once: the second waits for the first's lock on the head."""
+    many. Safe to run twice at once: the second waits for the first (a transaction-scoped
+    advisory lock on PostgreSQL, which only sealers take — the application role may not lock
+    seal rows FOR UPDATE, lacking UPDATE on them; SQLite's write lock on SQLite)."""
     cutoff = (now or timezone.now()) - delay
     sealed = 0
     with transaction.atomic():
-        head = AuditSeal.objects.select_for_update().order_by("-event_id").first()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
+        head = AuditSeal.objects.order_by("-event_id").first()
         previous, last_id = (head.chain_hash, head.event_id) if head else (GENESIS, 0)
         seals: list[AuditSeal] = []
         at = timezone.now()
