@@ -40,7 +40,10 @@ def _label(name: str) -> str:
 def _record_table(record: Record, styles: Any, width: float) -> Table:
     small = styles["BodyText"].clone("cell", fontSize=8, leading=10)
     head = small.clone("head", fontName="Helvetica-Bold")
-    rows = [[Paragraph(escape(_label(k)), head), Paragraph(escape(_text(v)), small)] for k, v in record.fields.items()]
+    rows = [
+        [Paragraph(escape(_label(k)), head), Paragraph(escape(_text(v)), small)]
+        for k, v in record.fields.items()
+    ]
     t = Table(rows, colWidths=[width * 0.3, width * 0.7])
     t.setStyle(
         TableStyle(
@@ -77,7 +80,9 @@ def export_pdf(export: SubjectAccessExport) -> bytes:
     nhs = format_nhs_number(export.nhs_number) if export.nhs_number else "not recorded"
     flow: list[Any] = [
         Paragraph("Subject access request: information held in Linkwell", h1),
-        Paragraph(escape(f"About: {person.given_name} {person.family_name}. NHS number: {nhs}."), body),
+        Paragraph(
+            escape(f"About: {person.given_name} {person.family_name}. NHS number: {nhs}."), body
+        ),
         Paragraph(
             escape(
                 f"Produced {export.generated_at:%d %B %Y %H:%M} UTC by {export.generated_by or 'an administrator'}. "
@@ -98,7 +103,9 @@ def export_pdf(export: SubjectAccessExport) -> bytes:
             flow.append(Paragraph("Nothing held.", body))
             continue
         for record in section.records:
-            parts: list[Any] = [Paragraph(escape(f"{record.kind.capitalize()} {record.id}".strip()), h3)]
+            parts: list[Any] = [
+                Paragraph(escape(f"{record.kind.capitalize()} {record.id}".strip()), h3)
+            ]
             if record.review:
                 parts.append(Paragraph(escape(f"Review before release: {record.review}"), flag))
             parts.append(_record_table(record, styles, width))
@@ -115,7 +122,9 @@ def export_pdf(export: SubjectAccessExport) -> bytes:
         flow.append(Paragraph("None recorded.", body))
     flow.append(Paragraph("Who has read or changed the record (audit trail)", h2))
     for e in export.audit_trail:
-        line = f"{e['at']}: {e['action']} ({e['kind']}, {e['channel']}) by {e['by'] or 'the system'}"
+        line = (
+            f"{e['at']}: {e['action']} ({e['kind']}, {e['channel']}) by {e['by'] or 'the system'}"
+        )
         flow.append(Paragraph(escape(line), body))
     if not export.audit_trail:
         flow.append(Paragraph("No events.", body))

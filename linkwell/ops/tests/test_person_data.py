@@ -36,13 +36,13 @@ def test_the_graph_reaches_through_cases_to_plans_and_volunteering() -> None:
 
 @isolate_apps("linkwell.ops")
 def test_a_new_foreign_key_to_person_is_reported_until_it_is_placed() -> None:
-    class Allergy(models.Model):
+    class Allergy(models.Model):  # noqa: DJ008 (a throwaway model for the graph)
         person = models.ForeignKey(Person, on_delete=models.CASCADE)
 
         class Meta:
             app_label = "ops"
 
-    class AllergyNote(models.Model):
+    class AllergyNote(models.Model):  # noqa: DJ008
         allergy = models.ForeignKey(Allergy, on_delete=models.CASCADE)
 
         class Meta:
@@ -51,14 +51,17 @@ def test_a_new_foreign_key_to_person_is_reported_until_it_is_placed() -> None:
     found = person_models([*apps.get_models(), Allergy, AllergyNote])
     assert uncovered_models(found) == ["ops.Allergy", "ops.AllergyNote"]
     assert {pm.label: pm.paths for pm in found}["ops.AllergyNote"] == ("allergy__person",)
-    assert retention.unclassified_text_fields(
-        [*person_models(), *(pm for pm in found if pm.label.startswith("ops."))]
-    ) == []  # no text fields: nothing for retention to decide
+    assert (
+        retention.unclassified_text_fields(
+            [*person_models(), *(pm for pm in found if pm.label.startswith("ops."))]
+        )
+        == []
+    )  # no text fields: nothing for retention to decide
 
 
 @isolate_apps("linkwell.ops")
 def test_a_new_free_text_field_on_person_data_is_reported_until_retention_decides() -> None:
-    class Allergy(models.Model):
+    class Allergy(models.Model):  # noqa: DJ008 (a throwaway model for the graph)
         person = models.ForeignKey(Person, on_delete=models.CASCADE)
         reaction = models.TextField(blank=True)
 
