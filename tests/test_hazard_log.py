@@ -58,9 +58,7 @@ def test_every_hazard_has_evidence_and_the_required_hazards_are_logged() -> None
 
 
 def test_the_checker_catches_a_reference_to_a_missing_test() -> None:
-    assert "test_nothing_like_this" not in _test_names(
-        ROOT / "linkwell/audit/tests/test_chain.py"
-    )
+    assert "test_nothing_like_this" not in _test_names(ROOT / "linkwell/audit/tests/test_chain.py")
     assert REFERENCE.findall("`linkwell/a/tests/test_b.py::test_c`") == [
         ("linkwell/a/tests/test_b.py", "test_c")
     ]
