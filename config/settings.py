@@ -273,6 +273,18 @@ LINKWELL_DBS_RENEWAL_YEARS = env_int("LINKWELL_DBS_RENEWAL_YEARS", 3, minimum=1)
 LINKWELL_CHECK_WARNING_DAYS = env_int("LINKWELL_CHECK_WARNING_DAYS", 60, minimum=0)
 LINKWELL_MATCH_REVIEW_WEEKS = env_int("LINKWELL_MATCH_REVIEW_WEEKS", 6, minimum=1)
 LINKWELL_CONNECTOR_WEEKS = env_int("LINKWELL_CONNECTOR_WEEKS", 12, minimum=1)
+# Retention (linkwell/ops/retention.py, `linkwell retention apply`): people are pseudonymised this
+# many years after their last activity once their cases are all dormant (8: the NHS Records
+# Management Code of Practice keeps adult health records 8 years after the end of care), or after
+# a declined or returned referral with no case; unapproved public submissions are deleted after
+# this many days. docs/runbooks/subject-access-and-retention.md says how to choose them.
+LINKWELL_RETENTION_CLOSED_CASE_YEARS = env_int("LINKWELL_RETENTION_CLOSED_CASE_YEARS", 8, minimum=1)
+LINKWELL_RETENTION_DECLINED_REFERRAL_YEARS = env_int(
+    "LINKWELL_RETENTION_DECLINED_REFERRAL_YEARS", 8, minimum=1
+)
+LINKWELL_RETENTION_PUBLIC_SUBMISSION_DAYS = env_int(
+    "LINKWELL_RETENTION_PUBLIC_SUBMISSION_DAYS", 90, minimum=1
+)
 # Public volunteer registration: accepted registrations per client an hour.
 LINKWELL_VOLUNTEER_REGISTRATIONS_PER_HOUR = 5
 

@@ -99,6 +99,8 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
                 "audit export",
                 "Write the audit trail as CSV or JSON: --person, --user, --since or --all.",
             ),
+            ("export --nhs-number N", "Subject access: all held about a person (JSON and PDF)."),
+            ("retention apply", "Pseudonymise records past retention; --dry-run says what."),
             ("changepassword EMAIL", "Set a user's password."),
             ("clearsessions", "Remove expired sign-in sessions."),
             (

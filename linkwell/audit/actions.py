@@ -222,3 +222,9 @@ class AuditAction(models.TextChoices):
     VOLUNTEERING_SUPERVISION_RECORDED = "volunteering.supervision_recorded"
     VOLUNTEERING_CHECK_REMINDER_SENT = "volunteering.check_reminder_sent"
     VOLUNTEERING_SELF_REFERRAL_RECEIVED = "volunteering.self_referral_received"
+
+    # --- ops: subject access and the retention policy (linkwell/ops) --------------------------
+    OPS_SUBJECT_ACCESS_EXPORTED = "ops.subject_access_exported"
+    OPS_RETENTION_APPLIED = "ops.retention_applied"
+    OPS_PERSON_PSEUDONYMISED = "ops.person_pseudonymised"
+    OPS_PUBLIC_SUBMISSION_DELETED = "ops.public_submission_deleted"

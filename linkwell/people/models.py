@@ -90,6 +90,9 @@ class Person(PublicIdModel, TimestampedModel, VersionedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
+    # Set by the retention policy (linkwell/ops/retention.py) when names, contact details, the
+    # NHS number and free text were removed; the row stays so outcome statistics still count it.
+    pseudonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["family_name", "date_of_birth"])]

@@ -14,7 +14,15 @@ def test_it_prints_a_grouped_overview_without_needing_settings(argv, capsys, mon
     out = capsys.readouterr().out
     for heading in ("Set up and run:", "Community directory:", "Audit and security:"):
         assert heading in out
-    for command in ("directory import FILE", "demo", "audit export", "db_worker", "migrate"):
+    for command in (
+        "directory import FILE",
+        "demo",
+        "audit export",
+        "db_worker",
+        "migrate",
+        "export --nhs-number N",
+        "retention apply",
+    ):
         assert f"  {command} " in out
     assert "createsuperuser" in out and "createadmin" in out
     assert "linkwell help <command>" in out
