@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 
 from linkwell.core.env import (
     EnvError,
+    cache_settings,
     env_bool,
     env_int,
     env_int_list,
@@ -378,12 +379,10 @@ PSEUDONYM_KEY = env_str("LINKWELL_PSEUDONYM_KEY", "")
 if PSEUDONYM_KEY and len(PSEUDONYM_KEY) < 32:
     raise EnvError("LINKWELL_PSEUDONYM_KEY is too short: use at least 32 random characters")
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "linkwell",
-    }
-}
+# One cache shared by every worker process (per-client limits and used form tokens must be
+# counted once, not per worker): the database (table created by `linkwell migrate`), or Redis at
+# LINKWELL_REDIS_URL (needs `pip install "linkwell[redis]"`). linkwell/core/cache.py.
+CACHES = {"default": cache_settings("LINKWELL_REDIS_URL", env_str("LINKWELL_REDIS_URL", ""))}
 
 LOGGING = {
     "version": 1,
