@@ -20,6 +20,7 @@ from linkwell.core.cache import TABLE, DatabaseCache
 from linkwell.core.env import EnvError, cache_settings
 from linkwell.core.tests.test_settings import ROOT
 
+EXPIRES_SQL = "SELECT expires FROM linkwell_cache WHERE cache_key = %s"
 DATABASE_CACHE = {"BACKEND": "linkwell.core.cache.DatabaseCache", "LOCATION": TABLE}
 
 
@@ -59,13 +60,13 @@ def test_counting_keeps_the_hours_expiry_and_refuses_a_missing_key(settings) -> 
     client = _worker()
     client.add("counter", 0, timeout=3600)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT expires FROM {TABLE} WHERE cache_key = %s", [":1:counter"])
+        cursor.execute(EXPIRES_SQL, [":1:counter"])
         before = cursor.fetchone()[0]
     assert client.incr("counter") == 1
     assert client.incr("counter", 5) == 6
     assert client.decr("counter") == 5
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT expires FROM {TABLE} WHERE cache_key = %s", [":1:counter"])
+        cursor.execute(EXPIRES_SQL, [":1:counter"])
         assert cursor.fetchone()[0] == before
     with pytest.raises(ValueError, match="not found"):
         client.incr("never-set")
