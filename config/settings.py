@@ -181,7 +181,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
 # Django's four (similarity to the user's email and name, length, the common-password list, all
-# digits), then Linkwell's: common passwords with look-alike swaps or digits added, the name or
+# digits), then Linkwell's: passwords seen in data breaches (zxcvbn's list of 30,000), common
+# passwords with look-alike swaps or digits added, the name or
 # email anywhere in the password, and three character classes (linkwell/accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -194,6 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "linkwell.accounts.validators.BreachedPasswordValidator"},
     {"NAME": "linkwell.accounts.validators.CommonPasswordVariantValidator"},
     {"NAME": "linkwell.accounts.validators.PersonalInformationValidator"},
     {"NAME": "linkwell.accounts.validators.CharacterClassValidator"},
@@ -202,6 +204,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in protection (linkwell/accounts/README.md).
 LOCKOUT_THRESHOLD = env_int("LINKWELL_LOCKOUT_THRESHOLD", 5, minimum=1)
 LOCKOUT_MINUTES = env_int("LINKWELL_LOCKOUT_MINUTES", 15, minimum=1)
+# Failed sign-ins from one client address (any emails) an hour before its sign-ins are refused
+# (linkwell/accounts/client_limit.py): stops one password tried on many accounts.
+LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR = env_int(
+    "LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR", 20, minimum=1
+)
 # Two-factor secrets are encrypted at rest with these Fernet keys (the first encrypts, all
 # decrypt; linkwell/accounts/secrets.py). Empty: a key derived from SECRET_KEY.
 LINKWELL_TOTP_KEYS = env_list("LINKWELL_TOTP_KEYS", [])

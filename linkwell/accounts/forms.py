@@ -23,13 +23,24 @@ class SignInForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        request: HttpRequest | None = None,
+        refusal: str = "",
+        **kwargs: Any,
+    ) -> None:
         self.request = request
+        # Set when the sign-in is refused before any password is checked (too many failures
+        # from this client: linkwell/accounts/client_limit.py).
+        self.refusal = refusal
         self.user: User | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.refusal:
+            raise forms.ValidationError(self.refusal, code="client_limit")
         email, password = data.get("email"), data.get("password")
         if email and password:
             try:
