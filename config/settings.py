@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversized request gets a clear 413 page.
+    "linkwell.web.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -226,6 +228,13 @@ LINKWELL_AUDIT_SEAL_DELAY_MINUTES = env_int("LINKWELL_AUDIT_SEAL_DELAY_MINUTES",
 RECOVERY_CODE_COUNT = 10
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("LINKWELL_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Request sizes (linkwell.web.middleware.RequestSizeLimitMiddleware answers 413 above them): a
+# form or API request's body, and a request carrying a file (the largest upload is a population
+# cohort file, 25 MB). Uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file
+# rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LINKWELL_MAX_FORM_BYTES", 2_621_440, minimum=1024)
+LINKWELL_MAX_UPLOAD_BYTES = env_int("LINKWELL_MAX_UPLOAD_BYTES", 26 * 2**20, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SESSION_COOKIE_HTTPONLY = True
 
 # --- HTTPS: all on by default when debug is off. LINKWELL_HTTPS=false turns the defaults off for

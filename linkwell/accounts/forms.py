@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from linkwell.accounts.models import User
 from linkwell.accounts.services import AccountLocked, locked_message
+from linkwell.core.forms import PASSWORD_MAX
 
 
 class SignInForm(forms.Form):
@@ -16,6 +17,7 @@ class SignInForm(forms.Form):
         widget=forms.EmailInput(attrs={"class": "nhsuk-input", "autocomplete": "username"}),
     )
     password = forms.CharField(
+        max_length=PASSWORD_MAX,
         label="Password",
         strip=False,
         widget=forms.PasswordInput(
@@ -57,6 +59,7 @@ class SignInForm(forms.Form):
 
 class TotpCodeForm(forms.Form):
     code = forms.RegexField(
+        max_length=20,
         label="Security code",
         # Authenticator apps often show the code as "123 456"; accept it as typed.
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
