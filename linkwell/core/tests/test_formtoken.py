@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.core import signing
 from django.core.cache import cache
 
 from linkwell.core.formtoken import ALREADY_SENT, EXPIRED, TOO_QUICK, FormToken
@@ -48,9 +47,9 @@ def test_quick_forged_expired_and_other_forms_tokens_are_refused(monkeypatch) ->
     assert TOKEN.problem(TOKEN.make(time.time())) == TOO_QUICK
     assert TOKEN.problem("forged") == EXPIRED
     now = time.time()
-    monkeypatch.setattr(signing.time, "time", lambda: now - 601)
+    monkeypatch.setattr(time, "time", lambda: now - 601)
     old = TOKEN.make(now - 700)
-    monkeypatch.setattr(signing.time, "time", lambda: now)
+    monkeypatch.setattr(time, "time", lambda: now)
     assert TOKEN.problem(old) == EXPIRED
     other = FormToken(salt="linkwell.tests.other")
     assert TOKEN.problem(other.make(time.time() - 60)) == EXPIRED
@@ -60,6 +59,11 @@ def test_quick_forged_expired_and_other_forms_tokens_are_refused(monkeypatch) ->
 def test_the_used_nonce_is_kept_for_the_tokens_lifetime(monkeypatch) -> None:
     calls = []
     real_add = cache.add
-    monkeypatch.setattr(cache, "add", lambda *a, **k: calls.append(k) or real_add(*a, **k))
+
+    def add(*args, **kwargs):
+        calls.append(kwargs)
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", add)
     TOKEN.claim(TOKEN.make(time.time() - 60))
     assert calls == [{"timeout": 600}]
