@@ -49,6 +49,7 @@ IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware
 SecurityHeadersMiddleware
+RequestSizeLimitMiddleware
 CharacterClassValidator
 CommonPasswordVariantValidator
 PersonalInformationValidator
