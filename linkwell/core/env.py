@@ -147,7 +147,13 @@ def cache_settings(name: str, redis_url: str) -> dict[str, object]:
     else the database cache (linkwell/core/cache.py). Redis needs the optional `redis` package;
     without it start-up stops with the command that installs it."""
     if not redis_url.strip():
-        return {"BACKEND": "linkwell.core.cache.DatabaseCache", "LOCATION": "linkwell_cache"}
+        # Django culls a third of the table once it holds MAX_ENTRIES (default 300): a flood of
+        # made-up client addresses would then wipe counters and used form tokens.
+        return {
+            "BACKEND": "linkwell.core.cache.DatabaseCache",
+            "LOCATION": "linkwell_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
     scheme = urlparse(redis_url).scheme
     if scheme not in ("redis", "rediss", "unix"):
         raise EnvError(f"{name}: use a redis://, rediss:// or unix:// URL (got scheme {scheme!r})")

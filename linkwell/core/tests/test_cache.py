@@ -21,7 +21,11 @@ from linkwell.core.env import EnvError, cache_settings
 from linkwell.core.tests.test_settings import ROOT
 
 EXPIRES_SQL = "SELECT expires FROM linkwell_cache WHERE cache_key = %s"
-DATABASE_CACHE = {"BACKEND": "linkwell.core.cache.DatabaseCache", "LOCATION": TABLE}
+DATABASE_CACHE = {
+    "BACKEND": "linkwell.core.cache.DatabaseCache",
+    "LOCATION": TABLE,
+    "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+}
 
 
 def _worker() -> DatabaseCache:
