@@ -19,6 +19,15 @@ def personas(db: None) -> Personas:
     return build_personas()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Every test starts with an empty cache: per-client counts (the public forms' limits, failed
+    sign-ins per client) and used form tokens from one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # The suite runs twice in `make test`: on SQLite, then on PostgreSQL. A test that never touches
 # the database (pure scoring, statistics, the population engines, property tests) proves nothing
 # new the second time, so the PostgreSQL run leaves those out; everything that uses the database

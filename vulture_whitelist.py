@@ -53,6 +53,7 @@ IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware
 SecurityHeadersMiddleware
+RequestSizeLimitMiddleware
 CharacterClassValidator
 CommonPasswordVariantValidator
 PersonalInformationValidator

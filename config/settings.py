@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 
 from linkwell.core.env import (
     EnvError,
+    cache_settings,
     env_bool,
     env_int,
     env_int_list,
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an oversized request gets a clear 413 page.
+    "linkwell.web.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,7 +183,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
 ]
 # Django's four (similarity to the user's email and name, length, the common-password list, all
-# digits), then Linkwell's: common passwords with look-alike swaps or digits added, the name or
+# digits), then Linkwell's: passwords seen in data breaches (zxcvbn's list of 30,000), common
+# passwords with look-alike swaps or digits added, the name or
 # email anywhere in the password, and three character classes (linkwell/accounts/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -193,6 +197,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "linkwell.accounts.validators.BreachedPasswordValidator"},
     {"NAME": "linkwell.accounts.validators.CommonPasswordVariantValidator"},
     {"NAME": "linkwell.accounts.validators.PersonalInformationValidator"},
     {"NAME": "linkwell.accounts.validators.CharacterClassValidator"},
@@ -201,6 +206,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in protection (linkwell/accounts/README.md).
 LOCKOUT_THRESHOLD = env_int("LINKWELL_LOCKOUT_THRESHOLD", 5, minimum=1)
 LOCKOUT_MINUTES = env_int("LINKWELL_LOCKOUT_MINUTES", 15, minimum=1)
+# Failed sign-ins from one client address (any emails) an hour before its sign-ins are refused
+# (linkwell/accounts/client_limit.py): stops one password tried on many accounts.
+LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR = env_int(
+    "LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR", 20, minimum=1
+)
 # Two-factor secrets are encrypted at rest with these Fernet keys (the first encrypts, all
 # decrypt; linkwell/accounts/secrets.py). Empty: a key derived from SECRET_KEY.
 LINKWELL_TOTP_KEYS = env_list("LINKWELL_TOTP_KEYS", [])
@@ -218,6 +228,13 @@ LINKWELL_AUDIT_SEAL_DELAY_MINUTES = env_int("LINKWELL_AUDIT_SEAL_DELAY_MINUTES",
 RECOVERY_CODE_COUNT = 10
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("LINKWELL_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Request sizes (linkwell.web.middleware.RequestSizeLimitMiddleware answers 413 above them): a
+# form or API request's body, and a request carrying a file (the largest upload is a population
+# cohort file, 25 MB). Uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file
+# rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LINKWELL_MAX_FORM_BYTES", 2_621_440, minimum=1024)
+LINKWELL_MAX_UPLOAD_BYTES = env_int("LINKWELL_MAX_UPLOAD_BYTES", 26 * 2**20, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SESSION_COOKIE_HTTPONLY = True
 
 # --- HTTPS: all on by default when debug is off. LINKWELL_HTTPS=false turns the defaults off for
@@ -390,12 +407,10 @@ PSEUDONYM_KEY = env_str("LINKWELL_PSEUDONYM_KEY", "")
 if PSEUDONYM_KEY and len(PSEUDONYM_KEY) < 32:
     raise EnvError("LINKWELL_PSEUDONYM_KEY is too short: use at least 32 random characters")
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "linkwell",
-    }
-}
+# One cache shared by every worker process (per-client limits and used form tokens must be
+# counted once, not per worker): the database (table created by `linkwell migrate`), or Redis at
+# LINKWELL_REDIS_URL (needs `pip install "linkwell[redis]"`). linkwell/core/cache.py.
+CACHES = {"default": cache_settings("LINKWELL_REDIS_URL", env_str("LINKWELL_REDIS_URL", ""))}
 
 LOGGING = {
     "version": 1,

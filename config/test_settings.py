@@ -17,3 +17,8 @@ SECURE_SSL_REDIRECT = False
 # browser tests' live server serves static files itself.
 WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
+# A fast per-process cache for the tests (each test clears it as needed); the shared database
+# cache and its table are tested on their own (linkwell/core/tests/test_cache.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+}

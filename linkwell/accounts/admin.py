@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, SetPasswordMixin, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.db import router, transaction
 from django.db.models import Model, QuerySet
 from django.forms import BaseModelFormSet
@@ -25,6 +27,7 @@ from linkwell.accounts.models import Area, Membership, Organisation, UnknownEmai
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent, Kind
 from linkwell.audit.services import audit_record
+from linkwell.core.forms import PASSWORD_MAX
 
 # Linkwell's permissions come from memberships (roles), not Django groups: hide groups so no
 # one edits something that grants nothing (and whose changes would not be audited).
@@ -101,7 +104,18 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type
     autocomplete_fields = ("user", "organisation")
 
 
+def _password_fields() -> tuple[forms.CharField, forms.CharField]:
+    """Django's two password fields, new ones for this form, limited to PASSWORD_MAX."""
+    fields = SetPasswordMixin.create_password_fields()
+    for field in fields:
+        field.max_length = PASSWORD_MAX
+        field.validators.append(MaxLengthValidator(PASSWORD_MAX))
+    return fields
+
+
 class LinkwellUserCreationForm(AdminUserCreationForm):  # type: ignore[type-arg]
+    password1, password2 = _password_fields()
+
     class Meta:
         model = User
         fields = ("email", "full_name")

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from linkwell.accounts.models import User
 from linkwell.accounts.services import AccountLocked, locked_message
+from linkwell.core.forms import PASSWORD_MAX
 
 
 class SignInForm(forms.Form):
@@ -16,6 +17,7 @@ class SignInForm(forms.Form):
         widget=forms.EmailInput(attrs={"class": "nhsuk-input", "autocomplete": "username"}),
     )
     password = forms.CharField(
+        max_length=PASSWORD_MAX,
         label="Password",
         strip=False,
         widget=forms.PasswordInput(
@@ -23,13 +25,24 @@ class SignInForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        request: HttpRequest | None = None,
+        refusal: str = "",
+        **kwargs: Any,
+    ) -> None:
         self.request = request
+        # Set when the sign-in is refused before any password is checked (too many failures
+        # from this client: linkwell/accounts/client_limit.py).
+        self.refusal = refusal
         self.user: User | None = None
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.refusal:
+            raise forms.ValidationError(self.refusal, code="client_limit")
         email, password = data.get("email"), data.get("password")
         if email and password:
             try:
@@ -46,6 +59,7 @@ class SignInForm(forms.Form):
 
 class TotpCodeForm(forms.Form):
     code = forms.RegexField(
+        max_length=20,
         label="Security code",
         # Authenticator apps often show the code as "123 456"; accept it as typed.
         regex=r"^\s*\d{3}\s?\d{3}\s*$",

@@ -7,6 +7,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +17,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from linkwell.accounts import services
+from linkwell.accounts import client_limit, services
 from linkwell.accounts.forms import RecoveryCodeForm, SignInForm, TotpCodeForm
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.middleware import IDLE_SIGNED_OUT_KEY, TWO_FACTOR_VERIFIED_KEY
 from linkwell.accounts.selectors import memberships_for_user, user_requires_two_factor
+from linkwell.core.ratelimit import client_address
 
 
 def safe_next_url(request: HttpRequest, default: str = "/") -> str:
@@ -40,7 +42,21 @@ def safe_next_url(request: HttpRequest, default: str = "/") -> str:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.session.pop(IDLE_SIGNED_OUT_KEY, False):
         messages.info(request, "You were signed out because you were inactive.")
-    form = SignInForm(request.POST or None, request=request)
+    refused = request.method == "POST" and client_limit.client_over_limit(request)
+    form = SignInForm(
+        request.POST or None, request=request, refusal=client_limit.MESSAGE if refused else ""
+    )
+    if refused:
+        form.is_valid()  # shows the refusal; checks no password
+        services.sign_in_refused_client_limit_record(
+            email=str(request.POST.get("email", ""))[:320], client=client_address(request)
+        )
+        return render(
+            request,
+            "accounts/login.html",
+            {"form": form, "next": safe_next_url(request, "")},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         assert form.user is not None
         # login() cycles the session key (no session fixation) and drops any earlier
@@ -49,6 +65,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         request.session.pop(TWO_FACTOR_VERIFIED_KEY, None)  # every sign-in owes its own code
         services.sign_in_success_record(user=form.user)
         return redirect(safe_next_url(request))
+    if request.method == "POST" and any(
+        form.has_error(NON_FIELD_ERRORS, code) for code in ("invalid_login", "locked")
+    ):
+        client_limit.client_failure_count(request)
     return render(
         request, "accounts/login.html", {"form": form, "next": safe_next_url(request, "")}
     )

@@ -55,6 +55,8 @@ class AuditAction(models.TextChoices):
     SIGNED_OUT = "signed_out"
     SIGN_IN_FAILED = "sign_in_failed"
     SIGN_IN_REFUSED_LOCKED = "sign_in_refused_locked"
+    # Too many failed sign-ins from one client address, across any emails.
+    SIGN_IN_REFUSED_CLIENT_LIMIT = "sign_in_refused_client_limit"
 
     # --- people: the person record -------------------------------------------------------------
     PEOPLE_PERSON_CREATED = "people.person_created"

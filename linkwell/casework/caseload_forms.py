@@ -38,7 +38,7 @@ class IgnoredValue:
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Name or NHS number", strip=True)
+    q = forms.CharField(max_length=200, required=False, label="Name or NHS number", strip=True)
 
     def __init__(
         self,

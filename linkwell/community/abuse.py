@@ -2,40 +2,20 @@
 
 The same mechanism as the public self-referral page (`linkwell/referrals/views.py`): a
 per-client attempt limit (`linkwell.core.ratelimit`), a hidden honeypot field, and a signed
-"form shown at" token that must come back at least a few seconds (and at most two hours)
-later. Field lengths are limited by the form and again by `services.suggestion_errors`.
+"form shown at" token (`linkwell.core.formtoken`) that must come back at least a few seconds
+(and at most two hours) later, and only once. Field lengths are limited by the form and again by `services.suggestion_errors`.
 """
 
 from __future__ import annotations
 
-import time
-
-from django.core import signing
 from django.http import HttpRequest
 
 from linkwell.core import ratelimit
+from linkwell.core.formtoken import FormToken
 
-FORM_SALT = "linkwell.community.suggestion-form"
-# A person needs more than a few seconds to describe a group; a script does not.
-MIN_SECONDS = 5
-MAX_AGE = 2 * 60 * 60
-
-
-def make_form_token(issued_at: float | None = None) -> str:
-    return signing.dumps(
-        {"t": int(issued_at if issued_at is not None else time.time())}, salt=FORM_SALT
-    )
-
-
-def token_problem(token: str) -> str | None:
-    """None when the token is good; otherwise the message to show."""
-    try:
-        issued = signing.loads(token, salt=FORM_SALT, max_age=MAX_AGE)["t"]
-    except (signing.BadSignature, KeyError, TypeError):
-        return "This form has expired. Check your answers, then send it again."
-    if time.time() - issued < MIN_SECONDS:
-        return "Please check your answers, then send the form again."
-    return None
+# The signed form-shown-at token, used once (linkwell/core/formtoken.py). A person needs more
+# than a few seconds to describe a group; a script does not.
+FORM_TOKEN = FormToken(salt="linkwell.community.suggestion-form", min_seconds=5)
 
 
 def over_rate_limit(request: HttpRequest) -> bool:

@@ -10,16 +10,25 @@ from django import forms
 from linkwell.community.models import AssetKind, CostKind, Frequency, VenueKind
 from linkwell.community.services import (
     DAYS,
+    LENGTH_LABELS,
+    MAX_LENGTHS,
     SUGGESTION_FIELDS,
     WEEKS_OF_MONTH,
     normalise_data,
     suggestion_errors,
 )
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import SHORT_TEXT_MAX
 
 _INPUT = {"class": "nhsuk-input"}
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": "4"}
 _SELECT = {"class": "nhsuk-select"}
+
+
+def _too_long(key: str) -> dict[str, str]:
+    # The service's own words (services.suggestion_errors), so the message is the same wherever
+    # the length is caught.
+    return {"max_length": f"{LENGTH_LABELS[key]} must be {MAX_LENGTHS[key]} characters or fewer"}
 
 
 def _text(
@@ -32,6 +41,8 @@ def _text(
         label=label,
         required=False,
         help_text=help_text,
+        max_length=MAX_LENGTHS[key],
+        error_messages=_too_long(key),
         widget=forms.TextInput(attrs=widget_attrs),
     )
 
@@ -47,6 +58,8 @@ class SuggestionForm(forms.Form):
         "Name of the group or activity", "name", help_text="For example: Tuesday knit and natter"
     )
     description = forms.CharField(
+        max_length=MAX_LENGTHS["description"],
+        error_messages=_too_long("description"),
         label="What happens there?",
         required=False,
         help_text="What people do, what to expect on a first visit, anything to bring.",
@@ -134,6 +147,8 @@ class SuggestionForm(forms.Form):
     )
     cost_notes = _text("Anything else about cost (optional)", "cost_notes")
     who_for = forms.CharField(
+        max_length=MAX_LENGTHS["who_for"],
+        error_messages=_too_long("who_for"),
         label="Who is it for? (optional)",
         required=False,
         help_text="For example: anyone over 50, beginners welcome, carers and the people they care for.",
@@ -188,8 +203,12 @@ class SuggestionForm(forms.Form):
 
 class PublicSuggestionForm(SuggestionForm):
     # Spam defences (abuse.py): a field people never see, and when the form was shown (signed).
-    website_url = forms.CharField(required=False, label="Leave this empty")
-    form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    website_url = forms.CharField(
+        max_length=SHORT_TEXT_MAX, required=False, label="Leave this empty"
+    )
+    form_token = forms.CharField(
+        max_length=SHORT_TEXT_MAX, required=False, widget=forms.HiddenInput
+    )
 
 
 class ModeratorEditForm(SuggestionForm):

@@ -49,6 +49,7 @@ from linkwell.community.services import (
 from linkwell.community.timetables import feed_attach, feed_remove
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors, run_form
+from linkwell.core.formtoken import ALREADY_SENT
 from linkwell.directory.access import (
     can_edit_organization,
     can_see_quality_detail,
@@ -71,13 +72,17 @@ def suggest(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data.get("website_url"):
                 # Only a script fills the hidden field. Tell it nothing useful.
                 return render(request, "community/suggest_rejected.html", status=400)
-            problem = abuse.token_problem(form.cleaned_data.get("form_token", ""))
+            token = form.cleaned_data.get("form_token", "")
+            problem = abuse.FORM_TOKEN.problem(token)
             if problem:
                 form.add_error(None, problem)
+            elif not abuse.FORM_TOKEN.claim(token):
+                form.add_error(None, ALREADY_SENT)
             else:
                 try:
                     suggestion = suggestion_submit(actor=request.user, data=form.suggestion_data())
                 except ValidationFailed as exc:
+                    abuse.FORM_TOKEN.release(token)
                     apply_errors(exc, form)
                 else:
                     request.session["community_suggestion"] = {
@@ -88,12 +93,14 @@ def suggest(request: HttpRequest) -> HttpResponse:
                     }
                     return redirect("community:suggest_done")
         status = 400
+    # A fresh token (a new nonce), dated when the form was first shown.
+    fresh = abuse.FORM_TOKEN.fresh(str(request.POST.get("form_token", "")))
     if form.is_bound:
         data = request.POST.copy()
-        data["form_token"] = abuse.make_form_token()
+        data["form_token"] = fresh
         form.data = data
     else:
-        form.initial["form_token"] = abuse.make_form_token()
+        form.initial["form_token"] = fresh
     return render(request, "community/suggest.html", {"form": form}, status=status)
 
 

@@ -6,6 +6,7 @@ Every variable read here is listed in `.env.example` (kept in step by
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 from dataclasses import dataclass
@@ -139,3 +140,29 @@ def parse_proxy_ssl_header(name: str, raw: str) -> tuple[str, str] | None:
     if not sep or not header or not value or not header.replace("-", "").isalnum():
         raise EnvError(f"{name}={raw!r} is not a header and value like 'X-Forwarded-Proto: https'")
     return "HTTP_" + header.upper().replace("-", "_"), value
+
+
+def cache_settings(name: str, redis_url: str) -> dict[str, object]:
+    """The default cache: Redis at `redis_url` (redis://, rediss:// or unix://) when it is set,
+    else the database cache (linkwell/core/cache.py). Redis needs the optional `redis` package;
+    without it start-up stops with the command that installs it."""
+    if not redis_url.strip():
+        # Django culls a third of the table once it holds MAX_ENTRIES (default 300): a flood of
+        # made-up client addresses would then wipe counters and used form tokens.
+        return {
+            "BACKEND": "linkwell.core.cache.DatabaseCache",
+            "LOCATION": "linkwell_cache",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    scheme = urlparse(redis_url).scheme
+    if scheme not in ("redis", "rediss", "unix"):
+        raise EnvError(f"{name}: use a redis://, rediss:// or unix:// URL (got scheme {scheme!r})")
+    if importlib.util.find_spec("redis") is None:
+        raise EnvError(
+            f'{name} is set but the redis package is not installed: pip install "linkwell[redis]"'
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url.strip(),
+        "KEY_PREFIX": "linkwell",
+    }

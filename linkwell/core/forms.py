@@ -22,6 +22,13 @@ T = TypeVar("T")
 INVALID = 400
 STALE = 409
 
+# Length limits for form fields that have no tighter rule of their own: every text field takes
+# a max_length (tests/test_field_limits.py checks), so nobody can store a megabyte answer.
+SHORT_TEXT_MAX = 500
+LONG_TEXT_MAX = 10_000
+# Django's password hashers work on passwords up to 4096 characters.
+PASSWORD_MAX = 4096
+
 
 def apply_errors(
     exc: ValidationFailed, *forms_: forms.BaseForm, field_names: Mapping[str, str] | None = None

@@ -11,7 +11,7 @@ from django.forms import formset_factory
 
 from linkwell.accounts.models import User
 from linkwell.core.exceptions import ValidationFailed
-from linkwell.core.forms import apply_errors, text_input
+from linkwell.core.forms import LONG_TEXT_MAX, SHORT_TEXT_MAX, apply_errors, text_input
 from linkwell.directory.models import QualityCheckKind, ReferralMode, Service, ServiceStatus
 from linkwell.directory.services import (
     COST_FREE,
@@ -36,6 +36,7 @@ class ServiceEditForm(forms.Form):
         widget=forms.TextInput(attrs=text_input()),
     )
     description = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="What the service offers",
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),
@@ -55,6 +56,7 @@ class ServiceEditForm(forms.Form):
         },
     )
     application_process = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="How to join or refer",
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),
@@ -128,6 +130,7 @@ class ServiceEditForm(forms.Form):
         widget=forms.TextInput(attrs=text_input(5, inputmode="decimal")),
     )
     fees_description = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="About the cost (optional)",
         help_text="For example, per session, or concessions available",
         required=False,
@@ -146,23 +149,27 @@ class ServiceEditForm(forms.Form):
         widget=forms.TextInput(attrs=text_input(3, inputmode="numeric")),
     )
     eligibility_description = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="Who the service is for",
         required=False,
         widget=forms.Textarea(attrs=dict(_TEXTAREA, rows="3")),
     )
     eligibility_conditions = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="Conditions people must meet (optional)",
         help_text="One on each line, for example: Lives in Oswestry, or: Is an unpaid carer",
         required=False,
         widget=forms.Textarea(attrs=dict(_TEXTAREA, rows="3")),
     )
     accessibility = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="Access at the venue",
         help_text="For example step-free entrance, hearing loop, accessible toilet",
         required=False,
         widget=forms.Textarea(attrs=dict(_TEXTAREA, rows="3")),
     )
     languages = forms.CharField(
+        max_length=SHORT_TEXT_MAX,
         label="Languages the service is offered in (optional)",
         help_text="Separate languages with commas, for example: English, Welsh, British Sign Language",
         required=False,

@@ -10,6 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from linkwell.core.forms import SHORT_TEXT_MAX
 from linkwell.outcomes.engine import Instrument, Item, Number
 from linkwell.outcomes.models import TIMEPOINT_DAYS, CompletedBy, Timepoint
 
@@ -170,6 +171,7 @@ class ScheduleForm(forms.Form):
 
 class LocalMeasureForm(forms.Form):
     definition = forms.CharField(
+        max_length=100_000,
         label="Measure definition (JSON)",
         help_text="The same format as the shipped measures (see the outcomes README).",
         widget=forms.Textarea(attrs={"class": "nhsuk-textarea app-code", "rows": "16"}),
@@ -193,6 +195,7 @@ class StaffSurveyForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs=_DATE),
     )
     ratings = forms.CharField(
+        max_length=SHORT_TEXT_MAX,
         label="Ratings from 1 (very poor) to 10 (excellent), separated by commas",
         help_text="One per member of staff who answered, e.g. 8, 9, 6, 10",
         widget=forms.TextInput(attrs=_INPUT),

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from linkwell.accounts.models import Organisation, OrganisationKind
-from linkwell.core.forms import text_input
+from linkwell.core.forms import LONG_TEXT_MAX, text_input
 from linkwell.directory.postcodes import InvalidPostcode, UnknownPostcode, lookup, normalise
 from linkwell.people.models import CarerStatus, ContactMethod, Ethnicity, Person, Sex
 from linkwell.people.services import PERSON_FIELDS, PersonDetails
@@ -207,6 +207,7 @@ class PersonEditForm(PersonIdentityFields):
     )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     accessibility_needs = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="Accessibility needs (optional)",
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),

@@ -5,16 +5,12 @@ Thin: parse -> access helper -> service/selector -> render.
 
 from __future__ import annotations
 
-import hashlib
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +24,7 @@ from linkwell.audit.services import audit_access
 from linkwell.casework.access import case_team_ids
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors, run_form
+from linkwell.core.formtoken import ALREADY_SENT, FormToken
 from linkwell.core.idempotency import create_once
 from linkwell.core.ratelimit import over_rate_limit, rate_limit_count, rate_limit_reached
 from linkwell.people.access import people_for_team, people_known_to
@@ -66,10 +63,9 @@ from linkwell.referrals.services import (
 )
 
 TRIAGE_PAGE_SIZE = 25
-SELF_REFERRAL_SALT = "linkwell.referrals.self-referral"
-# A person needs more than a few seconds to fill the form in; a script does not.
-SELF_REFERRAL_MIN_SECONDS = 3
-SELF_REFERRAL_MAX_AGE = 2 * 60 * 60
+# The signed form-shown-at token, used once (linkwell/core/formtoken.py). A person needs more
+# than a few seconds to fill the form in; a script does not.
+SELF_REFERRAL_TOKEN = FormToken(salt="linkwell.referrals.self-referral", min_seconds=3)
 # Accepted self-referrals per client an hour (a care home or library PC may send several), and,
 # much higher, every POST: a flood guard against scripts, which mistakes never reach.
 SELF_REFERRALS_PER_HOUR = 5
@@ -215,54 +211,6 @@ def sent(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- public self-referral ----------------------------------------------------------------------
 
 
-def make_form_token(issued_at: float | None = None) -> str:
-    """A signed note of when the form was first shown; the POST must come back with it, later.
-    The random part makes every token different, so each can be used once (`_token_used`)."""
-    return signing.dumps(
-        {"t": int(issued_at if issued_at is not None else time.time()), "n": uuid.uuid4().hex},
-        salt=SELF_REFERRAL_SALT,
-    )
-
-
-def _token_issued_at(token: str) -> int | None:
-    """When a genuine, unexpired token was first issued; None for anything else."""
-    try:
-        issued = signing.loads(token, salt=SELF_REFERRAL_SALT, max_age=SELF_REFERRAL_MAX_AGE)["t"]
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
-    return int(issued)
-
-
-def _token_key(token: str) -> str:
-    # A hash, not the token: the cache then holds nothing that could be sent back as a form.
-    return "linkwell:self-referral-token:" + hashlib.sha256(token.encode()).hexdigest()
-
-
-def _token_problem(token: str) -> str | None:
-    issued = _token_issued_at(token)
-    if issued is None:
-        return "This form has expired. Check your answers, then send it again."
-    if time.time() - issued < SELF_REFERRAL_MIN_SECONDS:
-        return "Please check your answers, then send the form again."
-    if cache.get(_token_key(token)):
-        return (
-            "We already have this form: you do not need to send it again. If you meant to ask "
-            "for help a second time, check your answers, then send the form again."
-        )
-    return None
-
-
-def _claim_token(token: str) -> bool:
-    """Mark the token used, unless it already was (two clicks of "Send" at once: one wins).
-    Kept for as long as the token would be accepted."""
-    return bool(cache.add(_token_key(token), 1, timeout=SELF_REFERRAL_MAX_AGE))
-
-
-def _release_token(token: str) -> None:
-    # The service refused the form: the person corrects it and sends it again with this token.
-    cache.delete(_token_key(token))
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def self_referral(request: HttpRequest) -> HttpResponse:
@@ -292,7 +240,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
             # Only a script fills the hidden field. Tell it nothing useful.
             return render(request, "referrals/self_referral_rejected.html", status=400)
         token = str(form.data.get("form_token", ""))
-        problem = _token_problem(token)
+        problem = SELF_REFERRAL_TOKEN.problem(token)
         if problem:
             form.add_error(None, problem)
         if form.errors:
@@ -300,8 +248,9 @@ def self_referral(request: HttpRequest) -> HttpResponse:
             _also_check_with_services(
                 form, form.referral_details(entered), form.person_details(entered)
             )
-        elif not _claim_token(token):
-            form.add_error(None, _token_problem(token) or "Send the form again.")
+        elif not SELF_REFERRAL_TOKEN.claim(token):
+            # Two clicks of "Send" at once: the other one was accepted.
+            form.add_error(None, ALREADY_SENT)
         else:
             try:
                 referral = referral_create(
@@ -313,7 +262,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                     confirm_new_person=True,
                 )
             except ValidationFailed as exc:
-                _release_token(token)
+                SELF_REFERRAL_TOKEN.release(token)
                 apply_errors(exc, form, field_names=ERROR_FIELDS)
             else:
                 rate_limit_count(request, "self-referral")
@@ -324,9 +273,8 @@ def self_referral(request: HttpRequest) -> HttpResponse:
                 }
                 return redirect("referrals:self_referral_done")
         status = 400
-    # A fresh token for the form shown, dated when the person first opened it: a quick
-    # correction is not mistaken for a script's instant reply.
-    fresh = make_form_token(issued_at=_token_issued_at(token))
+    # A fresh token for the form shown, dated when the person first opened it.
+    fresh = SELF_REFERRAL_TOKEN.fresh(token)
     if form.is_bound:
         data = request.POST.copy()
         data["form_token"] = fresh

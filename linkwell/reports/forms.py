@@ -18,6 +18,7 @@ from linkwell.analysis.forms import (
     period_start_field,
     uuid_choices,
 )
+from linkwell.core.forms import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from linkwell.reports.access import ReportScope
 from linkwell.reports.quarterly import previous_quarter, quarter_bounds, quarter_label
 from linkwell.reports.stories import TEXT_MAX, TITLE_MAX
@@ -109,6 +110,7 @@ class StoryForm(forms.Form):
     (story_record / story_update), so the rules are in one place."""
 
     title = forms.CharField(
+        max_length=SHORT_TEXT_MAX,
         label="Title",
         required=False,
         help_text=f"A few words, for example “Back to the allotment”. Up to {TITLE_MAX:,} "
@@ -116,6 +118,7 @@ class StoryForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "nhsuk-input"}),
     )
     text = forms.CharField(
+        max_length=LONG_TEXT_MAX,
         label="The story",
         required=False,
         help_text="What changed for the person, in a few sentences. Write “they” or “the "

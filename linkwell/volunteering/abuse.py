@@ -2,47 +2,21 @@
 volunteer"), as on the community suggestion form (`linkwell/community/abuse.py`): a per-client
 limit on forms accepted per hour (`LINKWELL_VOLUNTEER_REGISTRATIONS_PER_HOUR`, through
 `linkwell.core.ratelimit`; mistakes a person corrects do not count), a hidden honeypot field,
-and a signed "form shown at" token that must come back after a few seconds and within two
-hours. Field lengths are limited by the forms and again by the services.
+and a signed "form shown at" token (`linkwell.core.formtoken`) that must come back after a few
+seconds and within two hours, and only once. Field lengths are limited by the forms and again by the services.
 """
 
 from __future__ import annotations
 
-import time
-
-from django.core import signing
 from django.http import HttpRequest
 
 from linkwell.core import ratelimit
+from linkwell.core.formtoken import FormToken
 
-FORM_SALT = "linkwell.volunteering.public-form"
-MIN_SECONDS = 5
-MAX_AGE = 2 * 60 * 60
+# The signed form-shown-at token, used once (linkwell/core/formtoken.py).
+FORM_TOKEN = FormToken(salt="linkwell.volunteering.public-form", min_seconds=5)
 SETTING = "LINKWELL_VOLUNTEER_REGISTRATIONS_PER_HOUR"
 DEFAULT_PER_HOUR = 5
-
-
-def make_form_token(issued_at: float | None = None) -> str:
-    return signing.dumps(
-        {"t": int(issued_at if issued_at is not None else time.time())}, salt=FORM_SALT
-    )
-
-
-def token_issued_at(token: str) -> float | None:
-    try:
-        return float(signing.loads(token, salt=FORM_SALT, max_age=MAX_AGE)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-def token_problem(token: str) -> str | None:
-    """None when the token is good; otherwise the message to show."""
-    issued = token_issued_at(token)
-    if issued is None:
-        return "This form has expired. Check your answers, then send it again."
-    if time.time() - issued < MIN_SECONDS:
-        return "Please check your answers, then send the form again."
-    return None
 
 
 def limit_reached(request: HttpRequest, scope: str) -> bool:

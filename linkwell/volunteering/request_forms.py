@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from linkwell.core.forms import text_input
+from linkwell.core.forms import LONG_TEXT_MAX, text_input
 from linkwell.people.models import Sex
 from linkwell.volunteering.models import ContactMode, SupportRole
 
@@ -106,7 +106,7 @@ class ReferralForm(RequestFieldsForm):
         widget=forms.TextInput(attrs=text_input(20)),
     )
     # Set when the coordinator chose among the possible existing records.
-    existing_person = forms.CharField(required=False, widget=forms.HiddenInput)
+    existing_person = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
 
 
 class CloseForm(forms.Form):
@@ -127,7 +127,7 @@ class ExcludeForm(forms.Form):
 class IntroduceForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     member = forms.UUIDField(widget=forms.HiddenInput)
-    shown = forms.CharField(required=False, widget=forms.HiddenInput)
+    shown = forms.CharField(max_length=LONG_TEXT_MAX, required=False, widget=forms.HiddenInput)
     review_on = forms.DateField(label="First review on", required=False, widget=_date())
     goals = forms.CharField(
         label="Their goals (one a line)", required=False, max_length=3000, widget=_textarea(3)

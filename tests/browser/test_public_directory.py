@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 from linkwell.demo.loader import demo_load
 from linkwell.directory.models import Service
 from linkwell.matching import cache as matcher_cache
+from linkwell.referrals import views as referral_views
 from linkwell.referrals.models import Referral, ReferralSource
 from tests.browser.conftest import describe, serious_axe_violations
 
@@ -29,7 +31,11 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", None)
     matcher_cache.clear_cache()
     # The self-referral refuses forms sent within seconds of being shown (a spam defence).
-    monkeypatch.setattr("linkwell.referrals.views.SELF_REFERRAL_MIN_SECONDS", 0)
+    monkeypatch.setattr(
+        referral_views,
+        "SELF_REFERRAL_TOKEN",
+        dataclasses.replace(referral_views.SELF_REFERRAL_TOKEN, min_seconds=0),
+    )
 
 
 def serious_axe_violations_after_post(page: Any) -> list[dict[str, Any]]:

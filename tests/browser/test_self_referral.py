@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from playwright.sync_api import expect
 from linkwell.demo.loader import DEMO_PASSWORD, demo_load
 from linkwell.directory.models import Phone
 from linkwell.directory.tests.factories import make_organization
+from linkwell.referrals import views as referral_views
 from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
 from linkwell.referrals.tests.factories import needs
 from tests.browser.conftest import describe, serious_axe_violations, sign_in, triage_row
@@ -25,7 +27,11 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     demo_load(seed=42)
     # The page refuses forms sent within 3 seconds of being shown (a spam defence); a test
     # types faster than a person, and must not wait on the clock.
-    monkeypatch.setattr("linkwell.referrals.views.SELF_REFERRAL_MIN_SECONDS", 0)
+    monkeypatch.setattr(
+        referral_views,
+        "SELF_REFERRAL_TOKEN",
+        dataclasses.replace(referral_views.SELF_REFERRAL_TOKEN, min_seconds=0),
+    )
 
 
 def test_a_person_refers_themself_and_a_link_worker_sees_it_in_triage(

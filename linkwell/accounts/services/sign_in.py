@@ -131,6 +131,19 @@ def sign_in_refused_locked_record(*, user: User | None, email: str) -> None:
         )
 
 
+def sign_in_refused_client_limit_record(*, email: str, client: str) -> None:
+    """A sign-in refused, without checking the password, because its client address has had
+    too many failed sign-ins this hour (`linkwell.accounts.client_limit`)."""
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action=AuditAction.SIGN_IN_REFUSED_CLIENT_LIMIT,
+            object_type="accounts.user",
+            kind=Kind.SECURITY,
+            detail={"email": email, "client": client},
+        )
+
+
 def _failures_clear(user: User) -> int:
     """Reset the failure count and any expired lock; returns how many failures were cleared.
     Call inside a transaction holding the user's row (select_for_update)."""

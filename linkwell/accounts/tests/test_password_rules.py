@@ -85,3 +85,42 @@ def test_a_strong_password_unrelated_to_the_user_is_accepted(margaret: User) -> 
     services.user_password_set(actor=None, user=margaret, password="Brisk-Heron-Lantern-78")
     margaret.refresh_from_db()
     assert margaret.check_password("Brisk-Heron-Lantern-78")
+
+
+# --- passwords seen in data breaches (validators.BreachedPasswordValidator) -------------------
+
+BREACHED = "This password has appeared in data breaches"
+
+
+@pytest.mark.parametrize(
+    "password", ["iseedeadpeople", "WhosYourDaddy", "1234qwerasdf", "Chickenwing101"]
+)
+def test_breached_passwords_that_djangos_list_misses_are_refused(password: str) -> None:
+    from django.contrib.auth.password_validation import (
+        CommonPasswordValidator,
+        validate_password,
+    )
+    from django.core.exceptions import ValidationError
+
+    assert password.lower() not in CommonPasswordValidator().passwords
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password)
+    assert any(BREACHED in message for message in refused.value.messages)
+
+
+def test_a_breached_password_is_refused_when_a_user_sets_it(margaret: User) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        services.user_password_set(actor=margaret, user=margaret, password="Chickenwing101")
+    assert BREACHED in str(refused.value.errors)
+    margaret.refresh_from_db()
+    assert margaret.check_password("Brisk-Heron-Lantern-77")
+
+
+def test_the_breached_list_is_larger_than_djangos_and_loaded_once() -> None:
+    from django.contrib.auth.password_validation import CommonPasswordValidator
+
+    from linkwell.accounts.validators import BreachedPasswordValidator, breached_passwords
+
+    assert len(breached_passwords()) > len(CommonPasswordValidator().passwords)
+    assert breached_passwords() is breached_passwords()
+    BreachedPasswordValidator().validate("Brisk-Heron-Lantern-77")  # a good one passes

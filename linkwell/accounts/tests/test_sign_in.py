@@ -152,3 +152,86 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+# --- failed sign-ins per client (linkwell/accounts/client_limit.py) ---------------------------
+
+
+def _from(client: Any, address: str, email: str, password: str) -> Any:
+    return client.post(LOGIN, {"email": email, "password": password}, REMOTE_ADDR=address)
+
+
+@override_settings(LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR=4, LOCKOUT_THRESHOLD=5)
+def test_a_password_sprayer_is_stopped_without_learning_which_accounts_exist(
+    client, personas
+) -> None:
+    sprayer = "203.0.113.50"
+    emails = [
+        personas.owner.email,
+        "nobody@nowhere.example",
+        personas.teammate.email,
+        "ghost@nowhere.example",
+    ]
+    for email in emails:
+        answer = _from(client, sprayer, email, WRONG)
+        assert answer.status_code == 200
+        assert "Enter a correct email address and password." in answer.content.decode()
+    # No account took more than one failure: the per-account lockout alone would never stop this.
+    refusals = {}
+    for email in [personas.read_only.email, "other@nowhere.example"]:
+        refused = _from(client, sprayer, email, WRONG)
+        assert refused.status_code == 429
+        refusals[email] = refused.content.decode()
+        assert "too many failed sign-ins from this device or network" in refusals[email]
+    # The same answer for an account that exists and one that does not.
+
+    def strip(html: str) -> str:
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        return html.replace(personas.read_only.email, "").replace("other@nowhere.example", "")
+
+    assert len({strip(html) for html in refusals.values()}) == 1
+    # Even the right password is refused from that client (a right guess is not revealed), and
+    # no password was checked: the account's own count did not move.
+    assert _from(client, sprayer, personas.owner.email, PASSWORD).status_code == 429
+    personas.read_only.refresh_from_db()
+    assert personas.read_only.failed_login_count == 0
+    events = AuditEvent.objects.filter(action="sign_in_refused_client_limit")
+    assert events.count() == 3
+    assert {e.kind for e in events} == {Kind.SECURITY}
+    assert {e.detail["client"] for e in events} == {sprayer}
+
+
+@override_settings(LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR=2)
+def test_another_client_still_signs_in_while_one_is_refused(client, personas) -> None:
+    for _ in range(2):
+        _from(client, "203.0.113.50", "nobody@nowhere.example", WRONG)
+    assert _from(client, "203.0.113.50", personas.owner.email, PASSWORD).status_code == 429
+    other = _from(client, "198.51.100.20", personas.owner.email, PASSWORD)
+    assert other.status_code == 302
+
+
+@override_settings(LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR=2)
+def test_clients_behind_a_trusted_proxy_are_counted_one_by_one(client, personas, settings) -> None:
+    from linkwell.core.env import parse_ip_networks
+
+    settings.TRUSTED_PROXIES = parse_ip_networks("LINKWELL_TRUSTED_PROXIES", ["10.0.0.0/8"])
+
+    def via_proxy(address: str, password: str) -> Any:
+        return client.post(
+            LOGIN,
+            {"email": personas.owner.email, "password": password},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+
+    via_proxy("203.0.113.50", WRONG)
+    via_proxy("203.0.113.50", WRONG)
+    assert via_proxy("203.0.113.50", PASSWORD).status_code == 429
+    assert via_proxy("198.51.100.20", PASSWORD).status_code == 302
+
+
+@override_settings(LINKWELL_SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR=2)
+def test_forms_missing_a_field_do_not_count_as_failed_sign_ins(client, personas) -> None:
+    for _ in range(3):
+        assert _from(client, "203.0.113.50", "", "").status_code == 200
+    assert _from(client, "203.0.113.50", personas.owner.email, PASSWORD).status_code == 302

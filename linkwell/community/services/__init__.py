@@ -51,6 +51,7 @@ from linkwell.community.services.publishing import ASK_A_LINK_WORKER, HOME_VENUE
 from linkwell.community.services.submission import suggestion_submit, suggestion_update
 from linkwell.community.services.validation import (
     DAYS,
+    LENGTH_LABELS,
     MAX_AGE,
     MAX_COST,
     MAX_LENGTHS,
@@ -65,6 +66,7 @@ __all__ = [
     "CONTACT_LINK_MAX_AGE",
     "DAYS",
     "HOME_VENUE_TEXT",
+    "LENGTH_LABELS",
     "MAX_AGE",
     "MAX_COST",
     "MAX_LENGTHS",

@@ -81,7 +81,7 @@ MAX_LENGTHS = {
     "suggester_name": 100,
     "suggester_email": 254,
 }
-_LABELS = {
+LENGTH_LABELS = {
     "name": "The name",
     "description": "The description",
     "organisation_name": "The organisation's name",
@@ -150,7 +150,7 @@ def suggestion_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
 
     for key, limit in MAX_LENGTHS.items():
         if len(data.get(key) or "") > limit:
-            add(key, f"{_LABELS[key]} must be {limit} characters or fewer")
+            add(key, f"{LENGTH_LABELS[key]} must be {limit} characters or fewer")
     if data.get("asset_kind") not in AssetKind.values:
         add("asset_kind", "Select what you are suggesting")
     if not data.get("name"):

@@ -46,7 +46,7 @@ def client_for(user: Any) -> Client:
 
 
 def _post_form(client: Client, **overrides: str) -> Any:
-    token = abuse.make_form_token(time.time() - 60)
+    token = abuse.FORM_TOKEN.make(time.time() - 60)
     return client.post(SUGGEST, {**form_post(**overrides), "form_token": token})
 
 
@@ -87,7 +87,7 @@ def test_the_hidden_honeypot_field_refuses_scripts() -> None:
 def test_a_form_sent_seconds_after_it_was_shown_is_refused() -> None:
     client = Client()
     response = client.post(
-        SUGGEST, {**form_post(), "form_token": abuse.make_form_token(time.time())}
+        SUGGEST, {**form_post(), "form_token": abuse.FORM_TOKEN.make(time.time())}
     )
     assert response.status_code == 400
     assert "Please check your answers" in response.content.decode()
@@ -376,3 +376,25 @@ def test_timetables_are_404_to_outsiders_and_403_to_read_only_members(
     assert read_only.get(url).status_code == 200
     assert read_only.post(url, {"url": "https://shed.example.org/x.ics"}).status_code == 403
     assert not TimetableFeed.objects.exists()
+
+
+def test_a_form_token_sent_again_is_refused_and_creates_nothing() -> None:
+    token = abuse.FORM_TOKEN.make(time.time() - 60)
+    client = Client()
+    assert client.post(SUGGEST, {**form_post(), "form_token": token}).status_code == 302
+    for _ in range(3):
+        again = client.post(SUGGEST, {**form_post(), "form_token": token})
+        assert again.status_code == 400
+        assert "This form was already sent" in again.content.decode()
+    assert Suggestion.objects.count() == 1
+
+
+def test_a_form_shown_again_with_mistakes_gets_a_fresh_token_that_works() -> None:
+    client = Client()
+    token = abuse.FORM_TOKEN.make(time.time() - 60)
+    wrong = client.post(SUGGEST, {**form_post(name=""), "form_token": token})
+    assert wrong.status_code == 400
+    fresh = wrong.context["form"].data["form_token"]
+    assert fresh != token
+    assert client.post(SUGGEST, {**form_post(), "form_token": fresh}).status_code == 302
+    assert Suggestion.objects.count() == 1

@@ -15,7 +15,7 @@ from linkwell.directory.tests.factories import make_organization
 from linkwell.referrals.models import Referral
 from linkwell.referrals.tests.factories import VALID_NHS, needs
 from linkwell.referrals.tests.test_views import REFER, SELF, gp_post, self_post
-from linkwell.referrals.views import make_form_token
+from linkwell.referrals.views import SELF_REFERRAL_TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -144,12 +144,12 @@ def test_a_form_token_is_accepted_only_once(client):
     for _ in range(3):
         response = client.post(SELF, data)
         assert response.status_code == 400
-        assert "We already have this form" in response.content.decode()
+        assert "This form was already sent" in response.content.decode()
     assert Referral.objects.count() == 1
 
 
 def test_a_refused_form_keeps_its_token_usable(client):
-    token = make_form_token(issued_at=time.time() - 60)
+    token = SELF_REFERRAL_TOKEN.make(issued_at=time.time() - 60)
     assert (
         client.post(SELF, self_post(form_token=token, consent_to_contact=None)).status_code == 400
     )

@@ -17,7 +17,7 @@ from linkwell.casework.models import Case
 from linkwell.people.models import Person
 from linkwell.referrals.models import LinkWorkerCoverage, Referral, ReferralStatus
 from linkwell.referrals.tests.factories import VALID_NHS, make_person, make_referral, needs
-from linkwell.referrals.views import make_form_token
+from linkwell.referrals.views import SELF_REFERRAL_TOKEN
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def self_post(**overrides: Any) -> dict[str, Any]:
     data = gp_post(
         email="bob@example.com",
         preferred_contact_method="phone",
-        form_token=make_form_token(issued_at=time.time() - 60),
+        form_token=SELF_REFERRAL_TOKEN.make(issued_at=time.time() - 60),
         website="",
     )
     data.pop("urgency")
@@ -277,7 +277,7 @@ def test_the_honeypot_field_stops_scripts(client, personas, one_service):
 
 
 def test_a_form_sent_back_within_seconds_is_refused(client, personas, one_service):
-    response = client.post(SELF, self_post(form_token=make_form_token()))
+    response = client.post(SELF, self_post(form_token=SELF_REFERRAL_TOKEN.make()))
     assert response.status_code == 400
     assert b"check your answers" in response.content
     assert not Referral.objects.exists()

@@ -39,7 +39,7 @@ def post(cast: VolunteerCast, client: Client | None = None, **overrides: Any) ->
         "contact": "home_visit",
         "volunteer_gender": "male",
         "consent": "on",
-        "form_token": abuse.make_form_token(time.time() - 60),
+        "form_token": abuse.FORM_TOKEN.make(time.time() - 60),
     }
     data.update(overrides)
     return (client or Client()).post(ASK, data)
@@ -79,7 +79,7 @@ def test_consent_missing_and_mistakes_are_listed_and_nothing_is_saved(cast: Volu
 
 def test_the_honeypot_and_a_fast_token_are_refused(cast: VolunteerCast) -> None:
     assert post(cast, website_url="x").status_code == 400
-    fast = post(cast, form_token=abuse.make_form_token(time.time()))
+    fast = post(cast, form_token=abuse.FORM_TOKEN.make(time.time()))
     assert "Please check your answers" in fast.content.decode()
     assert not SupportRequest.objects.exists()
 
@@ -89,4 +89,26 @@ def test_the_rate_limit_and_a_two_megabyte_field(cast: VolunteerCast, settings: 
     assert post(cast, about="x" * 2_000_000).status_code == 400
     assert post(cast).status_code == 302
     assert post(cast, given_name="Again").status_code == 429
+    assert SupportRequest.objects.count() == 1
+
+
+def test_a_form_token_sent_again_is_refused_and_creates_nothing(cast: VolunteerCast) -> None:
+    token = abuse.FORM_TOKEN.make(time.time() - 60)
+    assert post(cast, form_token=token).status_code == 302
+    for _ in range(3):
+        again = post(cast, form_token=token)
+        assert again.status_code == 400
+        assert "This form was already sent" in again.content.decode()
+    assert SupportRequest.objects.count() == 1
+
+
+def test_a_corrected_request_is_sent_with_the_fresh_token_it_was_given(
+    cast: VolunteerCast,
+) -> None:
+    token = abuse.FORM_TOKEN.make(time.time() - 60)
+    wrong = post(cast, form_token=token, consent="")
+    assert wrong.status_code == 400
+    fresh = wrong.context["form"].data["form_token"]
+    assert fresh != token
+    assert post(cast, form_token=fresh).status_code == 302
     assert SupportRequest.objects.count() == 1

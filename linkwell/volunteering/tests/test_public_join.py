@@ -38,7 +38,7 @@ def post(cast: VolunteerCast, client: Client | None = None, **overrides: Any) ->
         "avail_WE_from": "10:00",
         "avail_WE_to": "12:00",
         "consent": "on",
-        "form_token": abuse.make_form_token(time.time() - 60),
+        "form_token": abuse.FORM_TOKEN.make(time.time() - 60),
     }
     data.update(overrides)
     return (client or Client()).post(JOIN, data)
@@ -94,7 +94,7 @@ def test_the_honeypot_refuses_scripts(cast: VolunteerCast) -> None:
 
 
 def test_a_form_sent_too_fast_or_forged_is_refused(cast: VolunteerCast) -> None:
-    fast = post(cast, form_token=abuse.make_form_token(time.time()))
+    fast = post(cast, form_token=abuse.FORM_TOKEN.make(time.time()))
     assert fast.status_code == 400 and "Please check your answers" in fast.content.decode()
     forged = post(cast, form_token="forged")
     assert "This form has expired" in forged.content.decode()
@@ -123,3 +123,23 @@ def test_a_two_megabyte_field_is_refused(cast: VolunteerCast) -> None:
 def test_the_public_directory_and_suggestion_page_link_here(cast: VolunteerCast) -> None:
     assert JOIN in Client().get(reverse("public:search")).content.decode()
     assert JOIN in Client().get(reverse("community:suggest")).content.decode()
+
+
+def test_a_form_token_sent_again_is_refused_and_creates_nothing(cast: VolunteerCast) -> None:
+    token = abuse.FORM_TOKEN.make(time.time() - 60)
+    assert post(cast, form_token=token).status_code == 302
+    for _ in range(3):
+        again = post(cast, form_token=token)
+        assert again.status_code == 400
+        assert "This form was already sent" in again.content.decode()
+    assert CommunityMember.objects.filter(given_name="Rhian").count() == 1
+
+
+def test_a_corrected_form_is_sent_with_the_fresh_token_it_was_given(cast: VolunteerCast) -> None:
+    token = abuse.FORM_TOKEN.make(time.time() - 60)
+    wrong = post(cast, form_token=token, consent="")
+    assert wrong.status_code == 400
+    fresh = wrong.context["form"].data["form_token"]
+    assert fresh != token
+    assert post(cast, form_token=fresh).status_code == 302
+    assert CommunityMember.objects.filter(given_name="Rhian").count() == 1

@@ -1,7 +1,7 @@
 """The two public pages, no sign-in: "I'd like to volunteer" and "ask for a volunteer".
 
 Abuse controls as on the community suggestion form (`volunteering/abuse.py`): hourly limits
-per client, a honeypot field, a signed form-shown-at token, and length limits in the form and
+per client, a honeypot field, a signed form-shown-at token used once, and length limits in the form and
 the services. Everything wrong with a submission is reported at once; nothing is saved.
 """
 
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors
+from linkwell.core.formtoken import ALREADY_SENT
 from linkwell.volunteering import abuse
 from linkwell.volunteering.access import coordinating_organisations
 from linkwell.volunteering.forms import AskForm, JoinForm, SpamDefences
@@ -53,7 +54,7 @@ def _public_form(
             # Only a script fills the hidden field. Tell it nothing useful.
             return render(request, "volunteering/public_rejected.html", status=400)
         token = str(form.data.get("form_token", ""))
-        problem = abuse.token_problem(token)
+        problem = abuse.FORM_TOKEN.problem(token)
         if problem:
             form.add_error(None, problem)
         if form.errors:
@@ -62,19 +63,23 @@ def _public_form(
                 if key in form.fields and key not in form.errors:
                     for message in problems:
                         form.add_error(key, message)
+        elif not abuse.FORM_TOKEN.claim(token):
+            # Two clicks of "Send" at once: the other one was accepted.
+            form.add_error(None, ALREADY_SENT)
         else:
             try:
                 info = save()
             except ValidationFailed as exc:
+                abuse.FORM_TOKEN.release(token)
                 apply_errors(exc, form)
             else:
                 abuse.count_accepted(request, scope)
                 request.session[scope] = info
                 return redirect(done)
         status = 400
-    # A fresh token dated when the form was first shown: a quick correction is not mistaken
-    # for a script's instant reply.
-    fresh = abuse.make_form_token(issued_at=abuse.token_issued_at(token))
+    # A fresh token (a new nonce) dated when the form was first shown: a quick correction is
+    # not mistaken for a script's instant reply.
+    fresh = abuse.FORM_TOKEN.fresh(token)
     if form.is_bound:
         data = request.POST.copy()
         data["form_token"] = fresh
