@@ -222,3 +222,11 @@ class AuditAction(models.TextChoices):
     VOLUNTEERING_SUPERVISION_RECORDED = "volunteering.supervision_recorded"
     VOLUNTEERING_CHECK_REMINDER_SENT = "volunteering.check_reminder_sent"
     VOLUNTEERING_SELF_REFERRAL_RECEIVED = "volunteering.self_referral_received"
+
+    # --- coproduction: self-assessments and their actions (linkwell/coproduction/services) ----
+    COPRODUCTION_ASSESSMENT_STARTED = "coproduction.assessment_started"
+    COPRODUCTION_ASSESSMENT_SAVED = "coproduction.assessment_saved"
+    COPRODUCTION_ASSESSMENT_COMPLETED = "coproduction.assessment_completed"
+    COPRODUCTION_ASSESSMENT_DISCARDED = "coproduction.assessment_discarded"
+    COPRODUCTION_ACTION_ADDED = "coproduction.action_added"
+    COPRODUCTION_ACTION_STATUS_CHANGED = "coproduction.action_status_changed"
