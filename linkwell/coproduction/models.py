@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
 from linkwell.coproduction.questions import Principle
+from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
 
 
 class AssessmentStatus(models.TextChoices):

@@ -34,7 +34,9 @@ def principle_scores(qs: QuestionSet, answers: Mapping[str, Any]) -> dict[str, f
         values = [answers.get(s.key) for s in qs.for_principle(principle)]
         numbers = [v for v in values if isinstance(v, int)]
         out[principle] = (
-            round(sum(numbers) / len(numbers), 2) if numbers and len(numbers) == len(values) else None
+            round(sum(numbers) / len(numbers), 2)
+            if numbers and len(numbers) == len(values)
+            else None
         )
     return out
 
@@ -180,6 +182,5 @@ def child_team_latest(parent: Organisation) -> list[TeamLatest]:
 def comparison_rows(teams: Sequence[TeamLatest]) -> list[dict[str, Any]]:
     """Principle by principle, each team's latest score (for the comparison table)."""
     return [
-        {"label": str(p.label), "scores": [t.scores.get(p.value) for t in teams]}
-        for p in Principle
+        {"label": str(p.label), "scores": [t.scores.get(p.value) for t in teams]} for p in Principle
     ]

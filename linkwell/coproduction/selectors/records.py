@@ -77,9 +77,7 @@ def records_evidence(*, organisation: Organisation, on: dt.date) -> RecordsEvide
             distinct=True,
             filter=Q(member__person__isnull=False, member__person_link_consent_at__isnull=False),
         ),
-        co_facilitators=Count(
-            "member", distinct=True, filter=Q(kind=RoleKind.CO_FACILITATOR)
-        ),
+        co_facilitators=Count("member", distinct=True, filter=Q(kind=RoleKind.CO_FACILITATOR)),
         peers=Count("member", distinct=True, filter=Q(kind__in=PEER_KINDS)),
     )
     start = months_before(on, 12) + dt.timedelta(days=1)

@@ -10,10 +10,10 @@ from django.db import transaction
 from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
-from linkwell.core.concurrency import lock_versioned, save_versioned
-from linkwell.core.exceptions import ValidationFailed
 from linkwell.coproduction.models import Action, ActionStatus, Assessment, AssessmentStatus
 from linkwell.coproduction.questions import Principle
+from linkwell.core.concurrency import lock_versioned, save_versioned
+from linkwell.core.exceptions import ValidationFailed
 
 WHAT_LIMIT = 300
 WHO_LIMIT = 200

@@ -20,8 +20,6 @@ from django.utils import timezone
 from linkwell.accounts.models import Organisation, User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
-from linkwell.core.concurrency import lock_versioned, save_versioned
-from linkwell.core.exceptions import ValidationFailed
 from linkwell.coproduction.models import Assessment, AssessmentStatus
 from linkwell.coproduction.questions import (
     CURRENT_VERSION,
@@ -36,6 +34,8 @@ from linkwell.coproduction.selectors.assessments import (
     unanswered,
 )
 from linkwell.coproduction.selectors.records import records_evidence
+from linkwell.core.concurrency import lock_versioned, save_versioned
+from linkwell.core.exceptions import ValidationFailed
 
 EVIDENCE_LIMIT = 4000
 NAMES_LIMIT = 1000
@@ -111,7 +111,9 @@ def assessment_start(
     return assessment
 
 
-def _clean_answers(version: int, answers: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, int]:
+def _clean_answers(
+    version: int, answers: Mapping[str, Any], errors: dict[str, list[str]]
+) -> dict[str, int]:
     qs = question_set(version)
     out: dict[str, int] = {}
     for key, value in answers.items():
@@ -126,9 +128,7 @@ def _clean_answers(version: int, answers: Mapping[str, Any], errors: dict[str, l
         if isinstance(value, bool) or not isinstance(value, int):
             errors[key] = [f"Choose a score from {SCALE_MIN} to {SCALE_MAX}"]
         elif not SCALE_MIN <= value <= SCALE_MAX:
-            errors[key] = [
-                f"The score must be from {SCALE_MIN} to {SCALE_MAX}, not {value}"
-            ]
+            errors[key] = [f"The score must be from {SCALE_MIN} to {SCALE_MAX}, not {value}"]
         else:
             out[key] = value
     return out
@@ -164,12 +164,9 @@ def completion_problems(assessment: Assessment) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     missing = unanswered(question_set(assessment.question_set_version), assessment.answers)
     if missing:
-        listed = "; ".join(
-            f"{Principle(s.principle).label}: “{s.text}”" for s in missing
-        )
+        listed = "; ".join(f"{Principle(s.principle).label}: “{s.text}”" for s in missing)
         problems["__all__"] = [
-            f"Answer every statement before completing. {len(missing)} not answered yet: "
-            f"{listed}"
+            f"Answer every statement before completing. {len(missing)} not answered yet: {listed}"
         ]
     if assessment.staff_count < 1:
         problems["staff_count"] = ["Enter how many staff took part (at least 1)"]
