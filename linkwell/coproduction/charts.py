@@ -39,7 +39,7 @@ def progress_svg(progress: Progress) -> bytes:
         if not points:
             continue
         ax.plot(
-            [d for d, _ in points],
+            [float(d.toordinal()) for d, _ in points],
             [s for _, s in points],
             label=row.label,
             color=COLOURS[i % len(COLOURS)],
@@ -49,7 +49,11 @@ def progress_svg(progress: Progress) -> bytes:
     ax.set_ylim(-0.1, SCALE_MAX + 0.1)
     ax.set_ylabel("Score (0 not yet, 4 fully and routinely)", fontsize=8)
     if progress.dates:
-        ax.set_xticks(progress.dates, [f"{d:%b %Y}" for d in progress.dates], fontsize=8)
+        ax.set_xticks(
+            [float(d.toordinal()) for d in progress.dates],
+            [f"{d:%b %Y}" for d in progress.dates],
+            fontsize=8,
+        )
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.grid(axis="y", color="#d8dde0")
     fig.tight_layout()

@@ -173,9 +173,9 @@ def child_team_latest(parent: Organisation) -> list[TeamLatest]:
         latest.setdefault(a.organisation_id, a)
     out = []
     for team in teams:
-        a = latest.get(team.pk)
-        scores = {p: _score(a.scores, p) if a else None for p in Principle.values}
-        out.append(TeamLatest(team, a, scores))
+        found = latest.get(team.pk)
+        scores = {p: _score(found.scores, p) if found else None for p in Principle.values}
+        out.append(TeamLatest(team, found, scores))
     return out
 
 

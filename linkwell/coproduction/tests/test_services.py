@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent
-from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.coproduction.models import ActionStatus, Assessment, AssessmentStatus
 from linkwell.coproduction.questions import CURRENT_VERSION, question_set
 from linkwell.coproduction.selectors.assessments import principle_scores
@@ -23,6 +22,7 @@ from linkwell.coproduction.services import (
     assessment_start,
 )
 from linkwell.coproduction.tests.factories import Teams, all_answers, make_completed
+from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_a_score_outside_the_scale_is_refused_and_nothing_changes(teams: Teams) 
 
 def test_a_statement_not_in_the_question_set_is_refused(teams: Teams) -> None:
     draft = _start(teams)
-    with pytest.raises(ValidationFailed, match="“assets.made_up” is not a statement"):
+    with pytest.raises(ValidationFailed, match=r"“assets\.made_up” is not a statement"):
         _save(teams, draft, answers={"assets.made_up": 2})
 
 
@@ -200,9 +200,7 @@ def test_a_draft_can_be_discarded(teams: Teams) -> None:
     draft = _start(teams)
     assessment_discard(actor=teams.owner, assessment=draft, expected_version=draft.version)
     assert not Assessment.objects.exists()
-    assert AuditEvent.objects.filter(
-        action=AuditAction.COPRODUCTION_ASSESSMENT_DISCARDED
-    ).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.COPRODUCTION_ASSESSMENT_DISCARDED).exists()
 
 
 def test_actions_are_added_to_drafts_only(teams: Teams) -> None:
