@@ -40,7 +40,7 @@ def demo(_loaded: float, db: None) -> float:
     return _loaded
 
 
-@pytest.mark.parametrize("team", [coproduction_demo.LINK_WORKERS, coproduction_demo.COORDINATING])
+@pytest.mark.parametrize("team", [coproduction_demo.LINK_WORKERS, volunteering_demo.COORDINATING])
 def test_each_team_assessed_itself_three_times_over_eighteen_months_and_improved(
     demo: float, team: str
 ) -> None:
