@@ -115,7 +115,10 @@ def teams_for_user(user: User) -> list[TeamAccess]:
     teams = Organisation.objects.filter(is_active=True).filter(
         pk__in=sorted(own_ids)
     ) | Organisation.objects.filter(is_active=True, parent_id__in=sorted(managed))
-    out = [_access(memberships, org) for org in teams.distinct().order_by("name")]
+    out = [
+        _access(memberships, org)
+        for org in teams.distinct().select_related("parent").order_by("name")
+    ]
     return [a for a in out if a is not None]
 
 

@@ -320,3 +320,29 @@ def test_pages_make_the_same_number_of_queries_whatever_the_history(
         make_completed(teams.other_team, held_on=dt.date(2024, month, 1))
     assert _queries(client, url) == one
     assert one <= 12
+
+
+# --- Finding the pages --------------------------------------------------------------------------
+
+
+def test_a_member_of_one_team_goes_straight_to_it(teams: Teams) -> None:
+    response = _client(teams.link_worker).get(reverse("coproduction:index"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("coproduction:team", args=[teams.team.uuid])
+
+
+def test_the_parent_manager_sees_the_child_teams_and_the_comparison(teams: Teams) -> None:
+    response = _client(teams.parent_manager).get(reverse("coproduction:index"))
+    assert response.status_code == 200
+    # Their own organisation may assess itself too; the child teams are read-only to them.
+    seen = {t.organisation: t for t in response.context["teams"]}
+    assert list(seen) == [teams.parent, teams.team, teams.other_team]
+    assert seen[teams.parent].can_edit and seen[teams.parent].inside
+    assert not seen[teams.team].can_edit and not seen[teams.team].inside
+    assert response.context["parents"] == [teams.parent]
+    assert reverse("coproduction:compare", args=[teams.parent.uuid]) in response.content.decode()
+
+
+def test_the_home_page_offers_the_self_assessment_to_staff(teams: Teams) -> None:
+    page = _client(teams.link_worker).get("/").content.decode()
+    assert 'data-testid="coproduction-card"' in page
