@@ -230,3 +230,10 @@ class AuditAction(models.TextChoices):
     OPS_RETENTION_APPLIED = "ops.retention_applied"
     OPS_PERSON_PSEUDONYMISED = "ops.person_pseudonymised"
     OPS_PUBLIC_SUBMISSION_DELETED = "ops.public_submission_deleted"
+    # --- coproduction: self-assessments and their actions (linkwell/coproduction/services) ----
+    COPRODUCTION_ASSESSMENT_STARTED = "coproduction.assessment_started"
+    COPRODUCTION_ASSESSMENT_SAVED = "coproduction.assessment_saved"
+    COPRODUCTION_ASSESSMENT_COMPLETED = "coproduction.assessment_completed"
+    COPRODUCTION_ASSESSMENT_DISCARDED = "coproduction.assessment_discarded"
+    COPRODUCTION_ACTION_ADDED = "coproduction.action_added"
+    COPRODUCTION_ACTION_STATUS_CHANGED = "coproduction.action_status_changed"

@@ -64,6 +64,10 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         items.append(("Community listings to check", reverse("community:moderation")))
     if Role.COORDINATOR in roles:
         items.append(("Volunteers' concerns", reverse("volunteering:concerns")))
+    if roles & {Role.TEAM_MANAGER, Role.COORDINATOR, Role.ADMINISTRATOR}:
+        # Those who run a team's co-production self-assessment (linkwell/coproduction/access.py);
+        # everyone else in the team reaches it from the home page card.
+        items.append(("Co-production", reverse("coproduction:index")))
     if not held and volunteer_members(user).exists():
         # A volunteer: no staff role, a community member record. Asked only of people with no
         # role, so staff pages keep their query counts.

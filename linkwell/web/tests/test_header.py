@@ -55,6 +55,7 @@ def test_the_header_starts_the_frontend_script_and_has_its_more_menu(
                 "Evidence",
                 "Reports",
                 MODERATION,
+                "Co-production",
                 "Audit",
             ],
         ),
