@@ -222,3 +222,17 @@ class AuditAction(models.TextChoices):
     VOLUNTEERING_SUPERVISION_RECORDED = "volunteering.supervision_recorded"
     VOLUNTEERING_CHECK_REMINDER_SENT = "volunteering.check_reminder_sent"
     VOLUNTEERING_SELF_REFERRAL_RECEIVED = "volunteering.self_referral_received"
+
+    # --- grants: programmes, rounds, applications, assessment, awards, payments, monitoring ----
+    GRANTS_PROGRAMME_CREATED = "grants.programme_created"
+    GRANTS_TIER_ADDED = "grants.tier_added"
+    GRANTS_ROUND_CREATED = "grants.round_created"
+    GRANTS_CRITERION_ADDED = "grants.criterion_added"
+    GRANTS_PANEL_MEMBER_ADDED = "grants.panel_member_added"
+    GRANTS_APPLICATION_SUBMITTED = "grants.application_submitted"
+    GRANTS_CONFLICT_DECLARED = "grants.conflict_declared"
+    GRANTS_APPLICATION_SCORED = "grants.application_scored"
+    GRANTS_APPLICATION_AWARDED = "grants.application_awarded"
+    GRANTS_APPLICATION_DECLINED = "grants.application_declined"
+    GRANTS_PAYMENT_RECORDED = "grants.payment_recorded"
+    GRANTS_MONITORING_REPORTED = "grants.monitoring_reported"
