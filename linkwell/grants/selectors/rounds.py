@@ -34,3 +34,7 @@ def rounds_for_user(user: User) -> QuerySet[Round]:
         .select_related("programme", "programme__organisation")
         .order_by("programme__name", "-opens_on")
     )
+
+
+def grant_panel_rounds(user: User) -> QuerySet[Round]:
+    return Round.objects.filter(panel__user=user)

@@ -53,9 +53,9 @@ from linkwell.grants.views.public import report_page
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Everyone signed in may open it: with no programme and no panel it says so (the menu
+    # shows it to managers' roles, who may have no programme yet).
     rounds = list(rounds_for_user(request.user))
-    if not rounds:
-        raise Http404("No grant programmes")
     for r in rounds:
         r.state = round_state(r)  # type: ignore[attr-defined]
     return render(request, "grants/home.html", {"rounds": rounds})
