@@ -142,7 +142,7 @@ def build_world(p: Personas) -> GrantsWorld:
         TaxonomyTerm.objects.filter(taxonomy__uuid=taxonomy_uuid(NEEDS)).order_by("name")[:2]
     )
     gaps = [
-        gap(p, needs[0], "Gobowen", "men over 70"),
+        gap(p, needs[0], "Gobowen", "widowers over 80"),
         gap(p, needs[0], "gobowen"),
         gap(p, needs[1], "Oswestry", "carers"),
     ]

@@ -76,7 +76,7 @@ def test_a_chosen_need_and_place_links_every_gap_recorded_with_it(world: GrantsW
     # "Gobowen" and "gobowen" with the same need are one choice, worded without personal data.
     assert len(choices) == 2
     labels = " ".join(c.label for c in choices)
-    assert "men over 70" not in labels and "story" not in labels
+    assert "widowers" not in labels and "story" not in labels
     app = submit(world)
     assert set(app.gaps.values_list("pk", flat=True)) == {world.gaps[0].pk, world.gaps[1].pk}
 
