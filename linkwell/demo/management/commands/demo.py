@@ -16,6 +16,7 @@ from linkwell.core.exceptions import LinkwellError
 from linkwell.core.progress import add_progress_option, step
 from linkwell.demo import community as community_demo
 from linkwell.demo import evidence as evidence_demo
+from linkwell.demo import grants as grants_demo
 from linkwell.demo import outcomes as outcomes_demo
 from linkwell.demo import population as population_demo
 from linkwell.demo import reports as reports_demo
@@ -89,6 +90,8 @@ class Command(BaseCommand):
                 reports_demo.load(seed=options["seed"])
                 say("Volunteers, befriending and connector matches...")
                 volunteering_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
+                say("Community grants: programmes, rounds, panels and awards...")
+                grants_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
         except LinkwellError as exc:
             raise CommandError(str(exc)) from exc
         if not summary.created:
