@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
@@ -167,7 +166,7 @@ def build_world(p: Personas) -> GrantsWorld:
     )
 
 
-def submit(w: GrantsWorld, tier: Tier | None = None, **changes: Any) -> Application:
+def submit(w: GrantsWorld, tier: Tier | None = None, **changes: str) -> Application:
     keys = [c.key for c in gap_choices(w.programme)][:1]
     return application_submit(
         actor=None,

@@ -97,7 +97,7 @@ def test_a_bad_application_is_refused_with_its_reason(
     world: GrantsWorld, changes: dict[str, str], message: str
 ) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        submit(world, **changes)
+        submit(world, None, **changes)
     assert message in _messages(exc)
     assert not Application.objects.exists()
 
