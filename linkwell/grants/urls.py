@@ -1,5 +1,32 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from linkwell.grants.views import figures, public, staff
 
 app_name = "grants"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", staff.home, name="home"),
+    path("apply/", public.rounds, name="rounds"),
+    path("apply/done/", public.apply_done, name="apply_done"),
+    path("apply/<uuid:round_id>/", public.apply, name="apply"),
+    path("report/<str:token>/", public.report, name="report"),
+    path("figures/", figures.figures, name="figures"),
+    path("rounds/<uuid:round_id>/", staff.round_detail, name="round"),
+    path("rounds/<uuid:round_id>/apply/", staff.staff_apply, name="staff_apply"),
+    path("applications/<uuid:application_id>/", staff.application_detail, name="application"),
+    path(
+        "applications/<uuid:application_id>/score/",
+        staff.application_score_view,
+        name="application_score",
+    ),
+    path("applications/<uuid:application_id>/conflict/", staff.conflict_view, name="conflict"),
+    path("applications/<uuid:application_id>/decide/", staff.decide_view, name="decide"),
+    path("applications/<uuid:application_id>/pay/", staff.pay_view, name="pay"),
+    path("applications/<uuid:application_id>/offer/", staff.offer_letter, name="offer"),
+    path("applications/<uuid:application_id>/offer.pdf", staff.offer_letter_pdf, name="offer_pdf"),
+    path(
+        "applications/<uuid:application_id>/monitoring/",
+        staff.monitoring_view,
+        name="monitoring",
+    ),
+]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from linkwell.accounts.audit_trail import can_view_audit_trail
 from linkwell.accounts.models import Membership, OrganisationKind, Role
+from linkwell.grants.selectors.rounds import grant_panel_rounds
 from linkwell.volunteering.access import volunteer_members
 
 
@@ -68,6 +69,13 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         # Those who run a team's co-production self-assessment (linkwell/coproduction/access.py);
         # everyone else in the team reaches it from the home page card.
         items.append(("Co-production", reverse("coproduction:index")))
+    if roles & {Role.COMMISSIONER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}:
+        # Grant programmes they manage, or figures (linkwell/grants/access.py); panel members
+        # with another role reach their rounds from the home page's card.
+        items.append(("Grants", reverse("grants:home")))
+    if not held and grant_panel_rounds(user).exists():
+        # A community member on a grants panel, with no staff role (asked only of them).
+        items.append(("Grants panel", reverse("grants:home")))
     if not held and volunteer_members(user).exists():
         # A volunteer: no staff role, a community member record. Asked only of people with no
         # role, so staff pages keep their query counts.

@@ -125,6 +125,15 @@ def test_it_creates_a_realistic_area_with_one_sign_in_per_role() -> None:
         assert client.get("/").status_code == 200
 
 
+def _directory_services() -> Any:
+    """The demo directory's services, without the listing a grant's new group became (made by
+    community moderation after `demo_load`'s summary, with a fresh id: linkwell/demo/grants.py)."""
+    from linkwell.community.models import Suggestion
+
+    from_grants = Suggestion.objects.filter(grant_reports__isnull=False).values("service")
+    return Service.objects.exclude(pk__in=from_grants)
+
+
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_running_the_command_twice_adds_nothing_and_audits_one_summary() -> None:
@@ -133,7 +142,7 @@ def test_running_the_command_twice_adds_nothing_and_audits_one_summary() -> None
     assert "Demo loaded (seed 42)" in out.getvalue()
     counts = (DirectoryOrganization.objects.count(), Service.objects.count(), User.objects.count())
     terms = TaxonomyTerm.objects.count()
-    ids = sorted(Service.objects.values_list("uuid", flat=True))
+    ids = sorted(_directory_services().values_list("uuid", flat=True))
 
     out = io.StringIO()
     call_command("demo", stdout=out)
@@ -146,10 +155,10 @@ def test_running_the_command_twice_adds_nothing_and_audits_one_summary() -> None
     assert TaxonomyTerm.objects.count() == terms
     event = AuditEvent.objects.get(action="demo.load")
     assert event.channel == "command"
-    assert event.detail["counts"]["services"] == counts[1]
+    assert event.detail["counts"]["services"] == _directory_services().count()
 
     call_command("demo", "--reset", stdout=io.StringIO())
-    assert sorted(Service.objects.values_list("uuid", flat=True)) == ids
+    assert sorted(_directory_services().values_list("uuid", flat=True)) == ids
 
 
 @pytest.mark.slow

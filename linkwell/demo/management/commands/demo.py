@@ -17,6 +17,7 @@ from linkwell.core.progress import add_progress_option, step
 from linkwell.demo import community as community_demo
 from linkwell.demo import coproduction as coproduction_demo
 from linkwell.demo import evidence as evidence_demo
+from linkwell.demo import grants as grants_demo
 from linkwell.demo import outcomes as outcomes_demo
 from linkwell.demo import population as population_demo
 from linkwell.demo import reports as reports_demo
@@ -92,6 +93,8 @@ class Command(BaseCommand):
                 volunteering_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
                 say("Co-production self-assessments...")
                 coproduction_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
+                say("Community grants: programmes, rounds, panels and awards...")
+                grants_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
         except LinkwellError as exc:
             raise CommandError(str(exc)) from exc
         if not summary.created:
