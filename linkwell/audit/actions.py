@@ -222,3 +222,16 @@ class AuditAction(models.TextChoices):
     VOLUNTEERING_SUPERVISION_RECORDED = "volunteering.supervision_recorded"
     VOLUNTEERING_CHECK_REMINDER_SENT = "volunteering.check_reminder_sent"
     VOLUNTEERING_SELF_REFERRAL_RECEIVED = "volunteering.self_referral_received"
+
+    # --- timebank: members, accounts, the ledger, offers and support packages ----------------
+    TIMEBANK_MEMBER_CREATED = "timebank.member_created"
+    TIMEBANK_ACCOUNT_CREATED = "timebank.account_created"
+    TIMEBANK_EXCHANGE_RECORDED = "timebank.exchange_recorded"
+    TIMEBANK_EXCHANGE_CONFIRMED = "timebank.exchange_confirmed"
+    TIMEBANK_EXCHANGE_DECLINED = "timebank.exchange_declined"
+    TIMEBANK_EXCHANGE_REVERSED = "timebank.exchange_reversed"
+    TIMEBANK_LISTING_ADDED = "timebank.listing_added"
+    TIMEBANK_LISTING_MATCHED = "timebank.listing_matched"
+    TIMEBANK_PACKAGE_RECORDED = "timebank.package_recorded"
+    TIMEBANK_VOLUNTEER_HOURS_ISSUED = "timebank.volunteer_hours_issued"
+    TIMEBANK_REPORT_VIEWED = "timebank.report_viewed"
