@@ -179,7 +179,9 @@ class ExchangeQuerySet(models.QuerySet["Exchange"]):
         decision's own fields may be written (services/ledger.py `_decide` is the caller)."""
         allowed = {"status", "decided_by", "decided_at", "decline_reason"}
         if not set(fields) <= allowed:
-            raise LedgerImmutableError(f"Exchanges cannot be edited: {sorted(set(fields) - allowed)}")
+            raise LedgerImmutableError(
+                f"Exchanges cannot be edited: {sorted(set(fields) - allowed)}"
+            )
         return models.QuerySet.update(self.filter(status=ExchangeStatus.PENDING), **fields)
 
 
@@ -254,8 +256,13 @@ class LedgerLine(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["exchange", "account"], name="timebank_one_line_per_side")
+            models.UniqueConstraint(
+                fields=["exchange", "account"], name="timebank_one_line_per_side"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h on account {self.account_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -360,3 +367,6 @@ class CreditedActivity(models.Model):
     exchange = models.ForeignKey(Exchange, on_delete=models.PROTECT, related_name="credited")
 
     objects = AppendOnlyQuerySet["CreditedActivity"].as_manager()
+
+    def __str__(self) -> str:
+        return f"Activity {self.activity_id} credited by exchange {self.exchange_id}"

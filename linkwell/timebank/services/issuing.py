@@ -32,7 +32,7 @@ from linkwell.timebank.services.members import account_create, member_create
 from linkwell.volunteering.models import Activity, ActivityKind
 
 # What a volunteer's activity counts as in the time bank's categories.
-ACTIVITY_CATEGORY = {
+ACTIVITY_CATEGORY: dict[str, str] = {
     ActivityKind.HOME_VISIT: Category.BEFRIENDING,
     ActivityKind.MEET_OUT: Category.BEFRIENDING,
     ActivityKind.PHONE: Category.BEFRIENDING,
@@ -78,7 +78,12 @@ def _member_account(actor: User | None, issuing: Account, community_member_id: i
 
 
 def volunteer_hours_issue(
-    *, actor: User | None, issuing: Account, start: dt.date, end: dt.date, channel: str | None = None
+    *,
+    actor: User | None,
+    issuing: Account,
+    start: dt.date,
+    end: dt.date,
+    channel: str | None = None,
 ) -> Issued:
     if issuing.kind != AccountKind.ISSUING:
         raise ValidationFailed({"issuing": [f"{issuing.reference} is not an issuing account"]})

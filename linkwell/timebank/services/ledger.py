@@ -43,8 +43,10 @@ def parse_hours(raw: Any) -> Decimal:
     """Hours as typed ("1.5", 2, "0.75") -> Decimal, or a specific refusal."""
     try:
         hours = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed({"hours": [f"Enter the hours as a number, like 1.5 (not {raw!r})"]})
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed(
+            {"hours": [f"Enter the hours as a number, like 1.5 (not {raw!r})"]}
+        ) from exc
     hours_check(hours)
     return hours
 
@@ -79,8 +81,13 @@ def _limit_message(account: Account, hours: Decimal) -> str:
 
 
 def _validate(
-    *, from_account: Account, to_account: Account, hours: Decimal, category: str,
-    happened_on: dt.date | None, note: str,
+    *,
+    from_account: Account,
+    to_account: Account,
+    hours: Decimal,
+    category: str,
+    happened_on: dt.date | None,
+    note: str,
 ) -> None:
     errors: dict[str, list[str]] = {}
     try:
@@ -123,9 +130,13 @@ def _post(exchange: Exchange, locked: dict[int, Account]) -> None:
     now = timezone.now()
     LedgerLine.objects.bulk_create(
         [
-            LedgerLine(exchange=exchange, account_id=giver.pk, hours=-exchange.hours, created_at=now),
             LedgerLine(
-                exchange=exchange, account_id=exchange.to_account_id, hours=exchange.hours,
+                exchange=exchange, account_id=giver.pk, hours=-exchange.hours, created_at=now
+            ),
+            LedgerLine(
+                exchange=exchange,
+                account_id=exchange.to_account_id,
+                hours=exchange.hours,
                 created_at=now,
             ),
         ]
@@ -165,8 +176,12 @@ def exchange_record(
     note = " ".join((note or "").split())
     happened_on = happened_on if happened_on is not None else timezone.localdate()
     _validate(
-        from_account=from_account, to_account=to_account, hours=hours, category=category,
-        happened_on=happened_on, note=note,
+        from_account=from_account,
+        to_account=to_account,
+        hours=hours,
+        category=category,
+        happened_on=happened_on,
+        note=note,
     )
     with transaction.atomic():
         locked = _lock(from_account, to_account)
@@ -218,20 +233,27 @@ def transfer(
 ) -> Exchange:
     """A confirmed exchange, posted at once (brokers, the command line, issuing)."""
     return exchange_record(
-        actor=actor, from_account=from_account, to_account=to_account, hours=hours,
-        category=category, happened_on=happened_on, note=note, confirmed=True, channel=channel,
+        actor=actor,
+        from_account=from_account,
+        to_account=to_account,
+        hours=hours,
+        category=category,
+        happened_on=happened_on,
+        note=note,
+        confirmed=True,
+        channel=channel,
     )
 
 
 def _decide_locked(exchange: Exchange) -> tuple[Exchange, dict[int, Account]]:
     locked = _lock(exchange.from_account, exchange.to_account)
-    fresh = Exchange.objects.select_for_update().select_related(
-        "from_account", "to_account"
-    ).get(pk=exchange.pk)
+    fresh = (
+        Exchange.objects.select_for_update()
+        .select_related("from_account", "to_account")
+        .get(pk=exchange.pk)
+    )
     if fresh.status != ExchangeStatus.PENDING:
-        raise ValidationFailed(
-            f"This exchange was already {fresh.get_status_display().lower()}"
-        )
+        raise ValidationFailed(f"This exchange was already {fresh.get_status_display().lower()}")
     return fresh, locked
 
 
@@ -307,7 +329,9 @@ def exchange_reverse(
     return reversal
 
 
-def _reverse(*, actor: User | None, exchange: Exchange, reason: str, channel: str | None) -> Exchange:
+def _reverse(
+    *, actor: User | None, exchange: Exchange, reason: str, channel: str | None
+) -> Exchange:
     reversal = exchange_record(
         actor=actor,
         from_account=exchange.to_account,

@@ -25,8 +25,16 @@ def tb(*args: str) -> str:
 @pytest.fixture
 def refs() -> tuple[str, str, str]:
     make_org("Holy Cross Centre")
-    centre = tb("account", "create", "--member", "Holy Cross Centre", "--kind", "issuing",
-                "--organisation", "Holy Cross Centre")
+    centre = tb(
+        "account",
+        "create",
+        "--member",
+        "Holy Cross Centre",
+        "--kind",
+        "issuing",
+        "--organisation",
+        "Holy Cross Centre",
+    )
     ann = tb("account", "create", "--member", "Ann Lee", "--kind", "member")
     bob = tb("account", "create", "--member", "Bob Shah", "--kind", "member")
     return centre, ann, bob
@@ -42,8 +50,19 @@ def test_account_create_prints_the_reference(refs) -> None:
 def test_transfer_and_statement_show_balances_summing_to_zero(refs) -> None:
     centre, ann, bob = refs
     tb("transfer", "--from", centre, "--to", ann, "--hours", "3", "--category", "training")
-    tb("transfer", "--from", ann, "--to", bob, "--hours", "1.25", "--category", "lifts",
-       "--note", "Hospital run")
+    tb(
+        "transfer",
+        "--from",
+        ann,
+        "--to",
+        bob,
+        "--hours",
+        "1.25",
+        "--category",
+        "lifts",
+        "--note",
+        "Hospital run",
+    )
     payload = json.loads(tb("statement", "--format", "json"))
     assert payload == {
         "accounts": [
@@ -58,7 +77,10 @@ def test_transfer_and_statement_show_balances_summing_to_zero(refs) -> None:
     assert one["accounts"] == [{"account": "TB-0002", "balance": 1.75}]
     assert one["exchanges"] == 2
     assert one["lines"][0]["note"] == "Hospital run"
-    assert AuditEvent.objects.filter(action="timebank.exchange_recorded", channel="command").count() == 2
+    assert (
+        AuditEvent.objects.filter(action="timebank.exchange_recorded", channel="command").count()
+        == 2
+    )
 
 
 @pytest.mark.parametrize(

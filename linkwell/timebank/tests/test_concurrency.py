@@ -27,7 +27,9 @@ def test_concurrent_transfers_from_one_account_never_overdraw_it_nor_lose_an_hou
     org = make_org()
     issuing = make_account(org, "Centre", kind=AccountKind.ISSUING)
     giver = make_account(org, "Giver")
-    transfer(actor=None, from_account=issuing, to_account=giver, hours=Decimal("10"), category="other")
+    transfer(
+        actor=None, from_account=issuing, to_account=giver, hours=Decimal("10"), category="other"
+    )
     receivers = [make_account(org, f"Receiver {i}") for i in range(THREADS)]
     results = {"ok": 0, "refused": 0}
     lock = threading.Lock()
@@ -40,8 +42,11 @@ def test_concurrent_transfers_from_one_account_never_overdraw_it_nor_lose_an_hou
                 for _attempt in range(2000):
                     try:
                         transfer(
-                            actor=None, from_account=giver, to_account=receiver,
-                            hours=Decimal("1"), category="lifts",
+                            actor=None,
+                            from_account=giver,
+                            to_account=receiver,
+                            hours=Decimal("1"),
+                            category="lifts",
                         )
                         outcome = "ok"
                     except ValidationFailed:

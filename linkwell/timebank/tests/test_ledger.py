@@ -99,7 +99,11 @@ def test_same_account_unknown_category_and_future_date_are_refused(bank):
         transfer(actor=None, from_account=issuing, to_account=ann, hours=H("1"), category="golf")
     with pytest.raises(ValidationFailed, match="future"):
         transfer(
-            actor=None, from_account=issuing, to_account=ann, hours=H("1"), category="diy",
+            actor=None,
+            from_account=issuing,
+            to_account=ann,
+            hours=H("1"),
+            category="diy",
             happened_on=dt.date.today() + dt.timedelta(days=2),
         )
     assert not Exchange.objects.exists()
@@ -109,7 +113,11 @@ def test_a_pending_exchange_moves_nothing_until_confirmed(bank):
     _, issuing, ann, bob = bank
     transfer(actor=None, from_account=issuing, to_account=bob, hours=H("2"), category="other")
     pending = exchange_record(
-        actor=None, from_account=bob, to_account=ann, hours=H("1.5"), category="gardening",
+        actor=None,
+        from_account=bob,
+        to_account=ann,
+        hours=H("1.5"),
+        category="gardening",
         recorded_by_account=bob,
     )
     bob.refresh_from_db()
@@ -190,9 +198,12 @@ def test_the_ledger_refuses_edits_and_deletes(bank):
 def test_the_database_refuses_edits_of_the_ledger(bank, sql):
     _, issuing, ann, _ = bank
     transfer(actor=None, from_account=issuing, to_account=ann, hours=H("1"), category="other")
-    with pytest.raises(Exception, match="append-only|cannot be edited"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(Exception, match=r"append-only|cannot be edited"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert LedgerLine.objects.filter(hours=7).count() == 0
 
 
@@ -213,6 +224,11 @@ def test_the_database_refuses_zero_hours_even_past_the_service(bank):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Exchange.objects.create(
-            organisation=org, from_account=issuing, to_account=ann, hours=H("0"),
-            category=Category.OTHER, happened_on=dt.date.today(), recorded_at=timezone.now(),
+            organisation=org,
+            from_account=issuing,
+            to_account=ann,
+            hours=H("0"),
+            category=Category.OTHER,
+            happened_on=dt.date.today(),
+            recorded_at=timezone.now(),
         )

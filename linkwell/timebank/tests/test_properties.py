@@ -27,8 +27,12 @@ from linkwell.timebank.tests.factories import make_account, make_org
 ACCOUNTS = 4  # index 0 is the issuing account
 hours = st.integers(min_value=-2, max_value=16).map(lambda q: Decimal(q) / 4)
 op = st.one_of(
-    st.tuples(st.just("transfer"), st.integers(0, ACCOUNTS - 1), st.integers(0, ACCOUNTS - 1), hours),
-    st.tuples(st.just("pending"), st.integers(0, ACCOUNTS - 1), st.integers(0, ACCOUNTS - 1), hours),
+    st.tuples(
+        st.just("transfer"), st.integers(0, ACCOUNTS - 1), st.integers(0, ACCOUNTS - 1), hours
+    ),
+    st.tuples(
+        st.just("pending"), st.integers(0, ACCOUNTS - 1), st.integers(0, ACCOUNTS - 1), hours
+    ),
     st.tuples(st.just("confirm"), st.integers(0, 30), st.just(0), st.just(Decimal(0))),
     st.tuples(st.just("decline"), st.integers(0, 30), st.just(0), st.just(Decimal(0))),
     st.tuples(st.just("reverse"), st.integers(0, 30), st.just(0), st.just(Decimal(0))),
@@ -36,8 +40,13 @@ op = st.one_of(
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(ops=st.lists(op, max_size=25), member_limit=st.sampled_from([None, Decimal("0"), Decimal("1.5")]))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    ops=st.lists(op, max_size=25),
+    member_limit=st.sampled_from([None, Decimal("0"), Decimal("1.5")]),
+)
 def test_any_sequence_of_operations_keeps_the_ledger_balanced(ops, member_limit) -> None:
     from django.db import transaction
 
@@ -52,7 +61,10 @@ def test_any_sequence_of_operations_keeps_the_ledger_balanced(ops, member_limit)
                 if name in ("transfer", "pending"):
                     record = transfer if name == "transfer" else exchange_record
                     record(
-                        actor=None, from_account=accounts[a], to_account=accounts[b], hours=h,
+                        actor=None,
+                        from_account=accounts[a],
+                        to_account=accounts[b],
+                        hours=h,
                         category="other",
                     )
                 elif exchanges:

@@ -140,7 +140,9 @@ class Command(BaseCommand):
         for out in model.outputs:
             self.stdout.write(f"  -> {out.name} = {plain_number(run.outputs[out.name])} {out.unit}")
 
-    def _from_ledger(self, model: Any, options: dict[str, Any], values: dict[str, str]) -> list[str]:
+    def _from_ledger(
+        self, model: Any, options: dict[str, Any], values: dict[str, str]
+    ) -> list[str]:
         """Put the hours given in the period, from the time bank's ledger and volunteers' logged
         hours (timebank/selectors/economics.py says what counts, once), into `hours_given`."""
         if not any(i.name == LEDGER_INPUT for i in model.inputs):

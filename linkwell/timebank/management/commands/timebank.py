@@ -88,6 +88,7 @@ class Command(BaseCommand):
     def _account(self, options: dict[str, Any]) -> None:
         ref_or_name = options["member"].strip()
         existing = account_by_reference(ref_or_name)
+        member: TimebankMember | None
         if existing is not None:
             member = existing.member
         else:
@@ -113,7 +114,9 @@ class Command(BaseCommand):
                         actor=None,
                         organisation=org,
                         name=ref_or_name,
-                        kind="individual" if options["kind"] == AccountKind.MEMBER else "organisation",
+                        kind="individual"
+                        if options["kind"] == AccountKind.MEMBER
+                        else "organisation",
                     )
                 except ValidationFailed as exc:
                     raise _refused(exc) from exc

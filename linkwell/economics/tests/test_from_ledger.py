@@ -1,4 +1,4 @@
-"""Hours given from the ledger, and `linkwell economics run sroi --from-ledger`."""
+"""The time bank's hours given (timebank/selectors/economics.py), and `linkwell economics run sroi --from-ledger`."""
 
 from __future__ import annotations
 
@@ -32,21 +32,40 @@ def ledger():
     centre = make_account(org, "Centre", kind=AccountKind.ISSUING)
     ann, bob = make_account(org, "Ann"), make_account(org, "Bob")
     day = D(2025, 3, 10)
-    transfer(actor=None, from_account=centre, to_account=ann, hours=H(10), category="training",
-             happened_on=day)
-    transfer(actor=None, from_account=ann, to_account=bob, hours=H(3), category="lifts", happened_on=day)
-    transfer(actor=None, from_account=bob, to_account=ann, hours=H(2), category="diy", happened_on=day)
-    wrong = transfer(actor=None, from_account=ann, to_account=bob, hours=H(4), category="diy",
-                     happened_on=day)
+    transfer(
+        actor=None,
+        from_account=centre,
+        to_account=ann,
+        hours=H(10),
+        category="training",
+        happened_on=day,
+    )
+    transfer(
+        actor=None, from_account=ann, to_account=bob, hours=H(3), category="lifts", happened_on=day
+    )
+    transfer(
+        actor=None, from_account=bob, to_account=ann, hours=H(2), category="diy", happened_on=day
+    )
+    wrong = transfer(
+        actor=None, from_account=ann, to_account=bob, hours=H(4), category="diy", happened_on=day
+    )
     exchange_reverse(actor=None, exchange=wrong, reason="Typed in error")
-    exchange_record(actor=None, from_account=ann, to_account=bob, hours=H(1), category="diy",
-                    happened_on=day)
-    transfer(actor=None, from_account=ann, to_account=bob, hours=H(7), category="diy",
-             happened_on=D(2025, 5, 1))  # outside the period
+    exchange_record(
+        actor=None, from_account=ann, to_account=bob, hours=H(1), category="diy", happened_on=day
+    )
+    transfer(
+        actor=None,
+        from_account=ann,
+        to_account=bob,
+        hours=H(7),
+        category="diy",
+        happened_on=D(2025, 5, 1),
+    )  # outside the period
     volunteer = make_member(org)
     for minutes, when in ((60, D(2025, 3, 1)), (60, D(2025, 3, 2)), (60, D(2025, 3, 30))):
-        Activity.objects.create(member=volunteer, kind=ActivityKind.PHONE, happened_on=when,
-                                minutes=minutes)
+        Activity.objects.create(
+            member=volunteer, kind=ActivityKind.PHONE, happened_on=when, minutes=minutes
+        )
     volunteer_hours_issue(actor=None, issuing=centre, start=D(2025, 3, 1), end=D(2025, 3, 15))
     return centre
 
@@ -65,16 +84,28 @@ def test_issuing_volunteer_hours_twice_credits_nothing_twice(ledger) -> None:
     )
     assert (again.volunteers, again.activities, again.hours) == (1, 1, H(1))
     assert CreditedActivity.objects.count() == 3
-    none = volunteer_hours_issue(actor=None, issuing=ledger, start=D(2025, 3, 1), end=D(2025, 3, 31))
-    assert (none.volunteers, none.hours) == (0, 0)
+    none = volunteer_hours_issue(
+        actor=None, issuing=ledger, start=D(2025, 3, 1), end=D(2025, 3, 31)
+    )
+    assert (none.volunteers, none.hours) == (0, H(0))
     assert hours_given(start=D(2025, 3, 1), end=D(2025, 3, 31)).total == H(8)
 
 
 def test_sroi_from_the_ledger_values_the_hours_at_the_model_wage(ledger) -> None:
     out = StringIO()
     call_command(
-        "economics", "run", "sroi", "--from-ledger", "--from", "2025-03-01", "--to", "2025-03-31",
-        "--set", "wage_rate=12.5", stdout=out, stderr=StringIO(),
+        "economics",
+        "run",
+        "sroi",
+        "--from-ledger",
+        "--from",
+        "2025-03-01",
+        "--to",
+        "2025-03-31",
+        "--set",
+        "wage_rate=12.5",
+        stdout=out,
+        stderr=StringIO(),
     )
     result = json.loads(out.getvalue())
     assert result["inputs"]["hours_given"] == 8
@@ -86,11 +117,22 @@ def test_sroi_from_the_ledger_uses_the_configured_default_wage(ledger) -> None:
 
     wage = next(i.default for i in get_model("sroi").inputs if i.name == "wage_rate")
     out = StringIO()
-    call_command("economics", "run", "sroi", "--from-ledger", "--from", "2025-03-01",
-                 "--to", "2025-03-31", stdout=out, stderr=StringIO())
-    assert Decimal(str(json.loads(out.getvalue())["outputs"]["value_of_time"])) == (
-        H(8) * Decimal(str(wage))
-    ).normalize()
+    call_command(
+        "economics",
+        "run",
+        "sroi",
+        "--from-ledger",
+        "--from",
+        "2025-03-01",
+        "--to",
+        "2025-03-31",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    assert (
+        Decimal(str(json.loads(out.getvalue())["outputs"]["value_of_time"]))
+        == (H(8) * Decimal(str(wage))).normalize()
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,10 +140,23 @@ def test_sroi_from_the_ledger_uses_the_configured_default_wage(ledger) -> None:
     [
         (["sroi", "--from-ledger", "--from", "2025-03-01"], "YYYY-MM-DD"),
         (["sroi", "--from-ledger", "--from", "2025-04-01", "--to", "2025-03-01"], "after"),
-        (["sroi", "--from-ledger", "--from", "2025-03-01", "--to", "2025-03-31", "--set",
-          "hours_given=5"], "do not --set"),
-        (["falls-prevention", "--from-ledger", "--from", "2025-03-01", "--to", "2025-03-31"],
-         "no hours_given"),
+        (
+            [
+                "sroi",
+                "--from-ledger",
+                "--from",
+                "2025-03-01",
+                "--to",
+                "2025-03-31",
+                "--set",
+                "hours_given=5",
+            ],
+            "do not --set",
+        ),
+        (
+            ["falls-prevention", "--from-ledger", "--from", "2025-03-01", "--to", "2025-03-31"],
+            "no hours_given",
+        ),
         (["sroi", "--from", "2025-03-01"], "go with --from-ledger"),
     ],
 )
