@@ -28,6 +28,7 @@ from linkwell.accounts.services import account_record_save
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.demo import timebank as timebank_demo
 from linkwell.demo import volunteering as volunteering_demo
 from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
 from linkwell.demo.directory import (
@@ -284,6 +285,8 @@ def demo_reset(*, actor: User | None = None) -> dict[str, int]:
         org_uuids = list(orgs.values_list("uuid", flat=True))
         removed: dict[str, int] = {}
         try:
+            # The time bank first: it PROTECTs volunteers' activities, people and organisations.
+            removed.update(timebank_demo.reset())
             # Volunteers, requests and matches first: they PROTECT people and organisations.
             removed.update(volunteering_demo.reset())
             # People, referrals and cases first: they PROTECT the services and practices.
