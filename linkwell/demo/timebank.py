@@ -35,6 +35,7 @@ from linkwell.timebank.models import (
     TimebankMember,
 )
 from linkwell.timebank.services.issuing import volunteer_hours_issue
+from linkwell.timebank.services.ledger import transfer
 from linkwell.timebank.services.listings import listing_add
 from linkwell.timebank.services.members import account_create, member_create
 from linkwell.timebank.services.packages import package_record
@@ -170,6 +171,16 @@ def load(
             m = member_create(actor=None, organisation=org, name=name, joined_on=start)
             members.append(account_create(actor=None, member=m))
         exchanges = _exchanges(rng, org, issuing, members, partners, start, today)
+        for account in members[: len(SIGN_INS)]:  # the two who sign in have credits to spend
+            transfer(
+                actor=None,
+                from_account=issuing,
+                to_account=account,
+                hours=Decimal(10),
+                category=Category.CARE_SUPPORT,
+                happened_on=today,
+                note="Trainee care hours",
+            )
         for i, account in enumerate(members[2:40]):
             text, category = OFFERS[i % len(OFFERS)]
             listing_add(

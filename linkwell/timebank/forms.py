@@ -42,7 +42,8 @@ class RecordForm(forms.Form):
         label="Date",
         initial=timezone.localdate,
         widget=forms.DateInput(
-            attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"}
+            format="%Y-%m-%d",
+            attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"},
         ),
     )
     note = forms.CharField(

@@ -186,8 +186,10 @@ class ExchangeQuerySet(models.QuerySet["Exchange"]):
 
 
 class Exchange(PublicIdModel):
-    """Hours one account gave another: `from_account` gave the time (or spent the credits),
-    `to_account` receives the credits. Pending until the other side or a broker confirms."""
+    """Credits moving from one account to another. When Ann gives Bob an hour of her time, Ann
+    earns a credit and Bob pays it: `from_account` is Bob's (who received the help, redeemed an
+    offer, or the issuing account), `to_account` is Ann's (who gave the time). Pending until
+    the other side or a broker confirms."""
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="timebank_exchanges"

@@ -37,7 +37,7 @@ def member_page(member: TimebankMember) -> MemberPage:
     ids = {a.pk for a in accounts}
     exchanges = list(
         Exchange.objects.filter(Q(from_account_id__in=ids) | Q(to_account_id__in=ids))
-        .select_related("from_account__member", "to_account__member")
+        .select_related("from_account__member", "to_account__member", "recorded_by_account__member")
         .order_by("-happened_on", "-id")[:100]
     )
     return MemberPage(

@@ -98,15 +98,16 @@ def match_record_exchange(
     happened_on: dt.date | None = None,
     note: str = "",
 ) -> Exchange:
-    """The help was given: a confirmed exchange from the offering member to the requesting one
-    (recorded by the broker), linked to the match; the request is then closed."""
+    """The help was given: a confirmed exchange (recorded by the broker) in which the requesting
+    member pays the offering member for their time, linked to the match; the request is then
+    closed."""
     if match.exchange_id is not None:
         raise ValidationFailed("An exchange has already been recorded for this match")
-    giver = match.offer.member.accounts.filter(kind=AccountKind.MEMBER).order_by("number").first()
-    receiver = (
+    helper = match.offer.member.accounts.filter(kind=AccountKind.MEMBER).order_by("number").first()
+    helped = (
         match.request.member.accounts.filter(kind=AccountKind.MEMBER).order_by("number").first()
     )
-    if giver is None or receiver is None:
+    if helper is None or helped is None:
         raise ValidationFailed("Both members need an account first")
     with transaction.atomic():
         locked = ListingMatch.objects.select_for_update().get(pk=match.pk)
@@ -114,8 +115,8 @@ def match_record_exchange(
             raise ValidationFailed("An exchange has already been recorded for this match")
         exchange = exchange_record(
             actor=actor,
-            from_account=giver,
-            to_account=receiver,
+            from_account=helped,
+            to_account=helper,
             hours=hours,
             category=match.request.category
             if match.request.category != Category.OTHER

@@ -53,7 +53,7 @@ def test_a_member_sees_their_balance_and_records_an_exchange_left_pending(cast) 
     response = c.post(
         reverse("timebank:record"),
         {
-            "direction": "gave",
+            "direction": "received",
             "other": bob.reference,
             "hours": "1.5",
             "category": "gardening",
@@ -64,6 +64,7 @@ def test_a_member_sees_their_balance_and_records_an_exchange_left_pending(cast) 
     assert response.status_code == 302
     exchange = Exchange.objects.get(note="Weeding")
     assert exchange.status == ExchangeStatus.PENDING
+    # Bob gave Ann his time: Ann pays, Bob earns.
     assert (exchange.from_account, exchange.to_account) == (ann, bob)
 
 
@@ -130,11 +131,11 @@ def test_a_read_only_broker_sees_no_buttons_and_cannot_reverse(cast) -> None:
 def test_a_broker_matches_an_offer_to_a_request_with_reasons_then_records_it(cast) -> None:
     _, users, _, ann, bob = cast
     offer = listing_add(
-        actor=None, member=ann.member, kind="offer", text="Lifts to hospital and gardening"
+        actor=None, member=bob.member, kind="offer", text="Lifts to hospital and gardening"
     )
     wanted = listing_add(
         actor=None,
-        member=bob.member,
+        member=ann.member,
         kind="request",
         text="A lift to the hospital",
         category="lifts",
@@ -152,8 +153,9 @@ def test_a_broker_matches_an_offer_to_a_request_with_reasons_then_records_it(cas
     match = ListingMatch.objects.get()
     assert any("hospit" in r or "lift" in r for r in match.reasons)
     broker.post(reverse("timebank:match_exchange", args=[match.uuid]), {"hours": "2"})
+    ann.refresh_from_db()
     bob.refresh_from_db()
-    assert bob.balance == Decimal(2)
+    assert (ann.balance, bob.balance) == (Decimal(3), Decimal(2))  # Ann paid Bob for his time
     assert not Listing.objects.get(pk=wanted.pk).is_open
 
 

@@ -81,11 +81,12 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
         if other is None or other.organisation_id != member.organisation_id:
             raise ValidationFailed({"other": [f"No account {data['other']} in this time bank"]})
         hours = parse_hours(data["hours"])
+        # Whoever gave the time earns the credits; the one helped pays them.
         gave = data["direction"] == "gave"
         return exchange_record(
             actor=request.user,
-            from_account=mine if gave else other,
-            to_account=other if gave else mine,
+            from_account=other if gave else mine,
+            to_account=mine if gave else other,
             hours=hours,
             category=str(data["category"]),
             happened_on=data["happened_on"],  # type: ignore[arg-type]
