@@ -304,6 +304,11 @@ LINKWELL_RETENTION_PUBLIC_SUBMISSION_DAYS = env_int(
 )
 # Public volunteer registration: accepted registrations per client an hour.
 LINKWELL_VOLUNTEER_REGISTRATIONS_PER_HOUR = 5
+# The time bank: how many hours below zero a member's account may go (issuing accounts have no
+# limit; an account's own limit overrides this).
+LINKWELL_TIMEBANK_MEMBER_OVERDRAFT_HOURS = env_int(
+    "LINKWELL_TIMEBANK_MEMBER_OVERDRAFT_HOURS", 0, minimum=0
+)
 
 
 def _iso_dates(name: str, raw: list[str]) -> list[dt.date]:

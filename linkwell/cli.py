@@ -58,6 +58,16 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Time bank",
+        [
+            ("timebank account create", "Open an account: --member REF_OR_NAME --kind K."),
+            ("timebank transfer", "Move hours: --from A --to B --hours H --category C."),
+            ("timebank statement", "Balances and the total as JSON (--account for one)."),
+            ("timebank check", "Recompute every balance and the zero sum; exit 1 if wrong."),
+            ("timebank issue", "Credit volunteers' logged hours once: --issuing A --from --to."),
+        ],
+    ),
+    (
         "Outcome measures",
         [
             ("measures list", "List the outcome measures, their versions and licences."),

@@ -30,6 +30,7 @@ from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.demo import coproduction as coproduction_demo
 from linkwell.demo import grants as grants_demo
+from linkwell.demo import timebank as timebank_demo
 from linkwell.demo import volunteering as volunteering_demo
 from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
 from linkwell.demo.directory import (
@@ -290,6 +291,8 @@ def demo_reset(*, actor: User | None = None) -> dict[str, int]:
             removed.update(coproduction_demo.reset(domain=DEMO_EMAIL_DOMAIN))
             # Grants first: panels and programmes PROTECT sign-ins and the PCN.
             removed.update(grants_demo.reset())
+            # The time bank first: it PROTECTs volunteers' activities, people and organisations.
+            removed.update(timebank_demo.reset())
             # Volunteers, requests and matches first: they PROTECT people and organisations.
             removed.update(volunteering_demo.reset())
             # People, referrals and cases first: they PROTECT the services and practices.

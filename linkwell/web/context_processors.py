@@ -8,6 +8,7 @@ from django.urls import reverse
 from linkwell.accounts.audit_trail import can_view_audit_trail
 from linkwell.accounts.models import Membership, OrganisationKind, Role
 from linkwell.grants.selectors.rounds import grant_panel_rounds
+from linkwell.timebank.access import my_members as my_timebank_members
 from linkwell.volunteering.access import volunteer_members
 
 
@@ -54,6 +55,8 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if roles & {Role.COORDINATOR, Role.ADMINISTRATOR}:
         # Volunteer coordinators (linkwell/volunteering/access.py).
         items.append(("Volunteers", reverse("volunteering:home")))
+        # Time bank brokers (linkwell/timebank/access.py).
+        items.append(("Time bank", reverse("timebank:broker")))
     if roles & {Role.COMMISSIONER, Role.TEAM_MANAGER, Role.ADMINISTRATOR} or user.is_superuser:
         items.append(("Economics", reverse("economics:index")))
         items.append(("Evidence", reverse("evidence:index")))
@@ -80,6 +83,9 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         # A volunteer: no staff role, a community member record. Asked only of people with no
         # role, so staff pages keep their query counts.
         items.append(("My volunteering", reverse("volunteering:my_volunteering")))
+    if not held and my_timebank_members(user).exists():
+        # A time bank member with no staff role: their own page.
+        items.append(("My time bank", reverse("timebank:home")))
     if can_view_audit_trail(user=user):
         items.append(("Audit", reverse("web:audit")))
     return _menu(request, items)

@@ -7,6 +7,7 @@ disclosure-controlled, unless set on the command line.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -23,6 +24,9 @@ from linkwell.economics.engine import (
     run_model,
 )
 from linkwell.economics.selectors import data_values, model_data
+from linkwell.timebank.selectors.economics import hours_given
+
+LEDGER_INPUT = "hours_given"
 
 RUN_HELP = """Run an economic model with its default inputs, changing any with --set.
 
@@ -48,6 +52,13 @@ class Command(BaseCommand):
             help="Change an input (repeat for several).",
         )
         run.add_argument("--format", choices=["json", "text"], default="json")
+        run.add_argument(
+            "--from-ledger",
+            action="store_true",
+            help="Take hours_given from the time bank's ledger for --from .. --to (sroi).",
+        )
+        run.add_argument("--from", dest="period_from", default="", help="YYYY-MM-DD")
+        run.add_argument("--to", dest="period_to", default="", help="YYYY-MM-DD")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
@@ -90,6 +101,10 @@ class Command(BaseCommand):
                 problems.append(f"--set {name}: given more than once.")
             else:
                 values[name] = value
+        if options["from_ledger"]:
+            problems += self._from_ledger(model, options, values)
+        elif options["period_from"] or options["period_to"]:
+            problems.append("--from and --to go with --from-ledger.")
         if problems:
             raise CommandError("\n".join(problems))
         data = None
@@ -124,3 +139,30 @@ class Command(BaseCommand):
             )
         for out in model.outputs:
             self.stdout.write(f"  -> {out.name} = {plain_number(run.outputs[out.name])} {out.unit}")
+
+    def _from_ledger(
+        self, model: Any, options: dict[str, Any], values: dict[str, str]
+    ) -> list[str]:
+        """Put the hours given in the period, from the time bank's ledger and volunteers' logged
+        hours (timebank/selectors/economics.py says what counts, once), into `hours_given`."""
+        if not any(i.name == LEDGER_INPUT for i in model.inputs):
+            return [f"--from-ledger: the model {model.id} has no {LEDGER_INPUT} input."]
+        if LEDGER_INPUT in values:
+            return [f"--from-ledger fills {LEDGER_INPUT}: do not --set it too."]
+        dates: list[dt.date] = []
+        for flag, raw in (("--from", options["period_from"]), ("--to", options["period_to"])):
+            try:
+                dates.append(dt.date.fromisoformat(raw))
+            except ValueError:
+                return [f"{flag}: give the period's dates as YYYY-MM-DD with --from-ledger."]
+        if dates[0] > dates[1]:
+            return ["--from is after --to."]
+        given = hours_given(start=dates[0], end=dates[1])
+        values[LEDGER_INPUT] = str(given.total)
+        self.stderr.write(
+            f"{LEDGER_INPUT}: the time bank's ledger, {dates[0]} to {dates[1]}: "
+            f"{given.exchanges} hours exchanged between members, "
+            f"{given.volunteering_credited + given.volunteering_uncredited} hours volunteered "
+            f"({given.volunteering_credited} of them credited through the ledger, counted once)."
+        )
+        return []

@@ -1,0 +1,186 @@
+"""The member's page, the broker's page and the report, for each persona: a member, the other
+member, a broker (coordinator), a read-only broker, an outsider, anonymous."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from linkwell.accounts.models import Role
+from linkwell.timebank.models import AccountKind, Exchange, ExchangeStatus, Listing, ListingMatch
+from linkwell.timebank.services.ledger import exchange_record, transfer
+from linkwell.timebank.services.listings import listing_add
+from linkwell.timebank.tests.factories import make_account, make_org
+from tests.personas import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast():
+    org = make_org()
+    users = {
+        "member": make_user("ann@example.org", None, None),
+        "other": make_user("bob@example.org", None, None),
+        "broker": make_user("broker@example.org", org, Role.COORDINATOR),
+        "read_only": make_user("ro@example.org", org, Role.COORDINATOR, read_only=True),
+        "outsider": make_user("out@example.org", make_org("Elsewhere"), Role.LINK_WORKER),
+        "other_broker": make_user("ob@example.org", make_org("Other bank"), Role.COORDINATOR),
+    }
+    centre = make_account(org, "Centre", kind=AccountKind.ISSUING)
+    ann = make_account(org, "Ann Lee", user=users["member"])
+    bob = make_account(org, "Bob Shah", user=users["other"])
+    transfer(actor=None, from_account=centre, to_account=ann, hours=Decimal(5), category="other")
+    return org, users, centre, ann, bob
+
+
+def client_for(user) -> Client:
+    c = Client()
+    if user is not None:
+        assert c.login(email=user.email, password=PASSWORD)
+    return c
+
+
+def test_a_member_sees_their_balance_and_records_an_exchange_left_pending(cast) -> None:
+    _, users, _, ann, bob = cast
+    c = client_for(users["member"])
+    page = c.get(reverse("timebank:home"))
+    assert page.status_code == 200
+    assert b"5 hours" in page.content and ann.reference.encode() in page.content
+    response = c.post(
+        reverse("timebank:record"),
+        {
+            "direction": "received",
+            "other": bob.reference,
+            "hours": "1.5",
+            "category": "gardening",
+            "happened_on": "2025-01-10",
+            "note": "Weeding",
+        },
+    )
+    assert response.status_code == 302
+    exchange = Exchange.objects.get(note="Weeding")
+    assert exchange.status == ExchangeStatus.PENDING
+    # Bob gave Ann his time: Ann pays, Bob earns.
+    assert (exchange.from_account, exchange.to_account) == (ann, bob)
+
+
+def test_a_bad_exchange_is_shown_again_with_a_specific_message_and_nothing_saved(cast) -> None:
+    _, users, _, _, bob = cast
+    response = client_for(users["member"]).post(
+        reverse("timebank:record"),
+        {
+            "direction": "gave",
+            "other": bob.reference,
+            "hours": "1.1",
+            "category": "gardening",
+            "happened_on": "2025-01-10",
+        },
+    )
+    assert response.status_code == 400
+    assert b"quarter-hour" in response.content
+    assert Exchange.objects.count() == 1
+
+
+def test_the_other_side_confirms_but_the_recorder_cannot(cast) -> None:
+    _, users, _, ann, bob = cast
+    pending = exchange_record(
+        actor=users["member"],
+        from_account=ann,
+        to_account=bob,
+        hours=Decimal(1),
+        category="lifts",
+        recorded_by_account=ann,
+    )
+    url = reverse("timebank:confirm", args=[pending.uuid])
+    assert client_for(users["member"]).post(url).status_code == 403
+    assert client_for(users["outsider"]).post(url).status_code == 404
+    assert client_for(users["read_only"]).post(url).status_code == 403
+    assert client_for(None).post(url).status_code == 302
+    assert client_for(users["other"]).post(url).status_code == 302
+    bob.refresh_from_db()
+    assert bob.balance == Decimal(1)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("broker", 200), ("read_only", 200), ("outsider", 404), ("member", 404), ("anonymous", 302)],
+)
+def test_who_sees_the_broker_page(cast, who, status) -> None:
+    _, users, *_ = cast
+    response = client_for(users.get(who)).get(reverse("timebank:broker"))
+    assert response.status_code == status
+
+
+def test_a_read_only_broker_sees_no_buttons_and_cannot_reverse(cast) -> None:
+    _, users, centre, ann, _ = cast
+    exchange = Exchange.objects.get(from_account=centre)
+    page = client_for(users["read_only"]).get(reverse("timebank:broker"))
+    assert b">Reverse</button>" not in page.content
+    url = reverse("timebank:reverse", args=[exchange.uuid])
+    assert client_for(users["read_only"]).post(url, {"reason": "x"}).status_code == 403
+    assert client_for(users["outsider"]).post(url, {"reason": "x"}).status_code == 404
+    assert client_for(users["broker"]).post(url, {"reason": "Wrong member"}).status_code == 302
+    ann.refresh_from_db()
+    assert ann.balance == 0
+
+
+def test_a_broker_matches_an_offer_to_a_request_with_reasons_then_records_it(cast) -> None:
+    _, users, _, ann, bob = cast
+    offer = listing_add(
+        actor=None, member=bob.member, kind="offer", text="Lifts to hospital and gardening"
+    )
+    wanted = listing_add(
+        actor=None,
+        member=ann.member,
+        kind="request",
+        text="A lift to the hospital",
+        category="lifts",
+    )
+    broker = client_for(users["broker"])
+    page = broker.get(reverse("timebank:broker"))
+    assert b"Both mention" in page.content
+    assert (
+        client_for(users["read_only"])
+        .post(reverse("timebank:match", args=[wanted.uuid]), {"offer": str(offer.uuid)})
+        .status_code
+        == 403
+    )
+    broker.post(reverse("timebank:match", args=[wanted.uuid]), {"offer": str(offer.uuid)})
+    match = ListingMatch.objects.get()
+    assert any("hospit" in r or "lift" in r for r in match.reasons)
+    broker.post(reverse("timebank:match_exchange", args=[match.uuid]), {"hours": "2"})
+    ann.refresh_from_db()
+    bob.refresh_from_db()
+    assert (ann.balance, bob.balance) == (Decimal(3), Decimal(2))  # Ann paid Bob for his time
+    assert not Listing.objects.get(pk=wanted.pk).is_open
+
+
+@pytest.mark.parametrize(("who", "status"), [("broker", 200), ("outsider", 404), ("member", 404)])
+def test_the_report_is_for_brokers_and_suppresses_small_numbers(cast, who, status) -> None:
+    _, users, *_ = cast
+    response = client_for(users[who]).get(reverse("timebank:report"))
+    assert response.status_code == status
+    if status == 200:
+        assert b"*" in response.content  # one member gave: withheld
+
+
+def test_the_member_page_is_404_for_an_outsider(cast) -> None:
+    _, users, *_ = cast
+    assert client_for(users["outsider"]).get(reverse("timebank:home")).status_code == 404
+
+
+def test_a_broker_of_another_organisation_sees_none_of_this_time_bank(cast) -> None:
+    _, users, centre, _ann, _ = cast
+    c = client_for(users["other_broker"])
+    page = c.get(reverse("timebank:broker"))
+    assert page.status_code == 200 and b"Ann Lee" not in page.content
+    exchange = Exchange.objects.get(from_account=centre)
+    assert (
+        c.post(reverse("timebank:reverse", args=[exchange.uuid]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert c.post(reverse("timebank:confirm", args=[exchange.uuid])).status_code == 404
