@@ -104,3 +104,6 @@ pytest_collection_modifyitems
 
 # The demo data builders (linkwell/demo/).
 status_counts
+
+# schemathesis: hooks it calls by their function's name (tests/openapi_probe_hooks.py).
+_.filter_failure

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.conf import settings
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.utils import timezone
