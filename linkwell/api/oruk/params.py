@@ -125,8 +125,8 @@ def parse_uuid(query: Query, name: str) -> uuid.UUID | None:
     if _match(UUID_PATTERN, value):
         return uuid.UUID(value)
     raise InvalidParameter(
-            f"{name} must be an id (a UUID such as 3f7b145d-84af-42d7-8fae-eaca714b02b2)"
-        ) from None
+        f"{name} must be an id (a UUID such as 3f7b145d-84af-42d7-8fae-eaca714b02b2)"
+    )
 
 
 def parse_uuid_list(query: Query, name: str) -> list[uuid.UUID]:
