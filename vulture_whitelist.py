@@ -118,3 +118,5 @@ status_counts
 
 # Used by migration accounts/0005 (migrations are not scanned): encrypts secrets stored before.
 is_encrypted
+# schemathesis: hooks it calls by their function's name (tests/openapi_probe_hooks.py).
+_.filter_failure

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
 import linkwell.directory
@@ -108,6 +109,18 @@ def clean(schema: Any, resolve: Resolve) -> Any:
         # that change with other apps' serializers). Inside `allOf` the HSDS enums stay local.
         out["allOf"] = [{"enum": out.pop("enum")}]
     return out
+
+
+class OrukAutoSchema(AutoSchema):
+    """Marks every query parameter `allowEmptyValue`: a blank value (`?search=`) counts as
+    absent (`params._raw`), whatever the parameter's type, and the document should say so."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> JSON | None:
+        operation: JSON | None = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter.get("in") == "query":
+                parameter["allowEmptyValue"] = True
+        return operation
 
 
 class OrukSchema(serializers.Serializer[Any]):

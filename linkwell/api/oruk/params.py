@@ -9,7 +9,7 @@ with a malformed value is never silently dropped: that would return wrong result
 from __future__ import annotations
 
 import datetime as dt
-import math
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ MAX_PER_PAGE = 500
 MAX_PAGE = 100_000
 # Proximity is in metres (ORUK `proximity`); 200 km is more than any local directory spans.
 MAX_PROXIMITY_METRES = 200_000
+MAX_AGE = 150
 
 # RFC 5545 BYDAY codes, as HSDS 3 `schedule.byday` stores them (ORUK `day`).
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -36,6 +37,35 @@ _DAY_NAMES = {
     "saturday": "SA",
     "sunday": "SU",
 }
+
+
+# The exact shapes each parser accepts, as regular expressions the OpenAPI document repeats
+# (linkwell/api/oruk/views.py): Python's `int()`, `float()` and `uuid.UUID()` also take `+5`,
+# `1_000`, non-ASCII digits, `1e1` and `{...}`/`urn:uuid:` ids, none of which the document allows.
+WHOLE_NUMBER_PATTERN = r"^[0-9]+$"
+AGE_PATTERN = r"^[0-9]+(\.0+)?$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_UUID_BODY = UUID_PATTERN[1:-1]
+UUID_LIST_PATTERN = rf"^{_UUID_BODY}( *, *{_UUID_BODY})*$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+MAX_SEARCH_LENGTH = 200
+# A UK postcode's shape (linkwell.directory.postcodes.normalise), in any case, spaced or not.
+_LEAP_SECOND = re.compile(r"(T[0-9]{2}:[0-9]{2}):60")
+POSTCODE_PATTERN = r"^ *([A-Za-z]{1,2}[0-9][A-Za-z0-9]?|[Gg][Ii][Rr]) *[0-9][A-Za-z]{2} *$"
+
+
+def _match(pattern: str, value: str) -> bool:
+    return re.fullmatch(pattern.removeprefix("^").removesuffix("$"), value) is not None
+
+
+def _caseless(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" for c in word)
+
+
+# `day`: a code or a day name, in any letter case (parse_day).
+DAY_PATTERN = "^(" + "|".join(_caseless(w) for w in (*DAY_CODES, *_DAY_NAMES)) + ")$"
+# Any text without a NUL character (see `_raw`).
+TEXT_PATTERN = "^[^\\x00]*$"
 
 
 class InvalidParameter(APIException):
@@ -66,10 +96,9 @@ def parse_int(query: Query, name: str, *, minimum: int, maximum: int) -> int | N
     if value is None:
         return None
     message = f"{name} must be a whole number between {minimum} and {maximum}"
-    try:
-        number = int(value)
-    except ValueError:
-        raise InvalidParameter(message) from None
+    if not _match(WHOLE_NUMBER_PATTERN, value):
+        raise InvalidParameter(message)
+    number = int(value)
     if not minimum <= number <= maximum:
         raise InvalidParameter(message)
     return number
@@ -80,26 +109,24 @@ def parse_age(query: Query, name: str) -> int | None:
     value = _raw(query, name)
     if value is None:
         return None
-    message = f"{name} must be an age in whole years between 0 and 150"
-    try:
-        number = float(value)
-    except ValueError:
-        raise InvalidParameter(message) from None
-    if not math.isfinite(number) or number != int(number) or not 0 <= number <= 150:
+    message = f"{name} must be an age in whole years between 0 and {MAX_AGE}"
+    if not _match(AGE_PATTERN, value):
         raise InvalidParameter(message)
-    return int(number)
+    number = int(value.split(".")[0])
+    if number > MAX_AGE:
+        raise InvalidParameter(message)
+    return number
 
 
 def parse_uuid(query: Query, name: str) -> uuid.UUID | None:
     value = _raw(query, name)
     if value is None:
         return None
-    try:
+    if _match(UUID_PATTERN, value):
         return uuid.UUID(value)
-    except ValueError:
-        raise InvalidParameter(
-            f"{name} must be an id (a UUID such as 3f7b145d-84af-42d7-8fae-eaca714b02b2)"
-        ) from None
+    raise InvalidParameter(
+        f"{name} must be an id (a UUID such as 3f7b145d-84af-42d7-8fae-eaca714b02b2)"
+    )
 
 
 def parse_uuid_list(query: Query, name: str) -> list[uuid.UUID]:
@@ -109,16 +136,13 @@ def parse_uuid_list(query: Query, name: str) -> list[uuid.UUID]:
         return []
     ids: list[uuid.UUID] = []
     for part in value.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            ids.append(uuid.UUID(part))
-        except ValueError:
+        part = part.strip(" ")
+        if not _match(UUID_PATTERN, part):
             raise InvalidParameter(
                 f"{name} must be one id or a comma-separated list of ids (UUIDs); "
                 f"{part!r} is not a UUID"
-            ) from None
+            )
+        ids.append(uuid.UUID(part))
     return ids
 
 
@@ -126,10 +150,10 @@ def parse_bool(query: Query, name: str) -> bool | None:
     value = _raw(query, name)
     if value is None:
         return None
-    lowered = value.lower()
-    if lowered in {"true", "1", "yes"}:
+    # Exactly the two words an OpenAPI boolean is written as in a query string.
+    if value == "true":
         return True
-    if lowered in {"false", "0", "no"}:
+    if value == "false":
         return False
     raise InvalidParameter(f"{name} must be true or false")
 
@@ -154,7 +178,8 @@ def parse_time(query: Query, name: str) -> dt.time | None:
     value = _raw(query, name)
     if value is None:
         return None
-    for fmt in ("%H:%M", "%H:%M:%S"):
+    # strptime alone would also take `9:5`; the document promises two digits each.
+    for fmt in ("%H:%M", "%H:%M:%S") if _match(TIME_PATTERN, value) else ():
         try:
             return dt.datetime.strptime(value, fmt).time()
         except ValueError:
@@ -171,8 +196,13 @@ def parse_modified_after(query: Query, name: str = "modified_after") -> dt.datet
     message = (
         f"{name} must be an ISO 8601 date or datetime, e.g. 2024-05-01 or 2024-05-01T09:00:00Z"
     )
+    # RFC 3339 allows `t` and `z` in lower case; nothing else in a datetime is a letter.
+    candidate = value.upper()
     # A `+` in an unencoded query string arrives as a space: restore the UTC offset sign.
-    candidate = value.replace(" ", "+") if "T" in value else value
+    candidate = candidate.replace(" ", "+") if "T" in candidate else candidate
+    # RFC 3339 allows a leap second (`23:59:60`); Python has none. Reading it as the second
+    # before loses less than a second of "changed after".
+    candidate = _LEAP_SECOND.sub(r"\1:59", candidate)
     try:
         parsed = parse_datetime(candidate)
         if parsed is None:
@@ -180,20 +210,24 @@ def parse_modified_after(query: Query, name: str = "modified_after") -> dt.datet
             if day is None:
                 raise InvalidParameter(message)
             parsed = dt.datetime.combine(day, dt.time.min)
-        if timezone.is_naive(parsed):
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        # In UTC now, inside the try: an offset at the ends of the calendar (0001-01-01 with
-        # +05:00, 9999-12-31 with -05:00) overflows, and the database adapters convert to UTC.
-        parsed = parsed.astimezone(dt.UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise InvalidParameter(message) from None
-    return parsed
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    try:
+        # In UTC now: the database adapters convert to UTC anyway.
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:
+        # A valid datetime whose UTC instant is off Python's calendar (0001-01-01 at +05:00,
+        # 9999-12-31 at -05:00): before every record, or after every one.
+        edge = dt.datetime.min if parsed.year == dt.MINYEAR else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC)
 
 
 def parse_search(query: Query, name: str = "search") -> str | None:
     value = _raw(query, name)
-    if value is not None and len(value) > 200:
-        raise InvalidParameter(f"{name} must be at most 200 characters")
+    if value is not None and len(value) > MAX_SEARCH_LENGTH:
+        raise InvalidParameter(f"{name} must be at most {MAX_SEARCH_LENGTH} characters")
     return value
 
 
@@ -201,7 +235,7 @@ def parse_format(query: Query) -> None:
     """ORUK `format`: we serve `json` only (no ndjson streaming); anything else is a 400 rather
     than a JSON body the client did not ask for."""
     value = _raw(query, "format")
-    if value is not None and value.lower() != "json":
+    if value is not None and value != "json":
         raise InvalidParameter("format must be json (ndjson is not supported)")
 
 
@@ -241,6 +275,9 @@ def parse_proximity(query: Query) -> Proximity | None:
         if metres is not None:
             raise InvalidParameter("proximity needs a postcode to measure from")
         return None
+    if not _match(POSTCODE_PATTERN, postcode):
+        shown = " ".join(postcode.split())
+        raise InvalidParameter(f"postcode: {shown} is not a valid UK postcode")
     try:
         latitude, longitude = postcodes.lookup(postcode)
     except (postcodes.InvalidPostcode, postcodes.UnknownPostcode) as exc:

@@ -67,6 +67,7 @@ class OrukView(APIView):
     renderer_classes = [JSONRenderer]
     parser_classes: list[Any] = []
     http_method_names = ["get", "head", "options"]
+    schema = openapi.OrukAutoSchema()
 
     @property
     def query(self) -> params.Query:
@@ -82,74 +83,98 @@ def _q(name: str, type_: Any, description: str, **extra: Any) -> OpenApiParamete
     )
 
 
+def _text(**constraints: Any) -> dict[str, Any]:
+    """A string query parameter: any text but a NUL character, which is a 400 (params._raw)."""
+    return {"type": "string", "pattern": params.TEXT_PATTERN, **constraints}
+
+
+def _uuid() -> dict[str, Any]:
+    # The canonical 8-4-4-4-12 form only (params.parse_uuid), which is what `format: uuid` means.
+    return {"type": "string", "format": "uuid", "pattern": params.UUID_PATTERN}
+
+
+def _whole(minimum: int, maximum: int) -> dict[str, Any]:
+    return {"type": "integer", "minimum": minimum, "maximum": maximum}
+
+
 PAGE_PARAMETERS = [
-    _q("page", OpenApiTypes.INT, "Page number, from 1. A page past the end is empty."),
+    _q("page", _whole(1, params.MAX_PAGE), "Page number, from 1. A page past the end is empty."),
     _q(
         "per_page",
-        OpenApiTypes.INT,
+        _whole(1, params.MAX_PER_PAGE),
         f"Results per page, 1 to {params.MAX_PER_PAGE} (default {params.DEFAULT_PER_PAGE}).",
     ),
     _q("format", OpenApiTypes.STR, "Only `json` is supported.", enum=["json"]),
 ]
-SEARCH_PARAMETER = _q("search", OpenApiTypes.STR, "Full-text search: every word must match.")
+SEARCH_PARAMETER = _q(
+    "search",
+    _text(maxLength=params.MAX_SEARCH_LENGTH),
+    f"Full-text search: every word must match (at most {params.MAX_SEARCH_LENGTH} characters).",
+)
+AGE = {"type": "number", "minimum": 0, "maximum": params.MAX_AGE, "multipleOf": 1}
 SERVICE_FILTER_PARAMETERS = [
     SEARCH_PARAMETER,
     _q(
         "taxonomy_term_id",
-        OpenApiTypes.STR,
+        {"type": "string", "pattern": params.UUID_LIST_PATTERN},
         "Services linked to this taxonomy term (an id; a comma-separated list matches any).",
     ),
-    _q(
-        "taxonomy_id",
-        OpenApiTypes.UUID,
-        "Services linked to any term of this taxonomy.",
-    ),
+    _q("taxonomy_id", _uuid(), "Services linked to any term of this taxonomy."),
     _q(
         "minimum_age",
-        OpenApiTypes.INT,
-        "Age in years: services open to someone this age or older (their maximum_age is at "
-        "least this, or unset).",
+        AGE,
+        "Age in whole years (`18` or `18.0`): services open to someone this age or older "
+        "(their maximum_age is at least this, or unset).",
     ),
     _q(
         "maximum_age",
-        OpenApiTypes.INT,
-        "Age in years: services open to someone this age or younger (their minimum_age is at "
-        "most this, or unset).",
+        AGE,
+        "Age in whole years (`18` or `18.0`): services open to someone this age or younger "
+        "(their minimum_age is at most this, or unset).",
     ),
     _q(
         "postcode",
-        OpenApiTypes.STR,
-        "A UK postcode. Results are ordered nearest its centroid first; with `proximity`, "
-        "limited to that distance.",
+        {"type": "string", "pattern": params.POSTCODE_PATTERN},
+        "A UK postcode (any letter case and spacing). Results are ordered nearest its centroid "
+        "first; with `proximity`, limited to that distance. A postcode this directory has no "
+        "place for is a 400.",
     ),
     _q(
         "proximity",
-        OpenApiTypes.INT,
+        _whole(1, params.MAX_PROXIMITY_METRES),
         f"Metres from the postcode centroid (1 to {params.MAX_PROXIMITY_METRES}); needs "
-        "`postcode`.",
+        "`postcode` (a 400 without it).",
     ),
     _q(
         "day",
-        OpenApiTypes.STR,
-        "Runs on this day: an RFC 5545 day code.",
-        enum=list(params.DAY_CODES),
+        {"type": "string", "pattern": params.DAY_PATTERN},
+        "Runs on this day: an RFC 5545 day code (`MO`, `TU`, `WE`, `TH`, `FR`, `SA`, `SU`) or "
+        "an English day name, in any letter case.",
     ),
     _q(
         "start_time",
-        OpenApiTypes.STR,
-        "With `day`: a session still running after this time (HH:MM, 24-hour).",
+        {"type": "string", "pattern": params.TIME_PATTERN},
+        "With `day` (a 400 without it): a session still running after this time (HH:MM or "
+        "HH:MM:SS, 24-hour; earlier than `end_time`).",
     ),
     _q(
         "end_time",
-        OpenApiTypes.STR,
-        "With `day`: a session starting before this time (HH:MM, 24-hour).",
+        {"type": "string", "pattern": params.TIME_PATTERN},
+        "With `day` (a 400 without it): a session starting before this time (HH:MM or "
+        "HH:MM:SS, 24-hour).",
     ),
-    _q("organization_id", OpenApiTypes.UUID, "Only this organization's services."),
+    _q("organization_id", _uuid(), "Only this organization's services."),
     _q(
         "modified_after",
-        OpenApiTypes.DATETIME,
-        "Only records changed after this ISO 8601 datetime (UTC when no offset). Lists then "
-        "include inactive and defunct services, so a copy can be kept in step.",
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+            ]
+        },
+        "Only records changed after this ISO 8601 datetime (UTC when no offset; a date alone "
+        "means its start). Lists then include inactive and defunct services, so a copy can be "
+        "kept in step.",
     ),
 ]
 ERRORS = {
@@ -448,8 +473,8 @@ class TaxonomyTermListView(OrukView):
         tags=[TAG],
         parameters=[
             SEARCH_PARAMETER,
-            _q("taxonomy_id", OpenApiTypes.UUID, "Only terms of this taxonomy."),
-            _q("parent_id", OpenApiTypes.UUID, "Only children of this term."),
+            _q("taxonomy_id", _uuid(), "Only terms of this taxonomy."),
+            _q("parent_id", _uuid(), "Only children of this term."),
             _q("top_only", OpenApiTypes.BOOL, "Only terms without a parent."),
             *PAGE_PARAMETERS,
         ],
