@@ -120,3 +120,10 @@ status_counts
 is_encrypted
 # schemathesis: hooks it calls by their function's name (tests/openapi_probe_hooks.py).
 _.filter_failure
+# coproduction templates: whether a progress table has a change column.
+_.has_change
+# `linkwell timebank ACTION`: the command dispatches to `_<action>` by name.
+_._account
+_._transfer
+_._statement
+_._issue

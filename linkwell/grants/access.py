@@ -23,7 +23,7 @@ from django.http import Http404
 
 from linkwell.accounts.models import Role, User
 from linkwell.accounts.selectors import memberships_for_user
-from linkwell.grants.models import Application, PanelMember, Programme, Round
+from linkwell.grants.models import Application, PanelMember, Round
 
 MANAGER_ROLES = (Role.ADMINISTRATOR, Role.COMMISSIONER, Role.TEAM_MANAGER)
 
@@ -34,19 +34,6 @@ def manager_org_ids(user: User | AnonymousUser | None, *, write: bool = False) -
     if write:
         rows = rows.filter(read_only=False)
     return sorted(set(rows.values_list("organisation_id", flat=True)))
-
-
-def is_programme_manager(user: User | AnonymousUser | None) -> bool:
-    return (
-        bool(manager_org_ids(user))
-        and Programme.objects.filter(organisation_id__in=manager_org_ids(user)).exists()
-    )
-
-
-def is_panel_member(user: User | AnonymousUser | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return PanelMember.objects.filter(user=user).exists()
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,9 @@ from django.http import Http404
 
 from linkwell.accounts.models import Membership, Role, User
 from linkwell.timebank.models import (
-    Account,
     Exchange,
     Listing,
     ListingMatch,
-    SupportPackage,
     TimebankMember,
 )
 
@@ -107,27 +105,3 @@ def get_match_for_broker(user: User, match_id: uuid.UUID, *, write: bool = False
         raise Http404("No such match")
     check_broker(user, match.request.member.organisation_id, write=write, what="match")
     return match
-
-
-def get_account_for_member(user: User, account_id: uuid.UUID) -> Account:
-    """One of the signed-in member's own accounts."""
-    account = (
-        Account.objects.select_related("member", "organisation")
-        .filter(uuid=account_id, member__user=user)
-        .first()
-        if user.is_authenticated
-        else None
-    )
-    if account is None:
-        raise Http404("No such account")
-    return account
-
-
-def get_package_for_broker(
-    user: User, package_id: uuid.UUID, *, write: bool = False
-) -> SupportPackage:
-    package = SupportPackage.objects.select_related("person").filter(uuid=package_id).first()
-    if package is None:
-        raise Http404("No such package")
-    check_broker(user, package.organisation_id, write=write, what="package")
-    return package

@@ -72,10 +72,6 @@ class ReasonForm(forms.Form):
     )
 
 
-class MatchExchangeForm(forms.Form):
-    hours = HoursField()
-
-
 class PackageForm(forms.Form):
     nhs_number = forms.CharField(
         label="Person's NHS number", max_length=12, widget=forms.TextInput(attrs=text_input(10))
