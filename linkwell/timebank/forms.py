@@ -67,8 +67,33 @@ class ListingForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    """Why the broker reverses an exchange (one per row of the page: `auto_id` names the row)."""
+
     reason = forms.CharField(
-        label="Reason", max_length=300, widget=forms.TextInput(attrs=text_input(30))
+        label="Reason",
+        max_length=300,
+        error_messages={"required": "Say why the exchange is reversed"},
+        widget=forms.TextInput(attrs=text_input(20)),
+    )
+
+
+class MatchForm(forms.Form):
+    """The offer the broker introduces to a request (a hidden field of each suggestion)."""
+
+    offer = forms.UUIDField(
+        error_messages={"required": "Choose an offer", "invalid": "Choose an offer"},
+        widget=forms.HiddenInput,
+    )
+
+
+class MatchHoursForm(forms.Form):
+    """The hours given in a match (one per match on the page: `auto_id` names the match)."""
+
+    hours = forms.CharField(
+        label="Hours given",
+        max_length=10,
+        error_messages={"required": "Enter the hours given, like 1.5"},
+        widget=forms.TextInput(attrs=text_input(4, inputmode="decimal")),
     )
 
 
@@ -123,5 +148,8 @@ class PackageForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=200, widget=forms.TextInput(attrs=text_input(20))
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the member's name"},
+        widget=forms.TextInput(attrs=text_input(20)),
     )

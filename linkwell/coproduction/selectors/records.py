@@ -11,7 +11,11 @@ Definitions (README.md "Figures from Linkwell's records"), for one organisation 
   connector role.
 - **Volunteers active** and **hours given in the 12 months to the day**: the volunteering
   report's own definitions (`volunteering_figures`), so the two pages agree.
-- **Grant panel members**: not counted; no grants panel records are read by this app.
+- **On a grants panel** (`grants.PanelMember.community_member`), for rounds open at some time in
+  the 12 months up to the day (opened on or before it, closed no earlier than 12 months before):
+  community members of the organisation who sit on such a panel, and, of them, those linked with
+  consent to a person Linkwell supported (people who used a service deciding where money goes).
+  A member on several panels counts once.
 
 Inside the organisation the figures are shown as they are, labelled with their source; to anyone
 outside it (a parent organisation's manager) through `linkwell.analysis.disclosure`.
@@ -27,11 +31,11 @@ from django.db.models import Count, Q
 
 from linkwell.accounts.models import Organisation
 from linkwell.analysis.disclosure import PublishedCount, publish_count, suppress_value
-from linkwell.volunteering.models import RoleKind, RoleStatus, VolunteerRole
+from linkwell.volunteering.models import CommunityMember, RoleKind, RoleStatus, VolunteerRole
 from linkwell.volunteering.selectors.reports import months_before, volunteering_figures
 
 PEER_KINDS = (RoleKind.PEER_SUPPORTER, RoleKind.WELLBEING_AMBASSADOR, RoleKind.CONNECTOR)
-SOURCE = "Linkwell's volunteering records"
+SOURCE = "Linkwell's volunteering and grants records"
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,9 @@ class RecordsEvidence:
     volunteers_active: int
     hours_given: float
     hours_volunteers: int
+    # None in a snapshot taken before grant panels were counted (shown as "not counted then").
+    panel_members_who_used_services: int | None = None
+    panel_community_members: int | None = None
 
     def as_snapshot(self) -> dict[str, Any]:
         data = asdict(self)
@@ -64,7 +71,15 @@ class RecordsEvidence:
             volunteers_active=int(data["volunteers_active"]),
             hours_given=float(data["hours_given"]),
             hours_volunteers=int(data["hours_volunteers"]),
+            panel_members_who_used_services=_optional_int(
+                data.get("panel_members_who_used_services")
+            ),
+            panel_community_members=_optional_int(data.get("panel_community_members")),
         )
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def records_evidence(*, organisation: Organisation, on: dt.date) -> RecordsEvidence:
@@ -81,6 +96,15 @@ def records_evidence(*, organisation: Organisation, on: dt.date) -> RecordsEvide
         peers=Count("member", distinct=True, filter=Q(kind__in=PEER_KINDS)),
     )
     start = months_before(on, 12) + dt.timedelta(days=1)
+    linked_with_consent = Q(person__isnull=False, person_link_consent_at__isnull=False)
+    panels = CommunityMember.objects.filter(
+        organisation=organisation,
+        grant_panels__round__opens_on__lte=on,
+        grant_panels__round__closes_on__gte=start,
+    ).aggregate(
+        members=Count("pk", distinct=True),
+        linked=Count("pk", distinct=True, filter=linked_with_consent),
+    )
     figures = volunteering_figures(organisation_ids=[organisation.pk], start=start, end=on)
     minutes = sum(k.minutes for k in figures.hours)
     return RecordsEvidence(
@@ -91,6 +115,8 @@ def records_evidence(*, organisation: Organisation, on: dt.date) -> RecordsEvide
         volunteers_active=figures.active_at_end,
         hours_given=round(minutes / 60, 1),
         hours_volunteers=figures.hours_volunteers,
+        panel_members_who_used_services=panels["linked"] or 0,
+        panel_community_members=panels["members"] or 0,
     )
 
 
@@ -105,6 +131,9 @@ class ShownEvidence:
     volunteers_active: PublishedCount
     hours_given: float | str | None
     protected: bool
+    # None: the snapshot was taken before grant panels were counted.
+    panel_members_who_used_services: PublishedCount | None = None
+    panel_community_members: PublishedCount | None = None
     source: str = SOURCE
 
 
@@ -118,6 +147,8 @@ def shown_evidence(evidence: RecordsEvidence, *, inside: bool) -> ShownEvidence:
             volunteers_active=evidence.volunteers_active,
             hours_given=evidence.hours_given,
             protected=False,
+            panel_members_who_used_services=evidence.panel_members_who_used_services,
+            panel_community_members=evidence.panel_community_members,
         )
     return ShownEvidence(
         on=evidence.on,
@@ -130,4 +161,10 @@ def shown_evidence(evidence: RecordsEvidence, *, inside: bool) -> ShownEvidence:
         # Hours are a total over the volunteers who gave them: withheld over 1-7 volunteers.
         hours_given=suppress_value(evidence.hours_given, evidence.hours_volunteers),
         protected=True,
+        panel_members_who_used_services=_published(evidence.panel_members_who_used_services),
+        panel_community_members=_published(evidence.panel_community_members),
     )
+
+
+def _published(count: int | None) -> PublishedCount | None:
+    return None if count is None else publish_count(count)

@@ -160,7 +160,7 @@ def test_completing_writes_the_scores_and_the_records_snapshot(teams: Teams) -> 
     assert done.scores["assets"] == 2.75
     assert done.scores["catalysts"] == 2.0
     assert done.records_snapshot["on"] == TODAY.isoformat()
-    assert done.records_snapshot["source"] == "Linkwell's volunteering records"
+    assert done.records_snapshot["source"] == "Linkwell's volunteering and grants records"
     assert AuditEvent.objects.filter(
         action=AuditAction.COPRODUCTION_ASSESSMENT_COMPLETED, object_id=str(done.uuid)
     ).exists()

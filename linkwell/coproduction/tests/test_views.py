@@ -278,8 +278,12 @@ def test_figures_are_plain_inside_the_team_and_protected_outside(teams: Teams) -
     }
     done = make_completed(teams.team, held_on=dt.date(2025, 9, 1), records=snapshot)
     url = reverse("coproduction:detail", args=[done.uuid])
-    inside = _client(teams.owner).get(url).context["figures"]
+    page = _client(teams.owner).get(url)
+    inside = page.context["figures"]
     assert inside.people_who_used_services_volunteering == 3
+    # Taken before grant panels were counted: said so, not shown as 0.
+    assert "Grant panel members: not counted when" in page.content.decode()
+    assert inside.panel_community_members is None
     assert not inside.protected
     outside = _client(teams.parent_manager).get(url).context["figures"]
     assert outside.people_who_used_services_volunteering == "*"
@@ -295,6 +299,29 @@ def test_figures_are_plain_inside_the_team_and_protected_outside(teams: Teams) -
 
 
 # --- Query counts -------------------------------------------------------------------------------
+
+
+def test_panel_figures_in_a_snapshot_are_shown_beside_blurring_roles(teams: Teams) -> None:
+    snapshot = {
+        "on": "2025-09-01",
+        "people_who_used_services_volunteering": 3,
+        "co_facilitators": 2,
+        "peer_roles": 1,
+        "volunteers_active": 12,
+        "hours_given": 40.0,
+        "hours_volunteers": 5,
+        "panel_members_who_used_services": 9,
+        "panel_community_members": 11,
+    }
+    done = make_completed(teams.team, held_on=dt.date(2025, 9, 1), records=snapshot)
+    url = reverse("coproduction:detail", args=[done.uuid])
+    inside = _client(teams.owner).get(url).content.decode()
+    assert (
+        "sit on a grants panel (rounds open in the 12 months before): <strong>11</strong>" in inside
+    )
+    assert "Of them, people who used a service: <strong>9</strong>" in inside
+    outside = _client(teams.parent_manager).get(url).context["figures"]
+    assert (outside.panel_community_members, outside.panel_members_who_used_services) == (10, 10)
 
 
 def _queries(client: Client, url: str) -> int:

@@ -9,6 +9,7 @@ directly or through a related term."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from linkwell.text import analysis as text
@@ -25,22 +26,39 @@ class Suggestion:
     reasons: list[str]
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """An open offer with its index terms, worked out once however many requests it is
+    ranked against."""
+
+    offer: Listing
+    terms: list[str]
+
+
+def candidate_offers(organisation_id: int) -> list[Candidate]:
+    """Every open offer of a time bank, with its terms. One query."""
+    offers = Listing.objects.filter(
+        member__organisation_id=organisation_id, kind=ListingKind.OFFER, is_open=True
+    ).select_related("member")
+    return [Candidate(offer=o, terms=text.terms(o.text)) for o in offers.order_by("id")]
+
+
 def suggest_offers(request: Listing, *, limit: int = 5) -> list[Suggestion]:
     """Offers for `request`, best first, with reasons; only offers that share a word or a
     related term (a score above zero). One query."""
-    offers = list(
-        Listing.objects.filter(
-            member__organisation_id=request.member.organisation_id,
-            kind=ListingKind.OFFER,
-            is_open=True,
-        )
-        .exclude(member_id=request.member_id)
-        .select_related("member")
-        .order_by("id")
-    )
-    if not offers:
+    return rank_offers(request, candidate_offers(request.member.organisation_id), limit=limit)
+
+
+def rank_offers(
+    request: Listing, candidates: Sequence[Candidate], *, limit: int = 5
+) -> list[Suggestion]:
+    """`suggest_offers` over offers already read (the broker's page reads them once for all its
+    requests): the requester's own offers are left out, then ranked. No queries."""
+    mine = [c for c in candidates if c.offer.member_id != request.member_id]
+    if not mine:
         return []
-    documents = [text.terms(o.text) for o in offers]
+    offers = [c.offer for c in mine]
+    documents = [c.terms for c in mine]
     index = text.BM25(documents)
     own = text.terms(request.text)
     query: dict[str, float] = {t: 1.0 for t in own}

@@ -19,7 +19,7 @@ from linkwell.timebank.models import (
     SupportPackage,
     TimebankMember,
 )
-from linkwell.timebank.selectors.matching import Suggestion, suggest_offers
+from linkwell.timebank.selectors.matching import Suggestion, candidate_offers, rank_offers
 
 
 @dataclass
@@ -86,6 +86,8 @@ def broker_page(organisation: Organisation) -> BrokerPage:
         .select_related("offer__member", "request__member")
         .order_by("-created_at")
     )
+    # Every open offer read once, then each request's suggestions ranked in Python.
+    candidates = candidate_offers(organisation.pk) if requests else []
     by_request: dict[int, list[ListingMatch]] = {}
     for m in matches:
         by_request.setdefault(m.request_id, []).append(m)
@@ -103,7 +105,11 @@ def broker_page(organisation: Organisation) -> BrokerPage:
             .order_by("number")
         ),
         requests=[
-            RequestRow(request=r, suggestions=suggest_offers(r), matches=by_request.get(r.pk, []))
+            RequestRow(
+                request=r,
+                suggestions=rank_offers(r, candidates),
+                matches=by_request.get(r.pk, []),
+            )
             for r in requests
         ],
         open_matches=[m for m in matches if m.exchange_id is None],

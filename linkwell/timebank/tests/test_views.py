@@ -3,14 +3,26 @@ member, a broker (coordinator), a read-only broker, an outsider, anonymous."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from linkwell.accounts.models import Role
-from linkwell.timebank.models import AccountKind, Exchange, ExchangeStatus, Listing, ListingMatch
+from linkwell.timebank.models import (
+    AccountKind,
+    Exchange,
+    ExchangeStatus,
+    Listing,
+    ListingMatch,
+    PartnerOffer,
+    SupportPackage,
+    TimebankMember,
+)
 from linkwell.timebank.services.ledger import exchange_record, transfer
 from linkwell.timebank.services.listings import listing_add
 from linkwell.timebank.tests.factories import make_account, make_org
@@ -184,3 +196,161 @@ def test_a_broker_of_another_organisation_sees_none_of_this_time_bank(cast) -> N
         == 404
     )
     assert c.post(reverse("timebank:confirm", args=[exchange.uuid])).status_code == 404
+
+
+# --- Query counts -------------------------------------------------------------------------------
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(org, centre, ann, bob, n: int) -> None:
+    """`n` more members, each with an open request, an offer that matches another's request, a
+    pending exchange with Ann and an introduction made by the broker."""
+    for i in range(n):
+        other = make_account(org, f"Member {i} {Listing.objects.count()}")
+        transfer(
+            actor=None, from_account=centre, to_account=other, hours=Decimal(2), category="other"
+        )
+        listing_add(actor=None, member=other.member, kind="offer", text="Lifts to the hospital")
+        wanted = listing_add(
+            actor=None, member=other.member, kind="request", text="Help with gardening"
+        )
+        offer = listing_add(actor=None, member=bob.member, kind="offer", text=f"Gardening {i}")
+        ListingMatch.objects.create(request=wanted, offer=offer, reasons=["Both mention garden"])
+        exchange_record(
+            actor=None,
+            from_account=ann,
+            to_account=other,
+            hours=Decimal(1),
+            category="other",
+            happened_on=dt.date.today(),
+            note="",
+            recorded_by_account=other,
+        )
+        PartnerOffer.objects.create(account=other, title=f"Swim {i}", hours=Decimal(1))
+
+
+def test_the_broker_page_makes_the_same_number_of_queries_however_many_rows(cast) -> None:
+    org, users, centre, ann, bob = cast
+    listing_add(actor=None, member=ann.member, kind="request", text="A lift to the hospital")
+    client = client_for(users["broker"])
+    url = reverse("timebank:broker")
+    _queries(client, url)  # the first request also touches the session
+    few = _queries(client, url)
+    _grow(org, centre, ann, bob, 6)
+    page = client.get(url).content.decode()
+    assert page.count('data-testid="request"') == 7
+    assert page.count('data-testid="suggestion"') > 7  # suggestions were ranked for every row
+    assert _queries(client, url) == few
+
+
+def test_the_member_page_makes_the_same_number_of_queries_however_many_rows(cast) -> None:
+    org, users, centre, ann, bob = cast
+    client = client_for(users["member"])
+    url = reverse("timebank:home")
+    _queries(client, url)
+    few = _queries(client, url)
+    _grow(org, centre, ann, bob, 5)
+    listing_add(actor=None, member=ann.member, kind="offer", text="Dog walking")
+    page = client.get(url).content.decode()
+    assert all(f"Swim {i}" in page for i in range(5)) and "Dog walking" in page
+    assert _queries(client, url) == few
+
+
+# --- Refused broker actions: the page again, with an error summary and the field's error ----------
+
+
+def _refused(response, *messages: str) -> str:
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "<title>Error: " in content
+    assert 'class="nhsuk-error-summary"' in content
+    for message in messages:
+        assert content.count(message) >= 2, message  # in the summary and beside the field
+    return content
+
+
+def test_a_reversal_without_a_reason_is_refused_on_the_page(cast) -> None:
+    _, users, centre, ann, _ = cast
+    exchange = Exchange.objects.get(from_account=centre)
+    response = client_for(users["broker"]).post(
+        reverse("timebank:reverse", args=[exchange.uuid]), {"reason": " "}
+    )
+    content = _refused(response, "Say why the exchange is reversed")
+    assert f'href="#r-{exchange.uuid}-reason"' in content
+    assert f'id="r-{exchange.uuid}-reason"' in content
+    ann.refresh_from_db()
+    assert ann.balance == Decimal(5)
+    assert not Exchange.objects.filter(reverses=exchange).exists()
+
+
+def test_a_match_with_no_offer_or_a_refused_one_is_shown_on_the_request(cast) -> None:
+    _, users, _, ann, _ = cast
+    wanted = listing_add(actor=None, member=ann.member, kind="request", text="A lift")
+    own = listing_add(actor=None, member=ann.member, kind="offer", text="A lift")
+    url = reverse("timebank:match", args=[wanted.uuid])
+    broker = client_for(users["broker"])
+    content = _refused(broker.post(url, {"offer": "not-an-id"}), "Choose an offer")
+    assert f'href="#match-{wanted.uuid}-offer"' in content
+    assert f'id="match-{wanted.uuid}-offer"' in content
+    content = _refused(
+        broker.post(url, {"offer": str(own.uuid)}),
+        "A member cannot be matched with their own offer",
+    )
+    assert not ListingMatch.objects.exists()
+
+
+def test_hours_for_a_match_that_are_not_a_number_are_refused_beside_the_match(cast) -> None:
+    _, users, _, ann, bob = cast
+    wanted = listing_add(actor=None, member=ann.member, kind="request", text="A lift")
+    offer = listing_add(actor=None, member=bob.member, kind="offer", text="Lifts")
+    match = ListingMatch.objects.create(request=wanted, offer=offer, reasons=[])
+    response = client_for(users["broker"]).post(
+        reverse("timebank:match_exchange", args=[match.uuid]), {"hours": "lots"}
+    )
+    content = _refused(response, "Enter the hours as a number")
+    assert f'href="#h-{match.uuid}-hours"' in content
+    match.refresh_from_db()
+    assert match.exchange_id is None
+
+
+def test_adding_a_member_without_a_name_is_refused_with_the_form_shown_again(cast) -> None:
+    _, users, *_ = cast
+    before = TimebankMember.objects.count()
+    response = client_for(users["broker"]).post(reverse("timebank:member_add"), {"name": ""})
+    content = _refused(response, "Enter the member&#x27;s name")
+    assert 'href="#id_name"' in content
+    assert TimebankMember.objects.count() == before
+    assert (
+        client_for(users["read_only"])
+        .post(reverse("timebank:member_add"), {"name": "Cy"})
+        .status_code
+        == 403
+    )
+
+
+def test_a_package_for_someone_not_supported_is_refused_and_the_form_kept_open(cast) -> None:
+    _, users, *_ = cast
+    data = {
+        "nhs_number": "943 476 5919",
+        "description": "Shopping trips",
+        "budget_hours": "0",
+        "budget_amount": "0",
+        "credit_hours": "2",
+        "payer": "",
+        "provider": "",
+        "own_funds_amount": "0",
+    }
+    response = client_for(users["broker"]).post(reverse("timebank:package_new"), data)
+    _refused(response, "No one your organisation supports has these details")
+    content = response.content.decode()
+    assert '<details class="nhsuk-details" open>' in content
+    assert 'value="Shopping trips"' in content  # what the broker typed is kept
+    data["budget_hours"] = "-1"
+    response = client_for(users["broker"]).post(reverse("timebank:package_new"), data)
+    assert 'href="#id_budget_hours"' in _refused(response)
+    assert not SupportPackage.objects.exists()

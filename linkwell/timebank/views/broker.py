@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -22,7 +24,7 @@ from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Kind
 from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import ValidationFailed
-from linkwell.core.forms import error_text
+from linkwell.core.forms import run_form
 from linkwell.timebank.access import (
     broker_org_ids,
     check_broker,
@@ -30,8 +32,14 @@ from linkwell.timebank.access import (
     get_listing_for_broker,
     get_match_for_broker,
 )
-from linkwell.timebank.forms import MemberAddForm, PackageForm
-from linkwell.timebank.models import Listing, ListingKind
+from linkwell.timebank.forms import (
+    MatchForm,
+    MatchHoursForm,
+    MemberAddForm,
+    PackageForm,
+    ReasonForm,
+)
+from linkwell.timebank.models import Account, Listing, ListingKind, TimebankMember
 from linkwell.timebank.selectors.ledger import account_by_reference
 from linkwell.timebank.selectors.pages import broker_page
 from linkwell.timebank.selectors.report import hours_report, report_organisations
@@ -51,14 +59,16 @@ def _organisation(request: AuthenticatedHttpRequest, *, write: bool = False) -> 
     return organisation
 
 
-def _said(request: AuthenticatedHttpRequest, exc: ValidationFailed) -> HttpResponse:
-    messages.error(request, error_text(exc))
-    return redirect("timebank:broker")
-
-
-@login_required
-def broker(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisation = _organisation(request)
+def _render(
+    request: AuthenticatedHttpRequest,
+    organisation: Organisation,
+    *,
+    failed: forms.Form | None = None,
+    row: uuid.UUID | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The broker's page; after a refused action, again with that action's form (`failed`, for
+    the error summary and the field, on the page's row `row` when it belongs to one) and 400."""
     page = broker_page(organisation)
     log_list_access(
         request,
@@ -67,17 +77,24 @@ def broker(request: AuthenticatedHttpRequest) -> HttpResponse:
         person_id=lambda p: str(p.person.uuid),
         object_repr=lambda p: f"Support package {p.uuid}",
     )
-    can_write = bool(broker_org_ids(request.user, write=True))
-    return render(
-        request,
-        "timebank/broker.html",
-        {
-            "page": page,
-            "can_write": can_write,
-            "package_form": PackageForm(),
-            "member_form": MemberAddForm(),
-        },
-    )
+    context: dict[str, object] = {
+        "page": page,
+        "can_write": bool(broker_org_ids(request.user, write=True)),
+        "package_form": PackageForm(),
+        "member_form": MemberAddForm(),
+        "failed": failed,
+        "failed_row": row,
+    }
+    if isinstance(failed, PackageForm):
+        context["package_form"] = failed
+    elif isinstance(failed, MemberAddForm):
+        context["member_form"] = failed
+    return render(request, "timebank/broker.html", context, status=status)
+
+
+@login_required
+def broker(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _render(request, _organisation(request))
 
 
 @login_required
@@ -86,54 +103,62 @@ def reverse(request: AuthenticatedHttpRequest, exchange_id: uuid.UUID) -> HttpRe
     exchange = get_exchange_for_user(request.user, exchange_id, write=True)
     if exchange.organisation_id not in broker_org_ids(request.user):
         raise Http404("No such exchange")
-    try:
-        exchange_reverse(
-            actor=request.user, exchange=exchange, reason=request.POST.get("reason", "")
-        )
-    except ValidationFailed as exc:
-        return _said(request, exc)
+    form = ReasonForm(request.POST, auto_id=f"r-{exchange.uuid}-%s")
+    done = run_form(
+        form,
+        lambda d: exchange_reverse(actor=request.user, exchange=exchange, reason=d["reason"]),
+    )
+    if not done.ok:
+        return _failed(request, form, done.status, row=exchange.uuid)
     messages.success(request, "Exchange reversed.")
     return redirect("timebank:broker")
+
+
+def _failed(
+    request: AuthenticatedHttpRequest, form: forms.Form, status: int, *, row: uuid.UUID | None
+) -> HttpResponse:
+    return _render(request, _organisation(request), failed=form, row=row, status=status)
 
 
 @login_required
 @require_POST
 def match(request: AuthenticatedHttpRequest, listing_id: uuid.UUID) -> HttpResponse:
     wanted = get_listing_for_broker(request.user, listing_id, write=True)
-    raw = request.POST.get("offer", "")
-    offer = (
-        Listing.objects.select_related("member").filter(uuid=raw, kind=ListingKind.OFFER).first()
-        if _is_uuid(raw)
-        else None
-    )
-    if offer is None:
-        return _said(request, ValidationFailed("Choose an offer"))
-    try:
+    form = MatchForm(request.POST, auto_id=f"match-{wanted.uuid}-%s")
+
+    def service(data: dict[str, Any]) -> Listing:
+        offer = (
+            Listing.objects.select_related("member")
+            .filter(uuid=data["offer"], kind=ListingKind.OFFER)
+            .first()
+        )
+        if offer is None:
+            raise ValidationFailed({"offer": ["Choose an offer"]})
         listing_match(actor=request.user, request=wanted, offer=offer)
-    except ValidationFailed as exc:
-        return _said(request, exc)
-    messages.success(request, f"{offer.member.name} introduced to {wanted.member.name}.")
+        return offer
+
+    done = run_form(form, service)
+    if not done.ok or done.result is None:
+        return _failed(request, form, done.status, row=wanted.uuid)
+    messages.success(request, f"{done.result.member.name} introduced to {wanted.member.name}.")
     return redirect("timebank:broker")
-
-
-def _is_uuid(raw: str) -> bool:
-    try:
-        uuid.UUID(raw)
-    except ValueError:
-        return False
-    return True
 
 
 @login_required
 @require_POST
 def match_exchange(request: AuthenticatedHttpRequest, match_id: uuid.UUID) -> HttpResponse:
     found = get_match_for_broker(request.user, match_id, write=True)
-    try:
-        hours = parse_hours(request.POST.get("hours", ""))
+    form = MatchHoursForm(request.POST, auto_id=f"h-{found.uuid}-%s")
+
+    def service(data: dict[str, Any]) -> Decimal:
+        hours = parse_hours(data["hours"])
         match_record_exchange(actor=request.user, match=found, hours=hours)
-    except ValidationFailed as exc:
-        return _said(request, exc)
-    messages.success(request, f"{hours} hours recorded for the match.")
+        return hours
+
+    done = run_form(form, service)
+    if not done.ok:
+        return _failed(request, form, done.status, row=found.uuid)
+    messages.success(request, f"{done.result} hours recorded for the match.")
     return redirect("timebank:broker")
 
 
@@ -142,15 +167,15 @@ def match_exchange(request: AuthenticatedHttpRequest, match_id: uuid.UUID) -> Ht
 def member_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _organisation(request, write=True)
     form = MemberAddForm(request.POST)
-    if not form.is_valid():
-        return _said(request, ValidationFailed("Enter the member's name"))
-    try:
-        member = member_create(
-            actor=request.user, organisation=organisation, name=form.cleaned_data["name"]
-        )
-        account = account_create(actor=request.user, member=member)
-    except ValidationFailed as exc:
-        return _said(request, exc)
+
+    def service(data: dict[str, Any]) -> tuple[TimebankMember, Account]:
+        member = member_create(actor=request.user, organisation=organisation, name=data["name"])
+        return member, account_create(actor=request.user, member=member)
+
+    done = run_form(form, service)
+    if not done.ok or done.result is None:
+        return _render(request, organisation, failed=form, status=done.status)
+    member, account = done.result
     messages.success(request, f"{member.name} joined with account {account.reference}.")
     return redirect("timebank:broker")
 
@@ -160,12 +185,8 @@ def member_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 def package_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisation = _organisation(request, write=True)
     form = PackageForm(request.POST)
-    if not form.is_valid():
-        return _said(
-            request, ValidationFailed(" ".join(str(m) for ms in form.errors.values() for m in ms))
-        )
-    data = form.cleaned_data
-    try:
+
+    def service(data: dict[str, Any]) -> None:
         person = member_find_person(organisation=organisation, nhs_number=data["nhs_number"])
         accounts = {}
         for name in ("payer", "provider"):
@@ -186,8 +207,10 @@ def package_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             provider=accounts.get("provider"),
             own_funds_amount=data["own_funds_amount"] or Decimal(0),
         )
-    except ValidationFailed as exc:
-        return _said(request, exc)
+
+    done = run_form(form, service)
+    if not done.ok:
+        return _render(request, organisation, failed=form, status=done.status)
     messages.success(request, "Support package recorded.")
     return redirect("timebank:broker")
 
