@@ -225,7 +225,11 @@ def test_a_rounds_budget_and_dates_change_with_its_version(world: GrantsWorld) -
         expected_version=round_.version,
     )
     fresh = Round.objects.get(pk=round_.pk)
-    assert (fresh.name, fresh.closes_on, fresh.budget) == ("Spring 2026", new_close, 1500)
+    assert (fresh.name, fresh.closes_on, fresh.budget) == (
+        "Spring 2026",
+        new_close,
+        Decimal("1500"),
+    )
     assert fresh.version == round_.version + 1
     event = AuditEvent.objects.get(action="grants.round_updated")
     assert event.changes["budget"] == ["1000.00", "1500"]
@@ -289,7 +293,11 @@ def test_a_criterion_changes_until_the_round_has_applications(world: GrantsWorld
         weight=Decimal("3"),
     )
     need.refresh_from_db()
-    assert (need.name, need.max_score, need.weight) == ("How pressing is the need?", 10, 3)
+    assert (need.name, need.max_score, need.weight) == (
+        "How pressing is the need?",
+        10,
+        Decimal("3"),
+    )
     assert AuditEvent.objects.filter(action="grants.criterion_updated").count() == 1
     submit(world)
     with pytest.raises(ValidationFailed) as exc:
