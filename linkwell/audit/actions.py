@@ -250,6 +250,11 @@ class AuditAction(models.TextChoices):
     GRANTS_APPLICATION_DECLINED = "grants.application_declined"
     GRANTS_PAYMENT_RECORDED = "grants.payment_recorded"
     GRANTS_MONITORING_REPORTED = "grants.monitoring_reported"
+    GRANTS_PROGRAMME_UPDATED = "grants.programme_updated"
+    GRANTS_TIER_UPDATED = "grants.tier_updated"
+    GRANTS_ROUND_UPDATED = "grants.round_updated"
+    GRANTS_CRITERION_UPDATED = "grants.criterion_updated"
+    GRANTS_PANEL_MEMBER_REMOVED = "grants.panel_member_removed"
     # --- timebank: members, accounts, the ledger, offers and support packages ----------------
     TIMEBANK_MEMBER_CREATED = "timebank.member_created"
     TIMEBANK_ACCOUNT_CREATED = "timebank.account_created"

@@ -10,6 +10,10 @@
 - **Applicants** need no account: they apply through the public form and report through the
   signed link emailed to them (`services/monitoring.py`).
 - Anyone else gets 404 for rounds and applications, so their existence is not revealed.
+
+Setting up (programmes, tiers, rounds, criteria, the panel) is for programme managers only:
+404 for everyone else (a panel member included, except on their round's own pages, where
+changing is 403), 403 for a read-only manager.
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from linkwell.accounts.models import Role, User
+from linkwell.accounts.models import Organisation, Role, User
 from linkwell.accounts.selectors import memberships_for_user
-from linkwell.grants.models import Application, PanelMember, Round
+from linkwell.grants.models import Application, Criterion, PanelMember, Programme, Round, Tier
 
 MANAGER_ROLES = (Role.ADMINISTRATOR, Role.COMMISSIONER, Role.TEAM_MANAGER)
 
@@ -102,3 +106,70 @@ def get_application_for_user(
     access = round_access(user, application.round)
     _check(access, manage=manage, score=score, what="application")
     return application, access
+
+
+def _check_manager(user: User, organisation_id: int, *, manage: bool, what: str) -> None:
+    if organisation_id not in manager_org_ids(user):
+        raise Http404(f"No such {what}")
+    if manage and organisation_id not in manager_org_ids(user, write=True):
+        raise PermissionDenied(f"You have read-only access to this {what}.")
+
+
+def organisations_for_new_programme(user: User) -> list[Organisation]:
+    """The organisations `user` may start a programme for: 404 when they manage none, 403 when
+    every one of their managing memberships is read-only."""
+    if not manager_org_ids(user):
+        raise Http404("No such page")
+    writable = manager_org_ids(user, write=True)
+    if not writable:
+        raise PermissionDenied("You have read-only access to your organisation's grants.")
+    return list(Organisation.objects.filter(pk__in=writable).order_by("name"))
+
+
+def get_programme_for_user(
+    user: User, programme_id: uuid.UUID, *, manage: bool = False
+) -> Programme:
+    programme = Programme.objects.select_related("organisation").filter(uuid=programme_id).first()
+    if programme is None:
+        raise Http404("No such programme")
+    _check_manager(user, programme.organisation_id, manage=manage, what="programme")
+    return programme
+
+
+def get_tier_for_user(user: User, tier_id: uuid.UUID) -> Tier:
+    """Tiers are changed only (their programme's page lists them): writable managers."""
+    tier = (
+        Tier.objects.select_related("programme", "programme__organisation")
+        .filter(uuid=tier_id)
+        .first()
+    )
+    if tier is None:
+        raise Http404("No such tier")
+    _check_manager(user, tier.programme.organisation_id, manage=True, what="tier")
+    return tier
+
+
+def get_criterion_for_user(user: User, criterion_id: uuid.UUID) -> Criterion:
+    """Changing a criterion is managing its round (`_check`: panel members see it, 403)."""
+    criterion = (
+        Criterion.objects.select_related("round", "round__programme__organisation")
+        .filter(uuid=criterion_id)
+        .first()
+    )
+    if criterion is None:
+        raise Http404("No such criterion")
+    _check(round_access(user, criterion.round), manage=True, score=False, what="round")
+    return criterion
+
+
+def get_panel_member_for_user(user: User, member_id: uuid.UUID) -> PanelMember:
+    """Removing a panel member is managing their round."""
+    member = (
+        PanelMember.objects.select_related("user", "round", "round__programme__organisation")
+        .filter(uuid=member_id)
+        .first()
+    )
+    if member is None:
+        raise Http404("No such panel member")
+    _check(round_access(user, member.round), manage=True, score=False, what="round")
+    return member

@@ -7,9 +7,10 @@ from typing import Any
 
 from django import forms
 
+from linkwell.accounts.models import Organisation
 from linkwell.community.forms import SuggestionForm
 from linkwell.core.forms import text_input
-from linkwell.grants.models import Criterion, Tier
+from linkwell.grants.models import Criterion, Tier, WhoMayApply
 from linkwell.grants.selectors.gaps import GapChoice
 from linkwell.grants.services._common import money
 
@@ -218,3 +219,139 @@ class NewActivityForm(SuggestionForm):
         super().__init__(*args, **kw)
         for name in ("suggester_name", "suggester_email"):
             self.fields.pop(name, None)
+
+
+# --- Setting up: programmes, tiers, rounds, criteria, the panel (views/setup.py) -------------
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds, as typed: "£1,250.50" is 1250.50. Its sign and size are the services' rules."""
+
+    def __init__(self, label: str, *, required: str, **kw: Any) -> None:
+        message = f"{required} in pounds, like 500 or 1250.50"
+        super().__init__(
+            label=label,
+            max_digits=10,
+            decimal_places=2,
+            widget=forms.TextInput(text_input(10, inputmode="decimal")),
+            error_messages={
+                "required": message,
+                "invalid": message,
+                "max_digits": "Enter an amount under £100,000,000",
+                "max_whole_digits": "Enter an amount under £100,000,000",
+                "max_decimal_places": "Enter pounds and pence, like 1250.50",
+            },
+            **kw,
+        )
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").strip()
+        return super().to_python(value)
+
+
+def _date(label: str, required: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"}
+        ),
+        error_messages={"required": required, "invalid": "Enter a real date, like 14 3 2026"},
+    )
+
+
+class ProgrammeForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Organisation running it",
+        queryset=Organisation.objects.none(),
+        to_field_name="uuid",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the organisation running the programme",
+            "invalid_choice": "Choose an organisation whose grants you manage",
+        },
+    )
+    name = _text("Name", 200, help_text="For example: Try it, Do it, Build it")
+    summary = _area(
+        "Description", 2000, help_text="What the programme funds and why, for the public page."
+    )
+    eligibility = _area("Who may apply", 4000, help_text="Shown above the application form.")
+
+    def __init__(
+        self, *args: Any, organisations: list[Organisation] | None = None, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        if organisations is None:
+            # Editing: the programme stays with its organisation.
+            del self.fields["organisation"]
+            return
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in organisations])
+
+
+class TierForm(forms.Form):
+    name = _text("Name", 100, width=20, help_text="For example: Try it")
+    description = _text("Description (optional)", 500, help_text="Shown beside the name.")
+    minimum_amount = MoneyField(
+        "The least it awards (£)", required="Enter the least this tier awards", initial=0
+    )
+    maximum_amount = MoneyField("The most it awards (£)", required="Enter the most it awards")
+    who_may_apply = forms.ChoiceField(
+        label="Who may apply",
+        choices=WhoMayApply.choices,
+        initial=WhoMayApply.ANYONE,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose who may apply",
+            "invalid_choice": "Choose who may apply",
+        },
+    )
+
+
+class RoundForm(forms.Form):
+    name = _text("Name", 100, width=20, help_text="For example: Spring 2026")
+    opens_on = _date("Opens on", "Enter the date the round opens")
+    closes_on = _date("Closes on", "Enter the date the round closes")
+    budget = MoneyField("Budget (£)", required="Enter the budget")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CriterionForm(forms.Form):
+    name = _text("Name", 200, help_text="For example: How pressing is the need?")
+    description = _text("What the panel looks for (optional)", 1000)
+    max_score = forms.IntegerField(
+        label="Maximum score",
+        widget=forms.TextInput(text_input(2, inputmode="numeric")),
+        error_messages={
+            "required": "Enter the maximum score, like 5",
+            "invalid": "Enter the maximum score as a whole number, like 5",
+        },
+    )
+    weight = forms.DecimalField(
+        label="Weight",
+        initial=1,
+        max_digits=5,
+        decimal_places=2,
+        help_text="How much it counts against the others: 2 counts twice as much as 1.",
+        widget=forms.TextInput(text_input(4, inputmode="decimal")),
+        error_messages={
+            "required": "Enter the weight, like 1",
+            "invalid": "Enter the weight as a number, like 1 or 1.5",
+            "max_digits": "The weight must be more than 0 and at most 100",
+            "max_whole_digits": "The weight must be more than 0 and at most 100",
+            "max_decimal_places": "Give the weight with at most two decimal places",
+        },
+    )
+
+
+class PanelMemberForm(forms.Form):
+    email = _text(
+        "Email address",
+        254,
+        help_text=(
+            "The address they sign in to Linkwell with: a member of staff, or a volunteering "
+            "community member with a sign-in."
+        ),
+    )

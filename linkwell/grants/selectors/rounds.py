@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from linkwell.accounts.models import User
 from linkwell.grants.access import manager_org_ids
-from linkwell.grants.models import Criterion, Round, Tier
+from linkwell.grants.models import Criterion, Programme, Round, Tier
 
 
 def open_rounds() -> QuerySet[Round]:
@@ -38,3 +38,12 @@ def rounds_for_user(user: User) -> QuerySet[Round]:
 
 def grant_panel_rounds(user: User) -> QuerySet[Round]:
     return Round.objects.filter(panel__user=user)
+
+
+def programmes_for_user(user: User) -> QuerySet[Programme]:
+    """Programmes of the organisations the user manages (read-only managers included)."""
+    return (
+        Programme.objects.filter(organisation_id__in=manager_org_ids(user))
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )

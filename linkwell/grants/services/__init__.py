@@ -15,6 +15,14 @@ from linkwell.grants.services.setup import (
     round_create,
     tier_add,
 )
+from linkwell.grants.services.setup_changes import (
+    criterion_update,
+    panel_member_add_by_email,
+    panel_member_remove,
+    programme_update,
+    round_update,
+    tier_update,
+)
 
 __all__ = [
     "application_award",
@@ -23,12 +31,18 @@ __all__ = [
     "application_submit",
     "conflict_declare",
     "criterion_add",
+    "criterion_update",
     "monitoring_report_submit",
     "panel_member_add",
+    "panel_member_add_by_email",
+    "panel_member_remove",
     "payment_record",
     "programme_create",
+    "programme_update",
     "report_link",
     "round_create",
     "round_state",
+    "round_update",
     "tier_add",
+    "tier_update",
 ]

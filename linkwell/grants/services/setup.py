@@ -1,6 +1,8 @@
 """Setting up a programme: its tiers, rounds with published criteria, and each round's panel.
 
-Used by the demo, tests and (later) a setup page; each write validated and audited."""
+The creators, used by the setup pages (`views/setup.py`), the demo and tests; each write
+validated (every problem at once, nothing written on any) and audited. Changes and removals
+are in `services/setup_changes.py` and share the checks here."""
 
 from __future__ import annotations
 
@@ -17,16 +19,120 @@ from linkwell.grants.models import Criterion, PanelMember, Programme, Round, Tie
 from linkwell.grants.services._common import Errors, clean_text, money
 from linkwell.volunteering.models import CommunityMember
 
+CRITERIA_FIXED = "The criteria are fixed once the round has applications"
+
+
+def check_programme(
+    errors: Errors,
+    *,
+    organisation: Organisation,
+    name: str,
+    summary: str,
+    eligibility: str,
+    instance: Programme | None = None,
+) -> tuple[str, str, str]:
+    name = clean_text(errors, "name", name, limit=200, required="Enter a name", label="The name")
+    summary = clean_text(errors, "summary", summary, limit=2000, label="The description")
+    eligibility = clean_text(errors, "eligibility", eligibility, limit=4000, label="Eligibility")
+    same = Programme.objects.filter(organisation=organisation, name__iexact=name)
+    if instance is not None:
+        same = same.exclude(pk=instance.pk)
+    if name and same.exists():
+        errors.add("name", f"{organisation.name} already has a programme called {name}")
+    return name, summary, eligibility
+
+
+def check_tier(
+    errors: Errors,
+    *,
+    programme: Programme,
+    name: str,
+    description: str,
+    minimum_amount: Decimal,
+    maximum_amount: Decimal,
+    who_may_apply: str,
+    instance: Tier | None = None,
+) -> tuple[str, str]:
+    name = clean_text(errors, "name", name, limit=100, required="Enter a name", label="The name")
+    description = clean_text(errors, "description", description, limit=500, label="The description")
+    if minimum_amount < 0:
+        errors.add("minimum_amount", "The least a tier awards cannot be negative")
+    if maximum_amount <= 0:
+        errors.add("maximum_amount", "The most a tier awards must be more than £0")
+    elif minimum_amount >= 0 and maximum_amount < minimum_amount:
+        errors.add(
+            "maximum_amount",
+            f"The most a tier awards ({money(maximum_amount)}) cannot be less than the least "
+            f"({money(minimum_amount)})",
+        )
+    if who_may_apply not in WhoMayApply.values:
+        errors.add("who_may_apply", "Choose who may apply")
+    same = Tier.objects.filter(programme=programme, name__iexact=name)
+    if instance is not None:
+        same = same.exclude(pk=instance.pk)
+    if name and same.exists():
+        errors.add("name", f"This programme already has a tier called {name}")
+    return name, description
+
+
+def check_round(
+    errors: Errors,
+    *,
+    programme: Programme,
+    name: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    budget: Decimal,
+    instance: Round | None = None,
+) -> str:
+    name = clean_text(errors, "name", name, limit=100, required="Enter a name", label="The name")
+    if closes_on < opens_on:
+        errors.add("closes_on", "The closing date must be on or after the opening date")
+    if budget < 0:
+        errors.add("budget", "The budget cannot be negative")
+    same = Round.objects.filter(programme=programme, name__iexact=name)
+    if instance is not None:
+        same = same.exclude(pk=instance.pk)
+    if name and same.exists():
+        errors.add("name", f"This programme already has a round called {name}")
+    return name
+
+
+def check_criterion(
+    errors: Errors,
+    *,
+    round_: Round,
+    name: str,
+    description: str,
+    max_score: int,
+    weight: Decimal,
+    instance: Criterion | None = None,
+) -> tuple[str, str]:
+    name = clean_text(errors, "name", name, limit=200, required="Enter a name", label="The name")
+    description = clean_text(
+        errors, "description", description, limit=1000, label="The description"
+    )
+    if not 1 <= max_score <= 100:
+        errors.add("max_score", "The maximum score must be from 1 to 100")
+    if not Decimal("0") < weight <= Decimal("100"):
+        errors.add("weight", "The weight must be more than 0 and at most 100")
+    same = Criterion.objects.filter(round=round_, name__iexact=name)
+    if instance is not None:
+        same = same.exclude(pk=instance.pk)
+    if name and same.exists():
+        errors.add("name", f"This round already has a criterion called {name}")
+    if round_.applications.exists():
+        errors.add("__all__", CRITERIA_FIXED)
+    return name, description
+
 
 def programme_create(
     *, actor: User | None, organisation: Organisation, name: str, summary: str, eligibility: str
 ) -> Programme:
     errors = Errors()
-    name = clean_text(errors, "name", name, limit=200, required="Enter a name", label="The name")
-    summary = clean_text(errors, "summary", summary, limit=2000, label="The summary")
-    eligibility = clean_text(errors, "eligibility", eligibility, limit=4000, label="Eligibility")
-    if name and Programme.objects.filter(organisation=organisation, name=name).exists():
-        errors.add("name", "This organisation already has a programme of that name")
+    name, summary, eligibility = check_programme(
+        errors, organisation=organisation, name=name, summary=summary, eligibility=eligibility
+    )
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -53,20 +159,22 @@ def tier_add(
     who_may_apply: str = WhoMayApply.ANYONE,
 ) -> Tier:
     errors = Errors()
-    name = clean_text(errors, "name", name, limit=100, required="Enter a name", label="The name")
-    if maximum_amount <= 0:
-        errors.add("maximum_amount", "The most a tier awards must be more than £0")
-    elif not 0 <= minimum_amount <= maximum_amount:
-        errors.add("minimum_amount", "The least a tier awards must be from £0 to its most")
-    if who_may_apply not in WhoMayApply.values:
-        errors.add("who_may_apply", "Choose who may apply")
+    name, description = check_tier(
+        errors,
+        programme=programme,
+        name=name,
+        description=description,
+        minimum_amount=minimum_amount,
+        maximum_amount=maximum_amount,
+        who_may_apply=who_may_apply,
+    )
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         tier = Tier.objects.create(
             programme=programme,
             name=name,
-            description=description.strip()[:500],
+            description=description,
             minimum_amount=minimum_amount,
             maximum_amount=maximum_amount,
             who_may_apply=who_may_apply,
@@ -92,13 +200,14 @@ def round_create(
     budget: Decimal,
 ) -> Round:
     errors = Errors()
-    name = clean_text(errors, "name", name, limit=100, required="Enter a name", label="The name")
-    if closes_on < opens_on:
-        errors.add("closes_on", "The closing date must be on or after the opening date")
-    if budget < 0:
-        errors.add("budget", "The budget cannot be negative")
-    if name and Round.objects.filter(programme=programme, name=name).exists():
-        errors.add("name", "This programme already has a round of that name")
+    name = check_round(
+        errors,
+        programme=programme,
+        name=name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        budget=budget,
+    )
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -129,20 +238,21 @@ def criterion_add(
     description: str = "",
 ) -> Criterion:
     errors = Errors()
-    name = clean_text(errors, "name", name, limit=200, required="Enter a name", label="The name")
-    if not 1 <= max_score <= 100:
-        errors.add("max_score", "The maximum score must be from 1 to 100")
-    if not Decimal("0") < weight <= Decimal("100"):
-        errors.add("weight", "The weight must be more than 0 and at most 100")
-    if round_.applications.exists():
-        errors.add("name", "Criteria are fixed once the round has applications")
+    name, description = check_criterion(
+        errors,
+        round_=round_,
+        name=name,
+        description=description,
+        max_score=max_score,
+        weight=weight,
+    )
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
         criterion = Criterion.objects.create(
             round=round_,
             name=name,
-            description=description.strip()[:1000],
+            description=description,
             max_score=max_score,
             weight=weight,
             position=round_.criteria.count(),

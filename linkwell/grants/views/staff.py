@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors, run_form
-from linkwell.grants.access import get_application_for_user, get_round_for_user
+from linkwell.grants.access import get_application_for_user, get_round_for_user, manager_org_ids
 from linkwell.grants.forms import (
     ApplicationForm,
     ConflictForm,
@@ -36,7 +36,7 @@ from linkwell.grants.selectors.gaps import gap_choices, gap_labels
 from linkwell.grants.selectors.letters import offer_context
 from linkwell.grants.selectors.money import budget_figures, paid_total
 from linkwell.grants.selectors.ranking import application_scores, ranked_applications
-from linkwell.grants.selectors.rounds import open_rounds, rounds_for_user
+from linkwell.grants.selectors.rounds import open_rounds, programmes_for_user, rounds_for_user
 from linkwell.grants.services import (
     application_award,
     application_decline,
@@ -58,7 +58,15 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     rounds = list(rounds_for_user(request.user))
     for r in rounds:
         r.state = round_state(r)  # type: ignore[attr-defined]
-    return render(request, "grants/home.html", {"rounds": rounds})
+    return render(
+        request,
+        "grants/home.html",
+        {
+            "rounds": rounds,
+            "programmes": list(programmes_for_user(request.user)),
+            "can_set_up": bool(manager_org_ids(request.user, write=True)),
+        },
+    )
 
 
 @login_required
@@ -75,6 +83,7 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: uuid.UUID) -> Http
             "state": round_state(round_),
             "money": budget_figures(round_) if access.manager else None,
             "criteria": list(round_.criteria.all()),
+            "has_applications": round_.applications.exists() if access.writable else False,
             "panel": list(round_.panel.select_related("user", "community_member"))
             if access.manager
             else [],
