@@ -113,6 +113,21 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "volunteering.RoleStatusChange": ("reason",),
     "volunteering.CheckRecord": ("note",),
     "volunteering.Supervision": ("notes",),
+    "timebank.TimebankMember": ("name",),
+    "timebank.Listing": ("text",),
+    "timebank.ListingMatch": ("reasons",),
+    "timebank.SupportPackage": ("description",),
+    "grants.Application": (
+        "applicant_name",
+        "applicant_email",
+        "applicant_phone",
+        "summary",
+        "who_it_reaches",
+        "decision_reason",
+    ),
+    "grants.ConflictOfInterest": ("reason",),
+    "grants.MonitoringReport": ("what_happened",),
+    "grants.Score": ("comment",),
 }
 # Text fields kept, and why: codes, scores and categories that statistics count, none of which
 # identify the person.
@@ -121,6 +136,16 @@ KEPT_TEXT: dict[str, tuple[str, ...]] = {
     "referrals.Referral": ("preferred_contact_method", "snomed_code"),  # codes
     "casework.MessageBack": ("snomed_codes", "change_key"),  # codes; a technical key
     "casework.WellbeingReview": ("life_areas", "five_ways"),  # scores per life area
+    # The time bank's ledger is append-only (hours are never edited: a mistake is reversed), so
+    # an exchange's short note and decline reason stay with it; the member's name is cleared.
+    # How it was recorded is a channel code.
+    "timebank.Exchange": ("recorded_via", "note", "decline_reason"),
+    # A partner organisation's published offer (a gym session, a course place): not about anyone.
+    "timebank.PartnerOffer": ("title", "description"),
+    # A funded project's public identity (its reference, title, group and place are published
+    # with the listing it created) and the payment's finance reference.
+    "grants.Application": ("reference", "title", "group_name", "place"),
+    "grants.Payment": ("reference",),
     # The gap form asks for the gap, not the person ("no names or health details"); grants
     # answer recorded gaps (linkwell/grants).
     "connections.ProvisionGap": ("description", "place", "who"),

@@ -43,6 +43,8 @@ REVIEW_SECTIONS = {
     "safeguarding": "safeguarding information: check for third parties and serious harm",
     "volunteering": "written by or about volunteers: check for third parties",
     "community_member": "their volunteer record: other people's details may appear",
+    "timebank": "exchanges name the other member: check for third parties",
+    "grants": "applications and scores name other people: check for third parties",
 }
 
 
