@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from linkwell.core.forms import text_input
+from linkwell.core.idempotency import SubmissionKeyField
 from linkwell.timebank.models import Category, ListingKind
 
 SELECT = {"class": "nhsuk-select"}
@@ -35,6 +36,8 @@ class RecordForm(forms.Form):
         widget=forms.TextInput(attrs=text_input(10)),
     )
     hours = HoursField()
+    # A retried POST (after a timeout) records the exchange once (core/idempotency.py).
+    submission_key = SubmissionKeyField()
     category = forms.ChoiceField(
         label="Kind of help", choices=Category.choices, widget=forms.Select(attrs=SELECT)
     )

@@ -4,6 +4,7 @@ member, a broker (coordinator), a read-only broker, an outsider, anonymous."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -78,6 +79,24 @@ def test_a_member_sees_their_balance_and_records_an_exchange_left_pending(cast) 
     assert exchange.status == ExchangeStatus.PENDING
     # Bob gave Ann his time: Ann pays, Bob earns.
     assert (exchange.from_account, exchange.to_account) == (ann, bob)
+
+
+def test_a_retried_exchange_is_recorded_once(cast) -> None:
+    _, users, _, _, bob = cast
+    c = client_for(users["member"])
+    assert b'name="submission_key"' in c.get(reverse("timebank:home")).content
+    post = {
+        "direction": "received",
+        "other": bob.reference,
+        "hours": "2",
+        "category": "gardening",
+        "happened_on": "2025-01-10",
+        "note": "Hedge",
+        "submission_key": str(uuid.uuid4()),
+    }
+    assert c.post(reverse("timebank:record"), post).status_code == 302
+    assert c.post(reverse("timebank:record"), post).status_code == 302
+    assert Exchange.objects.filter(note="Hedge").count() == 1
 
 
 def test_a_bad_exchange_is_shown_again_with_a_specific_message_and_nothing_saved(cast) -> None:

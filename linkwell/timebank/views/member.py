@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import error_text, run_form
+from linkwell.core.idempotency import create_once
 from linkwell.timebank.access import broker_org_ids, get_exchange_for_user, my_members
 from linkwell.timebank.forms import ListingForm, RecordForm
 from linkwell.timebank.models import AccountKind, Exchange, PartnerOffer, TimebankMember
@@ -83,16 +84,23 @@ def record(request: AuthenticatedHttpRequest) -> HttpResponse:
         hours = parse_hours(data["hours"])
         # Whoever gave the time earns the credits; the one helped pays them.
         gave = data["direction"] == "gave"
-        return exchange_record(
-            actor=request.user,
-            from_account=other if gave else mine,
-            to_account=mine if gave else other,
-            hours=hours,
-            category=str(data["category"]),
-            happened_on=data["happened_on"],  # type: ignore[arg-type]
-            note=str(data["note"]),
-            recorded_by_account=mine,
+        # A retried POST (after a timeout) records the exchange once (core/idempotency.py).
+        exchange, _created = create_once(
+            data.get("submission_key"),  # type: ignore[arg-type]
+            Exchange,
+            user_id=request.user.pk,
+            work=lambda: exchange_record(
+                actor=request.user,
+                from_account=other if gave else mine,
+                to_account=mine if gave else other,
+                hours=hours,
+                category=str(data["category"]),
+                happened_on=data["happened_on"],  # type: ignore[arg-type]
+                note=str(data["note"]),
+                recorded_by_account=mine,
+            ),
         )
+        return exchange
 
     done = run_form(form, service, field_names={"to_account": "other", "from_account": "other"})
     if not done.ok:
