@@ -15,6 +15,28 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+
+class _OneRequestAtATime(WSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database is in memory and the live server shares the test's one
+    connection with every request thread. A page that makes the browser fetch several URLs at
+    once (the quarterly report's charts and downloads) then ran queries on that one connection
+    from several threads together, which could deadlock inside SQLite. Browsers queue the extra
+    requests; a non-threaded Django server closes each connection after its response."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # LiveServerThread.run already gave this (the server's) thread the shared connection.
+        self.connections_override = connections_override
+
+
+if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    LiveServerThread.server_class = _OneRequestAtATime
 
 CHROMIUM = Path(os.environ.get("LINKWELL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
