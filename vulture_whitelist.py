@@ -127,3 +127,14 @@ _._account
 _._transfer
 _._statement
 _._issue
+# locust (benchmarks/load/locustfile.py): it finds the user classes in the locustfile and calls
+# their @task methods itself.
+LinkWorker
+DirectorySearcher
+ProviderStaff
+PublicVisitor
+_.caseload
+_.home
+_.open_case
+_.add_note
+_.inbox
