@@ -138,3 +138,5 @@ _.home
 _.open_case
 _.add_note
 _.inbox
+# locust runs this `quitting` event listener (registered by its decorator) as it shuts down.
+write_final_stats

@@ -4,6 +4,10 @@ Run by run.py (headless, against a fresh demo database); not imported by the app
 Weights give the mix: link workers about half the users, signed-in directory search and the
 public directory a fifth each, provider staff a tenth. Every user waits 1-5 s between tasks.
 
+Final statistics go to LOAD_STATS as JSON when locust quits: the `--csv` files are written when
+the run time ends, before the requests still in flight during `--stop-timeout` complete, so they
+can miss a note that was saved.
+
 Each note a link worker adds carries the run's marker (LOAD_MARKER) and its own submission key in
 its text, and its outcome is appended to LOAD_JOURNAL (one JSON line per POST), so run.py can
 count lost and duplicated writes in the database afterwards. Requests are named by route
@@ -22,7 +26,7 @@ import uuid
 from typing import Any
 from urllib.parse import quote_plus
 
-from locust import between, task
+from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 # linkwell/demo/loader.py DEMO_PASSWORD (printed by `linkwell demo --print-logins`).
@@ -33,6 +37,7 @@ DIRECTORY_USERS = [f"manager@{DOMAIN}", f"analyst@{DOMAIN}"]
 PROVIDER_USERS = [f"provider@{DOMAIN}"]
 MARKER = os.environ.get("LOAD_MARKER", "loadtest")
 JOURNAL = os.environ.get("LOAD_JOURNAL", "")
+STATS = os.environ.get("LOAD_STATS", "")
 
 # What people type into the directory: needs, activities, places, a few misspellings.
 SEARCHES = [
@@ -217,3 +222,32 @@ class PublicVisitor(FastHttpUser):
         ) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code}")
+
+
+PERCENTILES = {"50%": 0.5, "95%": 0.95, "99%": 0.99}
+
+
+@events.quitting.add_listener
+def write_final_stats(environment: Any, **_kwargs: Any) -> None:
+    """Every route's totals once all users have stopped (run.py reads these, not the CSV)."""
+    if not STATS:
+        return
+    stats = environment.stats
+
+    def row(entry: Any) -> dict[str, Any]:
+        return {
+            "Type": entry.method or "",
+            "Name": entry.name,
+            "Request Count": entry.num_requests,
+            "Failure Count": entry.num_failures,
+            "Requests/s": entry.total_rps,
+            **{
+                key: entry.get_response_time_percentile(p) if entry.num_requests else None
+                for key, p in PERCENTILES.items()
+            },
+        }
+
+    rows = [row(entry) for entry in stats.entries.values()]
+    rows.append({**row(stats.total), "Name": "Aggregated"})
+    with open(STATS, "w", encoding="utf-8") as out:
+        json.dump(rows, out, indent=1)

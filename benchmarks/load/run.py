@@ -15,7 +15,7 @@ the run's marker and its own submission key in its text, so:
     duplicated  rows with the marker beyond the successful POSTs
 
 The database, the temporary file and the server are removed/stopped whatever happens. Logs and
-locust's CSV files stay in var/load/<timestamp>/. Prints a summary and a markdown table for
+locust's CSV files and final statistics stay in var/load/<timestamp>/. Prints a summary and a markdown table for
 BENCHMARKS.md; exits 0 when the goal (no failed requests, nothing lost or duplicated, p95 under
 --p95-goal ms) is met, 1 when it is not, 2 when the harness itself failed.
 
@@ -26,7 +26,6 @@ Standard library only: it runs with the project's python; locust runs from its o
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import os
@@ -201,16 +200,17 @@ def machine() -> str:
 # --- results -----------------------------------------------------------------------------------
 
 
-def read_stats(csv_prefix: Path) -> dict[str, dict[str, str]]:
-    path = Path(f"{csv_prefix}_stats.csv")
+def read_stats(path: Path) -> dict[str, dict[str, Any]]:
+    """Per route and "Aggregated": request and failure counts, requests/s, p50/p95/p99 (ms),
+    as locustfile.py's quitting hook wrote them once every user had stopped."""
     if not path.exists():
-        raise HarnessError(f"locust wrote no statistics ({path})")
-    with path.open(newline="", encoding="utf-8") as f:
-        return {row["Name"]: row for row in csv.DictReader(f)}
+        raise HarnessError(f"locust wrote no final statistics ({path})")
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return {row["Name"]: row for row in rows}
 
 
 def check_writes(
-    texts: list[str], journal: Path, note_row: dict[str, str] | None
+    texts: list[str], journal: Path, note_row: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Notes in the database against the successful note POSTs: counts (locust's) and keys (the
     journal locustfile.py appends to, one line per POST)."""
@@ -238,14 +238,14 @@ def check_writes(
     }
 
 
-def _ms(row: dict[str, str], column: str) -> str:
-    value = row.get(column, "")
-    return value if value not in ("", "N/A") else "-"
+def _ms(row: dict[str, Any], column: str) -> str:
+    value = row.get(column)
+    return "-" if value is None else f"{value:g}"
 
 
 def report(
     args: argparse.Namespace,
-    stats: dict[str, dict[str, str]],
+    stats: dict[str, dict[str, Any]],
     writes: dict[str, Any],
     *,
     server: str,
@@ -253,7 +253,7 @@ def report(
 ) -> tuple[str, bool]:
     agg = stats["Aggregated"]
     requests, failures = int(agg["Request Count"]), int(agg["Failure Count"])
-    p95 = float(agg["95%"]) if agg["95%"] not in ("", "N/A") else float("inf")
+    p95 = float("inf") if agg["95%"] is None else float(agg["95%"])
     met = (
         requests > 0
         and failures == 0
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         "LINKWELL_GRACEFUL_TIMEOUT": "10",
     }
     env.pop("DATABASE_URL", None)
-    cleanups: list[Callable[[], None]] = []
+    cleanups: list[Callable[[], object]] = []
     server = f"linkwell serve, {args.workers} workers x {args.threads} threads"
     try:
         if args.db == "postgres":
@@ -383,7 +383,13 @@ def main(argv: list[str] | None = None) -> int:
 
         csv_prefix = out / "locust"
         journal = out / "notes.jsonl"
-        locust_env = {**os.environ, "LOAD_MARKER": marker, "LOAD_JOURNAL": str(journal)}
+        final_stats = out / "final_stats.json"
+        locust_env = {
+            **os.environ,
+            "LOAD_MARKER": marker,
+            "LOAD_JOURNAL": str(journal),
+            "LOAD_STATS": str(final_stats),
+        }
         locust_env.pop("PYTHONPATH", None)
         cmd = [
             args.locust,
@@ -441,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             raise HarnessError("the note count printed nothing")
         texts: list[str] = json.loads(found[-1][len("LOADCHECK ") :])
 
-        stats = read_stats(csv_prefix)
+        stats = read_stats(final_stats)
         writes = check_writes(texts, journal, stats.get(NOTE_ROUTE))
         text, met = report(args, stats, writes, server=server, when=when.strftime("%Y-%m-%d"))
         print(text)
