@@ -147,8 +147,10 @@ def run(cmd: list[str], *, env: dict[str, str], timeout: float, log: Path) -> st
         )
         try:
             out, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException as exc:  # the timeout, Ctrl-C or SIGTERM: leave nothing running
             stop_group(proc, grace=5)
+            if not isinstance(exc, subprocess.TimeoutExpired):
+                raise
             raise HarnessError(f"{cmd[0]} {cmd[1] if len(cmd) > 1 else ''} timed out") from None
         err.write(out)
     if proc.returncode != 0:
@@ -421,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+            cleanups.append(lambda: stop_group(locust, grace=10))
             try:
                 locust.wait(timeout=min(run_seconds + 180, deadline.left("locust")))
             except subprocess.TimeoutExpired:
