@@ -11,7 +11,8 @@ export LINKWELL_DEBUG ?= true
 export LINKWELL_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-fast install install-dev frontend migrate demo lint typecheck migrations-check \
-	pytest pytest-sqlite pytest-postgres lock benchmark benchmark-population benchmark-report clean
+	pytest pytest-sqlite pytest-postgres lock benchmark benchmark-population benchmark-report \
+	benchmark-load clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -113,5 +114,24 @@ benchmark-report: install-dev
 	@test -n "$$BENCHMARK_DATABASE_URL" || { echo "Set BENCHMARK_DATABASE_URL to a dedicated PostgreSQL database"; exit 1; }
 	$(BIN)/python benchmarks/report.py --database-url "$$BENCHMARK_DATABASE_URL"
 
+# Load test (benchmarks/load/README.md): `linkwell serve` on a fresh demo database under locust,
+# then a check that no note was lost or duplicated. LOAD_USERS (20), LOAD_MINUTES (1),
+# LOAD_DB (sqlite or postgres: a new database on $$PGHOST, default 127.0.0.1, user postgres),
+# LOAD_SPAWN_RATE, LINKWELL_WORKERS (5) and LINKWELL_THREADS (4). locust has its own virtualenv.
+LOAD_VENV := .venv-load
+LOAD_USERS ?= 20
+LOAD_MINUTES ?= 1
+LOAD_DB ?= sqlite
+$(LOAD_VENV)/.installed: benchmarks/load/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	echo '*' > $(LOAD_VENV)/.gitignore
+	$(LOAD_VENV)/bin/python -m pip install --quiet -r benchmarks/load/requirements.txt
+	touch $@
+
+benchmark-load: install $(LOAD_VENV)/.installed
+	LOAD_USERS=$(LOAD_USERS) LOAD_MINUTES=$(LOAD_MINUTES) LOAD_DB=$(LOAD_DB) \
+		$(BIN)/python benchmarks/load/run.py --locust $(LOAD_VENV)/bin/locust --linkwell $(BIN)/linkwell
+
 clean:
-	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(LOAD_VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -127,3 +127,16 @@ _._account
 _._transfer
 _._statement
 _._issue
+# locust (benchmarks/load/locustfile.py): it finds the user classes in the locustfile and calls
+# their @task methods itself.
+LinkWorker
+DirectorySearcher
+ProviderStaff
+PublicVisitor
+_.caseload
+_.home
+_.open_case
+_.add_note
+_.inbox
+# locust runs this `quitting` event listener (registered by its decorator) as it shuts down.
+write_final_stats
