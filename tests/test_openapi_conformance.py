@@ -21,7 +21,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -75,6 +77,11 @@ def demo_directory(db: None, settings: Any) -> Iterator[None]:
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"oruk": "100000/minute"},
     }
+    # schemathesis calls the real WSGI handler, whose request signals close the database
+    # connection after each response; on PostgreSQL that is the test's own connection (its
+    # transaction holds the demo directory). Django's test client unhooks them the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     cache.clear()
     taxonomy_seed()
     now = timezone.now()
@@ -91,8 +98,12 @@ def demo_directory(db: None, settings: Any) -> Iterator[None]:
         county=False,
     )
     write_directory(rows)
-    yield
-    cache.clear()
+    try:
+        yield
+    finally:
+        cache.clear()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.slow
