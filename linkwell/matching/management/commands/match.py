@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -27,7 +28,9 @@ from linkwell.core.progress import add_progress_option, progress, step
 from linkwell.matching import embedding
 from linkwell.matching.documents import load_directory
 from linkwell.matching.engine import Matcher, Suggestion
-from linkwell.matching.profile import Profile, profile_from_json
+from linkwell.matching.profile import profile_from_json
+
+T = TypeVar("T")
 
 HELP = __doc__
 
@@ -53,7 +56,8 @@ def parse_at(value: str) -> dt.datetime:
     return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
-def _read_text(path: str, what: str) -> str:
+def read_text(path: str, what: str) -> str:
+    """A file's text (`-`: standard input), or a CommandError naming the option and the path."""
     if path == "-":
         return sys.stdin.read()
     try:
@@ -64,8 +68,10 @@ def _read_text(path: str, what: str) -> str:
         raise CommandError(f"{what} {path}: cannot be read ({exc})") from None
 
 
-def read_person(path: str) -> Profile:
-    raw = _read_text(path, "--person")
+def read_person(path: str, parse: Callable[[Any], T]) -> T:
+    """The one person in the JSON file `path`, read by `parse` (`linkwell befriend match` reads
+    the volunteer preferences too)."""
+    raw = read_text(path, "--person")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -73,14 +79,15 @@ def read_person(path: str) -> Profile:
             f"--person {path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
     try:
-        return profile_from_json(data)
+        return parse(data)
     except LinkwellError as exc:
         raise CommandError(f"--person {path}: {exc}") from None
 
 
-def read_people(path: str) -> list[Profile]:
-    people = []
-    for number, line in enumerate(_read_text(path, "--people").splitlines(), start=1):
+def read_people(path: str, parse: Callable[[Any], T]) -> list[T]:
+    """One person a line of the JSON-lines file `path`, each read by `parse`."""
+    people: list[T] = []
+    for number, line in enumerate(read_text(path, "--people").splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -90,7 +97,7 @@ def read_people(path: str) -> list[Profile]:
                 f"--people {path}: line {number}: not valid JSON (column {exc.colno}: {exc.msg})"
             ) from None
         try:
-            people.append(profile_from_json(data))
+            people.append(parse(data))
         except LinkwellError as exc:
             raise CommandError(f"--people {path}: line {number}: {exc}") from None
     if not people:
@@ -140,9 +147,9 @@ class Command(BaseCommand):
         top = parse_top(options["top"])
         at = parse_at(options["at"]) if options["at"] else None
         people = (
-            [read_person(options["person"])]
+            [read_person(options["person"], profile_from_json)]
             if options["person"]
-            else read_people(options["people"])
+            else read_people(options["people"], profile_from_json)
         )
         try:
             services = load_directory(options["directory"])

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +26,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from linkwell.core.exceptions import LinkwellError
 from linkwell.matching import embedding
-from linkwell.matching.management.commands.match import parse_top
+from linkwell.matching.management.commands.match import (
+    parse_top,
+    read_people,
+    read_person,
+    read_text,
+)
 from linkwell.matching.profile import Profile, profile_from_json
 from linkwell.volunteering.engine import DBS_RENEWAL_YEARS, VolunteerMatcher, VolunteerSuggestion
 from linkwell.volunteering.profile import (
@@ -54,58 +57,13 @@ def parse_at(value: str) -> dt.date:
         raise CommandError(f"--at: {value!r} is not an ISO date like 2026-12-01") from None
 
 
-def _read_text(path: str, what: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CommandError(f"{what} {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{what} {path}: cannot be read ({exc})") from None
-
-
 def _person(data: object) -> tuple[Profile, SupportWanted]:
     profile = profile_from_json(data)
     return profile, support_wanted_from_json(data)
 
 
-def read_person(path: str) -> tuple[Profile, SupportWanted]:
-    raw = _read_text(path, "--person")
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise CommandError(
-            f"--person {path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    try:
-        return _person(data)
-    except LinkwellError as exc:
-        raise CommandError(f"--person {path}: {exc}") from None
-
-
-def read_people(path: str) -> list[tuple[Profile, SupportWanted]]:
-    people = []
-    for number, line in enumerate(_read_text(path, "--people").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"--people {path}: line {number}: not valid JSON (column {exc.colno}: {exc.msg})"
-            ) from None
-        try:
-            people.append(_person(data))
-        except LinkwellError as exc:
-            raise CommandError(f"--people {path}: line {number}: {exc}") from None
-    if not people:
-        raise CommandError(f"--people {path}: no people in the file (one JSON object a line)")
-    return people
-
-
 def read_volunteers(path: str) -> list[VolunteerProfile]:
-    raw = _read_text(path, "--volunteers")
+    raw = read_text(path, "--volunteers")
     try:
         volunteers = load_volunteers(raw.splitlines())
     except LinkwellError as exc:
@@ -162,9 +120,9 @@ class Command(BaseCommand):
         top = parse_top(options["top"])
         at = parse_at(options["at"]) if options["at"] else dt.date.today()
         people = (
-            [read_person(options["person"])]
+            [read_person(options["person"], _person)]
             if options["person"]
-            else read_people(options["people"])
+            else read_people(options["people"], _person)
         )
         volunteers = read_volunteers(options["volunteers"])
         if options["words_only"]:
