@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "linkwell.economics",
     "linkwell.reports",
     "linkwell.evidence",
+    "linkwell.notifications",
+    "linkwell.fhir",
+    "linkwell.mesh",
     "linkwell.api",
     "linkwell.web",
     "linkwell.ops",  # operations: `linkwell backup` and `linkwell restore`

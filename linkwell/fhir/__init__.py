@@ -1,0 +1,1 @@
+"""FHIR R4 API for GP systems and other NHS clients (README.md)."""

@@ -1,0 +1,1 @@
+"""Messages back delivered into the GP record over MESH (README.md)."""
