@@ -1,3 +1,5 @@
 """`POST /oauth/token`: short-lived bearer tokens for FHIR API clients (client credentials)."""
 
-urlpatterns: list = []
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
