@@ -49,6 +49,7 @@ VolunteeringConfig
 TimebankConfig
 GrantsConfig
 CoproductionConfig
+NotificationsConfig
 IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware
@@ -59,6 +60,10 @@ CommonPasswordVariantValidator
 PersonalInformationValidator
 EmailBackend
 ConsoleBackend
+GovukNotifyBackend  # LINKWELL_NOTIFY_BACKEND names it
+check_notify_backend  # registered with Django's system checks (`check --deploy`)
+_.do_POST  # http.server: the local Notify server in linkwell/notifications/tests
+_.log_message  # http.server: silenced in that server
 BrokenMail  # a test's EMAIL_BACKEND
 _.send_messages
 DisclosureControl  # carries the `reports.view_unsuppressed` permission

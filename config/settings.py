@@ -348,6 +348,20 @@ DEFAULT_FROM_EMAIL = env_str("LINKWELL_FROM_EMAIL", "linkwell@localhost")
 # Messages to people (reminders, their plan): linkwell/core/notify.py. The default development
 # backend sends email through EMAIL_BACKEND and prints text messages to the console.
 NOTIFY_BACKEND = env_str("LINKWELL_NOTIFY_BACKEND", "linkwell.core.notify.ConsoleBackend")
+# GOV.UK Notify (LINKWELL_NOTIFY_BACKEND=linkwell.notifications.backends.GovukNotifyBackend;
+# linkwell/notifications/README.md): the API key (name-serviceid-secret), the API's address (a
+# test points it at a local server), the bearer token Notify sends with delivery receipts, and one
+# template id per message kind and channel, from LINKWELL_NOTIFY_TEMPLATE_<KIND>_<CHANNEL>
+# (e.g. LINKWELL_NOTIFY_TEMPLATE_FOLLOW_UP_REMINDER_SMS), kept as {"follow_up_reminder.sms": id}.
+NOTIFY_API_KEY = env_str("LINKWELL_NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = env_str("LINKWELL_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT_SECONDS = env_int("LINKWELL_NOTIFY_TIMEOUT_SECONDS", 20, minimum=1)
+NOTIFY_CALLBACK_TOKEN = env_str("LINKWELL_NOTIFY_CALLBACK_TOKEN", "")
+NOTIFY_TEMPLATES: dict[str, str] = {}
+for _name, _value in os.environ.items():
+    _kind, _sep, _channel = _name.removeprefix("LINKWELL_NOTIFY_TEMPLATE_").lower().rpartition("_")
+    if _name.startswith("LINKWELL_NOTIFY_TEMPLATE_") and _kind and _value.strip():
+        NOTIFY_TEMPLATES[f"{_kind}.{_channel}"] = _value.strip()
 # Follow-ups created when a plan is agreed, in days after agreement (the Halton model: a review at
 # about four weeks, then check-ins at 3, 6 and 12 months). The first is the "4-week review".
 FOLLOW_UP_SCHEDULE_DAYS = sorted(

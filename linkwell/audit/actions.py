@@ -64,6 +64,7 @@ class AuditAction(models.TextChoices):
     PEOPLE_REGISTERED_PRACTICE_RECORDED = "people.registered_practice_recorded"
     PEOPLE_PERSON_MERGED = "people.person_merged"
     PEOPLE_PERSON_MERGED_AWAY = "people.person_merged_away"
+    PEOPLE_SMS_UNREACHABLE_FLAGGED = "people.sms_unreachable_flagged"
 
     # --- directory: services and organisations (also written by community and the importer) ---
     DIRECTORY_ORGANIZATION_CREATED = "directory.organization_created"
@@ -76,6 +77,7 @@ class AuditAction(models.TextChoices):
     DIRECTORY_QUALITY_CHECK_RECORDED = "directory.quality_check_recorded"
     DIRECTORY_VERIFICATION_REMINDER_SENT = "directory.verification_reminder_sent"
     DIRECTORY_VERIFICATION_REMINDER_FAILED = "directory.verification_reminder_failed"
+    DIRECTORY_VERIFICATION_REMINDER_NOT_SENT = "directory.verification_reminder_not_sent"
 
     # --- directory: taxonomies (the bundled vocabulary and HSDS imports) ----------------------
     DIRECTORY_TAXONOMY_SEED = "directory.taxonomy_seed"
@@ -114,11 +116,14 @@ class AuditAction(models.TextChoices):
     CASEWORK_PLAN_ACTION_DONE = "casework.plan_action_done"
     CASEWORK_PLAN_ACTION_REOPENED = "casework.plan_action_reopened"
     CASEWORK_PLAN_SENT = "casework.plan_sent"
+    CASEWORK_PLAN_NOT_SENT = "casework.plan_not_sent"
     CASEWORK_PLAN_MARKED_FOR_POST = "casework.plan_marked_for_post"
     CASEWORK_FOLLOW_UPS_SCHEDULED = "casework.follow_ups_scheduled"
     CASEWORK_FOLLOW_UP_COMPLETED = "casework.follow_up_completed"
     CASEWORK_FOLLOW_UP_REMINDER_SENT = "casework.follow_up_reminder_sent"
     CASEWORK_FOLLOW_UP_REMINDER_FAILED = "casework.follow_up_reminder_failed"
+    # The reminder was handled but did not leave Linkwell (the development backend).
+    CASEWORK_FOLLOW_UP_REMINDER_NOT_SENT = "casework.follow_up_reminder_not_sent"
     CASEWORK_MESSAGE_BACK_WRITTEN = "casework.message_back_written"
 
     # --- connections: signposting and referrals on to providers --------------------------------
@@ -138,7 +143,9 @@ class AuditAction(models.TextChoices):
     CONNECTIONS_ATTENTION_ACKNOWLEDGED = "connections.attention_acknowledged"
     CONNECTIONS_GAP_RECORDED = "connections.gap_recorded"
     CONNECTIONS_REFERRAL_EMAIL_SENT = "connections.referral_email_sent"
+    CONNECTIONS_REFERRAL_EMAIL_NOT_SENT = "connections.referral_email_not_sent"
     CONNECTIONS_RESPONSE_REMINDER_SENT = "connections.response_reminder_sent"
+    CONNECTIONS_RESPONSE_REMINDER_NOT_SENT = "connections.response_reminder_not_sent"
 
     # --- matching: suggestions shown to a link worker and what they decided ------------------
     MATCHING_SUGGESTIONS_SHOWN = "matching.suggestions_shown"
@@ -151,6 +158,7 @@ class AuditAction(models.TextChoices):
     OUTCOMES_SCHEDULE_SET = "outcomes.schedule_set"
     OUTCOMES_SELF_LINK_CREATED = "outcomes.self_link_created"
     OUTCOMES_SELF_LINK_SENT = "outcomes.self_link_sent"
+    OUTCOMES_SELF_LINK_NOT_SENT = "outcomes.self_link_not_sent"
     OUTCOMES_SELF_LINK_REVOKED = "outcomes.self_link_revoked"
     OUTCOMES_SELF_LINK_USED = "outcomes.self_link_used"
 
@@ -267,3 +275,6 @@ class AuditAction(models.TextChoices):
     TIMEBANK_PACKAGE_RECORDED = "timebank.package_recorded"
     TIMEBANK_VOLUNTEER_HOURS_ISSUED = "timebank.volunteer_hours_issued"
     TIMEBANK_REPORT_VIEWED = "timebank.report_viewed"
+    # --- notifications: messages that left through GOV.UK Notify and their delivery receipts ---
+    NOTIFICATIONS_MESSAGE_RECORDED = "notifications.message_recorded"
+    NOTIFICATIONS_RECEIPT_RECORDED = "notifications.receipt_recorded"

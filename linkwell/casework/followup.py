@@ -18,6 +18,11 @@ months).
   `linkwell casework remind` from cron) hands each follow-up due within
   FOLLOW_UP_REMIND_DAYS_BEFORE days to `follow_up_send_reminder`, which sends by the person's
   preferred method (email, or text if the notify backend can), only if they agreed to be contacted.
+  A number that texts could not be delivered to (flagged on the person from GOV.UK Notify's
+  receipt) is not texted again: the reminder goes by email if there is an address, otherwise the
+  link worker phones. The audit says "sent" only when the message left Linkwell; the development
+  backend's reminders are audited as not sent. The follow-up page shows how the last reminder went
+  (`follow_up_reminder_message`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -47,6 +53,8 @@ from linkwell.casework.services import case_mark_follow_up
 from linkwell.core import notify
 from linkwell.core.concurrency import bump_versions, lock_versioned
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.notifications.models import NotifyMessage
+from linkwell.notifications.selectors import about_ref, latest_message_about
 from linkwell.people.models import ContactMethod
 
 logger = logging.getLogger(__name__)
@@ -304,13 +312,54 @@ def reminder_route(case: Case) -> tuple[notify.NotifyChannel, str] | None:
     person = case.person
     if person.preferred_contact_method == ContactMethod.EMAIL and person.email:
         return notify.EMAIL, person.email
-    if (
-        person.preferred_contact_method == ContactMethod.TEXT
-        and person.phone
-        and notify.can_send(notify.SMS)
-    ):
-        return notify.SMS, person.phone
+    if person.preferred_contact_method == ContactMethod.TEXT and person.phone:
+        if person.sms_unreachable:
+            # Texts to this number were not delivered: email if we can, else the worker phones.
+            return (notify.EMAIL, person.email) if person.email else None
+        if notify.can_send(notify.SMS):
+            return notify.SMS, person.phone
     return None
+
+
+def follow_up_reminder_message(follow_up: FollowUp) -> NotifyMessage | None:
+    """The record of the last reminder that went through GOV.UK Notify for this follow-up, with
+    its delivery status (None with another backend, or before any reminder)."""
+    return latest_message_about(follow_up)
+
+
+@dataclass(frozen=True)
+class ReminderStatus:
+    """How the reminder to the person went, in words for the link worker; `failed` when they
+    should contact the person another way."""
+
+    text: str
+    failed: bool = False
+
+
+def follow_up_reminder_status(follow_up: FollowUp) -> ReminderStatus | None:
+    """None before any reminder. Otherwise what the follow-up's pages say about it."""
+    message = follow_up_reminder_message(follow_up)
+    if message is not None:
+        how = {"sms": "text message", "email": "email", "letter": "letter"}.get(
+            message.channel, message.channel
+        )
+        when = date_format(timezone.localtime(message.created_at), "j F Y")
+        if message.failed:
+            return ReminderStatus(
+                text=f"Reminder by {how} on {when} was not delivered: "
+                f"{message.failure_reason or message.get_status_display()}. "
+                "Contact them another way.",
+                failed=True,
+            )
+        return ReminderStatus(
+            text=f"Reminder by {how} on {when}: {message.get_status_display().lower()}."
+        )
+    if follow_up.reminder_sent_at is None:
+        return None
+    when = date_format(timezone.localtime(follow_up.reminder_sent_at), "j F Y")
+    if notify.is_development_backend():
+        return ReminderStatus(text=f"Reminder on {when}: not sent (development backend).")
+    return ReminderStatus(text=f"Reminder sent on {when}.")
 
 
 def _reminder_text(follow_up: FollowUp) -> tuple[str, str]:
@@ -329,17 +378,22 @@ def _reminder_text(follow_up: FollowUp) -> tuple[str, str]:
     return subject, body
 
 
-def follow_up_send_reminder(*, follow_up: FollowUp, now: dt.datetime | None = None) -> bool:
-    """Remind the person of a follow-up due soon. False if not due, no consent or no route.
+def follow_up_send_reminder(
+    *, follow_up: FollowUp, now: dt.datetime | None = None
+) -> notify.NotifyResult | None:
+    """Remind the person of a follow-up due soon. None if not due, no consent or no route;
+    otherwise what happened to the message (`result.sent` only if it left Linkwell).
 
     Claimed with a conditional update before sending, so two workers never both send it; sent
     after the claim commits; undone (and audited) if sending fails, so a later run tries again.
+    A message the development backend handled stays claimed (it is not tried again) and is
+    audited as not sent.
     """
     now = now or timezone.now()
     case = follow_up.case
     route = reminder_route(case)
     if route is None:
-        return False
+        return None
     channel, address = route
     with transaction.atomic():
         claimed = (
@@ -348,10 +402,18 @@ def follow_up_send_reminder(*, follow_up: FollowUp, now: dt.datetime | None = No
             .update(reminder_sent_at=now)
         )
     if not claimed:
-        return False
+        return None
     subject, body = _reminder_text(follow_up)
     try:
-        notify.notify(channel=channel, to=address, subject=subject, body=body)
+        result = notify.notify(
+            channel=channel,
+            to=address,
+            subject=subject,
+            body=body,
+            kind=notify.MessageKind.FOLLOW_UP_REMINDER,
+            person_id=case.person.pk,
+            about=about_ref(follow_up),
+        )
     except notify.NotifyError as exc:
         with transaction.atomic():
             FollowUp.objects.filter(pk=follow_up.pk, reminder_sent_at=now).update(
@@ -369,19 +431,24 @@ def follow_up_send_reminder(*, follow_up: FollowUp, now: dt.datetime | None = No
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=AuditAction.CASEWORK_FOLLOW_UP_REMINDER_SENT,
+            action=(
+                AuditAction.CASEWORK_FOLLOW_UP_REMINDER_SENT
+                if result.sent
+                else AuditAction.CASEWORK_FOLLOW_UP_REMINDER_NOT_SENT
+            ),
             obj=follow_up,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
             changes={"reminder_sent_at": [None, now]},
-            detail={"channel": channel},
+            detail={"channel": channel, "outcome": result.outcome, "reference": result.reference},
         )
-    return True
+    return result
 
 
 @task()
 def send_follow_up_reminders(limit: int | None = None) -> int:
-    """Send the reminders due today; returns how many went. One failure does not stop the rest."""
+    """Send the reminders due today; returns how many really left Linkwell (the development
+    backend's count as handled, not sent). One failure does not stop the rest."""
     sent = 0
     due = follow_ups_needing_reminder().select_related("case__person", "case__link_worker_service")
     if limit is not None:
@@ -389,7 +456,8 @@ def send_follow_up_reminders(limit: int | None = None) -> int:
     with audit_context(channel=Channel.SYSTEM):
         for follow_up in due:
             try:
-                if follow_up_send_reminder(follow_up=follow_up):
+                result = follow_up_send_reminder(follow_up=follow_up)
+                if result is not None and result.sent:
                     sent += 1
             except Exception:
                 logger.exception("Could not send a follow-up reminder for %s", follow_up.uuid)

@@ -287,6 +287,9 @@ def plan_print_context(case: Case, plan: Plan | None) -> dict[str, Any]:
 class SendResult:
     method: str  # "email" or "post"
     to: str  # email address, or the postal address for the letter
+    # False when the email did not leave Linkwell (the development backend); `outcome` says why.
+    sent: bool = True
+    outcome: str = "sent"
 
 
 def _postal_address(case: Case) -> str:
@@ -308,17 +311,34 @@ def plan_send_to_person(*, actor: User | None, plan: Plan) -> SendResult:
         body = notify.render_text("casework/plan_email.txt", context)
         subject = f"Your plan with {case.link_worker_service.name}"
         # Raises NotifyError (nothing recorded) if the address is unusable or the server refuses.
-        notify.notify(channel=notify.EMAIL, to=person.email, subject=subject, body=body)
+        result = notify.notify(
+            channel=notify.EMAIL,
+            to=person.email,
+            subject=subject,
+            body=body,
+            kind=notify.MessageKind.PLAN,
+            person_id=person.pk,
+            about=f"{plan._meta.label_lower}:{plan.uuid}",
+        )
         with transaction.atomic():
             audit_record(
                 actor=actor,
-                action=AuditAction.CASEWORK_PLAN_SENT,
+                action=(
+                    AuditAction.CASEWORK_PLAN_SENT
+                    if result.sent
+                    else AuditAction.CASEWORK_PLAN_NOT_SENT
+                ),
                 obj=plan,
                 organisation=case.link_worker_service,
                 person_id=str(person.uuid),
-                detail={"method": "email", "plan_version": plan.version},
+                detail={
+                    "method": "email",
+                    "plan_version": plan.version,
+                    "outcome": result.outcome,
+                    "reference": result.reference,
+                },
             )
-        return SendResult(method="email", to=person.email)
+        return SendResult(method="email", to=person.email, sent=result.sent, outcome=result.outcome)
     address = _postal_address(case)
     if not address:
         raise ValidationFailed(

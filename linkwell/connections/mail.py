@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -137,11 +136,24 @@ def _context(connection: Connection) -> dict[str, Any]:
     }
 
 
-def _send(connection: Connection, template: str, recipients: list[str]) -> None:
+def _send(connection: Connection, template: str, recipients: list[str], kind: str) -> str:
+    """One email per recipient through `linkwell.core.notify` (NotifyError if one fails).
+    Returns "sent", or the reason they did not leave Linkwell (the development backend)."""
     context = _context(connection)
     subject = notify.render_text(f"connections/email/{template}_subject.txt", context).strip()
     body = notify.render_text(f"connections/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    outcomes = {
+        notify.notify(
+            channel=notify.EMAIL,
+            to=recipient,
+            subject=subject,
+            body=body,
+            kind=kind,
+            about=f"{connection._meta.label_lower}:{connection.uuid}",
+        ).outcome
+        for recipient in recipients
+    }
+    return "sent" if outcomes == {"sent"} else min(outcomes - {"sent"})
 
 
 def _load(connection_id: str) -> Connection | None:
@@ -162,15 +174,21 @@ def connection_send_referral_email(*, connection_id: str) -> bool:
     recipients = reminder_recipients(connection.service)
     if not recipients:
         return False
-    _send(connection, "referral_request", recipients)
+    outcome = _send(
+        connection, "referral_request", recipients, notify.MessageKind.CONNECTION_REFERRAL
+    )
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=AuditAction.CONNECTIONS_REFERRAL_EMAIL_SENT,
+            action=(
+                AuditAction.CONNECTIONS_REFERRAL_EMAIL_SENT
+                if outcome == "sent"
+                else AuditAction.CONNECTIONS_REFERRAL_EMAIL_NOT_SENT
+            ),
             obj=connection,
             organisation=connection.case.link_worker_service,
             person_id=str(connection.case.person.uuid),
-            detail={"recipients": len(recipients)},
+            detail={"recipients": len(recipients), "outcome": outcome},
         )
     return True
 
@@ -210,7 +228,12 @@ def connection_send_response_reminder(
         return False
     connection.refresh_from_db()
     try:
-        _send(connection, "referral_reminder", recipients)
+        outcome = _send(
+            connection,
+            "referral_reminder",
+            recipients,
+            notify.MessageKind.CONNECTION_RESPONSE_REMINDER,
+        )
     except Exception:
         Connection.objects.filter(pk=connection.pk, response_reminder_sent_at=now).update(
             response_reminder_sent_at=None
@@ -219,11 +242,15 @@ def connection_send_response_reminder(
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=AuditAction.CONNECTIONS_RESPONSE_REMINDER_SENT,
+            action=(
+                AuditAction.CONNECTIONS_RESPONSE_REMINDER_SENT
+                if outcome == "sent"
+                else AuditAction.CONNECTIONS_RESPONSE_REMINDER_NOT_SENT
+            ),
             obj=connection,
             organisation=connection.case.link_worker_service,
             person_id=str(connection.case.person.uuid),
             changes={"response_reminder_sent_at": [None, now]},
-            detail={"recipients": len(recipients)},
+            detail={"recipients": len(recipients), "outcome": outcome},
         )
     return True

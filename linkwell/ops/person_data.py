@@ -50,6 +50,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "casework.MessageBack": ("messages_back", "Messages back and letters"),
     "casework.MessageBackLetter": ("messages_back", "Messages back and letters"),
     "casework.SafeguardingConcern": ("safeguarding", "Safeguarding concerns"),
+    "notifications.NotifyMessage": ("messages_sent", "Texts, emails and letters sent to them"),
     "population.InviteEntry": ("population_invites", "Population invites"),
     "volunteering.SupportRequest": ("volunteering", "Volunteering: support about them"),
     "volunteering.Match": ("volunteering", "Volunteering: support about them"),

@@ -66,7 +66,9 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
         "email",
         "gender_identity",
         "accessibility_needs",
+        "sms_unreachable_number",
     ),
+    "notifications.NotifyMessage": ("recipient", "failure_reason"),
     "referrals.Referral": (
         "referrer_name",
         "referrer_contact",
@@ -151,6 +153,9 @@ KEPT_TEXT: dict[str, tuple[str, ...]] = {
     "connections.ProvisionGap": ("description", "place", "who"),
     "matching.MatchRun": ("engine", "components", "shown"),  # which services were suggested
     "matching.MatchDecision": ("service_uuid",),
+    # What kind of message went, by which channel and template, Notify's id and what it was
+    # about (a public id): codes and technical keys, no words sent to or about the person.
+    "notifications.NotifyMessage": ("kind", "channel", "about", "template_id", "notify_id"),
     "outcomes.MeasureAdministration": (
         "instrument_id",
         "instrument_version",

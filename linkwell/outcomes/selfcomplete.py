@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -100,7 +101,15 @@ def self_link_create(
     return link, self_link_token(link)
 
 
-def self_link_send(*, actor: User | None, link: SelfCompletionLink, url: str) -> str:
+@dataclass(frozen=True)
+class SelfLinkSent:
+    """How sending the link went, in words for the worker; `sent` only if it left Linkwell."""
+
+    sent: bool
+    text: str
+
+
+def self_link_send(*, actor: User | None, link: SelfCompletionLink, url: str) -> SelfLinkSent:
     """Send the link by the person's preferred method; returns how it went (for the worker)."""
     from linkwell.casework.followup import reminder_route
 
@@ -120,24 +129,37 @@ def self_link_send(*, actor: User | None, link: SelfCompletionLink, url: str) ->
         f"The link works once and for {days} days."
     )
     try:
-        notify.notify(
+        result = notify.notify(
             channel=channel,
             to=address,
             subject="A short questionnaire from your link worker",
             body=body,
+            kind=notify.MessageKind.SELF_COMPLETE_INVITATION,
+            person_id=case.person.pk,
+            about=f"{link._meta.label_lower}:{link.uuid}",
         )
     except notify.NotifyError as exc:
         raise ValidationFailed(str(exc)) from exc
     with transaction.atomic():
         audit_record(
             actor=actor,
-            action=AuditAction.OUTCOMES_SELF_LINK_SENT,
+            action=(
+                AuditAction.OUTCOMES_SELF_LINK_SENT
+                if result.sent
+                else AuditAction.OUTCOMES_SELF_LINK_NOT_SENT
+            ),
             obj=link,
             organisation=case.link_worker_service,
             person_id=str(case.person.uuid),
-            detail={"channel": channel},
+            detail={"channel": channel, "outcome": result.outcome, "reference": result.reference},
         )
-    return "by email" if channel == notify.EMAIL else "by text message"
+    how = "by email" if channel == notify.EMAIL else "by text message"
+    if result.sent:
+        return SelfLinkSent(sent=True, text=f"The link was sent {how}.")
+    return SelfLinkSent(
+        sent=False,
+        text=f"The link was {result.outcome} {how}: read it to them or copy it to them.",
+    )
 
 
 def self_link_revoke(*, actor: User | None, link: SelfCompletionLink) -> None:

@@ -291,13 +291,13 @@ def self_link_send_view(
     case = get_case_for_user(user, case_id, write=True)
     link = _link_for_case(case, link_id)
     try:
-        how = self_link_send(actor=user, link=link, url=_link_url(request, link))
+        outcome = self_link_send(actor=user, link=link, url=_link_url(request, link))
     except ValidationFailed as exc:
         for problems in exc.errors.values():
             for problem in problems:
                 messages.error(request, problem)
     else:
-        messages.success(request, f"The link was sent {how}.")
+        (messages.success if outcome.sent else messages.warning)(request, outcome.text)
     return redirect("outcomes:self_link_detail", case_id=case.uuid, link_id=link.uuid)
 
 

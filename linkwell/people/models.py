@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 
 from linkwell.core.models import PublicIdModel, TimestampedModel, VersionedModel
@@ -35,6 +37,16 @@ class Ethnicity(models.TextChoices):
     S = "S", "Other Ethnic Groups - Any other ethnic group"
     Z = "Z", "Not stated"
     UNKNOWN = "99", "Not known"
+
+
+def _digits(phone: str) -> str:
+    """A UK number reduced to its national digits, so "+44 7700 900123" matches "07700900123"."""
+    digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("0044"):
+        digits = digits[4:]
+    elif digits.startswith("44") and len(digits) > 10:
+        digits = digits[2:]
+    return digits.lstrip("0")
 
 
 class CarerStatus(models.TextChoices):
@@ -93,12 +105,24 @@ class Person(PublicIdModel, TimestampedModel, VersionedModel):
     # Set by the retention policy (linkwell/ops/retention.py) when names, contact details, the
     # NHS number and free text were removed; the row stays so outcome statistics still count it.
     pseudonymised_at = models.DateTimeField(null=True, blank=True)
+    # The number text messages could not be delivered to (GOV.UK Notify reported a permanent
+    # failure), and when: reminders do not choose texts while the record still has that number
+    # (people/services/contact.py). Changing the phone number lifts the flag.
+    sms_unreachable_number = models.CharField(max_length=30, blank=True)
+    sms_unreachable_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["family_name", "date_of_birth"])]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def sms_unreachable(self) -> bool:
+        """True while the record's phone number is one texts could not be delivered to."""
+        return bool(self.sms_unreachable_number) and _digits(self.phone) == _digits(
+            self.sms_unreachable_number
+        )
 
     @property
     def display_name(self) -> str:

@@ -179,6 +179,7 @@ def test_only_the_writable_team_can_record_a_follow_up(personas: Personas) -> No
 # --- Reminders ---------------------------------------------------------------------------------
 
 
+@override_settings(NOTIFY_BACKEND="linkwell.core.notify.EmailBackend")
 def test_a_person_who_agreed_is_emailed_once_before_the_follow_up(personas: Personas) -> None:
     case = _scheduled(personas)
     follow_up = _due_in(case, 2)
@@ -204,14 +205,20 @@ def test_nobody_is_reminded_without_consent_or_too_early(personas: Personas) -> 
     assert not mail.outbox
 
 
-def test_a_person_who_prefers_texts_gets_one_through_the_development_backend(
+def test_the_development_backend_prints_a_text_and_says_it_was_not_sent(
     personas: Personas,
 ) -> None:
     case = _scheduled(personas, preferred=ContactMethod.TEXT, phone="07700 900123", email="")
-    _due_in(case, 1)
-    assert send_follow_up_reminders.call() == 1
+    follow_up = _due_in(case, 1)
+    assert send_follow_up_reminders.call() == 0  # nothing left Linkwell
     assert notify.outbox[-1].channel == notify.SMS
     assert notify.outbox[-1].to == "07700900123"
+    assert not AuditEvent.objects.filter(action="casework.follow_up_reminder_sent").exists()
+    [event] = AuditEvent.objects.filter(action="casework.follow_up_reminder_not_sent")
+    assert event.detail["outcome"] == "not sent (development backend)"
+    follow_up.refresh_from_db()
+    assert follow_up.reminder_sent_at is not None  # handled: not printed again tomorrow
+    assert send_follow_up_reminders.call() == 0 and len(notify.outbox) == 1
 
 
 @override_settings(NOTIFY_BACKEND="linkwell.core.notify.EmailBackend")
@@ -236,8 +243,15 @@ def test_the_remind_command_queues_or_sends_the_reminders(personas: Personas) ->
     case = _scheduled(personas)
     _due_in(case, 0)
     out = StringIO()
-    call_command("casework", "remind", "--now", stdout=out)
+    with override_settings(NOTIFY_BACKEND="linkwell.core.notify.EmailBackend"):
+        call_command("casework", "remind", "--now", stdout=out)
     assert "Sent 1 reminder(s)." in out.getvalue()
+    assert "development" not in out.getvalue()
+    _due_in(_scheduled(personas, given_name="Bob"), 0)
+    out = StringIO()
+    call_command("casework", "remind", "--now", stdout=out)  # the development backend
+    assert "Sent 0 reminder(s)." in out.getvalue()
+    assert "printed here, not sent" in out.getvalue()
     out = StringIO()
     call_command("casework", "remind", stdout=out)  # the test task backend runs it at once
     assert "Queued the reminder task" in out.getvalue()

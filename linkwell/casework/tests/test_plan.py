@@ -161,13 +161,24 @@ def test_ticking_an_action_makes_an_open_edit_form_stale(personas: Personas) -> 
         )
 
 
+@override_settings(NOTIFY_BACKEND="linkwell.core.notify.EmailBackend")
 def test_sending_the_plan_emails_a_person_who_agreed_to_contact(personas: Personas) -> None:
     plan = _plan(personas)
     result = plan_send_to_person(actor=personas.link_worker, plan=plan)
-    assert result.method == "email"
+    assert result.method == "email" and result.sent
     assert mail.outbox[-1].to == ["joan@example.org"]
     assert "Go to the coffee morning" in mail.outbox[-1].body
     assert AuditEvent.objects.filter(action="casework.plan_sent").exists()
+
+
+def test_the_development_backend_says_the_plan_was_not_sent(personas: Personas) -> None:
+    plan = _plan(personas)
+    result = plan_send_to_person(actor=personas.link_worker, plan=plan)
+    assert result.method == "email" and not result.sent
+    assert result.outcome == "not sent (development backend)"
+    assert not AuditEvent.objects.filter(action="casework.plan_sent").exists()
+    [event] = AuditEvent.objects.filter(action="casework.plan_not_sent")
+    assert event.detail["outcome"] == "not sent (development backend)"
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,11 @@ from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.access_log import log_access
 from linkwell.casework.access import get_case_for_user
 from linkwell.casework.follow_up_review import follow_up_record, follow_up_review_record, plan_goals
-from linkwell.casework.followup import get_follow_up_for_case, next_contact_offer
+from linkwell.casework.followup import (
+    follow_up_reminder_status,
+    get_follow_up_for_case,
+    next_contact_offer,
+)
 from linkwell.casework.journey_forms import FollowUpCompleteForm
 from linkwell.casework.plan import get_plan
 from linkwell.casework.views.review import can_write_case, case_url
@@ -74,6 +78,7 @@ def follow_up_complete_view(
             "plan": plan,
             "form": form,
             "case_url": case_url(case),
+            "reminder": follow_up_reminder_status(follow_up),
         },
         status=status,
     )
@@ -102,5 +107,6 @@ def follow_up_detail(
             "follow_up": follow_up,
             "can_write": can_write,
             "case_url": case_url(case),
+            "reminder": follow_up_reminder_status(follow_up),
         },
     )

@@ -233,8 +233,14 @@ def plan_send(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
         )
         messages.error(request, text)
     else:
-        if result.method == "email":
+        if result.method == "email" and result.sent:
             messages.success(request, f"The plan has been emailed to {result.to}.")
+        elif result.method == "email":
+            messages.warning(
+                request,
+                f"The plan was not emailed to {result.to}: {result.outcome}. "
+                "Print it and give it to them.",
+            )
         else:
             messages.success(
                 request,

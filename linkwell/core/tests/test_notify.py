@@ -15,17 +15,31 @@ def _empty_outbox() -> None:
 
 
 def test_the_development_backend_emails_through_django_and_keeps_a_copy() -> None:
-    notify.notify(channel=notify.EMAIL, to="joan@example.org", subject="Hello", body="Hi Joan")
+    result = notify.notify(
+        channel=notify.EMAIL, to="joan@example.org", subject="Hello", body="Hi Joan"
+    )
     assert mail.outbox[-1].to == ["joan@example.org"]
     assert mail.outbox[-1].subject == "Hello"
     assert notify.outbox[-1].channel == notify.EMAIL
+    assert not result.sent and result.outcome == "not sent (development backend)"
 
 
 def test_the_development_backend_prints_text_messages(capsys: pytest.CaptureFixture[str]) -> None:
-    sent = notify.notify(channel=notify.SMS, to="+44 7700 900123", subject="", body="See you soon")
-    assert sent.to == "+447700900123"
+    result = notify.notify(
+        channel=notify.SMS, to="+44 7700 900123", subject="", body="See you soon"
+    )
+    assert result.to == "+447700900123"
     assert "See you soon" in capsys.readouterr().out
-    assert notify.outbox == [sent]
+    assert notify.outbox == [result.notification]
+    assert not result.sent and result.outcome == "not sent (development backend)"
+
+
+@override_settings(NOTIFY_BACKEND="linkwell.core.notify.EmailBackend")
+def test_the_email_backend_reports_email_as_sent() -> None:
+    result = notify.notify(channel=notify.EMAIL, to="joan@example.org", subject="Hi", body="Hi")
+    assert result.sent and result.outcome == "sent"
+    assert mail.outbox[-1].to == ["joan@example.org"]
+    assert not notify.can_send(notify.LETTER)
 
 
 @override_settings(NOTIFY_BACKEND="linkwell.core.notify.EmailBackend")

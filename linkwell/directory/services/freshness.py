@@ -7,7 +7,6 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -221,7 +220,17 @@ def service_send_verification_reminder(*, service: Service, now: dt.datetime | N
     ).strip()
     body = notify.render_text("directory/email/verification_reminder.txt", context)
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        outcomes = {
+            notify.notify(
+                channel=notify.EMAIL,
+                to=recipient,
+                subject=subject,
+                body=body,
+                kind=notify.MessageKind.VERIFICATION_REMINDER,
+                about=f"{service._meta.label_lower}:{service.uuid}",
+            ).outcome
+            for recipient in recipients
+        }
     except Exception as exc:
         with transaction.atomic():
             # Only our own claim is undone: a later run may have claimed it since.
@@ -234,16 +243,26 @@ def service_send_verification_reminder(*, service: Service, now: dt.datetime | N
                 obj=service,
                 organisation=service.organization.owner,
                 changes={"verification_reminder_sent_at": [now, previous]},
-                detail={"recipients": len(recipients), "error": type(exc).__name__},
+                detail={
+                    "recipients": len(recipients),
+                    "error": type(exc.__cause__ or exc).__name__,
+                },
             )
         raise
     with transaction.atomic():
         audit_record(
             actor=None,
-            action=AuditAction.DIRECTORY_VERIFICATION_REMINDER_SENT,
+            action=(
+                AuditAction.DIRECTORY_VERIFICATION_REMINDER_SENT
+                if outcomes == {"sent"}
+                else AuditAction.DIRECTORY_VERIFICATION_REMINDER_NOT_SENT
+            ),
             obj=service,
             organisation=service.organization.owner,
             changes={"verification_reminder_sent_at": [previous, now]},
-            detail={"recipients": len(recipients)},
+            detail={
+                "recipients": len(recipients),
+                "outcome": "sent" if outcomes == {"sent"} else min(outcomes - {"sent"}),
+            },
         )
     return True

@@ -389,8 +389,15 @@ def test_a_link_is_sent_only_with_consent_by_the_preferred_method(personas: Pers
     link, _ = self_link_create(
         actor=personas.link_worker, case=case, instrument_id="ons4", timepoint="baseline"
     )
-    assert self_link_send(actor=personas.link_worker, link=link, url="https://x/m/t/") == "by email"
+    outcome = self_link_send(actor=personas.link_worker, link=link, url="https://x/m/t/")
+    # The development backend prints it: the worker is told it did not go.
+    assert not outcome.sent and "not sent (development backend) by email" in outcome.text
     assert notify.outbox[-1].to == "joan@example.org" and "https://x/m/t/" in notify.outbox[-1].body
+    assert AuditEvent.objects.filter(action="outcomes.self_link_not_sent").exists()
+    with override_settings(NOTIFY_BACKEND="linkwell.core.notify.EmailBackend"):
+        outcome = self_link_send(actor=personas.link_worker, link=link, url="https://x/m/t/")
+    assert outcome.sent and outcome.text == "The link was sent by email."
+    assert AuditEvent.objects.filter(action="outcomes.self_link_sent").exists()
     no_consent = referred_case(
         personas, consent_to_contact=False, given_name="Ann", email="ann@example.org"
     )

@@ -6,8 +6,10 @@
 | `creation.py` | `person_create` (with the duplicate check), `person_record_registered_practice` |
 | `edits.py` | `person_update`: correcting a record (version check, duplicate check, field-by-field audit) |
 | `merging.py` | `person_merge`: folding a duplicate record into the one kept |
+| `contact.py` | `person_flag_sms_unreachable`: a number texts cannot be delivered to |
 """
 
+from linkwell.people.services.contact import person_flag_sms_unreachable
 from linkwell.people.services.creation import person_create, person_record_registered_practice
 from linkwell.people.services.details import (
     PERSON_FIELDS,
@@ -27,6 +29,7 @@ __all__ = [
     "person_clean_details",
     "person_create",
     "person_duplicates_for",
+    "person_flag_sms_unreachable",
     "person_merge",
     "person_record_registered_practice",
     "person_update",

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from linkwell.core import notify
+
 
 class Command(BaseCommand):
     help = "Casework jobs: `remind` queues follow-up reminders to people (run daily)."
@@ -35,6 +37,11 @@ class Command(BaseCommand):
         if options["now"]:
             sent = send_follow_up_reminders.call(limit=options["limit"])
             self.stdout.write(f"Sent {sent} reminder(s).")
+            if notify.is_development_backend():
+                self.stdout.write(
+                    "The development notify backend is configured: reminders are printed here, "
+                    "not sent (LINKWELL_NOTIFY_BACKEND)."
+                )
             return
         result = send_follow_up_reminders.enqueue(limit=options["limit"])
         self.stdout.write(f"Queued the reminder task ({result.id}); a task worker sends them.")
