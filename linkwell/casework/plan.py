@@ -285,7 +285,7 @@ def plan_print_context(case: Case, plan: Plan | None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class SendResult:
-    method: str  # "email" or "post"
+    method: str  # "email", "letter" (posted by GOV.UK Notify) or "post" (print and post it)
     to: str  # email address, or the postal address for the letter
     # False when the email did not leave Linkwell (the development backend); `outcome` says why.
     sent: bool = True
@@ -345,6 +345,8 @@ def plan_send_to_person(*, actor: User | None, plan: Plan) -> SendResult:
             "There is no email address the person agreed to, and no postal address: "
             "add one to their record, or print the plan and give it to them."
         )
+    if consented and notify.can_send(notify.LETTER):
+        return _plan_send_letter(actor=actor, plan=plan)
     with transaction.atomic():
         CaseNote.objects.create(
             case=case,
@@ -363,3 +365,48 @@ def plan_send_to_person(*, actor: User | None, plan: Plan) -> SendResult:
             detail={"method": "post", "plan_version": plan.version},
         )
     return SendResult(method="post", to=address)
+
+
+def _plan_send_letter(*, actor: User | None, plan: Plan) -> SendResult:
+    """The plan as a letter GOV.UK Notify prints and posts (when the backend sends letters).
+    Raises NotifyError (nothing recorded) if the address is unusable or Notify refuses it."""
+    case = plan.case
+    person = case.person
+    lines = [
+        f"{person.given_name} {person.family_name}",
+        person.address_line_1,
+        person.address_line_2,
+        person.town,
+        person.postcode,
+    ]
+    body = notify.render_text("casework/plan_email.txt", plan_print_context(case, plan))
+    result = notify.notify(
+        channel=notify.LETTER,
+        to="\n".join(line for line in lines if line),
+        subject=f"Your plan with {case.link_worker_service.name}",
+        body=body,
+        kind=notify.MessageKind.PLAN,
+        person_id=person.pk,
+        about=f"{plan._meta.label_lower}:{plan.uuid}",
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=(
+                AuditAction.CASEWORK_PLAN_SENT
+                if result.sent
+                else AuditAction.CASEWORK_PLAN_NOT_SENT
+            ),
+            obj=plan,
+            organisation=case.link_worker_service,
+            person_id=str(person.uuid),
+            detail={
+                "method": "letter",
+                "plan_version": plan.version,
+                "outcome": result.outcome,
+                "reference": result.reference,
+            },
+        )
+    return SendResult(
+        method="letter", to=_postal_address(case), sent=result.sent, outcome=result.outcome
+    )

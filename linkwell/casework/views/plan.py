@@ -235,10 +235,16 @@ def plan_send(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     else:
         if result.method == "email" and result.sent:
             messages.success(request, f"The plan has been emailed to {result.to}.")
-        elif result.method == "email":
+        elif result.method == "letter" and result.sent:
+            messages.success(
+                request,
+                f"The plan has been sent to GOV.UK Notify to print and post to {result.to}.",
+            )
+        elif result.method in ("email", "letter"):
             messages.warning(
                 request,
-                f"The plan was not emailed to {result.to}: {result.outcome}. "
+                f"The plan was not {'emailed' if result.method == 'email' else 'posted'} to "
+                f"{result.to}: {result.outcome}. "
                 "Print it and give it to them.",
             )
         else:
