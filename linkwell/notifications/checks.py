@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
+
+from linkwell.core.notify import EMAIL, LETTER, MESSAGE_KINDS, SMS
+
+_UUID = re.compile(r"^[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$", re.I)
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -54,12 +59,40 @@ def check_notify_backend(**kwargs: Any) -> list[checks.CheckMessage]:
                     id="notifications.E004",
                 )
             )
+        problems += _template_problems()
         if not settings.NOTIFY_CALLBACK_TOKEN:
             problems.append(
                 checks.Warning(
                     "LINKWELL_NOTIFY_CALLBACK_TOKEN is not set: delivery receipts are refused, "
                     "so failed texts are never flagged.",
                     id="notifications.W001",
+                )
+            )
+    return problems
+
+
+def _template_problems() -> list[checks.CheckMessage]:
+    """A template setting whose name is not a kind and channel Linkwell sends (a typo would be
+    silently unused), or whose value is not a Notify template id."""
+    problems: list[checks.CheckMessage] = []
+    for key, template_id in sorted(settings.NOTIFY_TEMPLATES.items()):
+        kind, _, channel = key.rpartition(".")
+        name = f"LINKWELL_NOTIFY_TEMPLATE_{kind.upper()}_{channel.upper()}"
+        if kind not in MESSAGE_KINDS or channel not in (EMAIL, SMS, LETTER):
+            problems.append(
+                checks.Warning(
+                    f"{name} names no message kind and channel Linkwell sends, so it is unused.",
+                    hint="Kinds: "
+                    + ", ".join(k.upper() for k in MESSAGE_KINDS)
+                    + "; channels: EMAIL, SMS, LETTER.",
+                    id="notifications.W002",
+                )
+            )
+        elif not _UUID.match(template_id):
+            problems.append(
+                checks.Error(
+                    f"{name}={template_id!r} is not a GOV.UK Notify template id (a UUID).",
+                    id="notifications.E005",
                 )
             )
     return problems
