@@ -144,7 +144,7 @@ def send_contact_confirmation(*, suggestion: Suggestion) -> None:
         f"The link works for {CONTACT_LINK_MAX_AGE.days} days. If you do not agree, do nothing: "
         "the listing will tell people to ask a link worker instead.\n"
     )
-    notify(
+    result = notify(
         channel=EMAIL,
         to=suggestion.contact_email,
         subject=f"Can we publish your contact details for {suggestion.name}?",
@@ -160,6 +160,7 @@ def send_contact_confirmation(*, suggestion: Suggestion) -> None:
             changes={
                 "contact_confirmation_sent_at": [suggestion.contact_confirmation_sent_at, now]
             },
+            detail={"outcome": result.outcome},  # "not sent (…)" from the development backend
         )
 
 

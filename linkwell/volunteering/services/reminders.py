@@ -101,8 +101,10 @@ def checks_remind(*, at: dt.date | None = None) -> int:
         subject = render_text("volunteering/email/checks_reminder_subject.txt", context)
         body = render_text("volunteering/email/checks_reminder.txt", context)
         try:
-            for address in recipients:
-                notify(channel=EMAIL, to=address, subject=subject, body=body)
+            outcomes = {
+                notify(channel=EMAIL, to=address, subject=subject, body=body).outcome
+                for address in recipients
+            }
         except NotifyError:
             logger.warning(
                 "Could not send the checks reminder for organisation %s", organisation.pk
@@ -115,7 +117,12 @@ def checks_remind(*, at: dt.date | None = None) -> int:
                     action=AuditAction.VOLUNTEERING_CHECK_REMINDER_SENT,
                     obj=r.member,
                     organisation=organisation,
-                    detail={"state": r.state, "recipients": len(recipients)},
+                    detail={
+                        "state": r.state,
+                        "recipients": len(recipients),
+                        # "not sent (…)" when the development backend only printed it
+                        "outcome": "sent" if outcomes == {"sent"} else min(outcomes - {"sent"}),
+                    },
                 )
         emailed += 1
     return emailed

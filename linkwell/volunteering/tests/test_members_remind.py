@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from linkwell.audit.models import AuditEvent
 from linkwell.volunteering.models import RoleStatus
 from linkwell.volunteering.services import checks_remind
 from linkwell.volunteering.tests.factories import VolunteerCast, make_member
@@ -36,6 +37,9 @@ def test_coordinators_hear_once_about_each_lapsing_check(cast: VolunteerCast) ->
     body = mail.outbox[0].body
     assert "Soon V" in body and str(soon.uuid) in body and "lapses on" in body
     assert "Gone" not in body and "Margaret" not in body
+    # The development backend only printed it, and the audit trail says so.
+    event = AuditEvent.objects.get(action="volunteering.check_reminder_sent")
+    assert event.detail["outcome"] == "not sent (development backend)"
     mail.outbox.clear()
     assert checks_remind() == 0 and mail.outbox == []
     # When it has lapsed, they hear once more.
