@@ -154,6 +154,10 @@ def test_a_referral_starts_the_response_window_and_emails_the_provider(
     assert "Joan" not in email.body and "07700" not in email.body
     event = AuditEvent.objects.get(action="connections.referral_requested")
     assert event.person_id == str(case.person.uuid)
+    # The development backend only hands it to the console mail: the audit says so.
+    assert not AuditEvent.objects.filter(action="connections.referral_email_sent").exists()
+    email_event = AuditEvent.objects.get(action="connections.referral_email_not_sent")
+    assert email_event.detail["outcome"] == "not sent (development backend)"
 
 
 # --- Lifecycle --------------------------------------------------------------------------------
@@ -357,6 +361,19 @@ def test_the_provider_is_reminded_once_shortly_before_the_window_ends(
     assert connection_send_response_reminder(connection=connection) is True
     assert connection_send_response_reminder(connection=connection) is False
     assert len(mail.outbox) == 1 and "Reminder" in mail.outbox[0].subject
+    assert AuditEvent.objects.filter(action="connections.response_reminder_not_sent").count() == 1
+
+
+def test_with_the_email_backend_the_audit_says_the_reminder_was_sent(
+    personas, case, shed, settings
+):
+    settings.NOTIFY_BACKEND = "linkwell.core.notify.EmailBackend"
+    connection = refer(personas, case, shed)
+    connection.respond_by = timezone.localdate()
+    connection.save(update_fields=["respond_by"])
+    assert connection_send_response_reminder(connection=connection) is True
+    event = AuditEvent.objects.get(action="connections.response_reminder_sent")
+    assert event.detail["outcome"] == "sent"
 
 
 def test_the_daily_job_marks_lapses_and_sends_reminders(personas, case, shed):
