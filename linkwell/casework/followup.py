@@ -351,9 +351,8 @@ def follow_up_reminder_status(follow_up: FollowUp) -> ReminderStatus | None:
                 "Contact them another way.",
                 failed=True,
             )
-        return ReminderStatus(
-            text=f"Reminder by {how} on {when}: {message.get_status_display().lower()}."
-        )
+        status = message.get_status_display()
+        return ReminderStatus(text=f"Reminder by {how} on {when}: {status[0].lower()}{status[1:]}.")
     if follow_up.reminder_sent_at is None:
         return None
     when = date_format(timezone.localtime(follow_up.reminder_sent_at), "j F Y")

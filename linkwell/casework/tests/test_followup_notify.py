@@ -78,6 +78,8 @@ def test_a_due_reminder_goes_through_notify_and_its_delivery_receipt_is_recorded
     message = NotifyMessage.objects.get()
     assert message.about == f"casework.followup:{follow_up.uuid}"
     assert message.person == case.person
+    url = reverse("casework:follow_up_complete", args=[case.uuid, follow_up.uuid])
+    assert ": handed to GOV.UK Notify." in _client(personas.link_worker).get(url).content.decode()
     assert _post_receipt(receipt(request.notification_id, "delivered")) == 200
     message.refresh_from_db()
     assert message.status == MessageStatus.DELIVERED
