@@ -121,7 +121,7 @@ def _is_last(fmt: str, value: Any, page: int) -> bool:
         return True  # a plain list of records: the whole feed in one answer
     if not isinstance(value, dict) or not isinstance(value.get(items_key), list):
         raise HarvestError(
-            f"Page {page} is not a {FeedFormat(fmt).label} page: it has no `{items_key}` list."
+            f"Page {page} is not a page of {FeedFormat(fmt).label}: it has no `{items_key}` list."
         )
     if not value[items_key]:
         return True

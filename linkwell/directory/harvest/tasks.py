@@ -11,6 +11,7 @@ import logging
 
 from django_tasks import task
 
+from linkwell.accounts.models import User
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.directory.harvest.runs import due_sources, harvest_feed
@@ -20,13 +21,15 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def harvest_source(source_id: str, full: bool | None = None) -> str:
-    """Harvest one feed now (queued from the feeds page). Returns the run's status."""
+def harvest_source(source_id: str, full: bool | None = None, actor_pk: int | None = None) -> str:
+    """Harvest one feed now (queued from the feeds page by `actor_pk`, who is recorded on the
+    run and its audit events). Returns the run's status."""
     source = FeedSource.objects.filter(uuid=source_id).first()
     if source is None:
         return "missing"
+    actor = User.objects.filter(pk=actor_pk, is_active=True).first() if actor_pk else None
     with audit_context(channel=Channel.SYSTEM):
-        return harvest_feed(source=source, full=full).status
+        return harvest_feed(source=source, full=full, actor=actor).status
 
 
 @task()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,9 +21,10 @@ from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent
 from linkwell.directory.harvest.feeds import feed_source_create
-from linkwell.directory.harvest.fetch import page_url
+from linkwell.directory.harvest.fetch import HarvestError, _is_last, page_url
 from linkwell.directory.harvest.runs import due_sources, harvest_feed, is_full_harvest
 from linkwell.directory.models import (
+    FeedFormat,
     FeedSource,
     HarvestStatus,
     Service,
@@ -61,6 +63,7 @@ class Feed:
         self.services = services
         self.fail_page: int | None = None
         self.bad_json_page: int | None = None
+        self.slow_page: int | None = None
         self.requests: list[dict[str, list[str]]] = []
 
     def page(self, query: dict[str, list[str]]) -> tuple[int, bytes]:
@@ -68,6 +71,8 @@ class Feed:
         number = int(query.get("page", ["1"])[0])
         if number == self.fail_page:
             return 500, b"Internal Server Error"
+        if number == self.slow_page:
+            time.sleep(1.5)
         if number == self.bad_json_page:
             return 200, b'{"contents": [ {"id": '
         items = self.services
@@ -102,11 +107,14 @@ def feed(settings: Any) -> Iterator[tuple[Feed, str]]:
                 self.send_error(404)
                 return
             status, body = served.page(parse_qs(parts.query))
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the harvester gave up waiting (the timeout test)
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -191,9 +199,9 @@ def test_a_withdrawn_service_published_again_comes_back(feed):
     assert ServiceProvenance.objects.get(record_id=fourth["id"]).withdrawn_at is None
 
 
-@pytest.mark.parametrize("fault", ["http", "json"])
+@pytest.mark.parametrize("fault", ["http", "json", "timeout"])
 def test_a_feed_failing_on_page_3_changes_nothing_and_tells_the_administrators(
-    feed, personas, fault
+    feed, personas, fault, settings
 ):
     served, url = feed
     source = make_source(url)
@@ -204,8 +212,11 @@ def test_a_feed_failing_on_page_3_changes_nothing_and_tells_the_administrators(
     served.services.append(service(6))  # page 3: services 5 and 6
     if fault == "http":
         served.fail_page = 3
-    else:
+    elif fault == "json":
         served.bad_json_page = 3
+    else:
+        settings.DIRECTORY_HARVEST_TIMEOUT = 0.5
+        served.slow_page = 3
     mail.outbox.clear()
 
     run = harvest_feed(source=source, full=True)
@@ -350,3 +361,21 @@ def test_the_command_exits_non_zero_when_a_harvest_fails(feed):
     with pytest.raises(CommandError, match="Page 3"):
         call_command("harvest", "run", "Council", stdout=StringIO())
     assert Service.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("page", "number", "last"),
+    [
+        ({"content": [{"id": 1}], "totalPages": 3}, 2, False),
+        ({"content": [{"id": 1}], "totalPages": 3}, 3, True),
+        ({"content": [{"id": 1}], "last": True, "totalPages": 9}, 1, True),
+        ({"content": []}, 4, True),
+    ],
+)
+def test_oruk1_pages_are_walked_by_their_own_envelope(page, number, last):
+    assert _is_last(FeedFormat.ORUK1, page, number) is last
+
+
+def test_a_page_of_the_wrong_format_fails_the_harvest_by_name():
+    with pytest.raises(HarvestError, match=r"Page 2 is not a page of Open Referral UK 3\.0"):
+        _is_last(FeedFormat.ORUK3, {"content": []}, 2)

@@ -290,7 +290,7 @@ def test_harvest_now_runs_the_harvest_task(client, personas):
     url = reverse("directory:feed_harvest", kwargs={"source_id": source.uuid})
     assert client.post(url).status_code == 302
     run = HarvestRun.objects.get(source=source)
-    assert run.triggered_by is None and run.status == HarvestStatus.FAILED
+    assert run.triggered_by == personas.team_manager and run.status == HarvestStatus.FAILED
     assert "not a public internet address" in run.error
 
 

@@ -89,7 +89,8 @@ def feed_detail(request: AuthenticatedHttpRequest, source_id: uuid.UUID) -> Http
 @require_POST
 def feed_harvest(request: AuthenticatedHttpRequest, source_id: uuid.UUID) -> HttpResponse:
     source = get_feed_source_for_user(request.user, source_id, write=True)
-    harvest_source.enqueue(str(source.uuid), full=True if request.POST.get("full") == "1" else None)
+    full = True if request.POST.get("full") == "1" else None
+    harvest_source.enqueue(str(source.uuid), full=full, actor_pk=request.user.pk)
     messages.success(request, f"A harvest of {source.name} has been queued.")
     return redirect("directory:feed_detail", source_id=source.uuid)
 
