@@ -185,6 +185,10 @@ def test_merging_keeps_local_facts_retires_the_other_and_the_feed_then_updates_t
     assert harvested.status == ServiceStatus.INACTIVE
     assert run.changes["withdrawn"] == []
     assert Service.objects.count() == 2
+    page = client.get(reverse("directory:service_detail", kwargs={"service_id": harvested.uuid}))
+    assert "This listing was merged into" in page.content.decode()
+    page = client.get(reverse("directory:service_detail", kwargs={"service_id": local.uuid}))
+    assert "From the feed Council, last seen" in page.content.decode()
 
 
 def test_not_a_duplicate_is_remembered(client, personas, council, pair):
