@@ -140,8 +140,11 @@ def flag_duplicates(services: QuerySet[Service]) -> int:
                 pair = (min(item.pk, other.pk), max(item.pk, other.pk))
                 if pair in known:
                     continue
+                matcher = difflib.SequenceMatcher(None, item.name, other.name)
+                if matcher.real_quick_ratio() < NAME_FLOOR or matcher.quick_ratio() < NAME_FLOOR:
+                    continue  # cheap upper bounds: the names cannot be alike enough
                 total, reasons = score(item, other)
-                if total >= THRESHOLD and _ratio(item.name, other.name) >= NAME_FLOOR:
+                if total >= THRESHOLD and matcher.ratio() >= NAME_FLOOR:
                     DuplicateCandidate.objects.create(
                         first_id=pair[0], second_id=pair[1], score=round(total, 3), reasons=reasons
                     )

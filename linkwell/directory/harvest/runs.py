@@ -191,14 +191,17 @@ def _apply(run: HarvestRun, records: list[sources.SourceRecord], *, actor: User 
             lines + report.warnings,
         )
     # Never overwrite a link worker's own facts about a listing.
+    local_after = _local_values(list(local_before))
     for uuid, values in local_before.items():
-        if _local_values([uuid]).get(uuid) != values:
-            Service.objects.filter(uuid=uuid).update(
-                **dict(zip(LOCAL_SERVICE_FIELDS, values, strict=True))
-            )
+        if local_after.get(uuid) != values:
+            fields = dict(zip(LOCAL_SERVICE_FIELDS, values, strict=True))
+            Service.objects.filter(uuid=uuid).update(**fields)
     services = {str(s.uuid): s for s in Service.objects.filter(uuid__in=targets)}
     created: list[dict[str, str]] = []
     updated: list[dict[str, str]] = []
+    held = {p.record_id: p for p in ServiceProvenance.objects.filter(source=source)}
+    seen_rows: list[ServiceProvenance] = []
+    new_rows: list[ServiceProvenance] = []
     for record_id, uuid in plan.written_as.items():
         service = services.get(uuid)
         if service is None:
@@ -207,7 +210,22 @@ def _apply(run: HarvestRun, records: list[sources.SourceRecord], *, actor: User 
             created.append(_brief(service))
         elif before[uuid] != (service.version, service.updated_at):
             updated.append(_brief(service))
-        _see(source, record_id, service, now)
+        row = held.get(record_id)
+        if row is None:
+            row = ServiceProvenance(source=source, record_id=record_id, first_seen_at=now)
+            new_rows.append(row)
+        else:
+            seen_rows.append(row)
+        row.service = service
+        row.last_seen_at = now
+        row.source_last_modified = service.source_last_modified
+        row.withdrawn_at = None
+    ServiceProvenance.objects.bulk_create(new_rows, batch_size=500)
+    ServiceProvenance.objects.bulk_update(
+        seen_rows,
+        ["service", "last_seen_at", "source_last_modified", "withdrawn_at"],
+        batch_size=500,
+    )
     ServiceProvenance.objects.filter(source=source, record_id__in=plan.noted).update(
         last_seen_at=now, withdrawn_at=None
     )
@@ -268,22 +286,6 @@ def _apply(run: HarvestRun, records: list[sources.SourceRecord], *, actor: User 
             "warnings": len(run.warnings),
         },
     )
-
-
-def _see(source: FeedSource, record_id: str, service: Service, now: dt.datetime) -> None:
-    last_modified = service.source_last_modified
-    updated = ServiceProvenance.objects.filter(source=source, record_id=record_id).update(
-        service=service, last_seen_at=now, source_last_modified=last_modified, withdrawn_at=None
-    )
-    if not updated:
-        ServiceProvenance.objects.create(
-            source=source,
-            record_id=record_id,
-            service=service,
-            first_seen_at=now,
-            last_seen_at=now,
-            source_last_modified=last_modified,
-        )
 
 
 def _brief(service: Service) -> dict[str, str]:
