@@ -379,3 +379,19 @@ def test_oruk1_pages_are_walked_by_their_own_envelope(page, number, last):
 def test_a_page_of_the_wrong_format_fails_the_harvest_by_name():
     with pytest.raises(HarvestError, match=r"Page 2 is not a page of Open Referral UK 3\.0"):
         _is_last(FeedFormat.ORUK3, {"content": []}, 2)
+
+
+def test_the_scheduled_command_harvests_each_due_feed(feed):
+    _served, url = feed
+    source = make_source(url, name="Council")
+    FeedSource.objects.filter(pk=source.pk).update(harvest_at=dt.time(0, 0))
+    make_source(url, name="Paused", enabled=False)
+    out = StringIO()
+
+    call_command("harvest", "due", stdout=out)  # tests run queued tasks at once
+
+    assert "Queued the due harvests" in out.getvalue()
+    assert Service.objects.count() == 5
+    assert list(FeedSource.objects.filter(runs__isnull=False).values_list("name", flat=True)) == [
+        "Council"
+    ]

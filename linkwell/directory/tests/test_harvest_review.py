@@ -338,3 +338,21 @@ def test_feeds_pages_are_for_team_managers_and_administrators(client, personas, 
         assert client.post(harvest).status_code == 404, who
     assert FeedSource.objects.count() == 1
     assert not HarvestRun.objects.exists()
+
+
+def test_merging_takes_the_more_recent_verification_of_the_other_listing(personas, pair):
+    local = Service.objects.get(name="Oswestry Men's Shed")
+    harvested = Service.objects.get(uuid=SHED_ID)
+    recent = timezone.now() - dt.timedelta(hours=2)
+    Service.objects.filter(pk=harvested.pk).update(
+        last_verified_at=recent, last_verified_by=personas.link_worker_teammate
+    )
+    Service.objects.filter(pk=local.pk).update(last_verified_at=recent - dt.timedelta(days=30))
+
+    duplicates.merge(actor=personas.link_worker, candidate=pair, keep=local)
+
+    local.refresh_from_db()
+    assert local.last_verified_at == recent
+    assert local.last_verified_by == personas.link_worker_teammate
+    event = AuditEvent.objects.get(action="directory.duplicate_merged")
+    assert "last_verified_at" in event.changes
