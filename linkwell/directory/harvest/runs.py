@@ -1,4 +1,4 @@
-"""A harvest run: fetch every page, then import them in one all-or-nothing transaction.
+"""A harvest run: fetch every page, then import them all or nothing.
 
 `harvest_feed(source=...)` is the one writer:
 
@@ -6,21 +6,24 @@
 2. Every page is fetched (`fetch.fetch_feed`) and read (`exchange.sources`) before anything is
    written. A failure there, or any record the importer rejects, fails the run: nothing changes,
    the run and the feed show the reason, and administrators are emailed.
-3. In one transaction: the importer (`directory_import`, all-or-nothing) writes the records;
-   provenance (`ServiceProvenance`) is recorded for each service; on a full harvest, services
-   this feed published before and no longer does are marked inactive (never deleted); new
-   listings are compared with the rest of the directory for likely duplicates.
+3. The importer (`directory_import`) writes every record or none, in its own transaction (it
+   is not called inside one of ours, so it keeps its write transaction short).
+4. Then, in one short transaction: provenance (`ServiceProvenance`) for each service; on a full
+   harvest, services this feed published before and no longer does are marked inactive (never
+   deleted); new listings are compared with the rest of the directory for likely duplicates;
+   the run's outcome. Should this step fail, the run says so and the next harvest repeats it.
 
-Local facts are never overwritten: the importer writes only HSDS fields, and the fields a link
-worker keeps on a listing (`LOCAL_SERVICE_FIELDS`: verification, reminder, staff notes) are put
-back as they were should anything have changed them in the run. A record merged into another
-listing (duplicates.merge) is imported into the kept listing, or, when that listing is kept up
-to date by another source, only noted as still published.
+Local facts are never overwritten: the importer writes only HSDS fields
+(`exchange.hsds.SERVICE_FIELDS`), never the fields a link worker keeps on a listing
+(`LOCAL_SERVICE_FIELDS`: verification, reminder, staff notes; a test holds this). A record merged
+into another listing (duplicates.merge) is imported into the kept listing, or, when that listing
+is kept up to date by another source, only noted as still published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,9 +39,10 @@ from linkwell.audit.actions import AuditAction
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.audit.services import audit_record
+from linkwell.core.exceptions import LinkwellError
 from linkwell.core.notify import EMAIL, NotifyError, notify
 from linkwell.directory.exchange import sources
-from linkwell.directory.exchange.importer import directory_import
+from linkwell.directory.exchange.importer import ImportReport, directory_import
 from linkwell.directory.harvest import duplicates
 from linkwell.directory.harvest.fetch import HarvestError, fetch_feed
 from linkwell.directory.models import (
@@ -62,13 +66,6 @@ LOCAL_SERVICE_FIELDS = (
 )
 # A withdrawn service in one of these states is left as it is.
 RETIRED = {ServiceStatus.INACTIVE, ServiceStatus.DEFUNCT}
-
-
-class _Rollback(Exception):
-    def __init__(self, reason: str, warnings: list[str]) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.warnings = warnings
 
 
 @dataclass
@@ -113,22 +110,59 @@ def harvest_feed(
             source.url, fmt=source.format, per_page=source.page_size, modified_after=modified_after
         )
         run.pages = len(fetched.pages)
-        records = sources.records_from_value(fetched.pages, name=f"the feed {source.name}")
+        records = _read(source, fetched.pages)
     except (HarvestError, sources.ImportFileError) as exc:
         return _fail(run, str(exc), actor=actor)
     run.records = len(records)
     try:
-        with transaction.atomic(), audit_context(channel=Channel.IMPORT):
-            _apply(run, records, actor=actor)
-    except _Rollback as exc:
-        run.warnings = exc.warnings
-        return _fail(run, exc.reason, actor=actor)
+        plan = _plan(source, records)
+        before = {
+            str(u): (v, t)
+            for u, v, t in Service.objects.filter(uuid__in=plan.written_as.values()).values_list(
+                "uuid", "version", "updated_at"
+            )
+        }
+        # The importer is all or nothing on its own (and keeps its write transaction short).
+        with audit_context(channel=Channel.IMPORT):
+            report = directory_import(actor=actor, records=plan.records, owner=source.owner)
+    except LinkwellError as exc:
+        return _fail(run, str(exc), actor=actor)
     except Exception as exc:
         logger.exception("Harvest of %s crashed", source.uuid)
         return _fail(
             run, f"The harvest stopped unexpectedly ({exc.__class__.__name__}).", actor=actor
         )
+    if not report.committed:
+        lines = [line for r in report.rejected for line in r.lines()]
+        run.warnings = lines + report.warnings
+        reason = (
+            f"{len(report.rejected)} record(s) were rejected, so nothing was imported: "
+            + "; ".join(lines[:5])
+            + (" …" if len(lines) > 5 else "")
+        )
+        return _fail(run, reason, actor=actor)
+    try:
+        with transaction.atomic(), audit_context(channel=Channel.IMPORT):
+            _record(run, plan, before, report, actor=actor)
+    except Exception as exc:
+        logger.exception("Recording the harvest of %s failed", source.uuid)
+        return _fail(
+            run,
+            "The feed's records were imported, but recording the harvest (provenance and "
+            f"withdrawn services) failed ({exc.__class__.__name__}); the next harvest repeats it.",
+            actor=actor,
+        )
     return run
+
+
+def _read(source: FeedSource, pages: list[Any]) -> list[sources.SourceRecord]:
+    """The feed's records. A reader that turns ORUK 1.0's whole-number ids into UUIDs names the
+    feed they come from (`source`), so two feeds' "service 1" stay apart; the feed's uuid keeps
+    them stable if it is renamed or moves."""
+    kwargs: dict[str, Any] = {"name": f"the feed {source.name}"}
+    if "source" in inspect.signature(sources.records_from_value).parameters:
+        kwargs["source"] = f"linkwell-feed:{source.uuid}"
+    return sources.records_from_value(pages, **kwargs)
 
 
 def _plan(source: FeedSource, records: list[sources.SourceRecord]) -> _Planned:
@@ -164,38 +198,18 @@ def _plan(source: FeedSource, records: list[sources.SourceRecord]) -> _Planned:
     return _Planned(out, written_as, noted)
 
 
-def _local_values(uuids: list[str]) -> dict[str, tuple[Any, ...]]:
-    rows = Service.objects.filter(uuid__in=uuids).values_list("uuid", *LOCAL_SERVICE_FIELDS)
-    return {str(row[0]): tuple(row[1:]) for row in rows}
-
-
-def _apply(run: HarvestRun, records: list[sources.SourceRecord], *, actor: User | None) -> None:
+def _record(
+    run: HarvestRun,
+    plan: _Planned,
+    before: dict[str, tuple[int, dt.datetime]],
+    report: ImportReport,
+    *,
+    actor: User | None,
+) -> None:
+    """After the import: provenance, withdrawals, likely duplicates and the run's outcome."""
     source = run.source
     now = timezone.now()
-    plan = _plan(source, records)
     targets = list(plan.written_as.values())
-    before = {
-        str(u): (v, t)
-        for u, v, t in Service.objects.filter(uuid__in=targets).values_list(
-            "uuid", "version", "updated_at"
-        )
-    }
-    local_before = _local_values(targets)
-    report = directory_import(actor=actor, records=plan.records, owner=source.owner)
-    if not report.committed:
-        lines = [line for r in report.rejected for line in r.lines()]
-        raise _Rollback(
-            f"{len(report.rejected)} record(s) were rejected, so nothing was imported: "
-            + "; ".join(lines[:5])
-            + (" …" if len(lines) > 5 else ""),
-            lines + report.warnings,
-        )
-    # Never overwrite a link worker's own facts about a listing.
-    local_after = _local_values(list(local_before))
-    for uuid, values in local_before.items():
-        if local_after.get(uuid) != values:
-            fields = dict(zip(LOCAL_SERVICE_FIELDS, values, strict=True))
-            Service.objects.filter(uuid=uuid).update(**fields)
     services = {str(s.uuid): s for s in Service.objects.filter(uuid__in=targets)}
     created: list[dict[str, str]] = []
     updated: list[dict[str, str]] = []

@@ -395,3 +395,13 @@ def test_the_scheduled_command_harvests_each_due_feed(feed):
     assert list(FeedSource.objects.filter(runs__isnull=False).values_list("name", flat=True)) == [
         "Council"
     ]
+
+
+def test_the_importer_never_writes_a_listings_local_fields():
+    from linkwell.directory.exchange import hsds
+    from linkwell.directory.harvest.runs import LOCAL_SERVICE_FIELDS
+
+    written = {field for _, field in hsds.SERVICE_FIELDS}
+    local = {f.removesuffix("_id") for f in LOCAL_SERVICE_FIELDS}
+    assert local <= {f.name for f in Service._meta.get_fields()}
+    assert not written & local
