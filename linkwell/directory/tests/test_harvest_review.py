@@ -356,3 +356,18 @@ def test_merging_takes_the_more_recent_verification_of_the_other_listing(persona
     assert local.last_verified_by == personas.link_worker_teammate
     event = AuditEvent.objects.get(action="directory.duplicate_merged")
     assert "last_verified_at" in event.changes
+
+
+def test_the_command_compares_the_whole_directory_once(council):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_service("Oswestry Men's Shed", postcode="SY11 1AA")
+    make_service("Oswestry Mens Shed", postcode="SY11 1AA")
+    make_service("Walking Football", postcode="SY11 1AA")
+    out = StringIO()
+    call_command("harvest", "duplicates", stdout=out)
+    assert out.getvalue().startswith("1 new likely duplicate pair(s)")
+    call_command("harvest", "duplicates", stdout=StringIO())
+    assert DuplicateCandidate.objects.count() == 1

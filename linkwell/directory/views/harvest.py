@@ -52,7 +52,7 @@ def feeds(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, f"{source.name} has been registered.")
                 return redirect("directory:feed_detail", source_id=source.uuid)
         status = 400
-    sources = FeedSource.objects.order_by("name").prefetch_related("runs")
+    sources = FeedSource.objects.order_by("name")
     return render(
         request, "directory/feeds.html", {"sources": sources, "form": form}, status=status
     )

@@ -1,4 +1,4 @@
-"""`linkwell harvest add|list|run|due`: remote directory feeds (thin wrappers over
+"""`linkwell harvest add|list|run|due|duplicates`: remote directory feeds (thin wrappers over
 `linkwell/directory/harvest/`)."""
 
 from __future__ import annotations
@@ -62,9 +62,19 @@ class Command(BaseCommand):
         sub.add_parser(
             "due", help="Queue the harvest of every feed that is due (run from cron, often)."
         )
+        sub.add_parser(
+            "duplicates",
+            help="Compare every listing for likely duplicates (review them on the web).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actions = {"add": self._add, "list": self._list, "run": self._run, "due": self._due}
+        actions = {
+            "add": self._add,
+            "list": self._list,
+            "run": self._run,
+            "due": self._due,
+            "duplicates": self._duplicates,
+        }
         actions[options["action"]](options)
 
     def _add(self, options: dict[str, Any]) -> None:
@@ -134,3 +144,15 @@ class Command(BaseCommand):
 
         result = harvest_due_feeds.enqueue()
         self.stdout.write(f"Queued the due harvests ({result.id}); a task worker runs them.")
+
+    def _duplicates(self, options: dict[str, Any]) -> None:
+        from django.db import transaction
+
+        from linkwell.directory.harvest.duplicates import flag_duplicates
+        from linkwell.directory.models import Service
+
+        with transaction.atomic():
+            added = flag_duplicates(Service.objects.exclude(status="defunct"))
+        self.stdout.write(
+            f"{added} new likely duplicate pair(s); review them at /directory/duplicates/."
+        )
