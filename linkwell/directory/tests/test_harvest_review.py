@@ -310,6 +310,10 @@ def test_a_failing_feed_shows_on_the_feeds_page_and_its_run(client, personas, co
     assert "Failing" in page and "Page 3: the server answered 500" in page
     page = client.get(reverse("directory:harvest_run", kwargs={"run_id": run.uuid})).content
     assert b"Nothing was changed" in page
+    detail = client.get(reverse("directory:feed_detail", kwargs={"source_id": council.uuid}))
+    assert detail.status_code == 200
+    assert "The last harvest failed" in detail.content.decode()
+    assert 'value="Council"' in detail.content.decode()  # the settings form, filled in
 
 
 def test_a_run_page_lists_what_changed(client, personas, council):
