@@ -145,3 +145,7 @@ _.add_note
 _.inbox
 # locust runs this `quitting` event listener (registered by its decorator) as it shuts down.
 write_final_stats
+# http.server calls a request handler's do_GET and log_message by name (the test feed server in
+# linkwell/directory/tests/test_harvest.py).
+_.do_GET
+_.log_message

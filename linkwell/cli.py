@@ -33,6 +33,8 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("directory import FILE", "Import Open Referral UK (HSDS 3) JSON or CSV listings."),
             ("directory export", "Export the directory as Open Referral UK (HSDS 3) JSON."),
             ("directory remind", "Email providers whose listings need checking (run daily)."),
+            ("harvest due", "Queue the harvests of remote directory feeds due now (run often)."),
+            ("harvest run NAME", "Harvest one remote directory feed now (add, list: see --help)."),
             ("seed_taxonomies", "Load Linkwell's taxonomies (safe to run again)."),
             ("community feeds", "Import providers' iCal timetable feeds (run daily)."),
         ],

@@ -86,6 +86,14 @@ class AuditAction(models.TextChoices):
     DIRECTORY_TAXONOMY_TERM_CREATED = "directory.taxonomy_term_created"
     DIRECTORY_TAXONOMY_TERM_UPDATED = "directory.taxonomy_term_updated"
 
+    # --- directory: harvesting remote feeds and merging duplicate listings ---------------------
+    DIRECTORY_FEED_SOURCE_CREATED = "directory.feed_source_created"
+    DIRECTORY_FEED_SOURCE_UPDATED = "directory.feed_source_updated"
+    DIRECTORY_HARVEST_SUCCEEDED = "directory.harvest_succeeded"
+    DIRECTORY_HARVEST_FAILED = "directory.harvest_failed"
+    DIRECTORY_DUPLICATE_MERGED = "directory.duplicate_merged"
+    DIRECTORY_DUPLICATE_DISMISSED = "directory.duplicate_dismissed"
+
     # --- referrals: a referral in, and triage --------------------------------------------------
     REFERRALS_REFERRAL_RECEIVED = "referrals.referral_received"
     REFERRALS_REFERRAL_ACCEPTED = "referrals.referral_accepted"

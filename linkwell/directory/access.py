@@ -14,7 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from linkwell.accounts.models import Membership, Role, User
-from linkwell.directory.models import DirectoryOrganization, Location, Service
+from linkwell.directory.models import (
+    DirectoryOrganization,
+    DuplicateCandidate,
+    FeedSource,
+    HarvestRun,
+    Location,
+    Service,
+)
 
 # Roles that may edit and verify any listing, not only their own organisation's: link workers and
 # their managers keep up to date the directory they refer people to.
@@ -167,3 +174,60 @@ def get_organization_for_quality(
     if write and not can_manage_quality(user):
         raise PermissionDenied("Quality checks are recorded by the social prescribing team.")
     return organization
+
+
+# --- Remote feeds (harvest) and likely duplicates ------------------------------------------------
+
+# Who registers and runs remote feeds: the people responsible for the programme's directory.
+FEED_MANAGER_ROLES = {Role.TEAM_MANAGER, Role.ADMINISTRATOR}
+
+
+def _check_roles(user: User, roles: set[Role], *, write: bool, what: str) -> None:
+    """Members holding one of `roles` may look; those not read-only may act (else 403).
+    Everyone else gets 404."""
+    if not user.is_authenticated:
+        raise Http404(what)
+    if user.is_superuser:
+        return
+    held = [m for m in _memberships(user) if m.role in roles]
+    if not held:
+        raise Http404(what)
+    if write and all(m.read_only for m in held):
+        raise PermissionDenied("You have read-only access.")
+
+
+def check_feed_access(user: User, *, write: bool = False) -> None:
+    _check_roles(user, FEED_MANAGER_ROLES, write=write, what="No such page")
+
+
+def get_feed_source_for_user(
+    user: User, source_id: uuid.UUID, *, write: bool = False
+) -> FeedSource:
+    check_feed_access(user, write=write)
+    source = FeedSource.objects.filter(uuid=source_id).first()
+    if source is None:
+        raise Http404("No such feed")
+    return source
+
+
+def get_harvest_run_for_user(user: User, run_id: uuid.UUID) -> HarvestRun:
+    check_feed_access(user)
+    run = HarvestRun.objects.select_related("source").filter(uuid=run_id).first()
+    if run is None:
+        raise Http404("No such harvest")
+    return run
+
+
+def check_duplicate_access(user: User, *, write: bool = False) -> None:
+    """Likely duplicates are reviewed by directory editors (read-only ones may look)."""
+    _check_roles(user, DIRECTORY_EDITOR_ROLES, write=write, what="No such page")
+
+
+def get_duplicate_for_user(
+    user: User, pair_id: uuid.UUID, *, write: bool = False
+) -> DuplicateCandidate:
+    check_duplicate_access(user, write=write)
+    pair = DuplicateCandidate.objects.select_related("first", "second").filter(uuid=pair_id).first()
+    if pair is None:
+        raise Http404("No such pair")
+    return pair

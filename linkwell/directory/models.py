@@ -458,3 +458,147 @@ class Attribute(HsdsModel):
 
     def __str__(self) -> str:
         return f"{self.link_entity}:{self.link_uuid} -> {self.taxonomy_term_id}"
+
+
+# --- Harvesting remote feeds and finding the same service twice (linkwell/directory/harvest/) --
+
+
+class FeedFormat(models.TextChoices):
+    ORUK3 = "oruk3", "Open Referral UK 3.0 / HSDS 3 JSON (paged /services)"
+    ORUK1 = "oruk1", "Open Referral UK 1.0 JSON (paged /services)"
+
+
+class HarvestStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class FeedSource(PublicIdModel, TimestampedModel):
+    """A remote directory feed harvested on a schedule: a council's or a provider's ORUK API."""
+
+    name = models.CharField(max_length=255, unique=True)
+    url = models.URLField(
+        max_length=500, help_text="The feed's services endpoint, e.g. https://example.org/services"
+    )
+    format = models.CharField(max_length=20, choices=FeedFormat.choices, default=FeedFormat.ORUK3)
+    supports_modified_after = models.BooleanField(
+        default=False, help_text="The feed filters /services by modified_after (incremental)."
+    )
+    page_size = models.PositiveSmallIntegerField(default=100)
+    harvest_at = models.TimeField(
+        default=dt.time(3, 0), help_text="Harvested once a day at or after this time."
+    )
+    full_every_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days between full harvests (which find withdrawn services)."
+    )
+    licence = models.CharField(max_length=255, blank=True)
+    attribution = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    owner = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Linkwell organisation whose provider staff may edit the harvested providers.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Updated by each harvest run.
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_full_success_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HarvestRun(PublicIdModel):
+    """One harvest of one feed: what it fetched and what it changed (or why it failed)."""
+
+    source = models.ForeignKey(FeedSource, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=HarvestStatus.choices, default=HarvestStatus.RUNNING
+    )
+    full = models.BooleanField(default=True)
+    modified_after = models.DateTimeField(null=True, blank=True)
+    pages = models.PositiveIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    # {"created": [{"id", "name"}], "updated": [...], "withdrawn": [...], "unchanged": n}
+    changes = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class ServiceProvenance(models.Model):
+    """Where a listing came from: one row per (feed, the feed's record id)."""
+
+    source = models.ForeignKey(FeedSource, on_delete=models.CASCADE, related_name="records")
+    record_id = models.CharField(max_length=255)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="provenance")
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    source_last_modified = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # False when the record was merged into a listing another source keeps up to date: the
+    # harvest notes it is still published but does not write it.
+    writes = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "record_id"], name="provenance_unique_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.record_id} -> {self.service_id}"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "To review"
+    MERGED = "merged", "Merged"
+    NOT_DUPLICATE = "not_duplicate", "Not a duplicate"
+
+
+class DuplicateCandidate(PublicIdModel, TimestampedModel):
+    """Two listings that look like the same service (a pair is stored once, lower pk first)."""
+
+    first = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=20, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    kept = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_unique_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.status})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linkwell.directory.views import listings, search
+from linkwell.directory.views import harvest, listings, search
 
 app_name = "directory"
 
@@ -22,6 +22,13 @@ urlpatterns = [
         listings.organization_quality,
         name="organization_quality",
     ),
+    # Remote feeds and likely duplicates (views/harvest.py)
+    path("feeds/", harvest.feeds, name="feeds"),
+    path("feeds/<uuid:source_id>/", harvest.feed_detail, name="feed_detail"),
+    path("feeds/<uuid:source_id>/harvest/", harvest.feed_harvest, name="feed_harvest"),
+    path("harvests/<uuid:run_id>/", harvest.harvest_run, name="harvest_run"),
+    path("duplicates/", harvest.duplicate_list, name="duplicates"),
+    path("duplicates/<uuid:pair_id>/", harvest.duplicate_decide, name="duplicate_decide"),
     # The one-click "still correct" link from reminder emails (works without signing in).
     path("verify/<str:token>/", listings.verify_link, name="verify_link"),
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.audit.services import audit_access
 from linkwell.directory import access
+from linkwell.directory.harvest.selectors import listing_sources, merged_into
 from linkwell.directory.models import Service
 from linkwell.directory.presentation import capacity_text, cost_text, miles, schedules_of
 from linkwell.directory.presentation import schedule_text as _schedule_text
@@ -145,5 +146,7 @@ def service_detail(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> 
             "show_staff_notes": access.can_see_staff_notes(user, org),
             "stale": service.is_stale(now),
             "can_edit": access.can_edit_organization(user, org),
+            "feed_sources": listing_sources(service),
+            "merged_into": merged_into(service),
         },
     )
