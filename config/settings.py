@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "linkwell.timebank",
     "linkwell.grants",
     "linkwell.coproduction",
+    "linkwell.courses",
+    "linkwell.practice",
     "linkwell.population",
     "linkwell.outcomes",
     "linkwell.economics",

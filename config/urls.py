@@ -20,6 +20,8 @@ urlpatterns = [
     path("timebank/", include("linkwell.timebank.urls")),
     path("grants/", include("linkwell.grants.urls")),
     path("coproduction/", include("linkwell.coproduction.urls")),
+    path("courses/", include("linkwell.courses.urls")),
+    path("practice/", include("linkwell.practice.urls")),
     path("matching/", include("linkwell.matching.urls")),
     path("population/", include("linkwell.population.urls")),
     path("outcomes/", include("linkwell.outcomes.urls")),

@@ -1,0 +1,1 @@
+"""Social prescribing courses: runs, enrolment from the plan, group registers, moving-forward plans (README.md)."""
