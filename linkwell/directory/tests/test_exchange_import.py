@@ -196,24 +196,6 @@ def test_it_refuses_malformed_json_with_line_and_column():
         sources.parse_json('{\n  "id": "x",\n  oops\n}')
 
 
-def test_it_refuses_an_oruk_1_feed_with_a_clear_message():
-    with pytest.raises(sources.ImportFileError, match=r"ORUK 1\.0 feed, not supported"):
-        # The page envelope of an ORUK 1.0 feed (as served by the CQC directory).
-        sources.parse_json(
-            json.dumps(
-                {
-                    "totalElements": 2999,
-                    "totalPages": 1500,
-                    "number": 1,
-                    "size": 2,
-                    "first": True,
-                    "last": False,
-                    "content": [{"id": "1-101", "name": "Care home", "status": "active"}],
-                }
-            )
-        )
-
-
 def test_it_reads_a_list_of_pages_and_a_full_dump():
     page = json.loads((ORUK / "service_list.json").read_text())
     assert len(sources.records_from_value([page, page])) == 2
