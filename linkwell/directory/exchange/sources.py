@@ -106,7 +106,8 @@ def parse_json(
                     f"{line_exc.msg})."
                 ) from line_exc
             for record in records_from_value(item, name=name, source=source, assume=assume):
-                record.position = f"line {number} {record.position}".rstrip()
+                inner = "" if record.position == "the top-level object" else record.position
+                record.position = f"line {number} {inner}".rstrip()
                 out.append(record)
         return out
     return records_from_value(value, name=name, source=source, assume=assume)

@@ -181,6 +181,9 @@ def _ids(value: Any, parent_id: str, path: str) -> list[str]:
     prefix = f"{path}." if path else ""
     for key, item in value.items():
         if isinstance(item, dict):
+            if key == "location" and item.get("id") in (None, ""):
+                item["id"] = stable_id(own, key)  # a service_at_location's place
+                done.append(f"{prefix}{key}")
             done += _ids(item, own, f"{prefix}{key}")
         elif isinstance(item, list):
             for i, child in enumerate(item):

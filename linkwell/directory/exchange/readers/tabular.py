@@ -128,7 +128,7 @@ def read_package(path: Path) -> PackageRead:
 def _unpacked(path: Path) -> Iterator[Path]:
     if path.is_dir():
         path = path / DESCRIPTOR
-    if path.name == DESCRIPTOR:
+    if path.name == DESCRIPTOR or path.suffix.lower() == ".json":
         if not path.is_file():
             raise ImportFileError(f"{path}: no such file.")
         yield path
