@@ -335,3 +335,19 @@ def test_the_command_reports_a_broken_package_without_importing(tmp_path):
     with pytest.raises(CommandError, match="nothing was imported"):
         command(str(package / "datapackage.json"))
     assert Service.objects.count() == 0
+
+
+def test_a_table_whose_schema_is_not_valid_is_checked_as_text_and_the_rest_imports(tmp_path):
+    package = copy_package(tmp_path)
+    descriptor = json.loads((package / "datapackage.json").read_text())
+    funding = next(r for r in descriptor["resources"] if r["name"] == "funding")
+    funding["schema"]["primaryKey"] = "no_such_column"  # as a draft HSDS descriptor has
+    (package / "datapackage.json").write_text(json.dumps(descriptor))
+    read = files.read_file(package)
+    assert any(
+        n.startswith("funding.csv: its schema in datapackage.json is not valid") for n in read.notes
+    )
+    with audit_context(channel=Channel.IMPORT):
+        report = directory_import(actor=None, records=read.records)
+    assert report.committed, rejected_lines(report)
+    assert Service.objects.get().extra["funding"][0]["source"].startswith("This service is funded")

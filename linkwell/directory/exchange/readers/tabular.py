@@ -7,7 +7,10 @@ organizations, services; in that order so references resolve), for the importer 
 1. The package is checked with `frictionless` against its own descriptor (types, required
    values, unique ids, foreign keys). A resource must be a local file inside the package: a
    descriptor pointing at a web address or outside its directory is refused (nothing is
-   downloaded). Header problems (a missing or misnamed column) refuse the whole file.
+   downloaded). Columns are matched by name: optional ones may be left out and extra ones
+   (kept like any unmodelled field) added; a missing required column refuses the package. A
+   table whose schema in the descriptor is itself not valid is checked as text columns, with
+   a note.
 2. Rows are assembled into nested HSDS 3 objects: a service carries its phones, schedules,
    service_at_locations (each with its location, addresses, accessibility), contacts,
    languages, cost options, service areas, funding, required documents, attributes and HSDS 3.1
@@ -187,13 +190,37 @@ def _read(descriptor: Path) -> PackageRead:
         raise ImportFileError(f"{descriptor.name}: none of the CSV files it lists is present.")
     # HSDS publishes one descriptor for every table; a package may ship only some of them.
     data = {**data, "resources": present}
+    notes: list[str] = []
+    data["resources"] = [_usable_schema(r, base, notes) for r in present]
     problems = _validate(data, base)
-    tables, notes = _tables(present, base, problems)
-    return _assemble(tables, problems, notes)
+    tables, table_notes = _tables(present, base, problems)
+    return _assemble(tables, problems, notes + table_notes)
+
+
+def _usable_schema(resource: dict[str, Any], base: Path, notes: list[str]) -> dict[str, Any]:
+    """The resource, its schema replaced by text columns when the descriptor's is not valid (a
+    draft HSDS descriptor has such schemas), so one bad table schema does not refuse the rest."""
+    from frictionless import FrictionlessException, Schema
+
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        return resource
+    try:
+        Schema.from_descriptor(schema)
+    except FrictionlessException as exc:
+        with (base / resource["path"]).open(encoding="utf-8-sig", newline="") as fh:
+            header = [h.strip() for h in next(csv.reader(fh), []) if h.strip()]
+        notes.append(
+            f"{resource['path']}: its schema in {DESCRIPTOR} is not valid "
+            f"({exc.error.message}); its columns were checked as text only"
+        )
+        fields = [{"name": h, "type": "string"} for h in header]
+        return {**resource, "schema": {"fields": fields}}
+    return resource
 
 
 def _validate(descriptor: dict[str, Any], base: Path) -> dict[tuple[str, int], list[_Problem]]:
-    from frictionless import Package, system
+    from frictionless import FrictionlessException, Package, system
 
     _required_columns(descriptor, base)
     # Columns are matched by name (datapackage v2 `fieldsMatch`), so a package may leave out
@@ -203,9 +230,16 @@ def _validate(descriptor: dict[str, Any], base: Path) -> dict[tuple[str, int], l
         if isinstance(resource.get("schema"), dict):
             resource = {**resource, "schema": {**resource["schema"], "fieldsMatch": "partial"}}
         resources.append(resource)
-    with system.use_context(trusted=False):
-        package = Package({**descriptor, "resources": resources}, basepath=str(base))
-        report = package.validate()
+    try:
+        with system.use_context(trusted=False):
+            package = Package({**descriptor, "resources": resources}, basepath=str(base))
+            report = package.validate()
+    except FrictionlessException as exc:
+        reasons = "; ".join(e.message for e in getattr(exc, "reasons", []) or [])
+        raise ImportFileError(
+            f"{DESCRIPTOR} is not a valid data package: {exc.error.message}"
+            + (f" ({reasons})" if reasons else "")
+        ) from exc
     out: dict[tuple[str, int], list[_Problem]] = defaultdict(list)
     fatal = []
     for task in report.tasks:
