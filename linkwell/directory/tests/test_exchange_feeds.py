@@ -118,6 +118,20 @@ def test_a_broken_record_is_rejected_with_its_position_and_nothing_is_kept_by_de
     assert Service.objects.count() == 0
 
 
+def test_a_uk_country_name_is_read_as_gb_with_a_warning():
+    page = json.loads((FEEDS / "oruk3_quirks.json").read_text(encoding="utf-8-sig"))
+    location = page["contents"][0]["service_at_locations"][0]["location"]
+    location["addresses"][0]["country"] = "United Kingdom"
+    with audit_context(channel=Channel.IMPORT):
+        report = directory_import(actor=None, records=sources.records_from_value(page))
+    assert report.committed, rejected_lines(report)
+    assert Address.objects.get(location__uuid=location["id"]).country == "GB"
+    assert (
+        "record 1 (contents[0]): service_at_locations[0].location.addresses[0].country: "
+        "'United Kingdom' read as GB (HSDS gives countries as two-letter codes)"
+    ) in report.warnings
+
+
 def test_partial_keeps_the_good_record_of_a_feed_with_a_broken_one():
     report = run_import(FEEDS / "oruk3_one_broken.json", partial=True)
     assert report.committed and len(report.rejected) == 1

@@ -179,7 +179,7 @@ def test_partial_keeps_the_valid_records():
 def test_a_bad_value_deep_in_a_record_is_reported_with_its_path():
     data = json.loads((ORUK / "service_full.json").read_text())
     data["schedules"][0]["opens_at"] = "ten o'clock"
-    data["service_at_locations"][0]["location"]["addresses"][0]["country"] = "United Kingdom"
+    data["service_at_locations"][0]["location"]["addresses"][0]["country"] = "Narnia"
     with audit_context(channel=Channel.IMPORT):
         report = directory_import(actor=None, records=sources.records_from_value(data))
     messages = report.rejected[0].messages

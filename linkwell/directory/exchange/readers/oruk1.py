@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from linkwell.directory.exchange.readers.quirks import stable_id
+from linkwell.directory.exchange.readers.quirks import UK_NAMES, stable_id
 
 # Never change it: the ids made from it must stay the same between imports.
 ORUK1_ID_NS = uuid.UUID("a3f7c2d0-5e1b-4f8a-b6c9-0d2e4f6a8b13")
@@ -84,17 +84,7 @@ SERVICE_KEYS = {
     "service_taxonomys",
     "taxonomies",
 }
-UK_COUNTRIES = {
-    "uk",
-    "gb",
-    "gbr",
-    "united kingdom",
-    "great britain",
-    "england",
-    "scotland",
-    "wales",
-    "northern ireland",
-}
+UK_COUNTRIES = UK_NAMES | {"gb"}
 
 
 def is_page(value: Mapping[str, Any]) -> bool:

@@ -15,6 +15,8 @@ lacks what Linkwell needs is rejected later, by the schemas and the business rul
   parent's id and its position, so importing the same feed again matches the same rows.
 * `email`, `url` and `website` strings that are not an email or web address are left out, with a
   warning. A value of the wrong JSON type (`"email": false`) is left for the schemas to reject.
+* An address `country` given as a UK name ("United Kingdom", "England"...) is read as `GB`,
+  with a warning.
 
 Vendor extension fields are untouched (the importer keeps them in `extra`).
 """
@@ -77,6 +79,7 @@ def normalise(kind: str, data: Any) -> tuple[Any, list[str]]:
                 _timestamp(item, "updated", f"capacities[{i}].updated", warnings)
         _date(data, "assured_date", warnings)
     _email_and_web(data, "", warnings)
+    _countries(data, "", warnings)
     generated = _ids(data, str(data.get("id", "")), "")
     if generated:
         shown = ", ".join(generated[:3]) + (
@@ -170,6 +173,41 @@ def _email_and_web(value: Any, path: str, warnings: list[str]) -> None:
                 del value[key]
         elif isinstance(item, dict | list):
             _email_and_web(item, f"{prefix}{key}", warnings)
+
+
+UK_NAMES = {
+    "uk",
+    "gbr",
+    "united kingdom",
+    "great britain",
+    "england",
+    "scotland",
+    "wales",
+    "northern ireland",
+}
+
+
+def _countries(value: Any, path: str, warnings: list[str]) -> None:
+    """An address `country` written as a UK name ("United Kingdom", "England") is GB."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _countries(item, f"{path}[{i}]", warnings)
+        return
+    if not isinstance(value, dict):
+        return
+    prefix = f"{path}." if path else ""
+    for key, item in value.items():
+        if key == "addresses" and isinstance(item, list):
+            for i, address in enumerate(item):
+                country = address.get("country") if isinstance(address, dict) else None
+                if isinstance(country, str) and country.strip().lower() in UK_NAMES:
+                    address["country"] = "GB"
+                    warnings.append(
+                        f"{prefix}addresses[{i}].country: {country!r} read as GB "
+                        "(HSDS gives countries as two-letter codes)"
+                    )
+        if isinstance(item, dict | list):
+            _countries(item, f"{prefix}{key}", warnings)
 
 
 def _ids(value: Any, parent_id: str, path: str) -> list[str]:
