@@ -23,7 +23,6 @@ Vendor extension fields are untouched (the importer keeps them in `extra`).
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 import uuid
@@ -67,10 +66,12 @@ def stable_id(*parts: Any) -> str:
 
 
 def normalise(kind: str, data: Any) -> tuple[Any, list[str]]:
+    """A cleaned copy of one record (the caller's data is left as it is) and the warnings."""
     if not isinstance(data, dict):
         return data, []
-    data = copy.deepcopy(data)
-    warnings: list[str] = []
+    walk = _Walk()
+    data = walk.object(data, str(data.get("id", "")), "")
+    warnings = walk.warnings
     if kind == "service":
         _ages(data, warnings)
         _timestamp(data, "last_modified", "last_modified", warnings)
@@ -78,9 +79,7 @@ def normalise(kind: str, data: Any) -> tuple[Any, list[str]]:
             if isinstance(item, dict):
                 _timestamp(item, "updated", f"capacities[{i}].updated", warnings)
         _date(data, "assured_date", warnings)
-    _email_and_web(data, "", warnings)
-    _countries(data, "", warnings)
-    generated = _ids(data, str(data.get("id", "")), "")
+    generated = walk.generated
     if generated:
         shown = ", ".join(generated[:3]) + (
             f" and {len(generated) - 3} more" if len(generated) > 3 else ""
@@ -152,29 +151,6 @@ def _date(data: dict[str, Any], key: str, warnings: list[str]) -> None:
         data[key] = raw.strip()[:10]
 
 
-def _email_and_web(value: Any, path: str, warnings: list[str]) -> None:
-    """Email and web addresses that are not one, anywhere in the record, are left out."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            _email_and_web(item, f"{path}[{i}]", warnings)
-        return
-    if not isinstance(value, dict):
-        return
-    prefix = f"{path}." if path else ""
-    for key in list(value):
-        item = value[key]
-        if key in ("email", "assurer_email") and isinstance(item, str):
-            if item.strip() and not _EMAIL_RE.match(item.strip()):
-                warnings.append(f"{prefix}{key}: {item!r} is not an email address; left out")
-                del value[key]
-        elif key in ("url", "website") and isinstance(item, str):
-            if item.strip() and not _URL_RE.match(item.strip()):
-                warnings.append(f"{prefix}{key}: {item!r} is not a web address; left out")
-                del value[key]
-        elif isinstance(item, dict | list):
-            _email_and_web(item, f"{prefix}{key}", warnings)
-
-
 UK_NAMES = {
     "uk",
     "gbr",
@@ -187,49 +163,70 @@ UK_NAMES = {
 }
 
 
-def _countries(value: Any, path: str, warnings: list[str]) -> None:
-    """An address `country` written as a UK name ("United Kingdom", "England") is GB."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            _countries(item, f"{path}[{i}]", warnings)
-        return
-    if not isinstance(value, dict):
-        return
-    prefix = f"{path}." if path else ""
-    for key, item in value.items():
-        if key == "addresses" and isinstance(item, list):
-            for i, address in enumerate(item):
-                country = address.get("country") if isinstance(address, dict) else None
-                if isinstance(country, str) and country.strip().lower() in UK_NAMES:
-                    address["country"] = "GB"
-                    warnings.append(
-                        f"{prefix}addresses[{i}].country: {country!r} read as GB "
-                        "(HSDS gives countries as two-letter codes)"
-                    )
-        if isinstance(item, dict | list):
-            _countries(item, f"{prefix}{key}", warnings)
+EMAIL_KEYS = frozenset({"email", "assurer_email"})
+WEB_KEYS = frozenset({"url", "website"})
 
 
-def _ids(value: Any, parent_id: str, path: str) -> list[str]:
-    """Give child objects of CHILD_ARRAYS without an id a stable one; the paths it did that at."""
-    done: list[str] = []
-    if not isinstance(value, dict):
-        return done
-    own = str(value.get("id") or parent_id)
-    prefix = f"{path}." if path else ""
-    for key, item in value.items():
-        if isinstance(item, dict):
-            if key == "location" and item.get("id") in (None, ""):
-                item["id"] = stable_id(own, key)  # a service_at_location's place
-                done.append(f"{prefix}{key}")
-            done += _ids(item, own, f"{prefix}{key}")
-        elif isinstance(item, list):
-            for i, child in enumerate(item):
-                if not isinstance(child, dict):
+class _Walk:
+    """One pass over a record, copying it: email and web addresses that are not one are left
+    out, UK country names become GB, child objects without an id get a stable one."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self.generated: list[str] = []
+
+    def object(self, obj: dict[str, Any], parent_id: str, path: str) -> dict[str, Any]:
+        own = str(obj.get("id") or parent_id)
+        prefix = f"{path}." if path else ""
+        out: dict[str, Any] = {}
+        for key, item in obj.items():
+            if isinstance(item, str):
+                if self._bad_address(key, item, prefix):
                     continue
+                out[key] = item
+            elif isinstance(item, dict):
+                if key == "location" and item.get("id") in (None, ""):
+                    item = {**item, "id": stable_id(own, key)}  # a service_at_location's place
+                    self.generated.append(f"{prefix}{key}")
+                out[key] = self.object(item, own, f"{prefix}{key}")
+            elif isinstance(item, list):
+                out[key] = self.array(key, item, own, prefix)
+            else:
+                out[key] = item
+        return out
+
+    def array(self, key: str, items: list[Any], own: str, prefix: str) -> list[Any]:
+        out: list[Any] = []
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
                 where = f"{prefix}{key}[{i}]"
-                if key in CHILD_ARRAYS and child.get("id") in (None, ""):
-                    child["id"] = stable_id(own, key, i)
-                    done.append(where)
-                done += _ids(child, own, where)
-    return done
+                if key in CHILD_ARRAYS and item.get("id") in (None, ""):
+                    item = {**item, "id": stable_id(own, key, i)}
+                    self.generated.append(where)
+                item = self.object(item, own, where)
+                if key == "addresses":
+                    self._country(item, where)
+            elif isinstance(item, list):
+                item = self.array(key, item, own, prefix)
+            out.append(item)
+        return out
+
+    def _bad_address(self, key: str, value: str, prefix: str) -> bool:
+        text = value.strip()
+        if not text:
+            return False
+        if key in EMAIL_KEYS and not _EMAIL_RE.match(text):
+            self.warnings.append(f"{prefix}{key}: {value!r} is not an email address; left out")
+            return True
+        if key in WEB_KEYS and not _URL_RE.match(text):
+            self.warnings.append(f"{prefix}{key}: {value!r} is not a web address; left out")
+            return True
+        return False
+
+    def _country(self, address: dict[str, Any], where: str) -> None:
+        country = address.get("country")
+        if isinstance(country, str) and country.strip().lower() in UK_NAMES:
+            address["country"] = "GB"
+            self.warnings.append(
+                f"{where}.country: {country!r} read as GB (HSDS gives countries as two-letter codes)"
+            )
