@@ -38,9 +38,12 @@ CSV (--format csv, or a .csv file): one row per service; columns
 {", ".join(csv_import.COLUMNS)}.
 Required: {", ".join(csv_import.REQUIRED)}.
 
-Every record is checked against the official ORUK 3.0 and HSDS 3.0 JSON Schemas and Linkwell's
-rules; each rejected record is reported with its position. Without --partial any rejection means
-nothing is written. Re-importing the same file changes nothing."""
+Feeds are read as published: ages of -1 mean no limit, a time without a zone is UK time, child
+objects without an id get a stable one; a value that cannot be read and is not required is left
+out with a warning naming the record and field. Every record is then checked against the
+official ORUK 3.0 and HSDS 3.0 JSON Schemas and Linkwell's rules; each rejected record is
+reported with its position. Without --partial any rejection means nothing is written.
+Re-importing the same file changes nothing."""
 
 
 class Command(BaseCommand):
@@ -48,7 +51,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import", help="Import a JSON or CSV file.", description=IMPORT_HELP)
+        imp = sub.add_parser(
+            "import",
+            help="Import a JSON or CSV file or an HSDS data package.",
+            description=IMPORT_HELP,
+        )
         imp.formatter_class = argparse.RawDescriptionHelpFormatter
         imp.add_argument(
             "file",
