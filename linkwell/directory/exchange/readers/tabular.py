@@ -331,7 +331,11 @@ def _values(
     raw: dict[str | None, Any],
     problems: dict[tuple[str, int], list[_Problem]],
 ) -> dict[str, Any]:
-    bad = {p.field for p in problems.get((file, number), []) if p.field and not p.required}
+    bad = {
+        p.field
+        for p in problems.get((file, number), [])
+        if p.field and not p.required and p.type != "foreign-key"  # a reference stays
+    }
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if key is None or not isinstance(value, str) or not value.strip() or key in bad:
