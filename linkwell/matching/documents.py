@@ -1,11 +1,13 @@
 """Directory services as the matching engine sees them: `ServiceDoc`, and `load_directory`, which
 reads Open Referral UK 3.0 / HSDS 3 JSON without the application database.
 
-Accepted shapes, so that any ORUK publisher's output can be ranked: a JSON list of full service
-objects; a paginated `service_list` page (`contents` or `content`, with totalElements/total_items...
-in any key case); a file of such pages (a JSON array of pages, or JSON lines: one page or service
-per line); also a single service object and the full dump `linkwell directory export` writes
-(`{"services": [...], ...}`).
+A file is read by the directory importer's own reader (`directory.exchange.readers.files`), so
+matching understands every file `linkwell directory import` does, the same way: a JSON list of
+full service objects; an ORUK 3.0 page (`contents`, any key case) or an ORUK 1.0 page (`content`,
+mapped to HSDS 3); a file of pages (a JSON array, or JSON lines: one page or service per line); a
+single service; the full dump `linkwell directory export` writes; an HSDS tabular data package.
+Published quirks are read the importer's way (`minimum_age`/`maximum_age` of -1 mean no limit,
+time zones, missing ids). An ORUK 1.0 service keeps the id its file gives it.
 
 Rules (each with the HSDS 3.0 element it reads):
 - taxonomy: `attributes[].taxonomy_term` name/code (the ORUK 3.0 way to categorise a service);
@@ -25,16 +27,18 @@ A service without an `id` or `name`, a duplicate id, or a file that is not JSON 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from linkwell.core.exceptions import LinkwellError
+from linkwell.directory.exchange import sources
+from linkwell.directory.exchange.readers import files
+from linkwell.directory.exchange.sources import SERVICE, ImportFileError, SourceRecord
 
 ACTIVE = "active"
 _BYDAY_RE = re.compile(r"^([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)$")
@@ -411,64 +415,53 @@ def service_doc_from_hsds(obj: Mapping[str, Any], where: str = "service") -> Ser
 
 
 # --- file shapes ----------------------------------------------------------------------------
+# One reading, shared: a directory file is read exactly as `linkwell directory import` reads it
+# (`directory.exchange.readers.files.read_file` / `sources.records_from_value`), so ORUK 1.0
+# feeds, HSDS tabular packages and the published quirks (ages of -1 = no limit...) mean the
+# same here. Objects whose kind the file does not say are read as services.
 
-_PAGE_KEYS = ("contents", "content")
-
-
-def _page_items(obj: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
-    """The item list of a `service_list` page (key case ignored), or None if not a page."""
-    for key, value in obj.items():
-        if isinstance(key, str) and key.lower() in _PAGE_KEYS:
-            if not isinstance(value, list):
-                raise DirectoryError(f"{key}: must be a list of services")
-            return key, value
-    return None
+_ITEM_RE = re.compile(r"^\[(\d+)\]\.?(.*)$")
 
 
-class _JsonLines(list[Any]):
-    """Items read from a JSON-lines file, with their line numbers (for messages)."""
+def _where(position: str) -> str:
+    """The reader's position in this command's words: `[1].contents[0]` -> `item 2 contents[0]`."""
+    match = _ITEM_RE.match(position)
+    if match is None:
+        return "service" if position == "the top-level object" else position
+    rest = match.group(2)
+    return f"item {int(match.group(1)) + 1}" + (f" {rest}" if rest else "")
 
-    numbers: list[int]
 
-
-def _services_in(value: Any, where: str) -> Iterator[tuple[Mapping[str, Any], str]]:
-    if isinstance(value, _JsonLines):
-        for number, item in zip(value.numbers, value, strict=True):
-            yield from _services_in(item, f"line {number}")
-        return
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _services_in(item, f"{where}[{i}]" if where else f"item {i + 1}")
-        return
-    if not isinstance(value, Mapping):
-        raise DirectoryError(
-            f"{where or 'file'}: expected a service object or page, not {type(value).__name__}"
-        )
-    page = _page_items(value)
-    if page is not None:
-        key, items = page
-        for i, item in enumerate(items):
-            if not isinstance(item, Mapping):
-                raise DirectoryError(
-                    f"{where + ' ' if where else ''}{key}[{i}]: expected a service object"
-                )
-            yield item, f"{where + ' ' if where else ''}{key}[{i}]"
-        return
-    if isinstance(value.get("services"), list) and "name" not in value:
-        for i, item in enumerate(value["services"]):
-            if not isinstance(item, Mapping):
-                raise DirectoryError(f"services[{i}]: expected a service object")
-            yield item, f"services[{i}]"
-        return
-    yield value, where or "service"
+def _records(path_or_obj: str | Path | Any) -> list[SourceRecord]:
+    try:
+        if isinstance(path_or_obj, str | Path):
+            path = Path(path_or_obj)
+            if path.is_file() and not path.read_bytes().strip():
+                raise DirectoryError(f"{path}: the file is empty")
+            return files.read_file(path, assume=SERVICE).records
+        if not isinstance(path_or_obj, Mapping | list):
+            raise DirectoryError(
+                f"file: expected a service object or page, not {type(path_or_obj).__name__}"
+            )
+        return sources.records_from_value(path_or_obj, assume=SERVICE)
+    except ImportFileError as exc:
+        raise DirectoryError(str(exc)) from exc
 
 
 def load_directory(path_or_obj: str | Path | Any) -> list[ServiceDoc]:
-    """Services from a file path, or from already-parsed JSON. Raises DirectoryError."""
-    data = _read(Path(path_or_obj)) if isinstance(path_or_obj, str | Path) else path_or_obj
+    """Services from a file path (JSON, JSON lines or an HSDS data package), or from
+    already-parsed JSON. Raises DirectoryError."""
     docs: list[ServiceDoc] = []
     seen: dict[str, str] = {}
-    for obj, where in _services_in(data, ""):
+    for record in _records(path_or_obj):
+        if record.kind != SERVICE:
+            continue
+        where = _where(record.position.split(", ORUK 1.0 id ")[0])
+        obj = record.data
+        if not isinstance(obj, Mapping):
+            raise DirectoryError(f"{where}: expected a service object")
+        if record.source_id:
+            obj = {**obj, "id": record.source_id}  # the id as the file gives it
         doc = service_doc_from_hsds(obj, where)
         if doc.id in seen:
             raise DirectoryError(
@@ -477,35 +470,3 @@ def load_directory(path_or_obj: str | Path | Any) -> list[ServiceDoc]:
         seen[doc.id] = where
         docs.append(doc)
     return docs
-
-
-def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise DirectoryError(f"{path}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DirectoryError(f"{path}: cannot be read ({exc})") from exc
-    if not text.strip():
-        raise DirectoryError(f"{path}: the file is empty")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as whole:
-        lines = text.splitlines()
-        if sum(1 for line in lines if line.strip()) < 2:
-            raise DirectoryError(
-                f"{path}: not valid JSON (line {whole.lineno}, column {whole.colno}: {whole.msg})"
-            ) from whole
-        out = _JsonLines()
-        out.numbers = []
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                out.append(json.loads(line))
-                out.numbers.append(number)
-            except json.JSONDecodeError as exc:
-                raise DirectoryError(
-                    f"{path}: line {number} is not valid JSON (column {exc.colno}: {exc.msg})"
-                ) from exc
-        return out

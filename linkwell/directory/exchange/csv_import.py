@@ -40,7 +40,7 @@ from typing import Any
 
 from linkwell.directory import postcodes
 from linkwell.directory.exchange.hsds import LINKWELL_HSDS_NS
-from linkwell.directory.exchange.sources import SERVICE, ImportFileError, SourceRecord
+from linkwell.directory.exchange.sources import SERVICE, ImportFileError, SourceRecord, normalised
 from linkwell.directory.models import ReferralMode, TaxonomyTerm
 
 COLUMNS = [
@@ -313,4 +313,4 @@ def parse_csv(text: str, *, name: str = "the file") -> list[SourceRecord]:
         # A row with problems is handed on all the same: the importer reports them together
         # with the schema and business-rule errors, and rejects the row.
         records.append(SourceRecord(SERVICE, position, service, linkwell=linkwell, errors=errors))
-    return records
+    return normalised(records)

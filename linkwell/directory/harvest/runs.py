@@ -23,7 +23,6 @@ is kept up to date by another source, only noted as still published.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,10 +158,9 @@ def _read(source: FeedSource, pages: list[Any]) -> list[sources.SourceRecord]:
     """The feed's records. A reader that turns ORUK 1.0's whole-number ids into UUIDs names the
     feed they come from (`source`), so two feeds' "service 1" stay apart; the feed's uuid keeps
     them stable if it is renamed or moves."""
-    kwargs: dict[str, Any] = {"name": f"the feed {source.name}"}
-    if "source" in inspect.signature(sources.records_from_value).parameters:
-        kwargs["source"] = f"linkwell-feed:{source.uuid}"
-    return sources.records_from_value(pages, **kwargs)
+    return sources.records_from_value(
+        pages, name=f"the feed {source.name}", source=f"linkwell-feed:{source.uuid}"
+    )
 
 
 def _plan(source: FeedSource, records: list[sources.SourceRecord]) -> _Planned:

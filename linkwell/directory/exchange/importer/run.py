@@ -60,6 +60,8 @@ def directory_import(
                 continue
             for kind, outcome in writer.commit():
                 report.count(kind, outcome)
+            # What the reader changed or left out (SourceRecord.warnings), then the writer's.
+            report.warnings.extend(f"{writer.where}: {w}" for w in record.warnings)
             report.warnings.extend(writer.take_warnings())
         if report.rejected and not partial:
             transaction.set_rollback(True)

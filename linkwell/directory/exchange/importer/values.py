@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+import zoneinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,6 +19,7 @@ from linkwell.directory.exchange.importer.report import RecordRejected
 
 # --- value conversion ---------------------------------------------------------------------
 
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 _URL = URLValidator()
 _EMAIL = EmailValidator()
 
@@ -33,7 +35,8 @@ def _convert(f: Any, raw: Any, path: str) -> Any:
     try:
         if isinstance(f, models.DateTimeField):
             value = dt.datetime.fromisoformat(str(raw))
-            return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+            # A time without a zone is UK time (readers.quirks warns about it first).
+            return value if timezone.is_aware(value) else value.replace(tzinfo=LONDON)
         if isinstance(f, models.DateField):
             return dt.date.fromisoformat(str(raw))
         if isinstance(f, models.TimeField):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,21 +21,29 @@ from linkwell.audit.models import Channel
 from linkwell.core.progress import add_progress_option, progress
 from linkwell.directory.exchange import csv_import, export, sources
 from linkwell.directory.exchange.importer import directory_import
+from linkwell.directory.exchange.readers import files
 
-IMPORT_HELP = f"""Import an Open Referral UK 3.0 / HSDS 3 file.
+IMPORT_HELP = f"""Import an Open Referral UK / HSDS 3 file or data package.
 
-JSON: a service, organization, taxonomy or taxonomy term object; a page
+JSON (or JSON lines): a service, organization, taxonomy or taxonomy term object; a page
 ({{"contents": [...], "total_items": ...}}); a list of objects or of pages; or a full dump
 ({{"taxonomies": [...], "taxonomy_terms": [...], "organizations": [...], "services": [...]}},
-what `linkwell directory export` writes). ORUK 1.0 feeds are refused.
+what `linkwell directory export` writes). ORUK 1.0 pages ({{"content": [...], "totalElements":
+...}}) and services are mapped to HSDS 3; what cannot be mapped is reported as warnings.
+
+Data package: the HSDS 3 tabular form (datapackage.json and one CSV file per object), given as
+the datapackage.json path, its directory or a zip; checked with frictionless first.
 
 CSV (--format csv, or a .csv file): one row per service; columns
 {", ".join(csv_import.COLUMNS)}.
 Required: {", ".join(csv_import.REQUIRED)}.
 
-Every record is checked against the official ORUK 3.0 and HSDS 3.0 JSON Schemas and Linkwell's
-rules; each rejected record is reported with its position. Without --partial any rejection means
-nothing is written. Re-importing the same file changes nothing."""
+Feeds are read as published: ages of -1 mean no limit, a time without a zone is UK time, child
+objects without an id get a stable one; a value that cannot be read and is not required is left
+out with a warning naming the record and field. Every record is then checked against the
+official ORUK 3.0 and HSDS 3.0 JSON Schemas and Linkwell's rules; each rejected record is
+reported with its position. Without --partial any rejection means nothing is written.
+Re-importing the same file changes nothing."""
 
 
 class Command(BaseCommand):
@@ -44,10 +51,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import", help="Import a JSON or CSV file.", description=IMPORT_HELP)
+        imp = sub.add_parser(
+            "import",
+            help="Import a JSON or CSV file or an HSDS data package.",
+            description=IMPORT_HELP,
+        )
         imp.formatter_class = argparse.RawDescriptionHelpFormatter
-        imp.add_argument("file", help="Path to the file ('-' reads standard input).")
-        imp.add_argument("--format", choices=["json", "csv"], help="Default: from the extension.")
+        imp.add_argument(
+            "file",
+            help="Path to the file, a data package (datapackage.json, its directory or a zip), "
+            "or '-' for standard input.",
+        )
+        imp.add_argument(
+            "--format",
+            choices=list(files.FORMATS),
+            help="Default: from the path (a directory, datapackage.json or .zip is a package; "
+            ".csv is CSV; anything else JSON).",
+        )
+        imp.add_argument(
+            "--source",
+            metavar="NAME",
+            help="A name for the feed (its address, say). ORUK 1.0 ids that are not UUIDs are made "
+            "into UUIDs with it: give the same name on every import of the feed.",
+        )
         imp.add_argument(
             "--partial", action="store_true", help="Keep the valid records when some are rejected."
         )
@@ -93,23 +119,18 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         name = options["file"]
-        fmt = options["format"] or ("csv" if name.lower().endswith(".csv") else "json")
-        try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {name}: {exc}") from exc
         owner = None
         if options["owner"]:
             owner = Organisation.objects.filter(uuid=_uuid(options["owner"])).first()
             if owner is None:
                 raise CommandError(f"No Linkwell organisation has the id {options['owner']}.")
         try:
-            if fmt == "csv":
-                records = csv_import.parse_csv(text, name=name)
-            else:
-                records = sources.parse_json(text, name=name)
+            read = files.read_file(name, fmt=options["format"], source=options["source"] or "")
         except sources.ImportFileError as exc:
             raise CommandError(str(exc)) from exc
+        records = read.records
+        for note in read.notes:
+            self.stderr.write(f"warning: {note}")
         with audit_context(channel=Channel.IMPORT):
             report = directory_import(
                 actor=None,
