@@ -24,22 +24,15 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import icalendar
-from dateutil import rrule
 
 from linkwell.directory.models import Schedule, Service, ServiceAtLocation
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Linkwell//Service timetable//EN"
-FREQUENCIES = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY, "DAILY": rrule.DAILY}
-_WEEKDAYS = {
-    "MO": rrule.MO,
-    "TU": rrule.TU,
-    "WE": rrule.WE,
-    "TH": rrule.TH,
-    "FR": rrule.FR,
-    "SA": rrule.SA,
-    "SU": rrule.SU,
-}
+FREQUENCIES = ("WEEKLY", "MONTHLY", "DAILY")
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# How far ahead to look for a schedule's first session (a monthly "5th Friday" may skip months).
+_SEARCH_DAYS = 800
 
 
 def _byday(value: str) -> list[tuple[int | None, str]]:
@@ -73,21 +66,36 @@ def _last_day(schedule: Schedule) -> dt.date | None:
     return min(ends) if ends else None
 
 
-def _rule(schedule: Schedule, start: dt.datetime) -> rrule.rrule | None:
-    freq = FREQUENCIES.get((schedule.freq or "").upper())
-    if freq is None:
-        return None
+def _matches(schedule: Schedule, day: dt.date) -> bool:
+    """Whether `day` fits the schedule's BYDAY/BYMONTHDAY (ignoring INTERVAL: the first
+    session opens the first interval)."""
     days = _byday(schedule.byday)
+    if days:
+        code = _WEEKDAYS[day.weekday()]
+        nth = (day.day - 1) // 7 + 1
+        next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        nth_from_end = -(((next_month - day).days - 1) // 7) - 1
+        if not any(c == code and n in (None, nth, nth_from_end) for n, c in days):
+            return False
+    monthdays = _monthdays(schedule.bymonthday)
+    if monthdays:
+        next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        from_end = day.day - (next_month - dt.timedelta(days=1)).day - 1
+        if day.day not in monthdays and from_end not in monthdays:
+            return False
+    return True
+
+
+def _first_day(schedule: Schedule, anchor: dt.date) -> dt.date | None:
+    """The first day on or after `anchor` with a session, before the schedule ends."""
     last = _last_day(schedule)
-    return rrule.rrule(
-        freq,
-        dtstart=start,
-        interval=schedule.interval or 1,
-        byweekday=[_WEEKDAYS[c](n) if n else _WEEKDAYS[c] for n, c in days] or None,
-        bymonthday=_monthdays(schedule.bymonthday) or None,
-        count=schedule.count if last is None else None,
-        until=dt.datetime.combine(last, dt.time.max, tzinfo=LONDON) if last else None,
-    )
+    for offset in range(_SEARCH_DAYS):
+        day = anchor + dt.timedelta(days=offset)
+        if last is not None and day > last:
+            return None
+        if _matches(schedule, day):
+            return day
+    return None
 
 
 def _anchor(schedule: Schedule, service: Service) -> dt.date:
@@ -119,20 +127,15 @@ def _event(
 ) -> icalendar.Event | None:
     if schedule.opens_at is None:
         return None
-    anchor = _anchor(schedule, service)
-    start = dt.datetime.combine(anchor, schedule.opens_at, tzinfo=LONDON)
     freq = (schedule.freq or "").upper()
-    rule = _rule(schedule, start) if freq else None
-    if freq and rule is None:
+    recurring = bool(freq)
+    if recurring and freq not in FREQUENCIES:
         return None
-    if rule is not None:
-        # DTSTART must be the first session itself (RFC 5545 counts it as one).
-        first = rule.after(start - dt.timedelta(seconds=1), inc=True)
-        if first is None:
-            return None
-        start = first
-    elif schedule.dtstart is None:
+    # DTSTART must be the first session itself (RFC 5545 counts it as one).
+    first = _first_day(schedule, _anchor(schedule, service)) if recurring else schedule.dtstart
+    if first is None:
         return None
+    start = dt.datetime.combine(first, schedule.opens_at, tzinfo=LONDON)
     event = icalendar.Event()
     event.add("uid", f"{schedule.uuid}@linkwell")
     event.add("dtstamp", stamp)
@@ -140,7 +143,7 @@ def _event(
     event.add("dtstart", start)
     if schedule.closes_at is not None and schedule.closes_at > schedule.opens_at:
         event.add("dtend", dt.datetime.combine(start.date(), schedule.closes_at, tzinfo=LONDON))
-    if rule is not None:
+    if recurring:
         event.add("rrule", _recur(schedule, _last_day(schedule)))
     if where:
         event.add("location", where)
