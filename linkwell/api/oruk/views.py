@@ -364,12 +364,17 @@ class ServiceAtLocationListView(OrukView):
             "`postcode`/`proximity` measure from each entry's own location."
         ),
         tags=[TAG],
-        parameters=[*SERVICE_FILTER_PARAMETERS, *PAGE_PARAMETERS],
+        parameters=[
+            *SERVICE_FILTER_PARAMETERS,
+            *PAGE_PARAMETERS,
+            _q("full", OpenApiTypes.BOOL, "Each entry with its fully nested service."),
+        ],
         responses={200: openapi.OrukServiceAtLocationPage, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         params.parse_format(self.query)
         page_request = params.parse_page(self.query)
+        full = params.parse_bool(self.query, "full") or False
         filters, proximity = service_filters(self.query)
         page_ids, total = queries.service_at_location_page(
             filters=filters,
@@ -378,7 +383,7 @@ class ServiceAtLocationListView(OrukView):
             limit=page_request.per_page,
         )
         sals = _load_service_at_locations(page_ids)
-        contents = [_service_at_location_item(sal) for sal in sals]
+        contents = [_service_at_location_item(sal, full=full) for sal in sals]
         return Response(envelope(contents=contents, total_items=total, request=page_request))
 
 
@@ -398,13 +403,14 @@ def _load_service_at_locations(ids: list[int]) -> list[ServiceAtLocation]:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def _service_at_location_item(sal: ServiceAtLocation) -> JSON:
+def _service_at_location_item(sal: ServiceAtLocation, *, full: bool = False) -> JSON:
     """ORUK `service_at_location_list` item: the entry with its location, plus the service
-    summary (`service_to_hsds_summary`) and the two ids the list schema names."""
+    summary (`service_to_hsds_summary`; the full service with `full`) and the two ids the list
+    schema names."""
     item = service_at_location_to_hsds(sal)
     item["service_id"] = str(sal.service.uuid)
     item["location_id"] = str(sal.location.uuid)
-    item["service"] = service_to_hsds_summary(sal.service)
+    item["service"] = service_to_hsds(sal.service) if full else service_to_hsds_summary(sal.service)
     return to_oruk(item, "service_at_location")
 
 

@@ -220,3 +220,13 @@ def test_profiled_responses_still_validate_against_the_official_schemas(client, 
     page = client.get(f"{BASE}/services").json()
     assert_valid(page, "service_list_page")
     assert_valid(client.get(f"{BASE}/taxonomy_terms/{rich.crafts.uuid}").json(), "taxonomy_term")
+
+
+def test_services_at_locations_can_carry_their_full_service(client, rich):
+    body = client.get(f"{BASE}/service_at_locations", {"full": "true"}).json()
+    shed = next(i for i in body["contents"] if i["service"]["name"] == "Oswestry Men's Shed")
+    assert shed["service"]["schedules"][0]["byday"] == "TU"
+    assert shed["service"]["organization_id"] == str(rich.shed.organization.uuid)
+    assert deleted_fields_in(body["contents"], "service_at_location") == []
+    summary = client.get(f"{BASE}/service_at_locations").json()["contents"][0]
+    assert "schedules" not in summary["service"]
