@@ -14,6 +14,7 @@ import frictionless
 import pytest
 from django.core.management import CommandError, call_command
 
+from linkwell.directory.exchange import schemas
 from linkwell.directory.models import (
     Address,
     Contact,
@@ -179,3 +180,30 @@ def test_an_empty_directory_is_a_valid_package_of_empty_tables(tmp_path, db):
 def test_tabular_needs_somewhere_to_write(db):
     with pytest.raises(CommandError, match="needs --out"):
         call_command("directory", "export", "--format", "tabular", stdout=StringIO())
+
+
+def _keys(value: Any) -> set[str]:
+    """Every key at any depth of a JSON value."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_the_json_export_in_the_uk_profile_has_no_deleted_field(tmp_path, directory):
+    out = tmp_path / "oruk.json"
+    call_command("directory", "export", "--profile", "oruk", "--out", str(out), stdout=StringIO())
+    dump = json.loads(out.read_text())
+    native = tmp_path / "hsds.json"
+    call_command("directory", "export", "--out", str(native), stdout=StringIO())
+    native_services = json.loads(native.read_text())["services"]
+    # The native form holds them (so their absence below is the profile's doing).
+    assert {"phones", "application_process", "eligibility_description"} <= _keys(native_services)
+    for service in dump["services"]:
+        assert not (ORUK_DELETED_SERVICE_COLUMNS | {"phones", "link_entity"}) & _keys(service)
+        assert service["organization_id"] == service["organization"]["id"]
+        errors = list(schemas.validator(schemas.ORUK_SERVICE).iter_errors(service))
+        assert errors == []
+    for organization in dump["organizations"]:
+        assert not {"legal_status", "locations", "contacts", "phones"} & set(organization)
