@@ -464,17 +464,35 @@ class OrganizationListView(OrukView):
 class OrganizationDetailView(OrukView):
     @extend_schema(
         operation_id="oruk_organizations_retrieve",
-        summary="One organization with its contacts, locations and services",
+        summary="One organization with its services",
         tags=[TAG],
-        parameters=[_id_parameter("organization")],
-        responses={200: openapi.OrukOrganization, **NOT_FOUND, 429: ERRORS[429]},
+        parameters=[
+            _id_parameter("organization"),
+            _q(
+                "full_service",
+                OpenApiTypes.BOOL,
+                "Its listed services fully nested (default: each as its service_list summary).",
+            ),
+        ],
+        responses={200: openapi.OrukOrganization, **ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, id: str) -> Response:
+        full_service = params.parse_bool(self.query, "full_service") or False
         organization_id = queries.as_uuid(id)
         organization = queries.organization(organization_id) if organization_id else None
         if organization is None:
             raise _not_found("organization", id)
-        return Response(to_oruk(organization_to_hsds(organization, full=True), "organization"))
+        body = organization_to_hsds(organization, full=True)
+        if full_service:
+            services = services_prefetch(
+                Service.objects.filter(
+                    organization=organization, status__in=queries.LISTED_STATUSES
+                ).order_by("pk")
+            )
+            body["services"] = [service_to_hsds(s) for s in services]
+            if not body["services"]:
+                del body["services"]
+        return Response(to_oruk(body, "organization"))
 
 
 class TaxonomyListView(OrukView):

@@ -230,3 +230,16 @@ def test_services_at_locations_can_carry_their_full_service(client, rich):
     assert deleted_fields_in(body["contents"], "service_at_location") == []
     summary = client.get(f"{BASE}/service_at_locations").json()["contents"][0]
     assert "schedules" not in summary["service"]
+
+
+def test_an_organization_can_carry_its_services_in_full(client, rich):
+    org_id = rich.shed.organization.uuid
+    body = client.get(f"{BASE}/organizations/{org_id}", {"full_service": "true"}).json()
+    assert_valid(body, "organization")
+    shed = next(s for s in body["services"] if s["name"] == "Oswestry Men's Shed")
+    assert shed["schedules"][0]["byday"] == "TU"
+    assert deleted_fields_in(body, "organization") == []
+    summary = client.get(f"{BASE}/organizations/{org_id}").json()
+    assert all("schedules" not in s for s in summary["services"])
+    bad = client.get(f"{BASE}/organizations/{org_id}", {"full_service": "yes"})
+    assert bad.status_code == 400 and "full_service" in bad.json()["detail"]
