@@ -13,8 +13,8 @@ import schemathesis
 DOCUMENTED_REFUSALS = (
     "postcode: We could not find",
     "proximity needs a postcode",
-    "start_time and end_time need a day",
     "start_time must be earlier than end_time",
+    "minimal and full cannot both be true",
 )
 
 

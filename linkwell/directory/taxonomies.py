@@ -7,7 +7,8 @@ in the taxonomy's description).
 Invariant: ids are STABLE across installs. A taxonomy's uuid is
 `uuid5(TAXONOMY_NAMESPACE, "taxonomy:<code>")` and a term's is
 `uuid5(TAXONOMY_NAMESPACE, "term:<taxonomy code>:<term code>")`, unless the data gives the term
-its own published uuid (OpenActive concepts). So a category id in an ORUK feed, an API call or a
+its own published uuid (OpenActive concepts, and the "Linkwell" taxonomy whose two referral-mode
+terms the HSDS export has always cited: `directory.exchange.hsds.referral_term_id`). So a category id in an ORUK feed, an API call or a
 report means the same thing on every Linkwell, and re-running the loader updates in place.
 Never change a code in the data file; names and descriptions may change freely.
 
@@ -67,6 +68,9 @@ _TERM_FIELDS = (
 
 
 def taxonomy_uuid(code: str) -> uuid.UUID:
+    for t in shipped_taxonomies():
+        if t["code"] == code and t.get("uuid"):
+            return uuid.UUID(t["uuid"])
     return uuid.uuid5(TAXONOMY_NAMESPACE, f"taxonomy:{code}")
 
 

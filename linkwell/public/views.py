@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linkwell.core.ratelimit import over_rate_limit
+from linkwell.directory.exchange.timetable_ical import service_calendar
 from linkwell.directory.selectors import ServiceFilters
 from linkwell.public import help as help_matching
 from linkwell.public.forms import HelpForm, PublicSearchForm
@@ -75,6 +76,19 @@ def search(request: HttpRequest) -> HttpResponse:
 def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = public_service_detail(service_id=service_id)
     return render(request, "public/service_detail.html", {**service_page(service), **_links()})
+
+
+@require_GET
+def service_timetable(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    """The service's sessions as an iCalendar feed people can subscribe to; 404 exactly when
+    the service page is (unknown or not running)."""
+    service = public_service_detail(service_id=service_id)
+    page_url = request.build_absolute_uri(reverse("public:service_detail", args=[service.uuid]))
+    response = HttpResponse(
+        service_calendar(service, page_url=page_url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="timetable.ics"'
+    return response
 
 
 @never_cache

@@ -250,7 +250,34 @@ def page_of(item: type[OrukSchema], name: str) -> type[OrukSchema]:
     return Page
 
 
+class OrukServiceMinimal(OrukSchema):
+    """`/services?minimal=true` items: the HSDS service's `id` and `last_modified` only."""
+
+    @classmethod
+    def openapi_schema(cls, resolve: Resolve, component: Callable[[type], JSON]) -> JSON:
+        properties = service_document()["properties"]
+        return {
+            "type": "object",
+            "required": ["id", "last_modified"],
+            "properties": {
+                "id": clean(properties["id"], resolve),
+                "last_modified": clean(properties["last_modified"], resolve),
+            },
+        }
+
+
 OrukServicePage = page_of(OrukServiceSummary, "OrukServicePage")
+OrukServiceMinimalPage = page_of(OrukServiceMinimal, "OrukServiceMinimalPage")
+
+
+class OrukServiceListResponse(OrukSchema):
+    """`/services`: a page of summaries (or full services), or with `minimal=true` of ids."""
+
+    @classmethod
+    def openapi_schema(cls, resolve: Resolve, component: Callable[[type], JSON]) -> JSON:
+        return {"anyOf": [component(OrukServicePage), component(OrukServiceMinimalPage)]}
+
+
 OrukServiceAtLocationPage = page_of(OrukServiceAtLocationSummary, "OrukServiceAtLocationPage")
 OrukOrganizationPage = page_of(OrukOrganizationSummary, "OrukOrganizationPage")
 OrukTaxonomyPage = page_of(OrukTaxonomy, "OrukTaxonomyPage")

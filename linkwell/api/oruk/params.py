@@ -22,6 +22,8 @@ DEFAULT_PER_PAGE = 50
 # A page of fully nested services is a few kB each; 500 keeps the worst response to a few MB.
 MAX_PER_PAGE = 500
 MAX_PAGE = 100_000
+# `minimal=true` items are an id and a date (~90 bytes): ORUK asks for all of them in one call.
+MAX_MINIMAL_PER_PAGE = 100_000
 # Proximity is in metres (ORUK `proximity`); 200 km is more than any local directory spans.
 MAX_PROXIMITY_METRES = 200_000
 MAX_AGE = 150
@@ -249,9 +251,11 @@ class PageRequest:
         return (self.page - 1) * self.per_page
 
 
-def parse_page(query: Query) -> PageRequest:
+def parse_page(
+    query: Query, *, default: int = DEFAULT_PER_PAGE, maximum: int = MAX_PER_PAGE
+) -> PageRequest:
     page = parse_int(query, "page", minimum=1, maximum=MAX_PAGE) or 1
-    per_page = parse_int(query, "per_page", minimum=1, maximum=MAX_PER_PAGE) or DEFAULT_PER_PAGE
+    per_page = parse_int(query, "per_page", minimum=1, maximum=maximum) or default
     return PageRequest(page=page, per_page=per_page)
 
 

@@ -3,7 +3,8 @@
 Public and keyless: no authentication classes (so no session, no CSRF), `AllowAny`, JSON only,
 a per-client throttle (scope `oruk`). CORS `*` comes from `corsheaders` (`CORS_URLS_REGEX`).
 Every object is built by `linkwell.directory.exchange.hsds`, the same code as the file export, so
-the API and the export cannot disagree and private fields have one place to stay out of.
+the API and the export cannot disagree and private fields have one place to stay out of; then
+`profile.to_oruk` removes the HSDS fields the UK profile deletes.
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ from linkwell.directory.exchange.hsds import (
     organization_to_hsds,
     service_at_location_to_hsds,
     service_to_hsds,
+    service_to_hsds_minimal,
     service_to_hsds_summary,
     services_prefetch,
     taxonomy_term_to_hsds,
     taxonomy_to_hsds,
 )
+from linkwell.directory.exchange.profile import to_oruk
 from linkwell.directory.models import AttributeLinkEntity, Service, ServiceAtLocation
 from linkwell.directory.selectors import ServiceFilters, search_services
 
@@ -123,14 +126,20 @@ SERVICE_FILTER_PARAMETERS = [
     _q(
         "minimum_age",
         AGE,
-        "Age in whole years (`18` or `18.0`): services open to someone this age or older "
-        "(their maximum_age is at least this, or unset).",
+        "Services whose own minimum age is at least this (whole years, `18` or `18.0`). A "
+        "service with no minimum counts as minimum 0.",
     ),
     _q(
         "maximum_age",
         AGE,
-        "Age in whole years (`18` or `18.0`): services open to someone this age or younger "
-        "(their minimum_age is at most this, or unset).",
+        "Services whose own maximum age is at most this (whole years). A service with no "
+        "maximum never matches.",
+    ),
+    _q(
+        "person_age",
+        AGE,
+        "Linkwell extension: services open to a person of this age (their minimum_age is at "
+        "most this, or unset, and their maximum_age at least this, or unset).",
     ),
     _q(
         "postcode",
@@ -154,14 +163,14 @@ SERVICE_FILTER_PARAMETERS = [
     _q(
         "start_time",
         {"type": "string", "pattern": params.TIME_PATTERN},
-        "With `day` (a 400 without it): a session still running after this time (HH:MM or "
-        "HH:MM:SS, 24-hour; earlier than `end_time`).",
+        "Services with a session that opens at or after this time (HH:MM or HH:MM:SS, 24-hour), "
+        "on `day` when given. With `end_time`, the same session must also close by then.",
     ),
     _q(
         "end_time",
         {"type": "string", "pattern": params.TIME_PATTERN},
-        "With `day` (a 400 without it): a session starting before this time (HH:MM or "
-        "HH:MM:SS, 24-hour).",
+        "Services with a session that closes at or before this time (HH:MM or HH:MM:SS, "
+        "24-hour; later than `start_time`), on `day` when given.",
     ),
     _q("organization_id", _uuid(), "Only this organization's services."),
     _q(
@@ -172,7 +181,7 @@ SERVICE_FILTER_PARAMETERS = [
                 {"type": "string", "format": "date"},
             ]
         },
-        "Only records changed after this ISO 8601 datetime (UTC when no offset; a date alone "
+        "Only records changed at or after this ISO 8601 datetime (UTC when no offset; a date alone "
         "means its start). Lists then include inactive and defunct services, so a copy can be "
         "kept in step.",
     ),
@@ -205,15 +214,13 @@ def service_filters(query: params.Query) -> tuple[ServiceFilters, params.Proximi
     taxonomy_id = params.parse_uuid(query, "taxonomy_id")
     minimum_age = params.parse_age(query, "minimum_age")
     maximum_age = params.parse_age(query, "maximum_age")
+    person_age = params.parse_age(query, "person_age")
     day = params.parse_day(query)
     start_time = params.parse_time(query, "start_time")
     end_time = params.parse_time(query, "end_time")
     modified_after = params.parse_modified_after(query)
     if start_time and end_time and start_time >= end_time:
         raise params.InvalidParameter("start_time must be earlier than end_time")
-    if (start_time or end_time) and day is None:
-        # The selector matches session times per day; a time without a day has no meaning.
-        raise params.InvalidParameter("start_time and end_time need a day (MO..SU)")
     organization_id = params.parse_uuid(query, "organization_id")
     proximity = params.parse_proximity(query)
     filters = ServiceFilters(
@@ -223,11 +230,12 @@ def service_filters(query: params.Query) -> tuple[ServiceFilters, params.Proximi
         taxonomy_id=taxonomy_id,
         minimum_age=minimum_age,
         maximum_age=maximum_age,
+        age=person_age,
         point=(proximity.latitude, proximity.longitude) if proximity else None,
         within_km=proximity.within_km if proximity else None,
         day=day,
-        start_time=start_time,
-        end_time=end_time,
+        opens_from=start_time,
+        closes_by=end_time,
         modified_after=modified_after,
         statuses=queries.listed_statuses(syncing=modified_after is not None),
     )
@@ -260,32 +268,60 @@ class ServiceListView(OrukView):
         summary="Services, paginated",
         description=(
             "A page of services (`service_list` summaries; `full=true` for fully nested "
-            "services). Lists show `active` and `temporarily closed` services; with "
-            "`modified_after` every status is listed."
+            "services; `minimal=true` for just each service's `id` and `last_modified`). Lists "
+            "show `active` and `temporarily closed` services; with `modified_after` every "
+            "status is listed."
         ),
         tags=[TAG],
         parameters=[
             *SERVICE_FILTER_PARAMETERS,
             *PAGE_PARAMETERS,
             _q("full", OpenApiTypes.BOOL, "Return fully nested services."),
+            _q(
+                "minimal",
+                OpenApiTypes.BOOL,
+                "Return just each service's `id` and `last_modified` (its modification date). "
+                f"`per_page` may then be up to {params.MAX_MINIMAL_PER_PAGE} and defaults to "
+                "that, so one call returns every service. Cannot be combined with `full`.",
+            ),
         ],
-        responses={200: openapi.OrukServicePage, **ERRORS},
+        responses={200: openapi.OrukServiceListResponse, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         params.parse_format(self.query)
-        page_request = params.parse_page(self.query)
         full = params.parse_bool(self.query, "full") or False
+        minimal = params.parse_bool(self.query, "minimal") or False
+        if full and minimal:
+            raise params.InvalidParameter("minimal and full cannot both be true")
+        if minimal:
+            page_request = params.parse_page(
+                self.query,
+                default=params.MAX_MINIMAL_PER_PAGE,
+                maximum=params.MAX_MINIMAL_PER_PAGE,
+            )
+        else:
+            page_request = params.parse_page(self.query)
         filters, _ = service_filters(self.query)
+        if minimal and filters.point is None:
+            rows, total = queries.minimal_service_page(
+                filters=filters, offset=page_request.offset, limit=page_request.per_page
+            )
+            contents = [service_to_hsds_minimal(*row) for row in rows]
+            return Response(envelope(contents=contents, total_items=total, request=page_request))
         result = search_services(
             filters=filters, page=page_request.page, per_page=page_request.per_page
         )
         # search_services clamps a page past the end to the last page; ORUK wants it empty.
         items = result.items if result.page == page_request.page else []
-        if full:
-            contents = [service_to_hsds(s) for s in _reload_full(items)]
+        if minimal:
+            contents = [
+                service_to_hsds_minimal(s.uuid, s.source_last_modified, s.updated_at) for s in items
+            ]
+        elif full:
+            contents = [to_oruk(service_to_hsds(s), "service") for s in _reload_full(items)]
         else:
             attach_attributes(items)
-            contents = [service_to_hsds_summary(s) for s in items]
+            contents = [to_oruk(service_to_hsds_summary(s), "service") for s in items]
         return Response(
             envelope(contents=contents, total_items=result.total_items, request=page_request)
         )
@@ -316,7 +352,7 @@ class ServiceDetailView(OrukView):
         )
         if service is None:
             raise _not_found("service", id)
-        return Response(service_to_hsds(service))
+        return Response(to_oruk(service_to_hsds(service), "service"))
 
 
 class ServiceAtLocationListView(OrukView):
@@ -328,12 +364,17 @@ class ServiceAtLocationListView(OrukView):
             "`postcode`/`proximity` measure from each entry's own location."
         ),
         tags=[TAG],
-        parameters=[*SERVICE_FILTER_PARAMETERS, *PAGE_PARAMETERS],
+        parameters=[
+            *SERVICE_FILTER_PARAMETERS,
+            *PAGE_PARAMETERS,
+            _q("full", OpenApiTypes.BOOL, "Each entry with its fully nested service."),
+        ],
         responses={200: openapi.OrukServiceAtLocationPage, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         params.parse_format(self.query)
         page_request = params.parse_page(self.query)
+        full = params.parse_bool(self.query, "full") or False
         filters, proximity = service_filters(self.query)
         page_ids, total = queries.service_at_location_page(
             filters=filters,
@@ -342,7 +383,7 @@ class ServiceAtLocationListView(OrukView):
             limit=page_request.per_page,
         )
         sals = _load_service_at_locations(page_ids)
-        contents = [_service_at_location_item(sal) for sal in sals]
+        contents = [_service_at_location_item(sal, full=full) for sal in sals]
         return Response(envelope(contents=contents, total_items=total, request=page_request))
 
 
@@ -362,14 +403,15 @@ def _load_service_at_locations(ids: list[int]) -> list[ServiceAtLocation]:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def _service_at_location_item(sal: ServiceAtLocation) -> JSON:
+def _service_at_location_item(sal: ServiceAtLocation, *, full: bool = False) -> JSON:
     """ORUK `service_at_location_list` item: the entry with its location, plus the service
-    summary (`service_to_hsds_summary`) and the two ids the list schema names."""
+    summary (`service_to_hsds_summary`; the full service with `full`) and the two ids the list
+    schema names."""
     item = service_at_location_to_hsds(sal)
     item["service_id"] = str(sal.service.uuid)
     item["location_id"] = str(sal.location.uuid)
-    item["service"] = service_to_hsds_summary(sal.service)
-    return item
+    item["service"] = service_to_hsds(sal.service) if full else service_to_hsds_summary(sal.service)
+    return to_oruk(item, "service_at_location")
 
 
 class ServiceAtLocationDetailView(OrukView):
@@ -390,7 +432,9 @@ class ServiceAtLocationDetailView(OrukView):
         sals = _load_service_at_locations([pk]) if pk else []
         if not sals:
             raise _not_found("service_at_location", id)
-        return Response(service_at_location_to_hsds(sals[0], full=True))
+        return Response(
+            to_oruk(service_at_location_to_hsds(sals[0], full=True), "service_at_location")
+        )
 
 
 class OrganizationListView(OrukView):
@@ -409,7 +453,7 @@ class OrganizationListView(OrukView):
             paginate_queryset(
                 organizations,
                 page_request,
-                organization_to_hsds,
+                lambda org: to_oruk(organization_to_hsds(org), "organization"),
                 prepare=lambda orgs: attach_entity_attributes(
                     orgs, AttributeLinkEntity.ORGANIZATION
                 ),
@@ -420,17 +464,35 @@ class OrganizationListView(OrukView):
 class OrganizationDetailView(OrukView):
     @extend_schema(
         operation_id="oruk_organizations_retrieve",
-        summary="One organization with its contacts, locations and services",
+        summary="One organization with its services",
         tags=[TAG],
-        parameters=[_id_parameter("organization")],
-        responses={200: openapi.OrukOrganization, **NOT_FOUND, 429: ERRORS[429]},
+        parameters=[
+            _id_parameter("organization"),
+            _q(
+                "full_service",
+                OpenApiTypes.BOOL,
+                "Its listed services fully nested (default: each as its service_list summary).",
+            ),
+        ],
+        responses={200: openapi.OrukOrganization, **ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, id: str) -> Response:
+        full_service = params.parse_bool(self.query, "full_service") or False
         organization_id = queries.as_uuid(id)
         organization = queries.organization(organization_id) if organization_id else None
         if organization is None:
             raise _not_found("organization", id)
-        return Response(organization_to_hsds(organization, full=True))
+        body = organization_to_hsds(organization, full=True)
+        if full_service:
+            services = services_prefetch(
+                Service.objects.filter(
+                    organization=organization, status__in=queries.LISTED_STATUSES
+                ).order_by("pk")
+            )
+            body["services"] = [service_to_hsds(s) for s in services]
+            if not body["services"]:
+                del body["services"]
+        return Response(to_oruk(body, "organization"))
 
 
 class TaxonomyListView(OrukView):
@@ -445,7 +507,11 @@ class TaxonomyListView(OrukView):
         params.parse_format(self.query)
         page_request = params.parse_page(self.query)
         taxonomies = queries.taxonomies(search=params.parse_search(self.query))
-        return Response(paginate_queryset(taxonomies, page_request, taxonomy_to_hsds))
+        return Response(
+            paginate_queryset(
+                taxonomies, page_request, lambda t: to_oruk(taxonomy_to_hsds(t), "taxonomy")
+            )
+        )
 
 
 class TaxonomyDetailView(OrukView):
@@ -463,7 +529,7 @@ class TaxonomyDetailView(OrukView):
             raise _not_found("taxonomy", id)
         body = taxonomy_to_hsds(taxonomy)
         body["taxonomy_terms"] = [taxonomy_term_to_hsds(t) for t in taxonomy.terms.all()]
-        return Response(body)
+        return Response(to_oruk(body, "taxonomy"))
 
 
 class TaxonomyTermListView(OrukView):
@@ -489,7 +555,11 @@ class TaxonomyTermListView(OrukView):
             parent_id=params.parse_uuid(self.query, "parent_id"),
             top_only=params.parse_bool(self.query, "top_only") or False,
         )
-        return Response(paginate_queryset(terms, page_request, taxonomy_term_to_hsds))
+        return Response(
+            paginate_queryset(
+                terms, page_request, lambda t: to_oruk(taxonomy_term_to_hsds(t), "taxonomy_term")
+            )
+        )
 
 
 class TaxonomyTermDetailView(OrukView):
@@ -505,7 +575,7 @@ class TaxonomyTermDetailView(OrukView):
         term = queries.taxonomy_term(term_id) if term_id else None
         if term is None:
             raise _not_found("taxonomy_term", id)
-        return Response(taxonomy_term_to_hsds(term))
+        return Response(to_oruk(taxonomy_term_to_hsds(term), "taxonomy_term"))
 
 
 class OpenApiDocumentView(SpectacularJSONAPIView):

@@ -59,16 +59,27 @@ def test_taxonomy_id_keeps_services_with_any_term_of_that_taxonomy(client, direc
     assert names(response) == ["Shrewsbury Health Walk"]
 
 
-def test_minimum_age_drops_services_for_younger_people_only(client, directory):
-    response = client.get(f"{BASE}/services", {"minimum_age": "18"})
-    assert "Oswestry Community Choir" not in names(response)  # 8 to 16
-    assert "Oswestry Men's Shed" in names(response)  # 18+
+def test_minimum_age_keeps_services_whose_own_minimum_is_at_least_it(client, directory):
+    # Shed 18+, choir 8 to 16: ORUK compares the service's own minimum age.
+    assert names(client.get(f"{BASE}/services", {"minimum_age": "18"})) == ["Oswestry Men's Shed"]
+    assert set(names(client.get(f"{BASE}/services", {"minimum_age": "8"}))) == {
+        "Oswestry Men's Shed",
+        "Oswestry Community Choir",
+    }
 
 
-def test_maximum_age_drops_services_for_older_people_only(client, directory):
-    response = client.get(f"{BASE}/services", {"maximum_age": "12"})
-    assert "Oswestry Men's Shed" not in names(response)  # 18+
-    assert "Oswestry Community Choir" in names(response)
+def test_maximum_age_keeps_services_whose_own_maximum_is_at_most_it(client, directory):
+    assert names(client.get(f"{BASE}/services", {"maximum_age": "16"})) == [
+        "Oswestry Community Choir"
+    ]
+    assert names(client.get(f"{BASE}/services", {"maximum_age": "15"})) == []
+
+
+def test_person_age_keeps_services_open_to_someone_that_age(client, directory):
+    twelve = set(names(client.get(f"{BASE}/services", {"person_age": "12"})))
+    assert "Oswestry Community Choir" in twelve
+    assert "Oswestry Men's Shed" not in twelve
+    assert "Online Befriending" in twelve  # no limits
 
 
 def test_day_keeps_services_running_that_day(client, directory):
@@ -78,11 +89,18 @@ def test_day_keeps_services_running_that_day(client, directory):
     ]
 
 
-def test_start_and_end_time_keep_sessions_in_that_window(client, directory):
-    morning = {"day": "TU", "start_time": "09:00", "end_time": "11:00"}
-    evening = {"day": "TU", "start_time": "18:00", "end_time": "22:00"}
+def test_start_and_end_time_keep_sessions_inside_that_window(client, directory):
+    # Shed TU 10:00-12:00, choir TH 19:00-21:00, walk SA 09:00-10:30.
+    morning = {"day": "TU", "start_time": "09:00", "end_time": "12:00"}
     assert names(client.get(f"{BASE}/services", morning)) == ["Oswestry Men's Shed"]
-    assert names(client.get(f"{BASE}/services", evening)) == []
+    # Overlapping is not enough: the shed closes at 12:00, after 11:00.
+    overlap = {"day": "TU", "start_time": "09:00", "end_time": "11:00"}
+    assert names(client.get(f"{BASE}/services", overlap)) == []
+    # No day needed.
+    evening = client.get(f"{BASE}/services", {"start_time": "18:00"})
+    assert names(evening) == ["Oswestry Community Choir"]
+    early = client.get(f"{BASE}/services", {"end_time": "11:00"})
+    assert names(early) == ["Shrewsbury Health Walk"]
 
 
 def test_postcode_orders_services_nearest_first(client, directory):
@@ -197,7 +215,9 @@ def test_organizations_and_taxonomies_take_search(client, directory):
         ({"day": "MO", "start_time": "9am"}, "start_time must be a 24-hour time"),
         ({"day": "MO", "end_time": "25:00"}, "end_time must be a 24-hour time"),
         ({"day": "MO", "start_time": "12:00", "end_time": "11:00"}, "earlier than end_time"),
-        ({"start_time": "09:00"}, "need a day"),
+        ({"minimal": "true", "full": "true"}, "minimal and full cannot both be true"),
+        ({"minimal": "yes"}, "minimal must be true or false"),
+        ({"person_age": "young"}, "person_age must be an age"),
         ({"modified_after": "yesterday"}, "modified_after must be an ISO 8601"),
         ({"modified_after": "2024-13-45"}, "modified_after must be an ISO 8601"),
         ({"proximity": "1000"}, "proximity needs a postcode"),

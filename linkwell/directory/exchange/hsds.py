@@ -2,13 +2,13 @@
 
 Export target
 -------------
-The target is the **Open Referral UK profile 3.0** compiled schema
-(`schemas/oruk-3.0/service_with_definitions.json`, from OpenReferralUK/uk-profile). That profile
-removes some HSDS fields from its documentation (service `phones`, `fees_description`, language
-`name`/`code`...) but does not set `additionalProperties: false` anywhere, and ORUK's compliance
-rules allow further properties "so long as they do not conflict". So we also emit the HSDS 3.0
-fields Linkwell models, and every object validates against **both** the ORUK 3.0 and the HSDS 3.0
-`service_with_definitions.json` (tested in `tests/test_exchange_hsds.py`).
+The serialisers write the **HSDS 3.0 native** form: every HSDS field Linkwell models, so that
+import -> export is lossless. Each object validates against both the ORUK 3.0 and the HSDS 3.0
+compiled `service_with_definitions.json` (neither sets `additionalProperties: false`; tested in
+`tests/test_exchange_hsds.py`). The UK profile additionally *deletes* some HSDS fields (service
+`phones`, `fees_description`, language `name`...): `profile.to_oruk` takes them out (and adds the service's
+`organization_id`, which ORUK's compliance rules require) for the ORUK API and for exports asked
+for in the UK profile.
 
 Rules
 -----
@@ -23,7 +23,12 @@ Rules
 * `referral_mode` (accepts referrals / signposting only; HSDS has no field for it) is exported as
   an HSDS `attribute` of the service, linked (`link_type` "linkwell_referral_mode") to one of two
   terms of a "Linkwell" taxonomy whose ids are stable (uuid5): see `referral_attribute`. The
-  importer reads it back into `referral_mode` and stores no attribute row for it.
+  importer reads it back into `referral_mode` and stores no attribute row for it. The taxonomy
+  and both terms ship with Linkwell (`data/taxonomies.json`, loaded by `taxonomy_seed`), so the
+  ORUK API serves them at `/taxonomy_terms/{id}`, and filtering on them selects by referral mode
+  (`selectors.search`).
+* This module writes the HSDS-native form. The UK profile deletes some HSDS fields;
+  `profile.to_oruk` removes them for the ORUK API and `--profile oruk` exports.
 * `assured_date` / `assurer_email` (HSDS service fields): when the provider's quality assurance
   (`quality_summary`) is assured or expiring, `assured_date` is the date all checks were in place
   and `assurer_email` the provider's assurer; when it is lapsed (or there are no checks) we fall
@@ -523,6 +528,8 @@ def referral_attribute(service: Service) -> JSON:
             "code": code,
             "name": name,
             "description": description,
+            "term": name,
+            "language": "en",
             "taxonomy": LINKWELL_TAXONOMY["name"],
             "taxonomy_id": LINKWELL_TAXONOMY["id"],
             "taxonomy_detail": dict(LINKWELL_TAXONOMY),
@@ -543,6 +550,14 @@ def exported_assurance(service: Service) -> tuple[dt.date | None, str]:
 
 def _last_modified(service: Service) -> dt.datetime:
     return service.source_last_modified or service.updated_at
+
+
+def service_to_hsds_minimal(
+    service_id: uuid.UUID, source_last_modified: dt.datetime | None, updated_at: dt.datetime
+) -> JSON:
+    """ORUK `minimal=true`: just the service's id and when it was last modified (the same
+    `last_modified` the full service carries)."""
+    return {"id": str(service_id), "last_modified": _datetime(source_last_modified or updated_at)}
 
 
 def _flat_service(service: Service) -> JSON:

@@ -10,26 +10,32 @@ Filter semantics (the contract other apps rely on):
   joined forms also match split ("foodbank" finds "Food Bank"): see `text_search`.
 - `organization_id`: services of that provider (DirectoryOrganization uuid).
 - `taxonomy_term_ids`: services linked to any of the terms; `taxonomy_id`: to any term of that
-  taxonomy.
-- Ages (ORUK API semantics; a null bound is open): `minimum_age=X` keeps services that accept
-  someone aged X or older, i.e. `service.maximum_age >= X or null`; `maximum_age=Y` keeps
-  services that accept someone aged Y or younger, i.e. `service.minimum_age <= Y or null`.
-  Together they keep services whose age range overlaps [X, Y]. `age=A` is both with X = Y = A.
+  taxonomy. The two referral-mode terms of the "Linkwell" taxonomy select by `referral_mode`
+  (the export cites them on every service instead of storing attribute rows).
+- Ages. `age=A` is the person's age (the staff and public search pages): services open to
+  someone aged A, i.e. `(minimum_age <= A or null) and (maximum_age >= A or null)`.
+  `minimum_age=X` and `maximum_age=Y` are ORUK's service-range filters: services whose own
+  minimum age is at least X (`service.minimum_age >= X`; a service without a minimum counts as
+  minimum 0) and whose own maximum age is at most Y (`service.maximum_age <= Y`; a service without
+  a maximum has none, so never matches).
 - `point` + `within_km`: services with a location (through service_at_location) whose
   coordinates are within the radius; `distance_km` is to the nearest such location. With a point
   and no radius every service is returned, nearest first, unlocated ones last. Services with no
   located location are excluded when a radius is given (online-only services have no place).
 - `day` ("MO".."SU"): a schedule (on the service or one of its service_at_locations) whose
   `byday` names that day and that has not ended (`valid_to` null or today or later);
-  with `start_time`/`end_time`, its session must overlap [start, end) (null opens/closes count
-  as open).
+  with `start_time`/`end_time` (the search pages' time-of-day windows), its session must overlap
+  [start, end) (null opens/closes count as open).
+- `opens_from`/`closes_by` (ORUK `start_time`/`end_time`, with or without `day`): one current
+  schedule (of that day, when `day` is given) that opens at or after `opens_from` and closes at or
+  before `closes_by`; a session without that time does not match.
 - `free_only`: "free" means the service has a cost option with amount 0 or whose option/amount
   text says "free", and no cost option with amount > 0. A service with no cost options is not
   known to be free and is excluded.
 - `accessible_only`: one of its locations has an accessibility record with a description or
   details (HSDS accessibility, e.g. "Wheelchair accessible").
 - `accepts_referrals`: True -> referral_mode "referral"; False -> signposting only.
-- `modified_after`: our own `updated_at` is later than it.
+- `modified_after`: our own `updated_at` is at or after it (ORUK: "modified on or after").
 - `statuses`: allowed statuses; () means any status.
 
 Ordering: by distance (then name, id) when a point is given; otherwise, when there is text,
@@ -62,6 +68,7 @@ from django.utils import timezone
 from linkwell.accounts.models import User
 from linkwell.directory import text_search
 from linkwell.directory.access import get_service_for_user
+from linkwell.directory.exchange.hsds import LINKWELL_TAXONOMY, REFERRAL_MODE_BY_TERM_ID
 from linkwell.directory.models import (
     Accessibility,
     Attribute,
@@ -99,6 +106,8 @@ class ServiceFilters:
     day: str | None = None
     start_time: dt.time | None = None
     end_time: dt.time | None = None
+    opens_from: dt.time | None = None
+    closes_by: dt.time | None = None
     free_only: bool = False
     accessible_only: bool = False
     accepts_referrals: bool | None = None
@@ -132,6 +141,18 @@ def _service_terms(**term_filter: Any) -> Exists:
     )
 
 
+def _has_any_term(term_ids: tuple[uuid.UUID, ...]) -> Q:
+    """Linked to one of the terms. The Linkwell referral-mode terms are not attribute rows: they
+    stand for `Service.referral_mode` (see `exchange.hsds.referral_attribute`)."""
+    matches = Q(_service_terms(taxonomy_term__uuid__in=term_ids))
+    modes = {REFERRAL_MODE_BY_TERM_ID.get(str(term_id)) for term_id in term_ids} - {None}
+    if ReferralMode.ACCEPTS_REFERRALS in modes:
+        matches |= Q(referral_mode=ReferralMode.ACCEPTS_REFERRALS)
+    if ReferralMode.SIGNPOST_ONLY in modes:
+        matches |= ~Q(referral_mode=ReferralMode.ACCEPTS_REFERRALS)
+    return matches
+
+
 _TEXT_COLUMNS = ("name", "description", "organization__name")
 
 
@@ -163,17 +184,30 @@ def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
     for clause in text_search.query_terms(filters.text, related=filters.related_terms).clauses:
         qs = qs.filter(_clause_matches(clause.alternatives))
     if filters.taxonomy_term_ids:
-        qs = qs.filter(_service_terms(taxonomy_term__uuid__in=filters.taxonomy_term_ids))
-    if filters.taxonomy_id is not None:
+        qs = qs.filter(_has_any_term(filters.taxonomy_term_ids))
+    if filters.taxonomy_id is not None and str(filters.taxonomy_id) != LINKWELL_TAXONOMY["id"]:
+        # (Every service has one of the Linkwell taxonomy's two referral-mode terms.)
         qs = qs.filter(_service_terms(taxonomy_term__taxonomy__uuid=filters.taxonomy_id))
-    lowest = [a for a in (filters.minimum_age, filters.age) if a is not None]
-    highest = [a for a in (filters.maximum_age, filters.age) if a is not None]
-    if lowest:
-        qs = qs.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=max(lowest)))
-    if highest:
-        qs = qs.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=min(highest)))
-    if filters.day:
-        qs = qs.filter(_runs_on(filters.day, filters.start_time, filters.end_time))
+    if filters.age is not None:
+        qs = qs.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=filters.age))
+        qs = qs.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=filters.age))
+    if filters.minimum_age is not None:
+        at_least = Q(minimum_age__gte=filters.minimum_age)
+        qs = qs.filter(
+            at_least | Q(minimum_age__isnull=True) if filters.minimum_age <= 0 else at_least
+        )
+    if filters.maximum_age is not None:
+        qs = qs.filter(maximum_age__lte=filters.maximum_age)
+    if filters.day or filters.opens_from is not None or filters.closes_by is not None:
+        qs = qs.filter(
+            _runs_on(
+                filters.day,
+                filters.start_time,
+                filters.end_time,
+                opens_from=filters.opens_from,
+                closes_by=filters.closes_by,
+            )
+        )
     if filters.free_only:
         costs = CostOption.objects.filter(service=OuterRef("pk"))
         qs = qs.filter(
@@ -200,21 +234,34 @@ def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
             else qs.exclude(referral_mode=ReferralMode.ACCEPTS_REFERRALS)
         )
     if filters.modified_after is not None:
-        qs = qs.filter(updated_at__gt=filters.modified_after)
+        qs = qs.filter(updated_at__gte=filters.modified_after)
     return qs
 
 
-def _runs_on(day: str, start: dt.time | None, end: dt.time | None) -> Q:
-    day = day.upper()
-    if day not in DAYS:
-        raise ValueError(f"day must be one of {', '.join(DAYS)}")
-    sessions = Schedule.objects.filter(byday__icontains=day).filter(
+def _runs_on(
+    day: str | None,
+    start: dt.time | None,
+    end: dt.time | None,
+    *,
+    opens_from: dt.time | None = None,
+    closes_by: dt.time | None = None,
+) -> Q:
+    sessions = Schedule.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate())
     )
+    if day is not None:
+        day = day.upper()
+        if day not in DAYS:
+            raise ValueError(f"day must be one of {', '.join(DAYS)}")
+        sessions = sessions.filter(byday__icontains=day)
     if end is not None:
         sessions = sessions.filter(Q(opens_at__isnull=True) | Q(opens_at__lt=end))
     if start is not None:
         sessions = sessions.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=start))
+    if opens_from is not None:
+        sessions = sessions.filter(opens_at__gte=opens_from)
+    if closes_by is not None:
+        sessions = sessions.filter(closes_at__lte=closes_by)
     return Q(Exists(sessions.filter(service=OuterRef("pk")))) | Q(
         Exists(sessions.filter(service_at_location__service=OuterRef("pk")))
     )

@@ -121,14 +121,24 @@ def test_it_keeps_services_whose_age_range_fits() -> None:
     make_service("Everyone")
     assert names(ServiceFilters(age=15)) == ["Everyone", "Youth club"]
     assert names(ServiceFilters(age=70)) == ["Everyone", "Over 50s"]
-    # ORUK semantics: minimum_age=X -> accepts someone X or older; maximum_age=Y -> Y or younger.
-    assert names(ServiceFilters(minimum_age=19)) == ["Everyone", "Over 50s"]
-    assert names(ServiceFilters(maximum_age=10)) == ["Everyone"]
-    assert names(ServiceFilters(minimum_age=16, maximum_age=60)) == [
-        "Everyone",
-        "Over 50s",
-        "Youth club",
-    ]
+    # ORUK semantics: the service's own minimum is at least X / its own maximum at most Y.
+    assert names(ServiceFilters(minimum_age=19)) == ["Over 50s"]
+    assert names(ServiceFilters(minimum_age=0)) == ["Everyone", "Over 50s", "Youth club"]
+    assert names(ServiceFilters(maximum_age=18)) == ["Youth club"]
+    assert names(ServiceFilters(maximum_age=17)) == []
+    assert names(ServiceFilters(minimum_age=11, maximum_age=18)) == ["Youth club"]
+
+
+def test_oruk_times_keep_sessions_opening_and_closing_inside_the_window() -> None:
+    make_service("Tuesday morning", byday="TU", opens="10:00", closes="12:00")
+    make_service("Thursday evening", byday="TH", opens="18:00", closes="20:00")
+    make_service("No times", byday="TU")
+    assert names(ServiceFilters(opens_from=dt.time(9))) == ["Thursday evening", "Tuesday morning"]
+    assert names(ServiceFilters(opens_from=dt.time(10, 30))) == ["Thursday evening"]
+    # Overlapping the window is not enough: the session must close by the end.
+    assert names(ServiceFilters(opens_from=dt.time(9), closes_by=dt.time(11))) == []
+    assert names(ServiceFilters(day="TH", closes_by=dt.time(20))) == ["Thursday evening"]
+    assert names(ServiceFilters(day="TU", opens_from=dt.time(18))) == []
 
 
 def test_it_orders_by_distance_within_the_radius_and_reports_it() -> None:

@@ -19,7 +19,7 @@ from linkwell.accounts.models import Organisation
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
 from linkwell.core.progress import add_progress_option, progress
-from linkwell.directory.exchange import csv_import, export, sources
+from linkwell.directory.exchange import csv_import, export, sources, tabular
 from linkwell.directory.exchange.importer import directory_import
 from linkwell.directory.exchange.readers import files
 
@@ -87,8 +87,23 @@ class Command(BaseCommand):
             "export",
             help="Write a full dump that validates against the ORUK 3.0 and HSDS 3.0 schemas.",
         )
-        exp.add_argument("--out", help="File to write (default: standard output).")
-        exp.add_argument("--format", choices=["json"], default="json")
+        exp.add_argument(
+            "--out",
+            help="File to write (default: standard output); for tabular, a directory or a .zip.",
+        )
+        exp.add_argument(
+            "--format",
+            choices=["json", "tabular"],
+            default="json",
+            help="json: one HSDS dump; tabular: an HSDS data package (datapackage.json + CSVs).",
+        )
+        exp.add_argument(
+            "--profile",
+            choices=["hsds", "oruk"],
+            default="hsds",
+            help="hsds: every HSDS field Linkwell holds (re-imports unchanged); oruk: the UK "
+            "profile, without the fields it deletes.",
+        )
         add_progress_option(exp)
         rem = sub.add_parser(
             "remind",
@@ -159,8 +174,8 @@ class Command(BaseCommand):
             )
 
     def _export(self, options: dict[str, Any]) -> None:
-        dump = export.directory_dump(
-            track=lambda services, count: progress(
+        def track(services: Any, count: int) -> Any:
+            return progress(
                 services,
                 desc="Exporting",
                 unit="services",
@@ -168,7 +183,18 @@ class Command(BaseCommand):
                 options=options,
                 stream=self.stderr,
             )
-        )
+
+        if options["format"] == "tabular":
+            if not options["out"]:
+                raise CommandError("--format tabular needs --out DIRECTORY or --out FILE.zip.")
+            counts = tabular.write(Path(options["out"]), options["profile"], track=track)
+            self.stdout.write(
+                f"Wrote {counts.get('service', 0)} services, {counts.get('organization', 0)} "
+                f"organizations as a {options['profile'].upper()} data package to "
+                f"{options['out']}."
+            )
+            return
+        dump = export.directory_dump(track=track, profile=options["profile"])
         text = json.dumps(dump, ensure_ascii=False, indent=2) + "\n"
         if options["out"]:
             Path(options["out"]).write_text(text, encoding="utf-8")
