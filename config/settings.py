@@ -362,6 +362,25 @@ OUTCOMES_DEFAULT_MEASURES = env_list("LINKWELL_OUTCOME_MEASURES", ["ons4", "swem
 LICENSED_ITEM_TEXT_DIR = env_str("LINKWELL_LICENSED_ITEM_TEXT_DIR", "")
 OUTCOMES_SELF_LINK_DAYS = env_int("LINKWELL_OUTCOMES_SELF_LINK_DAYS", 7, minimum=1)
 
+# Messages back into the GP record over MESH (linkwell/mesh/README.md). Empty URL: MESH is off and
+# every practice gets the printable letter. MAILBOX/PASSWORD are Linkwell's own sending mailbox;
+# SHARED_KEY is the MESH environment's key; CLIENT_CERT/CLIENT_KEY the TLS client certificate and
+# key files, CA_CERT the CA bundle to trust (live MESH uses mutual TLS). WORKFLOW_ID: GP Connect
+# Send Document's MESH workflow. Failed sends are retried MAX_ATTEMPTS times in all, waiting
+# RETRY_SECONDS, then twice that, and so on.
+MESH = {
+    "URL": env_str("LINKWELL_MESH_URL", "").rstrip("/"),
+    "MAILBOX": env_str("LINKWELL_MESH_MAILBOX", ""),
+    "PASSWORD": env_str("LINKWELL_MESH_PASSWORD", ""),
+    "SHARED_KEY": env_str("LINKWELL_MESH_SHARED_KEY", ""),
+    "CLIENT_CERT": env_str("LINKWELL_MESH_CLIENT_CERT", ""),
+    "CLIENT_KEY": env_str("LINKWELL_MESH_CLIENT_KEY", ""),
+    "CA_CERT": env_str("LINKWELL_MESH_CA_CERT", ""),
+    "WORKFLOW_ID": env_str("LINKWELL_MESH_WORKFLOW_ID", "GPCONNECT_SEND_DOCUMENT"),
+    "MAX_ATTEMPTS": env_int("LINKWELL_MESH_MAX_ATTEMPTS", 5, minimum=1),
+    "RETRY_SECONDS": env_int("LINKWELL_MESH_RETRY_SECONDS", 300, minimum=1),
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("LINKWELL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

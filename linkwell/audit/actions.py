@@ -120,6 +120,11 @@ class AuditAction(models.TextChoices):
     CASEWORK_FOLLOW_UP_REMINDER_SENT = "casework.follow_up_reminder_sent"
     CASEWORK_FOLLOW_UP_REMINDER_FAILED = "casework.follow_up_reminder_failed"
     CASEWORK_MESSAGE_BACK_WRITTEN = "casework.message_back_written"
+    CASEWORK_MESSAGE_BACK_DELIVERY_QUEUED = "casework.message_back_delivery_queued"
+    CASEWORK_MESSAGE_BACK_DELIVERY_SENT = "casework.message_back_delivery_sent"
+    CASEWORK_MESSAGE_BACK_DELIVERY_RETRYING = "casework.message_back_delivery_retrying"
+    CASEWORK_MESSAGE_BACK_DELIVERY_FAILED = "casework.message_back_delivery_failed"
+    CASEWORK_MESSAGE_BACK_DELIVERY_ACKNOWLEDGED = "casework.message_back_delivery_acknowledged"
 
     # --- connections: signposting and referrals on to providers --------------------------------
     CONNECTIONS_SIGNPOSTED = "connections.signposted"
@@ -267,3 +272,6 @@ class AuditAction(models.TextChoices):
     TIMEBANK_PACKAGE_RECORDED = "timebank.package_recorded"
     TIMEBANK_VOLUNTEER_HOURS_ISSUED = "timebank.volunteer_hours_issued"
     TIMEBANK_REPORT_VIEWED = "timebank.report_viewed"
+    # --- mesh: practices' MESH mailboxes for messages back into the GP record -------------------
+    MESH_MAILBOX_SET = "mesh.mailbox_set"
+    MESH_MAILBOX_REMOVED = "mesh.mailbox_removed"
