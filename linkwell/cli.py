@@ -52,6 +52,15 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Messages back into the GP record (MESH)",
+        [
+            ("mesh mailbox set", "A practice's mailbox: --organisation ODS --mailbox ID."),
+            ("mesh mailbox list", "Organisations with a MESH mailbox (--format json)."),
+            ("mesh mailbox remove", "Back to the printable letter: --organisation ODS."),
+            ("mesh deliver", "Send due messages back, track sent ones (run every 5 minutes)."),
+        ],
+    ),
+    (
         "Volunteering",
         [
             ("volunteering remind", "Email coordinators about lapsing DBS checks (run daily)."),
