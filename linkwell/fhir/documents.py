@@ -28,19 +28,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from linkwell.casework.message_back import NOT_SHARED, LetterStage, letter_view
 from linkwell.casework.models import MessageBackLetter
 from linkwell.core.snomed import SNOMED_SYSTEM
+from linkwell.fhir.resources import organization_resource, patient_resource
+from linkwell.fhir.resources.common import LOINC, PROFILE_PRACTITIONER, instant
 from linkwell.outcomes.models import MeasureAdministration
 from linkwell.outcomes.registry import UnknownInstrument, get_instrument
 
-LOINC_SYSTEM = "http://loinc.org"
-NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
-ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code"
-UKCORE = "https://fhir.hl7.org.uk/StructureDefinition/"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 # Composition.type: SNOMED CT 371531000 "Report of clinical encounter (record artifact)".
@@ -217,56 +214,11 @@ def _urn(value: uuid.UUID | str) -> str:
     return f"urn:uuid:{value}"
 
 
-def _patient(letter: MessageBackLetter, summary: dict[str, Any]) -> dict[str, Any]:
-    person = letter.case.person
-    frozen = summary.get("person", {})
-    name = frozen.get("name") or f"{person.given_name} {person.family_name}"
-    resource: dict[str, Any] = {
-        "resourceType": "Patient",
-        "id": str(person.uuid),
-        "meta": {"profile": [UKCORE + "UKCore-Patient"]},
-        "name": [{"use": "official", "text": name}],
-    }
-    if person.family_name and person.given_name:
-        resource["name"][0]["family"] = person.family_name
-        resource["name"][0]["given"] = [person.given_name]
-    nhs_number = frozen.get("nhs_number", person.nhs_number)
-    if nhs_number:
-        resource["identifier"] = [{"system": NHS_NUMBER_SYSTEM, "value": nhs_number}]
-    birth = frozen.get("date_of_birth") or person.date_of_birth.isoformat()
-    resource["birthDate"] = birth
-    if person.sex in ("female", "male", "other", "unknown"):
-        resource["gender"] = person.sex
-    postcode = frozen.get("postcode", person.postcode)
-    if postcode:
-        resource["address"] = [{"postalCode": postcode}]
-    if person.registered_practice is not None:
-        practice = person.registered_practice
-        reference: dict[str, Any] = {"display": practice.name}
-        if practice.ods_code:
-            reference["identifier"] = {"system": ODS_SYSTEM, "value": practice.ods_code}
-        resource["generalPractitioner"] = [reference]
-    return resource
-
-
-def _organization(organisation: Any) -> dict[str, Any]:
-    resource: dict[str, Any] = {
-        "resourceType": "Organization",
-        "id": str(organisation.uuid),
-        "meta": {"profile": [UKCORE + "UKCore-Organization"]},
-        "active": bool(organisation.is_active),
-        "name": organisation.name,
-    }
-    if organisation.ods_code:
-        resource["identifier"] = [{"system": ODS_SYSTEM, "value": organisation.ods_code}]
-    return resource
-
-
 def _practitioner(user: Any, name: str) -> dict[str, Any]:
     return {
         "resourceType": "Practitioner",
         "id": str(user.uuid),
-        "meta": {"profile": [UKCORE + "UKCore-Practitioner"]},
+        "meta": {"profile": [PROFILE_PRACTITIONER]},
         "name": [{"text": name}],
     }
 
@@ -276,7 +228,7 @@ def _observation(measure: Measure, patient_urn: str) -> dict[str, Any]:
     coding: list[dict[str, str]] = []
     if row.instrument_id in LOINC_TOTALS:
         code, display = LOINC_TOTALS[row.instrument_id]
-        coding.append({"system": LOINC_SYSTEM, "code": code, "display": display})
+        coding.append({"system": LOINC, "code": code, "display": display})
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "id": str(row.uuid),
@@ -309,18 +261,14 @@ def _observation(measure: Measure, patient_urn: str) -> dict[str, Any]:
     return resource
 
 
-def _stamp(value: dt.datetime) -> str:
-    return timezone.localtime(value).isoformat(timespec="seconds")
-
-
 def message_back_document(letter: MessageBackLetter) -> dict[str, Any]:
     """The letter as a FHIR R4 `document` Bundle (JSON-ready dict). Pure read: no writes, no
     audit (the caller audits who it was shown or sent to)."""
     view = message_back_view(letter)
     case = letter.case
-    patient = _patient(letter, view.summary)
+    patient = patient_resource(case.person)
     patient_urn = _urn(patient["id"])
-    author = _organization(case.link_worker_service)
+    author = organization_resource(case.link_worker_service)
     author_urn = _urn(author["id"])
     practitioner = None
     if case.assigned_to is not None and view.link_worker:
@@ -364,8 +312,11 @@ def message_back_document(letter: MessageBackLetter) -> dict[str, Any]:
         "identifier": {"system": "urn:ietf:rfc:3986", "value": _urn(letter.uuid)},
         "status": "final",
         "type": {"coding": [dict(DOCUMENT_TYPE)], "text": "Social prescribing message back"},
-        "subject": {"reference": patient_urn, "display": patient["name"][0]["text"]},
-        "date": _stamp(view.written_at),
+        "subject": {
+            "reference": patient_urn,
+            "display": view.summary.get("person", {}).get("name", ""),
+        },
+        "date": instant(view.written_at),
         "author": authors,
         "title": view.full_title,
         "custodian": {"reference": author_urn, "display": view.link_worker_service},
@@ -398,10 +349,10 @@ def message_back_document(letter: MessageBackLetter) -> dict[str, Any]:
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": str(version),
-        "meta": {"lastUpdated": _stamp(view.written_at)},
+        "meta": {"lastUpdated": instant(view.written_at)},
         "identifier": {"system": "urn:ietf:rfc:3986", "value": _urn(version)},
         "type": "document",
-        "timestamp": _stamp(view.written_at),
+        "timestamp": instant(view.written_at),
         "entry": [{"fullUrl": _urn(r["id"]), "resource": r} for r in resources],
     }
     # Checked against the R4B model: a bug here fails loudly rather than sending a bad document.

@@ -19,7 +19,7 @@ from linkwell.casework.message_back import NOT_SHARED, message_back_record
 from linkwell.casework.models import Case, MessageBack, MessageBackLetter
 from linkwell.casework.tests.factories import referred_case
 from linkwell.fhir.documents import message_back_document, message_back_pdf
-from linkwell.fhir.tests.fhir_checks import assert_valid_r4
+from linkwell.fhir.validation import assert_valid_fhir
 from linkwell.outcomes.models import MeasureAdministration
 from tests.personas import PASSWORD, Personas
 
@@ -81,7 +81,7 @@ def test_the_message_back_is_a_valid_fhir_document_with_the_composition_first(
 ) -> None:
     letter = _letter(personas, MessageBack.Stage.SEEN, MessageBack.Stage.PLAN_AGREED)
     bundle = message_back_document(letter)
-    assert_valid_r4(bundle)
+    assert_valid_fhir(bundle)
     assert bundle["type"] == "document"
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert kinds[:3] == ["Composition", "Patient", "Organization"]
@@ -96,9 +96,9 @@ def test_the_message_back_is_a_valid_fhir_document_with_the_composition_first(
     assert composition["title"] == "Social prescribing: seen and plan agreed"
     patient = bundle["entry"][1]
     assert composition["subject"]["reference"] == patient["fullUrl"]
-    assert patient["resource"]["identifier"] == [
-        {"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"}
-    ]
+    [nhs_number] = patient["resource"]["identifier"]
+    assert nhs_number["system"] == "https://fhir.nhs.uk/Id/nhs-number"
+    assert nhs_number["value"] == "9434765919"
     organisation = bundle["entry"][2]
     assert organisation["resource"]["name"] == personas.link_worker_service.name
     assert organisation["fullUrl"] in [a["reference"] for a in composition["author"]]
@@ -135,7 +135,7 @@ def test_the_sections_follow_the_message_back_headings_with_snomed_codes(
 def test_a_decline_is_coded_social_prescribing_declined(personas: Personas) -> None:
     letter = _letter(personas, MessageBack.Stage.DECLINED)
     bundle = message_back_document(letter)
-    assert_valid_r4(bundle)
+    assert_valid_fhir(bundle)
     composition = bundle["entry"][0]["resource"]
     assert composition["event"][0]["code"][0]["coding"][0]["code"] == "871711000000103"
     outcome = _sections(bundle)["887181000000106"]
@@ -152,7 +152,7 @@ def test_phq9_and_gad7_totals_are_loinc_coded_observations(personas: Personas) -
     _measure(case, "gad7", 20, days_ago=-2)  # after the letter's date: not in it
     message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
     bundle = message_back_document(MessageBackLetter.objects.get(case=case))
-    assert_valid_r4(bundle)
+    assert_valid_fhir(bundle)
     observations = [
         e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
     ]
@@ -176,7 +176,7 @@ def test_without_consent_the_document_carries_only_what_the_letter_shows(
     _measure(case, "phq9", 12, "Moderate")
     message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
     bundle = message_back_document(MessageBackLetter.objects.get(case=case))
-    assert_valid_r4(bundle)
+    assert_valid_fhir(bundle)
     text = str(bundle)
     assert "Lonely" not in text
     assert "Observation" not in [e["resource"]["resourceType"] for e in bundle["entry"]]
@@ -193,7 +193,7 @@ def test_special_characters_are_escaped_in_the_narrative(personas: Personas) -> 
     link.referral.save(update_fields=["details"])
     message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
     bundle = message_back_document(MessageBackLetter.objects.get(case=case))
-    assert_valid_r4(bundle)
+    assert_valid_fhir(bundle)
     reason = _text(_sections(bundle)["1052891000000108"])
     assert "<script>" not in reason
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; alone" in reason
