@@ -140,3 +140,8 @@ _.add_note
 _.inbox
 # locust runs this `quitting` event listener (registered by its decorator) as it shuts down.
 write_final_stats
+# django-oauth-toolkit loads these by the dotted names in settings.OAUTH2_PROVIDER and calls
+# their methods itself (linkwell/fhir/oauth.py).
+ApiClientScopes
+ApiClientValidator
+_.get_default_scopes

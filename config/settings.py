@@ -20,6 +20,7 @@ from linkwell.core.env import (
     parse_ip_networks,
     parse_proxy_ssl_header,
 )
+from linkwell.fhir.scopes import SCOPE_DESCRIPTIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    # OAuth 2.0 client credentials for FHIR API clients (linkwell/fhir/README.md).
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
     "linkwell.core",
@@ -413,6 +416,24 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# FHIR API clients (linkwell/fhir): OAuth 2.0 client credentials. Tokens are short-lived bearer
+# tokens; a client gets only the scopes its `ApiClient` row grants (fhir/oauth.py) and a revoked
+# client can neither get a token nor use one it holds.
+FHIR_TOKEN_SECONDS = env_int("LINKWELL_FHIR_TOKEN_SECONDS", 600, minimum=60)
+if FHIR_TOKEN_SECONDS > 3600:
+    raise EnvError("LINKWELL_FHIR_TOKEN_SECONDS must be 3600 or less: API tokens are short-lived")
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": FHIR_TOKEN_SECONDS,
+    "SCOPES": SCOPE_DESCRIPTIONS,
+    "DEFAULT_SCOPES": [],
+    "SCOPES_BACKEND_CLASS": "linkwell.fhir.oauth.ApiClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "linkwell.fhir.oauth.ApiClientValidator",
+}
+
+# django-oauth-toolkit's Application model, named so that migrations pointing at it (fhir's
+# ApiClient) can resolve the swappable dependency; Linkwell does not swap it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Linkwell API",
     "DESCRIPTION": "Linkwell REST API and the Open Referral UK (HSDS 3) directory read API.",

@@ -91,6 +91,12 @@ class AuditAction(models.TextChoices):
     REFERRALS_REFERRAL_DECLINED = "referrals.referral_declined"
     REFERRALS_REFERRAL_FIRST_CONTACT = "referrals.referral_first_contact"
 
+    # --- fhir: API clients, and referrals received and cancelled through the FHIR API ----------
+    FHIR_API_CLIENT_CREATED = "fhir.api_client_created"
+    FHIR_API_CLIENT_REVOKED = "fhir.api_client_revoked"
+    FHIR_REFERRAL_RECEIVED = "fhir.referral_received"
+    FHIR_REFERRAL_CANCELLED = "fhir.referral_cancelled"
+
     # --- casework: the case ---------------------------------------------------------------------
     CASEWORK_CASE_OPENED = "casework.case_opened"
     CASEWORK_CASE_EPISODE_ADDED = "casework.case_episode_added"

@@ -1,0 +1,118 @@
+"""What the FHIR API supports, in one place: the CapabilityStatement (`GET /fhir/r4/metadata`)
+and the OpenAPI document are both built from `RESOURCES`. A new endpoint is added here as well
+as in urls.py (tests/test_capability.py checks every route is listed and every listing routed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from linkwell.fhir import scopes
+from linkwell.fhir.resources.common import (
+    PROFILE_PATIENT,
+)
+
+
+@dataclass(frozen=True)
+class SearchParam:
+    name: str
+    type: str  # token, reference, date, string...
+    documentation: str
+
+
+@dataclass(frozen=True)
+class ResourceSupport:
+    type: str
+    scope: str
+    interactions: tuple[str, ...]  # read, search-type, create, update, patch
+    profile: str = ""
+    search: tuple[SearchParam, ...] = ()
+    operations: tuple[tuple[str, str], ...] = ()  # (name, definition canonical)
+    documentation: str = ""
+    conditional_create: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+RESOURCES: list[ResourceSupport] = [
+    ResourceSupport(
+        type="Patient",
+        scope=scopes.REFERRALS_READ,
+        interactions=("read", "search-type"),
+        profile=PROFILE_PATIENT,
+        search=(
+            SearchParam(
+                "identifier",
+                "token",
+                "NHS number: identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919",
+            ),
+            SearchParam("_id", "token", "Patient id(s), comma-separated"),
+        ),
+        documentation="People the client's organisation referred through this API.",
+    ),
+]
+
+
+def capability_statement(base_url: str) -> dict[str, Any]:
+    resources = []
+    for support in RESOURCES:
+        entry: dict[str, Any] = {
+            "type": support.type,
+            "interaction": [{"code": code} for code in support.interactions],
+            "documentation": f"{support.documentation} Scope: {support.scope}.".strip(),
+        }
+        if support.profile:
+            entry["profile"] = support.profile
+        if support.search:
+            entry["searchParam"] = [
+                {"name": p.name, "type": p.type, "documentation": p.documentation}
+                for p in support.search
+            ]
+        if support.operations:
+            entry["operation"] = [
+                {"name": name, "definition": definition} for name, definition in support.operations
+            ]
+        if support.conditional_create:
+            entry["conditionalCreate"] = True
+        resources.append(entry)
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": timezone.now().date().isoformat(),
+        "publisher": "Linkwell",
+        "kind": "instance",
+        "software": {"name": "Linkwell", "version": getattr(settings, "LINKWELL_VERSION", "0.1.0")},
+        "implementation": {
+            "description": "Linkwell social prescribing FHIR R4 API",
+            "url": base_url,
+        },
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json", "json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": (
+                    "OAuth 2.0 client credentials: POST /oauth/token, then "
+                    "Authorization: Bearer <token>. Scopes: "
+                    + "; ".join(f"{k} ({v})" for k, v in scopes.SCOPE_DESCRIPTIONS.items())
+                ),
+                "security": {
+                    "service": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/restful-security-service",
+                                    "code": "OAuth",
+                                }
+                            ]
+                        }
+                    ],
+                    "description": "Bearer tokens from POST /oauth/token (client credentials).",
+                },
+                "resource": resources,
+            }
+        ],
+    }

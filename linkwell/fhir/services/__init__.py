@@ -1,0 +1,6 @@
+"""Writes for the FHIR API: clients (`clients.py`), referrals received and cancelled
+(`referrals.py`). Each write and its audit row commit together."""
+
+from linkwell.fhir.services.clients import ApiClientCreated, api_client_create, api_client_revoke
+
+__all__ = ["ApiClientCreated", "api_client_create", "api_client_revoke"]
