@@ -25,7 +25,6 @@ this module owns the transport.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import logging
 from typing import Any
@@ -37,7 +36,6 @@ from django.db.models import Q
 from django.utils import timezone
 from mesh_client import MeshClient, MeshError
 
-from linkwell.casework.message_back_pdf import letter_pdf
 from linkwell.casework.models import MessageBack, MessageBackDelivery, MessageBackLetter
 from linkwell.casework.services.delivery import (
     delivery_acknowledged,
@@ -47,6 +45,7 @@ from linkwell.casework.services.delivery import (
     delivery_sent,
     delivery_undeliverable,
 )
+from linkwell.fhir.documents import message_back_document, message_back_pdf
 from linkwell.mesh.models import PracticeMailbox
 
 logger = logging.getLogger(__name__)
@@ -135,17 +134,9 @@ def _claim(delivery_id: int, now: dt.datetime) -> bool:
     )
 
 
-def _fhir_document(letter: MessageBackLetter) -> bytes | None:
-    """The letter's FHIR document Bundle (linkwell.fhir.documents), as JSON; None where the
-    FHIR app does not build documents."""
-    try:
-        documents = importlib.import_module("linkwell.fhir.documents")
-    except ImportError:
-        return None
-    build = getattr(documents, "message_back_document", None)
-    if build is None:
-        return None
-    return json.dumps(build(letter), separators=(",", ":")).encode()
+def _fhir_document(letter: MessageBackLetter) -> bytes:
+    """The letter's FHIR document Bundle (linkwell/fhir/documents.py) as JSON."""
+    return json.dumps(message_back_document(letter), separators=(",", ":")).encode()
 
 
 def _reason(exc: Exception) -> str:
@@ -182,7 +173,7 @@ def _send_parts(delivery: MessageBackDelivery) -> None:
         if not delivery.letter_message_id:
             message_id = client.send_message(
                 delivery.mailbox,
-                letter_pdf(letter),
+                message_back_pdf(letter),
                 workflow_id=workflow_id,
                 filename=f"message-back-{letter.uuid}.pdf",
                 local_id=f"{letter.uuid}-letter",
@@ -190,11 +181,10 @@ def _send_parts(delivery: MessageBackDelivery) -> None:
                 content_type="application/pdf",
             )
             delivery = delivery_part_sent(delivery_id=delivery.pk, letter_message_id=message_id)
-        document = _fhir_document(letter)
-        if document is not None and not delivery.document_message_id:
+        if not delivery.document_message_id:
             message_id = client.send_message(
                 delivery.mailbox,
-                document,
+                _fhir_document(letter),
                 workflow_id=workflow_id,
                 filename=f"message-back-{letter.uuid}.json",
                 local_id=f"{letter.uuid}-document",

@@ -34,7 +34,8 @@ def use_sandbox(settings: Any, sandbox: MeshSandbox, **overrides: Any) -> None:
 def inbox_for(
     sandbox: MeshSandbox, mailbox: str, letter: MessageBackLetter, *, acknowledge: bool = False
 ) -> list[Received]:
-    """What `mailbox` has received about this letter (other tests' messages left aside)."""
+    """What `mailbox` has received about this letter (other tests' messages left aside): the
+    PDF first, then the FHIR document."""
     received = []
     with sandbox.client(mailbox) as client:
         for message_id in client.list_messages():
@@ -53,7 +54,7 @@ def inbox_for(
                 if acknowledge:
                     message.acknowledge()
             message.close()
-    return sorted(received, key=lambda r: r.local_id)
+    return sorted(received, key=lambda r: (r.local_id.endswith("-document"), r.local_id))
 
 
 def next_day(letter: MessageBackLetter) -> dt.datetime:

@@ -109,7 +109,7 @@ def test_a_retry_after_a_part_failed_sends_only_the_missing_part(
     letter = _letter_to_practice(personas)
     build = mesh_delivery._fhir_document
 
-    def fails_once(letter: MessageBackLetter) -> bytes | None:
+    def fails_once(letter: MessageBackLetter) -> bytes:
         monkeypatch.setattr(mesh_delivery, "_fhir_document", build)
         raise RuntimeError("document builder crashed")
 
