@@ -49,6 +49,7 @@ VolunteeringConfig
 TimebankConfig
 GrantsConfig
 CoproductionConfig
+MeshConfig
 IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware
@@ -122,6 +123,10 @@ is_encrypted
 _.filter_failure
 # coproduction templates: whether a progress table has a change column.
 _.has_change
+# `linkwell mesh mailbox ACTION`: the command dispatches to `_mailbox_<action>` by name.
+_._mailbox_set
+_._mailbox_remove
+_._mailbox_list
 # `linkwell timebank ACTION`: the command dispatches to `_<action>` by name.
 _._account
 _._transfer
