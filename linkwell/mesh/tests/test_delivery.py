@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import AuditEvent
@@ -190,3 +193,22 @@ def test_without_mesh_configured_every_letter_stays_printable(
     case = referred_case(personas)
     message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
     assert not MessageBackDelivery.objects.exists()
+
+
+def test_the_deliver_command_sends_what_is_due_and_tracks_what_was_sent(
+    personas: Personas, mesh_on: MeshSandbox
+) -> None:
+    letter = _letter_to_practice(personas)
+    MessageBackDelivery.objects.filter(letter=letter).update(
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    out = io.StringIO()
+    call_command("mesh", "deliver", "--now", stdout=out)
+    assert "Sent 1 letter(s); 0 newly acknowledged." in out.getvalue()
+    inbox_for(mesh_on, PRACTICE_MAILBOX, letter, acknowledge=True)
+    call_command("mesh", "deliver", "--now", stdout=out)
+    assert "Sent 0 letter(s); 1 newly acknowledged." in out.getvalue()
+    page = _client(personas.link_worker).get(
+        reverse("casework:case_messages_back", kwargs={"case_id": letter.case.uuid})
+    )
+    assert "Received by the practice" in page.content.decode()
