@@ -358,7 +358,7 @@ class MessageBackDelivery(PublicIdModel, TimestampedModel):
         indexes = [models.Index(fields=["status"], name="msgback_delivery_status")]
 
     def __str__(self) -> str:
-        return f"Delivery of letter {self.letter_id} to {self.mailbox}: {self.status}"
+        return f"Message back to MESH mailbox {self.mailbox}: {self.get_status_display()}"
 
 
 class MessageBack(PublicIdModel, TimestampedModel):
