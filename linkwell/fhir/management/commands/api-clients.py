@@ -88,7 +88,7 @@ class Command(BaseCommand):
         )
 
     def _list(self, fmt: str) -> None:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "client_id": c.client_id,
                 "name": c.name,
