@@ -33,6 +33,7 @@ FHIR_JSON = "application/fhir+json"
 # What `_format` and `Accept` may name: FHIR's JSON names, plain JSON, and wildcards.
 _JSON_FORMATS = {"json", "application/json", FHIR_JSON, "application/json+fhir", "text/json"}
 _ACCEPT_OK = _JSON_FORMATS | {"*/*", "application/*"}
+JSON_PATCH = "application/json-patch+json"
 _BODY_TYPES = {"application/json", FHIR_JSON, "application/json+fhir"}
 
 DEFAULT_COUNT = 20
@@ -151,7 +152,8 @@ def check_negotiation(request: HttpRequest) -> None:
             )
     if request.method in {"POST", "PUT", "PATCH"}:
         kinds = _media_types(request.headers.get("Content-Type", ""))
-        if not kinds or kinds[0] not in _BODY_TYPES:
+        allowed = _BODY_TYPES | ({JSON_PATCH} if request.method == "PATCH" else set())
+        if not kinds or kinds[0] not in allowed:
             raise FhirError(
                 415,
                 "not-supported",
