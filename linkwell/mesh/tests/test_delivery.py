@@ -212,3 +212,23 @@ def test_the_deliver_command_sends_what_is_due_and_tracks_what_was_sent(
         reverse("casework:case_messages_back", kwargs={"case_id": letter.case.uuid})
     )
     assert "Received by the practice" in page.content.decode()
+
+
+def test_on_the_database_queue_the_letter_is_sent_at_the_start_of_the_next_day(
+    personas: Personas,
+    mesh_on: MeshSandbox,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = _letter_to_practice(personas)
+    [queued] = DBTaskResult.objects.filter(task_path="linkwell.mesh.tasks.deliver_message_back")
+    assert queued.args_kwargs["args"] == [letter.delivery.pk]
+    assert (
+        queued.run_after
+        == letter.delivery.next_attempt_at
+        == next_day(letter) - dt.timedelta(minutes=5)
+    )
