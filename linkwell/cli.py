@@ -58,6 +58,7 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("mesh mailbox list", "Organisations with a MESH mailbox (--format json)."),
             ("mesh mailbox remove", "Back to the printable letter: --organisation ODS."),
             ("mesh deliver", "Send due messages back, track sent ones (run every 5 minutes)."),
+            ("mesh resend --letter ID", "Send a letter whose MESH delivery failed again."),
         ],
     ),
     (

@@ -131,6 +131,7 @@ class AuditAction(models.TextChoices):
     CASEWORK_MESSAGE_BACK_DELIVERY_RETRYING = "casework.message_back_delivery_retrying"
     CASEWORK_MESSAGE_BACK_DELIVERY_FAILED = "casework.message_back_delivery_failed"
     CASEWORK_MESSAGE_BACK_DELIVERY_ACKNOWLEDGED = "casework.message_back_delivery_acknowledged"
+    CASEWORK_MESSAGE_BACK_DELIVERY_REQUEUED = "casework.message_back_delivery_requeued"
 
     # --- connections: signposting and referrals on to providers --------------------------------
     CONNECTIONS_SIGNPOSTED = "connections.signposted"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import uuid
 from typing import Any
 
 import requests
@@ -36,15 +37,18 @@ from django.db.models import Q
 from django.utils import timezone
 from mesh_client import MeshClient, MeshError
 
+from linkwell.accounts.models import User
 from linkwell.casework.models import MessageBack, MessageBackDelivery, MessageBackLetter
 from linkwell.casework.services.delivery import (
     delivery_acknowledged,
     delivery_attempt_failed,
     delivery_part_sent,
     delivery_queue,
+    delivery_requeue,
     delivery_sent,
     delivery_undeliverable,
 )
+from linkwell.core.exceptions import ValidationFailed
 from linkwell.fhir.documents import message_back_document, message_back_pdf
 from linkwell.mesh.models import PracticeMailbox
 
@@ -121,6 +125,34 @@ def on_message_back_written(
     sender: type[MessageBack], *, letter: MessageBackLetter, **kwargs: Any
 ) -> None:
     queue_letter(letter=letter)
+
+
+def resend(*, actor: User | None, letter_id: uuid.UUID) -> MessageBackDelivery:
+    """Send a letter whose delivery failed again, whole, to its recipient's mailbox as it is now
+    (`linkwell mesh resend`); refused if it has not failed or the recipient has no mailbox."""
+    delivery = (
+        MessageBackDelivery.objects.filter(letter__uuid=letter_id)
+        .select_related("letter__recipient_organisation")
+        .first()
+    )
+    if delivery is None:
+        raise ValidationFailed({"letter": [f"No letter {letter_id} was sent over MESH."]})
+    organisation_id = delivery.letter.recipient_organisation_id
+    mailbox = (
+        PracticeMailbox.objects.filter(organisation_id=organisation_id)
+        .values_list("mailbox_id", flat=True)
+        .first()
+        if organisation_id is not None
+        else None
+    )
+    if not mailbox:
+        raise ValidationFailed(
+            {"letter": ["Its recipient no longer has a MESH mailbox: print the letter instead."]}
+        )
+    with transaction.atomic():
+        delivery = delivery_requeue(actor=actor, delivery_id=delivery.pk, mailbox=mailbox)
+        transaction.on_commit(lambda: _enqueue(delivery.pk, timezone.now()))
+    return delivery
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> bool:

@@ -15,23 +15,27 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
 from linkwell.audit.models import Channel
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import MessageBackDelivery, MessageBackLetter
+from linkwell.core.exceptions import ValidationFailed
 
 Status = MessageBackDelivery.Status
 
 
-def _audit(delivery: MessageBackDelivery, action: AuditAction, **detail: object) -> None:
+def _audit(
+    delivery: MessageBackDelivery, action: AuditAction, actor: User | None = None, **detail: object
+) -> None:
     letter = delivery.letter
     audit_record(
-        actor=None,
+        actor=actor,
         action=action,
         obj=delivery,
         organisation=letter.case.link_worker_service,
         person_id=str(letter.case.person.uuid),
-        channel=Channel.SYSTEM,
+        channel=None if actor else Channel.SYSTEM,
         detail={
             "letter": str(letter.uuid),
             "mailbox": delivery.mailbox,
@@ -147,4 +151,35 @@ def delivery_undeliverable(*, delivery_id: int, reason: str) -> MessageBackDeliv
         delivery.last_error = reason[:2000]
         delivery.save()
         _audit(delivery, AuditAction.CASEWORK_MESSAGE_BACK_DELIVERY_FAILED, reason=reason)
+    return delivery
+
+
+def delivery_requeue(*, actor: User | None, delivery_id: int, mailbox: str) -> MessageBackDelivery:
+    """Send a failed letter again, whole, to `mailbox` (the practice's mailbox now, perhaps
+    corrected): a person's decision, after checking the practice did not get it."""
+    with transaction.atomic():
+        delivery = _locked(delivery_id)
+        if delivery.status != Status.FAILED:
+            raise ValidationFailed(
+                {
+                    "letter": [
+                        "Only a failed delivery can be sent again; this one is "
+                        f"{delivery.get_status_display().lower()}."
+                    ]
+                }
+            )
+        before = delivery.mailbox
+        delivery.status = Status.QUEUED
+        delivery.mailbox = mailbox
+        delivery.attempts = 0
+        delivery.last_error = ""
+        delivery.letter_message_id = delivery.document_message_id = ""
+        delivery.next_attempt_at = delivery.failed_at = None
+        delivery.save()
+        _audit(
+            delivery,
+            AuditAction.CASEWORK_MESSAGE_BACK_DELIVERY_REQUEUED,
+            actor=actor,
+            previous_mailbox=before,
+        )
     return delivery

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -232,3 +232,31 @@ def test_on_the_database_queue_the_letter_is_sent_at_the_start_of_the_next_day(
         == letter.delivery.next_attempt_at
         == next_day(letter) - dt.timedelta(minutes=5)
     )
+
+
+def test_a_failed_letter_is_sent_again_to_the_corrected_mailbox(
+    personas: Personas, mesh_on: MeshSandbox
+) -> None:
+    letter = _letter_to_practice(personas, mailbox="NOSUCHBOX01")
+    now = next_day(letter)
+    for minutes in (0, 1, 3):
+        deliver(letter.delivery.pk, now=now + dt.timedelta(minutes=minutes))
+    assert MessageBackDelivery.objects.get(letter=letter).status == Status.FAILED
+    out = io.StringIO()
+    ods = personas.practice.ods_code
+    call_command("mesh", "mailbox", "set", "--organisation", ods, "--mailbox", PRACTICE_MAILBOX)
+    call_command("mesh", "resend", "--letter", str(letter.uuid), stdout=out)
+    assert f"for MESH mailbox {PRACTICE_MAILBOX}" in out.getvalue()
+    delivery = MessageBackDelivery.objects.get(letter=letter)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (Status.QUEUED, 0, "")
+    assert (
+        AuditEvent.objects.get(action=AuditAction.CASEWORK_MESSAGE_BACK_DELIVERY_REQUEUED).detail[
+            "previous_mailbox"
+        ]
+        == "NOSUCHBOX01"
+    )
+    assert deliver(delivery.pk).status == Status.SENT
+    assert len(inbox_for(mesh_on, PRACTICE_MAILBOX, letter)) == 2
+    # Only a failed delivery can be sent again.
+    with pytest.raises(CommandError, match="this one is sent"):
+        call_command("mesh", "resend", "--letter", str(letter.uuid), stdout=out)

@@ -7,6 +7,7 @@ refusals (an unknown ODS code, a malformed mailbox id) exit non-zero and change 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -36,6 +37,10 @@ class Command(BaseCommand):
         remove.add_argument("--organisation", required=True, metavar="ODS_CODE")
         listing = mailbox_sub.add_parser("list", help="Organisations with a MESH mailbox.")
         listing.add_argument("--format", choices=["text", "json"], default="text")
+        resend = sub.add_parser(
+            "resend", help="Send a letter whose delivery failed again (after fixing the cause)."
+        )
+        resend.add_argument("--letter", required=True, type=uuid.UUID, metavar="LETTER_ID")
         deliver = sub.add_parser(
             "deliver",
             help="Send messages back that are due and check sent ones arrived (run every few "
@@ -49,6 +54,8 @@ class Command(BaseCommand):
         with audit_context(channel=Channel.COMMAND):
             if options["action"] == "deliver":
                 self._deliver(options)
+            elif options["action"] == "resend":
+                self._resend(options)
             else:
                 getattr(self, f"_mailbox_{options['mailbox_action']}")(options)
 
@@ -90,6 +97,15 @@ class Command(BaseCommand):
             self.stdout.write(f"{row['ods_code']}\t{row['mailbox']}\t{row['organisation']}")
         if not rows:
             self.stdout.write("No organisation has a MESH mailbox: all get the printable letter.")
+
+    def _resend(self, options: dict[str, Any]) -> None:
+        from linkwell.mesh.delivery import resend
+
+        try:
+            delivery = resend(actor=None, letter_id=options["letter"])
+        except ValidationFailed as exc:
+            raise _refused(exc) from exc
+        self.stdout.write(f"Queued letter {options['letter']} for MESH mailbox {delivery.mailbox}.")
 
     def _deliver(self, options: dict[str, Any]) -> None:
         from linkwell.mesh.tasks import deliver_message_backs
