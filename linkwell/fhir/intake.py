@@ -226,9 +226,19 @@ def structural_problems(entry: Entry, problems: Problems) -> None:
 # --- helpers ----------------------------------------------------------------------------------
 
 
+def _list(value: Any) -> list[Any]:
+    """A repeating element as a list; anything else (a wrongly shaped element, already reported
+    by `structural_problems`) as an empty one, so reading never fails on shape."""
+    return value if isinstance(value, list) else []
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in _list(value) if isinstance(v, dict)]
+
+
 def identifier_key(resource: dict[str, Any]) -> tuple[str, str] | None:
-    for ident in resource.get("identifier") or []:
-        if isinstance(ident, dict) and ident.get("system") and ident.get("value"):
+    for ident in _dicts(resource.get("identifier")):
+        if ident.get("system") and ident.get("value"):
             return str(ident["system"]), str(ident["value"])
     return None
 
@@ -282,15 +292,9 @@ def organisation_by_reference(ref: Any) -> tuple[Organisation | None, str]:
 
 def _texts(concepts: Any) -> list[str]:
     out = []
-    for concept in concepts or []:
-        if not isinstance(concept, dict):
-            continue
+    for concept in _dicts(concepts):
         text = concept.get("text") or next(
-            (
-                c.get("display")
-                for c in concept.get("coding") or []
-                if isinstance(c, dict) and c.get("display")
-            ),
+            (c.get("display") for c in _dicts(concept.get("coding")) if c.get("display")),
             "",
         )
         if text:
@@ -301,10 +305,21 @@ def _texts(concepts: Any) -> list[str]:
 # --- Patient ----------------------------------------------------------------------------------
 
 
+def _current(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Names or addresses still in use (no `period.end`) first, then the rest: a Patient may
+    carry its history (a maiden name, a previous address)."""
+
+    def ended(item: dict[str, Any]) -> bool:
+        period = item.get("period")
+        return isinstance(period, dict) and bool(period.get("end"))
+
+    return [i for i in items if not ended(i)] + [i for i in items if ended(i)]
+
+
 def read_patient(entry: Entry, problems: Problems) -> PersonDetails | None:
     patient = entry.resource
     nhs_number = ""
-    for k, ident in enumerate(patient.get("identifier") or []):
+    for k, ident in enumerate(_list(patient.get("identifier"))):
         if isinstance(ident, dict) and ident.get("system") == NHS_NUMBER_SYSTEM:
             try:
                 nhs_number = normalise_nhs_number(str(ident.get("value", "")))
@@ -313,9 +328,9 @@ def read_patient(entry: Entry, problems: Problems) -> PersonDetails | None:
                     problems.add(entry.path(f"identifier[{k}].value"), message, "value")
                 return None
             break
-    names = [n for n in patient.get("name") or [] if isinstance(n, dict)]
+    names = _current(_dicts(patient.get("name")))
     name = next((n for n in names if n.get("use") == "official"), names[0] if names else {})
-    given = " ".join(str(g) for g in (name.get("given") or [])[:1])
+    given = " ".join(str(g) for g in _list(name.get("given"))[:1])
     family = str(name.get("family", ""))
     birth = patient.get("birthDate")
     date_of_birth = None
@@ -330,21 +345,19 @@ def read_patient(entry: Entry, problems: Problems) -> PersonDetails | None:
                 f"birthDate {birth} must be a full date (YYYY-MM-DD)",
                 "value",
             )
-    addresses = [a for a in patient.get("address") or [] if isinstance(a, dict)]
+    addresses = _current(_dicts(patient.get("address")))
     address = next(
         (a for a in addresses if a.get("use") == "home"), addresses[0] if addresses else {}
     )
-    lines = [str(x) for x in address.get("line") or []]
+    lines = [str(x) for x in _list(address.get("line"))]
     phone = email = ""
-    for point in patient.get("telecom") or []:
-        if not isinstance(point, dict):
-            continue
+    for point in _dicts(patient.get("telecom")):
         if point.get("system") == "phone" and not phone:
             phone = str(point.get("value", ""))
         if point.get("system") == "email" and not email:
             email = str(point.get("value", ""))
     practice = None
-    gps = patient.get("generalPractitioner") or []
+    gps = _list(patient.get("generalPractitioner"))
     for k, ref in enumerate(gps):
         org, problem = organisation_by_reference(ref)
         if problem:
@@ -390,16 +403,12 @@ def _reasons(sr: Entry) -> tuple[list[TaxonomyTerm], list[str]]:
     by_code = _needs_by_code()
     terms: list[TaxonomyTerm] = []
     texts: list[str] = []
-    for concept in sr.resource.get("reasonCode") or []:
-        if not isinstance(concept, dict):
-            continue
+    for concept in _dicts(sr.resource.get("reasonCode")):
         term = next(
             (
                 by_code[str(c.get("code"))]
-                for c in concept.get("coding") or []
-                if isinstance(c, dict)
-                and c.get("system") in (NEEDS_SYSTEM, None)
-                and str(c.get("code")) in by_code
+                for c in _dicts(concept.get("coding"))
+                if c.get("system") in (NEEDS_SYSTEM, None) and str(c.get("code")) in by_code
             ),
             None,
         )
@@ -414,8 +423,7 @@ def _reasons(sr: Entry) -> tuple[list[TaxonomyTerm], list[str]]:
 def _is_social_prescribing(code: Any) -> bool:
     return isinstance(code, dict) and any(
         c.get("system") == SNOMED and c.get("code") == SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING
-        for c in code.get("coding") or []
-        if isinstance(c, dict)
+        for c in _dicts(code.get("coding"))
     )
 
 
@@ -430,6 +438,12 @@ def read_service_request(
             "The ServiceRequest needs an identifier (system and value) from the sending system: "
             "it is how a resent referral is recognised",
             "required",
+        )
+    elif max(len(key[0]), len(key[1])) > 255:
+        problems.add(
+            sr.path("identifier[0]"),
+            "The identifier's system and value must be 255 characters or fewer",
+            "value",
         )
     if resource.get("status") != "active":
         problems.add(sr.path("status"), "Send the referral with status active", "value")
@@ -466,7 +480,7 @@ def read_service_request(
         )
     referrer = requester_org or client.organisation
     service: Organisation | None = None
-    performers = resource.get("performer") or []
+    performers = _list(resource.get("performer"))
     if performers:
         org, problem = organisation_by_reference(performers[0])
         if problem:
@@ -498,7 +512,7 @@ def read_service_request(
                 "required",
             )
     terms, reason_texts = _reasons(sr)
-    notes = [str(n.get("text", "")) for n in resource.get("note") or [] if isinstance(n, dict)]
+    notes = [str(n.get("text", "")) for n in _dicts(resource.get("note"))]
     parts: list[str] = []
     if isinstance(code, dict) and not _is_social_prescribing(code):
         requested = _texts([code])
@@ -535,12 +549,10 @@ def apply_consent(consent: Entry, details: ReferralDetails, problems: Problems) 
         return
     actors = [
         str(a.get("reference", {}).get("display", ""))
-        for a in provision.get("actor") or []
-        if isinstance(a, dict) and isinstance(a.get("reference"), dict)
+        for a in _dicts(provision.get("actor"))
+        if isinstance(a.get("reference"), dict)
     ]
-    orgs = [
-        str(o.get("display", "")) for o in resource.get("organization") or [] if isinstance(o, dict)
-    ]
+    orgs = [str(o.get("display", "")) for o in _dicts(resource.get("organization"))]
     share_with = "; ".join(x for x in [*actors, *orgs] if x.strip())
     details.share_with = share_with or "The referring organisation and the person's GP practice"
 

@@ -9,6 +9,7 @@ app_name = "fhir"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", referrals.transaction_post, name="transaction"),
     path("metadata", metadata.metadata, name="metadata"),
+    path("openapi.json", metadata.openapi, name="openapi"),
     path("Patient", patients.patient_search, name="patient-search"),
     path("Patient/<str:resource_id>", patients.patient_read, name="patient-read"),
     path("ServiceRequest", referrals.service_request_collection, name="servicerequest-type"),

@@ -55,18 +55,20 @@ def _date_range(raw: str) -> tuple[str, dt.datetime, dt.datetime]:
             start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
             return prefix, start, start + dt.timedelta(days=1)
         when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
+        if when.tzinfo is None:
+            raise FhirError(
+                400,
+                "value",
+                "_lastUpdated needs a time zone when it has a time (e.g. Z or +01:00)",
+            )
+        return prefix, when, when + dt.timedelta(seconds=1)
+    except (ValueError, OverflowError) as exc:  # OverflowError: the very end of year 9999
         raise FhirError(
             400,
             "value",
             f"_lastUpdated={raw[:60]} is not a date or date-time with a prefix "
             f"({', '.join(_PREFIXES)}), e.g. gt2026-01-02T10:00:00Z",
         ) from exc
-    if when.tzinfo is None:
-        raise FhirError(
-            400, "value", "_lastUpdated needs a time zone when it has a time (e.g. Z or +01:00)"
-        )
-    return prefix, when, when + dt.timedelta(seconds=1)
 
 
 def last_updated_filter(rows: QuerySet[ApiReferral], values: list[str]) -> QuerySet[ApiReferral]:
