@@ -103,6 +103,18 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "FHIR API clients",
+        [
+            (
+                "api-clients create",
+                "A GP system's client: --name N --organisation ODS [--scopes S]; prints secret.",
+            ),
+            ("api-clients revoke CLIENT_ID", "Revoke a client: its tokens stop working at once."),
+            ("api-clients list", "List API clients, their organisations and scopes."),
+            ("organisations list", "Organisations and ODS codes (--kind gp-practice)."),
+        ],
+    ),
+    (
         "Audit and security",
         [
             (
