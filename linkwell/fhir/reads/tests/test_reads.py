@@ -390,3 +390,14 @@ def test_an_organisation_without_letters_sees_no_compositions(
     )
     headers = bearer(client, make_api_client(lonely))
     assert _get(client, "Composition", headers).json()["total"] == 0
+
+
+def test_the_capability_statement_lists_the_reads(client: Client) -> None:
+    response = client.get(f"{BASE}/metadata", secure=True)
+    assert response.status_code == 200
+    body = response.json()
+    listed = {r["type"]: r for r in body["rest"][0]["resource"]}
+    for kind in ("Composition", "Goal", "QuestionnaireResponse", "Questionnaire", "Consent"):
+        assert listed[kind]["interaction"] == [{"code": "read"}, {"code": "search-type"}]
+    assert listed["Composition"]["operation"][0]["name"] == "document"
+    assert {p["name"] for p in listed["Goal"]["searchParam"]} >= {"subject", "patient"}
