@@ -401,3 +401,31 @@ def test_the_capability_statement_lists_the_reads(client: Client) -> None:
         assert listed[kind]["interaction"] == [{"code": "read"}, {"code": "search-type"}]
     assert listed["Composition"]["operation"][0]["name"] == "document"
     assert {p["name"] for p in listed["Goal"]["searchParam"]} >= {"subject", "patient"}
+
+
+def test_odd_requests_get_a_clear_4xx_never_a_server_error(
+    personas: Personas, client: Client, practice_headers: dict[str, Any]
+) -> None:
+    odd = [
+        ("Composition/not-a-uuid", {}, 404),
+        ("Composition/%00/$document", {}, 404),
+        ("Composition", {"_count": "lots"}, 400),
+        ("Composition", {"_count": "1000"}, 400),
+        ("Composition", {"subject": "Patient/"}, 400),
+        ("Composition", {"subject": "Group/abc"}, 400),
+        ("Composition", {"colour": "blue"}, 400),
+        ("Composition/00000000-0000-0000-0000-000000000000/$document", {"persist": "true"}, 400),
+        ("Goal", {"subject": "Patient/\x00"}, 200),
+        ("Goal/\u00e9", {}, 404),
+        ("QuestionnaireResponse", {"patient": "Patient/1", "_id": "x,,y"}, 200),
+        ("Questionnaire", {"url": "|"}, 200),
+        ("Consent/-share", {}, 404),
+        ("Consent", {"patient": ""}, 400),
+        ("Consent", {}, 400),
+    ]
+    for path, params, status in odd:
+        response = _get(client, path, practice_headers, **params)
+        assert response.status_code == status, (path, params, response.content[:300])
+        assert_valid_fhir(response.json())
+    posted = client.post(f"{BASE}/Goal", {}, **practice_headers)
+    assert posted.status_code in (405, 415)
