@@ -14,6 +14,7 @@ from django.utils import timezone
 from linkwell.fhir import scopes
 from linkwell.fhir.resources.common import (
     PROFILE_PATIENT,
+    PROFILE_SERVICE_REQUEST,
 )
 
 
@@ -52,6 +53,47 @@ RESOURCES: list[ResourceSupport] = [
             SearchParam("_id", "token", "Patient id(s), comma-separated"),
         ),
         documentation="People the client's organisation referred through this API.",
+    ),
+    ResourceSupport(
+        type="ServiceRequest",
+        scope=scopes.REFERRALS_READ,
+        interactions=("read", "search-type", "create"),
+        profile=PROFILE_SERVICE_REQUEST,
+        search=(
+            SearchParam("identifier", "token", "The sender's identifier: system|value"),
+            SearchParam("patient", "reference", "Patient/{id}"),
+            SearchParam("subject", "reference", "Patient/{id} (the same as patient)"),
+            SearchParam("status", "token", "active, revoked or completed (comma-separated)"),
+            SearchParam("_id", "token", "ServiceRequest id(s), comma-separated"),
+        ),
+        documentation=(
+            "Referrals to social prescribing (SNOMED CT 871731000000106) the client's "
+            "organisation sent. Create (scope referrals.write) for a Patient referred before, "
+            "with If-None-Exist: identifier=system|value; otherwise send a transaction Bundle."
+        ),
+        conditional_create=True,
+    ),
+    ResourceSupport(
+        type="Task",
+        scope=scopes.REFERRALS_READ,
+        interactions=("read", "search-type", "update", "patch"),
+        search=(
+            SearchParam("focus", "reference", "ServiceRequest/{id}"),
+            SearchParam("based-on", "reference", "ServiceRequest/{id} (the same as focus)"),
+            SearchParam("patient", "reference", "Patient/{id}"),
+            SearchParam(
+                "_lastUpdated",
+                "date",
+                "Changed since: gt2026-01-02T10:00:00Z (also ge, lt, le, eq); poll with it",
+            ),
+            SearchParam("_id", "token", "Task id(s), comma-separated"),
+        ),
+        documentation=(
+            "The referral's progress (SDOH Clinical Care IG closed loop): status follows "
+            "Linkwell's referral and case, businessStatus the finer state, output the "
+            "messages back (Composition). Update or patch (scope referrals.write) only to "
+            "set status cancelled while the referral waits for triage."
+        ),
     ),
 ]
 
@@ -187,6 +229,17 @@ def capability_statement(base_url: str) -> dict[str, Any]:
                     "description": "Bearer tokens from POST /oauth/token (client credentials).",
                 },
                 "resource": resources,
+                "interaction": [
+                    {
+                        "code": "transaction",
+                        "documentation": (
+                            "POST [base] a transaction Bundle: a Patient and a ServiceRequest "
+                            "(SNOMED CT 871731000000106), optionally a Consent. All or nothing; "
+                            "a ServiceRequest identifier sent before returns the first "
+                            "referral (ifNoneExist). Scope referrals.write."
+                        ),
+                    }
+                ],
             }
         ],
     }

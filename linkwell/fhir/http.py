@@ -33,6 +33,7 @@ FHIR_JSON = "application/fhir+json"
 # What `_format` and `Accept` may name: FHIR's JSON names, plain JSON, and wildcards.
 _JSON_FORMATS = {"json", "application/json", FHIR_JSON, "application/json+fhir", "text/json"}
 _ACCEPT_OK = _JSON_FORMATS | {"*/*", "application/*"}
+JSON_PATCH = "application/json-patch+json"
 _BODY_TYPES = {"application/json", FHIR_JSON, "application/json+fhir"}
 
 DEFAULT_COUNT = 20
@@ -151,7 +152,8 @@ def check_negotiation(request: HttpRequest) -> None:
             )
     if request.method in {"POST", "PUT", "PATCH"}:
         kinds = _media_types(request.headers.get("Content-Type", ""))
-        if not kinds or kinds[0] not in _BODY_TYPES:
+        allowed = _BODY_TYPES | ({JSON_PATCH} if request.method == "PATCH" else set())
+        if not kinds or kinds[0] not in allowed:
             raise FhirError(
                 415,
                 "not-supported",
@@ -164,8 +166,11 @@ def read_json_body(request: HttpRequest, *, resource_type: str | None = None) ->
     """The request body as a JSON object, optionally of one resourceType; 400 otherwise."""
     try:
         body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FhirError(400, "structure", f"The body is not valid JSON: {exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise FhirError(400, "structure", f"The body is not valid JSON: {exc}"[:300]) from exc
+    if "\\u0000" in request.body.decode("utf-8"):
+        # A NUL character cannot be stored (PostgreSQL refuses it in text and JSON).
+        raise FhirError(400, "structure", "The body contains a NUL character (\\u0000)")
     if not isinstance(body, dict):
         raise FhirError(400, "structure", "The body must be a JSON object (a FHIR resource)")
     if resource_type is not None and body.get("resourceType") != resource_type:
@@ -222,6 +227,10 @@ def fhir_view(methods: Iterable[str]) -> Callable[[V], V]:
 def check_search_params(request: HttpRequest, allowed: Iterable[str]) -> None:
     """400 for a search parameter this endpoint does not support: a misspelt filter must not
     silently return everything."""
+    if any("\x00" in v for values in request.GET.lists() for v in values[1]) or any(
+        "\x00" in k for k in request.GET
+    ):
+        raise FhirError(400, "value", "A search value contains a NUL character")
     known = COMMON_SEARCH_PARAMS | set(allowed)
     unknown = sorted(k for k in request.GET if k not in known)
     if unknown:
