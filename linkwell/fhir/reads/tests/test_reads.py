@@ -415,7 +415,7 @@ def test_odd_requests_get_a_clear_4xx_never_a_server_error(
         ("Composition", {"subject": "Group/abc"}, 400),
         ("Composition", {"colour": "blue"}, 400),
         ("Composition/00000000-0000-0000-0000-000000000000/$document", {"persist": "true"}, 400),
-        ("Goal", {"subject": "Patient/\x00"}, 200),
+        ("Goal", {"subject": "Patient/\x00"}, 400),
         ("Goal/\u00e9", {}, 404),
         ("QuestionnaireResponse", {"patient": "Patient/1", "_id": "x,,y"}, 200),
         ("Questionnaire", {"url": "|"}, 200),
