@@ -98,6 +98,80 @@ RESOURCES: list[ResourceSupport] = [
 ]
 
 
+# The reads of the person's record beyond referrals and the messages back (reads/, documents.py).
+READ_RESOURCES: list[ResourceSupport] = [
+    ResourceSupport(
+        type="Composition",
+        scope=scopes.DOCUMENTS_READ,
+        interactions=("read", "search-type"),
+        search=(
+            SearchParam("subject", "reference", "The person: subject=Patient/{id}"),
+            SearchParam("patient", "reference", "The person: patient=Patient/{id}"),
+            SearchParam("_id", "token", "Composition id(s), comma-separated"),
+        ),
+        operations=(("document", "http://hl7.org/fhir/OperationDefinition/Composition-document"),),
+        documentation=(
+            "Messages back addressed to the client's organisation (one letter per person, "
+            "recipient and day), newest first; Composition/{id}/$document returns the document "
+            "Bundle. Without the person's consent to share, only what happened."
+        ),
+    ),
+    ResourceSupport(
+        type="Goal",
+        scope=scopes.OUTCOMES_READ,
+        interactions=("read", "search-type"),
+        search=(
+            SearchParam("subject", "reference", "Required (or patient): subject=Patient/{id}"),
+            SearchParam("patient", "reference", "The person: patient=Patient/{id}"),
+            SearchParam("_id", "token", "Goal id(s), comma-separated"),
+        ),
+        documentation=(
+            "The goals of the person's plan with their progress, when the person agreed to "
+            "share with the client's organisation."
+        ),
+    ),
+    ResourceSupport(
+        type="QuestionnaireResponse",
+        scope=scopes.OUTCOMES_READ,
+        interactions=("read", "search-type"),
+        search=(
+            SearchParam("subject", "reference", "Required (or patient): subject=Patient/{id}"),
+            SearchParam("patient", "reference", "The person: patient=Patient/{id}"),
+            SearchParam("_id", "token", "QuestionnaireResponse id(s), comma-separated"),
+        ),
+        documentation=(
+            "Recorded outcome measures (item answers and total score), when the person agreed "
+            "to share with the client's organisation."
+        ),
+    ),
+    ResourceSupport(
+        type="Questionnaire",
+        scope=scopes.OUTCOMES_READ,
+        interactions=("read", "search-type"),
+        search=(
+            SearchParam("url", "uri", "Canonical URL, optionally with |version"),
+            SearchParam("_id", "token", "Instrument id(s), comma-separated"),
+        ),
+        documentation=(
+            "The shipped outcome measures; licensed item wording only where the deployer "
+            "supplied it."
+        ),
+    ),
+    ResourceSupport(
+        type="Consent",
+        scope=scopes.DOCUMENTS_READ,
+        interactions=("read", "search-type"),
+        search=(SearchParam("patient", "reference", "Required: patient=Patient/{id}"),),
+        documentation=(
+            "The consents recorded with referrals (to share information back, to be "
+            "contacted): the organisation's own referrals, and for the registered practice "
+            "those whose person agreed to share."
+        ),
+    ),
+]
+RESOURCES.extend(READ_RESOURCES)
+
+
 def capability_statement(base_url: str) -> dict[str, Any]:
     resources = []
     for support in RESOURCES:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -214,6 +215,15 @@ def _urn(value: uuid.UUID | str) -> str:
     return f"urn:uuid:{value}"
 
 
+def _locator(base_url: str | None) -> Callable[[dict[str, Any]], str]:
+    """How the document names its resources: `urn:uuid:` (a document travelling on its own, as
+    over MESH) or the server's own URLs (`base_url`, as the API serves it)."""
+    if base_url is None:
+        return lambda resource: _urn(resource["id"])
+    base = base_url.rstrip("/")
+    return lambda resource: f"{base}/{resource['resourceType']}/{resource['id']}"
+
+
 def _practitioner(user: Any, name: str) -> dict[str, Any]:
     return {
         "resourceType": "Practitioner",
@@ -223,7 +233,7 @@ def _practitioner(user: Any, name: str) -> dict[str, Any]:
     }
 
 
-def _observation(measure: Measure, patient_urn: str) -> dict[str, Any]:
+def _observation(measure: Measure, patient_ref: str) -> dict[str, Any]:
     row = measure.administration
     coding: list[dict[str, str]] = []
     if row.instrument_id in LOINC_TOTALS:
@@ -245,7 +255,7 @@ def _observation(measure: Measure, patient_urn: str) -> dict[str, Any]:
             }
         ],
         "code": {"text": f"{measure.name} total score"},
-        "subject": {"reference": patient_urn},
+        "subject": {"reference": patient_ref},
         "effectiveDateTime": row.administered_on.isoformat(),
         "valueQuantity": {
             "value": _number(row.score or 0),
@@ -262,21 +272,29 @@ def _observation(measure: Measure, patient_urn: str) -> dict[str, Any]:
 
 
 def message_back_document(letter: MessageBackLetter) -> dict[str, Any]:
-    """The letter as a FHIR R4 `document` Bundle (JSON-ready dict). Pure read: no writes, no
-    audit (the caller audits who it was shown or sent to)."""
+    """The letter as a FHIR R4 `document` Bundle (JSON-ready dict), its entries named by
+    `urn:uuid:` so it stands on its own (as sent over MESH). Pure read: no writes, no audit (the
+    caller audits who it was shown or sent to)."""
+    return message_back_bundle(letter)
+
+
+def message_back_bundle(letter: MessageBackLetter, base_url: str | None = None) -> dict[str, Any]:
+    """The document Bundle; with `base_url` (the API's base) its entries are named by the
+    server's URLs instead of `urn:uuid:`."""
+    locate = _locator(base_url)
     view = message_back_view(letter)
     case = letter.case
     patient = patient_resource(case.person)
-    patient_urn = _urn(patient["id"])
+    patient_ref = locate(patient)
     author = organization_resource(case.link_worker_service)
-    author_urn = _urn(author["id"])
+    author_ref = locate(author)
     practitioner = None
     if case.assigned_to is not None and view.link_worker:
         practitioner = _practitioner(case.assigned_to, view.link_worker)
-    observations = [_observation(m, patient_urn) for m in view.measures]
-    authors = [{"reference": author_urn, "display": view.link_worker_service}]
+    observations = [_observation(m, patient_ref) for m in view.measures]
+    authors = [{"reference": author_ref, "display": view.link_worker_service}]
     if practitioner is not None:
-        authors.insert(0, {"reference": _urn(practitioner["id"]), "display": view.link_worker})
+        authors.insert(0, {"reference": locate(practitioner), "display": view.link_worker})
 
     sections: list[dict[str, Any]] = []
     for section in view.sections:
@@ -299,9 +317,8 @@ def message_back_document(letter: MessageBackLetter) -> dict[str, Any]:
             item["author"] = authors
             item["entry"] = [{"reference": a["reference"]} for a in authors]
         elif section.key == "measures" and observations:
-            item["entry"] = [{"reference": _urn(o["id"])} for o in observations]
+            item["entry"] = [{"reference": locate(o)} for o in observations]
         elif section.key == "outcome":
-            item["entry"] = [{"reference": patient_urn}]
             item["code"]["coding"].extend(view.snomed_codes)
         sections.append(item)
 
@@ -313,13 +330,13 @@ def message_back_document(letter: MessageBackLetter) -> dict[str, Any]:
         "status": "final",
         "type": {"coding": [dict(DOCUMENT_TYPE)], "text": "Social prescribing message back"},
         "subject": {
-            "reference": patient_urn,
+            "reference": patient_ref,
             "display": view.summary.get("person", {}).get("name", ""),
         },
         "date": instant(view.written_at),
         "author": authors,
         "title": view.full_title,
-        "custodian": {"reference": author_urn, "display": view.link_worker_service},
+        "custodian": {"reference": author_ref, "display": view.link_worker_service},
         "event": [
             {
                 "code": [{"coding": [code], "text": code["display"]} for code in view.snomed_codes]
@@ -353,7 +370,7 @@ def message_back_document(letter: MessageBackLetter) -> dict[str, Any]:
         "identifier": {"system": "urn:ietf:rfc:3986", "value": _urn(version)},
         "type": "document",
         "timestamp": instant(view.written_at),
-        "entry": [{"fullUrl": _urn(r["id"]), "resource": r} for r in resources],
+        "entry": [{"fullUrl": locate(r), "resource": r} for r in resources],
     }
     # Checked against the R4B model: a bug here fails loudly rather than sending a bad document.
     Bundle.model_validate(bundle)
