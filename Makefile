@@ -28,6 +28,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	$(PIP) install --quiet -c requirements-dev.lock -e ".[dev]"
 	touch $@
 
+# The local MESH server the tests deliver messages back to (NHS England's mesh-sandbox, a
+# FastAPI app), in its own virtualenv so its server dependencies never meet Linkwell's. The
+# test suite starts and stops it (linkwell/mesh/tests/sandbox.py).
+MESH_VENV := .venv-mesh
+$(MESH_VENV)/.installed: requirements-mesh.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(MESH_VENV)/bin/python || $(PYTHON) -m venv $(MESH_VENV)
+	echo '*' > $(MESH_VENV)/.gitignore
+	$(MESH_VENV)/bin/python -m pip install --quiet -r requirements-mesh.lock
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -40,7 +51,7 @@ var/build/linkwell.css: node_modules/.installed linkwell/web/scss/linkwell.scss
 
 frontend: node_modules/.installed var/build/linkwell.css
 install: $(VENV)/.installed frontend
-install-dev: $(VENV)/.installed-dev frontend
+install-dev: $(VENV)/.installed-dev $(MESH_VENV)/.installed frontend
 
 migrate: install
 	$(BIN)/linkwell migrate --no-input
@@ -134,4 +145,4 @@ benchmark-load: install $(LOAD_VENV)/.installed
 		$(BIN)/python benchmarks/load/run.py --locust $(LOAD_VENV)/bin/locust --linkwell $(BIN)/linkwell
 
 clean:
-	rm -rf $(VENV) $(LOAD_VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(LOAD_VENV) $(MESH_VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

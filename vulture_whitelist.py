@@ -50,6 +50,7 @@ TimebankConfig
 GrantsConfig
 CoproductionConfig
 NotificationsConfig
+MeshConfig
 IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware
@@ -127,6 +128,10 @@ is_encrypted
 _.filter_failure
 # coproduction templates: whether a progress table has a change column.
 _.has_change
+# `linkwell mesh mailbox ACTION`: the command dispatches to `_mailbox_<action>` by name.
+_._mailbox_set
+_._mailbox_remove
+_._mailbox_list
 # `linkwell timebank ACTION`: the command dispatches to `_<action>` by name.
 _._account
 _._transfer
@@ -149,3 +154,10 @@ write_final_stats
 # linkwell/directory/tests/test_harvest.py).
 _.do_GET
 _.log_message
+# Django loads the app's config by the dotted name in INSTALLED_APPS.
+FhirConfig
+# django-oauth-toolkit loads these by the dotted names in settings.OAUTH2_PROVIDER and calls
+# their methods itself (linkwell/fhir/oauth.py).
+ApiClientScopes
+ApiClientValidator
+_.get_default_scopes

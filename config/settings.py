@@ -20,6 +20,7 @@ from linkwell.core.env import (
     parse_ip_networks,
     parse_proxy_ssl_header,
 )
+from linkwell.fhir.scopes import SCOPE_DESCRIPTIONS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    # OAuth 2.0 client credentials for FHIR API clients (linkwell/fhir/README.md).
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
     "linkwell.core",
@@ -378,6 +381,25 @@ OUTCOMES_DEFAULT_MEASURES = env_list("LINKWELL_OUTCOME_MEASURES", ["ons4", "swem
 LICENSED_ITEM_TEXT_DIR = env_str("LINKWELL_LICENSED_ITEM_TEXT_DIR", "")
 OUTCOMES_SELF_LINK_DAYS = env_int("LINKWELL_OUTCOMES_SELF_LINK_DAYS", 7, minimum=1)
 
+# Messages back into the GP record over MESH (linkwell/mesh/README.md). Empty URL: MESH is off and
+# every practice gets the printable letter. MAILBOX/PASSWORD are Linkwell's own sending mailbox;
+# SHARED_KEY is the MESH environment's key; CLIENT_CERT/CLIENT_KEY the TLS client certificate and
+# key files, CA_CERT the CA bundle to trust (live MESH uses mutual TLS). WORKFLOW_ID: GP Connect
+# Send Document's MESH workflow. Failed sends are retried MAX_ATTEMPTS times in all, waiting
+# RETRY_SECONDS, then twice that, and so on.
+MESH = {
+    "URL": env_str("LINKWELL_MESH_URL", "").rstrip("/"),
+    "MAILBOX": env_str("LINKWELL_MESH_MAILBOX", ""),
+    "PASSWORD": env_str("LINKWELL_MESH_PASSWORD", ""),
+    "SHARED_KEY": env_str("LINKWELL_MESH_SHARED_KEY", ""),
+    "CLIENT_CERT": env_str("LINKWELL_MESH_CLIENT_CERT", ""),
+    "CLIENT_KEY": env_str("LINKWELL_MESH_CLIENT_KEY", ""),
+    "CA_CERT": env_str("LINKWELL_MESH_CA_CERT", ""),
+    "WORKFLOW_ID": env_str("LINKWELL_MESH_WORKFLOW_ID", "GPCONNECT_SEND_DOCUMENT"),
+    "MAX_ATTEMPTS": env_int("LINKWELL_MESH_MAX_ATTEMPTS", 5, minimum=1),
+    "RETRY_SECONDS": env_int("LINKWELL_MESH_RETRY_SECONDS", 300, minimum=1),
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("LINKWELL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -410,6 +432,24 @@ REST_FRAMEWORK = {
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# FHIR API clients (linkwell/fhir): OAuth 2.0 client credentials. Tokens are short-lived bearer
+# tokens; a client gets only the scopes its `ApiClient` row grants (fhir/oauth.py) and a revoked
+# client can neither get a token nor use one it holds.
+FHIR_TOKEN_SECONDS = env_int("LINKWELL_FHIR_TOKEN_SECONDS", 600, minimum=60)
+if FHIR_TOKEN_SECONDS > 3600:
+    raise EnvError("LINKWELL_FHIR_TOKEN_SECONDS must be 3600 or less: API tokens are short-lived")
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": FHIR_TOKEN_SECONDS,
+    "SCOPES": SCOPE_DESCRIPTIONS,
+    "DEFAULT_SCOPES": [],
+    "SCOPES_BACKEND_CLASS": "linkwell.fhir.oauth.ApiClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "linkwell.fhir.oauth.ApiClientValidator",
+}
+
+# django-oauth-toolkit's Application model, named so that migrations pointing at it (fhir's
+# ApiClient) can resolve the swappable dependency; Linkwell does not swap it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Linkwell API",
     "DESCRIPTION": "Linkwell REST API and the Open Referral UK (HSDS 3) directory read API.",

@@ -54,6 +54,16 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     (
+        "Messages back into the GP record (MESH)",
+        [
+            ("mesh mailbox set", "A practice's mailbox: --organisation ODS --mailbox ID."),
+            ("mesh mailbox list", "Organisations with a MESH mailbox (--format json)."),
+            ("mesh mailbox remove", "Back to the printable letter: --organisation ODS."),
+            ("mesh deliver", "Send due messages back, track sent ones (run every 5 minutes)."),
+            ("mesh resend --letter ID", "Send a letter whose MESH delivery failed again."),
+        ],
+    ),
+    (
         "Volunteering",
         [
             ("volunteering remind", "Email coordinators about lapsing DBS checks (run daily)."),
@@ -102,6 +112,18 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("evidence population-import FILE", "Load practice population profiles (CSV)."),
             ("evidence unit-costs", "Print the unit costs of health service contacts (JSON)."),
             ("extract evaluation --out DIR", "Write the pseudonymised extract for evaluators."),
+        ],
+    ),
+    (
+        "FHIR API clients",
+        [
+            (
+                "api-clients create",
+                "A GP system's client: --name N --organisation ODS [--scopes S]; prints secret.",
+            ),
+            ("api-clients revoke CLIENT_ID", "Revoke a client: its tokens stop working at once."),
+            ("api-clients list", "List API clients, their organisations and scopes."),
+            ("organisations list", "Organisations and ODS codes (--kind gp-practice)."),
         ],
     ),
     (

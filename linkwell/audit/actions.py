@@ -101,6 +101,13 @@ class AuditAction(models.TextChoices):
     REFERRALS_REFERRAL_DECLINED = "referrals.referral_declined"
     REFERRALS_REFERRAL_FIRST_CONTACT = "referrals.referral_first_contact"
 
+    # --- fhir: API clients, and referrals received and cancelled through the FHIR API ----------
+    FHIR_API_CLIENT_CREATED = "fhir.api_client_created"
+    FHIR_API_CLIENT_REVOKED = "fhir.api_client_revoked"
+    FHIR_API_TOKEN_ISSUED = "fhir.api_token_issued"
+    FHIR_REFERRAL_RECEIVED = "fhir.referral_received"
+    FHIR_REFERRAL_CANCELLED = "fhir.referral_cancelled"
+
     # --- casework: the case ---------------------------------------------------------------------
     CASEWORK_CASE_OPENED = "casework.case_opened"
     CASEWORK_CASE_EPISODE_ADDED = "casework.case_episode_added"
@@ -133,6 +140,12 @@ class AuditAction(models.TextChoices):
     # The reminder was handled but did not leave Linkwell (the development backend).
     CASEWORK_FOLLOW_UP_REMINDER_NOT_SENT = "casework.follow_up_reminder_not_sent"
     CASEWORK_MESSAGE_BACK_WRITTEN = "casework.message_back_written"
+    CASEWORK_MESSAGE_BACK_DELIVERY_QUEUED = "casework.message_back_delivery_queued"
+    CASEWORK_MESSAGE_BACK_DELIVERY_SENT = "casework.message_back_delivery_sent"
+    CASEWORK_MESSAGE_BACK_DELIVERY_RETRYING = "casework.message_back_delivery_retrying"
+    CASEWORK_MESSAGE_BACK_DELIVERY_FAILED = "casework.message_back_delivery_failed"
+    CASEWORK_MESSAGE_BACK_DELIVERY_ACKNOWLEDGED = "casework.message_back_delivery_acknowledged"
+    CASEWORK_MESSAGE_BACK_DELIVERY_REQUEUED = "casework.message_back_delivery_requeued"
 
     # --- connections: signposting and referrals on to providers --------------------------------
     CONNECTIONS_SIGNPOSTED = "connections.signposted"
@@ -286,3 +299,6 @@ class AuditAction(models.TextChoices):
     # --- notifications: messages that left through GOV.UK Notify and their delivery receipts ---
     NOTIFICATIONS_MESSAGE_RECORDED = "notifications.message_recorded"
     NOTIFICATIONS_RECEIPT_RECORDED = "notifications.receipt_recorded"
+    # --- mesh: practices' MESH mailboxes for messages back into the GP record -------------------
+    MESH_MAILBOX_SET = "mesh.mailbox_set"
+    MESH_MAILBOX_REMOVED = "mesh.mailbox_removed"

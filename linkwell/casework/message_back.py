@@ -61,6 +61,7 @@ from linkwell.casework.models import (
     Plan,
     WellbeingReview,
 )
+from linkwell.casework.signals import message_back_written
 from linkwell.core.snomed import (
     SNOMED_DISPLAY,
     SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING,
@@ -311,6 +312,7 @@ def message_back_record(
                     )
             except IntegrityError:
                 continue
+            message_back_written.send(sender=MessageBack, message=message, letter=letter)
             audit_record(
                 actor=actor,
                 action=AuditAction.CASEWORK_MESSAGE_BACK_WRITTEN,
@@ -344,7 +346,7 @@ def referrer_organisation_ids(user: User) -> list[int]:
 def _letters() -> QuerySet[MessageBackLetter]:
     entries = MessageBack.objects.order_by("created_at", "pk")
     return MessageBackLetter.objects.select_related(
-        "recipient_organisation", "case__person"
+        "recipient_organisation", "case__person", "delivery"
     ).prefetch_related(Prefetch("entries", queryset=entries))
 
 

@@ -327,6 +327,40 @@ class MessageBackLetter(PublicIdModel, TimestampedModel):
         ]
 
 
+class MessageBackDelivery(PublicIdModel, TimestampedModel):
+    """How a letter travelled electronically into the recipient's record: one per letter, written
+    through `casework.services.delivery` by the transport that carries it (MESH, linkwell/mesh).
+    A letter without one is the printable letter, as for a practice without a MESH mailbox."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        ACKNOWLEDGED = "acknowledged", "Received by the practice"
+        FAILED = "failed", "Failed"
+
+    letter = models.OneToOneField(
+        MessageBackLetter, on_delete=models.CASCADE, related_name="delivery"
+    )
+    mailbox = models.CharField(max_length=20, help_text="The recipient's MESH mailbox.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # MESH message ids: the letter as a PDF, and its FHIR document. Each is recorded as soon as
+    # MESH accepts it, so a retry sends only what is missing.
+    letter_message_id = models.CharField(max_length=100, blank=True)
+    document_message_id = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status"], name="msgback_delivery_status")]
+
+    def __str__(self) -> str:
+        return f"Message back to MESH mailbox {self.mailbox}: {self.get_status_display()}"
+
+
 class MessageBack(PublicIdModel, TimestampedModel):
     """A structured summary to the referrer / GP record (PRSB social prescribing standard)."""
 

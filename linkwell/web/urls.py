@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from linkwell.fhir.letter_views import message_back_letter_pdf
 from linkwell.web import views
 
 app_name = "web"
@@ -16,4 +17,10 @@ urlpatterns = [
         name="reports_index",
     ),
     path("population/", views.population_index, name="population_index"),
+    # The message back letter as a PDF, made from the same sections as its FHIR document.
+    path(
+        "messages-back/<uuid:message_id>/letter.pdf",
+        message_back_letter_pdf,
+        name="message_back_pdf",
+    ),
 ]

@@ -9,6 +9,7 @@
   case is named without personal data (`case_reference`, `initials`).
 - `calendar_feed`: the calendar feed's per-user token and the contacts it lists (the iCalendar
   text itself is rendered by `casework/calendar.py`).
+- `deliveries`: messages back whose electronic delivery failed, for the team page.
 - `safeguarding`: the safeguarding lead's list of concerns and the team page's count of them.
 
 Each takes the acting user and scopes to the cases of their teams (casework/access.py). Lists are
@@ -49,6 +50,7 @@ from linkwell.casework.selectors.cases import (
     case_view,
     initials,
 )
+from linkwell.casework.selectors.deliveries import failed_deliveries
 from linkwell.casework.selectors.safeguarding import (
     RESOLVED_CONCERNS_PER_PAGE,
     ConcernList,
@@ -94,6 +96,7 @@ __all__ = [
     "caseload_practices",
     "concern_days_open",
     "due_choices",
+    "failed_deliveries",
     "has_caseload",
     "initials",
     "managed_team_ids",

@@ -35,6 +35,7 @@ from linkwell.casework.selectors import (
     caseload_page,
     caseload_practices,
     due_choices,
+    failed_deliveries,
     has_caseload,
     managed_team_ids,
     open_concern_count_for_lead,
@@ -176,11 +177,23 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+FAILED_DELIVERIES_SHOWN = 50
+
+
 @login_required
 def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not managed_team_ids(user):
+    team_ids = managed_team_ids(user)
+    if not team_ids:
         raise PermissionDenied("The team page is for team managers.")
+    undelivered = list(failed_deliveries(team_ids)[:FAILED_DELIVERIES_SHOWN])
+    # Each row names a person: a read of each letter shown (at most FAILED_DELIVERIES_SHOWN).
+    log_list_access(
+        request,
+        [delivery.letter for delivery in undelivered],
+        list_name="team_failed_deliveries",
+        person_id=lambda letter: str(letter.case.person.uuid),
+    )
     return render(
         request,
         "casework/team.html",
@@ -188,6 +201,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
             "teams": team_caseloads(user=user),
             "safe_level": safe_level(),
             "open_concerns": open_concern_count_for_lead(user=user),
+            "undelivered": undelivered,
         },
     )
 
