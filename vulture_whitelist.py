@@ -140,6 +140,8 @@ _.add_note
 _.inbox
 # locust runs this `quitting` event listener (registered by its decorator) as it shuts down.
 write_final_stats
+# Django loads the app's config by the dotted name in INSTALLED_APPS.
+FhirConfig
 # django-oauth-toolkit loads these by the dotted names in settings.OAUTH2_PROVIDER and calls
 # their methods itself (linkwell/fhir/oauth.py).
 ApiClientScopes

@@ -41,3 +41,24 @@ def audit_api_read(
             {"resource_type": resource_type, "ids": list(ids), "people": people, "query": query},
         ),
     )
+
+
+def audit_token_issued(sender: Any, request: Any, token: Any, **kwargs: Any) -> None:
+    """django-oauth-toolkit's `app_authorized` signal (connected in apps.py): a security row
+    for each bearer token issued, naming the client and the scopes granted."""
+    client = (
+        ApiClient.objects.select_related("organisation", "application")
+        .filter(application_id=token.application_id)
+        .first()
+    )
+    if client is None:
+        return
+    audit_record(
+        actor=None,
+        action=AuditAction.FHIR_API_TOKEN_ISSUED,
+        kind=Kind.SECURITY,
+        channel=Channel.API,
+        obj=client,
+        organisation=client.organisation,
+        detail=client_detail(client, {"scopes": token.scope.split(), "expires": token.expires}),
+    )

@@ -43,6 +43,14 @@ def schema_path() -> Path:
 def _definitions() -> dict[str, Any]:
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
     definitions: dict[str, Any] = schema["definitions"]
+    # The schema was generated for 4.0.0: its list of FHIR versions stops there, so a server
+    # that says (truly) it speaks 4.0.1, R4's technical correction with the same resources,
+    # would fail. Only that list is corrected.
+    for definition in definitions.values():
+        for prop in definition.get("properties", {}).values():
+            versions = prop.get("enum") if isinstance(prop, dict) else None
+            if isinstance(versions, list) and "4.0.0" in versions and "4.0.1" not in versions:
+                versions.append("4.0.1")
     return definitions
 
 

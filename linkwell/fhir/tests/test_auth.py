@@ -31,6 +31,9 @@ def test_a_client_gets_a_short_lived_bearer_token_with_its_scopes(client: Client
     assert body["token_type"] == "Bearer"
     assert 0 < body["expires_in"] <= 600
     assert set(body["scope"].split()) == {"referrals.read", "referrals.write"}
+    issued = AuditEvent.objects.get(action="fhir.api_token_issued")
+    assert (issued.kind, issued.channel) == ("security", "api")
+    assert issued.detail["api_client"] == created.client_id
 
 
 def test_a_client_cannot_ask_for_a_scope_it_was_not_given(client: Client) -> None:
