@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -204,10 +205,18 @@ def message_back_view(letter: MessageBackLetter) -> MessageBackView:
 # --- The FHIR document ------------------------------------------------------------------------
 
 
+# Characters XML 1.0 does not allow (control characters other than tab and newlines).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xhtml_text(text: str) -> str:
+    return escape(_NOT_XML.sub("", text))
+
+
 def _narrative(paragraphs: list[str], heading: str = "") -> dict[str, str]:
-    body = "".join(f"<p>{escape(line)}</p>" for line in paragraphs)
+    body = "".join(f"<p>{_xhtml_text(line)}</p>" for line in paragraphs)
     if heading:
-        body = f"<h2>{escape(heading)}</h2>{body}"
+        body = f"<h2>{_xhtml_text(heading)}</h2>{body}"
     return {"status": "generated", "div": f'<div xmlns="{XHTML}">{body}</div>'}
 
 

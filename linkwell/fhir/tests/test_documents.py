@@ -189,7 +189,7 @@ def test_without_consent_the_document_carries_only_what_the_letter_shows(
 def test_special_characters_are_escaped_in_the_narrative(personas: Personas) -> None:
     case = referred_case(personas)
     link = case.case_referrals.get()
-    link.referral.details = "Worried <script>alert(1)</script> & alone"
+    link.referral.details = "Worried <script>alert(1)</script> & alone\x0b"
     link.referral.save(update_fields=["details"])
     message_back_record(actor=personas.link_worker, case=case, stage=MessageBack.Stage.SEEN)
     bundle = message_back_document(MessageBackLetter.objects.get(case=case))
