@@ -83,3 +83,15 @@ def get_area_for_user(*, user: User | AnonymousUser | None, area_id: Any) -> Are
         return Area.objects.get(uuid=area_id)
     except (Area.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404("No such area") from None
+
+
+def user_can_see_payments(*, user: User | AnonymousUser | None) -> bool:
+    """Outcome payment schedules: commissioners and administrators (not team managers)."""
+    return user_is_administrator(user=user) or user_has_role(
+        user=user, roles=[Role.COMMISSIONER, Role.ADMINISTRATOR]
+    )
+
+
+def require_payments_access(*, user: User | AnonymousUser | None) -> None:
+    if not user_can_see_payments(user=user):
+        raise PermissionDenied("Outcome payments are for commissioners and administrators.")

@@ -11,6 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("equity/", views.equity, name="equity"),
     path("providers/", views.providers, name="providers"),
     path("providers/funnel.svg", views.funnel_svg, name="funnel"),
+    path("payments/", views.payments, name="payments"),
+    path("payments.csv", views.payments_csv, name="payments_csv"),
     path("unit-costs/", views.unit_cost_list, name="unit_costs"),
     path("unit-costs/<slug:kind>/", views.unit_cost_edit, name="unit_cost_edit"),
 ]

@@ -8,6 +8,7 @@ the user holds `reports.view_unsuppressed`, and showing raw figures is audited.
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,8 +25,10 @@ from linkwell.evidence.access import (
     get_practice_for_user,
     get_service_for_user,
     require_evidence_access,
+    require_payments_access,
     service_ids_for_evidence,
     user_can_edit_unit_costs,
+    user_can_see_payments,
 )
 from linkwell.evidence.costs import defaults_note, unit_costs
 from linkwell.evidence.forms import (
@@ -38,6 +41,13 @@ from linkwell.evidence.forms import (
 )
 from linkwell.evidence.funnel import render_svg
 from linkwell.evidence.models import ActivityKind
+from linkwell.evidence.payments import (
+    CSV_COLUMNS,
+    PaymentRuleError,
+    outcome_payments,
+    payment_rule,
+    publish_payments,
+)
 from linkwell.evidence.selectors import (
     COHORT_DIMENSIONS,
     FUNNEL_METRICS,
@@ -98,7 +108,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/index.html",
-        {"can_edit_costs": user_can_edit_unit_costs(user=request.user)},
+        {
+            "can_edit_costs": user_can_edit_unit_costs(user=request.user),
+            "can_see_payments": user_can_see_payments(user=request.user),
+        },
     )
 
 
@@ -276,3 +289,50 @@ def unit_cost_edit(request: HttpRequest, kind: str) -> HttpResponse:
     return render(
         request, "evidence/unit_cost_edit.html", {"form": form, "cost": current}, status=status
     )
+
+
+def _payment_figures(request: HttpRequest, what: str) -> dict[str, Any]:
+    filter_form, filters = _filters(request)
+    context: dict[str, Any] = {"filter_form": filter_form, "form": None, "rows": None}
+    try:
+        rule = payment_rule()
+    except PaymentRuleError as exc:
+        context["rule_error"] = str(exc)
+        return context
+    context["rule"] = rule
+    if filters is not None:
+        rows = outcome_payments(user=request.user, filters=filters, rule=rule)
+        unsuppressed = _unsuppressed(request, what, filters)
+        context.update(
+            rows=publish_payments(rows, unsuppressed=unsuppressed),
+            unsuppressed=unsuppressed,
+            filters=filters,
+        )
+    return context
+
+
+@login_required
+def payments(request: HttpRequest) -> HttpResponse:
+    """The outcome payment schedule per provider for a period (commissioners, administrators)."""
+    require_payments_access(user=request.user)
+    context = _payment_figures(request, "evidence outcome payments")
+    bad = bool(context["filter_form"].errors) or "rule_error" in context
+    return _page(request, "evidence/payments.html", context, bad=bad)
+
+
+@login_required
+def payments_csv(request: HttpRequest) -> HttpResponse:
+    """The same schedule as CSV, with the same disclosure control."""
+    require_payments_access(user=request.user)
+    context = _payment_figures(request, "evidence outcome payments CSV")
+    if context["rows"] is None:
+        message = context.get("rule_error") or "Correct the filters."
+        return HttpResponse(message, status=400, content_type="text/plain")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="outcome-payments.csv"'
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    for row in context["rows"]:
+        writer.writerow([row[key] for key, _ in CSV_COLUMNS])
+    return response
