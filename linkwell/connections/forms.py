@@ -10,6 +10,7 @@ from django.utils import timezone
 from linkwell.connections.models import ConnectionKind, ConnectionReason
 from linkwell.connections.services import MAX_MESSAGE, MAX_NOTE, need_choices
 from linkwell.core.idempotency import SubmissionKeyField
+from linkwell.directory.eligibility import LongTermCondition
 
 _TEXTAREA = {"class": "nhsuk-textarea", "rows": 4}
 _DATE_ERRORS = {"invalid": "Enter a real date, like 2026-03-14"}
@@ -31,6 +32,25 @@ class ConnectForm(forms.Form):
     )
     share_access_needs = forms.BooleanField(
         label="Share the person's access and language needs", required=False
+    )
+    # The service's eligibility rule (directory/eligibility.py), when it has one.
+    conditions = forms.MultipleChoiceField(
+        label="Long-term conditions the person has",
+        help_text="Tick those you have confirmed with the person or their record.",
+        choices=LongTermCondition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    override_eligibility = forms.BooleanField(
+        label="Refer anyway, although the person does not meet the service's rule",
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label="Why you are overriding the rule",
+        help_text="Kept with the referral and shown on the person's connections.",
+        required=False,
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": 3}),
     )
     # A retried POST (after a timeout) connects once (core/idempotency.py).
     submission_key = SubmissionKeyField()

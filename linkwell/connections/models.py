@@ -67,6 +67,9 @@ class Connection(PublicIdModel, TimestampedModel, VersionedModel):
     attention_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     provider_note = models.TextField(blank=True)
+    # Referred although the service's eligibility rule was not met: what failed, and why.
+    eligibility_failed = models.JSONField(default=list, blank=True)
+    eligibility_override_reason = models.TextField(blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["service", "status"])]

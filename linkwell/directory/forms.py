@@ -12,6 +12,7 @@ from django.forms import formset_factory
 from linkwell.accounts.models import User
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import LONG_TEXT_MAX, SHORT_TEXT_MAX, apply_errors, text_input
+from linkwell.directory.eligibility import LongTermCondition
 from linkwell.directory.models import QualityCheckKind, ReferralMode, Service, ServiceStatus
 from linkwell.directory.services import (
     COST_FREE,
@@ -153,6 +154,18 @@ class ServiceEditForm(forms.Form):
         label="Who the service is for",
         required=False,
         widget=forms.Textarea(attrs=dict(_TEXTAREA, rows="3")),
+    )
+    required_conditions = forms.MultipleChoiceField(
+        label="Long-term conditions (at least one needed)",
+        help_text="Leave all unticked if the service does not require a condition",
+        choices=LongTermCondition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    eligibility_checked = forms.BooleanField(
+        label="Check the ages and conditions when someone is referred (a link worker can "
+        "override the check, giving a reason)",
+        required=False,
     )
     eligibility_conditions = forms.CharField(
         max_length=LONG_TEXT_MAX,

@@ -160,6 +160,12 @@ class Service(HsdsModel, TimestampedModel, VersionedModel):
     minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
     alert = models.TextField(blank=True)
+    # Linkwell's eligibility rule (eligibility.py): the ages above and, of these long-term
+    # conditions, at least one; checked at referral only when `eligibility_checked` is set.
+    eligibility_checked = models.BooleanField(
+        default=False, help_text="Check the age range and conditions when someone is referred."
+    )
+    required_conditions = models.JSONField(default=list, blank=True)
     # HSDS assured_date/assurer_email as received (imports); exports use the QA record when present.
     assured_date = models.DateField(null=True, blank=True)
     assurer_email = models.EmailField(blank=True)

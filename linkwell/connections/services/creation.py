@@ -4,6 +4,8 @@ what is shared, start the response window, queue the provider's email).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from linkwell.connections.services.capacity import FULL_NOTE, _refuse_if_full, p
 from linkwell.connections.sharing import SharingRefused, build_shared
 from linkwell.connections.workdays import add_working_days
 from linkwell.core.exceptions import ValidationFailed
+from linkwell.directory.eligibility import LongTermCondition, eligibility_failures
 from linkwell.directory.models import Service, ServiceStatus
 
 
@@ -58,6 +61,9 @@ def connection_refer(
     message: str = "",
     share_access_needs: bool = False,
     confirm_full: bool = False,
+    conditions: Sequence[str] = (),
+    override_eligibility: bool = False,
+    override_reason: str = "",
 ) -> Connection:
     """Send an onward referral: checks, freeze what is shared, start the response window.
 
@@ -66,9 +72,18 @@ def connection_refer(
     awaiting its answer, checked under a lock on the service) unless the link worker confirms
     `confirm_full` (the provider is then told, in the shared message, that it was sent while
     full), already has an open referral of this person, or the person did not agree to share
-    their details."""
+    their details.
+
+    The service's eligibility rule (directory/eligibility.py) is checked against the person's
+    age and the long-term `conditions` the link worker confirmed: a person who fails it is
+    refused with a message naming each part failed, unless `override_eligibility` with an
+    `override_reason` (then what failed and the reason are kept on the connection and in the
+    audit event)."""
     message = _text(message, "message", MAX_MESSAGE)
     _check_service_running(service)
+    failed, override_reason = _check_eligibility(
+        case, service, conditions, override_eligibility, override_reason
+    )
     if not service.accepts_referrals:
         raise ValidationFailed(
             {
@@ -119,6 +134,8 @@ def connection_refer(
             respond_by=add_working_days(
                 timezone.localdate(now), settings.REFERRAL_RESPONSE_WORKING_DAYS
             ),
+            eligibility_failed=failed,
+            eligibility_override_reason=override_reason,
         )
         _audit(
             actor=actor,
@@ -127,11 +144,59 @@ def connection_refer(
             detail={
                 "shared_fields": sorted(k for k, v in shared.items() if v),
                 **({"sent_while_full": True} if over_capacity else {}),
+                **(
+                    {"eligibility_overridden": {"failed": failed, "reason": override_reason}}
+                    if failed
+                    else {}
+                ),
             },
         )
         connection_id = str(connection.uuid)
         transaction.on_commit(lambda: _enqueue_referral_email(connection_id))
     return connection
+
+
+def _check_eligibility(
+    case: Case,
+    service: Service,
+    conditions: Sequence[str],
+    override: bool,
+    reason: str,
+) -> tuple[list[str], str]:
+    """(what failed, the override reason) — or ValidationFailed naming the rule."""
+    unknown = sorted(set(conditions) - set(LongTermCondition.values))
+    if unknown:
+        raise ValidationFailed(
+            {"conditions": [f"“{', '.join(unknown)}” is not a long-term condition on the list."]}
+        )
+    failed = eligibility_failures(
+        service,
+        date_of_birth=case.person.date_of_birth,
+        conditions=conditions,
+        on=timezone.localdate(),
+    )
+    if not failed:
+        return [], ""
+    reason = _text(reason, "override_reason", MAX_MESSAGE)
+    if not override:
+        raise ValidationFailed(
+            {
+                "eligibility": [
+                    *failed,
+                    "To refer anyway, choose to override the rule and say why.",
+                ]
+            }
+        )
+    if not reason:
+        raise ValidationFailed(
+            {
+                "override_reason": [
+                    "Say why you are referring although the person does not meet "
+                    f"{service.name}'s rule."
+                ]
+            }
+        )
+    return failed, reason
 
 
 def _enqueue_referral_email(connection_id: str) -> None:

@@ -42,6 +42,7 @@ from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.core.forms import apply_errors
 from linkwell.core.idempotency import create_once, fresh_key
 from linkwell.directory.access import get_service_for_user
+from linkwell.directory.eligibility import rule_summary
 from linkwell.directory.presentation import capacity_text
 from linkwell.directory.search_forms import ServiceSearchForm
 from linkwell.directory.selectors import search_services
@@ -154,6 +155,9 @@ def connect_service(
                                 message=data["message"],
                                 share_access_needs=data["share_access_needs"],
                                 confirm_full=request.POST.get("confirm_full") == "1",
+                                conditions=data["conditions"],
+                                override_eligibility=data["override_eligibility"],
+                                override_reason=data["override_reason"],
                             )
                         connection_made.send(
                             sender=Case, actor=user, connection=made, run_id=run_id
@@ -189,6 +193,7 @@ def connect_service(
             "service": service,
             "capacity": capacity_text(service),
             "full": service.accepts_referrals and is_full(service),
+            "eligibility_rule": rule_summary(service),
             "run_id": run_id,
             "form": form,
             "preview": preview,

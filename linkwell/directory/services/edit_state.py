@@ -37,6 +37,8 @@ EDITABLE_SERVICE_FIELDS = (
     "maximum_age",
     "capacity_available",
     "capacity_maximum",
+    "eligibility_checked",
+    "required_conditions",
 )
 # Values kept in related HSDS rows (phone, cost_option, schedule, language, accessibility,
 # attribute); `service_edit_state` reads them and `_write_related` replaces them.

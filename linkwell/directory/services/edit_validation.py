@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
+from linkwell.directory.eligibility import LongTermCondition
 from linkwell.directory.models import ReferralMode, ServiceStatus
 from linkwell.directory.services.edit_state import _DAY_ORDER, COST_FREE, COST_PAID, COST_UNKNOWN
 
@@ -49,6 +50,8 @@ def _normalise(data: Mapping[str, Any]) -> dict[str, Any]:
             value = Decimal(str(value)).quantize(Decimal("0.01"))
         elif key == "cost_amount":
             value = None
+        if key == "required_conditions":
+            value = sorted({str(v) for v in value or []})
         if key in ("languages", "eligibility_conditions"):
             value = [str(v).strip() for v in value or [] if str(v).strip()]
         if key == "schedule":
@@ -125,6 +128,9 @@ def _validate(state: Mapping[str, Any], *, has_location: bool) -> dict[str, list
     if state.get("referral_mode") not in ReferralMode.values:
         add("referral_mode", "Select whether the service accepts referrals or is signposting only")
     _validate_age(state, errors)
+    unknown = sorted(set(state.get("required_conditions") or []) - set(LongTermCondition.values))
+    if unknown:
+        add("required_conditions", f"Choose conditions from the list (not {', '.join(unknown)})")
     _validate_capacity(state.get("capacity_available"), state.get("capacity_maximum"), errors)
 
     cost = state.get("cost", COST_UNKNOWN)
