@@ -101,6 +101,14 @@ class MeasureForm(forms.Form):
                     max_length=500,
                     widget=forms.TextInput(attrs=_INPUT),
                 )
+        if instrument.category == "assessment":
+            for item in items:
+                self.fields[f"note_{item.id}"] = forms.CharField(
+                    label=f"{item.label}: notes",
+                    required=False,
+                    max_length=500,
+                    widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 2}),
+                )
 
     def item_fields(self) -> list[forms.BoundField]:
         return [self[f"item_{item.id}"] for item in self.items]

@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.measure_new,
         name="measure_new",
     ),
+    path(
+        "cases/<uuid:case_id>/assessments/<uuid:administration_id>/goal/<slug:item_id>/",
+        views.assessment_goal_add_view,
+        name="assessment_goal_add",
+    ),
     path("cases/<uuid:case_id>/links/", views.self_link_new, name="self_link_new"),
     path(
         "cases/<uuid:case_id>/links/<uuid:link_id>/",

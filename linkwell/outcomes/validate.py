@@ -24,7 +24,7 @@ from linkwell.outcomes.engine import (
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 ITEM_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 DIRECTIONS = (HIGHER_IS_BETTER, LOWER_IS_BETTER)
-CATEGORIES = ("outcome", "goal_attainment", "experience", "staff_satisfaction")
+CATEGORIES = ("outcome", "goal_attainment", "experience", "staff_satisfaction", "assessment")
 KNOWN_KEYS = {
     "id",
     "version",

@@ -29,9 +29,10 @@ from linkwell.audit.access_log import log_access
 from linkwell.casework.access import case_team_ids, get_case_for_user
 from linkwell.casework.models import Case, Goal, WellbeingReview
 from linkwell.casework.selectors import managed_team_ids
-from linkwell.core.exceptions import ValidationFailed
-from linkwell.core.forms import apply_errors
+from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
+from linkwell.core.forms import apply_errors, error_text
 from linkwell.outcomes import selectors
+from linkwell.outcomes.assessment import assessment_goal_add
 from linkwell.outcomes.engine import Instrument
 from linkwell.outcomes.forms import (
     LocalMeasureForm,
@@ -41,7 +42,12 @@ from linkwell.outcomes.forms import (
     SelfLinkForm,
     StaffSurveyForm,
 )
-from linkwell.outcomes.models import CompletedBy, SelfCompletionLink, Timepoint
+from linkwell.outcomes.models import (
+    CompletedBy,
+    MeasureAdministration,
+    SelfCompletionLink,
+    Timepoint,
+)
 from linkwell.outcomes.registry import UnknownInstrument, all_instruments, get_instrument
 from linkwell.outcomes.selfcomplete import (
     LinkUnusable,
@@ -513,3 +519,26 @@ def staff_survey(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpR
     return render(
         request, "outcomes/staff_survey.html", {"team": team, "form": form}, status=status
     )
+
+
+@login_required
+@require_POST
+def assessment_goal_add_view(
+    request: AuthenticatedHttpRequest,
+    case_id: uuid.UUID,
+    administration_id: uuid.UUID,
+    item_id: str,
+) -> HttpResponse:
+    """One click on the plan page: add an area the assessment found as a goal of the plan."""
+    user = request.user
+    case = get_case_for_user(user, case_id, write=True)
+    administration = MeasureAdministration.objects.filter(case=case, uuid=administration_id).first()
+    if administration is None:
+        raise Http404("No such assessment")
+    try:
+        assessment_goal_add(actor=user, case=case, administration=administration, item_id=item_id)
+    except (ValidationFailed, ConcurrentEditError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "Added to the plan as a goal. Reword it with the person.")
+    return redirect("casework:plan_detail", case_id=case.uuid)

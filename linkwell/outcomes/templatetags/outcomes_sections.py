@@ -7,6 +7,8 @@
 - `{% follow_up_measures case follow_up back %}`: the follow-up page's "Outcome measures at this
   point": those due now, each a link to record it (with `outcomes.measure_record`, which
   scores it) that comes back to `back`, and those already recorded at the follow-up's timepoint.
+- `{% assessment_suggestions case can_write %}`: the plan page's goals suggested by the latest
+  holistic assessment (assessment.py), one click each to add.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from django import template
 
+from linkwell.outcomes.assessment import HOLISTIC_ID, goal_suggestions, invited
 from linkwell.outcomes.models import MeasureAdministration
 from linkwell.outcomes.selectors import (
     baseline_measures_for_review,
@@ -47,5 +50,21 @@ def follow_up_measures(
         "case": case,
         "measures": measures_for_follow_up(case, follow_up),
         "back": back,
+        "can_write": can_write,
+    }
+
+
+@register.inclusion_tag("outcomes/_assessment_suggestions.html")
+def assessment_suggestions(case: Any, can_write: bool = True) -> dict[str, Any]:
+    """The plan page's "From the holistic assessment" section: the latest assessment's areas
+    needing support not yet on the plan, each with a one-click "Add to the plan"; on a case
+    from an invitation with no assessment yet, a prompt to record one."""
+    administration, suggestions = goal_suggestions(case)
+    return {
+        "case": case,
+        "administration": administration,
+        "suggestions": suggestions,
+        "prompt": administration is None and invited(case),
+        "holistic_id": HOLISTIC_ID,
         "can_write": can_write,
     }
