@@ -218,6 +218,8 @@ class AuditAction(models.TextChoices):
     POPULATION_PROFILE_IMPORTED = "population_profile_imported"
     UNIT_COST_SET = "unit_cost_set"
     EVALUATION_EXTRACT_EXPORTED = "evaluation_extract_exported"
+    GAP_RECIPIENT_SET = "gap_recipient_set"
+    GAP_DIGEST_SENT = "gap_digest_sent"
 
     # --- reports: exports, unsuppressed figures and patient stories ---------------------------
     QUARTERLY_REPORT_EXPORTED = "quarterly_report_exported"

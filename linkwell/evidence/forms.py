@@ -15,6 +15,8 @@ from linkwell.analysis.forms import (
     period_start_field,
     uuid_choices,
 )
+from linkwell.connections.services import need_choices
+from linkwell.evidence.models import GapRecipientKind
 from linkwell.evidence.selectors import COHORT_DIMENSIONS, EQUITY_DIMENSIONS, FUNNEL_METRICS
 from linkwell.outcomes.models import Timepoint
 from linkwell.outcomes.registry import all_instruments
@@ -164,3 +166,41 @@ class UnitCostForm(forms.Form):
         widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": 3}),
         error_messages={"required": "Say where the cost comes from"},
     )
+
+
+class GapRecipientForm(forms.Form):
+    """Name a service or community champion to receive the gaps of a theme and area."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the service's or champion's name"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "required": "Enter an email address, like name@example.org",
+            "invalid": "Enter an email address, like name@example.org",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Who they are",
+        choices=GapRecipientKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a service or a community champion"},
+    )
+    need = choice_field(label="Theme (need)")
+    area = choice_field(label="Area")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.terms = {str(t.uuid): t for t in need_choices()}
+        self.areas = {str(a.uuid): a for a in Area.objects.order_by("name")}
+        cast(forms.ChoiceField, self.fields["need"]).choices = [
+            ("", "Every need"),
+            *((key, term.name) for key, term in self.terms.items()),
+        ]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [
+            ("", "Every area"),
+            *((key, area.name) for key, area in self.areas.items()),
+        ]

@@ -128,3 +128,55 @@ class PracticePopulation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.practice_id} {self.dimension}={self.category}: {self.count}"
+
+
+class GapRecipientKind(models.TextChoices):
+    SERVICE = "service", "A service"
+    CHAMPION = "champion", "A community champion"
+
+
+class GapRecipient(PublicIdModel, TimestampedModel):
+    """Someone who is sent the gaps in provision of their theme and area (the digest).
+
+    `need` (a directory taxonomy term, its sub-terms included) and `area` narrow what they get;
+    empty means every need, every area."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    kind = models.CharField(max_length=10, choices=GapRecipientKind.choices)
+    need = models.ForeignKey(
+        "directory.TaxonomyTerm", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(
+        "accounts.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    active = models.BooleanField(default=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GapDigest(PublicIdModel, TimestampedModel):
+    """One digest sent (or tried) to one recipient for one period: what it said, in published
+    (disclosure-controlled) counts, and whether it left."""
+
+    recipient = models.ForeignKey(GapRecipient, on_delete=models.CASCADE, related_name="digests")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    rows = models.JSONField(default=list)  # [{"need": str, "gaps": published count}]
+    outcome = models.CharField(max_length=100)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "period_start", "period_end"], name="evidence_one_digest"
+            )
+        ]

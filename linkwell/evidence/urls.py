@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("providers/funnel.svg", views.funnel_svg, name="funnel"),
     path("payments/", views.payments, name="payments"),
     path("payments.csv", views.payments_csv, name="payments_csv"),
+    path("gaps/", views.gaps, name="gaps"),
     path("unit-costs/", views.unit_cost_list, name="unit_costs"),
     path("unit-costs/<slug:kind>/", views.unit_cost_edit, name="unit_cost_edit"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from linkwell.analysis.disclosure import can_see_unsuppressed, record_unsuppressed_access
 from linkwell.analysis.filters import ReportFilter
+from linkwell.core.exceptions import ValidationFailed
+from linkwell.core.forms import apply_errors
 from linkwell.evidence import present
 from linkwell.evidence.access import (
     get_area_for_user,
@@ -34,13 +37,15 @@ from linkwell.evidence.costs import defaults_note, unit_costs
 from linkwell.evidence.forms import (
     EquityForm,
     FilterForm,
+    GapRecipientForm,
     OutcomesForm,
     ProvidersForm,
     ServiceUseForm,
     UnitCostForm,
 )
 from linkwell.evidence.funnel import render_svg
-from linkwell.evidence.models import ActivityKind
+from linkwell.evidence.gaps import gap_recipient_add
+from linkwell.evidence.models import ActivityKind, GapDigest, GapRecipient
 from linkwell.evidence.payments import (
     CSV_COLUMNS,
     PaymentRuleError,
@@ -336,3 +341,40 @@ def payments_csv(request: HttpRequest) -> HttpResponse:
     for row in context["rows"]:
         writer.writerow([row[key] for key, _ in CSV_COLUMNS])
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Who is sent the gaps in provision (services, community champions) and what was sent."""
+    require_payments_access(user=request.user)
+    status = 200
+    form = GapRecipientForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                gap_recipient_add(
+                    actor=request.user,
+                    name=data["name"],
+                    email=data["email"],
+                    kind=data["kind"],
+                    need=form.terms.get(data["need"] or ""),
+                    area=form.areas.get(data["area"] or ""),
+                )
+            except ValidationFailed as exc:
+                apply_errors(exc, form)
+            else:
+                messages.success(request, f"{data['name']} will be sent the gaps digest.")
+                return redirect("evidence:gaps")
+        status = 400
+    return render(
+        request,
+        "evidence/gaps.html",
+        {
+            "form": form,
+            "recipients": list(GapRecipient.objects.select_related("need", "area")),
+            "digests": list(GapDigest.objects.select_related("recipient")[:100]),
+        },
+        status=status,
+    )
