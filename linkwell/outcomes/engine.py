@@ -24,7 +24,7 @@ Number = int | float
 
 HIGHER_IS_BETTER = "higher_is_better"
 LOWER_IS_BETTER = "lower_is_better"
-METHODS = ("sum", "mean", "lookup", "items")
+METHODS = ("sum", "mean", "lookup", "items", "value_set")
 ITEM_TEXT_SHIPPED = "shipped"
 ITEM_TEXT_DEPLOYER = "deployer"
 
@@ -170,6 +170,11 @@ class Instrument:
     dynamic: DynamicItems | None = None
     category: str = "outcome"
     local: bool = False
+    # `value_set` method (EQ-5D): the items whose levels make the health state ("11111"), and
+    # the deployer's value set {state: index} when loaded (registry.py); None = no index.
+    profile_items: tuple[str, ...] = ()
+    value_set: Mapping[str, float] | None = None
+    value_set_name: str = ""
 
     @property
     def key(self) -> str:
@@ -189,6 +194,8 @@ class Instrument:
 
     @property
     def total_label(self) -> str:
+        if self.method == "value_set":
+            return "index value"
         return "metric score" if self.method == "lookup" else "score"
 
     @classmethod
@@ -268,12 +275,21 @@ class Instrument:
                 for a in data.get("alerts") or []
             ),
             allow_total_entry=bool(
-                data.get("allow_total_entry", data["scoring"]["method"] != "items")
+                data.get(
+                    "allow_total_entry", data["scoring"]["method"] not in ("items", "value_set")
+                )
             ),
             dynamic=dynamic,
             category=data.get("category", "outcome"),
             local=local,
+            profile_items=tuple((scoring.get("value_set") or {}).get("items") or ()),
         )
+
+    def with_value_set(self, index: Mapping[str, float], name: str) -> Instrument:
+        """A copy carrying the deployer's value set (health state -> index value)."""
+        from dataclasses import replace
+
+        return replace(self, value_set=dict(index), value_set_name=name)
 
     def with_item_text(self, texts: Mapping[str, str], preamble: str = "") -> Instrument:
         """A copy carrying deployer-supplied item text (licensed instruments)."""
@@ -456,6 +472,12 @@ def score_answers(
             score = _num(round_half_up(score, instrument.decimals))
         else:
             score = raw
+    elif instrument.method == "value_set":
+        # The health state, e.g. "11213": each profile item's level in order. No index without
+        # the deployer's value set (the profile and other items are still recorded).
+        state = "".join(str(int(values[i] or 0)) for i in instrument.profile_items)
+        if instrument.value_set is not None:
+            score = _num(round_half_up(float(instrument.value_set[state]), instrument.decimals))
     elif instrument.method == "mean":
         mean = sum(nums) / len(nums)
         raw = _num(round_half_up(sum(nums), 6))
@@ -499,7 +521,7 @@ def _alerts(
 
 def score_total(instrument: Instrument, total: Number) -> ScoreResult:
     """Score a total copied from a paper form (no item answers): checks it is in range."""
-    if not instrument.allow_total_entry or instrument.method == "items":
+    if not instrument.allow_total_entry or instrument.method in ("items", "value_set"):
         raise AnswerError(
             [f"{instrument.short_title} is reported item by item; enter each item's answer"]
         )

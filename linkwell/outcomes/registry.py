@@ -13,6 +13,7 @@ deployer's licensed item text.
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -94,7 +95,59 @@ def _licensed_text(directory: str, instrument_id: str, mtime: float) -> dict[str
         raise LicensedTextError(f"{path}: cannot read the licensed item text ({exc})") from exc
 
 
+def value_set_errors(instrument: Instrument, data: Any) -> list[str]:
+    """Problems with a deployer's value set file for a `value_set` measure (all at once)."""
+    if not isinstance(data, dict) or not isinstance(data.get("index"), dict):
+        return ['the file must be {"name": "...", "index": {"<health state>": value, ...}}']
+    if not str(data.get("name") or "").strip():
+        return ["give the value set's name (which country's, which study)"]
+    levels = [
+        [str(int(v)) for v in next(i for i in instrument.items if i.id == item_id).values]
+        for item_id in instrument.profile_items
+    ]
+    states = {"".join(p) for p in itertools.product(*levels)}
+    index = data["index"]
+    errors = []
+    absent = sorted(states - set(index))
+    if absent:
+        more = f" and {len(absent) - 5} more" if len(absent) > 5 else ""
+        errors.append(f"no index value for {', '.join(absent[:5])}{more}")
+    extra = sorted(set(index) - states)
+    if extra:
+        errors.append(f"{', '.join(extra[:5])} is not a health state of {instrument.id}")
+    bad = [k for k, v in index.items() if isinstance(v, bool) or not isinstance(v, int | float)]
+    if bad:
+        errors.append(f"the index value of {', '.join(sorted(bad)[:5])} is not a number")
+    return errors
+
+
+@lru_cache(maxsize=16)
+def _value_set(directory: str, instrument_id: str, mtime: float) -> dict[str, Any]:
+    path = Path(directory) / f"{instrument_id}.value_set.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise LicensedTextError(f"{path}: cannot read the value set ({exc})") from exc
+
+
+def _with_value_set(instrument: Instrument) -> Instrument:
+    """Attach the deployer's value set (`<dir>/<id>.value_set.json`) to a `value_set` measure;
+    without it the measure records the profile and the other items but no index value."""
+    directory = licensed_text_dir()
+    if instrument.method != "value_set" or directory is None:
+        return instrument
+    path = directory / f"{instrument.id}.value_set.json"
+    if not path.exists():
+        return instrument
+    data = _value_set(str(directory), instrument.id, path.stat().st_mtime)
+    errors = value_set_errors(instrument, data)
+    if errors:
+        raise LicensedTextError(f"{path}: " + "; ".join(errors))
+    return instrument.with_value_set(data["index"], str(data["name"]))
+
+
 def _with_licensed_text(instrument: Instrument) -> Instrument:
+    instrument = _with_value_set(instrument)
     if instrument.item_text != ITEM_TEXT_DEPLOYER:
         return instrument
     directory = licensed_text_dir()

@@ -249,7 +249,32 @@ def definition_errors(data: Any) -> list[str]:
         elif method == "mean":
             all_values = [v for values in item_values.values() for v in values]
             computed = (min(all_values), max(all_values))
-    if method == "items":
+    if method == "value_set":
+        spec = scoring.get("value_set")
+        profile = spec.get("items") if isinstance(spec, Mapping) else None
+        if not isinstance(profile, list) or not profile:
+            errors.append('scoring.value_set: give {"items": [the items making the health state]}')
+        else:
+            for item_id in profile:
+                values = item_values.get(item_id)
+                if values is None:
+                    errors.append(f"scoring.value_set.items: {item_id!r} is not an item")
+                elif sorted(values) != list(range(1, len(values) + 1)) or len(values) > 9:
+                    errors.append(
+                        f"scoring.value_set.items: {item_id!r} must have levels 1, 2, ... (up to 9)"
+                    )
+                elif item_id in optional:
+                    errors.append(f"scoring.value_set.items: {item_id!r} cannot be optional")
+        if max_missing:
+            errors.append("scoring.missing.max_missing: a health state needs every level (use 0)")
+        if score_range is not None and not (
+            isinstance(score_range, Mapping)
+            and all(_is_number(score_range.get(k)) for k in ("min", "max"))
+        ):
+            errors.append('range: give {"min": n, "max": n} or leave it out')
+        if data.get("bands"):
+            errors.append("bands: index values come from the deployer's value set; no bands")
+    elif method == "items":
         if score_range is not None:
             errors.append("range: an item-by-item measure has no total; give bands per item")
         if data.get("bands"):
@@ -291,7 +316,7 @@ def definition_errors(data: Any) -> list[str]:
                         f"range: the table gives {min(values):g} to {max(values):g}, not "
                         f"{score_range['min']:g} to {score_range['max']:g}"
                     )
-    if method != "items" and isinstance(score_range, Mapping):
+    if method not in ("items", "value_set") and isinstance(score_range, Mapping):
         errors.extend(
             _bands_errors(
                 "bands", data.get("bands"), score_range.get("min"), score_range.get("max")

@@ -54,7 +54,13 @@ class Command(BaseCommand):
 
     def _list(self) -> None:
         for instrument in all_instruments():
-            if instrument.has_total:
+            if instrument.method == "value_set":
+                scale = (
+                    f"index value from {instrument.value_set_name}"
+                    if instrument.value_set is not None
+                    else "no index (load the value set); each item reported"
+                )
+            elif instrument.has_total:
                 low, high = instrument.range_min, instrument.range_max
                 scale = f"{instrument.total_label} {low:g}-{high:g}"
             else:
