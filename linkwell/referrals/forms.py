@@ -15,6 +15,7 @@ from linkwell.accounts.models import Organisation
 from linkwell.casework.models import Complexity, Urgency
 from linkwell.core.forms import text_input
 from linkwell.core.idempotency import SubmissionKeyField
+from linkwell.directory.eligibility import LongTermCondition
 from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.forms import PersonIdentityFields, PracticeChoiceField
 from linkwell.people.models import ContactMethod
@@ -190,6 +191,24 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),
     )
+    # The link-worker service's eligibility rule, when it checks one (services/receiving.py).
+    conditions = forms.MultipleChoiceField(
+        label="Long-term conditions the person has",
+        help_text="Tick those in the person's record.",
+        choices=LongTermCondition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    override_eligibility = forms.BooleanField(
+        label="Refer anyway, although the person does not meet the service's rule",
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label="Why you are overriding the rule",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**_TEXTAREA, "rows": 3}),
+    )
 
     def referral_details(
         self,
@@ -215,6 +234,10 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
             preferred_contact_method=d.get("preferred_contact_method", "") or "",
             referrer_organisation=referrer_organisation,
             registered_practice=d.get("registered_practice"),
+            check_eligibility=True,
+            conditions=list(d.get("conditions") or []),
+            override_eligibility=bool(d.get("override_eligibility")),
+            override_reason=d.get("override_reason", "") or "",
         )
 
 

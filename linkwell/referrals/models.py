@@ -88,6 +88,9 @@ class Referral(PublicIdModel, TimestampedModel, VersionedModel):
     first_contact_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.TextField(blank=True)
+    # Referred although the link-worker service's eligibility rule was not met: what failed, why.
+    eligibility_failed = models.JSONField(default=list, blank=True)
+    eligibility_override_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -27,6 +27,7 @@ from linkwell.core.forms import apply_errors, run_form
 from linkwell.core.formtoken import ALREADY_SENT, FormToken
 from linkwell.core.idempotency import create_once
 from linkwell.core.ratelimit import over_rate_limit, rate_limit_count, rate_limit_reached
+from linkwell.directory.eligibility import rule_summary
 from linkwell.people.access import people_for_team, people_known_to
 from linkwell.people.models import Person
 from linkwell.people.selectors import person_duplicate_candidates
@@ -61,6 +62,7 @@ from linkwell.referrals.services import (
     referral_errors,
     referral_return,
 )
+from linkwell.referrals.services.receiving import eligibility_rule_listing
 
 TRIAGE_PAGE_SIZE = 25
 # The signed form-shown-at token, used once (linkwell/core/formtoken.py). A person needs more
@@ -187,6 +189,11 @@ def refer(request: AuthenticatedHttpRequest) -> HttpResponse:
             "is_gp": is_gp,
             "candidates": candidates,
             "nhs_match": any(c.same_nhs_number for c in candidates),
+            "eligibility_rules": [
+                (service.name, rule_summary(listing))
+                for service in services
+                if (listing := eligibility_rule_listing(service)) is not None
+            ],
         },
         status=status,
     )

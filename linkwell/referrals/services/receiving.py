@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -14,7 +15,8 @@ from linkwell.audit.actions import AuditAction
 from linkwell.audit.services import audit_record
 from linkwell.casework.models import Urgency
 from linkwell.core.exceptions import ValidationFailed
-from linkwell.directory.models import TaxonomyTerm
+from linkwell.directory.eligibility import eligibility_failures
+from linkwell.directory.models import Service, ServiceStatus, TaxonomyTerm
 from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
 from linkwell.people.models import ContactMethod, Person
 from linkwell.people.services import (
@@ -87,6 +89,62 @@ class ReferralDetails:
     # The person's registered GP practice, when the referral says it and the record has none.
     # A GP practice's own referral names the referrer's practice without asking.
     registered_practice: Organisation | None = None
+    # The link-worker service's eligibility rule (its directory listing's, when that listing
+    # checks one: directory/eligibility.py) is checked for staff referrals: the conditions the
+    # referrer confirmed, and an override with a reason when the person does not meet it.
+    check_eligibility: bool = False
+    conditions: list[str] = field(default_factory=list)
+    override_eligibility: bool = False
+    override_reason: str = ""
+
+
+def eligibility_rule_listing(service: Organisation | None) -> Service | None:
+    """The listing whose eligibility rule a link-worker service applies: its own directory
+    listing's running service that checks a rule (the first by name), if any."""
+    if service is None:
+        return None
+    return (
+        Service.objects.filter(
+            organization__owner=service, eligibility_checked=True, status=ServiceStatus.ACTIVE
+        )
+        .order_by("name", "pk")
+        .first()
+    )
+
+
+def _eligibility(details: ReferralDetails, date_of_birth: dt.date | None) -> tuple[list[str], str]:
+    """(what the person fails, the override reason), or ValidationFailed naming the rule."""
+    if not details.check_eligibility:
+        return [], ""
+    listing = eligibility_rule_listing(details.link_worker_service)
+    if listing is None:
+        return [], ""
+    failed = eligibility_failures(
+        listing,
+        date_of_birth=date_of_birth,
+        conditions=details.conditions,
+        on=timezone.localdate(),
+    )
+    if not failed:
+        return [], ""
+    if not details.override_eligibility:
+        raise ValidationFailed(
+            {"eligibility": [*failed, "To refer anyway, choose to override the rule and say why."]}
+        )
+    reason = details.override_reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            {
+                "override_reason": [
+                    "Say why you are referring although the person does not meet the rule."
+                ]
+            }
+        )
+    if len(reason) > 2000:
+        raise ValidationFailed(
+            {"override_reason": ["Keep the reason to 2,000 characters or fewer"]}
+        )
+    return failed, reason
 
 
 def _registered_practice(details: ReferralDetails) -> Organisation | None:
@@ -183,6 +241,10 @@ def referral_create(
         new_person = person_clean_details(new_person)
     elif person.merged_into_id is not None:
         person = Person.objects.get(pk=person.merged_into_id)
+    date_of_birth = person.date_of_birth if person is not None else None
+    if person is None and new_person is not None:
+        date_of_birth = new_person.date_of_birth
+    failed, override_reason = _eligibility(referral, date_of_birth)
     practice = _registered_practice(referral)
     with transaction.atomic():
         if person is None:
@@ -212,6 +274,8 @@ def referral_create(
             language_needs=referral.language_needs.strip(),
             preferred_contact_method=referral.preferred_contact_method,
             received_at=timezone.now(),
+            eligibility_failed=failed,
+            eligibility_override_reason=override_reason,
         )
         row.reasons.set(referral.reasons)
         audit_record(
@@ -226,6 +290,11 @@ def referral_create(
                 "reasons": [t.code or t.name for t in referral.reasons],
                 "safeguarding_concern": row.safeguarding_concern,
                 "referrer_organisation": referral.referrer_organisation,
+                **(
+                    {"eligibility_overridden": {"failed": failed, "reason": override_reason}}
+                    if failed
+                    else {}
+                ),
             },
         )
     return row
