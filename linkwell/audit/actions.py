@@ -104,7 +104,7 @@ class AuditAction(models.TextChoices):
     # --- fhir: API clients, and referrals received and cancelled through the FHIR API ----------
     FHIR_API_CLIENT_CREATED = "fhir.api_client_created"
     FHIR_API_CLIENT_REVOKED = "fhir.api_client_revoked"
-    FHIR_API_TOKEN_ISSUED = "fhir.api_token_issued"
+    FHIR_API_TOKEN_ISSUED = "fhir.api_token_issued"  # noqa: S105 (an event name)
     FHIR_REFERRAL_RECEIVED = "fhir.referral_received"
     FHIR_REFERRAL_CANCELLED = "fhir.referral_cancelled"
 
