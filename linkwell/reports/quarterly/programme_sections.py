@@ -248,7 +248,7 @@ def staff_satisfaction_section(
     n = len(ratings)
     practices = len({a[1] for a in answers if a[1] is not None})
     dist = published_table(
-        [{"rating": str(k), "staff": ratings.count(k)} for k in range(1, 11)],
+        [{"rating": f"Rated {k}", "staff": ratings.count(k)} for k in range(1, 11)],
         ["staff"],
         label_key="rating",
         unsuppressed=unsuppressed,
@@ -352,7 +352,7 @@ def patient_experience_section(
     keys = [f"a{o}" for o, _ in options]
     distribution = suppress_table(
         [
-            {"question": label, **{f"a{o}": values[item].count(o) for o, _ in options}}
+            {"question": label, **{f"a{o}": values[item].count(int(o)) for o, _ in options}}
             for item, label in items
         ],
         keys,
@@ -390,7 +390,8 @@ def patient_experience_section(
         id="patient-experience",
         title="Patient experience",
         intro="What people said about the service in the patient experience survey "
-        "(1 very poor to 5 very good).",
+        "(1 very poor to 5 very good). People's own words are not published here: they reach "
+        "this report only as stories they consented to publish.",
         tables=[
             Table(
                 id="patient-experience",
@@ -418,10 +419,6 @@ def patient_experience_section(
                 chart=Chart("stacked", "question", tuple(keys), "People"),
                 total_label="\0",
             ),
-        ],
-        notes=[
-            "People's comments are not published here: their own words reach this report "
-            "only as stories they consented to publish."
         ],
     )
 
@@ -660,7 +657,7 @@ def referral_rate_section(
         .order_by()
         .values_list("person__registered_practice_id", "n")
     )
-    raw = sorted(
+    raw: list[dict[str, Any]] = sorted(
         (
             {
                 "practice": names[pid][0],
@@ -680,9 +677,10 @@ def referral_rate_section(
         unsuppressed=unsuppressed,
     )
     total_size = sum(r["_size"] for r in raw)
+    total: dict[str, Any] = {"referrals": sum(x["referrals"] for x in raw), "_size": total_size}
     for out, r in zip(
         published,
-        [*raw, {"referrals": sum(x["referrals"] for x in raw), "_size": total_size}],
+        [*raw, total],
         strict=True,
     ):
         size = r["_size"]

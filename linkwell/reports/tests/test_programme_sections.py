@@ -84,7 +84,7 @@ AT_REVIEW = [[IP, IP], [ACH], [NS], [ACH, IP], [CH], [IP], [ACH], [NS, NS], [IP]
 
 def test_goals_achieved_overall_and_at_the_4_week_review(personas: Personas) -> None:
     lws = personas.link_worker_service
-    for now, then in zip(GOALS_NOW, AT_REVIEW, strict=True):
+    for goals_now, goals_then in zip(GOALS_NOW, AT_REVIEW, strict=True):
         j = journey(service=lws, received=MAY, practice=personas.practice)
         plan = Plan.objects.create(case=j.case)
         review = FollowUp.objects.create(
@@ -100,7 +100,7 @@ def test_goals_achieved_overall_and_at_the_4_week_review(personas: Personas) -> 
             due_on=MAY + dt.timedelta(days=40),
             completed_at=at(MAY + dt.timedelta(days=40)),
         )
-        for status_now, status_then in zip(now, then, strict=True):
+        for status_now, status_then in zip(goals_now, goals_then, strict=True):
             goal = Goal.objects.create(plan=plan, text="A goal", status=status_now)
             Goal.objects.filter(pk=goal.pk).update(created_at=at(MAY + dt.timedelta(days=7)))
             GoalProgress.objects.create(
@@ -205,7 +205,7 @@ def test_staff_satisfaction_distribution_mean_median_share_and_comments(
     assert row["pct_good"] == pytest.approx(round(100 * good / len(ratings), 1))
     dist = rows_of(report, "staff-satisfaction-ratings", "rating")
     for k in range(1, 11):
-        assert dist[str(k)]["staff"] == ratings.count(k)
+        assert dist[f"Rated {k}"]["staff"] == ratings.count(k)
 
     published = build(personas, raw=False)
     row = published.table("staff-satisfaction").rows[0]  # type: ignore[union-attr]
@@ -214,11 +214,11 @@ def test_staff_satisfaction_distribution_mean_median_share_and_comments(
     # 8 of 10 rate 6 or more: the 2 below would be given back by the share, so it is withheld.
     assert row["pct_good"] == SUPPRESSED
     dist = rows_of(published, "staff-satisfaction-ratings", "rating")
-    assert all(dist[str(k)]["staff"] in (0, SUPPRESSED) for k in range(1, 11))
+    assert all(dist[f"Rated {k}"]["staff"] in (0, SUPPRESSED) for k in range(1, 11))
     comments = [r["comment"] for r in published.table("staff-satisfaction-comments").rows]  # type: ignore[union-attr]
     assert "Quick to respond" in comments and "Patients love it" in comments
     assert "Outside the period" not in comments
-    assert not any("07700" in c for c in comments)  # identifiers are removed
+    assert not any("07700" in str(c) for c in comments)  # identifiers are removed
     assert all(set(r) == {"comment"} for r in published.table("staff-satisfaction-comments").rows)  # type: ignore[union-attr]
 
     # One practice is a small group: no comments, the count and the mean are withheld.
@@ -234,7 +234,7 @@ def test_staff_satisfaction_distribution_mean_median_share_and_comments(
 
 # --- Patient experience -------------------------------------------------------------------------
 
-EXPERIENCE = [
+EXPERIENCE: list[dict[str, int | None]] = [
     {"overall": 5, "listened": 5, "connected": 4},
     {"overall": 4, "listened": 5, "connected": 3},
     {"overall": 5, "listened": 4, "connected": 5},
@@ -269,7 +269,7 @@ def test_patient_experience_per_question_and_overall(personas: Personas) -> None
         ("listened", "Listened to"),
         ("connected", "Help to connect"),
     ):
-        values = [a[item] for a in EXPERIENCE if a[item] is not None]
+        values = [v for a in EXPERIENCE if (v := a[item]) is not None]
         good = sum(1 for v in values if v >= 4)
         assert summary[label]["n"] == len(values)
         assert summary[label]["mean"] == pytest.approx(round(sum(values) / len(values), 1))
@@ -386,12 +386,12 @@ def test_the_complexity_mix_and_the_contacts_and_time_each_level_takes(
     personas: Personas,
 ) -> None:
     lws = personas.link_worker_service
-    for level, minutes, notes, follow_ups, days in CASES:
+    for level, appointments, notes, follow_ups, days_to_last in CASES:
         j = journey(service=lws, received=MAY, practice=personas.practice)
         j.case.complexity = level
         j.case.save(update_fields=["complexity"])
-        last = at(MAY + dt.timedelta(days=days), hour=16)
-        for i, m in enumerate(minutes):
+        last = at(MAY + dt.timedelta(days=days_to_last), hour=16)
+        for i, m in enumerate(appointments):
             Appointment.objects.create(
                 case=j.case,
                 kind="phone",
@@ -414,8 +414,6 @@ def test_the_complexity_mix_and_the_contacts_and_time_each_level_takes(
             FollowUp.objects.create(
                 case=j.case, kind=FollowUpKind.OTHER, due_on=MAY, completed_at=last
             )
-        if days and not minutes and not notes and not follow_ups:
-            raise AssertionError("a case with days needs a contact")
     report = build(personas, raw=True)
     rows = rows_of(report, "complexity-mix", "level")
     labels = {"simple": "Simple", "moderate": "Moderate", "complex": "Complex", "": "Not recorded"}
@@ -446,7 +444,7 @@ def test_the_complexity_mix_and_the_contacts_and_time_each_level_takes(
 # --- Referral rates per 1,000 and referrals by professional ----------------------------------------
 
 # Practice: (age band counts, sex counts or None, referrals in the period)
-PRACTICES = {
+PRACTICES: dict[str, tuple[dict[str, int] | None, dict[str, int] | None, int]] = {
     "Ash Surgery": ({"0-17": 900, "18-24": 600, "25-34": 2500}, {"female": 1990, "male": 2000}, 12),
     "Birch Practice": (None, {"female": 1300, "male": 1200}, 9),
     "Cedar Medical": ({"65-74": 3000}, None, 0),
