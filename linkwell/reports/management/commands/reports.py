@@ -93,8 +93,12 @@ class Command(BaseCommand):
             help="The whole quarterly report as JSON (with disclosure control).",
             description=QUARTERLY_HELP,
         )
-        qr.add_argument("--from", dest="start", metavar="DATE", required=True)
-        qr.add_argument("--to", dest="end", metavar="DATE", required=True)
+        qr.add_argument(
+            "--from", dest="start", metavar="DATE", required=True, help="First day (YYYY-MM-DD)."
+        )
+        qr.add_argument(
+            "--to", dest="end", metavar="DATE", required=True, help="Last day (YYYY-MM-DD)."
+        )
         qr.add_argument("--area", metavar="AREA", help="An area's name or Linkwell id.")
         qr.add_argument("--format", choices=["json"], default="json", help="Default: json.")
         qr.add_argument("--out", metavar="FILE", help="Write here instead of standard output.")
