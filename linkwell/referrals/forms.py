@@ -19,7 +19,7 @@ from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.forms import PersonIdentityFields, PracticeChoiceField
 from linkwell.people.models import ContactMethod
 from linkwell.people.services import PersonDetails
-from linkwell.referrals.models import ReferralSource
+from linkwell.referrals.models import ReferralSource, ReferrerRole
 from linkwell.referrals.services import (
     REASON_LIMIT,
     TEXT_LIMITS,
@@ -190,6 +190,13 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
         required=False,
         widget=forms.Textarea(attrs=_TEXTAREA),
     )
+    referrer_role = forms.ChoiceField(
+        label="Your role (optional)",
+        help_text="Commissioners see referrals by the role of who referred.",
+        choices=[("", "Choose your role"), *ReferrerRole.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
 
     def referral_details(
         self,
@@ -215,6 +222,7 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
             preferred_contact_method=d.get("preferred_contact_method", "") or "",
             referrer_organisation=referrer_organisation,
             registered_practice=d.get("registered_practice"),
+            referrer_role=d.get("referrer_role", "") or "",
         )
 
 

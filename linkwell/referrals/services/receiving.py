@@ -26,6 +26,7 @@ from linkwell.people.services import (
 from linkwell.referrals.models import (
     Referral,
     ReferralSource,
+    ReferrerRole,
 )
 
 # The longest free text each field of a referral takes, whoever sends it (the forms, the API,
@@ -87,6 +88,7 @@ class ReferralDetails:
     # The person's registered GP practice, when the referral says it and the record has none.
     # A GP practice's own referral names the referrer's practice without asking.
     registered_practice: Organisation | None = None
+    referrer_role: str = ""  # a ReferrerRole value, or blank
 
 
 def _registered_practice(details: ReferralDetails) -> Organisation | None:
@@ -118,6 +120,8 @@ def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
         errors["source"] = ["Choose who is making the referral"]
     if details.urgency not in Urgency.values:
         errors["urgency"] = ["Choose how urgent the referral is"]
+    if details.referrer_role and details.referrer_role not in ReferrerRole.values:
+        errors["referrer_role"] = ["Choose your role from the list, or leave it blank"]
     if not details.reasons and not details.details.strip():
         errors["reasons"] = ["Choose at least one reason for the referral, or describe it"]
     needs = taxonomy_uuid(NEEDS)
@@ -201,6 +205,7 @@ def referral_create(
             referrer_organisation=referral.referrer_organisation,
             referrer_name=referral.referrer_name.strip(),
             referrer_contact=referral.referrer_contact.strip(),
+            referrer_role=referral.referrer_role,
             details=referral.details.strip(),
             urgency=referral.urgency,
             consent_to_contact=referral.consent_to_contact,
