@@ -161,3 +161,6 @@ FhirConfig
 ApiClientScopes
 ApiClientValidator
 _.get_default_scopes
+# Django loads the courses and practice apps by the dotted names in INSTALLED_APPS.
+CoursesConfig
+PracticeConfig
