@@ -177,16 +177,49 @@ def service_create(
         for _model, objs in listing.children():
             for obj in objs:
                 obj.save()
-        where = [str(sal.location.uuid) for sal in listing.service_at_locations]
-        audit_record(
-            actor=actor,
-            action=AuditAction.DIRECTORY_SERVICE_CREATED,
-            obj=service,
-            organisation=service.organization.owner,
-            changes={"name": [None, service.name], "status": [None, service.status]},
-            detail={**(detail or {}), **({"locations": where} if where else {})},
-        )
+        _audit_created(actor, listing, detail)
     return service
+
+
+def services_create(
+    *,
+    actor: User | None,
+    listings: Sequence[tuple[ServiceRows, Mapping[str, Any] | None]],
+    batch_size: int = 500,
+) -> list[Service]:
+    """`service_create` for many listings at once (the importer): the rows are inserted in bulk,
+    parents first, and each listing gets the same `directory.service_created` event, with its
+    `detail`. Child rows whose parent is a new row of the same call are linked on insert."""
+    if not listings:
+        return []
+    with transaction.atomic():
+        services = [listing.service for listing, _ in listings]
+        Service.objects.bulk_create(services, batch_size=batch_size)
+        children: dict[type[Any], list[Any]] = {}
+        for listing, _ in listings:
+            for model, objs in listing.children():
+                children.setdefault(model, []).extend(objs)
+        for model, objs in children.items():  # dict order is children()'s: parents first
+            if objs:
+                model.objects.bulk_create(objs, batch_size=batch_size)
+        for listing, detail in listings:
+            _audit_created(actor, listing, detail)
+    return services
+
+
+def _audit_created(
+    actor: User | None, listing: ServiceRows, detail: Mapping[str, Any] | None
+) -> None:
+    service = listing.service
+    where = [str(sal.location.uuid) for sal in listing.service_at_locations]
+    audit_record(
+        actor=actor,
+        action=AuditAction.DIRECTORY_SERVICE_CREATED,
+        obj=service,
+        organisation=service.organization.owner,
+        changes={"name": [None, service.name], "status": [None, service.status]},
+        detail={**(detail or {}), **({"locations": where} if where else {})},
+    )
 
 
 def organization_create(
