@@ -83,6 +83,7 @@ def directory_import(
         rows = store.changes()
         if on_progress:
             on_progress(ImportProgress("writing", report.records, len(report.rejected), rows))
+        store.prepare()
         try:
             with transaction.atomic():
                 store.apply()

@@ -21,12 +21,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 
 from linkwell.accounts.models import User
-from linkwell.audit.services import audit_record
+from linkwell.audit.models import AuditEvent
+from linkwell.audit.services import audit_event, audit_record_many
 from linkwell.directory.models import (
     Accessibility,
     Address,
@@ -88,6 +89,37 @@ BATCH = 500  # rows per bulk statement when writing
 Key = tuple[type[Any], str, Any]  # (child model, link name, the parent's uuid or link key)
 
 
+# Databases whose new ids the importer takes itself, to insert rows with plain `executemany`.
+_FAST_INSERT = {"sqlite": True, "postgresql": True}
+
+
+def _plain_fields(model: type[Any]) -> list[Any]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not f.is_relation]
+
+
+def _next_ids(model: type[Any], count: int) -> list[int]:
+    """`count` fresh primary keys (inside the write transaction)."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [qn(table), column, count],
+            )
+            return sorted(r[0] for r in cursor.fetchall())
+        # SQLite (AUTOINCREMENT): above both the largest id and the largest ever handed out;
+        # inserting them moves sqlite_sequence on. Only one writer holds the lock, so no other
+        # transaction can take the same ids.
+        cursor.execute(f"SELECT COALESCE(MAX({qn(column)}), 0) FROM {qn(table)}")  # noqa: S608
+        top = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        seq = cursor.fetchone()
+        start = max(top, seq[0] if seq else 0) + 1
+    return list(range(start, start + count))
+
+
 class StaleRead(Exception):
     """A row the import changes was saved by someone else after it was loaded."""
 
@@ -138,7 +170,8 @@ class Store:
         self.deleted: dict[int, Any] = {}
         self.bumped: dict[int, Any] = {}
         self.listings: list[tuple[ServiceRows, dict[str, Any]]] = []
-        self.audits: list[dict[str, Any]] = []
+        self.audits: list[AuditEvent] = []
+        self.prepared: dict[int, list[Any]] = {}  # id(new row) -> its plain column values
         self.journal: list[Callable[[], None]] | None = None
 
     # --- loading ------------------------------------------------------------------------------
@@ -373,7 +406,7 @@ class Store:
         self._undo(lambda: self._forget(self.bumped, row))
 
     def audit(self, **event: Any) -> None:
-        self.audits.append(event)
+        self.audits.append(audit_event(actor=self.actor, **event))
         self._undo(lambda: self._pop(self.audits))
 
     # --- writing ------------------------------------------------------------------------------
@@ -387,24 +420,49 @@ class Store:
             + len(self.deleted)
         )
 
+    def _inserts(self) -> dict[type[Any], list[Any]]:
+        listed = {id(listing.service) for listing, _ in self.listings}
+        return {
+            model: [
+                r
+                for r in self.new[model].values()
+                if id(r) not in self.deleted and id(r) not in listed and r.pk is None
+            ]
+            for model in MODELS
+        }
+
+    def prepare(self) -> None:
+        """Compute the new rows' column values (all but their ids and links to other rows)
+        before the write transaction, so it holds the lock only to insert them."""
+        if not _FAST_INSERT.get(connection.vendor):
+            return
+        inserts = self._inserts()
+        inserts[Service] = [listing.service for listing, _ in self.listings]
+        for model, rows in inserts.items():
+            if model is TaxonomyTerm:  # inserted parents first, by bulk_create
+                continue
+            plain = _plain_fields(model)
+            for row in rows:
+                self.prepared[id(row)] = [
+                    f.get_db_prep_save(f.pre_save(row, True), connection) for f in plain
+                ]
+
     def apply(self) -> None:
         """Write every change in one transaction (call inside it, with the audit context set)."""
         now = timezone.now()
         deleted = self.deleted
         self._check_versions()
-        listed = {id(listing.service) for listing, _ in self.listings}
         try:
             with transaction.atomic():
-                for model in MODELS:
+                for model, rows in self._inserts().items():
                     if model is Service:
-                        services_create(actor=self.actor, listings=self.listings)
-                    rows = [
-                        r
-                        for r in self.new[model].values()
-                        if id(r) not in deleted and id(r) not in listed and r.pk is None
-                    ]
+                        services_create(
+                            actor=self.actor, listings=self.listings, insert=self._insert_any
+                        )
                     if model is TaxonomyTerm:
                         self._insert_terms(rows)
+                    elif rows and all(id(r) in self.prepared for r in rows):
+                        self._insert(model, rows)
                     elif rows:
                         model.objects.bulk_create(rows, batch_size=BATCH)
         except IntegrityError as exc:
@@ -434,8 +492,37 @@ class Store:
         for model in reversed(MODELS):
             for chunk in _chunks(gone.get(model, [])):
                 model.objects.filter(pk__in=chunk).delete()
-        for event in self.audits:
-            audit_record(actor=self.actor, **event)
+        audit_record_many(self.audits)
+
+    def _insert_any(self, model: type[Any], rows: list[Any]) -> None:
+        if rows and all(id(r) in self.prepared for r in rows):
+            self._insert(model, rows)
+        elif rows:
+            model.objects.bulk_create(rows, batch_size=BATCH)
+
+    def _insert(self, model: type[Any], rows: list[Any]) -> None:
+        """Insert prepared rows with one `executemany`: ids taken here (under the write lock),
+        links read from the parents inserted just before."""
+        qn = connection.ops.quote_name
+        links = [f for f in model._meta.concrete_fields if f.is_relation]
+        plain = _plain_fields(model)
+        pk = model._meta.pk
+        assert pk is not None
+        ids = _next_ids(model, len(rows))
+        params = []
+        for row, key in zip(rows, ids, strict=True):
+            row._prepare_related_fields_for_save(operation_name="bulk_create")
+            params.append((key, *[getattr(row, f.attname) for f in links], *self.prepared[id(row)]))
+        columns = ", ".join(qn(f.column) for f in [pk, *links, *plain])
+        marks = ", ".join(["%s"] * (1 + len(links) + len(plain)))
+        sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        with connection.cursor() as cursor:
+            for chunk in _chunks(params, BATCH * 10):
+                cursor.executemany(sql, chunk)
+        for row, key in zip(rows, ids, strict=True):
+            row.pk = key
+            row._state.adding = False
+            row._state.db = connection.alias
 
     def _insert_terms(self, rows: list[TaxonomyTerm]) -> None:
         """Terms whose parent is new in the same file go in after their parent."""
