@@ -536,6 +536,9 @@ class Store:
             pending = [t for t in pending if id(t) not in done]
 
     def _check_versions(self) -> None:
+        """StaleRead if a service or organization this import changes was saved (or deleted)
+        by someone else since it was loaded. Inside the write transaction: on SQLite it holds
+        the only write lock; on PostgreSQL the rows are locked until it commits."""
         rows = [row for row, _ in self.dirty.values() if id(row) in self.loaded_version]
         rows += [r for r in self.bumped.values() if id(r) in self.loaded_version]
         rows += [r for r in self.deleted.values() if id(r) in self.loaded_version]
@@ -543,13 +546,13 @@ class Store:
         for row in rows:
             by_model[type(row)][row.pk] = self.loaded_version[id(row)]
         for model, expected in by_model.items():
-            for chunk in _chunks(list(expected)):
-                for pk, version in model.objects.filter(pk__in=chunk).values_list("pk", "version"):
-                    if expected[pk] != version:
-                        raise StaleRead(f"{model._meta.verbose_name} {pk} changed")
-            # a row deleted meanwhile
-            present = set()
-            for chunk in _chunks(list(expected)):
-                present |= set(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
-            if present != set(expected):
-                raise StaleRead(f"a {model._meta.verbose_name} was deleted")
+            found: dict[int, int] = {}
+            for chunk in _chunks(sorted(expected)):
+                found.update(
+                    model.objects.select_for_update()
+                    .filter(pk__in=chunk)
+                    .order_by("pk")
+                    .values_list("pk", "version")
+                )
+            if found != expected:
+                raise StaleRead(f"a {model._meta.verbose_name} was changed or deleted")
