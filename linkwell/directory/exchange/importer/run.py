@@ -81,6 +81,8 @@ def directory_import(
         if not report.committed:
             return report
         rows = store.changes()
+        if not rows:  # nothing to write (a re-import of the same file): no write lock taken
+            return report
         if on_progress:
             on_progress(ImportProgress("writing", report.records, len(report.rejected), rows))
         store.prepare()
