@@ -132,7 +132,7 @@ def test_a_listing_saved_by_someone_else_meanwhile_makes_the_import_plan_again(m
     feed = _feed(4)
     _import(feed)
     feed["services"][0]["description"] = "New description from the feed"
-    edits = []
+    edits: list[int] = []
     prepare = Store.prepare
 
     def someone_edits(self: Store) -> None:
