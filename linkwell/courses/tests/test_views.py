@@ -7,7 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from linkwell.accounts.models import User
@@ -202,3 +204,28 @@ def test_sessions_can_be_moved(personas: Personas, course: Any) -> None:
     assert (session.held_on, session.starts_at) == (dt.date(2026, 3, 12), dt.time(11, 0))
     clash = client.post(url, {"version": "2", "held_on": "2026-03-04", "starts_at": "11:00"})
     assert clash.status_code == 400 and b"Session 1 is already that day" in clash.content
+
+
+def test_the_course_and_register_pages_take_the_same_queries_for_any_group_size(
+    personas: Personas,
+) -> None:
+    client = client_for(personas.link_worker)
+    counts = []
+    for size in (2, 9):
+        course = make_course(personas, capacity=20)
+        for enrolment in enrol_people(personas, course, size):
+            for session in course.sessions.all():
+                Attendance.objects.create(session=session, enrolment=enrolment, mark=Mark.ATTENDED)
+        session = course.sessions.get(number=1)
+        urls = [
+            reverse("courses:detail", kwargs={"course_id": course.uuid}),
+            reverse(
+                "courses:register", kwargs={"course_id": course.uuid, "session_id": session.uuid}
+            ),
+        ]
+        client.get(urls[0])  # the session and menu warm up
+        with CaptureQueriesContext(connection) as captured:
+            for url in urls:
+                assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
