@@ -229,3 +229,33 @@ def test_the_course_and_register_pages_take_the_same_queries_for_any_group_size(
                 assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_withdrawing_frees_the_place_and_is_refused_to_read_only_members(
+    personas: Personas,
+) -> None:
+    course = make_course(personas, capacity=1)
+    (enrolment,) = enrol_people(personas, course, 1)
+    url = reverse("courses:withdraw", kwargs={"enrolment_id": enrolment.uuid})
+    data = {"version": str(enrolment.version), "reason": "Started work"}
+    assert client_for(personas.read_only_link_worker).post(url, data).status_code == 403
+    assert client_for(personas.other_team_link_worker).post(url, data).status_code == 404
+    client = client_for(personas.link_worker)
+    assert client.post(url, data).status_code == 302
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.WITHDRAWN
+    page = client.get(reverse("courses:detail", kwargs={"course_id": course.uuid}))
+    assert b"Started work" in page.content and b"0 left" not in page.content
+    # The course is open again to someone else, from their case.
+    other = case_for(personas)
+    listing = client.get(reverse("courses:case_enrol", kwargs={"case_id": other.uuid}))
+    assert b"Enrol" in listing.content and b"Living Well" in listing.content
+
+
+def test_a_completed_course_cannot_be_completed_again(personas: Personas, course: Any) -> None:
+    enrol_people(personas, course, 1)
+    client = client_for(personas.link_worker)
+    url = reverse("courses:complete", kwargs={"course_id": course.uuid})
+    assert client.post(url, {"version": str(course.version)}).status_code == 302
+    again = client.get(url, follow=True)
+    assert b"already completed" in again.content

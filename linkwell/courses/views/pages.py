@@ -40,7 +40,13 @@ from linkwell.courses.forms import (
     SessionForm,
     WithdrawForm,
 )
-from linkwell.courses.models import Course, CourseStatus, Enrolment, MovingForwardPlan
+from linkwell.courses.models import (
+    Course,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+    MovingForwardPlan,
+)
 from linkwell.courses.selectors import (
     case_courses,
     course_page,
@@ -283,6 +289,9 @@ def register(
 @require_http_methods(["GET", "POST"])
 def complete(request: AuthenticatedHttpRequest, course_id: uuid.UUID) -> HttpResponse:
     course = get_course_for_user(request.user, course_id, write=True)
+    if course.status != CourseStatus.OPEN:
+        messages.info(request, "This course is already completed.")
+        return redirect("courses:detail", course_id=course.uuid)
     page = course_page(course)
     log_list_access(
         request,
@@ -291,7 +300,7 @@ def complete(request: AuthenticatedHttpRequest, course_id: uuid.UUID) -> HttpRes
         person_id=_person_id,
         object_repr=lambda e: f"Enrolment {e.uuid}",
     )
-    on_course = [p for p in page.participants if p.enrolment.status == "enrolled"]
+    on_course = [p for p in page.participants if p.enrolment.status == EnrolmentStatus.ENROLLED]
     choices = [(str(p.enrolment.uuid), p.enrolment.case.person.display_name) for p in on_course]
     status = 200
     if request.method == "POST":
@@ -429,7 +438,13 @@ def case_enrol(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
             )
             return redirect("casework:case_detail", case_id=case.uuid)
         failed, status = form, done.status
-    courses = [(c, EnrolForm(initial={"course": c.uuid})) for c in open_courses_with_places()]
+    current = case_courses(case)
+    on = {r.enrolment.course_id for r in current if r.enrolment.status != EnrolmentStatus.WITHDRAWN}
+    courses = [
+        (c, EnrolForm(initial={"course": c.uuid}))
+        for c in open_courses_with_places()
+        if c.pk not in on
+    ]
     return render(
         request,
         "courses/case_enrol.html",
@@ -437,7 +452,7 @@ def case_enrol(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
             "case": case,
             "person": case.person,
             "courses": courses,
-            "current": case_courses(case),
+            "current": current,
             "failed": failed,
             "case_url": reverse("casework:case_detail", kwargs={"case_id": case.uuid}),
         },
