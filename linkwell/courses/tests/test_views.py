@@ -15,7 +15,9 @@ from django.urls import reverse
 from linkwell.accounts.models import User
 from linkwell.casework.tests.factories import case_for
 from linkwell.courses.models import Attendance, CourseStatus, EnrolmentStatus, Mark
+from linkwell.courses.services import course_complete
 from linkwell.courses.tests.factories import enrol_people, make_course
+from linkwell.volunteering.models import CommunityMember, RoleKind, RoleStatus, VolunteerRole
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +261,41 @@ def test_a_completed_course_cannot_be_completed_again(personas: Personas, course
     assert client.post(url, {"version": str(course.version)}).status_code == 302
     again = client.get(url, follow=True)
     assert b"already completed" in again.content
+
+
+def test_a_former_participant_is_added_as_co_facilitator_from_the_course_page(
+    personas: Personas,
+) -> None:
+    earlier = make_course(personas, title="Stress Less")
+    (graduate,) = enrol_people(personas, earlier, 1)
+    course_complete(
+        actor=personas.link_worker,
+        course=earlier,
+        completed=[str(graduate.uuid)],
+        expected_version=earlier.version,
+    )
+    member = CommunityMember.objects.create(
+        organisation=personas.link_worker_service,
+        given_name="Yvonne",
+        family_name="Ashby",
+        person=graduate.case.person,
+    )
+    role = VolunteerRole.objects.create(
+        member=member,
+        organisation=personas.link_worker_service,
+        kind=RoleKind.CO_FACILITATOR,
+        status=RoleStatus.ACTIVE,
+        started_on=dt.date(2026, 1, 5),
+    )
+    course = make_course(personas)
+    client = client_for(personas.link_worker)
+    url = reverse("courses:detail", kwargs={"course_id": course.uuid})
+    assert b"Yvonne Ashby (Course co-facilitator)" in client.get(url).content
+    add = reverse("courses:co_facilitator_new", kwargs={"course_id": course.uuid})
+    assert (
+        client_for(personas.read_only_link_worker).post(add, {"role": role.pk}).status_code == 403
+    )
+    assert client.post(add, {"role": role.pk}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Yvonne Ashby (Course co-facilitator)" in page
+    assert course.co_facilitators.get().role == role
