@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linkwell.accounts.http import AuthenticatedHttpRequest
 from linkwell.accounts.models import Organisation, User
-from linkwell.audit.access_log import log_list_access
+from linkwell.audit.access_log import log_access, log_list_access
 from linkwell.casework.access import get_case_for_user
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import run_form
@@ -420,6 +420,7 @@ def enrolment_withdraw(request: AuthenticatedHttpRequest, enrolment_id: uuid.UUI
 def case_enrol(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Enrol the person on a course from their case or plan: one click per course."""
     case = get_case_for_user(request.user, case_id, write=True)
+    log_access(request, case, person_id=str(case.person.uuid))
     status = 200
     failed: EnrolForm | None = None
     if request.method == "POST":
