@@ -48,6 +48,7 @@ WebConfig
 VolunteeringConfig
 TimebankConfig
 GrantsConfig
+CoursesConfig
 CoproductionConfig
 NotificationsConfig
 MeshConfig

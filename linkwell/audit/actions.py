@@ -296,6 +296,15 @@ class AuditAction(models.TextChoices):
     TIMEBANK_PACKAGE_RECORDED = "timebank.package_recorded"
     TIMEBANK_VOLUNTEER_HOURS_ISSUED = "timebank.volunteer_hours_issued"
     TIMEBANK_REPORT_VIEWED = "timebank.report_viewed"
+    # --- courses: runs, enrolment from the plan, group registers, completion, moving forward ---
+    COURSES_COURSE_CREATED = "courses.course_created"
+    COURSES_SESSION_RESCHEDULED = "courses.session_rescheduled"
+    COURSES_CO_FACILITATOR_ADDED = "courses.co_facilitator_added"
+    COURSES_ENROLLED = "courses.enrolled"
+    COURSES_WITHDRAWN = "courses.withdrawn"
+    COURSES_REGISTER_SAVED = "courses.register_saved"
+    COURSES_COURSE_COMPLETED = "courses.course_completed"
+    COURSES_MOVING_FORWARD_SAVED = "courses.moving_forward_saved"
     # --- notifications: messages that left through GOV.UK Notify and their delivery receipts ---
     NOTIFICATIONS_MESSAGE_RECORDED = "notifications.message_recorded"
     NOTIFICATIONS_RECEIPT_RECORDED = "notifications.receipt_recorded"

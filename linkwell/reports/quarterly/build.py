@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
 from linkwell.reports.quarterly import activity, evidence_sections, programme_sections
+from linkwell.reports.quarterly.courses_section import course_completion_section
 from linkwell.reports.quarterly.structure import Report, Section
 
 SectionBuilder = Callable[..., Section]
@@ -33,6 +34,7 @@ SECTIONS: dict[str, SectionBuilder] = {
     "equity": evidence_sections.equity_section,
     "service-use": evidence_sections.service_use_section,
     "stories": evidence_sections.stories_section,
+    "course-completion": course_completion_section,
 }
 
 
