@@ -69,6 +69,14 @@ def register_connections(service: Service, session_on: dt.date) -> list[Connecti
     )
 
 
+def awaiting_answer(service: Service) -> int:
+    """Referrals to the service still waiting for the provider's answer: not on a register
+    until accepted (attendance_record refuses them)."""
+    return Connection.objects.filter(
+        kind=ConnectionKind.REFERRAL, service=service, status=S.REQUESTED
+    ).count()
+
+
 def provider_services(org_ids: list[int]) -> QuerySet[Service]:
     """The services the organisations own that take referrals, with the number of people a
     register would list today."""

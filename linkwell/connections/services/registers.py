@@ -308,7 +308,7 @@ def attendance_file_check(*, org_ids: Sequence[int], data: bytes) -> FileCheck:
     recorded = {
         (a.connection_id, a.session_on): a.attended
         for a in Attendance.objects.filter(
-            connection__in={c.pk: c for cs in ours.values() for c in cs}.values()
+            connection__in=list({c.pk: c for cs in ours.values() for c in cs}.values())
         )
     }
     today = timezone.localdate()

@@ -161,6 +161,7 @@ def test_the_register_lists_only_people_whose_sessions_can_be_recorded(client, p
     )
     assert str(attending.uuid) in body
     assert str(waiting.uuid) not in body and str(other.uuid) not in body
+    assert "1 referral to this service is waiting for your answer" in body
 
 
 def test_a_closed_referral_keeps_its_session_on_the_register_but_cannot_change(
@@ -388,3 +389,19 @@ def test_read_only_members_and_link_workers_cannot_upload(client, personas, shed
         assert client.get(UPLOAD).status_code == 403
         assert _confirm(client, data).status_code == 403
     assert not Attendance.objects.exists()
+
+
+def test_the_register_downloads_as_a_file_the_upload_reads_back(client, personas, shed, five):
+    day = _day()
+    login(client, personas.owner)
+    response = client.get(_register_url(shed), {"on": day.isoformat(), "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "reference,session_date,attended,first_name"
+    assert sorted(lines[1:]) == sorted(
+        f"{reference_of(c)},{day},,{c.shared['first_name']}" for c in five
+    )
+    # Filled in offline: everyone came.
+    filled = "\n".join([lines[0], *(line.replace(",,", ",yes,") for line in lines[1:])]).encode()
+    assert _confirm(client, filled).status_code == 302
+    assert Attendance.objects.filter(session_on=day, attended=True).count() == 5

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import csv
 import datetime as dt
 import uuid
 from typing import Any
@@ -34,7 +35,12 @@ from linkwell.connections.forms import (
     RegisterSaveForm,
 )
 from linkwell.connections.models import Attendance, Connection
-from linkwell.connections.selectors import RECORDABLE, provider_services, register_connections
+from linkwell.connections.selectors import (
+    RECORDABLE,
+    awaiting_answer,
+    provider_services,
+    register_connections,
+)
 from linkwell.connections.services import (
     ABSENT,
     ATTENDED,
@@ -173,6 +179,8 @@ def register(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpRe
         else {}
     )
     _audit_read(request, people, "register")
+    if request.method == "GET" and request.GET.get("format") == "csv" and session_on:
+        return _register_csv(service, session_on, _rows(people, saved, None))
     return render(
         request,
         "connections/register.html",
@@ -183,12 +191,38 @@ def register(request: AuthenticatedHttpRequest, service_id: uuid.UUID) -> HttpRe
             "scheduled": session_days(_with_schedules(service), until=timezone.localdate()),
             "rows": _rows(people, saved, posted),
             "can_save": can_save,
+            "awaiting": awaiting_answer(service),
             "save_form": save_form,
             "errors": errors,
             "marks": ((ATTENDED, "Came"), (ABSENT, "Did not come"), (NOT_RECORDED, "Not recorded")),
         },
         status=status,
     )
+
+
+def _register_csv(
+    service: Service, session_on: dt.date, rows: list[dict[str, Any]]
+) -> HttpResponse:
+    """The register as an attendance file to fill in offline and upload: the columns the
+    upload reads, plus the first name shared with the provider (ignored on upload)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="register-{service.uuid.hex[:8]}-{session_on.isoformat()}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["reference", "session_date", "attended", "first_name"])
+    for row in rows:
+        if not row["open"]:
+            continue
+        mark = {ATTENDED: "yes", ABSENT: "no"}.get(row["mark"], "")
+        name = str(row["connection"].shared.get("first_name", ""))
+        writer.writerow([row["reference"], session_on.isoformat(), mark, _safe_cell(name)])
+    return response
+
+
+def _safe_cell(text: str) -> str:
+    """A spreadsheet must not run a name as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _with_schedules(service: Service) -> Service:
