@@ -63,7 +63,7 @@ def visible_course_ids(user: User | AnonymousUser | None) -> set[int]:
     ids = set(
         Course.objects.filter(organisation_id__in=team_org_ids(user)).values_list("pk", flat=True)
     )
-    ids |= set(user.courses_facilitated.values_list("pk", flat=True))
+    ids |= set(Course.objects.filter(facilitators=user).values_list("pk", flat=True))
     return ids
 
 
