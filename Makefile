@@ -12,7 +12,7 @@ export LINKWELL_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-fast install install-dev frontend migrate demo lint typecheck migrations-check \
 	pytest pytest-sqlite pytest-postgres lock benchmark benchmark-population benchmark-report \
-	benchmark-load clean
+	benchmark-load benchmark-import clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -115,6 +115,10 @@ benchmark: install-dev
 	$(BIN)/python benchmarks/directory_search.py
 	$(BIN)/python benchmarks/caseload.py
 	$(BIN)/python benchmarks/matching.py
+
+# Directory import of generated HSDS feeds at 1k, 5k and 50k services (SQLite; the 50k run takes minutes).
+benchmark-import: install-dev
+	$(BIN)/python benchmarks/directory_import.py --large
 
 # 1M and 10M patients on DuckDB, 1M on Spark (needs Java) and the pandas baseline: slow, several GB of disk.
 benchmark-population: install-dev

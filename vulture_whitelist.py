@@ -19,6 +19,7 @@ _.clean_postcode
 _.clean_run_date
 _.clean_definition
 _.clean_q
+_.clean_on
 _.as_postgresql  # query expressions: Django calls as_<vendor>
 _.label_from_instance
 _.asks_to_confirm_postcode  # templates: show the "I have checked this postcode" box
@@ -48,6 +49,7 @@ WebConfig
 VolunteeringConfig
 TimebankConfig
 GrantsConfig
+CoursesConfig
 CoproductionConfig
 NotificationsConfig
 MeshConfig
@@ -161,3 +163,6 @@ FhirConfig
 ApiClientScopes
 ApiClientValidator
 _.get_default_scopes
+# Django loads the courses and practice apps by the dotted names in INSTALLED_APPS.
+CoursesConfig
+PracticeConfig

@@ -55,6 +55,14 @@ class Organisation(PublicIdModel, TimestampedModel):
         default=False, help_text="Staff must set up and use TOTP two-factor sign-in."
     )
     is_active = models.BooleanField(default=True)
+    # A link-worker service's target for the first contact with someone referred (Wigan's
+    # "seen within a week"): triage flags referrals approaching it; the quarterly report gives
+    # the share seen within it.
+    first_contact_target_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Days from a referral being received to the first contact (link-worker "
+        "services).",
+    )
 
     class Meta:
         ordering = ["name"]

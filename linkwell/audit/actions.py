@@ -104,7 +104,7 @@ class AuditAction(models.TextChoices):
     # --- fhir: API clients, and referrals received and cancelled through the FHIR API ----------
     FHIR_API_CLIENT_CREATED = "fhir.api_client_created"
     FHIR_API_CLIENT_REVOKED = "fhir.api_client_revoked"
-    FHIR_API_TOKEN_ISSUED = "fhir.api_token_issued"
+    FHIR_API_TOKEN_ISSUED = "fhir.api_token_issued"  # noqa: S105 (an event name)
     FHIR_REFERRAL_RECEIVED = "fhir.referral_received"
     FHIR_REFERRAL_CANCELLED = "fhir.referral_cancelled"
 
@@ -160,6 +160,10 @@ class AuditAction(models.TextChoices):
     CONNECTIONS_REFERRAL_CANCELLED = "connections.referral_cancelled"
     CONNECTIONS_REFERRAL_LAPSED = "connections.referral_lapsed"
     CONNECTIONS_ATTENDANCE_RECORDED = "connections.attendance_recorded"
+    CONNECTIONS_ATTENDANCE_CORRECTED = "connections.attendance_corrected"
+    CONNECTIONS_ATTENDANCE_REMOVED = "connections.attendance_removed"
+    CONNECTIONS_REGISTER_SAVED = "connections.register_saved"
+    CONNECTIONS_ATTENDANCE_FILE_IMPORTED = "connections.attendance_file_imported"
     CONNECTIONS_PROVIDER_NOTE_ADDED = "connections.provider_note_added"
     CONNECTIONS_ATTENTION_ACKNOWLEDGED = "connections.attention_acknowledged"
     CONNECTIONS_GAP_RECORDED = "connections.gap_recorded"
@@ -298,6 +302,15 @@ class AuditAction(models.TextChoices):
     TIMEBANK_PACKAGE_RECORDED = "timebank.package_recorded"
     TIMEBANK_VOLUNTEER_HOURS_ISSUED = "timebank.volunteer_hours_issued"
     TIMEBANK_REPORT_VIEWED = "timebank.report_viewed"
+    # --- courses: runs, enrolment from the plan, group registers, completion, moving forward ---
+    COURSES_COURSE_CREATED = "courses.course_created"
+    COURSES_SESSION_RESCHEDULED = "courses.session_rescheduled"
+    COURSES_CO_FACILITATOR_ADDED = "courses.co_facilitator_added"
+    COURSES_ENROLLED = "courses.enrolled"
+    COURSES_WITHDRAWN = "courses.withdrawn"
+    COURSES_REGISTER_SAVED = "courses.register_saved"
+    COURSES_COURSE_COMPLETED = "courses.course_completed"
+    COURSES_MOVING_FORWARD_SAVED = "courses.moving_forward_saved"
     # --- notifications: messages that left through GOV.UK Notify and their delivery receipts ---
     NOTIFICATIONS_MESSAGE_RECORDED = "notifications.message_recorded"
     NOTIFICATIONS_RECEIPT_RECORDED = "notifications.receipt_recorded"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -78,20 +78,53 @@ def audit_record(
     channel: str | None = None,
 ) -> AuditEvent:
     """Append one audit event. Writes must call this inside their own atomic block."""
+    event = audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        organisation=organisation,
+        person_id=person_id,
+        changes=changes,
+        detail=detail,
+        kind=kind,
+        channel=channel,
+    )
+    _check_in_transaction([event])
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor: User | AnonymousUser | None,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    organisation: Any = None,
+    person_id: str = "",
+    changes: Mapping[str, Any] | None = None,
+    detail: Mapping[str, Any] | None = None,
+    kind: str = Kind.WRITE,
+    channel: str | None = None,
+) -> AuditEvent:
+    """The event `audit_record` appends, unsaved: for a writer that prepares many before its
+    transaction and appends them at once with `audit_record_many` (the directory importer)."""
     if action not in _ACTIONS:
         # Every action is listed in linkwell/audit/actions.py; a stray string would start a
         # vocabulary nobody can find, so it is refused before anything is written.
         raise ValueError(f"audit_record: unknown action {str(action)!r}; add it to AuditAction")
-    if kind == Kind.WRITE and not transaction.get_connection().in_atomic_block:
-        # The invariant the audit trail rests on: a change and its audit row commit together.
-        raise RuntimeError(f"audit_record({str(action)!r}) must run inside the write's transaction")
     ctx = current()
     actor_id, actor_label = _actor_fields(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "uuid", None) or getattr(obj, "id", obj.pk))
         object_repr = object_repr or str(obj)[:255]
-    return AuditEvent.objects.create(
+    return AuditEvent(
         at=timezone.now(),
         kind=kind,
         actor_id=actor_id,
@@ -109,6 +142,25 @@ def audit_record(
         request_id=ctx.request_id,
         ip_address=ctx.ip_address,
     )
+
+
+def audit_record_many(events: Sequence[AuditEvent], *, batch_size: int = 500) -> None:
+    """Append events built by `audit_event` in bulk, stamped now (inside the write's
+    transaction, like `audit_record`)."""
+    _check_in_transaction(events)
+    now = timezone.now()
+    for event in events:
+        event.at = now
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+
+
+def _check_in_transaction(events: Sequence[AuditEvent]) -> None:
+    if any(e.kind == Kind.WRITE for e in events) and not (
+        transaction.get_connection().in_atomic_block
+    ):
+        # The invariant the audit trail rests on: a change and its audit row commit together.
+        action = next(e.action for e in events if e.kind == Kind.WRITE)
+        raise RuntimeError(f"audit_record({str(action)!r}) must run inside the write's transaction")
 
 
 def audit_access(

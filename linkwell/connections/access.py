@@ -21,6 +21,7 @@ from linkwell.accounts.models import Membership, Role, User
 from linkwell.casework.access import get_case_for_user
 from linkwell.casework.models import Case
 from linkwell.connections.models import Connection, ConnectionKind, ConnectionStatus
+from linkwell.directory.models import Service
 
 
 def _provider_memberships(user: User) -> list[Membership]:
@@ -70,6 +71,26 @@ def _with_related(connection: Connection) -> Connection:
     return Connection.objects.select_related(
         "service", "service__organization", "case", "case__person", "case__link_worker_service"
     ).get(pk=connection.pk)
+
+
+def get_service_for_provider(user: User, service_id: uuid.UUID, *, write: bool = False) -> Service:
+    """A service whose attendance register the user keeps: one owned by an organisation where
+    they are provider staff. Anyone else 404 (link workers included: the case team sees
+    sessions on the case's connections page); read-only members 403 on `write`."""
+    memberships = _provider_memberships(user)
+    service = (
+        Service.objects.select_related("organization")
+        .filter(
+            uuid=service_id, organization__owner_id__in=[m.organisation_id for m in memberships]
+        )
+        .first()
+    )
+    if service is None:
+        raise Http404("No such service")
+    owner_id = service.organization.owner_id
+    if write and not any(m.organisation_id == owner_id and not m.read_only for m in memberships):
+        raise PermissionDenied("You have read-only access to your organisation's referrals.")
+    return service
 
 
 def get_connection_for_case(

@@ -140,3 +140,52 @@ class GapForm(forms.Form):
             ("", "Choose a need"),
             *((key, term.name) for key, term in self.terms.items()),
         ]
+
+
+class RegisterDayForm(forms.Form):
+    """Which session a register is for (GET): a day from the service's timetable or any day."""
+
+    on = forms.DateField(
+        label="Session date",
+        help_text="For example, 2026-03-14",
+        error_messages={**_DATE_ERRORS, "required": "Enter the date of the session."},
+        widget=forms.DateInput(
+            attrs={"class": "nhsuk-input nhsuk-input--width-10", "type": "date"}
+        ),
+    )
+
+    def clean_on(self) -> Any:
+        day = self.cleaned_data["on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The session date must be today or in the past.")
+        return day
+
+
+class RegisterSaveForm(forms.Form):
+    """The register's own fields; each person's mark is read by the view from `mark-<id>` and
+    `version-<id>`, one pair per referral the register listed."""
+
+    # A retried save (after a timeout) saves once (core/idempotency.py).
+    submission_key = SubmissionKeyField()
+
+
+class AttendanceFileForm(forms.Form):
+    file = forms.FileField(
+        label="Attendance file (CSV)",
+        help_text=(
+            "Columns: reference (as shown on each referral), session_date (2026-03-14 or "
+            "14/03/2026) and attended (yes or no). One row per person per session."
+        ),
+        error_messages={"required": "Choose the CSV file to upload."},
+        widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload", "accept": ".csv"}),
+    )
+
+
+class AttendanceFileConfirmForm(forms.Form):
+    """The checked file, carried from the preview to the import (base64 of its bytes)."""
+
+    file_data = forms.CharField(widget=forms.HiddenInput)
+    good_rows_only = forms.BooleanField(
+        label="Import the good rows and leave out the rows listed above", required=False
+    )
+    submission_key = SubmissionKeyField()

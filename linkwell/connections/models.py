@@ -112,3 +112,34 @@ class ProvisionGap(PublicIdModel, TimestampedModel):
     link_worker_service = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="provision_gaps"
     )
+
+
+class AttendanceBatchKind(models.TextChoices):
+    REGISTER = "register", "Session register"
+    UPLOAD = "upload", "Attendance file"
+
+
+class AttendanceBatch(PublicIdModel, TimestampedModel):
+    """One save of a provider's session register or one imported attendance file: what a
+    retried submission finds (core.idempotency) and the audit trail's object. The sessions
+    themselves are `Attendance` rows, written by the same services as one session at a time."""
+
+    kind = models.CharField(max_length=10, choices=AttendanceBatchKind.choices)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    # The register's service and day; empty for a file, which may cover several of both.
+    service = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    session_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded = models.PositiveIntegerField(default=0)
+    corrected = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.session_on or self.created_at:%Y-%m-%d}"

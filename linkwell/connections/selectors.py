@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q, QuerySet
 
 from linkwell.accounts.models import User
 from linkwell.casework.access import case_team_ids
 from linkwell.casework.models import Case
 from linkwell.connections.access import provider_connections, provider_org_ids
-from linkwell.connections.models import Connection, ConnectionStatus, ProvisionGap
+from linkwell.connections.models import (
+    Attendance,
+    Connection,
+    ConnectionKind,
+    ConnectionStatus,
+    ProvisionGap,
+)
+from linkwell.directory.models import Service
 
 S = ConnectionStatus
 INBOX_TABS = {
@@ -38,6 +47,51 @@ def connections_needing_attention(user: User) -> QuerySet[Connection]:
         )
         .select_related("service", "case", "case__person", "case__assigned_to")
         .order_by("attention_at", "pk")
+    )
+
+
+# Referrals whose sessions can be recorded (services.progress.attendance_record's rule).
+RECORDABLE = (S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD)
+
+
+def register_connections(service: Service, session_on: dt.date) -> list[Connection]:
+    """Who is on a service's register for a day: its referrals whose sessions can be recorded,
+    and any referral with a session already recorded that day (shown even once closed), in
+    the order they were sent. The caller checked the user's access to the service; pages show
+    only `Connection.shared` of each."""
+    recorded = Attendance.objects.filter(connection__service=service, session_on=session_on).values(
+        "connection_id"
+    )
+    return list(
+        Connection.objects.filter(kind=ConnectionKind.REFERRAL, service=service)
+        .filter(Q(status__in=RECORDABLE) | Q(pk__in=recorded))
+        .order_by("requested_at", "pk")
+    )
+
+
+def awaiting_answer(service: Service) -> int:
+    """Referrals to the service still waiting for the provider's answer: not on a register
+    until accepted (attendance_record refuses them)."""
+    return Connection.objects.filter(
+        kind=ConnectionKind.REFERRAL, service=service, status=S.REQUESTED
+    ).count()
+
+
+def provider_services(org_ids: list[int]) -> QuerySet[Service]:
+    """The services the organisations own that take referrals, with the number of people a
+    register would list today."""
+    return (
+        Service.objects.filter(organization__owner_id__in=org_ids)
+        .annotate(
+            on_register=Count(
+                "connections",
+                filter=Q(
+                    connections__kind=ConnectionKind.REFERRAL,
+                    connections__status__in=RECORDABLE,
+                ),
+            )
+        )
+        .order_by("name", "pk")
     )
 
 

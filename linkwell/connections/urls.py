@@ -1,6 +1,6 @@
 from django.urls import path
 
-from linkwell.connections.views import case, provider
+from linkwell.connections.views import case, provider, register
 
 app_name = "connections"
 
@@ -36,6 +36,16 @@ urlpatterns: list = [  # type: ignore[type-arg]
         "provider/referrals/<uuid:connection_id>/<slug:action>/",
         provider.referral_action,
         name="provider_action",
+    ),
+    # Attendance in bulk (views/register.py).
+    path("provider/registers/", register.register_start, name="provider_register_start"),
+    path(
+        "provider/services/<uuid:service_id>/register/",
+        register.register,
+        name="provider_register",
+    ),
+    path(
+        "provider/attendance/upload/", register.attendance_upload, name="provider_attendance_upload"
     ),
     path("provider/r/<str:token>/", provider.referral_link, name="referral_link"),
 ]

@@ -44,6 +44,11 @@ class ActivityKind(models.TextChoices):
     EMERGENCY_ADMISSION = "emergency_admission", "Emergency admission"
     OUTPATIENT = "outpatient", "Outpatient attendance"
     PRESCRIPTION = "prescription", "Prescription item"
+    # Beyond the NHS acute and primary care extracts: the mental health trust's contacts
+    # (community mental health team, crisis and liaison teams, mental health admissions) and
+    # the council's adult social care packages started, each from its own extract.
+    MENTAL_HEALTH_CONTACT = "mental_health_contact", "Mental health service contact"
+    SOCIAL_CARE_PACKAGE = "social_care_package", "Adult social care package"
 
 
 class ActivityImport(PublicIdModel, TimestampedModel):
@@ -64,14 +69,15 @@ class ActivityImport(PublicIdModel, TimestampedModel):
 
 
 class ActivityRecord(models.Model):
-    """One contact with a health service, from an imported extract."""
+    """One contact with a health or care service, from an imported extract (a social care
+    package counts once, on the day it started)."""
 
     source = models.ForeignKey(ActivityImport, on_delete=models.CASCADE, related_name="records")
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="activity_records"
     )
     occurred_on = models.DateField()
-    kind = models.CharField(max_length=20, choices=ActivityKind.choices)
+    kind = models.CharField(max_length=30, choices=ActivityKind.choices)
 
     class Meta:
         indexes = [models.Index(fields=["person", "occurred_on"])]
@@ -87,7 +93,7 @@ class UnitCost(TimestampedModel):
     `linkwell.evidence.costs.unit_costs`.
     """
 
-    kind = models.CharField(max_length=20, choices=ActivityKind.choices, unique=True)
+    kind = models.CharField(max_length=30, choices=ActivityKind.choices, unique=True)
     cost = models.DecimalField(max_digits=10, decimal_places=2)
     source = models.TextField(help_text="Where the figure comes from (publication, table, year).")
     updated_by = models.ForeignKey(

@@ -77,6 +77,16 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "grants.PanelMember": ("grants", "Community grants: applications, panels and scores"),
     "grants.ConflictOfInterest": ("grants", "Community grants: applications, panels and scores"),
     "grants.Score": ("grants", "Community grants: applications, panels and scores"),
+    "courses.Enrolment": ("courses", "Courses: enrolments, attendance and moving-forward plans"),
+    "courses.Attendance": ("courses", "Courses: enrolments, attendance and moving-forward plans"),
+    "courses.MovingForwardPlan": (
+        "courses",
+        "Courses: enrolments, attendance and moving-forward plans",
+    ),
+    "courses.CoFacilitator": (
+        "courses",
+        "Courses: enrolments, attendance and moving-forward plans",
+    ),
     "evidence.ActivityRecord": ("health_service_use", "GP and hospital activity"),
     "reports.PatientStory": ("stories", "Stories told with their consent"),
 }

@@ -115,6 +115,8 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "volunteering.RoleStatusChange": ("reason",),
     "volunteering.CheckRecord": ("note",),
     "volunteering.Supervision": ("notes",),
+    "courses.Enrolment": ("withdrawn_reason",),
+    "courses.MovingForwardPlan": ("keep_doing", "next_steps", "groups", "people"),
     "timebank.TimebankMember": ("name",),
     "timebank.Listing": ("text",),
     "timebank.ListingMatch": ("reasons",),

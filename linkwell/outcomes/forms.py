@@ -10,7 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
-from linkwell.core.forms import SHORT_TEXT_MAX
+from linkwell.core.forms import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from linkwell.outcomes.engine import Instrument, Item, Number
 from linkwell.outcomes.models import TIMEPOINT_DAYS, CompletedBy, Timepoint
 
@@ -208,6 +208,18 @@ class StaffSurveyForm(forms.Form):
         help_text="One per member of staff who answered, e.g. 8, 9, 6, 10",
         widget=forms.TextInput(attrs=_INPUT),
     )
+    comments = forms.CharField(
+        max_length=LONG_TEXT_MAX,
+        label="Comments (optional)",
+        help_text="One per line, at most one per rating. Reports show them only when enough "
+        "staff from enough practices answered, and never with the practice.",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "nhsuk-textarea", "rows": "5"}),
+    )
+
+    def comment_lines(self) -> list[str]:
+        text = self.cleaned_data.get("comments") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def __init__(self, *args: Any, practices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

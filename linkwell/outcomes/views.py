@@ -482,14 +482,22 @@ def staff_survey(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpR
         if form.is_valid():
             practice = Organisation.objects.get(uuid=uuid.UUID(form.cleaned_data["practice"]))
             raw = [p.strip() for p in form.cleaned_data["ratings"].split(",") if p.strip()]
+            comments = form.comment_lines()
             try:
                 ratings = [int(p) for p in raw]
             except ValueError:
+                ratings = []
                 form.add_error("ratings", "Enter whole numbers from 1 to 10, separated by commas")
-            else:
+            if len(comments) > len(raw):
+                form.add_error(
+                    "comments",
+                    f"Enter at most one comment per rating ({len(raw)} rating(s), "
+                    f"{len(comments)} comments)",
+                )
+            if not form.errors:
                 try:
                     with transaction.atomic():
-                        for rating in ratings:
+                        for i, rating in enumerate(ratings):
                             measure_record(
                                 actor=user,
                                 case=None,
@@ -501,12 +509,14 @@ def staff_survey(request: AuthenticatedHttpRequest, team_id: uuid.UUID) -> HttpR
                                     administered_on=form.cleaned_data["administered_on"],
                                     completed_by=CompletedBy.STAFF,
                                     answers={"satisfaction": rating},
+                                    notes={"comment": comments[i]} if i < len(comments) else {},
                                 ),
                             )
                 except ValidationFailed as exc:
-                    for problems in exc.errors.values():
+                    for key, problems in exc.errors.items():
                         for problem in problems:
-                            form.add_error("ratings", problem)
+                            where = "comments" if key.startswith("note-") else "ratings"
+                            form.add_error(where, problem)
                 else:
                     messages.success(
                         request, f"{len(ratings)} rating(s) from {practice.name} recorded."

@@ -20,7 +20,7 @@ from linkwell.directory.models import TaxonomyTerm
 from linkwell.people.forms import PersonIdentityFields, PracticeChoiceField
 from linkwell.people.models import ContactMethod
 from linkwell.people.services import PersonDetails
-from linkwell.referrals.models import ReferralSource
+from linkwell.referrals.models import ReferralSource, ReferrerRole
 from linkwell.referrals.services import (
     REASON_LIMIT,
     TEXT_LIMITS,
@@ -209,6 +209,13 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
         max_length=2000,
         widget=forms.Textarea(attrs={**_TEXTAREA, "rows": 3}),
     )
+    referrer_role = forms.ChoiceField(
+        label="Your role (optional)",
+        help_text="Commissioners see referrals by the role of who referred.",
+        choices=[("", "Choose your role"), *ReferrerRole.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "nhsuk-select"}),
+    )
 
     def referral_details(
         self,
@@ -238,6 +245,7 @@ class StaffReferralForm(_PersonFields, _ReferralFields):
             conditions=list(d.get("conditions") or []),
             override_eligibility=bool(d.get("override_eligibility")),
             override_reason=d.get("override_reason", "") or "",
+            referrer_role=d.get("referrer_role", "") or "",
         )
 
 

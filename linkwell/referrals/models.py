@@ -31,6 +31,22 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ReferrerRole(models.TextChoices):
+    """The referring professional's role, as recorded on the referral (blank: not recorded)."""
+
+    GP = "gp", "GP"
+    PRACTICE_NURSE = "practice_nurse", "Practice nurse"
+    HEALTHCARE_ASSISTANT = "hca", "Healthcare assistant"
+    PHARMACIST = "pharmacist", "Pharmacist"
+    PRACTICE_STAFF = "practice_staff", "Other practice staff"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    MENTAL_HEALTH = "mental_health", "Mental health worker"
+    COMMUNITY_HEALTH = "community_health", "Community health professional"
+    HOUSING = "housing", "Housing officer"
+    VCS_WORKER = "vcs_worker", "Voluntary sector worker"
+    OTHER = "other", "Other professional"
+
+
 class ReferralStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     ACCEPTED = "accepted", "Accepted (case opened)"
@@ -61,6 +77,9 @@ class Referral(PublicIdModel, TimestampedModel, VersionedModel):
     # For referrers without a Linkwell account (self-referral, phone-in from an agency).
     referrer_name = models.CharField(max_length=200, blank=True)
     referrer_contact = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(
+        max_length=20, choices=ReferrerRole.choices, blank=True, help_text="Who referred."
+    )
     reasons = models.ManyToManyField(
         "directory.TaxonomyTerm", blank=True, related_name="referrals", help_text="Needs taxonomy"
     )

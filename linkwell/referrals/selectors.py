@@ -51,6 +51,33 @@ def waiting_days(received_at: dt.datetime, *, today: dt.date | None = None) -> i
     return max(0, (today - timezone.localdate(received_at)).days)
 
 
+# Triage flags a referral this many days before its first-contact target falls due.
+TARGET_WARNING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class TargetFlag:
+    """Where a waiting referral stands against its service's first-contact target."""
+
+    days_left: int  # negative once the target has passed
+    label: str
+    overdue: bool
+
+
+def target_flag(*, waiting: int, target_days: int) -> TargetFlag | None:
+    """A flag for triage when the referral is within `TARGET_WARNING_DAYS` of the target (days
+    from received to first contact) or past it; None while it has longer."""
+    days_left = target_days - waiting
+    if days_left > TARGET_WARNING_DAYS:
+        return None
+    if days_left < 0:
+        late = -days_left
+        return TargetFlag(days_left, f"{late} day{'s' if late != 1 else ''} past target", True)
+    if days_left == 0:
+        return TargetFlag(0, "Target today", False)
+    return TargetFlag(days_left, f"Target in {days_left} day{'s' if days_left != 1 else ''}", False)
+
+
 @dataclass
 class WorkerOption:
     user: User

@@ -49,6 +49,7 @@ from linkwell.referrals.selectors import (
     referrals_sent_by,
     referrer_memberships,
     service_contact,
+    target_flag,
     triage_queue,
     triage_teams,
     waiting_days,
@@ -321,7 +322,16 @@ def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(triage_queue(user=user, team=team), TRIAGE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [{"referral": r, "waiting_days": waiting_days(r.received_at)} for r in page.object_list]
+    rows = []
+    for r in page.object_list:
+        waited = waiting_days(r.received_at)
+        rows.append(
+            {
+                "referral": r,
+                "waiting_days": waited,
+                "target": target_flag(waiting=waited, target_days=team.first_contact_target_days),
+            }
+        )
     return render(
         request,
         "referrals/triage.html",

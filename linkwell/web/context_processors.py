@@ -52,6 +52,9 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if Role.TEAM_MANAGER in roles:
         items.append(("Team", reverse("casework:team")))
         items.append(("Gaps", reverse("connections:gap_list")))
+    if roles & {Role.LINK_WORKER, Role.TEAM_MANAGER}:
+        # Social prescribing courses their team runs (linkwell/courses/access.py).
+        items.append(("Courses", reverse("courses:list")))
     if roles & {Role.COORDINATOR, Role.ADMINISTRATOR}:
         # Volunteer coordinators (linkwell/volunteering/access.py).
         items.append(("Volunteers", reverse("volunteering:home")))

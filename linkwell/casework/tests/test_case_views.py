@@ -369,6 +369,8 @@ def test_the_case_page_takes_a_fixed_number_of_queries(
     client = _client(personas.link_worker_teammate)
     client.get(_url("case_detail", case))
     # 19, plus the "Volunteer support" section (volunteering_sections): its requests and the
-    # services that take referrals (its matches and reviews add two when there are requests).
-    with django_assert_max_num_queries(21):
+    # services that take referrals (its matches and reviews add two when there are requests),
+    # plus the "Courses" section (courses_sections): the person's enrolments (their attendance
+    # adds one when there are any).
+    with django_assert_max_num_queries(22):
         assert client.get(_url("case_detail", case)).status_code == 200

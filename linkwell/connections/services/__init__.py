@@ -18,8 +18,11 @@ other directly):
 - `creation`: `connection_signpost`, `connection_refer`.
 - `capacity`: over-referral protection (`places_left`, `is_full`, `FULL_NOTE`).
 - `responses`: the provider's answer (`connection_accept`, `connection_reject`).
-- `progress`: the provider's updates once accepted (`attendance_record`, `connection_hold`,
+- `progress`: the provider's updates once accepted (`attendance_record`, `attendance_correct`,
+  `attendance_remove`, `connection_hold`,
   `connection_resume`, `connection_complete`, `connection_fail`, `connection_add_note`).
+- `registers`: attendance in bulk (`register_save` for a session register,
+  `attendance_file_check` and `attendance_file_import` for a CSV file), through `progress`.
 - `link_worker`: `connection_cancel`, `connection_acknowledge`.
 - `lapses`: the response window (`connection_mark_lapsed`).
 - `gaps`: gaps in provision (`provision_gap_record`, `need_choices`).
@@ -40,23 +43,45 @@ from linkwell.connections.services.gaps import need_choices, provision_gap_recor
 from linkwell.connections.services.lapses import connection_mark_lapsed
 from linkwell.connections.services.link_worker import connection_acknowledge, connection_cancel
 from linkwell.connections.services.progress import (
+    attendance_correct,
     attendance_record,
+    attendance_remove,
     connection_add_note,
     connection_complete,
     connection_fail,
     connection_hold,
     connection_resume,
 )
+from linkwell.connections.services.registers import (
+    ABSENT,
+    ATTENDED,
+    NOT_RECORDED,
+    FileCheck,
+    RegisterMark,
+    attendance_file_check,
+    attendance_file_import,
+    reference_of,
+    register_save,
+)
 from linkwell.connections.services.responses import connection_accept, connection_reject
 
 __all__ = [
+    "ABSENT",
+    "ATTENDED",
     "CLOSED_STATES",
     "FULL_NOTE",
     "MAX_MESSAGE",
     "MAX_NOTE",
+    "NOT_RECORDED",
     "OPEN_STATES",
     "TRANSITIONS",
+    "FileCheck",
+    "RegisterMark",
+    "attendance_correct",
+    "attendance_file_check",
+    "attendance_file_import",
     "attendance_record",
+    "attendance_remove",
     "connection_accept",
     "connection_acknowledge",
     "connection_add_note",
@@ -73,4 +98,6 @@ __all__ = [
     "need_choices",
     "places_left",
     "provision_gap_record",
+    "reference_of",
+    "register_save",
 ]

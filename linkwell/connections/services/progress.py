@@ -46,11 +46,7 @@ def attendance_record(
             raise ValidationFailed(
                 {"session_on": ["The session date must be after the referral was sent."]}
             )
-        if current.status not in (S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD):
-            raise ValidationFailed(
-                f"This referral is {current.get_status_display().lower()}, so sessions cannot "
-                "be recorded."
-            )
+        _can_record(current)
         if Attendance.objects.filter(connection=current, session_on=session_on).exists():
             raise ValidationFailed({"session_on": ["A session on that date is already recorded."]})
         if current.status == S.ACCEPTED and attended:
@@ -76,6 +72,87 @@ def attendance_record(
             detail={"session_on": session_on.isoformat(), "attended": attended},
         )
     return row
+
+
+def _attendance_row(connection: Connection, session_on: dt.date) -> Attendance:
+    row = Attendance.objects.filter(connection=connection, session_on=session_on).first()
+    if row is None:
+        raise ValidationFailed({"session_on": ["No session on that date is recorded."]})
+    return row
+
+
+def _can_record(current: Connection) -> None:
+    if current.status not in (S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD):
+        raise ValidationFailed(
+            f"This referral is {current.get_status_display().lower()}, so sessions cannot "
+            "be recorded."
+        )
+
+
+def attendance_correct(
+    *,
+    actor: User | None,
+    connection: Connection,
+    expected_version: int | None,
+    session_on: dt.date,
+    attended: bool,
+) -> Attendance:
+    """Change a recorded session between attended and did not attend (a register corrected).
+    Like `attendance_record`, attending moves an accepted referral to "attending"; a session
+    changed to "did not attend" leaves the status as it is."""
+    with transaction.atomic():
+        current = _locked(connection, None, check=False)
+        _can_record(current)
+        row = _attendance_row(current, session_on)
+        if row.attended == attended:
+            return row
+        if current.status == S.ACCEPTED and attended:
+            current = _move(
+                actor=actor,
+                connection=current,
+                expected_version=expected_version,
+                to=S.IN_PROGRESS,
+                action=AuditAction.CONNECTIONS_REFERRAL_STARTED,
+            )
+        else:
+            update_versioned(current, expected_version=expected_version, what=_what)
+        Attendance.objects.filter(pk=row.pk).update(
+            attended=attended,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            updated_at=timezone.now(),
+        )
+        _audit(
+            actor=actor,
+            action=AuditAction.CONNECTIONS_ATTENDANCE_CORRECTED,
+            connection=current,
+            changes={"attended": [row.attended, attended]},
+            detail={"session_on": session_on.isoformat()},
+        )
+        row.refresh_from_db()
+    return row
+
+
+def attendance_remove(
+    *,
+    actor: User | None,
+    connection: Connection,
+    expected_version: int | None,
+    session_on: dt.date,
+) -> None:
+    """Take back a session recorded by mistake (the register set back to "not recorded")."""
+    with transaction.atomic():
+        current = _locked(connection, None, check=False)
+        _can_record(current)
+        row = _attendance_row(current, session_on)
+        update_versioned(current, expected_version=expected_version, what=_what)
+        row.delete()
+        _audit(
+            actor=actor,
+            action=AuditAction.CONNECTIONS_ATTENDANCE_REMOVED,
+            connection=current,
+            changes={"attended": [row.attended, None]},
+            detail={"session_on": session_on.isoformat()},
+        )
 
 
 def connection_hold(

@@ -184,3 +184,34 @@ def service_calendar(service: Service, *, page_url: str) -> bytes:
             calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
+
+
+def _runs_on(schedule: Schedule, day: dt.date) -> bool:
+    start = schedule.dtstart or schedule.valid_from
+    last = _last_day(schedule)
+    if (start is not None and day < start) or (last is not None and day > last):
+        return False
+    return _matches(schedule, day)
+
+
+def session_days(service: Service, *, until: dt.date, count: int = 8) -> list[dt.date]:
+    """The last `count` days on or before `until` on which the service's recurring schedules
+    (its own and its places') say a session runs, newest first: the dates a provider's
+    attendance register offers. INTERVAL is ignored as in `_matches`, so a fortnightly group
+    offers every week; empty when no schedule names a day."""
+    schedules = [
+        s
+        for s in (
+            *service.schedules.all(),
+            *(s for sal in service.service_at_locations.all() for s in sal.schedules.all()),
+        )
+        if s.freq.upper() in FREQUENCIES and (s.byday or s.bymonthday)
+    ]
+    days: list[dt.date] = []
+    for offset in range(_SEARCH_DAYS if schedules else 0):
+        day = until - dt.timedelta(days=offset)
+        if any(_runs_on(s, day) for s in schedules):
+            days.append(day)
+            if len(days) == count:
+                break
+    return days

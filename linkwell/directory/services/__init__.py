@@ -10,7 +10,7 @@ One module per subject; import from this package (`from linkwell.directory.servi
 service_update`), which re-exports the public names:
 
 - `creation`: the one creator of listings (`service_rows` builds the unsaved rows,
-  `service_create` saves and audits them) and of providers (`organization_create`). Community
+  `service_create` saves and audits them, `services_create` many at once, in bulk) and of providers (`organization_create`). Community
   suggestions, the ORUK/CSV importer and the demo all create listings here.
 - `edit_state`: what the edit form may change (`EDITABLE_SERVICE_FIELDS`, `RELATED_FIELDS`, days, cost
   kinds) and `service_edit_state`, the listing as the form shows it.
@@ -32,6 +32,7 @@ from linkwell.directory.services.creation import (
     organization_create,
     service_create,
     service_rows,
+    services_create,
 )
 from linkwell.directory.services.edit_state import (
     COST_FREE,
@@ -114,6 +115,7 @@ __all__ = [
     "service_update",
     "service_verify",
     "service_verify_by_link",
+    "services_create",
     "services_due_for_reminder",
     "verification_token",
     "verification_url",

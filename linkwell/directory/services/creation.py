@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from linkwell.accounts.models import User
 from linkwell.audit.actions import AuditAction
-from linkwell.audit.services import audit_record
+from linkwell.audit.models import AuditEvent
+from linkwell.audit.services import audit_event, audit_record, audit_record_many
 from linkwell.directory.models import (
     Address,
     Attribute,
@@ -177,16 +178,52 @@ def service_create(
         for _model, objs in listing.children():
             for obj in objs:
                 obj.save()
-        where = [str(sal.location.uuid) for sal in listing.service_at_locations]
-        audit_record(
-            actor=actor,
-            action=AuditAction.DIRECTORY_SERVICE_CREATED,
-            obj=service,
-            organisation=service.organization.owner,
-            changes={"name": [None, service.name], "status": [None, service.status]},
-            detail={**(detail or {}), **({"locations": where} if where else {})},
-        )
+        audit_record_many([_created_event(actor, listing, detail)])
     return service
+
+
+def services_create(
+    *,
+    actor: User | None,
+    listings: Sequence[tuple[ServiceRows, Mapping[str, Any] | None]],
+    insert: Callable[[type[Any], list[Any]], None] | None = None,
+) -> list[Service]:
+    """`service_create` for many listings at once (the importer): the rows are inserted in bulk,
+    parents first, and each listing gets the same `directory.service_created` event, with its
+    `detail`. Child rows whose parent is a new row of the same call are linked on insert.
+    `insert(model, rows)` inserts a list of rows (default: `bulk_create`); the importer passes
+    its own, which writes values it prepared before taking the write lock."""
+    if not listings:
+        return []
+    put = insert or (lambda model, rows: model.objects.bulk_create(rows, batch_size=500))
+    events = [_created_event(actor, listing, detail) for listing, detail in listings]
+    with transaction.atomic():
+        services = [listing.service for listing, _ in listings]
+        put(Service, services)
+        children: dict[type[Any], list[Any]] = {}
+        for listing, _ in listings:
+            for model, objs in listing.children():
+                children.setdefault(model, []).extend(objs)
+        for model, objs in children.items():  # dict order is children()'s: parents first
+            if objs:
+                put(model, objs)
+        audit_record_many(events)
+    return services
+
+
+def _created_event(
+    actor: User | None, listing: ServiceRows, detail: Mapping[str, Any] | None
+) -> AuditEvent:
+    service = listing.service
+    where = [str(sal.location.uuid) for sal in listing.service_at_locations]
+    return audit_event(
+        actor=actor,
+        action=AuditAction.DIRECTORY_SERVICE_CREATED,
+        obj=service,
+        organisation=service.organization.owner,
+        changes={"name": [None, service.name], "status": [None, service.status]},
+        detail={**(detail or {}), **({"locations": where} if where else {})},
+    )
 
 
 def organization_create(

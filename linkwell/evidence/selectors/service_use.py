@@ -1,4 +1,4 @@
-"""Health service use before and after referral, from imported activity extracts.
+"""Health and care service use before and after referral, from imported activity extracts.
 
 Index date: the person's **first referral received in the period** (UK date). Windows:
 before = [index - months_before, index), after = [index, index + months_after). A person is

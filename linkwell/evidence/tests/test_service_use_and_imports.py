@@ -10,6 +10,8 @@ from django.core.management.base import CommandError
 
 from linkwell.analysis.filters import ReportFilter
 from linkwell.audit.models import AuditEvent
+from linkwell.evidence import present
+from linkwell.evidence.costs import unit_costs
 from linkwell.evidence.models import ActivityRecord, PostcodeImd, PracticePopulation, UnitCost
 from linkwell.evidence.selectors import service_use_comparison
 from linkwell.evidence.services import (
@@ -154,3 +156,90 @@ def test_the_import_commands_report_rejected_rows_and_exit_non_zero(
     assert "Loaded 1 postcodes" in capsys.readouterr().out
     with pytest.raises(CommandError, match="no such file"):
         call_command("evidence", "activity-import", str(tmp_path / "missing.csv"))
+
+
+NEW_KINDS = ("mental_health_contact", "social_care_package")
+
+
+def test_an_extract_without_the_new_kinds_still_imports_and_they_count_nothing(
+    personas: Personas,
+) -> None:
+    a = journey(service=personas.link_worker_service, received=D)
+    activity_import(
+        actor=None,
+        text=f"person,date,kind\n{a.person.uuid},2025-03-01,gp_appointment\n",
+        period_start=dt.date(2024, 12, 1),
+        period_end=dt.date(2025, 12, 31),
+    )
+    rows = {r.kind: r for r in service_use_comparison(user=None, filters=ReportFilter()).rows}
+    assert all((rows[k].before, rows[k].after) == (0, 0) for k in NEW_KINDS)
+    assert rows["gp_appointment"].before == 1
+
+
+def test_mental_health_contacts_and_social_care_packages_are_compared_before_and_after(
+    personas: Personas,
+) -> None:
+    """Ten people referred on D; each has a known pattern of mental health contacts and social
+    care packages (and A&E, for the total). The expected figures are counted here from the
+    same list the file is written from."""
+    people = [journey(service=personas.link_worker_service, received=D) for _ in range(10)]
+    plan: list[tuple[int, dt.date, str]] = []
+    for i in range(len(people)):
+        plan += [(i, dt.date(2025, 2, 1) + dt.timedelta(days=k), NEW_KINDS[0]) for k in range(i)]
+        plan += [
+            (i, dt.date(2025, 8, 1) + dt.timedelta(days=k), NEW_KINDS[0]) for k in range(i % 3)
+        ]
+        if i % 2:
+            plan.append((i, dt.date(2025, 5, 1), NEW_KINDS[1]))
+        if i % 5 == 0:
+            plan.append((i, dt.date(2025, 9, 1), NEW_KINDS[1]))
+        plan.append((i, dt.date(2025, 4, 1), "ae_attendance"))
+    plan.append((0, dt.date(2026, 1, 20), NEW_KINDS[0]))  # after the window: not counted
+    text = "person,date,kind\n" + "".join(
+        f"{people[i].person.uuid},{day.isoformat()},{kind}\n" for i, day, kind in plan
+    )
+    activity_import(
+        actor=None, text=text, period_start=dt.date(2024, 12, 1), period_end=dt.date(2026, 1, 31)
+    )
+    unit_cost_set(actor=personas.admin, kind=NEW_KINDS[0], cost="120", source="Trust 2025")
+    unit_cost_set(actor=personas.admin, kind=NEW_KINDS[1], cost="5000", source="Council 2025")
+
+    result = service_use_comparison(user=personas.commissioner, filters=ReportFilter())
+    assert result.n_people == 10
+    lo, hi = dt.date(2024, 12, 15), dt.date(2025, 12, 15)
+    rows = {r.kind: r for r in result.rows}
+    for kind, cost in ((NEW_KINDS[0], Decimal(120)), (NEW_KINDS[1], Decimal(5000))):
+        before = [i for i, day, k in plan if k == kind and lo <= day < D]
+        after = [i for i, day, k in plan if k == kind and D <= day < hi]
+        row = rows[kind]
+        assert (row.before, row.after) == (len(before), len(after))
+        assert (row.people_before, row.people_after) == (len(set(before)), len(set(after)))
+        assert (row.cost_before, row.cost_after) == (cost * len(before), cost * len(after))
+        assert not row.cost_is_default
+    # The per-person cost change includes the new kinds: 10 people, each before/after.
+    per_person = {i: [Decimal(0), Decimal(0)] for i in range(10)}
+    costs = {
+        NEW_KINDS[0]: Decimal(120),
+        NEW_KINDS[1]: Decimal(5000),
+        "ae_attendance": rows["ae_attendance"].unit_cost,
+    }
+    for i, day, kind in plan:
+        if lo <= day < hi:
+            per_person[i][day >= D] += costs[kind]
+    change = [float(a - b) for b, a in per_person.values()]
+    assert result.cost_change.n == 10
+    assert result.cost_change.mean_change == pytest.approx(sum(change) / 10)
+
+    # Published with the same disclosure control as every other kind.
+    shown = {r["kind"]: r for r in present.service_use(result, unsuppressed=False)["rows"]}
+    n_sc_before = rows[NEW_KINDS[1]].before  # 5 packages before: 1-7 is withheld
+    assert n_sc_before == 5 and shown[NEW_KINDS[1]]["before"] == "*"
+    assert shown[NEW_KINDS[1]]["cost_before"] == "*"
+    assert shown[NEW_KINDS[0]]["before"] == "45"  # 0+1+...+9 = 45, rounded to 5
+
+
+def test_the_new_kinds_have_no_shipped_cost_until_one_is_entered() -> None:
+    costs = unit_costs()
+    for kind in NEW_KINDS:
+        assert costs[kind].is_default and costs[kind].cost == 0
+        assert costs[kind].source.startswith("Not set")

@@ -1,10 +1,16 @@
-"""`linkwell api-clients ...` and `linkwell organisations list`, through the real entry point."""
+"""`linkwell api-clients ...` and `linkwell organisations list`.
+
+Most tests run the commands with `call_command`: the console entry point (`cli.main`) closes
+the database connection when a command ends, which would end the test's own transaction on
+PostgreSQL. The exit-status test goes through `cli.main` and touches the database only before."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from linkwell import cli
@@ -17,13 +23,23 @@ pytestmark = pytest.mark.django_db
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) as the console would give them."""
+    out, err = io.StringIO(), io.StringIO()
     try:
-        cli.main(["linkwell", *args])
+        call_command(*args, stdout=out, stderr=err)
         code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+    except CommandError as exc:
+        err.write(str(exc))
+        code = exc.returncode
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_bad_input_exits_non_zero_from_the_console(capsys: pytest.CaptureFixture[str]) -> None:
+    make_practice()
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["linkwell", "api-clients", "create", "--name", "X", "--organisation", "Z9"])
+    assert exit_info.value.code != 0
+    assert "No active organisation has the ODS code Z9" in capsys.readouterr().err
 
 
 def test_create_prints_the_id_and_secret_once_and_they_get_a_token(

@@ -386,3 +386,32 @@ def test_administrators_add_local_measures_with_specific_messages(personas: Pers
     assert LocalMeasure.objects.get().instrument_id == "local-belonging"
     case = referred_case(personas)
     assert "Belonging" in _client(personas.link_worker).get(_outcomes(case)).content.decode()
+
+
+def test_a_team_manager_enters_staff_ratings_with_comments(personas: Personas) -> None:
+    from django.urls import reverse
+
+    url = reverse("outcomes:staff_survey", kwargs={"team_id": personas.link_worker_service.uuid})
+    client = _client(personas.team_manager)
+    assert "Comments (optional)" in client.get(url).content.decode()
+    post = {
+        "practice": str(personas.practice.uuid),
+        "administered_on": "2025-06-10",
+        "ratings": "8, 9",
+        "comments": "Quick to respond\n\n",
+    }
+    # More comments than ratings: refused, nothing saved.
+    response = client.post(url, {**post, "comments": "One\nTwo\nThree"})
+    assert response.status_code == 400
+    assert "at most one comment per rating" in response.content.decode()
+    assert not MeasureAdministration.objects.filter(instrument_id="staff-satisfaction").exists()
+    assert client.post(url, post).status_code == 302
+    saved = list(
+        MeasureAdministration.objects.filter(instrument_id="staff-satisfaction")
+        .order_by("pk")
+        .values_list("score", "notes", "respondent_organisation")
+    )
+    assert saved == [
+        (8.0, {"comment": "Quick to respond"}, personas.practice.pk),
+        (9.0, {}, personas.practice.pk),
+    ]

@@ -28,6 +28,7 @@ from linkwell.people.services import (
 from linkwell.referrals.models import (
     Referral,
     ReferralSource,
+    ReferrerRole,
 )
 
 # The longest free text each field of a referral takes, whoever sends it (the forms, the API,
@@ -96,6 +97,7 @@ class ReferralDetails:
     conditions: list[str] = field(default_factory=list)
     override_eligibility: bool = False
     override_reason: str = ""
+    referrer_role: str = ""  # a ReferrerRole value, or blank
 
 
 def eligibility_rule_listing(service: Organisation | None) -> Service | None:
@@ -176,6 +178,8 @@ def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
         errors["source"] = ["Choose who is making the referral"]
     if details.urgency not in Urgency.values:
         errors["urgency"] = ["Choose how urgent the referral is"]
+    if details.referrer_role and details.referrer_role not in ReferrerRole.values:
+        errors["referrer_role"] = ["Choose your role from the list, or leave it blank"]
     if not details.reasons and not details.details.strip():
         errors["reasons"] = ["Choose at least one reason for the referral, or describe it"]
     needs = taxonomy_uuid(NEEDS)
@@ -263,6 +267,7 @@ def referral_create(
             referrer_organisation=referral.referrer_organisation,
             referrer_name=referral.referrer_name.strip(),
             referrer_contact=referral.referrer_contact.strip(),
+            referrer_role=referral.referrer_role,
             details=referral.details.strip(),
             urgency=referral.urgency,
             consent_to_contact=referral.consent_to_contact,

@@ -71,6 +71,21 @@ def test_a_gp_receptionist_refers_in_one_form(client, personas, coverage):
     assert referral.person.nhs_number == VALID_NHS
 
 
+def test_a_referrer_records_their_role_on_the_referral(client, personas, coverage):
+    client.force_login(personas.referrer)
+    assert b"Your role (optional)" in client.get(REFER).content
+    response = client.post(REFER, gp_post(referrer_role="practice_nurse"))
+    assert response.status_code == 302
+    assert Referral.objects.get().referrer_role == "practice_nurse"
+
+
+def test_an_unknown_referrer_role_is_refused_and_nothing_is_sent(client, personas, coverage):
+    client.force_login(personas.referrer)
+    response = client.post(REFER, gp_post(referrer_role="astronaut"))
+    assert response.status_code == 400
+    assert not Referral.objects.exists()
+
+
 def test_a_retried_referral_is_sent_once(client, personas, coverage):
     """The receptionist's browser resends the form after a timeout: one referral, one person."""
     client.force_login(personas.referrer)
@@ -337,6 +352,31 @@ def test_the_team_sees_its_triage_queue_with_waiting_time_and_flags(
     response = client.get(detail_url(referral))
     assert response.status_code == 200
     assert AuditEvent.objects.filter(kind="access", person_id=str(referral.person.uuid)).exists()
+
+
+def test_triage_flags_referrals_approaching_or_past_the_first_contact_target(client, personas):
+    """Wigan's "seen within a week": the service's target (7 days unless set) is flagged two
+    days ahead, and once passed; a referral with longer to go has no flag."""
+    service = personas.link_worker_service
+    fresh = make_referral(make_person(given_name="Fresh", family_name="Arrival"), service)
+    soon = make_referral(make_person(given_name="Nearly", family_name="Due"), service, days_ago=5)
+    late = make_referral(make_person(given_name="Long", family_name="Wait"), service, days_ago=9)
+    client.force_login(personas.link_worker)
+    html = client.get(TRIAGE).content.decode()
+    assert "The target for a first contact is 7 days" in html
+    rows = {
+        r: html[html.index(f"{r.person.given_name} {r.person.family_name}") :]
+        for r in (fresh, soon, late)
+    }
+    first_cell = {r: text[: text.index("</tr>")] for r, text in rows.items()}
+    assert "data-target-flag" not in first_cell[fresh]
+    assert "Target in 2 days" in first_cell[soon] and "nhsuk-tag--orange" in first_cell[soon]
+    assert "2 days past target" in first_cell[late] and "nhsuk-tag--red" in first_cell[late]
+    # A service with a 14-day target: the 9-day wait is no longer flagged.
+    service.first_contact_target_days = 14
+    service.save(update_fields=["first_contact_target_days"])
+    html = client.get(TRIAGE).content.decode()
+    assert "past target" not in html and "data-target-flag" not in html.split("Long Wait")[1][:400]
 
 
 def test_another_team_sees_neither_the_referral_nor_it_in_their_queue(client, personas, referral):

@@ -8,7 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
-from linkwell.reports.quarterly import activity, evidence_sections
+from linkwell.reports.quarterly import activity, evidence_sections, programme_sections
+from linkwell.reports.quarterly.courses_section import course_completion_section
 from linkwell.reports.quarterly.payments_section import outcome_payments_section
 from linkwell.reports.quarterly.structure import Report, Section
 
@@ -17,17 +18,25 @@ SectionBuilder = Callable[..., Section]
 # In report order. Ids are stable: the table ids in exports start from them.
 SECTIONS: dict[str, SectionBuilder] = {
     "referrals": activity.referrals_section,
+    "referral-rate-per-1000": programme_sections.referral_rate_section,
+    "referrals-by-professional": programme_sections.referrals_by_professional_section,
     "waiting": activity.waiting_section,
+    "seen-within-target": programme_sections.seen_within_target_section,
     "people": activity.people_section,
+    "complexity-mix": programme_sections.complexity_section,
     "connections": activity.connections_section,
     "outcomes": evidence_sections.outcomes_section,
     "goals": activity.goals_section,
+    "goals-achieved": programme_sections.goals_achieved_section,
+    "staff-satisfaction": programme_sections.staff_satisfaction_section,
+    "patient-experience": programme_sections.patient_experience_section,
     "gaps": activity.gaps_section,
     "providers": evidence_sections.providers_section,
     "equity": evidence_sections.equity_section,
     "service-use": evidence_sections.service_use_section,
     "stories": evidence_sections.stories_section,
     "outcome-payments-by-provider": outcome_payments_section,
+    "course-completion": course_completion_section,
 }
 
 

@@ -180,7 +180,7 @@ def service_use_section(
     table = Table(
         id="service-use",
         title=(
-            f"Health service use {shown['months_before']} months before and "
+            f"Health and care service use {shown['months_before']} months before and "
             f"{shown['months_after']} months after referral"
         ),
         columns=[

@@ -42,7 +42,7 @@ def test_the_header_starts_the_frontend_script_and_has_its_more_menu(
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("link_worker", ["Home", "Directory", "Triage", "Caseload", MODERATION]),
+        ("link_worker", ["Home", "Directory", "Triage", "Caseload", "Courses", MODERATION]),
         (
             "team_manager",
             [
@@ -51,6 +51,7 @@ def test_the_header_starts_the_frontend_script_and_has_its_more_menu(
                 "Triage",
                 "Team",
                 "Gaps",
+                "Courses",
                 "Economics",
                 "Evidence",
                 "Reports",

@@ -16,6 +16,7 @@ from linkwell.core.exceptions import LinkwellError
 from linkwell.core.progress import add_progress_option, step
 from linkwell.demo import community as community_demo
 from linkwell.demo import coproduction as coproduction_demo
+from linkwell.demo import courses as courses_demo
 from linkwell.demo import evidence as evidence_demo
 from linkwell.demo import grants as grants_demo
 from linkwell.demo import outcomes as outcomes_demo
@@ -100,6 +101,8 @@ class Command(BaseCommand):
                 timebank_demo.load(
                     seed=options["seed"], domain=DEMO_EMAIL_DOMAIN, password=DEMO_PASSWORD
                 )
+                say("Social prescribing courses: registers and moving-forward plans...")
+                courses_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
         except LinkwellError as exc:
             raise CommandError(str(exc)) from exc
         if not summary.created:

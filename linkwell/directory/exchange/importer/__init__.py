@@ -12,13 +12,21 @@
   absent from a later record are kept, by the same rule as child arrays.
 * The same HSDS object may appear in several places of one service (HSDS 3 "full" examples put
   one phone under the service, its contact and its location): it is one row linked to each.
-* Default: any rejected record -> the whole import is rolled back. `partial=True` keeps the valid
-  records (each record is written in its own savepoint).
+* Default: any rejected record -> nothing is written. `partial=True` keeps the valid records (a
+  rejected record's changes are undone in memory, as a savepoint would).
+* Two phases, so an import never holds the write lock while it works (SQLite has one writer at
+  a time, and web requests wait for it): the rows the file names are loaded in bulk and every
+  record is checked and written *in memory* (`store`); then all the changes are written in one
+  short transaction of bulk statements, all or nothing. A service or organization saved by
+  someone else in between is noticed (its `version`) and the import is planned again.
 
 Modules, in the order a record goes through them:
 
 - `run`: `directory_import`, the entry point: checks each record (reader, schemas, business
-  rules), writes it in its own savepoint, keeps or rolls back the batch.
+  rules; a quick jsonschema-rs pass first), plans it, then writes the plan or nothing;
+  `ImportProgress` for progress displays, `ImportConflict`.
+- `store`: `Store`, the rows an import touches held in memory: bulk loading, the journal that
+  undoes a rejected record, and the one write transaction (`apply`).
 - `values`: a JSON value as the model field holds it (or `RecordRejected` with the reason), and
   the comparison that makes a re-import write nothing.
 - `writer`: the record writer's core (`_WriterBase`): per-record bookkeeping, the generic
@@ -31,6 +39,17 @@ Modules, in the order a record goes through them:
 """
 
 from linkwell.directory.exchange.importer.report import ImportReport, RecordRejected, Rejection
-from linkwell.directory.exchange.importer.run import directory_import
+from linkwell.directory.exchange.importer.run import (
+    ImportConflict,
+    ImportProgress,
+    directory_import,
+)
 
-__all__ = ["ImportReport", "RecordRejected", "Rejection", "directory_import"]
+__all__ = [
+    "ImportConflict",
+    "ImportProgress",
+    "ImportReport",
+    "RecordRejected",
+    "Rejection",
+    "directory_import",
+]

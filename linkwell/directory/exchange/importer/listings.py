@@ -22,7 +22,7 @@ from linkwell.directory.models import (
     ServiceArea,
     ServiceAtLocation,
 )
-from linkwell.directory.services import service_create, service_rows
+from linkwell.directory.services import service_rows
 
 
 class _Writer(_OrganizationWriter):
@@ -58,13 +58,11 @@ class _Writer(_OrganizationWriter):
             org = self.organization(data["organization"], "organization.")
         else:
             org_id = data.get("organization_id") or (record.organization_id if record else None)
-            org = DirectoryOrganization.objects.filter(uuid=org_id).first() if org_id else None
+            org = self.store.get(DirectoryOrganization, org_id) if org_id else None
             if org is None and not org_id:
                 # ORUK list items may leave the organization out: keep the one we hold.
-                held = Service.objects.filter(uuid=str(data.get("id"))).select_related(
-                    "organization"
-                )
-                org = next((s.organization for s in held), None)
+                held = self.store.get(Service, data.get("id"))
+                org = held.organization if held is not None else None
             if org is None:
                 errors.append(
                     f"organization_id {org_id} is not in the directory or this file"
@@ -79,7 +77,7 @@ class _Writer(_OrganizationWriter):
             raise RecordRejected(errors)
         assert org is not None
         key = self._uuid(data)
-        current = Service.objects.filter(uuid=key).first()
+        current = self.store.get(Service, key)
         consumed = [k for k, _ in hsds.SERVICE_FIELDS] + [
             "fees",
             "assured_date",
@@ -111,7 +109,12 @@ class _Writer(_OrganizationWriter):
             Service._meta.get_field("assurer_email"), data.get("assurer_email"), "assurer_email"
         )
         if current is not None:
-            computed_date, computed_email = hsds.exported_assurance(current)
+            computed_date, computed_email = (
+                hsds.exported_assurance(current)
+                if current.organization.pk is not None
+                # a provider new in this file has no quality checks: what a lapsed one exports
+                else (current.assured_date, current.assurer_email)
+            )
             if (assured_date, assurer_email) == (computed_date, computed_email or ""):
                 # What our exporter computes from the provider's quality checks (our own export
                 # read back): keep the stored values, else they would be overwritten by it.
@@ -137,6 +140,7 @@ class _Writer(_OrganizationWriter):
         if (
             current is not None
             and current.source_last_modified is None
+            and current.updated_at is not None  # None: new in this file, not yet written
             and values["source_last_modified"] == _to_ms(current.updated_at)
         ):
             # Our own export read back: its last_modified is our updated_at, not a feed's stamp.
@@ -146,16 +150,12 @@ class _Writer(_OrganizationWriter):
         saved_children, self._children = self._children, []
         changes: dict[str, list[Any]] = {}
         if current is None:
-            # A new listing is made (and audited) by the directory's one creator; its child rows
-            # are then synced below exactly as on an update.
+            # A new listing is made (and audited, when the import is written) by the directory's
+            # one creator (`services_create`); its child rows are synced below as on an update.
             fields = {k: v for k, v in values.items() if k not in ("name", "organization")}
-            obj = service_create(
-                actor=self.actor,
-                listing=service_rows(
-                    organization=org, name=values["name"], uuid=key, fields=fields
-                ),
-                detail={"source": self.where},
-            )
+            listing = service_rows(organization=org, name=values["name"], uuid=key, fields=fields)
+            self.store.add_listing(listing, {"source": self.where})
+            obj = listing.service
             outcome = "created"
         else:
             obj, outcome, changes = self._upsert(Service, key, values)
@@ -270,7 +270,7 @@ class _Writer(_OrganizationWriter):
             location = self.location(data["location"], f"{path}location.", service.organization)
         else:
             location_id = data.get("location_id")
-            found = Location.objects.filter(uuid=location_id).first() if location_id else None
+            found = self.store.get(Location, location_id) if location_id else None
             if found is None:
                 raise RecordRejected(
                     [

@@ -42,7 +42,7 @@ class _OrganizationWriter(_TaxonomyWriter):
         saved_children, self._children = self._children, []
         values = self._values(DirectoryOrganization, hsds.ORGANIZATION_FIELDS, data, path)
         key = self._uuid(data)
-        current = DirectoryOrganization.objects.filter(uuid=key).first()
+        current = self.store.get(DirectoryOrganization, key)
         arrays = ["contacts", "phones", "locations", "attributes", "services"]
         values["extra"] = self._extra(
             data,
@@ -120,9 +120,9 @@ class _OrganizationWriter(_TaxonomyWriter):
     ) -> Location:
         source = self._coordinates(data, path)
         key = self._uuid(data)
-        existing = Location.objects.filter(uuid=key).first()
+        existing = self.store.get(Location, key)
         links: dict[str, Any] = {}
-        if link or existing is None or existing.organization_id is None:
+        if link or existing is None or not self.store.linked(existing, "organization"):
             links["organization"] = organization
         arrays = [
             "languages",

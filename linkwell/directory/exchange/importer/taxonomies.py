@@ -37,12 +37,12 @@ class _TaxonomyWriter(_WriterBase):
         if isinstance(data.get("taxonomy_detail"), dict):
             taxonomy = self.taxonomy(data["taxonomy_detail"], f"{path}taxonomy_detail.")
         elif data.get("taxonomy_id"):
-            taxonomy = Taxonomy.objects.filter(uuid=data["taxonomy_id"]).first()
+            taxonomy = self.store.get(Taxonomy, data["taxonomy_id"])
         extra = self._extra(data, consumed, None)
         if data.get("taxonomy_id") and taxonomy is None:
             extra["taxonomy_id"] = data["taxonomy_id"]  # a taxonomy we do not hold: keep the link
         parent_uuid = uuid.UUID(str(data["parent_id"])) if data.get("parent_id") else None
-        parent = TaxonomyTerm.objects.filter(uuid=parent_uuid).first() if parent_uuid else None
+        parent = self.store.get(TaxonomyTerm, parent_uuid) if parent_uuid else None
         values.update(
             extra=extra,
             taxonomy=taxonomy,
@@ -61,7 +61,7 @@ class _TaxonomyWriter(_WriterBase):
     def attributes(self, entity: str, obj: Any, items: Any, path: str) -> None:
         if not isinstance(items, list):
             return
-        keep = []
+        keep = set()
         for i, item in enumerate(items):
             where = f"{path}[{i}]."
             if _referral_mode(item) is not None:
@@ -70,7 +70,7 @@ class _TaxonomyWriter(_WriterBase):
                 term = self.term(item["taxonomy_term"], f"{where}taxonomy_term.")
             else:
                 term_id = item.get("taxonomy_term_id")
-                found = TaxonomyTerm.objects.filter(uuid=term_id).first() if term_id else None
+                found = self.store.get(TaxonomyTerm, term_id) if term_id else None
                 if found is None:
                     raise RecordRejected(
                         [
@@ -86,9 +86,8 @@ class _TaxonomyWriter(_WriterBase):
                 {"link_entity": entity, "link_uuid": obj.uuid, "taxonomy_term": term},
                 ["taxonomy_term"],
             )
-            keep.append(attr.pk)
-        for row in Attribute.objects.filter(link_entity=entity, link_uuid=obj.uuid).exclude(
-            pk__in=keep
-        ):
-            self._children.append(f"attribute {row.uuid} removed")
-            row.delete()
+            keep.add(attr.uuid)
+        for row in self.store.children(Attribute, "link", (entity, obj.uuid)):
+            if row.uuid not in keep:
+                self._children.append(f"attribute {row.uuid} removed")
+                self.store.delete(row)

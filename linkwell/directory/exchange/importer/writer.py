@@ -8,12 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, User
 from linkwell.audit.actions import AuditAction
-from linkwell.audit.services import audit_record
 from linkwell.directory.exchange.importer.report import RecordRejected
+from linkwell.directory.exchange.importer.store import Store
 from linkwell.directory.exchange.importer.values import _convert, _same
 from linkwell.directory.exchange.sources import ORGANIZATION, SERVICE, TAXONOMY, TAXONOMY_TERM
 from linkwell.directory.models import Location
@@ -50,9 +49,10 @@ Fields = Sequence[tuple[str, str]]
 class _WriterBase:
     """Bookkeeping and the generic upsert shared by every kind of record."""
 
-    def __init__(self, *, actor: User | None, owner: Organisation | None) -> None:
+    def __init__(self, *, actor: User | None, owner: Organisation | None, store: Store) -> None:
         self.actor = actor
         self.owner = owner
+        self.store = store
         self.outcomes: dict[tuple[str, uuid.UUID], str] = {}
         self._pending: list[tuple[str, uuid.UUID, str]] = []
         self._warnings: list[str] = []
@@ -64,8 +64,11 @@ class _WriterBase:
     def begin(self, where: str) -> None:
         self.where = where
         self._pending, self._warnings, self._children = [], [], []
+        self._mark = self.store.mark()
 
     def discard(self) -> None:
+        """Forget the record's changes (what rolling back its savepoint did)."""
+        self.store.undo_to(self._mark)
         self._pending, self._warnings, self._children = [], [], []
 
     def commit(self) -> list[tuple[str, str]]:
@@ -112,22 +115,18 @@ class _WriterBase:
     def _upsert(
         self, model: type[Any], key: uuid.UUID, values: dict[str, Any]
     ) -> tuple[Any, str, dict[str, list[Any]]]:
-        obj = model.objects.filter(uuid=key).first()
+        obj = self.store.get(model, key)
         if obj is None:
             obj = model(uuid=key, **values)
-            obj.save()
+            self.store.add(obj)
             return obj, "created", {}
         changes: dict[str, list[Any]] = {}
         for attr, value in values.items():
-            current = getattr(obj, attr)
+            current = self.store.current(obj, attr)
             if not _same(current, value):
                 changes[attr] = [current, value]
-                setattr(obj, attr, value)
         if changes:
-            update = list(changes)
-            if hasattr(obj, "updated_at"):
-                update.append("updated_at")
-            obj.save(update_fields=update)
+            self.store.set(obj, {attr: new for attr, (_old, new) in changes.items()})
         return obj, ("updated" if changes else "unchanged"), changes
 
     @staticmethod
@@ -162,34 +161,33 @@ class _WriterBase:
     ) -> None:
         if not isinstance(items, list):
             return
-        keep = []
+        keep = set()
         for i, item in enumerate(items):
             try:
-                keep.append(build(item, f"{path}[{i}].").pk)
+                keep.add(build(item, f"{path}[{i}].").uuid)
             except RecordRejected as exc:
                 # Keep going so every problem in the record is reported at once; the record's
                 # savepoint is rolled back by write().
                 self._errors.extend(exc.messages)
         if self._errors:
             return
-        stale = model.objects.filter(**{fk: parent}).exclude(pk__in=keep)
+        stale = [row for row in self.store.children(model, fk, parent) if row.uuid not in keep]
         nullable = model._meta.get_field(fk).null
         for row in stale:
             self._children.append(f"{model._meta.model_name} {row.uuid} removed")
             if nullable:
-                setattr(row, fk, None)
                 if model is Location:  # may still be used by service_at_locations: unlink only
-                    row.save(update_fields=[fk])
+                    self.store.set(row, {fk: None})
                     continue
                 parents = [
                     f.name
                     for f in model._meta.get_fields()
-                    if isinstance(f, models.ForeignKey) and f.null
+                    if isinstance(f, models.ForeignKey) and f.null and f.name != fk
                 ]
-                if any(getattr(row, f"{p}_id") for p in parents):
-                    row.save(update_fields=[fk])
+                if any(self.store.linked(row, p) or getattr(row, f"{p}_id") for p in parents):
+                    self.store.set(row, {fk: None})
                     continue
-            row.delete()
+            self.store.delete(row)
 
     def _finish(
         self,
@@ -206,15 +204,12 @@ class _WriterBase:
         if outcome == "unchanged" and children:
             outcome = "updated"
         if outcome == "updated" and hasattr(obj, "version"):
-            type(obj).objects.filter(pk=obj.pk).update(
-                version=models.F("version") + 1, updated_at=timezone.now()
-            )
+            self.store.bump(obj)
         if outcome != "unchanged" and not audited:
             detail = {"source": self.where}
             if children:
                 changes = {**changes, "children": children}
-            audit_record(
-                actor=self.actor,
+            self.store.audit(
                 action=IMPORT_ACTIONS[kind, outcome],
                 obj=obj,
                 organisation=organisation,

@@ -8,8 +8,10 @@ services and prints their report.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from linkwell.accounts.models import Organisation
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
-from linkwell.core.progress import add_progress_option, progress
+from linkwell.core.progress import add_progress_option, progress, step
 from linkwell.directory.exchange import csv_import, export, sources, tabular
-from linkwell.directory.exchange.importer import directory_import
+from linkwell.directory.exchange.importer import (
+    ImportConflict,
+    ImportProgress,
+    directory_import,
+)
 from linkwell.directory.exchange.readers import files
 
 IMPORT_HELP = f"""Import an Open Referral UK / HSDS 3 file or data package.
@@ -146,7 +152,7 @@ class Command(BaseCommand):
         records = read.records
         for note in read.notes:
             self.stderr.write(f"warning: {note}")
-        with audit_context(channel=Channel.IMPORT):
+        with audit_context(channel=Channel.IMPORT), _conflict_as_error():
             report = directory_import(
                 actor=None,
                 records=records,
@@ -155,6 +161,7 @@ class Command(BaseCommand):
                 track=lambda rows: progress(
                     rows, desc="Importing", unit="records", options=options, stream=self.stderr
                 ),
+                on_progress=lambda p: self._import_progress(p, options),
             )
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
@@ -172,6 +179,18 @@ class Command(BaseCommand):
                 f"{len(report.rejected)} of {report.records} records rejected; "
                 "the valid ones were kept (--partial)."
             )
+
+    def _import_progress(self, p: ImportProgress, options: dict[str, Any]) -> None:
+        """Records read and rejected, then rows written (the bar shows the reading)."""
+        if p.phase != "writing":
+            return
+        if p.written:
+            message = f"Wrote {p.written:,} rows."
+        else:
+            message = (
+                f"Read {p.read:,} records ({p.rejected:,} rejected); writing {p.total:,} rows…"
+            )
+        step(message, options=options, stream=self.stderr)
 
     def _export(self, options: dict[str, Any]) -> None:
         def track(services: Any, count: int) -> Any:
@@ -204,6 +223,14 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(text, ending="")
+
+
+@contextlib.contextmanager
+def _conflict_as_error() -> Iterator[None]:
+    try:
+        yield
+    except ImportConflict as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _uuid(value: str) -> str:

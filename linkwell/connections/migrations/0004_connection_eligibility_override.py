@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('connections', '0002_connection_lapse_attention_closed'),
+        ('connections', '0003_attendance_batch'),
     ]
 
     operations = [

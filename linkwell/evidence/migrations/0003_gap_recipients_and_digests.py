@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0005_totp_secret_encrypted_and_recovery_codes'),
         ('directory', '0004_service_eligibility_rule'),
-        ('evidence', '0001_imd_activity_costs_population'),
+        ('evidence', '0002_activity_kinds_mental_health_social_care'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0002_coverage_first_contact_decline'),
+        ('referrals', '0003_referral_referrer_role'),
     ]
 
     operations = [
