@@ -1,5 +1,16 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from linkwell.practice.views import index, mdt
 
 app_name = "practice"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", index.home, name="home"),
+    path("<uuid:practice_id>/mdt/", mdt.mdt, name="mdt"),
+    path("<uuid:practice_id>/mdt/meetings/", mdt.meeting_new, name="meeting_new"),
+    path("<uuid:practice_id>/plan/", mdt.mdt, name="plan"),
+    path("mdt/<uuid:meeting_id>/", mdt.meeting, name="meeting"),
+    path("mdt/<uuid:meeting_id>/people/", mdt.person_add, name="person_add"),
+    path("mdt/<uuid:meeting_id>/cases/<uuid:case_id>/", mdt.discuss, name="discuss"),
+    path("mdt/<uuid:meeting_id>/held/", mdt.hold, name="hold"),
+]
