@@ -47,10 +47,11 @@ class PracticeAccess:
     team_ids: tuple[int, ...]
     staff: bool
     writable: bool
+    in_team: bool = False
 
     @property
     def is_practice_staff_only(self) -> bool:
-        return self.staff and not self.team_ids
+        return self.staff and not self.in_team
 
 
 def serving_team_ids(practice_id: int) -> list[int]:
@@ -76,6 +77,7 @@ def practice_access(user: User | AnonymousUser, practice: Organisation) -> Pract
         team_ids=tuple(sorted(visible)),
         staff=staff,
         writable=bool(writable_teams) or staff_writable,
+        in_team=bool(teams),
     )
 
 

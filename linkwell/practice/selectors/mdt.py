@@ -247,4 +247,3 @@ def meeting_entries(*, meeting: MdtMeeting, team_ids: Iterable[int]) -> list[Mdt
         .select_related("case", "case__person", "recorded_by")
         .order_by("case__person__family_name", "case__person__given_name")
     )
-
