@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from linkwell.practice.views import index, mdt, plans
+from linkwell.practice.views import index, mdt, plans, rollouts
 
 app_name = "practice"
 
@@ -15,4 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mdt/<uuid:meeting_id>/people/", mdt.person_add, name="person_add"),
     path("mdt/<uuid:meeting_id>/cases/<uuid:case_id>/", mdt.discuss, name="discuss"),
     path("mdt/<uuid:meeting_id>/held/", mdt.hold, name="hold"),
+    path("rollouts/new/", rollouts.rollout_new, name="rollout_new"),
+    path("rollouts/<uuid:rollout_id>/", rollouts.rollout, name="rollout"),
+    path("rollout-tasks/<uuid:task_id>/", rollouts.task_update, name="task_update"),
 ]

@@ -8,7 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from linkwell.accounts.http import AuthenticatedHttpRequest
-from linkwell.practice.access import practices_for_user
+from linkwell.accounts.models import Role
+from linkwell.accounts.selectors import user_has_role
+from linkwell.practice.access import manager_org_ids, practices_for_user
+from linkwell.practice.selectors.rollouts import rollouts_for_organisations
 
 
 @login_required
@@ -16,5 +19,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "practice/home.html",
-        {"practices": practices_for_user(request.user)},
+        {
+            "practices": practices_for_user(request.user),
+            "rollouts": rollouts_for_organisations(organisation_ids=manager_org_ids(request.user)),
+            "can_start": request.user.is_superuser
+            or user_has_role(user=request.user, roles=[Role.ADMINISTRATOR]),
+        },
     )
