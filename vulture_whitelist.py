@@ -50,6 +50,7 @@ TimebankConfig
 GrantsConfig
 CoproductionConfig
 NotificationsConfig
+PracticeConfig
 IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware

@@ -33,7 +33,7 @@ from linkwell.accounts.models import Organisation, OrganisationKind, Role, User
 from linkwell.accounts.selectors import memberships_for_user
 from linkwell.casework.access import case_team_ids
 from linkwell.people.access import referrer_organisation_ids
-from linkwell.practice.models import MdtEntry, MdtMeeting, PracticeAction, Rollout, RolloutTask
+from linkwell.practice.models import MdtMeeting, PracticeAction, Rollout, RolloutTask
 from linkwell.referrals.models import LinkWorkerCoverage
 
 MANAGER_ROLES = (Role.ADMINISTRATOR, Role.COMMISSIONER, Role.TEAM_MANAGER)
@@ -124,24 +124,6 @@ def get_meeting_for_user(
     access = practice_access(user, meeting.practice)
     _check(access, write=write, what="meeting")
     return meeting, access
-
-
-def get_entry_for_user(
-    user: User | AnonymousUser, entry_id: uuid.UUID, *, write: bool = False
-) -> tuple[MdtEntry, PracticeAccess]:
-    """An entry of a list: its case must belong to a team the user sees at the practice."""
-    entry = (
-        MdtEntry.objects.select_related("meeting", "meeting__practice", "case", "case__person")
-        .filter(uuid=entry_id)
-        .first()
-    )
-    if entry is None:
-        raise Http404("No such entry")
-    access = practice_access(user, entry.meeting.practice)
-    if entry.case.link_worker_service_id not in access.team_ids:
-        raise Http404("No such entry")
-    _check(access, write=write, what="entry")
-    return entry, access
 
 
 def get_action_for_user(

@@ -64,10 +64,6 @@ class MdtRow:
     entry: MdtEntry | None = None
     last_discussed: MdtEntry | None = None
 
-    @property
-    def proposed(self) -> bool:
-        return bool(self.flags)
-
 
 def _d(day: dt.date) -> str:
     return f"{day:%-d %B %Y}"
