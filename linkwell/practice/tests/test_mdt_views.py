@@ -142,3 +142,34 @@ def test_a_meeting_date_is_required(covered: Personas) -> None:
     assert response.status_code == 400
     assert "Enter the meeting date" in response.content.decode()
     assert not MdtMeeting.objects.exists()
+
+
+def test_the_index_lists_the_practices_a_user_works_with(covered: Personas) -> None:
+    p = covered
+    link = f'href="{_mdt_url(p)}"'
+    assert link in _client(p.link_worker).get(reverse("practice:home")).content.decode()
+    assert link in _client(p.referrer).get(reverse("practice:home")).content.decode()
+    other = _client(p.other_team_link_worker).get(reverse("practice:home")).content.decode()
+    assert link not in other
+
+
+def test_the_list_page_queries_do_not_grow_with_the_list(covered: Personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p = covered
+    _meeting(p)
+    client = _client(p.link_worker)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_mdt_url(p)).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        concern(patient_case(p), p)
+    queries()  # the first request also loads what is cached for the session
+    few = queries()
+    for _ in range(5):
+        concern(patient_case(p), p)
+    assert queries() == few
