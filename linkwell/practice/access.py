@@ -47,11 +47,11 @@ class PracticeAccess:
     team_ids: tuple[int, ...]
     staff: bool
     writable: bool
-    in_team: bool = False
+    member_team_ids: tuple[int, ...] = ()
 
     @property
     def is_practice_staff_only(self) -> bool:
-        return self.staff and not self.in_team
+        return self.staff and not self.member_team_ids
 
 
 def serving_team_ids(practice_id: int) -> list[int]:
@@ -77,7 +77,7 @@ def practice_access(user: User | AnonymousUser, practice: Organisation) -> Pract
         team_ids=tuple(sorted(visible)),
         staff=staff,
         writable=bool(writable_teams) or staff_writable,
-        in_team=bool(teams),
+        member_team_ids=tuple(sorted(teams)),
     )
 
 

@@ -173,3 +173,13 @@ def test_the_list_page_queries_do_not_grow_with_the_list(covered: Personas) -> N
     for _ in range(5):
         concern(patient_case(p), p)
     assert queries() == few
+
+
+def test_only_the_team_gets_a_link_to_the_case(covered: Personas) -> None:
+    p = covered
+    case = patient_case(p)
+    concern(case, p)
+    _meeting(p)
+    link = f'href="{reverse("casework:case_detail", args=[case.uuid])}"'
+    assert link in _client(p.link_worker).get(_mdt_url(p)).content.decode()
+    assert link not in _client(p.referrer).get(_mdt_url(p)).content.decode()

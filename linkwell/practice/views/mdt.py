@@ -73,6 +73,8 @@ def _render(
         "rows": rows,
         "past": past_meetings(practice=practice),
         "can_write": access.writable,
+        # The case page opens only for the case's own team (casework/access.py).
+        "team_ids": access.member_team_ids,
         "meeting_form": failed if isinstance(failed, MeetingForm) else MeetingForm(),
         "add_form": failed
         if isinstance(failed, AddPersonForm)
