@@ -46,7 +46,9 @@ class MdtEntry(PublicIdModel, TimestampedModel):
     ([{"code", "label", "explanation"}]), so the record of the meeting does not change later."""
 
     meeting = models.ForeignKey(MdtMeeting, on_delete=models.CASCADE, related_name="entries")
-    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="+")
+    # Not hidden ("+"): merging two people's records moves a case's entries with it
+    # (people/services/merging.py walks the visible reverse relations).
+    case = models.ForeignKey("casework.Case", on_delete=models.PROTECT, related_name="mdt_entries")
     reasons = models.JSONField(default=list, blank=True)
     added_reason = models.TextField(blank=True)
     added_by = models.ForeignKey(

@@ -265,3 +265,25 @@ def test_a_held_meeting_takes_no_more_changes(covered: Personas) -> None:
             team_ids=_teams(p),
         )
     assert refused.value.errors == {"__all__": ["This meeting has been held: its list is closed"]}
+
+
+def test_merging_two_records_keeps_the_mdt_entry_on_the_surviving_case(
+    covered: Personas,
+) -> None:
+    from linkwell.people.services.merging import person_merge
+
+    p = covered
+    keep = patient_case(p)
+    duplicate = patient_case(p)
+    entry = mdt_person_add(
+        actor=p.link_worker,
+        meeting=_meeting(p),
+        case_id=duplicate.uuid,
+        reason="Worried about her",
+        team_ids=_teams(p),
+    )
+
+    person_merge(actor=p.team_manager, keep=keep.person, duplicate=duplicate.person)
+
+    entry.refresh_from_db()
+    assert entry.case_id == keep.pk
