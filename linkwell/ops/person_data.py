@@ -79,6 +79,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "grants.Score": ("grants", "Community grants: applications, panels and scores"),
     "evidence.ActivityRecord": ("health_service_use", "GP and hospital activity"),
     "reports.PatientStory": ("stories", "Stories told with their consent"),
+    "practice.MdtEntry": ("mdt", "Multidisciplinary team (MDT) meeting discussions"),
 }
 
 

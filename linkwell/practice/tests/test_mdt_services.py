@@ -287,3 +287,28 @@ def test_merging_two_records_keeps_the_mdt_entry_on_the_surviving_case(
 
     entry.refresh_from_db()
     assert entry.case_id == keep.pk
+
+
+def test_a_subject_access_export_includes_what_the_mdt_agreed(covered: Personas) -> None:
+    from linkwell.ops.subject_access import subject_access_export
+
+    p = covered
+    case = patient_case(p)
+    concern(case, p)
+    mdt_discussion_record(
+        actor=p.link_worker,
+        meeting=_meeting(p),
+        case_id=case.uuid,
+        agreed_actions="Joint visit with the district nurse",
+        action_owner="Sam",
+        next_step="Visit on Friday",
+        team_ids=_teams(p),
+    )
+
+    document = subject_access_export(person_uuid=str(case.person.uuid)).as_json()
+
+    [section] = [s for s in document["sections"] if s["key"] == "mdt"]
+    assert (
+        section["records"][0]["fields"]["agreed_actions"] == "Joint visit with the district nurse"
+    )
+    assert "review_before_release" in section["records"][0]
