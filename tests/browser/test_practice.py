@@ -108,6 +108,8 @@ def test_the_action_plan_and_the_roll_out_checklist(new_page: Any, tmp_path: Pat
     manager = new_page()
     sign_in(manager, p.team_manager.email, PASSWORD)
     manager.goto("/practice/")
+    expect(manager.get_by_test_id("rollouts")).to_contain_text("0 of ")
+    _shot(manager, tmp_path, "home")
     manager.get_by_role("link", name="Roll-out: Whitchurch").click()
     first = RolloutTask.objects.filter(stage__rollout=rollout).order_by(
         "stage__number", "position"
