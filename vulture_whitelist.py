@@ -53,6 +53,7 @@ CoursesConfig
 CoproductionConfig
 NotificationsConfig
 MeshConfig
+PracticeConfig
 IdleTimeoutMiddleware
 TwoFactorMiddleware
 RequestContextMiddleware
@@ -163,6 +164,3 @@ FhirConfig
 ApiClientScopes
 ApiClientValidator
 _.get_default_scopes
-# Django loads the courses and practice apps by the dotted names in INSTALLED_APPS.
-CoursesConfig
-PracticeConfig

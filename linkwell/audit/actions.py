@@ -317,3 +317,12 @@ class AuditAction(models.TextChoices):
     # --- mesh: practices' MESH mailboxes for messages back into the GP record -------------------
     MESH_MAILBOX_SET = "mesh.mailbox_set"
     MESH_MAILBOX_REMOVED = "mesh.mailbox_removed"
+    # --- practice: MDT lists and meetings, practice action plans, roll-out checklists ----------
+    PRACTICE_MDT_MEETING_SCHEDULED = "practice.mdt_meeting_scheduled"
+    PRACTICE_MDT_PERSON_ADDED = "practice.mdt_person_added"
+    PRACTICE_MDT_DISCUSSION_RECORDED = "practice.mdt_discussion_recorded"
+    PRACTICE_MDT_MEETING_HELD = "practice.mdt_meeting_held"
+    PRACTICE_ACTION_ADDED = "practice.action_added"
+    PRACTICE_ACTION_REVIEWED = "practice.action_reviewed"
+    PRACTICE_ROLLOUT_STARTED = "practice.rollout_started"
+    PRACTICE_ROLLOUT_TASK_UPDATED = "practice.rollout_task_updated"

@@ -31,6 +31,7 @@ from linkwell.core.exceptions import ValidationFailed
 from linkwell.demo import coproduction as coproduction_demo
 from linkwell.demo import courses as courses_demo
 from linkwell.demo import grants as grants_demo
+from linkwell.demo import practice as practice_demo
 from linkwell.demo import timebank as timebank_demo
 from linkwell.demo import volunteering as volunteering_demo
 from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES, REQUIRED_LOCAL
@@ -292,6 +293,8 @@ def demo_reset(*, actor: User | None = None) -> dict[str, int]:
             removed.update(coproduction_demo.reset(domain=DEMO_EMAIL_DOMAIN))
             # Courses first: enrolments PROTECT cases, co-facilitation volunteer roles.
             removed.update(courses_demo.reset())
+            # MDT lists PROTECT cases and practices; checklists PROTECT the service.
+            removed.update(practice_demo.reset())
             # Grants first: panels and programmes PROTECT sign-ins and the PCN.
             removed.update(grants_demo.reset())
             # The time bank first: it PROTECTs volunteers' activities, people and organisations.

@@ -89,6 +89,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     ),
     "evidence.ActivityRecord": ("health_service_use", "GP and hospital activity"),
     "reports.PatientStory": ("stories", "Stories told with their consent"),
+    "practice.MdtEntry": ("mdt", "Multidisciplinary team (MDT) meeting discussions"),
 }
 
 

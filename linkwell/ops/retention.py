@@ -132,6 +132,9 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "grants.ConflictOfInterest": ("reason",),
     "grants.MonitoringReport": ("what_happened",),
     "grants.Score": ("comment",),
+    # Why they were on an MDT list (explained in words, with scores and dates) and what the
+    # meeting agreed.
+    "practice.MdtEntry": ("reasons", "added_reason", "agreed_actions", "action_owner", "next_step"),
 }
 # Text fields kept, and why: codes, scores and categories that statistics count, none of which
 # identify the person.

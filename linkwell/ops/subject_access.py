@@ -45,6 +45,7 @@ REVIEW_SECTIONS = {
     "community_member": "their volunteer record: other people's details may appear",
     "timebank": "exchanges name the other member: check for third parties",
     "grants": "applications and scores name other people: check for third parties",
+    "mdt": "MDT discussions may name other professionals and family: check for third parties",
 }
 
 

@@ -79,6 +79,15 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         # Grant programmes they manage, or figures (linkwell/grants/access.py); panel members
         # with another role reach their rounds from the home page's card.
         items.append(("Grants", reverse("grants:home")))
+    if practice_staff or roles & {
+        Role.LINK_WORKER,
+        Role.TEAM_MANAGER,
+        Role.COMMISSIONER,
+        Role.ADMINISTRATOR,
+    }:
+        # MDT lists and action plans of the practices they serve or work at, and the programme
+        # set-up checklists they manage (linkwell/practice/access.py).
+        items.append(("Practices", reverse("practice:home")))
     if not held and grant_panel_rounds(user).exists():
         # A community member on a grants panel, with no staff role (asked only of them).
         items.append(("Grants panel", reverse("grants:home")))

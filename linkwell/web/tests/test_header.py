@@ -42,7 +42,10 @@ def test_the_header_starts_the_frontend_script_and_has_its_more_menu(
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("link_worker", ["Home", "Directory", "Triage", "Caseload", "Courses", MODERATION]),
+        (
+            "link_worker",
+            ["Home", "Directory", "Triage", "Caseload", "Courses", MODERATION, "Practices"],
+        ),
         (
             "team_manager",
             [
@@ -58,12 +61,16 @@ def test_the_header_starts_the_frontend_script_and_has_its_more_menu(
                 MODERATION,
                 "Co-production",
                 "Grants",
+                "Practices",
                 "Audit",
             ],
         ),
-        ("commissioner", ["Home", "Directory", "Economics", "Evidence", "Reports", "Grants"]),
+        (
+            "commissioner",
+            ["Home", "Directory", "Economics", "Evidence", "Reports", "Grants", "Practices"],
+        ),
         ("owner", ["Home", "Directory", "Your listings", "Referrals in"]),
-        ("referrer", ["Home", "Directory", "Refer", "Messages back", "Invite lists"]),
+        ("referrer", ["Home", "Directory", "Refer", "Messages back", "Invite lists", "Practices"]),
     ],
 )
 def test_each_role_gets_its_menu(

@@ -21,6 +21,7 @@ from linkwell.demo import evidence as evidence_demo
 from linkwell.demo import grants as grants_demo
 from linkwell.demo import outcomes as outcomes_demo
 from linkwell.demo import population as population_demo
+from linkwell.demo import practice as practice_demo
 from linkwell.demo import reports as reports_demo
 from linkwell.demo import timebank as timebank_demo
 from linkwell.demo import volunteering as volunteering_demo
@@ -97,6 +98,8 @@ class Command(BaseCommand):
                 coproduction_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
                 say("Community grants: programmes, rounds, panels and awards...")
                 grants_demo.load(seed=options["seed"], domain=DEMO_EMAIL_DOMAIN)
+                say("Per-practice work: MDT lists, an action plan, a roll-out checklist...")
+                practice_demo.load(domain=DEMO_EMAIL_DOMAIN)
                 say("The community centre's time bank...")
                 timebank_demo.load(
                     seed=options["seed"], domain=DEMO_EMAIL_DOMAIN, password=DEMO_PASSWORD
