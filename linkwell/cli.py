@@ -35,6 +35,7 @@ COMMAND_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
             ("directory remind", "Email providers whose listings need checking (run daily)."),
             ("harvest due", "Queue the harvests of remote directory feeds due now (run often)."),
             ("harvest run NAME", "Harvest one remote directory feed now (add, list: see --help)."),
+            ("gaps send", "Send last month's gaps digest to the named services and champions."),
             ("seed_taxonomies", "Load Linkwell's taxonomies (safe to run again)."),
             ("community feeds", "Import providers' iCal timetable feeds (run daily)."),
         ],
