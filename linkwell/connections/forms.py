@@ -169,6 +169,10 @@ class RegisterSaveForm(forms.Form):
     submission_key = SubmissionKeyField()
 
 
+# An attendance file is a few lines per session; 1 MB is tens of thousands of rows.
+ATTENDANCE_FILE_MAX_BYTES = 1_000_000
+
+
 class AttendanceFileForm(forms.Form):
     file = forms.FileField(
         label="Attendance file (CSV)",
@@ -180,11 +184,22 @@ class AttendanceFileForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"class": "nhsuk-file-upload", "accept": ".csv"}),
     )
 
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > ATTENDANCE_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                "The file is larger than 1 MB. Split it into smaller files, one per month say."
+            )
+        return upload
+
 
 class AttendanceFileConfirmForm(forms.Form):
     """The checked file, carried from the preview to the import (base64 of its bytes)."""
 
-    file_data = forms.CharField(widget=forms.HiddenInput)
+    # Base64 takes 4 characters for every 3 bytes.
+    file_data = forms.CharField(
+        widget=forms.HiddenInput, max_length=4 * -(-ATTENDANCE_FILE_MAX_BYTES // 3)
+    )
     good_rows_only = forms.BooleanField(
         label="Import the good rows and leave out the rows listed above", required=False
     )

@@ -29,6 +29,7 @@ MAX_DEPTH = 6
 SECTIONS: dict[str, tuple[str, str]] = {
     "people.Person": ("person", "Person record (and records merged into it)"),
     "referrals.Referral": ("referrals", "Referrals"),
+    "fhir.ApiReferral": ("referrals", "Referrals"),
     "casework.Case": ("cases", "Cases"),
     "casework.CaseReferral": ("cases", "Cases"),
     "casework.CaseNote": ("notes", "Case notes"),
@@ -49,6 +50,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "matching.MatchDecision": ("suggestions", "Service suggestions"),
     "casework.MessageBack": ("messages_back", "Messages back and letters"),
     "casework.MessageBackLetter": ("messages_back", "Messages back and letters"),
+    "casework.MessageBackDelivery": ("messages_back", "Messages back and letters"),
     "casework.SafeguardingConcern": ("safeguarding", "Safeguarding concerns"),
     "notifications.NotifyMessage": ("messages_sent", "Texts, emails and letters sent to them"),
     "population.InviteEntry": ("population_invites", "Population invites"),

@@ -69,6 +69,11 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
         "sms_unreachable_number",
     ),
     "notifications.NotifyMessage": ("recipient", "failure_reason"),
+    # The referral Bundle a GP system sent holds the person's details as it sent them.
+    "fhir.ApiReferral": ("received_bundle", "cancelled_reason"),
+    "casework.MessageBackDelivery": ("last_error",),
+    # Which part of a service's eligibility rule the person failed, and why they were referred
+    # anyway, describe the person.
     "referrals.Referral": (
         "referrer_name",
         "referrer_contact",
@@ -79,6 +84,10 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
         "language_needs",
         "returned_reason",
         "declined_reason",
+        # Which part of the service's eligibility rule the person failed, and why they were
+        # referred anyway: both describe the person.
+        "eligibility_failed",
+        "eligibility_override_reason",
     ),
     "casework.CaseNote": ("text",),  # and the rows are deleted (DELETED_ROWS)
     "casework.Appointment": ("venue", "notes"),
@@ -91,7 +100,13 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
     "casework.FollowUp": ("notes", "plan_changes"),
     "casework.GoalProgress": ("goal_text", "in_their_words"),
     "casework.MessageBack": ("summary",),
-    "connections.Connection": ("reason_detail", "shared", "provider_note"),
+    "connections.Connection": (
+        "reason_detail",
+        "shared",
+        "provider_note",
+        "eligibility_failed",
+        "eligibility_override_reason",
+    ),
     "matching.MatchDecision": ("reason",),
     "outcomes.MeasureAdministration": ("notes",),
     "population.InviteEntry": ("outcome_reason",),
@@ -142,6 +157,10 @@ KEPT_TEXT: dict[str, tuple[str, ...]] = {
     "people.Person": ("language",),  # interpreter and language statistics
     "referrals.Referral": ("preferred_contact_method", "snomed_code"),  # codes
     "casework.MessageBack": ("snomed_codes", "change_key"),  # codes; a technical key
+    # MESH: the practice's mailbox and the transport's message ids, none about the person.
+    "casework.MessageBackDelivery": ("mailbox", "letter_message_id", "document_message_id"),
+    # The sending system's referral identifier: kept so a resent referral is still recognised.
+    "fhir.ApiReferral": ("identifier_system", "identifier_value"),
     "casework.WellbeingReview": ("life_areas", "five_ways"),  # scores per life area
     # The time bank's ledger is append-only (hours are never edited: a mistake is reversed), so
     # an exchange's short note and decline reason stay with it; the member's name is cleared.

@@ -304,6 +304,19 @@ def test_an_attendance_file_is_previewed_then_imported(client, personas, shed, f
     assert event.detail["recorded"] == 4
 
 
+def test_an_attendance_file_over_1_mb_is_refused_and_nothing_is_written(
+    client, personas, shed, five
+):
+    row = (reference_of(five[0]), _day(1).isoformat(), "yes")
+    data = _csv(*([row] * 60_000))
+    assert len(data) > 1_000_000
+    login(client, personas.owner)
+    response = _upload(client, data)
+    assert response.status_code == 400
+    assert "larger than 1 MB" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
 def _rejections(client: Client, personas: Any, data: bytes) -> str:
     login(client, personas.owner)
     response = _upload(client, data)
