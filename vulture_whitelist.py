@@ -20,6 +20,7 @@ _.clean_run_date
 _.clean_definition
 _.clean_q
 _.clean_on
+_.clean_file
 _.as_postgresql  # query expressions: Django calls as_<vendor>
 _.label_from_instance
 _.asks_to_confirm_postcode  # templates: show the "I have checked this postcode" box
