@@ -18,6 +18,7 @@ import json
 import socket
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -134,8 +135,14 @@ def _is_last(fmt: str, value: Any, page: int) -> bool:
 
 
 def fetch_feed(
-    url: str, *, fmt: str, per_page: int, modified_after: dt.datetime | None
+    url: str,
+    *,
+    fmt: str,
+    per_page: int,
+    modified_after: dt.datetime | None,
+    on_page: Callable[[int], None] | None = None,
 ) -> FetchedFeed:
+    """Every page of the feed (`on_page(n)` after page n arrives, for a progress display)."""
     fetched = FetchedFeed()
     for page in range(1, MAX_PAGES + 1):
         address = page_url(url, page=page, per_page=per_page, modified_after=modified_after)
@@ -143,6 +150,8 @@ def fetch_feed(
         last = _is_last(fmt, value, page)
         fetched.pages.append(value)
         fetched.urls.append(address)
+        if on_page is not None:
+            on_page(page)
         if last:
             return fetched
     raise HarvestError(f"The feed has more than {MAX_PAGES} pages; stopped.")

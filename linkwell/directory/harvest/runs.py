@@ -41,7 +41,7 @@ from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import LinkwellError
 from linkwell.core.notify import EMAIL, NotifyError, notify
 from linkwell.directory.exchange import sources
-from linkwell.directory.exchange.importer import ImportReport, directory_import
+from linkwell.directory.exchange.importer import ImportProgress, ImportReport, directory_import
 from linkwell.directory.harvest import duplicates
 from linkwell.directory.harvest.fetch import HarvestError, fetch_feed
 from linkwell.directory.models import (
@@ -91,9 +91,20 @@ def harvest_feed(
     actor: User | None = None,
     full: bool | None = None,
     fetcher: Callable[..., Any] = fetch_feed,
+    on_progress: Callable[[str], None] | None = None,
 ) -> HarvestRun:
     """Harvest `source` now. `full=None` decides by `is_full_harvest`. Returns the run (its
-    `status` says whether it succeeded); never raises for a feed's own faults."""
+    `status` says whether it succeeded); never raises for a feed's own faults. `on_progress`
+    hears one line at each step (pages fetched, records read, rows written)."""
+
+    def say(message: str) -> None:
+        if on_progress is not None:
+            on_progress(message)
+
+    def import_progress(p: ImportProgress) -> None:
+        if p.phase == "writing":
+            say(f"Wrote {p.written:,} rows." if p.written else f"Writing {p.total:,} rows…")
+
     started = timezone.now()
     full = is_full_harvest(source, started) if full is None else full
     modified_after = None if full else source.last_success_at
@@ -106,13 +117,18 @@ def harvest_feed(
     )
     try:
         fetched = fetcher(
-            source.url, fmt=source.format, per_page=source.page_size, modified_after=modified_after
+            source.url,
+            fmt=source.format,
+            per_page=source.page_size,
+            modified_after=modified_after,
+            on_page=lambda n: say(f"Fetched page {n:,}."),
         )
         run.pages = len(fetched.pages)
         records = _read(source, fetched.pages)
     except (HarvestError, sources.ImportFileError) as exc:
         return _fail(run, str(exc), actor=actor)
     run.records = len(records)
+    say(f"Read {run.records:,} records from {run.pages:,} page(s); checking and importing…")
     try:
         plan = _plan(source, records)
         before = {
@@ -123,7 +139,12 @@ def harvest_feed(
         }
         # The importer is all or nothing on its own (and keeps its write transaction short).
         with audit_context(channel=Channel.IMPORT):
-            report = directory_import(actor=actor, records=plan.records, owner=source.owner)
+            report = directory_import(
+                actor=actor,
+                records=plan.records,
+                owner=source.owner,
+                on_progress=import_progress,
+            )
     except LinkwellError as exc:
         return _fail(run, str(exc), actor=actor)
     except Exception as exc:

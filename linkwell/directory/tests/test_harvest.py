@@ -164,6 +164,22 @@ def test_first_harvest_imports_every_page_and_records_provenance(feed):
     assert AuditEvent.objects.filter(action="directory.harvest_succeeded").count() == 1
 
 
+def test_a_harvest_reports_its_progress_page_by_page_then_rows_written(feed):
+    _, url = feed
+    heard: list[str] = []
+
+    run = harvest_feed(source=make_source(url), on_progress=heard.append)
+
+    assert run.status == HarvestStatus.SUCCEEDED, run.error
+    assert heard[:4] == [
+        "Fetched page 1.",
+        "Fetched page 2.",
+        "Fetched page 3.",
+        "Read 5 records from 3 page(s); checking and importing…",
+    ]
+    assert heard[-1].startswith("Wrote ") and heard[-1].endswith(" rows.")
+
+
 def test_second_full_harvest_updates_the_changed_service_and_retires_the_withdrawn_one(feed):
     served, url = feed
     source = make_source(url)

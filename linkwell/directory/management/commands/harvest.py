@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from linkwell.accounts.models import Organisation
 from linkwell.audit.context import audit_context
 from linkwell.audit.models import Channel
+from linkwell.core.progress import add_progress_option, step
 from linkwell.directory.models import FeedFormat, FeedSource, HarvestRun, HarvestStatus
 
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         run = sub.add_parser("run", help="Harvest one feed now, in this process.")
         run.add_argument("source", help="Feed name or id.")
         run.add_argument("--full", action="store_true", help="A full harvest (finds withdrawals).")
+        add_progress_option(run)
         sub.add_parser(
             "due", help="Queue the harvest of every feed that is due (run from cron, often)."
         )
@@ -125,7 +127,11 @@ class Command(BaseCommand):
 
         source = _source(options["source"])
         with audit_context(channel=Channel.COMMAND):
-            run = harvest_feed(source=source, full=True if options["full"] else None)
+            run = harvest_feed(
+                source=source,
+                full=True if options["full"] else None,
+                on_progress=lambda message: step(message, options=options, stream=self.stderr),
+            )
         for warning in run.warnings:
             self.stderr.write(f"warning: {warning}")
         if run.status != HarvestStatus.SUCCEEDED:
