@@ -373,3 +373,14 @@ def test_a_package_for_someone_not_supported_is_refused_and_the_form_kept_open(c
     response = client_for(users["broker"]).post(reverse("timebank:package_new"), data)
     assert 'href="#id_budget_hours"' in _refused(response)
     assert not SupportPackage.objects.exists()
+
+
+def test_a_one_hour_offer_says_one_hour_on_the_page_and_when_redeemed(cast) -> None:
+    org, users, _, _, bob = cast
+    offer = PartnerOffer.objects.create(account=bob, title="Swim session", hours=Decimal(1))
+    c = client_for(users["member"])
+    page = c.get(reverse("timebank:home")).content.decode()
+    assert "Swim session</strong> from Bob Shah: 1 hour." in page
+    assert "1 hours" not in page
+    response = c.post(reverse("timebank:redeem", args=[offer.uuid]), follow=True)
+    assert "You redeemed 1 hour for Swim session." in response.content.decode()

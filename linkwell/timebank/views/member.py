@@ -154,7 +154,9 @@ def redeem(request: AuthenticatedHttpRequest, offer_id: uuid.UUID) -> HttpRespon
     except ValidationFailed as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, f"You redeemed {offer.hours} hours for {offer.title}.")
+        hours = offer.hours.normalize()
+        unit = "hour" if hours == 1 else "hours"
+        messages.success(request, f"You redeemed {hours:f} {unit} for {offer.title}.")
     return redirect("timebank:home")
 
 
