@@ -376,7 +376,7 @@ def test_a_package_for_someone_not_supported_is_refused_and_the_form_kept_open(c
 
 
 def test_a_one_hour_offer_says_one_hour_on_the_page_and_when_redeemed(cast) -> None:
-    org, users, _, _, bob = cast
+    _, users, _, _, bob = cast
     offer = PartnerOffer.objects.create(account=bob, title="Swim session", hours=Decimal(1))
     c = client_for(users["member"])
     page = c.get(reverse("timebank:home")).content.decode()
