@@ -178,17 +178,29 @@ def test_partial_keeps_the_valid_records():
 
 def test_a_bad_value_deep_in_a_record_is_reported_with_its_path():
     data = json.loads((ORUK / "service_full.json").read_text())
-    data["schedules"][0]["opens_at"] = "ten o'clock"
     data["service_at_locations"][0]["location"]["addresses"][0]["country"] = "Narnia"
     with audit_context(channel=Channel.IMPORT):
         report = directory_import(actor=None, records=sources.records_from_value(data))
     messages = report.rejected[0].messages
-    assert 'schedules[0].opens_at "ten o\'clock" is not a valid time' in messages
-    assert (
+    assert messages == [
         "service_at_locations[0].location.addresses[0].country is longer than 2 characters"
-        in messages
-    )
+    ]
     assert counts()[:2] == (0, 0)
+
+
+def test_an_unreadable_optional_value_is_left_out_with_a_warning_and_the_record_kept():
+    data = json.loads((ORUK / "service_full.json").read_text())
+    data["schedules"][0]["opens_at"] = "ten o'clock"
+    data["alternate_name"] = "x" * 1000
+    with audit_context(channel=Channel.IMPORT):
+        report = directory_import(actor=None, records=sources.records_from_value(data))
+    assert report.rejected == [] and report.committed
+    warned = "\n".join(report.warnings)
+    assert 'schedules[0].opens_at "ten o\'clock" is not a valid time; left out' in warned
+    assert "alternate_name is longer than" in warned and "characters; left out" in warned
+    service = Service.objects.get(uuid=data["id"])
+    assert service.alternate_name == ""
+    assert service.schedules.order_by("pk").first().opens_at is None
 
 
 def test_it_refuses_malformed_json_with_line_and_column():

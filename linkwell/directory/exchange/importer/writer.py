@@ -46,6 +46,20 @@ IMPORT_ACTIONS = {
 Fields = Sequence[tuple[str, str]]
 
 
+def _optional(f: Any) -> bool:
+    """Whether a listing can do without this field's value (it may be empty)."""
+    return bool(getattr(f, "null", False) or getattr(f, "blank", False))
+
+
+def _left_out(f: Any) -> Any:
+    """What the field holds when an unreadable optional value is left out."""
+    if f.null:
+        return None
+    if f.has_default():
+        return f.get_default()
+    return ""
+
+
 class _WriterBase:
     """Bookkeeping and the generic upsert shared by every kind of record."""
 
@@ -96,7 +110,15 @@ class _WriterBase:
             try:
                 values[attr] = _convert(f, data.get(key), f"{path}{key}")
             except RecordRejected as exc:
-                errors.extend(exc.messages)
+                if _optional(f):
+                    # A value Linkwell cannot read but does not need: left out, with a warning
+                    # against the record, rather than losing the whole record.
+                    values[attr] = _left_out(f)
+                    self._warnings.extend(
+                        f"{self.where}: {message}; left out" for message in exc.messages
+                    )
+                else:
+                    errors.extend(exc.messages)
         if errors:
             raise RecordRejected(errors)
         return values
