@@ -200,7 +200,8 @@ def test_an_unreadable_optional_value_is_left_out_with_a_warning_and_the_record_
     assert "alternate_name is longer than" in warned and "characters; left out" in warned
     service = Service.objects.get(uuid=data["id"])
     assert service.alternate_name == ""
-    assert service.schedules.order_by("pk").first().opens_at is None
+    schedule = service.schedules.order_by("pk").first()
+    assert schedule is not None and schedule.opens_at is None
 
 
 def test_it_refuses_malformed_json_with_line_and_column():
