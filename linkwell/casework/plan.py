@@ -307,38 +307,9 @@ def plan_send_to_person(*, actor: User | None, plan: Plan) -> SendResult:
     referral = latest_referral(case)
     consented = referral is not None and referral.consent_to_contact
     if person.email and consented:
-        context = plan_print_context(case, plan)
-        body = notify.render_text("casework/plan_email.txt", context)
-        subject = f"Your plan with {case.link_worker_service.name}"
-        # Raises NotifyError (nothing recorded) if the address is unusable or the server refuses.
-        result = notify.notify(
-            channel=notify.EMAIL,
-            to=person.email,
-            subject=subject,
-            body=body,
-            kind=notify.MessageKind.PLAN,
-            person_id=person.pk,
-            about=f"{plan._meta.label_lower}:{plan.uuid}",
+        return _plan_notify(
+            actor=actor, plan=plan, channel=notify.EMAIL, to=person.email, shown_to=person.email
         )
-        with transaction.atomic():
-            audit_record(
-                actor=actor,
-                action=(
-                    AuditAction.CASEWORK_PLAN_SENT
-                    if result.sent
-                    else AuditAction.CASEWORK_PLAN_NOT_SENT
-                ),
-                obj=plan,
-                organisation=case.link_worker_service,
-                person_id=str(person.uuid),
-                detail={
-                    "method": "email",
-                    "plan_version": plan.version,
-                    "outcome": result.outcome,
-                    "reference": result.reference,
-                },
-            )
-        return SendResult(method="email", to=person.email, sent=result.sent, outcome=result.outcome)
     address = _postal_address(case)
     if not address:
         raise ValidationFailed(
@@ -368,10 +339,8 @@ def plan_send_to_person(*, actor: User | None, plan: Plan) -> SendResult:
 
 
 def _plan_send_letter(*, actor: User | None, plan: Plan) -> SendResult:
-    """The plan as a letter GOV.UK Notify prints and posts (when the backend sends letters).
-    Raises NotifyError (nothing recorded) if the address is unusable or Notify refuses it."""
-    case = plan.case
-    person = case.person
+    """The plan as a letter GOV.UK Notify prints and posts (when the backend sends letters)."""
+    person = plan.case.person
     lines = [
         f"{person.given_name} {person.family_name}",
         person.address_line_1,
@@ -379,12 +348,28 @@ def _plan_send_letter(*, actor: User | None, plan: Plan) -> SendResult:
         person.town,
         person.postcode,
     ]
-    body = notify.render_text("casework/plan_email.txt", plan_print_context(case, plan))
-    result = notify.notify(
+    return _plan_notify(
+        actor=actor,
+        plan=plan,
         channel=notify.LETTER,
         to="\n".join(line for line in lines if line),
+        shown_to=_postal_address(plan.case),
+    )
+
+
+def _plan_notify(
+    *, actor: User | None, plan: Plan, channel: notify.NotifyChannel, to: str, shown_to: str
+) -> SendResult:
+    """Send the plan by email or letter and audit what happened. Raises NotifyError (nothing
+    recorded) if the address is unusable or the service refuses it."""
+    case = plan.case
+    person = case.person
+    method = "email" if channel == notify.EMAIL else "letter"
+    result = notify.notify(
+        channel=channel,
+        to=to,
         subject=f"Your plan with {case.link_worker_service.name}",
-        body=body,
+        body=notify.render_text("casework/plan_email.txt", plan_print_context(case, plan)),
         kind=notify.MessageKind.PLAN,
         person_id=person.pk,
         about=f"{plan._meta.label_lower}:{plan.uuid}",
@@ -401,12 +386,10 @@ def _plan_send_letter(*, actor: User | None, plan: Plan) -> SendResult:
             organisation=case.link_worker_service,
             person_id=str(person.uuid),
             detail={
-                "method": "letter",
+                "method": method,
                 "plan_version": plan.version,
                 "outcome": result.outcome,
                 "reference": result.reference,
             },
         )
-    return SendResult(
-        method="letter", to=_postal_address(case), sent=result.sent, outcome=result.outcome
-    )
+    return SendResult(method=method, to=shown_to, sent=result.sent, outcome=result.outcome)
