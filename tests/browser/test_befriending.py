@@ -110,6 +110,7 @@ def test_a_person_is_befriended_from_the_plan_to_the_review(new_page: Any, demo:
         "The house was very cold and there was little food in the fridge."
     )
     phone.get_by_role("button", name="Log it").click()
+    expect(phone.get_by_text("minutes logged.")).to_be_visible()
     activity = Activity.objects.get(match=match)
     assert activity.minutes == 90 and activity.safeguarding_concern is not None
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
