@@ -10,7 +10,10 @@ practice, for someone registered there) carries at least one flag on the meeting
 - **rising risk**: the latest score of a measure is worse than the one before (the
   instrument's own direction), taken in the last `RECENT_DAYS`; or a measure's risk prompt
   (e.g. PHQ-9 item 9) in that time;
-- **review due**: a follow-up not yet recorded, or the case's next contact, due by the meeting.
+- **review due**: a review (follow-up) past its due date and not yet recorded, or the case's
+  next contact more than `CONTACT_LATE_DAYS` late, today. A review or contact
+  that is merely due before the meeting is the link worker's routine work, not the MDT's: counting
+  it put nearly every open case on the list.
 
 The list for a meeting is the people proposed now plus the people on its own entries (added by
 hand, or already discussed at it). Someone discussed at an earlier meeting comes back only
@@ -45,6 +48,7 @@ from linkwell.practice.models import MdtEntry, MdtMeeting, MdtReason
 RECENT_DAYS = 90
 NO_CONTACT_DAYS = 14
 DNA_COUNT = 2
+CONTACT_LATE_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -160,15 +164,22 @@ def case_flags(cases: list[Case], *, on: dt.date) -> dict[int, list[Flag]]:
 
     due: dict[int, list[str]] = defaultdict(list)
     for follow_up in FollowUp.objects.filter(
-        case_id__in=ids, completed_at__isnull=True, due_on__lte=on
+        case_id__in=ids, completed_at__isnull=True, due_on__lt=today
     ).order_by("due_on"):
-        late = " (overdue)" if follow_up.due_on < today else ""
         due[follow_up.case_id].append(
-            f"{follow_up.get_kind_display()} due {_d(follow_up.due_on)}{late}"
+            f"{follow_up.get_kind_display()} due {_d(follow_up.due_on)} (overdue)"
         )
+    contact_late_before = today - dt.timedelta(days=CONTACT_LATE_DAYS)
     for case in cases:
-        if case.next_contact_due and case.next_contact_due <= on and not due.get(case.pk):
-            due[case.pk].append(f"next contact due {_d(case.next_contact_due)}")
+        if (
+            case.next_contact_due
+            and case.next_contact_due < contact_late_before
+            and not due.get(case.pk)
+        ):
+            late = (today - case.next_contact_due).days
+            due[case.pk].append(
+                f"next contact was due {_d(case.next_contact_due)} ({late} days ago)"
+            )
     for case_id, lines in due.items():
         text = "; ".join(lines)
         flags[case_id].append(_flag(MdtReason.REVIEW_DUE, text[0].upper() + text[1:]))
@@ -228,12 +239,24 @@ def mdt_list(*, meeting: MdtMeeting, team_ids: Iterable[int]) -> list[MdtRow]:
     order = [str(r) for r in MdtReason]
     for row in rows:
         row.last_discussed = previous.get(row.case.pk)
+    return sorted(rows, key=lambda row: (order.index(main_reason(row)), str(row.case.person)))
 
-    def key(row: MdtRow) -> tuple[int, str]:
-        codes = [f.code for f in row.flags] or [str(MdtReason.ADDED)]
-        return (min(order.index(c) for c in codes), str(row.case.person))
 
-    return sorted(rows, key=key)
+def main_reason(row: MdtRow) -> str:
+    """The row's strongest reason (safeguarding first, added by hand last): the list is sorted
+    and grouped by it."""
+    order = [str(r) for r in MdtReason]
+    codes = [f.code for f in row.flags] or [str(MdtReason.ADDED)]
+    return min(codes, key=order.index)
+
+
+def reason_groups(rows: list[MdtRow]) -> dict[str, tuple[str, int]]:
+    """How many rows each reason leads, in the list's order: {code: (label, count)}."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        code = main_reason(row)
+        counts[code] = counts.get(code, 0) + 1
+    return {str(r): (str(r.label), counts[str(r)]) for r in MdtReason if str(r) in counts}
 
 
 def meeting_entries(*, meeting: MdtMeeting, team_ids: Iterable[int]) -> list[MdtEntry]:

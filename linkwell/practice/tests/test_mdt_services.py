@@ -312,3 +312,24 @@ def test_a_subject_access_export_includes_what_the_mdt_agreed(covered: Personas)
         section["records"][0]["fields"]["agreed_actions"] == "Joint visit with the district nurse"
     )
     assert "review_before_release" in section["records"][0]
+
+
+def test_only_overdue_reviews_and_long_late_contacts_are_proposed(covered: Personas) -> None:
+    """A review or contact merely due before the meeting is routine work: only an overdue review,
+    or a next contact more than two weeks late, puts someone on the list."""
+    p = covered
+    today = timezone.localdate()
+    overdue = patient_case(p)
+    follow_up_due(overdue, 1)
+    due_before_meeting = patient_case(p)
+    follow_up_due(due_before_meeting, -2)
+    contact_late = patient_case(p, next_contact_due=today - dt.timedelta(days=20))
+    contact_routine = patient_case(p, next_contact_due=today - dt.timedelta(days=5))
+    contact_soon = patient_case(p, next_contact_due=today + dt.timedelta(days=1))
+
+    reasons = _reasons(_meeting(p, days=7), p)
+
+    assert "(overdue)" in reasons[str(overdue.person)]["review_due"]
+    assert "20 days ago" in reasons[str(contact_late.person)]["review_due"]
+    for routine in (due_before_meeting, contact_routine, contact_soon):
+        assert str(routine.person) not in reasons

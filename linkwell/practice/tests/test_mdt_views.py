@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent
-from linkwell.casework.models import CaseNote
+from linkwell.casework.models import CaseNote, CaseStatus
 from linkwell.practice.models import MdtEntry, MdtMeeting
 from linkwell.practice.tests.factories import concern, patient_case
 from tests.personas import PASSWORD, Personas
@@ -183,3 +183,33 @@ def test_only_the_team_gets_a_link_to_the_case(covered: Personas) -> None:
     link = f'href="{reverse("casework:case_detail", args=[case.uuid])}"'
     assert link in _client(p.link_worker).get(_mdt_url(p)).content.decode()
     assert link not in _client(p.referrer).get(_mdt_url(p)).content.decode()
+
+
+def test_a_long_list_is_counted_by_reason_filtered_and_paged(covered: Personas) -> None:
+    p = covered
+    unsafe = patient_case(p)
+    concern(unsafe, p)
+    dormant = [patient_case(p, status=CaseStatus.DORMANT) for _ in range(26)]
+    _meeting(p)
+    client = _client(p.link_worker)
+
+    text = client.get(_mdt_url(p)).content.decode()
+    assert "27 people on the list" in text
+    assert "Safeguarding (1)" in text and "Not engaging (26)" in text
+    # 25 a page, safeguarding first; the 26th dormant case is on page 2.
+    assert text.count('data-testid="mdt-row"') == 25
+    assert str(unsafe.person) in text.split('data-testid="mdt-row"')[1]
+    page_two = client.get(_mdt_url(p), {"page": 2}).content.decode()
+    assert page_two.count('data-testid="mdt-row"') == 2
+
+    only_safeguarding = client.get(_mdt_url(p), {"reason": "safeguarding"}).content.decode()
+    assert only_safeguarding.count('data-testid="mdt-row"') == 1
+    assert str(unsafe.person) in only_safeguarding
+    assert not any(str(c.person) in only_safeguarding.split("mdt-groups")[1] for c in dormant[:3])
+    # Only the people shown are logged as read: the first row on page 1 and the filtered page,
+    # not on page 2.
+    logged = AuditEvent.objects.filter(action="access", detail__list="practice_mdt_list")
+    assert logged.filter(person_id=str(unsafe.person.uuid)).count() == 2
+    # An unknown reason shows everything rather than an empty list.
+    unknown = client.get(_mdt_url(p), {"reason": "nonsense"}).content.decode()
+    assert unknown.count('data-testid="mdt-row"') == 25

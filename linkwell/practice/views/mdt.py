@@ -9,6 +9,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -22,11 +23,13 @@ from linkwell.practice.forms import AddPersonForm, DiscussionForm, HoldForm, Mee
 from linkwell.practice.models import MdtMeeting
 from linkwell.practice.selectors.mdt import (
     MdtRow,
+    main_reason,
     mdt_list,
     meeting_entries,
     next_meeting,
     past_meetings,
     practice_cases,
+    reason_groups,
 )
 from linkwell.practice.services.mdt import (
     mdt_discussion_record,
@@ -49,6 +52,9 @@ def _add_choices(
     ]
 
 
+ROWS_PER_PAGE = 25
+
+
 def _render(
     request: AuthenticatedHttpRequest,
     practice: Organisation,
@@ -60,9 +66,18 @@ def _render(
 ) -> HttpResponse:
     meeting = next_meeting(practice=practice)
     rows = mdt_list(meeting=meeting, team_ids=access.team_ids) if meeting else []
+    groups = reason_groups(rows)
+    reason = request.GET.get("reason", "")
+    shown = [r for r in rows if main_reason(r) == reason] if reason in groups else rows
+    number = request.GET.get("page")
+    if failed_case is not None:
+        # A discussion that failed to save is shown again on the page that holds its row.
+        at = next((i for i, r in enumerate(shown) if r.case.uuid == failed_case), 0)
+        number = str(at // ROWS_PER_PAGE + 1)
+    page = Paginator(shown, ROWS_PER_PAGE).get_page(number)
     log_list_access(
         request,
-        [r.case for r in rows],
+        [r.case for r in page.object_list],
         list_name="practice_mdt_list",
         person_id=lambda c: str(c.person.uuid),
         object_repr=lambda c: f"Case {c.uuid} on an MDT list",
@@ -70,7 +85,12 @@ def _render(
     context = {
         "practice": practice,
         "meeting": meeting,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "total": len(rows),
+        "groups": groups,
+        "reason": reason if reason in groups else "",
+        "extra": f"&reason={reason}" if reason in groups else "",
         "past": past_meetings(practice=practice),
         "can_write": access.writable,
         # The case page opens only for the case's own team (casework/access.py).
