@@ -155,7 +155,9 @@ def main() -> None:
     in_strata = sorted(p for ids in STRATA.values() for p in ids)
     if in_strata != sorted(person_ids()):
         raise SystemExit("STRATA must list every person in people.jsonl exactly once")
-    SPLIT.write_text(json.dumps(make_split(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    SPLIT.write_text(
+        json.dumps(make_split(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
