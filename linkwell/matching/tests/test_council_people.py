@@ -1,8 +1,8 @@
 """The council evaluation people: valid profiles, unique ids, real postcodes and a fixed split."""
 
 import json
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
