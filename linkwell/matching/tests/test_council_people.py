@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from linkwell.directory import postcodes
-from linkwell.matching.evaluation.council import make_split
+from linkwell.matching.evaluation.council import make_split, resolve
 from linkwell.matching.profile import profile_from_json, schema
 
 COUNCIL = Path(make_split.__file__).resolve().parent
@@ -73,3 +73,48 @@ def test_the_committed_split_is_exactly_what_the_seeded_script_makes():
 
 def test_a_different_seed_would_give_a_different_split():
     assert make_split.make_split(seed=1)["held_out"] != _split()["held_out"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "hard", "final"),
+    [
+        (3, 3, False, 3),
+        (2, 3, False, 2),
+        (1, 0, False, 0),
+        (3, 1, False, 1),
+        (3, 0, False, 1),
+        (2, 0, False, 1),
+        (3, 3, True, 0),
+    ],
+)
+def test_the_disagreement_rule_in_the_grading_guide(a, b, hard, final):
+    assert resolve.final_grade(a, b, hard) == final
+
+
+def test_resolving_two_graders_keeps_only_grades_of_one_and_above():
+    grades_a = {"c01": {"s1": 3, "s2": 2, "s3": 3}, "c02": {}}
+    grades_b = {"c01": {"s1": 3, "s2": 3, "s4": 1}, "c02": {"s5": 2}}
+    hard_b = {"c01": {"s3": "cost"}}
+    assert resolve.resolve(grades_a, grades_b, {}, hard_b) == {
+        "c01": {"s1": 3, "s2": 2},
+        "c02": {"s5": 1},
+    }
+
+
+def test_a_grader_file_that_breaks_the_format_is_refused_with_the_pair_named():
+    people = {"c01", "c02"}
+    with pytest.raises(resolve.GradeFileError, match="c01 / s1: grade 0"):
+        resolve.check("grader-A", {"c01": {"s1": 0}, "c02": {}}, {}, people)
+    with pytest.raises(resolve.GradeFileError, match="both graded and a hard 0"):
+        resolve.check("grader-A", {"c01": {"s1": 2}, "c02": {}}, {"c01": {"s1": "age"}}, people)
+    with pytest.raises(resolve.GradeFileError, match="unknown reason 'too far'"):
+        resolve.check("grader-A", {"c01": {}, "c02": {}}, {"c01": {"s1": "too far"}}, people)
+    with pytest.raises(resolve.GradeFileError, match=r"people missing \['c02'\]"):
+        resolve.check("grader-A", {"c01": {}}, {}, people)
+
+
+def test_agreement_is_perfect_only_when_the_graders_agree():
+    same = resolve.agreement({"c01": {"s1": 3, "s2": 1}}, {"c01": {"s1": 3, "s2": 1}})
+    assert same["exact"] == 1.0 and same["weighted_kappa"] == 1.0
+    apart = resolve.agreement({"c01": {"s1": 3, "s2": 1}}, {"c01": {"s1": 1, "s2": 3}})
+    assert apart["exact"] == 0.0 and apart["weighted_kappa"] < 0
