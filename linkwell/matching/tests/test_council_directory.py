@@ -5,10 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from linkwell.audit.context import audit_context
+from linkwell.audit.models import Channel
 from linkwell.directory import postcodes
 from linkwell.directory.exchange import rules
+from linkwell.directory.exchange.importer import directory_import
 from linkwell.directory.exchange.readers.files import read_file
 from linkwell.directory.exchange.sources import SERVICE
+from linkwell.directory.models import Service
 from linkwell.matching.documents import load_directory
 
 FEED = Path(__file__).resolve().parent.parent / "evaluation" / "council" / "directory.json"
@@ -68,3 +72,15 @@ def test_every_postcode_geocodes_near_its_stated_coordinates(records):
         if "latitude" in location:
             stated = (location["latitude"], location["longitude"])
             assert postcodes.haversine_km(point, stated) < 0.1, postcode
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_whole_feed_imports_into_the_directory_with_nothing_rejected():
+    read = read_file(FEED)
+    with audit_context(channel=Channel.IMPORT):
+        report = directory_import(actor=None, records=read.records)
+    assert report.rejected == []
+    assert report.committed
+    assert Service.objects.count() == len(read.records)
+    assert Service.objects.filter(status="defunct").count() == 1
