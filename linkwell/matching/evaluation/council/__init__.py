@@ -1,2 +1,69 @@
 """The council evaluation set: people written from link workers' case notes, graded by hand against
-the Calderside council directory. See GRADING.md for how the grades are made and combined."""
+the Calderside council directory. See GRADING.md for how the grades are made and combined.
+
+``load_council_set(part)`` returns the set as an ``EvaluationSet`` (the same shape as the first
+set's, so the same metrics and benchmark read it): ``"development"`` (tune on this),
+``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
+(``grades/resolved.json``, made by ``resolve.py`` from the two graders' files).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from linkwell.matching.documents import load_directory
+from linkwell.matching.evaluation import EvaluationError, EvaluationSet, load_people
+from linkwell.matching.evaluation.catalogue import EVALUATION_AT
+
+HERE = Path(__file__).resolve().parent
+DIRECTORY_FILE = HERE / "directory.json"
+PEOPLE_FILE = HERE / "people.jsonl"
+SPLIT_FILE = HERE / "split.json"
+RESOLVED_FILE = HERE / "grades" / "resolved.json"
+PARTS = ("development", "held_out", "all")
+
+
+def is_graded() -> bool:
+    return RESOLVED_FILE.exists()
+
+
+def part_ids(part: str) -> set[str]:
+    """The person ids in one part of the fixed split."""
+    if part not in PARTS:
+        raise EvaluationError(f"unknown part {part!r}: choose one of {', '.join(PARTS)}")
+    split = json.loads(SPLIT_FILE.read_text(encoding="utf-8"))
+    if part == "all":
+        return set(split["development"]) | set(split["held_out"])
+    return set(split[part])
+
+
+def load_council_set(part: str = "development") -> EvaluationSet:
+    """The council set's `part`; raises EvaluationError when it is not graded yet or the files
+    disagree (a grade for an unknown person or listing)."""
+    wanted = part_ids(part)
+    if not is_graded():
+        raise EvaluationError(
+            "the council set is not graded yet: put both graders' files in grades/ and run resolve.py"
+        )
+    services = load_directory(DIRECTORY_FILE)
+    ids = {service.id for service in services}
+    people = [person for person in load_people(PEOPLE_FILE) if person.id in wanted]
+    resolved = json.loads(RESOLVED_FILE.read_text(encoding="utf-8"))
+    judgments: dict[str, dict[str, int]] = {}
+    for person in people:
+        grades = resolved.get(person.id)
+        if grades is None:
+            raise EvaluationError(f"{person.id} has no resolved grades")
+        unknown = sorted(set(grades) - ids)
+        if unknown:
+            raise EvaluationError(f"{person.id}: unknown listing {unknown[0]}")
+        judgments[person.id] = {sid: int(grade) for sid, grade in grades.items()}
+    return EvaluationSet(
+        services=services,
+        people=people,
+        judgments=judgments,
+        notes={person.id: "" for person in people},
+        slugs={service.id: service.name for service in services},
+        at=EVALUATION_AT,
+    )
