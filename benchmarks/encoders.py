@@ -55,6 +55,12 @@ import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The directory reader used by `load_directory` imports Django models; no database is touched.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("LINKWELL_DEBUG", "true")
+import django  # noqa: E402
+
+django.setup()
 
 from linkwell.matching import engine  # noqa: E402
 from linkwell.matching.documents import load_directory  # noqa: E402
@@ -470,11 +476,11 @@ def minilm_quantiles(evaluation: EvaluationSet) -> tuple[float, float] | None:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f}" if n else "–"
+    return f"{n / 1e6:.1f}" if n else "-"
 
 
 def _q(m: dict[str, float]) -> str:
-    return f"{m['ndcg5']:.3f} / {m['p5']:.3f} / {m['r10']:.3f}" if m else "–"
+    return f"{m['ndcg5']:.3f} / {m['p5']:.3f} / {m['r10']:.3f}" if m else "-"
 
 
 def render(
@@ -502,11 +508,11 @@ def render(
         f"{threads} thread{'s' if threads != 1 else ''}.",
         "",
         "| Encoder (package) | Dim | Full engine | Semantic alone | ΔnDCG@5 vs MiniLM (95% CI) "
-        "| Services/s | One person (ms) | rank p50 (ms) | Quality per ms | Model / installed (MB) "
+        "| Services/s | One person (ms) | rank p50 (ms) | Gain per 100 ms | Model / installed (MB) "
         "| Licence (package; model) |",
         "|---|---:|---|---|---|---:|---:|---:|---:|---:|---|",
-        f"| none (words only) | – | {_q(words_only)} | – | "
-        f"{_delta(words_only, results)} | – | – | {words_rank_ms:.1f} | – | – | – |",
+        f"| none (words only) | - | {_q(words_only)} | - | "
+        f"{_delta(words_only, results)} | - | - | {words_rank_ms:.1f} | - | - | - |",
     ]
     for r in results:
         c = r.candidate
@@ -518,13 +524,13 @@ def render(
         extra = max(r.rank_ms - words_rank_ms, 0.1)
         ci = f" ({r.interval[0]:+.3f} to {r.interval[1]:+.3f})" if r.interval else ""
         reference = _reference(results)
-        delta = f"{r.full['ndcg5'] - reference:+.3f}{ci}" if reference is not None else "–"
+        delta = f"{r.full['ndcg5'] - reference:+.3f}{ci}" if reference is not None else "-"
         if c.key == MINILM:
             delta = "0"
         lines.append(
             f"| {label} | {r.dimension} | {_q(r.full)} | {_q(r.alone)} | {delta} | "
             f"{r.texts_per_second:.0f} | {r.query_ms:.1f} | {r.rank_ms:.1f} | "
-            f"{gain / extra * 1000:+.2f} per s | {_mb(r.model_bytes)} / {_mb(r.package_bytes)} | "
+            f"{gain / extra * 100:+.3f} | {_mb(r.model_bytes)} / {_mb(r.package_bytes)} | "
             f"{package_licence(c.distribution)}; {c.model_licence} |"
         )
     calibrated = [r for r in results if r.full_calibrated]
@@ -547,8 +553,9 @@ def render(
             )
     lines += [
         "",
-        "Quality per ms = (full engine nDCG@5 − words-only nDCG@5) / (rank p50 − words-only "
-        "rank p50), shown per second of added time. Models: "
+        "Gain per 100 ms (quality per millisecond) = (full engine nDCG@5 - words-only nDCG@5) "
+        "/ (rank p50 - words-only rank p50) x 100 ms. One person = encoding one person's words "
+        "(median over the people). Models: "
         + "; ".join(f"{c.key}: {c.model}" for c in CANDIDATES)
         + ".",
         "",
@@ -566,7 +573,7 @@ def _reference(results: Sequence[Result]) -> float | None:
 
 def _delta(words_only: dict[str, float], results: Sequence[Result]) -> str:
     reference = _reference(results)
-    return f"{words_only['ndcg5'] - reference:+.3f}" if reference is not None else "–"
+    return f"{words_only['ndcg5'] - reference:+.3f}" if reference is not None else "-"
 
 
 def _machine() -> str:
