@@ -139,8 +139,11 @@ def load_council_dev(folder: Path = COUNCIL_DIR) -> EvaluationSet:
     )
 
 
-SETS: dict[str, tuple[str, Callable[[], EvaluationSet]]] = {
-    "merebrook": ("Merebrook and Saltley (`linkwell/matching/evaluation/`)", load_evaluation_set),
+SETS: dict[str, tuple[str, Callable[[Path], EvaluationSet]]] = {
+    "merebrook": (
+        "Merebrook and Saltley (`linkwell/matching/evaluation/`)",
+        lambda _: load_evaluation_set(),
+    ),
     "council-dev": (
         "Calderside council feed, development half (`linkwell/matching/evaluation/council/`)",
         load_council_dev,
@@ -538,7 +541,7 @@ def render(
         lines += [
             "",
             "With the engine's cosine mapping moved to each encoder's own scale (MiniLM's 0.25 "
-            f"and 0.60 sit at the {quantiles[0]:.0%} and {quantiles[1]:.0%} quantiles of its "
+            f"and 0.60 sit at the {quantiles[0]:.1%} and {quantiles[1]:.1%} quantiles of its "
             "person-said x service cosines; the candidate's cosines at the same quantiles "
             "become its floor and floor + span; no grades used):",
             "",
@@ -611,12 +614,18 @@ def limit_threads(threads: int) -> None:
 
 
 def run(
-    set_name: str, keys: Sequence[str], *, threads: int, repeat: int, output: Path | None
+    set_name: str,
+    keys: Sequence[str],
+    *,
+    threads: int,
+    repeat: int,
+    output: Path | None,
+    council_dir: Path = COUNCIL_DIR,
 ) -> str | None:
     limit_threads(threads)
     title, loader = SETS[set_name]
     try:
-        evaluation = loader()
+        evaluation = loader(council_dir)
     except SetUnavailable as exc:
         print(f"{set_name}: {exc}; nothing measured.")
         return None
@@ -665,6 +674,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--encoders", nargs="+", choices=[c.key for c in CANDIDATES],
         default=[c.key for c in CANDIDATES],
     )  # fmt: skip
+    parser.add_argument(
+        "--council-dir", type=Path, default=COUNCIL_DIR, help="Folder of the council set."
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="Timed runs; the best is kept.")
     parser.add_argument("--no-write", action="store_true", help="Do not update BENCHMARKS.md.")
@@ -676,6 +688,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         threads=args.threads,
         repeat=args.repeat,
         output=None if args.no_write else args.output,
+        council_dir=args.council_dir,
     )
     if section is not None:
         print(section)
