@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COUNCIL = ROOT / "linkwell" / "matching" / "evaluation" / "council"
 
 
-def _bench():
+def _bench() -> Any:
     spec = importlib.util.spec_from_file_location(
         "encoders_benchmark", ROOT / "benchmarks" / "encoders.py"
     )
@@ -28,7 +29,7 @@ def _bench():
     return module
 
 
-def _council_folder(tmp_path: Path, grades: dict | None) -> tuple[Path, list[str], str]:
+def _council_folder(tmp_path: Path, grades: dict[str, Any] | None) -> tuple[Path, list[str], str]:
     """The council people and split, the Merebrook directory as the feed, and these grades."""
     for name in ("people.jsonl", "split.json"):
         shutil.copy(COUNCIL / name, tmp_path / name)
