@@ -484,9 +484,7 @@ def compile_cohort(
         _keep=keep.fill_null(False),
         _rule=candidates.excluded_rule.fill_null(False),
         _known=(candidates.known & ~candidates.excluded_rule).fill_null(False),
-        _file=(candidates.on_file & ~candidates.known & ~candidates.excluded_rule).fill_null(
-            False
-        ),
+        _file=(candidates.on_file & ~candidates.known & ~candidates.excluded_rule).fill_null(False),
         _considered=considered.considered.as_scalar(),
     ).order_by(order)
     return Compiled(

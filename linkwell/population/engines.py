@@ -141,6 +141,8 @@ class RunResult:
     summary: Summary
     seconds: dict[str, float] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
+    # The register's bytes were proved valid by an earlier run (register/cache.py).
+    validated_from_cache: bool = False
 
 
 # Placeholder names the cached SQL is compiled against; each run substitutes its own views.
@@ -330,4 +332,5 @@ def run(
         summary=summary,
         seconds=seconds,
         ignored_columns=reg.ignored_columns,
+        validated_from_cache=reg.cached,
     )

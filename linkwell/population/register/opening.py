@@ -70,4 +70,6 @@ def _header_only(rejects: str | Path) -> None:
     try:
         _write_csv(rejects, iter(()))
     except OSError as error:
-        raise RegisterError([f"The rejects file {rejects} could not be written: {error}."]) from None
+        raise RegisterError(
+            [f"The rejects file {rejects} could not be written: {error}."]
+        ) from None

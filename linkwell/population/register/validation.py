@@ -257,9 +257,7 @@ def validate(table: ir.Table, *, source: str = "register") -> Register:
         "_rows": table.count(),
         "_ids": ids.count(),
         "_distinct_ids": _distinct(table, ids),
-        "_nhs_numbers": ibis.cases(
-            (ids.length() == 10, _valid_nhs_number(ids)), else_=False
-        ).sum(),
+        "_nhs_numbers": ibis.cases((ids.length() == 10, _valid_nhs_number(ids)), else_=False).sum(),
     }
     counted = _count(table, checks, extra)
     rows = int(counted["_rows"] or 0)
@@ -309,7 +307,9 @@ def _count(
 ) -> dict[Any, int]:
     """One aggregate query: the rows failing each check (keyed by the check's id()) and the
     `extra` aggregates (keyed by name)."""
-    sums: dict[str, ir.Value] = {f"_check_{index}": check.condition.sum() for index, check in enumerate(checks)}
+    sums: dict[str, ir.Value] = {
+        f"_check_{index}": check.condition.sum() for index, check in enumerate(checks)
+    }
     sums.update(extra or {})
     result = table.aggregate(**sums).execute().iloc[0]
     counted: dict[Any, int] = {

@@ -24,7 +24,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _validation_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _validation_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Each test its own validation cache (register/cache.py), never the user's."""
     directory = tmp_path_factory.mktemp("validated")
     monkeypatch.setenv("LINKWELL_POPULATION_CACHE", str(directory))
