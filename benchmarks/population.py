@@ -84,7 +84,8 @@ def hand_written_potential_care_needs(register: Path, out: str) -> int:
     files = "[" + ", ".join(f"'{file}'" for file in sorted(register.glob("*.parquet"))) + "]"
     con = duckdb.connect()
     con.execute(HAND_WRITTEN.format(files=files, out=out))
-    return int(con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()[0])
+    counted = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchone()
+    return int(counted[0]) if counted else 0
 
 
 def child(args: argparse.Namespace) -> None:
@@ -94,16 +95,17 @@ def child(args: argparse.Namespace) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     started = time.perf_counter()
     register = Path(args.register)
+    detail: dict[str, Any] = {}
     if args.child == "pandas":
         ids = pandas_potential_care_needs(register)
-        rows, seconds, detail = len(ids), time.perf_counter() - started, {}
+        rows, seconds = len(ids), time.perf_counter() - started
         Path(args.out).write_text("\n".join(ids))
     elif args.child == "sql":
         import duckdb  # noqa: F401  (imported before the clock starts, like the engines)
 
         started = time.perf_counter()
         rows = hand_written_potential_care_needs(register, args.out)
-        seconds, detail = time.perf_counter() - started, {}
+        seconds = time.perf_counter() - started
     else:
         from linkwell.population import engines
 
@@ -111,7 +113,7 @@ def child(args: argparse.Namespace) -> None:
         connected = time.perf_counter()
         result = engines.run(args.cohort, register, out=args.out, engine=args.child, con=con)
         rows, seconds = result.rows, time.perf_counter() - connected
-        detail = dict(result.seconds, startup=round(connected - started, 2))
+        detail.update(result.seconds, startup=round(connected - started, 2))
         # None: code from before the validation cache (for a before/after comparison).
         detail["cached"] = getattr(result, "validated_from_cache", None)
         if args.child == "spark":
@@ -268,9 +270,9 @@ def render(results: list[dict[str, Any]], info: dict[str, str], cohort: str) -> 
     for patients, runs in sorted(by_size.items()):
         sql, pandas = runs.get("hand-written SQL"), runs.get("pandas")
         for engine in ("duckdb (cold)", "duckdb (warm)"):
-            row = runs.get(engine)
-            if row is None:
+            if engine not in runs:
                 continue
+            row = runs[engine]
             parts = []
             if sql is not None:
                 parts.append(f"run {_ratio(row['seconds'], sql['seconds'])} the hand-written SQL's")

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from linkwell.population import engines, register, synth
-from linkwell.population.register import cache, opening
+from linkwell.population.register import cache
+from linkwell.population.register.validation import validate
 
 
 def _frame(n: int = 12) -> pd.DataFrame:
@@ -23,13 +24,12 @@ def _frame(n: int = 12) -> pd.DataFrame:
 def validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources `validate` actually checked (every other open came from the cache)."""
     seen: list[str] = []
-    real = opening.validate
 
     def counting(table: Any, *, source: str = "register") -> register.Register:
         seen.append(source)
-        return real(table, source=source)
+        return validate(table, source=source)
 
-    monkeypatch.setattr(opening, "validate", counting)
+    monkeypatch.setattr("linkwell.population.register.opening.validate", counting)
     return seen
 
 
