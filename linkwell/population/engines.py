@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -150,6 +151,7 @@ _REGISTER = "_lw_cohort_register"
 _EXCLUSIONS = "_lw_cohort_exclusions"
 _COMPILED: dict[tuple[Any, ...], tuple[cohorts.Compiled, tuple[str, str]]] = {}
 _COMPILED_KEEP = 64
+_COMPILED_LOCK = threading.Lock()
 
 
 def _compiled_sql(
@@ -161,7 +163,8 @@ def _compiled_sql(
     coefficients, the schema and whether there is an exclusions file."""
     model_data = None if risk_model is None else json.dumps(risk_model.data, sort_keys=True)
     key = (repr(cohort), model_data, tuple(schema.items()), with_exclusions)
-    found = _COMPILED.get(key)
+    with _COMPILED_LOCK:
+        found = _COMPILED.get(key)
     if found is not None:
         return found
     table = ibis.table(schema, name=_REGISTER)
@@ -173,9 +176,10 @@ def _compiled_sql(
         ibis.to_sql(compiled.listed, dialect="duckdb"),
         ibis.to_sql(compiled.considered, dialect="duckdb"),
     )
-    if len(_COMPILED) >= _COMPILED_KEEP:
-        _COMPILED.pop(next(iter(_COMPILED)))
-    _COMPILED[key] = (compiled, statements)
+    with _COMPILED_LOCK:
+        if len(_COMPILED) >= _COMPILED_KEEP:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = (compiled, statements)
     return compiled, statements
 
 
