@@ -224,8 +224,9 @@ def validate(table: ir.Table, *, source: str = "register") -> Register:
     """Check every column and row of `table`; raise RegisterError naming every problem.
 
     The counts come from one aggregate query over the register (every type and value check,
-    the row count, distinct ids and NHS numbers used as ids); a few more small queries run
-    only when something is wrong, to show examples.
+    the row count, NHS numbers used as ids, and on Spark distinct ids); on DuckDB duplicate ids
+    are found from the ids' hashes alone (`_hashes_repeat`). A few more small queries run only
+    when something is wrong, to show examples.
     """
     names = [name for name in table.schema().names if name not in INTERNAL_COLUMNS]
     _refuse_identifying(names, source)
@@ -256,9 +257,11 @@ def validate(table: ir.Table, *, source: str = "register") -> Register:
     extra: dict[str, ir.Value] = {
         "_rows": table.count(),
         "_ids": ids.count(),
-        "_distinct_ids": _distinct(table, ids),
         "_nhs_numbers": _valid_nhs_number(ids).sum(),
     }
+    on_duckdb = table._find_backend().name == "duckdb"
+    if not on_duckdb:
+        extra["_distinct_ids"] = ids.nunique()
     counted = _count(table, checks, extra)
     rows = int(counted["_rows"] or 0)
     if rows == 0:
@@ -267,7 +270,7 @@ def validate(table: ir.Table, *, source: str = "register") -> Register:
         count = counted[id(check)]
         if count:
             problems.append(check.message(count, _shown(table, check.condition, check.column)))
-    if int(counted["_distinct_ids"] or 0) < int(counted["_ids"] or 0):
+    if _hashes_repeat(table, ids) if on_duckdb else counted["_distinct_ids"] < counted["_ids"]:
         problems += _duplicate_problem(table)
     if problems:
         raise RegisterError(problems, in_rows=True)
@@ -321,13 +324,16 @@ def _count(
     return counted
 
 
-def _distinct(table: ir.Table, ids: ir.StringValue) -> ir.IntegerValue:
-    """Distinct non-blank ids. On DuckDB their 64-bit hashes are counted instead (cheaper than
-    the strings): equal ids hash alike, so fewer hashes than ids is implied by any duplicate;
-    a hash collision only sends the check to the exact query (`_duplicate_problem`)."""
-    if table._find_backend().name == "duckdb":
-        return ids.hash().nunique(where=ids.notnull())
-    return ids.nunique()
+def _hashes_repeat(table: ir.Table, ids: ir.StringValue) -> bool:
+    """Whether any two ids share a 64-bit hash (DuckDB): the ids' hashes read as one NumPy
+    array and sorted, several times faster than COUNT(DISTINCT) at ten million rows. Equal ids
+    hash alike, so a duplicate always repeats a hash; a collision only sends the check to the
+    exact query (`_duplicate_problem`)."""
+    con = table._find_backend()
+    hashed = table.filter(ids.notnull()).select(_lw_hash=ids.hash())
+    values = con.raw_sql(con.compile(hashed)).fetchnumpy()["_lw_hash"]
+    values.sort()
+    return bool((values[1:] == values[:-1]).any())
 
 
 def _duplicate_problem(table: ir.Table) -> list[str]:
