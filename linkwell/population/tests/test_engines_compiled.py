@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from linkwell.population import cohorts, engines, synth
+from linkwell.population.disclosure import cell
 
 
 @pytest.fixture
@@ -54,3 +56,26 @@ def test_a_rule_set_is_compiled_once_and_reused_over_other_registers(
     listed = pd.read_csv(tmp_path / "e.csv", dtype={"pseudo_id": str})
     assert not set(ids) & set(listed["pseudo_id"])
     assert excluded.rows == len(pd.read_csv(tmp_path / "b.csv")) - 3
+
+
+def test_a_cohort_nobody_meets_still_counts_the_people_considered(
+    tmp_path: Path, small_register: Path
+) -> None:
+    base = {
+        "version": 1,
+        "title": "Adults",
+        "population": [{"when": "age >= 18", "reason": "Adult"}],
+    }
+    nobody = dict(base, id="nobody", include={"rules": [{"when": "age > 200", "reason": "x"}]})
+    everybody = dict(base, id="everybody", include={"rules": [{"when": "age >= 0", "reason": "x"}]})
+    results = {}
+    for data in (nobody, everybody):
+        path = tmp_path / f"{data['id']}.yaml"
+        path.write_text(yaml.safe_dump(data))
+        results[data["id"]] = engines.run(path, small_register, out=tmp_path / f"{path.stem}.csv")
+    people = pd.read_parquet(small_register / "register.parquet")
+    adults = int(((people["age"] >= 18) & ~people["national_data_opt_out"]).sum())
+    assert results["nobody"].rows == 0
+    assert pd.read_csv(tmp_path / "nobody.csv").empty
+    assert results["nobody"].summary.considered == results["everybody"].summary.considered
+    assert results["everybody"].summary.considered == cell(adults)
