@@ -241,7 +241,8 @@ def render(results: list[dict[str, Any]], info: dict[str, str], cohort: str) -> 
         "",
         f"Cohort `{cohort}` over synthetic registers (`linkwell population synth`, seed 2026, "
         "Parquet); each run in a fresh subprocess. `duckdb (cold)`: the first run over a "
-        "register: validate (one aggregate query), compile, execute, write the ranked list. "
+        "register: validate (one aggregate query and a sort of the ids' hashes), compile, "
+        "execute, write the ranked list. "
         "`duckdb (warm)`: a second run over the same unchanged file, which the validation cache "
         "(`register/cache.py`) knows was proved valid: hash the file, compile, execute, write. "
         "`hand-written SQL`: the same cohort as one DuckDB statement writing Parquet (no "
@@ -291,18 +292,14 @@ def render(results: list[dict[str, Any]], info: dict[str, str], cohort: str) -> 
                 )
             if parts:
                 lines.append(f"- {patients:,}, {engine}: " + "; ".join(parts) + ".")
-    lines += [
-        "",
-        "Register generation (s): "
-        + ", ".join(
-            f"{row['patients']:,}: {row['synth_seconds']}"
-            for row in results
-            if row.get("synth_seconds")
-        )
-        + ".",
-        "",
-        MARK_END,
-    ]
+    generated = ", ".join(
+        f"{row['patients']:,}: {row['synth_seconds']}"
+        for row in results
+        if row.get("synth_seconds")
+    )
+    if generated:
+        lines += ["", f"Register generation (s): {generated}."]
+    lines += ["", MARK_END]
     return "\n".join(lines)
 
 
