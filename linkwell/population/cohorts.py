@@ -343,13 +343,18 @@ class Compiled:
 
     `ranked` has pseudo_id, practice, age, imd_decile, score and reason_bits, ordered by rank;
     `counts` is one row: how many were considered (the population, opt-outs aside), matched, and
-    excluded by each kind of exclusion.
+    excluded by each kind of exclusion. `listed` gives both in one query (`run` reads it):
+    everyone matched, in rank order, with flags for kept and for each kind of exclusion and the
+    number considered on every row.
     """
 
     cohort: Cohort
     ranked: ir.Table
     counts: ir.Table
     reasons: list[str]
+    listed: ir.Table | None = None
+    considered: ir.Table | None = None
+    limit: int | None = None
 
     def reasons_json(self, bits: int) -> str:
         chosen = [rule.reason for rule in self.cohort.population]
@@ -459,15 +464,35 @@ def compile_cohort(
     )
     # One row, one query (each query is a job on Spark).
     counts = matched.cross_join(considered)
-    kept = candidates.filter(~candidates.excluded_rule & ~candidates.known & ~candidates.on_file)
+    keep = ~candidates.excluded_rule & ~candidates.known & ~candidates.on_file
+    kept = candidates.filter(keep)
     ranked = kept.select(
         "pseudo_id", "practice", "age", "imd_decile", "score", "reason_bits"
     ).order_by(order)
     if limit is not None:
         ranked = ranked.limit(limit)
+    # Everyone matched, ranked, with what the counts need, in one query: the exclusion flags as
+    # the counts above see them (a blank is neither excluded nor kept, as in SQL), and the
+    # number considered alongside (a subquery; `considered` again when nobody matched).
+    listed = candidates.select(
+        "pseudo_id",
+        "practice",
+        "age",
+        "imd_decile",
+        "score",
+        "reason_bits",
+        _keep=keep.fill_null(False),
+        _rule=candidates.excluded_rule.fill_null(False),
+        _known=(candidates.known & ~candidates.excluded_rule).fill_null(False),
+        _file=(candidates.on_file & ~candidates.known & ~candidates.excluded_rule).fill_null(False),
+        _considered=considered.considered.as_scalar(),
+    ).order_by(order)
     return Compiled(
         cohort=cohort,
         ranked=ranked,
         counts=counts,
         reasons=cohort.reason_rules(),
+        listed=listed,
+        considered=considered,
+        limit=limit,
     )

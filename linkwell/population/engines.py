@@ -8,16 +8,20 @@ per process and reused (`getOrCreate`); Spark takes ~15 s to start.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -138,6 +142,75 @@ class RunResult:
     summary: Summary
     seconds: dict[str, float] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
+    # The register's bytes were proved valid by an earlier run (register/cache.py).
+    validated_from_cache: bool = False
+
+
+# Placeholder names the cached SQL is compiled against; each run substitutes its own views.
+_REGISTER = "_lw_cohort_register"
+_EXCLUSIONS = "_lw_cohort_exclusions"
+_COMPILED: dict[tuple[Any, ...], tuple[cohorts.Compiled, tuple[str, str]]] = {}
+_COMPILED_KEEP = 64
+_COMPILED_LOCK = threading.Lock()
+
+
+def _compiled_sql(
+    cohort: cohorts.Cohort, schema: Any, risk_model: Any, *, with_exclusions: bool
+) -> tuple[cohorts.Compiled, tuple[str, str]]:
+    """The cohort compiled to DuckDB SQL once per rule set and register schema (Ibis's compile
+    is most of a small run's time), reused by every later run in the process: the expressions
+    are built over placeholder tables and the SQL kept, keyed by the definition, the model's
+    coefficients, the schema and whether there is an exclusions file."""
+    model_data = None if risk_model is None else json.dumps(risk_model.data, sort_keys=True)
+    key = (repr(cohort), model_data, tuple(schema.items()), with_exclusions)
+    with _COMPILED_LOCK:
+        found = _COMPILED.get(key)
+    if found is not None:
+        return found
+    table = ibis.table(schema, name=_REGISTER)
+    risk = risk_model.risk_expression(table) if risk_model is not None else None
+    exclusions = ibis.table({"pseudo_id": "string"}, name=_EXCLUSIONS) if with_exclusions else None
+    compiled = cohorts.compile_cohort(cohort, table, risk=risk, exclude_ids=exclusions)
+    assert compiled.listed is not None and compiled.considered is not None
+    statements = (
+        ibis.to_sql(compiled.listed, dialect="duckdb"),
+        ibis.to_sql(compiled.considered, dialect="duckdb"),
+    )
+    with _COMPILED_LOCK:
+        if len(_COMPILED) >= _COMPILED_KEEP:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = (compiled, statements)
+    return compiled, statements
+
+
+def _execute_sql(
+    con: Any, statements: tuple[str, str], table: Any, excluded_ids: pd.DataFrame
+) -> tuple[pd.DataFrame, int]:
+    """Run the cached SQL over this run's register (and exclusions) as temporary views."""
+    suffix = uuid.uuid4().hex
+    names = {_REGISTER: f"{_REGISTER}_{suffix}", _EXCLUSIONS: f"{_EXCLUSIONS}_{suffix}"}
+
+    def bound(sql: str) -> str:
+        for placeholder, name in names.items():
+            sql = sql.replace(f'"{placeholder}"', f'"{name}"')
+        return sql
+
+    raw = con.con
+    # Both names are generated here, the register's SQL is Ibis's.
+    raw.execute(f'CREATE TEMP VIEW "{names[_REGISTER]}" AS {con.compile(table)}')
+    try:
+        if len(excluded_ids):
+            raw.register(names[_EXCLUSIONS], excluded_ids)
+        listed = raw.sql(bound(statements[0])).to_arrow_table().to_pandas()
+        if len(listed):
+            considered = int(listed["_considered"].iloc[0])
+        else:
+            considered = int(raw.execute(bound(statements[1])).fetchone()[0])
+    finally:
+        raw.execute(f'DROP VIEW IF EXISTS "{names[_REGISTER]}"')
+        if len(excluded_ids):
+            raw.unregister(names[_EXCLUSIONS])
+    return listed, considered
 
 
 def run(
@@ -200,20 +273,36 @@ def run(
     done("validate")
 
     table = reg.table
-    risk = risk_model.risk_expression(table) if risk_model is not None else None
-    exclude_table = ibis.memtable(excluded_ids) if len(excluded_ids) else None
-    compiled = cohorts.compile_cohort(
-        cohort, table, risk=risk, exclude_ids=exclude_table, limit=limit
-    )
-    done("compile")
-
-    ranked = compiled.ranked.to_pyarrow().to_pandas()
-    counts = compiled.counts.execute().iloc[0]
-    considered = int(counts["considered"])
+    if con.name == "duckdb":
+        compiled, statements = _compiled_sql(
+            cohort, table.schema(), risk_model, with_exclusions=len(excluded_ids) > 0
+        )
+        done("compile")
+        listed, considered = _execute_sql(con, statements, table, excluded_ids)
+    else:
+        risk = risk_model.risk_expression(table) if risk_model is not None else None
+        exclude_table = ibis.memtable(excluded_ids) if len(excluded_ids) else None
+        compiled = cohorts.compile_cohort(cohort, table, risk=risk, exclude_ids=exclude_table)
+        done("compile")
+        assert compiled.listed is not None and compiled.considered is not None
+        listed = compiled.listed.to_pyarrow().to_pandas()
+        if len(listed):
+            considered = int(listed["_considered"].iloc[0])
+        else:
+            considered = int(compiled.considered.execute().iloc[0, 0])
+    excluded = {
+        "by this cohort's exclusion rules": int(listed["_rule"].sum()),
+        "already known to social prescribing": int(listed["_known"].sum()),
+        "in an --exclude file": int(listed["_file"].sum()),
+    }
+    ranked = listed[listed["_keep"].astype(bool)].reset_index(drop=True)
+    if limit is not None:
+        ranked = ranked.head(limit)
     done("execute")
 
     bits = ranked["reason_bits"].astype("int64")
-    texts = {int(value): compiled.reasons_json(int(value)) for value in bits.unique()}
+    unique, positions = np.unique(bits.to_numpy(), return_inverse=True)
+    texts = np.array([compiled.reasons_json(int(value)) for value in unique], dtype=object)
     frame = pd.DataFrame(
         {
             "cohort": cohort.id,
@@ -222,7 +311,7 @@ def run(
             "pseudo_id": ranked["pseudo_id"].astype(str),
             "practice": ranked["practice"].astype(str),
             "score": ranked["score"].astype(float),
-            "reasons": bits.map(texts),
+            "reasons": texts[positions] if len(ranked) else pd.Series([], dtype=object),
         },
         columns=list(OUTPUT_COLUMNS),
     )
@@ -237,11 +326,7 @@ def run(
         cohort=cohort.id,
         version=cohort.version,
         considered=considered,
-        excluded={
-            "by this cohort's exclusion rules": int(counts["excluded_rule"] or 0),
-            "already known to social prescribing": int(counts["excluded_known"] or 0),
-            "in an --exclude file": int(counts["excluded_file"] or 0),
-        },
+        excluded=excluded,
     )
     done("write")
     return RunResult(
@@ -251,4 +336,5 @@ def run(
         summary=summary,
         seconds=seconds,
         ignored_columns=reg.ignored_columns,
+        validated_from_cache=reg.cached,
     )

@@ -25,6 +25,7 @@ from linkwell.population.register.validation import (
     _present,
     _refuse_identifying,
     _typing,
+    _valid_nhs_number,
     _value_checks,
 )
 
@@ -89,16 +90,6 @@ def _listed(flagged: ir.Table) -> ir.Table:
     )
     union = ibis.union(*parts, distinct=False)
     return union.order_by(["file", "row", "_order"]).drop("_order")
-
-
-def _valid_nhs_number(text: ir.StringValue) -> ir.BooleanValue:
-    """Ten digits passing the NHS number's modulus-11 check (see people.validation)."""
-    digits = [text.substr(index, 1).try_cast("int64") for index in range(10)]
-    total = digits[0] * 10
-    for index in range(1, 9):
-        total = total + digits[index] * (10 - index)
-    check = (11 - total % 11) % 11
-    return text.re_search(r"^[0-9]{10}$") & (check != 10) & (check == digits[9])
 
 
 def write_rejects(table: ir.Table, path: str | Path, *, source: str = "register") -> int:

@@ -182,6 +182,8 @@ class Register:
     source: str
     ignored_columns: list[str] = field(default_factory=list)
     rows: int = 0
+    # True when these very bytes were proved valid by an earlier run (register/cache.py).
+    cached: bool = False
 
 
 def identifying_columns(names: Sequence[str]) -> list[str]:

@@ -1,6 +1,6 @@
-"""Validating a register: types, blanks, ranges, categories and duplicate ids, counted with a
-few aggregate queries (never a full load into Python), and every problem reported at once;
-registers with identifying columns, or NHS numbers as pseudo ids, are refused outright.
+"""Validating a register: types, blanks, ranges, categories, duplicate ids and NHS numbers as
+ids, counted in one aggregate query (never a full load into Python), and every problem reported
+at once; registers with identifying columns, or NHS numbers as pseudo ids, are refused outright.
 """
 
 from __future__ import annotations
@@ -47,13 +47,15 @@ def _rows(count: int, singular: str, plural: str) -> str:
 
 def _examples(table: ir.Table, condition: ir.BooleanValue, column: str) -> tuple[int, str]:
     """How many rows meet `condition`, and a few of them as `pseudo_id (value)`."""
+    count = int(table.filter(condition).count().execute())
+    return count, _shown(table, condition, column) if count else ""
+
+
+def _shown(table: ir.Table, condition: ir.BooleanValue, column: str) -> str:
+    """A few rows meeting `condition`, as `pseudo_id (value)`."""
     bad = table.filter(condition)
-    count = int(bad.count().execute())
-    if not count:
-        return 0, ""
     shown = bad.select("pseudo_id", column).order_by("pseudo_id").limit(EXAMPLES).execute()
-    parts = [f"{row.pseudo_id} ({getattr(row, column)!r})" for row in shown.itertuples()]
-    return count, ", ".join(parts)
+    return ", ".join(f"{row.pseudo_id} ({getattr(row, column)!r})" for row in shown.itertuples())
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,13 @@ def _nhs_refusal(source: str, count: int) -> str:
 
 
 def validate(table: ir.Table, *, source: str = "register") -> Register:
+    """Check every column and row of `table`; raise RegisterError naming every problem.
+
+    The counts come from one aggregate query over the register (every type and value check,
+    the row count, NHS numbers used as ids, and on Spark distinct ids); on DuckDB duplicate ids
+    are found from the ids' hashes alone (`_hashes_repeat`). A few more small queries run only
+    when something is wrong, to show examples.
+    """
     names = [name for name in table.schema().names if name not in INTERNAL_COLUMNS]
     _refuse_identifying(names, source)
     problems: list[str] = []
@@ -230,49 +239,56 @@ def validate(table: ir.Table, *, source: str = "register") -> Register:
     # Types: a column of the wrong kind is named with a few offending values. Those rows are
     # typed as blank, so the value checks below still run on the others.
     typed, issues = _typing(table, present)
-    in_rows = not missing
-    for issue in issues:
-        if isinstance(issue, str):
-            problems.append(issue)
-            in_rows = False
-        elif "pseudo_id" in names:
-            count, shown = _examples(table, issue.condition, issue.column)
-            if count:
-                problems.append(issue.message(count, shown))
-    if problems and not in_rows:
+    type_checks = [issue for issue in issues if isinstance(issue, _Check)]
+    if missing or len(type_checks) < len(issues):
+        # A problem with the file itself: name it, with any type problems in rows, and stop.
+        counted = _count(table, type_checks) if type_checks and "pseudo_id" in names else {}
+        for issue in issues:
+            if isinstance(issue, str):
+                problems.append(issue)
+            elif counted.get(id(issue)):
+                count = counted[id(issue)]
+                problems.append(issue.message(count, _shown(table, issue.condition, issue.column)))
         raise RegisterError(problems)
 
-    # Values: nulls, ranges, categories, duplicate ids, in as few scans as possible.
-    checks = _value_checks(table, typed, present)
-    sums: dict[str, ir.Value] = {"_rows": table.count()}
-    for index, check in enumerate(checks):
-        sums[f"check_{index}"] = check.condition.sum()
-    sums["_null_ids"] = table.pseudo_id.isnull().sum()
-    sums["_distinct_ids"] = typed["pseudo_id"].nunique()
-    result = table.aggregate(**sums).execute().iloc[0]
-    rows = int(result["_rows"])
+    # Every count at once: types, blanks, ranges, categories, ids.
+    checks = [*type_checks, *_value_checks(table, typed, present)]
+    ids = typed["pseudo_id"]
+    extra: dict[str, ir.Value] = {
+        "_rows": table.count(),
+        "_ids": ids.count(),
+        "_nhs_numbers": _valid_nhs_number(ids).sum(),
+    }
+    on_duckdb = table._find_backend().name == "duckdb"
+    if not on_duckdb:
+        extra["_distinct_ids"] = ids.nunique()
+    counted = _count(table, checks, extra)
+    rows = int(counted["_rows"] or 0)
     if rows == 0:
         raise RegisterError([f"{source}: the register has no rows."])
-    for index, check in enumerate(checks):
-        if int(result[f"check_{index}"] or 0):
-            count, shown = _examples(table, check.condition, check.column)
-            problems.append(check.message(count, shown))
-    distinct = int(result["_distinct_ids"])
-    non_null_ids = rows - int(result["_null_ids"] or 0)
-    if distinct < non_null_ids:
-        dupes = _duplicate_ids(table)
-        count = int(dupes.count().execute())
-        shown = dupes.order_by("pseudo_id").limit(EXAMPLES).execute()
-        listing = ", ".join(f"{row.pseudo_id} (x{row.n})" for row in shown.itertuples())
-        ids_text = "1 id appears" if count == 1 else f"{count:,} ids appear"
-        problems.append(f"Column pseudo_id: {ids_text} more than once, e.g. {listing}.")
+    for check in checks:
+        count = counted[id(check)]
+        if count:
+            problems.append(check.message(count, _shown(table, check.condition, check.column)))
+    if _hashes_repeat(table, ids) if on_duckdb else counted["_distinct_ids"] < counted["_ids"]:
+        problems += _duplicate_problem(table)
     if problems:
         raise RegisterError(problems, in_rows=True)
-    retyped = table.mutate(**typed)
-    nhs_numbers = _nhs_numbers_as_ids(retyped)
+    nhs_numbers = int(counted["_nhs_numbers"] or 0)
     if nhs_numbers:
         raise RegisterError([_nhs_refusal(source, nhs_numbers)])
+    return checked_register(table, source=source, rows=rows)
 
+
+def checked_register(table: ir.Table, *, source: str, rows: int) -> Register:
+    """The `Register` for a table already proved valid (by `validate`, or by the validation
+    cache for these very bytes): every column in its canonical type, without running a query."""
+    names = [name for name in table.schema().names if name not in INTERNAL_COLUMNS]
+    present = _present(names)
+    typed, issues = _typing(table, present)
+    missing = [name for name in REQUIRED if name not in names]
+    if missing or any(isinstance(issue, str) for issue in issues):
+        raise RegisterError([f"{source}: not the register that was validated; validate it again."])
     canonical: dict[str, ir.Value] = {}
     for column in present:
         value = typed[column.name]
@@ -289,16 +305,62 @@ def validate(table: ir.Table, *, source: str = "register") -> Register:
     )
 
 
+def _count(
+    table: ir.Table, checks: Sequence[_Check], extra: dict[str, ir.Value] | None = None
+) -> dict[Any, int]:
+    """One aggregate query: the rows failing each check (keyed by the check's id()) and the
+    `extra` aggregates (keyed by name)."""
+    sums: dict[str, ir.Value] = {
+        f"_check_{index}": check.condition.sum() for index, check in enumerate(checks)
+    }
+    sums.update(extra or {})
+    result = table.aggregate(**sums).execute().iloc[0]
+    counted: dict[Any, int] = {
+        id(check): int(result[f"_check_{index}"] or 0) for index, check in enumerate(checks)
+    }
+    for name in extra or {}:
+        value = result[name]
+        counted[name] = 0 if value is None or value != value else int(value)
+    return counted
+
+
+def _hashes_repeat(table: ir.Table, ids: ir.StringValue) -> bool:
+    """Whether any two ids share a 64-bit hash (DuckDB): the ids' hashes read as one NumPy
+    array and sorted, several times faster than COUNT(DISTINCT) at ten million rows. Equal ids
+    hash alike, so a duplicate always repeats a hash; a collision only sends the check to the
+    exact query (`_duplicate_problem`)."""
+    con = table._find_backend()
+    hashed = table.filter(ids.notnull()).select(_lw_hash=ids.hash())
+    values = con.raw_sql(con.compile(hashed)).fetchnumpy()["_lw_hash"]
+    values.sort()
+    return bool((values[1:] == values[:-1]).any())
+
+
+def _duplicate_problem(table: ir.Table) -> list[str]:
+    dupes = _duplicate_ids(table)
+    count = int(dupes.count().execute())
+    if not count:  # distinct hashes collided; the ids themselves are all different
+        return []
+    shown = dupes.order_by("pseudo_id").limit(EXAMPLES).execute()
+    listing = ", ".join(f"{row.pseudo_id} (x{row.n})" for row in shown.itertuples())
+    ids_text = "1 id appears" if count == 1 else f"{count:,} ids appear"
+    return [f"Column pseudo_id: {ids_text} more than once, e.g. {listing}."]
+
+
+def _valid_nhs_number(text: ir.StringValue) -> ir.BooleanValue:
+    """Ten digits passing the NHS number's modulus-11 check (see people.validation)."""
+    digits = [text.substr(index, 1).try_cast("int64") for index in range(10)]
+    total = digits[0] * 10
+    for index in range(1, 9):
+        total = total + digits[index] * (10 - index)
+    check = (11 - total % 11) % 11
+    valid = text.re_search(r"^[0-9]{10}$") & (check != 10) & (check == digits[9])
+    # Only ten-character ids can be NHS numbers: the guard spares every other row the regex and
+    # the arithmetic (a pseudo id is normally a 64-character hash).
+    return ibis.cases((text.length() == 10, valid), else_=False)
+
+
 def _duplicate_ids(table: ir.Table) -> ir.Table:
     """`pseudo_id, n` for every id on more than one row."""
     ids = table.filter(table.pseudo_id.notnull()).select(pseudo_id=table.pseudo_id.cast("string"))
     return ids.group_by("pseudo_id").aggregate(n=ids.count()).filter(lambda t: t.n > 1)
-
-
-def _nhs_numbers_as_ids(table: ir.Table, *, checked: int = 1000) -> int:
-    """How many of (up to `checked`) ten-digit pseudo ids pass the NHS number check digit."""
-    from linkwell.people.validation import nhs_number_check_digit
-
-    digits = table.filter(table.pseudo_id.re_search(r"^[0-9]{10}$")).select("pseudo_id")
-    values = digits.limit(checked).execute()["pseudo_id"]
-    return sum(1 for value in values if nhs_number_check_digit(value[:9]) == int(value[9]))

@@ -23,6 +23,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "spark: runs a cohort on a local SparkSession (needs Java)")
 
 
+@pytest.fixture(autouse=True)
+def _validation_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test its own validation cache (register/cache.py), never the user's."""
+    directory = tmp_path_factory.mktemp("validated")
+    monkeypatch.setenv("LINKWELL_POPULATION_CACHE", str(directory))
+    return directory
+
+
 @pytest.fixture(scope="session")
 def small_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """3,000 synthetic patients in 4 practices (Parquet), seeded."""

@@ -91,7 +91,13 @@ def test_validate_reports_a_good_register(
     small_register: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     call_command("population", "validate", "--register", str(small_register))
-    assert "3,000 patients; the register is valid." in capsys.readouterr().out
+    first = capsys.readouterr().out
+    assert "3,000 patients; the register is valid." in first
+    assert "not checked again" not in first
+    call_command("population", "validate", "--register", str(small_register))
+    second = capsys.readouterr().out
+    assert "3,000 patients; the register is valid." in second
+    assert "proved valid by an earlier check (same content, same rules)" in second
 
 
 def test_the_spark_engine_without_the_spark_extra_says_which_extra_to_install(

@@ -191,3 +191,18 @@ def test_nhs_numbers_used_as_pseudo_ids_are_refused_without_echoing_them(tmp_pat
     message = _problems(frame, tmp_path, "register.parquet")
     assert "refused: 1 pseudo_id values are valid NHS numbers" in message
     assert "9434765919" not in message
+
+
+def test_a_hash_collision_between_different_ids_is_not_reported_as_a_duplicate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Duplicates are first looked for among the ids' 64-bit hashes; a repeated hash is checked
+    against the ids themselves before anything is reported."""
+    from linkwell.population.register import validation
+
+    monkeypatch.setattr(validation, "_hashes_repeat", lambda table, ids: True)
+    assert _open(_frame(), tmp_path, "register.parquet").rows == 20
+    frame = _frame()
+    frame.loc[7, "pseudo_id"] = frame.loc[2, "pseudo_id"]
+    message = _problems(frame, tmp_path, "register.parquet")
+    assert f"1 id appears more than once, e.g. {frame.loc[2, 'pseudo_id']} (x2)" in message

@@ -213,3 +213,22 @@ def test_spark_numbers_rows_across_the_splits_of_a_csv(tmp_path: Path, spark_con
     assert in_a["row"].astype(int).tolist() == (bad + 1).tolist()
     assert _rows(spark[spark["file"] == "b.csv"]) == _expected(_bad_frame())
     pd.testing.assert_frame_equal(duck, spark)
+
+
+@pytest.mark.parametrize("name", ["register.csv", "register.parquet"])
+def test_fractions_and_text_in_number_columns_are_listed(tmp_path: Path, name: str) -> None:
+    frame = next(synth.chunks(6, seed=9, practices=2, chunk=6)).to_pandas()
+    frame["repeat_medicines"] = frame["repeat_medicines"].astype(float)
+    frame.loc[1, "repeat_medicines"] = 2.5
+    frame["hba1c_mmol_mol"] = "40"
+    frame.loc[3, "hba1c_mmol_mol"] = "high"
+    path = _write(frame, tmp_path / name)
+    problems, listed = _rejects(engines.connect("duckdb"), path, tmp_path / "rejects.csv")
+    at = frame["pseudo_id"].astype(str)
+    assert _rows(listed) == [
+        (2, at[1], "repeat_medicines", "2.5", "not a whole number"),
+        (4, at[3], "hba1c_mmol_mol", "high", "not a number"),
+    ]
+    message = "\n".join(problems)
+    assert "Column repeat_medicines: expected whole numbers; 1 row has a fraction" in message
+    assert "Column hba1c_mmol_mol: expected numbers, found text; 1 row is not" in message

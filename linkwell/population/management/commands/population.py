@@ -148,6 +148,11 @@ class Command(BaseCommand):
         con = engines.connect(options["engine"])
         reg = register.open_register(con, options["register"], rejects=rejects)
         self.stdout.write(f"{options['register']}: {reg.rows:,} patients; the register is valid.")
+        if reg.cached:
+            self.stdout.write(
+                "These files were proved valid by an earlier check (same content, same rules); "
+                "not checked again."
+            )
         if rejects is not None:
             self.stdout.write(f"No problem rows: {rejects} has its header only.")
         if reg.ignored_columns:
