@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     def sign_in_page() -> Any:
         fresh.cookies.clear()
         return fresh.get("/accounts/login/")
+
     cases = sorted(set(CASE_RE.findall(worker.get("/caseload/").content.decode())))
     if not cases:
         raise SystemExit("the link worker has no cases: load the demo (`linkwell demo`)")
