@@ -154,7 +154,15 @@ if _database_url:
             "PORT": _db.port,
             "OPTIONS": _db.options,
             "ATOMIC_REQUESTS": False,
-            "CONN_MAX_AGE": env_int("LINKWELL_DB_CONN_MAX_AGE", 0, minimum=0),
+            # Each gunicorn thread keeps its PostgreSQL connection for this many seconds rather
+            # than opening one per request (a new server process each time); checked before
+            # reuse, so a connection the server dropped is replaced, not an error page.
+            "CONN_MAX_AGE": env_int(
+                "LINKWELL_DB_CONN_MAX_AGE",
+                60 if _db.engine.endswith("postgresql") else 0,
+                minimum=0,
+            ),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 else:
