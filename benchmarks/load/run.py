@@ -259,7 +259,8 @@ def report(
     *,
     server: str,
     when: str,
-) -> tuple[str, bool]:
+) -> tuple[str, str, bool]:
+    """The summary, the markdown tables for BENCHMARKS.md, and whether the goal was met."""
     agg = stats["Aggregated"]
     requests, failures = int(agg["Request Count"]), int(agg["Failure Count"])
     p95 = float("inf") if agg["95%"] is None else float(agg["95%"])

@@ -39,5 +39,5 @@ def test_the_home_page_takes_a_fixed_number_of_queries(
     client.force_login(personas.link_worker)
     client.get("/")
     # Session, user, the two-factor check, the menu, the memberships and the cards: not per case.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
