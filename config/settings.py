@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads asked more than once in a request (the user's case teams) are made once.
+    "linkwell.core.request_memo.RequestMemoMiddleware",
     # Before the two below, so their audit rows (e.g. idle sign-out) carry web/api and the
     # request id rather than "system".
     "linkwell.audit.middleware.RequestContextMiddleware",
