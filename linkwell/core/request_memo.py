@@ -31,7 +31,7 @@ def remembered(key: Hashable, read: Callable[[], T]) -> T:
         return read()
     if key not in memo:
         memo[key] = read()
-    return memo[key]  # type: ignore[no-any-return]
+    return memo[key]
 
 
 def _forget(**_kwargs: Any) -> None:
