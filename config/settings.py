@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads asked more than once in a request (the user's case teams) are made once.
+    "linkwell.core.request_memo.RequestMemoMiddleware",
     # Before the two below, so their audit rows (e.g. idle sign-out) carry web/api and the
     # request id rather than "system".
     "linkwell.audit.middleware.RequestContextMiddleware",
@@ -154,7 +156,15 @@ if _database_url:
             "PORT": _db.port,
             "OPTIONS": _db.options,
             "ATOMIC_REQUESTS": False,
-            "CONN_MAX_AGE": env_int("LINKWELL_DB_CONN_MAX_AGE", 0, minimum=0),
+            # Each gunicorn thread keeps its PostgreSQL connection for this many seconds rather
+            # than opening one per request (a new server process each time); checked before
+            # reuse, so a connection the server dropped is replaced, not an error page.
+            "CONN_MAX_AGE": env_int(
+                "LINKWELL_DB_CONN_MAX_AGE",
+                60 if _db.engine.endswith("postgresql") else 0,
+                minimum=0,
+            ),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 else:

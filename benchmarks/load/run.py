@@ -50,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 NOTE_ROUTE = "/cases/[case]/notes/ (add note)"
 KEY_RE = re.compile(r" key ([0-9a-f-]{36})")
+ANALYZE = "from django.db import connection; connection.cursor().execute('ANALYZE')"
+BENCHMARKS = ROOT / "BENCHMARKS.md"
 
 
 class HarnessError(RuntimeError):
@@ -95,6 +97,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--locust", default=str(ROOT / ".venv-load" / "bin" / "locust"))
     p.add_argument("--linkwell", default=str(Path(sys.executable).parent / "linkwell"))
     p.add_argument("--out", help="Directory for logs and CSV files (default var/load/<ts>).")
+    p.add_argument(
+        "--no-write",
+        action="store_true",
+        help="Leave BENCHMARKS.md alone (by default the results replace this database's section).",
+    )
     p.add_argument("--p95-goal", type=float, default=1000.0, help="Milliseconds (default 1000).")
     p.add_argument(
         "--timeout",
@@ -252,7 +259,8 @@ def report(
     *,
     server: str,
     when: str,
-) -> tuple[str, bool]:
+) -> tuple[str, str, bool]:
+    """The summary, the markdown tables for BENCHMARKS.md, and whether the goal was met."""
     agg = stats["Aggregated"]
     requests, failures = int(agg["Request Count"]), int(agg["Failure Count"])
     p95 = float("inf") if agg["95%"] is None else float(agg["95%"])
@@ -277,8 +285,11 @@ def report(
         "failed response",
         f"  goal (0 failures, 0 lost, 0 duplicated, p95 < {args.p95_goal:g} ms): "
         + ("MET" if met else "NOT MET"),
-        "",
-        f"Markdown for BENCHMARKS.md ({when}, {machine()}):",
+    ]
+    table = [
+        f"Run on {when}: {machine()}; `linkwell serve` with production settings (debug off; "
+        "HTTPS protections off for plain HTTP on the loopback); locust on the same machine; "
+        f"1-5 s think time; {args.users} users started at {args.spawn_rate:g} a second.",
         "",
         "| Database | Server | Users | Minutes | Requests | Failures | p50 ms | p95 ms | p99 ms "
         "| Requests/s | Notes saved | Lost | Duplicated |",
@@ -288,17 +299,31 @@ def report(
         f"| {float(agg['Requests/s']):.1f} | {writes['rows']} | {writes['lost']} "
         f"| {writes['duplicated']} |",
         "",
-        "| Route | Requests | Failures | p50 ms | p95 ms | p99 ms |",
+        f"| Route ({args.db}) | Requests | Failures | p50 ms | p95 ms | p99 ms |",
         "|---|--:|--:|--:|--:|--:|",
     ]
     for name, row in sorted(stats.items()):
         if name == "Aggregated":
             continue
-        lines.append(
+        table.append(
             f"| {row['Type']} {name} | {row['Request Count']} | {row['Failure Count']} "
             f"| {_ms(row, '50%')} | {_ms(row, '95%')} | {_ms(row, '99%')} |"
         )
-    return "\n".join(lines), met
+    return "\n".join(lines), "\n".join(table), met
+
+
+def write_section(db: str, table: str, path: Path = BENCHMARKS) -> None:
+    """Put `table` between this database's markers in BENCHMARKS.md (added at the end of the
+    "Capacity under load" notes' file the first time), leaving everything else as it is."""
+    start, end = f"<!-- load_{db}:start -->", f"<!-- load_{db}:end -->"
+    section = f"{start}\n{table}\n{end}"
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        current = before + section + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(current, encoding="utf-8")
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -323,7 +348,11 @@ def main(argv: list[str] | None = None) -> int:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),  # this checkout's code, whatever the venv has installed
-        "LINKWELL_DEBUG": "true",
+        # Production settings (debug off, a real secret key), less only what plain HTTP on the
+        # loopback needs: LINKWELL_HTTPS=false turns off the HTTPS redirect, HSTS and secure
+        # cookies together, as for a deployment inside a closed network (README, Deploying).
+        "LINKWELL_DEBUG": "false",
+        "LINKWELL_SECRET_KEY": secrets.token_urlsafe(50),
         "LINKWELL_HTTPS": "false",
         "LINKWELL_SITE_URL": base,
         "LINKWELL_BIND": f"127.0.0.1:{port}",
@@ -366,6 +395,23 @@ def main(argv: list[str] | None = None) -> int:
             log=log,
         )
         run([args.linkwell, "demo"], env=env, timeout=deadline.left("demo"), log=log)
+        # As a deployment: static files collected for WhiteNoise (README, Deploying step 2).
+        run(
+            [args.linkwell, "collectstatic", "--noinput"],
+            env=env,
+            timeout=deadline.left("collectstatic"),
+            log=log,
+        )
+        if args.db == "postgres":
+            # The planner's statistics for the freshly loaded tables: what autovacuum does soon
+            # after a bulk load on a default server (without them PostgreSQL guesses every table
+            # nearly empty and picks plans that scan a table per row).
+            run(
+                [args.linkwell, "shell", "-c", ANALYZE],
+                env=env,
+                timeout=deadline.left("analyze"),
+                log=log,
+            )
 
         serve_log = (out / "serve.log").open("w", encoding="utf-8")
         cleanups.append(serve_log.close)
@@ -452,9 +498,14 @@ def main(argv: list[str] | None = None) -> int:
 
         stats = read_stats(final_stats)
         writes = check_writes(texts, journal, stats.get(NOTE_ROUTE))
-        text, met = report(args, stats, writes, server=server, when=when.strftime("%Y-%m-%d"))
-        print(text)
-        (out / "summary.md").write_text(text + "\n", encoding="utf-8")
+        text, table, met = report(
+            args, stats, writes, server=server, when=when.strftime("%Y-%m-%d")
+        )
+        print(text + "\n\n" + table)
+        (out / "summary.md").write_text(text + "\n\n" + table + "\n", encoding="utf-8")
+        if not args.no_write:
+            write_section(args.db, table)
+            print(f"[load] results written to {BENCHMARKS} (load_{args.db} section)")
         return 0 if met else 1
     except HarnessError as exc:
         print(f"[load] failed: {exc}", file=sys.stderr)

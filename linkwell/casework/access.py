@@ -20,17 +20,22 @@ from django.http import Http404
 
 from linkwell.accounts.models import Membership, Role, User
 from linkwell.casework.models import Case, SafeguardingConcern
+from linkwell.core.request_memo import remembered
 
 CASE_TEAM_ROLES = {Role.LINK_WORKER, Role.TEAM_MANAGER, Role.ADMINISTRATOR}
 
 
 def _team_memberships(user: User) -> list[Membership]:
+    """Read once per request (a case page asks up to three times; core/request_memo.py)."""
     if not user.is_authenticated:
         return []
-    return list(
-        Membership.objects.filter(
-            user=user, is_active=True, organisation__is_active=True, role__in=CASE_TEAM_ROLES
-        )
+    return remembered(
+        ("casework.team_memberships", user.pk),
+        lambda: list(
+            Membership.objects.filter(
+                user=user, is_active=True, organisation__is_active=True, role__in=CASE_TEAM_ROLES
+            )
+        ),
     )
 
 

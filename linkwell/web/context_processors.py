@@ -5,7 +5,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from linkwell.accounts.audit_trail import can_view_audit_trail
 from linkwell.accounts.models import Membership, OrganisationKind, Role
 from linkwell.grants.selectors.rounds import grant_panel_rounds
 from linkwell.timebank.access import my_members as my_timebank_members
@@ -28,12 +27,14 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
             ],
         )
     items = [("Home", reverse("web:home")), ("Directory", reverse("directory:search"))]
-    # One query for every role-based item (each page renders this menu).
-    held = set(
+    # One query for every role-based item, the audit trail's included (each page renders this
+    # menu): the role, the organisation's kind, and whether the membership is read only.
+    rows = set(
         Membership.objects.filter(
             user=user, is_active=True, organisation__is_active=True
-        ).values_list("role", "organisation__kind")
+        ).values_list("role", "organisation__kind", "read_only")
     )
+    held = {(role, kind) for role, kind, _read_only in rows}
     roles = {role for role, _kind in held}
     practice_staff = (Role.REFERRER, OrganisationKind.GP_PRACTICE) in held
     if Role.PROVIDER_STAFF in roles:
@@ -98,7 +99,13 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
     if not held and my_timebank_members(user).exists():
         # A time bank member with no staff role: their own page.
         items.append(("My time bank", reverse("timebank:home")))
-    if can_view_audit_trail(user=user):
+    # can_view_audit_trail (accounts/audit_trail.py), read from the rows above: administrators
+    # (a superuser, or a writable administrator membership) and team managers.
+    if (
+        (user.is_active and user.is_superuser)
+        or (Role.ADMINISTRATOR, False) in {(role, read_only) for role, _kind, read_only in rows}
+        or Role.TEAM_MANAGER in roles
+    ):
         items.append(("Audit", reverse("web:audit")))
     return _menu(request, items)
 

@@ -374,3 +374,19 @@ def test_the_case_page_takes_a_fixed_number_of_queries(
     # adds one when there are any).
     with django_assert_max_num_queries(22):
         assert client.get(_url("case_detail", case)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_adding_a_note_takes_a_fixed_number_of_queries(
+    personas: Personas, count: int, django_assert_max_num_queries: Any
+) -> None:
+    case = _case(personas)
+    for n in range(count):
+        services.case_note_add(actor=personas.link_worker, case=case, text=f"Note {n}")
+    client = _client(personas.link_worker)
+    client.get(_url("case_detail", case))
+    # The check, the note and its audit row in one transaction: however many notes the case has.
+    with django_assert_max_num_queries(14):
+        response = client.post(_url("note_add", case), {"text": "Rang, no answer."})
+    assert response.status_code == 302
+    assert CaseNote.objects.filter(case=case).count() == count + 1

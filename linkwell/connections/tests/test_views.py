@@ -1,3 +1,4 @@
+import re
 import time
 import uuid
 from typing import Any
@@ -494,3 +495,19 @@ def test_a_declined_referral_comes_back_onto_the_link_workers_caseload(
     html = client.get("/caseload/").content.decode()
     assert "Referrals needing your attention" in html
     assert "no capacity" in html
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_provider_inbox_takes_a_fixed_number_of_queries(
+    client, personas, shed, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        refer(personas, journey_case(personas), shed, message="Keen on woodwork")
+    login(client, personas.owner)
+    client.get(_url("provider_inbox"))
+    # Session, user, the two-factor check, the menu, then the inbox and its counts: not per row.
+    with django_assert_max_num_queries(9):
+        response = client.get(_url("provider_inbox"))
+    assert response.status_code == 200
+    rows = re.findall(r'href="/provider/referrals/[0-9a-f-]{36}/"', response.content.decode())
+    assert len(rows) == count

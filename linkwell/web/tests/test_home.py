@@ -26,3 +26,18 @@ def test_the_read_only_member_is_told_so(client, personas) -> None:
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db) -> None:
     assert client.get("/")["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("cases", [1, 15])
+def test_the_home_page_takes_a_fixed_number_of_queries(
+    client, personas, cases, django_assert_max_num_queries
+) -> None:
+    from linkwell.casework.tests.factories import case_for
+
+    for _ in range(cases):
+        case_for(personas)
+    client.force_login(personas.link_worker)
+    client.get("/")
+    # Session, user, the two-factor check, the menu, the memberships and the cards: not per case.
+    with django_assert_max_num_queries(7):
+        assert client.get("/").status_code == 200

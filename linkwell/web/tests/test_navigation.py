@@ -153,3 +153,38 @@ def test_population_tells_others_it_is_not_for_them(client: Client, personas: Pe
     response = client.get("/population/")
     assert response.status_code == 403
     assert "link-worker teams and GP practice staff" in response.content.decode()
+
+
+def test_the_audit_item_is_in_the_menu_of_exactly_those_who_may_read_the_trail(
+    client: Client, personas: Personas
+) -> None:
+    from linkwell.accounts.audit_trail import can_view_audit_trail
+    from linkwell.accounts.models import Membership, User
+
+    lws = Membership.objects.filter(user=personas.link_worker).first()
+    assert lws is not None
+    # An administrator membership that is writable, and one that is read only (no trail).
+    writable_admin = make_user("admin2@linkwell.example", lws.organisation, Role.ADMINISTRATOR)
+    read_only_admin = make_user(
+        "admin3@linkwell.example", lws.organisation, Role.ADMINISTRATOR, read_only=True
+    )
+    superuser = make_user("root@linkwell.example", None, None, is_superuser=True)
+    people = [
+        *(
+            value
+            for name in personas.__dataclass_fields__
+            if isinstance(value := getattr(personas, name), User)
+        ),
+        writable_admin,
+        read_only_admin,
+        superuser,
+    ]
+    shown = {}
+    for user in people:
+        client.force_login(user)
+        shown[user.email] = ("Audit" in menu(client), can_view_audit_trail(user=user))
+    assert all(in_menu == allowed for in_menu, allowed in shown.values()), shown
+    assert shown["admin2@linkwell.example"] == (True, True)
+    assert shown["admin3@linkwell.example"] == (False, False)
+    assert shown[personas.team_manager.email] == (True, True)
+    assert shown[personas.link_worker.email] == (False, False)
