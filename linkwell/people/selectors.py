@@ -60,9 +60,18 @@ def person_duplicate_candidates(
         q |= Q(nhs_number=nhs_number)
     if date_of_birth is not None:
         q |= Q(date_of_birth=date_of_birth)
-    rows = people.filter(q, merged_into__isnull=True).select_related("registered_practice")
+    if people.query.is_empty() or not (nhs_number or date_of_birth is not None):
+        return []
+    # Every rule below needs the same NHS number or the same date of birth, both indexed: the
+    # few records sharing one are found first, and only they are checked against `people`'s
+    # scope (which joins cases and referrals; asked of every record, it would read them all).
+    found = Person.objects.filter(q, merged_into__isnull=True)
     if exclude is not None:
-        rows = rows.exclude(pk=exclude.pk)
+        found = found.exclude(pk=exclude.pk)
+    ids = list(found.values_list("pk", flat=True))
+    if not ids:
+        return []
+    rows = people.filter(pk__in=ids).select_related("registered_practice")
 
     family = normalise_name(family_name)
     full = normalise_name(given_name) + " " + family
