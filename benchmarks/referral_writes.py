@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import string
 import sys
 import time
 from pathlib import Path
@@ -150,17 +151,20 @@ def _details() -> tuple[Any, Any]:
     return referrer, details
 
 
-def _new_people(count: int, rng: Random, tag: str) -> list[Any]:
+def _new_people(count: int, rng: Random) -> list[Any]:
     from linkwell.people.services import PersonDetails
 
+    def word(n: int) -> str:
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(n)).title()
+
+    # Random names are never similar to each other or to the region's; no postcode.
     return [
         PersonDetails(
-            given_name=f"Newcomer{tag}{k}",
-            family_name=f"Zephyrine{tag}{k}",
+            given_name=word(9),
+            family_name=word(11),
             date_of_birth=FIRST_BIRTH + dt.timedelta(days=rng.randrange(BIRTH_DAYS)),
-            postcode="LL11 1AA",
         )
-        for k in range(count)
+        for _ in range(count)
     ]
 
 
@@ -230,10 +234,10 @@ def measure(count: int, *, seed: int = SEED) -> dict[str, Any]:
     for kind in ("new", "existing"):
         new = kind == "new"
 
-        def people(tag: str, new: bool = new) -> list[Any]:
-            return _new_people(count, rng, tag) if new else _existing_people(count, rng)
+        def people(new: bool = new) -> list[Any]:
+            return _new_people(count, rng) if new else _existing_people(count, rng)
 
-        _send(referrer, details, people=people("w")[:5], new=new)  # warm-up
+        _send(referrer, details, people=people()[:5], new=new)  # warm-up
         queries = 0
 
         def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -241,12 +245,12 @@ def measure(count: int, *, seed: int = SEED) -> dict[str, Any]:
             queries += 1
             return execute(sql, params, many, context)
 
-        batch = people("t")
+        batch = people()
         with connection.execute_wrapper(counter):
             started = time.perf_counter()
             _send(referrer, details, people=batch, new=new)
             elapsed = time.perf_counter() - started
-        statements = _writes_of(referrer, details, people=people("c"), new=new)
+        statements = _writes_of(referrer, details, people=people(), new=new)
         limit = min(_replay(statements) for _ in range(3))
         out[kind] = {
             "per_second": len(batch) / elapsed,
@@ -358,7 +362,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not args.keep and not args.reuse:
             shared._pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
     section = render(result, shared.machine())
     print()

@@ -10,7 +10,7 @@ Age band is the age on the person's first referral in the period.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +122,7 @@ def equity_reach_all(
 
 def _reach(
     by: str,
-    referrals: list[dict[str, Any]],
+    referrals: Sequence[Mapping[str, Any]],
     practice_ids: set[int],
     population: dict[str, int],
     deciles: dict[str, int],

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Role
-from linkwell.casework.tests.factories import make_case
 from linkwell.people.access import people_known_to
 from linkwell.people.models import Person
 from linkwell.people.selectors import (
@@ -84,7 +84,10 @@ def _person(personas: Personas, how: str, **fields: Any) -> Person:
     if how == "team_referral":
         make_referral(person, personas.link_worker_service)
     elif how == "team_case":
-        make_case(service=personas.link_worker_service, person=person)
+        # People sits below casework: the case is made through the person's reverse relation.
+        person.cases.create(  # type: ignore[attr-defined]
+            link_worker_service=personas.link_worker_service, opened_at=timezone.now()
+        )
     elif how == "other_team":
         make_referral(person, personas.other_team)
     elif how == "registered":
