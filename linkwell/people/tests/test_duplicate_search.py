@@ -143,7 +143,7 @@ def region(personas: Personas) -> dict[str, Person]:
     return made
 
 
-PROBES = [
+PROBES: list[dict[str, Any]] = [
     {"given_name": "Margaret", "family_name": "Evans", "postcode": "SY11 1AA"},
     {"given_name": "Meg", "family_name": "evans", "postcode": ""},
     {"given_name": "Margarett", "family_name": "Evanns", "postcode": "LL99 9ZZ"},
@@ -176,7 +176,12 @@ def test_every_actor_is_offered_exactly_the_candidates_the_full_reading_offered(
         personas.outsider,
     ):
         for probe in PROBES:
-            args = {"date_of_birth": BIRTHDAY, "postcode": "", "nhs_number": "", **probe}
+            args: dict[str, Any] = {
+                "date_of_birth": BIRTHDAY,
+                "postcode": "",
+                "nhs_number": "",
+                **probe,
+            }
             for exclude in (None, region["family"]):
                 old = _every_visible_record(people=people_known_to(actor), exclude=exclude, **args)
                 new = person_duplicate_candidates(

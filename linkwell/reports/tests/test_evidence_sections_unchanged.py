@@ -25,9 +25,8 @@ from linkwell.reports.tests import reference_sections as reference
 from tests.personas import Personas
 
 pytestmark = pytest.mark.django_db
-Q1 = ReportFilter(start=dt.date(2025, 4, 1), end=dt.date(2025, 6, 30))
-START, END = Q1.start, Q1.end
-assert START is not None and END is not None
+START, END = dt.date(2025, 4, 1), dt.date(2025, 6, 30)
+Q1 = ReportFilter(start=START, end=END)
 TOTALS = [("phq9", 0, 27), ("gad7", 0, 21), ("swemwbs", 7, 35), ("goal-attainment", 0, 10)]
 ONS4 = ("life_satisfaction", "worthwhile", "happiness", "anxiety")
 POSTCODES = ["SY11 1AA", "SY11 2BB", "sy112cc", "SY11 3DD", "", "ZZ99 9ZZ"]
