@@ -85,7 +85,7 @@ def _person(personas: Personas, how: str, **fields: Any) -> Person:
         make_referral(person, personas.link_worker_service)
     elif how == "team_case":
         # People sits below casework: the case is made through the person's reverse relation.
-        person.cases.create(  # type: ignore[attr-defined]
+        person.cases.create(
             link_worker_service=personas.link_worker_service, opened_at=timezone.now()
         )
     elif how == "other_team":
