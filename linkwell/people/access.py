@@ -68,11 +68,18 @@ def people_for_team(user: User, *, write: bool = False) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=Person.objects.filter(_team_filter(teams)).values("pk"))
 
 
+def _teams_and_referrer_organisations(user: User | AnonymousUser) -> tuple[list[int], list[int]]:
+    """`team_ids(user)` and `referrer_organisation_ids(user)` from one query."""
+    memberships = _memberships(user, TEAM_ROLES | {str(Role.REFERRER)})
+    teams = sorted({m.organisation_id for m in memberships if m.role in TEAM_ROLES})
+    orgs = sorted({m.organisation_id for m in memberships if m.role == Role.REFERRER})
+    return teams, orgs
+
+
 def people_known_to(user: User | AnonymousUser) -> QuerySet[Person]:
     """Everyone the user may be shown as a possible duplicate: their team's people, plus people
     registered at or referred by their practice/agency. Merged records are left out."""
-    teams = team_ids(user)
-    orgs = referrer_organisation_ids(user)
+    teams, orgs = _teams_and_referrer_organisations(user)
     if not teams and not orgs:
         return Person.objects.none()
     q = Q(pk__in=[])

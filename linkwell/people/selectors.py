@@ -14,6 +14,9 @@ from linkwell.people.models import Person
 
 # difflib ratio above which two names count as "similar" (Jon/John, Smyth/Smith, Ann-Marie/Anne Marie).
 NAME_SIMILARITY = 0.8
+# Records sharing one NHS number or date of birth weighed at most (a handful in practice; a
+# bound so a mistyped default birthday cannot read thousands).
+CANDIDATE_LIMIT = 2000
 
 
 def normalise_name(value: str) -> str:
@@ -54,21 +57,31 @@ def person_duplicate_candidates(
 
     A match is the same NHS number, or the same date of birth with the same family name, or a
     similar given + family name, or the same postcode. Exact NHS matches come first.
+
+    Every rule needs the same NHS number or the same date of birth, both indexed, so the few
+    unmerged records sharing one are read first and weighed here; only those that match are
+    then checked against `people`'s scope (which joins cases and referrals: asked of every
+    record, it would read them all), and a new person, matching nobody, costs one query.
+    At most `CANDIDATE_LIMIT` records sharing a number or birthday are weighed.
     """
+    if not nhs_number and date_of_birth is None:
+        return []
+    if people.query.is_empty():
+        return []
     q = Q(pk__in=[])
     if nhs_number:
         q |= Q(nhs_number=nhs_number)
     if date_of_birth is not None:
         q |= Q(date_of_birth=date_of_birth)
-    rows = people.filter(q, merged_into__isnull=True).select_related("registered_practice")
+    found = Person.objects.filter(q, merged_into__isnull=True).select_related("registered_practice")
     if exclude is not None:
-        rows = rows.exclude(pk=exclude.pk)
+        found = found.exclude(pk=exclude.pk)
 
     family = normalise_name(family_name)
     full = normalise_name(given_name) + " " + family
     code = _compact_postcode(postcode)
     out: list[DuplicateCandidate] = []
-    for person in rows[:200]:
+    for person in found[:CANDIDATE_LIMIT]:
         reasons: list[str] = []
         if nhs_number and person.nhs_number == nhs_number:
             reasons.append("Same NHS number")
@@ -83,6 +96,9 @@ def person_duplicate_candidates(
                 reasons.append("Same date of birth and postcode")
         if reasons:
             out.append(DuplicateCandidate(person=person, reasons=reasons))
+    if out:
+        visible = set(people.filter(pk__in=[c.person.pk for c in out]).values_list("pk", flat=True))
+        out = [c for c in out if c.person.pk in visible]
     out.sort(key=lambda c: (not c.same_nhs_number, c.person.family_name, c.person.given_name))
     return out
 

@@ -5,8 +5,18 @@ Stable API for the quarterly report (linkwell/reports): import from here.
 """
 
 from linkwell.evidence.selectors.equity import DIMENSIONS as EQUITY_DIMENSIONS
-from linkwell.evidence.selectors.equity import EquityResult, EquityRow, equity_reach
-from linkwell.evidence.selectors.outcomes import COHORT_DIMENSIONS, OutcomeRow, outcome_cohorts
+from linkwell.evidence.selectors.equity import (
+    EquityResult,
+    EquityRow,
+    equity_reach,
+    equity_reach_all,
+)
+from linkwell.evidence.selectors.outcomes import (
+    COHORT_DIMENSIONS,
+    OutcomeRow,
+    outcome_cohorts,
+    outcome_totals,
+)
 from linkwell.evidence.selectors.providers import (
     FUNNEL_METRICS,
     ProviderRow,
@@ -32,7 +42,9 @@ __all__ = [
     "ServiceUseRow",
     "activity_coverage",
     "equity_reach",
+    "equity_reach_all",
     "outcome_cohorts",
+    "outcome_totals",
     "provider_funnel",
     "provider_performance",
     "service_use_comparison",

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Value, When, Window
+from django.db.models.functions import DenseRank, RowNumber
 
 from linkwell.accounts.models import User
 from linkwell.analysis.filters import ReportFilter
@@ -276,3 +279,91 @@ def _direction(instrument: Instrument, item: str | None) -> tuple[bool, float | 
 
 def _analyse(obs: list[Observation], lower_is_better: bool, rc: float | None) -> PairedResult:
     return paired_analysis(obs, lower_is_better=lower_is_better, reliable_change=rc)
+
+
+def outcome_totals(
+    *, user: User | AnonymousUser | None, filters: ReportFilter, instrument_ids: Sequence[str]
+) -> dict[str, PairedResult]:
+    """`outcome_cohorts(..., instrument_id=i)[0].result` for each instrument scored by its total,
+    with the pairing done in the database: one query whatever the number of instruments, and
+    only one row per case with a baseline comes back. Instruments without a baseline in the
+    period are left out.
+
+    The pairing is `_case_scores`'s, in SQL: rows with a known timepoint and a score, ordered per
+    case and instrument by timepoint, then date, then newest recorded first (the model's default
+    ordering, which the Python sort kept for ties). The first timepoint level must be the
+    baseline; its first row is the baseline score, the first row of the next level the
+    follow-up, of the level after that the later score. Only cases with a baseline in the
+    period can qualify, so the rows are narrowed to those cases before the window runs.
+    """
+    if not instrument_ids:
+        return {}
+    instruments = {i: get_instrument(i) for i in instrument_ids}
+    order = Case(
+        *(When(timepoint=tp, then=Value(n)) for tp, n in TIMEPOINT_ORDER.items()),
+        output_field=IntegerField(),
+    )
+    with_baseline = MeasureAdministration.objects.filter(
+        instrument_id__in=list(instruments), timepoint=Timepoint.BASELINE, score__isnull=False
+    )
+    if filters.start is not None:
+        with_baseline = with_baseline.filter(administered_on__gte=filters.start)
+    if filters.end is not None:
+        with_baseline = with_baseline.filter(administered_on__lte=filters.end)
+    case = [F("case_id"), F("instrument_id")]
+    rows = (
+        MeasureAdministration.objects.filter(
+            instrument_id__in=list(instruments),
+            case__in=scoped_cases(user=user, filters=filters).order_by().values("pk"),
+            case_id__in=with_baseline.order_by().values("case_id"),
+            timepoint__in=list(TIMEPOINT_ORDER),
+            score__isnull=False,
+        )
+        .order_by()
+        .values(
+            c=F("case_id"),
+            i=F("instrument_id"),
+            tp=order,
+            s=F("score"),
+            d=F("administered_on"),
+            lvl=Window(DenseRank(), partition_by=case, order_by=order.asc()),
+            nth=Window(
+                RowNumber(),
+                partition_by=[*case, F("timepoint")],
+                order_by=[F("administered_on").asc(), F("created_at").desc(), F("id").desc()],
+            ),
+        )
+    )
+    inner, params = rows.query.sql_with_params()
+    start_sql = end_sql = ""
+    bounds: list[Any] = []
+    if filters.start is not None:
+        start_sql = " AND MAX(CASE WHEN lvl = 1 AND tp = 0 THEN d END) >= %s"
+        bounds.append(filters.start)
+    if filters.end is not None:
+        end_sql = " AND MAX(CASE WHEN lvl = 1 AND tp = 0 THEN d END) <= %s"
+        bounds.append(filters.end)
+    sql = (
+        "SELECT i, c, MAX(CASE WHEN lvl = 1 AND tp = 0 THEN s END),"  # noqa: S608 (only our SQL)
+        " MAX(CASE WHEN lvl = 2 THEN s END), MAX(CASE WHEN lvl = 3 THEN s END)"
+        f" FROM ({inner}) ranked WHERE nth = 1 AND lvl <= 3 GROUP BY i, c"
+        f" HAVING MAX(CASE WHEN lvl = 1 AND tp = 0 THEN s END) IS NOT NULL{start_sql}{end_sql}"
+        " ORDER BY i, c"
+    )
+    observations: dict[str, list[Observation]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *bounds])
+        for ident, case_id, base, follow, later in cursor.fetchall():
+            observations[ident].append(
+                Observation(
+                    person_id=str(case_id),
+                    baseline=float(base),
+                    followup=None if follow is None else float(follow),
+                    later=None if later is None else float(later),
+                )
+            )
+    out = {}
+    for ident, obs in observations.items():
+        lower_is_better, rc = _direction(instruments[ident], None)
+        out[ident] = _analyse(obs, lower_is_better, rc)
+    return out

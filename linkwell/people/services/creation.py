@@ -45,7 +45,9 @@ def person_create(
         raise PossibleDuplicates(candidates)
     if candidates and not confirm_new:
         raise PossibleDuplicates(candidates)
-    with transaction.atomic():
+    # Inside a caller's transaction (a referral creating its person) no savepoint is needed:
+    # a failure here fails the caller's write too, which nothing catches half way.
+    with transaction.atomic(savepoint=False):
         person = Person.objects.create(**cleaned.__dict__)
         audit_record(
             actor=actor,

@@ -282,7 +282,9 @@ def referral_create(
             eligibility_failed=failed,
             eligibility_override_reason=override_reason,
         )
-        row.reasons.set(referral.reasons)
+        # A new row has no reasons yet: `add` inserts them straight away, where `set` would
+        # first read the (empty) current ones.
+        row.reasons.add(*referral.reasons)
         audit_record(
             actor=actor,
             action=AuditAction.REFERRALS_REFERRAL_RECEIVED,

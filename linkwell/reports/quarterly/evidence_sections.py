@@ -18,8 +18,9 @@ from linkwell.evidence import present
 from linkwell.evidence.selectors import (
     EQUITY_DIMENSIONS,
     OutcomeRow,
-    equity_reach,
+    equity_reach_all,
     outcome_cohorts,
+    outcome_totals,
     provider_funnel,
     provider_performance,
     service_use_comparison,
@@ -46,33 +47,44 @@ def outcomes_section(
     *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
 ) -> Section:
     """One paired pre/post row per measure (per item for measures reported item by item), for
-    people whose baseline fell in the period. 1 query, then 1-2 per measure with data."""
+    people whose baseline fell in the period. 2 queries (the measures in use; every measure
+    scored by its total, paired in the database), then 1-2 per measure reported item by item."""
     used = sorted(
         set(
-            MeasureAdministration.objects.filter(case__in=scoped_cases(user=user, filters=filters))
+            MeasureAdministration.objects.filter(
+                case__in=scoped_cases(user=user, filters=filters).order_by().values("pk")
+            )
+            .order_by()  # the model's default ordering would make the database sort every row
             .values_list("instrument_id", flat=True)
             .distinct()
         )
     )
-    rows: list[OutcomeRow] = []
+    instruments = []
     for ident in used:
         try:
             instrument = get_instrument(ident)
         except UnknownInstrument:
             continue
-        if instrument.category not in OUTCOME_CATEGORIES:
-            continue
+        if instrument.category in OUTCOME_CATEGORIES:
+            instruments.append((ident, instrument))
+    totals = outcome_totals(
+        user=user, filters=filters, instrument_ids=[i for i, ins in instruments if ins.has_total]
+    )
+    rows: list[OutcomeRow] = []
+    for ident, instrument in instruments:
         name = instrument.short_title or instrument.title
-        items = [None] if instrument.has_total else [i.id for i in instrument.items]
-        for item in items:
-            for row in outcome_cohorts(user=user, filters=filters, instrument_id=ident, item=item):
-                label = name
-                if item is not None:
-                    found = next(i for i in instrument.items if i.id == item)
-                    label = f"{name}: {found.label}"
+        if instrument.has_total:
+            result = totals.get(ident)
+            if result is not None and (result.n or result.n_lost):
+                rows.append(OutcomeRow(ident, name, result))
+            continue
+        for found in instrument.items:
+            for row in outcome_cohorts(
+                user=user, filters=filters, instrument_id=ident, item=found.id
+            ):
                 if row.result.n or row.result.n_lost:
                     rows.append(
-                        OutcomeRow(ident if item is None else f"{ident}:{item}", label, row.result)
+                        OutcomeRow(f"{ident}:{found.id}", f"{name}: {found.label}", row.result)
                     )
     shown = present.outcome_rows(rows, unsuppressed=unsuppressed)
     table = Table(
@@ -135,8 +147,9 @@ def equity_section(
     *, user: User | AnonymousUser | None, filters: ReportFilter, unsuppressed: bool
 ) -> Section:
     tables = []
+    results = equity_reach_all(user=user, filters=filters, dimensions=tuple(EQUITY_DIMENSIONS))
     for dim in EQUITY_DIMENSIONS:
-        result = equity_reach(user=user, filters=filters, by=dim)
+        result = results[dim]
         shown = present.equity(result, unsuppressed=unsuppressed)
         note = (
             "No practice population profile is loaded for this scope, so reach cannot be "

@@ -508,12 +508,12 @@ def complexity_section(
     and link-worker time each level took. Contacts = attended appointments + case notes +
     follow-ups held; time = the minutes recorded on attended appointments, and the days from
     opening to the last contact. 4 queries."""
-    cases = list(
-        scoped_cases(user=user, filters=filters)
-        .filter(period_q("opened_at", filters))
-        .values_list("id", "complexity", "opened_at")
-    )
+    in_period = scoped_cases(user=user, filters=filters).filter(period_q("opened_at", filters))
+    cases = list(in_period.values_list("id", "complexity", "opened_at"))
     ids = [c[0] for c in cases]
+    # The children are narrowed by the same query as a subquery, not by a list of tens of
+    # thousands of ids the driver would have to quote into each statement.
+    wanted = in_period.order_by().values("pk")
     contacts: dict[int, int] = defaultdict(int)
     minutes: dict[int, int] = defaultdict(int)
     last: dict[int, Any] = {}
@@ -523,7 +523,7 @@ def complexity_section(
             last[case_id] = when
 
     for case_id, n, mins, latest in (
-        Appointment.objects.filter(case_id__in=ids, outcome=AppointmentOutcome.ATTENDED)
+        Appointment.objects.filter(case_id__in=wanted, outcome=AppointmentOutcome.ATTENDED)
         .values("case_id")
         .annotate(n=Count("id"), mins=Sum("duration_minutes"), latest=Max("starts_at"))
         .order_by()
@@ -533,7 +533,7 @@ def complexity_section(
         minutes[case_id] += mins or 0
         later(case_id, latest)
     for case_id, n, latest in (
-        CaseNote.objects.filter(case_id__in=ids)
+        CaseNote.objects.filter(case_id__in=wanted)
         .values("case_id")
         .annotate(n=Count("id"), latest=Max("created_at"))
         .order_by()
@@ -542,7 +542,7 @@ def complexity_section(
         contacts[case_id] += n
         later(case_id, latest)
     for case_id, n, latest in (
-        FollowUp.objects.filter(case_id__in=ids, completed_at__isnull=False)
+        FollowUp.objects.filter(case_id__in=wanted, completed_at__isnull=False)
         .values("case_id")
         .annotate(n=Count("id"), latest=Max("completed_at"))
         .order_by()
@@ -555,12 +555,17 @@ def complexity_section(
     for case_id, complexity, _opened in cases:
         by_level[complexity if complexity in by_level else ""].append(case_id)
     opened = {case_id: at for case_id, _c, at in cases}
+    days: dict[int, float] = {}
+    for case_id, at in opened.items():
+        end = last.get(case_id)
+        days[case_id] = (
+            0.0
+            if end is None or end < at
+            else float((timezone.localdate(end) - timezone.localdate(at)).days)
+        )
 
     def days_open(case_id: int) -> float:
-        end = last.get(case_id)
-        if end is None or end < opened[case_id]:
-            return 0.0
-        return float((timezone.localdate(end) - timezone.localdate(opened[case_id])).days)
+        return days[case_id]
 
     counts = published_table(
         [{"level": label, "cases": len(by_level[code])} for code, label in levels],
