@@ -184,7 +184,9 @@ class Command(BaseCommand):
         """Records read and rejected, then rows written (the bar shows the reading)."""
         if p.phase != "writing":
             return
-        if p.written:
+        if p.written and p.batches > 1:
+            message = f"Wrote batch {p.batch:,} of {p.batches:,}: {p.written:,} rows so far."
+        elif p.written:
             message = f"Wrote {p.written:,} rows."
         else:
             message = (
