@@ -1,6 +1,6 @@
 """An import running beside web writes on SQLite makes no request fail.
 
-The import plans in memory and writes in one short transaction
+The import plans in memory and writes in short batches, one transaction each
 (`linkwell/directory/exchange/importer/run.py`), so a web request waiting for the write lock waits
 well under SQLite's busy timeout. Real processes on a
 real file: `import_beside_writes.py` runs in its own process with a temporary database, starts

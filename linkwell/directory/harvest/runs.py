@@ -141,7 +141,7 @@ def harvest_feed(
                 "uuid", "version", "updated_at"
             )
         }
-        # The importer is all or nothing on its own (and keeps its write transaction short).
+        # The importer checks every record before writing any (and writes in short batches).
         with audit_context(channel=Channel.IMPORT):
             report = directory_import(
                 actor=actor,

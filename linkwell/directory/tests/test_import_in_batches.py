@@ -95,6 +95,7 @@ def test_each_batch_is_written_with_its_audit_events_and_progress_says_how_far()
     audited = AuditEvent.objects.filter(action="directory.service_created")
     assert sorted(audited.values_list("object_id", flat=True)) == sorted(ids[:7])
 
+
 def test_importing_the_file_again_finishes_an_interrupted_import_as_if_never_stopped():
     feed = _feed(12)
     since = _last_event()

@@ -105,21 +105,7 @@ def directory_import(
             return report
         batches = [accepted[i : i + batch_size] for i in range(0, len(accepted), batch_size)]
 
-        def told(written: int, batch: int = 0, seconds: float = 0.0) -> None:
-            if on_progress:
-                on_progress(
-                    ImportProgress(
-                        "writing",
-                        report.records,
-                        len(report.rejected),
-                        rows,
-                        written,
-                        batch,
-                        len(batches),
-                        seconds,
-                    )
-                )
-
+        told = _writing(on_progress, report, rows, len(batches))
         told(0)
         if len(batches) > 1:
             _write_batches(actor=actor, owner=owner, batches=batches, told=told)
@@ -138,6 +124,32 @@ def directory_import(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _writing(
+    on_progress: Callable[[ImportProgress], None] | None,
+    report: ImportReport,
+    total: int,
+    batches: int,
+) -> Callable[..., None]:
+    """`told(written, batch, seconds)`: the write phase's progress, for `on_progress`."""
+
+    def told(written: int, batch: int = 0, seconds: float = 0.0) -> None:
+        if on_progress:
+            on_progress(
+                ImportProgress(
+                    "writing",
+                    report.records,
+                    len(report.rejected),
+                    total,
+                    written,
+                    batch,
+                    batches,
+                    seconds,
+                )
+            )
+
+    return told
+
+
 def _write(store: Store) -> float:
     """One batch's transaction (its rows and audit events); how long it held the write lock."""
     store.prepare()
@@ -152,7 +164,7 @@ def _write_batches(
     actor: User | None,
     owner: Organisation | None,
     batches: list[list[SourceRecord]],
-    told: Callable[[int, int, float], None],
+    told: Callable[..., None],
 ) -> None:
     """Plan each batch again from the rows as they now stand, and write it in its own
     transaction. Every record was checked by the whole-file plan before the first batch."""
