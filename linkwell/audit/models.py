@@ -46,7 +46,9 @@ class AppendOnlyQuerySet(models.QuerySet[M]):
 
     # Refused before its SELECT ... FOR UPDATE: the application role may not lock these rows
     # (linkwell/ops/roles.py), and the answer should be this one whichever role asks.
-    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+    def update_or_create(
+        self, defaults: Any = None, create_defaults: Any = None, **kwargs: Any
+    ) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be updated.")
 
 

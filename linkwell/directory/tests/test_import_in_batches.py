@@ -83,8 +83,14 @@ def test_each_batch_is_written_with_its_audit_events_and_progress_says_how_far()
     # 25 records in file order: the taxonomy, its 12 terms, then 12 services; 5 batches of 5.
     feed = _feed(12)
     seen: list[ImportProgress] = []
+    stop = _stop_after(4)
+
+    def on_progress(p: ImportProgress) -> None:
+        seen.append(p)
+        stop(p)
+
     with pytest.raises(_Stopped):
-        _import(feed, batch_size=5, on_progress=lambda p: (seen.append(p), _stop_after(4)(p)))
+        _import(feed, batch_size=5, on_progress=on_progress)
     writing = [p for p in seen if p.phase == "writing"]
     assert [(p.batch, p.batches) for p in writing] == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5)]
     so_far = [p.written for p in writing]

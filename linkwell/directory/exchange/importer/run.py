@@ -108,6 +108,7 @@ def directory_import(
         told = _writing(on_progress, report, rows, len(batches))
         told(0)
         if len(batches) > 1:
+            del store  # each batch is planned again into its own store
             _write_batches(actor=actor, owner=owner, batches=batches, told=told)
             return report
         try:
