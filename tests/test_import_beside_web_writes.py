@@ -31,7 +31,9 @@ def test_an_import_running_beside_web_writes_makes_no_request_fail(tmp_path: Pat
     }
     env.pop("DATABASE_URL", None)
     run = subprocess.run(
-        [sys.executable, str(SCRIPT), str(tmp_path), "400"],
+        # 413 records (a taxonomy, its terms, the services) in batches of 100: five write
+        # transactions, the web's requests in between.
+        [sys.executable, str(SCRIPT), str(tmp_path), "400", "100"],
         env=env,
         capture_output=True,
         text=True,

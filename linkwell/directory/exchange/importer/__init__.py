@@ -43,12 +43,14 @@ Modules, in the order a record goes through them:
 
 from linkwell.directory.exchange.importer.report import ImportReport, RecordRejected, Rejection
 from linkwell.directory.exchange.importer.run import (
+    BATCH_RECORDS,
     ImportConflict,
     ImportProgress,
     directory_import,
 )
 
 __all__ = [
+    "BATCH_RECORDS",
     "ImportConflict",
     "ImportProgress",
     "ImportReport",
