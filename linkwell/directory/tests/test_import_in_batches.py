@@ -5,9 +5,11 @@ finishes it, ending exactly where an uninterrupted import ends."""
 from __future__ import annotations
 
 import json
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from linkwell.audit.context import audit_context
@@ -21,7 +23,7 @@ from linkwell.directory.exchange.importer import (
 )
 from linkwell.directory.exchange.importer.store import MODELS, Store
 from linkwell.directory.models import Service
-from linkwell.directory.tests.test_import_batched import _feed
+from linkwell.directory.tests.test_import_batched import _feed, _Terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +150,17 @@ def test_a_rejected_record_stops_a_batched_import_before_anything_is_written():
     assert not report.committed and not Service.objects.exists()
     report = _import(feed, batch_size=5, partial=True)
     assert report.committed and Service.objects.count() == 11
+
+
+def test_the_command_writes_in_the_batches_asked_for_and_refuses_a_batch_of_none(tmp_path):
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(_feed(12)))
+    with pytest.raises(CommandError, match="--batch-size must be at least 1"):
+        call_command("directory", "import", str(path), "--batch-size", "0", stdout=StringIO())
+    assert not Service.objects.exists()
+    err = _Terminal()
+    call_command(
+        "directory", "import", str(path), "--batch-size", "5", stdout=StringIO(), stderr=err
+    )
+    assert "Wrote batch 5 of 5: " in err.getvalue()
+    assert Service.objects.count() == 12
