@@ -44,9 +44,9 @@ from linkwell.directory.exchange.importer.store import StaleRead, Store
 from linkwell.directory.exchange.sources import SourceRecord
 
 ATTEMPTS = 3
-# Records per write transaction. On a loaded 2-core machine a batch of 500 generated services
-# (~17 rows each, with their audit events) holds SQLite's write lock for about half a second
-# (BENCHMARKS.md, "Directory import"); web writes wait up to the busy timeout (5 s).
+# Records per write transaction (`linkwell directory import --batch-size`). A batch of 500
+# generated services holds SQLite's write lock for well under a second even on a loaded machine
+# (BENCHMARKS.md, "Directory import"); web writes wait for it up to the busy timeout (20 s).
 BATCH_RECORDS = 500
 
 
