@@ -91,10 +91,14 @@ PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 pytest-sqlite: install-dev
 	DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
 
+# On PostgreSQL the suite runs as production does: DATABASE_URL's user owns the test databases and
+# migrates them, the tests connect as the application role LINKWELL_TEST_DB_ROLE, created if
+# missing (tests/db_roles.py, linkwell/ops/roles.py). LINKWELL_TEST_DB_ROLE= runs them as the owner.
+LINKWELL_TEST_DB_ROLE ?= linkwell_test_app
 pytest-postgres: install-dev
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== test suite on PostgreSQL ($$DATABASE_URL): the tests that use the database, browser journeys aside (conftest.py) =="; \
-		$(PYTEST) $(PYTEST_ARGS); \
+		echo "== test suite on PostgreSQL ($$DATABASE_URL) as the application role $(or $(LINKWELL_TEST_DB_ROLE),(none: the owner)): the tests that use the database, browser journeys aside (conftest.py) =="; \
+		LINKWELL_TEST_DB_ROLE=$(LINKWELL_TEST_DB_ROLE) $(PYTEST) $(PYTEST_ARGS); \
 	else echo "DATABASE_URL not set: skipping the PostgreSQL run"; fi
 
 ## make test: ruff, mypy, the import contract, dead code, migrations, tests on SQLite (and PostgreSQL).

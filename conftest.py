@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,12 +13,40 @@ import pytest
 # "inside" it unless told this is a test process (tests/browser only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from tests import db_roles
 from tests.personas import Personas, build_personas
 
 
 @pytest.fixture
 def personas(db: None) -> Personas:
     return build_personas()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's setup (the owner creates and migrates the test database), then, with
+    LINKWELL_TEST_DB_ROLE on PostgreSQL, the tests connect as that application role
+    (tests/db_roles.py); the owner drops the database afterwards."""
+    role = db_roles.requested_role()
+    if role:
+        with django_db_blocker.unblock():
+            db_roles.enter_app_role(role)
+    yield
+    with django_db_blocker.unblock():
+        db_roles.leave_app_role()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    # Before the test's fixtures open a transaction: tests marked db_owner connect as the owner.
+    db_roles.use_owner(item.get_closest_marker("db_owner") is not None)
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    yield
+    db_roles.use_owner(False)
 
 
 @pytest.fixture(autouse=True)

@@ -165,3 +165,9 @@ FhirConfig
 ApiClientScopes
 ApiClientValidator
 _.get_default_scopes
+
+# The root conftest.py (outside vulture's paths) calls these around the test database's setup
+# and each test, to run the PostgreSQL pass as the application role.
+enter_app_role
+leave_app_role
+use_owner

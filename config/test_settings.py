@@ -10,6 +10,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LINKWELL_TESTING = True
+# The owner's USER and PASSWORD for the flush between transactional tests while the suite runs as
+# the application role (LINKWELL_TEST_DB_ROLE); set by tests/db_roles.py, empty otherwise.
+LINKWELL_TEST_OWNER_LOGIN: dict[str, str] = {}
 # The test client and the browser tests' live server speak plain HTTP; the HTTPS settings
 # themselves are tested by importing config.settings in a subprocess (core/tests/test_settings.py).
 SECURE_SSL_REDIRECT = False

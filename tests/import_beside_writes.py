@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main(workdir: Path, services: int) -> None:
+def main(workdir: Path, services: int, batch_size: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -43,7 +43,15 @@ def main(workdir: Path, services: int) -> None:
     note_url = reverse("casework:note_add", kwargs={"case_id": case.uuid})
     login_url = reverse("accounts:login")
     importer = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "directory", "import", str(feed)],
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "directory",
+            "import",
+            str(feed),
+            "--batch-size",
+            str(batch_size),
+        ],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -85,4 +93,4 @@ def main(workdir: Path, services: int) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), int(sys.argv[2]))
+    main(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

@@ -1,6 +1,6 @@
 """An import running beside web writes on SQLite makes no request fail.
 
-The import plans in memory and writes in one short transaction
+The import plans in memory and writes in short batches, one transaction each
 (`linkwell/directory/exchange/importer/run.py`), so a web request waiting for the write lock waits
 well under SQLite's busy timeout. Real processes on a
 real file: `import_beside_writes.py` runs in its own process with a temporary database, starts
@@ -31,7 +31,9 @@ def test_an_import_running_beside_web_writes_makes_no_request_fail(tmp_path: Pat
     }
     env.pop("DATABASE_URL", None)
     run = subprocess.run(
-        [sys.executable, str(SCRIPT), str(tmp_path), "400"],
+        # 413 records (a taxonomy, its terms, the services) in batches of 100: five write
+        # transactions, the web's requests in between.
+        [sys.executable, str(SCRIPT), str(tmp_path), "400", "100"],
         env=env,
         capture_output=True,
         text=True,

@@ -44,6 +44,13 @@ class AppendOnlyQuerySet(models.QuerySet[M]):
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutableError("Audit events cannot be updated.")
 
+    # Refused before its SELECT ... FOR UPDATE: the application role may not lock these rows
+    # (linkwell/ops/roles.py), and the answer should be this one whichever role asks.
+    def update_or_create(
+        self, defaults: Any = None, create_defaults: Any = None, **kwargs: Any
+    ) -> NoReturn:
+        raise AuditImmutableError("Audit events cannot be updated.")
+
 
 class AuditEvent(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -46,7 +46,8 @@ def _events(n: int) -> list[AuditEvent]:
 
 @contextmanager
 def _triggers_lifted() -> Iterator[None]:
-    """What someone with the database owner's rights could do behind the application."""
+    """What someone with the database owner's rights could do behind the application (tests
+    that use this are marked db_owner: the application role may not, tests/db_roles.py)."""
     with connection.cursor() as cursor:
         remove_triggers(connection.vendor, cursor.execute)
         remove_seal_triggers(connection.vendor, cursor.execute)
@@ -91,6 +92,7 @@ def test_only_events_older_than_the_delay_are_sealed() -> None:
     assert seal_events(delay=dt.timedelta(minutes=10), now=later) == 2
 
 
+@pytest.mark.db_owner
 def test_a_changed_event_breaks_the_chain() -> None:
     events = _events(3)
     seal_events(delay=dt.timedelta(0))
@@ -102,6 +104,7 @@ def test_a_changed_event_breaks_the_chain() -> None:
     _verify_fails(f"event {events[1].id} \\(directory.service_updated\\) was changed")
 
 
+@pytest.mark.db_owner
 def test_a_deleted_event_breaks_the_chain() -> None:
     events = _events(3)
     seal_events(delay=dt.timedelta(0))
@@ -110,6 +113,7 @@ def test_a_deleted_event_breaks_the_chain() -> None:
     _verify_fails(f"event {events[1].id} was sealed but is missing: it was deleted")
 
 
+@pytest.mark.db_owner
 def test_an_inserted_event_breaks_the_chain() -> None:
     events = _events(3)
     # A gap in the ids, as a rolled-back transaction leaves one.
@@ -127,6 +131,7 @@ def test_an_inserted_event_breaks_the_chain() -> None:
     _verify_fails(f"event {events[1].id} \\(forged, .*\\) is among sealed events but has no seal")
 
 
+@pytest.mark.db_owner
 def test_rewritten_seals_are_caught_and_an_anchor_catches_a_recomputed_chain(capsys) -> None:
     events = _events(3)
     seal_events(delay=dt.timedelta(0))

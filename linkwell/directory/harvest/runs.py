@@ -102,7 +102,11 @@ def harvest_feed(
             on_progress(message)
 
     def import_progress(p: ImportProgress) -> None:
-        if p.phase == "writing":
+        if p.phase != "writing":
+            return
+        if p.written and p.batches > 1:
+            say(f"Wrote batch {p.batch:,} of {p.batches:,}: {p.written:,} rows so far.")
+        else:
             say(f"Wrote {p.written:,} rows." if p.written else f"Writing {p.total:,} rows…")
 
     started = timezone.now()
@@ -137,7 +141,7 @@ def harvest_feed(
                 "uuid", "version", "updated_at"
             )
         }
-        # The importer is all or nothing on its own (and keeps its write transaction short).
+        # The importer checks every record before writing any (and writes in short batches).
         with audit_context(channel=Channel.IMPORT):
             report = directory_import(
                 actor=actor,

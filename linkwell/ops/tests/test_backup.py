@@ -24,7 +24,9 @@ from linkwell.ops import backup as backup_module
 from linkwell.ops.backup import BackupError, backup_database, restore_database
 from tests.personas import build_personas
 
-pytestmark = pytest.mark.slow
+# Restoring creates databases and is the owner's job (docs/runbooks/backup-and-restore.md): in
+# the pass that runs as the application role these connect as the owner (tests/db_roles.py).
+pytestmark = [pytest.mark.slow, pytest.mark.db_owner]
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from linkwell.audit.actions import AuditAction
+from linkwell.audit.models import AuditEvent
 from linkwell.audit.services import audit_record
 from linkwell.ops.roles import RolesError, grant_statements
+from tests import db_roles
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,6 +67,7 @@ def _as(role: str) -> psycopg.Connection:
 
 
 @postgres_only
+@pytest.mark.db_owner
 def test_the_application_role_cannot_touch_the_audit_trails_guards(app_role: str) -> None:
     with transaction.atomic():
         event = audit_record(
@@ -101,6 +104,34 @@ def test_the_application_role_cannot_touch_the_audit_trails_guards(app_role: str
 
 
 @postgres_only
+@pytest.mark.db_owner
 def test_granting_a_role_that_does_not_exist_says_how_to_create_it() -> None:
     with pytest.raises(CommandError, match="There is no role linkwell_nobody: create it first"):
         call_command("db_roles", "grant", "linkwell_nobody")
+
+
+@pytest.mark.skipif(
+    not db_roles.requested_role() or connection.vendor != "postgresql",
+    reason="the suite runs as the application role only with LINKWELL_TEST_DB_ROLE on PostgreSQL",
+)
+def test_the_suite_runs_as_a_role_that_cannot_lift_the_audit_trails_guards() -> None:
+    """The rest of the suite passing as this role shows the application needs no more."""
+    assert db_roles.restricted()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
+        assert cursor.fetchone() == (db_roles.requested_role(), False)
+        with transaction.atomic():
+            audit_record(actor=None, action=AuditAction.DIRECTORY_SERVICE_UPDATED, object_type="t")
+        for sql in (
+            "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL",
+            "ALTER TABLE audit_auditseal DISABLE TRIGGER audit_auditseal_append_only",
+            "DROP TRIGGER audit_auditevent_append_only ON audit_auditevent",
+            "DROP FUNCTION audit_auditevent_append_only() CASCADE",
+            "TRUNCATE audit_auditevent",
+            "DELETE FROM audit_auditevent",
+            "SET session_replication_role = replica",
+        ):
+            with pytest.raises(DatabaseError) as refused, transaction.atomic():
+                cursor.execute(sql)
+            assert isinstance(refused.value.__cause__, psycopg.errors.InsufficientPrivilege), sql
+    assert AuditEvent.objects.count() == 1

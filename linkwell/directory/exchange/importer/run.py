@@ -1,20 +1,29 @@
-"""`directory_import`: check and plan every record in memory, then write them all at once.
+"""`directory_import`: check and plan every record in memory, then write them in short batches.
 
-Two phases, so an import never holds the database's write lock while it works (on SQLite one
-writer at a time: a long write transaction made web requests fail with "database is locked"):
+Two phases, so an import never holds the database's write lock for long (on SQLite one writer at
+a time: a long write transaction made web requests fail with "database is locked"):
 
 1. **Plan** (no write lock): the rows the file touches are loaded in bulk (`store.Store.load`),
    then each record is checked (reader, schemas, business rules) and written *in memory*; a
-   rejected record's changes are undone there, as its savepoint once was.
-2. **Write**: if nothing was rejected (or `partial`), every change goes in in one short
-   transaction of bulk statements (`Store.apply`), so the import is all or nothing. If a row it
-   changes was saved by someone else since the plan read it, nothing is written and the import
-   is planned again from fresh rows (up to `ATTEMPTS` times).
+   rejected record's changes are undone there, as its savepoint once was. If a record is
+   rejected (and not `partial`), nothing is written.
+2. **Write**, in batches of `batch_size` records in file order, each its own short transaction
+   (`Store.apply`): the batch is planned again from the rows as they now stand (the records were
+   checked in phase 1; earlier batches are in the database), then written with its audit
+   events. Between two transactions the write lock is free while the next batch is planned.
+   If a row a batch changes was saved by someone else since its plan read it, that batch is
+   planned again (up to `ATTEMPTS` times). A file of one batch is written from the phase-1 plan.
+
+What a batch writes is valid on its own: every record in it passed every check. An import that
+stops part-way (a crash, a conflict that outlasts the retries) leaves its earlier batches
+written and says how far it got; importing the same file again changes nothing already written
+and writes the rest, ending where an uninterrupted import would have.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +44,10 @@ from linkwell.directory.exchange.importer.store import StaleRead, Store
 from linkwell.directory.exchange.sources import SourceRecord
 
 ATTEMPTS = 3
+# Records per write transaction (`linkwell directory import --batch-size`). A batch of 500
+# generated services holds SQLite's write lock for well under a second even on a loaded machine
+# (BENCHMARKS.md, "Directory import"); web writes wait for it up to the busy timeout (20 s).
+BATCH_RECORDS = 500
 
 
 class ImportConflict(LinkwellError):
@@ -44,13 +57,18 @@ class ImportConflict(LinkwellError):
 @dataclass
 class ImportProgress:
     """Where an import is, for a progress display: `phase` is "reading" (records checked and
-    planned) or "writing" (rows written; `total` rows to write)."""
+    planned) or "writing": told once before the first batch (`written` 0), then after each
+    batch is committed (`batch` of `batches`, `written` rows so far of about `total`, and
+    `lock_seconds`, how long that batch's transaction took)."""
 
     phase: str
     read: int
     rejected: int
     total: int
     written: int = 0
+    batch: int = 0
+    batches: int = 0
+    lock_seconds: float = 0.0
 
 
 def directory_import(
@@ -61,16 +79,18 @@ def directory_import(
     owner: Organisation | None = None,
     track: Callable[[Sequence[SourceRecord]], Iterable[SourceRecord]] | None = None,
     on_progress: Callable[[ImportProgress], None] | None = None,
+    batch_size: int = BATCH_RECORDS,
 ) -> ImportReport:
     """Validate and write `records` (from `sources.parse_json` or `csv_import.parse_csv`).
 
     Call inside `audit_context(channel=Channel.IMPORT)`, and not inside a transaction (else the
-    plan holds the caller's lock). Returns a report; when a record is rejected and `partial` is
-    False, nothing is written (`report.committed` is False). `track` wraps the records as they
-    are read (a command's progress bar); `on_progress` is told after each record and when the
-    write starts and ends. Raises ImportConflict if other writers kept changing the rows."""
+    plan holds the caller's lock and the batches are one transaction). Returns a report; when a
+    record is rejected and `partial` is False, nothing is written (`report.committed` is False).
+    `track` wraps the records as they are read (a command's progress bar); `on_progress` is told
+    after each record and each written batch. Raises ImportConflict if other writers kept
+    changing the rows (saying how many batches were written before)."""
     for attempt in range(1, ATTEMPTS + 1):
-        report, store = _plan(
+        report, store, accepted = _plan(
             actor=actor,
             records=records,
             partial=partial,
@@ -83,12 +103,16 @@ def directory_import(
         rows = store.changes()
         if not rows:  # nothing to write (a re-import of the same file): no write lock taken
             return report
-        if on_progress:
-            on_progress(ImportProgress("writing", report.records, len(report.rejected), rows))
-        store.prepare()
+        batches = [accepted[i : i + batch_size] for i in range(0, len(accepted), batch_size)]
+
+        told = _writing(on_progress, report, rows, len(batches))
+        told(0)
+        if len(batches) > 1:
+            del store  # each batch is planned again into its own store
+            _write_batches(actor=actor, owner=owner, batches=batches, told=told)
+            return report
         try:
-            with transaction.atomic():
-                store.apply()
+            seconds = _write(store)
         except StaleRead as exc:
             if attempt == ATTEMPTS:
                 raise ImportConflict(
@@ -96,10 +120,98 @@ def directory_import(
                     f"({exc}); nothing was imported. Run the import again."
                 ) from exc
             continue
-        if on_progress:
-            on_progress(ImportProgress("writing", report.records, len(report.rejected), rows, rows))
+        told(rows, 1, seconds)
         return report
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _writing(
+    on_progress: Callable[[ImportProgress], None] | None,
+    report: ImportReport,
+    total: int,
+    batches: int,
+) -> Callable[..., None]:
+    """`told(written, batch, seconds)`: the write phase's progress, for `on_progress`."""
+
+    def told(written: int, batch: int = 0, seconds: float = 0.0) -> None:
+        if on_progress:
+            on_progress(
+                ImportProgress(
+                    "writing",
+                    report.records,
+                    len(report.rejected),
+                    total,
+                    written,
+                    batch,
+                    batches,
+                    seconds,
+                )
+            )
+
+    return told
+
+
+def _write(store: Store) -> float:
+    """One batch's transaction (its rows and audit events); how long it held the write lock."""
+    store.prepare()
+    started = time.perf_counter()
+    with transaction.atomic():
+        store.apply()
+    return time.perf_counter() - started
+
+
+def _write_batches(
+    *,
+    actor: User | None,
+    owner: Organisation | None,
+    batches: list[list[SourceRecord]],
+    told: Callable[..., None],
+) -> None:
+    """Plan each batch again from the rows as they now stand, and write it in its own
+    transaction. Every record was checked by the whole-file plan before the first batch."""
+    written = 0
+    for number, batch in enumerate(batches, start=1):
+        rows, seconds = 0, 0.0
+        for attempt in range(1, ATTEMPTS + 1):
+            sub, store, _ = _plan(
+                actor=actor,
+                records=batch,
+                partial=False,
+                owner=owner,
+                track=None,
+                on_progress=None,
+                checked=True,
+            )
+            if not sub.committed:  # the directory changed under the import: say where it stopped
+                lines = "; ".join(line for r in sub.rejected for line in r.lines())
+                raise ImportConflict(
+                    f"A record could no longer be imported as the directory now stands ({lines}). "
+                    f"{_so_far(number, len(batches))}"
+                )
+            rows = store.changes()
+            if not rows:
+                break
+            try:
+                seconds = _write(store)
+                break
+            except StaleRead as exc:
+                if attempt == ATTEMPTS:
+                    raise ImportConflict(
+                        "The directory kept being changed by someone else while the file was "
+                        f"imported ({exc}). {_so_far(number, len(batches))}"
+                    ) from exc
+        written += rows
+        told(written, number, seconds)
+
+
+def _so_far(failed: int, batches: int) -> str:
+    done = failed - 1
+    if not done:
+        return "Nothing was imported. Run the import again."
+    return (
+        f"{done} of {batches} batches were written; importing the same file again keeps them "
+        "and writes the rest."
+    )
 
 
 @functools.cache
@@ -135,19 +247,23 @@ def _plan(
     owner: Organisation | None,
     track: Callable[[Sequence[SourceRecord]], Iterable[SourceRecord]] | None,
     on_progress: Callable[[ImportProgress], None] | None,
-) -> tuple[ImportReport, Store]:
-    """Check every record and write it in memory; nothing touches the database but reads."""
+    checked: bool = False,
+) -> tuple[ImportReport, Store, list[SourceRecord]]:
+    """Check every record and write it in memory; nothing touches the database but reads.
+    `checked`: the records passed the reader's, schemas' and rules' checks already (a batch of
+    a file planned whole). Returns the report, the planned store and the accepted records."""
     report = ImportReport(records=len(records))
+    accepted: list[SourceRecord] = []
     store = Store(actor=actor)
     store.load(r.data for r in records)
     writer = _Writer(actor=actor, owner=owner, store=store)
     for number, record in enumerate(track(records) if track else records, start=1):
         # Every problem at once: the reader's own (a CSV row's), the schemas' and the
         # business rules', so a publisher can fix a record in one go.
-        errors = list(record.errors)
-        if record.kind in KIND_LABEL and not _schema_valid(record):
+        errors = [] if checked else list(record.errors)
+        if not checked and record.kind in KIND_LABEL and not _schema_valid(record):
             errors += [e for e in rules.schema_errors(record) if e not in errors]
-        if record.kind in KIND_LABEL:
+        if not checked and record.kind in KIND_LABEL:
             errors += [e for e in rules.business_errors(record) if e not in errors]
         if errors:
             report.rejected.append(Rejection(number, record.position, record.record_id, errors))
@@ -165,6 +281,7 @@ def _plan(
                     Rejection(number, record.position, record.record_id, exc.messages)
                 )
             else:
+                accepted.append(record)
                 for kind, outcome in writer.commit():
                     report.count(kind, outcome)
                 # What the reader changed or left out (SourceRecord.warnings), then the writer's.
@@ -175,4 +292,4 @@ def _plan(
     if report.rejected and not partial:
         report.committed = False
         report.counts = {}
-    return report, store
+    return report, store, accepted

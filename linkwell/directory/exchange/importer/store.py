@@ -1,5 +1,6 @@
 """The directory rows an import touches, held in memory: loaded in bulk before anything is
-written, read and changed by the writer without a query, then written in one short transaction.
+written, read and changed by the writer without a query, then written in one short transaction
+(one store per batch of records, run.py).
 
 * `load(records)`: every row whose HSDS id appears in the file, and every child row of those
   (a service's phones, a location's addresses...), so the writer can tell which children a
@@ -448,7 +449,8 @@ class Store:
                 ]
 
     def apply(self) -> None:
-        """Write every change in one transaction (call inside it, with the audit context set)."""
+        """Write every change of this store (one batch) in one transaction (call inside it, with the
+        audit context set)."""
         now = timezone.now()
         deleted = self.deleted
         self._check_versions()

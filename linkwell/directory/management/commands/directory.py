@@ -23,6 +23,7 @@ from linkwell.audit.models import Channel
 from linkwell.core.progress import add_progress_option, progress, step
 from linkwell.directory.exchange import csv_import, export, sources, tabular
 from linkwell.directory.exchange.importer import (
+    BATCH_RECORDS,
     ImportConflict,
     ImportProgress,
     directory_import,
@@ -83,6 +84,14 @@ class Command(BaseCommand):
         imp.add_argument(
             "--partial", action="store_true", help="Keep the valid records when some are rejected."
         )
+        imp.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_RECORDS,
+            metavar="N",
+            help=f"Records per write transaction (default {BATCH_RECORDS}): fewer keep each hold "
+            "of the database's write lock shorter.",
+        )
         add_progress_option(imp)
         imp.add_argument(
             "--owner",
@@ -140,6 +149,8 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         name = options["file"]
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
         owner = None
         if options["owner"]:
             owner = Organisation.objects.filter(uuid=_uuid(options["owner"])).first()
@@ -162,6 +173,7 @@ class Command(BaseCommand):
                     rows, desc="Importing", unit="records", options=options, stream=self.stderr
                 ),
                 on_progress=lambda p: self._import_progress(p, options),
+                batch_size=options["batch_size"],
             )
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
@@ -184,7 +196,9 @@ class Command(BaseCommand):
         """Records read and rejected, then rows written (the bar shows the reading)."""
         if p.phase != "writing":
             return
-        if p.written:
+        if p.written and p.batches > 1:
+            message = f"Wrote batch {p.batch:,} of {p.batches:,}: {p.written:,} rows so far."
+        elif p.written:
             message = f"Wrote {p.written:,} rows."
         else:
             message = (
