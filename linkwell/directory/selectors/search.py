@@ -154,7 +154,6 @@ def _has_any_term(term_ids: tuple[uuid.UUID, ...]) -> Q:
     return matches
 
 
-
 def _clause_matches(alternatives: tuple[tuple[str, ...], ...]) -> Q:
     """A service's name, description or organisation, or the name of one of its terms, has
     one of `alternatives`. The first three are looked up in the search index (`search_index`),
