@@ -1,6 +1,7 @@
 """Reads over the directory: the one search every surface uses (staff search page, ORUK API,
-matching). Works the same on SQLite and PostgreSQL: only portable lookups and `Exists()`
-subqueries; distance is computed in Python after an indexable bounding-box prefilter.
+matching). Works the same on SQLite and PostgreSQL: portable lookups and `Exists()` subqueries,
+plus the text index's own query for each database (`search_index`, same results on both);
+distance is computed in Python after an indexable bounding-box prefilter.
 
 Filter semantics (the contract other apps rely on):
 
