@@ -125,9 +125,9 @@ def test_renaming_the_provider_moves_its_listings_to_the_new_name():
     assert found("libraries") == ["Knit and Natter"]
     assert found("council") == []
     org = DirectoryOrganization.objects.get()
-    org.name = "Oswestry Library"
+    org.name = "Oswestry Reading Rooms"
     org.save(update_fields=["name"])
-    assert found("oswestry library") == ["Knit and Natter"]
+    assert found("reading rooms") == ["Knit and Natter"]
     assert found("libraries") == []
 
 
