@@ -5,7 +5,7 @@
     python benchmarks/directory_search.py --sizes 2000 --no-write   # quick look
 
 Each (database, size) runs in its own process on a fresh database (a temporary SQLite file, or a
-`linkwell_bench` database created on the PostgreSQL server given by `--postgres` or
+`linkwell_bench` database (or `--pg-name`) created on the PostgreSQL server given by `--postgres` or
 `DATABASE_URL`; it is dropped afterwards). The directory is generated with the demo generator
 (`linkwell.demo.directory`) over real postcodes sampled from the West Midlands and Welsh
 border postcode areas, so radius searches see a realistic density. Then a fixed mix of queries
@@ -167,6 +167,9 @@ def query_mix() -> list[tuple[str, Any]]:
             ),
         ),
         ("text + free: shed", ServiceFilters(text="shed", free_only=True)),
+        # What people type in the staff and public directories: widened with related terms.
+        ("related terms: lonely", ServiceFilters(text="lonely", related_terms=True)),
+        ("related terms: mens sheds", ServiceFilters(text="mens sheds", related_terms=True)),
     ]
 
 
@@ -177,32 +180,134 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def _timed(run: Any, repeat: int) -> list[float]:
+    run()  # warm-up
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def raw_index_query(filters: Any) -> Any:
+    """The limit for a text query, prepared: the same words, plurals, joined forms and related
+    terms as the search (`text_search.query_terms`), but as one raw SQL statement over the
+    index (FTS5 MATCH on SQLite, pg_trgm LIKE on PostgreSQL), OR the services linked to a
+    matching term (the term ids looked up here, untimed); no name-first ranking, ordered by
+    name. Other filters are applied as the search applies them. Returns the timed part."""
+    from dataclasses import replace
+
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+    from django.db.models.functions import Lower
+
+    from linkwell.directory import text_search
+    from linkwell.directory.models import Service, TaxonomyTerm
+    from linkwell.directory.search_index import TABLE
+    from linkwell.directory.selectors.search import _with_display_data, filter_services
+
+    postgres = connection.vendor == "postgresql"
+    tests: list[str] = []
+    params: list[Any] = []
+    for clause in text_search.query_terms(filters.text, related=filters.related_terms).clauses:
+        if postgres:
+            index_sql = f"SELECT service_id FROM {TABLE} WHERE " + " OR ".join(
+                "(" + " AND ".join("upper(document) LIKE upper(%s)" for _ in alt) + ")"
+                for alt in clause.alternatives
+            )
+            params += [f"%{p}%" for alt in clause.alternatives for p in alt]
+        else:
+            assert all(len(p) >= 3 for alt in clause.alternatives for p in alt)
+            index_sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
+            params.append(
+                " OR ".join(
+                    "(" + " AND ".join(f'"{p}"' for p in alt) + ")" for alt in clause.alternatives
+                )
+            )
+        terms = list(
+            TaxonomyTerm.objects.filter(
+                text_search.matches_any(("name",), clause.alternatives)
+            ).values_list("pk", flat=True)
+        )
+        linked = (
+            " OR s.uuid IN (SELECT link_uuid FROM directory_attribute WHERE "
+            "link_entity = 'service' AND taxonomy_term_id IN ("
+            + ", ".join(str(int(t)) for t in terms)
+            + "))"
+            if terms
+            else ""
+        )
+        tests.append(f"(s.id IN ({index_sql}){linked})")
+    sql = "SELECT s.id FROM directory_service s WHERE " + " AND ".join(tests)
+    others = filter_services(replace(filters, text="", related_terms=False))
+
+    def run() -> list[Any]:
+        qs = others.filter(pk__in=RawSQL(sql, tuple(params)))
+        ids = list(qs.order_by(Lower("name"), "name", "pk").values_list("pk", flat=True))
+        return list(_with_display_data(Service.objects.filter(pk__in=ids[:25])))
+
+    return run
+
+
+def scan_search(filters: Any) -> Any:
+    """`search_services` as it was before the index: text matched by a LIKE scan of every
+    service (the reference kept in linkwell/directory/tests/search_reference.py)."""
+    from unittest import mock
+
+    from linkwell.directory import search_index, text_search
+    from linkwell.directory.selectors import search_services
+    from linkwell.directory.tests.search_reference import TEXT_COLUMNS
+
+    def scan(alternatives: tuple[tuple[str, ...], ...]) -> Any:
+        return text_search.matches_any(TEXT_COLUMNS, alternatives)
+
+    with mock.patch.object(search_index, "document_matches_any", scan):
+        return search_services(filters=filters, per_page=25)
+
+
 def measure(repeat: int) -> dict[str, Any]:
-    """Time every query of the mix `repeat` times (after one warm-up). Milliseconds."""
+    """Time every query of the mix `repeat` times (after one warm-up). Milliseconds. Text
+    queries are also timed through the raw index (`raw_index_page`, the limit) and by the scan
+    they used before the index (`scan_search`)."""
     from linkwell.directory.selectors import search_services
 
     per_query = []
     everything: list[float] = []
+    text: dict[str, list[float]] = {"search": [], "limit": [], "scan": []}
     for label, filters in query_mix():
-        page = search_services(filters=filters, per_page=25)  # warm-up (and result count)
-        samples = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            search_services(filters=filters, per_page=25)
-            samples.append((time.perf_counter() - started) * 1000)
+        page = search_services(filters=filters, per_page=25)  # result count
+        samples = _timed(lambda f=filters: search_services(filters=f, per_page=25), repeat)
         everything += samples
-        per_query.append(
-            {
-                "query": label,
-                "results": page.total_items,
-                "p50": statistics.median(samples),
-                "p95": percentile(samples, 0.95),
-            }
-        )
+        row = {
+            "query": label,
+            "results": page.total_items,
+            "p50": statistics.median(samples),
+            "p95": percentile(samples, 0.95),
+        }
+        if filters.text:
+            limit = _timed(raw_index_query(filters), repeat)
+            scan = _timed(lambda f=filters: scan_search(f), repeat)
+            text["search"] += samples
+            text["limit"] += limit
+            text["scan"] += scan
+            row.update(
+                scan_results=scan_search(filters).total_items,
+                limit_p50=statistics.median(limit),
+                limit_p95=percentile(limit, 0.95),
+                scan_p50=statistics.median(scan),
+                scan_p95=percentile(scan, 0.95),
+            )
+        per_query.append(row)
     return {
         "queries": per_query,
         "p50": statistics.median(everything),
         "p95": percentile(everything, 0.95),
+        "text": {
+            kind: {"p50": statistics.median(xs), "p95": percentile(xs, 0.95)}
+            for kind, xs in text.items()
+            if xs
+        },
     }
 
 
@@ -265,7 +370,9 @@ def _pg_admin(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def run_one(backend: str, size: int, repeat: int, postgres: str | None) -> dict[str, Any]:
+def run_one(
+    backend: str, size: int, repeat: int, postgres: str | None, pg_name: str = "linkwell_bench"
+) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["LINKWELL_DEBUG"] = "true"
     with tempfile.TemporaryDirectory(prefix="linkwell-bench-") as tmp:
@@ -273,9 +380,9 @@ def run_one(backend: str, size: int, repeat: int, postgres: str | None) -> dict[
             env["LINKWELL_SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
         else:
             assert postgres
-            _pg_admin(postgres, "DROP DATABASE IF EXISTS linkwell_bench")
-            _pg_admin(postgres, "CREATE DATABASE linkwell_bench")
-            env["DATABASE_URL"] = _with_db(postgres, "linkwell_bench")
+            _pg_admin(postgres, f"DROP DATABASE IF EXISTS {pg_name}")
+            _pg_admin(postgres, f"CREATE DATABASE {pg_name}")
+            env["DATABASE_URL"] = _with_db(postgres, pg_name)
         out = Path(tmp) / "result.json"
         try:
             subprocess.run(
@@ -296,7 +403,7 @@ def run_one(backend: str, size: int, repeat: int, postgres: str | None) -> dict[
             return dict(json.loads(out.read_text()), backend=backend)
         finally:
             if backend == "postgres" and postgres:
-                _pg_admin(postgres, "DROP DATABASE IF EXISTS linkwell_bench")
+                _pg_admin(postgres, f"DROP DATABASE IF EXISTS {pg_name}")
 
 
 def machine() -> dict[str, str]:
@@ -358,6 +465,33 @@ def render(results: list[dict[str, Any]], info: dict[str, str]) -> str:
             for r in results
         ]
         lines.append(f"| {q['query']} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Text queries (the rows above with text), three ways, p50 / p95 ms over every timed run: "
+        "**scan** is the search before the index (a LIKE scan of every service, "
+        "`scan_search`); **search** is `search_services()` through the index; **limit** is "
+        "the same match as one raw SQL statement over the index (FTS5 MATCH / pg_trgm LIKE, "
+        "with the same words, plurals, joined forms, related terms and linked terms, ordered "
+        "by name, the same page fetched; `raw_index_query`). Same results by scan and search: "
+        "checked per query.",
+        "",
+        "| Database | Services | scan (before) | search (after) | limit (raw index) "
+        "| search / limit at p95 | scan / search at p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        t = r["text"]
+        same = all(q.get("scan_results", q["results"]) == q["results"] for q in r["queries"])
+        lines.append(
+            f"| {r['database'].split(' (')[0]} | {r['services']:,} | "
+            f"{t['scan']['p50']:.1f} / {t['scan']['p95']:.1f} | "
+            f"{t['search']['p50']:.1f} / {t['search']['p95']:.1f} | "
+            f"{t['limit']['p50']:.1f} / {t['limit']['p95']:.1f} | "
+            f"{t['search']['p95'] / t['limit']['p95']:.2f}x | "
+            f"{t['scan']['p95'] / t['search']['p95']:.1f}x"
+            + ("" if same else " (result counts differ!)")
+            + " |"
+        )
     lines += ["", MARK_END]
     return "\n".join(lines)
 
@@ -393,6 +527,11 @@ def main() -> None:
         default=os.environ.get("DATABASE_URL") or None,
         help="PostgreSQL server URL (default: $DATABASE_URL); omit for SQLite only.",
     )
+    parser.add_argument(
+        "--pg-name",
+        default="linkwell_bench",
+        help="Name of the throwaway PostgreSQL database (created and dropped).",
+    )
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="Do not update BENCHMARKS.md.")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
@@ -410,7 +549,7 @@ def main() -> None:
         for size in args.sizes:
             repeat = args.repeat or (20 if size <= 20_000 else 10)
             print(f"== {backend}, {size:,} services ...", flush=True)
-            r = run_one(backend, size, repeat, args.postgres)
+            r = run_one(backend, size, repeat, args.postgres, args.pg_name)
             print(
                 f"   {r['database']}: {r['services']:,} services ({r['rows']:,} rows) loaded in "
                 f"{r['load_seconds']:.0f} s; p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms",
@@ -418,6 +557,8 @@ def main() -> None:
             )
             for q in r["queries"]:
                 print(f"   {q['query']:<42} {q['p50']:8.1f} {q['p95']:8.1f}  ({q['results']:,})")
+            for kind, t in r["text"].items():
+                print(f"   text queries, {kind:<28} {t['p50']:8.1f} {t['p95']:8.1f}")
             results.append(r)
     section = render(results, machine())
     print()

@@ -1,11 +1,11 @@
 """Tolerant free-text matching for directory search, identical on SQLite and PostgreSQL.
 
 People type "mens shed", "Mens Sheds" or "foodbank" for a listing called "Men's Shed" or
-"Food Bank". Matching stays a case-insensitive substring test (portable, no search index), made
-tolerant three ways:
+"Food Bank". Matching stays a case-insensitive substring test, answered for services from a
+trigram index (`search_index`, ADR 0006) and for term names by LIKE, made tolerant three ways:
 
 - apostrophes (U+0027, U+2018, U+2019) are ignored on both sides: the query loses them in Python, the compared
-  column loses them in SQL (`Replace`, the same function on both databases);
+  text loses them in SQL (`Replace` here; the index's triggers for the service document);
 - a plural query word is matched by its singular stem ("sheds" -> "shed", "classes" -> "class",
   "activities" -> "activit"). The stem is a prefix of the word, so the stem matches wherever the
   word did, plus the singular;

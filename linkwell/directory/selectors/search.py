@@ -1,13 +1,15 @@
 """Reads over the directory: the one search every surface uses (staff search page, ORUK API,
-matching). Works the same on SQLite and PostgreSQL: only portable lookups and `Exists()`
-subqueries; distance is computed in Python after an indexable bounding-box prefilter.
+matching). Works the same on SQLite and PostgreSQL: portable lookups and `Exists()` subqueries,
+plus the text index's own query for each database (`search_index`, same results on both);
+distance is computed in Python after an indexable bounding-box prefilter.
 
 Filter semantics (the contract other apps rely on):
 
 - `text`: every word must appear (case-insensitive substring) in the service name, description,
   provider name or the name of a taxonomy term linked to the service (HSDS attribute).
   Apostrophes are ignored on both sides, a plural word matches by its singular stem and a few
-  joined forms also match split ("foodbank" finds "Food Bank"): see `text_search`.
+  joined forms also match split ("foodbank" finds "Food Bank"): see `text_search`. The first
+  three fields are searched through a substring index the database keeps (`search_index`).
 - `organization_id`: services of that provider (DirectoryOrganization uuid).
 - `taxonomy_term_ids`: services linked to any of the terms; `taxonomy_id`: to any term of that
   taxonomy. The two referral-mode terms of the "Linkwell" taxonomy select by `referral_mode`
@@ -66,7 +68,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from linkwell.accounts.models import User
-from linkwell.directory import text_search
+from linkwell.directory import search_index, text_search
 from linkwell.directory.access import get_service_for_user
 from linkwell.directory.exchange.hsds import LINKWELL_TAXONOMY, REFERRAL_MODE_BY_TERM_ID
 from linkwell.directory.models import (
@@ -153,22 +155,24 @@ def _has_any_term(term_ids: tuple[uuid.UUID, ...]) -> Q:
     return matches
 
 
-_TEXT_COLUMNS = ("name", "description", "organization__name")
-
-
 def _clause_matches(alternatives: tuple[tuple[str, ...], ...]) -> Q:
     """A service's name, description or organisation, or the name of one of its terms, has
-    one of `alternatives`."""
-    matches = text_search.matches_any(_TEXT_COLUMNS, alternatives)
-    # Terms are few: find the matching ones once, rather than scanning term names again in a
-    # correlated subquery for every service row.
+    one of `alternatives`. The first three are looked up in the search index (`search_index`),
+    never by scanning services."""
+    matches = search_index.document_matches_any(alternatives)
+    # Terms are few: find the matching ones once. Then `uuid IN (...)`, not a correlated
+    # EXISTS, so both sides of the OR are index lookups and no service row is scanned.
     term_ids = list(
         TaxonomyTerm.objects.filter(text_search.matches_any(("name",), alternatives)).values_list(
             "pk", flat=True
         )
     )
     if term_ids:
-        matches |= Q(_service_terms(taxonomy_term_id__in=term_ids))
+        matches |= Q(
+            uuid__in=Attribute.objects.filter(
+                link_entity=AttributeLinkEntity.SERVICE, taxonomy_term_id__in=term_ids
+            ).values("link_uuid")
+        )
     return matches
 
 
@@ -381,9 +385,8 @@ def search_services(*, filters: ServiceFilters, page: int = 1, per_page: int = 2
                 )
             )
             order = ["_name_rank", "_direct_rank", *order[1:]]
-        # Text matching is the costly part of a query (LIKE over apostrophe-free text on every
-        # row; see text_search). Evaluate it once: the ordered ids of every match give the
-        # total and the page, instead of a COUNT and then a page query that both scan.
+        # Evaluate the text match once: the ordered ids of every match give the total and the
+        # page, instead of a COUNT and then a page query that both consult the index.
         ids = list(qs.order_by(*order).values_list("pk", flat=True))
         page, total_pages = _page_bounds(len(ids), page, per_page)
         start = (page - 1) * per_page

@@ -421,3 +421,22 @@ def test_the_importer_never_writes_a_listings_local_fields():
     local = {f.removesuffix("_id") for f in LOCAL_SERVICE_FIELDS}
     assert local <= {f.name for f in Service._meta.get_fields()}
     assert not written & local
+
+
+def test_a_harvested_change_is_found_by_its_new_words_not_its_old(feed):
+    from linkwell.directory.selectors import ServiceFilters, search_services
+
+    def found(text: str) -> list[str]:
+        return [s.name for s in search_services(filters=ServiceFilters(text=text)).items]
+
+    served, url = feed
+    source = make_source(url)
+    served.services[1] = service(2, description="Chair yoga in the village hall.")
+    harvest_feed(source=source)
+    assert found("chair yoga") == ["Service 2"]
+    served.services[1] = service(2, description="Tai chi in the village hall.")
+
+    harvest_feed(source=source, full=True)
+
+    assert found("tai chi") == ["Service 2"]
+    assert found("yoga") == []
