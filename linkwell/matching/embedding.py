@@ -196,7 +196,7 @@ class Encoder:
         if n == 0:
             return out
         size = batch_size or self.batch_size
-        with _blas_threads(1 if n < SINGLE_THREAD_BELOW else None):
+        with blas_threads(1 if n < SINGLE_THREAD_BELOW else None):
             self._encode_into(out, texts, size)
         return out
 
@@ -259,7 +259,7 @@ def _threadpool_controller() -> Any:
 
 
 @contextlib.contextmanager
-def _blas_threads(limit: int | None) -> Iterator[None]:
+def blas_threads(limit: int | None) -> Iterator[None]:
     controller = _threadpool_controller() if limit is not None else None
     if controller is None:
         yield
