@@ -258,6 +258,19 @@ class Matcher:
             raise ValueError("top must be at least 1")
         if not self.services:
             return []
+        # A query's products are a few rows against the directory: on one BLAS thread they
+        # do not wait for each other (`embedding.SINGLE_THREAD_BELOW`).
+        with _one_blas_thread():
+            return self._rank(profile, top=top, at=at, disable=disable)
+
+    def _rank(
+        self,
+        profile: Profile,
+        *,
+        top: int,
+        at: dt.datetime | None,
+        disable: frozenset[str],
+    ) -> list[Suggestion]:
         on = COMPONENTS - set(disable)
         # 1. Candidates: the hard constraints that are vectors, then every service's relevance
         # (BM25 postings, the related phrases' cached matches, one float32 matrix product).
@@ -519,8 +532,7 @@ class Matcher:
             best_phrase.append(phrases)
         if "semantic" in on and self.embeddings is not None and self.encoder is not None:
             queries = self._encode_said([f.said for f in facets])
-            with _one_blas_thread():
-                cosine = queries @ self.embeddings.T
+            cosine = queries @ self.embeddings.T
             sem = np.clip((cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0, 1)
             use_semantic = True
         else:
@@ -831,8 +843,7 @@ def _dimension(encoder: Encoder, known: Mapping[str, Vectors]) -> int:
 
 @contextlib.contextmanager
 def _one_blas_thread() -> Iterator[None]:
-    """One BLAS thread for a query-sized product (a few rows against the directory): on a
-    busy machine threads mostly wait for each other (`embedding.SINGLE_THREAD_BELOW`)."""
+    """One BLAS thread for query-sized products (a few rows against the directory)."""
     from linkwell.matching import embedding
 
     with embedding.blas_threads(1):
