@@ -181,7 +181,9 @@ class _ReusingEncoder:
 
 def _percentiles(timings: list[float]) -> tuple[float, float]:
     timings = sorted(timings)
-    return statistics.median(timings), timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+    return statistics.median(timings), timings[
+        min(len(timings) - 1, round(0.95 * (len(timings) - 1)))
+    ]
 
 
 def brute_force_limit(matcher: Matcher, people: Sequence[Any], runs: int) -> list[float]:
@@ -495,7 +497,9 @@ def render(
         ]
     if enc and "numpy" in enc:
         onnx = (
-            f"{enc['onnxruntime']:.1f}" if enc.get("onnxruntime") else f"not measured: {enc['onnx_note']}"
+            f"{enc['onnxruntime']:.1f}"
+            if enc.get("onnxruntime")
+            else f"not measured: {enc['onnx_note']}"
         )
         lines += [
             "",

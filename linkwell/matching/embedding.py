@@ -296,7 +296,7 @@ class Encoder:
             inter = x2 @ layer.inter_w
             inter += layer.inter_b
             _gelu(inter)
-            ffn = inter @ layer.ffn_w
+            ffn = np.asarray(inter @ layer.ffn_w, dtype=np.float32)  # no copy: typing only
             ffn += layer.ffn_b
             ffn += x2
             x2 = _layer_norm(ffn, layer.ln2_w, layer.ln2_b, self.eps)

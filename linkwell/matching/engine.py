@@ -194,6 +194,14 @@ class Matcher:
                 lats.append(lat)
                 lons.append(lon)
         self._point_owner = np.array(owners, dtype=np.int64)
+        # Owners are in service order, so each service's points are one run: its nearest venue
+        # is a `minimum.reduceat` over the runs (`ufunc.at` is slow at 100k points).
+        self._run_starts = (
+            np.flatnonzero(np.diff(self._point_owner, prepend=-1))
+            if owners
+            else np.zeros(0, dtype=np.int64)
+        )
+        self._run_owner = self._point_owner[self._run_starts]
         self._point_lat = np.radians(np.array(lats, dtype=np.float64))
         self._point_lon = np.radians(np.array(lons, dtype=np.float64))
         self.has_point = np.zeros(n, dtype=bool)
@@ -223,6 +231,12 @@ class Matcher:
             [c.toordinal() if c else np.nan for c in checked], dtype=np.float64
         )
         self.newest_day = max((c for c in checked if c), default=None)
+        self._capacity_factor = np.where(
+            self.full, FULL_FACTOR, np.where(self.busy, BUSY_FACTOR, 1.0)
+        )
+        # Parts that depend on the directory and one small value of the query (the reference
+        # day, the cost preference): computed once per value (`_vector_parts`).
+        self._part_cache: dict[tuple[str, Any], FloatArray] = {}
         self.quality = np.array(
             [
                 1.0 if s.quality_assured else 0.2 if s.quality_assured is False else 0.5
@@ -284,9 +298,7 @@ class Matcher:
         for name, values in parts.items():
             prescore = prescore + WEIGHTS[name] * values
         if "capacity" in on:
-            prescore = prescore * np.where(
-                self.full, FULL_FACTOR, np.where(self.busy, BUSY_FACTOR, 1.0)
-            )
+            prescore = prescore * self._capacity_factor
         # Schedule is added per candidate below; rank candidates on the rest first.
         # Best first, ties to the smaller id (as everywhere): a lexsort, not a Python sort.
         # 2. A pool scored fully: best first by the vector score, through the per-service text
@@ -460,7 +472,7 @@ class Matcher:
             + math.cos(lat) * np.cos(self._point_lat) * np.sin((self._point_lon - lon) / 2) ** 2
         )
         km = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-        np.minimum.at(out, self._point_owner, km)
+        out[self._run_owner] = np.minimum.reduceat(km, self._run_starts)
         return out
 
     def _vector_parts(
@@ -471,7 +483,6 @@ class Matcher:
         at: dt.datetime | None,
         on: frozenset[str] | set[str],
     ) -> dict[str, FloatArray]:
-        n = len(self.services)
         parts: dict[str, FloatArray] = {}
         if "distance" in on:
             known = np.isfinite(distance)
@@ -479,25 +490,43 @@ class Matcher:
             parts["distance"] = np.where(known, np.clip(1 - distance / scale, 0, 1), 0.5)
         if "freshness" in on:
             ref = at.date() if at is not None else self.newest_day
-            if ref is None:
-                parts["freshness"] = np.full(n, 0.5)
-            else:
-                age = ref.toordinal() - self.checked_day
-                fresh = np.where(
-                    age <= FRESH_DAYS, 1.0,
-                    np.where(age <= STALE_DAYS, 1 - 0.7 * (age - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS), 0.3),
-                )  # fmt: skip
-                parts["freshness"] = np.where(np.isnan(self.checked_day), 0.5, fresh)
+            parts["freshness"] = self._cached_part("freshness", ref, self._freshness)
         if "quality" in on:
             parts["quality"] = self.quality
-        if profile.cost in ("free_only", "low_cost"):
+        parts["cost"] = self._cached_part(
+            "cost", profile.cost in ("free_only", "low_cost"), self._cost
+        )
+        return parts
+
+    def _cached_part(self, name: str, key: Any, compute: Any) -> FloatArray:
+        cached = self._part_cache.get((name, key))
+        if cached is None:
+            if len(self._part_cache) > 64:  # a long-lived Matcher ranked over many days
+                self._part_cache.clear()
+            cached = self._part_cache[(name, key)] = compute(key)
+        return cached
+
+    def _freshness(self, ref: dt.date | None) -> FloatArray:
+        if ref is None:
+            return np.full(len(self.services), 0.5)
+        age = ref.toordinal() - self.checked_day
+        fresh = np.where(
+            age <= FRESH_DAYS, 1.0,
+            np.where(age <= STALE_DAYS, 1 - 0.7 * (age - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS), 0.3),
+        )  # fmt: skip
+        out: FloatArray = np.where(np.isnan(self.checked_day), 0.5, fresh)
+        return out
+
+    def _cost(self, asked: bool) -> FloatArray:
+        """For people who asked for free or low cost, and for the rest."""
+        if asked:
             cheap = self.paid & (self.cost_amount <= LOW_COST_MAX)
-            parts["cost"] = np.where(
+            out: FloatArray = np.where(
                 self.free, 1.0, np.where(cheap, 0.7, np.where(self.paid, 0.2, 0.4))
             )
-        else:
-            parts["cost"] = np.where(self.free, 0.7, 0.5)
-        return parts
+            return out
+        out = np.where(self.free, 0.7, 0.5)
+        return out
 
     def _relevance(
         self, profile: Profile, facets: list[_Facet], on: frozenset[str] | set[str]
@@ -518,7 +547,9 @@ class Matcher:
         best_phrase: list[_BestPhrase] = []
         for f, facet in enumerate(facets):
             if "lexical" in on and facet.ideal > 0:
-                lex[f] = 1 - np.exp(-LEXICAL_SLOPE * self.index.scores(facet.query) / facet.ideal)
+                raw = self.index.scores(facet.query)
+                hit = np.flatnonzero(raw)  # elsewhere 1 - exp(0) = 0: leave the zeros
+                lex[f, hit] = 1 - np.exp(-LEXICAL_SLOPE * raw[hit] / facet.ideal)
             phrases = _BestPhrase()
             if "synonyms" in on:
                 for expansion in facet.expansions:
@@ -558,9 +589,7 @@ class Matcher:
         }
         return relevance, detail
 
-    def _phrase_match(
-        self, terms: tuple[str, ...]
-    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    def _phrase_match(self, terms: tuple[str, ...]) -> tuple[npt.NDArray[np.int64], FloatArray]:
         """(services holding the whole phrase, their related-term relevance). The phrases come
         from the fixed related-terms list, not from the person, so each is scored once per
         Matcher and kept (a few hundred small arrays at most)."""
@@ -621,9 +650,7 @@ class Matcher:
             chosen.append((value, value / score if score else 1.0, i, info))
             for p in remaining:
                 cosine = None if cosines is None else float(cosines[p, picked])
-                penalty[p] = max(
-                    penalty[p], self._penalty(pool[p][1], i, dominant, cosine)
-                )
+                penalty[p] = max(penalty[p], self._penalty(pool[p][1], i, dominant, cosine))
         return chosen
 
     def _penalty(

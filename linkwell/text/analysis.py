@@ -230,9 +230,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 def _combining_marks() -> dict[int, None]:
     """A `str.translate` table deleting every combining mark (built once, on first use: one
     C-level pass per text instead of a Python test per character)."""
-    return {
-        c: None for c in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(c))
-    }
+    return {c: None for c in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(c))}
 
 
 def words(text: str) -> list[str]:

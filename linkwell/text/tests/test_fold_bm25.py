@@ -13,7 +13,15 @@ def _fold_by_character(value: str) -> str:
 
 
 def test_fold_removes_accents_and_straightens_apostrophes_as_before():
-    for value in ("Café", "Men’s Shed", "ŁÓDŹ ‘club’", "naïve coöperation", "ﬁsh", "plain", ""):
+    for value in (
+        "Café",
+        "Men\u2019s Shed",
+        "ŁÓDŹ \u2018club\u2019",
+        "naïve coöperation",
+        "\ufb01sh",
+        "",
+        "plain",
+    ):
         assert text.fold(value) == _fold_by_character(value)
     assert text.fold("Café Crème") == "cafe creme"
 
