@@ -545,11 +545,15 @@ class Matcher:
         rel = np.zeros((len(facets), n))
         sem = np.zeros((len(facets), n))
         best_phrase: list[_BestPhrase] = []
+        # The services each facet's words or related phrases reached: lexical relevance is 0
+        # everywhere else, so it is combined with the semantic part only there.
+        touched: list[list[npt.NDArray[np.int64]]] = [[] for _ in facets]
         for f, facet in enumerate(facets):
             if "lexical" in on and facet.ideal > 0:
                 raw = self.index.scores(facet.query)
                 hit = np.flatnonzero(raw)  # elsewhere 1 - exp(0) = 0: leave the zeros
                 lex[f, hit] = 1 - np.exp(-LEXICAL_SLOPE * raw[hit] / facet.ideal)
+                touched[f].append(hit)
             phrases = _BestPhrase()
             if "synonyms" in on:
                 for expansion in facet.expansions:
@@ -560,6 +564,7 @@ class Matcher:
                         better = value > rel[f, hit] + 1e-12
                         phrases.record(hit[better], f"{expansion.trigger}|{phrase.text}")
                         rel[f, hit] = np.maximum(rel[f, hit], value)
+                        touched[f].append(hit)
             best_phrase.append(phrases)
         if "semantic" in on and self.embeddings is not None and self.encoder is not None:
             queries = self._encode_said([f.said for f in facets])
@@ -568,14 +573,21 @@ class Matcher:
             use_semantic = True
         else:
             use_semantic = False
-        lexical = np.maximum(lex, rel)
         use_lexical = "lexical" in on or "synonyms" in on
         if use_semantic and use_lexical:
-            facet_scores = (1 - SEMANTIC_SHARE) * lexical + SEMANTIC_SHARE * sem
+            # (1 - share) * lexical + share * sem, written where lexical is not 0: the same
+            # floats as over the whole matrix (elsewhere 0.0 + x is x), in fewer passes.
+            semantic_part = SEMANTIC_SHARE * sem  # float32, as in the whole-matrix sum
+            facet_scores = semantic_part.astype(np.float64)
+            for f, hits in enumerate(touched):
+                if hits:
+                    at_ = np.unique(np.concatenate(hits))
+                    lexical = np.maximum(lex[f, at_], rel[f, at_])
+                    facet_scores[f, at_] = (1 - SEMANTIC_SHARE) * lexical + semantic_part[f, at_]
         elif use_semantic:
             facet_scores = sem
         else:
-            facet_scores = lexical
+            facet_scores = np.maximum(lex, rel)
         weights = np.array([f.weight for f in facets])[:, None]
         weighted = facet_scores * weights
         best = weighted.max(axis=0)
