@@ -315,7 +315,7 @@ class Matcher:
             access = constraints.check_access(profile.accessibility, service)
             if access.refused:
                 continue
-            schedule_score, schedule_reason = _schedule_fit(profile, service, at)
+            schedule_score = _schedule_score(profile, service, at)
             score = float(prescore[i])
             if "schedule" in on:
                 factor = 1.0
@@ -331,7 +331,6 @@ class Matcher:
                 "access": access,
                 "audience": (audience_factor, audience_notes),
                 "schedule": schedule_score,
-                "schedule_reason": schedule_reason,
                 "distance": None if math.isinf(distance[i]) else float(distance[i]),
             }
             pool.append((_round(score), i, info))
@@ -722,8 +721,9 @@ class Matcher:
             reasons.append(reason)
         if service.provides_transport and profile.travel == "needs_transport":
             reasons.append("provides transport")
-        if info["schedule_reason"]:
-            reasons.append(info["schedule_reason"])
+        schedule_reason = _schedule_fit(profile, service, at)[1]
+        if schedule_reason:
+            reasons.append(schedule_reason)
         if service.free is True:
             reasons.append("free")
         elif service.free is False and service.cost_text:
@@ -1035,6 +1035,26 @@ def _telling(index: text.BM25, word: str) -> bool:
     """Whether a word the person said is specific enough to name as the reason for a match:
     it is in at most one listing in ten (or two listings, in a tiny directory)."""
     return index.document_frequency(text.stem(word)) <= max(2, TELLING_SHARE * index.n)
+
+
+def _schedule_score(profile: Profile, service: ServiceDoc, at: dt.datetime | None) -> float:
+    """`_schedule_fit`'s score without its wording (the pool needs the score of many services,
+    the reasons only the few shown)."""
+    today = at.date() if at is not None else None
+    sessions = [
+        s for s in service.schedules if today is None or s.valid_to is None or s.valid_to >= today
+    ]
+    if not sessions:
+        return 0.1 if service.schedules and today is not None else 0.5
+    if not profile.availability:
+        return 0.5
+    best = None
+    for session in sessions:
+        fitting = any(a.day == session.day and _overlaps(session, a) for a in profile.availability)
+        value = 1.0 if fitting and session.opens is not None else 0.8 if fitting else 0.0
+        if fitting and (best is None or value > best):
+            best = value
+    return 0.1 if best is None else best
 
 
 def _schedule_fit(
