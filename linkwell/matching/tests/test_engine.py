@@ -435,3 +435,33 @@ def test_ranking_keeps_nothing_a_person_said_unless_prepared():
     assert matcher.rank(person(needs=["feeling a bit down"])) == first
     matcher.forget()
     assert matcher._said_vectors == {}
+
+
+def test_the_pool_is_taken_best_first_as_a_full_sort_would_take_it():
+    rng = np.random.default_rng(3)
+    services = [svc(f"s{i:03d}", f"Group {i}") for i in range(300)]
+    matcher = Matcher(services, encoder=None)
+    # Many ties (two decimals), so the id order inside a tie matters.
+    rounded = np.round(rng.random(300), 2)
+    candidates = np.flatnonzero(rng.random(300) < 0.9)
+    full = candidates[np.lexsort((matcher._id_rank[candidates], -rounded[candidates]))].tolist()
+    assert list(matcher._best_first(candidates, rounded, 10)) == full
+
+
+def test_the_pool_s_schedule_score_is_the_one_the_reasons_are_worded_from():
+    from linkwell.matching.engine import _schedule_fit, _schedule_score
+
+    ended = session("WE", "10:00", "11:00", valid_to=dt.date(2026, 1, 1))
+    sessions = [session("TU", "10:00", "12:00"), session("FR", None, None), ended]
+    services = [svc("a", schedules=(sessions[0],)), svc("b", schedules=tuple(sessions)),
+                svc("c"), svc("d", schedules=(sessions[1],)), svc("e", schedules=(ended,))]  # fmt: skip
+    people = [
+        person(availability=[{"day": d, "from": "09:00", "to": "12:00"}])
+        for d in ("TU", "FR", "MO", "WE")
+    ] + [person()]
+    for profile in people:
+        for service in services:
+            for at in (None, AT):
+                assert (
+                    _schedule_score(profile, service, at) == _schedule_fit(profile, service, at)[0]
+                )
