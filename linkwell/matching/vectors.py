@@ -13,7 +13,7 @@ Two stores, one shape (`VectorStore`):
   new worker (or a restart) loads the directory's vectors instead of embedding every listing.
 
 Vectors are plain float32 bytes (384 x 4 bytes = 1.5 kB a listing: 150 MB at 100k listings). The ADR
-`docs/decisions/0006-service-vectors.md` says why a plain table and exact search, not an ANN
+`docs/decisions/0007-service-vectors.md` says why a plain table and exact search, not an ANN
 index. A store is a cache: a failure to read or write it is logged and ranking carries on.
 """
 
