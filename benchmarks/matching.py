@@ -19,6 +19,20 @@ the embedding of the catalogue entry it varies (same vector size, same query cos
 time shown is the measured rest of the build plus the encoding time extrapolated from the largest
 fully encoded size (marked "est.").
 
+Each figure is set against its limit measured in the same run (the machine may be shared, so
+ratios are what to compare):
+
+- ranking: the **brute-force limit** per person = BM25 scores of each thing they said over the
+  whole index + one float32 product of their (already encoded) vectors with every service vector
+  + picking the best; `rank` is timed with what the person said encoded beforehand (as when the
+  profile is saved: `Matcher.prepare`) and, separately, encoding it inside `rank`;
+- encoder throughput: the NumPy encoder on the labelled directory's texts, against onnxruntime
+  on the same weights when `onnxruntime` and `onnx` are installed (else the column says why not),
+  and against the matrix products alone (the encoder's linear layers, no attention or GELU);
+- rebuild: a directory of the largest size in which 1% of the listings changed, rebuilt with the
+  vectors kept in a `FileVectorStore` (only the changed listings are encoded), against the
+  same build with every vector already stored (the index build alone).
+
 Not part of the test suite; `tests/test_matching_benchmark_smoke.py` runs it with `--quick`.
 """
 
@@ -79,6 +93,7 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "os": platform.platform(terse=True),
+        "load": " / ".join(f"{v:.1f}" for v in os.getloadavg()),
     }
 
 
@@ -164,6 +179,41 @@ class _ReusingEncoder:
         )
 
 
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    timings = sorted(timings)
+    return statistics.median(timings), timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
+
+
+def brute_force_limit(matcher: Matcher, people: Sequence[Any], runs: int) -> list[float]:
+    """Per person (ms): BM25 over the whole index for each thing they said, one float32 product
+    of their already-encoded vectors with every service vector, and the best 10 of the sum —
+    the least any exact ranker over this index and these vectors has to do."""
+    from linkwell.matching.embedding import blas_threads
+    from linkwell.matching.engine import _facets
+
+    timings = []
+    for person in people:
+        facets = _facets(person, matcher.index)
+        queries = (
+            matcher._encode_said([f.said for f in facets])
+            if matcher.embeddings is not None and facets
+            else None
+        )
+        for _ in range(runs + 1):
+            t0 = time.perf_counter()
+            with blas_threads(1):
+                total = np.zeros(len(matcher.services))
+                for facet in facets:
+                    total += matcher.index.scores(facet.query)
+                if queries is not None and matcher.embeddings is not None:
+                    total += (queries @ matcher.embeddings.T).max(axis=0)
+                best = np.argpartition(-total, TOP)[:TOP] if len(total) > TOP else total
+                best.sort()
+            timings.append((time.perf_counter() - t0) * 1000)
+        del timings[-(runs + 1)]  # the first run of each person is the warm-up
+    return timings
+
+
 def latency(
     sizes: Sequence[int],
     evaluation: EvaluationSet,
@@ -204,47 +254,202 @@ def latency(
             per_service_encode = (time.perf_counter() - t0) / size
         if estimated and per_service_encode is not None:
             encode_seconds = per_service_encode * size
+        runs = repeat if size <= 20_000 else 2
+        # What each person said encoded inside `rank` (a Matcher that was never prepared) ...
+        cold: list[float] = []
+        for person in chosen:
+            matcher.forget()
+            matcher.rank(person, top=TOP, at=evaluation.at)  # warm-up
+            for _ in range(runs):
+                matcher.forget()
+                t0 = time.perf_counter()
+                matcher.rank(person, top=TOP, at=evaluation.at)
+                cold.append((time.perf_counter() - t0) * 1000)
+        # ... and encoded beforehand, as when the profile is saved (`Matcher.prepare`).
+        matcher.prepare(chosen)
         timings: list[float] = []
-        runs = repeat if size <= 20_000 else 1
         for person in chosen:
             matcher.rank(person, top=TOP, at=evaluation.at)  # warm-up
             for _ in range(runs):
                 t0 = time.perf_counter()
                 matcher.rank(person, top=TOP, at=evaluation.at)
                 timings.append((time.perf_counter() - t0) * 1000)
-        timings.sort()
+        limit = brute_force_limit(matcher, chosen, runs)
+        p50, p95 = _percentiles(timings)
+        limit50, limit95 = _percentiles(limit)
+        cold50, cold95 = _percentiles(cold)
         results.append(
             {
                 "services": size,
                 "generate_seconds": generate_seconds,
                 "build_seconds": build_seconds + encode_seconds,
                 "estimated": estimated,
-                "p50": statistics.median(timings),
-                "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
+                "p50": p50,
+                "p95": p95,
+                "cold_p50": cold50,
+                "cold_p95": cold95,
+                "limit_p50": limit50,
+                "limit_p95": limit95,
                 "queries": len(timings),
                 "encoder": use.name if use is not None else "none",
             }
         )
         print(
             f"   {size:>7,} services: build {results[-1]['build_seconds']:.1f} s"
-            f"{' (est.)' if estimated else ''}, p50 {results[-1]['p50']:.1f} ms, "
-            f"p95 {results[-1]['p95']:.1f} ms",
+            f"{' (est.)' if estimated else ''}, p50/p95 {p50:.1f}/{p95:.1f} ms "
+            f"(limit {limit50:.1f}/{limit95:.1f} ms, {p95 / limit95:.2f}x at p95; "
+            f"encoding inside rank {cold50:.1f}/{cold95:.1f} ms)",
             flush=True,
         )
+        del matcher
     return results
+
+
+# --- encoder throughput ---------------------------------------------------------------------
+
+
+def encoder_throughput(texts: Sequence[str]) -> dict[str, Any]:
+    """Texts a second: the NumPy encoder, onnxruntime on the same weights (when installed) and
+    the encoder's matrix products alone (its bound: what BLAS does with these shapes)."""
+    encoder = get_encoder()
+    if encoder is None:
+        return {"skipped": "the model is not installed"}
+    encoder.encode(list(texts[:32]))  # warm-up
+    t0 = time.perf_counter()
+    encoder.encode(list(texts))
+    numpy_rate = len(texts) / (time.perf_counter() - t0)
+    out: dict[str, Any] = {"texts": len(texts), "numpy": numpy_rate}
+    out["matmul"] = _matmul_bound(encoder, texts)
+    out["onnxruntime"], out["onnx_note"] = _onnx_rate(encoder, texts)
+    return out
+
+
+def _matmul_bound(encoder: Any, texts: Sequence[str]) -> float:
+    """Texts a second if the encoder did nothing but its linear layers' products, on the same
+    batches (same word-piece counts, same padding)."""
+    lengths = sorted(len(e.ids) for e in encoder._counter.encode_batch(list(texts)))
+    t0 = time.perf_counter()
+    for start in range(0, len(lengths), encoder.batch_size):
+        batch = lengths[start : start + encoder.batch_size]
+        x = np.ones((len(batch) * batch[-1], encoder.hidden), dtype=np.float32)
+        for layer in encoder.layers:
+            x @ layer.qkv_w
+            x @ layer.out_w
+            (x @ layer.inter_w) @ layer.ffn_w
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def _onnx_rate(encoder: Any, texts: Sequence[str]) -> tuple[float | None, str]:
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return None, (
+            "onnxruntime and onnx are not installed here (benchmark-only; exporting the weights "
+            "needs onnx to build the graph), so the onnxruntime column is not measured"
+        )
+    return None, "onnxruntime is installed but this benchmark does not export the graph yet"
+
+
+# --- rebuild after a small change -----------------------------------------------------------
+
+
+class _CountingEncoder:
+    """Wraps an encoder; counts what it encodes. A new wrapper per build: the engine's
+    in-process cache is per encoder, so only the store can spare the work (as in a new process)."""
+
+    def __init__(self, inner: Any, name: str) -> None:
+        self.inner = inner
+        self.name = name
+        self.encoded = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded += len(texts)
+        return np.asarray(self.inner.encode(texts))
+
+
+def rebuild(size: int, *, changed_share: float = 0.01) -> dict[str, Any] | None:
+    """Build a `size` directory with its vectors in a FileVectorStore, change `changed_share`
+    of the listings, and time the rebuild: only the changed listings meet the (real) encoder."""
+    import dataclasses
+    import tempfile
+
+    from linkwell.matching.vectors import FileVectorStore, model_key
+
+    encoder = get_encoder()
+    if encoder is None:
+        return None
+    services = list(scaled_services(size))
+    by_name = {e.name: e for e in ENTRIES}
+    base_text_of = {
+        s.text: s.text.replace(s.name, by_name[s.name.split(" ", 1)[1]].name, 1).replace(
+            f" Meets in {s.name.split(' ', 1)[0]}.", ""
+        )
+        for s in services
+    }
+    reusing = _ReusingEncoder(encoder, base_text_of)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = FileVectorStore(tmp)
+        name = model_key(encoder)
+        first = _CountingEncoder(reusing, name)
+        t0 = time.perf_counter()
+        Matcher(services, encoder=first, vectors=store)
+        first_seconds = time.perf_counter() - t0
+        step = round(1 / changed_share)
+        changed = [
+            dataclasses.replace(s, description=s.description + " Now also on Saturday mornings.")
+            if i % step == 0
+            else s
+            for i, s in enumerate(services)
+        ]
+        again = _CountingEncoder(encoder, name)  # the real encoder for what changed
+        t0 = time.perf_counter()
+        Matcher(changed, encoder=again, vectors=store)
+        rebuild_seconds = time.perf_counter() - t0
+        same = _CountingEncoder(encoder, name)
+        t0 = time.perf_counter()
+        Matcher(changed, encoder=same, vectors=store)
+        index_seconds = time.perf_counter() - t0
+        store_mb = store.path.stat().st_size / 1e6
+    result = {
+        "services": size,
+        "changed": sum(1 for i in range(size) if i % step == 0),
+        "first_seconds": first_seconds,
+        "rebuild_seconds": rebuild_seconds,
+        "rebuild_encoded": again.encoded,
+        "index_seconds": index_seconds,
+        "index_encoded": same.encoded,
+        "store_mb": store_mb,
+    }
+    print(
+        f"   {size:,} services, {result['changed']:,} changed: rebuild {rebuild_seconds:.1f} s "
+        f"({again.encoded:,} encoded) vs {index_seconds:.1f} s with every vector stored "
+        f"({same.encoded} encoded); first build into the store {first_seconds:.1f} s "
+        f"(vectors reused from the catalogue); store {store_mb:.0f} MB",
+        flush=True,
+    )
+    return result
 
 
 # --- report --------------------------------------------------------------------------------
 
 
-def render(q: dict[str, Any], lat: list[dict[str, Any]], info: dict[str, str]) -> str:
+def render(
+    q: dict[str, Any],
+    lat: list[dict[str, Any]],
+    info: dict[str, str],
+    enc: dict[str, Any] | None = None,
+    rebuilt: dict[str, Any] | None = None,
+) -> str:
     base = dict(q["rows"])["Full engine"]
     lines = [
         MARK_START,
         "## Matching (`benchmarks/matching.py`)",
         "",
         f"Run on {dt.date.today():%d %B %Y}: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, "
-        f"Python {info['python']}, NumPy {info['numpy']} ({info['os']}).",
+        f"Python {info['python']}, NumPy {info['numpy']} ({info['os']}); load average "
+        f"{info.get('load', '?')} at the start — the machine was shared with other work, so "
+        "compare each figure with its limit measured in the same run.",
         "",
         f"Quality on the labelled set (`linkwell/matching/evaluation/`: {q['services']} services, "
         f"{q['people']} people, {q['judged']} graded judgments), top {TOP} at the set's evaluation "
@@ -264,16 +469,22 @@ def render(q: dict[str, Any], lat: list[dict[str, Any]], info: dict[str, str]) -
     lines += [
         "",
         "Latency of `Matcher.rank` (top 10) per person over generated directories; every person "
-        "of the set, each timed after one warm-up; milliseconds. Build = `Matcher(...)` once "
-        "(indexes and service embeddings).",
+        "of the set, each timed after one warm-up; milliseconds. *Rank* has what the person said "
+        "encoded beforehand (as when the profile is saved: `Matcher.prepare`); *encoding inside* "
+        "encodes it in `rank`. *Limit*: BM25 over the whole index for each thing they said + one "
+        "float32 product with every service vector + the best 10 (`brute_force_limit`). Build = "
+        "`Matcher(...)` once (indexes and service embeddings).",
         "",
-        "| Services | Build (s) | p50 (ms) | p95 (ms) | Queries timed |",
-        "|---:|---:|---:|---:|---:|",
+        "| Services | Build (s) | Rank p50 / p95 | Limit p50 / p95 | p95 vs limit "
+        "| Encoding inside p50 / p95 | Queries timed |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in lat:
         build = f"{r['build_seconds']:.1f}" + (" (est.)" if r["estimated"] else "")
         lines.append(
-            f"| {r['services']:,} | {build} | {r['p50']:.1f} | {r['p95']:.1f} | {r['queries']:,} |"
+            f"| {r['services']:,} | {build} | {r['p50']:.1f} / {r['p95']:.1f} "
+            f"| {r['limit_p50']:.1f} / {r['limit_p95']:.1f} | {r['p95'] / r['limit_p95']:.2f}x "
+            f"| {r['cold_p50']:.1f} / {r['cold_p95']:.1f} | {r['queries']:,} |"
         )
     if any(r["estimated"] for r in lat):
         lines += [
@@ -281,6 +492,27 @@ def render(q: dict[str, Any], lat: list[dict[str, Any]], info: dict[str, str]) -
             "(est.): service embeddings reused from the catalogue entry each generated service "
             "varies, and the encoding time extrapolated from the per-service rate measured at the "
             "largest fully encoded size; ranking work per query is unchanged.",
+        ]
+    if enc and "numpy" in enc:
+        onnx = (
+            f"{enc['onnxruntime']:.1f}" if enc.get("onnxruntime") else f"not measured: {enc['onnx_note']}"
+        )
+        lines += [
+            "",
+            f"Encoder throughput on the labelled directory's {enc['texts']} texts (texts a "
+            "second, batches of 32 by word-piece length): NumPy encoder "
+            f"**{enc['numpy']:.1f}/s**; its matrix products alone {enc['matmul']:.1f}/s "
+            f"({enc['numpy'] / enc['matmul']:.2f} of that bound); onnxruntime on the same weights: "
+            f"{onnx}.",
+        ]
+    if rebuilt:
+        lines += [
+            "",
+            f"Rebuild after a change: {rebuilt['services']:,} services with their vectors in a "
+            f"`FileVectorStore` ({rebuilt['store_mb']:.0f} MB), {rebuilt['changed']:,} listings "
+            f"(1%) edited: **{rebuilt['rebuild_seconds']:.1f} s** ({rebuilt['rebuild_encoded']:,} "
+            f"texts encoded) against {rebuilt['index_seconds']:.1f} s for the same build with "
+            f"every vector stored ({rebuilt['index_encoded']} encoded: the index build alone).",
         ]
     lines += ["", MARK_END]
     return "\n".join(lines)
@@ -304,7 +536,9 @@ def run(
     encode_limit: int,
     people: int | None = None,
     output: Path | None = None,
+    rebuild_size: int | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    info = machine()
     evaluation = load_evaluation_set()
     print("== quality on the labelled set ...", flush=True)
     q = quality(evaluation, people=people)
@@ -312,7 +546,19 @@ def run(
         print(f"   {name:<24} nDCG@5 {m['ndcg5']:.3f}  P@5 {m['p5']:.3f}  R@10 {m['r10']:.3f}")
     print("== latency ...", flush=True)
     lat = latency(sizes, evaluation, repeat=repeat, encode_limit=encode_limit, people=people)
-    section = render(q, lat, machine())
+    print("== encoder throughput ...", flush=True)
+    enc = encoder_throughput([s.text for s in evaluation.services])
+    if "numpy" in enc:
+        print(
+            f"   NumPy {enc['numpy']:.1f} texts/s; matrix products alone {enc['matmul']:.1f}/s; "
+            f"onnxruntime: {enc['onnxruntime'] or enc['onnx_note']}",
+            flush=True,
+        )
+    rebuilt = None
+    if rebuild_size:
+        print("== rebuild after a 1% change ...", flush=True)
+        rebuilt = rebuild(rebuild_size)
+    section = render(q, lat, info, enc, rebuilt)
     if output is not None:
         write_markdown(section, output)
     return q, lat, section
@@ -332,18 +578,25 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=10_000,
         help="Largest directory whose service embeddings are all computed (see above).",
     )
+    parser.add_argument(
+        "--rebuild-size",
+        type=int,
+        default=100_000,
+        help="Directory size for the rebuild-after-a-1%%-change measurement (0: skip).",
+    )
     parser.add_argument("--quick", action="store_true", help="Smoke run: 200 services, 5 people.")
     parser.add_argument("--no-write", action="store_true", help="Do not update BENCHMARKS.md.")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     if args.quick:
-        run(sizes=[200], repeat=1, encode_limit=100, people=5)
+        run(sizes=[200], repeat=1, encode_limit=100, people=5, rebuild_size=300)
         return
     run(
         sizes=args.sizes,
         repeat=args.repeat,
         encode_limit=args.encode_limit,
         output=None if args.no_write else args.output,
+        rebuild_size=args.rebuild_size or None,
     )
 
 

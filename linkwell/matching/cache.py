@@ -11,8 +11,9 @@ take places the published capacity does not show yet: `matching.directory`). It 
 after `MATCHER_MAX_AGE` seconds, so that freshness and anything the key misses (a taxonomy tag)
 catch up. It holds no personal data.
 
-Embedding a whole directory (~300 listings) takes 10-80 s of CPU on a busy machine, and nobody
-should wait for it: when more than `BLOCKING_ENCODE_MAX` listings have no cached vector, the
+Service vectors are kept in the database (`vectors.DatabaseVectorStore`), so only listings whose
+text is new are embedded, once for all workers. Embedding a whole directory (~300 listings) takes
+10-80 s of CPU on a busy machine, and nobody should wait for it: when more than `BLOCKING_ENCODE_MAX` listings have no cached vector, the
 listings are embedded in a background thread and, meanwhile, requests rank without the semantic
 part (lexical, related terms and every other signal still apply). The first request after the
 thread finishes builds the full Matcher from the cached vectors.
@@ -28,6 +29,7 @@ import threading
 import time
 from typing import Any, Literal
 
+from django import db
 from django.db.models import Count, Max, Q, Sum
 
 from linkwell.connections.models import Connection, ConnectionKind, ConnectionStatus
@@ -36,6 +38,7 @@ from linkwell.matching import engine
 from linkwell.matching.directory import service_docs_from_db
 from linkwell.matching.embedding import get_encoder
 from linkwell.matching.engine import Matcher
+from linkwell.matching.vectors import DatabaseVectorStore
 
 MATCHER_MAX_AGE = 10 * 60
 # The engine's sentence encoder ("default": the shipped model when installed). Tests that do not
@@ -74,9 +77,11 @@ def _directory_key() -> tuple[Any, ...]:
 
 def _warm(encoder: engine.Encoder, texts: list[str]) -> None:
     try:
-        engine.warm_service_vectors(encoder, texts)
+        engine.warm_service_vectors(encoder, texts, DatabaseVectorStore())
     except Exception:  # a failed warm-up must not kill the worker; ranking stays lexical
         logger.exception("embedding the directory in the background failed")
+    finally:
+        db.connection.close()  # this thread's own connection, opened to store the vectors
 
 
 def warming() -> bool:
@@ -96,18 +101,20 @@ def _start_warming(encoder: engine.Encoder, texts: list[str]) -> None:
 
 
 def _build() -> tuple[Matcher, bool]:
-    """(Matcher, whether it has the semantic part it should have). The engine keeps service
-    vectors per process (`engine._service_vectors`, keyed on the text), so a rebuild after an
-    edit embeds only the services whose text changed."""
+    """(Matcher, whether it has the semantic part it should have). Service vectors are kept in
+    the process (`engine._service_vectors`, keyed on the text) and in the database
+    (`vectors.DatabaseVectorStore`, keyed on the model and the text's hash), so a rebuild after
+    an edit, or a new worker, embeds only the services whose text is new."""
     docs = service_docs_from_db()
     encoder = get_encoder() if MATCHER_ENCODER == "default" else None
     if encoder is None:
         return Matcher(docs, encoder=None), True
-    missing = engine.missing_service_vectors(encoder, [d.text for d in docs])
+    store = DatabaseVectorStore()
+    missing = engine.missing_service_vectors(encoder, [d.text for d in docs], store)
     if len(missing) > BLOCKING_ENCODE_MAX:
         _start_warming(encoder, missing)
         return Matcher(docs, encoder=None), False
-    return Matcher(docs, encoder=encoder), True
+    return Matcher(docs, encoder=encoder, vectors=store), True
 
 
 def matcher() -> Matcher:

@@ -27,12 +27,13 @@ to 4 places and ties go to the smaller service id. Pure Python + NumPy: no datab
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import math
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -42,9 +43,11 @@ import numpy.typing as npt
 from linkwell.matching import constraints, wording
 from linkwell.matching.documents import ACTIVE, ServiceDoc, Session
 from linkwell.matching.profile import Profile
+from linkwell.matching.vectors import VectorStore, model_key, text_key
 from linkwell.text import analysis as text
 
 FloatArray = npt.NDArray[np.float64]
+Vectors = npt.NDArray[np.float32]  # unit-length embeddings, one a row
 
 COMPONENTS = frozenset(
     {"lexical", "synonyms", "semantic", "distance", "schedule", "capacity", "freshness",
@@ -84,6 +87,9 @@ NEAR_KM = 1.0  # needs_transport: a service this near is in reach without transp
 LOW_COST_MAX = 5.0  # GBP a session
 FRESH_DAYS, STALE_DAYS = 182, 365
 POOL_MIN, POOL_FACTOR = 40, 4  # candidates scored fully before diversity
+# Candidates sorted at first, per place in the pool: most pass the per-service checks, and the
+# rest are sorted only when they do not (`Matcher._best_first`).
+CANDIDATES_FACTOR = 4
 SAID_CACHE_SIZE = 10_000  # encoded phrases people said, kept per Matcher
 
 
@@ -114,6 +120,28 @@ class _Facet:
     expansions: tuple[text.Expansion, ...]
 
 
+class _BestPhrase:
+    """Which related phrase gave each service its related-term relevance, for the reasons:
+    the updates are kept as (services, label) in order and read back only for the few
+    services shown (the last update holding a service wins, as a dict written in order would)."""
+
+    __slots__ = ("_updates",)
+
+    def __init__(self) -> None:
+        self._updates: list[tuple[npt.NDArray[np.int64], str]] = []
+
+    def record(self, docs: npt.NDArray[np.int64], label: str) -> None:
+        if len(docs):
+            self._updates.append((docs, label))
+
+    def get(self, doc: int) -> str | None:
+        for docs, label in reversed(self._updates):
+            k = int(np.searchsorted(docs, doc))
+            if k < len(docs) and docs[k] == doc:
+                return label
+        return None
+
+
 def _round(value: Any) -> float:
     return round(float(value) + 0.0, 4)
 
@@ -135,6 +163,7 @@ class Matcher:
         services: Sequence[ServiceDoc],
         *,
         encoder: Encoder | Literal["default"] | None = "default",
+        vectors: VectorStore | None = None,
     ) -> None:
         self.services = list(services)
         self.encoder = _default_encoder() if encoder == "default" else encoder
@@ -200,10 +229,13 @@ class Matcher:
                 for s in self.services
             ]
         )
-        self._said_vectors: dict[str, FloatArray] = {}
-        self.embeddings: FloatArray | None = None
+        self._said_vectors: dict[str, Vectors] = {}
+        self._phrases: dict[tuple[str, ...], tuple[npt.NDArray[np.int64], FloatArray]] = {}
+        self.embeddings: Vectors | None = None
         if self.encoder is not None and n:
-            self.embeddings = _service_vectors(self.encoder, [s.text for s in self.services])
+            self.embeddings = _service_vectors(
+                self.encoder, [s.text for s in self.services], vectors
+            )
         self._names = [
             set(text.stems(f"{s.name} {' '.join(s.taxonomy_terms)}")) for s in self.services
         ]
@@ -226,12 +258,27 @@ class Matcher:
             raise ValueError("top must be at least 1")
         if not self.services:
             return []
+        # A query's products are a few rows against the directory: on one BLAS thread they
+        # do not wait for each other (`embedding.SINGLE_THREAD_BELOW`).
+        with _one_blas_thread():
+            return self._rank(profile, top=top, at=at, disable=disable)
+
+    def _rank(
+        self,
+        profile: Profile,
+        *,
+        top: int,
+        at: dt.datetime | None,
+        disable: frozenset[str],
+    ) -> list[Suggestion]:
         on = COMPONENTS - set(disable)
-        eligible = self._hard_mask(profile)
-        facets = _facets(profile, self.index)
-        relevance, detail = self._relevance(profile, facets, on)
+        # 1. Candidates: the hard constraints that are vectors, then every service's relevance
+        # (BM25 postings, the related phrases' cached matches, one float32 matrix product).
         distance = self._distances(profile)
         reach = self._reach(profile)
+        eligible = self._hard_mask(profile, distance, reach)
+        facets = _facets(profile, self.index)
+        relevance, detail = self._relevance(profile, facets, on)
         parts = self._vector_parts(profile, distance, reach, at, on)
         prescore = WEIGHTS["relevance"] * relevance
         for name, values in parts.items():
@@ -242,13 +289,14 @@ class Matcher:
             )
         # Schedule is added per candidate below; rank candidates on the rest first.
         # Best first, ties to the smaller id (as everywhere): a lexsort, not a Python sort.
+        # 2. A pool scored fully: best first by the vector score, through the per-service text
+        # constraints, access, schedule and audience, until `pool_size` pass.
         rounded = np.round(prescore, 4)
         candidates = np.flatnonzero(eligible)
-        order = candidates[np.lexsort((self._id_rank[candidates], -rounded[candidates]))].tolist()
         pool_size = max(POOL_MIN, POOL_FACTOR * top)
         pool: list[tuple[float, int, dict[str, Any]]] = []
         said = _audience_stems(profile)  # not cached: a shared Matcher keeps nobody's words
-        for i in order:
+        for i in self._best_first(candidates, rounded, CANDIDATES_FACTOR * pool_size):
             service = self.services[i]
             if not self._passes_text_constraints(profile, service):
                 continue
@@ -278,11 +326,28 @@ class Matcher:
             if len(pool) >= pool_size:
                 break
         pool.sort(key=lambda item: (-item[0], self.ids[item[1]]))
+        # 3. Diversify the pool; 4. reasons only for what is shown.
         chosen = self._diversify(pool, detail, top, "diversity" in on)
         return [
             self._suggestion(profile, i, score, div, info, detail, parts, relevance, facets, at)
             for score, div, i, info in chosen
         ]
+
+    def _best_first(
+        self, candidates: npt.NDArray[np.int64], rounded: FloatArray, first: int
+    ) -> Iterator[int]:
+        """`candidates` best first (rounded score down, then id up) — the order of a full
+        lexsort, but sorting only the best `first` (and every service tied with the last of
+        them) unless the pool needs more: at 100k services a full sort was a tenth of a rank."""
+        keys = -rounded[candidates]
+        if len(candidates) > 2 * first:
+            kth = np.partition(keys, first)[first]
+            head = keys <= kth
+            chunks = [candidates[head], candidates[~head]]
+        else:
+            chunks = [candidates]
+        for chunk in chunks:
+            yield from chunk[np.lexsort((self._id_rank[chunk], -rounded[chunk]))].tolist()
 
     def prepare(self, profiles: Sequence[Profile]) -> None:
         """Encode what these people said in one batch (the command ranks many people; batching
@@ -299,23 +364,25 @@ class Matcher:
         """Drop what `prepare` remembered."""
         self._said_vectors = {}
 
-    def _encode_said(self, texts: Sequence[str], *, remember: bool = False) -> FloatArray:
+    def _encode_said(self, texts: Sequence[str], *, remember: bool = False) -> Vectors:
         assert self.encoder is not None
         known = self._said_vectors
         missing = [t for t in dict.fromkeys(texts) if t not in known]
-        fresh: dict[str, FloatArray] = {}
+        fresh: dict[str, Vectors] = {}
         if missing:
-            vectors = np.asarray(self.encoder.encode(missing), dtype=np.float64)
+            vectors = np.asarray(self.encoder.encode(missing), dtype=np.float32)
             fresh = dict(zip(missing, vectors, strict=True))
             if remember:
                 if len(known) + len(fresh) > SAID_CACHE_SIZE:
                     known.clear()
                 known.update(fresh)
-        return np.array([fresh[t] if t in fresh else known[t] for t in texts])
+        return np.array([fresh[t] if t in fresh else known[t] for t in texts], dtype=np.float32)
 
     # --- hard constraints ------------------------------------------------------------------
 
-    def _hard_mask(self, profile: Profile) -> npt.NDArray[np.bool_]:
+    def _hard_mask(
+        self, profile: Profile, distance: FloatArray, reach: FloatArray
+    ) -> npt.NDArray[np.bool_]:
         mask = self.active.copy()
         for sid in profile.exclude_service_ids:
             pos = self._position.get(sid)
@@ -328,8 +395,7 @@ class Matcher:
         elif profile.cost == "low_cost":
             mask &= ~(self.paid & (self.cost_amount > LOW_COST_MAX))
         if profile.point is not None:
-            distance = self._distances(profile)
-            mask &= ~self.has_point | (distance <= self._reach(profile) + 1e-9)
+            mask &= ~self.has_point | (distance <= reach + 1e-9)
         return mask
 
     def _reach(self, profile: Profile) -> FloatArray:
@@ -449,27 +515,19 @@ class Matcher:
         lex = np.zeros((len(facets), n))
         rel = np.zeros((len(facets), n))
         sem = np.zeros((len(facets), n))
-        best_phrase: list[dict[int, str]] = []
+        best_phrase: list[_BestPhrase] = []
         for f, facet in enumerate(facets):
             if "lexical" in on and facet.ideal > 0:
                 lex[f] = 1 - np.exp(-LEXICAL_SLOPE * self.index.scores(facet.query) / facet.ideal)
-            phrases: dict[int, str] = {}
+            phrases = _BestPhrase()
             if "synonyms" in on:
                 for expansion in facet.expansions:
                     for phrase in expansion.phrases:
-                        query = dict.fromkeys(phrase.terms, 1.0)
-                        ideal = sum(self.index.idf(t) for t in query)
-                        if ideal <= 0:
-                            continue
-                        # Only a whole phrase counts: "lunch club", not any "club".
-                        hit = self.index.containing_all(phrase.terms)
+                        hit, value = self._phrase_match(phrase.terms)
                         if not len(hit):
                             continue
-                        raw = self.index.scores(query)
-                        value = RELATED_WEIGHT * (1 - np.exp(-LEXICAL_SLOPE * raw[hit] / ideal))
                         better = value > rel[f, hit] + 1e-12
-                        for doc in hit[better].tolist():
-                            phrases[doc] = f"{expansion.trigger}|{phrase.text}"
+                        phrases.record(hit[better], f"{expansion.trigger}|{phrase.text}")
                         rel[f, hit] = np.maximum(rel[f, hit], value)
             best_phrase.append(phrases)
         if "semantic" in on and self.embeddings is not None and self.encoder is not None:
@@ -500,6 +558,26 @@ class Matcher:
         }
         return relevance, detail
 
+    def _phrase_match(
+        self, terms: tuple[str, ...]
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """(services holding the whole phrase, their related-term relevance). The phrases come
+        from the fixed related-terms list, not from the person, so each is scored once per
+        Matcher and kept (a few hundred small arrays at most)."""
+        known = self._phrases.get(terms)
+        if known is not None:
+            return known
+        query = dict.fromkeys(terms, 1.0)
+        ideal = sum(self.index.idf(t) for t in query)
+        # Only a whole phrase counts: "lunch club", not any "club".
+        hit = self.index.containing_all(terms) if ideal > 0 else np.zeros(0, dtype=np.int64)
+        value = np.zeros(0)
+        if len(hit):
+            raw = self.index.scores_at(query, hit)
+            value = RELATED_WEIGHT * (1 - np.exp(-LEXICAL_SLOPE * raw / ideal))
+        self._phrases[terms] = (hit, value)
+        return hit, value
+
     # --- diversity --------------------------------------------------------------------------
 
     def _diversify(
@@ -518,34 +596,53 @@ class Matcher:
                 dominant[i] = int(facet_scores[:, i].argmax())
             else:
                 dominant[i] = None
+        members = [i for _, i, _ in pool]
+        cosines = None
+        if self.embeddings is not None:
+            # The pool's cosines in one product (float64, as the one-pair dot products were).
+            vectors = self.embeddings[members].astype(np.float64)
+            cosines = vectors @ vectors.T
         chosen: list[tuple[float, float, int, dict[str, Any]]] = []
-        remaining = list(pool)
+        # Each candidate's highest penalty against those chosen so far, updated per pick.
+        penalty = [0.0] * len(pool)
+        remaining = list(range(len(pool)))
         while remaining and len(chosen) < top:
             best: tuple[float, str, int] | None = None
-            for k, (score, i, _) in enumerate(remaining):
-                penalty = max((self._penalty(i, j, dominant) for _, _, j, _ in chosen), default=0.0)
-                value = _round(score * (1 - penalty))
+            for k, p in enumerate(remaining):
+                score, i, _ = pool[p]
+                value = _round(score * (1 - penalty[p]))
                 key = (-value, self.ids[i], k)
                 if best is None or key < (-best[0], best[1], best[2]):
                     best = (value, self.ids[i], k)
             assert best is not None
             value, _, k = best
-            score, i, info = remaining.pop(k)
+            picked = remaining.pop(k)
+            score, i, info = pool[picked]
             chosen.append((value, value / score if score else 1.0, i, info))
+            for p in remaining:
+                cosine = None if cosines is None else float(cosines[p, picked])
+                penalty[p] = max(
+                    penalty[p], self._penalty(pool[p][1], i, dominant, cosine)
+                )
         return chosen
 
-    def _penalty(self, a: int, b: int, dominant: Mapping[int, int | None]) -> float:
+    def _penalty(
+        self, a: int, b: int, dominant: Mapping[int, int | None], cosine: float | None = None
+    ) -> float:
         """How much a candidate is discounted for resembling one already chosen: the same
         activity under another provider ("Telephone befriending (Baschurch)" after
         "Telephone befriending (Whitchurch)") much more than merely similar content."""
         if self._kinds[a] and self._kinds[a] == self._kinds[b]:
             return SAME_KIND_DIVERSITY
-        return DIVERSITY * self._similarity(a, b, dominant)
+        return DIVERSITY * self._similarity(a, b, dominant, cosine)
 
-    def _similarity(self, a: int, b: int, dominant: Mapping[int, int | None]) -> float:
+    def _similarity(
+        self, a: int, b: int, dominant: Mapping[int, int | None], cosine: float | None = None
+    ) -> float:
         same = dominant.get(a) is not None and dominant.get(a) == dominant.get(b)
         if self.embeddings is not None:
-            cosine = float(self.embeddings[a] @ self.embeddings[b])
+            if cosine is None:
+                cosine = float(self.embeddings[a].astype(np.float64) @ self.embeddings[b])
             content = max(0.0, (cosine - 0.6) / 0.4)
         else:
             x, y = self._names[a], self._names[b]
@@ -664,32 +761,93 @@ SERVICE_CACHE_SIZE = 20_000
 _SERVICE_VECTORS_LOCK = threading.Lock()
 
 
-def missing_service_vectors(encoder: Encoder, texts: Sequence[str]) -> list[str]:
-    """The distinct texts the process has no cached vector for (cheap: no encoding). The web
-    uses it to decide whether building a Matcher would keep a person waiting."""
+def missing_service_vectors(
+    encoder: Encoder, texts: Sequence[str], store: VectorStore | None = None
+) -> list[str]:
+    """The distinct texts with no vector in the process or in `store` (no encoding; what the
+    store has is loaded into the process). The web uses it to decide whether building a
+    Matcher would keep a person waiting."""
     with _SERVICE_VECTORS_LOCK:
-        if not _SERVICE_VECTORS_OWNER or _SERVICE_VECTORS_OWNER[0] is not encoder:
-            return list(dict.fromkeys(texts))
-        return [t for t in dict.fromkeys(texts) if t not in _SERVICE_VECTORS]
-
-
-def warm_service_vectors(encoder: Encoder, texts: Sequence[str]) -> None:
-    """Encode and cache these service texts, so a later `Matcher` with `encoder` builds fast."""
-    _service_vectors(encoder, texts)
-
-
-def _service_vectors(encoder: Encoder, texts: Sequence[str]) -> FloatArray:
-    with _SERVICE_VECTORS_LOCK:
-        if not _SERVICE_VECTORS_OWNER or _SERVICE_VECTORS_OWNER[0] is not encoder:
-            _SERVICE_VECTORS.clear()
-            _SERVICE_VECTORS_OWNER[:] = [encoder]
+        _own_cache(encoder)
         missing = [t for t in dict.fromkeys(texts) if t not in _SERVICE_VECTORS]
+        if missing and store is not None:
+            missing = _load_stored(encoder, missing, store)
+        return missing
+
+
+def warm_service_vectors(
+    encoder: Encoder, texts: Sequence[str], store: VectorStore | None = None
+) -> None:
+    """Encode and cache these service texts (and keep them in `store`), so a later `Matcher`
+    with `encoder` builds fast."""
+    _service_vectors(encoder, texts, store)
+
+
+def _own_cache(encoder: Encoder) -> None:
+    if not _SERVICE_VECTORS_OWNER or _SERVICE_VECTORS_OWNER[0] is not encoder:
+        _SERVICE_VECTORS.clear()
+        _SERVICE_VECTORS_OWNER[:] = [encoder]
+
+
+def _load_stored(encoder: Encoder, missing: list[str], store: VectorStore) -> list[str]:
+    """Move what `store` has of `missing` into the process cache; the texts it lacks."""
+    keys = {t: text_key(t) for t in missing}
+    found = store.load(model_key(encoder), list(keys.values()))
+    if len(_SERVICE_VECTORS) + len(found) > SERVICE_CACHE_SIZE:
+        _SERVICE_VECTORS.clear()
+    for t, key in keys.items():
+        vector = found.get(key)
+        if vector is not None:
+            _SERVICE_VECTORS[t] = vector
+    return [t for t in missing if keys[t] not in found]
+
+
+def _service_vectors(
+    encoder: Encoder, texts: Sequence[str], store: VectorStore | None = None
+) -> Vectors:
+    with _SERVICE_VECTORS_LOCK:
+        _own_cache(encoder)
+        missing = [t for t in dict.fromkeys(texts) if t not in _SERVICE_VECTORS]
+        known: dict[str, Vectors] = {}
+        if missing and store is not None:
+            keys = {t: text_key(t) for t in missing}
+            stored = store.load(model_key(encoder), list(keys.values()))
+            known = {t: stored[k] for t, k in keys.items() if k in stored}
+            missing = [t for t in missing if t not in known]
         if missing:
-            if len(_SERVICE_VECTORS) + len(missing) > SERVICE_CACHE_SIZE:
-                _SERVICE_VECTORS.clear()
             vectors = np.asarray(encoder.encode(missing), dtype=np.float32)
-            _SERVICE_VECTORS.update(zip(missing, vectors, strict=True))
-        return np.array([_SERVICE_VECTORS[t] for t in texts], dtype=np.float64)
+            fresh = dict(zip(missing, vectors, strict=True))
+            if store is not None:
+                store.save(model_key(encoder), {text_key(t): v for t, v in fresh.items()})
+            known.update(fresh)
+        out = np.empty((len(texts), _dimension(encoder, known)), dtype=np.float32)
+        for row, t in enumerate(texts):
+            vector = known.get(t)
+            out[row] = vector if vector is not None else _SERVICE_VECTORS[t]
+        # The process cache is cleared when full (simple, and rare); a directory larger than
+        # it is served from `known` and `store` instead.
+        if len(_SERVICE_VECTORS) + len(known) > SERVICE_CACHE_SIZE:
+            _SERVICE_VECTORS.clear()
+        if len(known) <= SERVICE_CACHE_SIZE:
+            _SERVICE_VECTORS.update(known)
+        return out
+
+
+def _dimension(encoder: Encoder, known: Mapping[str, Vectors]) -> int:
+    for vector in known.values():
+        return len(vector)
+    for vector in _SERVICE_VECTORS.values():
+        return len(vector)
+    return int(getattr(encoder, "dimension", 384))
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """One BLAS thread for query-sized products (a few rows against the directory)."""
+    from linkwell.matching import embedding
+
+    with embedding.blas_threads(1):
+        yield
 
 
 @functools.lru_cache(maxsize=1024)
@@ -813,8 +971,9 @@ def _relevance_reasons(
                 where = " from what matters to you" if facet.kind == "what_matters" else ""
                 reasons.append(f"matches {quoted}{where}")
                 continue
-        if rel >= 0.15 and f < len(detail["best_phrase"]) and i in detail["best_phrase"][f]:
-            trigger, phrase = detail["best_phrase"][f][i].split("|", 1)
+        best = detail["best_phrase"][f].get(i) if f < len(detail["best_phrase"]) else None
+        if rel >= 0.15 and best is not None:
+            trigger, phrase = best.split("|", 1)
             said = facet.said if len(text.words(facet.said)) <= 4 else trigger
             # Said once is enough: not "matches 'Loneliness'" and then "...: loneliness".
             if not any(

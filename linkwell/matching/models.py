@@ -83,3 +83,25 @@ class MatchDecision(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.service_uuid} (rank {self.rank})"
+
+
+class ServiceVector(models.Model):
+    """A listing's sentence-embedding vector, keyed by the encoder (`model`) and the SHA-256 of
+    the exact text it was computed from (`linkwell.matching.vectors`). Derived from published
+    listings only: no personal data. A row is never updated: an edited listing has a new text,
+    so a new key."""
+
+    model = models.CharField(max_length=100)
+    text_sha256 = models.CharField(max_length=64)
+    vector = models.BinaryField(help_text="Little-endian float32, L2-normalised.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "text_sha256"], name="matching_servicevector_model_text_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.text_sha256[:12]}"

@@ -13,6 +13,7 @@ import itertools
 import json
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -216,8 +217,22 @@ def stem(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case, accents removed, curly apostrophes straightened ("Café" -> "cafe")."""
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if text.isascii():  # most text: nothing to decompose or straighten
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    return text.translate(_combining_marks()).lower()
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+@functools.cache
+def _combining_marks() -> dict[int, None]:
+    """A `str.translate` table deleting every combining mark (built once, on first use: one
+    C-level pass per text instead of a Python test per character)."""
+    return {
+        c: None for c in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(c))
+    }
 
 
 def words(text: str) -> list[str]:
@@ -455,6 +470,24 @@ class BM25:
                 continue
             docs, tfs = posting
             out[docs] += weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
+        return out
+
+    def scores_at(self, query: Mapping[str, float], docs: npt.NDArray[np.int64]) -> FloatArray:
+        """`scores(query)[docs]` for sorted document numbers `docs`, without scoring the whole
+        collection: the same sums, term by term in the same order, so the same floats."""
+        out = np.zeros(len(docs), dtype=np.float64)
+        for term, weight in query.items():
+            posting = self._postings.get(term)
+            if posting is None or weight == 0:
+                continue
+            pdocs, tfs = posting
+            where = np.minimum(np.searchsorted(pdocs, docs), len(pdocs) - 1)
+            present = pdocs[where] == docs
+            tf = np.where(present, tfs[where], 0.0)
+            norm = self._norm[docs]
+            out += np.where(
+                present, weight * self.idf(term) * tf * (self.k1 + 1) / (tf + norm), 0.0
+            )
         return out
 
     def containing_all(self, query_terms: Sequence[str]) -> npt.NDArray[np.int64]:

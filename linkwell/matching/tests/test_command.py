@@ -264,3 +264,96 @@ def test_many_people_show_progress_on_a_terminal_and_not_with_no_progress(files)
     call_command("match", "--directory", str(directory), "--people", str(many), "--no-progress",
                  stdout=io.StringIO(), stderr=quiet)  # fmt: skip
     assert quiet.getvalue() == ""
+
+
+# --- the vector cache ---------------------------------------------------------------------
+
+SERVICE_NAMES = ("Oswestry Health Walks", "Community Choir", "Walking club")
+
+
+class CountingEncoder:
+    """A stand-in encoder (vectors from a hash of the text) that records what it encodes.
+    A new instance per run, as a new process would have: the engine's in-process cache is
+    per encoder, so only the on-disk cache can spare a second run the work."""
+
+    name = "counting-test-encoder"
+    dimension = 8
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def encode(self, texts):
+        import hashlib
+
+        import numpy as np
+
+        self.log.extend(texts)
+        rows = [
+            np.frombuffer(hashlib.sha256(t.encode()).digest()[:32], dtype=np.uint8)[:8]
+            for t in texts
+        ]
+        vectors = np.array(rows, dtype=np.float32).reshape(len(texts), 8) + 1
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path, monkeypatch):
+    """Never the real ~/.cache: the default cache directory is under this test's tmp_path."""
+    home = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    from linkwell.matching import embedding
+
+    log: list[str] = []
+    monkeypatch.setattr(embedding, "require_encoder", lambda: CountingEncoder(log))
+    return log
+
+
+def services_encoded(log: list[str]) -> list[str]:
+    return [t for t in log if any(name in t for name in SERVICE_NAMES)]
+
+
+def test_a_second_run_takes_the_services_vectors_from_the_cache(files, counting, cache_home):
+    directory, one, _ = files
+    first = run("--directory", str(directory), "--person", str(one))
+    assert len(services_encoded(counting)) == 3
+    assert (cache_home / "linkwell" / "service-vectors.sqlite3").exists()
+    counting.clear()
+    assert run("--directory", str(directory), "--person", str(one)) == first
+    assert services_encoded(counting) == []
+
+
+def test_a_changed_directory_encodes_only_the_changed_service(files, counting):
+    directory, one, _ = files
+    run("--directory", str(directory), "--person", str(one))
+    changed = json.loads(directory.read_text())
+    changed["contents"][1]["description"] = "Singing for fun, every Thursday."
+    directory.write_text(json.dumps(changed))
+    counting.clear()
+    run("--directory", str(directory), "--person", str(one))
+    encoded = services_encoded(counting)
+    assert len(encoded) == 1 and "every Thursday" in encoded[0]
+
+
+def test_cache_dir_moves_the_cache_and_no_cache_skips_it(files, counting, cache_home, tmp_path):
+    directory, one, _ = files
+    elsewhere = tmp_path / "elsewhere"
+    run("--directory", str(directory), "--person", str(one), "--cache-dir", str(elsewhere))
+    assert (elsewhere / "service-vectors.sqlite3").exists()
+    assert not cache_home.exists()
+    counting.clear()
+    run("--directory", str(directory), "--person", str(one), "--no-cache")
+    assert len(services_encoded(counting)) == 3  # read nothing ...
+    assert not cache_home.exists()  # ... and wrote nothing
+
+
+def test_an_unwritable_cache_dir_does_not_stop_the_ranking(files, counting, tmp_path):
+    directory, one, _ = files
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    out = run("--directory", str(directory), "--person", str(one), "--cache-dir", str(blocker))
+    assert json.loads(out)[0]["service_id"] == "walk"

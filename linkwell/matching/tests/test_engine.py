@@ -435,3 +435,14 @@ def test_ranking_keeps_nothing_a_person_said_unless_prepared():
     assert matcher.rank(person(needs=["feeling a bit down"])) == first
     matcher.forget()
     assert matcher._said_vectors == {}
+
+
+def test_the_pool_is_taken_best_first_as_a_full_sort_would_take_it():
+    rng = np.random.default_rng(3)
+    services = [svc(f"s{i:03d}", f"Group {i}") for i in range(300)]
+    matcher = Matcher(services, encoder=None)
+    # Many ties (two decimals), so the id order inside a tie matters.
+    rounded = np.round(rng.random(300), 2)
+    candidates = np.flatnonzero(rng.random(300) < 0.9)
+    full = candidates[np.lexsort((matcher._id_rank[candidates], -rounded[candidates]))].tolist()
+    assert list(matcher._best_first(candidates, rounded, 10)) == full

@@ -4,6 +4,12 @@ application database.
 
     linkwell match --directory services.json --person mike.json [--top 5] [--at 2026-12-01T09:00Z]
     linkwell match --directory services.json --people people.jsonl
+    linkwell match ... --cache-dir DIR | --no-cache
+
+The services' vectors are kept in a cache directory ($XDG_CACHE_HOME/linkwell, else
+~/.cache/linkwell; --cache-dir to move it, --no-cache to skip it), keyed by the model and a hash
+of each service's text, so a second run over the same or a slightly changed file embeds only the
+services whose text changed.
 
 Output (stdout, JSON): for --person a list, best first, of {"service_id", "score", "reasons"};
 for --people one line per person, in input order, {"id", "results": [...]}. Deterministic for the
@@ -29,6 +35,7 @@ from linkwell.matching import embedding
 from linkwell.matching.documents import load_directory
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import profile_from_json
+from linkwell.matching.vectors import FileVectorStore, default_cache_dir
 
 T = TypeVar("T")
 
@@ -136,6 +143,17 @@ class Command(BaseCommand):
             "--at", metavar="ISO-DATETIME", help="Rank as of this time (sessions, freshness)."
         )
         add_progress_option(parser)
+        cache = parser.add_mutually_exclusive_group()
+        cache.add_argument(
+            "--cache-dir",
+            metavar="DIR",
+            help="Keep the services' vectors here, so a later run over the same or a slightly "
+            "changed directory embeds only what changed (default: $XDG_CACHE_HOME/linkwell, "
+            "else ~/.cache/linkwell).",
+        )
+        cache.add_argument(
+            "--no-cache", action="store_true", help="Neither read nor write the vector cache."
+        )
         parser.add_argument(
             "--words-only",
             action="store_true",
@@ -162,8 +180,11 @@ class Command(BaseCommand):
                 encoder = embedding.require_encoder()
             except embedding.ModelNotInstalled as exc:
                 raise CommandError(f"{exc}; or pass --words-only to rank without it") from None
+        store = None
+        if encoder is not None and not options["no_cache"]:
+            store = FileVectorStore(options["cache_dir"] or default_cache_dir())
         step(f"Indexing {len(services)} services...", options=options, stream=self.stderr)
-        matcher = Matcher(services, encoder=encoder)
+        matcher = Matcher(services, encoder=encoder, vectors=store)
         step(f"Reading {len(people)} people...", options=options, stream=self.stderr)
         matcher.prepare(people)
         lines = []

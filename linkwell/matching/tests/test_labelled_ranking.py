@@ -1,0 +1,53 @@
+"""The labelled set's rankings and figures are pinned: a change meant to make ranking faster must
+not change what is suggested. A change meant to improve ranking updates the pinned lists (and
+the figures, which may only stay level or rise) in the same commit, saying why."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+
+from linkwell.matching.embedding import get_encoder
+from linkwell.matching.engine import Matcher
+from linkwell.matching.evaluation import load_evaluation_set
+from linkwell.matching.evaluation.metrics import ndcg_at_k, precision_at_k, recall_at_k
+
+PINNED = Path(__file__).resolve().parent / "data" / "labelled_top10.json"
+# nDCG@5, precision@5, recall@10 of the full engine on the labelled set (BENCHMARKS.md).
+FIGURES = {"ndcg5": 0.714, "p5": 0.500, "r10": 0.728}
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(get_encoder() is None, reason="needs the sentence-embedding model"),
+]
+
+
+@pytest.fixture(scope="module")
+def rankings() -> dict[str, list[str]]:
+    evaluation = load_evaluation_set()
+    matcher = Matcher(evaluation.services)
+    return {
+        p.id: [s.service_id for s in matcher.rank(p, top=10, at=evaluation.at)]
+        for p in evaluation.people
+    }
+
+
+def test_every_labelled_person_gets_the_pinned_top_ten(rankings):
+    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    assert set(rankings) == set(pinned)
+    changed = {pid: (pinned[pid], got) for pid, got in rankings.items() if got != pinned[pid]}
+    assert changed == {}
+
+
+def test_the_labelled_figures_hold(rankings):
+    evaluation = load_evaluation_set()
+    judged = evaluation.judgments
+    figures = {
+        "ndcg5": statistics.fmean(ndcg_at_k(r, judged[p], 5) for p, r in rankings.items()),
+        "p5": statistics.fmean(precision_at_k(r, judged[p], 5) for p, r in rankings.items()),
+        "r10": statistics.fmean(recall_at_k(r, judged[p], 10) for p, r in rankings.items()),
+    }
+    assert {k: round(v, 3) for k, v in figures.items()} == FIGURES
