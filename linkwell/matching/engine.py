@@ -40,7 +40,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from linkwell.matching import constraints, wording
+from linkwell.matching import constraints, features, wording
 from linkwell.matching.documents import ACTIVE, ServiceDoc, Session
 from linkwell.matching.profile import Profile
 from linkwell.matching.vectors import VectorStore, model_key, text_key
@@ -51,7 +51,7 @@ Vectors = npt.NDArray[np.float32]  # unit-length embeddings, one a row
 
 COMPONENTS = frozenset(
     {"lexical", "synonyms", "semantic", "distance", "schedule", "capacity", "freshness",
-     "quality", "diversity", "audience"}
+     "quality", "diversity", "audience", "fitted", "taxonomy", "purposes", "priorities"}
 )  # fmt: skip
 
 # Weights of the score's parts (README.md). Relevance dominates; the rest order near-equals.
@@ -164,9 +164,14 @@ class Matcher:
         *,
         encoder: Encoder | Literal["default"] | None = "default",
         vectors: VectorStore | None = None,
+        ranker: features.Ranker | Literal["default"] | None = "default",
     ) -> None:
         self.services = list(services)
         self.encoder = _default_encoder() if encoder == "default" else encoder
+        # The fitted combination of the pool's signals (`features.py`); None: the hand weights.
+        self.ranker = features.default_ranker() if ranker == "default" else ranker
+        self.purposes = [features.purposes(s) for s in self.services]
+        self.taxonomy = [features.taxonomy_stems(s) for s in self.services]
         n = len(self.services)
         self.index = text.BM25([_doc_terms(s) for s in self.services])
         self.ids = [s.id for s in self.services]
@@ -251,17 +256,38 @@ class Matcher:
         at: dt.datetime | None = None,
         disable: frozenset[str] = frozenset(),
     ) -> list[Suggestion]:
-        unknown = set(disable) - COMPONENTS
-        if unknown:
-            raise ValueError(f"unknown component(s) to disable: {', '.join(sorted(unknown))}")
-        if top < 1:
-            raise ValueError("top must be at least 1")
+        self._check(disable, top)
         if not self.services:
             return []
         # A query's products are a few rows against the directory: on one BLAS thread they
         # do not wait for each other (`embedding.SINGLE_THREAD_BELOW`).
         with _one_blas_thread():
             return self._rank(profile, top=top, at=at, disable=disable)
+
+    def pool_features(
+        self,
+        profile: Profile,
+        *,
+        top: int = 10,
+        at: dt.datetime | None = None,
+        disable: frozenset[str] = frozenset(),
+    ) -> tuple[list[str], FloatArray]:
+        """(service ids, `features.FEATURES` rows) of the pool `rank` would score for this
+        person, in pool order — what the fitted weights are learnt from (`fitting.py`)."""
+        self._check(disable, top)
+        if not self.services:
+            return [], np.zeros((0, len(features.FEATURES)))
+        captured: list[tuple[list[str], FloatArray]] = []
+        with _one_blas_thread():
+            self._rank(profile, top=top, at=at, disable=disable, capture=captured)
+        return captured[0]
+
+    def _check(self, disable: frozenset[str], top: int) -> None:
+        unknown = set(disable) - COMPONENTS
+        if unknown:
+            raise ValueError(f"unknown component(s) to disable: {', '.join(sorted(unknown))}")
+        if top < 1:
+            raise ValueError("top must be at least 1")
 
     def _rank(
         self,
@@ -270,6 +296,7 @@ class Matcher:
         top: int,
         at: dt.datetime | None,
         disable: frozenset[str],
+        capture: list[tuple[list[str], FloatArray]] | None = None,
     ) -> list[Suggestion]:
         on = COMPONENTS - set(disable)
         # 1. Candidates: the hard constraints that are vectors, then every service's relevance
@@ -325,6 +352,32 @@ class Matcher:
             pool.append((_round(score), i, info))
             if len(pool) >= pool_size:
                 break
+        ranker = self.ranker if "fitted" in on else None
+        if ranker is not None or capture is not None:
+            rows = features.pool_features(
+                profile,
+                [i for _, i, _ in pool],
+                services=self.services,
+                facets=facets,
+                detail=detail,
+                parts=parts,
+                infos=[info for _, _, info in pool],
+                full=self.full if "capacity" in on else np.zeros_like(self.full),
+                busy=self.busy if "capacity" in on else np.zeros_like(self.busy),
+                service_purposes=self.purposes,
+                service_taxonomy=self.taxonomy,
+                on=on,
+            )
+            if capture is not None:
+                capture.append(([self.ids[i] for _, i, _ in pool], rows))
+                return []
+            if ranker is not None:
+                # The fitted combination replaces the hand-weighted sum (`features.Ranker`).
+                fitted = ranker.score(rows)
+                pool = [
+                    (_round(value), i, info)
+                    for value, (_, i, info) in zip(fitted, pool, strict=True)
+                ]
         pool.sort(key=lambda item: (-item[0], self.ids[item[1]]))
         # 3. Diversify the pool; 4. reasons only for what is shown.
         chosen = self._diversify(pool, detail, top, "diversity" in on)
