@@ -366,6 +366,7 @@ class Matcher:
                 busy=self.busy if "capacity" in on else np.zeros_like(self.busy),
                 service_purposes=self.purposes,
                 service_taxonomy=self.taxonomy,
+                hand=[score for score, _, _ in pool],
                 on=on,
             )
             if capture is not None:

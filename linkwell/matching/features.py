@@ -4,7 +4,7 @@ combines them.
 The engine scores a pool of candidates that passed every hard constraint (`engine.Matcher._rank`);
 when a `Ranker` is present, each pool member's score becomes
 
-    score = sigmoid(w . features)
+    score = exp(w . features)
 
 with `features` from `pool_features` (the named columns in `FEATURES`) and `w` fitted offline by
 cross-validation on the development people of the council evaluation set
@@ -52,6 +52,7 @@ WEIGHTS_FILE = Path(__file__).resolve().parent / "ranking_weights.json"
 WEIGHTS_SETTING = "LINKWELL_MATCHING_WEIGHTS"
 
 FEATURES = (
+    "hand",  # the hand-weighted score of README.md's formula (what the engine scored before)
     "best",  # the best facet's relevance (weighted by kind)
     "others",  # the other facets' relevance, summed
     "need",  # best relevance to a need the person named
@@ -206,6 +207,7 @@ def pool_features(
     busy: npt.NDArray[np.bool_],
     service_purposes: Sequence[frozenset[str]],
     service_taxonomy: Sequence[frozenset[str]],
+    hand: Sequence[float] = (),
     on: frozenset[str] | set[str] = frozenset({"schedule", "audience", "taxonomy", "purposes",
                                                "priorities"}),
 ) -> FloatArray:
@@ -216,6 +218,8 @@ def pool_features(
     m = len(idx)
     out = np.zeros((m, len(FEATURES)))
     col = {name: k for k, name in enumerate(FEATURES)}
+    if len(hand):
+        out[:, col["hand"]] = hand
     if facets and m:
         weighted = detail["facet_scores"][:, idx]
         best = weighted.max(axis=0)
@@ -261,7 +265,9 @@ def pool_features(
 
 @dataclass(frozen=True)
 class Ranker:
-    """score = sigmoid(bias + sum(weights[name] * feature[name])). Features the file does not
+    """score = exp(bias + sum(weights[name] * feature[name])): positive, so the diversity step's
+    discount (a share of the score) reads as a fixed step of the pairwise log-odds. Features the
+    file does not
     name weigh nothing; names the engine does not know are an error (a file for another
     version)."""
 
@@ -274,7 +280,7 @@ class Ranker:
 
     def score(self, features: FloatArray) -> FloatArray:
         z = self.bias + features @ self.vector()
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return np.exp(np.clip(z, -30, 30))
 
     def to_json(self, **extra: Any) -> str:
         data = {

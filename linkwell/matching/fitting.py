@@ -30,7 +30,7 @@ from linkwell.matching.features import FEATURES, Ranker
 from linkwell.matching.profile import Profile
 
 FloatArray = npt.NDArray[np.float64]
-L2_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+L2_GRID = (0.001, 0.003, 0.01, 0.03)
 FOLDS = 6
 
 
