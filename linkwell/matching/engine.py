@@ -612,9 +612,7 @@ class Matcher:
         }
         return relevance, detail
 
-    def _phrase_match(
-        self, terms: tuple[str, ...]
-    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    def _phrase_match(self, terms: tuple[str, ...]) -> tuple[npt.NDArray[np.int64], FloatArray]:
         """(services holding the whole phrase, their related-term relevance). The phrases come
         from the fixed related-terms list, not from the person, so each is scored once per
         Matcher and kept (a few hundred small arrays at most)."""
@@ -675,9 +673,7 @@ class Matcher:
             chosen.append((value, value / score if score else 1.0, i, info))
             for p in remaining:
                 cosine = None if cosines is None else float(cosines[p, picked])
-                penalty[p] = max(
-                    penalty[p], self._penalty(pool[p][1], i, dominant, cosine)
-                )
+                penalty[p] = max(penalty[p], self._penalty(pool[p][1], i, dominant, cosine))
         return chosen
 
     def _penalty(

@@ -133,6 +133,8 @@ _NEEDS_FIRST_RE = re.compile(
     r"\b(?:sort(?:ed)?|fix(?:ed)?|deal\s+with|get)\s+(?:out\s+)?(?:the|my|his|her|their|this|"
     r"that)?\s*\w+(?:\s+\w+)?\s+(?:out\s+)?first\b"
     r"|\b\w+\s+(?:comes?|has\s+to\s+come|needs?\s+to\s+come)\s+first\b"
+    r"|\b(?:is|are)\s+(?:the|my|his|her|their)\s+first\s+(?:worry|thing|priority|concern)\b"
+    r"|\b(?:advice|help|classes|support)\s+first\b"
     r"|\bfirst\s+(?:thing|priority)\b|\btop\s+priority\b|\bmain\s+priority\b"
     r"|\bbefore\s+anything\s+else\b|\bcan'?n?o?t\s+think\s+about\s+anything\s+else\b"
     r"|\bnothing\s+else\s+matters\s+until\b|\bbefore\s+(?:I|he|she|they)\s+can\s+think\s+about\b",
@@ -161,7 +163,7 @@ _TALKING_GROUP_RE = re.compile(
 
 
 def refuses_groups(profile: Profile) -> bool:
-    """"I don't do groups", "not sitting in a circle talking about feelings"."""
+    """ "I don't do groups", "not sitting in a circle talking about feelings"."""
     return bool(_REFUSES_GROUPS_RE.search(text.fold(profile.what_matters)))
 
 
@@ -181,7 +183,9 @@ _GENERIC_TAXONOMY = frozenset(
 )  # fmt: skip
 
 
-def facet_taxonomy_hit(said: str, expansions: Sequence[text.Expansion], tax: frozenset[str]) -> bool:
+def facet_taxonomy_hit(
+    said: str, expansions: Sequence[text.Expansion], tax: frozenset[str]
+) -> bool:
     """Whether a listing's categories name what the person said, or a phrase related to it
     ("lonely" -> befriending; "money worries" -> debt), beyond generic category words."""
     wanted = set(text.stems(text.without_relatives(said)))
@@ -208,8 +212,9 @@ def pool_features(
     service_purposes: Sequence[frozenset[str]],
     service_taxonomy: Sequence[frozenset[str]],
     hand: Sequence[float] = (),
-    on: frozenset[str] | set[str] = frozenset({"schedule", "audience", "taxonomy", "purposes",
-                                               "priorities"}),
+    on: frozenset[str] | set[str] = frozenset(
+        {"schedule", "audience", "taxonomy", "purposes", "priorities"}
+    ),
 ) -> FloatArray:
     """One row of `FEATURES` for each pool member (service positions `members`). A signal
     switched off (`on` lacks it: "schedule", "audience", "taxonomy", "purposes",
@@ -242,7 +247,9 @@ def pool_features(
     priorities = "priorities" in on
     if priorities and needs_first(profile):
         out[:, col["needs_first_need"]] = out[:, col["need"]]
-        out[:, col["needs_first_other"]] = np.clip(out[:, col["interest"]] - out[:, col["need"]], 0, 1)
+        out[:, col["needs_first_other"]] = np.clip(
+            out[:, col["interest"]] - out[:, col["need"]], 0, 1
+        )
     for name in ("distance", "freshness", "quality", "cost"):
         values = parts.get(name)
         out[:, col[name]] = 0.5 if values is None else values[idx]
@@ -304,13 +311,17 @@ def ranker_from_file(path: Path | str) -> Ranker:
         raise WeightsError(f"{path}: cannot read the ranking weights: {exc}") from exc
     weights = data.get("weights") if isinstance(data, dict) else None
     if not isinstance(weights, dict):
-        raise WeightsError(f"{path}: no \"weights\" object")
+        raise WeightsError(f'{path}: no "weights" object')
     unknown = sorted(set(weights) - set(FEATURES))
     if unknown:
         raise WeightsError(f"{path}: unknown feature(s) {', '.join(unknown)}")
     values = {}
     for name, value in weights.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise WeightsError(f"{path}: weight of {name} must be a number, not {value!r}")
         values[name] = float(value)
     bias = data.get("bias", 0.0)

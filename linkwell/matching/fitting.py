@@ -55,9 +55,7 @@ def collect(
     for person in people:
         ids, rows = matcher.pool_features(person, at=at)  # type: ignore[attr-defined]
         graded = judgments.get(person.id, {})
-        out.append(
-            Example(person.id, ids, rows, np.array([float(graded.get(s, 0)) for s in ids]))
-        )
+        out.append(Example(person.id, ids, rows, np.array([float(graded.get(s, 0)) for s in ids])))
     return out
 
 
