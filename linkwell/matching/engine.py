@@ -40,7 +40,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from linkwell.matching import constraints, features, wording
+from linkwell.matching import constraints, features, stated, wording
 from linkwell.matching.documents import ACTIVE, ServiceDoc, Session
 from linkwell.matching.profile import Profile
 from linkwell.matching.vectors import VectorStore, model_key, text_key
@@ -327,6 +327,8 @@ class Matcher:
             service = self.services[i]
             if not self._passes_text_constraints(profile, service):
                 continue
+            if not stated.passes(profile, service, at):  # free times, language, remote only
+                continue
             access = constraints.check_access(profile.accessibility, service)
             if access.refused:
                 continue
@@ -375,6 +377,10 @@ class Matcher:
             if ranker is not None:
                 # The fitted combination replaces the hand-weighted sum (`features.Ranker`).
                 fitted = ranker.score(rows)
+                if "purposes" in on:  # training for staff, fundraising, a care agency
+                    fitted = fitted * np.array(
+                        [features.purpose_factor(profile, self.purposes[i]) for _, i, _ in pool]
+                    )
                 pool = [
                     (_round(value), i, info)
                     for value, (_, i, info) in zip(fitted, pool, strict=True)

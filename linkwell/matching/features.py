@@ -129,6 +129,32 @@ def purposes(service: ServiceDoc) -> frozenset[str]:
     return frozenset(found)
 
 
+PURPOSE_FACTOR = 0.3  # a listing that is not support for the person ranks this much lower
+# Said by the person, these make a listing's purpose theirs: they want to train, raise money,
+# find out about a condition for others, or pay for care at home.
+_WANTS_PURPOSE_RE = {
+    "professionals": re.compile(r"\b(?:training|course|professional|my\s+job|at\s+work)\b", re.I),
+    "fundraising": re.compile(r"\b(?:fund-?rais\w*|raise\s+money|sponsored|charity\s+event)\b", re.I),
+    "awareness": re.compile(r"\b(?:find\s+out\s+(?:more\s+)?about|understand|learn\s+about)\b", re.I),
+    "paid_care": re.compile(
+        r"\b(?:help|care|carers?)\s+(?:at|in\s+the)\s+home\b|\bhome\s+care\b|\bpersonal\s+care\b"
+        r"|\bcare\s+(?:agency|package)\b|\bhelp\s+(?:him|her|them|me)\s+at\s+home\b",
+        re.I,
+    ),
+}
+
+
+def purpose_factor(profile: Profile, listing_purposes: frozenset[str]) -> float:
+    """PURPOSE_FACTOR when the listing is for something other than support for the person
+    (`purposes`) and nothing they said asks for it; else 1."""
+    if not listing_purposes:
+        return 1.0
+    said = text.fold(" ".join([*profile.needs, *profile.interests, profile.what_matters]))
+    if any(_WANTS_PURPOSE_RE[p].search(said) for p in listing_purposes):
+        return 1.0
+    return PURPOSE_FACTOR
+
+
 _NEEDS_FIRST_RE = re.compile(
     r"\b(?:sort(?:ed)?|fix(?:ed)?|deal\s+with|get)\s+(?:out\s+)?(?:the|my|his|her|their|this|"
     r"that)?\s*\w+(?:\s+\w+)?\s+(?:out\s+)?first\b"
