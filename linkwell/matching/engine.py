@@ -206,8 +206,9 @@ class Matcher:
         self.transport = np.array([s.provides_transport for s in self.services], dtype=bool)
         self.free = np.array([s.free is True for s in self.services], dtype=bool)
         self.paid = np.array([s.free is False for s in self.services], dtype=bool)
+        # A session's charge: a yearly or monthly fee spread over its sessions (`stated`).
         self.cost_amount = np.array(
-            [s.cost_amount if s.cost_amount is not None else 0.0 for s in self.services]
+            [stated.per_session_cost(s) or 0.0 for s in self.services]
         )
         self.places_left = [
             None

@@ -41,6 +41,25 @@ _ENGLISH_LEARNING_RE = re.compile(
 )
 
 
+_PERIODS = (
+    (re.compile(r"\b(?:a|per|each|every)\s+year\b|\bannual(?:ly)?\b|\byearly\b", re.I), 52.0),
+    (re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I), 4.0),
+    (re.compile(r"\b(?:a|per|each|every)\s+term\b|\btermly\b", re.I), 12.0),
+)
+
+
+def per_session_cost(service: ServiceDoc) -> float | None:
+    """The charge a session or visit: a yearly membership over a year of weekly sessions, a
+    monthly fee over four ("£15 annual membership" is about 30p a week); the amount as written
+    otherwise. None when no amount is known."""
+    if service.cost_amount is None:
+        return None
+    for pattern, sessions in _PERIODS:
+        if pattern.search(service.cost_text):
+            return service.cost_amount / sessions
+    return service.cost_amount
+
+
 def passes(profile: Profile, service: ServiceDoc, at: dt.datetime | None) -> bool:
     return (
         fits_availability(profile.availability, service, at)
