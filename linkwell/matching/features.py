@@ -175,7 +175,8 @@ def needs_first(profile: Profile) -> bool:
 
 
 _REFUSES_GROUPS_RE = re.compile(
-    r"\b(?:don'?t|do\s+not|won'?t|will\s+not|never)\s+(?:do|like|want|go\s+to)\s+groups\b"
+    r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not|won'?t|will\s+not|never)\s+(?:do|does|like|likes|"
+    r"want|wants|go\s+to|goes\s+to)\s+groups\b"
     r"|\bnot\s+(?:into\s+|for\s+)?(?:sitting\s+)?(?:in\s+)?a\s+circle\b"
     r"|\bnot\s+(?:a\s+)?(?:group|groups)\s+person\b|\bnot\s+one\s+for\s+(?:groups|talking)\b"
     r"|\bnot\s+sitting\s+(?:round|around|in)\b",
