@@ -378,6 +378,8 @@ class Matcher:
             if ranker is not None:
                 # The fitted combination replaces the hand-weighted sum (`features.Ranker`).
                 fitted = ranker.score(rows)
+                if "priorities" in on:  # needs first; no talking groups for who refuses them
+                    fitted = fitted * features.guide_factors(profile, rows)
                 if "purposes" in on:  # training for staff, fundraising, a care agency
                     fitted = fitted * np.array(
                         [features.purpose_factor(profile, self.purposes[i]) for _, i, _ in pool]

@@ -155,6 +155,24 @@ def purpose_factor(profile: Profile, listing_purposes: frozenset[str]) -> float:
     return PURPOSE_FACTOR
 
 
+NEEDS_FIRST_FACTOR = 0.25  # needs come first, and this meets none of them
+MEETS_A_NEED = 0.3  # need relevance from which a listing counts as meeting a need
+GROUP_REFUSED_FACTOR = 0.6  # a talking group for someone who refuses them
+
+
+def guide_factors(profile: Profile, rows: FloatArray) -> FloatArray:
+    """The grading guide's two caps as factors on the fitted score (the development people give
+    too few examples to fit them): when the person puts their needs first, a listing that meets
+    none of them (an interest) ranks lower; a talking group ranks lower for someone who refuses
+    them. Read from a pool's `pool_features` rows."""
+    col = {name: k for k, name in enumerate(FEATURES)}
+    factor = np.ones(len(rows))
+    if needs_first(profile):
+        factor[rows[:, col["need"]] < MEETS_A_NEED] *= NEEDS_FIRST_FACTOR
+    factor[rows[:, col["group_refused"]] > 0] *= GROUP_REFUSED_FACTOR
+    return factor
+
+
 _NEEDS_FIRST_RE = re.compile(
     r"\b(?:sort(?:ed)?|fix(?:ed)?|deal\s+with|get)\s+(?:out\s+)?(?:the|my|his|her|their|this|"
     r"that)?\s*\w+(?:\s+\w+)?\s+(?:out\s+)?first\b"

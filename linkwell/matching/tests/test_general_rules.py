@@ -196,3 +196,29 @@ def test_a_bad_weights_file_says_what_is_wrong(tmp_path):
 def test_the_shipped_weights_load_and_name_every_feature():
     ranker = features.ranker_from_file(features.WEIGHTS_FILE)
     assert set(ranker.weights) == set(features.FEATURES)
+
+
+def test_when_needs_come_first_a_listing_that_meets_one_outranks_an_interest():
+    directory = [
+        svc("fish", "Angling club", description="Fishing on the canal every Saturday."),
+        svc("debt", "Debt advice", description="Free help with debt, bailiffs and arrears."),
+    ]
+    matcher = Matcher(directory, encoder=None)
+    shaun = person(
+        needs=["debt"],
+        interests=["fishing", "angling club", "canal"],
+        what_matters="He said: 'Sort the money first.'",
+    )
+    assert [s.service_id for s in matcher.rank(shaun, top=2)][0] == "debt"
+    relaxed = person(needs=["debt"], interests=["fishing", "angling club", "canal"])
+    assert [s.service_id for s in matcher.rank(relaxed, top=2)][0] == "fish"
+
+
+def test_a_talking_group_ranks_lower_for_someone_who_refuses_them():
+    directory = [
+        svc("talk", "Men's peer support group", description="Low mood? Share experiences."),
+        svc("shed", "Men's shed", description="Fix things side by side. Low mood welcome."),
+    ]
+    matcher = Matcher(directory, encoder=None)
+    keith = person(needs=["low mood"], what_matters="He's not sitting in a circle talking.")
+    assert [s.service_id for s in matcher.rank(keith, top=2)][0] == "shed"
