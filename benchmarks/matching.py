@@ -54,6 +54,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import django  # noqa: E402
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()  # the directory reader behind the evaluation sets uses the directory's models
+
 from linkwell.matching.embedding import get_encoder  # noqa: E402
 from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion, bm25_baseline  # noqa: E402
 from linkwell.matching.evaluation import EvaluationSet, load_evaluation_set  # noqa: E402
@@ -747,8 +752,4 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
     main()
