@@ -101,9 +101,9 @@ def required_condition(eligibility: str) -> tuple[frozenset[str], bool] | None:
         return None
     # "Must have a landline or mobile", "must have a bus pass": a thing to have, not a
     # condition — "must have" counts only with a diagnosis or a known condition named.
-    if match.group(0).lower().startswith("must have") and "diagnosis" not in match.group(0).lower():
-        if not stems & CONDITION_STEMS:
-            return None
+    said = match.group(0).lower()
+    if said.startswith("must have") and "diagnosis" not in said and not stems & CONDITION_STEMS:
+        return None
     return stems, bool(_CARERS_RE.search(eligibility))
 
 

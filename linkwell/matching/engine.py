@@ -207,9 +207,7 @@ class Matcher:
         self.free = np.array([s.free is True for s in self.services], dtype=bool)
         self.paid = np.array([s.free is False for s in self.services], dtype=bool)
         # A session's charge: a yearly or monthly fee spread over its sessions (`stated`).
-        self.cost_amount = np.array(
-            [stated.per_session_cost(s) or 0.0 for s in self.services]
-        )
+        self.cost_amount = np.array([stated.per_session_cost(s) or 0.0 for s in self.services])
         self.places_left = [
             None
             if s.capacity_available is None

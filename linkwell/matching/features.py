@@ -134,8 +134,12 @@ PURPOSE_FACTOR = 0.3  # a listing that is not support for the person ranks this 
 # find out about a condition for others, or pay for care at home.
 _WANTS_PURPOSE_RE = {
     "professionals": re.compile(r"\b(?:training|course|professional|my\s+job|at\s+work)\b", re.I),
-    "fundraising": re.compile(r"\b(?:fund-?rais\w*|raise\s+money|sponsored|charity\s+event)\b", re.I),
-    "awareness": re.compile(r"\b(?:find\s+out\s+(?:more\s+)?about|understand|learn\s+about)\b", re.I),
+    "fundraising": re.compile(
+        r"\b(?:fund-?rais\w*|raise\s+money|sponsored|charity\s+event)\b", re.I
+    ),
+    "awareness": re.compile(
+        r"\b(?:find\s+out\s+(?:more\s+)?about|understand|learn\s+about)\b", re.I
+    ),
     "paid_care": re.compile(
         r"\b(?:help|care|carers?)\s+(?:at|in\s+the)\s+home\b|\bhome\s+care\b|\bpersonal\s+care\b"
         r"|\bcare\s+(?:agency|package)\b|\bhelp\s+(?:him|her|them|me)\s+at\s+home\b",

@@ -101,9 +101,7 @@ def refit(
     judgments = {p.id: g for _, p, g in examples}
     at_of = {p.id: when for when, p, _ in examples}
     # Each run is ranked at its own time: one example at a time.
-    collected = [
-        fitting.collect(matcher, [p], judgments, at=at_of[p.id])[0] for p in train_people
-    ]
+    collected = [fitting.collect(matcher, [p], judgments, at=at_of[p.id])[0] for p in train_people]
     l2 = _choose_l2(matcher, train_people, judgments, at_of, collected)
     ranker = fitting.fit(collected, l2=l2)
     new = _mean(matcher, ranker, [p for _, p, _ in test], judgments, at_of)
@@ -129,9 +127,7 @@ def _mean(
     judgments: dict[str, dict[str, int]],
     at_of: dict[str, dt.datetime],
 ) -> float:
-    values = [
-        fitting.mean_ndcg(matcher, ranker, [p], judgments, at=at_of[p.id]) for p in people
-    ]
+    values = [fitting.mean_ndcg(matcher, ranker, [p], judgments, at=at_of[p.id]) for p in people]
     kept = [v for v in values if v == v]  # NaN: nothing chosen was a service still listed
     return sum(kept) / len(kept) if kept else 0.0
 

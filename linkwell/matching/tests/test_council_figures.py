@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import statistics
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ MARGIN = 0.02
 
 
 def test_the_resolved_grades_are_the_graders_files_under_the_rule():
-    def load(name: str) -> dict:
+    def load(name: str) -> dict[str, Any]:
         return json.loads((HERE / "grades" / name).read_text(encoding="utf-8"))
 
     made = resolve(

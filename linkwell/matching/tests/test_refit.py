@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -23,7 +24,7 @@ from linkwell.matching.suggestions import decision_report, run_ndcg
 pytestmark = pytest.mark.django_db
 
 
-def _runs(personas, count: int) -> tuple[list, object]:
+def _runs(personas: Any, count: int) -> tuple[list[Any], Any]:
     """`count` runs, a day apart, in each of which the link worker chose the free service and
     dismissed the paid one."""
     case = referred_case(personas)
