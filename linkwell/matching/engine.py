@@ -81,6 +81,9 @@ AUDIENCE_MISMATCH_FACTOR = 0.5
 DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
 SAME_FACET_SIMILARITY = 0.7
 SAME_KIND_DIVERSITY = 0.45  # the discount for the same activity as one chosen (`_kind`)
+# On the fitted scores (exp of log-odds, `features.Ranker`) relevance differences are wider, so
+# the same activity from another provider is discounted more to stay below a different activity.
+FITTED_SAME_KIND_DIVERSITY = 0.8
 REACH_KM = {"walk": 2.0, "public_transport": 10.0, "car": 25.0, "needs_transport": 25.0}
 DEFAULT_REACH_KM = 10.0
 NEAR_KM = 1.0  # needs_transport: a service this near is in reach without transport
@@ -388,7 +391,8 @@ class Matcher:
                 ]
         pool.sort(key=lambda item: (-item[0], self.ids[item[1]]))
         # 3. Diversify the pool; 4. reasons only for what is shown.
-        chosen = self._diversify(pool, detail, top, "diversity" in on)
+        same_kind = FITTED_SAME_KIND_DIVERSITY if ranker is not None else SAME_KIND_DIVERSITY
+        chosen = self._diversify(pool, detail, top, "diversity" in on, same_kind)
         return [
             self._suggestion(profile, i, score, div, info, detail, parts, relevance, facets, at)
             for score, div, i, info in chosen
@@ -645,6 +649,7 @@ class Matcher:
         detail: Mapping[str, Any],
         top: int,
         enabled: bool,
+        same_kind: float = SAME_KIND_DIVERSITY,
     ) -> list[tuple[float, float, int, dict[str, Any]]]:
         if not enabled:
             return [(score, 1.0, i, info) for score, i, info in pool[:top]]
@@ -680,17 +685,24 @@ class Matcher:
             chosen.append((value, value / score if score else 1.0, i, info))
             for p in remaining:
                 cosine = None if cosines is None else float(cosines[p, picked])
-                penalty[p] = max(penalty[p], self._penalty(pool[p][1], i, dominant, cosine))
+                penalty[p] = max(
+                    penalty[p], self._penalty(pool[p][1], i, dominant, cosine, same_kind)
+                )
         return chosen
 
     def _penalty(
-        self, a: int, b: int, dominant: Mapping[int, int | None], cosine: float | None = None
+        self,
+        a: int,
+        b: int,
+        dominant: Mapping[int, int | None],
+        cosine: float | None = None,
+        same_kind: float = SAME_KIND_DIVERSITY,
     ) -> float:
         """How much a candidate is discounted for resembling one already chosen: the same
         activity under another provider ("Telephone befriending (Baschurch)" after
         "Telephone befriending (Whitchurch)") much more than merely similar content."""
         if self._kinds[a] and self._kinds[a] == self._kinds[b]:
-            return SAME_KIND_DIVERSITY
+            return same_kind
         return DIVERSITY * self._similarity(a, b, dominant, cosine)
 
     def _similarity(
