@@ -381,6 +381,13 @@ class Matcher:
                 fitted = ranker.score(rows)
                 if "priorities" in on:  # needs first; no talking groups for who refuses them
                     fitted = fitted * features.guide_factors(profile, rows)
+                if "capacity" in on:  # full: "try the waiting list" (the guide's cap of 1)
+                    fitted = fitted * np.array(
+                        [
+                            FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
+                            for _, i, _ in pool
+                        ]
+                    )
                 if "purposes" in on:  # training for staff, fundraising, a care agency
                     fitted = fitted * np.array(
                         [features.purpose_factor(profile, self.purposes[i]) for _, i, _ in pool]
