@@ -111,9 +111,9 @@ Ranker = Callable[[Any], list[Suggestion]]
 
 
 def score(evaluation: EvaluationSet, rank: Ranker, people: Sequence[Any]) -> dict[str, float]:
-    """Means over the people with a service graded 1 or more (`metrics.judged_people`); the
-    count left out is in "excluded"."""
-    kept, excluded = judged_people(people, evaluation.judgments, lambda p: p.id)
+    """Means over the people with a service graded 1 or more (`metrics.judged_people`; the
+    count left out is `quality`'s "excluded")."""
+    kept, _ = judged_people(people, evaluation.judgments, lambda p: p.id)
     ndcg, precision, recall = [], [], []
     for person in kept:
         ranked = [s.service_id for s in rank(person)]
@@ -126,13 +126,11 @@ def score(evaluation: EvaluationSet, rank: Ranker, people: Sequence[Any]) -> dic
             "ndcg5": float("nan"),
             "p5": float("nan"),
             "r10": float("nan"),
-            "excluded": excluded,
         }
     return {
         "ndcg5": statistics.fmean(ndcg),
         "p5": statistics.fmean(precision),
         "r10": statistics.fmean(recall),
-        "excluded": excluded,
     }
 
 
@@ -166,7 +164,7 @@ def quality(
         "name": name,
         "rows": rows,
         "people": len(chosen),
-        "excluded": rows[0][1]["excluded"],
+        "excluded": judged_people(chosen, evaluation.judgments, lambda p: p.id)[1],
         "services": len(evaluation.services),
         "judged": sum(len(evaluation.judgments[p.id]) for p in chosen),
         "build_seconds": build,
