@@ -54,12 +54,18 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import django  # noqa: E402
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()  # the directory reader behind the evaluation sets uses the directory's models
+
 from linkwell.matching.embedding import get_encoder  # noqa: E402
 from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion, bm25_baseline  # noqa: E402
 from linkwell.matching.evaluation import EvaluationSet, load_evaluation_set  # noqa: E402
 from linkwell.matching.evaluation.catalogue import ENTRIES  # noqa: E402
 from linkwell.matching.evaluation.generate import scaled_services  # noqa: E402
 from linkwell.matching.evaluation.metrics import (  # noqa: E402
+    judged_people,
     ndcg_at_k,
     precision_at_k,
     recall_at_k,
@@ -67,6 +73,8 @@ from linkwell.matching.evaluation.metrics import (  # noqa: E402
 
 MARK_START = "<!-- matching:start -->"
 MARK_END = "<!-- matching:end -->"
+QUALITY_START = "<!-- matching-quality:start -->"
+QUALITY_END = "<!-- matching-quality:end -->"
 TOP = 10
 
 
@@ -103,13 +111,22 @@ Ranker = Callable[[Any], list[Suggestion]]
 
 
 def score(evaluation: EvaluationSet, rank: Ranker, people: Sequence[Any]) -> dict[str, float]:
+    """Means over the people with a service graded 1 or more (`metrics.judged_people`; the
+    count left out is `quality`'s "excluded")."""
+    kept, _ = judged_people(people, evaluation.judgments, lambda p: p.id)
     ndcg, precision, recall = [], [], []
-    for person in people:
+    for person in kept:
         ranked = [s.service_id for s in rank(person)]
         judged = evaluation.judgments[person.id]
         ndcg.append(ndcg_at_k(ranked, judged, 5))
         precision.append(precision_at_k(ranked, judged, 5))
         recall.append(recall_at_k(ranked, judged, 10))
+    if not kept:
+        return {
+            "ndcg5": float("nan"),
+            "p5": float("nan"),
+            "r10": float("nan"),
+        }
     return {
         "ndcg5": statistics.fmean(ndcg),
         "p5": statistics.fmean(precision),
@@ -117,7 +134,13 @@ def score(evaluation: EvaluationSet, rank: Ranker, people: Sequence[Any]) -> dic
     }
 
 
-def quality(evaluation: EvaluationSet, *, people: int | None = None) -> dict[str, Any]:
+def quality(
+    evaluation: EvaluationSet,
+    *,
+    people: int | None = None,
+    ablations: bool = True,
+    name: str = "labelled set",
+) -> dict[str, Any]:
     chosen = evaluation.people[:people] if people else evaluation.people
     started = time.perf_counter()
     matcher = Matcher(evaluation.services)
@@ -133,18 +156,59 @@ def quality(evaluation: EvaluationSet, *, people: int | None = None) -> dict[str
             score(evaluation, lambda p: bm25_baseline(evaluation.services, p, top=TOP), chosen),
         )
     )
-    for component in sorted(COMPONENTS):
+    for component in sorted(COMPONENTS) if ablations else ():
         rows.append(
             (f"without {component}", score(evaluation, _without(matcher, component, at), chosen))
         )
     return {
+        "name": name,
         "rows": rows,
         "people": len(chosen),
+        "excluded": judged_people(chosen, evaluation.judgments, lambda p: p.id)[1],
         "services": len(evaluation.services),
         "judged": sum(len(evaluation.judgments[p.id]) for p in chosen),
         "build_seconds": build,
         "encoder": matcher.encoder is not None,
+        "weights": matcher.ranker.source if matcher.ranker is not None else "hand weights",
     }
+
+
+def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str, Any]]:
+    """The council set's development part (with each component switched off in turn) and,
+    only with `held_out`, its held-out part (full engine and BM25)."""
+    from linkwell.matching.evaluation.council import load_council_set
+
+    views = [
+        quality(
+            load_council_set("development"), people=people, name="council set, development part"
+        )
+    ]
+    if held_out:
+        views.append(
+            quality(
+                load_council_set("held_out"),
+                people=people,
+                ablations=False,
+                name="council set, held-out part",
+            )
+        )
+    return views
+
+
+def graders_agreement(part: str) -> dict[str, float]:
+    """The two council graders' raw agreement (`resolve.agreement`) on one part's people."""
+    import json
+
+    from linkwell.matching.evaluation.council import HERE, part_ids
+    from linkwell.matching.evaluation.council.resolve import agreement
+
+    wanted = part_ids(part)
+    a, b = (
+        json.loads((HERE / "grades" / f"grader-{x}.json").read_text(encoding="utf-8")) for x in "AB"
+    )
+    return agreement(
+        {p: g for p, g in a.items() if p in wanted}, {p: g for p, g in b.items() if p in wanted}
+    )
 
 
 def _without(matcher: Matcher, component: str, at: dt.datetime) -> Ranker:
@@ -522,11 +586,59 @@ def render(
     return "\n".join(lines)
 
 
-def write_markdown(section: str, path: Path) -> None:
+def render_views(
+    views: list[dict[str, Any]], agreement: dict[str, dict[str, float]], info: dict[str, str]
+) -> str:
+    """The quality section: one table per view (old set, council development, council held-out
+    when measured), BM25 alongside, ablations where measured, the graders' agreement."""
+    lines = [
+        QUALITY_START,
+        "### Matching quality on three views (`benchmarks/matching.py --quality-only`)",
+        "",
+        f"Run on {dt.date.today():%d %B %Y}: {info['cpu']}, {info['cores']} cores, Python "
+        f"{info['python']}; load average {info.get('load', '?')} — the machine was shared with "
+        "other work (quality figures do not depend on load). Top "
+        f"{TOP} at each set's evaluation time; nDCG@5 (gain 2^grade - 1), precision@5 and "
+        "recall@10 with grade >= 2 relevant, averaged over the people who have at least one "
+        "service graded 1 or more (the others have an ideal DCG of 0 and are left out; the count "
+        "is given).",
+        "",
+    ]
+    for q in views:
+        base = dict(q["rows"])["Full engine"]
+        bm25 = dict(q["rows"])["BM25 keyword baseline"]
+        ratio = base["ndcg5"] / bm25["ndcg5"] if bm25["ndcg5"] else float("nan")
+        lines += [
+            f"**{q['name'][0].upper()}{q['name'][1:]}**: {q['services']} services, "
+            f"{q['people']} people ({q['excluded']} left out: nothing graded relevant), "
+            f"{q['judged']} graded pairs; weights: `{Path(q['weights']).name}`. "
+            f"nDCG@5 {base['ndcg5']:.3f} = {ratio:.2f}x BM25.",
+            "",
+            "| Ranking | nDCG@5 | Precision@5 | Recall@10 | nDCG@5 vs full |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, m in q["rows"]:
+            delta = m["ndcg5"] - base["ndcg5"]
+            lines.append(
+                f"| {name} | {m['ndcg5']:.3f} | {m['p5']:.3f} | {m['r10']:.3f} | "
+                f"{'' if name == 'Full engine' else f'{delta:+.3f}'} |"
+            )
+        lines.append("")
+    for part, a in agreement.items():
+        lines.append(
+            f"Graders' raw agreement on the council {part} people ({a['pairs']} pairs either "
+            f"graded): exact {a['exact']:.0%}, within one grade {a['within_one']:.0%}, "
+            f"quadratic-weighted kappa {a['weighted_kappa']:.3f}."
+        )
+    lines += ["", QUALITY_END]
+    return "\n".join(lines)
+
+
+def write_markdown(section: str, path: Path, start: str = MARK_START, end: str = MARK_END) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1]
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
         text = before + section + after
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
@@ -568,6 +680,25 @@ def run(
     return q, lat, section
 
 
+def run_quality(*, held_out: bool, output: Path | None, people: int | None = None) -> str:
+    info = machine()
+    views = [
+        quality(load_evaluation_set(), people=people, ablations=False, name="old labelled set")
+    ]
+    views += council_views(held_out=held_out, people=people)
+    for q in views:
+        print(f"== {q['name']} ({q['people']} people, {q['excluded']} left out)", flush=True)
+        for name, m in q["rows"]:
+            print(f"   {name:<24} nDCG@5 {m['ndcg5']:.3f}  P@5 {m['p5']:.3f}  R@10 {m['r10']:.3f}")
+    agreement = {"development": graders_agreement("development")}
+    if held_out:
+        agreement["held-out"] = graders_agreement("held_out")
+    section = render_views(views, agreement, info)
+    if output is not None:
+        write_markdown(section, output, QUALITY_START, QUALITY_END)
+    return section
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -589,9 +720,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="Directory size for the rebuild-after-a-1%%-change measurement (0: skip).",
     )
     parser.add_argument("--quick", action="store_true", help="Smoke run: 200 services, 5 people.")
+    parser.add_argument(
+        "--quality-only",
+        action="store_true",
+        help="Only the quality views (old set, council development, and with --held-out the "
+        "council held-out part); writes their own section of BENCHMARKS.md.",
+    )
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="Also report the council set's held-out people: only for a final change.",
+    )
     parser.add_argument("--no-write", action="store_true", help="Do not update BENCHMARKS.md.")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
+    if args.quality_only:
+        run_quality(held_out=args.held_out, output=None if args.no_write else args.output)
+        return
     if args.quick:
         run(sizes=[200], repeat=1, encode_limit=100, people=5, rebuild_size=300)
         return

@@ -306,6 +306,9 @@ REFERRAL_LINK_MAX_AGE_DAYS = env_int("LINKWELL_REFERRAL_LINK_MAX_AGE_DAYS", 28, 
 # weeks; a connector's programme lasts this many weeks.
 LINKWELL_DBS_RENEWAL_YEARS = env_int("LINKWELL_DBS_RENEWAL_YEARS", 3, minimum=1)
 LINKWELL_CHECK_WARNING_DAYS = env_int("LINKWELL_CHECK_WARNING_DAYS", 60, minimum=0)
+# Ranking weights file for the matching engine (`linkwell match_decisions refit --out FILE`);
+# empty: the weights shipped in linkwell/matching/ranking_weights.json.
+LINKWELL_MATCHING_WEIGHTS = os.environ.get("LINKWELL_MATCHING_WEIGHTS", "")
 LINKWELL_MATCH_REVIEW_WEEKS = env_int("LINKWELL_MATCH_REVIEW_WEEKS", 6, minimum=1)
 LINKWELL_CONNECTOR_WEEKS = env_int("LINKWELL_CONNECTOR_WEEKS", 12, minimum=1)
 # Retention (linkwell/ops/retention.py, `linkwell retention apply`): people are pseudonymised this

@@ -99,6 +99,11 @@ def required_condition(eligibility: str) -> tuple[frozenset[str], bool] | None:
     stems = frozenset(text.stems(phrase)) - _GENERIC_CONDITION_STEMS
     if not stems:
         return None
+    # "Must have a landline or mobile", "must have a bus pass": a thing to have, not a
+    # condition — "must have" counts only with a diagnosis or a known condition named.
+    said = match.group(0).lower()
+    if said.startswith("must have") and "diagnosis" not in said and not stems & CONDITION_STEMS:
+        return None
     return stems, bool(_CARERS_RE.search(eligibility))
 
 
@@ -128,13 +133,29 @@ def restricted_gender(eligibility: str) -> str | None:
     return None
 
 
+# "Families with a child under 5", "parents of children aged 11 and under": the age is the
+# child's, not the person's.
+_CHILD_AGE_RE = re.compile(
+    r"\b(?:child|children|kids?|babies|baby|son|sons|daughters?|grandchild(?:ren)?|toddlers?)"
+    r"(?:\s+\w+){0,2}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _about_a_child(eligibility: str, start: int) -> bool:
+    return bool(_CHILD_AGE_RE.search(eligibility[:start]))
+
+
 def ages_from_text(eligibility: str) -> tuple[int | None, int | None]:
-    """(minimum, maximum) age from "over 50s", "60+", "65 and over", "under 18s"."""
+    """(minimum, maximum) age from "over 50s", "60+", "65 and over", "under 18s" — not from an
+    age that belongs to a child ("families with a child under 5")."""
     low = high = None
     over = _OVER_RE.search(eligibility)
-    if over:
+    if over and not _about_a_child(eligibility, over.start()):
         low = int(next(g for g in over.groups() if g))
     under = _UNDER_RE.search(eligibility)
+    if under and _about_a_child(eligibility, under.start()):
+        under = None
     if under:
         high = int(next(g for g in under.groups() if g)) - (1 if under.group(1) else 0)
     return low, high

@@ -40,7 +40,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from linkwell.matching import constraints, wording
+from linkwell.matching import constraints, features, stated, wording
 from linkwell.matching.documents import ACTIVE, ServiceDoc, Session
 from linkwell.matching.profile import Profile
 from linkwell.matching.vectors import VectorStore, model_key, text_key
@@ -51,7 +51,7 @@ Vectors = npt.NDArray[np.float32]  # unit-length embeddings, one a row
 
 COMPONENTS = frozenset(
     {"lexical", "synonyms", "semantic", "distance", "schedule", "capacity", "freshness",
-     "quality", "diversity", "audience"}
+     "quality", "diversity", "audience", "fitted", "taxonomy", "purposes", "priorities"}
 )  # fmt: skip
 
 # Weights of the score's parts (README.md). Relevance dominates; the rest order near-equals.
@@ -81,6 +81,9 @@ AUDIENCE_MISMATCH_FACTOR = 0.5
 DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
 SAME_FACET_SIMILARITY = 0.7
 SAME_KIND_DIVERSITY = 0.45  # the discount for the same activity as one chosen (`_kind`)
+# On the fitted scores (exp of log-odds, `features.Ranker`) relevance differences are wider, so
+# the same activity from another provider is discounted more to stay below a different activity.
+FITTED_SAME_KIND_DIVERSITY = 0.8
 REACH_KM = {"walk": 2.0, "public_transport": 10.0, "car": 25.0, "needs_transport": 25.0}
 DEFAULT_REACH_KM = 10.0
 NEAR_KM = 1.0  # needs_transport: a service this near is in reach without transport
@@ -164,9 +167,14 @@ class Matcher:
         *,
         encoder: Encoder | Literal["default"] | None = "default",
         vectors: VectorStore | None = None,
+        ranker: features.Ranker | Literal["default"] | None = "default",
     ) -> None:
         self.services = list(services)
         self.encoder = _default_encoder() if encoder == "default" else encoder
+        # The fitted combination of the pool's signals (`features.py`); None: the hand weights.
+        self.ranker = features.default_ranker() if ranker == "default" else ranker
+        self.purposes = [features.purposes(s) for s in self.services]
+        self.taxonomy = [features.taxonomy_stems(s) for s in self.services]
         n = len(self.services)
         self.index = text.BM25([_doc_terms(s) for s in self.services])
         self.ids = [s.id for s in self.services]
@@ -209,9 +217,8 @@ class Matcher:
         self.transport = np.array([s.provides_transport for s in self.services], dtype=bool)
         self.free = np.array([s.free is True for s in self.services], dtype=bool)
         self.paid = np.array([s.free is False for s in self.services], dtype=bool)
-        self.cost_amount = np.array(
-            [s.cost_amount if s.cost_amount is not None else 0.0 for s in self.services]
-        )
+        # A session's charge: a yearly or monthly fee spread over its sessions (`stated`).
+        self.cost_amount = np.array([stated.per_session_cost(s) or 0.0 for s in self.services])
         self.places_left = [
             None
             if s.capacity_available is None
@@ -265,17 +272,38 @@ class Matcher:
         at: dt.datetime | None = None,
         disable: frozenset[str] = frozenset(),
     ) -> list[Suggestion]:
-        unknown = set(disable) - COMPONENTS
-        if unknown:
-            raise ValueError(f"unknown component(s) to disable: {', '.join(sorted(unknown))}")
-        if top < 1:
-            raise ValueError("top must be at least 1")
+        self._check(disable, top)
         if not self.services:
             return []
         # A query's products are a few rows against the directory: on one BLAS thread they
         # do not wait for each other (`embedding.SINGLE_THREAD_BELOW`).
         with _one_blas_thread():
             return self._rank(profile, top=top, at=at, disable=disable)
+
+    def pool_features(
+        self,
+        profile: Profile,
+        *,
+        top: int = 10,
+        at: dt.datetime | None = None,
+        disable: frozenset[str] = frozenset(),
+    ) -> tuple[list[str], FloatArray]:
+        """(service ids, `features.FEATURES` rows) of the pool `rank` would score for this
+        person, in pool order — what the fitted weights are learnt from (`fitting.py`)."""
+        self._check(disable, top)
+        if not self.services:
+            return [], np.zeros((0, len(features.FEATURES)))
+        captured: list[tuple[list[str], FloatArray]] = []
+        with _one_blas_thread():
+            self._rank(profile, top=top, at=at, disable=disable, capture=captured)
+        return captured[0]
+
+    def _check(self, disable: frozenset[str], top: int) -> None:
+        unknown = set(disable) - COMPONENTS
+        if unknown:
+            raise ValueError(f"unknown component(s) to disable: {', '.join(sorted(unknown))}")
+        if top < 1:
+            raise ValueError("top must be at least 1")
 
     def _rank(
         self,
@@ -284,6 +312,7 @@ class Matcher:
         top: int,
         at: dt.datetime | None,
         disable: frozenset[str],
+        capture: list[tuple[list[str], FloatArray]] | None = None,
     ) -> list[Suggestion]:
         on = COMPONENTS - set(disable)
         # 1. Candidates: the hard constraints that are vectors, then every service's relevance
@@ -312,6 +341,8 @@ class Matcher:
             service = self.services[i]
             if not self._passes_text_constraints(profile, service):
                 continue
+            if not stated.passes(profile, service, at):  # free times, language, remote only
+                continue
             access = constraints.check_access(profile.accessibility, service)
             if access.refused:
                 continue
@@ -336,9 +367,50 @@ class Matcher:
             pool.append((_round(score), i, info))
             if len(pool) >= pool_size:
                 break
+        ranker = self.ranker if "fitted" in on else None
+        if ranker is not None or capture is not None:
+            rows = features.pool_features(
+                profile,
+                [i for _, i, _ in pool],
+                services=self.services,
+                facets=facets,
+                detail=detail,
+                parts=parts,
+                infos=[info for _, _, info in pool],
+                full=self.full if "capacity" in on else np.zeros_like(self.full),
+                busy=self.busy if "capacity" in on else np.zeros_like(self.busy),
+                service_purposes=self.purposes,
+                service_taxonomy=self.taxonomy,
+                hand=[score for score, _, _ in pool],
+                on=on,
+            )
+            if capture is not None:
+                capture.append(([self.ids[i] for _, i, _ in pool], rows))
+                return []
+            if ranker is not None:
+                # The fitted combination replaces the hand-weighted sum (`features.Ranker`).
+                fitted = ranker.score(rows)
+                if "priorities" in on:  # needs first; no talking groups for who refuses them
+                    fitted = fitted * features.guide_factors(profile, rows)
+                if "capacity" in on:  # full: "try the waiting list" (the guide's cap of 1)
+                    fitted = fitted * np.array(
+                        [
+                            FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
+                            for _, i, _ in pool
+                        ]
+                    )
+                if "purposes" in on:  # training for staff, fundraising, a care agency
+                    fitted = fitted * np.array(
+                        [features.purpose_factor(profile, self.purposes[i]) for _, i, _ in pool]
+                    )
+                pool = [
+                    (_round(value), i, info)
+                    for value, (_, i, info) in zip(fitted, pool, strict=True)
+                ]
         pool.sort(key=lambda item: (-item[0], self.ids[item[1]]))
         # 3. Diversify the pool; 4. reasons only for what is shown.
-        chosen = self._diversify(pool, detail, top, "diversity" in on)
+        same_kind = FITTED_SAME_KIND_DIVERSITY if ranker is not None else SAME_KIND_DIVERSITY
+        chosen = self._diversify(pool, detail, top, "diversity" in on, same_kind)
         return [
             self._suggestion(profile, i, score, div, info, detail, parts, relevance, facets, at)
             for score, div, i, info in chosen
@@ -626,6 +698,7 @@ class Matcher:
         detail: Mapping[str, Any],
         top: int,
         enabled: bool,
+        same_kind: float = SAME_KIND_DIVERSITY,
     ) -> list[tuple[float, float, int, dict[str, Any]]]:
         if not enabled:
             return [(score, 1.0, i, info) for score, i, info in pool[:top]]
@@ -661,17 +734,24 @@ class Matcher:
             chosen.append((value, value / score if score else 1.0, i, info))
             for p in remaining:
                 cosine = None if cosines is None else float(cosines[p, picked])
-                penalty[p] = max(penalty[p], self._penalty(pool[p][1], i, dominant, cosine))
+                penalty[p] = max(
+                    penalty[p], self._penalty(pool[p][1], i, dominant, cosine, same_kind)
+                )
         return chosen
 
     def _penalty(
-        self, a: int, b: int, dominant: Mapping[int, int | None], cosine: float | None = None
+        self,
+        a: int,
+        b: int,
+        dominant: Mapping[int, int | None],
+        cosine: float | None = None,
+        same_kind: float = SAME_KIND_DIVERSITY,
     ) -> float:
         """How much a candidate is discounted for resembling one already chosen: the same
         activity under another provider ("Telephone befriending (Baschurch)" after
         "Telephone befriending (Whitchurch)") much more than merely similar content."""
         if self._kinds[a] and self._kinds[a] == self._kinds[b]:
-            return SAME_KIND_DIVERSITY
+            return same_kind
         return DIVERSITY * self._similarity(a, b, dominant, cosine)
 
     def _similarity(

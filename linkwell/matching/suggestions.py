@@ -19,6 +19,7 @@ person said is never remembered between requests.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -392,6 +393,7 @@ class DecisionReport:
     connections: PublishedCount
     from_suggestions: PublishedCount
     suggestion_share: PublishedValue
+    ndcg: PublishedValue = None  # nDCG@5 of what was chosen, per run with a choice
 
     def lines(self) -> list[str]:
         def show(value: PublishedValue) -> str:
@@ -408,6 +410,7 @@ class DecisionReport:
             f"Suggestions marked not suitable: {self.dismissed}",
             f"Hit rate@{HIT_AT} (chosen service was in the top {HIT_AT}): {show(self.hit_rate)}",
             f"MRR of chosen services (0 when not suggested): {show(self.mrr)}",
+            f"nDCG@{HIT_AT} of the lists (chosen = relevant, not suitable = 0): {show(self.ndcg)}",
             f"Connections made: {self.connections}",
             f"Connections made from the suggestions: {self.from_suggestions}",
             f"Share of connections that came from suggestions: {show(self.suggestion_share)}",
@@ -434,6 +437,7 @@ def decision_report(*, since: dt.date | None = None) -> DecisionReport:
     n = len(chosen_ranks)
     hits = sum(1 for r in chosen_ranks if r is not None and r <= HIT_AT)
     reciprocal = sum(1.0 / r for r in chosen_ranks if r)
+    ndcg_sum, ndcg_runs = run_ndcg(decisions)
     n_connections = connections.count()
     from_suggestions = decisions.filter(
         Q(action__in=(DecisionAction.SIGNPOSTED, DecisionAction.REFERRED)),
@@ -450,7 +454,30 @@ def decision_report(*, since: dt.date | None = None) -> DecisionReport:
         connections=suppress_count(n_connections),
         from_suggestions=suppress_count(from_suggestions),
         suggestion_share=_rate(from_suggestions, n_connections),
+        ndcg=_rate(ndcg_sum, ndcg_runs, numerator=ndcg_runs),
     )
+
+
+def run_ndcg(decisions: Any) -> tuple[float, int]:
+    """(sum of nDCG@5 over runs with a choice, number of such runs). In each run the services
+    chosen are relevant (grade 1) at the best rank they were shown at, those marked not suitable
+    0; a chosen service that was not shown adds to the ideal only."""
+    chosen: dict[Any, dict[str, int | None]] = {}
+    for run_id, service, rank, action in decisions.values_list(
+        "run_id", "service_uuid", "rank", "action"
+    ):
+        if action not in CHOSEN:
+            continue
+        ranks = chosen.setdefault(run_id, {})
+        best = ranks.get(service)
+        ranks[service] = rank if best is None or (rank is not None and rank < best) else best
+    total = 0.0
+    for ranks in chosen.values():
+        shown = sorted(r for r in ranks.values() if r is not None and r <= HIT_AT)
+        dcg = sum(1 / math.log2(r + 1) for r in shown)
+        ideal = sum(1 / math.log2(k + 2) for k in range(min(len(ranks), HIT_AT)))
+        total += dcg / ideal if ideal else 0.0
+    return total, len(chosen)
 
 
 def _rate(value: float, n: int, *, numerator: int | None = None) -> PublishedValue:

@@ -4,14 +4,33 @@
   best possible ordering of all the person's judgments;
 - precision@k: the share of the k slots holding a service graded >= 2 (empty slots count as misses);
 - recall@k: the share of the person's services graded >= 2 found in the top k.
+
+People with no service graded 1 or more have an ideal DCG of 0: their nDCG is undefined, so
+`judged_people` leaves them out of every mean (and the benchmark says how many were left out).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 RELEVANT = 2
+
+
+def has_relevant(judgments: Mapping[str, int]) -> bool:
+    """Whether any service is graded 1 or more (the ideal DCG is above 0)."""
+    return any(grade >= 1 for grade in judgments.values())
+
+
+def judged_people(
+    people: Sequence[T], judgments: Mapping[str, Mapping[str, int]], key: Callable[[T], str]
+) -> tuple[list[T], int]:
+    """(the people with a relevant service, how many were left out)."""
+    kept = [p for p in people if has_relevant(judgments.get(key(p), {}))]
+    return kept, len(people) - len(kept)
 
 
 def dcg(grades: Sequence[int]) -> float:

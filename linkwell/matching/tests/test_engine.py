@@ -136,11 +136,12 @@ def test_languages_must_be_shared_when_both_sides_list_them():
         svc("interpreted", "Coffee morning", languages=("en",), interpretation=True),
         svc("unlisted", "Coffee morning"),
     ]
+    # Someone without English: a listing naming no language is taken to be in English only.
     assert sorted(ids(services, person(interests=["coffee morning"], languages=["pl"]))) == [
         "interpreted",
         "pl",
-        "unlisted",
     ]
+    assert "unlisted" in ids(services, person(interests=["coffee morning"], languages=["pl", "en"]))
     assert "in Polish" in reasons_of(
         services, person(interests=["coffee morning"], languages=["pl"]), "pl"
     )
@@ -225,10 +226,15 @@ def test_schedule_fit_ranks_and_says_when():
     result = ranked(services, profile)
     assert result[0].service_id == "tue"
     assert "Tuesdays 10:00\u201312:00 \u2014 you said Tuesday mornings" in result[0].reasons
-    assert (
-        "Thursdays 14:00\u201316:00 \u2014 not when you said you are free (Tuesday mornings)"
-        in result[1].reasons
+    # A session outside every free window is a hard constraint (`stated.py`): not suggested.
+    assert [s.service_id for s in result] == ["tue"]
+    # Free all day on Thursdays too: the Thursday group fits, and says so.
+    later = person(
+        interests=["crafts"],
+        availability=[{"day": "TU", "from": "09:00", "to": "12:00"}, {"day": "TH"}],
     )
+    thursday = next(s for s in ranked(services, later) if s.service_id == "thu")
+    assert "Thursdays 14:00\u201316:00 \u2014 you said Thursdays" in thursday.reasons
 
 
 def test_sessions_that_ended_before_at_do_not_count():

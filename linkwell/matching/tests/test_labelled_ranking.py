@@ -1,6 +1,10 @@
 """The labelled set's rankings and figures are pinned: a change meant to make ranking faster must
-not change what is suggested. A change meant to improve ranking updates the pinned lists (and
-the figures, which may only stay level or rise) in the same commit, saying why."""
+not change what is suggested. A change meant to improve ranking updates the pinned lists and the
+figures in the same commit, saying why.
+
+Since the ranking weights are fitted on the independent council set (docs/decisions/
+0008-fitted-ranking.md), this first set is a third view, no longer a tuning target: its nDCG@5
+went from 0.714 (hand weights and rules read from this set) to 0.676."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from linkwell.matching.evaluation.metrics import ndcg_at_k, precision_at_k, reca
 
 PINNED = Path(__file__).resolve().parent / "data" / "labelled_top10.json"
 # nDCG@5, precision@5, recall@10 of the full engine on the labelled set (BENCHMARKS.md).
-FIGURES = {"ndcg5": 0.714, "p5": 0.500, "r10": 0.728}
+FIGURES = {"ndcg5": 0.676, "p5": 0.471, "r10": 0.682}
 
 pytestmark = [
     pytest.mark.slow,

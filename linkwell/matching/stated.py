@@ -1,0 +1,132 @@
+"""Hard constraints the person stated, read as link workers read them (the council set's grading
+guide, `evaluation/council/GRADING.md`, "Hard constraints"), where the listing's data allows:
+
+- **availability**: when the person gives free times and the listing publishes session times,
+  at least one session (still running at `at`) must fall inside one of their windows — start and
+  end within it; a long open session (a drop-in of 3 hours or more) needs an hour of overlap.
+  Sessions without times, and listings without sessions (by appointment, by phone at agreed
+  times) are kept: unknown never excludes;
+- **language**: a person whose languages do not include English is not offered a service
+  delivered only in English (a listing that names no language is taken to be in English), unless
+  it offers interpreting, lists one of their languages, or is for learning English;
+- **remote only**: a person whose access needs say "online only", "telephone only" or
+  "housebound", and who gives no way of travelling, is offered only what comes to them: listings
+  with no venue, or whose own words say they work by phone, online or by visiting at home.
+
+`Matcher` applies them to each pool candidate (`passes`), after the per-service text
+constraints of `constraints.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from linkwell.matching.documents import ServiceDoc, Session
+from linkwell.matching.profile import Availability, Profile
+
+DROP_IN_HOURS = 3.0  # a session this long is open: an hour inside the window is enough
+DROP_IN_OVERLAP_HOURS = 1.0
+REMOTE_NEEDS = ("online only", "telephone only", "phone only", "housebound")
+_REMOTE_RE = re.compile(
+    r"\b(?:telephone|phone|online|video|zoom|text|webchat|helpline|home\s+visits?|"
+    r"visits?\s+(?:you\s+)?(?:at|in)\s+(?:your\s+)?home|in\s+your\s+own\s+home|at\s+home)\b",
+    re.IGNORECASE,
+)
+_ENGLISH_LEARNING_RE = re.compile(
+    r"\b(?:esol|english\s+(?:classes|class|lessons|language|practice|conversation|for\s+speakers)"
+    r"|learn(?:ing)?\s+english|practise\s+(?:your\s+)?english)\b",
+    re.IGNORECASE,
+)
+
+
+_PERIODS = (
+    (re.compile(r"\b(?:a|per|each|every)\s+year\b|\bannual(?:ly)?\b|\byearly\b", re.I), 52.0),
+    (re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I), 4.0),
+    (re.compile(r"\b(?:a|per|each|every)\s+term\b|\btermly\b", re.I), 12.0),
+)
+
+
+def per_session_cost(service: ServiceDoc) -> float | None:
+    """The charge a session or visit: a yearly membership over a year of weekly sessions, a
+    monthly fee over four ("£15 annual membership" is about 30p a week); the amount as written
+    otherwise. None when no amount is known."""
+    if service.cost_amount is None:
+        return None
+    for pattern, sessions in _PERIODS:
+        if pattern.search(service.cost_text):
+            return service.cost_amount / sessions
+    return service.cost_amount
+
+
+def passes(profile: Profile, service: ServiceDoc, at: dt.datetime | None) -> bool:
+    return (
+        fits_availability(profile.availability, service, at)
+        and speaks_their_language(profile.languages, service)
+        and reaches_them(profile, service)
+    )
+
+
+def _minutes(value: dt.time | None, default: int) -> int:
+    return default if value is None else value.hour * 60 + value.minute
+
+
+def session_fits(session: Session, window: Availability) -> bool:
+    """Whether one session falls inside one free window (same day; times as the module says)."""
+    if session.day != window.day:
+        return False
+    if session.opens is None:
+        return True
+    start, end = _minutes(window.start, 0), _minutes(window.end, 24 * 60)
+    opens = _minutes(session.opens, 0)
+    closes = _minutes(session.closes, opens) if session.closes is not None else opens
+    if closes <= opens:  # no closing time published: its start must be in the window
+        return start <= opens < end
+    if (closes - opens) / 60 >= DROP_IN_HOURS:
+        return min(closes, end) - max(opens, start) >= DROP_IN_OVERLAP_HOURS * 60
+    return start <= opens and closes <= end
+
+
+def fits_availability(
+    windows: Sequence[Availability], service: ServiceDoc, at: dt.datetime | None
+) -> bool:
+    if not windows or not service.schedules:
+        return True
+    today = at.date() if at is not None else None
+    sessions = [
+        s for s in service.schedules if today is None or s.valid_to is None or s.valid_to >= today
+    ]
+    if not sessions:
+        return True  # ended: the schedule score says so; not a stated-time question
+    return any(session_fits(s, w) for s in sessions for w in windows)
+
+
+def learning_english(service: ServiceDoc) -> bool:
+    said = " ".join((service.name, service.description, *service.taxonomy_terms))
+    return bool(_ENGLISH_LEARNING_RE.search(said))
+
+
+def speaks_their_language(languages: Sequence[str], service: ServiceDoc) -> bool:
+    if not languages or "en" in languages:
+        return True
+    if service.interpretation or learning_english(service):
+        return True
+    offered = set(service.languages) or {"en"}
+    return bool(offered & set(languages))
+
+
+def remote_only(profile: Profile) -> bool:
+    needs = " ".join(profile.accessibility).lower()
+    return profile.travel is None and any(need in needs for need in REMOTE_NEEDS)
+
+
+def comes_to_them(service: ServiceDoc) -> bool:
+    """No venue, or the listing's own words say it works by phone, online or at home."""
+    if not service.points:
+        return True
+    return bool(_REMOTE_RE.search(f"{service.name}. {service.description}"))
+
+
+def reaches_them(profile: Profile, service: ServiceDoc) -> bool:
+    return not remote_only(profile) or comes_to_them(service)

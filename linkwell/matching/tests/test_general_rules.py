@@ -1,0 +1,228 @@
+"""The general readings of listings and people behind the fitted ranking and the stated hard
+constraints, each on listings written here (in no labelled set)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linkwell.matching import constraints, features, stated
+from linkwell.matching.engine import Matcher
+from linkwell.matching.profile import Availability
+from linkwell.matching.tests.factories import AT, person, session, svc
+
+# --- what a listing is for ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "eligibility", "expected"),
+    [
+        ("Safeguarding Adults Course", "A day's training for managers and care staff.", "", {"professionals"}),
+        ("Carer Awareness", "Course for health and social care professionals.", "", {"professionals", "awareness"}),
+        ("Isolation Forum (practitioners)", "Network meeting for organisations. Not a support group.", "", {"professionals"}),
+        ("Hospice 10k", "A sponsored run to raise money for the hospice.", "", {"fundraising"}),
+        ("Stroke Awareness Session", "An hour on spotting a stroke, for anyone.", "", {"awareness"}),
+        ("Sunrise Homecare", "Home care agency. Carers from £24 per hour.", "", {"paid_care"}),
+        ("Care jobs fair", "We are recruiting support workers.", "", {"paid_care"}),
+        ("Carers' Coffee Morning", "Peer support for unpaid carers.", "", set()),
+        ("Falls clinic", "Exercise to prevent falls.", "Referral by a health professional.", set()),
+    ],
+)  # fmt: skip
+def test_purposes_say_when_a_listing_is_not_support_for_the_reader(
+    name, description, eligibility, expected
+):
+    service = svc("x", name, description=description, eligibility=eligibility)
+    assert features.purposes(service) == expected
+
+
+def test_a_decoy_ranks_below_real_support_unless_the_person_asks_for_it():
+    directory = [
+        svc("a", "Loneliness and isolation: network for organisations", description=(
+            "Quarterly meeting for organisations working on loneliness. Not a support group.")),
+        svc("b", "Friendship group", description="A weekly friendship group for lonely people."),
+    ]  # fmt: skip
+    matcher = Matcher(directory, encoder=None)
+    lonely = person(needs=["loneliness"])
+    assert matcher.rank(lonely, top=2)[0].service_id == "b"
+    factor = features.purpose_factor(
+        person(needs=["raise money for charity"]), frozenset({"fundraising"})
+    )
+    assert factor == 1.0
+    assert features.purpose_factor(lonely, frozenset({"fundraising"})) == features.PURPOSE_FACTOR
+
+
+# --- what the person put first, and what they refuse ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("what_matters", "expected"),
+    [
+        ("He said: 'Sort the money first, then we'll see.'", True),
+        ("Housing is urgent - 'I can't think about anything else'.", True),
+        ("Money is the first worry; the pain comes after.", True),
+        ("She would go if someone met her there the first time.", False),
+        ("He'd like to try a walking group.", False),
+    ],
+)
+def test_needs_first_reads_what_the_person_put_before_everything(what_matters, expected):
+    assert features.needs_first(person(what_matters=what_matters)) is expected
+
+
+def test_refusing_groups_is_read_and_talking_groups_recognised():
+    assert features.refuses_groups(person(what_matters="I'm not sitting in a circle talking."))
+    assert features.refuses_groups(person(what_matters="Says he doesn't do groups."))
+    assert not features.refuses_groups(person(what_matters="Would like a group to walk with."))
+    assert features.talking_group(svc("x", "Men's peer support group"))
+    assert not features.talking_group(svc("y", "Repair café", description="Fix things together."))
+
+
+# --- stated hard constraints ---------------------------------------------------------------
+
+
+def _slot(day: str, start: str | None = None, end: str | None = None) -> Availability:
+    import datetime as dt
+
+    return Availability(
+        day=day,
+        start=dt.time.fromisoformat(start) if start else None,
+        end=dt.time.fromisoformat(end) if end else None,
+    )
+
+
+def test_a_session_must_fall_inside_a_free_window():
+    mornings = (_slot("TU", "09:00", "12:00"),)
+    inside = svc("a", schedules=(session("TU", "10:00", "11:30"),))
+    runs_over = svc("b", schedules=(session("TU", "11:00", "13:00"),))
+    other_day = svc("c", schedules=(session("WE", "10:00", "11:00"),))
+    drop_in = svc("d", schedules=(session("TU", "10:30", "16:00"),))  # an hour and a half in
+    no_times = svc("e", schedules=(session("TU"),))
+    by_appointment = svc("f")
+    assert stated.fits_availability(mornings, inside, AT)
+    assert not stated.fits_availability(mornings, runs_over, AT)
+    assert not stated.fits_availability(mornings, other_day, AT)
+    assert stated.fits_availability(mornings, drop_in, AT)
+    assert stated.fits_availability(mornings, no_times, AT)
+    assert stated.fits_availability(mornings, by_appointment, AT)
+    assert stated.fits_availability((), runs_over, AT)
+
+
+def test_someone_without_english_is_offered_their_language_interpreting_or_english_classes():
+    urdu = ["ur", "pa"]
+    assert not stated.speaks_their_language(urdu, svc("a", "Diabetes group"))
+    assert not stated.speaks_their_language(urdu, svc("b", "Walk", languages=("en",)))
+    assert stated.speaks_their_language(urdu, svc("c", "Women's group", languages=("en", "ur")))
+    assert stated.speaks_their_language(urdu, svc("d", "Clinic", interpretation=True))
+    assert stated.speaks_their_language(urdu, svc("e", "ESOL classes, beginners"))
+    assert stated.speaks_their_language(["en", "pl"], svc("f", "Diabetes group"))
+
+
+def test_remote_only_people_get_what_comes_to_them():
+    housebound = person(accessibility=["housebound", "telephone only"])
+    assert stated.remote_only(housebound)
+    assert not stated.remote_only(person(accessibility=["housebound"], travel="needs_transport"))
+    venue = svc("a", "Lunch club", description="Hot lunch in the church hall.")
+    calls = svc("b", "Friendship calls", description="A weekly telephone call from a volunteer.")
+    visits = svc("c", "Befriending", description="Volunteers visit you at home every week.")
+    assert not stated.reaches_them(housebound, venue)
+    assert stated.reaches_them(housebound, calls)
+    assert stated.reaches_them(housebound, visits)
+    assert stated.reaches_them(person(), venue)
+
+
+def test_the_engine_never_suggests_what_the_stated_constraints_rule_out():
+    directory = [
+        svc("a", "Walking group", schedules=(session("SA", "10:00", "12:00"),)),
+        svc("b", "Walking group for beginners", schedules=(session("TU", "10:00", "11:00"),)),
+        svc("c", "Walking in Urdu", languages=("ur",)),
+    ]
+    matcher = Matcher(directory, encoder=None)
+    weekday = person(
+        interests=["walking"], availability=[{"day": "TU", "from": "09:00", "to": "12:00"}]
+    )
+    assert {s.service_id for s in matcher.rank(weekday, top=5, at=AT)} == {"b", "c"}
+    urdu = person(interests=["walking"], languages=["ur"])
+    assert [s.service_id for s in matcher.rank(urdu, top=5, at=AT)] == ["c"]
+
+
+def test_a_yearly_or_monthly_fee_is_spread_over_its_sessions():
+    yearly = svc("a", free=False, cost_amount=15.0, cost_text="£15 annual membership")
+    monthly = svc("b", free=False, cost_amount=12.0, cost_text="£12 a month")
+    session_fee = svc("c", free=False, cost_amount=6.0, cost_text="£6 a session")
+    assert stated.per_session_cost(yearly) == pytest.approx(15 / 52)
+    assert stated.per_session_cost(monthly) == 3.0
+    assert stated.per_session_cost(session_fee) == 6.0
+    matcher = Matcher([yearly, monthly, session_fee], encoder=None)
+    low = person(cost="low_cost")
+    assert {s.service_id for s in matcher.rank(low, top=5)} == {"a", "b"}
+
+
+def test_a_childs_age_and_a_thing_to_have_are_not_the_persons_eligibility():
+    assert constraints.ages_from_text("Families with a child under 5.") == (None, None)
+    assert constraints.ages_from_text("Parents of children 11 and under") == (None, None)
+    assert constraints.ages_from_text("Under 18s only") == (None, 17)
+    assert (
+        constraints.required_condition("Aged 60 or over. Must have a landline or mobile.") is None
+    )
+    assert constraints.required_condition("Must have a diagnosis of COPD.") is not None
+    assert constraints.required_condition("Must have dementia.") is not None
+
+
+# --- the weights file ------------------------------------------------------------------------
+
+
+def test_the_engine_uses_the_weights_the_setting_names(tmp_path, settings):
+    directory = [
+        svc("near", "Walking group", km=0.5, free=False, cost_amount=3.0),
+        svc("free", "Walking group", km=5.0, free=True),
+    ]
+    prefers_free = tmp_path / "weights.json"
+    prefers_free.write_text(json.dumps({"weights": {"cost": 5.0}}))
+    prefers_near = tmp_path / "near.json"
+    prefers_near.write_text(json.dumps({"weights": {"distance": 5.0}}))
+    walker = person(interests=["walking"])
+    settings.LINKWELL_MATCHING_WEIGHTS = str(prefers_free)
+    assert Matcher(directory, encoder=None).rank(walker, top=1)[0].service_id == "free"
+    settings.LINKWELL_MATCHING_WEIGHTS = str(prefers_near)
+    assert Matcher(directory, encoder=None).rank(walker, top=1)[0].service_id == "near"
+
+
+def test_a_bad_weights_file_says_what_is_wrong(tmp_path):
+    bad = tmp_path / "w.json"
+    bad.write_text(json.dumps({"weights": {"sparkle": 1.0}}))
+    with pytest.raises(features.WeightsError, match="unknown feature"):
+        features.ranker_from_file(bad)
+    bad.write_text(json.dumps({"weights": {"cost": "high"}}))
+    with pytest.raises(features.WeightsError, match="must be a number"):
+        features.ranker_from_file(bad)
+
+
+def test_the_shipped_weights_load_and_name_every_feature():
+    ranker = features.ranker_from_file(features.WEIGHTS_FILE)
+    assert set(ranker.weights) == set(features.FEATURES)
+
+
+def test_when_needs_come_first_a_listing_that_meets_one_outranks_an_interest():
+    directory = [
+        svc("fish", "Angling club", description="Fishing on the canal every Saturday."),
+        svc("debt", "Debt advice", description="Free help with debt, bailiffs and arrears."),
+    ]
+    matcher = Matcher(directory, encoder=None)
+    shaun = person(
+        needs=["debt"],
+        interests=["fishing", "angling club", "canal"],
+        what_matters="He said: 'Sort the money first.'",
+    )
+    assert matcher.rank(shaun, top=2)[0].service_id == "debt"
+    relaxed = person(needs=["debt"], interests=["fishing", "angling club", "canal"])
+    assert matcher.rank(relaxed, top=2)[0].service_id == "fish"
+
+
+def test_a_talking_group_ranks_lower_for_someone_who_refuses_them():
+    directory = [
+        svc("talk", "Men's peer support group", description="Low mood? Share experiences."),
+        svc("shed", "Men's shed", description="Fix things side by side. Low mood welcome."),
+    ]
+    matcher = Matcher(directory, encoder=None)
+    keith = person(needs=["low mood"], what_matters="He's not sitting in a circle talking.")
+    assert matcher.rank(keith, top=2)[0].service_id == "shed"
