@@ -424,11 +424,20 @@ def replay(statements: list[tuple[str, Any]]) -> float:
     raw = connection.connection
     assert raw is not None
     started = time.perf_counter()
-    with raw.cursor() as cursor:
+    if connection.vendor == "sqlite":
+        # Django writes "%s" placeholders; its SQLite cursor class turns them into sqlite3's "?".
+        from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+        cursor = raw.cursor(factory=SQLiteCursorWrapper)
+    else:
+        cursor = raw.cursor()
+    try:
         for sql, params in statements:
             cursor.execute(sql, params)
             if cursor.description is not None:
                 cursor.fetchall()
+    finally:
+        cursor.close()
     return time.perf_counter() - started
 
 
