@@ -136,11 +136,13 @@ benchmark-report: install-dev
 # Load test (benchmarks/load/README.md): `linkwell serve` on a fresh demo database under locust,
 # then a check that no note was lost or duplicated. LOAD_USERS (20), LOAD_MINUTES (1),
 # LOAD_DB (sqlite or postgres: a new database on $$PGHOST, default 127.0.0.1, user postgres),
-# LOAD_SPAWN_RATE, LINKWELL_WORKERS (5) and LINKWELL_THREADS (4). locust has its own virtualenv.
+# LOAD_THINK (5-15 s between pages; 1-5 for the stress run), LOAD_SPAWN_RATE,
+# LINKWELL_WORKERS (5) and LINKWELL_THREADS (4). locust has its own virtualenv.
 LOAD_VENV := .venv-load
 LOAD_USERS ?= 20
 LOAD_MINUTES ?= 1
 LOAD_DB ?= sqlite
+LOAD_THINK ?= 5-15
 $(LOAD_VENV)/.installed: benchmarks/load/requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
 	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
@@ -149,7 +151,7 @@ $(LOAD_VENV)/.installed: benchmarks/load/requirements.txt
 	touch $@
 
 benchmark-load: install $(LOAD_VENV)/.installed
-	LOAD_USERS=$(LOAD_USERS) LOAD_MINUTES=$(LOAD_MINUTES) LOAD_DB=$(LOAD_DB) \
+	LOAD_USERS=$(LOAD_USERS) LOAD_MINUTES=$(LOAD_MINUTES) LOAD_DB=$(LOAD_DB) LOAD_THINK=$(LOAD_THINK) \
 		$(BIN)/python benchmarks/load/run.py --locust $(LOAD_VENV)/bin/locust --linkwell $(BIN)/linkwell
 
 clean:

@@ -2,7 +2,8 @@
 
 Run by run.py (headless, against a fresh demo database); not imported by the app or the tests.
 Weights give the mix: link workers about half the users, signed-in directory search and the
-public directory a fifth each, provider staff a tenth. Every user waits 1-5 s between tasks.
+public directory a fifth each, provider staff a tenth. Every user waits LOAD_THINK_MIN to
+LOAD_THINK_MAX seconds between tasks (run.py's --think; 5-15 s unless set).
 
 Final statistics go to LOAD_STATS as JSON when locust quits: the `--csv` files are written when
 the run time ends, before the requests still in flight during `--stop-timeout` complete, so they
@@ -38,6 +39,9 @@ PROVIDER_USERS = [f"provider@{DOMAIN}"]
 MARKER = os.environ.get("LOAD_MARKER", "loadtest")
 JOURNAL = os.environ.get("LOAD_JOURNAL", "")
 STATS = os.environ.get("LOAD_STATS", "")
+THINK = between(
+    float(os.environ.get("LOAD_THINK_MIN", "5")), float(os.environ.get("LOAD_THINK_MAX", "15"))
+)
 
 # What people type into the directory: needs, activities, places, a few misspellings.
 SEARCHES = [
@@ -94,7 +98,7 @@ class _SignedIn(FastHttpUser):
     """A member of staff: signs in once (CSRF token from the sign-in page), then works."""
 
     abstract = True
-    wait_time = between(1, 5)
+    wait_time = THINK
     emails: list[str] = []
 
     def on_start(self) -> None:
@@ -209,7 +213,7 @@ class PublicVisitor(FastHttpUser):
     """A member of the public searching the directory, signed out."""
 
     weight = 2
-    wait_time = between(1, 5)
+    wait_time = THINK
 
     @task
     def search(self) -> None:

@@ -8,7 +8,7 @@ Steps, each bounded by one hard deadline (--timeout): make a database (a tempora
 or `linkwell_load_<timestamp>` on the PostgreSQL server at $PGHOST, default 127.0.0.1, user
 postgres), `linkwell migrate`, `linkwell demo`, start `linkwell serve` on a free loopback port
 (nothing else: no task worker), run locust headless (benchmarks/load/locustfile.py) for the
-given users and minutes, stop the server, then count the notes the run wrote. Every note carries
+given users, minutes and think time (--think), stop the server, then count the notes the run wrote. Every note carries
 the run's marker and its own submission key in its text, so:
 
     lost        successful note POSTs (as locust reports them) with no row in casework_casenote
@@ -52,6 +52,10 @@ NOTE_ROUTE = "/cases/[case]/notes/ (add note)"
 KEY_RE = re.compile(r" key ([0-9a-f-]{36})")
 ANALYZE = "from django.db import connection; connection.cursor().execute('ANALYZE')"
 BENCHMARKS = ROOT / "BENCHMARKS.md"
+# Seconds a simulated person waits between pages. A link worker reads a case, phones someone,
+# types a note: a page every 5-15 s all day is already several times busier than anyone works.
+# `--think 1-5` is the stress run: a page every 3 s per person, to find where the server saturates.
+DEFAULT_THINK = "5-15"
 
 
 class HarnessError(RuntimeError):
@@ -104,6 +108,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--p95-goal", type=float, default=1000.0, help="Milliseconds (default 1000).")
     p.add_argument(
+        "--think",
+        default=os.environ.get("LOAD_THINK", "") or DEFAULT_THINK,
+        help=(
+            "Seconds each simulated person waits between pages, MIN-MAX (LOAD_THINK; default "
+            f"{DEFAULT_THINK}, a brisk working pace; 1-5 is the stress run). Results of another "
+            "range go to their own section of BENCHMARKS.md."
+        ),
+    )
+    p.add_argument(
         "--timeout",
         type=float,
         help="Hard limit for everything, in seconds (default: run time + 15 minutes).",
@@ -111,11 +124,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.users < 1 or args.minutes <= 0:
         p.error("--users and --minutes must be above 0")
+    try:
+        args.think_min, args.think_max = parse_think(args.think)
+    except ValueError as error:
+        p.error(str(error))
     if args.spawn_rate is None:
         args.spawn_rate = max(1.0, round(args.users / 30, 1))
     if args.timeout is None:
         args.timeout = args.minutes * 60 + 15 * 60
     return args
+
+
+def parse_think(text: str) -> tuple[float, float]:
+    """'5-15' -> (5.0, 15.0): the range of seconds a simulated person waits between pages."""
+    low, sep, high = text.partition("-")
+    try:
+        think = (float(low), float(high))
+    except ValueError:
+        raise ValueError(f"--think {text!r}: give MIN-MAX seconds, such as 5-15") from None
+    if not sep or think[0] < 0 or think[1] < think[0]:
+        raise ValueError(f"--think {text!r}: give MIN-MAX seconds with 0 <= MIN <= MAX")
+    return think
+
+
+def section_name(db: str, think: tuple[float, float]) -> str:
+    """BENCHMARKS.md section of a run: `load_<db>` at the default pace, else one per pace."""
+    if think == parse_think(DEFAULT_THINK):
+        return f"load_{db}"
+    return f"load_{db}_think_{think[0]:g}-{think[1]:g}"
 
 
 # --- plumbing ----------------------------------------------------------------------------------
@@ -289,7 +325,7 @@ def report(
     table = [
         f"Run on {when}: {machine()}; `linkwell serve` with production settings (debug off; "
         "HTTPS protections off for plain HTTP on the loopback); locust on the same machine; "
-        f"1-5 s think time; {args.users} users started at {args.spawn_rate:g} a second.",
+        f"{args.think_min:g}-{args.think_max:g} s think time; {args.users} users started at {args.spawn_rate:g} a second.",
         "",
         "| Database | Server | Users | Minutes | Requests | Failures | p50 ms | p95 ms | p99 ms "
         "| Requests/s | Notes saved | Lost | Duplicated |",
@@ -312,10 +348,10 @@ def report(
     return "\n".join(lines), "\n".join(table), met
 
 
-def write_section(db: str, table: str, path: Path = BENCHMARKS) -> None:
-    """Put `table` between this database's markers in BENCHMARKS.md (added at the end of the
-    "Capacity under load" notes' file the first time), leaving everything else as it is."""
-    start, end = f"<!-- load_{db}:start -->", f"<!-- load_{db}:end -->"
+def write_section(name: str, table: str, path: Path = BENCHMARKS) -> None:
+    """Put `table` between the markers of section `name` in BENCHMARKS.md (added at the end of
+    the file the first time), leaving everything else as it is."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     section = f"{start}\n{table}\n{end}"
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     if start in current and end in current:
@@ -437,6 +473,8 @@ def main(argv: list[str] | None = None) -> int:
             "LOAD_MARKER": marker,
             "LOAD_JOURNAL": str(journal),
             "LOAD_STATS": str(final_stats),
+            "LOAD_THINK_MIN": f"{args.think_min:g}",
+            "LOAD_THINK_MAX": f"{args.think_max:g}",
         }
         locust_env.pop("PYTHONPATH", None)
         cmd = [
@@ -504,8 +542,9 @@ def main(argv: list[str] | None = None) -> int:
         print(text + "\n\n" + table)
         (out / "summary.md").write_text(text + "\n\n" + table + "\n", encoding="utf-8")
         if not args.no_write:
-            write_section(args.db, table)
-            print(f"[load] results written to {BENCHMARKS} (load_{args.db} section)")
+            name = section_name(args.db, (args.think_min, args.think_max))
+            write_section(name, table)
+            print(f"[load] results written to {BENCHMARKS} ({name} section)")
         return 0 if met else 1
     except HarnessError as exc:
         print(f"[load] failed: {exc}", file=sys.stderr)
