@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from matching import machine  # noqa: E402
+from sections import write_section  # noqa: E402
 
 from linkwell.matching.embedding import get_encoder  # noqa: E402
 from linkwell.matching.engine import Encoder  # noqa: E402
@@ -101,17 +102,6 @@ def latency(
     return build, statistics.median(times), p95
 
 
-def write_markdown(section: str, path: Path) -> None:
-    """Replace this benchmark's section between its own markers, or add it at the end."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + section + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -173,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     section = "\n".join(lines)
     print(section)
     if not args.no_write:
-        write_markdown(section, ROOT / "BENCHMARKS.md")
+        write_section(section, ROOT / "BENCHMARKS.md")
 
 
 if __name__ == "__main__":

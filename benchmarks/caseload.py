@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import directory_search as shared  # noqa: E402  (machine info, percentiles, database plumbing)
+from sections import write_section  # noqa: E402
 
 SEED = 20251124
 PER_WORKER = 250  # open cases per link worker (guidance: 200-250 people a year)
@@ -318,17 +319,6 @@ def render(results: list[dict[str, Any]], info: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def write_markdown(section: str, path: Path) -> None:
-    """Replace this script's section of BENCHMARKS.md (or append it), keeping the rest."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + section + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -371,7 +361,7 @@ def main() -> None:
     print()
     print(section)
     if not args.no_write:
-        write_markdown(section, args.output)
+        write_section(section, args.output)
         print(f"\nWrote {args.output}")
 
 

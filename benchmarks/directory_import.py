@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sections import write_section  # noqa: E402
+
 MARK_START = "<!-- directory_import:start -->"
 MARK_END = "<!-- directory_import:end -->"
 TABLE_PREFIXES = ("directory_",)
@@ -214,18 +216,6 @@ def render(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    path = ROOT / "BENCHMARKS.md"
-    current = path.read_text(encoding="utf-8")
-    if MARK_START in current:
-        before, rest = current.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1]
-        current = before + text + after
-    else:
-        current = current.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
@@ -259,7 +249,7 @@ def main() -> None:
     text = render(results, _versions())
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(text, ROOT / "BENCHMARKS.md")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,10 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sections import write_section  # noqa: E402
+
 SEED = 20250601
 # Postcode areas sampled for places: Shropshire, Telford, the Welsh border, the Black Country,
 # Birmingham, Staffordshire, Cheshire, Worcestershire, Herefordshire.
@@ -496,24 +500,6 @@ def render(results: list[dict[str, Any]], info: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def write_markdown(section: str, path: Path) -> None:
-    text = (
-        path.read_text()
-        if path.exists()
-        else (
-            "# Benchmarks\n\nMeasured, not guessed (DESIGN.md). Each section is written by its script in "
-            "`benchmarks/`; re-run the script to refresh it.\n"
-        )
-    )
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -564,7 +550,7 @@ def main() -> None:
     print()
     print(section)
     if not args.no_write:
-        write_markdown(section, args.output)
+        write_section(section, args.output)
         print(f"\nWrote {args.output}")
 
 

@@ -56,6 +56,9 @@ import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from sections import write_section  # noqa: E402
+
 # The directory reader used by `load_directory` imports Django models; no database is touched.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LINKWELL_DEBUG", "true")
@@ -590,16 +593,6 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, NumPy {np.__version__}"
 
 
-def write_markdown(section: str, path: Path) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + section + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 # --- main --------------------------------------------------------------------------------------
 
 
@@ -660,7 +653,7 @@ def run(
                 )
     section = render(results, words_only, words_rank_ms, title, evaluation, threads, quantiles)
     if output is not None:
-        write_markdown(section, output)
+        write_section(section, output)
     return section
 
 

@@ -29,6 +29,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from sections import write_section  # noqa: E402
 
 MARK_START = "<!-- population:start -->"
 MARK_END = "<!-- population:end -->"
@@ -303,16 +306,6 @@ def render(results: list[dict[str, Any]], info: dict[str, str], cohort: str) -> 
     return "\n".join(lines)
 
 
-def write_markdown(section: str, path: Path) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + section + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def benchmark(
     sizes: list[int], spark_size: int | None, workdir: Path, cohort: str, pandas_sizes: list[int]
 ) -> list[dict[str, Any]]:
@@ -396,7 +389,7 @@ def main() -> None:
     section = render(results, machine(), args.cohort)
     print(section)
     if not args.no_write:
-        write_markdown(section, ROOT / "BENCHMARKS.md")
+        write_section(section, ROOT / "BENCHMARKS.md")
 
 
 if __name__ == "__main__":

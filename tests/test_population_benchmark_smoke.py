@@ -35,8 +35,8 @@ def test_the_population_benchmark_runs_on_a_tiny_register(tmp_path: Path) -> Non
     section = bench.render(results, bench.machine(), bench.COHORT)
     out = tmp_path / "BENCHMARKS.md"
     out.write_text("# Benchmarks\n\nOther section.\n")
-    bench.write_markdown(section, out)
-    bench.write_markdown(section, out)
+    bench.write_section(section, out)
+    bench.write_section(section, out)
     text = out.read_text()
     assert text.count(bench.MARK_START) == 1 and "Other section." in text
     assert "| 3,000 | duckdb (warm) |" in text

@@ -52,6 +52,9 @@ NOTE_ROUTE = "/cases/[case]/notes/ (add note)"
 KEY_RE = re.compile(r" key ([0-9a-f-]{36})")
 ANALYZE = "from django.db import connection; connection.cursor().execute('ANALYZE')"
 BENCHMARKS = ROOT / "BENCHMARKS.md"
+sys.path.insert(0, str(HERE.parent))
+from sections import write_section  # noqa: E402
+
 # Seconds a simulated person waits between pages. A link worker reads a case, phones someone,
 # types a note: a page every 5-15 s all day is already several times busier than anyone works.
 # `--think 1-5` is the stress run: a page every 3 s per person, to find where the server saturates.
@@ -348,20 +351,6 @@ def report(
     return "\n".join(lines), "\n".join(table), met
 
 
-def write_section(name: str, table: str, path: Path = BENCHMARKS) -> None:
-    """Put `table` between the markers of section `name` in BENCHMARKS.md (added at the end of
-    the file the first time), leaving everything else as it is."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    section = f"{start}\n{table}\n{end}"
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        current = before + section + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(current, encoding="utf-8")
-
-
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -543,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         (out / "summary.md").write_text(text + "\n\n" + table + "\n", encoding="utf-8")
         if not args.no_write:
             name = section_name(args.db, (args.think_min, args.think_max))
-            write_section(name, table)
+            write_section(f"<!-- {name}:start -->\n{table}\n<!-- {name}:end -->", BENCHMARKS)
             print(f"[load] results written to {BENCHMARKS} ({name} section)")
         return 0 if met else 1
     except HarnessError as exc:
