@@ -40,7 +40,6 @@ import functools
 import importlib
 import importlib.metadata
 import importlib.util
-import json
 import os
 import random
 import statistics
@@ -59,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from sections import write_section  # noqa: E402
 
-# The directory reader used by `load_directory` imports Django models; no database is touched.
+# The directory reader the evaluation sets use imports Django models; no database is touched.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("LINKWELL_DEBUG", "true")
 import django  # noqa: E402
@@ -67,13 +66,14 @@ import django  # noqa: E402
 django.setup()
 
 from linkwell.matching import engine  # noqa: E402
-from linkwell.matching.documents import load_directory  # noqa: E402
 from linkwell.matching.engine import Matcher  # noqa: E402
 from linkwell.matching.evaluation import (  # noqa: E402
+    EvaluationError,
     EvaluationSet,
     load_evaluation_set,
-    load_people,
 )
+from linkwell.matching.evaluation.council import HERE as COUNCIL_DIR  # noqa: E402
+from linkwell.matching.evaluation.council import load_council_set  # noqa: E402
 from linkwell.matching.evaluation.metrics import (  # noqa: E402
     ndcg_at_k,
     precision_at_k,
@@ -84,7 +84,6 @@ from linkwell.matching.profile import Profile  # noqa: E402
 MARK_START = "<!-- encoders:start -->"
 MARK_END = "<!-- encoders:end -->"
 TOP = 10
-COUNCIL_DIR = ROOT / "linkwell" / "matching" / "evaluation" / "council"
 SEMANTIC_ALONE = frozenset({"lexical", "synonyms"})
 BOOTSTRAP = 2000
 SEED = 20261206
@@ -101,46 +100,12 @@ class SetUnavailable(Exception):
 
 
 def load_council_dev(folder: Path = COUNCIL_DIR) -> EvaluationSet:
-    """The council set restricted to its development people; SetUnavailable when incomplete."""
-    files = {
-        "people": folder / "people.jsonl",
-        "split": folder / "split.json",
-        "directory": folder / "directory.json",
-        "grades": folder / "grades" / "resolved.json",
-    }
-    missing = [f"{name} ({path.relative_to(ROOT) if path.is_relative_to(ROOT) else path})"
-               for name, path in files.items() if not path.exists()]  # fmt: skip
-    if missing:
-        raise SetUnavailable(
-            "the council set is not complete yet, missing: "
-            + ", ".join(missing)
-            + (" (the grades are not resolved yet)" if not files["grades"].exists() else "")
-        )
-    split = json.loads(files["split"].read_text(encoding="utf-8"))
-    development = set(split["development"])
-    people = [p for p in load_people(files["people"]) if p.id in development]
-    if len(people) != len(development):
-        raise SetUnavailable("split.json names development people that people.jsonl lacks")
-    services = load_directory(files["directory"])
-    ids = {s.id for s in services}
-    grades = json.loads(files["grades"].read_text(encoding="utf-8"))
-    judgments: dict[str, dict[str, int]] = {}
-    for person in people:
-        given = grades.get(person.id)
-        if given is None:
-            raise SetUnavailable(f"resolved.json has no grades for {person.id}")
-        unknown = sorted(set(given) - ids)
-        if unknown:
-            raise SetUnavailable(f"{person.id}: graded listings not in the feed: {unknown[:3]}")
-        judgments[person.id] = {sid: int(g) for sid, g in given.items()}
-    return EvaluationSet(
-        services=services,
-        people=people,
-        judgments=judgments,
-        notes={},
-        slugs={},
-        at=None,  # type: ignore[arg-type]  # the engine then measures from the feed's newest date
-    )
+    """The council set's development people (never the held-out ones), read from `folder` as
+    the matching tests read it; SetUnavailable, saying what is missing, when it is incomplete."""
+    try:
+        return load_council_set("development", folder)
+    except EvaluationError as error:
+        raise SetUnavailable(str(error)) from None
 
 
 SETS: dict[str, tuple[str, Callable[[Path], EvaluationSet]]] = {

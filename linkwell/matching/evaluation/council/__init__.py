@@ -17,39 +17,49 @@ from linkwell.matching.evaluation import EvaluationError, EvaluationSet, load_pe
 from linkwell.matching.evaluation.catalogue import EVALUATION_AT
 
 HERE = Path(__file__).resolve().parent
-DIRECTORY_FILE = HERE / "directory.json"
-PEOPLE_FILE = HERE / "people.jsonl"
-SPLIT_FILE = HERE / "split.json"
 RESOLVED_FILE = HERE / "grades" / "resolved.json"
 PARTS = ("development", "held_out", "all")
 
 
-def is_graded() -> bool:
-    return RESOLVED_FILE.exists()
-
-
-def part_ids(part: str) -> set[str]:
+def part_ids(part: str, folder: Path = HERE) -> set[str]:
     """The person ids in one part of the fixed split."""
     if part not in PARTS:
         raise EvaluationError(f"unknown part {part!r}: choose one of {', '.join(PARTS)}")
-    split = json.loads(SPLIT_FILE.read_text(encoding="utf-8"))
+    split = json.loads((folder / "split.json").read_text(encoding="utf-8"))
     if part == "all":
         return set(split["development"]) | set(split["held_out"])
     return set(split[part])
 
 
-def load_council_set(part: str = "development") -> EvaluationSet:
-    """The council set's `part`; raises EvaluationError when it is not graded yet or the files
-    disagree (a grade for an unknown person or listing)."""
-    wanted = part_ids(part)
-    if not is_graded():
+def load_council_set(part: str = "development", folder: Path = HERE) -> EvaluationSet:
+    """The council set's `part`, read from `folder` (this package's own files unless a copy is
+    named); raises EvaluationError when a file is missing, the grades are not resolved yet or
+    the files disagree (a grade for an unknown person or listing)."""
+    files = {
+        "people": folder / "people.jsonl",
+        "split": folder / "split.json",
+        "directory": folder / "directory.json",
+        "grades": folder / "grades" / "resolved.json",
+    }
+    missing = [f"{name} ({path})" for name, path in files.items() if not path.exists()]
+    if missing:
         raise EvaluationError(
-            "the council set is not graded yet: put both graders' files in grades/ and run resolve.py"
+            "the council set is not complete, missing: "
+            + ", ".join(missing)
+            + (
+                " (the grades are not resolved yet: put both graders' files in grades/ and run "
+                "resolve.py)"
+                if not files["grades"].exists()
+                else ""
+            )
         )
-    services = load_directory(DIRECTORY_FILE)
+    wanted = part_ids(part, folder)
+    services = load_directory(files["directory"])
     ids = {service.id for service in services}
-    people = [person for person in load_people(PEOPLE_FILE) if person.id in wanted]
-    resolved = json.loads(RESOLVED_FILE.read_text(encoding="utf-8"))
+    people = [person for person in load_people(files["people"]) if person.id in wanted]
+    if len(people) != len(wanted):
+        raise EvaluationError("split.json names people that people.jsonl lacks")
+    resolved = json.loads(files["grades"].read_text(encoding="utf-8"))
     judgments: dict[str, dict[str, int]] = {}
     for person in people:
         grades = resolved.get(person.id)
@@ -57,7 +67,7 @@ def load_council_set(part: str = "development") -> EvaluationSet:
             raise EvaluationError(f"{person.id} has no resolved grades")
         unknown = sorted(set(grades) - ids)
         if unknown:
-            raise EvaluationError(f"{person.id}: unknown listing {unknown[0]}")
+            raise EvaluationError(f"{person.id}: graded listings not in the feed: {unknown[:3]}")
         judgments[person.id] = {sid: int(grade) for sid, grade in grades.items()}
     return EvaluationSet(
         services=services,
