@@ -542,6 +542,8 @@ def test_the_quarterly_report_as_json_has_every_section_published(personas: Pers
         "complexity_mix",
         "referral_rate_per_1000",
         "referrals_by_professional",
+        "course_completion",
+        "outcome_payments_by_provider",
     ):
         assert key in data, key
     # Generic over the registry: every section, whoever added it, has its key.
