@@ -1,5 +1,7 @@
 """Demo outcome measures (`linkwell demo`): baselines at each demo wellbeing review, follow-ups at
-4 weeks and 3 months where that time has passed, and practice staff satisfaction ratings.
+4 weeks and 3 months where that time has passed, a Wellbeing Star every six months (what outcome
+payments are computed from), patient experience surveys, practice staff satisfaction ratings,
+and each goal's status at the 4-week reviews held.
 
 Answers are generated (seeded, so the same every time) and scored by the engine, so every stored
 score is one the engine would give. About seven in ten people improve on wellbeing measures,
@@ -16,7 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind
-from linkwell.casework.models import WellbeingReview
+from linkwell.casework.models import (
+    FollowUp,
+    FollowUpKind,
+    Goal,
+    GoalProgress,
+    GoalStatus,
+    WellbeingReview,
+)
 from linkwell.outcomes.engine import Instrument, score_answers
 from linkwell.outcomes.models import (
     TIMEPOINT_DAYS,
@@ -30,6 +39,14 @@ DEMO_SERVICE = "Oswestry Community Wellbeing Service"  # demo/catalogue.py ACCOU
 # (measure, share of people who take it)
 DEMO_MEASURES = [("ons4", 1.0), ("swemwbs", 0.9), ("phq9", 0.5), ("gad7", 0.5), ("ucla3", 0.6)]
 FOLLOW_UPS = [(Timepoint.WEEK_4, 0.75), (Timepoint.MONTH_3, 0.55)]  # share still in touch
+STAR = ("wellbeing-star", 0.6, 0.7)  # share who take it, share still in touch at six months
+EXPERIENCE = ("patient-experience", 0.45, 35)  # share who answer, days after the first review
+STAFF_COMMENTS = [
+    "Quick to pick up the people we refer",
+    "Patients tell us the groups helped",
+    "Would like more feedback on outcomes",
+    "Easy to refer to",
+]
 
 
 def _answers(instrument: Instrument, level: float, rng: random.Random) -> list[int | float]:
@@ -112,6 +129,7 @@ def load(*, seed: int = 42, today: dt.date | None = None) -> int:
                     break
                 level = min(1.0, max(0.0, baseline_level + change))
                 rows.append(_row(instrument, review, timepoint, on, level, rng))
+        rows.extend(_star_and_experience(review, baseline_level, change, today, rng))
     practices = list(
         Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE, area=service.area)
     )
@@ -132,6 +150,7 @@ def load(*, seed: int = 42, today: dt.date | None = None) -> int:
                     score=result.score,
                     band=result.band or "",
                     completed_by=CompletedBy.STAFF,
+                    notes={"comment": rng.choice(STAFF_COMMENTS)} if rng.random() < 0.3 else {},
                 )
             )
     # In bulk, not through outcomes.services.measure_record (an audit row each, and risk
@@ -139,7 +158,57 @@ def load(*, seed: int = 42, today: dt.date | None = None) -> int:
     # audit row. The rows are scored by the same engine, so each holds what the service would.
     with transaction.atomic():
         MeasureAdministration.objects.bulk_create(rows, batch_size=500)
+        GoalProgress.objects.bulk_create(_goals_at_4_weeks(service, rng), batch_size=500)
     return len(rows)
+
+
+def _star_and_experience(
+    review: WellbeingReview, level: float, change: float, today: dt.date, rng: random.Random
+) -> list[MeasureAdministration]:
+    """The Wellbeing Star at the first review and six months on (while in touch), and the
+    patient experience survey a few weeks after the first review, for some people."""
+    rows: list[MeasureAdministration] = []
+    star_id, takes, in_touch = STAR
+    if rng.random() < takes:
+        star = get_instrument(star_id)
+        rows.append(_row(star, review, Timepoint.BASELINE, review.held_on, level, rng))
+        on = review.held_on + dt.timedelta(days=TIMEPOINT_DAYS[Timepoint.MONTH_6])
+        if on <= today and rng.random() < in_touch:
+            after = min(1.0, max(0.0, level + change))
+            rows.append(_row(star, review, Timepoint.MONTH_6, on, after, rng))
+    experience_id, answers, days = EXPERIENCE
+    on = review.held_on + dt.timedelta(days=days)
+    if on <= today and rng.random() < answers:
+        survey = _row(get_instrument(experience_id), review, Timepoint.OTHER, on, 0.8, rng)
+        survey.completed_by = CompletedBy.SELF
+        rows.append(survey)
+    return rows
+
+
+def _goals_at_4_weeks(service: Organisation, rng: random.Random) -> list[GoalProgress]:
+    """Each plan goal's status at the 4-week review held: achieved goals were often achieved
+    by then, the rest were under way."""
+    goals: dict[int, list[Goal]] = {}
+    for goal in (
+        Goal.objects.filter(plan__case__link_worker_service=service)
+        .select_related("plan")
+        .order_by("pk")
+    ):
+        goals.setdefault(goal.plan.case_id, []).append(goal)
+    out: list[GoalProgress] = []
+    for follow_up in FollowUp.objects.filter(
+        case__link_worker_service=service,
+        kind=FollowUpKind.REVIEW_4_WEEKS,
+        completed_at__isnull=False,
+    ).order_by("pk"):
+        for goal in goals.get(follow_up.case_id, []):
+            status = goal.status
+            if status == GoalStatus.ACHIEVED and rng.random() < 0.4:
+                status = GoalStatus.IN_PROGRESS
+            out.append(
+                GoalProgress(follow_up=follow_up, goal=goal, goal_text=goal.text, status=status)
+            )
+    return out
 
 
 def reset() -> int:

@@ -38,6 +38,7 @@ from linkwell.demo.people_rows import (
     ANY_NEEDS,
     OLDER_NEEDS,
     REFERRER_NAMES,
+    REFERRER_ROLES,
     YOUNGER_NEEDS,
     PeopleRows,
     T,
@@ -264,8 +265,11 @@ class CaseworkBuilder:
         )
         safeguarding = rng.random() < 0.03
         consent_share = rng.random() < 0.85
+        referral_id = self.ids("referral")
+        roles = REFERRER_ROLES.get(source, ("",))
         referral = Referral(
-            uuid=self.ids("referral"),
+            uuid=referral_id,
+            referrer_role=roles[referral_id.int % len(roles)],
             person=person,
             link_worker_service=self.team.service,
             source=source,

@@ -37,6 +37,7 @@ from linkwell.people.models import Person
 from linkwell.referrals.models import (
     Referral,
     ReferralSource,
+    ReferrerRole,
 )
 
 T = TypeVar("T")
@@ -95,6 +96,26 @@ REFERRER_NAMES: dict[str, str] = {
     ReferralSource.HOSPITAL_DISCHARGE: "Hospital discharge team",
     ReferralSource.PROACTIVE: "Link worker (proactive call)",
     ReferralSource.OTHER: "Church pastoral visitor",
+}
+# The referring professional's role by source; GP practice referrals go round the practice's
+# clinicians and staff (by the referral's id, so the demo's random draws are unchanged).
+REFERRER_ROLES: dict[str, tuple[str, ...]] = {
+    ReferralSource.GP_PRACTICE: (
+        ReferrerRole.GP,
+        ReferrerRole.GP,
+        ReferrerRole.GP,
+        ReferrerRole.PRACTICE_NURSE,
+        ReferrerRole.HEALTHCARE_ASSISTANT,
+        ReferrerRole.PRACTICE_STAFF,
+        "",
+    ),
+    ReferralSource.ADULT_SOCIAL_CARE: (ReferrerRole.SOCIAL_WORKER,),
+    ReferralSource.MENTAL_HEALTH: (ReferrerRole.MENTAL_HEALTH,),
+    ReferralSource.HOUSING: (ReferrerRole.HOUSING,),
+    ReferralSource.VCS: (ReferrerRole.VCS_WORKER,),
+    ReferralSource.PHARMACY: (ReferrerRole.PHARMACIST,),
+    ReferralSource.HOSPITAL_DISCHARGE: (ReferrerRole.COMMUNITY_HEALTH, ReferrerRole.OTHER),
+    ReferralSource.FIRE_SAFE_AND_WELL: (ReferrerRole.OTHER,),
 }
 # (age from, age to, weight): people referred to social prescribing skew older.
 AGE_BANDS = ((18, 24, 4), (25, 44, 14), (45, 64, 25), (65, 79, 34), (80, 97, 23))

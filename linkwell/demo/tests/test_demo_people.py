@@ -14,6 +14,7 @@ import pytest
 from django.db import transaction
 
 from linkwell.accounts.models import Organisation, User
+from linkwell.analysis.filters import ReportFilter
 from linkwell.casework.models import (
     Appointment,
     AppointmentOutcome,
@@ -21,13 +22,16 @@ from linkwell.casework.models import (
     CaseNote,
     CaseStatus,
     FollowUp,
+    FollowUpKind,
     Goal,
+    GoalProgress,
     MessageBack,
     SafeguardingConcern,
     Strength,
     WellbeingReview,
 )
 from linkwell.connections.models import Attendance, Connection, ConnectionStatus, ProvisionGap
+from linkwell.demo import outcomes as outcomes_demo
 from linkwell.demo.catalogue import ACCOUNTS_ORGS, PLACES
 from linkwell.demo.directory import DemoIds
 from linkwell.demo.loader import demo_load, demo_reset
@@ -44,6 +48,7 @@ from linkwell.directory.models import ReferralMode, Service, ServiceStatus
 from linkwell.directory.taxonomies import NEEDS, shipped_terms
 from linkwell.people.models import Person
 from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
+from linkwell.reports.quarterly import build_report
 
 # The module loads the whole demo once (10-14 s).
 pytestmark = pytest.mark.slow
@@ -232,3 +237,45 @@ def test_reset_removes_every_demo_person_and_case(demo: None) -> None:
     assert not Referral.objects.exists()
     assert not Case.objects.exists()
     assert not User.objects.filter(email__endswith=f"@{DOMAIN}").exists()
+
+
+def test_the_demo_gives_every_programme_section_of_the_report_figures(demo: None) -> None:
+    """Goals at the 4-week review, patient experience, outcome payments and referrers' roles
+    come from the demo's own records, so the quarterly report has something in each."""
+    assert outcomes_demo.load(seed=42, today=TODAY) > 0
+    assert GoalProgress.objects.filter(follow_up__kind=FollowUpKind.REVIEW_4_WEEKS).exists()
+    year = ReportFilter(start=TODAY - dt.timedelta(days=365), end=TODAY)
+    report = build_report(
+        user=None,
+        filters=year,
+        unsuppressed=True,
+        sections=[
+            "goals-achieved",
+            "patient-experience",
+            "outcome-payments-by-provider",
+            "referrals-by-professional",
+        ],
+    )
+
+    def count(table_id: str, row: int, key: str) -> int:
+        table = report.table(table_id)
+        assert table is not None and table.rows, table_id
+        value = table.rows[row][key]
+        assert isinstance(value, int), (table_id, value)  # unsuppressed: every count shown
+        return value
+
+    assert count("goals-achieved-4-week-review", -1, "total") > 0
+    assert count("patient-experience", 0, "n") > 0
+    assert count("outcome-payments-by-provider", 0, "people") > 0
+    table = report.table("referrals-by-professional")
+    assert table is not None
+    roles = {str(r["role"]): i for i, r in enumerate(table.rows)}
+    assert count("referrals-by-professional", roles["GP"], "referrals") > 0
+    assert count("referrals-by-professional", roles["Social worker"], "referrals") > 0
+    total = count("referrals-by-professional", roles["Total"], "referrals")
+    assert (
+        total
+        == Referral.objects.filter(
+            received_at__date__gte=year.start, received_at__date__lte=year.end
+        ).count()
+    )

@@ -44,7 +44,7 @@ from linkwell.evidence.models import PracticePopulation
 from linkwell.evidence.selectors.common import scoped_cases, scoped_referrals
 from linkwell.outcomes.models import MeasureAdministration
 from linkwell.outcomes.registry import UnknownInstrument, get_instrument
-from linkwell.referrals.models import ReferralStatus, ReferrerRole
+from linkwell.referrals.models import ReferralSource, ReferralStatus, ReferrerRole
 from linkwell.reports.quarterly.activity import (
     NOT_RECORDED,
     _count_table,
@@ -728,13 +728,16 @@ def referrals_by_professional_section(
     the referral (every role a row, zeros included; self-referrals and none recorded last).
     1 query."""
     qs = scoped_referrals(user=user, filters=filters)
-    found = {
-        (g["referrer_role"], g["source"] == "self"): g["n"]
-        for g in qs.values("referrer_role", "source").annotate(n=Count("id")).order_by()
-    }
+    # Grouped by role and source, so several groups (one per source) fall in one row: add
+    # them up rather than keep the last.
     by_role: dict[str, int] = defaultdict(int)
-    for (role, is_self), n in found.items():
-        by_role["self" if is_self and not role else role or ""] += n
+    for role, source, n in (
+        qs.values("referrer_role", "source")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("referrer_role", "source", "n")
+    ):
+        by_role["self" if source == ReferralSource.SELF and not role else role or ""] += n
     rows = [
         {"role": str(label), "referrals": by_role.get(value, 0)}
         for value, label in ReferrerRole.choices

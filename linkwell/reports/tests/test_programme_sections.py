@@ -489,14 +489,17 @@ def test_referral_rates_per_1000_registered_patients_by_practice(personas: Perso
     assert published["Ash Surgery"]["list_size"] == r5(4000)
 
 
-ROLES = ["gp"] * 9 + ["practice_nurse"] * 3 + ["pharmacist"] * 8 + [""] * 2
+ROLES = ["gp"] * 9 + ["practice_nurse"] * 3 + ["pharmacist"] * 8 + [""] * 10
+# Referrals with one role come from several sources: each (role, source) pair is counted.
+SOURCES = [ReferralSource.GP_PRACTICE, ReferralSource.PHARMACY, ReferralSource.MENTAL_HEALTH]
 
 
 def test_referrals_by_the_referring_professionals_role(personas: Personas) -> None:
-    for role in ROLES:
+    for i, role in enumerate(ROLES):
         j = journey(service=personas.link_worker_service, received=MAY, practice=personas.practice)
         j.referral.referrer_role = role
-        j.referral.save(update_fields=["referrer_role"])
+        j.referral.source = SOURCES[i % len(SOURCES)]
+        j.referral.save(update_fields=["referrer_role", "source"])
     for _ in range(2):
         j = journey(service=personas.link_worker_service, received=MAY, practice=personas.practice)
         j.referral.source = ReferralSource.SELF
@@ -514,6 +517,7 @@ def test_referrals_by_the_referring_professionals_role(personas: Personas) -> No
     assert published["GP"]["referrals"] == r5(9)
     assert published["Pharmacist"]["referrals"] == r5(8)
     assert published["Practice nurse"]["referrals"] == SUPPRESSED
+    assert published["Not recorded"]["referrals"] == r5(ROLES.count(""))
     assert published["Total"]["referrals"] == r5(len(ROLES) + 2)
 
 
@@ -538,6 +542,8 @@ def test_the_quarterly_report_as_json_has_every_section_published(personas: Pers
         "complexity_mix",
         "referral_rate_per_1000",
         "referrals_by_professional",
+        "course_completion",
+        "outcome_payments_by_provider",
     ):
         assert key in data, key
     # Generic over the registry: every section, whoever added it, has its key.
