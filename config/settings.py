@@ -457,6 +457,18 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": [],
     "SCOPES_BACKEND_CLASS": "linkwell.fhir.oauth.ApiClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "linkwell.fhir.oauth.ApiClientValidator",
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice). Linkwell issues only client-credentials
+    # tokens, so the compliant behaviour costs nothing: tokens kept only as a checksum (a copy of
+    # the database holds none that work), never taken from a URL, none of the browser grants'
+    # legacy forms, and `check --deploy` says nothing about them.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 
 # django-oauth-toolkit's Application model, named so that migrations pointing at it (fhir's

@@ -46,7 +46,7 @@ NEEDS_SYSTEM = "https://linkwell.org.uk/CodeSystem/needs"
 BUSINESS_STATUS_SYSTEM = "https://linkwell.org.uk/CodeSystem/referral-state"
 TASK_CODE_SYSTEM = "http://hl7.org/fhir/CodeSystem/task-code"
 
-_BUSINESS_DISPLAY = {
+BUSINESS_DISPLAY = {
     "cancelled": "Cancelled by the referrer",
     "received": "Received, waiting for triage",
     "returned": "Returned to the referrer",
@@ -179,9 +179,9 @@ def task_resource(api_referral: Any, facts: TaskFacts) -> dict[str, Any]:
         "status": state.status,
         "businessStatus": {
             "coding": [
-                coding(BUSINESS_STATUS_SYSTEM, state.business, _BUSINESS_DISPLAY[state.business])
+                coding(BUSINESS_STATUS_SYSTEM, state.business, BUSINESS_DISPLAY[state.business])
             ],
-            "text": _BUSINESS_DISPLAY[state.business],
+            "text": BUSINESS_DISPLAY[state.business],
         },
         "intent": "order",
         "code": {"coding": [coding(TASK_CODE_SYSTEM, "fulfill", "Fulfill the focal request")]},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.checks import run_checks
 from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
@@ -100,3 +101,28 @@ def test_an_api_call_is_audited_with_channel_api_and_the_client(client: Client) 
     assert row.channel == "api"
     assert row.detail["api_client"] == created.client_id
     assert row.organisation_label == "Caxton Surgery"
+
+
+def test_a_token_is_not_kept_in_the_database_and_is_not_taken_from_the_url(
+    client: Client,
+) -> None:
+    created = make_api_client(make_practice())
+    token = access_token(client, created)
+    # Only a checksum of the token is stored: a copy of the database gives no working token.
+    stored = AccessToken.objects.get()
+    assert token not in (stored.token, stored.token_checksum)
+    good = client.get("/fhir/r4/Patient", HTTP_AUTHORIZATION=f"Bearer {token}", secure=True)
+    assert good.status_code == 200
+    # A token in the query string ends up in logs and histories: refused even beside a header.
+    response = client.get(
+        "/fhir/r4/Patient",
+        {"access_token": token},
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        secure=True,
+    )
+    assert response.status_code == 401
+
+
+def test_the_deploy_checks_find_nothing_to_say_about_oauth() -> None:
+    messages = run_checks(include_deployment_checks=True)
+    assert not [m for m in messages if m.id and m.id.startswith("oauth2_provider")]

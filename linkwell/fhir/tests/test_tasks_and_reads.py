@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.message_back import message_back_record
-from linkwell.casework.models import Case, MessageBack, MessageBackLetter
+from linkwell.casework.models import Case, CaseStatus, MessageBack, MessageBackLetter
 from linkwell.casework.services.cases import (
     case_make_dormant,
     case_mark_contacted,
 )
 from linkwell.fhir.models import ApiReferral
+from linkwell.fhir.resources.referral import BUSINESS_DISPLAY, TaskFacts, task_state
 from linkwell.fhir.tests.factories import (
     VALID_NHS,
     bearer,
@@ -324,3 +325,55 @@ def test_paging_gives_next_links(client: Client, sent: dict[str, Any], personas:
     assert not any(link["relation"] == "next" for link in rest["link"])
     assert client.get("/fhir/r4/ServiceRequest", {"_count": "many"}, **headers).status_code == 400
     assert client.get("/fhir/r4/ServiceRequest", {"colour": "red"}, **headers).status_code == 400
+
+
+# Every Linkwell state a referral or its case can be in, and the Task a referrer's system sees.
+_EVERY_STATE = [
+    # (referral status, case status, outcome sent, cancelled, Task.status, businessStatus)
+    (ReferralStatus.RECEIVED, None, False, False, "requested", "received"),
+    (ReferralStatus.RECEIVED, None, False, True, "cancelled", "cancelled"),
+    (ReferralStatus.RETURNED, None, False, True, "cancelled", "cancelled"),
+    (ReferralStatus.RETURNED, None, False, False, "rejected", "returned"),
+    (ReferralStatus.DECLINED, None, False, False, "rejected", "declined"),
+    (ReferralStatus.ACCEPTED, None, False, False, "accepted", "case-new"),
+    (ReferralStatus.ACCEPTED, CaseStatus.NEW, False, False, "accepted", "case-new"),
+    (ReferralStatus.ACCEPTED, CaseStatus.CONTACTED, False, False, "in-progress", "case-contacted"),
+    (
+        ReferralStatus.ACCEPTED,
+        CaseStatus.REVIEW_BOOKED,
+        False,
+        False,
+        "in-progress",
+        "case-review_booked",
+    ),
+    (ReferralStatus.ACCEPTED, CaseStatus.ACTIVE, False, False, "in-progress", "case-active"),
+    (ReferralStatus.ACCEPTED, CaseStatus.FOLLOW_UP, False, False, "in-progress", "case-follow_up"),
+    (ReferralStatus.ACCEPTED, CaseStatus.DORMANT, False, False, "on-hold", "case-dormant"),
+    (ReferralStatus.ACCEPTED, CaseStatus.ACTIVE, True, False, "completed", "outcome-sent"),
+    (ReferralStatus.ACCEPTED, CaseStatus.DORMANT, True, False, "completed", "outcome-sent"),
+]
+
+
+def test_every_referral_and_case_state_has_its_task_status() -> None:
+    covered = {(r, c) for r, c, *_ in _EVERY_STATE}
+    # A state added to Linkwell must be placed in this table (and in task_state) deliberately.
+    assert {r for r, _ in covered} == set(ReferralStatus)
+    assert {c for _, c in covered if c} == set(CaseStatus)
+    task_statuses = {"requested", "accepted", "rejected", "in-progress", "on-hold", "completed"}
+    assert {row[4] for row in _EVERY_STATE} == task_statuses | {"cancelled"}
+    for referral_status, case_status, outcome_sent, cancelled, status, business in _EVERY_STATE:
+        facts = TaskFacts(
+            referral=Referral(
+                status=referral_status, returned_reason="Wrong service", declined_reason=""
+            ),
+            cancelled_at=timezone.now() if cancelled else None,
+            cancelled_reason="Sent in error" if cancelled else "",
+            case_status=case_status,
+            outcome_sent=outcome_sent,
+        )
+        state = task_state(facts)
+        assert (state.status, state.business) == (status, business), (referral_status, case_status)
+        # The finer state has words for the referrer's system to show.
+        assert BUSINESS_DISPLAY[state.business]
+        if status in ("rejected", "cancelled"):
+            assert state.reason, "a rejected or cancelled Task says why"

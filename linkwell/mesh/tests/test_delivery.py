@@ -18,6 +18,7 @@ from linkwell.audit.models import AuditEvent
 from linkwell.casework.message_back import message_back_record
 from linkwell.casework.models import MessageBack, MessageBackDelivery, MessageBackLetter
 from linkwell.casework.tests.factories import referred_case
+from linkwell.fhir.validation import assert_valid_fhir
 from linkwell.mesh import delivery as mesh_delivery
 from linkwell.mesh.delivery import deliver, deliver_due, track
 from linkwell.mesh.services import mailbox_set
@@ -75,6 +76,7 @@ def test_the_practice_receives_the_letter_as_a_pdf_with_its_fhir_document(
     assert pdf.workflow_id == "GPCONNECT_SEND_DOCUMENT"
     assert document.message_id == delivery.document_message_id
     bundle = json.loads(document.body)
+    assert_valid_fhir(bundle)
     assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "document")
     assert bundle["entry"][0]["resource"]["resourceType"] == "Composition"
     sent = AuditEvent.objects.get(action=AuditAction.CASEWORK_MESSAGE_BACK_DELIVERY_SENT)
