@@ -31,6 +31,7 @@ from linkwell.directory.models import (
     ServiceProvenance,
     ServiceStatus,
 )
+from linkwell.directory.tests.test_import_batched import _Terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -420,9 +421,11 @@ def test_the_command_registers_runs_and_lists_a_feed(feed):
         "harvest", "add", "Council", url, "--licence", "OGL v3.0", "--page-size", "2", stdout=out
     )
     assert "Registered Council" in out.getvalue()
-    out = StringIO()
-    call_command("harvest", "run", "Council", stdout=out)
+    out, err = StringIO(), _Terminal()
+    call_command("harvest", "run", "Council", stdout=out, stderr=err)
     assert "5 new, 0 updated, 0 withdrawn" in out.getvalue()
+    shown = err.getvalue()  # progress, on a terminal
+    assert "Fetched page 3.\nRead 5 records from 3 page(s)" in shown and "\nWrote " in shown
     out = StringIO()
     call_command("harvest", "list", stdout=out)
     assert "Council" in out.getvalue() and "succeeded" in out.getvalue()
