@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Iterator
 from io import TextIOBase
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
+from django.core.management.base import OutputWrapper
 from tqdm import tqdm
 
 T = TypeVar("T")
@@ -39,17 +40,27 @@ def progress(
         desc=desc,
         unit=unit,
         total=total,
-        file=stream,
+        file=_plain(stream),
         disable=disable,
         leave=False,
         dynamic_ncols=True,
     )
 
 
+def _plain(stream: TextIOBase) -> TextIOBase:
+    """The stream under a command's `self.stderr`: Django's wrapper ends every write with a
+    newline and colours it as an error, so a bar redrawn in place would scroll, one red line per
+    update."""
+    if isinstance(stream, OutputWrapper):
+        return cast(TextIOBase, stream._out)
+    return stream
+
+
 def step(message: str, *, options: dict[str, Any], stream: TextIOBase) -> None:
     """One line saying what a long command is doing now (shown when progress is)."""
     if options.get("no_progress"):
         return
+    stream = _plain(stream)
     isatty = getattr(stream, "isatty", None)
     if callable(isatty) and isatty():
         stream.write(message + "\n")

@@ -51,6 +51,7 @@ DELETED: dict[str, set[str]] = {
         "phones",
     },
     "cost_option": {"currency", "attributes"},
+    "funding": {"organization_id", "attributes"},
     "language": {"location_id", "name", "code", "note", "attributes"},
     "location": {
         "url",
@@ -108,6 +109,7 @@ NESTED = {
     "attributes": "attribute",
     "contacts": "contact",
     "cost_options": "cost_option",
+    "funding": "funding",
     "languages": "language",
     "phones": "phone",
     "schedules": "schedule",
@@ -147,6 +149,17 @@ def rich(directory):
         eligibility_description="Men over 18.",
         interpretation_services="Welsh",
         accreditations="Men's Sheds Association",
+        # As an imported feed's funding is kept (in `extra`) and served.
+        extra={
+            "funding": [
+                {
+                    "id": "0b9c3a8e-7d51-4a55-9a3c-6f2f5e0c1d01",
+                    "organization_id": str(directory.shed.organization.uuid),
+                    "source": "Made-up lottery grant",
+                    "attributes": [],
+                }
+            ]
+        },
     )
     shed = directory.shed
     Language.objects.create(service=shed, name="Welsh", code="cy", note="Spoken")
@@ -169,7 +182,8 @@ def test_the_rich_service_really_holds_the_deleted_fields(rich):
     """Guard for the tests below: the HSDS-native export of the shed has them."""
     dump = export.directory_dump()
     shed = next(s for s in dump["services"] if s["name"] == "Oswestry Men's Shed")
-    assert len(deleted_fields_in(shed, "service")) >= 12
+    assert len(deleted_fields_in(shed, "service")) >= 14
+    assert ".funding[0].organization_id (funding)" in deleted_fields_in(shed, "service")
 
 
 def _walk_every_endpoint(client: Any, rich: Any) -> dict[str, tuple[Any, str]]:

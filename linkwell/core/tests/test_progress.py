@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from django.core.management.base import OutputWrapper
+
 from linkwell.core.progress import progress, step
 
 
@@ -36,3 +38,16 @@ def test_a_file_or_pipe_and_no_progress_see_nothing() -> None:
     list(progress(range(3), desc="R", unit="p", options={"no_progress": True}, stream=quiet))
     step("Indexing...", options={"no_progress": True}, stream=quiet)
     assert piped.getvalue() == "" and quiet.getvalue() == ""
+
+
+def test_a_commands_error_stream_redraws_the_bar_in_place_uncoloured() -> None:
+    # A command passes `self.stderr`, Django's wrapper, which ends each write with a newline
+    # and colours it as an error: the bar must reach the terminal as tqdm draws it.
+    terminal = Terminal()
+    stderr = OutputWrapper(terminal)
+    stderr.style_func = lambda text: f"<red>{text}</red>"
+    list(progress(range(50), desc="Importing", unit="records", options={}, stream=stderr))
+    step("Wrote 12 rows.", options={}, stream=stderr)
+    shown = terminal.getvalue()
+    assert "Importing" in shown and "<red>" not in shown
+    assert shown.count("\n") == 1 and shown.endswith("Wrote 12 rows.\n")

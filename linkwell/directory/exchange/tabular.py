@@ -20,6 +20,12 @@ have (HSDS 3.1 `capacities`) and a feed's own extension fields. The JSON dump ke
 Every taxonomy term a row cites is in `taxonomy_terms` (with its taxonomy), even when only the
 export knows it (the Linkwell referral-mode terms before `taxonomy_seed` has stored them), so
 the package's foreign keys hold.
+
+HSDS declares a taxonomy term's `code` unique in its table, but a code is unique only within its
+own taxonomy (Linkwell's categories and OpenActive's activity list both have a "cycling"). A code
+held by more than one row of a table is left out of every one of them (the column is optional;
+the term keeps its id, name, taxonomy and `term_uri`), so the package validates; the JSON dump
+keeps the codes.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import csv
 import io
 import json
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -199,6 +206,25 @@ def tables(
     return {name: list(rows.values()) for name, rows in out.rows.items()}
 
 
+def _optional_unique_columns(resource: JSON) -> list[str]:
+    return [
+        f["name"]
+        for f in resource["schema"]["fields"]
+        if (f.get("constraints") or {}).get("unique")
+        and not (f.get("constraints") or {}).get("required")
+    ]
+
+
+def _without_shared_values(rows: list[JSON], columns: list[str]) -> list[JSON]:
+    """`rows`, with a value of one of `columns` held by more than one row left out of all."""
+    for column in columns:
+        counts = Counter(_cell(r.get(column)) for r in rows)
+        shared = {value for value, n in counts.items() if n > 1 and value}
+        if shared:
+            rows = [{**r, column: None} if _cell(r.get(column)) in shared else r for r in rows]
+    return rows
+
+
 def write(
     destination: Path,
     profile: str = "hsds",
@@ -215,6 +241,7 @@ def write(
     for resource in package["resources"]:
         columns = [f["name"] for f in resource["schema"]["fields"]]
         rows = data.get(resource["name"], [])
+        rows = _without_shared_values(rows, _optional_unique_columns(resource))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)

@@ -132,6 +132,26 @@ def test_every_cited_taxonomy_term_is_in_the_package(tmp_path, directory):
     assert {t["taxonomy_id"] for t in terms.values() if t["taxonomy_id"]} <= taxonomies
 
 
+def test_a_code_two_taxonomies_share_is_left_out_so_the_package_stays_valid(tmp_path, directory):
+    ours = make_term("Cycling")
+    theirs = make_term("Cycling", taxonomy="Activity types (OpenActive)")
+    walking = make_term("Walking")
+    for term, code in ((ours, "cycling"), (theirs, "cycling"), (walking, "walking")):
+        term.code = code
+        term.save()
+        tag(directory["choir"], term)
+    out = tmp_path / "package"
+    call_command("directory", "export", "--format", "tabular", "--out", str(out), stdout=StringIO())
+    assert_valid_package(out / "datapackage.json")
+    codes = {t["id"]: t["code"] for t in read_table(out, "taxonomy_terms.csv")}
+    assert codes[str(ours.uuid)] == codes[str(theirs.uuid)] == ""
+    assert codes[str(walking.uuid)] == "walking"
+    native = tmp_path / "hsds.json"
+    call_command("directory", "export", "--out", str(native), stdout=StringIO())
+    dumped = {t["id"]: t.get("code") for t in json.loads(native.read_text())["taxonomy_terms"]}
+    assert dumped[str(ours.uuid)] == dumped[str(theirs.uuid)] == "cycling"
+
+
 def test_the_oruk_profile_package_is_valid_and_has_no_deleted_column(tmp_path, directory):
     out = tmp_path / "oruk.zip"
     call_command(

@@ -31,6 +31,7 @@ from linkwell.directory.models import (
     ServiceProvenance,
     ServiceStatus,
 )
+from linkwell.directory.tests.test_import_batched import _Terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +248,64 @@ def test_a_feed_failing_on_page_3_changes_nothing_and_tells_the_administrators(
     assert AuditEvent.objects.filter(action="directory.harvest_failed").count() == 1
 
 
+class _WriteFailed(Exception):
+    """The database write stops part-way (a full disk, a killed connection)."""
+
+
+def test_a_harvest_whose_write_fails_part_way_changes_nothing(feed, personas, monkeypatch):
+    from linkwell.directory.exchange.importer import directory_import
+    from linkwell.directory.exchange.importer.store import Store
+
+    served, url = feed
+    source = make_source(url)
+    harvest_feed(source=source)
+    before = snapshot()
+    served.services = [service(n, description="Changed on the feed.") for n in range(1, 6)]
+    served.services.append(service(6))
+    # Even were the importer's batches two records, a harvest writes in one transaction...
+    monkeypatch.setitem(directory_import.__kwdefaults__, "batch_size", 2)
+    apply = Store.apply
+
+    def fail_once_some_are_written(self: Store) -> None:
+        apply(self)
+        if Service.objects.filter(description="Changed on the feed.").count() >= 3:
+            raise _WriteFailed
+
+    # ...so a write failing once three changed services are in leaves none of them in.
+    monkeypatch.setattr(Store, "apply", fail_once_some_are_written)
+    mail.outbox.clear()
+
+    run = harvest_feed(source=source, full=True)
+
+    assert run.status == HarvestStatus.FAILED
+    assert "stopped unexpectedly (_WriteFailed)" in run.error
+    assert snapshot() == before
+    assert "Nothing in the directory was changed" in mail.outbox[0].body
+
+
+def test_a_harvest_whose_recording_fails_says_the_listings_were_written(
+    feed, personas, monkeypatch
+):
+    from linkwell.directory.harvest import runs
+
+    _served, url = feed
+    source = make_source(url)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError
+
+    monkeypatch.setattr(runs, "_record", broken)
+    mail.outbox.clear()
+
+    run = harvest_feed(source=source)
+
+    assert run.status == HarvestStatus.FAILED
+    assert Service.objects.count() == 5
+    body = mail.outbox[0].body
+    assert "Nothing in the directory was changed" not in body
+    assert "The feed's listings were written" in body
+
+
 def test_a_rejected_record_fails_the_whole_harvest(feed):
     served, url = feed
     source = make_source(url)
@@ -362,9 +421,11 @@ def test_the_command_registers_runs_and_lists_a_feed(feed):
         "harvest", "add", "Council", url, "--licence", "OGL v3.0", "--page-size", "2", stdout=out
     )
     assert "Registered Council" in out.getvalue()
-    out = StringIO()
-    call_command("harvest", "run", "Council", stdout=out)
+    out, err = StringIO(), _Terminal()
+    call_command("harvest", "run", "Council", stdout=out, stderr=err)
     assert "5 new, 0 updated, 0 withdrawn" in out.getvalue()
+    shown = err.getvalue()  # progress, on a terminal
+    assert "Fetched page 3.\nRead 5 records from 3 page(s)" in shown and "\nWrote " in shown
     out = StringIO()
     call_command("harvest", "list", stdout=out)
     assert "Council" in out.getvalue() and "succeeded" in out.getvalue()

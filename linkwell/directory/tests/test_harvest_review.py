@@ -191,6 +191,55 @@ def test_merging_keeps_local_facts_retires_the_other_and_the_feed_then_updates_t
     assert "From the feed Council, last seen" in page.content.decode()
 
 
+def test_the_same_service_from_two_feeds_is_flagged_and_after_a_merge_one_feed_keeps_it(
+    client, personas, council
+):
+    harvest_feed(
+        source=council,
+        fetcher=StaticFeed([feed_service(SHED_ID, "Oswestry Men's Shed", "SY11 1AA")]),
+    )
+    provider = feed_source_create(
+        actor=None, name="The shed's own site", url="https://shed.example.org/services"
+    )
+    own = StaticFeed([feed_service(CAFE_ID, "Oswestry Mens Shed", "SY11 1AA")])
+    run = harvest_feed(source=provider, fetcher=own)
+    assert run.changes["duplicates"] == 1
+    pair = DuplicateCandidate.objects.get()
+    assert {pair.first.uuid, pair.second.uuid} == {uuid.UUID(SHED_ID), uuid.UUID(CAFE_ID)}
+    council_listing = Service.objects.get(uuid=SHED_ID)
+    action = "keep_first" if pair.first_id == council_listing.pk else "keep_second"
+    client.force_login(personas.link_worker)
+    client.post(
+        reverse("directory:duplicate_decide", kwargs={"pair_id": pair.uuid}), {"action": action}
+    )
+    assert Service.objects.get(uuid=CAFE_ID).status == ServiceStatus.INACTIVE
+
+    # The provider's feed changes its words: the council's feed keeps the listing, so they are
+    # only noted, and the retired listing stays retired.
+    own.services = [
+        feed_service(CAFE_ID, "Oswestry Mens Shed", "SY11 1AA", description="Our own words.")
+    ]
+    again = harvest_feed(source=provider, fetcher=own, full=True)
+    assert again.status == HarvestStatus.SUCCEEDED, again.error
+    assert again.changes["updated"] == [] and again.changes["withdrawn"] == []
+    council_listing.refresh_from_db()
+    assert council_listing.description == "Weekly group."
+    assert Service.objects.get(uuid=CAFE_ID).status == ServiceStatus.INACTIVE
+    # The council's feed still writes it.
+    changed = [
+        feed_service(SHED_ID, "Oswestry Men's Shed", "SY11 1AA", description="Now on Fridays.")
+    ]
+    harvest_feed(source=council, fetcher=StaticFeed(changed), full=True)
+    council_listing.refresh_from_db()
+    assert council_listing.description == "Now on Fridays."
+    # The provider's feed dropping the record withdraws nothing anyone still follows.
+    own.services = []
+    gone = harvest_feed(source=provider, fetcher=own, full=True)
+    assert gone.changes["withdrawn"] == []
+    assert Service.objects.get(uuid=SHED_ID).status == ServiceStatus.ACTIVE
+    assert DuplicateCandidate.objects.count() == 1
+
+
 def test_not_a_duplicate_is_remembered(client, personas, council, pair):
     client.force_login(personas.team_manager)
     client.post(
