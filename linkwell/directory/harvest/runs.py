@@ -7,10 +7,12 @@
    written. A failure there, or any record the importer rejects, fails the run: nothing changes,
    the run and the feed show the reason, and administrators are emailed.
 3. The importer (`directory_import`) writes every record or none, in one transaction of its own
-   (it is not called inside one of ours, so the checking and planning hold no write lock). A
-   harvest does not use the importer's batches: a run stopped between two batches (a crash,
-   edits that kept conflicting) would leave the feed half-applied. A council-sized feed's write
-   is short (5,000 services: about 4 s on SQLite, BENCHMARKS.md "Directory import").
+   (it is not called inside one of ours, so the checking and planning hold no write lock), so a
+   run stopped part-way (a crash, edits that kept conflicting) leaves nothing half-applied. A
+   council-sized feed's write is short (5,000 services: about 4 s on SQLite, BENCHMARKS.md
+   "Directory import"). The one exception is the importer's own (`write_batch_size`): a feed of
+   more than 10,000 records on SQLite is written in batches so the site stays usable, and the
+   run's warnings say so; the next harvest completes a run stopped between two of them.
 4. Then, in one short transaction: provenance (`ServiceProvenance`) for each service; on a full
    harvest, services this feed published before and no longer does are marked inactive (never
    deleted); new listings are compared with the rest of the directory for likely duplicates;
@@ -44,7 +46,12 @@ from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import LinkwellError
 from linkwell.core.notify import EMAIL, NotifyError, notify
 from linkwell.directory.exchange import sources
-from linkwell.directory.exchange.importer import ImportProgress, ImportReport, directory_import
+from linkwell.directory.exchange.importer import (
+    ImportProgress,
+    ImportReport,
+    directory_import,
+    write_batch_size,
+)
 from linkwell.directory.harvest import duplicates
 from linkwell.directory.harvest.fetch import HarvestError, fetch_feed
 from linkwell.directory.models import (
@@ -141,14 +148,14 @@ def harvest_feed(
             )
         }
         # The importer checks every record before writing any, then writes them all in one
-        # transaction (one batch), so a run is never half-applied.
+        # transaction, so a run is never half-applied (`write_batch_size` has the one exception).
         with audit_context(channel=Channel.IMPORT):
             report = directory_import(
                 actor=actor,
                 records=plan.records,
                 owner=source.owner,
                 on_progress=import_progress,
-                batch_size=max(1, len(plan.records)),
+                batch_size=write_batch_size(len(plan.records)),
             )
     except LinkwellError as exc:
         return _fail(run, str(exc), actor=actor)

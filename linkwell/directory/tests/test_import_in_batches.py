@@ -1,6 +1,7 @@
-"""A large import writes in batches, each its own short transaction with its audit events: an
-import stopped part-way keeps what it wrote and says so, and importing the same file again
-finishes it, ending exactly where an uninterrupted import ends."""
+"""An import is one transaction by default; in batches (asked for, or a very large file on
+SQLite) each batch is its own short transaction with its audit events: an import stopped
+part-way keeps what it wrote and says so, and importing the same file again finishes it, ending
+exactly where an uninterrupted import ends."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import F
 
 from linkwell.audit.context import audit_context
@@ -20,6 +22,7 @@ from linkwell.directory.exchange.importer import (
     ImportProgress,
     ImportReport,
     directory_import,
+    run,
 )
 from linkwell.directory.exchange.importer.store import MODELS, Store
 from linkwell.directory.models import Service
@@ -164,3 +167,42 @@ def test_the_command_writes_in_the_batches_asked_for_and_refuses_a_batch_of_none
     )
     assert "Wrote batch 5 of 5: " in err.getvalue()
     assert Service.objects.count() == 12
+
+
+class _WriteFailed(Exception):
+    """The database write stops part-way (a full disk, a killed connection)."""
+
+
+def test_by_default_an_import_is_one_transaction_so_a_failed_write_leaves_nothing(monkeypatch):
+    # More records than a batch: written whole all the same, so a failure after some rows are
+    # in leaves none of them.
+    monkeypatch.setattr(run, "BATCH_RECORDS", 5)
+    apply = Store.apply
+
+    def fail_after_writing(self: Store) -> None:
+        apply(self)
+        raise _WriteFailed
+
+    monkeypatch.setattr(Store, "apply", fail_after_writing)
+    events = _last_event()
+    with pytest.raises(_WriteFailed):
+        _import(_feed(12))
+    assert not Service.objects.exists()
+    assert _last_event() == events
+
+
+def test_only_a_very_large_file_on_sqlite_is_written_in_batches_and_it_says_so(monkeypatch):
+    monkeypatch.setattr(run, "BATCH_RECORDS", 5)
+    monkeypatch.setattr(run, "SQLITE_ONE_TRANSACTION_RECORDS", 10)
+    seen: list[ImportProgress] = []
+    report = _import(_feed(12), on_progress=seen.append)
+    batches = max(p.batches for p in seen if p.phase == "writing")
+    assert Service.objects.count() == 12
+    if connection.vendor == "sqlite":
+        assert batches > 1
+        assert any("written in" in w and "batches of 5" in w for w in report.warnings)
+    else:  # PostgreSQL locks rows, not the database: one transaction whatever the size.
+        assert batches == 1
+        assert not any("batches" in w for w in report.warnings)
+    # Under the limit it is one transaction on every database, and nothing is said.
+    assert run.write_batch_size(10) == 10

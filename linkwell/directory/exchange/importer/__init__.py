@@ -14,19 +14,21 @@
   one phone under the service, its contact and its location): it is one row linked to each.
 * Default: any rejected record -> nothing is written. `partial=True` keeps the valid records (a
   rejected record's changes are undone in memory, as a savepoint would).
-* Two phases, so an import never holds the write lock for long (SQLite has one writer at a
-  time, and web requests wait for it): the rows the file names are loaded in bulk and every
-  record is checked and written *in memory* (`store`); a rejected record stops it there (unless
-  `partial`). Then the records are written in batches (`run.BATCH_RECORDS`, file order), each
-  planned again from the rows as they stand and written in one short transaction of bulk
-  statements with its audit events. A service or organization saved by someone else in between
-  is noticed (its `version`) and the batch is planned again. An import stopped between batches
-  keeps the batches written; the same file imported again writes only the rest.
+* Two phases, so an import holds no write lock while it reads and checks: the rows the file
+  names are loaded in bulk and every record is checked and written *in memory* (`store`); a
+  rejected record stops it there (unless `partial`). Then the records are written, by default
+  in one transaction of bulk statements with their audit events (all or nothing). On SQLite,
+  which has one writer at a time, a file of more than `run.SQLITE_ONE_TRANSACTION_RECORDS`
+  records is written in batches (`run.BATCH_RECORDS`, file order) so web requests never wait
+  long; a caller may ask for batches too. Each batch is planned again from the rows as they
+  stand; a service or organization saved by someone else in between is noticed (its
+  `version`) and the batch is planned again. An import stopped between batches keeps the
+  batches written; the same file imported again writes only the rest.
 
 Modules, in the order a record goes through them:
 
 - `run`: `directory_import`, the entry point: checks each record (reader, schemas, business
-  rules; a quick jsonschema-rs pass first), plans it, then writes the plan in batches or nothing;
+  rules; a quick jsonschema-rs pass first), plans it, then writes the plan (whole, or in batches) or nothing;
   `ImportProgress` for progress displays, `ImportConflict`.
 - `store`: `Store`, the rows an import touches held in memory: bulk loading, the journal that
   undoes a rejected record, and a batch's write transaction (`apply`).
@@ -44,17 +46,21 @@ Modules, in the order a record goes through them:
 from linkwell.directory.exchange.importer.report import ImportReport, RecordRejected, Rejection
 from linkwell.directory.exchange.importer.run import (
     BATCH_RECORDS,
+    SQLITE_ONE_TRANSACTION_RECORDS,
     ImportConflict,
     ImportProgress,
     directory_import,
+    write_batch_size,
 )
 
 __all__ = [
     "BATCH_RECORDS",
+    "SQLITE_ONE_TRANSACTION_RECORDS",
     "ImportConflict",
     "ImportProgress",
     "ImportReport",
     "RecordRejected",
     "Rejection",
     "directory_import",
+    "write_batch_size",
 ]

@@ -24,6 +24,7 @@ from linkwell.core.progress import add_progress_option, progress, step
 from linkwell.directory.exchange import csv_import, export, sources, tabular
 from linkwell.directory.exchange.importer import (
     BATCH_RECORDS,
+    SQLITE_ONE_TRANSACTION_RECORDS,
     ImportConflict,
     ImportProgress,
     directory_import,
@@ -87,10 +88,13 @@ class Command(BaseCommand):
         imp.add_argument(
             "--batch-size",
             type=int,
-            default=BATCH_RECORDS,
+            default=None,
             metavar="N",
-            help=f"Records per write transaction (default {BATCH_RECORDS}): fewer keep each hold "
-            "of the database's write lock shorter.",
+            help="Write N records per transaction instead of all in one (the default: the file "
+            "is written whole or not at all; on SQLite a file of more than "
+            f"{SQLITE_ONE_TRANSACTION_RECORDS:,} records is written in batches of {BATCH_RECORDS}, "
+            "so web requests never wait long for the write lock). An import stopped between "
+            "batches keeps what it wrote: import the same file again to finish it.",
         )
         add_progress_option(imp)
         imp.add_argument(
@@ -149,7 +153,7 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         name = options["file"]
-        if options["batch_size"] < 1:
+        if options["batch_size"] is not None and options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
         owner = None
         if options["owner"]:
