@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -45,7 +46,7 @@ class DuplicateCandidate:
 
 def person_duplicate_candidates(
     *,
-    people: QuerySet[Person],
+    people: QuerySet[Person] | Callable[[], QuerySet[Person]],
     given_name: str,
     family_name: str,
     date_of_birth: dt.date | None,
@@ -62,11 +63,13 @@ def person_duplicate_candidates(
     unmerged records sharing one are read first and weighed here; only those that match are
     then checked against `people`'s scope (which joins cases and referrals: asked of every
     record, it would read them all), and a new person, matching nobody, costs one query.
+    `people` may be a function returning the scope, called only when some record matched (the
+    actor's memberships are then read only for a possible duplicate).
     At most `CANDIDATE_LIMIT` records sharing a number or birthday are weighed.
     """
     if not nhs_number and date_of_birth is None:
         return []
-    if people.query.is_empty():
+    if isinstance(people, QuerySet) and people.query.is_empty():
         return []
     q = Q(pk__in=[])
     if nhs_number:
@@ -97,7 +100,8 @@ def person_duplicate_candidates(
         if reasons:
             out.append(DuplicateCandidate(person=person, reasons=reasons))
     if out:
-        visible = set(people.filter(pk__in=[c.person.pk for c in out]).values_list("pk", flat=True))
+        scope = people if isinstance(people, QuerySet) else people()
+        visible = set(scope.filter(pk__in=[c.person.pk for c in out]).values_list("pk", flat=True))
         out = [c for c in out if c.person.pk in visible]
     out.sort(key=lambda c: (not c.same_nhs_number, c.person.family_name, c.person.given_name))
     return out

@@ -143,9 +143,14 @@ def person_clean_details(details: PersonDetails, *, today: dt.date | None = None
 def person_duplicates_for(
     *, actor: User | AnonymousUser, details: PersonDetails
 ) -> list[DuplicateCandidate]:
-    """Possible existing records for `details` among the people `actor` may be shown."""
+    """Possible existing records for `details` among the people `actor` may be shown.
+
+    The actor's scope (their memberships) is read only when some record matches: a new person
+    matching nobody costs the one indexed candidate query."""
+    if not actor.is_authenticated:
+        return []  # nobody is shown to an anonymous actor (people_known_to is empty)
     return person_duplicate_candidates(
-        people=people_known_to(actor),
+        people=lambda: people_known_to(actor),
         given_name=details.given_name,
         family_name=details.family_name,
         date_of_birth=details.date_of_birth,
