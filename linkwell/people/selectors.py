@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -45,7 +46,7 @@ class DuplicateCandidate:
 
 def person_duplicate_candidates(
     *,
-    people: QuerySet[Person],
+    people: QuerySet[Person] | Callable[[], QuerySet[Person]],
     given_name: str,
     family_name: str,
     date_of_birth: dt.date | None,
@@ -59,46 +60,59 @@ def person_duplicate_candidates(
     similar given + family name, or the same postcode. Exact NHS matches come first.
 
     Every rule needs the same NHS number or the same date of birth, both indexed, so the few
-    unmerged records sharing one are read first and weighed here; only those that match are
-    then checked against `people`'s scope (which joins cases and referrals: asked of every
-    record, it would read them all), and a new person, matching nobody, costs one query.
+    unmerged records sharing one are read first (the weighed fields only) and weighed here;
+    only those that match are then read whole, through `people`'s scope (which joins cases and
+    referrals: asked of every record, it would read them all), and a new person, matching
+    nobody, costs one query.
+    `people` may be a function returning the scope, called only when some record matched (the
+    actor's memberships are then read only for a possible duplicate).
     At most `CANDIDATE_LIMIT` records sharing a number or birthday are weighed.
     """
     if not nhs_number and date_of_birth is None:
         return []
-    if people.query.is_empty():
+    if isinstance(people, QuerySet) and people.query.is_empty():
         return []
     q = Q(pk__in=[])
     if nhs_number:
         q |= Q(nhs_number=nhs_number)
     if date_of_birth is not None:
         q |= Q(date_of_birth=date_of_birth)
-    found = Person.objects.filter(q, merged_into__isnull=True).select_related("registered_practice")
+    # Only the fields weighed, as plain values: building a record (and its practice) for each
+    # of the handful sharing a birthday costs more than the query; the matches are read whole
+    # below, with the scope check.
+    found = Person.objects.filter(q, merged_into__isnull=True)
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
+    weighed = found.values_list(
+        "pk", "given_name", "family_name", "date_of_birth", "nhs_number", "postcode"
+    )
 
     family = normalise_name(family_name)
     full = normalise_name(given_name) + " " + family
     code = _compact_postcode(postcode)
-    out: list[DuplicateCandidate] = []
-    for person in found[:CANDIDATE_LIMIT]:
+    matched: dict[int, list[str]] = {}
+    for pk, their_given, their_family_name, their_birth, their_nhs, their_postcode in weighed[
+        :CANDIDATE_LIMIT
+    ]:
         reasons: list[str] = []
-        if nhs_number and person.nhs_number == nhs_number:
+        if nhs_number and their_nhs == nhs_number:
             reasons.append("Same NHS number")
-        if date_of_birth is not None and person.date_of_birth == date_of_birth:
-            their_family = normalise_name(person.family_name)
-            their_full = normalise_name(person.given_name) + " " + their_family
+        if date_of_birth is not None and their_birth == date_of_birth:
+            their_family = normalise_name(their_family_name)
+            their_full = normalise_name(their_given) + " " + their_family
             if family and their_family == family:
                 reasons.append("Same date of birth and family name")
             elif _similar(full, their_full):
                 reasons.append("Same date of birth and a similar name")
-            elif code and _compact_postcode(person.postcode) == code:
+            elif code and _compact_postcode(their_postcode) == code:
                 reasons.append("Same date of birth and postcode")
         if reasons:
-            out.append(DuplicateCandidate(person=person, reasons=reasons))
-    if out:
-        visible = set(people.filter(pk__in=[c.person.pk for c in out]).values_list("pk", flat=True))
-        out = [c for c in out if c.person.pk in visible]
+            matched[pk] = reasons
+    out: list[DuplicateCandidate] = []
+    if matched:
+        scope = people if isinstance(people, QuerySet) else people()
+        visible = scope.filter(pk__in=list(matched)).select_related("registered_practice")
+        out = [DuplicateCandidate(person=p, reasons=matched[p.pk]) for p in visible]
     out.sort(key=lambda c: (not c.same_nhs_number, c.person.family_name, c.person.given_name))
     return out
 

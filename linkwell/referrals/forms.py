@@ -144,9 +144,12 @@ class _ReferralFields(forms.Form):
     )
 
     def setup(self, *, reasons: list[TaxonomyTerm], services: list[Organisation]) -> None:
-        self.fields["reasons"].queryset = TaxonomyTerm.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[t.pk for t in reasons]
-        ).order_by("name")
+        # With their taxonomy: referral_errors checks each reason is a need.
+        self.fields["reasons"].queryset = (  # type: ignore[attr-defined]
+            TaxonomyTerm.objects.filter(pk__in=[t.pk for t in reasons])
+            .select_related("taxonomy")
+            .order_by("name")
+        )
         if len(services) > 1:
             self.fields["link_worker_service"] = ServiceChoiceField(
                 label=self.service_label,

@@ -8,7 +8,8 @@ from django.db import transaction
 
 from linkwell.accounts.models import Organisation, OrganisationKind, User
 from linkwell.audit.actions import AuditAction
-from linkwell.audit.services import audit_record, snapshot
+from linkwell.audit.models import AuditEvent
+from linkwell.audit.services import audit_event, audit_record_many, snapshot
 from linkwell.core.concurrency import bump_versions
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.people.models import Person
@@ -22,13 +23,21 @@ from linkwell.people.services.details import (
 
 
 def person_create(
-    *, actor: User | AnonymousUser, details: PersonDetails, confirm_new: bool = False
+    *,
+    actor: User | AnonymousUser,
+    details: PersonDetails,
+    confirm_new: bool = False,
+    audit_later: list[AuditEvent] | None = None,
 ) -> Person:
     """Create a person record, unless it may duplicate one the actor can see.
 
     Raises PossibleDuplicates (nothing written) when candidates exist and `confirm_new` is false.
     A record with the same NHS number is never duplicated, even when confirmed: an NHS number
     belongs to one person, so the user must use that record or correct the number.
+
+    A caller creating the person inside its own transaction (a referral) may pass a list as
+    `audit_later`: the creation's audit event is appended to it unsaved, and the caller appends
+    it with its own events in one statement (`audit_record_many`) before that transaction ends.
     """
     cleaned = person_clean_details(details)
     candidates = person_duplicates_for(actor=actor, details=cleaned)
@@ -49,7 +58,7 @@ def person_create(
     # a failure here fails the caller's write too, which nothing catches half way.
     with transaction.atomic(savepoint=False):
         person = Person.objects.create(**cleaned.__dict__)
-        audit_record(
+        event = audit_event(
             actor=actor,
             action=AuditAction.PEOPLE_PERSON_CREATED,
             obj=person,
@@ -58,24 +67,34 @@ def person_create(
             changes={k: [None, v] for k, v in snapshot(person, PERSON_FIELDS).items() if v},
             detail={"possible_duplicates_confirmed_new": [str(c.person.uuid) for c in candidates]},
         )
+        if audit_later is None:
+            audit_record_many([event])
+        else:
+            audit_later.append(event)
     return person
 
 
 def person_record_registered_practice(
-    *, actor: User | AnonymousUser | None, person: Person, practice: Organisation
+    *,
+    actor: User | AnonymousUser | None,
+    person: Person,
+    practice: Organisation,
+    audit_later: list[AuditEvent] | None = None,
 ) -> bool:
     """Record `practice` as the person's registered GP practice when none is recorded yet (a GP
     referral names it; other referral routes ask). Never overwrites a recorded practice: a
-    change of practice is an edit of the record. True when it was recorded."""
+    change of practice is an edit of the record. True when it was recorded. `audit_later` as
+    for `person_create`."""
     if practice.kind != OrganisationKind.GP_PRACTICE:
         raise ValidationFailed({"registered_practice": ["Choose a GP practice"]})
-    with transaction.atomic():
+    # Inside a caller's transaction (a referral) no savepoint: nothing catches a failure here.
+    with transaction.atomic(savepoint=False):
         recorded = bump_versions(
             Person.objects.filter(pk=person.pk, registered_practice__isnull=True),
             registered_practice=practice,
         )
         if recorded:
-            audit_record(
+            event = audit_event(
                 actor=actor,
                 action=AuditAction.PEOPLE_REGISTERED_PRACTICE_RECORDED,
                 obj=person,
@@ -83,4 +102,8 @@ def person_record_registered_practice(
                 person_id=str(person.uuid),
                 changes={"registered_practice": [None, str(practice.uuid)]},
             )
+            if audit_later is None:
+                audit_record_many([event])
+            else:
+                audit_later.append(event)
     return bool(recorded)

@@ -82,6 +82,15 @@ class PossibleDuplicates(LinkwellError):
         )
 
 
+# The choice fields' allowed values, worked out once (an enum's `.values` builds a new list).
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "preferred_contact_method": tuple(ContactMethod.values),
+    "sex": tuple(Sex.values),
+    "ethnicity": tuple(Ethnicity.values),
+    "carer_status": tuple(CarerStatus.values),
+}
+
+
 def person_clean_details(details: PersonDetails, *, today: dt.date | None = None) -> PersonDetails:
     """A copy of `details` with normalised NHS number and postcode, or ValidationFailed listing
     every problem at once."""
@@ -107,13 +116,7 @@ def person_clean_details(details: PersonDetails, *, today: dt.date | None = None
             postcode = normalise(details.postcode)
         except InvalidPostcode:
             errors["postcode"] = ["Enter a real UK postcode, like SY11 1AA"]
-    choices = {
-        "preferred_contact_method": ContactMethod.values,
-        "sex": Sex.values,
-        "ethnicity": Ethnicity.values,
-        "carer_status": CarerStatus.values,
-    }
-    for name, allowed in choices.items():
+    for name, allowed in _CHOICES.items():
         if getattr(details, name) not in allowed:
             errors[name] = [f"Choose the {name.replace('_', ' ')} from the list"]
     practice = details.registered_practice
@@ -143,9 +146,14 @@ def person_clean_details(details: PersonDetails, *, today: dt.date | None = None
 def person_duplicates_for(
     *, actor: User | AnonymousUser, details: PersonDetails
 ) -> list[DuplicateCandidate]:
-    """Possible existing records for `details` among the people `actor` may be shown."""
+    """Possible existing records for `details` among the people `actor` may be shown.
+
+    The actor's scope (their memberships) is read only when some record matches: a new person
+    matching nobody costs the one indexed candidate query."""
+    if not actor.is_authenticated:
+        return []  # nobody is shown to an anonymous actor (people_known_to is empty)
     return person_duplicate_candidates(
-        people=people_known_to(actor),
+        people=lambda: people_known_to(actor),
         given_name=details.given_name,
         family_name=details.family_name,
         date_of_birth=details.date_of_birth,

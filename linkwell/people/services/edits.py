@@ -89,7 +89,7 @@ def person_update(
         candidates: list[DuplicateCandidate] = []
         if set(changed) & set(IDENTIFYING_FIELDS):
             candidates = person_duplicate_candidates(
-                people=people_known_to(actor),
+                people=lambda: people_known_to(actor),
                 given_name=cleaned.given_name,
                 family_name=cleaned.family_name,
                 date_of_birth=cleaned.date_of_birth,

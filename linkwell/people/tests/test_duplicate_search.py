@@ -1,7 +1,7 @@
 """The duplicate check finds exactly what it found when it weighed every record the actor may
 see: the same candidates, for the same reasons, in the same order (the earlier reading is kept
 below as `_every_visible_record`); it reads only the records sharing an NHS number or a date of
-birth, and the actor's memberships once."""
+birth, and the actor's memberships once, only when some record matched."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -188,6 +189,13 @@ def test_every_actor_is_offered_exactly_the_candidates_the_full_reading_offered(
                     people=people_known_to(actor), exclude=exclude, **args
                 )
                 assert _key(new) == _key(old), (actor.email, probe, exclude)
+
+                # The scope given as a function (read only when something matched): the same.
+                def scope(actor: Any = actor) -> QuerySet[Person]:
+                    return people_known_to(actor)
+
+                lazy = person_duplicate_candidates(people=scope, exclude=exclude, **args)
+                assert _key(lazy) == _key(old), (actor.email, probe, exclude)
                 offered += len(new)
     assert offered >= 20
 
@@ -259,3 +267,29 @@ def test_the_check_reads_memberships_once_and_only_the_matching_records(
         found = person_duplicates_for(actor=personas.link_worker, details=details)
     # Both ways in count: the team's records and the practice's registered ones.
     assert {region["family"].pk, region["accents"].pk} <= {c.person.pk for c in found}
+
+
+def test_someone_new_costs_the_one_candidate_query_and_no_membership_read(
+    personas: Personas, region: dict[str, Person], django_assert_num_queries: Any
+) -> None:
+    details = PersonDetails(given_name="Zed", family_name="Quill", date_of_birth=BIRTHDAY)
+    # Records share the birthday but none matches the name: the scope is never needed.
+    with django_assert_num_queries(1):
+        assert person_duplicates_for(actor=personas.link_worker, details=details) == []
+
+
+def test_an_anonymous_actor_is_offered_nobody_and_nothing_is_read(
+    personas: Personas, region: dict[str, Person], django_assert_num_queries: Any
+) -> None:
+    details = PersonDetails(given_name="Margaret", family_name="Evans", date_of_birth=BIRTHDAY)
+    with django_assert_num_queries(0):
+        assert person_duplicates_for(actor=AnonymousUser(), details=details) == []
+
+
+def test_staff_outside_every_team_and_practice_are_offered_nobody_though_records_match(
+    personas: Personas, region: dict[str, Person]
+) -> None:
+    details = PersonDetails(given_name="Margaret", family_name="Evans", date_of_birth=BIRTHDAY)
+    assert person_duplicates_for(actor=personas.outsider, details=details) == []
+    # ...while a link worker asking the same is offered the team's matches.
+    assert person_duplicates_for(actor=personas.link_worker, details=details)

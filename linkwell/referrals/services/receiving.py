@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from linkwell.accounts.models import Organisation, OrganisationKind, User
 from linkwell.audit.actions import AuditAction
-from linkwell.audit.services import audit_record
+from linkwell.audit.models import AuditEvent
+from linkwell.audit.services import audit_event, audit_record_many
 from linkwell.casework.models import Urgency
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.eligibility import eligibility_failures
-from linkwell.directory.models import Service, ServiceStatus, TaxonomyTerm
+from linkwell.directory.models import Service, ServiceStatus, Taxonomy, TaxonomyTerm
 from linkwell.directory.taxonomies import NEEDS, taxonomy_uuid
 from linkwell.people.models import ContactMethod, Person
 from linkwell.people.services import (
@@ -165,6 +166,25 @@ def needs_terms() -> list[TaxonomyTerm]:
     return list(TaxonomyTerm.objects.filter(taxonomy__uuid=taxonomy_uuid(NEEDS)).order_by("name"))
 
 
+def _all_needs(terms: list[TaxonomyTerm]) -> bool:
+    """Whether every term is one of the "Needs" taxonomy's: from the taxonomies loaded with the
+    terms (the forms' choices are), else one query for all of them rather than one each."""
+    needs = taxonomy_uuid(NEEDS)
+    if any(t.taxonomy_id is None for t in terms):
+        return False
+    loaded = [t for t in terms if TaxonomyTerm.taxonomy.is_cached(t)]
+    if any(t.taxonomy is None or t.taxonomy.uuid != needs for t in loaded):
+        return False
+    unloaded = {
+        t.taxonomy_id
+        for t in terms
+        if t.taxonomy_id is not None and not TaxonomyTerm.taxonomy.is_cached(t)
+    }
+    return not unloaded or unloaded == set(
+        Taxonomy.objects.filter(pk__in=unloaded, uuid=needs).values_list("pk", flat=True)
+    )
+
+
 def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     service = details.link_worker_service
@@ -182,10 +202,7 @@ def _referral_errors(details: ReferralDetails) -> dict[str, list[str]]:
         errors["referrer_role"] = ["Choose your role from the list, or leave it blank"]
     if not details.reasons and not details.details.strip():
         errors["reasons"] = ["Choose at least one reason for the referral, or describe it"]
-    needs = taxonomy_uuid(NEEDS)
-    if any(
-        t.taxonomy_id is None or getattr(t.taxonomy, "uuid", None) != needs for t in details.reasons
-    ):
+    if not _all_needs(details.reasons):
         errors["reasons"] = ["Choose reasons from the list"]
     if not details.consent_to_contact:
         errors["consent_to_contact"] = [
@@ -250,14 +267,24 @@ def referral_create(
         date_of_birth = new_person.date_of_birth
     failed, override_reason = _eligibility(referral, date_of_birth)
     practice = _registered_practice(referral)
+    # The new person's audit event and the referral's are appended together, in one statement
+    # at the end of the transaction that writes both.
+    events: list[AuditEvent] = []
     with transaction.atomic():
         if person is None:
             assert new_person is not None
             if new_person.registered_practice is None:
                 new_person.registered_practice = practice
-            person = person_create(actor=actor, details=new_person, confirm_new=confirm_new_person)
+            person = person_create(
+                actor=actor,
+                details=new_person,
+                confirm_new=confirm_new_person,
+                audit_later=events,
+            )
         elif practice is not None and person.registered_practice_id is None:
-            person_record_registered_practice(actor=actor, person=person, practice=practice)
+            person_record_registered_practice(
+                actor=actor, person=person, practice=practice, audit_later=events
+            )
         assert referral.link_worker_service is not None
         row = Referral.objects.create(
             person=person,
@@ -285,23 +312,26 @@ def referral_create(
         # A new row has no reasons yet: `add` inserts them straight away, where `set` would
         # first read the (empty) current ones.
         row.reasons.add(*referral.reasons)
-        audit_record(
-            actor=actor,
-            action=AuditAction.REFERRALS_REFERRAL_RECEIVED,
-            obj=row,
-            organisation=referral.link_worker_service,
-            person_id=str(person.uuid),
-            detail={
-                "source": row.source,
-                "urgency": row.urgency,
-                "reasons": [t.code or t.name for t in referral.reasons],
-                "safeguarding_concern": row.safeguarding_concern,
-                "referrer_organisation": referral.referrer_organisation,
-                **(
-                    {"eligibility_overridden": {"failed": failed, "reason": override_reason}}
-                    if failed
-                    else {}
-                ),
-            },
+        events.append(
+            audit_event(
+                actor=actor,
+                action=AuditAction.REFERRALS_REFERRAL_RECEIVED,
+                obj=row,
+                organisation=referral.link_worker_service,
+                person_id=str(person.uuid),
+                detail={
+                    "source": row.source,
+                    "urgency": row.urgency,
+                    "reasons": [t.code or t.name for t in referral.reasons],
+                    "safeguarding_concern": row.safeguarding_concern,
+                    "referrer_organisation": referral.referrer_organisation,
+                    **(
+                        {"eligibility_overridden": {"failed": failed, "reason": override_reason}}
+                        if failed
+                        else {}
+                    ),
+                },
+            )
         )
+        audit_record_many(events)
     return row
