@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 import directory_search as shared  # noqa: E402  (machine info, database plumbing)
+from sections import write_section  # noqa: E402
 
 SEED = 20261206
 CHUNK = 5000
@@ -365,17 +366,6 @@ def render(result: dict[str, Any], info: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def write_markdown(section: str, path: Path) -> None:
-    """Replace this script's section of BENCHMARKS.md (or append it), keeping the rest."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        text = before + section + rest.split(MARK_END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def _database_name(url: str) -> str:
     name = urlsplit(url).path.lstrip("/")
     if not name or not (name.startswith("lw_") or "bench" in name):
@@ -441,7 +431,7 @@ def main() -> None:
     print()
     print(section)
     if not args.no_write:
-        write_markdown(section, args.output)
+        write_section(section, args.output)
         print(f"\nWrote {args.output}")
 
 
