@@ -12,7 +12,8 @@
    council-sized feed's write is short (5,000 services: about 4 s on SQLite, BENCHMARKS.md
    "Directory import"). The one exception is the importer's own (`write_batch_size`): a feed of
    more than 10,000 records on SQLite is written in batches so the site stays usable, and the
-   run's warnings say so; the next harvest completes a run stopped between two of them.
+   run's warnings say so; a run stopped between two batches says how many were written, and the
+   next harvest completes it.
 4. Then, in one short transaction: provenance (`ServiceProvenance`) for each service; on a full
    harvest, services this feed published before and no longer does are marked inactive (never
    deleted); new listings are compared with the rest of the directory for likely duplicates;
@@ -46,12 +47,7 @@ from linkwell.audit.services import audit_record
 from linkwell.core.exceptions import LinkwellError
 from linkwell.core.notify import EMAIL, NotifyError, notify
 from linkwell.directory.exchange import sources
-from linkwell.directory.exchange.importer import (
-    ImportProgress,
-    ImportReport,
-    directory_import,
-    write_batch_size,
-)
+from linkwell.directory.exchange.importer import ImportProgress, ImportReport, directory_import
 from linkwell.directory.harvest import duplicates
 from linkwell.directory.harvest.fetch import HarvestError, fetch_feed
 from linkwell.directory.models import (
@@ -111,8 +107,16 @@ def harvest_feed(
         if on_progress is not None:
             on_progress(message)
 
+    # Batches written so far, when the importer writes in batches (a very large feed on SQLite).
+    batches_written = [0]
+
     def import_progress(p: ImportProgress) -> None:
-        if p.phase == "writing":
+        if p.phase != "writing":
+            return
+        if p.batches > 1 and p.batch:
+            batches_written[0] = p.batch
+            say(f"Wrote batch {p.batch:,} of {p.batches:,}: {p.written:,} rows so far.")
+        else:
             say(f"Wrote {p.written:,} rows." if p.written else f"Writing {p.total:,} rows…")
 
     started = timezone.now()
@@ -148,21 +152,21 @@ def harvest_feed(
             )
         }
         # The importer checks every record before writing any, then writes them all in one
-        # transaction, so a run is never half-applied (`write_batch_size` has the one exception).
+        # transaction, so a run is never half-applied; its one exception (a very large feed on
+        # SQLite, `write_batch_size`) is written in batches and said in the run's warnings.
         with audit_context(channel=Channel.IMPORT):
             report = directory_import(
-                actor=actor,
-                records=plan.records,
-                owner=source.owner,
-                on_progress=import_progress,
-                batch_size=write_batch_size(len(plan.records)),
+                actor=actor, records=plan.records, owner=source.owner, on_progress=import_progress
             )
     except LinkwellError as exc:
-        return _fail(run, str(exc), actor=actor)
+        return _fail(run, str(exc), actor=actor, partly=batches_written[0])
     except Exception as exc:
         logger.exception("Harvest of %s crashed", source.uuid)
         return _fail(
-            run, f"The harvest stopped unexpectedly ({exc.__class__.__name__}).", actor=actor
+            run,
+            f"The harvest stopped unexpectedly ({exc.__class__.__name__}).",
+            actor=actor,
+            partly=batches_written[0],
         )
     if not report.committed:
         lines = [line for r in report.rejected for line in r.lines()]
@@ -339,11 +343,17 @@ def _brief(service: Service) -> dict[str, str]:
 
 
 def _fail(
-    run: HarvestRun, reason: str, *, actor: User | None, imported: bool = False
+    run: HarvestRun,
+    reason: str,
+    *,
+    actor: User | None,
+    imported: bool = False,
+    partly: int = 0,
 ) -> HarvestRun:
     """Record the failure on the run and the feed, audit it, and tell administrators when the
     reason is new (a feed down for a week sends one email, not seven). `imported`: the feed's
-    records were written before the failure (only provenance and withdrawals are missing)."""
+    records were written before the failure (only provenance and withdrawals are missing);
+    `partly`: the import was written in batches and stopped after this many."""
     now = timezone.now()
     with transaction.atomic():
         source = FeedSource.objects.select_for_update().get(pk=run.source_id)
@@ -363,7 +373,7 @@ def _fail(
         )
     run.source = source
     if is_new:
-        _tell_administrators(source, run, imported=imported)
+        _tell_administrators(source, run, imported=imported, partly=partly)
     return run
 
 
@@ -383,9 +393,17 @@ def administrator_emails(source: FeedSource) -> list[str]:
     return sorted(e for e in emails if e)
 
 
-def _tell_administrators(source: FeedSource, run: HarvestRun, *, imported: bool) -> None:
+def _tell_administrators(
+    source: FeedSource, run: HarvestRun, *, imported: bool, partly: int = 0
+) -> None:
     page = settings.SITE_URL + reverse("directory:harvest_run", kwargs={"run_id": run.uuid})
-    if imported:
+    if partly:
+        outcome = (
+            f"This feed is large enough to be written in batches, and {partly:,} batch(es) of its "
+            "listings were written before the run stopped: those listings are updated, the rest "
+            "are as they were. The next harvest writes the rest."
+        )
+    elif imported:
         outcome = (
             "The feed's listings were written, but its provenance, withdrawn listings and likely "
             "duplicates were not recorded; the next harvest records them."

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from linkwell.audit.models import AuditEvent
@@ -253,7 +254,7 @@ class _WriteFailed(Exception):
 
 
 def test_a_harvest_whose_write_fails_part_way_changes_nothing(feed, personas, monkeypatch):
-    from linkwell.directory.exchange.importer import directory_import
+    from linkwell.directory.exchange.importer import run as importer
     from linkwell.directory.exchange.importer.store import Store
 
     served, url = feed
@@ -263,7 +264,7 @@ def test_a_harvest_whose_write_fails_part_way_changes_nothing(feed, personas, mo
     served.services = [service(n, description="Changed on the feed.") for n in range(1, 6)]
     served.services.append(service(6))
     # Even were the importer's batches two records, a harvest writes in one transaction...
-    monkeypatch.setitem(directory_import.__kwdefaults__, "batch_size", 2)
+    monkeypatch.setattr(importer, "BATCH_RECORDS", 2)
     apply = Store.apply
 
     def fail_once_some_are_written(self: Store) -> None:
@@ -281,6 +282,52 @@ def test_a_harvest_whose_write_fails_part_way_changes_nothing(feed, personas, mo
     assert "stopped unexpectedly (_WriteFailed)" in run.error
     assert snapshot() == before
     assert "Nothing in the directory was changed" in mail.outbox[0].body
+
+
+def test_a_very_large_feed_on_sqlite_is_written_in_batches_and_a_stop_says_how_far(
+    feed, personas, monkeypatch
+):
+    from linkwell.directory.exchange.importer import run as importer
+    from linkwell.directory.exchange.importer.store import Store
+
+    served, url = feed
+    source = make_source(url)
+    # A feed "too large" for one SQLite transaction: more records than the limit, batches of 2.
+    monkeypatch.setattr(importer, "SQLITE_ONE_TRANSACTION_RECORDS", 2)
+    monkeypatch.setattr(importer, "BATCH_RECORDS", 2)
+    batched = connection.vendor == "sqlite"
+
+    first = harvest_feed(source=source)
+
+    assert first.status == HarvestStatus.SUCCEEDED, first.error
+    assert Service.objects.count() == 5
+    said = " ".join(first.warnings)
+    assert ("written in" in said and "batches of 2" in said) == batched
+    before = snapshot()
+    served.services = [service(n, description="Changed on the feed.") for n in range(1, 6)]
+    apply, calls = Store.apply, [0]
+
+    def stop_after_two_batches(self: Store) -> None:
+        calls[0] += 1
+        if calls[0] == 3:
+            raise _WriteFailed
+        apply(self)
+
+    monkeypatch.setattr(Store, "apply", stop_after_two_batches)
+    mail.outbox.clear()
+
+    run = harvest_feed(source=source, full=True)
+
+    assert run.status == HarvestStatus.FAILED
+    body = mail.outbox[0].body
+    changed = Service.objects.filter(description="Changed on the feed.").count()
+    if batched:  # the two batches written stay, and the email says so rather than "nothing"
+        assert 0 < changed < 5
+        assert "2 batch(es) of its listings were written" in body
+        assert "Nothing in the directory was changed" not in body
+    else:  # PostgreSQL: one transaction whatever the size
+        assert snapshot() == before
+        assert "Nothing in the directory was changed" in body
 
 
 def test_a_harvest_whose_recording_fails_says_the_listings_were_written(

@@ -52,10 +52,11 @@ ATTEMPTS = 3
 # services holds SQLite's write lock for well under a second even on a loaded machine
 # (BENCHMARKS.md, "Directory import"); web writes wait for it up to the busy timeout (20 s).
 BATCH_RECORDS = 500
-# On SQLite, files of up to this many records are written in one transaction: 5,000 services
-# (about 6,500 records) took 3.6 s to write on an idle 2-core machine, well inside the busy
-# timeout. Larger files are written in batches so the site stays usable. PostgreSQL locks rows,
-# not the database: any file is one transaction there.
+# On SQLite, files of up to this many records are written in one transaction. The write of
+# 5,000 generated services (about 5,500 records) held the lock 3.6 s on an idle 2-core machine,
+# so 10,000 records hold it about 7 s: inside the 20 s a web request waits, with room for a busy
+# machine (not for one several times overloaded). Larger files are written in batches so the
+# site stays usable. PostgreSQL locks rows, not the database: any file is one transaction there.
 SQLITE_ONE_TRANSACTION_RECORDS = 10_000
 
 
