@@ -174,6 +174,8 @@ class AccessCheck:
 
 
 def check_access(needs: Sequence[str], service: ServiceDoc) -> AccessCheck:
+    if not needs:
+        return AccessCheck((), (), ())
     sentences = [
         s for t in (*service.accessibility, *service.extra_text) for s in _SENTENCE_RE.split(t)
     ]

@@ -13,6 +13,9 @@ Pipeline (README.md has the formula and weights):
    does not meet; no shared language when both list theirs (`constraints.py`). Softly: a
    listing for an audience ("for people with COPD", "for women") the person is not known to be
    in ranks lower, with a reason (`constraints.audiences`).
+   Everything below is computed for the services that pass the constraints that are arrays
+   (status, tried, ages, reach, cost) only: the work follows who could be offered, not the
+   size of the directory, and nothing is left out for being outside a shortlist.
 2. **Relevance** per thing the person said (each interest, need, condition, what matters):
    BM25 lexical match with stems and phrases, related terms from `data/related_terms.json`, and
    semantic similarity from the sentence encoder (`embedding.get_encoder()`), combined.
@@ -94,6 +97,10 @@ POOL_MIN, POOL_FACTOR = 40, 4  # candidates scored fully before diversity
 # rest are sorted only when they do not (`Matcher._best_first`).
 CANDIDATES_FACTOR = 4
 SAID_CACHE_SIZE = 10_000  # encoded phrases people said, kept per Matcher
+# The semantic product reads only the candidates' vectors when the directory has at least
+# GATHER_MIN services and the candidates are at most this share of them (otherwise reading
+# every vector in place is as cheap as copying some).
+GATHER_MIN, GATHER_SHARE = 4096, 0.5
 
 
 class Encoder(Protocol):
@@ -212,6 +219,7 @@ class Matcher:
         self._run_owner = self._point_owner[self._run_starts]
         self._point_lat = np.radians(np.array(lats, dtype=np.float64))
         self._point_lon = np.radians(np.array(lons, dtype=np.float64))
+        self._point_cos_lat = np.cos(self._point_lat)
         self.has_point = np.zeros(n, dtype=bool)
         self.has_point[self._point_owner] = True
         self.transport = np.array([s.provides_transport for s in self.services], dtype=bool)
@@ -315,29 +323,35 @@ class Matcher:
         capture: list[tuple[list[str], FloatArray]] | None = None,
     ) -> list[Suggestion]:
         on = COMPONENTS - set(disable)
-        # 1. Candidates: the hard constraints that are vectors, then every service's relevance
-        # (BM25 postings, the related phrases' cached matches, one float32 matrix product).
-        distance = self._distances(profile)
+        # 1. Candidates: the hard constraints that are vectors (active, not tried, ages, cost,
+        # reach), then the relevance and vector score of those alone. Every per-query array
+        # below has one column per candidate (`candidates[c]` is the service of column c), so
+        # the work follows the services a person could be offered, not the directory.
         reach = self._reach(profile)
+        # Venues beyond every reach only need to be known to be beyond it.
+        distance = self._distances(profile, within=float(reach.max()) if len(reach) else 0.0)
         eligible = self._hard_mask(profile, distance, reach)
+        candidates = np.flatnonzero(eligible)
         facets = _facets(profile, self.index)
-        relevance, detail = self._relevance(profile, facets, on)
-        parts = self._vector_parts(profile, distance, reach, at, on)
+        relevance, detail = self._relevance(profile, facets, on, candidates, eligible)
+        parts = self._vector_parts(profile, distance, reach, at, on, candidates)
         prescore = WEIGHTS["relevance"] * relevance
         for name, values in parts.items():
             prescore = prescore + WEIGHTS[name] * values
         if "capacity" in on:
-            prescore = prescore * self._capacity_factor
+            prescore = prescore * self._capacity_factor[candidates]
         # Schedule is added per candidate below; rank candidates on the rest first.
         # Best first, ties to the smaller id (as everywhere): a lexsort, not a Python sort.
         # 2. A pool scored fully: best first by the vector score, through the per-service text
         # constraints, access, schedule and audience, until `pool_size` pass.
         rounded = np.round(prescore, 4)
-        candidates = np.flatnonzero(eligible)
         pool_size = max(POOL_MIN, POOL_FACTOR * top)
         pool: list[tuple[float, int, dict[str, Any]]] = []
         said = _audience_stems(profile)  # not cached: a shared Matcher keeps nobody's words
-        for i in self._best_first(candidates, rounded, CANDIDATES_FACTOR * pool_size):
+        columns = np.arange(len(candidates))
+        id_rank = self._id_rank[candidates]
+        for c in self._best_first(columns, rounded, CANDIDATES_FACTOR * pool_size, id_rank):
+            i = int(candidates[c])
             service = self.services[i]
             if not self._passes_text_constraints(profile, service):
                 continue
@@ -347,7 +361,7 @@ class Matcher:
             if access.refused:
                 continue
             schedule_score = _schedule_score(profile, service, at)
-            score = float(prescore[i])
+            score = float(prescore[c])
             if "schedule" in on:
                 factor = 1.0
                 if "capacity" in on:
@@ -359,6 +373,7 @@ class Matcher:
             if "audience" in on:
                 score *= audience_factor
             info = {
+                "column": c,
                 "access": access,
                 "audience": (audience_factor, audience_notes),
                 "schedule": schedule_score,
@@ -377,6 +392,7 @@ class Matcher:
                 detail=detail,
                 parts=parts,
                 infos=[info for _, _, info in pool],
+                columns=[info["column"] for _, _, info in pool],
                 full=self.full if "capacity" in on else np.zeros_like(self.full),
                 busy=self.busy if "capacity" in on else np.zeros_like(self.busy),
                 service_purposes=self.purposes,
@@ -417,11 +433,19 @@ class Matcher:
         ]
 
     def _best_first(
-        self, candidates: npt.NDArray[np.int64], rounded: FloatArray, first: int
+        self,
+        candidates: npt.NDArray[np.int64],
+        rounded: FloatArray,
+        first: int,
+        id_rank: npt.NDArray[np.int64] | None = None,
     ) -> Iterator[int]:
         """`candidates` best first (rounded score down, then id up) — the order of a full
         lexsort, but sorting only the best `first` (and every service tied with the last of
-        them) unless the pool needs more: at 100k services a full sort was a tenth of a rank."""
+        them) unless the pool needs more: at 100k services a full sort was a tenth of a rank.
+        `id_rank`: the place of each position's service id in id order (default: positions
+        are services)."""
+        if id_rank is None:
+            id_rank = self._id_rank
         keys = -rounded[candidates]
         if len(candidates) > 2 * first:
             kth = np.partition(keys, first)[first]
@@ -430,7 +454,7 @@ class Matcher:
         else:
             chunks = [candidates]
         for chunk in chunks:
-            yield from chunk[np.lexsort((self._id_rank[chunk], -rounded[chunk]))].tolist()
+            yield from chunk[np.lexsort((id_rank[chunk], -rounded[chunk]))].tolist()
 
     def prepare(self, profiles: Sequence[Profile]) -> None:
         """Encode what these people said in one batch (the command ranks many people; batching
@@ -531,19 +555,31 @@ class Matcher:
 
     # --- soft parts -------------------------------------------------------------------------
 
-    def _distances(self, profile: Profile) -> FloatArray:
-        """Km to each service's nearest venue; inf where either side has no point."""
+    def _distances(self, profile: Profile, within: float = math.inf) -> FloatArray:
+        """Km to each service's nearest venue; inf where either side has no point, and (when
+        `within` is finite) where every venue is more than `within` km away: only the venues
+        whose latitude and longitude could be that near are measured."""
         out = np.full(len(self.services), np.inf)
         point = profile.point
         if point is None or not len(self._point_owner):
             return out
         lat, lon = math.radians(point[0]), math.radians(point[1])
+        near = _near_box(self._point_lat, self._point_lon, lat, lon, within)
+        point_lat, point_lon, cos_lat = self._point_lat, self._point_lon, self._point_cos_lat
+        run_starts, run_owner = self._run_starts, self._run_owner
+        if near is not None:
+            point_lat, point_lon, cos_lat = point_lat[near], point_lon[near], cos_lat[near]
+            owner = self._point_owner[near]
+            run_starts = np.flatnonzero(np.diff(owner, prepend=-1))
+            run_owner = owner[run_starts]
+            if not len(owner):
+                return out
         h = (
-            np.sin((self._point_lat - lat) / 2) ** 2
-            + math.cos(lat) * np.cos(self._point_lat) * np.sin((self._point_lon - lon) / 2) ** 2
+            np.sin((point_lat - lat) / 2) ** 2
+            + math.cos(lat) * cos_lat * np.sin((point_lon - lon) / 2) ** 2
         )
-        km = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-        out[self._run_owner] = np.minimum.reduceat(km, self._run_starts)
+        km = 2 * EARTH_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        out[run_owner] = np.minimum.reduceat(km, run_starts)
         return out
 
     def _vector_parts(
@@ -553,20 +589,23 @@ class Matcher:
         reach: FloatArray,
         at: dt.datetime | None,
         on: frozenset[str] | set[str],
+        candidates: npt.NDArray[np.int64],
     ) -> dict[str, FloatArray]:
+        """The score's parts that are one value a service, for the `candidates` only."""
         parts: dict[str, FloatArray] = {}
         if "distance" in on:
-            known = np.isfinite(distance)
-            scale = np.maximum(reach, NEAR_KM) * 1.2
-            parts["distance"] = np.where(known, np.clip(1 - distance / scale, 0, 1), 0.5)
+            near = distance[candidates]
+            known = np.isfinite(near)
+            scale = np.maximum(reach[candidates], NEAR_KM) * 1.2
+            parts["distance"] = np.where(known, np.clip(1 - near / scale, 0, 1), 0.5)
         if "freshness" in on:
             ref = at.date() if at is not None else self.newest_day
-            parts["freshness"] = self._cached_part("freshness", ref, self._freshness)
+            parts["freshness"] = self._cached_part("freshness", ref, self._freshness)[candidates]
         if "quality" in on:
-            parts["quality"] = self.quality
+            parts["quality"] = self.quality[candidates]
         parts["cost"] = self._cached_part(
             "cost", profile.cost in ("free_only", "low_cost"), self._cost
-        )
+        )[candidates]
         return parts
 
     def _cached_part(self, name: str, key: Any, compute: Any) -> FloatArray:
@@ -600,46 +639,70 @@ class Matcher:
         return out
 
     def _relevance(
-        self, profile: Profile, facets: list[_Facet], on: frozenset[str] | set[str]
+        self,
+        profile: Profile,
+        facets: list[_Facet],
+        on: frozenset[str] | set[str],
+        candidates: npt.NDArray[np.int64],
+        eligible: npt.NDArray[np.bool_],
     ) -> tuple[FloatArray, dict[str, Any]]:
-        n = len(self.services)
+        """Relevance of the `candidates` (sorted service positions, `eligible` as a mask): one
+        column each. The lexical parts are read from the postings and the related phrases'
+        cached matches that fall among the candidates; the semantic part is one float32 product
+        (of the candidates' rows only when they are few in a large directory)."""
+        m = len(candidates)
         if not facets:
-            zero = np.zeros(n)
+            zero = np.zeros(m)
             return zero, {
-                "facet_scores": np.zeros((0, n)),
-                "lex": np.zeros((0, n)),
-                "rel": np.zeros((0, n)),
-                "sem": np.zeros((0, n)),
+                "facet_scores": np.zeros((0, m)),
+                "lex": np.zeros((0, m)),
+                "rel": np.zeros((0, m)),
+                "sem": np.zeros((0, m)),
                 "best_phrase": [],
             }
-        lex = np.zeros((len(facets), n))
-        rel = np.zeros((len(facets), n))
-        sem = np.zeros((len(facets), n))
+        # A service's column among the candidates (meaningful where `eligible`).
+        column = np.cumsum(eligible) - 1
+        lex = np.zeros((len(facets), m))
+        rel = np.zeros((len(facets), m))
+        sem = np.zeros((len(facets), m))
         best_phrase: list[_BestPhrase] = []
-        # The services each facet's words or related phrases reached: lexical relevance is 0
+        # The candidates each facet's words or related phrases reached: lexical relevance is 0
         # everywhere else, so it is combined with the semantic part only there.
-        touched: list[list[npt.NDArray[np.int64]]] = [[] for _ in facets]
+        touched = np.zeros((len(facets), m), dtype=bool)
         for f, facet in enumerate(facets):
             if "lexical" in on and facet.ideal > 0:
-                raw = self.index.scores(facet.query)
-                hit = np.flatnonzero(raw)  # elsewhere 1 - exp(0) = 0: leave the zeros
-                lex[f, hit] = 1 - np.exp(-LEXICAL_SLOPE * raw[hit] / facet.ideal)
-                touched[f].append(hit)
+                docs, raw = self.index.scores_among(facet.query, eligible)
+                if len(docs):
+                    hit = column[docs]
+                    lex[f, hit] = 1 - np.exp(-LEXICAL_SLOPE * raw / facet.ideal)
+                    touched[f, hit] = True
             phrases = _BestPhrase()
             if "synonyms" in on:
                 for expansion in facet.expansions:
                     for phrase in expansion.phrases:
-                        hit, value = self._phrase_match(phrase.terms)
+                        docs, value = self._phrase_match(phrase.terms)
+                        if not len(docs):
+                            continue
+                        keep = eligible[docs]
+                        hit, value = column[docs[keep]], value[keep]
                         if not len(hit):
                             continue
                         better = value > rel[f, hit] + 1e-12
                         phrases.record(hit[better], f"{expansion.trigger}|{phrase.text}")
                         rel[f, hit] = np.maximum(rel[f, hit], value)
-                        touched[f].append(hit)
+                        touched[f, hit] = True
             best_phrase.append(phrases)
         if "semantic" in on and self.embeddings is not None and self.encoder is not None:
             queries = self._encode_said([f.said for f in facets])
-            cosine = queries @ self.embeddings.T
+            n = len(self.services)
+            if n >= GATHER_MIN and m <= GATHER_SHARE * n:
+                # The candidates' rows only: a copy of a few rows is cheaper than reading
+                # every vector of a large directory.
+                cosine = queries @ self.embeddings[candidates].T
+            else:
+                cosine = queries @ self.embeddings.T
+                if m < n:
+                    cosine = cosine[:, candidates]
             sem = np.clip((cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0, 1)
             use_semantic = True
         else:
@@ -650,9 +713,9 @@ class Matcher:
             # floats as over the whole matrix (elsewhere 0.0 + x is x), in fewer passes.
             semantic_part = SEMANTIC_SHARE * sem  # float32, as in the whole-matrix sum
             facet_scores = semantic_part.astype(np.float64)
-            for f, hits in enumerate(touched):
-                if hits:
-                    at_ = np.unique(np.concatenate(hits))
+            for f in range(len(facets)):
+                at_ = np.flatnonzero(touched[f])
+                if len(at_):
                     lexical = np.maximum(lex[f, at_], rel[f, at_])
                     facet_scores[f, at_] = (1 - SEMANTIC_SHARE) * lexical + semantic_part[f, at_]
         elif use_semantic:
@@ -704,9 +767,10 @@ class Matcher:
             return [(score, 1.0, i, info) for score, i, info in pool[:top]]
         facet_scores = detail["facet_scores"]
         dominant: dict[int, int | None] = {}
-        for _, i, _ in pool:
-            if len(facet_scores) and facet_scores[:, i].max() >= 0.2:
-                dominant[i] = int(facet_scores[:, i].argmax())
+        for _, i, info in pool:
+            c = info["column"]
+            if len(facet_scores) and facet_scores[:, c].max() >= 0.2:
+                dominant[i] = int(facet_scores[:, c].argmax())
             else:
                 dominant[i] = None
         members = [i for _, i, _ in pool]
@@ -783,7 +847,8 @@ class Matcher:
         at: dt.datetime | None,
     ) -> Suggestion:
         service = self.services[i]
-        reasons = _relevance_reasons(service, i, facets, detail, self.index)
+        c = info["column"]  # the service's place in the per-query arrays
+        reasons = _relevance_reasons(i, c, facets, detail, self.index)
         distance = info["distance"]
         if distance is not None:
             reason = wording.distance_text(distance)
@@ -843,11 +908,11 @@ class Matcher:
         elif service.accepts_referrals is False:
             reasons.append("signposting only: the person contacts them")
         components = {
-            "relevance": _round(relevance[i]),
-            "lexical": _round(detail["lex"][:, i].max()) if len(facets) else 0.0,
-            "synonyms": _round(detail["rel"][:, i].max()) if len(facets) else 0.0,
-            "semantic": _round(detail["sem"][:, i].max()) if len(facets) else 0.0,
-            **{name: _round(values[i]) for name, values in parts.items()},
+            "relevance": _round(relevance[c]),
+            "lexical": _round(detail["lex"][:, c].max()) if len(facets) else 0.0,
+            "synonyms": _round(detail["rel"][:, c].max()) if len(facets) else 0.0,
+            "semantic": _round(detail["sem"][:, c].max()) if len(facets) else 0.0,
+            **{name: _round(values[c]) for name, values in parts.items()},
             "schedule": _round(info["schedule"]),
             "capacity": FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0,
             "diversity": _round(diversity),
@@ -1005,6 +1070,33 @@ def _town(place: Any) -> str:
     return parts[-1] if len(parts) >= 2 else ""
 
 
+EARTH_KM = 6371.0088
+BOX_MARGIN_KM = 0.01  # the box around a person is this much wider than their reach
+
+
+def _near_box(
+    lats: FloatArray, lons: FloatArray, lat: float, lon: float, km: float
+) -> npt.NDArray[np.int64] | None:
+    """The points (radians) that may be within `km` of (lat, lon): a latitude band (a
+    great-circle distance is at least the radius times the difference in latitude) and, away
+    from the poles, a longitude band (from haversine: sin^2(d/2R) >= cos(lat1) cos(lat2)
+    sin^2(dlon/2)). None when no band can be drawn (every point may be that near)."""
+    if not math.isfinite(km):
+        return None
+    dlat = (km + BOX_MARGIN_KM) / EARTH_KM
+    if dlat >= math.pi / 4:
+        return None
+    keep = np.abs(lats - lat) <= dlat
+    cos_low = math.cos(min(math.pi / 2, abs(lat) + dlat)) * math.cos(lat)
+    if cos_low > 0.01:
+        half = math.sin(min(math.pi / 2, dlat / 2)) / math.sqrt(cos_low)
+        if half < 0.5:  # sin(dlon/2) <= half: |dlon| <= 2 asin(half), well below pi
+            dlon = np.abs(lons - lon)
+            dlon = np.minimum(dlon, 2 * math.pi - dlon)
+            keep &= dlon <= 2 * math.asin(half)
+    return np.flatnonzero(keep)
+
+
 def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
     if a is None or b is None:
         return math.inf
@@ -1059,17 +1151,18 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
 
 
 def _relevance_reasons(
-    service: ServiceDoc, i: int, facets: list[_Facet], detail: Mapping[str, Any], index: text.BM25
+    i: int, c: int, facets: list[_Facet], detail: Mapping[str, Any], index: text.BM25
 ) -> list[str]:
+    """Service `i` (column `c` of the per-query arrays in `detail`)."""
     if not facets:
         return []
-    scores = detail["facet_scores"][:, i]
+    scores = detail["facet_scores"][:, c]
     reasons = []
     for f in sorted(range(len(facets)), key=lambda f: (-scores[f], f))[:3]:
         if scores[f] < 0.15:
             break
         facet = facets[f]
-        lex, rel, sem = detail["lex"][f, i], detail["rel"][f, i], detail["sem"][f, i]
+        lex, rel, sem = detail["lex"][f, c], detail["rel"][f, c], detail["sem"][f, c]
         if facet.kind == "caring":
             if max(lex, rel, sem) >= 0.3:
                 reasons.append(
@@ -1090,7 +1183,7 @@ def _relevance_reasons(
                 where = " from what matters to you" if facet.kind == "what_matters" else ""
                 reasons.append(f"matches {quoted}{where}")
                 continue
-        best = detail["best_phrase"][f].get(i) if f < len(detail["best_phrase"]) else None
+        best = detail["best_phrase"][f].get(c) if f < len(detail["best_phrase"]) else None
         if rel >= 0.15 and best is not None:
             trigger, phrase = best.split("|", 1)
             said = facet.said if len(text.words(facet.said)) <= 4 else trigger

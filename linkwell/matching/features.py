@@ -232,16 +232,15 @@ _GENERIC_TAXONOMY = frozenset(
 )  # fmt: skip
 
 
-def facet_taxonomy_hit(
-    said: str, expansions: Sequence[text.Expansion], tax: frozenset[str]
-) -> bool:
-    """Whether a listing's categories name what the person said, or a phrase related to it
-    ("lonely" -> befriending; "money worries" -> debt), beyond generic category words."""
+def facet_taxonomy_words(said: str, expansions: Sequence[text.Expansion]) -> frozenset[str]:
+    """The category stems that name what the person said, or a phrase related to it
+    ("lonely" -> befriending; "money worries" -> debt), beyond generic category words: a
+    listing whose categories hold one of them is about it."""
     wanted = set(text.stems(text.without_relatives(said)))
     for expansion in expansions:
         for phrase in expansion.phrases:
             wanted.update(phrase.terms)
-    return bool((wanted - _GENERIC_TAXONOMY) & tax)
+    return frozenset(wanted - _GENERIC_TAXONOMY)
 
 
 # --- the features of a pool ------------------------------------------------------------------
@@ -261,21 +260,25 @@ def pool_features(
     service_purposes: Sequence[frozenset[str]],
     service_taxonomy: Sequence[frozenset[str]],
     hand: Sequence[float] = (),
+    columns: Sequence[int] | None = None,
     on: frozenset[str] | set[str] = frozenset(
         {"schedule", "audience", "taxonomy", "purposes", "priorities"}
     ),
 ) -> FloatArray:
     """One row of `FEATURES` for each pool member (service positions `members`). A signal
     switched off (`on` lacks it: "schedule", "audience", "taxonomy", "purposes",
-    "priorities") takes its neutral value, for the benchmark's ablations."""
+    "priorities") takes its neutral value, for the benchmark's ablations. `columns`: each
+    member's place in `detail` and `parts` when those hold only some services (default: the
+    service positions)."""
     idx = np.asarray(members, dtype=np.int64)
+    cols = idx if columns is None else np.asarray(columns, dtype=np.int64)
     m = len(idx)
     out = np.zeros((m, len(FEATURES)))
     col = {name: k for k, name in enumerate(FEATURES)}
     if len(hand):
         out[:, col["hand"]] = hand
     if facets and m:
-        weighted = detail["facet_scores"][:, idx]
+        weighted = detail["facet_scores"][:, cols]
         best = weighted.max(axis=0)
         out[:, col["best"]] = best
         out[:, col["others"]] = np.clip(weighted.sum(axis=0) - best, 0, 3)
@@ -285,13 +288,17 @@ def pool_features(
             rows = [k for k, f in enumerate(facets) if f.kind == kind]
             if rows:
                 out[:, col[kind]] = raw[rows].max(axis=0)
-        out[:, col["lexical"]] = detail["lex"][:, idx].max(axis=0)
-        out[:, col["synonyms"]] = detail["rel"][:, idx].max(axis=0)
-        out[:, col["semantic"]] = detail["sem"][:, idx].max(axis=0)
-        needing = [f for f in facets if f.kind in ("need", "condition", "caring")]
+        out[:, col["lexical"]] = detail["lex"][:, cols].max(axis=0)
+        out[:, col["synonyms"]] = detail["rel"][:, cols].max(axis=0)
+        out[:, col["semantic"]] = detail["sem"][:, cols].max(axis=0)
+        needing = [
+            facet_taxonomy_words(f.said, f.expansions)
+            for f in facets
+            if f.kind in ("need", "condition", "caring")
+        ]
         for r, i in enumerate(idx if "taxonomy" in on else ()):
             tax = service_taxonomy[i]
-            if tax and any(facet_taxonomy_hit(f.said, f.expansions, tax) for f in needing):
+            if tax and any(words & tax for words in needing):
                 out[r, col["taxonomy"]] = 1.0
     priorities = "priorities" in on
     if priorities and needs_first(profile):
@@ -301,7 +308,7 @@ def pool_features(
         )
     for name in ("distance", "freshness", "quality", "cost"):
         values = parts.get(name)
-        out[:, col[name]] = 0.5 if values is None else values[idx]
+        out[:, col[name]] = 0.5 if values is None else values[cols]
     refuses = priorities and refuses_groups(profile)
     for r, (i, info) in enumerate(zip(idx, infos, strict=True)):
         out[r, col["schedule"]] = info["schedule"] if "schedule" in on else 0.5

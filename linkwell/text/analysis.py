@@ -488,6 +488,32 @@ class BM25:
             )
         return out
 
+    def scores_among(
+        self, query: Mapping[str, float], among: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """(documents, scores) of the documents in `among` (a mask over all documents) that
+        hold a query term, documents in order: `scores(query)` at its nonzero places, read from
+        the postings alone (no array as long as the collection). The same sums, term by term
+        in the same order, so the same floats."""
+        found: list[tuple[npt.NDArray[np.int64], FloatArray]] = []
+        for term, weight in query.items():
+            posting = self._postings.get(term)
+            if posting is None or weight == 0:
+                continue
+            docs, tfs = posting
+            keep = among[docs]
+            docs, tfs = docs[keep], tfs[keep]
+            if len(docs):
+                part = weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
+                found.append((docs, part))
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        union = found[0][0] if len(found) == 1 else np.unique(np.concatenate([d for d, _ in found]))
+        out = np.zeros(len(union))
+        for docs, part in found:
+            out[np.searchsorted(union, docs)] += part
+        return union, out
+
     def containing_all(self, query_terms: Sequence[str]) -> npt.NDArray[np.int64]:
         """Documents that contain every one of these terms (a whole phrase, with its bigrams)."""
         docs: npt.NDArray[np.int64] | None = None

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from linkwell.matching.documents import ServiceDoc
+from linkwell.matching.documents import Place, ServiceDoc
 from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion, bm25_baseline
 from linkwell.matching.profile import Profile
 from linkwell.matching.tests.factories import AT, person, session, svc
@@ -471,3 +471,62 @@ def test_the_pool_s_schedule_score_is_the_one_the_reasons_are_worded_from():
                 assert (
                     _schedule_score(profile, service, at) == _schedule_fit(profile, service, at)[0]
                 )
+
+
+# --- work follows the candidates ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("home", "within"),
+    [((52.86, -3.06), 3.0), ((52.86, -3.06), 25.0), ((78.2, 15.6), 40.0), ((0.0, 179.99), 30.0)],
+)
+def test_distances_measured_only_near_the_person_are_exact_within_reach(home, within):
+    rng = np.random.default_rng(11)
+    services = [
+        svc(
+            f"s{i}",
+            locations=tuple(
+                Place(latitude=home[0] + dlat, longitude=(home[1] + dlon + 180) % 360 - 180)
+                for dlat, dlon in rng.normal(0, 0.4, size=(int(rng.integers(1, 4)), 2))
+            ),
+        )
+        for i in range(300)
+    ] + [svc("online", km=None)]
+    matcher = Matcher(services, encoder=None)
+    profile = person(latitude=home[0], longitude=home[1])
+    every = matcher._distances(profile)
+    near = matcher._distances(profile, within=within)
+    inside = every <= within
+    assert 0 < inside.sum() < len(services) - 1  # some venues on either side of the line
+    np.testing.assert_array_equal(near[inside], every[inside])
+    assert np.all(near[~inside] > within)  # farther, or not measured (inf): out of reach
+    assert np.isinf(near[-1])  # no venue
+
+
+def test_a_large_directory_ranks_its_candidates_as_the_whole_directory_would(monkeypatch):
+    from linkwell.matching import engine
+
+    names = ["Talking therapy", "Garden club", "Mood walk", "Community garden", "Choir", "Tea"]
+    rng = np.random.default_rng(4)
+    n = engine.GATHER_MIN + 200
+    kms = [float(rng.uniform(0, 30)) if i % 7 else None for i in range(n)]  # some: no venue
+    services = [
+        svc(
+            f"s{i:05d}",
+            f"{names[i % len(names)]} {i}",
+            km=kms[i],
+            min_age=70 if i % 11 == 0 else None,
+            status="inactive" if i % 13 == 0 else "active",
+        )
+        for i in range(n)
+    ]
+    matcher = Matcher(services, encoder=FakeEncoder())
+    profile = person(age=40, needs=["feeling a bit down"], interests=["gardening"], travel="walk")
+    shown = matcher.rank(profile, top=10)
+    ineligible = {s.id for s in services if s.status != "active" or s.min_age == 70}
+    far = {s.id for s, km in zip(services, kms, strict=True) if km is not None and km > 2.0}
+    assert len(shown) == 10
+    assert not {s.service_id for s in shown} & (ineligible | far)
+    monkeypatch.setattr(engine, "GATHER_MIN", n + 1)  # every vector read in place
+    again = matcher.rank(profile, top=10)
+    assert [s.service_id for s in again] == [s.service_id for s in shown]

@@ -1,4 +1,4 @@
-"""`fold` and `BM25.scores_at`, against their plain definitions."""
+"""`fold`, `BM25.scores_at` and `BM25.scores_among`, against their plain definitions."""
 
 import unicodedata
 
@@ -32,3 +32,19 @@ def test_scores_at_gives_the_full_scores_of_the_documents_asked_for():
     query = {"walk": 1.0, "group": 0.5, "absent": 1.0}
     docs = np.array([0, 2, 4])
     np.testing.assert_array_equal(index.scores_at(query, docs), index.scores(query)[docs])
+
+
+def test_scores_among_gives_the_full_scores_of_the_matching_documents_in_the_mask():
+    rng = np.random.default_rng(5)
+    words = ["walk", "group", "choir", "garden", "tea", "art"]
+    documents = [list(rng.choice(words, size=rng.integers(0, 8))) for _ in range(400)]
+    index = text.BM25(documents)
+    query = {"walk": 1.0, "group": 0.5, "choir": 2.0, "absent": 1.0}
+    among = rng.random(400) < 0.3
+    docs, scores = index.scores_among(query, among)
+    full = index.scores(query)
+    expected = np.flatnonzero(among & (full > 0))
+    np.testing.assert_array_equal(docs, expected)
+    np.testing.assert_array_equal(scores, full[expected])  # the same floats, not just close
+    none, nothing = index.scores_among({"absent": 1.0}, among)
+    assert len(none) == 0 and len(nothing) == 0
