@@ -8,10 +8,10 @@ Each size runs in its own process on a fresh, migrated SQLite file (WAL, as depl
 comes from `benchmarks/hsds_feed.py` (services with their providers, venues, schedules, phones,
 contacts, costs, languages and taxonomy attributes; half the venues geocoded from their
 postcode). Timed, as `linkwell directory import` runs them: reading the file, checking and
-planning every record (no write lock held), the write phase (batches of records, each planned
-again and written in its own transaction), the longest single batch transaction (the longest
-any other writer waits for the import), then a second import of the same file (everything
-unchanged: nothing written).
+planning every record (no write lock held), the write phase (one transaction, or on SQLite for
+a file of more than 10,000 records batches of 500, each planned again and written in its own
+transaction), the longest write transaction (the longest any other writer waits for the
+import), then a second import of the same file (everything unchanged: nothing written).
 
 The practical limit, measured in the same run: the rows the import wrote, copied from its
 database and inserted by plain `sqlite3` `executemany` in one transaction into an empty copy of
@@ -193,8 +193,9 @@ def render(results: list[dict[str, Any]], info: dict[str, Any]) -> str:
         "schedules, phones, contacts, costs, languages, two or three taxonomy attributes) into "
         "a fresh SQLite database. Seconds. *Check + plan* reads the rows the file names in bulk "
         "and checks and plans every record without holding the write lock; *write* is the "
-        "write phase: the records in batches of 500, each planned again from the rows as they "
-        "stand and written in its own transaction; *lock held* is the longest single batch "
+        "write phase: every record in one transaction, or for a file of more than 10,000 "
+        "records batches of 500, each planned again from the rows as they stand and written "
+        "in its own transaction (the count in brackets); *lock held* is the longest write "
         "transaction (the longest a web request waits for the import) and all of them "
         "together. *Raw limit*: the same rows (directory and audit) inserted by plain `sqlite3` "
         "`executemany` in one transaction. The machine was shared with other work.",

@@ -53,8 +53,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
+sys.path.insert(0, str(ROOT / "benchmarks"))
 import django  # noqa: E402
+from sections import write_section  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()  # the directory reader behind the evaluation sets uses the directory's models
@@ -634,17 +635,6 @@ def render_views(
     return "\n".join(lines)
 
 
-def write_markdown(section: str, path: Path, start: str = MARK_START, end: str = MARK_END) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def run(
     *,
     sizes: Sequence[int],
@@ -676,7 +666,7 @@ def run(
         rebuilt = rebuild(rebuild_size)
     section = render(q, lat, info, enc, rebuilt)
     if output is not None:
-        write_markdown(section, output)
+        write_section(section, output)
     return q, lat, section
 
 
@@ -695,7 +685,7 @@ def run_quality(*, held_out: bool, output: Path | None, people: int | None = Non
         agreement["held-out"] = graders_agreement("held_out")
     section = render_views(views, agreement, info)
     if output is not None:
-        write_markdown(section, output, QUALITY_START, QUALITY_END)
+        write_section(section, output)
     return section
 
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(workdir: Path, services: int, batch_size: int) -> None:
+    """`batch_size` 0: the command's default (the whole file in one transaction)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -49,8 +50,7 @@ def main(workdir: Path, services: int, batch_size: int) -> None:
             "directory",
             "import",
             str(feed),
-            "--batch-size",
-            str(batch_size),
+            *(["--batch-size", str(batch_size)] if batch_size else []),
         ],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
