@@ -14,6 +14,7 @@ import json
 import math
 import re
 import sys
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -205,9 +206,17 @@ STOP_WORDS = frozenset(
 # phrases are matched on the raw word sequence first (see `phrase_in`), so both work.
 
 
-@functools.cache
+# A Snowball stemmer keeps the word it is working on in the object itself, so one shared
+# between threads (the server's threaded workers) can read another thread's word half-way:
+# "string index out of range" under load. One stemmer per thread.
+_THREAD = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+    stemmer = getattr(_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _THREAD.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @functools.lru_cache(maxsize=100_000)
