@@ -1,7 +1,7 @@
 """Load test: `linkwell serve` on a fresh demo database under locust, then a check of the writes.
 
     make benchmark-load                                   # 20 users, 1 minute, SQLite
-    make benchmark-load LOAD_DB=postgres LOAD_USERS=200 LOAD_MINUTES=10   # the capacity run
+    make benchmark-load LOAD_DB=postgres LOAD_USERS=200 LOAD_MINUTES=13.5 LOAD_SPAWN_RATE=1  # capacity
     python benchmarks/load/run.py --help
 
 Steps, each bounded by one hard deadline (--timeout): make a database (a temporary SQLite file,
