@@ -307,13 +307,15 @@ def test_a_very_large_feed_on_sqlite_is_written_in_batches_and_a_stop_says_how_f
     served.services = [service(n, description="Changed on the feed.") for n in range(1, 6)]
     apply, calls = Store.apply, [0]
 
-    def stop_after_two_batches(self: Store) -> None:
+    def stop_part_way(self: Store) -> None:
         calls[0] += 1
-        if calls[0] == 3:
+        if batched and calls[0] == 3:  # two batches are committed, the third never starts
             raise _WriteFailed
         apply(self)
+        if not batched:  # the one transaction has written its rows, then fails
+            raise _WriteFailed
 
-    monkeypatch.setattr(Store, "apply", stop_after_two_batches)
+    monkeypatch.setattr(Store, "apply", stop_part_way)
     mail.outbox.clear()
 
     run = harvest_feed(source=source, full=True)
