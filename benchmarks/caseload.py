@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import directory_search as shared  # noqa: E402  (machine info, percentiles, database plumbing)
-from sections import write_section  # noqa: E402
+from sections import publish  # noqa: E402
 
 SEED = 20251124
 PER_WORKER = 250  # open cases per link worker (guidance: 200-250 people a year)
@@ -358,11 +358,7 @@ def main() -> None:
             )
         results.append(r)
     section = render(results, shared.machine())
-    print()
-    print(section)
-    if not args.no_write:
-        write_section(section, args.output)
-        print(f"\nWrote {args.output}")
+    publish(section, args.output, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sections import write_section  # noqa: E402
+from sections import publish  # noqa: E402
 
 SEED = 20250601
 # Postcode areas sampled for places: Shropshire, Telford, the Welsh border, the Black Country,
@@ -547,11 +547,7 @@ def main() -> None:
                 print(f"   text queries, {kind:<28} {t['p50']:8.1f} {t['p95']:8.1f}")
             results.append(r)
     section = render(results, machine())
-    print()
-    print(section)
-    if not args.no_write:
-        write_section(section, args.output)
-        print(f"\nWrote {args.output}")
+    publish(section, args.output, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 import directory_search as shared  # noqa: E402  (machine info, database plumbing)
-from sections import write_section  # noqa: E402
+from sections import publish  # noqa: E402
 
 SEED = 20251124
 CHUNK = 5000
@@ -578,11 +578,7 @@ def main() -> None:
         if not args.keep and not args.reuse:
             shared._pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
     section = render(result, shared.machine())
-    print()
-    print(section)
-    if not args.no_write:
-        write_section(section, args.output)
-        print(f"\nWrote {args.output}")
+    publish(section, args.output, write=not args.no_write)
 
 
 if __name__ == "__main__":

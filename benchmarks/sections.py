@@ -31,3 +31,12 @@ def write_section(section: str, path: Path) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section.strip() + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def publish(section: str, path: Path, *, write: bool) -> None:
+    """Print `section` and, when `write`, put it in `path` (`write_section`) and say so."""
+    print()
+    print(section)
+    if write:
+        write_section(section, path)
+        print(f"\nWrote {path}")

@@ -37,8 +37,8 @@ def test_the_report_benchmark_runs_on_a_small_area(tmp_path: Path) -> None:
     section = bench.render(result, bench.shared.machine())
     out = tmp_path / "BENCHMARKS.md"
     out.write_text("# Benchmarks\n\nOther section.\n")
-    bench.write_section(section, out)
-    bench.write_section(section, out)
+    bench.publish(section, out, write=True)
+    bench.publish(section, out, write=True)
     text = out.read_text()
     assert text.count(bench.MARK_START) == 1 and "Other section." in text
     assert "400 people" in text
