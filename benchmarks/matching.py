@@ -27,8 +27,10 @@ ratios are what to compare):
   + picking the best; `rank` is timed with what the person said encoded beforehand (as when the
   profile is saved: `Matcher.prepare`) and, separately, encoding it inside `rank`;
 - encoder throughput: the NumPy encoder on the labelled directory's texts, against onnxruntime
-  on the same weights when `onnxruntime` and `onnx` are installed (else the column says why not),
-  and against the matrix products alone (the encoder's linear layers, no attention or GELU);
+  on the same weights when `onnxruntime` and `onnx` are installed (`requirements-bench.txt`; else
+  the line says why not; `benchmarks/onnx_encoder.py` exports the graph and runs the encoder
+  part alone, with its own section), and against the matrix products alone (the encoder's linear
+  layers, no attention or GELU);
 - rebuild: a directory of the largest size in which 1% of the listings changed, rebuilt with the
   vectors kept in a `FileVectorStore` (only the changed listings are encoded), against the
   same build with every vector already stored (the index build alone).
@@ -55,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import django  # noqa: E402
+import onnx_encoder  # noqa: E402
 from sections import write_section  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -375,19 +378,27 @@ def latency(
 # --- encoder throughput ---------------------------------------------------------------------
 
 
-def encoder_throughput(texts: Sequence[str]) -> dict[str, Any]:
-    """Texts a second: the NumPy encoder, onnxruntime on the same weights (when installed) and
-    the encoder's matrix products alone (its bound: what BLAS does with these shapes)."""
+def encoder_throughput(
+    texts: Sequence[str], people: Sequence[Sequence[str]] = ()
+) -> dict[str, Any]:
+    """Texts a second: the NumPy encoder (best of 3), the encoder's matrix products alone (its
+    bound: what BLAS does with these shapes) and, when onnx and onnxruntime are installed
+    (`requirements-bench.txt`), onnxruntime on the same weights in the same process
+    (`onnx_encoder.compare`: equivalence, rates on 1 thread and the defaults, what one of
+    `people` said)."""
     encoder = get_encoder()
     if encoder is None:
         return {"skipped": "the model is not installed"}
     encoder.encode(list(texts[:32]))  # warm-up
-    t0 = time.perf_counter()
-    encoder.encode(list(texts))
-    numpy_rate = len(texts) / (time.perf_counter() - t0)
-    out: dict[str, Any] = {"texts": len(texts), "numpy": numpy_rate}
+    seconds = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        encoder.encode(list(texts))
+        seconds.append(time.perf_counter() - t0)
+    out: dict[str, Any] = {"texts": len(texts), "numpy": len(texts) / min(seconds)}
     out["matmul"] = _matmul_bound(encoder, texts)
-    out["onnxruntime"], out["onnx_note"] = _onnx_rate(encoder, texts)
+    out["onnx"] = onnx_encoder.compare(encoder, texts, list(people) or [[t] for t in texts[:5]])
+    out["onnx_summary"] = onnx_encoder.summary(out["onnx"])
     return out
 
 
@@ -404,18 +415,6 @@ def _matmul_bound(encoder: Any, texts: Sequence[str]) -> float:
             x @ layer.out_w
             (x @ layer.inter_w) @ layer.ffn_w
     return len(texts) / (time.perf_counter() - t0)
-
-
-def _onnx_rate(encoder: Any, texts: Sequence[str]) -> tuple[float | None, str]:
-    try:
-        import onnx  # noqa: F401
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return None, (
-            "onnxruntime and onnx are not installed here (benchmark-only; exporting the weights "
-            "needs onnx to build the graph), so the onnxruntime column is not measured"
-        )
-    return None, "onnxruntime is installed but this benchmark does not export the graph yet"
 
 
 # --- rebuild after a small change -----------------------------------------------------------
@@ -561,18 +560,13 @@ def render(
             "largest fully encoded size; ranking work per query is unchanged.",
         ]
     if enc and "numpy" in enc:
-        onnx = (
-            f"{enc['onnxruntime']:.1f}"
-            if enc.get("onnxruntime")
-            else f"not measured: {enc['onnx_note']}"
-        )
         lines += [
             "",
             f"Encoder throughput on the labelled directory's {enc['texts']} texts (texts a "
             "second, batches of 32 by word-piece length): NumPy encoder "
             f"**{enc['numpy']:.1f}/s**; its matrix products alone {enc['matmul']:.1f}/s "
             f"({enc['numpy'] / enc['matmul']:.2f} of that bound); onnxruntime on the same weights: "
-            f"{onnx}.",
+            f"{enc['onnx_summary']}.",
         ]
     if rebuilt:
         lines += [
@@ -653,11 +647,13 @@ def run(
     print("== latency ...", flush=True)
     lat = latency(sizes, evaluation, repeat=repeat, encode_limit=encode_limit, people=people)
     print("== encoder throughput ...", flush=True)
-    enc = encoder_throughput([s.text for s in evaluation.services])
+    enc = encoder_throughput(
+        [s.text for s in evaluation.services], onnx_encoder.person_words(evaluation.people)
+    )
     if "numpy" in enc:
         print(
             f"   NumPy {enc['numpy']:.1f} texts/s; matrix products alone {enc['matmul']:.1f}/s; "
-            f"onnxruntime: {enc['onnxruntime'] or enc['onnx_note']}",
+            f"onnxruntime: {enc['onnx_summary']}",
             flush=True,
         )
     rebuilt = None
