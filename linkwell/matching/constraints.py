@@ -13,7 +13,7 @@ cost: see `engine.py`) and these per-service text checks to the survivors:
 - language: when the person states languages and the service lists its own, they must share one
   (interpreting on offer counts as shared).
 Soft: `audiences` reads who a listing says it is for ("for women", "for people with COPD", "for
-parents of babies and toddlers"); the engine ranks it lower, with a reason, when nothing the
+parents of babies and toddlers", "for veterans and service leavers"); the engine ranks it lower, with a reason, when nothing the
 person said places them in that audience.
 Unknown never excludes: a listing that says nothing about ages, costs or access is not penalised
 as if it had refused.
@@ -227,8 +227,28 @@ CONDITION_STEMS = frozenset(
         "bronchitis", "breathlessness", "arthritis", "parkinson's", "parkinsons", "stroke",
         "diabetes", "pre-diabetes", "prediabetes", "sight", "blind", "deaf", "hearing", "cancer",
         "epilepsy", "autism", "fibromyalgia", "pain", "ms", "sclerosis", "heart",
+        # what happened to them or what they struggle with: "for anyone affected by a suicide",
+        # "for people affected by gambling"
+        "suicide", "gambling", "hoarding", "clutter", "hiv",
     )
 )  # fmt: skip
+# Communities a listing can be for, and words any one of which, said by the person, shows they
+# belong: "for veterans and service leavers", "for trans and non-binary adults".
+_COMMUNITY_WORDS = {
+    "veterans": ("veteran", "veterans", "ex-forces", "ex-service", "armed forces", "army", "navy",
+                 "raf", "military", "soldier", "service leaver", "service leavers"),
+    "trans": ("trans", "transgender", "non-binary", "nonbinary", "gender identity", "transitioning"),
+}  # fmt: skip
+COMMUNITY_STEMS = {
+    name: frozenset(s for w in said for s in text.stems(w))
+    for name, said in _COMMUNITY_WORDS.items()
+}
+_COMMUNITY_AUDIENCE_RE = re.compile(
+    r"\bfor\s+(?:(?P<veterans>(?:armed\s+forces\s+)?veterans|ex-forces|ex-service\s+\w+|"
+    r"service\s+leavers)|(?P<trans>trans(?:gender)?(?:\s+and\s+non-binary)?\s+"
+    r"(?:people|adults|men|women)))\b(?:\s+and\s+(?:their families|service leavers))?",
+    re.IGNORECASE,
+)
 # Words for children, by the age a listing names: "babies and toddlers" needs a baby or toddler
 # (or a pregnancy) in what the person said; "children" any child.
 _BABY_WORDS = ("baby", "babies", "toddler", "toddlers", "newborn", "pregnant", "pregnancy",
@@ -246,12 +266,16 @@ _GENDER_AUDIENCE_RE = re.compile(
 )
 _CONDITION_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:people|adults|those|anyone|patients|children|men|women)\s+"
-    r"(?:who are\s+)?(?:living with|with|who have|diagnosed with|affected by)\s+"
+    r"(?:who are\s+)?(?:living with|with|who have|diagnosed with|affected by|"
+    r"who struggle with|bereaved by)\s+"
     r"([^.;:]{2,160})",
     re.IGNORECASE,
 )
+# Where the condition named ends: "cancer, including benefits advice" names only cancer, and a
+# dash ends it too ("a suicide - practical help with inquests").
 _CONDITION_END_RE = re.compile(
-    r"\b(?:who|which|referred|led|run|facilitated|and their|and the people|together|in|at)\b",
+    r"\b(?:who|which|referred|led|run|facilitated|and their|and the people|together|in|at|"
+    r"including)\b|\s[-\u2013\u2014]\s",
     re.IGNORECASE,
 )
 _PARENTS_AUDIENCE_RE = re.compile(
@@ -263,7 +287,8 @@ _PARENTS_AUDIENCE_RE = re.compile(
 
 @dataclass(frozen=True)
 class Audience:
-    """Who a listing says it is for. `kind` is "female", "male", "condition" or "children";
+    """Who a listing says it is for. `kind` is "female", "male", "condition", "children" or
+    "community" (veterans, trans people: its `label` says "for ...");
     `label` is the listing's words for the reason ("people with COPD, asthma and other lung
     conditions"); `stems` are words any one of which, said by the person, shows they belong (a
     carer who says "my mother has dementia" belongs to "people with dementia and their carers"
@@ -302,6 +327,10 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
             if named and all(set(text.stems(a)) & CONDITION_STEMS for a in alternatives):
                 label = sentence[match.start() + len("for ") : match.start(1) + len(raw)]
                 found["condition"] = Audience("condition", label.rstrip(" ("), named)
+        match = _COMMUNITY_AUDIENCE_RE.search(sentence)
+        if match and "community" not in found:
+            name = next(n for n in COMMUNITY_STEMS if match.group(n))
+            found["community"] = Audience("community", match.group(0), COMMUNITY_STEMS[name])
         match = _PARENTS_AUDIENCE_RE.search(sentence)
         if match and "children" not in found:
             children = match.group(1) or ""

@@ -242,12 +242,22 @@ def _combining_marks() -> dict[int, None]:
     return {c: None for c in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(c))}
 
 
+# A contraction's ending after a pronoun ("she'd", "I'll", "we're", "they've", "I'm") is dropped,
+# leaving the pronoun (a stop word): joined up, "she'd" would be "shed" (a men's shed), "I'll"
+# "ill", "we'll" "well" and "we're" "were". "can't", "won't", "don't" stay joined ("cant"): the
+# related terms hold "can't sleep" and "can't drive".
+_CONTRACTION_ENDINGS = ("'d", "'ll", "'re", "'ve", "'m")
+
+
 def words(text: str) -> list[str]:
-    """Folded words; a possessive "'s" is dropped ("men's" -> "men")."""
+    """Folded words; a possessive "'s" is dropped ("men's" -> "men"), and so is a contraction's
+    ending ("she'd" -> "she")."""
     out = []
     for word in _WORD_RE.findall(fold(text)):
         if word.endswith("'s"):
             word = word[:-2]
+        elif word.endswith(_CONTRACTION_ENDINGS):
+            word = word[: word.index("'")]
         out.append(word.replace("'", ""))
     return [w for w in out if w]
 
@@ -307,13 +317,19 @@ class Phrase:
     text: str
     words: tuple[str, ...]  # stems of every word (phrase matching on the person's words)
     terms: tuple[str, ...]  # index terms (matching a document)
+    trigger_only: bool = False  # the list says: never search services for it
+    qualified: bool = False  # the list says: a qualifier from another group takes it over
 
     @property
     def target(self) -> bool:
         """Whether services are searched for this phrase. A phrase with a stop word in it
         ("feeling down", "looking after my") is only a trigger: the index drops stop words, so
-        it would be searched as "look" and match any service that mentions looking."""
-        return bool(self.terms) and len(stems(self.text)) == len(self.words)
+        it would be searched as "look" and match any service that mentions looking. So is one
+        the list marks `trigger_only`: "drinking" said by a person is about alcohol, but in a
+        listing its stem is the "hot drinks" of a warm space."""
+        return (
+            bool(self.terms) and not self.trigger_only and len(stems(self.text)) == len(self.words)
+        )
 
 
 @dataclass(frozen=True)
@@ -322,8 +338,14 @@ class RelatedGroup:
     phrases: tuple[Phrase, ...]
 
 
-def _phrase(text: str) -> Phrase:
-    return Phrase(text=text, words=tuple(all_stems(text)), terms=tuple(terms(text)))
+def _phrase(text: str, *, trigger_only: bool = False, qualified: bool = False) -> Phrase:
+    return Phrase(
+        text=text,
+        words=tuple(all_stems(text)),
+        terms=tuple(terms(text)),
+        trigger_only=trigger_only,
+        qualified=qualified,
+    )
 
 
 @functools.cache
@@ -336,7 +358,15 @@ def related_groups() -> tuple[RelatedGroup, ...]:
     )
     groups = []
     for item in raw["groups"]:
-        phrases = tuple(_phrase(t) for t in dict.fromkeys(item["terms"]))
+        trigger_only = set(item.get("trigger_only", ()))
+        qualified = set(item.get("qualified", ()))
+        unknown = (trigger_only | qualified) - set(item["terms"])
+        if unknown:
+            raise ValueError(f"related terms group {item['name']!r}: not in its terms: {unknown}")
+        phrases = tuple(
+            _phrase(t, trigger_only=t in trigger_only, qualified=t in qualified)
+            for t in dict.fromkeys(item["terms"])
+        )
         # Phrases of stop words only ("feeling down") are kept: they trigger, never target.
         groups.append(RelatedGroup(name=item["name"], phrases=tuple(p for p in phrases if p.words)))
     return tuple(groups)
@@ -379,10 +409,60 @@ _RELATIVE_RE = re.compile(
 )
 
 
+# A parent named without "my" is still a relative when the words say whose or what happened:
+# "mum's mental health", "mum died" (a bereavement, not parenting).
+_PARENT_WORDS = r"(?:mum|mam|mom|mother|dad|father|parent|parents)"
+_RELATIVE_ALONE_RE = re.compile(
+    rf"\b{_PARENT_WORDS}(?:['\u2019]s\b|(?=\s+(?:died|passed)\b))", re.IGNORECASE
+)
+RELATIVE_AFTER = frozenset({"died", "passed"})
+
+
+# Someone else caring for the person is not the person caring: "wife is carer", "His wife Hafsa
+# cares for him", "my daughter looks after me", "cared for by her son", "my carer comes daily".
+# Each match's named group holds the caring words, which neither trigger the carers' group nor
+# are searched for.
+_OTHER_PEOPLE = (
+    r"(?:wife|husband|partner|son|daughter|mum|mam|mom|mother|dad|father|parent|sister|brother|"
+    r"niece|nephew|grandson|granddaughter|grandchildren|friend|neighbour|neighbor|family|children|kids)"
+)
+_CARED_FOR_RE = re.compile(
+    rf"\b{_OTHER_PEOPLE}s?(?:\s+(?-i:[A-Z][a-z]+))?,?\s+(?:who\s+)?"
+    r"(?:(?:is|was|has been|acts as|as)\s+(?:(?:my|his|her|their|a|the|main|full-time|only|"
+    r"unpaid|sole)\s+)*(?P<carer>carers?)\b"
+    r"|(?:(?:is|was|has been)\s+)?(?P<caring>(?:cares|cared|caring|looks|looked|looking)\s+"
+    r"(?:for|after))\b)"
+    r"|\b(?P<passive>(?:cared|looked)\s+(?:for|after))\s+by\b"
+    r"|\b(?:my|his|her|their)\s+(?:(?:main|paid|full-time|only)\s+)?(?P<theirs>carers?)\b",
+    re.IGNORECASE,
+)
+
+
+def _cared_for_spans(text: str) -> list[tuple[int, int]]:
+    """Where (in `text`) the words are of someone else caring for the person."""
+    spans = []
+    for match in _CARED_FOR_RE.finditer(text):
+        name = next(n for n in ("carer", "caring", "passive", "theirs") if match.group(n))
+        spans.append(match.span(name))
+    return spans
+
+
+def _cared_for_words(text: str) -> set[int]:
+    """Positions (in `words(text)`) of caring words whose carer is someone else."""
+    out: set[int] = set()
+    for start, end in _cared_for_spans(text):
+        first = len(words(text[:start]))
+        out.update(range(first, first + len(words(text[start:end]))))
+    return out
+
+
 def without_relatives(text: str) -> str:
-    """`text` with the person's parents taken out ("I look after my mum" -> "I look after"):
-    searched for, "mum" would find mums' groups."""
-    return _RELATIVE_RE.sub(" ", text)
+    """`text` with the person's parents and the caring others do for them taken out ("I look
+    after my mum" -> "I look after", "mum's mental health" -> "mental health", "wife is carer"
+    -> "wife is"): searched for, "mum" would find mums' groups and "carer" carers' services."""
+    for start, end in reversed(_cared_for_spans(text)):
+        text = text[:start] + " " + text[end:]
+    return _RELATIVE_ALONE_RE.sub(" ", _RELATIVE_RE.sub(" ", text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -391,21 +471,34 @@ def expand(text: str) -> tuple[Expansion, ...]:
     `trigger` is the person's own words that matched ("cares for", not the list's "caring for")."""
     said = words(text)
     seq = [stem(w) for w in said]
+    possessive = [w.endswith("'s") for w in _WORD_RE.findall(fold(text))]
+    others_caring = _cared_for_words(text)
     # Every place a phrase of a group occurs: (group, phrase index, start, length).
     hits: list[tuple[int, int, int, int]] = []
     index = _phrases_by_first_stem()
+    groups = related_groups()
     for i, first in enumerate(seq):
-        if first in RELATIVE_STEMS and i and said[i - 1] in POSSESSIVES:
-            continue  # "my mum": a relative, not parenting ("mums", "parents")
+        if first in RELATIVE_STEMS and (
+            (i and said[i - 1] in POSSESSIVES)
+            or possessive[i]
+            or (i + 1 < len(said) and said[i + 1] in RELATIVE_AFTER)
+        ):
+            continue  # "my mum", "mum's", "mum died": a relative, not parenting ("mums")
+        if i in others_caring:
+            continue  # "his wife cares for him": he is not a carer
         for g, k, phrase in index.get(first, ()):
             if tuple(seq[i : i + len(phrase.words)]) == phrase.words:
                 hits.append((g, k, i, len(phrase.words)))
     # The longest phrase wins where two groups' phrases overlap: "money worries" is about
     # money (debt), not the "worry" of low mood; "food bank" is food, whatever "bank" is.
+    # A `qualified` phrase gives way to another group's phrase qualifying it, just before it or
+    # after "from"/"after": "stroke recovery", "mental health recovery" and "recovery from a
+    # stroke" are not the recovery of addiction; "drug recovery" still is.
     live = [
         (g, k, i, n)
         for g, k, i, n in hits
         if not any(h != g and hn > n and hi <= i and i + n <= hi + hn for h, _, hi, hn in hits)
+        and not (groups[g].phrases[k].qualified and _qualified(g, i, n, hits, said))
     ]
     # The first phrase of each group (in list order) that the person said.
     first_hit: dict[int, tuple[int, int, int]] = {}
@@ -413,7 +506,6 @@ def expand(text: str) -> tuple[Expansion, ...]:
         if g not in first_hit or k < first_hit[g][0]:
             first_hit[g] = (k, i, n)
     out: list[Expansion] = []
-    groups = related_groups()
     for g in sorted(first_hit):
         group = groups[g]
         k, start, n = first_hit[g]
@@ -426,6 +518,26 @@ def expand(text: str) -> tuple[Expansion, ...]:
         if others:
             out.append(Expansion(trigger=trigger, phrases=others))
     return tuple(out)
+
+
+_QUALIFIER_LINKS = frozenset({"from", "after"})
+_QUALIFIER_SKIP = frozenset({"a", "an", "the", "my", "his", "her", "their", "our", "your"})
+
+
+def _qualified(
+    group: int, start: int, length: int, hits: Sequence[tuple[int, int, int, int]], said: list[str]
+) -> bool:
+    """Whether a phrase of another group qualifies the words at `start`: ends just before them
+    ("stroke recovery") or starts after "from"/"after" and a determiner ("recovery from a
+    stroke")."""
+    after = start + length
+    if after < len(said) and said[after] in _QUALIFIER_LINKS:
+        after += 1
+        while after < len(said) and said[after] in _QUALIFIER_SKIP:
+            after += 1
+    else:
+        after = -1
+    return any(h != group and (i + n == start or i == after) for h, _, i, n in hits)
 
 
 # --- BM25 -----------------------------------------------------------------------------------

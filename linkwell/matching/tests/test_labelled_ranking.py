@@ -4,7 +4,12 @@ figures in the same commit, saying why.
 
 Since the ranking weights are fitted on the independent council set (docs/decisions/
 0008-fitted-ranking.md), this first set is a third view, no longer a tuning target: its nDCG@5
-went from 0.714 (hand weights and rules read from this set) to 0.676."""
+went from 0.714 (hand weights and rules read from this set) to 0.676. The general readings of
+tests/test_readings.py moved three lists: p01 (his wife, who cares for him, does not make him a
+carer: two listings graded 0 swap), p02 (a listing for people bereaved by suicide now says so
+and drops a place below a warm space), p28 ("breathlessness" no longer reads as long covid, so
+what explains each lung listing changes and the diversity step orders them differently:
+pulmonary rehabilitation, graded 1, from 5th to 10th), 0.676 -> 0.675."""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from linkwell.matching.evaluation.metrics import ndcg_at_k, precision_at_k, reca
 
 PINNED = Path(__file__).resolve().parent / "data" / "labelled_top10.json"
 # nDCG@5, precision@5, recall@10 of the full engine on the labelled set (BENCHMARKS.md).
-FIGURES = {"ndcg5": 0.676, "p5": 0.471, "r10": 0.682}
+FIGURES = {"ndcg5": 0.675, "p5": 0.471, "r10": 0.682}
 
 pytestmark = [
     pytest.mark.slow,

@@ -38,3 +38,63 @@ def test_bm25_prefers_the_phrase_and_the_rarer_word():
     scores = index.scores({"lunch": 1, "club": 1, "lunch club": 1})
     assert scores[0] > scores[2] > scores[1] > 0
     assert list(index.containing_all(["lunch club"])) == [0]
+
+
+def test_a_contractions_ending_is_dropped_not_joined_to_the_pronoun():
+    # Joined up, "she'd" was "shed" (a men's shed), "I'll" "ill" and "we're" "were".
+    assert text.words("She'd go, I'll try, we're in, they've said, I'm here") == [
+        "she", "go", "i", "try", "we", "in", "they", "said", "i", "here",
+    ]  # fmt: skip
+    assert text.words("can't sleep, won't go") == ["cant", "sleep", "wont", "go"]
+    assert not text.expand("She'd love a crafts group")[1:]
+
+
+def triggers(said: str) -> dict[str, str]:
+    """Group name -> the person's words that triggered it."""
+    groups = {p: g.name for g in text.related_groups() for p in g.phrases}
+    return {groups[e.phrases[0]]: e.trigger for e in text.expand(said)}
+
+
+def test_a_qualified_word_belongs_to_its_qualifier():
+    assert "alcohol" not in triggers("stroke recovery")
+    assert triggers("stroke recovery")["stroke"] == "stroke"
+    assert "alcohol" not in triggers("mental health recovery")
+    assert "alcohol" not in triggers("recovery from a stroke")
+    assert triggers("drug recovery")["alcohol"] == "drug"
+    assert triggers("I'm in recovery")["alcohol"] == "recovery"
+    assert "heart" not in triggers("stroke")
+
+
+def test_someone_else_caring_for_the_person_is_not_the_person_caring():
+    for said in (
+        "wife is carer",
+        "His wife Hafsa cares for him and is worn out.",
+        "My daughter looks after me",
+        "She is cared for by her son",
+        "her carers come twice a day",
+        "His wife, who cares for him, needs a break",
+    ):
+        assert "carer" not in triggers(said), said
+        assert "carer" not in text.stems(text.without_relatives(said)), said
+    assert triggers("Geoff cares for his wife Margaret")["carer"] == "cares for"
+    assert triggers("I look after my mum")["carer"] == "look after my"
+
+
+def test_a_parent_whose_troubles_are_told_is_a_relative():
+    assert "parents" not in triggers("mum's mental health")
+    assert "parents" not in triggers("mum died last year")
+    assert text.stems(text.without_relatives("mum's mental health")) == ["mental", "health"]
+    assert triggers("an isolated mum")["parents"] == "mum"
+    assert triggers("parent carer")["carer"] == "carer"
+    assert "parents" not in triggers("parent carer")
+
+
+def test_trigger_only_phrases_are_never_searched_for():
+    alcohol = next(e for e in text.expand("alcohol") if e.trigger == "alcohol")
+    searched = {p.text for p in alcohol.phrases}
+    assert "drugs" in searched
+    assert not {"drinking", "recovery"} & searched  # "hot drinks"; a recovery college
+    assert triggers("drinking")["alcohol"] == "drinking"
+    assert "long covid" not in triggers("breathless")
+    # A symptom many conditions share does not lead from one to another.
+    assert "sleep" not in triggers("fatigue")
