@@ -87,7 +87,8 @@ BACKENDS = ("onnxruntime", "numpy")
 RUNTIME_PACKAGES = ("onnxruntime", "onnx")
 RUNTIME_HINT = (
     "install Linkwell's dependencies again (`pip install -c requirements.lock -e .`; "
-    "`make install` does this), or `pip install onnxruntime==1.31.1 onnx==1.23.2`"
+    "`make install` does this), or `pip install onnxruntime onnx` at the versions "
+    "requirements.lock pins"
 )
 
 
