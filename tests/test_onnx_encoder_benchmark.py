@@ -1,5 +1,5 @@
-"""The onnxruntime comparison is benchmark-only: without onnx and onnxruntime it says how to
-install them and measures nothing."""
+"""The encoder benchmark compares the product's encoder (onnxruntime) with its NumPy reference,
+and without onnxruntime says how to install it and measures nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+
+from linkwell.matching import embedding
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,17 +23,35 @@ def _load(name: str):
 
 @pytest.mark.benchmark
 def test_without_onnxruntime_the_benchmark_says_how_to_install_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("onnx"):
-        pytest.skip("onnx and onnxruntime are installed here")
     bench = _load("onnx_encoder")
+    monkeypatch.setattr(embedding, "runtime_missing", lambda: "onnxruntime not installed")
     output = tmp_path / "BENCHMARKS.md"
 
     assert bench.main(["--output", str(output)]) == 2
 
-    assert "pip install -r requirements-bench.txt" in capsys.readouterr().err
+    assert "onnxruntime not installed" in capsys.readouterr().err
     assert not output.exists()
     # The matching benchmark's encoder line says the same instead of a rate.
     line = bench.summary({"note": bench.missing()})
-    assert line.startswith("not measured:") and "requirements-bench.txt" in line
+    assert line.startswith("not measured:") and "pip install" in line
+
+
+@pytest.mark.slow
+@pytest.mark.benchmark
+@pytest.mark.skipif(embedding.model_path() is None, reason="needs the sentence-embedding model")
+def test_the_benchmark_measures_the_product_encoder_against_the_numpy_reference() -> None:
+    bench = _load("onnx_encoder")
+    path = embedding.model_path()
+    reference = embedding.Encoder(path, backend="numpy")
+    product = embedding.get_encoder()
+    texts = ["walking group", "debt advice on Tuesdays", "a lunch club for older people"] * 4
+
+    result = bench.compare(reference, product, texts, [texts[:3], texts[3:5]], repeat=1)
+
+    assert result["min_cosine"] > bench.MIN_COSINE
+    assert all(result[key] > 0 for key in ("numpy", "numpy_1", "ort_1", "ort_default"))
+    section = bench.render([result], bench.machine())
+    assert "| 1 (the product's encoder) |" in section
+    assert "NumPy / onnxruntime" in bench.summary(result)

@@ -5,11 +5,22 @@ from django.core import checks
 
 
 def check_embedding_model(**kwargs: Any) -> list[checks.CheckMessage]:
-    """Suggestions without the sentence-embedding model rank by words alone: say so at start-up."""
+    """Suggestions without the sentence-embedding model rank by words alone: say so at start-up.
+    With the model but without onnxruntime (or onnx), ranking would fail: an error."""
     from linkwell.matching import embedding
 
     if embedding.model_path() is not None:
-        return []
+        missing = embedding.runtime_missing()
+        if missing is None:
+            return []
+        return [
+            checks.Error(
+                f"The sentence-embedding model is installed but cannot run: {missing} "
+                "(the encoder runs on onnxruntime; onnx builds its graph).",
+                hint=embedding.RUNTIME_HINT[0].upper() + embedding.RUNTIME_HINT[1:] + ".",
+                id="matching.E001",
+            )
+        ]
     return [
         checks.Warning(
             "The sentence-embedding model is not installed: suggestions rank by words alone "

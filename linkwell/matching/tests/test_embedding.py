@@ -1,4 +1,5 @@
-"""The NumPy MiniLM encoder against vectors from the real sentence-transformers."""
+"""The MiniLM encoder (`get_encoder()`: onnxruntime) against vectors from the real
+sentence-transformers."""
 
 from __future__ import annotations
 
