@@ -26,7 +26,9 @@ ratios are what to compare):
 - ranking: the **brute-force limit** per person = BM25 scores of each thing they said over the
   whole index + one float32 product of their (already encoded) vectors with every service vector
   + picking the best; `rank` is timed with what the person said encoded beforehand (as when the
-  profile is saved: `Matcher.prepare`) and, separately, encoding it inside `rank`;
+  profile is saved: `Matcher.prepare`) and, separately, encoding it inside `rank`; a person's
+  runs of `rank`, of `rank` with no location and of the limit alternate, so each ratio compares
+  work timed under the same load;
 - encoder throughput: the NumPy encoder on the labelled directory's texts, against onnxruntime
   on the same weights when `onnxruntime` and `onnx` are installed (else the column says why not),
   and against the matrix products alone (the encoder's linear layers, no attention or GELU);
@@ -42,6 +44,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import functools
 import os
 import platform
 import statistics
@@ -253,34 +256,32 @@ def _percentiles(timings: list[float]) -> tuple[float, float]:
     ]
 
 
-def brute_force_limit(matcher: Matcher, people: Sequence[Any], runs: int) -> list[float]:
-    """Per person (ms): BM25 over the whole index for each thing they said, one float32 product
-    of their already-encoded vectors with every service vector, and the best 10 of the sum —
-    the least any exact ranker over this index and these vectors has to do."""
+def brute_force_limit(matcher: Matcher, person: Any) -> Callable[[], None]:
+    """One person's limit, ready to time: BM25 over the whole index for each thing they said,
+    one float32 product of their already-encoded vectors with every service vector, and the
+    best 10 of the sum — the least any exact ranker over this index and these vectors has to
+    do."""
     from linkwell.matching.embedding import blas_threads
     from linkwell.matching.engine import _facets
 
-    timings = []
-    for person in people:
-        facets = _facets(person, matcher.index)
-        queries = (
-            matcher._encode_said([f.said for f in facets])
-            if matcher.embeddings is not None and facets
-            else None
-        )
-        for _ in range(runs + 1):
-            t0 = time.perf_counter()
-            with blas_threads(1):
-                total = np.zeros(len(matcher.services))
-                for facet in facets:
-                    total += matcher.index.scores(facet.query)
-                if queries is not None and matcher.embeddings is not None:
-                    total += (queries @ matcher.embeddings.T).max(axis=0)
-                best = np.argpartition(-total, TOP)[:TOP] if len(total) > TOP else total
-                best.sort()
-            timings.append((time.perf_counter() - t0) * 1000)
-        del timings[-(runs + 1)]  # the first run of each person is the warm-up
-    return timings
+    facets = _facets(person, matcher.index)
+    queries = (
+        matcher._encode_said([f.said for f in facets])
+        if matcher.embeddings is not None and facets
+        else None
+    )
+
+    def run() -> None:
+        with blas_threads(1):
+            total = np.zeros(len(matcher.services))
+            for facet in facets:
+                total += matcher.index.scores(facet.query)
+            if queries is not None and matcher.embeddings is not None:
+                total += (queries @ matcher.embeddings.T).max(axis=0)
+            best = np.argpartition(-total, TOP)[:TOP] if len(total) > TOP else total
+            best.sort()
+
+    return run
 
 
 def _without_location(people: Sequence[Any]) -> list[Any]:
@@ -289,17 +290,26 @@ def _without_location(people: Sequence[Any]) -> list[Any]:
     return [dataclasses.replace(p, postcode=None, latitude=None, longitude=None) for p in people]
 
 
-def _rank_timings(
+def _alternating(
     matcher: Matcher, people: Sequence[Any], runs: int, at: dt.datetime
-) -> list[float]:
-    """Milliseconds per `rank` (top 10), each person `runs` times after one warm-up."""
-    timings: list[float] = []
-    for person in people:
-        matcher.rank(person, top=TOP, at=at)  # warm-up
+) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds of `rank` (top 10), of `rank` for the person with no location, and of
+    their limit: each person's runs alternate between the three after one warm-up each, so a
+    ratio compares work timed under the same load (the machine may be shared)."""
+    timings: tuple[list[float], list[float], list[float]] = ([], [], [])
+    for person, unplaced in zip(people, _without_location(people), strict=True):
+        steps: list[Callable[[], object]] = [
+            functools.partial(matcher.rank, person, top=TOP, at=at),
+            functools.partial(matcher.rank, unplaced, top=TOP, at=at),
+            brute_force_limit(matcher, person),
+        ]
+        for step in steps:
+            step()  # warm-up
         for _ in range(runs):
-            t0 = time.perf_counter()
-            matcher.rank(person, top=TOP, at=at)
-            timings.append((time.perf_counter() - t0) * 1000)
+            for out, step in zip(timings, steps, strict=True):
+                t0 = time.perf_counter()
+                step()
+                out.append((time.perf_counter() - t0) * 1000)
     return timings
 
 
@@ -355,12 +365,10 @@ def latency(
                 matcher.rank(person, top=TOP, at=evaluation.at)
                 cold.append((time.perf_counter() - t0) * 1000)
         # ... and encoded beforehand, as when the profile is saved (`Matcher.prepare`).
+        # With them, the same people with no postcode or coordinates (nothing is out of reach,
+        # so every active service their other constraints allow is a candidate), and the limit.
         matcher.prepare(chosen)
-        timings = _rank_timings(matcher, chosen, runs, evaluation.at)
-        # The same people with no postcode or coordinates: nothing is out of reach, so every
-        # active service their other constraints allow is a candidate.
-        unplaced = _rank_timings(matcher, _without_location(chosen), runs, evaluation.at)
-        limit = brute_force_limit(matcher, chosen, runs)
+        timings, unplaced, limit = _alternating(matcher, chosen, runs, evaluation.at)
         p50, p95 = _percentiles(timings)
         unplaced50, unplaced95 = _percentiles(unplaced)
         limit50, limit95 = _percentiles(limit)
@@ -558,7 +566,8 @@ def render(
     lines += [
         "",
         "Latency of `Matcher.rank` (top 10) per person over generated directories; every person "
-        "of the set, each timed after one warm-up; milliseconds. *Rank* has what the person said "
+        "of the set, each timed after one warm-up (a person's runs of *rank*, of *rank* with no "
+        "location and of the limit alternate); milliseconds. *Rank* has what the person said "
         "encoded beforehand (as when the profile is saved: `Matcher.prepare`); *encoding inside* "
         "encodes it in `rank`. *Limit*: BM25 over the whole index for each thing they said + one "
         "float32 product with every service vector + the best 10 (`brute_force_limit`). Build = "
@@ -579,7 +588,7 @@ def render(
         "",
         "The same people with their postcode and coordinates removed: nothing is out of reach, "
         "so every active service their other constraints allow is a candidate. Timed like *Rank* "
-        "(what they said encoded beforehand), against the same limit.",
+        "(what they said encoded beforehand), against the same limit (timed between them).",
         "",
         "| Services | No location: rank p50 / p95 | Limit p50 / p95 | p95 vs limit |",
         "|---:|---:|---:|---:|",
