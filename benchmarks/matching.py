@@ -13,7 +13,8 @@ off (`disable={...}`).
 Latency: directories of generated services (variations of the evaluation catalogue spread over
 ~40 x 75 km around it), a Matcher built once (service embeddings included; build time reported
 separately), then every person of the set ranked `--repeat` times (once above 20k services)
-after a warm-up; p50/p95 per query. Above
+after a warm-up; p50/p95 per query — as they are, and again with their location removed (no
+postcode or coordinates: nothing is out of reach, so every active service is a candidate). Above
 `--encode-limit` services the service embeddings are not computed one by one: each service reuses
 the embedding of the catalogue entry it varies (same vector size, same query cost), and the build
 time shown is the measured rest of the build plus the encoding time extrapolated from the largest
@@ -25,7 +26,9 @@ ratios are what to compare):
 - ranking: the **brute-force limit** per person = BM25 scores of each thing they said over the
   whole index + one float32 product of their (already encoded) vectors with every service vector
   + picking the best; `rank` is timed with what the person said encoded beforehand (as when the
-  profile is saved: `Matcher.prepare`) and, separately, encoding it inside `rank`;
+  profile is saved: `Matcher.prepare`) and, separately, encoding it inside `rank`; a person's
+  runs of `rank`, of `rank` with no location and of the limit alternate, so each ratio compares
+  work timed under the same load;
 - encoder throughput: the encoder (onnxruntime, one thread) on the labelled directory's texts,
   against its NumPy reference on the same weights (`benchmarks/onnx_encoder.py` compares the
   two alone, with its own section) and the reference's matrix products alone (its linear
@@ -40,7 +43,9 @@ Not part of the test suite; `tests/test_matching_benchmark_smoke.py` runs it wit
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import functools
 import os
 import platform
 import statistics
@@ -253,33 +258,60 @@ def _percentiles(timings: list[float]) -> tuple[float, float]:
     ]
 
 
-def brute_force_limit(matcher: Matcher, people: Sequence[Any], runs: int) -> list[float]:
-    """Per person (ms): BM25 over the whole index for each thing they said, one float32 product
-    of their already-encoded vectors with every service vector, and the best 10 of the sum —
-    the least any exact ranker over this index and these vectors has to do."""
+def brute_force_limit(matcher: Matcher, person: Any) -> Callable[[], None]:
+    """One person's limit, ready to time: BM25 over the whole index for each thing they said,
+    one float32 product of their already-encoded vectors with every service vector, and the
+    best 10 of the sum — the least any exact ranker over this index and these vectors has to
+    do."""
     from linkwell.matching.embedding import blas_threads
     from linkwell.matching.engine import _facets
 
-    timings = []
-    for person in people:
-        facets = _facets(person, matcher.index)
-        queries = (
-            matcher._encode_said([f.said for f in facets])
-            if matcher.embeddings is not None and facets
-            else None
-        )
-        for _ in range(runs + 1):
-            t0 = time.perf_counter()
-            with blas_threads(1):
-                total = np.zeros(len(matcher.services))
-                for facet in facets:
-                    total += matcher.index.scores(facet.query)
-                if queries is not None and matcher.embeddings is not None:
-                    total += (queries @ matcher.embeddings.T).max(axis=0)
-                best = np.argpartition(-total, TOP)[:TOP] if len(total) > TOP else total
-                best.sort()
-            timings.append((time.perf_counter() - t0) * 1000)
-        del timings[-(runs + 1)]  # the first run of each person is the warm-up
+    facets = _facets(person, matcher.index)
+    queries = (
+        matcher._encode_said([f.said for f in facets])
+        if matcher.embeddings is not None and facets
+        else None
+    )
+
+    def run() -> None:
+        with blas_threads(1):
+            total = np.zeros(len(matcher.services))
+            for facet in facets:
+                total += matcher.index.scores(facet.query)
+            if queries is not None and matcher.embeddings is not None:
+                total += (queries @ matcher.embeddings.T).max(axis=0)
+            best = np.argpartition(-total, TOP)[:TOP] if len(total) > TOP else total
+            best.sort()
+
+    return run
+
+
+def _without_location(people: Sequence[Any]) -> list[Any]:
+    """The same people with no postcode or coordinates (what they said is unchanged, so what
+    `Matcher.prepare` encoded for them still serves)."""
+    return [dataclasses.replace(p, postcode=None, latitude=None, longitude=None) for p in people]
+
+
+def _alternating(
+    matcher: Matcher, people: Sequence[Any], runs: int, at: dt.datetime
+) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds of `rank` (top 10), of `rank` for the person with no location, and of
+    their limit: each person's runs alternate between the three after one warm-up each, so a
+    ratio compares work timed under the same load (the machine may be shared)."""
+    timings: tuple[list[float], list[float], list[float]] = ([], [], [])
+    for person, unplaced in zip(people, _without_location(people), strict=True):
+        steps: list[Callable[[], object]] = [
+            functools.partial(matcher.rank, person, top=TOP, at=at),
+            functools.partial(matcher.rank, unplaced, top=TOP, at=at),
+            brute_force_limit(matcher, person),
+        ]
+        for step in steps:
+            step()  # warm-up
+        for _ in range(runs):
+            for out, step in zip(timings, steps, strict=True):
+                t0 = time.perf_counter()
+                step()
+                out.append((time.perf_counter() - t0) * 1000)
     return timings
 
 
@@ -335,16 +367,12 @@ def latency(
                 matcher.rank(person, top=TOP, at=evaluation.at)
                 cold.append((time.perf_counter() - t0) * 1000)
         # ... and encoded beforehand, as when the profile is saved (`Matcher.prepare`).
+        # With them, the same people with no postcode or coordinates (nothing is out of reach,
+        # so every active service their other constraints allow is a candidate), and the limit.
         matcher.prepare(chosen)
-        timings: list[float] = []
-        for person in chosen:
-            matcher.rank(person, top=TOP, at=evaluation.at)  # warm-up
-            for _ in range(runs):
-                t0 = time.perf_counter()
-                matcher.rank(person, top=TOP, at=evaluation.at)
-                timings.append((time.perf_counter() - t0) * 1000)
-        limit = brute_force_limit(matcher, chosen, runs)
+        timings, unplaced, limit = _alternating(matcher, chosen, runs, evaluation.at)
         p50, p95 = _percentiles(timings)
+        unplaced50, unplaced95 = _percentiles(unplaced)
         limit50, limit95 = _percentiles(limit)
         cold50, cold95 = _percentiles(cold)
         results.append(
@@ -357,6 +385,8 @@ def latency(
                 "p95": p95,
                 "cold_p50": cold50,
                 "cold_p95": cold95,
+                "unplaced_p50": unplaced50,
+                "unplaced_p95": unplaced95,
                 "limit_p50": limit50,
                 "limit_p95": limit95,
                 "queries": len(timings),
@@ -367,7 +397,8 @@ def latency(
             f"   {size:>7,} services: build {results[-1]['build_seconds']:.1f} s"
             f"{' (est.)' if estimated else ''}, p50/p95 {p50:.1f}/{p95:.1f} ms "
             f"(limit {limit50:.1f}/{limit95:.1f} ms, {p95 / limit95:.2f}x at p95; "
-            f"encoding inside rank {cold50:.1f}/{cold95:.1f} ms)",
+            f"encoding inside rank {cold50:.1f}/{cold95:.1f} ms); no location "
+            f"{unplaced50:.1f}/{unplaced95:.1f} ms ({unplaced95 / limit95:.2f}x at p95)",
             flush=True,
         )
         del matcher
@@ -442,7 +473,6 @@ class _CountingEncoder:
 def rebuild(size: int, *, changed_share: float = 0.01) -> dict[str, Any] | None:
     """Build a `size` directory with its vectors in a FileVectorStore, change `changed_share`
     of the listings, and time the rebuild: only the changed listings meet the (real) encoder."""
-    import dataclasses
     import tempfile
 
     from linkwell.matching.vectors import FileVectorStore, model_key
@@ -540,7 +570,8 @@ def render(
     lines += [
         "",
         "Latency of `Matcher.rank` (top 10) per person over generated directories; every person "
-        "of the set, each timed after one warm-up; milliseconds. *Rank* has what the person said "
+        "of the set, each timed after one warm-up (a person's runs of *rank*, of *rank* with no "
+        "location and of the limit alternate); milliseconds. *Rank* has what the person said "
         "encoded beforehand (as when the profile is saved: `Matcher.prepare`); *encoding inside* "
         "encodes it in `rank`. *Limit*: BM25 over the whole index for each thing they said + one "
         "float32 product with every service vector + the best 10 (`brute_force_limit`). Build = "
@@ -556,6 +587,21 @@ def render(
             f"| {r['services']:,} | {build} | {r['p50']:.1f} / {r['p95']:.1f} "
             f"| {r['limit_p50']:.1f} / {r['limit_p95']:.1f} | {r['p95'] / r['limit_p95']:.2f}x "
             f"| {r['cold_p50']:.1f} / {r['cold_p95']:.1f} | {r['queries']:,} |"
+        )
+    lines += [
+        "",
+        "The same people with their postcode and coordinates removed: nothing is out of reach, "
+        "so every active service their other constraints allow is a candidate. Timed like *Rank* "
+        "(what they said encoded beforehand), against the same limit (timed between them).",
+        "",
+        "| Services | No location: rank p50 / p95 | Limit p50 / p95 | p95 vs limit |",
+        "|---:|---:|---:|---:|",
+    ]
+    for r in lat:
+        lines.append(
+            f"| {r['services']:,} | {r['unplaced_p50']:.1f} / {r['unplaced_p95']:.1f} "
+            f"| {r['limit_p50']:.1f} / {r['limit_p95']:.1f} "
+            f"| {r['unplaced_p95'] / r['limit_p95']:.2f}x |"
         )
     if any(r["estimated"] for r in lat):
         lines += [

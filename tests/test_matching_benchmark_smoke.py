@@ -40,9 +40,11 @@ def test_the_matching_benchmark_runs_quickly_and_writes_its_section(tmp_path: Pa
 
     assert [r["services"] for r in latency] == [40, 120]
     assert all(r["p95"] >= r["p50"] > 0 and r["queries"] == 4 for r in latency)
+    assert all(r["unplaced_p95"] >= r["unplaced_p50"] > 0 for r in latency)
     # Above the encode limit the build time is an estimate, and the table says so.
     assert [r["estimated"] for r in latency] == [False, True]
     assert "| 120 | " in section and "(est.)" in section
+    assert "No location: rank p50 / p95" in section
 
     written = output.read_text()
     assert "kept" in written

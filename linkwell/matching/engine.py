@@ -15,7 +15,10 @@ Pipeline (README.md has the formula and weights):
    in ranks lower, with a reason (`constraints.audiences`).
    Everything below is computed for the services that pass the constraints that are arrays
    (status, tried, ages, reach, cost) only: the work follows who could be offered, not the
-   size of the directory, and nothing is left out for being outside a shortlist.
+   size of the directory. When they are many (nobody is out of reach of a person with no
+   location), a bound on each one's score comes first and only those whose bound could reach
+   the pool are scored fully (`Matcher._shortlist`): the result is the one scoring every
+   candidate gives, never a service left out for being outside a shortlist.
 2. **Relevance** per thing the person said (each interest, need, condition, what matters):
    BM25 lexical match with stems and phrases, related terms from `data/related_terms.json`, and
    semantic similarity from the sentence encoder (`embedding.get_encoder()`), combined.
@@ -101,6 +104,18 @@ SAID_CACHE_SIZE = 10_000  # encoded phrases people said, kept per Matcher
 # GATHER_MIN services and the candidates are at most this share of them (otherwise reading
 # every vector in place is as cheap as copying some).
 GATHER_MIN, GATHER_SHARE = 4096, 0.5
+# With this many candidates (a person with no location in a large directory), each one's score
+# is bounded first and only those whose bound could reach the pool are scored fully
+# (`Matcher._shortlist`): at first the best SHORTLIST_FACTOR per place in the pool by bound.
+SHORTLIST_MIN, SHORTLIST_FACTOR = 4096, 8
+# Added to each bound, per facet and unit of facet weight: the semantic parts are float32, and
+# computed and summed in another order in the bound than in `_relevance` (a few float32 steps
+# of each, far below the 4 places scores are compared at).
+BOUND_SLACK = 1e-7
+# Places found more than once in this many services are updated as whole arrays (`_shortlist`).
+SPARSE_SHARE = 8
+# Candidates fewer than 1 in this many services are looked up one by one (`_relevance`).
+FEW_CANDIDATES = 16
 
 
 class Encoder(Protocol):
@@ -150,6 +165,53 @@ class _BestPhrase:
             if k < len(docs) and docs[k] == doc:
                 return label
         return None
+
+
+@dataclass(frozen=True)
+class _Shortlist:
+    """A bound on each candidate's score before the per-service parts (`bound`, one value a
+    candidate, never below the score), and the semantic product it was computed with, which
+    the full score reads too (`cosine`: candidate k's column is `columns[k]`, or k when
+    `columns` is None)."""
+
+    bound: FloatArray
+    cosine: Vectors | None
+    columns: npt.NDArray[np.int64] | None
+
+    def cosines(self, chosen: npt.NDArray[np.int64]) -> Vectors | None:
+        """The product's columns for the candidates `chosen` (their places among them)."""
+        if self.cosine is None:
+            return None
+        return self.cosine[:, chosen if self.columns is None else self.columns[chosen]]
+
+    def wider(
+        self, chosen: npt.NDArray[np.int64], last: float | None
+    ) -> npt.NDArray[np.int64] | None:
+        """The candidates to score fully next, or None when `chosen` (sorted) is enough: when
+        the pool was filled and its last member's rounded score (`last`) is above every
+        rounded bound outside `chosen`, nothing else could come before it (bounds are never
+        below scores, and rounding keeps order). Filled: every candidate whose bound reaches
+        `last`; not filled (too many failed the per-service constraints): four times as many
+        of the best bounds."""
+        if last is None:
+            more = _best_bounds(self.bound, 4 * len(chosen))
+        else:
+            # A bound rounding to `last` or more is above `last` less half a place at least.
+            near = self.bound >= last - 1e-4
+            near[chosen] = False
+            more = np.flatnonzero(near)
+            more = more[np.round(self.bound[more], 4) >= last]
+            if not len(more):
+                return None
+        return np.union1d(chosen, more)
+
+
+def _best_bounds(bound: FloatArray, k: int) -> npt.NDArray[np.int64]:
+    """The places of (at least) the `k` largest values of `bound`, in order of place."""
+    if k >= len(bound):
+        return np.arange(len(bound))
+    kth = np.partition(bound, len(bound) - k)[len(bound) - k]
+    return np.flatnonzero(bound >= kth)
 
 
 def _round(value: Any) -> float:
@@ -325,7 +387,7 @@ class Matcher:
         on = COMPONENTS - set(disable)
         # 1. Candidates: the hard constraints that are vectors (active, not tried, ages, cost,
         # reach), then the relevance and vector score of those alone. Every per-query array
-        # below has one column per candidate (`candidates[c]` is the service of column c), so
+        # below has one column per service scored (`scored[c]` is the service of column c), so
         # the work follows the services a person could be offered, not the directory.
         reach = self._reach(profile)
         # Venues beyond every reach only need to be known to be beyond it.
@@ -333,55 +395,44 @@ class Matcher:
         eligible = self._hard_mask(profile, distance, reach)
         candidates = np.flatnonzero(eligible)
         facets = _facets(profile, self.index)
-        relevance, detail = self._relevance(profile, facets, on, candidates, eligible)
-        parts = self._vector_parts(profile, distance, reach, at, on, candidates)
-        prescore = WEIGHTS["relevance"] * relevance
-        for name, values in parts.items():
-            prescore = prescore + WEIGHTS[name] * values
-        if "capacity" in on:
-            prescore = prescore * self._capacity_factor[candidates]
-        # Schedule is added per candidate below; rank candidates on the rest first.
-        # Best first, ties to the smaller id (as everywhere): a lexsort, not a Python sort.
-        # 2. A pool scored fully: best first by the vector score, through the per-service text
-        # constraints, access, schedule and audience, until `pool_size` pass.
-        rounded = np.round(prescore, 4)
         pool_size = max(POOL_MIN, POOL_FACTOR * top)
-        pool: list[tuple[float, int, dict[str, Any]]] = []
         said = _audience_stems(profile)  # not cached: a shared Matcher keeps nobody's words
-        columns = np.arange(len(candidates))
-        id_rank = self._id_rank[candidates]
-        for c in self._best_first(columns, rounded, CANDIDATES_FACTOR * pool_size, id_rank):
-            i = int(candidates[c])
-            service = self.services[i]
-            if not self._passes_text_constraints(profile, service):
-                continue
-            if not stated.passes(profile, service, at):  # free times, language, remote only
-                continue
-            access = constraints.check_access(profile.accessibility, service)
-            if access.refused:
-                continue
-            schedule_score = _schedule_score(profile, service, at)
-            score = float(prescore[c])
-            if "schedule" in on:
-                factor = 1.0
-                if "capacity" in on:
-                    factor = FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
-                score += WEIGHTS["schedule"] * schedule_score * factor
-            if access.unknown:
-                score *= ACCESS_UNKNOWN_FACTOR
-            audience_factor, audience_notes = self._audience_fit(profile, i, said)
-            if "audience" in on:
-                score *= audience_factor
-            info = {
-                "column": c,
-                "access": access,
-                "audience": (audience_factor, audience_notes),
-                "schedule": schedule_score,
-                "distance": None if math.isinf(distance[i]) else float(distance[i]),
-            }
-            pool.append((_round(score), i, info))
-            if len(pool) >= pool_size:
+        # Many candidates (nobody out of reach): a bound on each one's score first, and the
+        # full score only for those that could reach the pool (`_shortlist`).
+        shortlist = None
+        if facets and len(candidates) >= SHORTLIST_MIN:
+            shortlist = self._shortlist(
+                profile, facets, on, candidates, eligible, distance, reach, at
+            )
+        if shortlist is None:
+            chosen_columns = np.arange(len(candidates))
+        else:
+            chosen_columns = _best_bounds(shortlist.bound, SHORTLIST_FACTOR * pool_size)
+        while True:
+            scored = candidates[chosen_columns]
+            if shortlist is None:
+                relevance, detail = self._relevance(profile, facets, on, scored, eligible)
+                parts = self._vector_parts(profile, distance, reach, at, on, scored)
+            else:
+                mask = np.zeros(len(self.services), dtype=bool)
+                mask[scored] = True
+                relevance, detail = self._relevance(
+                    profile, facets, on, scored, mask, shortlist.cosines(chosen_columns)
+                )
+                parts = self._vector_parts(profile, distance, reach, at, on, scored)
+            prescore = self._prescore(relevance, parts, on, scored)
+            # 2. A pool scored fully: best first by the vector score, through the per-service
+            # text constraints, access, schedule and audience, until `pool_size` pass.
+            rounded = np.round(prescore, 4)
+            pool, last = self._fill_pool(
+                profile, scored, prescore, rounded, pool_size, on, at, distance, said
+            )
+            if shortlist is None or len(chosen_columns) == len(candidates):
                 break
+            wider = shortlist.wider(chosen_columns, last if len(pool) >= pool_size else None)
+            if wider is None:
+                break
+            chosen_columns = wider
         ranker = self.ranker if "fitted" in on else None
         if ranker is not None or capture is not None:
             rows = features.pool_features(
@@ -431,6 +482,215 @@ class Matcher:
             self._suggestion(profile, i, score, div, info, detail, parts, relevance, facets, at)
             for score, div, i, info in chosen
         ]
+
+    def _prescore(
+        self,
+        relevance: FloatArray,
+        parts: Mapping[str, FloatArray],
+        on: frozenset[str] | set[str],
+        services: npt.NDArray[np.int64],
+    ) -> FloatArray:
+        """The score before the per-service parts (schedule, access, audience), of `services`
+        (one column each in `relevance` and `parts`)."""
+        prescore = WEIGHTS["relevance"] * relevance
+        for name, values in parts.items():
+            prescore = prescore + WEIGHTS[name] * values
+        if "capacity" in on:
+            prescore = prescore * self._capacity_factor[services]
+        return prescore
+
+    def _fill_pool(
+        self,
+        profile: Profile,
+        scored: npt.NDArray[np.int64],
+        prescore: FloatArray,
+        rounded: FloatArray,
+        pool_size: int,
+        on: frozenset[str] | set[str],
+        at: dt.datetime | None,
+        distance: FloatArray,
+        said: frozenset[str],
+    ) -> tuple[list[tuple[float, int, dict[str, Any]]], float | None]:
+        """The first `pool_size` of `scored` (best first by the rounded score, ties to the smaller
+        id) that pass the per-service constraints, each scored fully; and the rounded score
+        before those parts of the last one taken (None when fewer pass)."""
+        pool: list[tuple[float, int, dict[str, Any]]] = []
+        columns = np.arange(len(scored))
+        id_rank = self._id_rank[scored]
+        for c in self._best_first(columns, rounded, CANDIDATES_FACTOR * pool_size, id_rank):
+            i = int(scored[c])
+            service = self.services[i]
+            if not self._passes_text_constraints(profile, service):
+                continue
+            if not stated.passes(profile, service, at):  # free times, language, remote only
+                continue
+            access = constraints.check_access(profile.accessibility, service)
+            if access.refused:
+                continue
+            schedule_score = _schedule_score(profile, service, at)
+            score = float(prescore[c])
+            if "schedule" in on:
+                factor = 1.0
+                if "capacity" in on:
+                    factor = FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
+                score += WEIGHTS["schedule"] * schedule_score * factor
+            if access.unknown:
+                score *= ACCESS_UNKNOWN_FACTOR
+            audience_factor, audience_notes = self._audience_fit(profile, i, said)
+            if "audience" in on:
+                score *= audience_factor
+            info = {
+                "column": c,
+                "access": access,
+                "audience": (audience_factor, audience_notes),
+                "schedule": schedule_score,
+                "distance": None if math.isinf(distance[i]) else float(distance[i]),
+            }
+            pool.append((_round(score), i, info))
+            if len(pool) >= pool_size:
+                return pool, float(rounded[c])
+        return pool, None
+
+    def _shortlist(
+        self,
+        profile: Profile,
+        facets: list[_Facet],
+        on: frozenset[str] | set[str],
+        candidates: npt.NDArray[np.int64],
+        eligible: npt.NDArray[np.bool_],
+        distance: FloatArray,
+        reach: FloatArray,
+        at: dt.datetime | None,
+    ) -> _Shortlist:
+        """A bound on every candidate's score before the per-service parts, never below the
+        score itself: relevance is bounded with each facet's exact lexical part (from the
+        postings and the related phrases' matches) and, for its semantic part, the candidate's
+        best cosine with anything the person said; the other parts are exact. Also the one
+        product of what the person said with the service vectors (the same floats `_relevance`
+        would compute), which what is then scored fully reads instead of computing it again."""
+        n = len(self.services)
+        use_semantic = "semantic" in on and self.embeddings is not None and self.encoder is not None
+        use_lexical = "lexical" in on or "synonyms" in on
+        lexical_share = (1 - SEMANTIC_SHARE) if use_semantic else 1.0
+        semantic_share = SEMANTIC_SHARE if use_lexical else 1.0
+        weights = [f.weight for f in facets]
+        # Of the facets' weighted lexical parts: the largest and the sum, per service; each
+        # facet's part is written where its words or phrases are found, and only there.
+        best, total = np.zeros(n), np.zeros(n)
+        if use_lexical:
+            part = np.zeros(n)
+            for facet in facets:
+                found = self._lexical_into(part, facet, on)
+                if len(found) * SPARSE_SHARE > n:  # common words: every place at once
+                    part *= facet.weight * lexical_share
+                    np.maximum(best, part, out=best)
+                    total += part
+                    part.fill(0.0)
+                    continue
+                value = part[found] * (facet.weight * lexical_share)
+                best[found] = np.maximum(best[found], value)
+                total[found] += value  # a place found twice gets its one value once
+                part[found] = 0.0
+        best, total = best[candidates], total[candidates]
+        cosine, columns = None, None
+        if use_semantic:
+            queries = self._encode_said([f.said for f in facets])
+            cosine, columns = self._cosines(queries, candidates)
+            # Each facet's semantic part as `_relevance` computes it (float32), weighted: their
+            # sum, and their largest (added to the largest lexical part, never below the
+            # largest facet).
+            # w (cos - floor) / span, between 0 and w: in three passes rather than four.
+            scale = np.array([w / SEMANTIC_SPAN for w in weights], dtype=np.float32)[:, None]
+            semantic = cosine * scale
+            semantic -= scale * np.float32(SEMANTIC_FLOOR)
+            np.clip(semantic, 0, np.array(weights, dtype=np.float32)[:, None], out=semantic)
+            top, every = semantic.max(axis=0), semantic.sum(axis=0)
+            if columns is not None:
+                top, every = top[columns], every[columns]
+            best += semantic_share * top
+            total += semantic_share * every
+        relevance = np.minimum(1.0, (1 - OTHER_FACETS_SHARE) * best + OTHER_FACETS_SHARE * total)
+        bound = WEIGHTS["relevance"] * relevance
+        bound += self._parts_sum(profile, distance, reach, at, on, candidates)
+        if "capacity" in on:
+            bound *= self._capacity_factor[candidates]
+        bound += BOUND_SLACK * (len(facets) + 5) * (1 + sum(weights))
+        return _Shortlist(bound=bound, cosine=cosine, columns=columns)
+
+    def _lexical_into(
+        self, part: FloatArray, facet: _Facet, on: frozenset[str] | set[str]
+    ) -> npt.NDArray[np.int64]:
+        """Write one facet's lexical part, max(direct, related), into `part` (zero, one value a
+        service) where its words or related phrases are found; return those places (some may
+        repeat). The values `_relevance` computes, read from the whole index at once."""
+        found = []
+        if "lexical" in on and facet.ideal > 0:
+            hit = self.index.add_scores(facet.query, part)
+            if len(hit) * SPARSE_SHARE > len(part):  # common words: every place at once
+                part[:] = 1 - np.exp(-LEXICAL_SLOPE * part / facet.ideal)  # 0 stays 0
+            else:
+                part[hit] = 1 - np.exp(-LEXICAL_SLOPE * part[hit] / facet.ideal)
+            found.append(hit)
+        if "synonyms" in on:
+            for expansion in facet.expansions:
+                for phrase in expansion.phrases:
+                    docs, value = self._phrase_match(phrase.terms)
+                    if len(docs):
+                        part[docs] = np.maximum(part[docs], value)
+                        found.append(docs)
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return found[0] if len(found) == 1 else np.concatenate(found)
+
+    def _parts_sum(
+        self,
+        profile: Profile,
+        distance: FloatArray,
+        reach: FloatArray,
+        at: dt.datetime | None,
+        on: frozenset[str] | set[str],
+        candidates: npt.NDArray[np.int64],
+    ) -> FloatArray:
+        """The weighted sum of the vector parts (`_vector_parts`) of the `candidates`, with the
+        directory-only parts summed once per Matcher and reference day, and no distances
+        measured when the person gives no place (each part 0.5)."""
+        ref = at.date() if at is not None else self.newest_day
+        asked = profile.cost in ("free_only", "low_cost")
+        key = (ref, asked, "freshness" in on, "quality" in on)
+        fixed = self._cached_part("parts", key, self._fixed_parts)[candidates]
+        if "distance" not in on:
+            return fixed
+        if profile.point is None:
+            return fixed + WEIGHTS["distance"] * 0.5
+        return (
+            fixed
+            + WEIGHTS["distance"]
+            * self._vector_parts(profile, distance, reach, at, {"distance"}, candidates)["distance"]
+        )
+
+    def _fixed_parts(self, key: tuple[dt.date | None, bool, bool, bool]) -> FloatArray:
+        ref, asked, freshness, quality = key
+        out = WEIGHTS["cost"] * self._cached_part("cost", asked, self._cost)
+        if freshness:
+            out = out + WEIGHTS["freshness"] * self._cached_part("freshness", ref, self._freshness)
+        if quality:
+            out = out + WEIGHTS["quality"] * self.quality
+        return out
+
+    def _cosines(
+        self, queries: Vectors, candidates: npt.NDArray[np.int64]
+    ) -> tuple[Vectors, npt.NDArray[np.int64] | None]:
+        """The one float32 product of what the person said with the service vectors: of the
+        candidates' rows only when they are few in a large directory (then the columns are the
+        candidates'), else of every vector in place (then the candidates' columns are given,
+        None when every service is one)."""
+        assert self.embeddings is not None
+        n, m = len(self.services), len(candidates)
+        if n >= GATHER_MIN and m <= GATHER_SHARE * n:
+            # The candidates' rows only: a copy of a few rows is cheaper than reading
+            # every vector of a large directory.
+            return queries @ self.embeddings[candidates].T, None
+        return queries @ self.embeddings.T, (candidates if m < n else None)
 
     def _best_first(
         self,
@@ -645,11 +905,12 @@ class Matcher:
         on: frozenset[str] | set[str],
         candidates: npt.NDArray[np.int64],
         eligible: npt.NDArray[np.bool_],
+        cosine: Vectors | None = None,
     ) -> tuple[FloatArray, dict[str, Any]]:
         """Relevance of the `candidates` (sorted service positions, `eligible` as a mask): one
         column each. The lexical parts are read from the postings and the related phrases'
         cached matches that fall among the candidates; the semantic part is one float32 product
-        (of the candidates' rows only when they are few in a large directory)."""
+        (`_cosines`), or its `cosine` columns for the candidates when already computed."""
         m = len(candidates)
         if not facets:
             zero = np.zeros(m)
@@ -660,8 +921,14 @@ class Matcher:
                 "sem": np.zeros((0, m)),
                 "best_phrase": [],
             }
-        # A service's column among the candidates (meaningful where `eligible`).
-        column = np.cumsum(eligible) - 1
+        # A service's column among the candidates (meaningful where `eligible`): looked up when
+        # they are few (a shortlist), else read from an array as long as the directory.
+        few = m * FEW_CANDIDATES < len(eligible)
+        place = None if few else np.cumsum(eligible) - 1
+
+        def column(docs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            return np.searchsorted(candidates, docs) if place is None else place[docs]
+
         lex = np.zeros((len(facets), m))
         rel = np.zeros((len(facets), m))
         sem = np.zeros((len(facets), m))
@@ -671,9 +938,14 @@ class Matcher:
         touched = np.zeros((len(facets), m), dtype=bool)
         for f, facet in enumerate(facets):
             if "lexical" in on and facet.ideal > 0:
-                docs, raw = self.index.scores_among(facet.query, eligible)
-                if len(docs):
-                    hit = column[docs]
+                if few:  # the candidates' scores, not every posting's (the same floats)
+                    raw = self.index.scores_at(facet.query, candidates)
+                    hit = np.flatnonzero(raw)
+                    raw = raw[hit]
+                else:
+                    docs, raw = self.index.scores_among(facet.query, eligible)
+                    hit = column(docs)
+                if len(hit):
                     lex[f, hit] = 1 - np.exp(-LEXICAL_SLOPE * raw / facet.ideal)
                     touched[f, hit] = True
             phrases = _BestPhrase()
@@ -684,7 +956,7 @@ class Matcher:
                         if not len(docs):
                             continue
                         keep = eligible[docs]
-                        hit, value = column[docs[keep]], value[keep]
+                        hit, value = column(docs[keep]), value[keep]
                         if not len(hit):
                             continue
                         better = value > rel[f, hit] + 1e-12
@@ -693,16 +965,11 @@ class Matcher:
                         touched[f, hit] = True
             best_phrase.append(phrases)
         if "semantic" in on and self.embeddings is not None and self.encoder is not None:
-            queries = self._encode_said([f.said for f in facets])
-            n = len(self.services)
-            if n >= GATHER_MIN and m <= GATHER_SHARE * n:
-                # The candidates' rows only: a copy of a few rows is cheaper than reading
-                # every vector of a large directory.
-                cosine = queries @ self.embeddings[candidates].T
-            else:
-                cosine = queries @ self.embeddings.T
-                if m < n:
-                    cosine = cosine[:, candidates]
+            if cosine is None:
+                queries = self._encode_said([f.said for f in facets])
+                cosine, columns = self._cosines(queries, candidates)
+                if columns is not None:
+                    cosine = cosine[:, columns]
             sem = np.clip((cosine - SEMANTIC_FLOOR) / SEMANTIC_SPAN, 0, 1)
             use_semantic = True
         else:

@@ -591,6 +591,23 @@ class BM25:
             out[docs] += weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
         return out
 
+    def add_scores(self, query: Mapping[str, float], into: FloatArray) -> npt.NDArray[np.int64]:
+        """Add `scores(query)` into `into` (one value a document) where a query term occurs,
+        and return those documents (one for each term a document holds, so some repeat),
+        touching nothing else: no array as long as the collection. The same sums, term by
+        term in the same order, so the same floats."""
+        found = []
+        for term, weight in query.items():
+            posting = self._postings.get(term)
+            if posting is None or weight == 0:
+                continue
+            docs, tfs = posting
+            into[docs] += weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
+            found.append(docs)
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return found[0] if len(found) == 1 else np.concatenate(found)
+
     def scores_at(self, query: Mapping[str, float], docs: npt.NDArray[np.int64]) -> FloatArray:
         """`scores(query)[docs]` for sorted document numbers `docs`, without scoring the whole
         collection: the same sums, term by term in the same order, so the same floats."""

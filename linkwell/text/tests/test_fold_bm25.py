@@ -1,4 +1,5 @@
-"""`fold`, `BM25.scores_at` and `BM25.scores_among`, against their plain definitions."""
+"""`fold`, `BM25.scores_at`, `BM25.scores_among` and `BM25.add_scores`, against their plain
+definitions."""
 
 import unicodedata
 
@@ -48,3 +49,20 @@ def test_scores_among_gives_the_full_scores_of_the_matching_documents_in_the_mas
     np.testing.assert_array_equal(scores, full[expected])  # the same floats, not just close
     none, nothing = index.scores_among({"absent": 1.0}, among)
     assert len(none) == 0 and len(nothing) == 0
+
+
+def test_add_scores_adds_the_full_scores_where_a_term_occurs_and_nowhere_else():
+    rng = np.random.default_rng(6)
+    words = ["walk", "group", "choir", "garden", "tea", "art"]
+    documents = [list(rng.choice(words, size=rng.integers(0, 8))) for _ in range(400)]
+    index = text.BM25(documents)
+    query = {"walk": 1.0, "group": 0.5, "choir": 2.0, "absent": 1.0}
+    into = np.zeros(400)
+    found = index.add_scores(query, into)
+    full = index.scores(query)
+    np.testing.assert_array_equal(np.unique(found), np.flatnonzero(full > 0))
+    np.testing.assert_array_equal(into, full)  # the same sums in the same order
+    kept = np.full(400, 7.0)
+    index.add_scores(query, kept)
+    assert np.all(kept[full == 0] == 7.0)
+    assert len(index.add_scores({"absent": 1.0}, into)) == 0
