@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import statistics
 import sys
 import time
@@ -46,6 +45,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import directory_search as shared  # noqa: E402  (machine info)
 from sections import publish  # noqa: E402
 
 from linkwell.matching import embedding, onnx_graph  # noqa: E402
@@ -276,18 +276,9 @@ def render(runs: list[dict[str, Any]], info: dict[str, str]) -> str:
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    """The machine as the other benchmarks describe it, with NumPy's version and the load."""
     return {
-        "cpu": cpu,
-        "cores": str(os.cpu_count()),
-        "python": platform.python_version(),
+        **shared.machine(),
         "numpy": np.__version__,
         "load": " / ".join(f"{v:.1f}" for v in os.getloadavg()),
     }
