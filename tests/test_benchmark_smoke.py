@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmark_scripts import load_benchmark
 
 
 @pytest.mark.slow
 @pytest.mark.benchmark
 @pytest.mark.django_db
 def test_the_directory_search_benchmark_runs_on_a_small_directory(tmp_path: Path) -> None:
-    bench = _load("directory_search")
+    bench = load_benchmark("directory_search")
     counts = bench.populate(200, chunk=10)
     assert 100 <= counts["services"] <= 400
     result = bench.measure(repeat=1)

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from linkwell.matching.engine import COMPONENTS
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmark_scripts import load_benchmark
 
 
 @pytest.mark.slow
 @pytest.mark.benchmark
 def test_the_matching_benchmark_runs_quickly_and_writes_its_section(tmp_path: Path) -> None:
-    bench = _load("matching")
+    bench = load_benchmark("matching")
     output = tmp_path / "BENCHMARKS.md"
     output.write_text("# Benchmarks\n\n<!-- other:start -->\nkept\n<!-- other:end -->\n")
     quality, latency, section = bench.run(

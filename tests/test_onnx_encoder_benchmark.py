@@ -3,29 +3,19 @@ and without onnxruntime says how to install it and measures nothing."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from linkwell.matching import embedding
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.benchmark_scripts import load_benchmark
 
 
 @pytest.mark.benchmark
 def test_without_onnxruntime_the_benchmark_says_how_to_install_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bench = _load("onnx_encoder")
+    bench = load_benchmark("onnx_encoder")
     monkeypatch.setattr(embedding, "runtime_missing", lambda: "onnxruntime not installed")
     output = tmp_path / "BENCHMARKS.md"
 
@@ -42,7 +32,7 @@ def test_without_onnxruntime_the_benchmark_says_how_to_install_it(
 @pytest.mark.benchmark
 @pytest.mark.skipif(embedding.model_path() is None, reason="needs the sentence-embedding model")
 def test_the_benchmark_measures_the_product_encoder_against_the_numpy_reference() -> None:
-    bench = _load("onnx_encoder")
+    bench = load_benchmark("onnx_encoder")
     path = embedding.model_path()
     reference = embedding.Encoder(path, backend="numpy")
     product = embedding.get_encoder()
