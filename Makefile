@@ -111,7 +111,7 @@ test-fast: lint
 ## Re-pin dependencies after editing pyproject.toml.
 lock: $(BIN)/python
 	$(PIP) install --quiet "pip-tools>=7.4"
-	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra redis -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 ## Benchmarks (results with machine and date in BENCHMARKS.md); each script's --help has options.
