@@ -219,6 +219,33 @@ def graders_agreement(part: str) -> dict[str, float]:
     )
 
 
+def graders_ranking(part: str) -> dict[str, dict[str, float]]:
+    """Each council grader's grades read as a ranking and scored against the other's
+    (`resolve.ranking_agreement`): nDCG@5 that one careful person reaches against another."""
+    import json
+
+    from linkwell.matching.evaluation.council import HERE, part_ids
+    from linkwell.matching.evaluation.council.resolve import ranking_agreement
+
+    wanted = part_ids(part)
+    a, b = (
+        {
+            p: g
+            for p, g in json.loads(
+                (HERE / "grades" / f"grader-{x}.json").read_text(encoding="utf-8")
+            ).items()
+            if p in wanted
+        }
+        for x in "AB"
+    )
+    feed = json.loads((HERE / "directory.json").read_text(encoding="utf-8"))
+    listings = [item["id"] for item in feed["contents"]]
+    return {
+        "A against B": ranking_agreement(a, b, listings),
+        "B against A": ranking_agreement(b, a, listings),
+    }
+
+
 def _without(matcher: Matcher, component: str, at: dt.datetime) -> Ranker:
     off = frozenset({component})
 
@@ -676,6 +703,14 @@ def render_views(
             f"Graders' raw agreement on the council {part} people ({a['pairs']} pairs either "
             f"graded): exact {a['exact']:.0%}, within one grade {a['within_one']:.0%}, "
             f"quadratic-weighted kappa {a['weighted_kappa']:.3f}."
+            + (
+                " One grader's grades read as a ranking and scored against the other's grades "
+                f"(nDCG@5, tied listings in every order): A against B {a['ranking A against B']:.3f}, "
+                f"B against A {a['ranking B against A']:.3f} — about what a careful person "
+                "reaches against another's judgement."
+                if "ranking A against B" in a
+                else ""
+            )
         )
     lines += ["", QUALITY_END]
     return "\n".join(lines)
@@ -733,6 +768,13 @@ def run_quality(*, held_out: bool, output: Path | None, people: int | None = Non
     agreement = {"development": graders_agreement("development")}
     if held_out:
         agreement["held-out"] = graders_agreement("held_out")
+    for part, figures in agreement.items():
+        figures.update(
+            {
+                f"ranking {who}": r["ndcg"]
+                for who, r in graders_ranking(part.replace("-", "_")).items()
+            }
+        )
     section = render_views(views, agreement, info)
     if output is not None:
         write_section(section, output)

@@ -1,6 +1,7 @@
 """The council evaluation people: valid profiles, unique ids, real postcodes and a fixed split."""
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +119,24 @@ def test_agreement_is_perfect_only_when_the_graders_agree():
     assert same["exact"] == 1.0 and same["weighted_kappa"] == 1.0
     apart = resolve.agreement({"c01": {"s1": 3, "s2": 1}}, {"c01": {"s1": 1, "s2": 3}})
     assert apart["exact"] == 0.0 and apart["weighted_kappa"] < 0
+
+
+def test_a_grader_read_as_a_ranking_scores_one_only_when_the_order_is_right():
+    listings = ["s1", "s2", "s3", "s4"]
+    truth = {"c01": {"s1": 3, "s2": 1}, "c02": {}}  # c02 has nothing relevant: left out
+    same = resolve.ranking_agreement({"c01": {"s1": 3, "s2": 1}}, truth, listings, k=2)
+    assert same == {"people": 1, "ndcg": 1.0}
+    swapped = resolve.ranking_agreement({"c01": {"s1": 1, "s2": 3}}, truth, listings, k=2)
+    # s2 (gain 1) first, then s1 (gain 7): (1 + 7/log2 3) / (7 + 1/log2 3)
+    assert swapped["ndcg"] == pytest.approx((1 + 7 / math.log2(3)) / (7 + 1 / math.log2(3)))
+
+
+def test_listings_a_grader_tied_are_taken_in_every_order():
+    # Grader gives s1 and s3 the same grade; only s1 matters to the other: on average it is
+    # first half the time and second half the time.
+    listings = ["s1", "s2", "s3"]
+    tied = resolve.ranking_agreement({"c01": {"s1": 2, "s3": 2}}, {"c01": {"s1": 3}}, listings, k=5)
+    assert tied["ndcg"] == pytest.approx((1 + 1 / math.log2(3)) / 2)
+    # Nothing graded by the first: all three tied at 0.
+    blind = resolve.ranking_agreement({"c01": {}}, {"c01": {"s1": 3}}, listings, k=5)
+    assert blind["ndcg"] == pytest.approx((1 + 1 / math.log2(3) + 1 / math.log2(4)) / 3)

@@ -16,8 +16,9 @@ present) and prints the raw agreement.
 from __future__ import annotations
 
 import json
+import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,40 @@ def agreement(grades_a: Grades, grades_b: Grades) -> dict[str, float]:
         "within_one": sum(abs(a - b) <= 1 for a, b in pairs) / n,
         "weighted_kappa": 1.0 - observed / expected if expected else 1.0,
     }
+
+
+def ranking_agreement(
+    by: Grades, truth: Grades, listings: Sequence[str], *, k: int = 5
+) -> dict[str, float]:
+    """How far one grader's grades, read as a ranking, agree with another's: the mean nDCG@k
+    (gain 2^grade - 1, as the engine is scored) of `by`'s ranking of `listings` against `truth`,
+    over the people `truth` grades anything 1 or more. A grader ranks only in grades, so the
+    listings of one grade are taken in every order: the figure is the expectation over those
+    orders, computed exactly (each place in a tied block gets the block's mean gain). This is
+    about what one careful person reaches against another's judgement, a ceiling to read the
+    engine's nDCG against."""
+    scores = []
+    for person, judged in truth.items():
+        gains = {s: 2**g - 1 for s, g in judged.items() if g >= 1}
+        if not gains:
+            continue
+        ideal = sorted(gains.values(), reverse=True)[:k]
+        idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+        own = by.get(person, {})
+        blocks: dict[int, list[str]] = {}
+        for listing in listings:
+            blocks.setdefault(own.get(listing, 0), []).append(listing)
+        place, dcg = 0, 0.0
+        for grade in sorted(blocks, reverse=True):
+            block = blocks[grade]
+            mean_gain = sum(gains.get(s, 0) for s in block) / len(block)
+            for _ in block:
+                if place >= k:
+                    break
+                dcg += mean_gain / math.log2(place + 2)
+                place += 1
+        scores.append(dcg / idcg)
+    return {"people": len(scores), "ndcg": sum(scores) / len(scores) if scores else 0.0}
 
 
 def _load(path: Path) -> dict[str, Any]:
