@@ -181,6 +181,10 @@ def profile_from_json(data: object) -> Profile:
             f"{missing}: is required when {'latitude' if lon is None else 'longitude'} is given"
         )
     postcode = data.get("postcode")
+    if postcode is not None and not postcode.strip():
+        # Tools that export a profile often write "" for a postcode nobody recorded: that is no
+        # postcode (coordinates, if given, still place the person), not a wrong one.
+        postcode = None
     if postcode is not None:
         from linkwell.directory import postcodes
 

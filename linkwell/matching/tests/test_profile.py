@@ -76,3 +76,15 @@ def test_invalid_profiles_name_the_field(data, message):
     with pytest.raises(ProfileError) as exc:
         profile_from_json(data)
     assert str(exc.value).startswith(message), str(exc.value)
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_postcode_is_no_postcode(blank):
+    # Exports often write "" for a postcode nobody recorded; the coordinates still place them.
+    placed = profile_from_json(
+        {"id": "a", "postcode": blank, "latitude": 52.86, "longitude": -3.05}
+    )
+    assert placed.postcode is None
+    assert (placed.latitude, placed.longitude) == (52.86, -3.05)
+    unplaced = profile_from_json({"id": "b", "postcode": blank})
+    assert unplaced.postcode is None and unplaced.latitude is None
