@@ -47,12 +47,35 @@ def progress(
     )
 
 
+class _Unwrapped:
+    """A command's `self.stderr` (Django's `OutputWrapper`) written through as it is: the
+    wrapper's own `write` takes the line ending and the style to apply, so both are turned
+    off here (`ending=""`, the text unchanged)."""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self._wrapper = wrapper
+
+    def write(self, text: str) -> int:
+        self._wrapper.write(text, style_func=_unchanged, ending="")
+        return len(text)
+
+    def flush(self) -> None:
+        self._wrapper.flush()
+
+    def isatty(self) -> bool:
+        return self._wrapper.isatty()
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
 def _plain(stream: TextIOBase) -> TextIOBase:
-    """The stream under a command's `self.stderr`: Django's wrapper ends every write with a
-    newline and colours it as an error, so a bar redrawn in place would scroll, one red line per
-    update."""
+    """The stream to draw on: Django's wrapper around a command's `self.stderr` ends every write
+    with a newline and colours it as an error, so a bar redrawn in place would scroll, one red
+    line per update; it is written through unchanged instead."""
     if isinstance(stream, OutputWrapper):
-        return cast(TextIOBase, stream._out)
+        return cast(TextIOBase, _Unwrapped(stream))
     return stream
 
 
