@@ -19,6 +19,7 @@ Not part of the test suite; `tests/test_benchmark_smoke.py` runs it in-process o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -372,6 +374,48 @@ def _pg_admin(url: str, sql: str) -> None:
 
     with psycopg.connect(_with_db(url, "postgres"), autocommit=True) as conn:
         conn.execute(sql)
+
+
+def dedicated_name(url: str) -> str:
+    """The database `url` names, refused unless it is plainly a benchmark's own (its name
+    starts with lw_ or contains 'bench'): the scripts drop and create it."""
+    name = urlsplit(url).path.lstrip("/")
+    if not name or not (name.startswith("lw_") or "bench" in name):
+        raise SystemExit(
+            f"Refusing to drop and recreate {name!r}: give a dedicated database whose name "
+            "starts with lw_ or contains 'bench'."
+        )
+    return name
+
+
+@contextlib.contextmanager
+def dedicated_database(url: str, *, reuse: bool, keep: bool) -> Iterator[None]:
+    """Django set up on the PostgreSQL database `url` names, migrated, with no query log: made
+    afresh (dropped and created) unless `reuse`, and dropped again afterwards unless `keep` or
+    `reuse`, whatever happens inside."""
+    name = dedicated_name(url)
+    if not reuse:
+        _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"')
+        _pg_admin(url, f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LINKWELL_DEBUG", "true")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False  # no query log growing through millions of inserts
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        yield
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not keep and not reuse:
+            _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def run_one(

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import string
 import sys
@@ -34,7 +33,6 @@ import time
 from pathlib import Path
 from random import Random
 from typing import Any
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -366,16 +364,6 @@ def render(result: dict[str, Any], info: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _database_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name or not (name.startswith("lw_") or "bench" in name):
-        raise SystemExit(
-            f"Refusing to drop and recreate {name!r}: give a dedicated database whose name "
-            "starts with lw_ or contains 'bench'."
-        )
-    return name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -391,22 +379,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.people < 100 or args.count < 1:
         raise SystemExit("--people must be at least 100 and --count at least 1.")
-    name = _database_name(args.database_url)
-    if not args.reuse:
-        shared._pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
-        shared._pg_admin(args.database_url, f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LINKWELL_DEBUG", "true")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DEBUG = False
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
+    with shared.dedicated_database(args.database_url, reuse=args.reuse, keep=args.keep):
         if not args.reuse:
             print(f"== generating {args.people:,} people ...", flush=True)
             populate(args.people)
@@ -421,12 +394,6 @@ def main() -> None:
             database=shared.database_version(),
             note=args.note,
         )
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep and not args.reuse:
-            shared._pg_admin(args.database_url, f'DROP DATABASE IF EXISTS "{name}"')
     section = render(result, shared.machine())
     publish(section, args.output, write=not args.no_write)
 
