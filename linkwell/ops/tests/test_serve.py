@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from linkwell.matching import embedding
+
 ROOT = Path(__file__).resolve().parents[3]
 LINKWELL = [sys.executable, "-c", "from linkwell.cli import main; main()"]
 
@@ -88,3 +90,5 @@ def test_linkwell_serve_answers_the_home_page_and_the_health_check(tmp_path: Pat
     assert server.returncode == 0, output.decode()
     assert b"Serving Linkwell on http://127.0.0.1:" in output
     assert b"Booting worker" in output
+    if embedding.model_path() is not None:
+        assert b"the sentence encoder is loaded once and shared by them" in output
