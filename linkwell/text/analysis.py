@@ -219,9 +219,16 @@ def _stemmer() -> snowballstemmer.stemmer:
     return stemmer
 
 
+# Words Snowball folds into another word's stem that means something else here: "house" (a
+# building: "get out of the house", "stuck in the house") shares "hous" with "housing" (the need
+# for a home), so "stuck in the house" would read as a housing need and find housing advice.
+# Each keeps a stem of its own, on both sides (a person's words and a listing's).
+OWN_STEMS = {"house": "house", "houses": "house"}
+
+
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+    return OWN_STEMS.get(word) or str(_stemmer().stemWord(word))
 
 
 def fold(text: str) -> str:

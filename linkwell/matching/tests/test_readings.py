@@ -181,3 +181,30 @@ def test_a_service_for_veterans_says_so_to_someone_who_has_not_served():
     )
     served = person(needs=["mental health"], what_matters="He left the army last year.")
     assert not any("veterans" in r for r in reasons_of(ranked([veterans, talking], served), "vets"))
+
+
+# --- a word that shares a stem, a refusal, a qualified word, one's own faith -----------------
+
+HOUSING = svc(
+    "housing",
+    "Housing advice",
+    description="Housing options, homelessness prevention and help with your tenancy.",
+)
+WALK = svc("walk", "Friendly walk", description="A gentle walk and a chat, every Thursday.", km=4)
+
+
+def test_the_house_someone_is_stuck_in_is_not_a_housing_need():
+    for said in (
+        "She is stuck in the house all day.",
+        "He wants to get out of the house more.",
+    ):
+        result = ranked([HOUSING, WALK], person(what_matters=said))
+        housing = reasons_of(result, "housing")
+        assert not any(r.startswith(("related to", "matches")) for r in housing), (said, housing)
+    # A housing need and a cold house still read as what they are.
+    homeless = ranked([HOUSING, WALK], person(needs=["housing"]))
+    assert homeless[0].service_id == "housing"
+    warm = svc("warm", "Warm homes", description="Free insulation and heating grants.", km=4)
+    cold = ranked([HOUSING, warm], person(needs=["cold house"]))
+    assert cold[0].service_id == "warm"
+    assert not any(r.startswith(("related to", "matches")) for r in reasons_of(cold, "housing"))

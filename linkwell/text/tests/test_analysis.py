@@ -98,3 +98,10 @@ def test_trigger_only_phrases_are_never_searched_for():
     assert "long covid" not in triggers("breathless")
     # A symptom many conditions share does not lead from one to another.
     assert "sleep" not in triggers("fatigue")
+
+
+def test_a_house_is_not_housing():
+    assert text.stem("house") != text.stem("housing")
+    assert "housing" not in triggers("stuck in the house all day")
+    assert "housing" in triggers("needs housing advice")
+    assert triggers("a cold house")["cold home"] == "cold house"
