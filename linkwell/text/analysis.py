@@ -222,8 +222,10 @@ def _stemmer() -> snowballstemmer.stemmer:
 # Words Snowball folds into another word's stem that means something else here: "house" (a
 # building: "get out of the house", "stuck in the house") shares "hous" with "housing" (the need
 # for a home), so "stuck in the house" would read as a housing need and find housing advice.
+# So does "fitness" (the activity) with "fit" ("fit for 81", "a job to fit around caring", "had
+# a fit"): fit alone is not exercise; "get fit" and "keep fit" are phrases of their own.
 # Each keeps a stem of its own, on both sides (a person's words and a listing's).
-OWN_STEMS = {"house": "house", "houses": "house"}
+OWN_STEMS = {"house": "house", "houses": "house", "fitness": "fitness"}
 
 
 @functools.lru_cache(maxsize=100_000)

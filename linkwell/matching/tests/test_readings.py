@@ -345,3 +345,13 @@ def test_a_person_who_names_their_faith_is_pointed_to_it_not_to_another():
     # Faith named without one: any place of worship is related.
     believer = ranked([CHURCH, GURDWARA], person(interests=["faith"]))
     assert all(any(r.startswith("related to") for r in s.reasons) for s in believer)
+
+
+def test_being_fit_is_not_wanting_exercise():
+    gym = svc("gym", "Fitness class", description="A fitness class with a gym instructor.")
+    lunch = svc("lunch", "Lunch club", description="Lunch with company for older people.", km=4)
+    jean = person(what_matters="She is fit for 81 and would like company.")
+    result = ranked([gym, lunch], jean)
+    assert not any(r.startswith(("related to", "matches")) for r in reasons_of(result, "gym"))
+    keen = ranked([gym, lunch], person(what_matters="She wants to get fit."))
+    assert keen[0].service_id == "gym"

@@ -146,3 +146,10 @@ def test_naming_ones_own_faith_leaves_the_other_faiths_out():
     (faith,) = text.expand("faith")
     assert {"church", "mosque", "gurdwara"} <= {p.text for p in faith.phrases}
     assert faith.excluding == ()
+
+
+def test_fit_alone_is_not_exercise():
+    assert "exercise" not in triggers("She is fit for 81 and has a bus pass")
+    assert "exercise" not in triggers("a job to fit around caring")
+    assert triggers("I want to get fit")["exercise"] == "get fit"
+    assert triggers("a fitness class")["exercise"] == "fitness"
