@@ -73,6 +73,8 @@ FACET_WEIGHTS = {"interest": 1.0, "need": 1.0, "condition": 0.6, "what_matters":
 OTHER_FACETS_SHARE = 0.25  # relevance = best facet + this share of the other facets
 RELATED_WEIGHT = 0.6  # a related-term match counts this much of a direct match
 SEMANTIC_SHARE = 0.4  # of a facet's relevance, when the encoder is available
+# A facet of at most this many words that names a kind of a group (a faith) is about it.
+ABOUT_A_KIND_WORDS = 4
 LEXICAL_SLOPE = 1.5  # lexical = 1 - exp(-slope * bm25 / ideal bm25)
 SEMANTIC_FLOOR, SEMANTIC_SPAN = 0.25, 0.35  # cosine 0.25 -> 0, 0.60 -> 1
 FULL_FACTOR = 0.6  # a full service's score is multiplied by this
@@ -138,7 +140,8 @@ class Suggestion:
 @dataclass(frozen=True)
 class _Facet:
     kind: str
-    said: str
+    said: str  # as the person said it (quoted in the reasons)
+    asked: str  # what is searched and encoded: `said` without what they refuse
     weight: float
     query: dict[str, float]
     ideal: float
@@ -322,6 +325,7 @@ class Matcher:
         )
         self._said_vectors: dict[str, Vectors] = {}
         self._phrases: dict[tuple[str, ...], tuple[npt.NDArray[np.int64], FloatArray]] = {}
+        self._other_kinds: dict[Any, npt.NDArray[np.int64]] = {}
         self.embeddings: Vectors | None = None
         if self.encoder is not None and n:
             self.embeddings = _service_vectors(
@@ -594,7 +598,7 @@ class Matcher:
         best, total = best[candidates], total[candidates]
         cosine, columns = None, None
         if use_semantic:
-            queries = self._encode_said([f.said for f in facets])
+            queries = self._encode_said([f.asked for f in facets])
             cosine, columns = self._cosines(queries, candidates)
             # Each facet's semantic part as `_relevance` computes it (float32), weighted: their
             # sum, and their largest (added to the largest lexical part, never below the
@@ -724,7 +728,7 @@ class Matcher:
         questionnaire, the plan screen) never holds one person's words for the next."""
         if self.encoder is not None and self.embeddings is not None:
             self._encode_said(
-                [f.said for p in profiles for f in _facets(p, self.index)], remember=True
+                [f.asked for p in profiles for f in _facets(p, self.index)], remember=True
             )
 
     def forget(self) -> None:
@@ -951,11 +955,14 @@ class Matcher:
             phrases = _BestPhrase()
             if "synonyms" in on:
                 for expansion in facet.expansions:
+                    other_kind = self._other_kind(expansion)
                     for phrase in expansion.phrases:
                         docs, value = self._phrase_match(phrase.terms)
                         if not len(docs):
                             continue
                         keep = eligible[docs]
+                        if len(other_kind):  # "mosque" does not find a church through "faith"
+                            keep &= ~np.isin(docs, other_kind, assume_unique=True)
                         hit, value = column(docs[keep]), value[keep]
                         if not len(hit):
                             continue
@@ -966,7 +973,7 @@ class Matcher:
             best_phrase.append(phrases)
         if "semantic" in on and self.embeddings is not None and self.encoder is not None:
             if cosine is None:
-                queries = self._encode_said([f.said for f in facets])
+                queries = self._encode_said([f.asked for f in facets])
                 cosine, columns = self._cosines(queries, candidates)
                 if columns is not None:
                     cosine = cosine[:, columns]
@@ -989,6 +996,19 @@ class Matcher:
             facet_scores = sem
         else:
             facet_scores = np.maximum(lex, rel)
+        # A facet that is about one's own faith ("mosque", "church choir") is no nearer to a
+        # listing of another faith than to any other listing: the encoder sees them as close.
+        for f, facet in enumerate(facets):
+            if len(text.words(facet.asked)) > ABOUT_A_KIND_WORDS:
+                continue
+            for expansion in facet.expansions:
+                other_kind = self._other_kind(expansion)
+                if len(other_kind):
+                    other_kind = other_kind[eligible[other_kind]]
+                    at_ = column(other_kind)
+                    facet_scores[f, at_] = lex[f, at_] = rel[f, at_] = 0
+                    if use_semantic:
+                        sem[f, at_] = 0
         weights = np.array([f.weight for f in facets])[:, None]
         weighted = facet_scores * weights
         best = weighted.max(axis=0)
@@ -1001,6 +1021,28 @@ class Matcher:
             "best_phrase": best_phrase,
         }
         return relevance, detail
+
+    def _other_kind(self, expansion: text.Expansion) -> npt.NDArray[np.int64]:
+        """The services (sorted positions) that name a kind of the expansion's group other than
+        the person's and none of theirs: for someone who named a mosque, a listing that names a
+        church or a gurdwara and no mosque. Empty when the person named no kind. Kept per
+        Matcher, like the phrases' matches."""
+        if not expansion.excluding:
+            return np.zeros(0, dtype=np.int64)
+        key = (
+            tuple(p.terms for p in expansion.excluding),
+            tuple(p.terms for p in expansion.own),
+        )
+        known = self._other_kinds.get(key)
+        if known is None:
+
+            def naming(phrases: tuple[text.Phrase, ...]) -> npt.NDArray[np.int64]:
+                found = [self.index.containing_all(p.terms) for p in phrases if p.terms]
+                return np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+
+            known = np.setdiff1d(naming(expansion.excluding), naming(expansion.own))
+            self._other_kinds[key] = known
+        return known
 
     def _phrase_match(self, terms: tuple[str, ...]) -> tuple[npt.NDArray[np.int64], FloatArray]:
         """(services holding the whole phrase, their related-term relevance). The phrases come
@@ -1400,18 +1442,24 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
     )
     out = []
     for kind, value in items:
+        # "I don't want to sit in a day centre", "not a group person": what they refuse is not
+        # what they ask for, so it is neither searched for nor encoded.
+        asked = text.without_refusals(value)
+        if not text.words(asked):
+            continue
         query: dict[str, float] = {}
-        for term in text.terms(text.without_relatives(value)):
+        for term in text.said_terms(asked):
             query[term] = query.get(term, 0.0) + 1.0
         ideal = sum(w * index.idf(t) for t, w in query.items())
         out.append(
             _Facet(
                 kind=kind,
                 said=value,
+                asked=asked,
                 weight=FACET_WEIGHTS[kind],
                 query=query,
                 ideal=ideal,
-                expansions=text.expand(value),
+                expansions=text.expand(asked),
             )
         )
     return out

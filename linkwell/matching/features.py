@@ -76,7 +76,7 @@ FEATURES = (
     "full",
     "busy",
     "not_for_person",  # training for professionals, fundraising, awareness, paid care agency
-    "group_refused",  # they refuse talking groups, and this is one
+    "group_refused",  # they refuse talking groups, and this is one, or this kind of listing
 )
 
 
@@ -153,7 +153,14 @@ def purpose_factor(profile: Profile, listing_purposes: frozenset[str]) -> float:
     (`purposes`) and nothing they said asks for it; else 1."""
     if not listing_purposes:
         return 1.0
-    said = text.fold(" ".join([*profile.needs, *profile.interests, profile.what_matters]))
+    # "She doesn't want more professionals talking down to her" does not ask for a listing for
+    # professionals: what they refuse is left out.
+    said = text.fold(
+        " ".join(
+            text.without_refusals(t)
+            for t in (*profile.needs, *profile.interests, profile.what_matters)
+        )
+    )
     if any(_WANTS_PURPOSE_RE[p].search(said) for p in listing_purposes):
         return 1.0
     return PURPOSE_FACTOR
@@ -211,9 +218,40 @@ _TALKING_GROUP_RE = re.compile(
 )
 
 
+_GROUP_STEMS = frozenset(text.stem(w) for w in ("group", "groups", "circle", "circles"))
+_TALKING_STEMS = frozenset(text.stem(w) for w in ("talk", "talking", "share", "sharing"))
+_FEELING_STEMS = frozenset(text.stem(w) for w in ("feelings", "emotions", "problems", "story"))
+
+
 def refuses_groups(profile: Profile) -> bool:
-    """ "I don't do groups", "not sitting in a circle talking about feelings"."""
-    return bool(_REFUSES_GROUPS_RE.search(text.fold(profile.what_matters)))
+    """ "I don't do groups", "not sitting in a circle talking about feelings", "not a group
+    person", "no talking groups", "as long as nobody makes me talk about my feelings": in what
+    matters to them or in what they named (`text.refusals`)."""
+    if _REFUSES_GROUPS_RE.search(text.fold(profile.what_matters)):
+        return True
+    for said in (profile.what_matters, *profile.needs, *profile.interests):
+        for refusal in text.refusals(said):
+            refused = set(text.stems(refusal.thing))
+            if refused & _GROUP_STEMS or (refused & _TALKING_STEMS and refused & _FEELING_STEMS):
+                return True
+    return False
+
+
+def refused_kinds(profile: Profile) -> tuple[tuple[str, ...], ...]:
+    """The kinds of listing the person refuses, as stems of the related-terms phrases in what
+    they refuse: "I don't want to sit in a day centre" -> ("day", "centr"); "I'm not going to a
+    coffee morning" -> ("coffe", "morn")."""
+    out: list[tuple[str, ...]] = []
+    for said in (profile.what_matters, *profile.needs, *profile.interests):
+        for refusal in text.refusals(said):
+            out.extend(phrase.words for phrase in text.phrases_said(refusal.thing))
+    return tuple(dict.fromkeys(out))
+
+
+def is_refused_kind(service: ServiceDoc, kinds: Sequence[tuple[str, ...]]) -> bool:
+    """Whether the listing's name or categories say it is one of these kinds."""
+    named = [text.all_stems(service.name), *(text.all_stems(t) for t in service.taxonomy_terms)]
+    return any(text.contains(words, kind) for kind in kinds for words in named)
 
 
 def talking_group(service: ServiceDoc) -> bool:
@@ -236,7 +274,7 @@ def facet_taxonomy_words(said: str, expansions: Sequence[text.Expansion]) -> fro
     """The category stems that name what the person said, or a phrase related to it
     ("lonely" -> befriending; "money worries" -> debt), beyond generic category words: a
     listing whose categories hold one of them is about it."""
-    wanted = set(text.stems(text.without_relatives(said)))
+    wanted = set(text.said_stems(said))
     for expansion in expansions:
         for phrase in expansion.phrases:
             wanted.update(phrase.terms)
@@ -292,7 +330,7 @@ def pool_features(
         out[:, col["synonyms"]] = detail["rel"][:, cols].max(axis=0)
         out[:, col["semantic"]] = detail["sem"][:, cols].max(axis=0)
         needing = [
-            facet_taxonomy_words(f.said, f.expansions)
+            facet_taxonomy_words(f.asked, f.expansions)
             for f in facets
             if f.kind in ("need", "condition", "caring")
         ]
@@ -310,13 +348,16 @@ def pool_features(
         values = parts.get(name)
         out[:, col[name]] = 0.5 if values is None else values[cols]
     refuses = priorities and refuses_groups(profile)
+    refused = refused_kinds(profile) if priorities else ()
     for r, (i, info) in enumerate(zip(idx, infos, strict=True)):
         out[r, col["schedule"]] = info["schedule"] if "schedule" in on else 0.5
         out[r, col["audience"]] = 1.0 - info["audience"][0] if "audience" in on else 0.0
         out[r, col["access_unknown"]] = 1.0 if info["access"].unknown else 0.0
         if "purposes" in on and service_purposes[i]:
             out[r, col["not_for_person"]] = 1.0
-        if refuses and talking_group(services[i]):
+        if (refuses and talking_group(services[i])) or (
+            refused and is_refused_kind(services[i], refused)
+        ):
             out[r, col["group_refused"]] = 1.0
     out[:, col["full"]] = full[idx]
     out[:, col["busy"]] = busy[idx]

@@ -219,9 +219,18 @@ def _stemmer() -> snowballstemmer.stemmer:
     return stemmer
 
 
+# Words Snowball folds into another word's stem that means something else here: "house" (a
+# building: "get out of the house", "stuck in the house") shares "hous" with "housing" (the need
+# for a home), so "stuck in the house" would read as a housing need and find housing advice.
+# So does "fitness" (the activity) with "fit" ("fit for 81", "a job to fit around caring", "had
+# a fit"): fit alone is not exercise; "get fit" and "keep fit" are phrases of their own.
+# Each keeps a stem of its own, on both sides (a person's words and a listing's).
+OWN_STEMS = {"house": "house", "houses": "house", "fitness": "fitness"}
+
+
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+    return OWN_STEMS.get(word) or str(_stemmer().stemWord(word))
 
 
 def fold(text: str) -> str:
@@ -319,6 +328,7 @@ class Phrase:
     terms: tuple[str, ...]  # index terms (matching a document)
     trigger_only: bool = False  # the list says: never search services for it
     qualified: bool = False  # the list says: a qualifier from another group takes it over
+    kind: str = ""  # the list's kind of the group it belongs to ("muslim" for "mosque"), if any
 
     @property
     def target(self) -> bool:
@@ -338,13 +348,16 @@ class RelatedGroup:
     phrases: tuple[Phrase, ...]
 
 
-def _phrase(text: str, *, trigger_only: bool = False, qualified: bool = False) -> Phrase:
+def _phrase(
+    text: str, *, trigger_only: bool = False, qualified: bool = False, kind: str = ""
+) -> Phrase:
     return Phrase(
         text=text,
         words=tuple(all_stems(text)),
         terms=tuple(terms(text)),
         trigger_only=trigger_only,
         qualified=qualified,
+        kind=kind,
     )
 
 
@@ -360,11 +373,14 @@ def related_groups() -> tuple[RelatedGroup, ...]:
     for item in raw["groups"]:
         trigger_only = set(item.get("trigger_only", ()))
         qualified = set(item.get("qualified", ()))
-        unknown = (trigger_only | qualified) - set(item["terms"])
+        kind_of = {t: kind for kind, said in item.get("kinds", {}).items() for t in said}
+        unknown = (trigger_only | qualified | set(kind_of)) - set(item["terms"])
         if unknown:
             raise ValueError(f"related terms group {item['name']!r}: not in its terms: {unknown}")
         phrases = tuple(
-            _phrase(t, trigger_only=t in trigger_only, qualified=t in qualified)
+            _phrase(
+                t, trigger_only=t in trigger_only, qualified=t in qualified, kind=kind_of.get(t, "")
+            )
             for t in dict.fromkeys(item["terms"])
         )
         # Phrases of stop words only ("feeling down") are kept: they trigger, never target.
@@ -391,6 +407,11 @@ class Expansion:
 
     trigger: str
     phrases: tuple[Phrase, ...]
+    # When the person named a kind of the group (their own faith: "mosque"): the phrases of the
+    # other kinds, which take a listing out of this expansion's matches unless it also holds one
+    # of `own` (the phrases of the kinds they named). Empty otherwise.
+    excluding: tuple[Phrase, ...] = ()
+    own: tuple[Phrase, ...] = ()
 
 
 # After "my", "our"…, these name the person's relative: "I care for my mum" is about caring, not
@@ -465,10 +486,99 @@ def without_relatives(text: str) -> str:
     return _RELATIVE_ALONE_RE.sub(" ", _RELATIVE_RE.sub(" ", text))
 
 
+# --- refusals --------------------------------------------------------------------------------
+#
+# What a person says they will not do is not a need for it: "I don't want to sit in a day
+# centre", "I'm not going to a coffee morning", "not a group person", "no talking groups", "as
+# long as nobody makes me talk about my feelings". Each refusal is the words that say it and the
+# thing refused (its object), up to the end of the clause.
+
+_NEG = r"(?:don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|do\s+not|does\s+not|did\s+not|will\s+not|would\s+not|never)"
+_WILL_NOT = r"(?:won'?t|wouldn'?t|will\s+not|would\s+not|refuses?\s+to|refused\s+to)"
+_TAKE_PART = r"(?:want|wants|wanted|like|likes|fancy|fancies|enjoy|enjoys|do|does|go|goes|join|joins|attend|attends)"
+# Where the thing refused ends: the clause's punctuation, a closing quote, a dash, or a word that
+# starts another clause ("but I'd go to something practical", "and I want to go places").
+_CLAUSE_END = (
+    r"(?=\s*(?:[.,;:!?()\"\u201c\u201d]|'(?=[\s.,;:!?]|$)|\s[-\u2013\u2014]\s|$)"
+    r"|\s+(?:but|because|unless|though|although|as\s+long\s+as|so\s+(?:she|he|i|they|we)|"
+    r"and\s+(?:i|i'd|i'm|he|he'd|she|she'd|they|we|would|wants?|likes?|needs?)|if)\b)"
+)
+_NOT_CONJUNCTION = r"(?!(?:but|and|or|so|because|i|he|she|they|we|it|that)\b)"
+_REFUSAL_RE = re.compile(
+    # "I don't want to sit in a day centre", "I don't do groups", "won't have strangers in"
+    rf"\b{_NEG}\s+(?:really\s+|even\s+)?{_TAKE_PART}(?:\s+to)?\s+(?P<a>.+?){_CLAUSE_END}"
+    rf"|\b{_WILL_NOT}\s+(?:ever\s+)?(?:have|sit|talk|use|join|attend|go)\s+(?P<b>.+?){_CLAUSE_END}"
+    # "I'm not going to a coffee morning", "not sitting in a circle", "not one for crying in
+    # groups", "not into", "not interested in", "not keen on", "not a fan of"
+    r"|\bnot\s+(?:really\s+)?(?:going\s+to|sitting|joining|one\s+for|into|interested\s+in|"
+    rf"keen\s+on|a\s+fan\s+of)\s+(?P<c>.+?){_CLAUSE_END}"
+    # "not a group person", "not really a people person"
+    r"|\bnot\s+(?:really\s+)?an?\s+(?P<d>\w+(?:\s+\w+)?)\s+person\b"
+    # "as long as nobody makes me talk about my feelings"
+    r"|\b(?:nobody|no\s+one|no-one)\s+(?:makes?|forces?|pushes?)\s+(?:me|him|her|them)\s+"
+    rf"(?:to\s+)?(?P<e>.+?){_CLAUSE_END}"
+    # "hates crowds", "can't stand bingo"
+    rf"|\b(?:hates?|can'?t\s+stand|cannot\s+stand|can'?t\s+bear|cannot\s+bear)\s+(?P<f>.+?){_CLAUSE_END}"
+    # "no talking groups", "no more groups" (not "there are no groups near her")
+    r"|(?<!there\sare\s)(?<!there\sis\s)(?<!there\swere\s)(?<!has\s)(?<!have\s)(?<!had\s)"
+    r"\bno\s+(?:more\s+)?(?P<g>(?:\w+\s+)?(?:groups?|circles?))\b"
+    # "groups aren't for me", "bingo is not really her thing"
+    rf"|\b(?P<h>(?:{_NOT_CONJUNCTION}\w+\s+){{0,2}}{_NOT_CONJUNCTION}\w+)\s+"
+    r"(?:isn'?t|aren'?t|is\s+not|are\s+not|'s\s+not|'re\s+not)\s+(?:really\s+)?"
+    r"(?:for\s+(?:me|him|her|them)|(?:my|his|her|their)\s+thing)\b",
+    re.IGNORECASE,
+)
+_REFUSAL_OBJECTS = "abcdefgh"
+# Not refusals but the person's troubles said as what they don't want: "I don't want to be on my
+# own", "doesn't like being alone", "I don't want to drink again", "won't go back to gambling".
+_NOT_A_REFUSAL_RE = re.compile(
+    r"^(?:be|being|feel|feeling|become|becoming|get|getting|end\s+up|lose|losing|stay|staying|"
+    r"live|living|go\s+back|drink|drinking|gamble|gambling|smoke|smoking|use|using|relapse|"
+    r"fall|falling|miss|missing|struggle|struggling|cope|coping|know|manage|managing)\b"
+    r"(?!\s+(?:in|at|part\s+of|with)\s+(?:a|an|the|any)\b)",
+    re.IGNORECASE,
+)
+_REFUSAL_MAX_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Refusal:
+    span: tuple[int, int]  # where (in the text) the refusal is said, its words included
+    thing: str  # what is refused: "sit in a day centre", "groups", "a coffee morning"
+
+
 @functools.lru_cache(maxsize=4096)
-def expand(text: str) -> tuple[Expansion, ...]:
-    """The related-term groups `text` touches, each with the phrases to look for in services.
-    `trigger` is the person's own words that matched ("cares for", not the list's "caring for")."""
+def refusals(text: str) -> tuple[Refusal, ...]:
+    """What the person says they will not do or have, and where they say it."""
+    plain = text.translate(_APOSTROPHES)  # one character for one: the spans stay the text's
+    out = []
+    for match in _REFUSAL_RE.finditer(plain):
+        name = next(n for n in _REFUSAL_OBJECTS if match.group(n))
+        thing = match.group(name).strip(" '")
+        if not words(thing) or len(words(thing)) > _REFUSAL_MAX_WORDS:
+            continue
+        if _NOT_A_REFUSAL_RE.match(thing):
+            continue
+        out.append(Refusal(span=match.span(), thing=thing))
+    return tuple(out)
+
+
+def without_refusals(text: str) -> str:
+    """`text` with each refusal taken out, its words and the thing refused: what is left is what
+    the person asks for ("I don't want to sit in a day centre, I want to go places" -> ", I want
+    to go places")."""
+    for refusal in reversed(refusals(text)):
+        start, end = refusal.span
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _live_hits(
+    text: str,
+) -> tuple[list[str], list[tuple[int, int, int, int]], list[tuple[int, int]]]:
+    """(the words of `text`, the related-terms phrases it says that count, the qualified
+    phrases another group's phrase takes over): hits are (group, phrase index, start, length)
+    in words; taken-over phrases are (start, length)."""
     said = words(text)
     seq = [stem(w) for w in said]
     possessive = [w.endswith("'s") for w in _WORD_RE.findall(fold(text))]
@@ -494,30 +604,103 @@ def expand(text: str) -> tuple[Expansion, ...]:
     # A `qualified` phrase gives way to another group's phrase qualifying it, just before it or
     # after "from"/"after": "stroke recovery", "mental health recovery" and "recovery from a
     # stroke" are not the recovery of addiction; "drug recovery" still is.
-    live = [
-        (g, k, i, n)
-        for g, k, i, n in hits
-        if not any(h != g and hn > n and hi <= i and i + n <= hi + hn for h, _, hi, hn in hits)
-        and not (groups[g].phrases[k].qualified and _qualified(g, i, n, hits, said))
-    ]
+    # Either way a qualified phrase is taken over: its words are not searched on their own.
+    live, taken_over = [], []
+    for g, k, i, n in hits:
+        qualified = groups[g].phrases[k].qualified
+        if any(h != g and hn > n and hi <= i and i + n <= hi + hn for h, _, hi, hn in hits):
+            if qualified:
+                taken_over.append((i, n))
+            continue
+        if qualified and _qualified(g, i, n, hits, said):
+            taken_over.append((i, n))
+            continue
+        live.append((g, k, i, n))
+    return said, live, taken_over
+
+
+@functools.lru_cache(maxsize=4096)
+def expand(text: str) -> tuple[Expansion, ...]:
+    """The related-term groups `text` touches, each with the phrases to look for in services.
+    `trigger` is the person's own words that matched ("cares for", not the list's "caring for")."""
+    said, live, _ = _live_hits(text)
+    groups = related_groups()
     # The first phrase of each group (in list order) that the person said.
     first_hit: dict[int, tuple[int, int, int]] = {}
     for g, k, i, n in live:
         if g not in first_hit or k < first_hit[g][0]:
             first_hit[g] = (k, i, n)
     out: list[Expansion] = []
+    named_kinds = {groups[g].phrases[k].kind for g, k, _, _ in live} - {""}
     for g in sorted(first_hit):
         group = groups[g]
         k, start, n = first_hit[g]
         hit = group.phrases[k]
         trigger = " ".join(said[start : start + n])
         own = set(terms(text))
+        # A person who names a kind (their faith) is pointed to that kind and the general
+        # phrases, not to the other kinds.
+        kinds = {p.kind for p in group.phrases} & named_kinds
         others = tuple(
-            p for p in group.phrases if p is not hit and p.target and not set(p.terms) <= own
+            p
+            for p in group.phrases
+            if p is not hit
+            and p.target
+            and not set(p.terms) <= own
+            and (not kinds or not p.kind or p.kind in kinds)
         )
+        excluding = tuple(p for p in group.phrases if kinds and p.kind and p.kind not in kinds)
+        theirs = tuple(p for p in group.phrases if p.kind in kinds) if kinds else ()
         if others:
-            out.append(Expansion(trigger=trigger, phrases=others))
+            out.append(Expansion(trigger=trigger, phrases=others, excluding=excluding, own=theirs))
     return tuple(out)
+
+
+def phrases_said(text: str) -> tuple[Phrase, ...]:
+    """The related-terms phrases `text` says (each once), as `expand` reads them: "sit in a day
+    centre" -> "day centre"."""
+    _, live, _ = _live_hits(text)
+    groups = related_groups()
+    return tuple(dict.fromkeys(groups[g].phrases[k] for g, k, _, _ in live))
+
+
+def _stems_at(said: Sequence[str]) -> list[tuple[str, int]]:
+    """`stems` of these words, each with the position of its (first) word."""
+    out = []
+    skip = False
+    for i, (w, after) in enumerate(itertools.zip_longest(said, said[1:])):
+        if skip:
+            skip = False
+            continue
+        fused = PLACE_PHRASES.get((w, after or ""))
+        if fused:
+            out.append((fused, i))
+            skip = True
+        elif w not in STOP_WORDS:
+            out.append((stem(w), i))
+    return out
+
+
+def said_stems(text: str) -> list[str]:
+    """The stems to search listings for, of what a person said: `stems` of the text without
+    their relatives (`without_relatives`), less a `qualified` word another group's phrase
+    takes over: "stroke recovery" is not searched as "recovery" (an addiction service's word)."""
+    plain = without_relatives(text)
+    said, _, taken_over = _live_hits(plain)
+    dropped = {i + j for i, n in taken_over for j in range(n)}
+    return [s for s, i in _stems_at(said) if i not in dropped]
+
+
+def said_terms(text: str) -> list[str]:
+    """`said_stems` plus the bigrams of every neighbouring pair of stems, taken-over words
+    included: "stroke recovery" is searched as "stroke" and the phrase "stroke recovery"."""
+    plain = without_relatives(text)
+    said, _, taken_over = _live_hits(plain)
+    dropped = {i + j for i, n in taken_over for j in range(n)}
+    seq = _stems_at(said)
+    return [s for s, i in seq if i not in dropped] + [
+        f"{a} {b}" for (a, _), (b, _) in itertools.pairwise(seq)
+    ]
 
 
 _QUALIFIER_LINKS = frozenset({"from", "after"})

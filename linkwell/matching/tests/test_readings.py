@@ -4,11 +4,13 @@ service suggested first, or a reason that makes no sense read aloud."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pytest
 
-from linkwell.matching import constraints
+from linkwell.matching import constraints, features
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import Profile
@@ -181,3 +183,175 @@ def test_a_service_for_veterans_says_so_to_someone_who_has_not_served():
     )
     served = person(needs=["mental health"], what_matters="He left the army last year.")
     assert not any("veterans" in r for r in reasons_of(ranked([veterans, talking], served), "vets"))
+
+
+# --- a word that shares a stem, a refusal, a qualified word, one's own faith -----------------
+
+HOUSING = svc(
+    "housing",
+    "Housing advice",
+    description="Housing options, homelessness prevention and help with your tenancy.",
+)
+WALK = svc("walk", "Friendly walk", description="A gentle walk and a chat, every Thursday.", km=4)
+
+
+def test_the_house_someone_is_stuck_in_is_not_a_housing_need():
+    for said in (
+        "She is stuck in the house all day.",
+        "He wants to get out of the house more.",
+    ):
+        result = ranked([HOUSING, WALK], person(what_matters=said))
+        housing = reasons_of(result, "housing")
+        assert not any(r.startswith(("related to", "matches")) for r in housing), (said, housing)
+    # A housing need and a cold house still read as what they are.
+    homeless = ranked([HOUSING, WALK], person(needs=["housing"]))
+    assert homeless[0].service_id == "housing"
+    warm = svc("warm", "Warm homes", description="Free insulation and heating grants.", km=4)
+    cold = ranked([HOUSING, warm], person(needs=["cold house"]))
+    assert cold[0].service_id == "warm"
+    assert not any(r.startswith(("related to", "matches")) for r in reasons_of(cold, "housing"))
+
+
+DAY_CENTRE = svc(
+    "centre",
+    "Day centre for older people",
+    description="A day centre with lunch, bingo and activities for older people.",
+)
+TRIPS = svc(
+    "trips",
+    "Coach trips",
+    description="Trips out to markets, the seaside and the countryside.",
+    km=4,
+)
+
+
+class TopicEncoder:
+    """Unit vectors by topic: a day centre; a place of worship, whatever the faith (the way a
+    sentence encoder sees a mosque and a church as close); trips out."""
+
+    name = "topics"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = []
+        for said in texts:
+            said = said.lower()
+            vec = np.array(
+                [
+                    "day centre" in said,
+                    any(w in said for w in ("mosque", "church", "gurdwara", "faith")),
+                    any(w in said for w in ("trips", "places", "seaside")),
+                    0.1,
+                ],
+                dtype=np.float32,
+            )
+            out.append(vec / np.linalg.norm(vec))
+        return np.array(out)
+
+
+def test_what_a_person_refuses_is_not_what_they_ask_for():
+    jean = person(what_matters="I don't want to sit in a day centre, I want to go places.")
+    for encoder in (None, TopicEncoder()):
+        result = Matcher([DAY_CENTRE, TRIPS], encoder=encoder).rank(jean)
+        assert result[0].service_id == "trips"
+        centre = reasons_of(result, "centre")
+        assert not any(r.startswith(("related to", "matches", "close to")) for r in centre), centre
+    # Wanting not to be alone is a need, not a refusal.
+    alone = person(what_matters="I don't want to be on my own all day.")
+    befriending = svc("befriend", "Befriending", description="A volunteer visits for a chat.")
+    assert "related to 'on my own': befriending" in ranked([befriending, TRIPS], alone)[0].reasons
+
+
+def test_a_refused_kind_of_listing_ranks_below_one_that_is_not():
+    coffee = svc("coffee", "Coffee morning", description="Tea, coffee and toast with neighbours.")
+    lunch = svc("lunch", "Soup and a natter", description="Soup and cake with neighbours.")
+    keith = person(
+        interests=["neighbours"],
+        what_matters="He said 'I'm not going to a coffee morning', but he'd meet neighbours.",
+    )
+    result = ranked([coffee, lunch], keith)
+    assert [s.service_id for s in result] == ["lunch", "coffee"]
+    assert not any("coffee" in r for r in reasons_of(result, "coffee"))
+    # Said without the refusal, the coffee morning comes first (its name is nearer).
+    fond = person(interests=["neighbours"], what_matters="He'd go to a coffee morning.")
+    assert ranked([coffee, lunch], fond)[0].service_id == "coffee"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "not a group person",
+        "no talking groups",
+        "I'm not one for crying in groups but I'd go to something practical",
+        "He'd fix things, as long as nobody makes me talk about my feelings.",
+        "Groups aren't for him.",
+    ],
+)
+def test_refusing_groups_is_read_however_it_is_said(said):
+    peer = svc("peer", "Peer support group", description="A support group: share experiences.")
+    shed = svc("shed", "Repair workshop", description="Fix bikes and furniture together.", km=4)
+    refusing = person(interests=["fixing things"], what_matters=said)
+    assert features.refuses_groups(refusing)
+    result = ranked([peer, shed], refusing)
+    assert result[0].service_id == "shed"
+    assert not any(r.startswith(("related to", "matches")) for r in reasons_of(result, "peer"))
+
+
+def test_refusing_professionals_does_not_ask_for_a_listing_for_professionals():
+    sian = person(what_matters="She doesn't want a professional talking down to her.")
+    assert features.purpose_factor(sian, frozenset({"professionals"})) == features.PURPOSE_FACTOR
+    nurse = person(what_matters="She wants training as a nurse.")
+    assert features.purpose_factor(nurse, frozenset({"professionals"})) == 1.0
+
+
+def test_a_qualified_word_is_not_searched_on_its_own():
+    recovery_cafe = svc(
+        "cafe",
+        "Recovery café",
+        description="A recovery community: people in recovery meet for food and friendship.",
+    )
+    for said in ("stroke recovery", "recovery from a stroke"):
+        result = ranked([recovery_cafe, STROKE_CLUB], person(needs=[said]))
+        assert result[0].service_id == "stroke", said
+        assert not any("recovery" in r for r in reasons_of(result, "cafe")), said
+    # Recovery said alone, or from drugs, is still searched.
+    liam = ranked([recovery_cafe, STROKE_CLUB], person(needs=["drug recovery"]))
+    assert liam[0].service_id == "cafe"
+
+
+MOSQUE = svc(
+    "mosque", "Sisters' tea afternoon", description="Tea and a chat at the Central Mosque.", km=3
+)
+CHURCH = svc(
+    "church",
+    "Friendship group",
+    description="Fortnightly friendship group at St Mark's church, with a short prayer.",
+)
+GURDWARA = svc(
+    "gurdwara", "Langar", description="A free vegetarian meal at the gurdwara: everyone welcome."
+)
+
+
+def test_a_person_who_names_their_faith_is_pointed_to_it_not_to_another():
+    for encoder in (None, TopicEncoder()):
+        matcher = Matcher([CHURCH, GURDWARA, MOSQUE], encoder=encoder)
+        result = matcher.rank(person(interests=["mosque"]))
+        assert result[0].service_id == "mosque"
+        for other in ("church", "gurdwara"):
+            said = reasons_of(result, other)
+            assert not any(r.startswith(("related to", "similar to")) for r in said), said
+        chorister = matcher.rank(person(interests=["church choir"], what_matters="Faith matters."))
+        assert chorister[0].service_id == "church"
+        assert not any(r.startswith("similar to") for r in reasons_of(chorister, "gurdwara"))
+    # Faith named without one: any place of worship is related.
+    believer = ranked([CHURCH, GURDWARA], person(interests=["faith"]))
+    assert all(any(r.startswith("related to") for r in s.reasons) for s in believer)
+
+
+def test_being_fit_is_not_wanting_exercise():
+    gym = svc("gym", "Fitness class", description="A fitness class with a gym instructor.")
+    lunch = svc("lunch", "Lunch club", description="Lunch with company for older people.", km=4)
+    jean = person(what_matters="She is fit for 81 and would like company.")
+    result = ranked([gym, lunch], jean)
+    assert not any(r.startswith(("related to", "matches")) for r in reasons_of(result, "gym"))
+    keen = ranked([gym, lunch], person(what_matters="She wants to get fit."))
+    assert keen[0].service_id == "gym"

@@ -98,3 +98,58 @@ def test_trigger_only_phrases_are_never_searched_for():
     assert "long covid" not in triggers("breathless")
     # A symptom many conditions share does not lead from one to another.
     assert "sleep" not in triggers("fatigue")
+
+
+def test_a_house_is_not_housing():
+    assert text.stem("house") != text.stem("housing")
+    assert "housing" not in triggers("stuck in the house all day")
+    assert "housing" in triggers("needs housing advice")
+    assert triggers("a cold house")["cold home"] == "cold house"
+
+
+def test_a_refusal_names_what_is_refused_and_is_taken_out():
+    said = "I don't want to sit in a day centre, I want to go places."
+    assert [r.thing for r in text.refusals(said)] == ["sit in a day centre"]
+    assert "day centre" not in text.without_refusals(said)
+    assert "go places" in text.without_refusals(said)
+    keith = "He said 'I don't do groups, and I'm not going to a coffee morning'."
+    assert [r.thing for r in text.refusals(keith)] == ["groups", "a coffee morning"]
+    assert [r.thing for r in text.refusals("not a group person")] == ["group"]
+    assert [r.thing for r in text.refusals("no talking groups")] == ["talking groups"]
+    # What the person does not want to go on being is a need, not a refusal; so is a lack.
+    for need in (
+        "I don't want to be on my own",
+        "doesn't like being alone",
+        "I don't want to drink again",
+        "there are no groups near her",
+        "I don't have a car",
+        "no time for myself",
+    ):
+        assert text.refusals(need) == (), need
+
+
+def test_a_qualified_word_is_searched_only_with_its_qualifier():
+    assert "recoveri" not in text.said_stems("stroke recovery")
+    assert "stroke recoveri" in text.said_terms("stroke recovery")
+    assert "recoveri" not in text.said_terms("recovery from a stroke")
+    assert "recoveri" in text.said_terms("drug recovery")
+    assert "recoveri" in text.said_terms("I'm in recovery")
+
+
+def test_naming_ones_own_faith_leaves_the_other_faiths_out():
+    (mosque,) = text.expand("mosque")
+    found = {p.text for p in mosque.phrases}
+    assert {"muslim", "faith", "prayer"} <= found
+    assert not {"church", "gurdwara", "temple"} & found
+    assert {"church", "gurdwara"} <= {p.text for p in mosque.excluding}
+    assert "mosque" in {p.text for p in mosque.own}
+    (faith,) = text.expand("faith")
+    assert {"church", "mosque", "gurdwara"} <= {p.text for p in faith.phrases}
+    assert faith.excluding == ()
+
+
+def test_fit_alone_is_not_exercise():
+    assert "exercise" not in triggers("She is fit for 81 and has a bus pass")
+    assert "exercise" not in triggers("a job to fit around caring")
+    assert triggers("I want to get fit")["exercise"] == "get fit"
+    assert triggers("a fitness class")["exercise"] == "fitness"
