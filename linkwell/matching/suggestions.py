@@ -166,7 +166,13 @@ def _row(rank: int, suggestion: Suggestion, doc: ServiceDoc) -> ShownSuggestion:
         distance=distance_text(suggestion.distance_km)
         if suggestion.distance_km is not None
         else "",
-        schedule=list(dict.fromkeys(session_text(s) for s in doc.schedules)),
+        # Sessions a reason already quotes ("Tuesdays 10:00-12:00 - you said Tuesday mornings")
+        # are not listed again under "When".
+        schedule=[
+            session
+            for session in dict.fromkeys(session_text(s) for s in doc.schedules)
+            if not any(reason.startswith(session) for reason in suggestion.reasons)
+        ],
         places=places,
         at_capacity=suggestion.at_capacity,
         accepts_referrals=bool(doc.accepts_referrals),

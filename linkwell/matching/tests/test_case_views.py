@@ -71,6 +71,8 @@ def test_the_link_worker_sees_ranked_suggestions_with_reasons_places_and_times(
     assert "matches &#x27;Gardening&#x27;" in html
     assert "4 places left" in html
     assert "Tuesdays 10:00\u201312:00" in html
+    # A session already quoted in "Why" is not repeated under "When".
+    assert section_of(html, 1).count("Tuesdays 10:00\u201312:00") == 1
     assert "Closed gardening group" not in html  # inactive: a hard constraint
     ranks = {row["service"]: row["rank"] for row in run.shown}
     assert ranks[str(services["garden"].uuid)] == 1
