@@ -72,7 +72,9 @@ WEIGHTS = {
 FACET_WEIGHTS = {"interest": 1.0, "need": 1.0, "condition": 0.6, "what_matters": 0.7, "caring": 1.0}
 OTHER_FACETS_SHARE = 0.25  # relevance = best facet + this share of the other facets
 RELATED_WEIGHT = 0.6  # a related-term match counts this much of a direct match
-SEMANTIC_SHARE = 0.4  # of a facet's relevance, when the encoder is available
+# Of a facet's relevance, when the encoder is available. Chosen with the fitted weights' L2 by
+# cross-validation on the council development people (docs/decisions/0008-fitted-ranking.md).
+SEMANTIC_SHARE = 0.7
 # A facet of at most this many words that names a kind of a group (a faith) is about it.
 ABOUT_A_KIND_WORDS = 4
 LEXICAL_SLOPE = 1.5  # lexical = 1 - exp(-slope * bm25 / ideal bm25)
@@ -89,9 +91,15 @@ AUDIENCE_MISMATCH_FACTOR = 0.5
 DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
 SAME_FACET_SIMILARITY = 0.7
 SAME_KIND_DIVERSITY = 0.45  # the discount for the same activity as one chosen (`_kind`)
-# On the fitted scores (exp of log-odds, `features.Ranker`) relevance differences are wider, so
-# the same activity from another provider is discounted more to stay below a different activity.
+# On the fitted score (exp of w . x, `features.Ranker`) relevance differences are wider, so the
+# same activity from another provider is discounted more to stay below a different activity.
 FITTED_SAME_KIND_DIVERSITY = 0.8
+# The spread of log-scores (`features.Ranker.spread`) at which the fitted score's discounts and
+# factors (the diversity shares above, FULL_FACTOR, BUSY_FACTOR, `features.guide_factors`,
+# `features.purpose_factor`) are as written: that of the weights they were set with (fitted at
+# L2 0.03 with SEMANTIC_SHARE 0.4 on the council development pools). Weights whose scores are
+# k times as spread get each to the power k (`_exponent`).
+REFERENCE_SPREAD = 0.69
 REACH_KM = {"walk": 2.0, "public_transport": 10.0, "car": 25.0, "needs_transport": 25.0}
 DEFAULT_REACH_KM = 10.0
 NEAR_KM = 1.0  # needs_transport: a service this near is in reach without transport
@@ -219,6 +227,14 @@ def _best_bounds(bound: FloatArray, k: int) -> npt.NDArray[np.int64]:
 
 def _round(value: Any) -> float:
     return round(float(value) + 0.0, 4)
+
+
+def _exponent(ranker: features.Ranker) -> float:
+    """The power to which a factor set on the fitted score at REFERENCE_SPREAD is raised for
+    `ranker`: its spread over the reference (1 for weights with no measured spread). A factor f
+    is a step of ln(1/f) in log-score at the reference; weights whose log-scores are k times as
+    spread need a step k times as long to move a listing as far among the others."""
+    return (ranker.spread or REFERENCE_SPREAD) / REFERENCE_SPREAD
 
 
 def _default_encoder() -> Encoder | None:
@@ -460,28 +476,30 @@ class Matcher:
                 return []
             if ranker is not None:
                 # The fitted combination replaces the hand-weighted sum (`features.Ranker`).
-                fitted = ranker.score(rows)
+                # The factors below are steps of log-score set on the scale of REFERENCE_SPREAD:
+                # counted in this ranker's spread, as the diversity discount is (`_diversify`).
+                factor = np.ones(len(pool))
                 if "priorities" in on:  # needs first; no talking groups for who refuses them
-                    fitted = fitted * features.guide_factors(profile, rows)
+                    factor = factor * features.guide_factors(profile, rows)
                 if "capacity" in on:  # full: "try the waiting list" (the guide's cap of 1)
-                    fitted = fitted * np.array(
+                    factor = factor * np.array(
                         [
                             FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
                             for _, i, _ in pool
                         ]
                     )
                 if "purposes" in on:  # training for staff, fundraising, a care agency
-                    fitted = fitted * np.array(
+                    factor = factor * np.array(
                         [features.purpose_factor(profile, self.purposes[i]) for _, i, _ in pool]
                     )
+                fitted = ranker.score(rows) * factor ** _exponent(ranker)
                 pool = [
                     (_round(value), i, info)
                     for value, (_, i, info) in zip(fitted, pool, strict=True)
                 ]
         pool.sort(key=lambda item: (-item[0], self.ids[item[1]]))
         # 3. Diversify the pool; 4. reasons only for what is shown.
-        same_kind = FITTED_SAME_KIND_DIVERSITY if ranker is not None else SAME_KIND_DIVERSITY
-        chosen = self._diversify(pool, detail, top, "diversity" in on, same_kind)
+        chosen = self._diversify(pool, detail, top, "diversity" in on, ranker)
         return [
             self._suggestion(profile, i, score, div, info, detail, parts, relevance, facets, at)
             for score, div, i, info in chosen
@@ -1070,10 +1088,28 @@ class Matcher:
         detail: Mapping[str, Any],
         top: int,
         enabled: bool,
-        same_kind: float = SAME_KIND_DIVERSITY,
+        ranker: features.Ranker | None = None,
     ) -> list[tuple[float, float, int, dict[str, Any]]]:
+        """Greedy re-ranking: the next suggestion is the candidate with the highest score after
+        its discount for resembling those already chosen, score x (1 - its largest `_penalty`
+        against them) ** exponent.
+
+        The exponent makes the discount independent of the scale of the fitted weights. The
+        hand score (`ranker` None) is a weighted sum on a fixed scale: exponent 1. The fitted
+        score is exp(w . x), and a share of it is a fixed step of w . x, which means less the
+        larger the weights are: weights fitted with less regularisation, or on a larger
+        semantic share, can be twice as large, their log-scores twice as far apart, and a fixed
+        step would no longer move a second walking group below a choir. So the step is counted
+        in the ranker's own spread of log-scores (`features.Ranker.spread`, measured on the
+        pools it was fitted on): exponent = spread / REFERENCE_SPREAD, the step in log-score
+        -ln(1 - penalty) x spread / REFERENCE_SPREAD. Multiplying every weight by k multiplies
+        the log-scores and the spread by k, and the same listings are chosen. The spread is the
+        ranker's and not this pool's: in a small pool (six walking groups and a choir) the gap
+        to jump is itself most of the pool's spread, and no step counted in it could jump it."""
         if not enabled:
             return [(score, 1.0, i, info) for score, i, info in pool[:top]]
+        exponent = 1.0 if ranker is None else _exponent(ranker)
+        same_kind = FITTED_SAME_KIND_DIVERSITY if ranker is not None else SAME_KIND_DIVERSITY
         facet_scores = detail["facet_scores"]
         dominant: dict[int, int | None] = {}
         for _, i, info in pool:
@@ -1096,7 +1132,7 @@ class Matcher:
             best: tuple[float, str, int] | None = None
             for k, p in enumerate(remaining):
                 score, i, _ = pool[p]
-                value = _round(score * (1 - penalty[p]))
+                value = _round(score * (1 - penalty[p]) ** exponent)
                 key = (-value, self.ids[i], k)
                 if best is None or key < (-best[0], best[1], best[2]):
                     best = (value, self.ids[i], k)

@@ -369,15 +369,22 @@ def pool_features(
 
 @dataclass(frozen=True)
 class Ranker:
-    """score = exp(bias + sum(weights[name] * feature[name])): positive, so the diversity step's
-    discount (a share of the score) reads as a fixed step of the pairwise log-odds. Features the
-    file does not
-    name weigh nothing; names the engine does not know are an error (a file for another
-    version)."""
+    """score = exp(bias + sum(weights[name] * feature[name])): positive, and a share of it is a
+    step of the pairwise log-odds. Features the file does not name weigh nothing; names the
+    engine does not know are an error (a file for another version).
+
+    `spread` is the scale of the log-scores these weights give: the standard deviation of
+    w . x within a person's pool, averaged over the people they were fitted on (`fitting.fit`
+    measures it). Smaller regularisation gives larger weights and a proportionally larger
+    spread; the engine's diversity discount is counted in it (`engine.Matcher._diversify`), so
+    it keeps its effect whatever the scale of the weights. None (a file written before it was
+    measured, or weights written by hand): the weights are taken to be on the scale the
+    discount was set with (`engine.REFERENCE_SPREAD`)."""
 
     weights: Mapping[str, float]
     bias: float = 0.0
     source: str = ""
+    spread: float | None = None
 
     def vector(self) -> FloatArray:
         return np.array([float(self.weights.get(name, 0.0)) for name in FEATURES])
@@ -391,6 +398,7 @@ class Ranker:
             "features": list(FEATURES),
             "weights": {name: round(float(self.weights.get(name, 0.0)), 6) for name in FEATURES},
             "bias": round(self.bias, 6),
+            **({} if self.spread is None else {"spread": round(self.spread, 6)}),
             **extra,
         }
         return json.dumps(data, indent=1) + "\n"
@@ -424,7 +432,20 @@ def ranker_from_file(path: Path | str) -> Ranker:
     bias = data.get("bias", 0.0)
     if isinstance(bias, bool) or not isinstance(bias, int | float):
         raise WeightsError(f"{path}: bias must be a number")
-    return Ranker(weights=values, bias=float(bias), source=str(path))
+    spread = data.get("spread")
+    if spread is not None and (
+        isinstance(spread, bool)
+        or not isinstance(spread, int | float)
+        or not math.isfinite(spread)
+        or spread <= 0
+    ):
+        raise WeightsError(f"{path}: spread must be a positive number, not {spread!r}")
+    return Ranker(
+        weights=values,
+        bias=float(bias),
+        source=str(path),
+        spread=None if spread is None else float(spread),
+    )
 
 
 def default_ranker() -> Ranker | None:

@@ -6,7 +6,9 @@ them right is sigmoid(w . (x_better - x_worse)); the loss is the log-loss of tho
 pair weighted by the gain difference 2**g_better - 2**g_worse (so getting a 3 above a 0 matters
 more than a 1 above a 0), plus an L2 penalty `l2 * |w|^2` (no penalty on nothing else: the
 scorer has no bias, a bias does not change an order). Solved by Newton's method in NumPy: a
-couple of dozen features and a few thousand pairs.
+couple of dozen features and a few thousand pairs. The fitted ranker carries the spread of the
+log-scores it gives on the pools it was fitted on (`spread`), in which the engine counts its
+diversity discount and factors (`engine._exponent`).
 
 `cross_validate` picks `l2` by the mean nDCG@5 of the **whole engine** (diversity included) on
 held-back folds of people: each fold's people are ranked by a Matcher whose weights were fitted
@@ -90,7 +92,19 @@ def fit(examples: Sequence[Example], *, l2: float = 0.1, iterations: int = 50) -
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return Ranker(weights={name: float(v) for name, v in zip(FEATURES, beta, strict=True)})
+    return Ranker(
+        weights={name: float(v) for name, v in zip(FEATURES, beta, strict=True)},
+        spread=spread(examples, beta),
+    )
+
+
+def spread(examples: Sequence[Example], beta: FloatArray) -> float | None:
+    """The scale of the log-scores `beta` gives (`Ranker.spread`): the standard deviation of
+    rows @ beta within each person's pool, averaged over the people with two or more pool
+    members; None when there is no such person or every score is equal."""
+    values = [float(np.std(ex.rows @ beta)) for ex in examples if len(ex.rows) >= 2]
+    value = statistics.fmean(values) if values else 0.0
+    return value if value > 0 else None
 
 
 def mean_ndcg(
@@ -155,7 +169,7 @@ def cross_validate(
 def main() -> None:  # pragma: no cover - run by hand; writes the shipped weights
     import json
 
-    from linkwell.matching.engine import Matcher
+    from linkwell.matching.engine import SEMANTIC_SHARE, Matcher
     from linkwell.matching.evaluation.council import load_council_set
     from linkwell.matching.features import WEIGHTS_FILE
 
@@ -168,11 +182,15 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
     ranker = fit(collect(matcher, dev.people, dev.judgments, at=dev.at), l2=best)
     fitted = mean_ndcg(matcher, ranker, dev.people, dev.judgments, at=dev.at)
     hand = mean_ndcg(matcher, None, dev.people, dev.judgments, at=dev.at)
-    print(f"chosen l2={best}; development nDCG@5 fitted {fitted:.3f} (in-sample), hand {hand:.3f}")
+    print(
+        f"chosen l2={best}; development nDCG@5 fitted {fitted:.3f} (in-sample), hand {hand:.3f}; "
+        f"spread of the fitted log-scores {ranker.spread or 0:.3f}"
+    )
     WEIGHTS_FILE.write_text(
         ranker.to_json(
             fitted_on="council evaluation set, development part",
             l2=best,
+            semantic_share=SEMANTIC_SHARE,
             cv_ndcg5={str(k): round(v, 4) for k, v in cv.items()},
         ),
         encoding="utf-8",

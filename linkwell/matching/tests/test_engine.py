@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from linkwell.matching import engine, features, fitting
 from linkwell.matching.documents import Place, ServiceDoc
 from linkwell.matching.engine import COMPONENTS, Matcher, Suggestion, bm25_baseline
 from linkwell.matching.profile import Profile
@@ -317,6 +318,42 @@ def test_the_top_covers_different_interests_not_five_walking_groups():
     assert {"choir", "garden"} <= set(top)
     plain = ids(walks + others, profile, top=5, disable=frozenset({"diversity"}))
     assert plain == [f"walk{i}" for i in range(5)]
+
+
+@pytest.mark.parametrize("times", [2, 3])
+def test_larger_fitted_weights_choose_the_same_different_interests(times):
+    """Weights fitted with less regularisation (or on another semantic share) can be several
+    times as large; the log-scores and their spread on the pools they were fitted on
+    (`Ranker.spread`, which `fitting.fit` measures and which grows in proportion) grow with
+    them. The diversity discount is counted in that spread, so the same listings are chosen:
+    a step fixed in log-score would let the walking groups fill the top five."""
+    walks = [
+        svc(f"walk{i}", f"Walking group {i}", description="Health walk", km=0.5 + i * 0.1)
+        for i in range(6)
+    ]
+    others = [
+        svc("choir", "Community choir", description="Singing for fun", km=3),
+        svc("garden", "Allotment project", description="Gardening together", km=3),
+    ]
+    profile = person(interests=["walking", "singing", "gardening"])
+    shipped = features.default_ranker()
+    assert shipped is not None
+    spread = shipped.spread or engine.REFERENCE_SPREAD
+    larger = features.Ranker(
+        weights={name: times * w for name, w in shipped.weights.items()}, spread=times * spread
+    )
+    top = Matcher(walks + others, encoder=None, ranker=larger).rank(profile, top=5, at=AT)
+    assert {"choir", "garden"} <= {s.service_id for s in top}
+    assert [s.service_id for s in top] == ids(walks + others, profile, top=5, at=AT)
+
+
+def test_the_spread_of_fitted_weights_grows_with_them():
+    rows = np.array([[0.1, 0.9], [0.5, 0.2], [0.7, 0.0]])
+    examples = [fitting.Example("p", ["a", "b", "c"], rows, np.array([2.0, 1.0, 0.0]))]
+    beta = np.array([1.0, -2.0])
+    spread = fitting.spread(examples, beta)
+    assert spread is not None
+    assert fitting.spread(examples, 3 * beta) == pytest.approx(3 * spread)
 
 
 def test_scores_are_ordered_and_ties_go_to_the_smaller_id():
