@@ -17,7 +17,7 @@ import sys
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -766,13 +766,21 @@ class BM25:
     def scores(self, query: Mapping[str, float]) -> FloatArray:
         """Score of every document for weighted query terms (weight multiplies a term's score)."""
         out = np.zeros(self.n, dtype=np.float64)
+        for docs, values in self._term_scores(query):
+            out[docs] += values
+        return out
+
+    def _term_scores(
+        self, query: Mapping[str, float]
+    ) -> Iterator[tuple[npt.NDArray[np.int64], FloatArray]]:
+        """Each query term found: its documents and its weighted BM25 part in each, in the
+        query's order (so sums over them give the same floats wherever they are added)."""
         for term, weight in query.items():
             posting = self._postings.get(term)
             if posting is None or weight == 0:
                 continue
             docs, tfs = posting
-            out[docs] += weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
-        return out
+            yield docs, weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
 
     def add_scores(self, query: Mapping[str, float], into: FloatArray) -> npt.NDArray[np.int64]:
         """Add `scores(query)` into `into` (one value a document) where a query term occurs,
@@ -780,12 +788,8 @@ class BM25:
         touching nothing else: no array as long as the collection. The same sums, term by
         term in the same order, so the same floats."""
         found = []
-        for term, weight in query.items():
-            posting = self._postings.get(term)
-            if posting is None or weight == 0:
-                continue
-            docs, tfs = posting
-            into[docs] += weight * self.idf(term) * tfs * (self.k1 + 1) / (tfs + self._norm[docs])
+        for docs, values in self._term_scores(query):
+            into[docs] += values
             found.append(docs)
         if not found:
             return np.zeros(0, dtype=np.int64)
