@@ -304,7 +304,9 @@ def test_quality_assured_providers_rank_higher():
 # --- diversity, determinism, switches -------------------------------------------------------
 
 
-def test_the_top_covers_different_interests_not_five_walking_groups():
+def walks_choir_and_garden() -> tuple[list[Any], Any]:
+    """Six walking groups near by, a choir and an allotment further away, and someone who named
+    walking, singing and gardening."""
     walks = [
         svc(f"walk{i}", f"Walking group {i}", description="Health walk", km=0.5 + i * 0.1)
         for i in range(6)
@@ -313,10 +315,14 @@ def test_the_top_covers_different_interests_not_five_walking_groups():
         svc("choir", "Community choir", description="Singing for fun", km=3),
         svc("garden", "Allotment project", description="Gardening together", km=3),
     ]
-    profile = person(interests=["walking", "singing", "gardening"])
-    top = ids(walks + others, profile, top=5)
+    return walks + others, person(interests=["walking", "singing", "gardening"])
+
+
+def test_the_top_covers_different_interests_not_five_walking_groups():
+    directory, profile = walks_choir_and_garden()
+    top = ids(directory, profile, top=5)
     assert {"choir", "garden"} <= set(top)
-    plain = ids(walks + others, profile, top=5, disable=frozenset({"diversity"}))
+    plain = ids(directory, profile, top=5, disable=frozenset({"diversity"}))
     assert plain == [f"walk{i}" for i in range(5)]
 
 
@@ -327,24 +333,16 @@ def test_larger_fitted_weights_choose_the_same_different_interests(times):
     (`Ranker.spread`, which `fitting.fit` measures and which grows in proportion) grow with
     them. The diversity discount is counted in that spread, so the same listings are chosen:
     a step fixed in log-score would let the walking groups fill the top five."""
-    walks = [
-        svc(f"walk{i}", f"Walking group {i}", description="Health walk", km=0.5 + i * 0.1)
-        for i in range(6)
-    ]
-    others = [
-        svc("choir", "Community choir", description="Singing for fun", km=3),
-        svc("garden", "Allotment project", description="Gardening together", km=3),
-    ]
-    profile = person(interests=["walking", "singing", "gardening"])
+    directory, profile = walks_choir_and_garden()
     shipped = features.default_ranker()
     assert shipped is not None
     spread = shipped.spread or engine.REFERENCE_SPREAD
     larger = features.Ranker(
         weights={name: times * w for name, w in shipped.weights.items()}, spread=times * spread
     )
-    top = Matcher(walks + others, encoder=None, ranker=larger).rank(profile, top=5, at=AT)
+    top = Matcher(directory, encoder=None, ranker=larger).rank(profile, top=5, at=AT)
     assert {"choir", "garden"} <= {s.service_id for s in top}
-    assert [s.service_id for s in top] == ids(walks + others, profile, top=5, at=AT)
+    assert [s.service_id for s in top] == ids(directory, profile, top=5, at=AT)
 
 
 def test_the_spread_of_fitted_weights_grows_with_them():
