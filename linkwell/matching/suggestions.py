@@ -150,22 +150,34 @@ def match_run_record(
     return run
 
 
+def _reasons_below_header(reasons: list[str], *, distance: str, places: str) -> list[str]:
+    """The reasons listed under "Why", without what the line under the name already says: the
+    distance (a reason that adds how to get there keeps only that part) and the places left."""
+    shown = []
+    for reason in reasons:
+        if reason in (distance, places):
+            continue
+        if distance and reason.startswith(distance + ", "):
+            reason = "getting there: " + reason[len(distance) + 2 :]
+        shown.append(reason)
+    return shown
+
+
 def _row(rank: int, suggestion: Suggestion, doc: ServiceDoc) -> ShownSuggestion:
     places = ""
     if suggestion.at_capacity:
         places = "Full"
     elif suggestion.places_left is not None:
         places = places_text(suggestion.places_left)
+    distance = distance_text(suggestion.distance_km) if suggestion.distance_km is not None else ""
     return ShownSuggestion(
         rank=rank,
         service_uuid=suggestion.service_id,
         name=doc.name,
         organisation=doc.organization,
         score=suggestion.score,
-        reasons=list(suggestion.reasons),
-        distance=distance_text(suggestion.distance_km)
-        if suggestion.distance_km is not None
-        else "",
+        reasons=_reasons_below_header(suggestion.reasons, distance=distance, places=places),
+        distance=distance,
         # Sessions a reason already quotes ("Tuesdays 10:00-12:00 - you said Tuesday mornings")
         # are not listed again under "When".
         schedule=[

@@ -73,6 +73,9 @@ def test_the_link_worker_sees_ranked_suggestions_with_reasons_places_and_times(
     assert "Tuesdays 10:00\u201312:00" in html
     # A session already quoted in "Why" is not repeated under "When".
     assert section_of(html, 1).count("Tuesdays 10:00\u201312:00") == 1
+    # Nor are the distance and the places left, shown once in the line under the name.
+    assert section_of(html, 1).count("4 places left") == 1
+    assert section_of(html, 1).count(" away") == 1
     assert "Closed gardening group" not in html  # inactive: a hard constraint
     ranks = {row["service"]: row["rank"] for row in run.shown}
     assert ranks[str(services["garden"].uuid)] == 1
@@ -356,3 +359,19 @@ def test_suggestions_say_when_distance_is_unknown_and_link_to_the_record(
     page = client.get(page_url(case)).content.decode()
     assert said in page
     assert reverse("people:edit", kwargs={"person_id": case.person.uuid}) in page
+
+
+def test_why_keeps_how_to_get_there_but_not_the_distance_or_places_said_above_it():
+    from linkwell.matching.suggestions import _reasons_below_header
+
+    reasons = [
+        "matches 'Gardening'",
+        "1.2 km away, bus 64 stops outside",
+        "2 places left",
+        "free",
+    ]
+    assert _reasons_below_header(reasons, distance="1.2 km away", places="2 places left") == [
+        "matches 'Gardening'",
+        "getting there: bus 64 stops outside",
+        "free",
+    ]
