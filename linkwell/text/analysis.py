@@ -602,8 +602,9 @@ def _live_hits(
     # The longest phrase wins where two groups' phrases overlap: "money worries" is about
     # money (debt), not the "worry" of low mood; "food bank" is food, whatever "bank" is.
     # A `qualified` phrase gives way to another group's phrase qualifying it, just before it or
-    # after "from"/"after": "stroke recovery", "mental health recovery" and "recovery from a
-    # stroke" are not the recovery of addiction; "drug recovery" still is.
+    # after "from"/"after"/"about": "stroke recovery", "mental health recovery" and "recovery
+    # from a stroke" are not the recovery of addiction; "drug recovery" still is. "Worried about
+    # scams" is a worry about scams, not low mood; "worried about my mental health" still is.
     # Either way a qualified phrase is taken over: its words are not searched on their own.
     live, taken_over = [], []
     for g, k, i, n in hits:
@@ -703,7 +704,7 @@ def said_terms(text: str) -> list[str]:
     ]
 
 
-_QUALIFIER_LINKS = frozenset({"from", "after"})
+_QUALIFIER_LINKS = frozenset({"from", "after", "about"})
 _QUALIFIER_SKIP = frozenset({"a", "an", "the", "my", "his", "her", "their", "our", "your"})
 
 
@@ -711,8 +712,8 @@ def _qualified(
     group: int, start: int, length: int, hits: Sequence[tuple[int, int, int, int]], said: list[str]
 ) -> bool:
     """Whether a phrase of another group qualifies the words at `start`: ends just before them
-    ("stroke recovery") or starts after "from"/"after" and a determiner ("recovery from a
-    stroke")."""
+    ("stroke recovery") or starts after "from"/"after"/"about" and a determiner ("recovery from
+    a stroke", "worried about the bills")."""
     after = start + length
     if after < len(said) and said[after] in _QUALIFIER_LINKS:
         after += 1

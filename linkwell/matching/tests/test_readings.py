@@ -347,6 +347,40 @@ def test_a_person_who_names_their_faith_is_pointed_to_it_not_to_another():
     assert all(any(r.startswith("related to") for r in s.reasons) for s in believer)
 
 
+def test_a_worry_about_a_thing_points_to_that_thing_not_to_low_mood():
+    therapy = svc(
+        "therapy",
+        "Talking therapies",
+        description="Counselling for depression, anxiety and low mood.",
+    )
+    safety = svc(
+        "safety",
+        "Stay safe online",
+        description="Learn to spot fraud and scammers: online safety for beginners.",
+        km=4,
+    )
+    balance = svc(
+        "balance",
+        "Strength and balance class",
+        description="Falls prevention exercises to keep you steady.",
+        km=4,
+    )
+    money = svc("money", "Money advice", description="Free money advice and debt help.", km=4)
+    for said, thing in (
+        ("She is worried about scams.", "safety"),
+        ("I worry about falling.", "balance"),
+        ("He worries about the bills.", "money"),
+    ):
+        result = ranked([therapy, safety, balance, money], person(what_matters=said))
+        assert result[0].service_id == thing, said
+        assert any(r.startswith("related to") for r in reasons_of(result, thing)), said
+        assert not any(r.startswith("related to") for r in reasons_of(result, "therapy")), said
+    # A worry about nothing named, or about one's mental health, is still low mood.
+    for said in ("I worry all the time.", "worried about my mental health"):
+        result = ranked([therapy, safety, balance, money], person(what_matters=said))
+        assert result[0].service_id == "therapy", said
+
+
 def test_being_fit_is_not_wanting_exercise():
     gym = svc("gym", "Fitness class", description="A fitness class with a gym instructor.")
     lunch = svc("lunch", "Lunch club", description="Lunch with company for older people.", km=4)

@@ -65,6 +65,17 @@ def test_a_qualified_word_belongs_to_its_qualifier():
     assert "heart" not in triggers("stroke")
 
 
+def test_a_worry_about_a_thing_belongs_to_that_thing():
+    assert set(triggers("She is worried about scams.")) == {"scams"}
+    assert set(triggers("I worry about falling")) == {"falls"}
+    assert set(triggers("worried about the bills")) == {"debt"}
+    assert "worri" not in text.said_stems("worried about scams")
+    assert triggers("I worry a lot")["low mood"] == "worry"
+    assert "low mood" in triggers("worried about my mental health")
+    # Bills alone are not a debt.
+    assert "debt" not in triggers("gets muddled with bills")
+
+
 def test_someone_else_caring_for_the_person_is_not_the_person_caring():
     for said in (
         "wife is carer",
