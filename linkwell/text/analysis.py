@@ -275,10 +275,15 @@ def words(text: str) -> list[str]:
 # so it must not match someone's "cold home" or "warm home". Each becomes one term on both
 # sides ("at-home"), so "help at home" still finds "visits you at home".
 PLACE_PHRASES = {("at", "home"): "at-home", ("from", "home"): "from-home"}
+# Two words that name one pastime: a "word search" is a puzzle, and its "search" must not find
+# the job searches of an employment service. One term too, the same as written as one word.
+COMPOUND_WORDS = {("word", "search"): "wordsearch", ("word", "searches"): "wordsearch"}
+FUSED_PHRASES = PLACE_PHRASES | COMPOUND_WORDS
 
 
 def stems(text: str) -> list[str]:
-    """Stems of the non-stop words, in order; a place phrase ("at home") is one term."""
+    """Stems of the non-stop words, in order; a place phrase ("at home") or a compound ("word
+    search") is one term."""
     said = words(text)
     out = []
     skip = False
@@ -286,7 +291,7 @@ def stems(text: str) -> list[str]:
         if skip:
             skip = False
             continue
-        fused = PLACE_PHRASES.get((w, after or ""))
+        fused = FUSED_PHRASES.get((w, after or ""))
         if fused:
             out.append(fused)
             skip = True
@@ -673,7 +678,7 @@ def _stems_at(said: Sequence[str]) -> list[tuple[str, int]]:
         if skip:
             skip = False
             continue
-        fused = PLACE_PHRASES.get((w, after or ""))
+        fused = FUSED_PHRASES.get((w, after or ""))
         if fused:
             out.append((fused, i))
             skip = True

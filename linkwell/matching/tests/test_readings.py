@@ -381,6 +381,17 @@ def test_a_worry_about_a_thing_points_to_that_thing_not_to_low_mood():
         assert result[0].service_id == "therapy", said
 
 
+def test_a_word_search_is_a_puzzle_not_a_job_search():
+    jobs = svc("jobs", "Job club", description="Help with your CV and job searches.")
+    quiz = svc("quiz", "Quiz and games afternoon", description="Bingo, a quiz and tea.", km=4)
+    for interests in (["word searches"], ["wordsearches", "crosswords"], ["puzzles"]):
+        result = ranked([jobs, quiz], person(interests=interests))
+        assert result[0].service_id == "quiz", interests
+        assert not any(r.startswith(("matches", "related to")) for r in reasons_of(result, "jobs"))
+    # Searching for a job still finds it.
+    assert ranked([jobs, quiz], person(needs=["job search"]))[0].service_id == "jobs"
+
+
 def test_being_fit_is_not_wanting_exercise():
     gym = svc("gym", "Fitness class", description="A fitness class with a gym instructor.")
     lunch = svc("lunch", "Lunch club", description="Lunch with company for older people.", km=4)

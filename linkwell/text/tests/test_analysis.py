@@ -139,6 +139,14 @@ def test_a_refusal_names_what_is_refused_and_is_taken_out():
         assert text.refusals(need) == (), need
 
 
+def test_a_word_search_is_one_term_not_a_search():
+    assert text.stems("I love word searches") == ["wordsearch"]
+    assert text.stems("wordsearches") == text.stems("a word-search book")[:1]
+    assert "search" not in text.said_terms("word searches")
+    assert "search" in text.terms("help with job searches")
+    assert "games" in triggers("word searches")
+
+
 def test_a_qualified_word_is_searched_only_with_its_qualifier():
     assert "recoveri" not in text.said_stems("stroke recovery")
     assert "stroke recoveri" in text.said_terms("stroke recovery")
