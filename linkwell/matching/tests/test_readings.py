@@ -392,6 +392,22 @@ def test_a_word_search_is_a_puzzle_not_a_job_search():
     assert ranked([jobs, quiz], person(needs=["job search"]))[0].service_id == "jobs"
 
 
+def test_practical_skills_offered_point_to_volunteering_and_practical_groups():
+    volunteer = svc(
+        "volunteer", "Volunteer hub", description="We find you a volunteering role near home."
+    )
+    shed = svc("shed", "Community shed", description="A shed with tools: woodwork and DIY.")
+    chat = svc("chat", "Afternoon tea", description="Tea, cake and a chat with neighbours.")
+    for said in ("He'd happily fix things, dig or build.", "She likes to mend things."):
+        result = ranked([chat, volunteer, shed], person(what_matters=said))
+        assert [s.service_id for s in result][:2] in (["volunteer", "shed"], ["shed", "volunteer"])
+        assert any(r.startswith("related to") for r in reasons_of(result, "volunteer")), said
+        assert any(r.startswith("related to") for r in reasons_of(result, "shed")), said
+    # "Make things easier" offers nothing.
+    easier = ranked([chat, volunteer], person(what_matters="A lift would make things easier."))
+    assert not any(r.startswith("related to") for r in reasons_of(easier, "volunteer"))
+
+
 def test_being_fit_is_not_wanting_exercise():
     gym = svc("gym", "Fitness class", description="A fitness class with a gym instructor.")
     lunch = svc("lunch", "Lunch club", description="Lunch with company for older people.", km=4)

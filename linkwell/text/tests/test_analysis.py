@@ -147,6 +147,15 @@ def test_a_word_search_is_one_term_not_a_search():
     assert "games" in triggers("word searches")
 
 
+def test_practical_skills_offered_are_volunteering_and_a_shed():
+    said = "He'd happily fix things, dig or build"
+    assert {"volunteering", "gardening"} <= set(triggers(said))
+    assert "repair cafe" in {p.text for e in text.expand(said) for p in e.phrases}
+    assert triggers("she'd mend things")["volunteering"] == "mend things"
+    assert not triggers("it would make things easier")
+    assert not triggers("to build confidence").keys() & {"volunteering", "mens shed"}
+
+
 def test_a_qualified_word_is_searched_only_with_its_qualifier():
     assert "recoveri" not in text.said_stems("stroke recovery")
     assert "stroke recoveri" in text.said_terms("stroke recovery")
