@@ -284,6 +284,8 @@ def test_a_refused_kind_of_listing_ranks_below_one_that_is_not():
         "I'm not one for crying in groups but I'd go to something practical",
         "He'd fix things, as long as nobody makes me talk about my feelings.",
         "Groups aren't for him.",
+        "He'd fix things as long as it isn't a group.",
+        "Something practical, without a support group.",
     ],
 )
 def test_refusing_groups_is_read_however_it_is_said(said):
@@ -294,6 +296,26 @@ def test_refusing_groups_is_read_however_it_is_said(said):
     result = ranked([peer, shed], refusing)
     assert result[0].service_id == "shed"
     assert not any(r.startswith(("related to", "matches")) for r in reasons_of(result, "peer"))
+
+
+def test_what_a_person_wants_to_be_without_is_not_what_they_ask_for():
+    talk = svc("talk", "Talk and tea", description="Come and talk over a cup of tea.")
+    shed = svc("shed", "Woodwork", description="Make things from wood with your hands.", km=4)
+    quiet = ranked(
+        [talk, shed], person(what_matters="Something with his hands without having to talk.")
+    )
+    assert quiet[0].service_id == "shed"
+    assert not any(r.startswith("matches") for r in reasons_of(quiet, "talk"))
+    swim = svc("swim", "Quiet swim", description="A quiet lane swim for adults.")
+    gala = svc("gala", "Swimming gala", description="Swim races before a big crowd.", km=4)
+    for said in ("She'd like a swim without a crowd.", "A swim, as long as there's no crowd."):
+        result = ranked([gala, swim], person(what_matters=said))
+        assert result[0].service_id == "swim", said
+        assert not any("crowd" in r for r in reasons_of(result, "gala")), said
+    # Being without something is a lack, not a refusal: it is still searched for.
+    warm = svc("warm", "Warm home advice", description="Help when you are without heating.")
+    cold = ranked([warm, talk], person(what_matters="She has been without heating since October."))
+    assert cold[0].service_id == "warm"
 
 
 def test_refusing_professionals_does_not_ask_for_a_listing_for_professionals():

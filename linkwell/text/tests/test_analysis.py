@@ -127,6 +127,19 @@ def test_a_refusal_names_what_is_refused_and_is_taken_out():
     assert [r.thing for r in text.refusals(keith)] == ["groups", "a coffee morning"]
     assert [r.thing for r in text.refusals("not a group person")] == ["group"]
     assert [r.thing for r in text.refusals("no talking groups")] == ["talking groups"]
+    # "Without" and a condition refuse too.
+    for said, thing in (
+        ("something without having to talk", "talk"),
+        ("a walk without a crowd", "a crowd"),
+        (
+            "lose weight without a 'diet club where they weigh you in front of everyone'",
+            "a 'diet club",
+        ),
+        ("as long as it isn't a group", "a group"),
+        ("basketball 'if it's not with people from my school'", "people from my school"),
+        ("as long as there's no talking, he'll go", "talking"),
+    ):
+        assert [r.thing for r in text.refusals(said)] == [thing], said
     # What the person does not want to go on being is a need, not a refusal; so is a lack.
     for need in (
         "I don't want to be on my own",
@@ -135,6 +148,11 @@ def test_a_refusal_names_what_is_refused_and_is_taken_out():
         "there are no groups near her",
         "I don't have a car",
         "no time for myself",
+        "She has been without heating since October",
+        "living without a car",
+        "she's without family nearby",
+        "days without seeing anyone",
+        "active without feeling judged",
     ):
         assert text.refusals(need) == (), need
 
