@@ -1521,7 +1521,8 @@ def _relevance_reasons(
                 )
             continue
         if lex >= 0.3 and lex >= rel:
-            own = [w for w in dict.fromkeys(text.words(facet.said)) if w not in text.STOP_WORDS]
+            # Only words searched for are quoted: not the crowd of "a swim without a crowd".
+            own = [w for w in dict.fromkeys(text.words(facet.asked)) if w not in text.STOP_WORDS]
             matched = [w for w in own if text.stem(w) in index.vocabulary[i]]
             if matched and len(matched) == len(own) and len(text.words(facet.said)) <= 4:
                 reasons.append(f"matches {wording.quote(facet.said)}")

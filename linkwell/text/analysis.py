@@ -275,10 +275,15 @@ def words(text: str) -> list[str]:
 # so it must not match someone's "cold home" or "warm home". Each becomes one term on both
 # sides ("at-home"), so "help at home" still finds "visits you at home".
 PLACE_PHRASES = {("at", "home"): "at-home", ("from", "home"): "from-home"}
+# Two words that name one pastime: a "word search" is a puzzle, and its "search" must not find
+# the job searches of an employment service. One term too, the same as written as one word.
+COMPOUND_WORDS = {("word", "search"): "wordsearch", ("word", "searches"): "wordsearch"}
+FUSED_PHRASES = PLACE_PHRASES | COMPOUND_WORDS
 
 
 def stems(text: str) -> list[str]:
-    """Stems of the non-stop words, in order; a place phrase ("at home") is one term."""
+    """Stems of the non-stop words, in order; a place phrase ("at home") or a compound ("word
+    search") is one term."""
     said = words(text)
     out = []
     skip = False
@@ -286,7 +291,7 @@ def stems(text: str) -> list[str]:
         if skip:
             skip = False
             continue
-        fused = PLACE_PHRASES.get((w, after or ""))
+        fused = FUSED_PHRASES.get((w, after or ""))
         if fused:
             out.append(fused)
             skip = True
@@ -490,17 +495,19 @@ def without_relatives(text: str) -> str:
 #
 # What a person says they will not do is not a need for it: "I don't want to sit in a day
 # centre", "I'm not going to a coffee morning", "not a group person", "no talking groups", "as
-# long as nobody makes me talk about my feelings". Each refusal is the words that say it and the
-# thing refused (its object), up to the end of the clause.
+# long as nobody makes me talk about my feelings", "something without having to talk", "as long
+# as it isn't a group". Each refusal is the words that say it and the thing refused (its
+# object), up to the end of the clause.
 
 _NEG = r"(?:don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|do\s+not|does\s+not|did\s+not|will\s+not|would\s+not|never)"
 _WILL_NOT = r"(?:won'?t|wouldn'?t|will\s+not|would\s+not|refuses?\s+to|refused\s+to)"
 _TAKE_PART = r"(?:want|wants|wanted|like|likes|fancy|fancies|enjoy|enjoys|do|does|go|goes|join|joins|attend|attends)"
 # Where the thing refused ends: the clause's punctuation, a closing quote, a dash, or a word that
-# starts another clause ("but I'd go to something practical", "and I want to go places").
+# starts another clause ("but I'd go to something practical", "and I want to go places", "where
+# they weigh you").
 _CLAUSE_END = (
     r"(?=\s*(?:[.,;:!?()\"\u201c\u201d]|'(?=[\s.,;:!?]|$)|\s[-\u2013\u2014]\s|$)"
-    r"|\s+(?:but|because|unless|though|although|as\s+long\s+as|so\s+(?:she|he|i|they|we)|"
+    r"|\s+(?:but|because|unless|though|although|where|as\s+long\s+as|so\s+(?:she|he|i|they|we)|"
     r"and\s+(?:i|i'd|i'm|he|he'd|she|she'd|they|we|would|wants?|likes?|needs?)|if)\b)"
 )
 _NOT_CONJUNCTION = r"(?!(?:but|and|or|so|because|i|he|she|they|we|it|that)\b)"
@@ -525,10 +532,27 @@ _REFUSAL_RE = re.compile(
     # "groups aren't for me", "bingo is not really her thing"
     rf"|\b(?P<h>(?:{_NOT_CONJUNCTION}\w+\s+){{0,2}}{_NOT_CONJUNCTION}\w+)\s+"
     r"(?:isn'?t|aren'?t|is\s+not|are\s+not|'s\s+not|'re\s+not)\s+(?:really\s+)?"
-    r"(?:for\s+(?:me|him|her|them)|(?:my|his|her|their)\s+thing)\b",
+    r"(?:for\s+(?:me|him|her|them)|(?:my|his|her|their)\s+thing)\b"
+    # "something without having to talk", "exercise without a crowd"
+    r"|\bwithout\s+(?:having\s+to\s+|needing\s+to\s+|being\s+(?:made|asked|pushed)\s+to\s+)?"
+    rf"(?P<i>.+?){_CLAUSE_END}"
+    # "as long as it isn't a group", "if it's not with people from my school", "provided
+    # there's no talking"
+    r"|\b(?:as\s+long\s+as|so\s+long\s+as|provided|providing|if)\s+(?:it|that|they|there)\s*"
+    r"(?:isn'?t|aren'?t|is\s+not|are\s+not|'s\s+not|'re\s+not|is\s+no|are\s+no|'s\s+no)\s+"
+    rf"(?:with\s+|in\s+|at\s+)?(?P<j>.+?){_CLAUSE_END}",
     re.IGNORECASE,
 )
-_REFUSAL_OBJECTS = "abcdefgh"
+_REFUSAL_OBJECTS = "abcdefghij"
+# "Without" after being or living, or without anyone, is a lack, the person's trouble, not a
+# refusal: "she has been without heating since October", "living without a car", "went without
+# meals", "days without seeing anyone".
+_LACK_BEFORE_RE = re.compile(
+    r"(?:\b(?:be|been|being|is|am|are|was|were|left|go|goes|going|went|gone|live|lives|living|"
+    r"cope|coping|manage|managing|do|did|done)|'s|'re|'m)\s+$",
+    re.IGNORECASE,
+)
+_LACK_OF_RE = re.compile(r"\b(?:anyone|anybody|a\s+soul)\b", re.IGNORECASE)
 # Not refusals but the person's troubles said as what they don't want: "I don't want to be on my
 # own", "doesn't like being alone", "I don't want to drink again", "won't go back to gambling".
 _NOT_A_REFUSAL_RE = re.compile(
@@ -558,6 +582,10 @@ def refusals(text: str) -> tuple[Refusal, ...]:
         if not words(thing) or len(words(thing)) > _REFUSAL_MAX_WORDS:
             continue
         if _NOT_A_REFUSAL_RE.match(thing):
+            continue
+        if name == "i" and (
+            _LACK_BEFORE_RE.search(plain[: match.start()]) or _LACK_OF_RE.search(thing)
+        ):
             continue
         out.append(Refusal(span=match.span(), thing=thing))
     return tuple(out)
@@ -602,8 +630,9 @@ def _live_hits(
     # The longest phrase wins where two groups' phrases overlap: "money worries" is about
     # money (debt), not the "worry" of low mood; "food bank" is food, whatever "bank" is.
     # A `qualified` phrase gives way to another group's phrase qualifying it, just before it or
-    # after "from"/"after": "stroke recovery", "mental health recovery" and "recovery from a
-    # stroke" are not the recovery of addiction; "drug recovery" still is.
+    # after "from"/"after"/"about": "stroke recovery", "mental health recovery" and "recovery
+    # from a stroke" are not the recovery of addiction; "drug recovery" still is. "Worried about
+    # scams" is a worry about scams, not low mood; "worried about my mental health" still is.
     # Either way a qualified phrase is taken over: its words are not searched on their own.
     live, taken_over = [], []
     for g, k, i, n in hits:
@@ -672,7 +701,7 @@ def _stems_at(said: Sequence[str]) -> list[tuple[str, int]]:
         if skip:
             skip = False
             continue
-        fused = PLACE_PHRASES.get((w, after or ""))
+        fused = FUSED_PHRASES.get((w, after or ""))
         if fused:
             out.append((fused, i))
             skip = True
@@ -703,7 +732,7 @@ def said_terms(text: str) -> list[str]:
     ]
 
 
-_QUALIFIER_LINKS = frozenset({"from", "after"})
+_QUALIFIER_LINKS = frozenset({"from", "after", "about"})
 _QUALIFIER_SKIP = frozenset({"a", "an", "the", "my", "his", "her", "their", "our", "your"})
 
 
@@ -711,8 +740,8 @@ def _qualified(
     group: int, start: int, length: int, hits: Sequence[tuple[int, int, int, int]], said: list[str]
 ) -> bool:
     """Whether a phrase of another group qualifies the words at `start`: ends just before them
-    ("stroke recovery") or starts after "from"/"after" and a determiner ("recovery from a
-    stroke")."""
+    ("stroke recovery") or starts after "from"/"after"/"about" and a determiner ("recovery from
+    a stroke", "worried about the bills")."""
     after = start + length
     if after < len(said) and said[after] in _QUALIFIER_LINKS:
         after += 1

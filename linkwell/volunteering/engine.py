@@ -440,12 +440,15 @@ class _Phrase:
 
     @classmethod
     def of(cls, said: str) -> _Phrase:
-        plain = text.without_relatives(said)
+        """Read as the services engine reads what a person said: what they refuse is not
+        searched for ("I don't want to talk about my feelings"), nor are their relatives or a
+        word another phrase takes over ("stroke recovery" is not "recovery")."""
+        asked = text.without_refusals(said)
         return cls(
             said=said,
-            stems=tuple(dict.fromkeys(text.stems(plain))),
-            terms=frozenset(text.terms(plain)),
-            expansions=text.expand(said),
+            stems=tuple(dict.fromkeys(text.said_stems(asked))),
+            terms=frozenset(text.said_terms(asked)),
+            expansions=text.expand(asked),
             long=len(text.words(said)) > LONG_WORDS,
         )
 
@@ -537,9 +540,15 @@ class VolunteerMatcher:
         return phrase
 
     def _encode(self, texts: Sequence[str]) -> dict[str, Any]:
+        """Each text's vector, of what it asks for: what it refuses is not encoded, and a text
+        that is all refusal ("no groups") has none."""
         assert self.encoder is not None
-        vectors = np.asarray(self.encoder.encode(list(texts)), dtype=np.float64)
-        return dict(zip(texts, vectors, strict=True))
+        asked = {t: text.without_refusals(t) for t in texts}
+        kept = [t for t in texts if text.words(asked[t])]
+        if not kept:
+            return {}
+        vectors = np.asarray(self.encoder.encode([asked[t] for t in kept]), dtype=np.float64)
+        return dict(zip(kept, vectors, strict=True))
 
     # --- public ------------------------------------------------------------------------------
 

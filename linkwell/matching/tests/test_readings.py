@@ -284,6 +284,8 @@ def test_a_refused_kind_of_listing_ranks_below_one_that_is_not():
         "I'm not one for crying in groups but I'd go to something practical",
         "He'd fix things, as long as nobody makes me talk about my feelings.",
         "Groups aren't for him.",
+        "He'd fix things as long as it isn't a group.",
+        "Something practical, without a support group.",
     ],
 )
 def test_refusing_groups_is_read_however_it_is_said(said):
@@ -294,6 +296,26 @@ def test_refusing_groups_is_read_however_it_is_said(said):
     result = ranked([peer, shed], refusing)
     assert result[0].service_id == "shed"
     assert not any(r.startswith(("related to", "matches")) for r in reasons_of(result, "peer"))
+
+
+def test_what_a_person_wants_to_be_without_is_not_what_they_ask_for():
+    talk = svc("talk", "Talk and tea", description="Come and talk over a cup of tea.")
+    shed = svc("shed", "Woodwork", description="Make things from wood with your hands.", km=4)
+    quiet = ranked(
+        [talk, shed], person(what_matters="Something with his hands without having to talk.")
+    )
+    assert quiet[0].service_id == "shed"
+    assert not any(r.startswith("matches") for r in reasons_of(quiet, "talk"))
+    swim = svc("swim", "Quiet swim", description="A quiet lane swim for adults.")
+    gala = svc("gala", "Swimming gala", description="Swim races before a big crowd.", km=4)
+    for said in ("She'd like a swim without a crowd.", "A swim, as long as there's no crowd."):
+        result = ranked([gala, swim], person(what_matters=said))
+        assert result[0].service_id == "swim", said
+        assert not any("crowd" in r for r in reasons_of(result, "gala")), said
+    # Being without something is a lack, not a refusal: it is still searched for.
+    warm = svc("warm", "Warm home advice", description="Help when you are without heating.")
+    cold = ranked([warm, talk], person(what_matters="She has been without heating since October."))
+    assert cold[0].service_id == "warm"
 
 
 def test_refusing_professionals_does_not_ask_for_a_listing_for_professionals():
@@ -345,6 +367,67 @@ def test_a_person_who_names_their_faith_is_pointed_to_it_not_to_another():
     # Faith named without one: any place of worship is related.
     believer = ranked([CHURCH, GURDWARA], person(interests=["faith"]))
     assert all(any(r.startswith("related to") for r in s.reasons) for s in believer)
+
+
+def test_a_worry_about_a_thing_points_to_that_thing_not_to_low_mood():
+    therapy = svc(
+        "therapy",
+        "Talking therapies",
+        description="Counselling for depression, anxiety and low mood.",
+    )
+    safety = svc(
+        "safety",
+        "Stay safe online",
+        description="Learn to spot fraud and scammers: online safety for beginners.",
+        km=4,
+    )
+    balance = svc(
+        "balance",
+        "Strength and balance class",
+        description="Falls prevention exercises to keep you steady.",
+        km=4,
+    )
+    money = svc("money", "Money advice", description="Free money advice and debt help.", km=4)
+    for said, thing in (
+        ("She is worried about scams.", "safety"),
+        ("I worry about falling.", "balance"),
+        ("He worries about the bills.", "money"),
+    ):
+        result = ranked([therapy, safety, balance, money], person(what_matters=said))
+        assert result[0].service_id == thing, said
+        assert any(r.startswith("related to") for r in reasons_of(result, thing)), said
+        assert not any(r.startswith("related to") for r in reasons_of(result, "therapy")), said
+    # A worry about nothing named, or about one's mental health, is still low mood.
+    for said in ("I worry all the time.", "worried about my mental health"):
+        result = ranked([therapy, safety, balance, money], person(what_matters=said))
+        assert result[0].service_id == "therapy", said
+
+
+def test_a_word_search_is_a_puzzle_not_a_job_search():
+    jobs = svc("jobs", "Job club", description="Help with your CV and job searches.")
+    quiz = svc("quiz", "Quiz and games afternoon", description="Bingo, a quiz and tea.", km=4)
+    for interests in (["word searches"], ["wordsearches", "crosswords"], ["puzzles"]):
+        result = ranked([jobs, quiz], person(interests=interests))
+        assert result[0].service_id == "quiz", interests
+        assert not any(r.startswith(("matches", "related to")) for r in reasons_of(result, "jobs"))
+    # Searching for a job still finds it.
+    assert ranked([jobs, quiz], person(needs=["job search"]))[0].service_id == "jobs"
+
+
+def test_practical_skills_offered_point_to_volunteering_and_practical_groups():
+    volunteer = svc(
+        "volunteer", "Volunteer hub", description="We find you a volunteering role near home."
+    )
+    shed = svc("shed", "Community shed", description="A shed with tools: woodwork and DIY.")
+    chat = svc("chat", "Afternoon tea", description="Tea, cake and a chat with neighbours.")
+    for said in ("He'd happily fix things, dig or build.", "She likes to mend things."):
+        result = ranked([chat, volunteer, shed], person(what_matters=said))
+        assert [s.service_id for s in result][:2] in (["volunteer", "shed"], ["shed", "volunteer"])
+        assert any(r.startswith("related to") for r in reasons_of(result, "volunteer")), said
+        assert any(r.startswith("related to") for r in reasons_of(result, "shed")), said
+    # "Make things easier" offers nothing.
+    easier = ranked([chat, volunteer], person(what_matters="A lift would make things easier."))
+    assert not any(r.startswith("related to") for r in reasons_of(easier, "volunteer"))
 
 
 def test_being_fit_is_not_wanting_exercise():

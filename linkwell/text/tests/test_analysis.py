@@ -65,6 +65,17 @@ def test_a_qualified_word_belongs_to_its_qualifier():
     assert "heart" not in triggers("stroke")
 
 
+def test_a_worry_about_a_thing_belongs_to_that_thing():
+    assert set(triggers("She is worried about scams.")) == {"scams"}
+    assert set(triggers("I worry about falling")) == {"falls"}
+    assert set(triggers("worried about the bills")) == {"debt"}
+    assert "worri" not in text.said_stems("worried about scams")
+    assert triggers("I worry a lot")["low mood"] == "worry"
+    assert "low mood" in triggers("worried about my mental health")
+    # Bills alone are not a debt.
+    assert "debt" not in triggers("gets muddled with bills")
+
+
 def test_someone_else_caring_for_the_person_is_not_the_person_caring():
     for said in (
         "wife is carer",
@@ -116,6 +127,19 @@ def test_a_refusal_names_what_is_refused_and_is_taken_out():
     assert [r.thing for r in text.refusals(keith)] == ["groups", "a coffee morning"]
     assert [r.thing for r in text.refusals("not a group person")] == ["group"]
     assert [r.thing for r in text.refusals("no talking groups")] == ["talking groups"]
+    # "Without" and a condition refuse too.
+    for said, thing in (
+        ("something without having to talk", "talk"),
+        ("a walk without a crowd", "a crowd"),
+        (
+            "lose weight without a 'diet club where they weigh you in front of everyone'",
+            "a 'diet club",
+        ),
+        ("as long as it isn't a group", "a group"),
+        ("basketball 'if it's not with people from my school'", "people from my school"),
+        ("as long as there's no talking, he'll go", "talking"),
+    ):
+        assert [r.thing for r in text.refusals(said)] == [thing], said
     # What the person does not want to go on being is a need, not a refusal; so is a lack.
     for need in (
         "I don't want to be on my own",
@@ -124,8 +148,30 @@ def test_a_refusal_names_what_is_refused_and_is_taken_out():
         "there are no groups near her",
         "I don't have a car",
         "no time for myself",
+        "She has been without heating since October",
+        "living without a car",
+        "she's without family nearby",
+        "days without seeing anyone",
+        "active without feeling judged",
     ):
         assert text.refusals(need) == (), need
+
+
+def test_a_word_search_is_one_term_not_a_search():
+    assert text.stems("I love word searches") == ["wordsearch"]
+    assert text.stems("wordsearches") == text.stems("a word-search book")[:1]
+    assert "search" not in text.said_terms("word searches")
+    assert "search" in text.terms("help with job searches")
+    assert "games" in triggers("word searches")
+
+
+def test_practical_skills_offered_are_volunteering_and_a_shed():
+    said = "He'd happily fix things, dig or build"
+    assert {"volunteering", "gardening"} <= set(triggers(said))
+    assert "repair cafe" in {p.text for e in text.expand(said) for p in e.phrases}
+    assert triggers("she'd mend things")["volunteering"] == "mend things"
+    assert not triggers("it would make things easier")
+    assert not triggers("to build confidence").keys() & {"volunteering", "mens shed"}
 
 
 def test_a_qualified_word_is_searched_only_with_its_qualifier():

@@ -197,3 +197,38 @@ def test_the_sentence_encoder_finds_meaning_the_words_miss():
     ranked = VolunteerMatcher(vols, encoder=encoder).rank(p, wanted(), at=AT)
     assert [s.volunteer_id for s in ranked] == ["b", "a"]
     assert ranked[0].components["interests"] > 0
+
+
+class TopicEncoder:
+    """Unit vectors by topic (football, gardening), the way a sentence encoder sees a text."""
+
+    name = "topics"
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        out = []
+        for said in texts:
+            vec = np.array(["football" in said, "garden" in said, 0.1], dtype=np.float32)
+            out.append(vec / np.linalg.norm(vec))
+        return np.array(out)
+
+
+def test_what_the_person_refuses_or_a_qualifier_takes_over_is_not_matched():
+    vols = [volunteer("a", interests=("football",)), volunteer("b", interests=("gardening",))]
+    p = person(
+        what_matters="She doesn't want to talk about football any more; she loves gardening."
+    )
+    for encoder in (None, TopicEncoder()):
+        ranked = VolunteerMatcher(vols, encoder=encoder).rank(p, wanted(), at=AT)
+        assert [s.volunteer_id for s in ranked] == ["b", "a"]
+        assert ranked[1].components["interests"] == 0
+        assert not any("football" in r for r in ranked[1].reasons)
+    # "Stroke recovery" is not the recovery of addiction.
+    vols = [
+        volunteer("a", lived_experience=("recovery from addiction",)),
+        volunteer("b", lived_experience=("stroke",)),
+    ]
+    ranked = rank(vols, person(needs=("stroke recovery",)))
+    assert [s.volunteer_id for s in ranked] == ["b", "a"]
+    assert ranked[1].components["experience"] == 0
