@@ -23,6 +23,17 @@ def personas(db: None) -> Personas:
 
 
 @pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A migrated SQLite database file made once per run (tests/sqlite_template.py): copy it
+    (`sqlite_template.copy`) for a test that starts Linkwell in its own processes."""
+    from tests import sqlite_template
+
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker has its own directory in the run's: the run's is shared.
+    return sqlite_template.template(base if worker_id == "master" else base.parent)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """pytest-django's setup (the owner creates and migrates the test database), then, with
     LINKWELL_TEST_DB_ROLE on PostgreSQL, the tests connect as that application role

@@ -18,8 +18,21 @@ from pathlib import Path
 
 import pytest
 
+from tests import sqlite_template
+
 SCRIPT = Path(__file__).with_name("import_beside_writes.py")
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(database: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "LINKWELL_SQLITE_PATH": str(database),
+        "LINKWELL_DEBUG": "true",
+    }
+    env.pop("DATABASE_URL", None)
+    return env
 
 
 @pytest.mark.slow
@@ -34,18 +47,13 @@ ROOT = Path(__file__).resolve().parents[1]
     ids=["whole-file", "in-batches"],
 )
 def test_an_import_running_beside_web_writes_makes_no_request_fail(
-    tmp_path: Path, batch_size: int
+    tmp_path: Path, migrated_sqlite: Path, batch_size: int
 ) -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "LINKWELL_SQLITE_PATH": str(tmp_path / "linkwell.sqlite3"),
-        "LINKWELL_DEBUG": "true",
-    }
-    env.pop("DATABASE_URL", None)
+    database = tmp_path / "linkwell.sqlite3"
+    sqlite_template.copy(migrated_sqlite, database)
     run = subprocess.run(
         [sys.executable, str(SCRIPT), str(tmp_path), "400", str(batch_size)],
-        env=env,
+        env=_env(database),
         capture_output=True,
         text=True,
         timeout=900,

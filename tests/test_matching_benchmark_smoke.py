@@ -17,7 +17,7 @@ def test_the_matching_benchmark_runs_quickly_and_writes_its_section(tmp_path: Pa
     output = tmp_path / "BENCHMARKS.md"
     output.write_text("# Benchmarks\n\n<!-- other:start -->\nkept\n<!-- other:end -->\n")
     quality, latency, section = bench.run(
-        sizes=[40, 120], repeat=1, encode_limit=100, people=4, output=output
+        sizes=[40, 120], repeat=1, encode_limit=100, people=4, output=output, encoder_texts=16
     )
 
     names = [name for name, _ in quality["rows"]]

@@ -1,4 +1,4 @@
-"""`linkwell serve` on a fresh SQLite database: gunicorn answers pages and the health check."""
+"""`linkwell serve` on a migrated SQLite database file: gunicorn answers pages and the health check."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from linkwell.matching import embedding
+from tests import sqlite_template
 
 ROOT = Path(__file__).resolve().parents[3]
 LINKWELL = [sys.executable, "-c", "from linkwell.cli import main; main()"]
@@ -38,7 +39,10 @@ def get(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-def test_linkwell_serve_answers_the_home_page_and_the_health_check(tmp_path: Path) -> None:
+def test_linkwell_serve_answers_the_home_page_and_the_health_check(
+    tmp_path: Path, migrated_sqlite: Path
+) -> None:
+    sqlite_template.copy(migrated_sqlite, tmp_path / "linkwell.sqlite3")
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -52,6 +56,7 @@ def test_linkwell_serve_answers_the_home_page_and_the_health_check(tmp_path: Pat
         "LINKWELL_THREADS": "2",
         "LINKWELL_HEALTH_MIN_FREE_MB": "0",
     }
+    # The copy is migrated; this checks it is and that the command runs on a file database.
     subprocess.run([*LINKWELL, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
     port = free_port()
     server = subprocess.Popen(
