@@ -10,7 +10,7 @@ export LINKWELL_DEBUG ?= true
 # Links in e-mails and the printed sign-ins follow the address `make run` serves on.
 export LINKWELL_SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-fast install install-dev frontend migrate demo lint typecheck migrations-check \
+.PHONY: run test test-slow test-fast install install-dev frontend migrate demo lint typecheck migrations-check \
 	pytest pytest-sqlite pytest-postgres lock benchmark benchmark-population benchmark-report \
 	benchmark-load benchmark-import benchmark-encoder clean
 
@@ -88,8 +88,12 @@ migrations-check: install-dev
 # Tests run in parallel, one worker per CPU (pytest-xdist); PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+# `make test` leaves out the tests marked slow (seconds each: demo loads, Spark, benchmark smoke
+# runs, servers in their own processes) and the browser journeys; `make test-slow` runs exactly
+# those, and CI (.ci/run) runs both. TEST_MARKS="" runs every test in one go.
+TEST_MARKS ?= not slow and not browser
 pytest-sqlite: install-dev
-	DATABASE_URL= $(PYTEST) $(PYTEST_ARGS)
+	DATABASE_URL= $(PYTEST) $(if $(TEST_MARKS),-m "$(TEST_MARKS)") $(PYTEST_ARGS)
 
 # On PostgreSQL the suite runs as production does: DATABASE_URL's user owns the test databases and
 # migrates them, the tests connect as the application role LINKWELL_TEST_DB_ROLE, created if
@@ -98,11 +102,16 @@ LINKWELL_TEST_DB_ROLE ?= linkwell_test_app
 pytest-postgres: install-dev
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== test suite on PostgreSQL ($$DATABASE_URL) as the application role $(or $(LINKWELL_TEST_DB_ROLE),(none: the owner)): the tests that use the database, browser journeys aside (conftest.py) =="; \
-		LINKWELL_TEST_DB_ROLE=$(LINKWELL_TEST_DB_ROLE) $(PYTEST) $(PYTEST_ARGS); \
+		LINKWELL_TEST_DB_ROLE=$(LINKWELL_TEST_DB_ROLE) $(PYTEST) $(if $(TEST_MARKS),-m "$(TEST_MARKS)") $(PYTEST_ARGS); \
 	else echo "DATABASE_URL not set: skipping the PostgreSQL run"; fi
 
-## make test: ruff, mypy, the import contract, dead code, migrations, tests on SQLite (and PostgreSQL).
+## make test: ruff, mypy, the import contract, dead code, migrations, tests on SQLite (and PostgreSQL),
+## all but the slow tests and browser journeys (`make test-slow`).
 test: lint typecheck migrations-check pytest-sqlite pytest-postgres
+
+## make test-slow: the tests marked slow and the browser journeys, on SQLite (and PostgreSQL).
+test-slow:
+	$(MAKE) pytest-sqlite pytest-postgres TEST_MARKS="slow or browser"
 
 ## make test-fast: the edit-test loop: ruff, then the tests on SQLite without slow and browser tests.
 test-fast: lint

@@ -23,6 +23,9 @@ from linkwell.demo.loader import DEMO_PASSWORD, demo_load
 NOW = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 DOMAIN = "demo.example.org"
 
+# Loads the demo (seconds): `make test-slow`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def _loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:

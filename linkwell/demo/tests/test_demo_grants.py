@@ -22,7 +22,8 @@ from linkwell.grants.models import (
 )
 from linkwell.grants.services import round_state
 
-pytestmark = pytest.mark.django_db
+# Loads the demo (seconds): `make test-slow`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_the_demo_grants_load_fast_keep_the_invariants_and_reset() -> None:

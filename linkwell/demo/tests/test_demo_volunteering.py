@@ -46,6 +46,9 @@ KINDS_FOR: dict[str, set[str]] = {
     SupportRole.PEER_SUPPORTER: {RoleKind.PEER_SUPPORTER},
 }
 
+# Loads the demo (seconds): `make test-slow`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def _loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[float]:

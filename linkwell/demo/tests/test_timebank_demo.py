@@ -18,7 +18,8 @@ from linkwell.timebank.models import (
 )
 from linkwell.timebank.selectors.ledger import ledger_check
 
-pytestmark = pytest.mark.django_db
+# Loads the demo (seconds): `make test-slow`.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _snapshot() -> list[tuple[str, str, str, str]]:
