@@ -178,7 +178,8 @@ def _clause_matches(alternatives: tuple[tuple[str, ...], ...]) -> Q:
 
 def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
     """Every service matching `filters` (module docstring), unordered and unpaginated, ignoring
-    `point`/`within_km` (distance is applied by `search_services`). The ORUK API builds its
+    `point`/`within_km` (distance is applied by `search_services`; a radius only changes how
+    the day filter is checked, not what it finds: `_runs_on`). The ORUK API builds its
     service_at_location list on it."""
     qs = Service.objects.all()
     if filters.statuses:
