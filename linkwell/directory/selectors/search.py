@@ -167,13 +167,17 @@ def _clause_matches(alternatives: tuple[tuple[str, ...], ...]) -> Q:
             "pk", flat=True
         )
     )
-    if term_ids:
-        matches |= Q(
-            uuid__in=Attribute.objects.filter(
-                link_entity=AttributeLinkEntity.SERVICE, taxonomy_term_id__in=term_ids
-            ).values("link_uuid")
-        )
-    return matches
+    if not term_ids:
+        return matches
+    linked = Service.objects.filter(
+        uuid__in=Attribute.objects.filter(
+            link_entity=AttributeLinkEntity.SERVICE, taxonomy_term_id__in=term_ids
+        ).values("link_uuid")
+    )
+    # One `id IN (... UNION ALL ...)`, not two lists joined by OR: PostgreSQL makes it a
+    # semi-join, built once, where OR left two hashed lists that each parallel worker rebuilt.
+    indexed = Service.objects.filter(matches)
+    return Q(pk__in=indexed.order_by().values("pk").union(linked.order_by().values("pk"), all=True))
 
 
 def filter_services(filters: ServiceFilters) -> QuerySet[Service]:
