@@ -160,8 +160,8 @@ def _clause_matches(alternatives: tuple[tuple[str, ...], ...]) -> Q:
     one of `alternatives`. The first three are looked up in the search index (`search_index`),
     never by scanning services."""
     matches = search_index.document_matches_any(alternatives)
-    # Terms are few: find the matching ones once. Then `uuid IN (...)`, not a correlated
-    # EXISTS, so both sides of the OR are index lookups and no service row is scanned.
+    # Terms are few: find the matching ones once. Then their services by `uuid IN (...)`, not a
+    # correlated EXISTS.
     term_ids = list(
         TaxonomyTerm.objects.filter(text_search.matches_any(("name",), alternatives)).values_list(
             "pk", flat=True
