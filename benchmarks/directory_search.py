@@ -210,26 +210,26 @@ def raw_index_query(filters: Any) -> Any:
 
     from linkwell.directory import text_search
     from linkwell.directory.models import Service, TaxonomyTerm
-    from linkwell.directory.search_index import TABLE
+    from linkwell.directory.search_index import TABLE, essential
     from linkwell.directory.selectors.search import _with_display_data, filter_services
 
     postgres = connection.vendor == "postgresql"
     tests: list[str] = []
     params: list[Any] = []
     for clause in text_search.query_terms(filters.text, related=filters.related_terms).clauses:
+        # Without the alternatives another implies, as the search sends them (`essential`).
+        alternatives = essential(clause.alternatives)
         if postgres:
             index_sql = f"SELECT service_id FROM {TABLE} WHERE " + " OR ".join(
-                "(" + " AND ".join("upper(document) LIKE upper(%s)" for _ in alt) + ")"
-                for alt in clause.alternatives
+                "(" + " AND ".join("folded LIKE upper(%s)" for _ in alt) + ")"
+                for alt in alternatives
             )
-            params += [f"%{p}%" for alt in clause.alternatives for p in alt]
+            params += [f"%{p}%" for alt in alternatives for p in alt]
         else:
-            assert all(len(p) >= 3 for alt in clause.alternatives for p in alt)
+            assert all(len(p) >= 3 for alt in alternatives for p in alt)
             index_sql = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
             params.append(
-                " OR ".join(
-                    "(" + " AND ".join(f'"{p}"' for p in alt) + ")" for alt in clause.alternatives
-                )
+                " OR ".join("(" + " AND ".join(f'"{p}"' for p in alt) + ")" for alt in alternatives)
             )
         terms = list(
             TaxonomyTerm.objects.filter(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.utils import timezone
 
-from linkwell.directory.models import CostOption, Service, ServiceStatus, Taxonomy
+from linkwell.directory.models import CostOption, Schedule, Service, ServiceStatus, Taxonomy
 from linkwell.directory.postcodes import haversine_km, lookup
 from linkwell.directory.selectors import ServiceFilters, search_services
 from linkwell.directory.tests.factories import make_service, make_term
@@ -195,6 +196,43 @@ def test_a_schedule_that_has_ended_does_not_count() -> None:
     service = make_service("Last term", byday="WE", opens="10:00", closes="11:00")
     service.schedules.update(valid_to=timezone.localdate() - dt.timedelta(days=1))
     assert names(ServiceFilters(day="WE")) == []
+
+
+def test_a_day_and_time_find_the_same_sessions_with_and_without_a_radius() -> None:
+    """Without a radius the services with a matching session are listed at once; with one they
+    are checked one by one after the bounding box (`_runs_on`). Both read sessions on the
+    service and at its venues, open-ended times, and ended schedules alike."""
+    make_service("On the service", lat=OSWESTRY[0], lon=OSWESTRY[1], byday="WE", opens="10:00")
+    at_venue = make_service("At its venue", lat=OSWESTRY[0], lon=OSWESTRY[1])
+    Schedule.objects.create(
+        service_at_location=at_venue.service_at_locations.get(),
+        byday="MO,WE",
+        opens_at=dt.time(11, 30),
+        closes_at=dt.time(13),
+    )
+    listed = make_service("Listed on the session", lat=OSWESTRY[0], lon=OSWESTRY[1])
+    venue = make_service("Venue of the session", lat=OSWESTRY[0], lon=OSWESTRY[1])
+    Schedule.objects.create(
+        service=listed, service_at_location=venue.service_at_locations.get(), byday="WE"
+    )
+    make_service("Unlocated", byday="WE", opens="09:00", closes="10:30")
+    ended = make_service("Ended", lat=OSWESTRY[0], lon=OSWESTRY[1], byday="WE", opens="10:00")
+    ended.schedules.update(valid_to=timezone.localdate() - dt.timedelta(days=1))
+    make_service("Afternoon", lat=OSWESTRY[0], lon=OSWESTRY[1], byday="WE", opens="14:00")
+    make_service("Thursday", lat=OSWESTRY[0], lon=OSWESTRY[1], byday="TH", opens="10:00")
+    wednesday = ServiceFilters(day="WE", start_time=dt.time(10), end_time=dt.time(12))
+    everywhere = [
+        "At its venue",
+        "Listed on the session",
+        "On the service",
+        "Unlocated",
+        "Venue of the session",
+    ]
+    assert names(wednesday) == everywhere
+    located = [name for name in everywhere if name != "Unlocated"]
+    assert names(replace(wednesday, point=OSWESTRY, within_km=5)) == located
+    # Nearest first with no radius: the unlocated one last.
+    assert names(replace(wednesday, point=OSWESTRY)) == [*located, "Unlocated"]
 
 
 def test_free_means_a_zero_or_free_option_and_nothing_paid() -> None:
