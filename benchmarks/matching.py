@@ -825,9 +825,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_quality(held_out=args.held_out, output=None if args.no_write else args.output)
         return
     if args.quick:
-        run(
-            sizes=[200], repeat=1, encode_limit=100, people=5, rebuild_size=300, encoder_texts=64
-        )
+        run(sizes=[200], repeat=1, encode_limit=100, people=5, rebuild_size=300, encoder_texts=64)
         return
     run(
         sizes=args.sizes,
