@@ -1249,9 +1249,9 @@ class Matcher:
                 f"listing not checked since {wording.month_year(checked)} \u2014 ring first"
             )
         if service.accepts_referrals is True:
-            reasons.append("takes referrals")
+            reasons.append(wording.TAKES_REFERRALS)
         elif service.accepts_referrals is False:
-            reasons.append("signposting only: the person contacts them")
+            reasons.append(wording.SIGNPOSTING_ONLY)
         components = {
             "relevance": _round(relevance[c]),
             "lexical": _round(detail["lex"][:, c].max()) if len(facets) else 0.0,

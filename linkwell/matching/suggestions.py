@@ -51,7 +51,13 @@ from linkwell.matching.case_profile import CaseProfile, case_profile
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import COMPONENTS, Suggestion
 from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
-from linkwell.matching.wording import distance_text, places_text, session_text
+from linkwell.matching.wording import (
+    SIGNPOSTING_ONLY,
+    TAKES_REFERRALS,
+    distance_text,
+    places_text,
+    session_text,
+)
 
 ENGINE_VERSION = "linkwell-matching/1"
 TOP = 8
@@ -151,11 +157,12 @@ def match_run_record(
 
 
 def _reasons_below_header(reasons: list[str], *, distance: str, places: str) -> list[str]:
-    """The reasons listed under "Why", without what the line under the name already says: the
-    distance (a reason that adds how to get there keeps only that part) and the places left."""
+    """The reasons listed under "Why", without what the page already says elsewhere: the
+    distance (a reason that adds how to get there keeps only that part) and the places left, in
+    the line under the name; whether the service takes referrals, by its buttons."""
     shown = []
     for reason in reasons:
-        if reason in (distance, places):
+        if reason in (distance, places, TAKES_REFERRALS, SIGNPOSTING_ONLY):
             continue
         if distance and reason.startswith(distance + ", "):
             reason = "getting there: " + reason[len(distance) + 2 :]

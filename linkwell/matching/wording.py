@@ -80,6 +80,11 @@ def availability_text(slots: Sequence[Availability]) -> str:
     return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " or " + unique[-1]
 
 
+# How a service is reached, as a reason: the suggestions page says it by its buttons instead.
+TAKES_REFERRALS = "takes referrals"
+SIGNPOSTING_ONLY = "signposting only: the person contacts them"
+
+
 def distance_text(km: float) -> str:
     if km < 0.1:
         return "less than 100 m away"

@@ -73,7 +73,9 @@ def test_the_link_worker_sees_ranked_suggestions_with_reasons_places_and_times(
     assert "Tuesdays 10:00\u201312:00" in html
     # A session already quoted in "Why" is not repeated under "When".
     assert section_of(html, 1).count("Tuesdays 10:00\u201312:00") == 1
-    # Nor are the distance and the places left, shown once in the line under the name.
+    # Nor are the distance and the places left, shown once in the line under the name, nor
+    # that it takes referrals (its Refer button says so).
+    assert "takes referrals" not in section_of(html, 1)
     assert section_of(html, 1).count("4 places left") == 1
     assert section_of(html, 1).count(" away") == 1
     assert "Closed gardening group" not in html  # inactive: a hard constraint
@@ -108,6 +110,8 @@ def test_a_signposting_only_service_offers_no_referral(client, personas, case, s
     row = next(r for r in run.shown if r["service"] == str(services["walk"].uuid))
     section = section_of(html, row["rank"])
     assert "Signposting only" in section and "/refer/" not in section
+    # Said once, by the actions, not again under "Why".
+    assert section.lower().count("signposting only") == 1
 
 
 def test_the_plan_screen_links_to_the_suggestions_for_writers_only(client, personas, case):
@@ -361,7 +365,7 @@ def test_suggestions_say_when_distance_is_unknown_and_link_to_the_record(
     assert reverse("people:edit", kwargs={"person_id": case.person.uuid}) in page
 
 
-def test_why_keeps_how_to_get_there_but_not_the_distance_or_places_said_above_it():
+def test_why_keeps_how_to_get_there_but_not_what_the_page_says_elsewhere():
     from linkwell.matching.suggestions import _reasons_below_header
 
     reasons = [
@@ -369,6 +373,7 @@ def test_why_keeps_how_to_get_there_but_not_the_distance_or_places_said_above_it
         "1.2 km away, bus 64 stops outside",
         "2 places left",
         "free",
+        "signposting only: the person contacts them",
     ]
     assert _reasons_below_header(reasons, distance="1.2 km away", places="2 places left") == [
         "matches 'Gardening'",
