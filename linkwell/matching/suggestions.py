@@ -46,6 +46,7 @@ from linkwell.connections.models import Connection, ConnectionKind
 from linkwell.connections.services import connection_refer, connection_signpost
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import Service
+from linkwell.matching import cache as matcher_cache
 from linkwell.matching.cache import private_matcher
 from linkwell.matching.case_profile import CaseProfile, case_profile
 from linkwell.matching.documents import ServiceDoc
@@ -93,6 +94,9 @@ class CaseSuggestions:
     case_profile: CaseProfile
     run: MatchRun
     rows: list[ShownSuggestion] = field(default_factory=list)
+    # Ranked on words alone while the directory is being read for meaning in the background
+    # (`matching.cache`): the page says so, and that asking again in a few minutes does better.
+    words_only: bool = False
 
 
 def _audit(
@@ -218,7 +222,12 @@ def case_suggestions(
     wanted = {s.service_id for s in ranked}
     docs = {d.id: d for d in matcher.services if d.id in wanted}
     rows = [_row(rank, s, docs[s.service_id]) for rank, s in enumerate(ranked, start=1)]
-    return CaseSuggestions(case_profile=built, run=run, rows=rows)
+    return CaseSuggestions(
+        case_profile=built,
+        run=run,
+        rows=rows,
+        words_only=matcher.embeddings is None and matcher_cache.warming(),
+    )
 
 
 def get_run_for_case(case: Case, run_id: uuid.UUID) -> MatchRun:

@@ -46,6 +46,7 @@ def suggestions_page(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> H
             "profile": found.case_profile,
             "run": found.run,
             "rows": found.rows,
+            "words_only": found.words_only,
             "case_url": case_url(case),
             "max_reason": MAX_REASON,
         },

@@ -1,8 +1,10 @@
 """The suggestions page linked from the plan screen: reasons, one click to signpost or refer,
 "not suitable", capacity protection, the recorded choices, and who may see it."""
 
+import threading
 from typing import Any
 
+import numpy as np
 import pytest
 from django.db import connection as db_connection
 from django.test.utils import CaptureQueriesContext
@@ -380,3 +382,37 @@ def test_why_keeps_how_to_get_there_but_not_what_the_page_says_elsewhere():
         "getting there: bus 64 stops outside",
         "free",
     ]
+
+
+class _StuckEncoder:
+    """An encoder that answers only once the test lets it (a slow model on a busy machine)."""
+
+    name = "stuck"
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def encode(self, texts: Any) -> Any:
+        assert self.gate.wait(timeout=30), "the test never let the encoder finish"
+        return np.ones((len(list(texts)), 384), dtype=np.float32) / np.sqrt(384)
+
+
+def test_suggestions_ranked_on_words_alone_while_the_directory_is_read_say_so(
+    client, personas, case, services, monkeypatch
+):
+    stuck = _StuckEncoder()
+    monkeypatch.setattr(matcher_cache, "MATCHER_ENCODER", "default")
+    monkeypatch.setattr(matcher_cache, "get_encoder", lambda: stuck)
+    monkeypatch.setattr(matcher_cache, "BLOCKING_ENCODE_MAX", 1)  # the fixture has a few
+    matcher_cache.clear_cache()
+    try:
+        html, run = show(client, personas, case)
+        assert "Community garden club" in html  # suggestions straight away...
+        assert 'id="words-only"' in html  # ...said to be on words alone for now
+        assert "semantic" not in run.components
+    finally:
+        stuck.gate.set()
+        matcher_cache._warming["thread"].join(timeout=30)
+        matcher_cache.clear_cache()
+    html, _ = show(client, personas, case)
+    assert 'id="words-only"' not in html
