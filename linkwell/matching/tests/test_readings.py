@@ -438,3 +438,18 @@ def test_being_fit_is_not_wanting_exercise():
     assert not any(r.startswith(("related to", "matches")) for r in reasons_of(result, "gym"))
     keen = ranked([gym, lunch], person(what_matters="She wants to get fit."))
     assert keen[0].service_id == "gym"
+
+
+def test_a_home_repair_service_is_not_a_practical_hobby():
+    repairs = svc(
+        "repairs",
+        "Home repair scheme",
+        description="Our handyperson will repair things around the home for older homeowners.",
+    )
+    shed = svc("shed", "Community shed", description="A shed with tools: woodwork and DIY.", km=4)
+    result = ranked([repairs, shed], person(interests=["woodwork"]))
+    assert result[0].service_id == "shed"
+    assert not any(r.startswith("related to") for r in reasons_of(result, "repairs"))
+    # Someone who likes to repair things is still pointed to the shed.
+    fixer = ranked([repairs, shed], person(what_matters="He likes to repair old radios."))
+    assert any(r.startswith("related to") for r in reasons_of(fixer, "shed"))
