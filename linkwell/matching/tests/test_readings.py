@@ -453,3 +453,23 @@ def test_a_home_repair_service_is_not_a_practical_hobby():
     # Someone who likes to repair things is still pointed to the shed.
     fixer = ranked([repairs, shed], person(what_matters="He likes to repair old radios."))
     assert any(r.startswith("related to") for r in reasons_of(fixer, "shed"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Since he retired he doesn't know what to do with himself.",
+        "She wants something to fill the days.",
+        "He needs something to keep him busy.",
+        "Some structure to my days.",
+        "He has long empty days since his wife died.",
+    ],
+)
+def test_empty_days_point_to_volunteering(said):
+    volunteer = svc(
+        "volunteer", "Volunteer hub", description="We find you a volunteering role near home.", km=4
+    )
+    chat = svc("chat", "Afternoon tea", description="Tea, cake and a chat with neighbours.")
+    result = ranked([chat, volunteer], person(what_matters=said))
+    assert result[0].service_id == "volunteer"
+    assert any(r.startswith("related to") for r in reasons_of(result, "volunteer"))
