@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from linkwell.matching import constraints, features
-from linkwell.matching.documents import ServiceDoc
+from linkwell.matching.documents import ServiceDoc, cost_from_options
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import Profile
 from linkwell.matching.tests.factories import person, svc
@@ -473,3 +473,28 @@ def test_empty_days_point_to_volunteering(said):
     result = ranked([chat, volunteer], person(what_matters=said))
     assert result[0].service_id == "volunteer"
     assert any(r.startswith("related to") for r in reasons_of(result, "volunteer"))
+
+
+def test_a_listing_free_for_some_people_is_shown_to_someone_who_can_only_go_free():
+    free, amount, text = cost_from_options([], "Free for people on benefits; £40 a term for others")
+    course = svc(
+        "course",
+        "Evening classes",
+        description="Computer courses for beginners.",
+        free=free,
+        cost_amount=amount,
+        cost_text=text,
+    )
+    paid = svc(
+        "paid",
+        "Computer club",
+        description="Computer courses for beginners.",
+        free=False,
+        cost_amount=40,
+        cost_text="£40",
+    )
+    result = ranked([course, paid], person(needs=["computer course"], cost="free_only"))
+    assert [s.service_id for s in result] == ["course"]
+    assert any("free for people on benefits" in r.lower() for r in reasons_of(result, "course"))
+    # A price that is free only for organisations is still a price.
+    assert cost_from_options([], "£150 (free for member organisations)")[0] is False
