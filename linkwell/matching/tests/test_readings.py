@@ -498,3 +498,23 @@ def test_a_listing_free_for_some_people_is_shown_to_someone_who_can_only_go_free
     assert any("free for people on benefits" in r.lower() for r in reasons_of(result, "course"))
     # A price that is free only for organisations is still a price.
     assert cost_from_options([], "£150 (free for member organisations)")[0] is False
+
+
+def test_repairs_and_damp_in_a_listing_are_a_homes_trouble_not_homelessness_or_a_cold_home():
+    repairs = svc(
+        "repairs", "Repairs advice", description="Advice for tenants on damp, mould and repairs."
+    )
+    shelter = svc("shelter", "Night shelter", description="Beds for people who are homeless.", km=4)
+    warm = svc("warm", "Warm homes", description="Free insulation and heating grants.", km=4)
+    services = [repairs, shelter, warm]
+    homeless = ranked(services, person(needs=["rough sleeping"]))
+    assert homeless[0].service_id == "shelter"
+    assert not any(r.startswith("related to") for r in reasons_of(homeless, "repairs"))
+    cold = ranked(services, person(needs=["cold house"]))
+    assert cold[0].service_id == "warm"
+    assert not any(r.startswith("related to") for r in reasons_of(cold, "repairs"))
+    # Someone who says damp or repairs is still pointed to the warm homes and housing help.
+    damp = ranked(services, person(needs=["damp", "repairs needed"]))
+    assert damp[0].service_id == "repairs"
+    assert any(r.startswith("related to") for r in reasons_of(damp, "warm"))
+    assert any(r.startswith("related to") for r in reasons_of(damp, "shelter"))
