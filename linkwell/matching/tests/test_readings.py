@@ -518,3 +518,33 @@ def test_repairs_and_damp_in_a_listing_are_a_homes_trouble_not_homelessness_or_a
     assert damp[0].service_id == "repairs"
     assert any(r.startswith("related to") for r in reasons_of(damp, "warm"))
     assert any(r.startswith("related to") for r in reasons_of(damp, "shelter"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "She can't afford to put the heating on.",
+        "He is on a low income and struggles to make ends meet.",
+        "They skip meals to save money.",
+    ],
+)
+def test_money_trouble_said_without_naming_money_points_to_money_help(said):
+    grants = svc(
+        "grants",
+        "Crisis grants",
+        description="One-off grants for households in financial hardship.",
+        km=4,
+    )
+    crafts = svc("crafts", "Craft club", description="Knitting and crochet with a cuppa.")
+    result = ranked([crafts, grants], person(what_matters=said))
+    assert result[0].service_id == "grants"
+    assert any(r.startswith("related to") for r in reasons_of(result, "grants"))
+
+
+def test_somewhere_to_get_warm_points_to_a_warm_space_not_a_heating_grant():
+    space = svc("space", "Winter drop-in", description="A warm space with soup and hot drinks.")
+    grants = svc("grants", "Warm homes", description="Grants for insulation to keep warm at home.")
+    tony = person(what_matters="He sleeps rough and needs somewhere to get warm in the day.")
+    result = ranked([grants, space], tony)
+    assert result[0].service_id == "space"
+    assert any(r.startswith("related to") for r in reasons_of(result, "space"))
