@@ -553,6 +553,20 @@ _LACK_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _LACK_OF_RE = re.compile(r"\b(?:anyone|anybody|a\s+soul)\b", re.IGNORECASE)
+# So is a home without something, or being without what nobody chooses to go without: "a flat
+# without heating", "a house without hot water", "he sleeps without a bed" (but "a class without
+# a weigh-in" and "a swim without a crowd" are what the person would rather not have).
+_HOME_BEFORE_RE = re.compile(
+    r"\b(?:flat|flats|house|houses|home|homes|bedsit|caravan|room|rooms|accommodation|"
+    r"property|tenancy)\s+$",
+    re.IGNORECASE,
+)
+_NECESSITY_RE = re.compile(
+    r"^(?:any\s+|a\s+|an\s+|the\s+|proper\s+|working\s+|enough\s+)*(?:heating|heat|hot\s+water|"
+    r"water|electricity|electric|gas|power|food|money|a\s+bed|bed|furniture|a\s+cooker|cooker|"
+    r"a\s+fridge|fridge|a\s+roof|roof|central\s+heating|a\s+boiler|boiler)\b",
+    re.IGNORECASE,
+)
 # Not refusals but the person's troubles said as what they don't want: "I don't want to be on my
 # own", "doesn't like being alone", "I don't want to drink again", "won't go back to gambling".
 _NOT_A_REFUSAL_RE = re.compile(
@@ -584,7 +598,10 @@ def refusals(text: str) -> tuple[Refusal, ...]:
         if _NOT_A_REFUSAL_RE.match(thing):
             continue
         if name == "i" and (
-            _LACK_BEFORE_RE.search(plain[: match.start()]) or _LACK_OF_RE.search(thing)
+            _LACK_BEFORE_RE.search(plain[: match.start()])
+            or _HOME_BEFORE_RE.search(plain[: match.start()])
+            or _LACK_OF_RE.search(thing)
+            or _NECESSITY_RE.match(thing)
         ):
             continue
         out.append(Refusal(span=match.span(), thing=thing))

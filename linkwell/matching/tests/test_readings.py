@@ -15,6 +15,7 @@ from linkwell.matching.documents import ServiceDoc, cost_from_options
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import Profile
 from linkwell.matching.tests.factories import person, svc
+from linkwell.text import analysis as text
 
 
 def ranked(services: list[ServiceDoc], profile: Profile, **kwargs: Any) -> list[Suggestion]:
@@ -548,3 +549,21 @@ def test_somewhere_to_get_warm_points_to_a_warm_space_not_a_heating_grant():
     result = ranked([grants, space], tony)
     assert result[0].service_id == "space"
     assert any(r.startswith("related to") for r in reasons_of(result, "space"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "She lives in a flat without heating.",
+        "They rent a house without central heating.",
+        "He is sleeping without any heating this winter.",
+    ],
+)
+def test_a_home_without_heating_is_a_lack_not_a_refusal(said):
+    warm = svc("warm", "Warm home advice", description="Help when the heating or hot water fails.")
+    talk = svc("talk", "Talk and tea", description="Come and talk over a cup of tea.", km=4)
+    result = ranked([talk, warm], person(what_matters=said))
+    assert result[0].service_id == "warm"
+    assert any(r.startswith(("matches", "related to")) for r in reasons_of(result, "warm"))
+    # What a person would rather an activity were without is still a refusal.
+    assert text.refusals("A class without a weigh-in.")
