@@ -651,7 +651,11 @@ def _live_hits(
     # from a stroke" are not the recovery of addiction; "drug recovery" still is. "Worried about
     # scams" is a worry about scams, not low mood; "worried about my mental health" still is.
     # Either way a qualified phrase is taken over: its words are not searched on their own.
+    # A worry about meeting people is the worry itself (anxiety, low mood), and meeting people is
+    # what they fear, not what they ask for: "worried about meeting people", "nervous about
+    # making friends".
     live, taken_over = [], []
+    feared: set[tuple[int, int, int, int]] = set()
     for g, k, i, n in hits:
         qualified = groups[g].phrases[k].qualified
         if any(h != g and hn > n and hi <= i and i + n <= hi + hn for h, _, hi, hn in hits):
@@ -659,10 +663,14 @@ def _live_hits(
                 taken_over.append((i, n))
             continue
         if qualified and _qualified(g, i, n, hits, said):
-            taken_over.append((i, n))
-            continue
+            social = _social_after(i, n, hits, said)
+            if social is None:
+                taken_over.append((i, n))
+                continue
+            feared.add(social)
         live.append((g, k, i, n))
-    return said, live, taken_over
+    taken_over.extend((i, n) for _, _, i, n in feared)
+    return said, [hit for hit in live if hit not in feared], taken_over
 
 
 @functools.lru_cache(maxsize=4096)
@@ -751,6 +759,32 @@ def said_terms(text: str) -> list[str]:
 
 _QUALIFIER_LINKS = frozenset({"from", "after", "about"})
 _QUALIFIER_SKIP = frozenset({"a", "an", "the", "my", "his", "her", "their", "our", "your"})
+
+
+# What a person can be worried about that is meeting people (`_live_hits`).
+SOCIAL_CONTACT = frozenset({"meet people", "make friends"})
+
+
+def _social_after(
+    start: int, length: int, hits: Sequence[tuple[int, int, int, int]], said: list[str]
+) -> tuple[int, int, int, int] | None:
+    """The phrase of meeting people (`SOCIAL_CONTACT`) that the words at `start` are about
+    ("worried about meeting people"), if that is what qualifies them."""
+    after = start + length
+    if after >= len(said) or said[after] != "about":
+        return None
+    after += 1
+    while after < len(said) and said[after] in _QUALIFIER_SKIP:
+        after += 1
+    groups = related_groups()
+    return next(
+        (
+            (h, k, i, n)
+            for h, k, i, n in hits
+            if i == after and groups[h].phrases[k].text in SOCIAL_CONTACT
+        ),
+        None,
+    )
 
 
 def _qualified(

@@ -567,3 +567,20 @@ def test_a_home_without_heating_is_a_lack_not_a_refusal(said):
     assert any(r.startswith(("matches", "related to")) for r in reasons_of(result, "warm"))
     # What a person would rather an activity were without is still a refusal.
     assert text.refusals("A class without a weigh-in.")
+
+
+@pytest.mark.parametrize(
+    "said", ["She is worried about meeting people.", "He gets nervous about making friends."]
+)
+def test_a_worry_about_meeting_people_is_anxiety_not_a_wish_to_meet_people(said):
+    anxiety = svc(
+        "anxiety", "Anxiety support", description="Support for anxiety and low mood.", km=4
+    )
+    lunch = svc("lunch", "Lunch club", description="Meet people and make friends over lunch.")
+    result = ranked([lunch, anxiety], person(what_matters=said))
+    assert result[0].service_id == "anxiety"
+    assert any(r.startswith("related to") for r in reasons_of(result, "anxiety"))
+    assert not any(r.startswith(("matches", "related to")) for r in reasons_of(result, "lunch"))
+    # Wanting to meet people still points to the lunch club.
+    wish = ranked([lunch, anxiety], person(what_matters="She wants to meet people."))
+    assert wish[0].service_id == "lunch"
