@@ -16,7 +16,9 @@ Rules (each with the HSDS 3.0 element it reads):
   address's GB postcode is looked up offline); `virtual` location types carry no point.
 - sessions: `schedules` of the service and of its service_at_locations (RFC 5545 `byday`,
   `opens_at`/`closes_at`, `valid_from`/`valid_to`); a venue's own opening hours are not sessions.
-- cost: `cost_options` (free = a zero or "free" option and none paid), else `fees`/`fees_description`.
+- cost: `cost_options` (free = a zero or "free" option and none paid), else `fees`/`fees_description`
+  (free for some people and paid for others, "free for learners on benefits; £45 for others":
+  not known either way, with the amount kept).
 - capacity: HSDS 3.1 `capacities[0]` (`available`, `maximum`).
 - quality: `assured_date` present -> quality assured (None = not said).
 - freshness: `last_modified`.
@@ -231,6 +233,14 @@ def sessions_from_schedule(item: Mapping[str, Any]) -> list[Session]:
     return out
 
 
+# "Free for learners on benefits", "no charge if you are a carer": free for some people; not
+# "free for VCSE organisations" (a price for organisations, not for the person).
+_FREE_FOR_SOME_RE = re.compile(
+    r"\b(?:free|no charge|no cost)\s+(?:for|to|if|when)\b"
+    r"(?![^;,.()]*\b(?:organi[sz]ations?|charit(?:y|ies)|business(?:es)?|employers?|schools?)\b)"
+)
+
+
 def cost_from_options(
     options: Iterable[tuple[Decimal | float | None, str]], fees_text: str = ""
 ) -> tuple[bool | None, float | None, str]:
@@ -248,6 +258,10 @@ def cost_from_options(
         amount = re.search(r"£\s?(\d+(?:\.\d\d)?)", fees)
         if amount:
             value = float(amount.group(1))
+            if value > 0 and _FREE_FOR_SOME_RE.search(fees):
+                # "Free for learners on benefits; £45 for others": free for some people, so
+                # not known to be paid for this one (shown with the fees to check).
+                return None, value, fees_text.strip()
             return value == 0, value if value > 0 else None, fees_text.strip()
         if re.search(r"\bfree\b|no charge|no cost", fees):
             return True, None, fees_text.strip()

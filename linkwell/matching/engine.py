@@ -1219,6 +1219,9 @@ class Matcher:
         elif service.free is False and service.cost_text:
             cost = service.cost_text
             reasons.append(f"costs {cost}" if cost.startswith("\u00a3") else cost)
+        elif service.cost_text and service.cost_amount is not None:
+            # Free for some, paid for others: the listing's words, to check which applies.
+            reasons.append(f"{service.cost_text.rstrip('. ')} \u2014 check which applies")
         elif profile.cost == "free_only":
             reasons.append("cost not stated \u2014 check it is free")
         places = self.places_left[i]

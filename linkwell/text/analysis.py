@@ -553,6 +553,20 @@ _LACK_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _LACK_OF_RE = re.compile(r"\b(?:anyone|anybody|a\s+soul)\b", re.IGNORECASE)
+# So is a home without something, or being without what nobody chooses to go without: "a flat
+# without heating", "a house without hot water", "he sleeps without a bed" (but "a class without
+# a weigh-in" and "a swim without a crowd" are what the person would rather not have).
+_HOME_BEFORE_RE = re.compile(
+    r"\b(?:flat|flats|house|houses|home|homes|bedsit|caravan|room|rooms|accommodation|"
+    r"property|tenancy)\s+$",
+    re.IGNORECASE,
+)
+_NECESSITY_RE = re.compile(
+    r"^(?:any\s+|a\s+|an\s+|the\s+|proper\s+|working\s+|enough\s+)*(?:heating|heat|hot\s+water|"
+    r"water|electricity|electric|gas|power|food|money|a\s+bed|bed|furniture|a\s+cooker|cooker|"
+    r"a\s+fridge|fridge|a\s+roof|roof|central\s+heating|a\s+boiler|boiler)\b",
+    re.IGNORECASE,
+)
 # Not refusals but the person's troubles said as what they don't want: "I don't want to be on my
 # own", "doesn't like being alone", "I don't want to drink again", "won't go back to gambling".
 _NOT_A_REFUSAL_RE = re.compile(
@@ -584,7 +598,10 @@ def refusals(text: str) -> tuple[Refusal, ...]:
         if _NOT_A_REFUSAL_RE.match(thing):
             continue
         if name == "i" and (
-            _LACK_BEFORE_RE.search(plain[: match.start()]) or _LACK_OF_RE.search(thing)
+            _LACK_BEFORE_RE.search(plain[: match.start()])
+            or _HOME_BEFORE_RE.search(plain[: match.start()])
+            or _LACK_OF_RE.search(thing)
+            or _NECESSITY_RE.match(thing)
         ):
             continue
         out.append(Refusal(span=match.span(), thing=thing))
@@ -634,7 +651,11 @@ def _live_hits(
     # from a stroke" are not the recovery of addiction; "drug recovery" still is. "Worried about
     # scams" is a worry about scams, not low mood; "worried about my mental health" still is.
     # Either way a qualified phrase is taken over: its words are not searched on their own.
+    # A worry about meeting people is the worry itself (anxiety, low mood), and meeting people is
+    # what they fear, not what they ask for: "worried about meeting people", "nervous about
+    # making friends".
     live, taken_over = [], []
+    feared: set[tuple[int, int, int, int]] = set()
     for g, k, i, n in hits:
         qualified = groups[g].phrases[k].qualified
         if any(h != g and hn > n and hi <= i and i + n <= hi + hn for h, _, hi, hn in hits):
@@ -642,10 +663,14 @@ def _live_hits(
                 taken_over.append((i, n))
             continue
         if qualified and _qualified(g, i, n, hits, said):
-            taken_over.append((i, n))
-            continue
+            social = _social_after(i, n, hits, said)
+            if social is None:
+                taken_over.append((i, n))
+                continue
+            feared.add(social)
         live.append((g, k, i, n))
-    return said, live, taken_over
+    taken_over.extend((i, n) for _, _, i, n in feared)
+    return said, [hit for hit in live if hit not in feared], taken_over
 
 
 @functools.lru_cache(maxsize=4096)
@@ -734,6 +759,32 @@ def said_terms(text: str) -> list[str]:
 
 _QUALIFIER_LINKS = frozenset({"from", "after", "about"})
 _QUALIFIER_SKIP = frozenset({"a", "an", "the", "my", "his", "her", "their", "our", "your"})
+
+
+# What a person can be worried about that is meeting people (`_live_hits`).
+SOCIAL_CONTACT = frozenset({"meet people", "make friends"})
+
+
+def _social_after(
+    start: int, length: int, hits: Sequence[tuple[int, int, int, int]], said: list[str]
+) -> tuple[int, int, int, int] | None:
+    """The phrase of meeting people (`SOCIAL_CONTACT`) that the words at `start` are about
+    ("worried about meeting people"), if that is what qualifies them."""
+    after = start + length
+    if after >= len(said) or said[after] != "about":
+        return None
+    after += 1
+    while after < len(said) and said[after] in _QUALIFIER_SKIP:
+        after += 1
+    groups = related_groups()
+    return next(
+        (
+            (h, k, i, n)
+            for h, k, i, n in hits
+            if i == after and groups[h].phrases[k].text in SOCIAL_CONTACT
+        ),
+        None,
+    )
 
 
 def _qualified(

@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 
 from linkwell.matching import constraints, features
-from linkwell.matching.documents import ServiceDoc
+from linkwell.matching.documents import ServiceDoc, cost_from_options
 from linkwell.matching.engine import Matcher, Suggestion
 from linkwell.matching.profile import Profile
 from linkwell.matching.tests.factories import person, svc
+from linkwell.text import analysis as text
 
 
 def ranked(services: list[ServiceDoc], profile: Profile, **kwargs: Any) -> list[Suggestion]:
@@ -438,3 +439,148 @@ def test_being_fit_is_not_wanting_exercise():
     assert not any(r.startswith(("related to", "matches")) for r in reasons_of(result, "gym"))
     keen = ranked([gym, lunch], person(what_matters="She wants to get fit."))
     assert keen[0].service_id == "gym"
+
+
+def test_a_home_repair_service_is_not_a_practical_hobby():
+    repairs = svc(
+        "repairs",
+        "Home repair scheme",
+        description="Our handyperson will repair things around the home for older homeowners.",
+    )
+    shed = svc("shed", "Community shed", description="A shed with tools: woodwork and DIY.", km=4)
+    result = ranked([repairs, shed], person(interests=["woodwork"]))
+    assert result[0].service_id == "shed"
+    assert not any(r.startswith("related to") for r in reasons_of(result, "repairs"))
+    # Someone who likes to repair things is still pointed to the shed.
+    fixer = ranked([repairs, shed], person(what_matters="He likes to repair old radios."))
+    assert any(r.startswith("related to") for r in reasons_of(fixer, "shed"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Since he retired he doesn't know what to do with himself.",
+        "She wants something to fill the days.",
+        "He needs something to keep him busy.",
+        "Some structure to my days.",
+        "He has long empty days since his wife died.",
+    ],
+)
+def test_empty_days_point_to_volunteering(said):
+    volunteer = svc(
+        "volunteer", "Volunteer hub", description="We find you a volunteering role near home.", km=4
+    )
+    chat = svc("chat", "Afternoon tea", description="Tea, cake and a chat with neighbours.")
+    result = ranked([chat, volunteer], person(what_matters=said))
+    assert result[0].service_id == "volunteer"
+    assert any(r.startswith("related to") for r in reasons_of(result, "volunteer"))
+
+
+def test_a_listing_free_for_some_people_is_shown_to_someone_who_can_only_go_free():
+    free, amount, text = cost_from_options([], "Free for people on benefits; £40 a term for others")
+    course = svc(
+        "course",
+        "Evening classes",
+        description="Computer courses for beginners.",
+        free=free,
+        cost_amount=amount,
+        cost_text=text,
+    )
+    paid = svc(
+        "paid",
+        "Computer club",
+        description="Computer courses for beginners.",
+        free=False,
+        cost_amount=40,
+        cost_text="£40",
+    )
+    result = ranked([course, paid], person(needs=["computer course"], cost="free_only"))
+    assert [s.service_id for s in result] == ["course"]
+    assert any("free for people on benefits" in r.lower() for r in reasons_of(result, "course"))
+    # A price that is free only for organisations is still a price.
+    assert cost_from_options([], "£150 (free for member organisations)")[0] is False
+
+
+def test_repairs_and_damp_in_a_listing_are_a_homes_trouble_not_homelessness_or_a_cold_home():
+    repairs = svc(
+        "repairs", "Repairs advice", description="Advice for tenants on damp, mould and repairs."
+    )
+    shelter = svc("shelter", "Night shelter", description="Beds for people who are homeless.", km=4)
+    warm = svc("warm", "Warm homes", description="Free insulation and heating grants.", km=4)
+    services = [repairs, shelter, warm]
+    homeless = ranked(services, person(needs=["rough sleeping"]))
+    assert homeless[0].service_id == "shelter"
+    assert not any(r.startswith("related to") for r in reasons_of(homeless, "repairs"))
+    cold = ranked(services, person(needs=["cold house"]))
+    assert cold[0].service_id == "warm"
+    assert not any(r.startswith("related to") for r in reasons_of(cold, "repairs"))
+    # Someone who says damp or repairs is still pointed to the warm homes and housing help.
+    damp = ranked(services, person(needs=["damp", "repairs needed"]))
+    assert damp[0].service_id == "repairs"
+    assert any(r.startswith("related to") for r in reasons_of(damp, "warm"))
+    assert any(r.startswith("related to") for r in reasons_of(damp, "shelter"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "She can't afford to put the heating on.",
+        "He is on a low income and struggles to make ends meet.",
+        "They skip meals to save money.",
+    ],
+)
+def test_money_trouble_said_without_naming_money_points_to_money_help(said):
+    grants = svc(
+        "grants",
+        "Crisis grants",
+        description="One-off grants for households in financial hardship.",
+        km=4,
+    )
+    crafts = svc("crafts", "Craft club", description="Knitting and crochet with a cuppa.")
+    result = ranked([crafts, grants], person(what_matters=said))
+    assert result[0].service_id == "grants"
+    assert any(r.startswith("related to") for r in reasons_of(result, "grants"))
+
+
+def test_somewhere_to_get_warm_points_to_a_warm_space_not_a_heating_grant():
+    space = svc("space", "Winter drop-in", description="A warm space with soup and hot drinks.")
+    grants = svc("grants", "Warm homes", description="Grants for insulation to keep warm at home.")
+    tony = person(what_matters="He sleeps rough and needs somewhere to get warm in the day.")
+    result = ranked([grants, space], tony)
+    assert result[0].service_id == "space"
+    assert any(r.startswith("related to") for r in reasons_of(result, "space"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "She lives in a flat without heating.",
+        "They rent a house without central heating.",
+        "He is sleeping without any heating this winter.",
+    ],
+)
+def test_a_home_without_heating_is_a_lack_not_a_refusal(said):
+    warm = svc("warm", "Warm home advice", description="Help when the heating or hot water fails.")
+    talk = svc("talk", "Talk and tea", description="Come and talk over a cup of tea.", km=4)
+    result = ranked([talk, warm], person(what_matters=said))
+    assert result[0].service_id == "warm"
+    assert any(r.startswith(("matches", "related to")) for r in reasons_of(result, "warm"))
+    # What a person would rather an activity were without is still a refusal.
+    assert text.refusals("A class without a weigh-in.")
+
+
+@pytest.mark.parametrize(
+    "said", ["She is worried about meeting people.", "He gets nervous about making friends."]
+)
+def test_a_worry_about_meeting_people_is_anxiety_not_a_wish_to_meet_people(said):
+    anxiety = svc(
+        "anxiety", "Anxiety support", description="Support for anxiety and low mood.", km=4
+    )
+    lunch = svc("lunch", "Lunch club", description="Meet people and make friends over lunch.")
+    result = ranked([lunch, anxiety], person(what_matters=said))
+    assert result[0].service_id == "anxiety"
+    assert any(r.startswith("related to") for r in reasons_of(result, "anxiety"))
+    assert not any(r.startswith(("matches", "related to")) for r in reasons_of(result, "lunch"))
+    # Wanting to meet people still points to the lunch club.
+    wish = ranked([lunch, anxiety], person(what_matters="She wants to meet people."))
+    assert wish[0].service_id == "lunch"
