@@ -584,3 +584,19 @@ def test_a_worry_about_meeting_people_is_anxiety_not_a_wish_to_meet_people(said)
     # Wanting to meet people still points to the lunch club.
     wish = ranked([lunch, anxiety], person(what_matters="She wants to meet people."))
     assert wish[0].service_id == "lunch"
+
+
+def test_an_exercise_class_is_not_related_to_learning():
+    chair = svc(
+        "chair", "Chair-based exercise", description="A gentle seated exercise class on Fridays."
+    )
+    college = svc(
+        "college",
+        "Adult learning courses",
+        description="Adult education: short courses in cooking, computers and English.",
+    )
+    learner = person(needs=["Work and learning"])
+    result = ranked([chair, college], learner)
+    assert result[0].service_id == "college"
+    # "class" alone says nothing about learning: every kind of group runs classes.
+    assert not any("class" in r for r in reasons_of(result, "chair"))
