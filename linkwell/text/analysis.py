@@ -553,6 +553,19 @@ _LACK_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _LACK_OF_RE = re.compile(r"\b(?:anyone|anybody|a\s+soul)\b", re.IGNORECASE)
+# What someone else will not do or want is not the person's refusal but often their trouble: "the
+# landlord won't do repairs", "the council won't fix the damp", "her son doesn't want her going
+# out alone". The person is "I", "he", "she" or a name. A relative counts as someone else only
+# after "his" or "her" (about the person): "Mum hates crowds" may be a daughter's words about
+# the person.
+_SOMEONE_ELSE_RE = re.compile(
+    r"\b(?:(?:landlords?|council|councils|doctors?|gp|gps|surgery|hospital|housing\s+association|"
+    r"association|letting\s+agents?|agents?|agency|employers?|boss|school|college|dwp|jobcentre|"
+    r"social\s+services|neighbours?)"
+    r"|(?:his|her)\s+(?:husband|wife|partner|sons?|daughters?|children|kids|family|parents?|"
+    r"mum|dad|mother|father|brother|sister|carers?))\s+(?:just\s+|really\s+|still\s+)?$",
+    re.IGNORECASE,
+)
 # So is a home without something, or being without what nobody chooses to go without: "a flat
 # without heating", "a house without hot water", "he sleeps without a bed" (but "a class without
 # a weigh-in" and "a swim without a crowd" are what the person would rather not have).
@@ -596,6 +609,8 @@ def refusals(text: str) -> tuple[Refusal, ...]:
         if not words(thing) or len(words(thing)) > _REFUSAL_MAX_WORDS:
             continue
         if _NOT_A_REFUSAL_RE.match(thing):
+            continue
+        if name in "abf" and _SOMEONE_ELSE_RE.search(plain[: match.start()]):
             continue
         if name == "i" and (
             _LACK_BEFORE_RE.search(plain[: match.start()])

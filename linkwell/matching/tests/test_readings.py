@@ -600,3 +600,15 @@ def test_an_exercise_class_is_not_related_to_learning():
     assert result[0].service_id == "college"
     # "class" alone says nothing about learning: every kind of group runs classes.
     assert not any("class" in r for r in reasons_of(result, "chair"))
+
+
+def test_what_a_landlord_will_not_do_is_the_persons_need():
+    repairs = svc(
+        "repairs",
+        "Home repairs advice",
+        description="Help to get repairs done when a landlord will not act.",
+    )
+    tenant = person(needs=["Housing"], what_matters="Her landlord won't do repairs.")
+    result = ranked([DRUGS, repairs], tenant)
+    assert result[0].service_id == "repairs"
+    assert any("repairs" in r for r in reasons_of(result, "repairs"))

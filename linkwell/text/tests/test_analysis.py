@@ -118,6 +118,26 @@ def test_a_house_is_not_housing():
     assert triggers("a cold house")["cold home"] == "cold house"
 
 
+def test_what_someone_else_will_not_do_is_not_the_persons_refusal():
+    for said, kept in (
+        ("Her landlord won't do repairs and the flat is damp.", "repairs"),
+        ("The council won't fix the boiler", "boiler"),
+        ("Her son doesn't want her going out alone", "going out"),
+        ("My GP won't refer me for counselling", "counselling"),
+        ("the housing association really won't sort the damp", "damp"),
+    ):
+        assert text.refusals(said) == (), said
+        assert kept in text.without_refusals(said), said
+    # The person's own refusals are still read, however they are named.
+    assert [r.thing for r in text.refusals("She won't go to groups")] == ["groups"]
+    assert [r.thing for r in text.refusals("I really don't want groups")] == ["groups"]
+    assert [r.thing for r in text.refusals("He hates crowds")] == ["crowds"]
+    # A relative is someone else only when named as the person's ("her son"): "Mum" may be the
+    # person, in a daughter's words.
+    assert [r.thing for r in text.refusals("Mum hates crowds")] == ["crowds"]
+    assert text.refusals("Her mum hates crowds") == ()
+
+
 def test_a_refusal_names_what_is_refused_and_is_taken_out():
     said = "I don't want to sit in a day centre, I want to go places."
     assert [r.thing for r in text.refusals(said)] == ["sit in a day centre"]
