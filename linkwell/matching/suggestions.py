@@ -47,7 +47,6 @@ from linkwell.connections.services import connection_refer, connection_signpost
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.directory.models import Service
 from linkwell.matching import cache as matcher_cache
-from linkwell.matching.cache import private_matcher
 from linkwell.matching.case_profile import CaseProfile, case_profile
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import COMPONENTS, Suggestion
@@ -213,7 +212,7 @@ def case_suggestions(
     profile = built.profile
     if dismissed:
         profile = replace(profile, exclude_service_ids=profile.exclude_service_ids | dismissed)
-    matcher = private_matcher()
+    matcher = matcher_cache.private_matcher()
     ranked = matcher.rank(profile, top=top, at=timezone.now())
     # Without vectors (no model installed, or the directory still being embedded in the
     # background: `matching.cache`) the ranking had no semantic part; the run says so.

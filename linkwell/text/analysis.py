@@ -606,15 +606,16 @@ def refusals(text: str) -> tuple[Refusal, ...]:
     for match in _REFUSAL_RE.finditer(plain):
         name = next(n for n in _REFUSAL_OBJECTS if match.group(n))
         thing = match.group(name).strip(" '")
-        if not words(thing) or len(words(thing)) > _REFUSAL_MAX_WORDS:
+        if not 0 < len(words(thing)) <= _REFUSAL_MAX_WORDS:
             continue
         if _NOT_A_REFUSAL_RE.match(thing):
             continue
-        if name in "abf" and _SOMEONE_ELSE_RE.search(plain[: match.start()]):
+        before = plain[: match.start()]
+        if name in "abf" and _SOMEONE_ELSE_RE.search(before):
             continue
         if name == "i" and (
-            _LACK_BEFORE_RE.search(plain[: match.start()])
-            or _HOME_BEFORE_RE.search(plain[: match.start()])
+            _LACK_BEFORE_RE.search(before)
+            or _HOME_BEFORE_RE.search(before)
             or _LACK_OF_RE.search(thing)
             or _NECESSITY_RE.match(thing)
         ):
