@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from linkwell.matching.cache import private_matcher
+from linkwell.matching.cache import private_matcher, warming
 from linkwell.matching.engine import Suggestion
 from linkwell.matching.profile import Profile, profile_from_json
 from linkwell.public.forms import HelpForm
@@ -96,10 +96,21 @@ class Shown:
     row: dict[str, Any]
 
 
-def suggest(form: HelpForm) -> list[Shown]:
+@dataclass(frozen=True)
+class Suggested:
+    """The suggestions for one questionnaire, and whether they were ranked on words alone
+    because the directory is still being read for meaning in the background (a fresh start, a
+    large import): the page then says so, and that a reload in a few minutes does better."""
+
+    shown: list[Shown]
+    words_only: bool
+
+
+def suggest(form: HelpForm) -> Suggested:
     """Suggestions for a valid questionnaire: running services only, best first, with reasons."""
     profile = profile_from_answers(form)
-    ranked = private_matcher().rank(profile, top=TOP, at=timezone.now())
+    matcher = private_matcher()
+    ranked = matcher.rank(profile, top=TOP, at=timezone.now())
     services = public_services(service_ids=[s.service_id for s in ranked])
     shown = []
     for suggestion in ranked:
@@ -108,4 +119,4 @@ def suggest(form: HelpForm) -> list[Shown]:
             continue
         service.distance_km = suggestion.distance_km  # type: ignore[attr-defined]
         shown.append(Shown(suggestion, public_reasons(suggestion.reasons), result_row(service)))
-    return shown
+    return Suggested(shown, words_only=matcher.embeddings is None and warming())

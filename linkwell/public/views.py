@@ -104,9 +104,14 @@ def help_questions(request: HttpRequest) -> HttpResponse:
     form = HelpForm(request.POST)
     if not form.is_valid():
         return render(request, "public/help.html", {"form": form, **_links()}, status=400)
-    suggestions = help_matching.suggest(form)
+    found = help_matching.suggest(form)
     return render(
         request,
         "public/help_results.html",
-        {"form": form, "suggestions": suggestions, **_links()},
+        {
+            "form": form,
+            "suggestions": found.shown,
+            "words_only": found.words_only,
+            **_links(),
+        },
     )

@@ -355,12 +355,23 @@ def test_a_whole_directory_is_embedded_in_the_background_and_nobody_waits_for_it
     # The encoder is stuck, yet the person gets suggestions (lexical) straight away.
     response = Client().post(HELP, ANSWERS)
     assert response.status_code == 200
-    assert "Walk and talk" in response.content.decode()
+    page = response.content.decode()
+    assert "Walk and talk" in page
     assert matcher_cache.warming()
     assert matcher_cache.matcher().embeddings is None
+    # The person is told the list is on words alone for now, and can look again with the
+    # same answers (sent back in the form's body, never the address).
+    notice = page[page.index('id="words-only"') : page.index("</form>")]
+    assert "match your words only for now" in notice
+    again = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', notice)
+    sent = [(k, v) for k, vs in ANSWERS.items() for v in ([vs] if isinstance(vs, str) else vs)]
+    assert sorted(p for p in again if p[0] != "csrfmiddlewaretoken") == sorted(sent)
     gated.gate.set()
     matcher_cache._warming["thread"].join(timeout=30)
     assert not matcher_cache.warming()
+    looked_again = Client().post(HELP, ANSWERS).content.decode()
+    assert "Walk and talk" in looked_again
+    assert 'id="words-only"' not in looked_again
     # Once the vectors are in, the next request ranks with the semantic part, encoding no
     # listing again (only what the person said).
     gated.calls.clear()
