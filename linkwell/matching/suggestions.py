@@ -52,10 +52,9 @@ from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import COMPONENTS, Suggestion
 from linkwell.matching.models import DecisionAction, DecisionVia, MatchDecision, MatchRun
 from linkwell.matching.wording import (
-    SIGNPOSTING_ONLY,
-    TAKES_REFERRALS,
     distance_text,
     places_text,
+    reasons_below_header,
     session_text,
 )
 
@@ -159,20 +158,6 @@ def match_run_record(
     return run
 
 
-def _reasons_below_header(reasons: list[str], *, distance: str, places: str) -> list[str]:
-    """The reasons listed under "Why", without what the page already says elsewhere: the
-    distance (a reason that adds how to get there keeps only that part) and the places left, in
-    the line under the name; whether the service takes referrals, by its buttons."""
-    shown = []
-    for reason in reasons:
-        if reason in (distance, places, TAKES_REFERRALS, SIGNPOSTING_ONLY):
-            continue
-        if distance and reason.startswith(distance + ", "):
-            reason = "getting there: " + reason[len(distance) + 2 :]
-        shown.append(reason)
-    return shown
-
-
 def _row(rank: int, suggestion: Suggestion, doc: ServiceDoc) -> ShownSuggestion:
     places = ""
     if suggestion.at_capacity:
@@ -186,7 +171,7 @@ def _row(rank: int, suggestion: Suggestion, doc: ServiceDoc) -> ShownSuggestion:
         name=doc.name,
         organisation=doc.organization,
         score=suggestion.score,
-        reasons=_reasons_below_header(suggestion.reasons, distance=distance, places=places),
+        reasons=reasons_below_header(suggestion.reasons, distance=distance, places=places),
         distance=distance,
         # Sessions a reason already quotes ("Tuesdays 10:00-12:00 - you said Tuesday mornings")
         # are not listed again under "When".

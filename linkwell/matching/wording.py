@@ -95,6 +95,20 @@ def places_text(places: int) -> str:
     return "1 place left" if places == 1 else f"{places} places left"
 
 
+def reasons_below_header(reasons: list[str], *, distance: str, places: str = "") -> list[str]:
+    """The reasons listed under "Why", without what a page already says elsewhere: the
+    distance (a reason that adds how to get there keeps only that part) and the places left, in
+    the line under the name; whether the service takes referrals, by its buttons."""
+    shown = []
+    for reason in reasons:
+        if reason in (distance, places, TAKES_REFERRALS, SIGNPOSTING_ONLY):
+            continue
+        if distance and reason.startswith(distance + ", "):
+            reason = "getting there: " + reason[len(distance) + 2 :]
+        shown.append(reason)
+    return shown
+
+
 def month_year(day: dt.date) -> str:
     return day.strftime("%B %Y")
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from linkwell.matching.cache import private_matcher, warming
 from linkwell.matching.engine import Suggestion
 from linkwell.matching.profile import Profile, profile_from_json
+from linkwell.matching.wording import distance_text, reasons_below_header
 from linkwell.public.forms import HelpForm
 from linkwell.public.presentation import result_row
 from linkwell.public.selectors import public_services
@@ -118,5 +119,10 @@ def suggest(form: HelpForm) -> Suggested:
         if service is None:  # closed since the matcher was built
             continue
         service.distance_km = suggestion.distance_km  # type: ignore[attr-defined]
-        shown.append(Shown(suggestion, public_reasons(suggestion.reasons), result_row(service)))
+        # The distance is in the line under the name: a reason keeps only how to get there.
+        km = suggestion.distance_km
+        reasons = reasons_below_header(
+            public_reasons(suggestion.reasons), distance=distance_text(km) if km is not None else ""
+        )
+        shown.append(Shown(suggestion, reasons, result_row(service)))
     return Suggested(shown, words_only=matcher.embeddings is None and warming())

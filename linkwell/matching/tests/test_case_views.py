@@ -368,7 +368,7 @@ def test_suggestions_say_when_distance_is_unknown_and_link_to_the_record(
 
 
 def test_why_keeps_how_to_get_there_but_not_what_the_page_says_elsewhere():
-    from linkwell.matching.suggestions import _reasons_below_header
+    from linkwell.matching.wording import reasons_below_header
 
     reasons = [
         "matches 'Gardening'",
@@ -377,7 +377,7 @@ def test_why_keeps_how_to_get_there_but_not_what_the_page_says_elsewhere():
         "free",
         "signposting only: the person contacts them",
     ]
-    assert _reasons_below_header(reasons, distance="1.2 km away", places="2 places left") == [
+    assert reasons_below_header(reasons, distance="1.2 km away", places="2 places left") == [
         "matches 'Gardening'",
         "getting there: bus 64 stops outside",
         "free",

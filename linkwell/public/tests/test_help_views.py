@@ -285,6 +285,16 @@ def test_link_worker_wording_is_left_out_of_the_reasons(directory: dict[str, Ser
     assert "quality" not in page.lower()
 
 
+def test_the_distance_is_said_once_under_the_name(directory: dict[str, Service]) -> None:
+    page = Client().post(HELP, ANSWERS).content.decode()
+    item = page[page.index("Walk and talk") :]
+    assert "0.8 km (0.5 miles)</strong> away" in item[: item.index("</p>")]  # under the name
+    why = item[item.index("Why we suggest it") :]
+    why = why[: why.index("</ul>")]
+    assert "matches" in why
+    assert "km away" not in why
+
+
 def test_the_questionnaire_runs_a_bounded_number_of_queries(
     directory: dict[str, Service], django_assert_max_num_queries: Any
 ) -> None:
