@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from linkwell.accounts.audit_trail import audit_events_for_user, can_view_audit_trail
 from linkwell.accounts.http import AuthenticatedHttpRequest
+from linkwell.accounts.models import User
 from linkwell.accounts.selectors import memberships_for_user
 from linkwell.audit.models import Kind
+from linkwell.casework.access import case_team_ids
+from linkwell.casework.selectors import caseload_cases, caseload_summary
 from linkwell.population.access import invite_team_ids, practice_ids
+from linkwell.referrals.selectors import triage_waiting
 from linkwell.volunteering.access import volunteer_members
 
 AUDIT_PAGE_SIZE = 100
@@ -22,7 +29,22 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A volunteer (no staff role, a community member record) starts on their own page.
     if not memberships and volunteer_members(request.user).exists():
         return redirect("volunteering:my_volunteering")
-    return render(request, "web/home.html", {"memberships": memberships})
+    return render(
+        request, "web/home.html", {"memberships": memberships, **_work_today(request.user)}
+    )
+
+
+def _work_today(user: User) -> dict[str, Any]:
+    """A link worker's day at a glance: referrals waiting in their teams' triage, and their own
+    caseload's figures (new, to contact today, overdue), each a link to the list it counts."""
+    team_ids = case_team_ids(user)
+    if not team_ids:
+        return {}
+    now = timezone.now()
+    cases = caseload_cases(
+        user=user, worker=user, today=timezone.localdate(now), now=now, team_ids=team_ids
+    )
+    return {"caseload": caseload_summary(cases), "triage": triage_waiting(user)}
 
 
 @login_required

@@ -461,6 +461,20 @@ class CaseloadPage:
         return self.summary.matching
 
 
+def caseload_summary(cases: QuerySet[Case], *, matching: Q | None = None) -> CaseloadSummary:
+    """The caseload's figures (open, new, to contact today, overdue) in one query, and how many
+    cases `matching` selects (all of them when None): the caseload page's header and the home
+    page's "Your caseload" card."""
+    figures = cases.order_by().aggregate(
+        open_cases=Count("pk"),
+        new=Count("pk", filter=Q(status=CaseStatus.NEW)),
+        contact_today=Count("pk", filter=Q(needs_contact=True)),
+        overdue=Count("pk", filter=Q(is_overdue=True)),
+        matching=Count("pk", filter=matching) if matching else Count("pk"),
+    )
+    return CaseloadSummary(**{name: int(value or 0) for name, value in figures.items()})
+
+
 def caseload_page(
     cases: QuerySet[Case],
     *,
@@ -475,14 +489,7 @@ def caseload_page(
     A page number past the end gives the last page; one that is not a number, the first
     (Django's `Paginator.get_page`)."""
     q = _filter_q(cases, filters, today=today)
-    figures = cases.order_by().aggregate(
-        open_cases=Count("pk"),
-        new=Count("pk", filter=Q(status=CaseStatus.NEW)),
-        contact_today=Count("pk", filter=Q(needs_contact=True)),
-        overdue=Count("pk", filter=Q(is_overdue=True)),
-        matching=Count("pk", filter=q) if q else Count("pk"),
-    )
-    summary = CaseloadSummary(**{name: int(value or 0) for name, value in figures.items()})
+    summary = caseload_summary(cases, matching=q)
     ordered = cases.filter(q).order_by(*_ordering(filters.sort))
     page = _CountedPaginator(ordered, per_page, count=summary.matching).get_page(page_number)
     return CaseloadPage(

@@ -38,6 +38,65 @@ def test_the_home_page_takes_a_fixed_number_of_queries(
         case_for(personas)
     client.force_login(personas.link_worker)
     client.get("/")
-    # Session, user, the two-factor check, the menu, the memberships and the cards: not per case.
-    with django_assert_max_num_queries(7):
+    # Session, user, the two-factor check, the menu, the memberships, the cards, and the work
+    # today (team memberships, caseload figures, triage queues): not per case.
+    with django_assert_max_num_queries(10):
         assert client.get("/").status_code == 200
+
+
+def _work_today(page: str) -> str:
+    start = page.index('data-testid="work-today"')
+    return page[start : page.index("</ul>", start)]
+
+
+def test_a_link_worker_sees_their_work_today_each_figure_a_link_to_its_list(
+    client, personas
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from linkwell.casework.models import CaseStatus
+    from linkwell.casework.tests.factories import case_for
+    from linkwell.people.models import Person
+    from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
+
+    today = timezone.localdate()
+    case_for(personas, status=CaseStatus.NEW)
+    case_for(personas, status=CaseStatus.CONTACTED, next_contact_due=today)
+    case_for(personas, status=CaseStatus.CONTACTED, next_contact_due=today - dt.timedelta(days=3))
+    case_for(personas, worker=personas.link_worker_teammate, status=CaseStatus.NEW)
+    for n in range(2):
+        Referral.objects.create(
+            person=Person.objects.create(
+                given_name=f"Waiting{n}", family_name="Smith", date_of_birth=dt.date(1950, 1, 1)
+            ),
+            link_worker_service=personas.link_worker_service,
+            source=ReferralSource.GP_PRACTICE,
+            status=ReferralStatus.RECEIVED,
+            received_at=timezone.now(),
+        )
+    client.force_login(personas.link_worker)
+    card = _work_today(client.get("/").content.decode())
+    team = personas.link_worker_service.uuid
+    assert f'href="/triage/?team={team}">2 referrals waiting in triage</a>' in card
+    assert 'href="/caseload/?due=today">2 people to contact today</a>' in card
+    assert 'href="/caseload/?due=overdue">1 overdue</a>' in card
+    assert 'href="/caseload/?status=new">1 new case</a>' in card
+    assert 'href="/caseload/">All 3 open cases on your caseload</a>' in card
+    # The same figures as the caseload page's header.
+    caseload = client.get("/caseload/").content.decode()
+    assert 'href="/caseload/?due=today">2 to contact today</a>' in caseload
+    # A colleague sees their own caseload, and the same triage queue.
+    client.force_login(personas.link_worker_teammate)
+    card = _work_today(client.get("/").content.decode())
+    assert "1 new case</a>" in card and "All 1 open case on your caseload" in card
+    assert "2 referrals waiting in triage" in card
+
+
+@pytest.mark.parametrize("persona", ["owner", "outsider", "commissioner", "referrer"])
+def test_people_without_a_caseload_see_no_work_today(client, personas, persona) -> None:
+    client.force_login(getattr(personas, persona))
+    page = client.get("/").content.decode()
+    assert 'data-testid="work-today"' not in page
+    assert "waiting in triage" not in page
