@@ -7,7 +7,8 @@ Pipeline (README.md has the formula and weights):
 1. **Hard constraints** (never shown): not active; already tried (`exclude_service_ids`); outside
    the service's ages (fields or "over 50s" in its eligibility text); beyond reach
    (`max_distance_km`, else by `travel`: walk 2 km, public transport 10 km, car 25 km; needs
-   transport: services that provide it within 25 km, others within 1 km); not free for
+   transport: services that provide it within 25 km, others within 1 km; never a service given
+   by phone, online or at home: `stated.delivered_remotely`); not free for
    `free_only`, over £5 for `low_cost`; gender restriction; a condition the eligibility text
    requires that the person did not mention; an access need the listing says it
    does not meet; no shared language when both list theirs (`constraints.py`). Softly: a
@@ -303,6 +304,8 @@ class Matcher:
         self._point_cos_lat = np.cos(self._point_lat)
         self.has_point = np.zeros(n, dtype=bool)
         self.has_point[self._point_owner] = True
+        # Given by phone, online or at home: the venue's distance limits nobody (`_hard_mask`).
+        self.remote = np.array([stated.delivered_remotely(s) for s in self.services], dtype=bool)
         self.transport = np.array([s.provides_transport for s in self.services], dtype=bool)
         self.free = np.array([s.free is True for s in self.services], dtype=bool)
         self.paid = np.array([s.free is False for s in self.services], dtype=bool)
@@ -784,7 +787,7 @@ class Matcher:
         elif profile.cost == "low_cost":
             mask &= ~(self.paid & (self.cost_amount > LOW_COST_MAX))
         if profile.point is not None:
-            mask &= ~self.has_point | (distance <= reach + 1e-9)
+            mask &= ~self.has_point | (distance <= reach + 1e-9) | self.remote
         return mask
 
     def _reach(self, profile: Profile) -> FloatArray:
@@ -1209,6 +1212,9 @@ class Matcher:
                 how = place.transportation.rstrip(" .")
                 reason += f", {how[0].lower()}{how[1:]}"
             reasons.append(reason)
+        elif self.remote[i] and self.has_point[i] and profile.point is not None:
+            # Its venue is beyond the person's reach: say why it is suggested all the same.
+            reasons.append(wording.GIVEN_REMOTELY)
         if service.provides_transport and profile.travel == "needs_transport":
             reasons.append("provides transport")
         schedule_reason = _schedule_fit(profile, service, at)[1]

@@ -128,5 +128,27 @@ def comes_to_them(service: ServiceDoc) -> bool:
     return bool(_REMOTE_RE.search(f"{service.name}. {service.description}"))
 
 
+# The service itself is given by phone, online or at the person's home: its venue is an office,
+# not where the person goes. Narrower than `_REMOTE_RE` (which is about a person who can only be
+# reached that way): "phone to book" or "text us" says how to get in touch, not how it is given.
+_DELIVERED_REMOTELY_RE = re.compile(
+    r"\b(?:tele)?phone[\s-]+(?:befriend\w*|support|advice|counsell?ing|sessions?|calls?|chats?|"
+    r"service)\b"
+    r"|\b(?:online|video|zoom)[\s-]+(?:befriend\w*|support|advice|counsell?ing|sessions?|"
+    r"courses?|groups?|class(?:es)?|meetings?)\b"
+    r"|\b(?:by|over\s+the|via)\s+(?:tele)?phone\b(?!\s+(?:to|for)\s+(?:book|details|more))"
+    r"|\b(?:on|via|over)\s+(?:zoom|video|teams)\b|\bhelpline\b|\badvice\s+line\b|\bwebchat\b"
+    r"|\bhome\s+visits?\b|\bvisits?\s+(?:you\s+)?(?:at|in)\s+(?:your\s+)?(?:own\s+)?home\b"
+    r"|\bin\s+your\s+own\s+home\b|\bwe\s+(?:call|ring|phone)\s+you\b",
+    re.IGNORECASE,
+)
+
+
+def delivered_remotely(service: ServiceDoc) -> bool:
+    """Whether the listing's own words say the service is given by phone, online or at home,
+    so how far its venue is does not limit who it reaches."""
+    return bool(_DELIVERED_REMOTELY_RE.search(f"{service.name}. {service.description}"))
+
+
 def reaches_them(profile: Profile, service: ServiceDoc) -> bool:
     return not remote_only(profile) or comes_to_them(service)

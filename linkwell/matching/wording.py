@@ -85,6 +85,10 @@ TAKES_REFERRALS = "takes referrals"
 SIGNPOSTING_ONLY = "signposting only: the person contacts them"
 
 
+# A service given by phone, online or at home whose venue is beyond the person's reach.
+GIVEN_REMOTELY = "by phone, online or at home: no need to travel"
+
+
 def distance_text(km: float) -> str:
     if km < 0.1:
         return "less than 100 m away"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from linkwell.matching import constraints, features, stated
+from linkwell.matching import constraints, features, stated, wording
 from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import Availability
 from linkwell.matching.tests.factories import AT, person, session, svc
@@ -128,6 +128,48 @@ def test_remote_only_people_get_what_comes_to_them():
     assert stated.reaches_them(housebound, calls)
     assert stated.reaches_them(housebound, visits)
     assert stated.reaches_them(person(), venue)
+
+
+@pytest.mark.parametrize(
+    ("description", "remote"),
+    [
+        ("A weekly telephone call from a trained volunteer.", True),
+        ("Telephone befriending for older people.", True),
+        ("Free debt advice by phone, or at our office in town.", True),
+        ("Our advisers visit you at home.", True),
+        ("Home visits for people with sight loss.", True),
+        ("Counselling sessions on Zoom.", True),
+        ("A free national helpline, open every day.", True),
+        ("Online support groups every Tuesday evening.", True),
+        ("We meet in the church hall. Phone to book a place.", False),
+        ("Walks from the library. Call or text Sue for details.", False),
+        ("Learn to use a tablet and make video calls, at the library.", False),
+        ("Lunch club in the community centre; phone for more information.", False),
+    ],
+)  # fmt: skip
+def test_a_listing_given_by_phone_online_or_at_home_is_read_as_such(description, remote):
+    assert stated.delivered_remotely(svc("a", "Support", description=description)) is remote
+
+
+def test_a_service_given_by_phone_or_at_home_reaches_people_beyond_its_venue():
+    far = 30.0  # km north: beyond a 5 km reach
+    directory = [
+        svc("calls", "Friendship calls", km=far,
+            description="A weekly telephone call from a volunteer, for lonely older people."),
+        svc("visits", "Home befriending", km=far,
+            description="Volunteers visit you at home, for lonely older people."),
+        svc("club", "Friendship club", km=far,
+            description="A club for lonely older people in the town hall. Phone to book."),
+        svc("near", "Friendship club nearby", km=1.0,
+            description="A club for lonely older people. Phone to book."),
+    ]  # fmt: skip
+    matcher = Matcher(directory, encoder=None)
+    lonely = person(needs=["loneliness"], max_distance_km=5)
+    found = {s.service_id: s for s in matcher.rank(lonely, top=5, at=AT)}
+    assert set(found) == {"calls", "visits", "near"}  # the far club's venue is where you go
+    assert wording.GIVEN_REMOTELY in found["calls"].reasons
+    assert not any("km away" in r for r in found["calls"].reasons)
+    assert "1.0 km away" in found["near"].reasons
 
 
 def test_the_engine_never_suggests_what_the_stated_constraints_rule_out():

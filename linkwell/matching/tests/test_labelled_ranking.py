@@ -35,7 +35,15 @@ list reorders below his shed, a health walk (graded 1) reaching 5th in place of 
 "Repair" in a listing is a service that repairs homes, not the practical hobby a person names:
 p12's woodwork no longer finds the handyperson service (graded 0), which leaves his 7th
 place. "Money is tight" is money trouble: p34's list takes an energy advice listing (graded 0)
-at 10th. Both nDCG@5 unchanged, the set's figures too."""
+at 10th. Both nDCG@5 unchanged, the set's figures too.
+A service given by phone, online or at home is no longer out of reach because its venue is far
+(ADR 0008; this set's graders ruled such listings out by distance, so they are ungraded here):
+p10 (a widower who named bereavement) takes phone and home bereavement support at 3rd in place of
+the bowls club's open days (graded 3, now 6th), 0.633 -> 0.407; p31 (a lonely man who walks only)
+takes a home-visiting befriending service at 5th in place of the Green Gym (graded 2, now 6th),
+0.930 -> 0.818; p16's
+lower places reorder. The set's nDCG@5 0.686 -> 0.676, precision@5 0.500 -> 0.488, recall@10
+0.716 -> 0.712."""
 
 from __future__ import annotations
 
@@ -52,7 +60,7 @@ from linkwell.matching.evaluation.metrics import ndcg_at_k, precision_at_k, reca
 
 PINNED = Path(__file__).resolve().parent / "data" / "labelled_top10.json"
 # nDCG@5, precision@5, recall@10 of the full engine on the labelled set (BENCHMARKS.md).
-FIGURES = {"ndcg5": 0.686, "p5": 0.5, "r10": 0.716}
+FIGURES = {"ndcg5": 0.676, "p5": 0.488, "r10": 0.712}
 
 pytestmark = [
     pytest.mark.slow,

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linkwell.directory.postcodes import haversine_km
+from linkwell.matching import stated
 from linkwell.matching.documents import ServiceDoc
 from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import Profile
@@ -100,7 +101,11 @@ def allowed(profile: Profile, s: ServiceDoc) -> str | None:
         (low is not None and age < low) or (s.max_age is not None and age > s.max_age)
     ):
         return "age"
-    if s.points and min(haversine_km(HOME, p) for p in s.points) > reach(profile, s) + 1e-6:
+    if (
+        s.points
+        and min(haversine_km(HOME, p) for p in s.points) > reach(profile, s) + 1e-6
+        and not stated.delivered_remotely(s)  # given by phone, online or at home
+    ):
         return "out of range"
     if profile.cost == "free_only" and s.free is False:
         return "not free"
