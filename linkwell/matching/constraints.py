@@ -299,6 +299,34 @@ class Audience:
     stems: frozenset[str] = frozenset()
 
 
+# A group named for men or women ("Men's Talking Group", "Womens Aid", "Ladies' Lunch Club"), in
+# the listing's or its organisation's name, unless the listing welcomes everyone.
+_NAMED_GENDER_RE = re.compile(
+    r"\b(?:(women)['\u2019]?s|(men)['\u2019]?s|(ladies)['\u2019]?)\s+\w", re.IGNORECASE
+)
+_WELCOMES_ALL_RE = re.compile(
+    r"\b(?:open\s+to\s+(?:all|everyone|anyone)|everyone\s+(?:is\s+)?welcome|all\s+(?:are\s+)?welcome|"
+    r"(?:women|men|ladies)\s+(?:are\s+)?(?:also\s+)?welcome|men\s+and\s+women|women\s+and\s+men|"
+    r"all\s+genders)\b",
+    re.IGNORECASE,
+)
+
+
+def named_gender(service: ServiceDoc) -> str | None:
+    """The gender a group's own name is for ("Men's Talking Group": "male"), unless its text
+    welcomes everyone; None when its names say neither or both."""
+    kinds = {
+        "male" if found.group(2) else "female"
+        for name in (service.name, service.organization)
+        for found in _NAMED_GENDER_RE.finditer(name)
+    }
+    if len(kinds) != 1:
+        return None
+    if _WELCOMES_ALL_RE.search(f"{service.description} {service.eligibility}"):
+        return None
+    return kinds.pop()
+
+
 def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
     """The audiences a listing's name, description and eligibility text name, at most one of
     each kind (the first)."""
@@ -312,6 +340,12 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
     gender = restricted_gender(service.eligibility)
     if gender is not None:
         found[gender] = Audience(gender, "women only" if gender == "female" else "men only")
+    else:
+        gender = named_gender(service)
+        if gender is not None:
+            found[gender] = Audience(
+                gender, "a women's group" if gender == "female" else "a men's group"
+            )
     for sentence in sentences:
         match = _GENDER_AUDIENCE_RE.search(sentence)
         if match and "female" not in found and "male" not in found:

@@ -172,6 +172,41 @@ def test_a_service_given_by_phone_or_at_home_reaches_people_beyond_its_venue():
     assert "1.0 km away" in found["near"].reasons
 
 
+@pytest.mark.parametrize(
+    ("name", "organization", "description", "expected"),
+    [
+        ("Peer support for low mood", "Riverside Men's Talking Group", "A weekly group.", "male"),
+        ("Walk and talk", "Riverside Mens Talking Group", "A gentle walk.", "male"),
+        ("Wellbeing circle", "Westfield Women's Centre", "Tea and a chat.", "female"),
+        ("Ladies' lunch club", "St Mary's", "Hot lunch on Fridays.", "female"),
+        ("Open sessions", "Riverside Men's Shed", "Woodwork. Women are welcome too.", None),
+        ("Shed open days", "Riverside Men's Shed", "Open to all, whatever your skills.", None),
+        ("Community choir", "Riverside Singers", "For men and women of all ages.", None),
+        ("Men's and women's football", "Riverside FC", "Walking football.", None),
+        ("Menstrual health talk", "Riverside Clinic", "An evening talk.", None),
+    ],
+)  # fmt: skip
+def test_a_group_named_for_men_or_women_is_read_as_such(name, organization, description, expected):
+    service = svc("a", name, organization=organization, description=description)
+    assert constraints.named_gender(service) == expected
+
+
+def test_a_woman_is_not_pushed_a_group_named_for_men():
+    directory = [
+        svc("men", "Peer support for anxiety", organization="Riverside Men's Talking Group",
+            description="A confidential peer support group for anxiety and low mood."),
+        svc("all", "Anxiety support group", organization="Riverside Mind",
+            description="A peer support group for anxiety and low mood."),
+    ]  # fmt: skip
+    matcher = Matcher(directory, encoder=None)
+    woman = person(needs=["anxiety"], gender="female")
+    ranked = matcher.rank(woman, top=2, at=AT)
+    assert [s.service_id for s in ranked] == ["all", "men"]
+    assert "a men's group, the listing says" in ranked[1].reasons
+    man = person(needs=["anxiety"], gender="male")
+    assert not any("men's group" in r for s in matcher.rank(man, top=2, at=AT) for r in s.reasons)
+
+
 def test_the_engine_never_suggests_what_the_stated_constraints_rule_out():
     directory = [
         svc("a", "Walking group", schedules=(session("SA", "10:00", "12:00"),)),
