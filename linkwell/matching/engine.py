@@ -304,8 +304,12 @@ class Matcher:
         self._point_cos_lat = np.cos(self._point_lat)
         self.has_point = np.zeros(n, dtype=bool)
         self.has_point[self._point_owner] = True
-        # Given by phone, online or at home: the venue's distance limits nobody (`_hard_mask`).
-        self.remote = np.array([stated.delivered_remotely(s) for s in self.services], dtype=bool)
+        # Given by phone, online or at home: how far from the venue it reaches (`_hard_mask`;
+        # 0 for a service people go to, infinite for a national one).
+        self.remote_reach = np.array([stated.remote_reach_km(s) for s in self.services])
+        self.remote = self.remote_reach > 0
+        local = self.remote_reach[np.isfinite(self.remote_reach)]
+        self._remote_within = float(local.max()) if len(local) else 0.0
         self.transport = np.array([s.provides_transport for s in self.services], dtype=bool)
         self.free = np.array([s.free is True for s in self.services], dtype=bool)
         self.paid = np.array([s.free is False for s in self.services], dtype=bool)
@@ -413,9 +417,18 @@ class Matcher:
         # below has one column per service scored (`scored[c]` is the service of column c), so
         # the work follows the services a person could be offered, not the directory.
         reach = self._reach(profile)
-        # Venues beyond every reach only need to be known to be beyond it.
-        distance = self._distances(profile, within=float(reach.max()) if len(reach) else 0.0)
+        # Venues beyond every reach (a local service given by phone or at home reaches further:
+        # `stated.remote_reach_km`) only need to be known to be beyond it.
+        within = float(reach.max()) if len(reach) else 0.0
+        if self._remote_within:
+            within = max(within, self._remote_within)
+        distance = self._distances(profile, within=within)
         eligible = self._hard_mask(profile, distance, reach)
+        # Such a service beyond the person's own reach is scored as one with no venue: how far
+        # its office is says nothing about them.
+        beyond = self.remote & (distance > reach)
+        if beyond.any():
+            distance = np.where(beyond, np.inf, distance)
         candidates = np.flatnonzero(eligible)
         facets = _facets(profile, self.index)
         pool_size = max(POOL_MIN, POOL_FACTOR * top)
@@ -787,7 +800,7 @@ class Matcher:
         elif profile.cost == "low_cost":
             mask &= ~(self.paid & (self.cost_amount > LOW_COST_MAX))
         if profile.point is not None:
-            mask &= ~self.has_point | (distance <= reach + 1e-9) | self.remote
+            mask &= ~self.has_point | (distance <= np.maximum(reach, self.remote_reach) + 1e-9)
         return mask
 
     def _reach(self, profile: Profile) -> FloatArray:

@@ -144,6 +144,26 @@ _DELIVERED_REMOTELY_RE = re.compile(
 )
 
 
+# A local scheme given by phone or at home serves its own district, not the whole directory; a
+# national line serves everyone.
+REMOTE_REACH_KM = 25.0
+_NATIONAL_RE = re.compile(
+    r"\b(?:national|nationwide|uk[\s-]wide|across\s+the\s+(?:uk|country)|anywhere\s+in\s+"
+    r"(?:the\s+uk|england|wales|scotland|the\s+country))\b",
+    re.IGNORECASE,
+)
+
+
+def remote_reach_km(service: ServiceDoc) -> float:
+    """How far from its venue a service given by phone, online or at home reaches: anywhere for
+    a national one, else `REMOTE_REACH_KM`; 0 for a service people go to."""
+    if not delivered_remotely(service):
+        return 0.0
+    if _NATIONAL_RE.search(f"{service.name}. {service.description}. {service.eligibility}"):
+        return float("inf")
+    return REMOTE_REACH_KM
+
+
 def delivered_remotely(service: ServiceDoc) -> bool:
     """Whether the listing's own words say the service is given by phone, online or at home,
     so how far its venue is does not limit who it reaches."""

@@ -152,7 +152,7 @@ def test_a_listing_given_by_phone_online_or_at_home_is_read_as_such(description,
 
 
 def test_a_service_given_by_phone_or_at_home_reaches_people_beyond_its_venue():
-    far = 30.0  # km north: beyond a 5 km reach
+    far = 20.0  # km north: beyond a 5 km reach, inside a local scheme's district
     directory = [
         svc("calls", "Friendship calls", km=far,
             description="A weekly telephone call from a volunteer, for lonely older people."),
@@ -162,13 +162,19 @@ def test_a_service_given_by_phone_or_at_home_reaches_people_beyond_its_venue():
             description="A club for lonely older people in the town hall. Phone to book."),
         svc("near", "Friendship club nearby", km=1.0,
             description="A club for lonely older people. Phone to book."),
+        svc("other-county", "Friendship calls elsewhere", km=stated.REMOTE_REACH_KM + 20,
+            description="A weekly telephone call from a volunteer, for lonely older people."),
+        svc("national", "Silver friendship line", km=stated.REMOTE_REACH_KM + 100,
+            description="A free national helpline for lonely older people, open every day."),
     ]  # fmt: skip
     matcher = Matcher(directory, encoder=None)
     lonely = person(needs=["loneliness"], max_distance_km=5)
-    found = {s.service_id: s for s in matcher.rank(lonely, top=5, at=AT)}
-    assert set(found) == {"calls", "visits", "near"}  # the far club's venue is where you go
+    found = {s.service_id: s for s in matcher.rank(lonely, top=6, at=AT)}
+    # The far club's venue is where you go; a local phone scheme serves its own district.
+    assert set(found) == {"calls", "visits", "near", "national"}
     assert wording.GIVEN_REMOTELY in found["calls"].reasons
     assert not any("km away" in r for r in found["calls"].reasons)
+    assert found["calls"].distance_km is None  # scored as a service with no venue
     assert "1.0 km away" in found["near"].reasons
 
 

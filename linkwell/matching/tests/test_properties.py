@@ -32,6 +32,19 @@ def services(draw):
             ServiceDoc(
                 id=f"s{i:02d}",
                 name=" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2))),
+                # Some are given by phone or at home (a local scheme, a national line), some
+                # only say how to get in touch.
+                description=draw(
+                    st.sampled_from(
+                        [
+                            "",
+                            "Phone to book a place.",
+                            "A weekly telephone call from a volunteer.",
+                            "Volunteers visit you at home.",
+                            "A free national helpline.",
+                        ]
+                    )
+                ),
                 status=draw(
                     st.sampled_from(
                         ["active", "active", "inactive", "defunct", "temporarily closed"]
@@ -51,7 +64,7 @@ def services(draw):
                         ]
                     )
                 ),
-                locations=tuple(place(km) for km in draw(st.lists(st.floats(0, 40), max_size=2))),
+                locations=tuple(place(km) for km in draw(st.lists(st.floats(0, 60), max_size=2))),
                 free=None if paid is None else not paid,
                 cost_amount=draw(st.floats(1, 20)) if paid else None,
                 accessibility=tuple(draw(st.lists(st.sampled_from(ACCESS), max_size=1))),
@@ -101,11 +114,9 @@ def allowed(profile: Profile, s: ServiceDoc) -> str | None:
         (low is not None and age < low) or (s.max_age is not None and age > s.max_age)
     ):
         return "age"
-    if (
-        s.points
-        and min(haversine_km(HOME, p) for p in s.points) > reach(profile, s) + 1e-6
-        and not stated.delivered_remotely(s)  # given by phone, online or at home
-    ):
+    # A service given by phone, online or at home reaches its district (or everyone).
+    far = max(reach(profile, s), stated.remote_reach_km(s))
+    if s.points and min(haversine_km(HOME, p) for p in s.points) > far + 1e-6:
         return "out of range"
     if profile.cost == "free_only" and s.free is False:
         return "not free"
