@@ -35,7 +35,11 @@ list reorders below his shed, a health walk (graded 1) reaching 5th in place of 
 "Repair" in a listing is a service that repairs homes, not the practical hobby a person names:
 p12's woodwork no longer finds the handyperson service (graded 0), which leaves his 7th
 place. "Money is tight" is money trouble: p34's list takes an energy advice listing (graded 0)
-at 10th. Both nDCG@5 unchanged, the set's figures too."""
+at 10th. Both nDCG@5 unchanged, the set's figures too.
+
+"I don't see anyone most days" is loneliness: p08's list takes a dial-a-ride listing at 10th in
+place of a women-only swim, and a widows' social moves above a diabetes prevention course (all
+four graded 0): her nDCG@5 and the set's figures unchanged."""
 
 from __future__ import annotations
 
