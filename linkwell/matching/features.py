@@ -266,7 +266,7 @@ def taxonomy_stems(service: ServiceDoc) -> frozenset[str]:
 _GENERIC_TAXONOMY = frozenset(
     text.stem(w)
     for w in ("things", "do", "support", "health", "wellbeing", "community", "people", "care",
-              "adult", "social", "group", "groups", "clubs", "services", "advice")
+              "adult", "social", "group", "groups", "clubs", "services", "advice", "new")
 )  # fmt: skip
 
 

@@ -42,11 +42,14 @@ p10 (a widower who named bereavement) takes phone and home bereavement support a
 the bowls club's open days (graded 3, now 6th), 0.633 -> 0.407; p31 (a lonely man who walks only)
 takes a home-visiting befriending service at 5th in place of the Green Gym (graded 2, now 6th),
 0.930 -> 0.818; p16's and p25's lower places reorder (both need transport: a phone or home
-service beyond the kilometre they reach without it is scored as one with no venue). The set's nDCG@5 0.686 -> 0.676, precision@5 0.500 -> 0.488, recall@10
-0.716 -> 0.712.
+service beyond the kilometre they reach without it is scored as one with no venue). The set's
+nDCG@5 0.686 -> 0.676, precision@5 0.500 -> 0.488, recall@10 0.716 -> 0.712.
 A group named for men ("Merebrook Men's Shed") is now read as one, so for someone whose gender
 the profile does not give, or a woman, it says so and ranks a little lower: in p27's and p29's
-lists it moves down a place or two below the fifth. Figures unchanged."""
+lists it moves down a place or two below the fifth. Figures unchanged.
+"I don't see anyone most days" is loneliness: p08's list takes a dial-a-ride listing at 10th in
+place of a women-only swim, and a widows' social moves above a diabetes prevention course (all
+four graded 0): her nDCG@5 and the set's figures unchanged."""
 
 from __future__ import annotations
 

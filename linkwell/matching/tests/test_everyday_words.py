@@ -1,0 +1,106 @@
+"""Needs said in everyday words reach listings that describe the service in its own words, each
+on people and listings written here (in no labelled set): what the link worker would notice is a
+service that meets the need left out because it never uses the person's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkwell.matching import features
+from linkwell.matching.documents import ServiceDoc
+from linkwell.matching.engine import Matcher, Suggestion
+from linkwell.matching.profile import Profile
+from linkwell.matching.tests.factories import person, svc
+from linkwell.text import analysis as text
+
+
+def ranked(services: list[ServiceDoc], profile: Profile) -> list[Suggestion]:
+    return Matcher(services, encoder=None).rank(profile, top=len(services))
+
+
+def related(result: list[Suggestion], sid: str) -> list[str]:
+    reasons = next(s.reasons for s in result if s.service_id == sid)
+    return [r for r in reasons if r.startswith("related to")]
+
+
+# A listing nearer the person that meets none of the needs below: without the reading, it is
+# first on distance alone.
+NEARBY = svc("nearby", "Bike maintenance", description="Learn to fix a puncture.", km=0.3)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I don't see anyone from one week to the next.",
+        "Since she retired she barely sees anyone.",
+        "He says he never sees a soul.",
+        "She sees no one all week.",
+        "There's nobody to talk to since the move.",
+    ],
+)
+def test_not_seeing_anyone_is_loneliness(said):
+    friendship = svc("friendship", "Thursday friendship group", description="Tea and a chat.", km=3)
+    result = ranked([NEARBY, friendship], person(what_matters=said))
+    assert result[0].service_id == "friendship"
+    assert related(result, "friendship")
+
+
+def test_a_listing_that_says_meet_new_people_is_found_for_loneliness():
+    lunch = svc(
+        "lunch", "Soup lunch", description="Soup and sandwiches. Come and meet new people!", km=3
+    )
+    result = ranked([NEARBY, lunch], person(needs=["lonely"]))
+    assert result[0].service_id == "lunch"
+    assert related(result, "lunch") == ["related to 'lonely': meet new people"]
+
+
+def test_a_new_thing_in_a_category_is_not_a_category_the_person_needs():
+    # "Refugees and new arrivals" is not about someone who would like to meet new people.
+    said = "She would like to meet new people."
+    assert "new" not in features.facet_taxonomy_words(said, text.expand(said))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "He can't cook.",
+        "She's been eating badly since her husband died.",
+        "He's living on toast.",
+        "Not eating properly.",
+    ],
+)
+def test_not_eating_well_points_to_a_hot_meal(said):
+    lunch = svc("lunch", "Lunch club", description="A two-course hot lunch for older people.", km=3)
+    result = ranked([NEARBY, lunch], person(what_matters=said))
+    assert result[0].service_id == "lunch"
+    assert related(result, "lunch")
+
+
+def test_someone_who_cannot_cook_is_still_pointed_to_cookery():
+    course = svc("course", "Cookery for beginners", description="Simple recipes, six weeks.", km=3)
+    result = ranked([NEARBY, course], person(needs=["can't cook"]))
+    assert result[0].service_id == "course"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "She needs more grab rails.",
+        "Home adaptations",
+        "He can't manage the stairs and needs a stairlift.",
+    ],
+)
+def test_adapting_a_home_points_to_what_listings_call_the_adaptations(said):
+    grant = svc(
+        "grant",
+        "Disabled facilities grant",
+        description="Grants for stairlifts, level-access showers and grab rails.",
+        km=None,
+    )
+    result = ranked([NEARBY, grant], person(what_matters=said))
+    assert result[0].service_id == "grant"
+    assert related(result, "grant")
+
+
+def test_an_adapted_bike_is_not_a_home_adaptation():
+    assert not [e for e in text.expand("adapted cycles") if e.trigger.startswith("adapt")]
