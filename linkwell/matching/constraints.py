@@ -21,6 +21,7 @@ as if it had refused.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -238,17 +239,41 @@ _COMMUNITY_WORDS = {
     "veterans": ("veteran", "veterans", "ex-forces", "ex-service", "armed forces", "army", "navy",
                  "raf", "military", "soldier", "service leaver", "service leavers"),
     "trans": ("trans", "transgender", "non-binary", "nonbinary", "gender identity", "transitioning"),
+    "lgbt": ("lgbt", "lgbtq", "lgbtqi", "lgbtqia", "gay", "lesbian", "bisexual", "queer", "trans",
+             "transgender", "non-binary", "nonbinary"),
+    # A person whose husband or wife died is widowed whether or not they say the word
+    # (`_SPOUSE_DIED_RE` adds it to what they said).
+    "widowed": ("widow", "widowed", "widower", "widows", "widowers"),
 }  # fmt: skip
+# A word of several ("armed forces", "non-binary") is one term, its stems joined, and counts
+# only said whole (`person_stems` adds what the person said as pairs too): "forces" or "non"
+# alone places nobody.
 COMMUNITY_STEMS = {
-    name: frozenset(s for w in said for s in text.stems(w))
+    name: frozenset(" ".join(text.stems(w)) for w in said)
     for name, said in _COMMUNITY_WORDS.items()
 }
 _COMMUNITY_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:(?P<veterans>(?:armed\s+forces\s+)?veterans|ex-forces|ex-service\s+\w+|"
     r"service\s+leavers)|(?P<trans>trans(?:gender)?(?:\s+and\s+non-binary)?\s+"
-    r"(?:people|adults|men|women)))\b(?:\s+and\s+(?:their families|service leavers))?",
+    r"(?:people|adults|men|women))"
+    # "for LGBT+ people experiencing abuse", "for LGBTQ+ adults", "for lesbian, gay and bisexual
+    # people"
+    r"|(?P<lgbt>(?:lgbt\w*|lesbian,?\s+gay(?:,?\s+(?:and\s+)?bi(?:sexual)?)?(?:,?\s+(?:and\s+)?"
+    r"trans(?:gender)?)?|gay\s+and\s+bi(?:sexual)?\s+men)\+?(?:\s+(?:people|adults|young\s+"
+    r"people|men|women|community))?)"
+    # "for people widowed at 50 or under", "for widows and widowers"
+    r"|(?P<widowed>(?:(?:people|those|anyone|men|women)\s+(?:who\s+(?:have\s+been|are)\s+)?)?"
+    r"widow(?:ed|s|ers)?(?:\s+and\s+widowers)?))"
+    r"(?:\b|(?<=\+))(?:\s+and\s+(?:their families|service leavers))?",
     re.IGNORECASE,
 )
+# "His wife died in January", "my husband passed away", "lost my wife": widowed.
+_SPOUSE_DIED_RE = re.compile(
+    r"\b(?:wife|husband|spouse)\b[^.;!?]{0,40}?\b(?:died|passed\s+away|passed\s+on|passed|"
+    r"death)\b|\blost\s+(?:my|his|her|their)\s+(?:wife|husband|spouse)\b",
+    re.IGNORECASE,
+)
+WIDOWED_STEM = text.stem("widowed")
 # Words for children, by the age a listing names: "babies and toddlers" needs a baby or toddler
 # (or a pregnancy) in what the person said; "children" any child.
 _BABY_WORDS = ("baby", "babies", "toddler", "toddlers", "newborn", "pregnant", "pregnancy",
@@ -269,6 +294,16 @@ _CONDITION_AUDIENCE_RE = re.compile(
     r"(?:who are\s+)?(?:living with|with|who have|diagnosed with|affected by|"
     r"who struggle with|bereaved by)\s+"
     r"([^.;:]{2,160})",
+    re.IGNORECASE,
+)
+# "For family members and friends caring for someone living with dementia", "for carers of
+# people with Parkinson's": for those who care for someone with that condition (a carer who says
+# the condition belongs, as to "people with dementia and their carers").
+_CARERS_CONDITION_RE = re.compile(
+    r"\b(?:caring\s+for|care\s+for|look(?:ing)?\s+after|carers\s+of|carers\s+for)\s+"
+    r"(?:someone|a\s+person|people|anyone|a\s+loved\s+one|a\s+relative|a\s+family\s+member|"
+    r"family\s+members|relatives|loved\s+ones)\s+(?:who\s+(?:is|are)\s+)?"
+    r"(?:living\s+with|with|who\s+has|who\s+have|affected\s+by)\s+([^.;:]{2,160})",
     re.IGNORECASE,
 )
 # Where the condition named ends: "cancer, including benefits advice" names only cancer, and a
@@ -317,7 +352,10 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
         if match and "female" not in found and "male" not in found:
             kind = "female" if match.group(1).lower() in ("women", "ladies") else "male"
             found[kind] = Audience(kind, "for women" if kind == "female" else "for men")
+        carers = None
         match = _CONDITION_AUDIENCE_RE.search(sentence)
+        if match is None:
+            match = carers = _CARERS_CONDITION_RE.search(sentence)
         if match and "condition" not in found:
             raw = _CONDITION_END_RE.split(match.group(1))[0].rstrip(" ,")
             alternatives = [a for a in re.split(r"[,()]|\band\b|\bor\b", raw) if text.stems(a)]
@@ -326,6 +364,8 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
             # users" is not only for people with dementia.
             if named and all(set(text.stems(a)) & CONDITION_STEMS for a in alternatives):
                 label = sentence[match.start() + len("for ") : match.start(1) + len(raw)]
+                if carers is not None:  # "those caring for someone living with dementia"
+                    label = "those " + sentence[match.start() : match.start(1) + len(raw)]
                 found["condition"] = Audience("condition", label.rstrip(" ("), named)
         match = _COMMUNITY_AUDIENCE_RE.search(sentence)
         if match and "community" not in found:
@@ -349,10 +389,16 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
 
 def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
     """Stems of what the person said, with their relatives taken out: "my mum has dementia" says
-    the person has a mum, not that they are one."""
-    return frozenset(
-        s for value in profile_texts for s in text.stems(text.without_relatives(value))
-    )
+    the person has a mum, not that they are one. Someone whose husband or wife died ("his wife
+    died in January") is widowed, said or not."""
+    said: set[str] = set()
+    for value in profile_texts:
+        seq = text.stems(text.without_relatives(value))
+        said.update(seq)
+        said.update(f"{a} {b}" for a, b in itertools.pairwise(seq))
+    if any(_SPOUSE_DIED_RE.search(value) for value in profile_texts):
+        said.add(WIDOWED_STEM)
+    return frozenset(said)
 
 
 def belongs(audience: Audience, gender: str | None, said: frozenset[str]) -> bool | None:

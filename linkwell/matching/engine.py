@@ -88,6 +88,12 @@ ACCESS_UNKNOWN_FACTOR = 0.9
 AUDIENCE_FACTOR = 0.8
 CARING_FACET = "{}"  # what the one a carer looks after lives with
 AUDIENCE_MISMATCH_FACTOR = 0.5
+# The same on the fitted score (a step of log-score at REFERENCE_SPREAD, as the guide's factors
+# are): a listing for an audience nothing the person said places them in. Chosen with the
+# fitted weights' L2 by the 6-fold cross-validation on the council development people
+# (docs/decisions/0008-fitted-ranking.md); a listing for the other gender gets the step of the
+# hand score's AUDIENCE_MISMATCH_FACTOR, as many times as long as AUDIENCE_FACTOR's.
+FITTED_AUDIENCE_FACTOR = 0.25
 DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
 SAME_FACET_SIMILARITY = 0.7
 SAME_KIND_DIVERSITY = 0.45  # the discount for the same activity as one chosen (`_kind`)
@@ -237,6 +243,15 @@ def _exponent(ranker: features.Ranker) -> float:
     return (ranker.spread or REFERENCE_SPREAD) / REFERENCE_SPREAD
 
 
+def _fitted_audience_factor(hand: float, fitted: float) -> float:
+    """The audience factor on the fitted score for the hand score's `hand` (1, AUDIENCE_FACTOR
+    or AUDIENCE_MISMATCH_FACTOR): `fitted` for AUDIENCE_FACTOR, and for a lower one the step
+    in log-score as many times as long as the hand score's."""
+    if hand >= 1.0 or fitted >= 1.0:
+        return 1.0
+    return float(fitted ** (math.log(hand) / math.log(AUDIENCE_FACTOR)))
+
+
 def _default_encoder() -> Encoder | None:
     try:
         from linkwell.matching import embedding
@@ -282,6 +297,8 @@ class Matcher:
             self.gender_only.append(constraints.restricted_gender(s.eligibility))
             self.required_condition.append(constraints.required_condition(s.eligibility))
         self.audiences = [constraints.audiences(s) for s in self.services]
+        # On the fitted score (an attribute so cross-validation can try others).
+        self.audience_factor = FITTED_AUDIENCE_FACTOR
         self.min_age, self.max_age = low, high
         owners, lats, lons = [], [], []
         for i, s in enumerate(self.services):
@@ -486,6 +503,13 @@ class Matcher:
                         [
                             FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
                             for _, i, _ in pool
+                        ]
+                    )
+                if "audience" in on:  # for people the person is not known to be
+                    factor = factor * np.array(
+                        [
+                            _fitted_audience_factor(info["audience"][0], self.audience_factor)
+                            for _, _, info in pool
                         ]
                     )
                 if "purposes" in on:  # training for staff, fundraising, a care agency
