@@ -1485,7 +1485,11 @@ def _doc_terms(service: ServiceDoc) -> list[str]:
     than a café that mentions a walk."""
     name = text.terms(service.name)
     taxonomy = [t for term in service.taxonomy_terms for t in text.terms(term)]
-    body = text.terms(" ".join([service.description, service.eligibility, service.organization]))
+    body = text.terms(
+        text.without_who_runs_it(
+            " ".join([service.description, service.eligibility, service.organization])
+        )
+    )
     return name * 2 + taxonomy * 2 + body
 
 

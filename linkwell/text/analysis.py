@@ -224,8 +224,10 @@ def _stemmer() -> snowballstemmer.stemmer:
 # for a home), so "stuck in the house" would read as a housing need and find housing advice.
 # So does "fitness" (the activity) with "fit" ("fit for 81", "a job to fit around caring", "had
 # a fit"): fit alone is not exercise; "get fit" and "keep fit" are phrases of their own.
+# So do "trains" (the railway kind: "loves trains", "model trains") with "train" ("trained
+# volunteers", "training").
 # Each keeps a stem of its own, on both sides (a person's words and a listing's).
-OWN_STEMS = {"house": "house", "houses": "house", "fitness": "fitness"}
+OWN_STEMS = {"house": "house", "houses": "house", "fitness": "fitness", "trains": "trains"}
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -298,6 +300,21 @@ def stems(text: str) -> list[str]:
         elif w not in STOP_WORDS:
             out.append(stem(w))
     return out
+
+
+# Who runs a listing is not what it is about: "trained volunteers", "fully trained staff", "walk
+# leaders are first-aid trained" (`without_who_runs_it`, read on a listing's side only).
+_WHO_RUNS_IT_RE = re.compile(
+    r"\b(?:(?:fully|specially|professionally|highly|dbs[- ]checked\s+and)\s+)?trained\b",
+    re.IGNORECASE,
+)
+
+
+def without_who_runs_it(text: str) -> str:
+    """A listing's words without those saying how its people are trained ("our trained
+    volunteers" -> "our volunteers"): that is who runs it, not its topic, and must not meet
+    someone's wish to train or their trains."""
+    return _WHO_RUNS_IT_RE.sub(" ", text)
 
 
 def all_stems(text: str) -> list[str]:

@@ -612,3 +612,24 @@ def test_what_a_landlord_will_not_do_is_the_persons_need():
     result = ranked([DRUGS, repairs], tenant)
     assert result[0].service_id == "repairs"
     assert any("repairs" in r for r in reasons_of(result, "repairs"))
+
+
+# --- who runs a listing is not its topic ------------------------------------------------------
+
+
+def test_trains_are_not_the_training_of_a_listings_volunteers():
+    befriending = svc(
+        "befriend",
+        "Befriending",
+        description="Our fully trained volunteers ring you for a weekly chat.",
+    )
+    railway = svc("railway", "Model railway club", description="Layouts and trains.", km=3.0)
+    result = ranked([befriending, railway], person(interests=["model trains"]))
+    assert result[0].service_id == "railway"
+    assert not any("trains" in r for r in reasons_of(result, "befriend"))
+    assert text.stem("trains") != text.stem("trained")
+    # Wanting to train finds training, not a listing whose staff are trained.
+    course = svc("course", "Adult learning", description="Training and courses for adults.")
+    nurse = ranked([befriending, course], person(needs=["I want to train as a nurse"]))
+    assert nurse[0].service_id == "course"
+    assert not any("train" in r for r in reasons_of(nurse, "befriend"))
