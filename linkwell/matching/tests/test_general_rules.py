@@ -130,6 +130,23 @@ def test_remote_only_people_get_what_comes_to_them():
     assert stated.reaches_them(person(), venue)
 
 
+def test_someone_who_needs_women_only_spaces_is_offered_no_mixed_group():
+    women = person(accessibility=["women only"], needs=["confidence"])
+    mixed = svc("a", "Confidence group", description="A weekly group to build confidence.")
+    theirs = svc("b", "Confidence circle", eligibility="Women only.")
+    described = svc("c", "Bike club", description="Friendly rides for women of all abilities.")
+    advice = svc("d", "Advice service", description="One-to-one support and advocacy.")
+    assert stated.single_sex_only(women) == "female"
+    assert stated.single_sex_only(person(accessibility=["men-only"])) == "male"
+    assert not stated.among_their_own_sex(women, mixed)
+    assert stated.among_their_own_sex(women, theirs)
+    assert stated.among_their_own_sex(women, described)
+    assert stated.among_their_own_sex(women, advice)  # not a group
+    assert stated.among_their_own_sex(person(needs=["confidence"]), mixed)
+    ranked = [s.service_id for s in Matcher([mixed, theirs, advice], encoder=None).rank(women)]
+    assert "a" not in ranked and "b" in ranked
+
+
 def test_the_engine_never_suggests_what_the_stated_constraints_rule_out():
     directory = [
         svc("a", "Walking group", schedules=(session("SA", "10:00", "12:00"),)),
