@@ -38,9 +38,15 @@ _REMOTE_RE = re.compile(
     r"visits?\s+(?:you\s+)?(?:at|in)\s+(?:your\s+)?home|in\s+your\s+own\s+home|at\s+home)\b",
     re.IGNORECASE,
 )
+# Learning English: "ESOL", "English classes", "practise your English", and English taught as a
+# subject: "courses in English, maths, IT", "English and maths", "English courses", "beginner
+# English".
 _ENGLISH_LEARNING_RE = re.compile(
-    r"\b(?:esol|english\s+(?:classes|class|lessons|language|practice|conversation|for\s+speakers)"
-    r"|learn(?:ing)?\s+english|practise\s+(?:your\s+)?english)\b",
+    r"\b(?:esol|english\s+(?:classes|class|lessons?|language|practice|conversation|for\s+speakers|"
+    r"courses?|(?:and|&)\s+maths?|,\s*maths?)"
+    r"|learn(?:ing)?\s+english|practise\s+(?:your\s+)?english"
+    r"|(?:courses?|classes|lessons)\s+in\s+english(?=\s*(?:,|and|&)\s*maths?\b|\s*,)"
+    r"|(?:beginners?|basic|everyday|spoken)\s+english)\b",
     re.IGNORECASE,
 )
 

@@ -115,6 +115,12 @@ def test_someone_without_english_is_offered_their_language_interpreting_or_engli
     assert stated.speaks_their_language(urdu, svc("d", "Clinic", interpretation=True))
     assert stated.speaks_their_language(urdu, svc("e", "ESOL classes, beginners"))
     assert stated.speaks_their_language(["en", "pl"], svc("f", "Diabetes group"))
+    # English taught as a subject is learning English too; a course taught in English is not.
+    for said in ("Courses in English, maths, IT and art.", "English and maths for adults.",
+                 "English courses at all levels.", "Beginner English for parents."):  # fmt: skip
+        assert stated.speaks_their_language(urdu, svc("g", "Adult learning", description=said))
+    taught = svc("h", "Cooking course", description="Courses in English only.")
+    assert not stated.speaks_their_language(urdu, taught)
 
 
 def test_remote_only_people_get_what_comes_to_them():
