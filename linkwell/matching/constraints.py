@@ -233,6 +233,24 @@ CONDITION_STEMS = frozenset(
         "suicide", "gambling", "hoarding", "clutter", "hiv",
     )
 )  # fmt: skip
+# A listing named after one of these is for people living with it: "Arthritis Self-Management
+# Course", "Epilepsy Action Coffee and Chat", "Dance for Parkinson's", "Memory Café" (the words
+# as written: "Sporting Memories" is about sport; "hearing" and "heart" name other things in a
+# name: "Hearing Voices", "the heart of the village"). Each with its words for the reason.
+NAMED_CONDITIONS = {
+    "dementia": "dementia", "alzheimer": "Alzheimer's", "memory": "memory problems",
+    "copd": "COPD", "asthma": "asthma", "lung": "a lung condition", "emphysema": "emphysema",
+    "arthritis": "arthritis", "parkinson": "Parkinson's", "parkinsons": "Parkinson's",
+    "stroke": "a stroke", "diabetes": "diabetes", "sight": "sight loss", "blind": "sight loss",
+    "deaf": "hearing loss", "cancer": "cancer", "epilepsy": "epilepsy", "autism": "autism",
+    "fibromyalgia": "fibromyalgia", "pain": "pain", "ms": "MS", "sclerosis": "MS",
+    "hiv": "HIV",
+}  # fmt: skip
+_PAIN = text.stem("pain")
+# Conditions that bring long-term pain place the person among people with pain.
+_PAINFUL = frozenset(text.stem(w) for w in ("arthritis", "fibromyalgia"))
+# A condition word ending another ("osteoarthritis", "prediabetes") names that condition too.
+_CONDITION_WORDS = tuple(w for w in NAMED_CONDITIONS if len(w) >= 5)
 # Communities a listing can be for, and words any one of which, said by the person, shows they
 # belong: "for veterans and service leavers", "for trans and non-binary adults".
 _COMMUNITY_WORDS = {
@@ -384,6 +402,17 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
             found["children"] = Audience(
                 "children", label.strip(" ,"), BABY_STEMS if young else CHILD_STEMS
             )
+    if "condition" not in found:
+        named = [w for w in text.words(service.name) if w in NAMED_CONDITIONS]
+        if named:
+            label = "people with " + " or ".join(dict.fromkeys(NAMED_CONDITIONS[w] for w in named))
+            # Any condition its description names is theirs too: "Living Well with Pain ... for
+            # adults with chronic pain, including fibromyalgia"; but not pain, which many
+            # conditions bring ("manage pain, fatigue and low mood with arthritis").
+            described = frozenset(text.stems(service.description)) & CONDITION_STEMS - {_PAIN}
+            found["condition"] = Audience(
+                "condition", label, frozenset(text.stem(w) for w in named) | described
+            )
     return tuple(found.values())
 
 
@@ -396,6 +425,14 @@ def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
         seq = text.stems(text.without_relatives(value))
         said.update(seq)
         said.update(f"{a} {b}" for a, b in itertools.pairwise(seq))
+        said.update(
+            text.stem(c)
+            for w in text.words(value)
+            for c in _CONDITION_WORDS
+            if w != c and w.endswith(c)
+        )
+    if said & _PAINFUL:
+        said.add(_PAIN)
     if any(_SPOUSE_DIED_RE.search(value) for value in profile_texts):
         said.add(WIDOWED_STEM)
     return frozenset(said)

@@ -240,3 +240,32 @@ def _stems(profile: Profile) -> frozenset[str]:
     return constraints.person_stems(
         [*profile.conditions, *profile.needs, *profile.interests, profile.what_matters]
     )
+
+
+def test_a_listing_named_after_a_condition_is_for_people_living_with_it():
+    course = svc(
+        "a",
+        "Arthritis self-management course",
+        description="Six sessions to help you manage pain, fatigue and low mood with arthritis.",
+    )
+    pain = svc(
+        "p", "Living well with pain", description="For adults with chronic pain, fibromyalgia too."
+    )
+    (arthritis,) = constraints.audiences(course)
+    assert arthritis.label == "people with arthritis"
+    knees = constraints.person_stems(["osteoarthritis"])
+    fibro = constraints.person_stems(["fibromyalgia"])
+    # Pain in its description is what arthritis brings, not another audience.
+    assert constraints.belongs(arthritis, None, knees) is True
+    assert constraints.belongs(arthritis, None, fibro) is None
+    (chronic,) = constraints.audiences(pain)
+    assert constraints.belongs(chronic, None, fibro) is True
+    assert constraints.belongs(chronic, None, knees) is True  # arthritis brings pain
+    # Words that only look like a condition in a name set none.
+    for name in ("Sporting memories club", "Hearing voices group", "Heart of the village cafe"):
+        assert constraints.audiences(svc("x", name)) == ()
+    choir = svc("choir", "Community singing group", km=2.0)
+    singer = by_id([course, choir], person(interests=["a course"], needs=["singing"]))
+    assert "for people with arthritis, the listing says \u2014 check it suits you" in (
+        singer["a"].reasons
+    )
