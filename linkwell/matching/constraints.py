@@ -249,6 +249,22 @@ NAMED_CONDITIONS = {
 _PAIN = text.stem("pain")
 # Conditions that bring long-term pain place the person among people with pain.
 _PAINFUL = frozenset(text.stem(w) for w in ("arthritis", "fibromyalgia"))
+# Words for one kind of condition: someone who says one of them is among people with any
+# ("asthma" among people with lung conditions, "Alzheimer's" among people with dementia,
+# "registered blind" among people with sight loss). Breathlessness, which many conditions
+# bring, places nobody among people with lung conditions.
+CONDITION_FAMILIES = tuple(
+    frozenset(" ".join(text.stems(w)) for w in family)  # several words: one term, as said
+    for family in (
+        ("lung", "lungs", "copd", "asthma", "emphysema", "bronchitis", "bronchiectasis"),
+        ("dementia", "alzheimer's", "memory"),
+        ("sight", "blind", "partially sighted", "visually impaired", "glaucoma",
+         "macular"),
+        ("deaf", "hearing"),
+        ("ms", "sclerosis"),
+    )
+)  # fmt: skip
+
 # A condition word ending another ("osteoarthritis", "prediabetes") names that condition too.
 _CONDITION_WORDS = tuple(w for w in NAMED_CONDITIONS if len(w) >= 5)
 # Communities a listing can be for, and words any one of which, said by the person, shows they
@@ -431,6 +447,9 @@ def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
             for c in _CONDITION_WORDS
             if w != c and w.endswith(c)
         )
+    for family in CONDITION_FAMILIES:
+        if said & family:
+            said |= family
     if said & _PAINFUL:
         said.add(_PAIN)
     if any(_SPOUSE_DIED_RE.search(value) for value in profile_texts):

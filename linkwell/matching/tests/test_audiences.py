@@ -269,3 +269,17 @@ def test_a_listing_named_after_a_condition_is_for_people_living_with_it():
     assert "for people with arthritis, the listing says \u2014 check it suits you" in (
         singer["a"].reasons
     )
+
+
+def test_one_word_for_a_kind_of_condition_places_someone_among_people_with_any():
+    lungs = svc("l", "Singing", description="Singing for people with COPD and lung conditions.")
+    (audience,) = constraints.audiences(lungs)
+    assert constraints.belongs(audience, None, constraints.person_stems(["asthma"])) is True
+    # A symptom many conditions bring is not one of them.
+    assert constraints.belongs(audience, None, constraints.person_stems(["breathless"])) is None
+    blind = svc("b", "Social club", description="A social club for people with sight loss.")
+    (sight,) = constraints.audiences(blind)
+    registered = constraints.person_stems(["registered blind", "glaucoma"])
+    assert constraints.belongs(sight, None, registered) is True
+    impaired = constraints.person_stems(["hearing impaired"])
+    assert constraints.belongs(sight, None, impaired) is None

@@ -125,7 +125,7 @@ def test_a_symptom_does_not_name_a_condition():
         "fatigue", "Fatigue management course", description="Managing fatigue after long illness."
     )
     lungs = svc(
-        "lungs", "Breathe easy", description="Support group for people with lung conditions.", km=4
+        "lungs", "Breathe easy", description="Support group: breathing and lung health.", km=4
     )
     result = ranked([fatigue, lungs], person(needs=["breathlessness", "can't sleep"]))
     assert result[0].service_id == "lungs"
