@@ -160,6 +160,9 @@ class _Facet:
     query: dict[str, float]
     ideal: float
     expansions: tuple[text.Expansion, ...]
+    # A short facet naming the person's recovery from drink or drugs ("recovery coaching"): no
+    # nearer to a listing about another recovery (a recovery college) than to any other.
+    substance_recovery: bool = False
 
 
 class _BestPhrase:
@@ -359,6 +362,7 @@ class Matcher:
         self._said_vectors: dict[str, Vectors] = {}
         self._phrases: dict[tuple[str, ...], tuple[npt.NDArray[np.int64], FloatArray]] = {}
         self._other_kinds: dict[Any, npt.NDArray[np.int64]] = {}
+        self._recovery_others: npt.NDArray[np.int64] | None = None
         self.embeddings: Vectors | None = None
         if self.encoder is not None and n:
             self.embeddings = _service_vectors(
@@ -1051,6 +1055,19 @@ class Matcher:
                     facet_scores[f, at_] = lex[f, at_] = rel[f, at_] = 0
                     if use_semantic:
                         sem[f, at_] = 0
+        # Nor is one about the person's recovery from drink or drugs to a listing about
+        # another recovery (its words say recovery and no drink, drug or addiction).
+        other_recovery = None
+        for f, facet in enumerate(facets):
+            if not facet.substance_recovery:
+                continue
+            if other_recovery is None:
+                other_recovery = self._other_recovery()
+                other_recovery = column(other_recovery[eligible[other_recovery]])
+            facet_scores[f, other_recovery] = lex[f, other_recovery] = 0
+            rel[f, other_recovery] = 0
+            if use_semantic:
+                sem[f, other_recovery] = 0
         weights = np.array([f.weight for f in facets])[:, None]
         weighted = facet_scores * weights
         best = weighted.max(axis=0)
@@ -1063,6 +1080,17 @@ class Matcher:
             "best_phrase": best_phrase,
         }
         return relevance, detail
+
+    def _other_recovery(self) -> npt.NDArray[np.int64]:
+        """The services (sorted positions) whose words say recovery and nothing of drink, drugs
+        or addiction: a recovery college, recovery from a stroke. Kept per Matcher."""
+        if self._recovery_others is None:
+            said = [self.index.containing_all((t,)) for t in text.RECOVERY_STEMS]
+            substance = [self.index.containing_all((t,)) for t in text.SUBSTANCE_STEMS]
+            self._recovery_others = np.setdiff1d(
+                np.unique(np.concatenate(said)), np.unique(np.concatenate(substance))
+            )
+        return self._recovery_others
 
     def _other_kind(self, expansion: text.Expansion) -> npt.NDArray[np.int64]:
         """The services (sorted positions) that name a kind of the expansion's group other than
@@ -1508,6 +1536,11 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
         ]
     )
     out = []
+    # Someone whose recovery is from drink or drugs ("drug recovery", "opiate dependence in
+    # recovery") means that recovery wherever they say it ("a recovery coach"): the word alone is
+    # not searched (a recovery college is about mental health), the substance phrases it
+    # brings are (`text.substance_recovery`).
+    dropped = text.RECOVERY_STEMS if text.substance_recovery([v for _, v in items]) else ()
     for kind, value in items:
         # "I don't want to sit in a day centre", "not a group person": what they refuse is not
         # what they ask for, so it is neither searched for nor encoded.
@@ -1516,6 +1549,8 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
             continue
         query: dict[str, float] = {}
         for term in text.said_terms(asked):
+            if term in dropped:
+                continue
             query[term] = query.get(term, 0.0) + 1.0
         ideal = sum(w * index.idf(t) for t, w in query.items())
         out.append(
@@ -1527,6 +1562,9 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
                 query=query,
                 ideal=ideal,
                 expansions=text.expand(asked),
+                substance_recovery=bool(dropped)
+                and bool(set(text.stems(asked)) & text.RECOVERY_STEMS)
+                and len(text.words(asked)) <= ABOUT_A_KIND_WORDS,
             )
         )
     return out

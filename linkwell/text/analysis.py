@@ -790,6 +790,27 @@ def said_terms(text: str) -> list[str]:
     ]
 
 
+# Recovery from drink or drugs, said anywhere by the person: "drug recovery", "in recovery from
+# alcohol", "opiate dependence in recovery", "staying clean in recovery".
+RECOVERY_STEMS = frozenset({stem("recovery")})
+SUBSTANCE_STEMS = frozenset(
+    stem(w)
+    for w in ("drug", "drugs", "alcohol", "alcoholic", "drink", "drinking", "opiate", "opiates",
+              "opioid", "heroin", "cocaine", "crack", "methadone", "substance", "addiction",
+              "addict", "sober", "sobriety")
+)  # fmt: skip
+
+
+def substance_recovery(said: Sequence[str]) -> bool:
+    """Whether anything the person said speaks of recovery together with drink or drugs (in the
+    same item): their "recovery" is that recovery."""
+    for value in said:
+        stems_ = set(stems(without_refusals(value)))
+        if stems_ & RECOVERY_STEMS and stems_ & SUBSTANCE_STEMS:
+            return True
+    return False
+
+
 _QUALIFIER_LINKS = frozenset({"from", "after", "about"})
 _QUALIFIER_SKIP = frozenset({"a", "an", "the", "my", "his", "her", "their", "our", "your"})
 

@@ -55,6 +55,32 @@ def test_stroke_recovery_is_not_the_recovery_of_addiction():
     assert recovering[0].service_id == "drugs"
 
 
+def test_recovery_from_drugs_is_not_a_recovery_college():
+    college = svc(
+        "college",
+        "Recovery college",
+        description="Free courses about mental health and wellbeing, with recovery coaches.",
+    )
+    cafe = svc(
+        "cafe",
+        "Community cafe",
+        description="A drug and alcohol-free space with peer coaches.",
+        km=3.0,
+    )
+    liam = person(
+        needs=["drug recovery", "a recovery coach"],
+        conditions=["opiate dependence in recovery"],
+    )
+    result = ranked([college, cafe], liam)
+    assert result[0].service_id == "cafe"
+    assert not any("recovery" in r for r in reasons_of(result, "college"))
+    assert text.substance_recovery(["opiate dependence in recovery"])
+    assert not text.substance_recovery(["mental health recovery", "I don't drink"])
+    # Someone whose recovery is their mental health still finds the college.
+    ruth = person(needs=["mental health recovery", "a recovery coach"])
+    assert ranked([college, cafe], ruth)[0].service_id == "college"
+
+
 def test_a_stroke_is_not_a_heart_condition():
     rehab = svc(
         "rehab", "Cardiac rehab", description="Exercise after a heart attack or heart failure."
