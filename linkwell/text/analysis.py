@@ -591,6 +591,13 @@ _HOME_BEFORE_RE = re.compile(
     r"property|tenancy)\s+$",
     re.IGNORECASE,
 )
+# But a home without an obstacle is the home wished for: "a home without stairs", "a flat
+# without steps", "a house without damp" (what they would rather not have, as a refusal is).
+_OBSTACLE_RE = re.compile(
+    r"^(?:any\s+|the\s+|a\s+|so\s+many\s+|too\s+many\s+)*(?:stairs|steps|step|staircase|"
+    r"damp|mould|mold|noise)\b",
+    re.IGNORECASE,
+)
 _NECESSITY_RE = re.compile(
     r"^(?:any\s+|a\s+|an\s+|the\s+|proper\s+|working\s+|enough\s+)*(?:heating|heat|hot\s+water|"
     r"water|electricity|electric|gas|power|food|money|a\s+bed|bed|furniture|a\s+cooker|cooker|"
@@ -632,7 +639,7 @@ def refusals(text: str) -> tuple[Refusal, ...]:
             continue
         if name == "i" and (
             _LACK_BEFORE_RE.search(before)
-            or _HOME_BEFORE_RE.search(before)
+            or (_HOME_BEFORE_RE.search(before) and not _OBSTACLE_RE.match(thing))
             or _LACK_OF_RE.search(thing)
             or _NECESSITY_RE.match(thing)
         ):

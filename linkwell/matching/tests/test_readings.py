@@ -596,6 +596,18 @@ def test_a_home_without_heating_is_a_lack_not_a_refusal(said):
 
 
 @pytest.mark.parametrize(
+    "said", ["She needs a home without stairs.", "He wants a home without steps, near the shops."]
+)
+def test_a_home_without_stairs_is_the_home_wished_for_not_a_lack_of_stairs(said):
+    upstairs = svc("up", "Art class", description="Held upstairs: stairs only, no lift.")
+    housing = svc("housing", "Housing options", description="Advice on finding a home.", km=4)
+    result = ranked([upstairs, housing], person(what_matters=said))
+    assert result[0].service_id == "housing"
+    assert not any("stairs" in r or "steps" in r for r in reasons_of(result, "up"))
+    assert [r.thing for r in text.refusals(said)] in (["stairs"], ["steps"])
+
+
+@pytest.mark.parametrize(
     "said", ["She is worried about meeting people.", "He gets nervous about making friends."]
 )
 def test_a_worry_about_meeting_people_is_anxiety_not_a_wish_to_meet_people(said):
