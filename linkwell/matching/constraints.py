@@ -265,6 +265,11 @@ CONDITION_FAMILIES = tuple(
     )
 )  # fmt: skip
 
+# A condition's words for the reason, by stem ("memories" -> "memory problems").
+_SHOWN = {
+    **{text.stem(w): shown for w, shown in NAMED_CONDITIONS.items()},
+    text.stem("hearing"): "hearing loss",
+}
 # A condition word ending another ("osteoarthritis", "prediabetes") names that condition too.
 _CONDITION_WORDS = tuple(w for w in NAMED_CONDITIONS if len(w) >= 5)
 # Communities a listing can be for, and words any one of which, said by the person, shows they
@@ -417,6 +422,17 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
                 )
             found["children"] = Audience(
                 "children", label.strip(" ,"), BABY_STEMS if young else CHILD_STEMS
+            )
+    if "condition" not in found:
+        # Filed under a condition ("Dementia and memory", "Sight and hearing loss") and naming
+        # it in its own words: "Specialist dementia nurses supporting families".
+        filed = {s for term in service.taxonomy_terms for s in text.stems(term)} & CONDITION_STEMS
+        own = set(text.stems(f"{service.name}. {service.description}")) & filed
+        if own:
+            words = text.words(f"{service.name}. {service.description}")
+            shown = [_SHOWN.get(text.stem(w), w) for w in words if text.stem(w) in own]
+            found["condition"] = Audience(
+                "condition", "people with " + " or ".join(dict.fromkeys(shown)), frozenset(own)
             )
     if "condition" not in found:
         named = [w for w in text.words(service.name) if w in NAMED_CONDITIONS]

@@ -283,3 +283,23 @@ def test_one_word_for_a_kind_of_condition_places_someone_among_people_with_any()
     assert constraints.belongs(sight, None, registered) is True
     impaired = constraints.person_stems(["hearing impaired"])
     assert constraints.belongs(sight, None, impaired) is None
+
+
+def test_a_listing_filed_under_a_condition_it_names_is_for_people_with_it():
+    nurses = svc(
+        "n",
+        "Nurse service",
+        description="Specialist dementia nurses supporting families with complex needs.",
+        taxonomy_terms=("Dementia and memory", "Carers"),
+    )
+    (audience,) = constraints.audiences(nurses)
+    assert audience.label == "people with dementia"
+    carer = constraints.person_stems(["I care for my husband, who has Alzheimer's."])
+    other = constraints.person_stems(["I care for my son, who has cerebral palsy."])
+    assert constraints.belongs(audience, None, carer) is True
+    assert constraints.belongs(audience, None, other) is None
+    # Filed there but not naming it (a category given wrongly): no audience.
+    garden = svc(
+        "g", "Garden club", description="Gardening.", taxonomy_terms=("Dementia and memory",)
+    )
+    assert constraints.audiences(garden) == ()
