@@ -316,7 +316,8 @@ WIDOWED_STEM = text.stem("widowed")
 # Words for children, by the age a listing names: "babies and toddlers" needs a baby or toddler
 # (or a pregnancy) in what the person said; "children" any child.
 _BABY_WORDS = ("baby", "babies", "toddler", "toddlers", "newborn", "pregnant", "pregnancy",
-               "pushchair", "buggy", "pram", "under fives", "under-fives", "postnatal")  # fmt: skip
+               "pushchair", "buggy", "pram", "under fives", "under-fives", "postnatal", "infant",
+               "infants", "breastfeeding", "breastfeed")  # fmt: skip
 _CHILD_WORDS = (*_BABY_WORDS, "child", "children", "kid", "kids", "son", "sons", "daughter",
                 "daughters", "teenager", "teenagers", "school")  # fmt: skip
 BABY_STEMS = frozenset(s for w in _BABY_WORDS for s in text.stems(w))
@@ -423,6 +424,12 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
             found["children"] = Audience(
                 "children", label.strip(" ,"), BABY_STEMS if young else CHILD_STEMS
             )
+    if "children" not in found:
+        # Filed under babies ("Pregnancy, babies and early years") and about them in its own
+        # words ("an infant feeding lead", "postnatal depression"): for parents of babies.
+        filed = {s for term in service.taxonomy_terms for s in text.stems(term)} & BABY_STEMS
+        if filed and set(text.stems(f"{service.name}. {service.description}")) & BABY_STEMS:
+            found["children"] = Audience("children", "parents of babies and toddlers", BABY_STEMS)
     if "condition" not in found:
         # Filed under a condition ("Dementia and memory", "Sight and hearing loss") and naming
         # it in its own words: "Specialist dementia nurses supporting families".

@@ -303,3 +303,21 @@ def test_a_listing_filed_under_a_condition_it_names_is_for_people_with_it():
         "g", "Garden club", description="Gardening.", taxonomy_terms=("Dementia and memory",)
     )
     assert constraints.audiences(garden) == ()
+
+
+def test_a_listing_filed_under_babies_and_about_them_is_for_parents_of_babies():
+    feeding = svc(
+        "f",
+        "Breastfeeding support group",
+        description="Peer supporters and an infant feeding lead. Drop in.",
+        taxonomy_terms=("Pregnancy, babies and early years",),
+    )
+    (audience,) = constraints.audiences(feeding)
+    assert (audience.kind, audience.label) == ("children", "parents of babies and toddlers")
+    older = constraints.person_stems(["parent carer", "Their son is 10 and their daughter 9."])
+    new_mum = constraints.person_stems(["struggling to breastfeed"])
+    assert constraints.belongs(audience, None, older) is None
+    assert constraints.belongs(audience, None, new_mum) is True
+    # Filed there but about something else in its words: no audience.
+    bank = svc("b", "Clothes bank", description="Free clothes.", taxonomy_terms=("Babies",))
+    assert constraints.audiences(bank) == ()
