@@ -231,6 +231,8 @@ CONDITION_STEMS = frozenset(
         # what happened to them or what they struggle with: "for anyone affected by a suicide",
         # "for people affected by gambling"
         "suicide", "gambling", "hoarding", "clutter", "hiv",
+        # "for people who hear voices or have unusual experiences"
+        "voices", "psychosis", "schizophrenia", "unusual",
     )
 )  # fmt: skip
 # A listing named after one of these is for people living with it: "Arthritis Self-Management
@@ -262,6 +264,7 @@ CONDITION_FAMILIES = tuple(
          "macular"),
         ("deaf", "hearing"),
         ("ms", "sclerosis"),
+        ("voices", "psychosis", "schizophrenia", "unusual experiences"),
     )
 )  # fmt: skip
 
@@ -332,7 +335,7 @@ _GENDER_AUDIENCE_RE = re.compile(
 _CONDITION_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:people|adults|those|anyone|patients|children|men|women)\s+"
     r"(?:who are\s+)?(?:living with|with|who have|diagnosed with|affected by|"
-    r"who struggle with|bereaved by)\s+"
+    r"who struggle with|bereaved by|who hear)\s+"
     r"([^.;:]{2,160})",
     re.IGNORECASE,
 )

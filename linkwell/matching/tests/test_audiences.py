@@ -321,3 +321,11 @@ def test_a_listing_filed_under_babies_and_about_them_is_for_parents_of_babies():
     # Filed there but about something else in its words: no audience.
     bank = svc("b", "Clothes bank", description="Free clothes.", taxonomy_terms=("Babies",))
     assert constraints.audiences(bank) == ()
+
+
+def test_a_group_for_people_who_hear_voices_is_for_them():
+    voices = svc("v", "Peer group", description="For people who hear voices or have psychosis.")
+    (audience,) = constraints.audiences(voices)
+    assert constraints.belongs(audience, None, constraints.person_stems(["schizophrenia"]))
+    crisis = constraints.person_stems(["personality disorder", "ends up in A&E at night"])
+    assert constraints.belongs(audience, None, crisis) is None

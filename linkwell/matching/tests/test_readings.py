@@ -174,6 +174,8 @@ def test_a_symptom_does_not_name_a_condition():
          "for veterans and service leavers"),
         ("Peer support group for trans and non-binary adults.",
          "for trans and non-binary adults"),
+        ("Peer support for people who hear voices or have unusual experiences.",
+         "people who hear voices or have unusual experiences"),
     ],
 )  # fmt: skip
 def test_who_a_listing_is_for_is_read_from_its_words(description, label):
