@@ -445,15 +445,17 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
                 "condition", "people with " + " or ".join(dict.fromkeys(shown)), frozenset(own)
             )
     if "condition" not in found:
-        named = [w for w in text.words(service.name) if w in NAMED_CONDITIONS]
-        if named:
-            label = "people with " + " or ".join(dict.fromkeys(NAMED_CONDITIONS[w] for w in named))
+        in_name = [w for w in text.words(service.name) if w in NAMED_CONDITIONS]
+        if in_name:
+            label = "people with " + " or ".join(
+                dict.fromkeys(NAMED_CONDITIONS[w] for w in in_name)
+            )
             # Any condition its description names is theirs too: "Living Well with Pain ... for
             # adults with chronic pain, including fibromyalgia"; but not pain, which many
             # conditions bring ("manage pain, fatigue and low mood with arthritis").
             described = frozenset(text.stems(service.description)) & CONDITION_STEMS - {_PAIN}
             found["condition"] = Audience(
-                "condition", label, frozenset(text.stem(w) for w in named) | described
+                "condition", label, frozenset(text.stem(w) for w in in_name) | described
             )
     return tuple(found.values())
 
