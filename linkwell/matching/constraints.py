@@ -363,10 +363,24 @@ _PARENTS_AUDIENCE_RE = re.compile(
 )
 
 
+# "For older people", "for older people and people with limited mobility": an age band. The
+# listings of such services that state ages start at 60, so from 60 the person belongs; so does
+# anyone of any age in the group named beside it ("limited mobility").
+OLDER_FROM = 60
+_OLDER_AUDIENCE_RE = re.compile(
+    r"\bfor\s+(?:the\s+)?(?:older|elderly)(?:\s+(?:people|adults|residents|neighbours|men|women|"
+    r"citizens))?(?:\s+(?:and|or)\s+(?:those|people|anyone)?\s*(?:with|who\s+have)?\s*"
+    r"(?P<also>[^.;:,()]{2,60}))?",
+    re.IGNORECASE,
+)
+_OLDER_END_RE = re.compile(r"\b(?:who|which|in|at|including|piloted|led|run)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Audience:
-    """Who a listing says it is for. `kind` is "female", "male", "condition", "children" or
-    "community" (veterans, trans people: its `label` says "for ...");
+    """Who a listing says it is for. `kind` is "female", "male", "condition", "children",
+    "community" (veterans, trans people: its `label` says "for ...") or "older" (people of
+    OLDER_FROM or over, or in the group its `stems` name);
     `label` is the listing's words for the reason ("people with COPD, asthma and other lung
     conditions"); `stems` are words any one of which, said by the person, shows they belong (a
     carer who says "my mother has dementia" belongs to "people with dementia and their carers"
@@ -414,6 +428,16 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
         if match and "community" not in found:
             name = next(n for n in COMMUNITY_STEMS if match.group(n))
             found["community"] = Audience("community", match.group(0), COMMUNITY_STEMS[name])
+        match = _OLDER_AUDIENCE_RE.search(sentence)
+        if match and "older" not in found:
+            also = _OLDER_END_RE.split(match.group("also") or "")[0].strip()
+            label = (
+                match.group(0)[: match.start("also") - match.start()] if also else match.group(0)
+            )
+            label = re.sub(r"\s+", " ", f"{label} {also}").strip()
+            # The group beside it, said whole ("limited mobility", not "limited").
+            beside = " ".join(text.stems(also))
+            found["older"] = Audience("older", label, frozenset({beside} if beside else ()))
         match = _PARENTS_AUDIENCE_RE.search(sentence)
         if match and "children" not in found:
             children = match.group(1) or ""
@@ -485,11 +509,16 @@ def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
     return frozenset(said)
 
 
-def belongs(audience: Audience, gender: str | None, said: frozenset[str]) -> bool | None:
+def belongs(
+    audience: Audience, gender: str | None, said: frozenset[str], age: int | None = None
+) -> bool | None:
     """True when what the person told us places them in the audience, False when it places them
-    outside it (their stated gender is the other), None when we cannot tell."""
+    outside it (their stated gender is the other), None when we cannot tell. An age band says
+    nothing to someone whose age is not known (True)."""
     if audience.kind in ("female", "male"):
         return None if gender is None else gender == audience.kind
+    if audience.kind == "older" and (age is None or age >= OLDER_FROM):
+        return True
     return True if audience.stems & said else None
 
 

@@ -849,7 +849,7 @@ class Matcher:
         gender = constraints.gender_of(profile.gender)
         factor, notes = 1.0, []
         for audience in self.audiences[i]:
-            fits = constraints.belongs(audience, gender, said)
+            fits = constraints.belongs(audience, gender, said, profile.age)
             if fits:
                 continue
             label = audience.label

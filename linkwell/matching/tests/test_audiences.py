@@ -329,3 +329,32 @@ def test_a_group_for_people_who_hear_voices_is_for_them():
     assert constraints.belongs(audience, None, constraints.person_stems(["schizophrenia"]))
     crisis = constraints.person_stems(["personality disorder", "ends up in A&E at night"])
     assert constraints.belongs(audience, None, crisis) is None
+
+
+def test_a_listing_for_older_people_says_so_to_someone_younger():
+    rides = svc(
+        "r",
+        "Trishaw rides",
+        description="Rides for older people and people with limited mobility, piloted by volunteers.",
+    )
+    (audience,) = constraints.audiences(rides)
+    assert (audience.kind, audience.label) == (
+        "older",
+        "for older people and people with limited mobility",
+    )
+    nobody = frozenset[str]()
+    assert constraints.belongs(audience, None, nobody, 72) is True
+    assert constraints.belongs(audience, None, nobody, None) is True  # age not known
+    assert constraints.belongs(audience, None, nobody, 41) is None
+    mobility = constraints.person_stems(["limited mobility after a fall"])
+    assert constraints.belongs(audience, None, mobility, 41) is True
+    assert (
+        constraints.belongs(audience, None, constraints.person_stems(["limited income"]), 41)
+        is None
+    )
+    bike = svc("b", "Bike club", km=2.0)
+    young = by_id([rides, bike], person(age=38, interests=["bike rides"]))
+    assert (
+        "for older people and people with limited mobility, the listing says \u2014 check it suits you"
+        in young["r"].reasons
+    )
