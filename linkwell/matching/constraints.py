@@ -228,6 +228,7 @@ CONDITION_STEMS = frozenset(
         "bronchitis", "breathlessness", "arthritis", "parkinson's", "parkinsons", "stroke",
         "diabetes", "pre-diabetes", "prediabetes", "sight", "blind", "deaf", "hearing", "cancer",
         "epilepsy", "autism", "fibromyalgia", "pain", "ms", "sclerosis", "heart",
+        "hypertension", "blood",  # "high blood pressure"
         # what happened to them or what they struggle with: "for anyone affected by a suicide",
         # "for people affected by gambling"
         "suicide", "gambling", "hoarding", "clutter", "hiv",
@@ -265,6 +266,7 @@ CONDITION_FAMILIES = tuple(
         ("deaf", "hearing"),
         ("ms", "sclerosis"),
         ("voices", "psychosis", "schizophrenia", "unusual experiences"),
+        ("blood", "hypertension"),
     )
 )  # fmt: skip
 
@@ -353,9 +355,10 @@ _CARERS_CONDITION_RE = re.compile(
 # dash ends it too ("a suicide - practical help with inquests").
 _CONDITION_END_RE = re.compile(
     r"\b(?:who|which|referred|led|run|facilitated|and their|and the people|together|in|at|"
-    r"including)\b|\s[-\u2013\u2014]\s",
+    r"including|bmi)\b|\s[-\u2013\u2014]\s",
     re.IGNORECASE,
 )
+_DANGLING_RE = re.compile(r"(?:[\s,]+(?:and|or|with|a|an|the))+\s*$", re.IGNORECASE)
 _PARENTS_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:new\s+)?(?:parents|mums|mothers|dads|fathers|mums and dads)"
     r"(?:\s+(?:and|or)\s+(?:carers|grandparents))?(?:\s+of\s+([^.;:()]{2,80}))?",
@@ -415,6 +418,7 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
             match = carers = _CARERS_CONDITION_RE.search(sentence)
         if match and "condition" not in found:
             raw = _CONDITION_END_RE.split(match.group(1))[0].rstrip(" ,")
+            raw = _DANGLING_RE.sub("", raw)  # "... high blood pressure and a" (BMI over 30)
             alternatives = [a for a in re.split(r"[,()]|\band\b|\bor\b", raw) if text.stems(a)]
             named = frozenset(text.stems(raw)) & CONDITION_STEMS
             # Every group named must be a condition: "people with dementia and wheelchair

@@ -358,3 +358,18 @@ def test_a_listing_for_older_people_says_so_to_someone_younger():
         "for older people and people with limited mobility, the listing says \u2014 check it suits you"
         in young["r"].reasons
     )
+
+
+def test_a_measure_beside_the_conditions_named_is_not_another_group():
+    online = svc(
+        "w",
+        "Weight programme",
+        description="Online programme for adults with diabetes or high blood pressure and a BMI "
+        "over 30. GP referral.",
+    )
+    (audience,) = constraints.audiences(online)
+    assert audience.label == "adults with diabetes or high blood pressure"
+    assert constraints.belongs(audience, None, constraints.person_stems(["hypertension"]))
+    assert constraints.belongs(audience, None, constraints.person_stems(["type 2 diabetes"]))
+    overweight = constraints.person_stems(["obesity", "asthma", "osteoarthritis"])
+    assert constraints.belongs(audience, None, overweight) is None
