@@ -21,6 +21,7 @@ as if it had refused.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -227,32 +228,101 @@ CONDITION_STEMS = frozenset(
         "bronchitis", "breathlessness", "arthritis", "parkinson's", "parkinsons", "stroke",
         "diabetes", "pre-diabetes", "prediabetes", "sight", "blind", "deaf", "hearing", "cancer",
         "epilepsy", "autism", "fibromyalgia", "pain", "ms", "sclerosis", "heart",
+        "hypertension", "blood",  # "high blood pressure"
         # what happened to them or what they struggle with: "for anyone affected by a suicide",
         # "for people affected by gambling"
         "suicide", "gambling", "hoarding", "clutter", "hiv",
+        # "for people who hear voices or have unusual experiences"
+        "voices", "psychosis", "schizophrenia", "unusual",
     )
 )  # fmt: skip
+# A listing named after one of these is for people living with it: "Arthritis Self-Management
+# Course", "Epilepsy Action Coffee and Chat", "Dance for Parkinson's", "Memory Café" (the words
+# as written: "Sporting Memories" is about sport; "hearing" and "heart" name other things in a
+# name: "Hearing Voices", "the heart of the village"). Each with its words for the reason.
+NAMED_CONDITIONS = {
+    "dementia": "dementia", "alzheimer": "Alzheimer's", "memory": "memory problems",
+    "copd": "COPD", "asthma": "asthma", "lung": "a lung condition", "emphysema": "emphysema",
+    "arthritis": "arthritis", "parkinson": "Parkinson's", "parkinsons": "Parkinson's",
+    "stroke": "a stroke", "diabetes": "diabetes", "sight": "sight loss", "blind": "sight loss",
+    "deaf": "hearing loss", "cancer": "cancer", "epilepsy": "epilepsy", "autism": "autism",
+    "fibromyalgia": "fibromyalgia", "pain": "pain", "ms": "MS", "sclerosis": "MS",
+    "hiv": "HIV",
+}  # fmt: skip
+_PAIN = text.stem("pain")
+# Conditions that bring long-term pain place the person among people with pain.
+_PAINFUL = frozenset(text.stem(w) for w in ("arthritis", "fibromyalgia"))
+# Words for one kind of condition: someone who says one of them is among people with any
+# ("asthma" among people with lung conditions, "Alzheimer's" among people with dementia,
+# "registered blind" among people with sight loss). Breathlessness, which many conditions
+# bring, places nobody among people with lung conditions.
+CONDITION_FAMILIES = tuple(
+    frozenset(" ".join(text.stems(w)) for w in family)  # several words: one term, as said
+    for family in (
+        ("lung", "lungs", "copd", "asthma", "emphysema", "bronchitis", "bronchiectasis"),
+        ("dementia", "alzheimer's", "memory"),
+        ("sight", "blind", "partially sighted", "visually impaired", "glaucoma",
+         "macular"),
+        ("deaf", "hearing"),
+        ("ms", "sclerosis"),
+        ("voices", "psychosis", "schizophrenia", "unusual experiences"),
+        ("blood", "hypertension"),
+    )
+)  # fmt: skip
+
+# A condition's words for the reason, by stem ("memories" -> "memory problems").
+_SHOWN = {
+    **{text.stem(w): shown for w, shown in NAMED_CONDITIONS.items()},
+    text.stem("hearing"): "hearing loss",
+}
+# A condition word ending another ("osteoarthritis", "prediabetes") names that condition too.
+_CONDITION_WORDS = tuple(w for w in NAMED_CONDITIONS if len(w) >= 5)
 # Communities a listing can be for, and words any one of which, said by the person, shows they
 # belong: "for veterans and service leavers", "for trans and non-binary adults".
 _COMMUNITY_WORDS = {
     "veterans": ("veteran", "veterans", "ex-forces", "ex-service", "armed forces", "army", "navy",
                  "raf", "military", "soldier", "service leaver", "service leavers"),
     "trans": ("trans", "transgender", "non-binary", "nonbinary", "gender identity", "transitioning"),
+    "lgbt": ("lgbt", "lgbtq", "lgbtqi", "lgbtqia", "gay", "lesbian", "bisexual", "queer", "trans",
+             "transgender", "non-binary", "nonbinary"),
+    # A person whose husband or wife died is widowed whether or not they say the word
+    # (`_SPOUSE_DIED_RE` adds it to what they said).
+    "widowed": ("widow", "widowed", "widower", "widows", "widowers"),
 }  # fmt: skip
+# A word of several ("armed forces", "non-binary") is one term, its stems joined, and counts
+# only said whole (`person_stems` adds what the person said as pairs too): "forces" or "non"
+# alone places nobody.
 COMMUNITY_STEMS = {
-    name: frozenset(s for w in said for s in text.stems(w))
+    name: frozenset(" ".join(text.stems(w)) for w in said)
     for name, said in _COMMUNITY_WORDS.items()
 }
 _COMMUNITY_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:(?P<veterans>(?:armed\s+forces\s+)?veterans|ex-forces|ex-service\s+\w+|"
     r"service\s+leavers)|(?P<trans>trans(?:gender)?(?:\s+and\s+non-binary)?\s+"
-    r"(?:people|adults|men|women)))\b(?:\s+and\s+(?:their families|service leavers))?",
+    r"(?:people|adults|men|women))"
+    # "for LGBT+ people experiencing abuse", "for LGBTQ+ adults", "for lesbian, gay and bisexual
+    # people"
+    r"|(?P<lgbt>(?:lgbt\w*|lesbian,?\s+gay(?:,?\s+(?:and\s+)?bi(?:sexual)?)?(?:,?\s+(?:and\s+)?"
+    r"trans(?:gender)?)?|gay\s+and\s+bi(?:sexual)?\s+men)\+?(?:\s+(?:people|adults|young\s+"
+    r"people|men|women|community))?)"
+    # "for people widowed at 50 or under", "for widows and widowers"
+    r"|(?P<widowed>(?:(?:people|those|anyone|men|women)\s+(?:who\s+(?:have\s+been|are)\s+)?)?"
+    r"widow(?:ed|s|ers)?(?:\s+and\s+widowers)?))"
+    r"(?:\b|(?<=\+))(?:\s+and\s+(?:their families|service leavers))?",
     re.IGNORECASE,
 )
+# "His wife died in January", "my husband passed away", "lost my wife": widowed.
+_SPOUSE_DIED_RE = re.compile(
+    r"\b(?:wife|husband|spouse)\b[^.;!?]{0,40}?\b(?:died|passed\s+away|passed\s+on|passed|"
+    r"death)\b|\blost\s+(?:my|his|her|their)\s+(?:wife|husband|spouse)\b",
+    re.IGNORECASE,
+)
+WIDOWED_STEM = text.stem("widowed")
 # Words for children, by the age a listing names: "babies and toddlers" needs a baby or toddler
 # (or a pregnancy) in what the person said; "children" any child.
 _BABY_WORDS = ("baby", "babies", "toddler", "toddlers", "newborn", "pregnant", "pregnancy",
-               "pushchair", "buggy", "pram", "under fives", "under-fives", "postnatal")  # fmt: skip
+               "pushchair", "buggy", "pram", "under fives", "under-fives", "postnatal", "infant",
+               "infants", "breastfeeding", "breastfeed")  # fmt: skip
 _CHILD_WORDS = (*_BABY_WORDS, "child", "children", "kid", "kids", "son", "sons", "daughter",
                 "daughters", "teenager", "teenagers", "school")  # fmt: skip
 BABY_STEMS = frozenset(s for w in _BABY_WORDS for s in text.stems(w))
@@ -267,17 +337,28 @@ _GENDER_AUDIENCE_RE = re.compile(
 _CONDITION_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:people|adults|those|anyone|patients|children|men|women)\s+"
     r"(?:who are\s+)?(?:living with|with|who have|diagnosed with|affected by|"
-    r"who struggle with|bereaved by)\s+"
+    r"who struggle with|bereaved by|who hear)\s+"
     r"([^.;:]{2,160})",
+    re.IGNORECASE,
+)
+# "For family members and friends caring for someone living with dementia", "for carers of
+# people with Parkinson's": for those who care for someone with that condition (a carer who says
+# the condition belongs, as to "people with dementia and their carers").
+_CARERS_CONDITION_RE = re.compile(
+    r"\b(?:caring\s+for|care\s+for|look(?:ing)?\s+after|carers\s+of|carers\s+for)\s+"
+    r"(?:someone|a\s+person|people|anyone|a\s+loved\s+one|a\s+relative|a\s+family\s+member|"
+    r"family\s+members|relatives|loved\s+ones)\s+(?:who\s+(?:is|are)\s+)?"
+    r"(?:living\s+with|with|who\s+has|who\s+have|affected\s+by)\s+([^.;:]{2,160})",
     re.IGNORECASE,
 )
 # Where the condition named ends: "cancer, including benefits advice" names only cancer, and a
 # dash ends it too ("a suicide - practical help with inquests").
 _CONDITION_END_RE = re.compile(
     r"\b(?:who|which|referred|led|run|facilitated|and their|and the people|together|in|at|"
-    r"including)\b|\s[-\u2013\u2014]\s",
+    r"including|bmi)\b|\s[-\u2013\u2014]\s",
     re.IGNORECASE,
 )
+_DANGLING_RE = re.compile(r"(?:[\s,]+(?:and|or|with|a|an|the))+\s*$", re.IGNORECASE)
 _PARENTS_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:new\s+)?(?:parents|mums|mothers|dads|fathers|mums and dads)"
     r"(?:\s+(?:and|or)\s+(?:carers|grandparents))?(?:\s+of\s+([^.;:()]{2,80}))?",
@@ -285,10 +366,24 @@ _PARENTS_AUDIENCE_RE = re.compile(
 )
 
 
+# "For older people", "for older people and people with limited mobility": an age band. The
+# listings of such services that state ages start at 60, so from 60 the person belongs; so does
+# anyone of any age in the group named beside it ("limited mobility").
+OLDER_FROM = 60
+_OLDER_AUDIENCE_RE = re.compile(
+    r"\bfor\s+(?:the\s+)?(?:older|elderly)(?:\s+(?:people|adults|residents|neighbours|men|women|"
+    r"citizens))?(?:\s+(?:and|or)\s+(?:those|people|anyone)?\s*(?:with|who\s+have)?\s*"
+    r"(?P<also>[^.;:,()]{2,60}))?",
+    re.IGNORECASE,
+)
+_OLDER_END_RE = re.compile(r"\b(?:who|which|in|at|including|piloted|led|run)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Audience:
-    """Who a listing says it is for. `kind` is "female", "male", "condition", "children" or
-    "community" (veterans, trans people: its `label` says "for ...");
+    """Who a listing says it is for. `kind` is "female", "male", "condition", "children",
+    "community" (veterans, trans people: its `label` says "for ...") or "older" (people of
+    OLDER_FROM or over, or in the group its `stems` name);
     `label` is the listing's words for the reason ("people with COPD, asthma and other lung
     conditions"); `stems` are words any one of which, said by the person, shows they belong (a
     carer who says "my mother has dementia" belongs to "people with dementia and their carers"
@@ -351,20 +446,36 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
         if match and "female" not in found and "male" not in found:
             kind = "female" if match.group(1).lower() in ("women", "ladies") else "male"
             found[kind] = Audience(kind, "for women" if kind == "female" else "for men")
+        carers = None
         match = _CONDITION_AUDIENCE_RE.search(sentence)
+        if match is None:
+            match = carers = _CARERS_CONDITION_RE.search(sentence)
         if match and "condition" not in found:
             raw = _CONDITION_END_RE.split(match.group(1))[0].rstrip(" ,")
+            raw = _DANGLING_RE.sub("", raw)  # "... high blood pressure and a" (BMI over 30)
             alternatives = [a for a in re.split(r"[,()]|\band\b|\bor\b", raw) if text.stems(a)]
             named = frozenset(text.stems(raw)) & CONDITION_STEMS
             # Every group named must be a condition: "people with dementia and wheelchair
             # users" is not only for people with dementia.
             if named and all(set(text.stems(a)) & CONDITION_STEMS for a in alternatives):
                 label = sentence[match.start() + len("for ") : match.start(1) + len(raw)]
+                if carers is not None:  # "those caring for someone living with dementia"
+                    label = "those " + sentence[match.start() : match.start(1) + len(raw)]
                 found["condition"] = Audience("condition", label.rstrip(" ("), named)
         match = _COMMUNITY_AUDIENCE_RE.search(sentence)
         if match and "community" not in found:
             name = next(n for n in COMMUNITY_STEMS if match.group(n))
             found["community"] = Audience("community", match.group(0), COMMUNITY_STEMS[name])
+        match = _OLDER_AUDIENCE_RE.search(sentence)
+        if match and "older" not in found:
+            also = _OLDER_END_RE.split(match.group("also") or "")[0].strip()
+            label = (
+                match.group(0)[: match.start("also") - match.start()] if also else match.group(0)
+            )
+            label = re.sub(r"\s+", " ", f"{label} {also}").strip()
+            # The group beside it, said whole ("limited mobility", not "limited").
+            beside = " ".join(text.stems(also))
+            found["older"] = Audience("older", label, frozenset({beside} if beside else ()))
         match = _PARENTS_AUDIENCE_RE.search(sentence)
         if match and "children" not in found:
             children = match.group(1) or ""
@@ -378,22 +489,74 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
             found["children"] = Audience(
                 "children", label.strip(" ,"), BABY_STEMS if young else CHILD_STEMS
             )
+    if "children" not in found:
+        # Filed under babies ("Pregnancy, babies and early years") and about them in its own
+        # words ("an infant feeding lead", "postnatal depression"): for parents of babies.
+        filed = {s for term in service.taxonomy_terms for s in text.stems(term)} & BABY_STEMS
+        if filed and set(text.stems(f"{service.name}. {service.description}")) & BABY_STEMS:
+            found["children"] = Audience("children", "parents of babies and toddlers", BABY_STEMS)
+    if "condition" not in found:
+        # Filed under a condition ("Dementia and memory", "Sight and hearing loss") and naming
+        # it in its own words: "Specialist dementia nurses supporting families".
+        filed = {s for term in service.taxonomy_terms for s in text.stems(term)} & CONDITION_STEMS
+        own = set(text.stems(f"{service.name}. {service.description}")) & filed
+        if own:
+            words = text.words(f"{service.name}. {service.description}")
+            shown = [_SHOWN.get(text.stem(w), w) for w in words if text.stem(w) in own]
+            found["condition"] = Audience(
+                "condition", "people with " + " or ".join(dict.fromkeys(shown)), frozenset(own)
+            )
+    if "condition" not in found:
+        in_name = [w for w in text.words(service.name) if w in NAMED_CONDITIONS]
+        if in_name:
+            label = "people with " + " or ".join(
+                dict.fromkeys(NAMED_CONDITIONS[w] for w in in_name)
+            )
+            # Any condition its description names is theirs too: "Living Well with Pain ... for
+            # adults with chronic pain, including fibromyalgia"; but not pain, which many
+            # conditions bring ("manage pain, fatigue and low mood with arthritis").
+            described = frozenset(text.stems(service.description)) & CONDITION_STEMS - {_PAIN}
+            found["condition"] = Audience(
+                "condition", label, frozenset(text.stem(w) for w in in_name) | described
+            )
     return tuple(found.values())
 
 
 def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
     """Stems of what the person said, with their relatives taken out: "my mum has dementia" says
-    the person has a mum, not that they are one."""
-    return frozenset(
-        s for value in profile_texts for s in text.stems(text.without_relatives(value))
-    )
+    the person has a mum, not that they are one. Someone whose husband or wife died ("his wife
+    died in January") is widowed, said or not."""
+    said: set[str] = set()
+    for value in profile_texts:
+        seq = text.stems(text.without_relatives(value))
+        said.update(seq)
+        said.update(f"{a} {b}" for a, b in itertools.pairwise(seq))
+        said.update(
+            text.stem(c)
+            for w in text.words(value)
+            for c in _CONDITION_WORDS
+            if w != c and w.endswith(c)
+        )
+    for family in CONDITION_FAMILIES:
+        if said & family:
+            said |= family
+    if said & _PAINFUL:
+        said.add(_PAIN)
+    if any(_SPOUSE_DIED_RE.search(value) for value in profile_texts):
+        said.add(WIDOWED_STEM)
+    return frozenset(said)
 
 
-def belongs(audience: Audience, gender: str | None, said: frozenset[str]) -> bool | None:
+def belongs(
+    audience: Audience, gender: str | None, said: frozenset[str], age: int | None = None
+) -> bool | None:
     """True when what the person told us places them in the audience, False when it places them
-    outside it (their stated gender is the other), None when we cannot tell."""
+    outside it (their stated gender is the other), None when we cannot tell. An age band says
+    nothing to someone whose age is not known (True)."""
     if audience.kind in ("female", "male"):
         return None if gender is None else gender == audience.kind
+    if audience.kind == "older" and (age is None or age >= OLDER_FROM):
+        return True
     return True if audience.stems & said else None
 
 

@@ -89,6 +89,12 @@ ACCESS_UNKNOWN_FACTOR = 0.9
 AUDIENCE_FACTOR = 0.8
 CARING_FACET = "{}"  # what the one a carer looks after lives with
 AUDIENCE_MISMATCH_FACTOR = 0.5
+# The same on the fitted score (a step of log-score at REFERENCE_SPREAD, as the guide's factors
+# are): a listing for an audience nothing the person said places them in. Chosen with the
+# fitted weights' L2 by the 6-fold cross-validation on the council development people
+# (docs/decisions/0008-fitted-ranking.md); a listing for the other gender gets the step of the
+# hand score's AUDIENCE_MISMATCH_FACTOR, as many times as long as AUDIENCE_FACTOR's.
+FITTED_AUDIENCE_FACTOR = 0.25
 DIVERSITY = 0.35  # f(c) = score(c) * (1 - DIVERSITY * max similarity to those chosen)
 SAME_FACET_SIMILARITY = 0.7
 SAME_KIND_DIVERSITY = 0.45  # the discount for the same activity as one chosen (`_kind`)
@@ -155,6 +161,9 @@ class _Facet:
     query: dict[str, float]
     ideal: float
     expansions: tuple[text.Expansion, ...]
+    # A short facet naming the person's recovery from drink or drugs ("recovery coaching"): no
+    # nearer to a listing about another recovery (a recovery college) than to any other.
+    substance_recovery: bool = False
 
 
 class _BestPhrase:
@@ -238,6 +247,15 @@ def _exponent(ranker: features.Ranker) -> float:
     return (ranker.spread or REFERENCE_SPREAD) / REFERENCE_SPREAD
 
 
+def _fitted_audience_factor(hand: float, fitted: float) -> float:
+    """The audience factor on the fitted score for the hand score's `hand` (1, AUDIENCE_FACTOR
+    or AUDIENCE_MISMATCH_FACTOR): `fitted` for AUDIENCE_FACTOR, and for a lower one the step
+    in log-score as many times as long as the hand score's."""
+    if hand >= 1.0 or fitted >= 1.0:
+        return 1.0
+    return float(fitted ** (math.log(hand) / math.log(AUDIENCE_FACTOR)))
+
+
 def _default_encoder() -> Encoder | None:
     try:
         from linkwell.matching import embedding
@@ -283,6 +301,8 @@ class Matcher:
             self.gender_only.append(constraints.restricted_gender(s.eligibility))
             self.required_condition.append(constraints.required_condition(s.eligibility))
         self.audiences = [constraints.audiences(s) for s in self.services]
+        # On the fitted score (an attribute so cross-validation can try others).
+        self.audience_factor = FITTED_AUDIENCE_FACTOR
         self.min_age, self.max_age = low, high
         owners, lats, lons = [], [], []
         for i, s in enumerate(self.services):
@@ -349,6 +369,7 @@ class Matcher:
         self._said_vectors: dict[str, Vectors] = {}
         self._phrases: dict[tuple[str, ...], tuple[npt.NDArray[np.int64], FloatArray]] = {}
         self._other_kinds: dict[Any, npt.NDArray[np.int64]] = {}
+        self._recovery_others: npt.NDArray[np.int64] | None = None
         self.embeddings: Vectors | None = None
         if self.encoder is not None and n:
             self.embeddings = _service_vectors(
@@ -502,6 +523,13 @@ class Matcher:
                         [
                             FULL_FACTOR if self.full[i] else BUSY_FACTOR if self.busy[i] else 1.0
                             for _, i, _ in pool
+                        ]
+                    )
+                if "audience" in on:  # for people the person is not known to be
+                    factor = factor * np.array(
+                        [
+                            _fitted_audience_factor(info["audience"][0], self.audience_factor)
+                            for _, _, info in pool
                         ]
                     )
                 if "purposes" in on:  # training for staff, fundraising, a care agency
@@ -837,7 +865,7 @@ class Matcher:
         gender = constraints.gender_of(profile.gender)
         factor, notes = 1.0, []
         for audience in self.audiences[i]:
-            fits = constraints.belongs(audience, gender, said)
+            fits = constraints.belongs(audience, gender, said, profile.age)
             if fits:
                 continue
             label = audience.label
@@ -847,7 +875,10 @@ class Matcher:
                 factor = min(factor, AUDIENCE_MISMATCH_FACTOR)
                 notes.append(f"{label}, the listing says")
             else:
-                factor = min(factor, AUDIENCE_FACTOR)
+                # A gender the profile does not give is an even chance, not a sign the group is
+                # for someone else: said, not discounted.
+                if audience.kind not in ("female", "male"):
+                    factor = min(factor, AUDIENCE_FACTOR)
                 notes.append(f"{label}, the listing says \u2014 check it suits you")
         return factor, notes
 
@@ -1043,6 +1074,19 @@ class Matcher:
                     facet_scores[f, at_] = lex[f, at_] = rel[f, at_] = 0
                     if use_semantic:
                         sem[f, at_] = 0
+        # Nor is one about the person's recovery from drink or drugs to a listing about
+        # another recovery (its words say recovery and no drink, drug or addiction).
+        other_recovery = None
+        for f, facet in enumerate(facets):
+            if not facet.substance_recovery:
+                continue
+            if other_recovery is None:
+                other_recovery = self._other_recovery()
+                other_recovery = column(other_recovery[eligible[other_recovery]])
+            facet_scores[f, other_recovery] = lex[f, other_recovery] = 0
+            rel[f, other_recovery] = 0
+            if use_semantic:
+                sem[f, other_recovery] = 0
         weights = np.array([f.weight for f in facets])[:, None]
         weighted = facet_scores * weights
         best = weighted.max(axis=0)
@@ -1055,6 +1099,17 @@ class Matcher:
             "best_phrase": best_phrase,
         }
         return relevance, detail
+
+    def _other_recovery(self) -> npt.NDArray[np.int64]:
+        """The services (sorted positions) whose words say recovery and nothing of drink, drugs
+        or addiction: a recovery college, recovery from a stroke. Kept per Matcher."""
+        if self._recovery_others is None:
+            said = [self.index.containing_all((t,)) for t in text.RECOVERY_STEMS]
+            substance = [self.index.containing_all((t,)) for t in text.SUBSTANCE_STEMS]
+            self._recovery_others = np.setdiff1d(
+                np.unique(np.concatenate(said)), np.unique(np.concatenate(substance))
+            )
+        return self._recovery_others
 
     def _other_kind(self, expansion: text.Expansion) -> npt.NDArray[np.int64]:
         """The services (sorted positions) that name a kind of the expansion's group other than
@@ -1480,7 +1535,11 @@ def _doc_terms(service: ServiceDoc) -> list[str]:
     than a café that mentions a walk."""
     name = text.terms(service.name)
     taxonomy = [t for term in service.taxonomy_terms for t in text.terms(term)]
-    body = text.terms(" ".join([service.description, service.eligibility, service.organization]))
+    body = text.terms(
+        text.without_who_runs_it(
+            " ".join([service.description, service.eligibility, service.organization])
+        )
+    )
     return name * 2 + taxonomy * 2 + body
 
 
@@ -1499,6 +1558,11 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
         ]
     )
     out = []
+    # Someone whose recovery is from drink or drugs ("drug recovery", "opiate dependence in
+    # recovery") means that recovery wherever they say it ("a recovery coach"): the word alone is
+    # not searched (a recovery college is about mental health), the substance phrases it
+    # brings are (`text.substance_recovery`).
+    dropped = text.RECOVERY_STEMS if text.substance_recovery([v for _, v in items]) else ()
     for kind, value in items:
         # "I don't want to sit in a day centre", "not a group person": what they refuse is not
         # what they ask for, so it is neither searched for nor encoded.
@@ -1507,6 +1571,8 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
             continue
         query: dict[str, float] = {}
         for term in text.said_terms(asked):
+            if term in dropped:
+                continue
             query[term] = query.get(term, 0.0) + 1.0
         ideal = sum(w * index.idf(t) for t, w in query.items())
         out.append(
@@ -1518,6 +1584,9 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
                 query=query,
                 ideal=ideal,
                 expansions=text.expand(asked),
+                substance_recovery=bool(dropped)
+                and bool(set(text.stems(asked)) & text.RECOVERY_STEMS)
+                and len(text.words(asked)) <= ABOUT_A_KIND_WORDS,
             )
         )
     return out

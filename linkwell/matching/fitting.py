@@ -34,6 +34,9 @@ from linkwell.matching.profile import Profile
 FloatArray = npt.NDArray[np.float64]
 L2_GRID = (0.001, 0.003, 0.01, 0.03)
 FOLDS = 6
+# The fitted score's audience factors tried with each L2 (`engine.FITTED_AUDIENCE_FACTOR`; 1:
+# none beyond the fitted "audience" weight).
+AUDIENCE_GRID = (1.0, 0.8, 0.6, 0.4, 0.25)
 
 
 @dataclass(frozen=True)
@@ -166,10 +169,34 @@ def cross_validate(
     return result
 
 
+def cross_validate_audience(
+    matcher: object,
+    people: Sequence[Profile],
+    judgments: Mapping[str, Mapping[str, int]],
+    *,
+    at: dt.datetime | None,
+    factors: Sequence[float] = AUDIENCE_GRID,
+    grid: Sequence[float] = L2_GRID,
+) -> dict[tuple[float, float], float]:
+    """(audience factor, l2) -> `cross_validate`'s figure with the Matcher's fitted audience
+    factor set to it (the same folds; the factor acts after the fitted score, so the pools and
+    their features are the same for every factor)."""
+    previous = matcher.audience_factor  # type: ignore[attr-defined]
+    result = {}
+    try:
+        for factor in factors:
+            matcher.audience_factor = factor  # type: ignore[attr-defined]
+            for l2, value in cross_validate(matcher, people, judgments, at=at, grid=grid).items():
+                result[(factor, l2)] = value
+    finally:
+        matcher.audience_factor = previous  # type: ignore[attr-defined]
+    return result
+
+
 def main() -> None:  # pragma: no cover - run by hand; writes the shipped weights
     import json
 
-    from linkwell.matching.engine import SEMANTIC_SHARE, Matcher
+    from linkwell.matching.engine import FITTED_AUDIENCE_FACTOR, SEMANTIC_SHARE, Matcher
     from linkwell.matching.evaluation.council import load_council_set
     from linkwell.matching.features import WEIGHTS_FILE
 
@@ -191,6 +218,7 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
             fitted_on="council evaluation set, development part",
             l2=best,
             semantic_share=SEMANTIC_SHARE,
+            audience_factor=FITTED_AUDIENCE_FACTOR,
             cv_ndcg5={str(k): round(v, 4) for k, v in cv.items()},
         ),
         encoding="utf-8",

@@ -11,7 +11,10 @@ guide, `evaluation/council/GRADING.md`, "Hard constraints"), where the listing's
   it offers interpreting, lists one of their languages, or is for learning English;
 - **remote only**: a person whose access needs say "online only", "telephone only" or
   "housebound", and who gives no way of travelling, is offered only what comes to them: listings
-  with no venue, or whose own words say they work by phone, online or by visiting at home.
+  with no venue, or whose own words say they work by phone, online or by visiting at home;
+- **women only** (or men only): a person whose access needs say so is offered a group — a
+  listing whose name says it is one (a group, club, circle, class, course, café, choir,
+  session, coffee morning) — only when it is for their sex alone; one-to-one help is kept.
 
 `Matcher` applies them to each pool candidate (`passes`), after the per-service text
 constraints of `constraints.py`.
@@ -23,6 +26,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from linkwell.matching import constraints
 from linkwell.matching.documents import ServiceDoc, Session
 from linkwell.matching.profile import Availability, Profile
 
@@ -34,9 +38,15 @@ _REMOTE_RE = re.compile(
     r"visits?\s+(?:you\s+)?(?:at|in)\s+(?:your\s+)?home|in\s+your\s+own\s+home|at\s+home)\b",
     re.IGNORECASE,
 )
+# Learning English: "ESOL", "English classes", "practise your English", and English taught as a
+# subject: "courses in English, maths, IT", "English and maths", "English courses", "beginner
+# English".
 _ENGLISH_LEARNING_RE = re.compile(
-    r"\b(?:esol|english\s+(?:classes|class|lessons|language|practice|conversation|for\s+speakers)"
-    r"|learn(?:ing)?\s+english|practise\s+(?:your\s+)?english)\b",
+    r"\b(?:esol|english\s+(?:classes|class|lessons?|language|practice|conversation|for\s+speakers|"
+    r"courses?|(?:and|&)\s+maths?|,\s*maths?)"
+    r"|learn(?:ing)?\s+english|practise\s+(?:your\s+)?english"
+    r"|(?:courses?|classes|lessons)\s+in\s+english(?=\s*(?:,|and|&)\s*maths?\b|\s*,)"
+    r"|(?:beginners?|basic|everyday|spoken)\s+english)\b",
     re.IGNORECASE,
 )
 
@@ -65,6 +75,7 @@ def passes(profile: Profile, service: ServiceDoc, at: dt.datetime | None) -> boo
         fits_availability(profile.availability, service, at)
         and speaks_their_language(profile.languages, service)
         and reaches_them(profile, service)
+        and among_their_own_sex(profile, service)
     )
 
 
@@ -172,3 +183,30 @@ def delivered_remotely(service: ServiceDoc) -> bool:
 
 def reaches_them(profile: Profile, service: ServiceDoc) -> bool:
     return not remote_only(profile) or comes_to_them(service)
+
+
+_SINGLE_SEX_RE = re.compile(r"\b(women|ladies|female|men|male)[\s-]+only\b", re.IGNORECASE)
+_GROUP_NAME_RE = re.compile(
+    r"\b(?:groups?|clubs?|circles?|class(?:es)?|courses?|caf[e\u00e9]s?|choirs?|socials?|"
+    r"meet-?ups?|sessions?|coffee\s+mornings?)\b",
+    re.IGNORECASE,
+)
+
+
+def single_sex_only(profile: Profile) -> str | None:
+    """ "female" or "male" when the person's access needs say "women only" or "men only"."""
+    match = _SINGLE_SEX_RE.search(" ".join(profile.accessibility))
+    if match is None:
+        return None
+    return "female" if match.group(1).lower() in ("women", "ladies", "female") else "male"
+
+
+def among_their_own_sex(profile: Profile, service: ServiceDoc) -> bool:
+    """False for a group (its name says so) that is not for the person's sex alone when their
+    access needs say "women only" or "men only"; one-to-one help is not a group."""
+    wanted = single_sex_only(profile)
+    if wanted is None or not _GROUP_NAME_RE.search(service.name):
+        return True
+    if constraints.restricted_gender(service.eligibility) == wanted:
+        return True
+    return any(a.kind == wanted for a in constraints.audiences(service))

@@ -224,8 +224,10 @@ def _stemmer() -> snowballstemmer.stemmer:
 # for a home), so "stuck in the house" would read as a housing need and find housing advice.
 # So does "fitness" (the activity) with "fit" ("fit for 81", "a job to fit around caring", "had
 # a fit"): fit alone is not exercise; "get fit" and "keep fit" are phrases of their own.
+# So do "trains" (the railway kind: "loves trains", "model trains") with "train" ("trained
+# volunteers", "training").
 # Each keeps a stem of its own, on both sides (a person's words and a listing's).
-OWN_STEMS = {"house": "house", "houses": "house", "fitness": "fitness"}
+OWN_STEMS = {"house": "house", "houses": "house", "fitness": "fitness", "trains": "trains"}
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -298,6 +300,21 @@ def stems(text: str) -> list[str]:
         elif w not in STOP_WORDS:
             out.append(stem(w))
     return out
+
+
+# Who runs a listing is not what it is about: "trained volunteers", "fully trained staff", "walk
+# leaders are first-aid trained" (`without_who_runs_it`, read on a listing's side only).
+_WHO_RUNS_IT_RE = re.compile(
+    r"\b(?:(?:fully|specially|professionally|highly|dbs[- ]checked\s+and)\s+)?trained\b",
+    re.IGNORECASE,
+)
+
+
+def without_who_runs_it(text: str) -> str:
+    """A listing's words without those saying how its people are trained ("our trained
+    volunteers" -> "our volunteers"): that is who runs it, not its topic, and must not meet
+    someone's wish to train or their trains."""
+    return _WHO_RUNS_IT_RE.sub(" ", text)
 
 
 def all_stems(text: str) -> list[str]:
@@ -574,6 +591,13 @@ _HOME_BEFORE_RE = re.compile(
     r"property|tenancy)\s+$",
     re.IGNORECASE,
 )
+# But a home without an obstacle is the home wished for: "a home without stairs", "a flat
+# without steps", "a house without damp" (what they would rather not have, as a refusal is).
+_OBSTACLE_RE = re.compile(
+    r"^(?:any\s+|the\s+|a\s+|so\s+many\s+|too\s+many\s+)*(?:stairs|steps|step|staircase|"
+    r"damp|mould|mold|noise)\b",
+    re.IGNORECASE,
+)
 _NECESSITY_RE = re.compile(
     r"^(?:any\s+|a\s+|an\s+|the\s+|proper\s+|working\s+|enough\s+)*(?:heating|heat|hot\s+water|"
     r"water|electricity|electric|gas|power|food|money|a\s+bed|bed|furniture|a\s+cooker|cooker|"
@@ -615,7 +639,7 @@ def refusals(text: str) -> tuple[Refusal, ...]:
             continue
         if name == "i" and (
             _LACK_BEFORE_RE.search(before)
-            or _HOME_BEFORE_RE.search(before)
+            or (_HOME_BEFORE_RE.search(before) and not _OBSTACLE_RE.match(thing))
             or _LACK_OF_RE.search(thing)
             or _NECESSITY_RE.match(thing)
         ):
@@ -771,6 +795,27 @@ def said_terms(text: str) -> list[str]:
     return [s for s, i in seq if i not in dropped] + [
         f"{a} {b}" for (a, _), (b, _) in itertools.pairwise(seq)
     ]
+
+
+# Recovery from drink or drugs, said anywhere by the person: "drug recovery", "in recovery from
+# alcohol", "opiate dependence in recovery", "staying clean in recovery".
+RECOVERY_STEMS = frozenset({stem("recovery")})
+SUBSTANCE_STEMS = frozenset(
+    stem(w)
+    for w in ("drug", "drugs", "alcohol", "alcoholic", "drink", "drinking", "opiate", "opiates",
+              "opioid", "heroin", "cocaine", "crack", "methadone", "substance", "addiction",
+              "addict", "sober", "sobriety")
+)  # fmt: skip
+
+
+def substance_recovery(said: Sequence[str]) -> bool:
+    """Whether anything the person said speaks of recovery together with drink or drugs (in the
+    same item): their "recovery" is that recovery."""
+    for value in said:
+        stems_ = set(stems(without_refusals(value)))
+        if stems_ & RECOVERY_STEMS and stems_ & SUBSTANCE_STEMS:
+            return True
+    return False
 
 
 _QUALIFIER_LINKS = frozenset({"from", "after", "about"})

@@ -115,6 +115,12 @@ def test_someone_without_english_is_offered_their_language_interpreting_or_engli
     assert stated.speaks_their_language(urdu, svc("d", "Clinic", interpretation=True))
     assert stated.speaks_their_language(urdu, svc("e", "ESOL classes, beginners"))
     assert stated.speaks_their_language(["en", "pl"], svc("f", "Diabetes group"))
+    # English taught as a subject is learning English too; a course taught in English is not.
+    for said in ("Courses in English, maths, IT and art.", "English and maths for adults.",
+                 "English courses at all levels.", "Beginner English for parents."):  # fmt: skip
+        assert stated.speaks_their_language(urdu, svc("g", "Adult learning", description=said))
+    taught = svc("h", "Cooking course", description="Courses in English only.")
+    assert not stated.speaks_their_language(urdu, taught)
 
 
 def test_remote_only_people_get_what_comes_to_them():
@@ -211,6 +217,23 @@ def test_a_woman_is_not_pushed_a_group_named_for_men():
     assert "a men's group, the listing says" in ranked[1].reasons
     man = person(needs=["anxiety"], gender="male")
     assert not any("men's group" in r for s in matcher.rank(man, top=2, at=AT) for r in s.reasons)
+
+
+def test_someone_who_needs_women_only_spaces_is_offered_no_mixed_group():
+    women = person(accessibility=["women only"], needs=["confidence"])
+    mixed = svc("a", "Confidence group", description="A weekly group to build confidence.")
+    theirs = svc("b", "Confidence circle", eligibility="Women only.")
+    described = svc("c", "Bike club", description="Friendly rides for women of all abilities.")
+    advice = svc("d", "Advice service", description="One-to-one support and advocacy.")
+    assert stated.single_sex_only(women) == "female"
+    assert stated.single_sex_only(person(accessibility=["men-only"])) == "male"
+    assert not stated.among_their_own_sex(women, mixed)
+    assert stated.among_their_own_sex(women, theirs)
+    assert stated.among_their_own_sex(women, described)
+    assert stated.among_their_own_sex(women, advice)  # not a group
+    assert stated.among_their_own_sex(person(needs=["confidence"]), mixed)
+    ranked = [s.service_id for s in Matcher([mixed, theirs, advice], encoder=None).rank(women)]
+    assert "a" not in ranked and "b" in ranked
 
 
 def test_the_engine_never_suggests_what_the_stated_constraints_rule_out():

@@ -55,6 +55,32 @@ def test_stroke_recovery_is_not_the_recovery_of_addiction():
     assert recovering[0].service_id == "drugs"
 
 
+def test_recovery_from_drugs_is_not_a_recovery_college():
+    college = svc(
+        "college",
+        "Recovery college",
+        description="Free courses about mental health and wellbeing, with recovery coaches.",
+    )
+    cafe = svc(
+        "cafe",
+        "Community cafe",
+        description="A drug and alcohol-free space with peer coaches.",
+        km=3.0,
+    )
+    liam = person(
+        needs=["drug recovery", "a recovery coach"],
+        conditions=["opiate dependence in recovery"],
+    )
+    result = ranked([college, cafe], liam)
+    assert result[0].service_id == "cafe"
+    assert not any("recovery" in r for r in reasons_of(result, "college"))
+    assert text.substance_recovery(["opiate dependence in recovery"])
+    assert not text.substance_recovery(["mental health recovery", "I don't drink"])
+    # Someone whose recovery is their mental health still finds the college.
+    ruth = person(needs=["mental health recovery", "a recovery coach"])
+    assert ranked([college, cafe], ruth)[0].service_id == "college"
+
+
 def test_a_stroke_is_not_a_heart_condition():
     rehab = svc(
         "rehab", "Cardiac rehab", description="Exercise after a heart attack or heart failure."
@@ -125,7 +151,7 @@ def test_a_symptom_does_not_name_a_condition():
         "fatigue", "Fatigue management course", description="Managing fatigue after long illness."
     )
     lungs = svc(
-        "lungs", "Breathe easy", description="Support group for people with lung conditions.", km=4
+        "lungs", "Breathe easy", description="Support group: breathing and lung health.", km=4
     )
     result = ranked([fatigue, lungs], person(needs=["breathlessness", "can't sleep"]))
     assert result[0].service_id == "lungs"
@@ -148,6 +174,8 @@ def test_a_symptom_does_not_name_a_condition():
          "for veterans and service leavers"),
         ("Peer support group for trans and non-binary adults.",
          "for trans and non-binary adults"),
+        ("Peer support for people who hear voices or have unusual experiences.",
+         "people who hear voices or have unusual experiences"),
     ],
 )  # fmt: skip
 def test_who_a_listing_is_for_is_read_from_its_words(description, label):
@@ -570,6 +598,18 @@ def test_a_home_without_heating_is_a_lack_not_a_refusal(said):
 
 
 @pytest.mark.parametrize(
+    "said", ["She needs a home without stairs.", "He wants a home without steps, near the shops."]
+)
+def test_a_home_without_stairs_is_the_home_wished_for_not_a_lack_of_stairs(said):
+    upstairs = svc("up", "Art class", description="Held upstairs: stairs only, no lift.")
+    housing = svc("housing", "Housing options", description="Advice on finding a home.", km=4)
+    result = ranked([upstairs, housing], person(what_matters=said))
+    assert result[0].service_id == "housing"
+    assert not any("stairs" in r or "steps" in r for r in reasons_of(result, "up"))
+    assert [r.thing for r in text.refusals(said)] in (["stairs"], ["steps"])
+
+
+@pytest.mark.parametrize(
     "said", ["She is worried about meeting people.", "He gets nervous about making friends."]
 )
 def test_a_worry_about_meeting_people_is_anxiety_not_a_wish_to_meet_people(said):
@@ -612,3 +652,24 @@ def test_what_a_landlord_will_not_do_is_the_persons_need():
     result = ranked([DRUGS, repairs], tenant)
     assert result[0].service_id == "repairs"
     assert any("repairs" in r for r in reasons_of(result, "repairs"))
+
+
+# --- who runs a listing is not its topic ------------------------------------------------------
+
+
+def test_trains_are_not_the_training_of_a_listings_volunteers():
+    befriending = svc(
+        "befriend",
+        "Befriending",
+        description="Our fully trained volunteers ring you for a weekly chat.",
+    )
+    railway = svc("railway", "Model railway club", description="Layouts and trains.", km=3.0)
+    result = ranked([befriending, railway], person(interests=["model trains"]))
+    assert result[0].service_id == "railway"
+    assert not any("trains" in r for r in reasons_of(result, "befriend"))
+    assert text.stem("trains") != text.stem("trained")
+    # Wanting to train finds training, not a listing whose staff are trained.
+    course = svc("course", "Adult learning", description="Training and courses for adults.")
+    nurse = ranked([befriending, course], person(needs=["I want to train as a nurse"]))
+    assert nurse[0].service_id == "course"
+    assert not any("train" in r for r in reasons_of(nurse, "befriend"))
