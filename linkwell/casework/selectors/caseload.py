@@ -464,7 +464,7 @@ class CaseloadPage:
 def caseload_summary(cases: QuerySet[Case], *, matching: Q | None = None) -> CaseloadSummary:
     """The caseload's figures (open, new, to contact today, overdue) in one query, and how many
     cases `matching` selects (all of them when None): the caseload page's header and the home
-    page's "Your caseload" card."""
+    page's "Your work today"."""
     figures = cases.order_by().aggregate(
         open_cases=Count("pk"),
         new=Count("pk", filter=Q(status=CaseStatus.NEW)),
