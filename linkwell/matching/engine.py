@@ -7,8 +7,9 @@ Pipeline (README.md has the formula and weights):
 1. **Hard constraints** (never shown): not active; already tried (`exclude_service_ids`); outside
    the service's ages (fields or "over 50s" in its eligibility text); beyond reach
    (`max_distance_km`, else by `travel`: walk 2 km, public transport 10 km, car 25 km; needs
-   transport: services that provide it within 25 km, others within 1 km; never a service given
-   by phone, online or at home: `stated.delivered_remotely`); not free for
+   transport: services that provide it within 25 km, others within 1 km; a service given by
+   phone, online or at home reaches 25 km, a national one everyone: `stated.remote_reach_km`);
+   not free for
    `free_only`, over £5 for `low_cost`; gender restriction; a condition the eligibility text
    requires that the person did not mention; an access need the listing says it
    does not meet; no shared language when both list theirs (`constraints.py`). Softly: a
