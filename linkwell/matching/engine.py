@@ -35,6 +35,7 @@ to 4 places and ties go to the smaller service id. Pure Python + NumPy: no datab
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -583,6 +584,7 @@ class Matcher:
         pool: list[tuple[float, int, dict[str, Any]]] = []
         columns = np.arange(len(scored))
         id_rank = self._id_rank[scored]
+        hearing = stated.hard_of_hearing(profile)
         for c in self._best_first(columns, rounded, CANDIDATES_FACTOR * pool_size, id_rank):
             i = int(scored[c])
             service = self.services[i]
@@ -593,6 +595,10 @@ class Matcher:
             access = constraints.check_access(profile.accessibility, service)
             if access.refused:
                 continue
+            if hearing and stated.phone_only(service):
+                access = dataclasses.replace(
+                    access, unknown=(*access.unknown, stated.PHONE_FOR_HEARING)
+                )
             schedule_score = _schedule_score(profile, service, at)
             score = float(prescore[c])
             if "schedule" in on:
@@ -1309,7 +1315,12 @@ class Matcher:
         if access.met and service.points:
             reasons.append("suits your access needs (" + ", ".join(access.met) + ")")
         for need in access.unknown:
-            reasons.append(f"check access: the listing does not mention {need}")
+            if need == stated.PHONE_FOR_HEARING:
+                reasons.append(
+                    "given by phone \u2014 check there is a way in that suits their hearing"
+                )
+            else:
+                reasons.append(f"check access: the listing does not mention {need}")
         audience_factor, audience_notes = info.get("audience", (1.0, []))
         reasons.extend(audience_notes)
         shared = [c for c in profile.languages if c in service.languages and c != "en"]

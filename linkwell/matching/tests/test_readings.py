@@ -673,3 +673,46 @@ def test_trains_are_not_the_training_of_a_listings_volunteers():
     nurse = ranked([befriending, course], person(needs=["I want to train as a nurse"]))
     assert nurse[0].service_id == "course"
     assert not any("train" in r for r in reasons_of(nurse, "befriend"))
+
+
+# --- a service given by phone, for someone who does not hear well ------------------------------
+
+
+def test_a_phone_only_service_is_flagged_and_lowered_for_someone_with_hearing_loss():
+    calls = svc(
+        "calls",
+        "Telephone friends",
+        description="A weekly phone call from the same volunteer for older people who are lonely.",
+        km=None,
+    )
+    club = svc(
+        "club",
+        "Friendship club",
+        description="A weekly club for older people who are lonely: tea and a chat.",
+        km=2.0,
+    )
+    lonely = {"needs": ["loneliness"], "what_matters": "He is lonely since he retired."}
+    hearing = person(conditions=["hearing loss"], **lonely)
+    hears = person(**lonely)
+    flagged = ranked([calls, club], hearing)
+    plain = ranked([calls, club], hears)
+    flag = "given by phone \u2014 check there is a way in that suits their hearing"
+    assert flag in reasons_of(flagged, "calls")
+    assert flag not in reasons_of(plain, "calls")
+    assert flag not in reasons_of(flagged, "club")
+
+    def score(result: list[Suggestion]) -> float:
+        return next(s.score for s in result if s.service_id == "calls")
+
+    assert score(flagged) < score(plain)
+    # A line that also meets people face to face, or takes texts, is not phone only.
+    both = svc(
+        "both",
+        "Telephone friends",
+        description="A weekly phone call, or a text if you prefer, from the same volunteer.",
+        km=None,
+    )
+    assert flag not in reasons_of(ranked([both, club], hearing), "both")
+    # "Deaf", "hard of hearing" or a hearing loop among their access needs say the same.
+    for said in ({"conditions": ["deaf"]}, {"accessibility": ["hearing loop"]}):
+        assert flag in reasons_of(ranked([calls, club], person(**lonely, **said)), "calls")
