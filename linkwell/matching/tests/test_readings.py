@@ -716,3 +716,17 @@ def test_a_phone_only_service_is_flagged_and_lowered_for_someone_with_hearing_lo
     # "Deaf", "hard of hearing" or a hearing loop among their access needs say the same.
     for said in ({"conditions": ["deaf"]}, {"accessibility": ["hearing loop"]}):
         assert flag in reasons_of(ranked([calls, club], person(**lonely, **said)), "calls")
+
+
+# --- work named beside study or training ------------------------------------------------------
+
+
+def test_training_or_work_asks_for_employment_help():
+    jobs = svc(
+        "jobs", "Employment support", description="Help with CVs, interviews and job applications."
+    )
+    crafts = svc("crafts", "Craft club", description="Knitting and sewing with a cuppa.", km=0.5)
+    for said in ("training or work", "college or work", "looking for work"):
+        result = ranked([crafts, jobs], person(needs=[said]))
+        assert result[0].service_id == "jobs", said
+        assert any(r.startswith(f"related to '{said}'") for r in reasons_of(result, "jobs")), said
