@@ -279,7 +279,13 @@ def words(text: str) -> list[str]:
 PLACE_PHRASES = {("at", "home"): "at-home", ("from", "home"): "from-home"}
 # Two words that name one pastime: a "word search" is a puzzle, and its "search" must not find
 # the job searches of an employment service. One term too, the same as written as one word.
-COMPOUND_WORDS = {("word", "search"): "wordsearch", ("word", "searches"): "wordsearch"}
+# A "night out" is going out to socialise, not the night-time of a helpline open "day or night".
+COMPOUND_WORDS = {
+    ("word", "search"): "wordsearch",
+    ("word", "searches"): "wordsearch",
+    ("night", "out"): "night-out",
+    ("nights", "out"): "night-out",
+}
 FUSED_PHRASES = PLACE_PHRASES | COMPOUND_WORDS
 
 

@@ -730,3 +730,17 @@ def test_training_or_work_asks_for_employment_help():
         result = ranked([crafts, jobs], person(needs=[said]))
         assert result[0].service_id == "jobs", said
         assert any(r.startswith(f"related to '{said}'") for r in reasons_of(result, "jobs")), said
+
+
+# --- a night out is not the night-time ------------------------------------------------------------
+
+
+def test_nights_out_are_not_a_line_open_day_or_night():
+    line = svc("line", "Listening line", description="Talk to us any time, day or night.")
+    disco = svc("disco", "Friday disco", description="A disco and nights out for adults.", km=3.0)
+    result = ranked([line, disco], person(needs=["friends", "nights out"]))
+    assert result[0].service_id == "disco"
+    assert not any("nights out" in r for r in reasons_of(result, "line"))
+    assert "night" not in text.stems("a few nights out with friends")
+    # Night as a time is still searched as itself.
+    assert "night" in text.stems("someone to talk to at night")
