@@ -295,6 +295,10 @@ class Matcher:
         self.required_condition: list[tuple[frozenset[str], bool] | None] = []
         for i, s in enumerate(self.services):
             text_low, text_high = constraints.ages_from_text(s.eligibility)
+            if text_low is None and constraints.for_adults(
+                f"{s.name}. {s.description}. {s.eligibility}"
+            ):
+                text_low = constraints.ADULT_AGE
             if (s.min_age if s.min_age is not None else text_low) is not None:
                 low[i] = s.min_age if s.min_age is not None else text_low
             if (s.max_age if s.max_age is not None else text_high) is not None:

@@ -744,3 +744,29 @@ def test_nights_out_are_not_a_line_open_day_or_night():
     assert "night" not in text.stems("a few nights out with friends")
     # Night as a time is still searched as itself.
     assert "night" in text.stems("someone to talk to at night")
+
+
+# --- a listing for adults ---------------------------------------------------------------------
+
+
+def test_a_listing_for_adults_is_not_offered_to_a_child():
+    adults = svc(
+        "adults",
+        "Weight programme",
+        description="A 12-week weight programme for adults with diabetes.",
+    )
+    mixed = svc(
+        "mixed",
+        "Family weight club",
+        description="Weight and fitness sessions for adults and young people together.",
+    )
+    teen = person(age=14, needs=["weight"])
+    assert [s.service_id for s in ranked([adults, mixed], teen)] == ["mixed"]
+    grown = [s.service_id for s in ranked([adults, mixed], person(age=40, needs=["weight"]))]
+    assert set(grown) == {"adults", "mixed"}
+    # An age the listing gives itself wins; none said, none assumed.
+    assert constraints.for_adults("Adults only.")
+    assert constraints.for_adults("Zumba for active older adults.")
+    assert not constraints.for_adults("For adults, children and their families.")
+    unknown_age = [s.service_id for s in ranked([adults, mixed], person(needs=["weight"]))]
+    assert "adults" in unknown_age
