@@ -1628,11 +1628,13 @@ def _relevance_reasons(
             continue
         if lex >= 0.3 and lex >= rel:
             # Only words searched for are quoted: not the crowd of "a swim without a crowd".
-            own = [w for w in dict.fromkeys(text.words(facet.asked)) if w not in text.STOP_WORDS]
-            matched = [w for w in own if text.stem(w) in index.vocabulary[i]]
-            if matched and len(matched) == len(own) and len(text.words(facet.said)) <= 4:
+            # Two words read as one term ("learning disability") are matched as that term.
+            terms = set(text.stems(facet.asked))
+            if terms and terms <= index.vocabulary[i] and len(text.words(facet.said)) <= 4:
                 reasons.append(f"matches {wording.quote(facet.said)}")
                 continue
+            own = [w for w in dict.fromkeys(text.words(facet.asked)) if w not in text.STOP_WORDS]
+            matched = [w for w in own if text.stem(w) in index.vocabulary[i]]
             # From a longer text, quote only the telling words: "matches 'home'" because the
             # person said they want to get out of the home more is not a reason to read aloud.
             matched = [w for w in matched if _telling(index, w)]

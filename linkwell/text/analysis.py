@@ -285,6 +285,8 @@ COMPOUND_WORDS = {
     ("word", "searches"): "wordsearch",
     ("night", "out"): "night-out",
     ("nights", "out"): "night-out",
+    ("learning", "disability"): "learning-disability",
+    ("learning", "disabilities"): "learning-disability",
 }
 FUSED_PHRASES = PLACE_PHRASES | COMPOUND_WORDS
 
@@ -364,9 +366,12 @@ class Phrase:
         ("feeling down", "looking after my") is only a trigger: the index drops stop words, so
         it would be searched as "look" and match any service that mentions looking. So is one
         the list marks `trigger_only`: "drinking" said by a person is about alcohol, but in a
-        listing its stem is the "hot drinks" of a warm space."""
+        listing its stem is the "hot drinks" of a warm space. Two words read as one term ("word
+        searches", "learning disabilities") are searched as that term."""
         return (
-            bool(self.terms) and not self.trigger_only and len(stems(self.text)) == len(self.words)
+            bool(self.terms)
+            and not self.trigger_only
+            and not any(w in STOP_WORDS for w in words(self.text))
         )
 
 

@@ -770,3 +770,32 @@ def test_a_listing_for_adults_is_not_offered_to_a_child():
     assert not constraints.for_adults("For adults, children and their families.")
     unknown_age = [s.service_id for s in ranked([adults, mixed], person(needs=["weight"]))]
     assert "adults" in unknown_age
+
+
+# --- a learning disability is not a physical one ----------------------------------------------
+
+
+def test_a_learning_disability_is_not_a_grant_for_disabled_facilities():
+    grant = svc(
+        "grant",
+        "Disabled facilities grant",
+        description="Grants for disabled people: stairlifts, ramps and level-access showers.",
+    )
+    club = svc(
+        "club",
+        "Friendship club",
+        description="Discos and karaoke for adults with learning disabilities.",
+        km=3.0,
+    )
+    said = person(needs=["learning disability", "friends"])
+    result = ranked([grant, club], said)
+    assert result[0].service_id == "club"
+    assert not any(r.startswith("matches") for r in reasons_of(result, "grant"))
+    # The grant's "disabled" is not searched for: only the whole term is.
+    assert next(s for s in result if s.service_id == "grant").components["lexical"] == 0
+    assert any("learning disability" in r for r in reasons_of(result, "club"))
+    assert text.stems("learning disabilities") == text.stems("a learning disability")
+    # Said as a related phrase ("autism"), the listing is still searched for the whole term.
+    autism = ranked([grant, club], person(needs=["autism"]))
+    assert autism[0].service_id == "club"
+    assert any(r.startswith("related to 'autism'") for r in reasons_of(autism, "club"))
