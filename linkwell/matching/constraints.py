@@ -147,6 +147,22 @@ def _about_a_child(eligibility: str, start: int) -> bool:
     return bool(_CHILD_AGE_RE.search(eligibility[:start]))
 
 
+# A listing "for adults" ("for adults with chronic pain", "for older adults", "adults only"),
+# and not for adults with children or young people alongside.
+ADULT_AGE = 18
+_FOR_ADULTS_RE = re.compile(
+    r"\b(?:for|open\s+to)\s+(?:[a-z-]+\s+){0,2}?adults\b(?!\s*(?:,|and|or|&)\s*(?:their\s+)?"
+    r"(?:children|child|kids|young|teen|famil|parents))|\badults\s+only\b",
+    re.IGNORECASE,
+)
+
+
+def for_adults(text_: str) -> bool:
+    """Whether a listing's words say it is for adults ("a course for adults with diabetes",
+    "adults only"), not for adults with children or young people too."""
+    return bool(_FOR_ADULTS_RE.search(text_))
+
+
 def ages_from_text(eligibility: str) -> tuple[int | None, int | None]:
     """(minimum, maximum) age from "over 50s", "60+", "65 and over", "under 18s" — not from an
     age that belongs to a child ("families with a child under 5")."""

@@ -36,6 +36,7 @@ to 4 places and ties go to the smaller service id. Pure Python + NumPy: no datab
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -295,6 +296,10 @@ class Matcher:
         self.required_condition: list[tuple[frozenset[str], bool] | None] = []
         for i, s in enumerate(self.services):
             text_low, text_high = constraints.ages_from_text(s.eligibility)
+            if text_low is None and constraints.for_adults(
+                f"{s.name}. {s.description}. {s.eligibility}"
+            ):
+                text_low = constraints.ADULT_AGE
             if (s.min_age if s.min_age is not None else text_low) is not None:
                 low[i] = s.min_age if s.min_age is not None else text_low
             if (s.max_age if s.max_age is not None else text_high) is not None:
@@ -584,6 +589,7 @@ class Matcher:
         pool: list[tuple[float, int, dict[str, Any]]] = []
         columns = np.arange(len(scored))
         id_rank = self._id_rank[scored]
+        hearing = stated.hard_of_hearing(profile)
         for c in self._best_first(columns, rounded, CANDIDATES_FACTOR * pool_size, id_rank):
             i = int(scored[c])
             service = self.services[i]
@@ -594,6 +600,10 @@ class Matcher:
             access = constraints.check_access(profile.accessibility, service)
             if access.refused:
                 continue
+            if hearing and stated.phone_only(service):
+                access = dataclasses.replace(
+                    access, unknown=(*access.unknown, stated.PHONE_FOR_HEARING)
+                )
             schedule_score = _schedule_score(profile, service, at)
             score = float(prescore[c])
             if "schedule" in on:
@@ -1310,7 +1320,12 @@ class Matcher:
         if access.met and service.points:
             reasons.append("suits your access needs (" + ", ".join(access.met) + ")")
         for need in access.unknown:
-            reasons.append(f"check access: the listing does not mention {need}")
+            if need == stated.PHONE_FOR_HEARING:
+                reasons.append(
+                    "given by phone \u2014 check there is a way in that suits their hearing"
+                )
+            else:
+                reasons.append(f"check access: the listing does not mention {need}")
         audience_factor, audience_notes = info.get("audience", (1.0, []))
         reasons.extend(audience_notes)
         shared = [c for c in profile.languages if c in service.languages and c != "en"]
@@ -1614,11 +1629,13 @@ def _relevance_reasons(
             continue
         if lex >= 0.3 and lex >= rel:
             # Only words searched for are quoted: not the crowd of "a swim without a crowd".
-            own = [w for w in dict.fromkeys(text.words(facet.asked)) if w not in text.STOP_WORDS]
-            matched = [w for w in own if text.stem(w) in index.vocabulary[i]]
-            if matched and len(matched) == len(own) and len(text.words(facet.said)) <= 4:
+            # Two words read as one term ("learning disability") are matched as that term.
+            terms = set(text.stems(facet.asked))
+            if terms and terms <= index.vocabulary[i] and len(text.words(facet.said)) <= 4:
                 reasons.append(f"matches {wording.quote(facet.said)}")
                 continue
+            own = [w for w in dict.fromkeys(text.words(facet.asked)) if w not in text.STOP_WORDS]
+            matched = [w for w in own if text.stem(w) in index.vocabulary[i]]
             # From a longer text, quote only the telling words: "matches 'home'" because the
             # person said they want to get out of the home more is not a reason to read aloud.
             matched = [w for w in matched if _telling(index, w)]

@@ -181,6 +181,47 @@ def delivered_remotely(service: ServiceDoc) -> bool:
     return bool(_DELIVERED_REMOTELY_RE.search(f"{service.name}. {service.description}"))
 
 
+# A person who does not hear well: said in their conditions, needs or access needs.
+_HEARING_LOSS_RE = re.compile(
+    r"\b(?:hearing\s+(?:loss|impair\w*|problems?|aids?|loop)|hard\s+of\s+hearing|deaf\w*|"
+    r"deafened|tinnitus)\b",
+    re.IGNORECASE,
+)
+# The service is given by phone: a call, a phone line, "by phone", "call free on".
+_GIVEN_BY_PHONE_RE = re.compile(
+    r"\b(?:tele)?phone[\s-]+(?:befriend\w*|support|advice|counsell?ing|sessions?|calls?|chats?|"
+    r"service|line)\b"
+    r"|\b(?:friendship|befriending|regular|weekly|daily|check[\s-]in)\s+(?:phone\s+)?calls?\b"
+    r"|\b(?:by|over\s+the|via)\s+(?:tele)?phone\b(?!\s+(?:to|for)\s+(?:book|details|more))"
+    r"|\bhelpline\b|\badvice\s+line\b|\bwe\s+(?:call|ring|phone)\s+you\b"
+    r"|\bcall\s+(?:us\s+)?free\s+on\b",
+    re.IGNORECASE,
+)
+# Another way in besides hearing a voice on the phone.
+_NOT_ONLY_PHONE_RE = re.compile(
+    r"\b(?:face[\s-]to[\s-]face|in\s+person|text(?:s|ing|\s+us|\s+message\w*|phone)?|sms|"
+    r"e-?mail\w*|video|online|zoom|web\s?chat|live\s+chat|bsl|sign\s+language|relay|"
+    r"minicom|home\s+visits?|visits?\s+you|drop[\s-]?in|at\s+(?:the|our)\s+(?:branch|centre|office|hub)|at\s+home|"
+    r"clinics?|groups?|class(?:es)?|courses?|programmes?|refuges?)\b",
+    re.IGNORECASE,
+)
+PHONE_FOR_HEARING = "a way in other than the phone"
+
+
+def hard_of_hearing(profile: Profile) -> bool:
+    """Whether the person's conditions, needs or access needs say they do not hear well
+    ("hearing loss", "deaf", "hard of hearing", "needs a hearing loop")."""
+    said = " ".join((*profile.conditions, *profile.needs, *profile.accessibility))
+    return bool(_HEARING_LOSS_RE.search(said))
+
+
+def phone_only(service: ServiceDoc) -> bool:
+    """Whether the listing's own words say it is given by phone and name no other way to use it
+    (face to face, text, email, video, online, sign language, a visit, a drop-in)."""
+    said = f"{service.name}. {service.description}. {' '.join(service.accessibility)}"
+    return bool(_GIVEN_BY_PHONE_RE.search(said)) and not _NOT_ONLY_PHONE_RE.search(said)
+
+
 def reaches_them(profile: Profile, service: ServiceDoc) -> bool:
     return not remote_only(profile) or comes_to_them(service)
 

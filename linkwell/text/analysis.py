@@ -279,7 +279,15 @@ def words(text: str) -> list[str]:
 PLACE_PHRASES = {("at", "home"): "at-home", ("from", "home"): "from-home"}
 # Two words that name one pastime: a "word search" is a puzzle, and its "search" must not find
 # the job searches of an employment service. One term too, the same as written as one word.
-COMPOUND_WORDS = {("word", "search"): "wordsearch", ("word", "searches"): "wordsearch"}
+# A "night out" is going out to socialise, not the night-time of a helpline open "day or night".
+COMPOUND_WORDS = {
+    ("word", "search"): "wordsearch",
+    ("word", "searches"): "wordsearch",
+    ("night", "out"): "night-out",
+    ("nights", "out"): "night-out",
+    ("learning", "disability"): "learning-disability",
+    ("learning", "disabilities"): "learning-disability",
+}
 FUSED_PHRASES = PLACE_PHRASES | COMPOUND_WORDS
 
 
@@ -358,9 +366,12 @@ class Phrase:
         ("feeling down", "looking after my") is only a trigger: the index drops stop words, so
         it would be searched as "look" and match any service that mentions looking. So is one
         the list marks `trigger_only`: "drinking" said by a person is about alcohol, but in a
-        listing its stem is the "hot drinks" of a warm space."""
+        listing its stem is the "hot drinks" of a warm space. Two words read as one term ("word
+        searches", "learning disabilities") are searched as that term."""
         return (
-            bool(self.terms) and not self.trigger_only and len(stems(self.text)) == len(self.words)
+            bool(self.terms)
+            and not self.trigger_only
+            and not any(w in STOP_WORDS for w in words(self.text))
         )
 
 

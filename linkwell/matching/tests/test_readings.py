@@ -673,3 +673,129 @@ def test_trains_are_not_the_training_of_a_listings_volunteers():
     nurse = ranked([befriending, course], person(needs=["I want to train as a nurse"]))
     assert nurse[0].service_id == "course"
     assert not any("train" in r for r in reasons_of(nurse, "befriend"))
+
+
+# --- a service given by phone, for someone who does not hear well ------------------------------
+
+
+def test_a_phone_only_service_is_flagged_and_lowered_for_someone_with_hearing_loss():
+    calls = svc(
+        "calls",
+        "Telephone friends",
+        description="A weekly phone call from the same volunteer for older people who are lonely.",
+        km=None,
+    )
+    club = svc(
+        "club",
+        "Friendship club",
+        description="A weekly club for older people who are lonely: tea and a chat.",
+        km=2.0,
+    )
+    lonely = {"needs": ["loneliness"], "what_matters": "He is lonely since he retired."}
+    hearing = person(conditions=["hearing loss"], **lonely)
+    hears = person(**lonely)
+    flagged = ranked([calls, club], hearing)
+    plain = ranked([calls, club], hears)
+    flag = "given by phone \u2014 check there is a way in that suits their hearing"
+    assert flag in reasons_of(flagged, "calls")
+    assert flag not in reasons_of(plain, "calls")
+    assert flag not in reasons_of(flagged, "club")
+
+    def score(result: list[Suggestion]) -> float:
+        return next(s.score for s in result if s.service_id == "calls")
+
+    assert score(flagged) < score(plain)
+    # A line that also meets people face to face, or takes texts, is not phone only.
+    both = svc(
+        "both",
+        "Telephone friends",
+        description="A weekly phone call, or a text if you prefer, from the same volunteer.",
+        km=None,
+    )
+    assert flag not in reasons_of(ranked([both, club], hearing), "both")
+    # "Deaf", "hard of hearing" or a hearing loop among their access needs say the same.
+    for said in ({"conditions": ["deaf"]}, {"accessibility": ["hearing loop"]}):
+        assert flag in reasons_of(ranked([calls, club], person(**lonely, **said)), "calls")
+
+
+# --- work named beside study or training ------------------------------------------------------
+
+
+def test_training_or_work_asks_for_employment_help():
+    jobs = svc(
+        "jobs", "Employment support", description="Help with CVs, interviews and job applications."
+    )
+    crafts = svc("crafts", "Craft club", description="Knitting and sewing with a cuppa.", km=0.5)
+    for said in ("training or work", "college or work", "looking for work"):
+        result = ranked([crafts, jobs], person(needs=[said]))
+        assert result[0].service_id == "jobs", said
+        assert any(r.startswith(f"related to '{said}'") for r in reasons_of(result, "jobs")), said
+
+
+# --- a night out is not the night-time ------------------------------------------------------------
+
+
+def test_nights_out_are_not_a_line_open_day_or_night():
+    line = svc("line", "Listening line", description="Talk to us any time, day or night.")
+    disco = svc("disco", "Friday disco", description="A disco and nights out for adults.", km=3.0)
+    result = ranked([line, disco], person(needs=["friends", "nights out"]))
+    assert result[0].service_id == "disco"
+    assert not any("nights out" in r for r in reasons_of(result, "line"))
+    assert "night" not in text.stems("a few nights out with friends")
+    # Night as a time is still searched as itself.
+    assert "night" in text.stems("someone to talk to at night")
+
+
+# --- a listing for adults ---------------------------------------------------------------------
+
+
+def test_a_listing_for_adults_is_not_offered_to_a_child():
+    adults = svc(
+        "adults",
+        "Weight programme",
+        description="A 12-week weight programme for adults with diabetes.",
+    )
+    mixed = svc(
+        "mixed",
+        "Family weight club",
+        description="Weight and fitness sessions for adults and young people together.",
+    )
+    teen = person(age=14, needs=["weight"])
+    assert [s.service_id for s in ranked([adults, mixed], teen)] == ["mixed"]
+    grown = [s.service_id for s in ranked([adults, mixed], person(age=40, needs=["weight"]))]
+    assert set(grown) == {"adults", "mixed"}
+    # An age the listing gives itself wins; none said, none assumed.
+    assert constraints.for_adults("Adults only.")
+    assert constraints.for_adults("Zumba for active older adults.")
+    assert not constraints.for_adults("For adults, children and their families.")
+    unknown_age = [s.service_id for s in ranked([adults, mixed], person(needs=["weight"]))]
+    assert "adults" in unknown_age
+
+
+# --- a learning disability is not a physical one ----------------------------------------------
+
+
+def test_a_learning_disability_is_not_a_grant_for_disabled_facilities():
+    grant = svc(
+        "grant",
+        "Disabled facilities grant",
+        description="Grants for disabled people: stairlifts, ramps and level-access showers.",
+    )
+    club = svc(
+        "club",
+        "Friendship club",
+        description="Discos and karaoke for adults with learning disabilities.",
+        km=3.0,
+    )
+    said = person(needs=["learning disability", "friends"])
+    result = ranked([grant, club], said)
+    assert result[0].service_id == "club"
+    assert not any(r.startswith("matches") for r in reasons_of(result, "grant"))
+    # The grant's "disabled" is not searched for: only the whole term is.
+    assert next(s for s in result if s.service_id == "grant").components["lexical"] == 0
+    assert any("learning disability" in r for r in reasons_of(result, "club"))
+    assert text.stems("learning disabilities") == text.stems("a learning disability")
+    # Said as a related phrase ("autism"), the listing is still searched for the whole term.
+    autism = ranked([grant, club], person(needs=["autism"]))
+    assert autism[0].service_id == "club"
+    assert any(r.startswith("related to 'autism'") for r in reasons_of(autism, "club"))
