@@ -1276,6 +1276,10 @@ class Matcher:
         service = self.services[i]
         c = info["column"]  # the service's place in the per-query arrays
         reasons = _relevance_reasons(i, c, facets, detail, self.index)
+        if facets and not reasons:
+            # Few listings pass the person's limits, and this one meets nothing they said: say
+            # so rather than let it pass for a match.
+            reasons.append(wording.NO_MATCH)
         distance = info["distance"]
         if distance is not None:
             reason = wording.distance_text(distance)

@@ -85,6 +85,9 @@ TAKES_REFERRALS = "takes referrals"
 SIGNPOSTING_ONLY = "signposting only: the person contacts them"
 
 
+# A suggestion that meets nothing the person said: it is there because it fits their limits.
+NO_MATCH = "nothing you said points to it: shown because it fits your limits"
+
 # A service given by phone, online or at home whose venue is beyond the person's reach.
 GIVEN_REMOTELY = "by phone, online or at home: no need to travel"
 

@@ -332,3 +332,16 @@ def test_a_talking_group_ranks_lower_for_someone_who_refuses_them():
     matcher = Matcher(directory, encoder=None)
     keith = person(needs=["low mood"], what_matters="He's not sitting in a circle talking.")
     assert matcher.rank(keith, top=2)[0].service_id == "shed"
+
+
+def test_a_suggestion_that_meets_nothing_the_person_said_says_so():
+    directory = [
+        svc("shed", "Woodwork club", description="Make things from wood with others."),
+        svc("bingo", "Bingo afternoon", description="Bingo and a cup of tea."),
+    ]
+    matcher = Matcher(directory, encoder=None)
+    found = {s.service_id: s for s in matcher.rank(person(interests=["woodwork"]), top=2, at=AT)}
+    assert wording.NO_MATCH in found["bingo"].reasons
+    assert wording.NO_MATCH not in found["shed"].reasons
+    # Someone who said nothing to match: nothing to point out.
+    assert not any(wording.NO_MATCH in s.reasons for s in matcher.rank(person(), top=2, at=AT))
