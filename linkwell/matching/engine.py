@@ -1326,7 +1326,7 @@ class Matcher:
         for need in access.unknown:
             if need == stated.PHONE_FOR_HEARING:
                 reasons.append(
-                    "given by phone \u2014 check there is a way in that suits their hearing"
+                    "given by phone \u2014 check there is a way in that suits your hearing"
                 )
             else:
                 reasons.append(f"check access: the listing does not mention {need}")

@@ -696,7 +696,7 @@ def test_a_phone_only_service_is_flagged_and_lowered_for_someone_with_hearing_lo
     hears = person(**lonely)
     flagged = ranked([calls, club], hearing)
     plain = ranked([calls, club], hears)
-    flag = "given by phone \u2014 check there is a way in that suits their hearing"
+    flag = "given by phone \u2014 check there is a way in that suits your hearing"
     assert flag in reasons_of(flagged, "calls")
     assert flag not in reasons_of(plain, "calls")
     assert flag not in reasons_of(flagged, "club")
