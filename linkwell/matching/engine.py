@@ -522,7 +522,7 @@ class Matcher:
                 # The factors below are steps of log-score set on the scale of REFERENCE_SPREAD:
                 # counted in this ranker's spread, as the diversity discount is (`_diversify`).
                 factor = np.ones(len(pool))
-                if "priorities" in on:  # needs first; no talking groups for who refuses them
+                if "priorities" in on:  # no talking groups for who refuses them
                     factor = factor * features.guide_factors(profile, rows)
                 if "capacity" in on:  # full: "try the waiting list" (the guide's cap of 1)
                     factor = factor * np.array(
@@ -543,6 +543,10 @@ class Matcher:
                         [features.purpose_factor(profile, self.purposes[i]) for _, i, _ in pool]
                     )
                 fitted = ranker.score(rows) * factor ** _exponent(ranker)
+                if "priorities" in on:  # needs first: every need above every interest
+                    fitted = features.needs_before_interests(
+                        profile, rows, fitted, features.NEEDS_FIRST_FACTOR ** _exponent(ranker)
+                    )
                 pool = [
                     (_round(value), i, info)
                     for value, (_, i, info) in zip(fitted, pool, strict=True)
@@ -1495,9 +1499,10 @@ _PLACE_SUFFIX = re.compile(r"\s*(?:\(|\bat\b|\bin\b|\s[-\u2013\u2014:]\s).*$", r
 def _kind(service: ServiceDoc) -> tuple[str, ...]:
     """What a listing is, without where or by whom: "Telephone befriending (Whitchurch Good
     Neighbours)", "Led bike rides for beginners in Wem" and "Gobowen community choir" (in
-    Gobowen) -> their activity's stems. Listings of the same kind are near-duplicates for the
-    person, whoever runs them and wherever they meet."""
-    stems = text.stems(_PLACE_SUFFIX.sub("", service.name))
+    Gobowen) -> their activity's stems; a bare number ("Walking group 2", "Zumba 1") is which
+    one, not what it is. Listings of the same kind are near-duplicates for the person, whoever
+    runs them and wherever they meet."""
+    stems = [t for t in text.stems(_PLACE_SUFFIX.sub("", service.name)) if not t.isdigit()]
     towns = {t for place in service.locations for t in text.stems(_town(place))}
     kind = [t for t in stems if t not in towns]
     return tuple(kind or stems)

@@ -166,22 +166,41 @@ def purpose_factor(profile: Profile, listing_purposes: frozenset[str]) -> float:
     return PURPOSE_FACTOR
 
 
-NEEDS_FIRST_FACTOR = 0.25  # needs come first, and this meets none of them
+NEEDS_FIRST_FACTOR = 0.25  # needs come first: the step below the weakest listing meeting one
 MEETS_A_NEED = 0.3  # need relevance from which a listing counts as meeting a need
 GROUP_REFUSED_FACTOR = 0.6  # a talking group for someone who refuses them
 
 
 def guide_factors(profile: Profile, rows: FloatArray) -> FloatArray:
-    """The grading guide's two caps as factors on the fitted score (the development people give
-    too few examples to fit them): when the person puts their needs first, a listing that meets
-    none of them (an interest) ranks lower; a talking group ranks lower for someone who refuses
-    them. Read from a pool's `pool_features` rows."""
+    """The grading guide's cap on a refused kind as a factor on the fitted score (the
+    development people give too few examples to fit it): a talking group ranks lower for
+    someone who refuses them. Read from a pool's `pool_features` rows. (Needs that come first
+    are a tier, not a factor: `needs_before_interests`.)"""
     col = {name: k for k, name in enumerate(FEATURES)}
     factor = np.ones(len(rows))
-    if needs_first(profile):
-        factor[rows[:, col["need"]] < MEETS_A_NEED] *= NEEDS_FIRST_FACTOR
     factor[rows[:, col["group_refused"]] > 0] *= GROUP_REFUSED_FACTOR
     return factor
+
+
+def needs_before_interests(
+    profile: Profile, rows: FloatArray, scores: FloatArray, step: float
+) -> FloatArray:
+    """When the person puts their needs first ("sort the money first"), the grading guide lets
+    only a listing that meets a need be one of the first things offered; an interest is at most
+    worth a mention. So every pool member meeting none of their needs is scaled by one factor
+    that puts the best of them `step` (a factor below 1) below the weakest listing that meets a
+    need: interests keep their order among themselves, below every need. A factor would not do:
+    a listing matching three interests well outscores a debt service by more than any fixed
+    step. Unchanged when needs do not come first, or nothing in the pool meets a need."""
+    if not needs_first(profile) or not len(rows):
+        return scores
+    meets = rows[:, FEATURES.index("need")] >= MEETS_A_NEED
+    if not meets.any() or meets.all():
+        return scores
+    floor = float(scores[meets].min())
+    best_other = float(scores[~meets].max())
+    factor = step * min(1.0, floor / best_other) if best_other > 0 else step
+    return np.where(meets, scores, scores * factor)
 
 
 _NEEDS_FIRST_RE = re.compile(

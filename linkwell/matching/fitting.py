@@ -5,16 +5,27 @@ members of the same person where one is graded higher, the probability that the 
 them right is sigmoid(w . (x_better - x_worse)); the loss is the log-loss of those pairs, each
 pair weighted by the gain difference 2**g_better - 2**g_worse (so getting a 3 above a 0 matters
 more than a 1 above a 0), plus an L2 penalty `l2 * |w|^2` (no penalty on nothing else: the
-scorer has no bias, a bias does not change an order). Solved by Newton's method in NumPy: a
-couple of dozen features and a few thousand pairs. The fitted ranker carries the spread of the
-log-scores it gives on the pools it was fitted on (`spread`), in which the engine counts its
-diversity discount and factors (`engine._exponent`).
+scorer has no bias, a bias does not change an order).
+
+Each weight keeps the sign its feature's meaning gives it (`SIGNS`): relevance, nearness, a
+fitting time, freshness, quality assurance and affordability never count against a listing;
+being for someone else, silence on an access need, being full or busy, being training or
+fundraising, and being a group the person refuses never count for it. A free fit on a few
+dozen people turns some of these round where the examples happen to pair them with something
+else (a lapsed provider outranking an assured one); the bounds keep the fit to what the
+feature means. Solved by L-BFGS-B (SciPy) with those bounds: a couple of dozen features and a
+few thousand pairs. The fitted ranker carries the spread of the log-scores it gives on the
+pools it was fitted on (`spread`), in which the engine counts its diversity discount and
+factors (`engine._exponent`).
 
 `cross_validate` picks `l2` by the mean nDCG@5 of the **whole engine** (diversity included) on
 held-back folds of people: each fold's people are ranked by a Matcher whose weights were fitted
-on the other folds only. The chosen `l2` is then refitted on every person given. Used offline
-on the council set's development people (`python -m linkwell.matching.fitting`, which writes
-`ranking_weights.json`) and by `linkwell match_decisions refit` on a deployment's own decisions.
+on the other folds only (plus any `extra` examples, which are never held back). The chosen `l2`
+is then refitted on every person given. Used offline (`python -m linkwell.matching.fitting`,
+which writes `ranking_weights.json`) on the council set's development people together with the
+first labelled set's people — two directories and two sets of people written by different
+hands, so the weights follow neither author's wording alone; the folds are of development
+people only — and by `linkwell match_decisions refit` on a deployment's own decisions.
 """
 
 from __future__ import annotations
@@ -23,13 +34,19 @@ import datetime as dt
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from scipy.optimize import minimize
 
 from linkwell.matching.evaluation.metrics import ndcg_at_k
 from linkwell.matching.features import FEATURES, Ranker
 from linkwell.matching.profile import Profile
+
+if TYPE_CHECKING:
+    from linkwell.matching.engine import Matcher
+    from linkwell.matching.evaluation import EvaluationSet
 
 FloatArray = npt.NDArray[np.float64]
 L2_GRID = (0.001, 0.003, 0.01, 0.03)
@@ -78,23 +95,48 @@ def _pairs(examples: Sequence[Example]) -> tuple[FloatArray, FloatArray]:
     return np.vstack(diffs), np.concatenate(weights)
 
 
-def fit(examples: Sequence[Example], *, l2: float = 0.1, iterations: int = 50) -> Ranker:
-    """The pairwise logistic weights (module docstring); all zero when no pair is ordered."""
+# The sign each weight may take: +1 never below zero, -1 never above (module docstring).
+SIGNS: dict[str, int] = {
+    **dict.fromkeys(
+        (
+            "hand", "best", "others", "need", "interest", "condition", "what_matters",
+            "caring", "lexical", "synonyms", "semantic", "taxonomy", "needs_first_need",
+            "distance", "schedule", "freshness", "quality", "cost",
+        ),
+        1,
+    ),
+    **dict.fromkeys(
+        (
+            "needs_first_other", "audience", "access_unknown", "full", "busy",
+            "not_for_person", "group_refused",
+        ),
+        -1,
+    ),
+}  # fmt: skip
+
+
+def fit(examples: Sequence[Example], *, l2: float = 0.1) -> Ranker:
+    """The pairwise logistic weights, each within its sign (module docstring); all zero when
+    no pair is ordered."""
     x, w = _pairs(examples)
     k = len(FEATURES)
-    beta = np.zeros(k)
     if not len(x):
         return Ranker(weights=dict.fromkeys(FEATURES, 0.0))
     w = w / w.sum() * len(w)  # mean weight 1: `l2` means the same whatever the pair count
     n = len(x)
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x @ beta, -30, 30)))
-        gradient = -(x.T @ (w * (1 - p))) / n + 2 * l2 * beta
-        hessian = (x.T * (w * p * (1 - p))) @ x / n + 2 * l2 * np.eye(k)
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
+
+    def loss(beta: FloatArray) -> tuple[float, FloatArray]:
+        z = x @ beta
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        value = float(np.sum(w * np.logaddexp(0.0, -z)) / n + l2 * beta @ beta)
+        return value, -(x.T @ (w * (1 - p))) / n + 2 * l2 * beta
+
+    bounds = [(0.0, None) if SIGNS[name] > 0 else (None, 0.0) for name in FEATURES]
+    result = minimize(
+        loss, np.zeros(k), jac=True, method="L-BFGS-B", bounds=bounds,
+        options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10},
+    )  # fmt: skip
+    beta = np.asarray(result.x, dtype=np.float64)
     return Ranker(
         weights={name: float(v) for name, v in zip(FEATURES, beta, strict=True)},
         spread=spread(examples, beta),
@@ -150,16 +192,22 @@ def cross_validate(
     at: dt.datetime | None,
     grid: Sequence[float] = L2_GRID,
     n_folds: int = FOLDS,
+    extra: Sequence[Example] = (),
+    examples: Sequence[Example] | None = None,
 ) -> dict[float, float]:
     """l2 -> mean over held-back people of the engine's nDCG@5 with weights fitted without them
-    (people weighted equally across folds)."""
-    examples = {e.person: e for e in collect(matcher, people, judgments, at=at)}
+    (people weighted equally across folds). `extra`: examples from elsewhere (another
+    directory's people) added to every fold's training and never held back; `examples`: the
+    people's own, when the caller has collected them already."""
+    if examples is None:
+        examples = collect(matcher, people, judgments, at=at)
+    own = {e.person: e for e in examples}
     by_id = {p.id: p for p in people}
     result = {}
     for l2 in grid:
         scores: list[float] = []
         for fold in folds([p.id for p in people], n_folds):
-            train = [examples[pid] for pid in examples if pid not in fold]
+            train = [own[pid] for pid in own if pid not in fold] + list(extra)
             ranker = fit(train, l2=l2)
             for pid in fold:
                 value = mean_ndcg(matcher, ranker, [by_id[pid]], judgments, at=at)
@@ -177,36 +225,56 @@ def cross_validate_audience(
     at: dt.datetime | None,
     factors: Sequence[float] = AUDIENCE_GRID,
     grid: Sequence[float] = L2_GRID,
+    extra: Sequence[Example] = (),
 ) -> dict[tuple[float, float], float]:
     """(audience factor, l2) -> `cross_validate`'s figure with the Matcher's fitted audience
     factor set to it (the same folds; the factor acts after the fitted score, so the pools and
-    their features are the same for every factor)."""
+    their features are the same for every factor and are collected once)."""
+    examples = collect(matcher, people, judgments, at=at)
     previous = matcher.audience_factor  # type: ignore[attr-defined]
     result = {}
     try:
         for factor in factors:
             matcher.audience_factor = factor  # type: ignore[attr-defined]
-            for l2, value in cross_validate(matcher, people, judgments, at=at, grid=grid).items():
+            table = cross_validate(
+                matcher, people, judgments, at=at, grid=grid, extra=extra, examples=examples
+            )
+            for l2, value in table.items():
                 result[(factor, l2)] = value
     finally:
         matcher.audience_factor = previous  # type: ignore[attr-defined]
     return result
 
 
+def training_sets() -> tuple[Matcher, EvaluationSet, list[Example]]:
+    """What the shipped weights are fitted on: the council set's development part (its Matcher
+    and set, for the folds) and the first labelled set's people's examples (`extra`, never
+    held back). Never reads the held-out part."""
+    from linkwell.matching.engine import Matcher
+    from linkwell.matching.evaluation import load_evaluation_set
+    from linkwell.matching.evaluation.council import load_council_set
+
+    dev = load_council_set("development")
+    first = load_evaluation_set()
+    extra = collect(
+        Matcher(first.services, ranker=None), first.people, first.judgments, at=first.at
+    )
+    return Matcher(dev.services, ranker=None), dev, extra
+
+
 def main() -> None:  # pragma: no cover - run by hand; writes the shipped weights
     import json
 
-    from linkwell.matching.engine import FITTED_AUDIENCE_FACTOR, SEMANTIC_SHARE, Matcher
-    from linkwell.matching.evaluation.council import load_council_set
+    from linkwell.matching.engine import FITTED_AUDIENCE_FACTOR, SEMANTIC_SHARE
     from linkwell.matching.features import WEIGHTS_FILE
 
-    dev = load_council_set("development")
-    matcher = Matcher(dev.services, ranker=None)
-    cv = cross_validate(matcher, dev.people, dev.judgments, at=dev.at)
+    matcher, dev, extra = training_sets()
+    own = collect(matcher, dev.people, dev.judgments, at=dev.at)
+    cv = cross_validate(matcher, dev.people, dev.judgments, at=dev.at, extra=extra, examples=own)
     for l2, value in cv.items():
         print(f"l2={l2:<5} CV nDCG@5 {value:.3f}")
     best = max(cv, key=lambda l2: (cv[l2], l2))
-    ranker = fit(collect(matcher, dev.people, dev.judgments, at=dev.at), l2=best)
+    ranker = fit([*own, *extra], l2=best)
     fitted = mean_ndcg(matcher, ranker, dev.people, dev.judgments, at=dev.at)
     hand = mean_ndcg(matcher, None, dev.people, dev.judgments, at=dev.at)
     print(
@@ -215,7 +283,7 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
     )
     WEIGHTS_FILE.write_text(
         ranker.to_json(
-            fitted_on="council evaluation set, development part",
+            fitted_on="council evaluation set, development part; first labelled set",
             l2=best,
             semantic_share=SEMANTIC_SHARE,
             audience_factor=FITTED_AUDIENCE_FACTOR,

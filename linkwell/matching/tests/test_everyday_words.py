@@ -104,3 +104,25 @@ def test_adapting_a_home_points_to_what_listings_call_the_adaptations(said):
 
 def test_an_adapted_bike_is_not_a_home_adaptation():
     assert not [e for e in text.expand("adapted cycles") if e.trigger.startswith("adapt")]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "She needs somewhere to live after Christmas.",
+        "He wants a home without steps, near the shops.",
+        "They are looking for a home closer to her mum.",
+        "He has to move house by March.",
+    ],
+)
+def test_needing_somewhere_to_live_is_housing(said):
+    housing = svc("housing", "Housing options", description="Advice from our housing team.", km=4)
+    result = ranked([NEARBY, housing], person(what_matters=said))
+    assert result[0].service_id == "housing"
+    assert related(result, "housing")
+
+
+def test_a_home_visit_is_not_a_home_to_live_in():
+    # "At home" is where a service comes, and "home visits" what it does: neither asks for housing.
+    said = "She would like someone to visit her at home."
+    assert not any(e for e in text.expand(said) if "housing" in {p.text for p in e.phrases})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from linkwell.matching import constraints, features, stated, wording
@@ -345,3 +346,15 @@ def test_a_suggestion_that_meets_nothing_the_person_said_says_so():
     assert wording.NO_MATCH not in found["shed"].reasons
     # Someone who said nothing to match: nothing to point out.
     assert not any(wording.NO_MATCH in s.reasons for s in matcher.rank(person(), top=2, at=AT))
+
+
+def test_needs_first_puts_every_need_above_every_interest_and_keeps_their_orders():
+    rows = np.zeros((4, len(features.FEATURES)))
+    rows[:, features.FEATURES.index("need")] = [0.9, 0.0, 0.4, 0.0]  # debt, fish, bills, canal
+    scores = np.array([5.0, 40.0, 2.0, 30.0])
+    first = person(needs=["debt"], what_matters="Sort the money first.")
+    out = features.needs_before_interests(first, rows, scores, 0.5)
+    assert list(np.argsort(-out)) == [0, 2, 1, 3]
+    assert out[1] == pytest.approx(1.0)  # the best interest: a step of 0.5 below the weakest need
+    relaxed = person(needs=["debt"])
+    assert list(features.needs_before_interests(relaxed, rows, scores, 0.5)) == list(scores)
