@@ -1,7 +1,6 @@
-"""Fit the matching engine's ranking weights on the council set's development people and the
-first labelled set's people, and write `linkwell/matching/ranking_weights.json` (see
-`linkwell/matching/fitting.py` and docs/decisions/0008-fitted-ranking.md). Never reads the
-held-out people.
+"""Fit the matching engine's ranking weights on the council set's development people and write
+`linkwell/matching/ranking_weights.json` (see `linkwell/matching/fitting.py` and
+docs/decisions/0008-fitted-ranking.md). Never reads the held-out people.
 
     python benchmarks/fit_matching.py
     python benchmarks/fit_matching.py --audience-grid   # print the CV table only
@@ -29,10 +28,12 @@ def main() -> None:
     from linkwell.matching import fitting
 
     if "--audience-grid" in sys.argv[1:]:
-        matcher, dev, extra = fitting.training_sets()
-        table = fitting.cross_validate_audience(
-            matcher, dev.people, dev.judgments, at=dev.at, extra=extra
-        )
+        from linkwell.matching.engine import Matcher
+        from linkwell.matching.evaluation.council import load_council_set
+
+        dev = load_council_set("development")
+        matcher = Matcher(dev.services, ranker=None)
+        table = fitting.cross_validate_audience(matcher, dev.people, dev.judgments, at=dev.at)
         print("factor | " + " | ".join(f"L2 {l2}" for l2 in fitting.L2_GRID) + " | mean")
         for factor in fitting.AUDIENCE_GRID:
             row = [table[(factor, l2)] for l2 in fitting.L2_GRID]

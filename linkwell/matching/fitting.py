@@ -20,12 +20,9 @@ factors (`engine._exponent`).
 
 `cross_validate` picks `l2` by the mean nDCG@5 of the **whole engine** (diversity included) on
 held-back folds of people: each fold's people are ranked by a Matcher whose weights were fitted
-on the other folds only (plus any `extra` examples, which are never held back). The chosen `l2`
-is then refitted on every person given. Used offline (`python -m linkwell.matching.fitting`,
-which writes `ranking_weights.json`) on the council set's development people together with the
-first labelled set's people — two directories and two sets of people written by different
-hands, so the weights follow neither author's wording alone; the folds are of development
-people only — and by `linkwell match_decisions refit` on a deployment's own decisions.
+on the other folds only. The chosen `l2` is then refitted on every person given. Used offline
+on the council set's development people (`python -m linkwell.matching.fitting`, which writes
+`ranking_weights.json`) and by `linkwell match_decisions refit` on a deployment's own decisions.
 """
 
 from __future__ import annotations
@@ -34,7 +31,6 @@ import datetime as dt
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -43,10 +39,6 @@ from scipy.optimize import minimize
 from linkwell.matching.evaluation.metrics import ndcg_at_k
 from linkwell.matching.features import FEATURES, Ranker
 from linkwell.matching.profile import Profile
-
-if TYPE_CHECKING:
-    from linkwell.matching.engine import Matcher
-    from linkwell.matching.evaluation import EvaluationSet
 
 FloatArray = npt.NDArray[np.float64]
 L2_GRID = (0.001, 0.003, 0.01, 0.03)
@@ -192,13 +184,11 @@ def cross_validate(
     at: dt.datetime | None,
     grid: Sequence[float] = L2_GRID,
     n_folds: int = FOLDS,
-    extra: Sequence[Example] = (),
     examples: Sequence[Example] | None = None,
 ) -> dict[float, float]:
     """l2 -> mean over held-back people of the engine's nDCG@5 with weights fitted without them
-    (people weighted equally across folds). `extra`: examples from elsewhere (another
-    directory's people) added to every fold's training and never held back; `examples`: the
-    people's own, when the caller has collected them already."""
+    (people weighted equally across folds). `examples`: the people's pools, when the caller has
+    collected them already."""
     if examples is None:
         examples = collect(matcher, people, judgments, at=at)
     own = {e.person: e for e in examples}
@@ -207,7 +197,7 @@ def cross_validate(
     for l2 in grid:
         scores: list[float] = []
         for fold in folds([p.id for p in people], n_folds):
-            train = [own[pid] for pid in own if pid not in fold] + list(extra)
+            train = [own[pid] for pid in own if pid not in fold]
             ranker = fit(train, l2=l2)
             for pid in fold:
                 value = mean_ndcg(matcher, ranker, [by_id[pid]], judgments, at=at)
@@ -225,7 +215,6 @@ def cross_validate_audience(
     at: dt.datetime | None,
     factors: Sequence[float] = AUDIENCE_GRID,
     grid: Sequence[float] = L2_GRID,
-    extra: Sequence[Example] = (),
 ) -> dict[tuple[float, float], float]:
     """(audience factor, l2) -> `cross_validate`'s figure with the Matcher's fitted audience
     factor set to it (the same folds; the factor acts after the fitted score, so the pools and
@@ -236,9 +225,7 @@ def cross_validate_audience(
     try:
         for factor in factors:
             matcher.audience_factor = factor  # type: ignore[attr-defined]
-            table = cross_validate(
-                matcher, people, judgments, at=at, grid=grid, extra=extra, examples=examples
-            )
+            table = cross_validate(matcher, people, judgments, at=at, grid=grid, examples=examples)
             for l2, value in table.items():
                 result[(factor, l2)] = value
     finally:
@@ -246,35 +233,21 @@ def cross_validate_audience(
     return result
 
 
-def training_sets() -> tuple[Matcher, EvaluationSet, list[Example]]:
-    """What the shipped weights are fitted on: the council set's development part (its Matcher
-    and set, for the folds) and the first labelled set's people's examples (`extra`, never
-    held back). Never reads the held-out part."""
-    from linkwell.matching.engine import Matcher
-    from linkwell.matching.evaluation import load_evaluation_set
-    from linkwell.matching.evaluation.council import load_council_set
-
-    dev = load_council_set("development")
-    first = load_evaluation_set()
-    extra = collect(
-        Matcher(first.services, ranker=None), first.people, first.judgments, at=first.at
-    )
-    return Matcher(dev.services, ranker=None), dev, extra
-
-
 def main() -> None:  # pragma: no cover - run by hand; writes the shipped weights
     import json
 
-    from linkwell.matching.engine import FITTED_AUDIENCE_FACTOR, SEMANTIC_SHARE
+    from linkwell.matching.engine import FITTED_AUDIENCE_FACTOR, SEMANTIC_SHARE, Matcher
+    from linkwell.matching.evaluation.council import load_council_set
     from linkwell.matching.features import WEIGHTS_FILE
 
-    matcher, dev, extra = training_sets()
+    dev = load_council_set("development")
+    matcher = Matcher(dev.services, ranker=None)
     own = collect(matcher, dev.people, dev.judgments, at=dev.at)
-    cv = cross_validate(matcher, dev.people, dev.judgments, at=dev.at, extra=extra, examples=own)
+    cv = cross_validate(matcher, dev.people, dev.judgments, at=dev.at, examples=own)
     for l2, value in cv.items():
         print(f"l2={l2:<5} CV nDCG@5 {value:.3f}")
     best = max(cv, key=lambda l2: (cv[l2], l2))
-    ranker = fit([*own, *extra], l2=best)
+    ranker = fit(own, l2=best)
     fitted = mean_ndcg(matcher, ranker, dev.people, dev.judgments, at=dev.at)
     hand = mean_ndcg(matcher, None, dev.people, dev.judgments, at=dev.at)
     print(
@@ -283,7 +256,7 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
     )
     WEIGHTS_FILE.write_text(
         ranker.to_json(
-            fitted_on="council evaluation set, development part; first labelled set",
+            fitted_on="council evaluation set, development part",
             l2=best,
             semantic_share=SEMANTIC_SHARE,
             audience_factor=FITTED_AUDIENCE_FACTOR,
