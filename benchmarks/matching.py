@@ -182,14 +182,20 @@ def quality(
 
 
 def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str, Any]]:
-    """The council set's development part (with each component switched off in turn) and,
-    only with `held_out`, its held-out part (full engine and BM25)."""
+    """The council set's development part (with each component switched off in turn), the same
+    people reworded (full engine and BM25) and, only with `held_out`, its held-out part."""
     from linkwell.matching.evaluation.council import load_council_set
 
     views = [
         quality(
             load_council_set("development"), people=people, name="council set, development part"
-        )
+        ),
+        quality(
+            load_council_set("development_reworded"),
+            people=people,
+            ablations=False,
+            name="council set, development part reworded",
+        ),
     ]
     if held_out:
         views.append(

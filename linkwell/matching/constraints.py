@@ -283,6 +283,9 @@ CONDITION_FAMILIES = tuple(
         ("ms", "sclerosis"),
         ("voices", "psychosis", "schizophrenia", "unusual experiences"),
         ("blood", "hypertension"),
+        ("gambling", "gambler", "betting", "bookies", "bookmakers", "fruit machines",
+         "slot machines", "scratch cards", "online casino"),
+        ("hiv", "hiv positive", "hiv-positive"),
     )
 )  # fmt: skip
 

@@ -621,7 +621,9 @@ _NOT_A_REFUSAL_RE = re.compile(
     r"^(?:be|being|feel|feeling|become|becoming|get|getting|end\s+up|lose|losing|stay|staying|"
     r"live|living|go\s+back|drink|drinking|gamble|gambling|smoke|smoking|use|using|relapse|"
     r"fall|falling|miss|missing|struggle|struggling|cope|coping|know|manage|managing)\b"
-    r"(?!\s+(?:in|at|part\s+of|with)\s+(?:a|an|the|any)\b)",
+    # "be in a group", "be sat in a day centre", "be put in a home" are places refused
+    r"(?!\s+(?:(?:sat|sitting|put|kept|shut\s+away)\s+)?(?:in|at|part\s+of|with)\s+"
+    r"(?:a|an|the|any)\b)",
     re.IGNORECASE,
 )
 _REFUSAL_MAX_WORDS = 10

@@ -140,3 +140,27 @@ def test_listings_a_grader_tied_are_taken_in_every_order():
     # Nothing graded by the first: all three tied at 0.
     blind = resolve.ranking_agreement({"c01": {}}, {"c01": {"s1": 3}}, listings, k=5)
     assert blind["ndcg"] == pytest.approx((1 + 1 / math.log2(3) + 1 / math.log2(4)) / 3)
+
+
+REWORDED_FIELDS = ("needs", "interests", "what_matters")
+
+
+def test_the_reworded_development_people_differ_only_in_their_words():
+    """The reworded view keeps the grades valid: the same development people, in split order,
+    with every fact but their needs, interests and what matters unchanged, each list item
+    rewritten (none copied) and nothing added or dropped."""
+    lines = (COUNCIL / "people-development-reworded.jsonl").read_text(encoding="utf-8")
+    reworded = [json.loads(line) for line in lines.splitlines() if line.strip()]
+    original = {person["id"]: person for person in _people()}
+    assert [person["id"] for person in reworded] == _split()["development"]
+    for person in reworded:
+        before = original[person["id"]]
+        assert list(person) == list(before)
+        assert {k: v for k, v in person.items() if k not in REWORDED_FIELDS} == {
+            k: v for k, v in before.items() if k not in REWORDED_FIELDS
+        }
+        for field in ("needs", "interests"):
+            assert len(person.get(field, [])) == len(before.get(field, []))
+            assert not set(person.get(field, [])) & set(before.get(field, []))
+        assert person["what_matters"] != before["what_matters"]
+        assert not [e.message for e in Draft202012Validator(schema()).iter_errors(person)]

@@ -126,3 +126,52 @@ def test_a_home_visit_is_not_a_home_to_live_in():
     # "At home" is where a service comes, and "home visits" what it does: neither asks for housing.
     said = "She would like someone to visit her at home."
     assert not any(e for e in text.expand(said) if "housing" in {p.text for p in e.phrases})
+
+
+@pytest.mark.parametrize(
+    ("said", "name", "description"),
+    [
+        ("He wants to quit betting.", "Gambling support", "Counselling for people affected by gambling."),
+        ("She owes about £3,000 on cards.", "Money advice", "Free help with debts and arrears."),
+        ("He can't keep on top of the bills.", "Money advice", "Free help with debts and arrears."),
+        ("Her husband passed away in May.", "Grief café", "A bereavement café, every week."),
+        ("He lost his wife last year.", "Grief café", "A bereavement café, every week."),
+        ("She'd like some pals her own age.", "Tuesday social", "A friendship group with tea."),
+        ("He loves days out.", "Over 60s club", "Coach trips and outings each month."),
+        ("She wants people who've been through it.", "Open circle", "Peer support run by members."),
+        ("He has lost all his self-belief.", "Steps forward", "A confidence building course."),
+        ("She wants to feel useful again.", "Volunteer centre", "Find a volunteering role."),
+        ("He looks after his wife, who has MS.", "Carers centre", "Support for unpaid carers."),
+        ("He likes a kickabout.", "Walking football", "Football at a walking pace."),
+        ("He's been down in the dumps for months.", "Mind drop-in", "Support for low mood."),
+    ],
+)  # fmt: skip
+def test_everyday_words_reach_the_listing_that_meets_them(said, name, description):
+    listing = svc("listing", name, description=description, km=3)
+    result = ranked([NEARBY, listing], person(what_matters=said))
+    assert result[0].service_id == "listing"
+    assert related(result, "listing")
+
+
+def test_studying_is_learning():
+    # (The nearby bike maintenance class teaches too: "learn to fix a puncture".)
+    groups = {e.phrases[0].text for e in text.expand("She misses studying.")}
+    assert "learning" in groups
+
+
+def test_saying_betting_places_the_person_among_those_affected_by_gambling():
+    listing = svc("gamb", "Gambling support", description="For people affected by gambling.")
+    result = ranked([listing], person(needs=["betting"]))
+    assert not any("check it suits you" in r for r in result[0].reasons)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I don't want to be sat in a day centre, I want to be off somewhere.",
+        "She doesn't want to be put in a home.",
+    ],
+)
+def test_a_place_the_person_would_be_sat_or_put_in_is_refused(said):
+    assert text.refusals(said)
+    assert not text.refusals("I don't want to be on my own.")

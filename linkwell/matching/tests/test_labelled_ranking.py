@@ -72,7 +72,16 @@ their nDCG@5 and the set's figures unchanged.
 "Learning disability" is one term, on both sides, not a "disability" nor "learning": p06 (whose
 condition it is) takes the volunteer centre (graded 3) at 5th above a knitting group and a
 reading group (both graded 0), 0.389 -> 0.587; nDCG@5 0.699 -> 0.705, precision@5 0.506 ->
-0.512, recall@10 unchanged."""
+0.512, recall@10 unchanged.
+
+Everyday words read as the need they name (related terms: "owe", "some company", "a break from
+caring", "lost his wife", "betting" and more, found on the council development people written
+again in other words): p28's "I'd like some company too" is loneliness, so a telephone
+friendship service (graded 0) moves to 2nd above stop smoking and lung-health singing (both 3),
+0.95 -> 0.86; p26 "owe two months' rent", so the food bank (2) rises to 1st above housing
+advice (3), 0.72 -> 0.65; p14's "a break from caring" reaches a parent carers' forum (0), now
+5th above a reading group (1), 0.78 -> 0.75; p11's lower places reorder. nDCG@5 0.705 ->
+0.699; precision@5 and recall@10 unchanged."""
 
 from __future__ import annotations
 
@@ -89,7 +98,7 @@ from linkwell.matching.evaluation.metrics import ndcg_at_k, precision_at_k, reca
 
 PINNED = Path(__file__).resolve().parent / "data" / "labelled_top10.json"
 # nDCG@5, precision@5, recall@10 of the full engine on the labelled set (BENCHMARKS.md).
-FIGURES = {"ndcg5": 0.705, "p5": 0.512, "r10": 0.734}
+FIGURES = {"ndcg5": 0.699, "p5": 0.512, "r10": 0.734}
 
 pytestmark = [
     pytest.mark.slow,

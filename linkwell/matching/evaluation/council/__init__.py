@@ -3,7 +3,9 @@ the Calderside council directory. See GRADING.md for how the grades are made and
 
 ``load_council_set(part)`` returns the set as an ``EvaluationSet`` (the same shape as the first
 set's, so the same metrics and benchmark read it): ``"development"`` (tune on this),
-``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
+``"development_reworded"`` (the same people and grades, their needs, interests and what
+matters written again in other everyday words: whether a reading holds beyond the words it was
+made from), ``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
 (``grades/resolved.json``, made by ``resolve.py`` from the two graders' files).
 """
 
@@ -18,7 +20,8 @@ from linkwell.matching.evaluation.catalogue import EVALUATION_AT
 
 HERE = Path(__file__).resolve().parent
 RESOLVED_FILE = HERE / "grades" / "resolved.json"
-PARTS = ("development", "held_out", "all")
+PARTS = ("development", "development_reworded", "held_out", "all")
+REWORDED_FILE = HERE / "people-development-reworded.jsonl"
 
 
 def part_ids(part: str, folder: Path = HERE) -> set[str]:
@@ -28,6 +31,8 @@ def part_ids(part: str, folder: Path = HERE) -> set[str]:
     split = json.loads((folder / "split.json").read_text(encoding="utf-8"))
     if part == "all":
         return set(split["development"]) | set(split["held_out"])
+    if part == "development_reworded":
+        return set(split["development"])
     return set(split[part])
 
 
@@ -36,7 +41,12 @@ def load_council_set(part: str = "development", folder: Path = HERE) -> Evaluati
     named); raises EvaluationError when a file is missing, the grades are not resolved yet or
     the files disagree (a grade for an unknown person or listing)."""
     files = {
-        "people": folder / "people.jsonl",
+        "people": folder
+        / (
+            "people-development-reworded.jsonl"
+            if part == "development_reworded"
+            else "people.jsonl"
+        ),
         "split": folder / "split.json",
         "directory": folder / "directory.json",
         "grades": folder / "grades" / "resolved.json",
