@@ -144,6 +144,10 @@ def test_a_home_visit_is_not_a_home_to_live_in():
         ("He looks after his wife, who has MS.", "Carers centre", "Support for unpaid carers."),
         ("He likes a kickabout.", "Walking football", "Football at a walking pace."),
         ("He's been down in the dumps for months.", "Mind drop-in", "Support for low mood."),
+        ("She needs help when things get really bad.", "Safe haven", "A crisis café at night."),
+        ("He's been getting by on toast.", "Lunch club", "A hot meal and a chat."),
+        ("She wants to get moving gently.", "Seated class", "A gentle exercise class."),
+        ("He's at a loose end since he retired.", "Volunteer centre", "Find a volunteering role."),
     ],
 )  # fmt: skip
 def test_everyday_words_reach_the_listing_that_meets_them(said, name, description):
