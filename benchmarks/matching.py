@@ -183,7 +183,7 @@ def quality(
 
 def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str, Any]]:
     """The council set's development part (with each component switched off in turn), the same
-    people reworded (full engine and BM25) and, only with `held_out`, its held-out part."""
+    people reworded twice (full engine and BM25) and, only with `held_out`, its held-out part."""
     from linkwell.matching.evaluation.council import load_council_set
 
     views = [
@@ -195,6 +195,12 @@ def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str
             people=people,
             ablations=False,
             name="council set, development part reworded",
+        ),
+        quality(
+            load_council_set("development_reworded_b"),
+            people=people,
+            ablations=False,
+            name="council set, development part reworded as referral letters (a check)",
         ),
     ]
     if held_out:

@@ -5,7 +5,8 @@ the Calderside council directory. See GRADING.md for how the grades are made and
 set's, so the same metrics and benchmark read it): ``"development"`` (tune on this),
 ``"development_reworded"`` (the same people and grades, their needs, interests and what
 matters written again in other everyday words: whether a reading holds beyond the words it was
-made from), ``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
+made from), ``"development_reworded_b"`` (written again by another hand, as referral forms and
+letters: a check on readings made from the first rewording, not tuned on), ``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
 (``grades/resolved.json``, made by ``resolve.py`` from the two graders' files).
 """
 
@@ -20,8 +21,12 @@ from linkwell.matching.evaluation.catalogue import EVALUATION_AT
 
 HERE = Path(__file__).resolve().parent
 RESOLVED_FILE = HERE / "grades" / "resolved.json"
-PARTS = ("development", "development_reworded", "held_out", "all")
-REWORDED_FILE = HERE / "people-development-reworded.jsonl"
+PARTS = ("development", "development_reworded", "development_reworded_b", "held_out", "all")
+# The development people written again, each file with the same people and facts.
+REWORDED_FILES = {
+    "development_reworded": "people-development-reworded.jsonl",
+    "development_reworded_b": "people-development-reworded-b.jsonl",
+}
 
 
 def part_ids(part: str, folder: Path = HERE) -> set[str]:
@@ -31,7 +36,7 @@ def part_ids(part: str, folder: Path = HERE) -> set[str]:
     split = json.loads((folder / "split.json").read_text(encoding="utf-8"))
     if part == "all":
         return set(split["development"]) | set(split["held_out"])
-    if part == "development_reworded":
+    if part in REWORDED_FILES:
         return set(split["development"])
     return set(split[part])
 
@@ -41,12 +46,7 @@ def load_council_set(part: str = "development", folder: Path = HERE) -> Evaluati
     named); raises EvaluationError when a file is missing, the grades are not resolved yet or
     the files disagree (a grade for an unknown person or listing)."""
     files = {
-        "people": folder
-        / (
-            "people-development-reworded.jsonl"
-            if part == "development_reworded"
-            else "people.jsonl"
-        ),
+        "people": folder / REWORDED_FILES.get(part, "people.jsonl"),
         "split": folder / "split.json",
         "directory": folder / "directory.json",
         "grades": folder / "grades" / "resolved.json",
