@@ -148,6 +148,7 @@ def test_a_home_visit_is_not_a_home_to_live_in():
         ("He's been getting by on toast.", "Lunch club", "A hot meal and a chat."),
         ("She wants to get moving gently.", "Seated class", "A gentle exercise class."),
         ("He's at a loose end since he retired.", "Volunteer centre", "Find a volunteering role."),
+        ("She likes anything historical.", "Heritage society", "Talks on local history."),
     ],
 )  # fmt: skip
 def test_everyday_words_reach_the_listing_that_meets_them(said, name, description):
