@@ -183,7 +183,8 @@ def quality(
 
 def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str, Any]]:
     """The council set's development part (with each component switched off in turn), the same
-    people reworded twice (full engine and BM25) and, only with `held_out`, its held-out part."""
+    people reworded twice, the 36 more development people (full engine and BM25) and, only with
+    `held_out`, its held-out part."""
     from linkwell.matching.evaluation.council import load_council_set
 
     views = [
@@ -202,6 +203,12 @@ def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str
             ablations=False,
             name="council set, development part reworded as referral letters (a check)",
         ),
+        quality(
+            load_council_set("more"),
+            people=people,
+            ablations=False,
+            name="council set, 36 more development people",
+        ),
     ]
     if held_out:
         views.append(
@@ -215,6 +222,14 @@ def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str
     return views
 
 
+# The council part each graders'-agreement line of the section is about.
+PART_OF_AGREEMENT = {
+    "development": "development",
+    "more development": "more",
+    "held-out": "held_out",
+}
+
+
 def graders_agreement(part: str) -> dict[str, float]:
     """The two council graders' raw agreement (`resolve.agreement`) on one part's people."""
     import json
@@ -223,9 +238,8 @@ def graders_agreement(part: str) -> dict[str, float]:
     from linkwell.matching.evaluation.council.resolve import agreement
 
     wanted = part_ids(part)
-    a, b = (
-        json.loads((HERE / "grades" / f"grader-{x}.json").read_text(encoding="utf-8")) for x in "AB"
-    )
+    folder = HERE / "grades" / ("more" if part == "more" else "")
+    a, b = (json.loads((folder / f"grader-{x}.json").read_text(encoding="utf-8")) for x in "AB")
     return agreement(
         {p: g for p, g in a.items() if p in wanted}, {p: g for p, g in b.items() if p in wanted}
     )
@@ -244,7 +258,9 @@ def graders_ranking(part: str) -> dict[str, dict[str, float]]:
         {
             p: g
             for p, g in json.loads(
-                (HERE / "grades" / f"grader-{x}.json").read_text(encoding="utf-8")
+                (
+                    HERE / "grades" / ("more" if part == "more" else "") / f"grader-{x}.json"
+                ).read_text(encoding="utf-8")
             ).items()
             if p in wanted
         }
@@ -782,14 +798,17 @@ def run_quality(*, held_out: bool, output: Path | None, people: int | None = Non
         print(f"== {q['name']} ({q['people']} people, {q['excluded']} left out)", flush=True)
         for name, m in q["rows"]:
             print(f"   {name:<24} nDCG@5 {m['ndcg5']:.3f}  P@5 {m['p5']:.3f}  R@10 {m['r10']:.3f}")
-    agreement = {"development": graders_agreement("development")}
+    agreement = {
+        "development": graders_agreement("development"),
+        "more development": graders_agreement("more"),
+    }
     if held_out:
         agreement["held-out"] = graders_agreement("held_out")
     for part, figures in agreement.items():
         figures.update(
             {
                 f"ranking {who}": r["ndcg"]
-                for who, r in graders_ranking(part.replace("-", "_")).items()
+                for who, r in graders_ranking(PART_OF_AGREEMENT[part]).items()
             }
         )
     section = render_views(views, agreement, info)

@@ -33,6 +33,20 @@ def test_the_resolved_grades_are_the_graders_files_under_the_rule():
     assert made == json.loads(RESOLVED_FILE.read_text(encoding="utf-8"))
 
 
+def test_the_more_peoples_resolved_grades_are_their_graders_files_under_the_rule():
+    folder = HERE / "grades" / "more"
+
+    def load(name: str) -> dict[str, Any]:
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+
+    made = resolve(
+        load("grader-A.json"), load("grader-B.json"), load("grader-A-hard.json"),
+        load("grader-B-hard.json"),
+    )  # fmt: skip
+    assert made == load("resolved.json")
+    assert set(load("grader-A.json")) == {p.id for p in load_council_set("more").people}
+
+
 def test_people_with_nothing_relevant_are_left_out_and_counted():
     judgments = {"a": {"s1": 2}, "b": {}, "c": {"s2": 1}}
     kept, excluded = judged_people(["a", "b", "c"], judgments, key=str)

@@ -167,3 +167,19 @@ def test_the_reworded_development_people_differ_only_in_their_words(name):
             assert not set(person.get(field, [])) & set(before.get(field, []))
         assert person["what_matters"] != before["what_matters"]
         assert not [e.message for e in Draft202012Validator(schema()).iter_errors(person)]
+
+
+def _more() -> list[dict[str, Any]]:
+    lines = (COUNCIL / "people-more.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_the_36_more_people_are_new_valid_profiles():
+    more = _more()
+    ids = [person["id"] for person in more]
+    assert len(ids) == 36 and len(set(ids)) == 36
+    assert not set(ids) & {person["id"] for person in _people()}
+    for person in more:
+        assert not [e.message for e in Draft202012Validator(schema()).iter_errors(person)]
+        assert profile_from_json(person).what_matters
+        postcodes.lookup(person["postcode"])  # a real postcode: raises when unknown

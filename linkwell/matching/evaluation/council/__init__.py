@@ -6,7 +6,9 @@ set's, so the same metrics and benchmark read it): ``"development"`` (tune on th
 ``"development_reworded"`` (the same people and grades, their needs, interests and what
 matters written again in other everyday words: whether a reading holds beyond the words it was
 made from), ``"development_reworded_b"`` (written again by another hand, as referral forms and
-letters: a check on readings made from the first rewording, not tuned on), ``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
+letters: a check on readings made from the first rewording, not tuned on), ``"more"`` (36 more
+development people, written and graded later in the same way: `people-more.jsonl`,
+`grades/more/`), ``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
 (``grades/resolved.json``, made by ``resolve.py`` from the two graders' files).
 """
 
@@ -21,7 +23,10 @@ from linkwell.matching.evaluation.catalogue import EVALUATION_AT
 
 HERE = Path(__file__).resolve().parent
 RESOLVED_FILE = HERE / "grades" / "resolved.json"
-PARTS = ("development", "development_reworded", "development_reworded_b", "held_out", "all")
+PARTS = (
+    "development", "development_reworded", "development_reworded_b", "more", "held_out", "all",
+)  # fmt: skip
+MORE_FILE = "people-more.jsonl"
 # The development people written again, each file with the same people and facts.
 REWORDED_FILES = {
     "development_reworded": "people-development-reworded.jsonl",
@@ -38,6 +43,9 @@ def part_ids(part: str, folder: Path = HERE) -> set[str]:
         return set(split["development"]) | set(split["held_out"])
     if part in REWORDED_FILES:
         return set(split["development"])
+    if part == "more":
+        lines = (folder / MORE_FILE).read_text(encoding="utf-8").splitlines()
+        return {json.loads(line)["id"] for line in lines if line.strip()}
     return set(split[part])
 
 
@@ -46,10 +54,11 @@ def load_council_set(part: str = "development", folder: Path = HERE) -> Evaluati
     named); raises EvaluationError when a file is missing, the grades are not resolved yet or
     the files disagree (a grade for an unknown person or listing)."""
     files = {
-        "people": folder / REWORDED_FILES.get(part, "people.jsonl"),
+        "people": folder
+        / (MORE_FILE if part == "more" else REWORDED_FILES.get(part, "people.jsonl")),
         "split": folder / "split.json",
         "directory": folder / "directory.json",
-        "grades": folder / "grades" / "resolved.json",
+        "grades": folder / "grades" / ("more" if part == "more" else "") / "resolved.json",
     }
     missing = [f"{name} ({path})" for name, path in files.items() if not path.exists()]
     if missing:

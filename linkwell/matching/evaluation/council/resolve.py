@@ -24,6 +24,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 GRADES = HERE / "grades"
+# Each group of people and where its graders' files are: the first 72 (split into development
+# and held-out) and 36 more development people written and graded later the same way.
+GROUPS = {"": ("people.jsonl", GRADES), "more": ("people-more.jsonl", GRADES / "more")}
 HARD_REASONS = frozenset(
     (
         "age",
@@ -158,11 +161,13 @@ def _load(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def main() -> None:
-    people_lines = (HERE / "people.jsonl").read_text(encoding="utf-8").splitlines()
+def main(group: str = "") -> None:
+    """Resolve one group's two graders' files (`GROUPS`; `python resolve.py [more]`)."""
+    people_name, folder = GROUPS[group]
+    people_lines = (HERE / people_name).read_text(encoding="utf-8").splitlines()
     people = {json.loads(line)["id"] for line in people_lines if line.strip()}
     files = {
-        x: (_load(GRADES / f"grader-{x}.json"), _load(GRADES / f"grader-{x}-hard.json"))
+        x: (_load(folder / f"grader-{x}.json"), _load(folder / f"grader-{x}-hard.json"))
         for x in "AB"
     }
     try:
@@ -172,9 +177,9 @@ def main() -> None:
         sys.exit(str(exc))
     (ga, ha), (gb, hb) = files["A"], files["B"]
     resolved = resolve(ga, gb, ha, hb)
-    (GRADES / "resolved.json").write_text(json.dumps(resolved, indent=1, sort_keys=True) + "\n")
+    (folder / "resolved.json").write_text(json.dumps(resolved, indent=1, sort_keys=True) + "\n")
     print(json.dumps(agreement(ga, gb), indent=1))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else "")
