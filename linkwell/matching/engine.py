@@ -851,6 +851,8 @@ class Matcher:
         limit = profile.max_distance_km
         if profile.travel == "needs_transport":
             far = limit if limit is not None else REACH_KM["needs_transport"]
+            if stated.someone_takes_them(profile):  # "his wife drives him"
+                return np.full(n, float(far))
             near = min(NEAR_KM, limit) if limit is not None else NEAR_KM
             return np.where(self.transport, far, near).astype(np.float64)
         if limit is None:

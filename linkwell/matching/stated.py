@@ -12,6 +12,10 @@ guide, `evaluation/council/GRADING.md`, "Hard constraints"), where the listing's
 - **remote only**: a person whose access needs say "online only", "telephone only" or
   "housebound", and who gives no way of travelling, is offered only what comes to them: listings
   with no venue, or whose own words say they work by phone, online or by visiting at home;
+- **who takes them**: a person who needs transport is within reach of any venue up to their
+  distance when what they said names someone who takes them ("his wife drives him", "Sheila
+  takes him everywhere", "her son gives her a lift"), as the grading guide allows; otherwise
+  only of venues a short walk away and of services that provide transport;
 - **women only** (or men only): a person whose access needs say so is offered a group — a
   listing whose name says it is one (a group, club, circle, class, course, café, choir,
   session, coffee morning) — only when it is for their sex alone; one-to-one help is kept.
@@ -220,6 +224,34 @@ def phone_only(service: ServiceDoc) -> bool:
     (face to face, text, email, video, online, sign language, a visit, a drop-in)."""
     said = f"{service.name}. {service.description}. {' '.join(service.accessibility)}"
     return bool(_GIVEN_BY_PHONE_RE.search(said)) and not _NOT_ONLY_PHONE_RE.search(said)
+
+
+# "his wife drives him", "takes her everywhere", "gives him a lift", "can take them there"; not
+# "nobody to take her", "can't drive him any more", "no one gives him a lift".
+_TAKEN_RE = re.compile(
+    r"\b(?:drives?|driving|drove|takes?|taking|took|brings?|bringing|ferries|ferrying)\s+"
+    # "her" only where it is the person taken, not whose ("takes her tablets")
+    r"(?:him|them|her(?=\s*(?:[.,;:!?)'\u2019]|$|\s(?:to|everywhere|there|out|places|about|"
+    r"around|round|along|in|on|into|shopping|back|home|when|if|and|but|so|by|most|every|each|"
+    r"once|twice)\b)))\b(?!\s+(?:to\s+task|seriously|for\s+granted))"
+    r"|\b(?:gives?|giving|gave)\s+(?:him|her|them)\s+(?:a\s+)?lifts?\b",
+    re.IGNORECASE,
+)
+_NOT_TAKEN_RE = re.compile(
+    r"(?:\bno\s*(?:one|body)|\bnobody|\bnot|n't|\bno\s+longer|\bcannot|\bstopped|\banyone"
+    r"|\bsomeone)(?:\s+\w+){0,3}\s*$",
+    re.IGNORECASE,
+)
+
+
+def someone_takes_them(profile: Profile) -> bool:
+    """Whether what the person said names someone who takes them places (`_TAKEN_RE`), not
+    said as a lack ("nobody to take her") or a wish ("needs someone to drive him")."""
+    for value in (profile.what_matters, *profile.needs, *profile.accessibility):
+        for match in _TAKEN_RE.finditer(value):
+            if not _NOT_TAKEN_RE.search(value[: match.start()]):
+                return True
+    return False
 
 
 def reaches_them(profile: Profile, service: ServiceDoc) -> bool:

@@ -280,6 +280,7 @@ PLACE_PHRASES = {("at", "home"): "at-home", ("from", "home"): "from-home"}
 # Two words that name one pastime: a "word search" is a puzzle, and its "search" must not find
 # the job searches of an employment service. One term too, the same as written as one word.
 # A "night out" is going out to socialise, not the night-time of a helpline open "day or night".
+# A "care leaver" grew up in care: not a carer.
 COMPOUND_WORDS = {
     ("word", "search"): "wordsearch",
     ("word", "searches"): "wordsearch",
@@ -287,6 +288,9 @@ COMPOUND_WORDS = {
     ("nights", "out"): "night-out",
     ("learning", "disability"): "learning-disability",
     ("learning", "disabilities"): "learning-disability",
+    # A young person who grew up in care, not someone who cares for another.
+    ("care", "leaver"): "care-leaver",
+    ("care", "leavers"): "care-leaver",
 }
 FUSED_PHRASES = PLACE_PHRASES | COMPOUND_WORDS
 

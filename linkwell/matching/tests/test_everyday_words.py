@@ -180,3 +180,19 @@ def test_saying_betting_places_the_person_among_those_affected_by_gambling():
 def test_a_place_the_person_would_be_sat_or_put_in_is_refused(said):
     assert text.refusals(said)
     assert not text.refusals("I don't want to be on my own.")
+
+
+def test_a_care_leaver_is_not_a_carer():
+    carers = svc("carers", "Carers centre", description="Support for unpaid carers.", km=1)
+    course = svc("course", "Starting out", description="For young people leaving foster homes.")
+    assert "care" not in text.stems("Jade is a care leaver in her first flat.")
+    result = ranked([carers, course], person(needs=["care leaver"]))
+    assert not any(
+        r.startswith("matches") for r in next(s for s in result if s.service_id == "carers").reasons
+    )
+
+
+def test_a_heart_attack_is_a_heart_condition():
+    rehab = svc("rehab", "Cardiac rehab club", description="Exercise after a cardiac event.", km=3)
+    result = ranked([NEARBY, rehab], person(conditions=["heart attack (March)"]))
+    assert result[0].service_id == "rehab"

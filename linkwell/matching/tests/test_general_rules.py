@@ -358,3 +358,29 @@ def test_needs_first_puts_every_need_above_every_interest_and_keeps_their_orders
     assert out[1] == pytest.approx(1.0)  # the best interest: a step of 0.5 below the weakest need
     relaxed = person(needs=["debt"])
     assert list(features.needs_before_interests(relaxed, rows, scores, 0.5)) == list(scores)
+
+
+@pytest.mark.parametrize(
+    ("said", "reached"),
+    [
+        ("His wife Joan drives him on Mondays and Wednesdays.", True),
+        ("His wife Sheila takes him everywhere.", True),
+        ("Her son gives her a lift to the shops.", True),
+        ("Her daughter takes her to appointments.", True),
+        ("There's nobody to take her.", False),
+        ("He needs someone to drive him.", False),
+        ("His wife can't drive him any more.", False),
+        ("She takes her tablets with breakfast.", False),
+        ("He drives her mad.", False),
+    ],
+)
+def test_someone_who_takes_them_brings_venues_within_reach(said, reached):
+    """The grading guide: a venue is fine for someone who needs transport when what they said
+    names who takes them; otherwise only what is a short walk away or brings its own."""
+    choir = svc("choir", "Parkinson's singing group", description="Singing for the voice.", km=5)
+    profile = person(
+        travel="needs_transport", max_distance_km=10, what_matters=said, interests=["singing"]
+    )
+    result = Matcher([choir], encoder=None).rank(profile, top=5)
+    assert stated.someone_takes_them(profile) is reached
+    assert bool(result) is reached

@@ -7,9 +7,10 @@ set's, so the same metrics and benchmark read it): ``"development"`` (tune on th
 matters written again in other everyday words: whether a reading holds beyond the words it was
 made from), ``"development_reworded_b"`` (written again by another hand, as referral forms and
 letters: a check on readings made from the first rewording, not tuned on), ``"more"`` (36 more
-development people, written and graded later in the same way: `people-more.jsonl`,
-`grades/more/`), ``"held_out"`` (report it only for a final change) or ``"all"``. The grades are the resolved ones
-(``grades/resolved.json``, made by ``resolve.py`` from the two graders' files).
+development people, written and graded later in the same way: ``people-more.jsonl``,
+``grades/more/``), ``"held_out"`` (report it only for a final change) or ``"all"`` (the first
+72). The grades are the resolved ones (``grades/resolved.json``, ``grades/more/resolved.json``,
+made by ``resolve.py`` from the two graders' files).
 """
 
 from __future__ import annotations
