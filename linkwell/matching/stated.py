@@ -238,8 +238,9 @@ _TAKEN_RE = re.compile(
     re.IGNORECASE,
 )
 _NOT_TAKEN_RE = re.compile(
-    r"(?:\bno\s*(?:one|body)|\bnobody|\bnot|n't|\bno\s+longer|\bcannot|\bstopped|\banyone"
-    r"|\bsomeone)(?:\s+\w+){0,3}\s*$",
+    r"(?:\bno\s*(?:one|body)|\bnobody|\bnot|n't|\bno\s+longer|\bcannot|\bstopped"
+    r"|\b(?:needs?|wants?|would\s+like|looking\s+for|has\s+no)\s+(?:someone|somebody|anyone|"
+    r"anybody))(?:\s+\w+){0,3}\s*$",
     re.IGNORECASE,
 )
 

@@ -367,6 +367,8 @@ def test_needs_first_puts_every_need_above_every_interest_and_keeps_their_orders
         ("His wife Sheila takes him everywhere.", True),
         ("Her son gives her a lift to the shops.", True),
         ("Her daughter takes her to appointments.", True),
+        ("Someone from church takes her to the shops.", True),
+        ("She would like someone to take her out.", False),
         ("There's nobody to take her.", False),
         ("He needs someone to drive him.", False),
         ("His wife can't drive him any more.", False),
