@@ -149,6 +149,9 @@ def test_a_home_visit_is_not_a_home_to_live_in():
         ("She wants to get moving gently.", "Seated class", "A gentle exercise class."),
         ("He's at a loose end since he retired.", "Volunteer centre", "Find a volunteering role."),
         ("She likes anything historical.", "Heritage society", "Talks on local history."),
+        ("She'd like a pendant alarm.", "Community alarms", "Lifeline and telecare."),
+        ("He wants a home safety check.", "Handyperson", "Small repairs and trip hazards."),
+        ("Her mobility is poor.", "Seated class", "Chair based exercise."),
     ],
 )  # fmt: skip
 def test_everyday_words_reach_the_listing_that_meets_them(said, name, description):
@@ -196,3 +199,10 @@ def test_a_heart_attack_is_a_heart_condition():
     rehab = svc("rehab", "Cardiac rehab club", description="Exercise after a cardiac event.", km=3)
     result = ranked([NEARBY, rehab], person(conditions=["heart attack (March)"]))
     assert result[0].service_id == "rehab"
+
+
+def test_strength_and_balance_is_not_a_mobility_scooter():
+    # "Mobility" said by a person is moving about; in a listing's name it is often a scooter hire.
+    scooters = svc("scoot", "Shopmobility", description="Mobility scooters to hire in town.")
+    result = ranked([scooters], person(needs=["strength and balance"]))
+    assert not related(result, "scoot")
