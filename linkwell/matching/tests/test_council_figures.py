@@ -81,3 +81,10 @@ def test_the_council_development_figure_holds():
     )
     assert ndcg >= DEVELOPMENT_NDCG5 - MARGIN
     assert ndcg > bm25
+
+
+def test_resolving_an_unknown_group_says_which_there_are():
+    from linkwell.matching.evaluation.council import resolve as resolving
+
+    with pytest.raises(SystemExit, match="unknown group 'nope'.*'more'"):
+        resolving.main("nope")

@@ -163,6 +163,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 def main(group: str = "") -> None:
     """Resolve one group's two graders' files (`GROUPS`; `python resolve.py [more]`)."""
+    if group not in GROUPS:
+        sys.exit(f"unknown group {group!r}: give none (the first 72 people) or 'more'")
     people_name, folder = GROUPS[group]
     people_lines = (HERE / people_name).read_text(encoding="utf-8").splitlines()
     people = {json.loads(line)["id"] for line in people_lines if line.strip()}
