@@ -86,5 +86,5 @@ def test_the_council_development_figure_holds():
 def test_resolving_an_unknown_group_says_which_there_are():
     from linkwell.matching.evaluation.council import resolve as resolving
 
-    with pytest.raises(SystemExit, match="unknown group 'nope'.*'more'"):
+    with pytest.raises(SystemExit, match=r"unknown group 'nope'.*'more'"):
         resolving.main("nope")
