@@ -234,11 +234,11 @@ def graders_agreement(part: str) -> dict[str, float]:
     """The two council graders' raw agreement (`resolve.agreement`) on one part's people."""
     import json
 
-    from linkwell.matching.evaluation.council import HERE, part_ids
+    from linkwell.matching.evaluation.council import grades_folder, part_ids
     from linkwell.matching.evaluation.council.resolve import agreement
 
     wanted = part_ids(part)
-    folder = HERE / "grades" / ("more" if part == "more" else "")
+    folder = grades_folder(part)
     a, b = (json.loads((folder / f"grader-{x}.json").read_text(encoding="utf-8")) for x in "AB")
     return agreement(
         {p: g for p, g in a.items() if p in wanted}, {p: g for p, g in b.items() if p in wanted}
@@ -250,7 +250,7 @@ def graders_ranking(part: str) -> dict[str, dict[str, float]]:
     (`resolve.ranking_agreement`): nDCG@5 that one careful person reaches against another."""
     import json
 
-    from linkwell.matching.evaluation.council import HERE, part_ids
+    from linkwell.matching.evaluation.council import HERE, grades_folder, part_ids
     from linkwell.matching.evaluation.council.resolve import ranking_agreement
 
     wanted = part_ids(part)
@@ -258,9 +258,7 @@ def graders_ranking(part: str) -> dict[str, dict[str, float]]:
         {
             p: g
             for p, g in json.loads(
-                (
-                    HERE / "grades" / ("more" if part == "more" else "") / f"grader-{x}.json"
-                ).read_text(encoding="utf-8")
+                (grades_folder(part) / f"grader-{x}.json").read_text(encoding="utf-8")
             ).items()
             if p in wanted
         }

@@ -12,7 +12,12 @@ import pytest
 from linkwell.matching.embedding import get_encoder
 from linkwell.matching.engine import Matcher, bm25_baseline
 from linkwell.matching.evaluation import load_evaluation_set
-from linkwell.matching.evaluation.council import HERE, RESOLVED_FILE, load_council_set
+from linkwell.matching.evaluation.council import (
+    HERE,
+    RESOLVED_FILE,
+    grades_folder,
+    load_council_set,
+)
 from linkwell.matching.evaluation.council.resolve import resolve
 from linkwell.matching.evaluation.metrics import has_relevant, judged_people, ndcg_at_k
 
@@ -34,7 +39,7 @@ def test_the_resolved_grades_are_the_graders_files_under_the_rule():
 
 
 def test_the_more_peoples_resolved_grades_are_their_graders_files_under_the_rule():
-    folder = HERE / "grades" / "more"
+    folder = grades_folder("more")
 
     def load(name: str) -> dict[str, Any]:
         return json.loads((folder / name).read_text(encoding="utf-8"))

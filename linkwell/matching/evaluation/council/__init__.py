@@ -35,6 +35,12 @@ REWORDED_FILES = {
 }
 
 
+def grades_folder(part: str, folder: Path = HERE) -> Path:
+    """Where a part's graders' files and resolved grades are: the 36 more people's in
+    ``grades/more/``, every other part's in ``grades/``."""
+    return folder / "grades" / "more" if part == "more" else folder / "grades"
+
+
 def part_ids(part: str, folder: Path = HERE) -> set[str]:
     """The person ids in one part of the fixed split."""
     if part not in PARTS:
@@ -59,7 +65,7 @@ def load_council_set(part: str = "development", folder: Path = HERE) -> Evaluati
         / (MORE_FILE if part == "more" else REWORDED_FILES.get(part, "people.jsonl")),
         "split": folder / "split.json",
         "directory": folder / "directory.json",
-        "grades": folder / "grades" / ("more" if part == "more" else "") / "resolved.json",
+        "grades": grades_folder(part, folder) / "resolved.json",
     }
     missing = [f"{name} ({path})" for name, path in files.items() if not path.exists()]
     if missing:
