@@ -190,7 +190,31 @@ class AccessCheck:
     unknown: tuple[str, ...]  # needs it does not mention
 
 
+_SINGLE_SEX_RE = re.compile(r"\b(women|ladies|female|men|male)[\s-]+only\b", re.IGNORECASE)
+
+
+def single_sex_need(need: str) -> str | None:
+    """ "female" or "male" when an access need says "women only" or "men only"."""
+    match = _SINGLE_SEX_RE.search(need)
+    if match is None:
+        return None
+    return "female" if match.group(1).lower() in ("women", "ladies", "female") else "male"
+
+
+def for_one_sex(service: ServiceDoc) -> str | None:
+    """The sex a listing is for alone, from its eligibility or the audience its own words name
+    ("Women's Walking Netball", "for men over 55")."""
+    gender = restricted_gender(service.eligibility)
+    if gender is not None:
+        return gender
+    kinds = {a.kind for a in audiences(service)} & {"female", "male"}
+    return next(iter(kinds)) if len(kinds) == 1 else None
+
+
 def check_access(needs: Sequence[str], service: ServiceDoc) -> AccessCheck:
+    """Which of the person's access needs the listing says it meets, says it does not meet, or
+    does not mention. A "women only" (or "men only") need is met by a listing for that sex
+    alone, whatever words its access notes use."""
     if not needs:
         return AccessCheck((), (), ())
     sentences = [
@@ -199,6 +223,10 @@ def check_access(needs: Sequence[str], service: ServiceDoc) -> AccessCheck:
     folded = [(" ".join(text.words(s)), bool(_NEGATION_RE.search(s))) for s in sentences]
     met, refused, unknown = [], [], []
     for need in needs:
+        sex = single_sex_need(need)
+        if sex is not None and for_one_sex(service) == sex:
+            met.append(need)
+            continue
         key = access_key(need)
         phrases = ACCESS_TERMS.get(key, (key,))
         mentions = [neg for sentence, neg in folded if any(_has(sentence, p) for p in phrases)]

@@ -231,7 +231,8 @@ _REFUSES_GROUPS_RE = re.compile(
     re.IGNORECASE,
 )
 _TALKING_GROUP_RE = re.compile(
-    r"\bpeer\s+support\b|\bsupport\s+group\b|\btalking\s+group\b|\bshare\s+(?:experiences|"
+    r"\bpeer\s+support\b|\bsupport\s+group\b|\bself[\s-]+help\s+groups?\b|\btalking\s+group\b"
+    r"|\bshare\s+(?:experiences|"
     r"your\s+story)\b|\bsharing\s+circle\b|\bcircle\b|\bgroup\s+therapy\b|\bpeer\s+group\b",
     re.IGNORECASE,
 )

@@ -18,7 +18,9 @@ guide, `evaluation/council/GRADING.md`, "Hard constraints"), where the listing's
   only of venues a short walk away and of services that provide transport;
 - **women only** (or men only): a person whose access needs say so is offered a group — a
   listing whose name says it is one (a group, club, circle, class, course, café, choir,
-  session, coffee morning) — only when it is for their sex alone; one-to-one help is kept.
+  session, coffee morning) or names something done together (a walk, a dance, a swim, a
+  shed, a lunch, a studio, arts on prescription) — only when it is for their sex alone;
+  one-to-one help is kept, and a listing whose name says neither keeps its "check" note.
 
 `Matcher` applies them to each pool candidate (`passes`), after the per-service text
 constraints of `constraints.py`.
@@ -259,20 +261,23 @@ def reaches_them(profile: Profile, service: ServiceDoc) -> bool:
     return not remote_only(profile) or comes_to_them(service)
 
 
-_SINGLE_SEX_RE = re.compile(r"\b(women|ladies|female|men|male)[\s-]+only\b", re.IGNORECASE)
 _GROUP_NAME_RE = re.compile(
     r"\b(?:groups?|clubs?|circles?|class(?:es)?|courses?|caf[e\u00e9]s?|choirs?|socials?|"
-    r"meet-?ups?|sessions?|coffee\s+mornings?)\b",
+    r"meet-?ups?|sessions?|coffee\s+mornings?|"
+    # activities done together, named as what is done: a walk, a dance, a swim, a shed
+    r"walks?|walking|dance|dancing|exercise|swim(?:ming)?|aquafit|zumba|yoga|tai\s+chi|pilates|"
+    r"fitness|netball|football|knit|natter|sewing|lunch(?:es)?|sheds?|studio|singing|bingo|"
+    r"fellowship|college|on\s+prescription)\b",
     re.IGNORECASE,
 )
 
 
 def single_sex_only(profile: Profile) -> str | None:
     """ "female" or "male" when the person's access needs say "women only" or "men only"."""
-    match = _SINGLE_SEX_RE.search(" ".join(profile.accessibility))
-    if match is None:
-        return None
-    return "female" if match.group(1).lower() in ("women", "ladies", "female") else "male"
+    return next(
+        (sex for need in profile.accessibility if (sex := constraints.single_sex_need(need))),
+        None,
+    )
 
 
 def among_their_own_sex(profile: Profile, service: ServiceDoc) -> bool:
@@ -281,6 +286,7 @@ def among_their_own_sex(profile: Profile, service: ServiceDoc) -> bool:
     wanted = single_sex_only(profile)
     if wanted is None or not _GROUP_NAME_RE.search(service.name):
         return True
-    if constraints.restricted_gender(service.eligibility) == wanted:
-        return True
-    return any(a.kind == wanted for a in constraints.audiences(service))
+    return wanted in (
+        constraints.restricted_gender(service.eligibility),
+        *(a.kind for a in constraints.audiences(service)),
+    )

@@ -75,6 +75,10 @@ def test_refusing_groups_is_read_and_talking_groups_recognised():
     assert features.refuses_groups(person(what_matters="Says he doesn't do groups."))
     assert not features.refuses_groups(person(what_matters="Would like a group to walk with."))
     assert features.talking_group(svc("x", "Men's peer support group"))
+    assert features.talking_group(svc("z", "Calm Minds", description="A self-help group."))
+    assert features.refuses_groups(
+        person(what_matters="He doesn't want a group where you sit in a circle.")
+    )
     assert not features.talking_group(svc("y", "Repair café", description="Fix things together."))
 
 
@@ -235,6 +239,25 @@ def test_someone_who_needs_women_only_spaces_is_offered_no_mixed_group():
     assert stated.among_their_own_sex(person(needs=["confidence"]), mixed)
     ranked = [s.service_id for s in Matcher([mixed, theirs, advice], encoder=None).rank(women)]
     assert "a" not in ranked and "b" in ranked
+
+
+def test_a_walk_a_swim_or_arts_on_prescription_is_a_group_for_someone_who_needs_women_only():
+    women = person(accessibility=["women only"], needs=["low mood"])
+    for name in ("Walk and Talk", "Aquafit", "Arts on Prescription", "Tea Dance", "Men in Sheds"):
+        assert not stated.among_their_own_sex(women, svc("m", name)), name
+    assert stated.among_their_own_sex(women, svc("w", "Women's Walk and Talk"))
+    assert stated.among_their_own_sex(women, svc("a", "Debt Advice"))  # one-to-one help
+
+
+def test_a_listing_for_their_sex_meets_a_women_only_access_need_whatever_its_notes_say():
+    needs = ["women only", "hearing loop"]
+    theirs = svc("w", "Women's ESOL", description="English classes with a crèche.")
+    mixed = svc("m", "ESOL", description="English classes.")
+    assert constraints.check_access(needs, theirs).met == ("women only",)
+    assert constraints.check_access(needs, theirs).unknown == ("hearing loop",)
+    assert "women only" in constraints.check_access(needs, mixed).unknown
+    assert constraints.single_sex_need("Men-only spaces") == "male"
+    assert constraints.single_sex_need("quiet room") is None
 
 
 def test_the_engine_never_suggests_what_the_stated_constraints_rule_out():
