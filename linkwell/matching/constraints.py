@@ -424,13 +424,26 @@ _OLDER_AUDIENCE_RE = re.compile(
     re.IGNORECASE,
 )
 _OLDER_END_RE = re.compile(r"\b(?:who|which|in|at|including|piloted|led|run)\b", re.IGNORECASE)
+# A listing for carers names them as who it is for: "Calderside Carers Centre", "Young Adult
+# Carers", "Parent Carers Forum", "support for unpaid carers" (not "people with dementia and their
+# carers", which is for the people with dementia too). Someone belongs who says anything about
+# caring or care ("I look after my mum", "carer", "her care package"): a carer often says it
+# sideways, so only someone who says nothing of the sort is asked to check.
+_CARERS_NAME_RE = re.compile(r"\bcarers?'?(?!\s+wanted)\b", re.IGNORECASE)
+_FOR_CARERS_RE = re.compile(
+    r"\b(?:for|supports?|supporting)\s+(?:(?:unpaid|family|young|adult|parent|kinship|older)"
+    r"\s+){0,2}carers\b",
+    re.IGNORECASE,
+)
+_LOOKS_AFTER_RE = re.compile(r"\blook(?:s|ing|ed)?\s+after\b", re.IGNORECASE)
+CARER_STEMS = frozenset(text.stem(w) for w in ("carer", "care", "caring"))
 
 
 @dataclass(frozen=True)
 class Audience:
     """Who a listing says it is for. `kind` is "female", "male", "condition", "children",
-    "community" (veterans, trans people: its `label` says "for ...") or "older" (people of
-    OLDER_FROM or over, or in the group its `stems` name);
+    "community" (veterans, trans people: its `label` says "for ..."), "carers" or "older"
+    (people of OLDER_FROM or over, or in the group its `stems` name);
     `label` is the listing's words for the reason ("people with COPD, asthma and other lung
     conditions"); `stems` are words any one of which, said by the person, shows they belong (a
     carer who says "my mother has dementia" belongs to "people with dementia and their carers"
@@ -536,6 +549,17 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
             found["children"] = Audience(
                 "children", label.strip(" ,"), BABY_STEMS if young else CHILD_STEMS
             )
+    # A club for people with a condition that supports their carers too is for both; a forum
+    # for parents of disabled children is for parents (its "children" audience).
+    for_condition = "condition" in found and not found["condition"].label.startswith("those ")
+    if (
+        not for_condition
+        and "children" not in found
+        and (
+            _CARERS_NAME_RE.search(service.name) or any(_FOR_CARERS_RE.search(s) for s in sentences)
+        )
+    ):
+        found["carers"] = Audience("carers", "for carers", CARER_STEMS)
     if "children" not in found:
         # Filed under babies ("Pregnancy, babies and early years") and about them in its own
         # words ("an infant feeding lead", "postnatal depression"): for parents of babies.
@@ -591,6 +615,8 @@ def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
         said.add(_PAIN)
     if any(_SPOUSE_DIED_RE.search(value) for value in profile_texts):
         said.add(WIDOWED_STEM)
+    if any(_LOOKS_AFTER_RE.search(text.without_relatives(value)) for value in profile_texts):
+        said.add(text.stem("carer"))
     return frozenset(said)
 
 

@@ -201,12 +201,18 @@ def test_a_group_for_carers_of_someone_with_a_condition_is_for_carers_who_name_i
         "Carers support group",
         description="For family members and friends caring for someone living with dementia.",
     )
-    (audience,) = constraints.audiences(group)
+    audience, carers = constraints.audiences(group)
     assert audience.label == "those caring for someone living with dementia"
+    assert carers.label == "for carers"
     dementia = constraints.person_stems(["I care for my wife, who has dementia."])
     autism = constraints.person_stems(["I care for my son, who has autism."])
     assert constraints.belongs(audience, None, dementia) is True
     assert constraints.belongs(audience, None, autism) is None
+    # Living with dementia is not caring for someone who does.
+    living_with = constraints.person_stems(["She has dementia."])
+    assert constraints.belongs(audience, None, living_with) is True
+    assert constraints.belongs(carers, None, living_with) is None
+    assert constraints.belongs(carers, None, dementia) is True
 
 
 def test_part_of_a_communitys_words_does_not_place_someone_in_it():
@@ -378,3 +384,33 @@ def test_a_measure_beside_the_conditions_named_is_not_another_group():
     assert constraints.belongs(audience, None, constraints.person_stems(["type 2 diabetes"]))
     overweight = constraints.person_stems(["obesity", "asthma", "osteoarthritis"])
     assert constraints.belongs(audience, None, overweight) is None
+
+
+# --- carers ----------------------------------------------------------------------------------
+
+
+def test_a_service_for_carers_ranks_lower_for_someone_who_says_nothing_of_caring():
+    carers = svc("c", "Riverside Carers Hub", description="Advice and a cuppa for unpaid carers.")
+    drop_in = svc("d", "Riverside drop-in", description="Advice and a cuppa for anyone.", km=2.0)
+    assert [a.label for a in constraints.audiences(carers)] == ["for carers"]
+    # A care leaver is not a carer.
+    leaver = by_id([carers, drop_in], person(needs=["care leaver", "advice"]))
+    assert list(leaver) == ["d", "c"]
+    assert "for carers, the listing says \u2014 check it suits you" in leaver["c"].reasons
+    # Someone who looks after their husband is one, said in any of these ways.
+    for said in ("I look after my husband", "carer for her son", "caring for mum"):
+        carer = by_id([carers, drop_in], person(needs=["advice"], what_matters=said))
+        assert list(carer) == ["c", "d"], said
+
+
+def test_a_club_for_people_with_a_condition_that_supports_carers_too_is_not_only_for_carers():
+    club = svc(
+        "f",
+        "Forget-me-not club",
+        description="For people with early-stage dementia. We also support carers.",
+    )
+    assert [a.kind for a in constraints.audiences(club)] == ["condition"]
+    group = svc(
+        "g", "Carers support group", description="For those caring for someone with dementia."
+    )
+    assert {a.kind for a in constraints.audiences(group)} == {"condition", "carers"}

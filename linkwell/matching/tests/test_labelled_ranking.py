@@ -81,7 +81,12 @@ friendship service (graded 0) moves to 2nd above stop smoking and lung-health si
 0.95 -> 0.86; p26 "owe two months' rent", so the food bank (2) rises to 1st above housing
 advice (3), 0.72 -> 0.65; p14's "a break from caring" reaches a parent carers' forum (0), now
 5th above a reading group (1), 0.78 -> 0.75; p11's lower places reorder. nDCG@5 0.705 ->
-0.699; precision@5 and recall@10 unchanged."""
+0.699; precision@5 and recall@10 unchanged.
+A listing named or described for carers ("Young Carers' Club", "Merebrook Carers' Centre") is
+for carers: for someone who says nothing of caring it asks them to check and ranks lower. p24
+(a boy who is not a carer) loses the young carers' club (graded 0) from his 3rd place, so a
+mentoring scheme (3) rises to 3rd and a youth club (3) to 6th: 0.601 -> 0.629; p34's lower places
+reorder. nDCG@5 0.699 -> 0.700; precision@5 and recall@10 unchanged."""
 
 from __future__ import annotations
 
@@ -98,7 +103,7 @@ from linkwell.matching.evaluation.metrics import ndcg_at_k, precision_at_k, reca
 
 PINNED = Path(__file__).resolve().parent / "data" / "labelled_top10.json"
 # nDCG@5, precision@5, recall@10 of the full engine on the labelled set (BENCHMARKS.md).
-FIGURES = {"ndcg5": 0.699, "p5": 0.512, "r10": 0.734}
+FIGURES = {"ndcg5": 0.700, "p5": 0.512, "r10": 0.734}
 
 pytestmark = [
     pytest.mark.slow,
