@@ -183,8 +183,8 @@ def quality(
 
 def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str, Any]]:
     """The council set's development part (with each component switched off in turn), the same
-    people reworded twice, the 36 more development people (full engine and BM25) and, only with
-    `held_out`, its held-out part."""
+    people reworded twice, the two groups of 36 more development people (full engine and BM25)
+    and, only with `held_out`, its held-out part."""
     from linkwell.matching.evaluation.council import load_council_set
 
     views = [
@@ -209,6 +209,12 @@ def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str
             ablations=False,
             name="council set, 36 more development people",
         ),
+        quality(
+            load_council_set("more_2"),
+            people=people,
+            ablations=False,
+            name="council set, 36 more development people, second group",
+        ),
     ]
     if held_out:
         views.append(
@@ -226,6 +232,7 @@ def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str
 PART_OF_AGREEMENT = {
     "development": "development",
     "more development": "more",
+    "second more development": "more_2",
     "held-out": "held_out",
 }
 
@@ -799,6 +806,7 @@ def run_quality(*, held_out: bool, output: Path | None, people: int | None = Non
     agreement = {
         "development": graders_agreement("development"),
         "more development": graders_agreement("more"),
+        "second more development": graders_agreement("more_2"),
     }
     if held_out:
         agreement["held-out"] = graders_agreement("held_out")

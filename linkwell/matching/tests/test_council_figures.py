@@ -38,8 +38,9 @@ def test_the_resolved_grades_are_the_graders_files_under_the_rule():
     assert made == json.loads(RESOLVED_FILE.read_text(encoding="utf-8"))
 
 
-def test_the_more_peoples_resolved_grades_are_their_graders_files_under_the_rule():
-    folder = grades_folder("more")
+@pytest.mark.parametrize("part", ["more", "more_2"])
+def test_the_more_peoples_resolved_grades_are_their_graders_files_under_the_rule(part):
+    folder = grades_folder(part)
 
     def load(name: str) -> dict[str, Any]:
         return json.loads((folder / name).read_text(encoding="utf-8"))
@@ -49,7 +50,7 @@ def test_the_more_peoples_resolved_grades_are_their_graders_files_under_the_rule
         load("grader-B-hard.json"),
     )  # fmt: skip
     assert made == load("resolved.json")
-    assert set(load("grader-A.json")) == {p.id for p in load_council_set("more").people}
+    assert set(load("grader-A.json")) == {p.id for p in load_council_set(part).people}
 
 
 def test_people_with_nothing_relevant_are_left_out_and_counted():
@@ -91,5 +92,5 @@ def test_the_council_development_figure_holds():
 def test_resolving_an_unknown_group_says_which_there_are():
     from linkwell.matching.evaluation.council import resolve as resolving
 
-    with pytest.raises(SystemExit, match=r"unknown group 'nope'.*'more'"):
+    with pytest.raises(SystemExit, match=r"unknown group 'nope'.*'more' or 'more-2'"):
         resolving.main("nope")

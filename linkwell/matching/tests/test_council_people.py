@@ -169,16 +169,20 @@ def test_the_reworded_development_people_differ_only_in_their_words(name):
         assert not [e.message for e in Draft202012Validator(schema()).iter_errors(person)]
 
 
-def _more() -> list[dict[str, Any]]:
-    lines = (COUNCIL / "people-more.jsonl").read_text(encoding="utf-8").splitlines()
+def _more(name: str = "people-more.jsonl") -> list[dict[str, Any]]:
+    lines = (COUNCIL / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def test_the_36_more_people_are_new_valid_profiles():
-    more = _more()
+@pytest.mark.parametrize("name", ["people-more.jsonl", "people-more-2.jsonl"])
+def test_the_36_more_people_are_new_valid_profiles(name):
+    more = _more(name)
     ids = [person["id"] for person in more]
+    earlier = {person["id"] for person in _people()}
+    if name != "people-more.jsonl":
+        earlier |= {person["id"] for person in _more()}
     assert len(ids) == 36 and len(set(ids)) == 36
-    assert not set(ids) & {person["id"] for person in _people()}
+    assert not set(ids) & earlier
     for person in more:
         assert not [e.message for e in Draft202012Validator(schema()).iter_errors(person)]
         assert profile_from_json(person).what_matters

@@ -8,9 +8,10 @@ matters written again in other everyday words: whether a reading holds beyond th
 made from), ``"development_reworded_b"`` (written again by another hand, as referral forms and
 letters: a check on readings made from the first rewording, not tuned on), ``"more"`` (36 more
 development people, written and graded later in the same way: ``people-more.jsonl``,
-``grades/more/``), ``"held_out"`` (report it only for a final change) or ``"all"`` (the first
-72). The grades are the resolved ones (``grades/resolved.json``, ``grades/more/resolved.json``,
-made by ``resolve.py`` from the two graders' files).
+``grades/more/``), ``"more_2"`` (36 more again, written and graded later still:
+``people-more-2.jsonl``, ``grades/more-2/``), ``"held_out"`` (report it only for a final change)
+or ``"all"`` (the first 72). The grades are the resolved ones (``resolved.json`` in each grades
+folder, made by ``resolve.py`` from the two graders' files).
 """
 
 from __future__ import annotations
@@ -25,9 +26,15 @@ from linkwell.matching.evaluation.catalogue import EVALUATION_AT
 HERE = Path(__file__).resolve().parent
 RESOLVED_FILE = HERE / "grades" / "resolved.json"
 PARTS = (
-    "development", "development_reworded", "development_reworded_b", "more", "held_out", "all",
+    "development", "development_reworded", "development_reworded_b", "more", "more_2",
+    "held_out", "all",
 )  # fmt: skip
-MORE_FILE = "people-more.jsonl"
+# Development people written and graded after the first 72: each group's people file and the
+# folder under grades/ with its graders' files.
+MORE_GROUPS = {
+    "more": ("people-more.jsonl", "more"),
+    "more_2": ("people-more-2.jsonl", "more-2"),
+}
 # The development people written again, each file with the same people and facts.
 REWORDED_FILES = {
     "development_reworded": "people-development-reworded.jsonl",
@@ -36,9 +43,11 @@ REWORDED_FILES = {
 
 
 def grades_folder(part: str, folder: Path = HERE) -> Path:
-    """Where a part's graders' files and resolved grades are: the 36 more people's in
-    ``grades/more/``, every other part's in ``grades/``."""
-    return folder / "grades" / "more" if part == "more" else folder / "grades"
+    """Where a part's graders' files and resolved grades are: a later group's in its own folder
+    (``grades/more/``, ``grades/more-2/``), every other part's in ``grades/``."""
+    if part in MORE_GROUPS:
+        return folder / "grades" / MORE_GROUPS[part][1]
+    return folder / "grades"
 
 
 def part_ids(part: str, folder: Path = HERE) -> set[str]:
@@ -50,8 +59,8 @@ def part_ids(part: str, folder: Path = HERE) -> set[str]:
         return set(split["development"]) | set(split["held_out"])
     if part in REWORDED_FILES:
         return set(split["development"])
-    if part == "more":
-        lines = (folder / MORE_FILE).read_text(encoding="utf-8").splitlines()
+    if part in MORE_GROUPS:
+        lines = (folder / MORE_GROUPS[part][0]).read_text(encoding="utf-8").splitlines()
         return {json.loads(line)["id"] for line in lines if line.strip()}
     return set(split[part])
 
@@ -62,7 +71,11 @@ def load_council_set(part: str = "development", folder: Path = HERE) -> Evaluati
     the files disagree (a grade for an unknown person or listing)."""
     files = {
         "people": folder
-        / (MORE_FILE if part == "more" else REWORDED_FILES.get(part, "people.jsonl")),
+        / (
+            MORE_GROUPS[part][0]
+            if part in MORE_GROUPS
+            else REWORDED_FILES.get(part, "people.jsonl")
+        ),
         "split": folder / "split.json",
         "directory": folder / "directory.json",
         "grades": grades_folder(part, folder) / "resolved.json",

@@ -25,8 +25,13 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 GRADES = HERE / "grades"
 # Each group of people and where its graders' files are: the first 72 (split into development
-# and held-out) and 36 more development people written and graded later the same way.
-GROUPS = {"": ("people.jsonl", GRADES), "more": ("people-more.jsonl", GRADES / "more")}
+# and held-out) and two groups of 36 more development people written and graded later the same
+# way.
+GROUPS = {
+    "": ("people.jsonl", GRADES),
+    "more": ("people-more.jsonl", GRADES / "more"),
+    "more-2": ("people-more-2.jsonl", GRADES / "more-2"),
+}
 HARD_REASONS = frozenset(
     (
         "age",
@@ -162,9 +167,10 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def main(group: str = "") -> None:
-    """Resolve one group's two graders' files (`GROUPS`; `python resolve.py [more]`)."""
+    """Resolve one group's two graders' files (`GROUPS`; `python resolve.py [more | more-2]`)."""
     if group not in GROUPS:
-        sys.exit(f"unknown group {group!r}: give none (the first 72 people) or 'more'")
+        known = " or ".join(repr(g) for g in GROUPS if g)
+        sys.exit(f"unknown group {group!r}: give none (the first 72 people), {known}")
     people_name, folder = GROUPS[group]
     people_lines = (HERE / people_name).read_text(encoding="utf-8").splitlines()
     people = {json.loads(line)["id"] for line in people_lines if line.strip()}
