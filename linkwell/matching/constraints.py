@@ -21,6 +21,7 @@ as if it had refused.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -439,6 +440,13 @@ _LOOKS_AFTER_RE = re.compile(r"\blook(?:s|ing|ed)?\s+after\b", re.IGNORECASE)
 CARER_STEMS = frozenset(text.stem(w) for w in ("carer", "care", "caring"))
 
 
+@functools.cache
+def _carer_phrases() -> frozenset[text.Phrase]:
+    """The related-terms phrases that say someone cares for another ("can't leave him", "a
+    break from caring"): saying one places the person among carers."""
+    return frozenset(p for g in text.related_groups() if g.name == "carer" for p in g.phrases)
+
+
 @dataclass(frozen=True)
 class Audience:
     """Who a listing says it is for. `kind` is "female", "male", "condition", "children",
@@ -615,7 +623,9 @@ def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
         said.add(_PAIN)
     if any(_SPOUSE_DIED_RE.search(value) for value in profile_texts):
         said.add(WIDOWED_STEM)
-    if any(_LOOKS_AFTER_RE.search(text.without_relatives(value)) for value in profile_texts):
+    if any(_LOOKS_AFTER_RE.search(text.without_relatives(value)) for value in profile_texts) or (
+        any(set(text.phrases_said(value)) & _carer_phrases() for value in profile_texts)
+    ):
         said.add(text.stem("carer"))
     return frozenset(said)
 

@@ -556,6 +556,10 @@ _REFUSAL_RE = re.compile(
     # "as long as nobody makes me talk about my feelings"
     r"|\b(?:nobody|no\s+one|no-one)\s+(?:makes?|forces?|pushes?)\s+(?:me|him|her|them)\s+"
     rf"(?:to\s+)?(?P<e>.+?){_CLAUSE_END}"
+    # "can't face baby groups", "couldn't face going to a club" (only of a kind of gathering:
+    # "can't face the post" is a trouble, not a refusal)
+    r"|\b(?:can'?t|cannot|couldn'?t|could\s+not)\s+face\s+(?P<k>(?:going\s+to\s+|being\s+in\s+)?"
+    r"(?:\w+\s+){0,2}?(?:groups?|clubs?|class(?:es)?|circles?|centres?|crowds?|gyms?))\b"
     # "hates crowds", "can't stand bingo"
     rf"|\b(?:hates?|can'?t\s+stand|cannot\s+stand|can'?t\s+bear|cannot\s+bear)\s+(?P<f>.+?){_CLAUSE_END}"
     # "no talking groups", "no more groups" (not "there are no groups near her")
@@ -575,7 +579,7 @@ _REFUSAL_RE = re.compile(
     rf"(?:with\s+|in\s+|at\s+)?(?P<j>.+?){_CLAUSE_END}",
     re.IGNORECASE,
 )
-_REFUSAL_OBJECTS = "abcdefghij"
+_REFUSAL_OBJECTS = "abcdefghijk"
 # "Without" after being or living, or without anyone, is a lack, the person's trouble, not a
 # refusal: "she has been without heating since October", "living without a car", "went without
 # meals", "days without seeing anyone".

@@ -206,3 +206,49 @@ def test_strength_and_balance_is_not_a_mobility_scooter():
     scooters = svc("scoot", "Shopmobility", description="Mobility scooters to hire in town.")
     result = ranked([scooters], person(needs=["strength and balance"]))
     assert not related(result, "scoot")
+
+
+@pytest.mark.parametrize(
+    ("said", "sid", "listing"),
+    [
+        (
+            "Money's down since she stopped work and she hasn't looked at what she could claim.",
+            "advice",
+            svc("advice", "Welfare rights", description="Benefits checks and appeals.", km=3),
+        ),
+        (
+            "He wants to get his money sorted while he's between jobs.",
+            "advice",
+            svc("advice", "Welfare rights", description="Benefits checks and appeals.", km=3),
+        ),
+        (
+            "He took an overdose three weeks ago and went home with a leaflet.",
+            "line",
+            svc("line", "Listening line", description="Samaritans volunteers, day or night.", km=3),
+        ),
+        (
+            "She'd like someone to sit with him for a couple of hours; she can't leave him.",
+            "sitting",
+            svc("sitting", "Sitting service", description="Respite for unpaid carers.", km=3),
+        ),
+    ],
+)
+def test_what_a_person_is_owed_a_crisis_and_not_leaving_him_are_said_sideways(said, sid, listing):
+    result = ranked([NEARBY, listing], person(what_matters=said))
+    assert result[0].service_id == sid
+    assert related(result, sid)
+
+
+def test_someone_who_cannot_leave_him_is_a_carer_for_a_carers_centre():
+    centre = svc("centre", "Carers Centre", description="Support for carers.", km=3)
+    theirs = person(what_matters="She can't leave him for more than an hour.")
+    result = ranked([NEARBY, centre], theirs)
+    assert result[0].service_id == "centre"
+    assert not any("check it suits you" in r for r in result[0].reasons)
+
+
+def test_cannot_face_a_kind_of_group_is_a_refusal_but_cannot_face_the_post_is_a_trouble():
+    assert [r.thing for r in text.refusals("She can't face baby groups.")] == ["baby groups"]
+    assert [r.thing for r in text.refusals("couldn't face going to a club")] == ["going to a club"]
+    assert text.refusals("He can't face the post.") == ()
+    assert features.refuses_groups(person(what_matters="She can't face groups at the moment."))
