@@ -57,6 +57,7 @@ def services_for_matching(queryset: QuerySet[Service] | None = None) -> QuerySet
             "cost_options",
             "languages",
             "phones",
+            "service_areas",
             Prefetch(
                 "service_at_locations",
                 queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
@@ -219,6 +220,12 @@ def service_doc_from_model(
         email=service.email,
         phone=phones[0].number if phones else "",
         extra_text=tuple(t for t in transport_texts if t),
+        areas=tuple(
+            text
+            for area in service.service_areas.all()
+            for text in (area.name, area.description)
+            if text
+        ),
     )
 
 

@@ -122,6 +122,8 @@ class ServiceDoc:
     email: str = ""
     phone: str = ""
     extra_text: tuple[str, ...] = field(default=(), repr=False)  # other searchable text
+    # The areas the listing says it serves, as written ("BL1 6, BL1 7 and BL1 8 only").
+    areas: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -425,6 +427,13 @@ def service_doc_from_hsds(obj: Mapping[str, Any], where: str = "service") -> Ser
         email=_str(obj.get("email")),
         phone=_str(phones[0].get("number")) if phones else "",
         extra_text=tuple(t for t in extra if t),
+        areas=tuple(
+            text
+            for area in _list(obj.get("service_areas"))
+            if isinstance(area, Mapping)
+            for text in (_str(area.get("name")), _str(area.get("description")))
+            if text
+        ),
     )
 
 

@@ -16,6 +16,9 @@ guide, `evaluation/council/GRADING.md`, "Hard constraints"), where the listing's
   distance when what they said names someone who takes them ("his wife drives him", "Sheila
   takes him everywhere", "her son gives her a lift"), as the grading guide allows; otherwise
   only of venues a short walk away and of services that provide transport;
+- **postcode areas**: a listing that names the postcode districts or sectors it serves ("BL1 6,
+  BL1 7 and BL1 8 only", "just live in BL2") is not offered to someone whose postcode is in none
+  of them;
 - **women only** (or men only): a person whose access needs say so is offered a group — a
   listing whose name says it is one (a group, club, circle, class, course, café, choir,
   session, coffee morning) or names something done together (a walk, a dance, a swim, a
@@ -39,9 +42,16 @@ from linkwell.matching.profile import Availability, Profile
 DROP_IN_HOURS = 3.0  # a session this long is open: an hour inside the window is enough
 DROP_IN_OVERLAP_HOURS = 1.0
 REMOTE_NEEDS = ("online only", "telephone only", "phone only", "housebound")
+# What a volunteer or worker does at the person's door, as good-neighbour schemes say it: "a bit
+# of shopping, changing a light bulb, or just a visit", "we do your shopping".
+_AT_THE_DOOR = (
+    r"just\s+a\s+visit|a\s+bit\s+of\s+shopping|(?:do|does|collect|pick\s+up)\s+(?:your|some)\s+"
+    r"shopping|neighbours\s+helping\s+neighbours"
+)
 _REMOTE_RE = re.compile(
     r"\b(?:telephone|phone|online|video|zoom|text|webchat|helpline|home\s+visits?|"
-    r"visits?\s+(?:you\s+)?(?:at|in)\s+(?:your\s+)?home|in\s+your\s+own\s+home|at\s+home)\b",
+    r"visits?\s+(?:you\s+)?(?:at|in)\s+(?:your\s+)?home|in\s+your\s+own\s+home|at\s+home|"
+    rf"{_AT_THE_DOOR}|lifts?\s+to\s+(?:the\s+|your\s+)?(?:gp|doctors?|hospital|appointments))\b",
     re.IGNORECASE,
 )
 # Learning English: "ESOL", "English classes", "practise your English", and English taught as a
@@ -81,6 +91,7 @@ def passes(profile: Profile, service: ServiceDoc, at: dt.datetime | None) -> boo
         fits_availability(profile.availability, service, at)
         and speaks_their_language(profile.languages, service)
         and reaches_them(profile, service)
+        and covers_them(profile, service)
         and among_their_own_sex(profile, service)
     )
 
@@ -156,7 +167,8 @@ _DELIVERED_REMOTELY_RE = re.compile(
     r"|\b(?:by|over\s+the|via)\s+(?:tele)?phone\b(?!\s+(?:to|for)\s+(?:book|details|more))"
     r"|\b(?:on|via|over)\s+(?:zoom|video|teams)\b|\bhelpline\b|\badvice\s+line\b|\bwebchat\b"
     r"|\bhome\s+visits?\b|\bvisits?\s+(?:you\s+)?(?:at|in)\s+(?:your\s+)?(?:own\s+)?home\b"
-    r"|\bin\s+your\s+own\s+home\b|\bwe\s+(?:call|ring|phone)\s+you\b",
+    r"|\bin\s+your\s+own\s+home\b|\bwe\s+(?:call|ring|phone)\s+you\b"
+    rf"|\b(?:{_AT_THE_DOOR})\b",
     re.IGNORECASE,
 )
 
@@ -259,6 +271,49 @@ def someone_takes_them(profile: Profile) -> bool:
 
 def reaches_them(profile: Profile, service: ServiceDoc) -> bool:
     return not remote_only(profile) or comes_to_them(service)
+
+
+# Postcode districts ("BL2") and sectors ("BL1 6") a listing names as where it serves: in its
+# service areas, or in a sentence of its description or eligibility that says who it covers
+# ("Covering BL1 6, BL1 7 and BL1 8 postcodes only", "just live in BL2"). A full postcode is an
+# address, not an area.
+_POSTCODE_AREA_RE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)(?:\s+(\d)([A-Z]{2})?)?\b")
+_COVERS_RE = re.compile(
+    r"\b(?:only|covering|covers|cover|live\s+in|living\s+in|lives\s+in|residents\s+of|"
+    r"postcodes?)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def postcode_areas(service: ServiceDoc) -> frozenset[str]:
+    """The postcode districts and sectors the listing says it serves ("BL2", "BL1 6"); empty
+    when it names none, which is most listings."""
+    said = [
+        *service.areas,
+        *(
+            sentence
+            for value in (service.description, service.eligibility)
+            for sentence in _SENTENCE_END_RE.split(value)
+            if _COVERS_RE.search(sentence)
+        ),
+    ]
+    out: set[str] = set()
+    for value in said:
+        for district, sector, unit in _POSTCODE_AREA_RE.findall(value):
+            if not unit:
+                out.add(f"{district} {sector}" if sector else district)
+    return frozenset(out)
+
+
+def covers_them(profile: Profile, service: ServiceDoc) -> bool:
+    """False when the listing serves only some postcode districts or sectors and the person's
+    postcode is in none of them; True when either side does not say."""
+    areas = postcode_areas(service)
+    if not areas or not profile.postcode:
+        return True
+    outward, _, inward = profile.postcode.upper().strip().partition(" ")
+    return outward in areas or f"{outward} {inward[:1]}" in areas
 
 
 _GROUP_NAME_RE = re.compile(

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from linkwell.accounts.models import Organisation, OrganisationKind
 from linkwell.casework.tests.factories import make_case
 from linkwell.connections.models import Connection, ConnectionKind, ConnectionStatus
-from linkwell.directory.models import Accessibility, Language, ServiceStatus
+from linkwell.directory.models import Accessibility, Language, ServiceArea, ServiceStatus
 from linkwell.directory.tests.factories import make_organization, make_service
 from linkwell.matching.directory import service_docs_from_db
 from linkwell.matching.engine import Matcher
@@ -73,6 +73,14 @@ def test_it_carries_what_the_engine_needs_from_the_models():
     assert doc.min_age == 50 and doc.provides_transport is True
     assert doc.points and "Step-free" in doc.accessibility[0]
     assert doc.last_verified is not None
+    assert doc.areas == ()
+
+
+def test_it_carries_the_areas_a_service_says_it_serves():
+    visits = make_service("Good neighbours", postcode="SY11 1AA")
+    ServiceArea.objects.create(service=visits, name="SY11 1 and SY11 2 only")
+    (doc,) = service_docs_from_db()
+    assert doc.areas == ("SY11 1 and SY11 2 only",)
 
 
 def test_unanswered_referrals_take_places():

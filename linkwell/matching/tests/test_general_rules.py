@@ -260,6 +260,37 @@ def test_a_listing_for_their_sex_meets_a_women_only_access_need_whatever_its_not
     assert constraints.single_sex_need("quiet room") is None
 
 
+def test_a_listing_that_serves_some_postcodes_is_not_offered_outside_them():
+    sectors = svc("n", "Good neighbours", areas=("BL1 6, BL1 7 and BL1 8 only",))
+    district = svc("p", "Pantry", description="Open to all. No referral needed: just live in BL2.")
+    address = svc("c", "Café", description="At 7 Moss Bank Way, BL1 8PB. Everyone welcome.")
+    assert stated.postcode_areas(sectors) == {"BL1 6", "BL1 7", "BL1 8"}
+    assert stated.postcode_areas(district) == {"BL2"}
+    assert stated.postcode_areas(address) == frozenset()  # an address, not an area
+    inside, outside = person(postcode="BL1 7AJ"), person(postcode="BL4 0NL")
+    assert stated.covers_them(inside, sectors) and not stated.covers_them(outside, sectors)
+    assert stated.covers_them(person(postcode="BL2 2QL"), district)
+    assert not stated.covers_them(inside, district)
+    assert stated.covers_them(person(), sectors)  # no postcode: nothing to go on
+    matcher = Matcher([sectors, district, address], encoder=None)
+    assert {s.service_id for s in matcher.rank(outside, top=5, at=AT)} == {"c"}
+
+
+def test_a_good_neighbours_scheme_comes_to_someone_who_is_housebound():
+    neighbours = svc(
+        "n",
+        "Good neighbours",
+        km=5,
+        description="Neighbours helping neighbours: a bit of shopping, or just a visit.",
+    )
+    club = svc("c", "Lunch club", km=0.5, description="A hot lunch at the hall.")
+    housebound = person(accessibility=["housebound"], needs=["shopping"])
+    assert stated.comes_to_them(neighbours) and stated.delivered_remotely(neighbours)
+    assert not stated.comes_to_them(club)
+    ranked = [s.service_id for s in Matcher([neighbours, club], encoder=None).rank(housebound)]
+    assert ranked == ["n"]
+
+
 def test_the_engine_never_suggests_what_the_stated_constraints_rule_out():
     directory = [
         svc("a", "Walking group", schedules=(session("SA", "10:00", "12:00"),)),
