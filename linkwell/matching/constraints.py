@@ -89,10 +89,35 @@ _GENERIC_CONDITION_STEMS = frozenset(
 _CARERS_RE = re.compile(r"\b(?:and|or) (?:their |family )?carers?\b", re.IGNORECASE)
 
 
+# "People under the care of secondary mental health services", "must be open to the community
+# mental health team": for people with a severe mental illness in specialist care, which someone
+# shows by naming that care or a diagnosis it treats.
+_SECONDARY_CARE_RE = re.compile(
+    r"\b(?:under\s+the\s+care\s+of|known\s+to|open\s+to|in\s+the\s+care\s+of|referred\s+by|"
+    r"supported\s+by)\s+(?:the\s+|a\s+|their\s+)?(?:secondary\s+(?:care\s+)?mental\s+health|"
+    r"community\s+mental\s+health\s+teams?|cmhts?|early\s+intervention)",
+    re.IGNORECASE,
+)
+SECONDARY_CARE_STEMS = frozenset(
+    {
+        *(
+            text.stem(w)
+            for w in ("cmht", "psychiatrist", "psychiatric", "secondary", "psychosis",
+                      "psychotic", "schizophrenia", "bipolar", "smi")
+        ),
+        *(" ".join(text.stems(p)) for p in ("care coordinator", "health team",
+                                              "severe mental", "personality disorder")),
+    }
+)  # fmt: skip
+
+
 def required_condition(eligibility: str) -> tuple[frozenset[str], bool] | None:
     """Stems of a condition the eligibility text makes a requirement ("only for people with
-    dementia", "must have a diagnosis of COPD"), and whether their carers are welcome too.
-    None when the text sets no such requirement."""
+    dementia", "must have a diagnosis of COPD", "under the care of secondary mental health
+    services"), and whether their carers are welcome too. None when the text sets no such
+    requirement."""
+    if _SECONDARY_CARE_RE.search(eligibility):
+        return SECONDARY_CARE_STEMS, False
     match = _CONDITION_RE.search(eligibility)
     if not match:
         return None
@@ -409,9 +434,14 @@ _CONDITION_END_RE = re.compile(
 _DANGLING_RE = re.compile(r"(?:[\s,]+(?:and|or|with|a|an|the))+\s*$", re.IGNORECASE)
 _PARENTS_AUDIENCE_RE = re.compile(
     r"\bfor\s+(?:new\s+)?(?:parents|mums|mothers|dads|fathers|mums and dads)"
-    r"(?:\s+(?:and|or)\s+(?:carers|grandparents))?(?:\s+of\s+([^.;:()]{2,80}))?",
+    # "for parents and carers of ...", "for dads, granddads and male carers with ..."
+    r"(?:,?\s+(?:(?:and|or)\s+)?(?:(?:male|female)\s+)?(?:carers|grandparents|granddads|grandads|"
+    r"grandmas|nans))*(?:\s+(?:of|with)\s+([^.;:()]{2,80}))?",
     re.IGNORECASE,
 )
+# "children under 5", "under-fives", "aged 0-4": children young enough for a baby and toddler
+# group.
+_UNDER_SCHOOL_AGE_RE = re.compile(r"\bunder\s+(?:[1-5]|fives?)\b|\baged?\s+0\s*[-\u2013]\s*[1-5]\b")
 
 
 # "For older people", "for older people and people with limited mobility": an age band. The
@@ -464,8 +494,11 @@ class Audience:
 
 # A group named for men or women ("Men's Talking Group", "Womens Aid", "Ladies' Lunch Club"), in
 # the listing's or its organisation's name, unless the listing welcomes everyone.
+# So is one named for fathers or mothers ("Dads' Saturday Club", "Mums' Coffee Morning").
 _NAMED_GENDER_RE = re.compile(
-    r"\b(?:(women)['\u2019]?s|(men)['\u2019]?s|(ladies)['\u2019]?)\s+\w", re.IGNORECASE
+    r"\b(?:(women)['\u2019]?s|(men)['\u2019]?s|(ladies)['\u2019]?|(dads|fathers|grandads|granddads)"
+    r"['\u2019]?|(mums|mothers|grandmas|nans)['\u2019]?)\s+\w",
+    re.IGNORECASE,
 )
 _WELCOMES_ALL_RE = re.compile(
     r"\b(?:open\s+to\s+(?:all|everyone|anyone)|everyone\s+(?:is\s+)?welcome|all\s+(?:are\s+)?welcome|"
@@ -479,7 +512,7 @@ def named_gender(service: ServiceDoc) -> str | None:
     """The gender a group's own name is for ("Men's Talking Group": "male"), unless its text
     welcomes everyone; None when its names say neither or both."""
     kinds = {
-        "male" if found.group(2) else "female"
+        "male" if found.group(2) or found.group(4) else "female"
         for name in (service.name, service.organization)
         for found in _NAMED_GENDER_RE.finditer(name)
     }
@@ -547,7 +580,9 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
         match = _PARENTS_AUDIENCE_RE.search(sentence)
         if match and "children" not in found:
             children = match.group(1) or ""
-            young = bool(set(text.stems(children)) & BABY_STEMS)
+            young = bool(set(text.stems(children)) & BABY_STEMS) or bool(
+                _UNDER_SCHOOL_AGE_RE.search(children)
+            )
             label = match.group(0)[len("for ") :]
             if children:
                 label = (

@@ -414,3 +414,42 @@ def test_a_club_for_people_with_a_condition_that_supports_carers_too_is_not_only
         "g", "Carers support group", description="For those caring for someone with dementia."
     )
     assert {a.kind for a in constraints.audiences(group)} == {"condition", "carers"}
+
+
+def test_a_club_named_for_dads_with_children_under_five_is_for_fathers_of_young_children():
+    club = svc(
+        "d",
+        "Dads' Saturday Club",
+        description="For dads, granddads and male carers with children under 5.",
+    )
+    kinds = {a.kind: a for a in constraints.audiences(club)}
+    assert set(kinds) == {"male", "children"}
+    assert kinds["children"].stems == constraints.BABY_STEMS
+    teen_dad = constraints.person_stems(["His son is fifteen."])
+    new_dad = constraints.person_stems(["A new dad: the baby is five months old."])
+    assert constraints.belongs(kinds["children"], "male", teen_dad) is None
+    assert constraints.belongs(kinds["children"], "male", new_dad) is True
+    assert constraints.belongs(kinds["male"], "female", new_dad) is False
+    mums = svc("m", "Mums' Coffee Morning", description="A cuppa and a chat.")
+    assert [a.kind for a in constraints.audiences(mums)] == ["female"]
+
+
+def test_a_service_for_people_in_secondary_mental_health_care_needs_someone_in_it():
+    eligibility = "People under the care of secondary mental health services."
+    requirement = constraints.required_condition(eligibility)
+    assert requirement is not None
+    in_care = constraints.person_stems(["Bipolar; sees her care coordinator monthly."])
+    low_mood = constraints.person_stems(["Low mood and anxiety; mental health is poor."])
+    assert constraints.meets_condition(requirement, in_care)
+    assert not constraints.meets_condition(requirement, low_mood)
+    ips = svc(
+        "i", "Employment specialists", description="Help into paid work.", eligibility=eligibility
+    )
+    club = svc("j", "Job club", description="Help into paid work.", km=2)
+    ranked = [
+        s.service_id
+        for s in Matcher([ips, club], encoder=None).rank(
+            person(needs=["work"], conditions=["low mood"])
+        )
+    ]
+    assert ranked == ["j"]
