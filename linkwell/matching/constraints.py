@@ -468,19 +468,54 @@ _FOR_CARERS_RE = re.compile(
 )
 _LOOKS_AFTER_RE = re.compile(r"\blook(?:s|ing|ed)?\s+after\b", re.IGNORECASE)
 CARER_STEMS = frozenset(text.stem(w) for w in ("carer", "care", "caring"))
+CRISIS_STEM = "in-crisis"  # not a word anyone says: `person_stems` adds it
+
+
+# A service for people in crisis or thinking of suicide ("The Sanctuary Crisis Café", "Samaritans",
+# "a crisis line"), not money in a crisis ("crisis grants"): for someone who says they are in one
+# (a phrase of the related-terms "suicide" group: "dark thoughts", "took an overdose", "crisis"),
+# and a check for anyone who is low but says nothing of the sort.
+_CRISIS_SERVICE_RE = re.compile(
+    r"\bsamaritans\b|\b116\s*123\b|\bsuicid\w*|\bself[\s-]harm\w*"
+    r"|\bcrisis\b(?!\s+(?:grants?|loans?|funds?|payments?|support\s+(?:grants?|funds?)))",
+    re.IGNORECASE,
+)
+
+
+_MENTAL_RE = re.compile(r"\bmental\b|\bsamaritans\b|\bsuicid\w*|\bdistress\w*", re.IGNORECASE)
+_BEREAVED_RE = re.compile(
+    r"\bbereave\w*|\b(?:after|affected\s+by)\s+(?:a\s+)?suicide\b|\binquests?\b", re.IGNORECASE
+)
+
+
+def crisis_service(service: ServiceDoc) -> bool:
+    """A service for people in a mental health crisis (its words say crisis, suicide or
+    Samaritans, and mental health or distress somewhere in its text or categories); not food
+    "for people in crisis", nor support for people bereaved by a suicide."""
+    said = f"{service.name}. {service.description}"
+    return (
+        bool(_CRISIS_SERVICE_RE.search(said))
+        and bool(_MENTAL_RE.search(f"{said}. {' '.join(service.taxonomy_terms)}"))
+        and not _BEREAVED_RE.search(said)
+    )
+
+
+@functools.cache
+def _group_phrases(name: str) -> frozenset[text.Phrase]:
+    return frozenset(p for g in text.related_groups() if g.name == name for p in g.phrases)
 
 
 @functools.cache
 def _carer_phrases() -> frozenset[text.Phrase]:
     """The related-terms phrases that say someone cares for another ("can't leave him", "a
     break from caring"): saying one places the person among carers."""
-    return frozenset(p for g in text.related_groups() if g.name == "carer" for p in g.phrases)
+    return _group_phrases("carer")
 
 
 @dataclass(frozen=True)
 class Audience:
     """Who a listing says it is for. `kind` is "female", "male", "condition", "children",
-    "community" (veterans, trans people: its `label` says "for ..."), "carers" or "older"
+    "community" (veterans, trans people: its `label` says "for ..."), "carers", "crisis" or "older"
     (people of OLDER_FROM or over, or in the group its `stems` name);
     `label` is the listing's words for the reason ("people with COPD, asthma and other lung
     conditions"); `stems` are words any one of which, said by the person, shows they belong (a
@@ -603,6 +638,10 @@ def audiences(service: ServiceDoc) -> tuple[Audience, ...]:
         )
     ):
         found["carers"] = Audience("carers", "for carers", CARER_STEMS)
+    if crisis_service(service):
+        found["crisis"] = Audience(
+            "crisis", "for people in crisis or with thoughts of suicide", frozenset({CRISIS_STEM})
+        )
     if "children" not in found:
         # Filed under babies ("Pregnancy, babies and early years") and about them in its own
         # words ("an infant feeding lead", "postnatal depression"): for parents of babies.
@@ -662,6 +701,8 @@ def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
         any(set(text.phrases_said(value)) & _carer_phrases() for value in profile_texts)
     ):
         said.add(text.stem("carer"))
+    if any(set(text.phrases_said(value)) & _group_phrases("suicide") for value in profile_texts):
+        said.add(CRISIS_STEM)
     return frozenset(said)
 
 

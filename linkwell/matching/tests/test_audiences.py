@@ -453,3 +453,24 @@ def test_a_service_for_people_in_secondary_mental_health_care_needs_someone_in_i
         )
     ]
     assert ranked == ["j"]
+
+
+def test_a_crisis_service_is_for_someone_who_says_they_are_in_crisis():
+    cafe = svc(
+        "c",
+        "Sanctuary",
+        description="Out-of-hours crisis café for anyone in mental health distress.",
+    )
+    food = svc("f", "Food bank", description="Emergency food parcels for people in crisis.")
+    bereaved = svc(
+        "b",
+        "After suicide group",
+        description="For people bereaved by suicide. Mental health support.",
+    )
+    assert [a.kind for a in constraints.audiences(cafe)] == ["crisis"]
+    assert "crisis" not in {a.kind for a in constraints.audiences(food)}
+    assert "crisis" not in {a.kind for a in constraints.audiences(bereaved)}
+    low = by_id([cafe], person(needs=["low mood"], what_matters="Feeling low since the move."))
+    assert any("check it suits you" in r for r in low["c"].reasons)
+    overdose = by_id([cafe], person(what_matters="He took an overdose three weeks ago."))
+    assert not any("check it suits you" in r for r in overdose["c"].reasons)

@@ -86,7 +86,10 @@ A listing named or described for carers ("Young Carers' Club", "Merebrook Carers
 for carers: for someone who says nothing of caring it asks them to check and ranks lower. p24
 (a boy who is not a carer) loses the young carers' club (graded 0) from his 3rd place, so a
 mentoring scheme (3) rises to 3rd and a youth club (3) to 6th: 0.601 -> 0.629; p34's lower places
-reorder. nDCG@5 0.699 -> 0.700; precision@5 and recall@10 unchanged."""
+reorder. nDCG@5 0.699 -> 0.700; precision@5 and recall@10 unchanged.
+A crisis service (a crisis café, Samaritans) is for someone who says they are in crisis: p23
+(low, not in crisis) loses an evening crisis café (graded 0) from 5th place, and a health walk
+(1) and a parkrun (2) move up into her 6th and 9th places. Figures unchanged."""
 
 from __future__ import annotations
 
