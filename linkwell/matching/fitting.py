@@ -21,8 +21,10 @@ factors (`engine._exponent`).
 `cross_validate` picks `l2` by the mean nDCG@5 of the **whole engine** (diversity included) on
 held-back folds of people: each fold's people are ranked by a Matcher whose weights were fitted
 on the other folds only. The chosen `l2` is then refitted on every person given. Used offline
-on the council set's development people (`python -m linkwell.matching.fitting`, which writes
-`ranking_weights.json`) and by `linkwell match_decisions refit` on a deployment's own decisions.
+on all the council set's development people — the development part and the two groups written
+later, folds dealt across all of them (`python benchmarks/fit_matching.py`, which writes
+`ranking_weights.json`) — and by `linkwell match_decisions refit` on a deployment's own
+decisions.
 """
 
 from __future__ import annotations
@@ -237,10 +239,10 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
     import json
 
     from linkwell.matching.engine import FITTED_AUDIENCE_FACTOR, SEMANTIC_SHARE, Matcher
-    from linkwell.matching.evaluation.council import load_council_set
+    from linkwell.matching.evaluation.council import load_development_people
     from linkwell.matching.features import WEIGHTS_FILE
 
-    dev = load_council_set("development")
+    dev = load_development_people()
     matcher = Matcher(dev.services, ranker=None)
     own = collect(matcher, dev.people, dev.judgments, at=dev.at)
     cv = cross_validate(matcher, dev.people, dev.judgments, at=dev.at, examples=own)
@@ -256,7 +258,10 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
     )
     WEIGHTS_FILE.write_text(
         ranker.to_json(
-            fitted_on="council evaluation set, development part",
+            fitted_on=(
+                f"council evaluation set, all {len(dev.people)} development people "
+                "(the development part and the two later groups)"
+            ),
             l2=best,
             semantic_share=SEMANTIC_SHARE,
             audience_factor=FITTED_AUDIENCE_FACTOR,

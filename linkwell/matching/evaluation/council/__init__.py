@@ -29,6 +29,8 @@ PARTS = (
     "development", "development_reworded", "development_reworded_b", "more", "more_2",
     "held_out", "all",
 )  # fmt: skip
+# Every group of development people: what the ranking weights are fitted on.
+DEVELOPMENT_PARTS = ("development", "more", "more_2")
 # Development people written and graded after the first 72: each group's people file and the
 # folder under grades/ with its graders' files.
 MORE_GROUPS = {
@@ -115,4 +117,19 @@ def load_council_set(part: str = "development", folder: Path = HERE) -> Evaluati
         notes={person.id: "" for person in people},
         slugs={service.id: service.name for service in services},
         at=EVALUATION_AT,
+    )
+
+
+def load_development_people() -> EvaluationSet:
+    """Every development person (`DEVELOPMENT_PARTS`) in one set, with the council directory:
+    what the ranking weights are fitted and cross-validated on. Never the held-out part."""
+    parts = [load_council_set(part) for part in DEVELOPMENT_PARTS]
+    first = parts[0]
+    return EvaluationSet(
+        services=first.services,
+        people=[person for part in parts for person in part.people],
+        judgments={pid: grades for part in parts for pid, grades in part.judgments.items()},
+        notes={pid: note for part in parts for pid, note in part.notes.items()},
+        slugs=first.slugs,
+        at=first.at,
     )
