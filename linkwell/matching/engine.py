@@ -601,7 +601,9 @@ class Matcher:
                 continue
             if not stated.passes(profile, service, at):  # free times, language, remote only
                 continue
-            access = constraints.check_access(profile.accessibility, service)
+            access = stated.met_at_home(
+                constraints.check_access(profile.accessibility, service), service
+            )
             if access.refused:
                 continue
             if hearing and stated.phone_only(service):

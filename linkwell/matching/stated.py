@@ -269,6 +269,23 @@ def someone_takes_them(profile: Profile) -> bool:
     return False
 
 
+_AT_HOME_NEEDS = frozenset({"housebound", "home visit", "home visits", "visits at home"})
+
+
+def met_at_home(access: constraints.AccessCheck, service: ServiceDoc) -> constraints.AccessCheck:
+    """`access` with "housebound" and "home visit" counted as met by a listing that comes to
+    the person (`comes_to_them`: by phone, online, or at their door), whatever its access notes
+    say: a good-neighbours scheme that does a bit of shopping needs no step-free entrance."""
+    home = [n for n in access.unknown if constraints.access_key(n) in _AT_HOME_NEEDS]
+    if not home or not comes_to_them(service):
+        return access
+    return constraints.AccessCheck(
+        met=(*access.met, *home),
+        refused=access.refused,
+        unknown=tuple(n for n in access.unknown if n not in home),
+    )
+
+
 def reaches_them(profile: Profile, service: ServiceDoc) -> bool:
     return not remote_only(profile) or comes_to_them(service)
 

@@ -440,3 +440,17 @@ def test_someone_who_takes_them_brings_venues_within_reach(said, reached):
     result = Matcher([choir], encoder=None).rank(profile, top=5)
     assert stated.someone_takes_them(profile) is reached
     assert bool(result) is reached
+
+
+def test_housebound_is_met_by_a_listing_that_comes_to_the_door_whatever_its_access_notes():
+    neighbours = svc(
+        "n", "Good neighbours", description="Neighbours helping neighbours: just a visit."
+    )
+    hall = svc("h", "Lunch club", description="A hot lunch at the hall.")
+    needs = ["housebound", "hearing loop"]
+    home = stated.met_at_home(constraints.check_access(needs, neighbours), neighbours)
+    assert home.met == ("housebound",) and home.unknown == ("hearing loop",)
+    away = stated.met_at_home(constraints.check_access(needs, hall), hall)
+    assert "housebound" in away.unknown
+    (suggestion,) = Matcher([neighbours], encoder=None).rank(person(accessibility=["housebound"]))
+    assert "suits your access needs (housebound)" in suggestion.reasons
