@@ -183,7 +183,7 @@ def quality(
 
 def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str, Any]]:
     """The council set's development part (with each component switched off in turn), the same
-    people reworded twice, the two groups of 36 more development people (full engine and BM25)
+    people reworded twice, the three groups of 36 more development people (full engine and BM25)
     and, only with `held_out`, its held-out part."""
     from linkwell.matching.evaluation.council import load_council_set
 
@@ -215,6 +215,12 @@ def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str
             ablations=False,
             name="council set, 36 more development people, second group",
         ),
+        quality(
+            load_council_set("more_3"),
+            people=people,
+            ablations=False,
+            name="council set, 36 more development people, third group (an everyday caseload)",
+        ),
     ]
     if held_out:
         views.append(
@@ -233,6 +239,7 @@ PART_OF_AGREEMENT = {
     "development": "development",
     "more development": "more",
     "second more development": "more_2",
+    "third more development": "more_3",
     "held-out": "held_out",
 }
 
@@ -807,6 +814,7 @@ def run_quality(*, held_out: bool, output: Path | None, people: int | None = Non
         "development": graders_agreement("development"),
         "more development": graders_agreement("more"),
         "second more development": graders_agreement("more_2"),
+        "third more development": graders_agreement("more_3"),
     }
     if held_out:
         agreement["held-out"] = graders_agreement("held_out")

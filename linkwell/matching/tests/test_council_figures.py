@@ -38,7 +38,7 @@ def test_the_resolved_grades_are_the_graders_files_under_the_rule():
     assert made == json.loads(RESOLVED_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("part", ["more", "more_2"])
+@pytest.mark.parametrize("part", ["more", "more_2", "more_3"])
 def test_the_more_peoples_resolved_grades_are_their_graders_files_under_the_rule(part):
     folder = grades_folder(part)
 
@@ -92,5 +92,5 @@ def test_the_council_development_figure_holds():
 def test_resolving_an_unknown_group_says_which_there_are():
     from linkwell.matching.evaluation.council import resolve as resolving
 
-    with pytest.raises(SystemExit, match=r"unknown group 'nope'.*'more' or 'more-2'"):
+    with pytest.raises(SystemExit, match=r"unknown group 'nope'.*'more' or 'more-2' or 'more-3'"):
         resolving.main("nope")

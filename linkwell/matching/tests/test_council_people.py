@@ -174,13 +174,16 @@ def _more(name: str = "people-more.jsonl") -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-@pytest.mark.parametrize("name", ["people-more.jsonl", "people-more-2.jsonl"])
+LATER_GROUPS = ["people-more.jsonl", "people-more-2.jsonl", "people-more-3.jsonl"]
+
+
+@pytest.mark.parametrize("name", LATER_GROUPS)
 def test_the_36_more_people_are_new_valid_profiles(name):
     more = _more(name)
     ids = [person["id"] for person in more]
     earlier = {person["id"] for person in _people()}
-    if name != "people-more.jsonl":
-        earlier |= {person["id"] for person in _more()}
+    for before in LATER_GROUPS[: LATER_GROUPS.index(name)]:
+        earlier |= {person["id"] for person in _more(before)}
     assert len(ids) == 36 and len(set(ids)) == 36
     assert not set(ids) & earlier
     for person in more:

@@ -9,7 +9,9 @@ made from), ``"development_reworded_b"`` (written again by another hand, as refe
 letters: a check on readings made from the first rewording, not tuned on), ``"more"`` (36 more
 development people, written and graded later in the same way: ``people-more.jsonl``,
 ``grades/more/``), ``"more_2"`` (36 more again, written and graded later still:
-``people-more-2.jsonl``, ``grades/more-2/``), ``"held_out"`` (report it only for a final change)
+``people-more-2.jsonl``, ``grades/more-2/``), ``"more_3"`` (36 more, as a link worker's
+everyday caseload: ``people-more-3.jsonl``, ``grades/more-3/``), ``"held_out"`` (report it only
+for a final change)
 or ``"all"`` (the first 72). The grades are the resolved ones (``resolved.json`` in each grades
 folder, made by ``resolve.py`` from the two graders' files).
 """
@@ -26,7 +28,7 @@ from linkwell.matching.evaluation.catalogue import EVALUATION_AT
 HERE = Path(__file__).resolve().parent
 RESOLVED_FILE = HERE / "grades" / "resolved.json"
 PARTS = (
-    "development", "development_reworded", "development_reworded_b", "more", "more_2",
+    "development", "development_reworded", "development_reworded_b", "more", "more_2", "more_3",
     "held_out", "all",
 )  # fmt: skip
 # Every group of development people: what the ranking weights are fitted on.
@@ -36,6 +38,7 @@ DEVELOPMENT_PARTS = ("development", "more", "more_2")
 MORE_GROUPS = {
     "more": ("people-more.jsonl", "more"),
     "more_2": ("people-more-2.jsonl", "more-2"),
+    "more_3": ("people-more-3.jsonl", "more-3"),
 }
 # The development people written again, each file with the same people and facts.
 REWORDED_FILES = {

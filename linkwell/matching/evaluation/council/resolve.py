@@ -25,12 +25,13 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 GRADES = HERE / "grades"
 # Each group of people and where its graders' files are: the first 72 (split into development
-# and held-out) and two groups of 36 more development people written and graded later the same
-# way.
+# and held-out) and three groups of 36 more development people written and graded later the
+# same way.
 GROUPS = {
     "": ("people.jsonl", GRADES),
     "more": ("people-more.jsonl", GRADES / "more"),
     "more-2": ("people-more-2.jsonl", GRADES / "more-2"),
+    "more-3": ("people-more-3.jsonl", GRADES / "more-3"),
 }
 HARD_REASONS = frozenset(
     (
@@ -167,7 +168,8 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def main(group: str = "") -> None:
-    """Resolve one group's two graders' files (`GROUPS`; `python resolve.py [more | more-2]`)."""
+    """Resolve one group's two graders' files (`GROUPS`;
+    `python resolve.py [more | more-2 | more-3]`)."""
     if group not in GROUPS:
         known = " or ".join(repr(g) for g in GROUPS if g)
         sys.exit(f"unknown group {group!r}: give none (the first 72 people), {known}")
