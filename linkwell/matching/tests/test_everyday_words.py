@@ -252,3 +252,30 @@ def test_cannot_face_a_kind_of_group_is_a_refusal_but_cannot_face_the_post_is_a_
     assert [r.thing for r in text.refusals("couldn't face going to a club")] == ["going to a club"]
     assert text.refusals("He can't face the post.") == ()
     assert features.refuses_groups(person(what_matters="She can't face groups at the moment."))
+
+
+@pytest.mark.parametrize(
+    ("said", "listing"),
+    [
+        (
+            "He can't get up the stairs, so he sleeps in his armchair.",
+            svc("x", "Adaptations grant", description="Grants for stairlifts and ramps.", km=3),
+        ),
+        (
+            "There's a letter from the council about paying for her care he can't follow.",
+            svc("x", "Money advice", description="Benefits checks and money advice.", km=3),
+        ),
+        (
+            "His wife went into a home in August and he visits every day.",
+            svc("x", "Carers' hub", description="Support for carers.", km=3),
+        ),
+        (
+            "She has never used online banking and the letters pile up.",
+            svc("x", "Tech help", description="Help with tablets and digital skills.", km=3),
+        ),
+    ],
+)
+def test_stairs_care_fees_a_wife_gone_into_a_home_and_online_banking(said, listing):
+    result = ranked([NEARBY, listing], person(what_matters=said))
+    assert result[0].service_id == "x"
+    assert related(result, "x")
