@@ -21,7 +21,7 @@ factors (`engine._exponent`).
 `cross_validate` picks `l2` by the mean nDCG@5 of the **whole engine** (diversity included) on
 held-back folds of people: each fold's people are ranked by a Matcher whose weights were fitted
 on the other folds only. The chosen `l2` is then refitted on every person given. Used offline
-on all the council set's development people — the development part and the two groups written
+on all the council set's development people — the development part and the three groups written
 later, folds dealt across all of them (`python benchmarks/fit_matching.py`, which writes
 `ranking_weights.json`) — and by `linkwell match_decisions refit` on a deployment's own
 decisions.
@@ -260,7 +260,7 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
         ranker.to_json(
             fitted_on=(
                 f"council evaluation set, all {len(dev.people)} development people "
-                "(the development part and the two later groups)"
+                "(the development part and the three later groups)"
             ),
             l2=best,
             semantic_share=SEMANTIC_SHARE,

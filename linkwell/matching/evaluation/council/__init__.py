@@ -32,7 +32,7 @@ PARTS = (
     "held_out", "all",
 )  # fmt: skip
 # Every group of development people: what the ranking weights are fitted on.
-DEVELOPMENT_PARTS = ("development", "more", "more_2")
+DEVELOPMENT_PARTS = ("development", "more", "more_2", "more_3")
 # Development people written and graded after the first 72: each group's people file and the
 # folder under grades/ with its graders' files.
 MORE_GROUPS = {
