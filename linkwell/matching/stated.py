@@ -329,8 +329,9 @@ def covers_them(profile: Profile, service: ServiceDoc) -> bool:
     areas = postcode_areas(service)
     if not areas or not profile.postcode:
         return True
-    outward, _, inward = profile.postcode.upper().strip().partition(" ")
-    return outward in areas or f"{outward} {inward[:1]}" in areas
+    compact = "".join(profile.postcode.split()).upper()  # "bl1 7aj", "BL17AJ" -> "BL17AJ"
+    outward = compact[:-3]
+    return outward in areas or f"{outward} {compact[-3:-2]}" in areas
 
 
 _GROUP_NAME_RE = re.compile(

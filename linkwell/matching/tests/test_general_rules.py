@@ -3,6 +3,7 @@ constraints, each on listings written here (in no labelled set)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -272,6 +273,8 @@ def test_a_listing_that_serves_some_postcodes_is_not_offered_outside_them():
     assert stated.covers_them(person(postcode="BL2 2QL"), district)
     assert not stated.covers_them(inside, district)
     assert stated.covers_them(person(), sectors)  # no postcode: nothing to go on
+    compact = dataclasses.replace(inside, postcode="bl17aj")  # as some records hold it
+    assert stated.covers_them(compact, sectors)
     matcher = Matcher([sectors, district, address], encoder=None)
     assert {s.service_id for s in matcher.rank(outside, top=5, at=AT)} == {"c"}
 
