@@ -181,6 +181,19 @@ def quality(
     }
 
 
+# The council views shown with the full engine and BM25 only (no ablations), after development.
+OTHER_VIEWS = (
+    ("development_reworded", "council set, development part reworded"),
+    (
+        "development_reworded_b",
+        "council set, development part reworded as referral letters (a check)",
+    ),
+    ("more", "council set, 36 more development people"),
+    ("more_2", "council set, 36 more development people, second group"),
+    ("more_3", "council set, 36 more development people, third group (an everyday caseload)"),
+)
+
+
 def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str, Any]]:
     """The council set's development part (with each component switched off in turn), the same
     people reworded twice, the three groups of 36 more development people (full engine and BM25)
@@ -190,47 +203,11 @@ def council_views(*, held_out: bool, people: int | None = None) -> list[dict[str
     views = [
         quality(
             load_council_set("development"), people=people, name="council set, development part"
-        ),
-        quality(
-            load_council_set("development_reworded"),
-            people=people,
-            ablations=False,
-            name="council set, development part reworded",
-        ),
-        quality(
-            load_council_set("development_reworded_b"),
-            people=people,
-            ablations=False,
-            name="council set, development part reworded as referral letters (a check)",
-        ),
-        quality(
-            load_council_set("more"),
-            people=people,
-            ablations=False,
-            name="council set, 36 more development people",
-        ),
-        quality(
-            load_council_set("more_2"),
-            people=people,
-            ablations=False,
-            name="council set, 36 more development people, second group",
-        ),
-        quality(
-            load_council_set("more_3"),
-            people=people,
-            ablations=False,
-            name="council set, 36 more development people, third group (an everyday caseload)",
-        ),
-    ]
-    if held_out:
-        views.append(
-            quality(
-                load_council_set("held_out"),
-                people=people,
-                ablations=False,
-                name="council set, held-out part",
-            )
         )
+    ]
+    parts = [*OTHER_VIEWS, *([("held_out", "council set, held-out part")] if held_out else [])]
+    for part, name in parts:
+        views.append(quality(load_council_set(part), people=people, ablations=False, name=name))
     return views
 
 

@@ -505,13 +505,6 @@ def _group_phrases(name: str) -> frozenset[text.Phrase]:
     return frozenset(p for g in text.related_groups() if g.name == name for p in g.phrases)
 
 
-@functools.cache
-def _carer_phrases() -> frozenset[text.Phrase]:
-    """The related-terms phrases that say someone cares for another ("can't leave him", "a
-    break from caring"): saying one places the person among carers."""
-    return _group_phrases("carer")
-
-
 @dataclass(frozen=True)
 class Audience:
     """Who a listing says it is for. `kind` is "female", "male", "condition", "children",
@@ -697,11 +690,14 @@ def person_stems(profile_texts: Sequence[str]) -> frozenset[str]:
         said.add(_PAIN)
     if any(_SPOUSE_DIED_RE.search(value) for value in profile_texts):
         said.add(WIDOWED_STEM)
-    if any(_LOOKS_AFTER_RE.search(text.without_relatives(value)) for value in profile_texts) or (
-        any(set(text.phrases_said(value)) & _carer_phrases() for value in profile_texts)
+    # Saying a phrase of the related-terms carer group ("can't leave him") places the person
+    # among carers; one of the suicide group ("took an overdose"), among people in crisis.
+    phrases = {p for value in profile_texts for p in text.phrases_said(value)}
+    if phrases & _group_phrases("carer") or any(
+        _LOOKS_AFTER_RE.search(text.without_relatives(value)) for value in profile_texts
     ):
         said.add(text.stem("carer"))
-    if any(set(text.phrases_said(value)) & _group_phrases("suicide") for value in profile_texts):
+    if phrases & _group_phrases("suicide"):
         said.add(CRISIS_STEM)
     return frozenset(said)
 

@@ -208,18 +208,21 @@ def test_strength_and_balance_is_not_a_mobility_scooter():
     assert not related(result, "scoot")
 
 
+WELFARE_RIGHTS = svc("advice", "Welfare rights", description="Benefits checks and appeals.", km=3)
+
+
 @pytest.mark.parametrize(
     ("said", "sid", "listing"),
     [
         (
             "Money's down since she stopped work and she hasn't looked at what she could claim.",
             "advice",
-            svc("advice", "Welfare rights", description="Benefits checks and appeals.", km=3),
+            WELFARE_RIGHTS,
         ),
         (
             "He wants to get his money sorted while he's between jobs.",
             "advice",
-            svc("advice", "Welfare rights", description="Benefits checks and appeals.", km=3),
+            WELFARE_RIGHTS,
         ),
         (
             "He took an overdose three weeks ago and went home with a leaflet.",
