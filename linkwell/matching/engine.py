@@ -49,7 +49,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from linkwell.matching import constraints, features, stated, wording
+from linkwell.matching import constraints, examples, features, stated, wording
 from linkwell.matching.documents import ACTIVE, ServiceDoc, Session
 from linkwell.matching.profile import Profile
 from linkwell.matching.vectors import VectorStore, model_key, text_key
@@ -60,7 +60,8 @@ Vectors = npt.NDArray[np.float32]  # unit-length embeddings, one a row
 
 COMPONENTS = frozenset(
     {"lexical", "synonyms", "semantic", "distance", "schedule", "capacity", "freshness",
-     "quality", "diversity", "audience", "fitted", "taxonomy", "purposes", "priorities"}
+     "quality", "diversity", "audience", "fitted", "taxonomy", "purposes", "priorities",
+     "examples"}
 )  # fmt: skip
 
 # Weights of the score's parts (README.md). Relevance dominates; the rest order near-equals.
@@ -200,6 +201,7 @@ class _Shortlist:
     bound: FloatArray
     cosine: Vectors | None
     columns: npt.NDArray[np.int64] | None
+    queries: Vectors | None = None  # what the person said, encoded (one row a facet)
 
     def cosines(self, chosen: npt.NDArray[np.int64]) -> Vectors | None:
         """The product's columns for the candidates `chosen` (their places among them)."""
@@ -277,9 +279,15 @@ class Matcher:
         encoder: Encoder | Literal["default"] | None = "default",
         vectors: VectorStore | None = None,
         ranker: features.Ranker | Literal["default"] | None = "default",
+        worked_examples: examples.ExampleSet | Literal["default"] | None = "default",
     ) -> None:
         self.services = list(services)
         self.encoder = _default_encoder() if encoder == "default" else encoder
+        # What suited people whose needs read alike (`examples.py`), encoded when first used.
+        self.worked_examples = (
+            _default_examples() if worked_examples == "default" else worked_examples
+        )
+        self._encoded_examples: examples.EncodedExamples | None = None
         # The fitted combination of the pool's signals (`features.py`); None: the hand weights.
         self.ranker = features.default_ranker() if ranker == "default" else ranker
         self.purposes = [features.purposes(s) for s in self.services]
@@ -512,6 +520,15 @@ class Matcher:
                 service_purposes=self.purposes,
                 service_taxonomy=self.taxonomy,
                 hand=[score for score, _, _ in pool],
+                examples=self._examples_column(
+                    profile,
+                    facets,
+                    [i for _, i, _ in pool],
+                    on,
+                    detail.get("queries")
+                    if detail.get("queries") is not None
+                    else (shortlist.queries if shortlist is not None else None),
+                ),
                 on=on,
             )
             if capture is not None:
@@ -698,7 +715,9 @@ class Matcher:
         if "capacity" in on:
             bound *= self._capacity_factor[candidates]
         bound += BOUND_SLACK * (len(facets) + 5) * (1 + sum(weights))
-        return _Shortlist(bound=bound, cosine=cosine, columns=columns)
+        return _Shortlist(
+            bound=bound, cosine=cosine, columns=columns, queries=queries if use_semantic else None
+        )
 
     def _lexical_into(
         self, part: FloatArray, facet: _Facet, on: frozenset[str] | set[str]
@@ -809,6 +828,44 @@ class Matcher:
             self._encode_said(
                 [f.asked for p in profiles for f in _facets(p, self.index)], remember=True
             )
+
+    def needs_phrases(self, profile: Profile) -> list[str]:
+        """What of this person's words is read as their needs (`examples.needs_phrases`)."""
+        return examples.needs_phrases(_facets(profile, self.index))
+
+    def _examples_column(
+        self,
+        profile: Profile,
+        facets: Sequence[_Facet],
+        members: Sequence[int],
+        on: frozenset[str] | set[str],
+        queries: Vectors | None,
+    ) -> FloatArray | None:
+        """The pool's `examples` feature (`examples.EncodedExamples.closeness`); None when
+        switched off, without the encoder or without examples. `queries`: the facets as the
+        relevance step encoded them (encoded here when it did not)."""
+        if (
+            "examples" not in on
+            or not facets
+            or not members
+            or self.worked_examples is None
+            or self.encoder is None
+            or self.embeddings is None
+        ):
+            return None
+        if self._encoded_examples is None:
+            self._encoded_examples = _encode_examples(self.encoder, self.worked_examples)
+        if not len(self._encoded_examples):
+            return None
+        rows = examples.needs_rows(facets)
+        if queries is None or len(queries) != len(facets):
+            said = self._encode_said([facets[k].asked for k in rows])
+        else:
+            said = queries[rows]
+        needs = examples.person_needs(said)
+        return self._encoded_examples.closeness(
+            needs, self.embeddings[np.asarray(members)], person_id=profile.id
+        )
 
     def forget(self) -> None:
         """Drop what `prepare` remembered."""
@@ -1055,6 +1112,7 @@ class Matcher:
                         rel[f, hit] = np.maximum(rel[f, hit], value)
                         touched[f, hit] = True
             best_phrase.append(phrases)
+        queries: Vectors | None = None
         if "semantic" in on and self.embeddings is not None and self.encoder is not None:
             if cosine is None:
                 queries = self._encode_said([f.asked for f in facets])
@@ -1116,6 +1174,7 @@ class Matcher:
             "rel": rel,
             "sem": sem if use_semantic else np.zeros_like(lex),
             "best_phrase": best_phrase,
+            "queries": queries,  # None when the semantic part is off or came from a shortlist
         }
         return relevance, detail
 
@@ -1415,6 +1474,38 @@ def warm_service_vectors(
     """Encode and cache these service texts (and keep them in `store`), so a later `Matcher`
     with `encoder` builds fast."""
     _service_vectors(encoder, texts, store)
+
+
+# (id of encoder, id of example set) -> (encoder, example set, encoded): the values hold the
+# objects, so an id is never reused while its entry is kept.
+_EXAMPLES_CACHE: dict[tuple[int, int], tuple[object, object, examples.EncodedExamples]] = {}
+
+
+def _default_examples() -> examples.ExampleSet | None:
+    """The shipped worked examples, read once; None when the file is missing."""
+    if not _DEFAULT_EXAMPLES:
+        found = examples.read_examples() if examples.EXAMPLES_FILE.exists() else None
+        _DEFAULT_EXAMPLES.append(found)
+    return _DEFAULT_EXAMPLES[0]
+
+
+_DEFAULT_EXAMPLES: list[examples.ExampleSet | None] = []
+
+
+def _encode_examples(encoder: Encoder, worked: examples.ExampleSet) -> examples.EncodedExamples:
+    """`worked` through `encoder`, kept for the last encoder and example set pairs (encoding
+    them is a few hundred phrases: once per process, not once per Matcher)."""
+    key = (id(encoder), id(worked))
+    entry = _EXAMPLES_CACHE.get(key)
+    if entry is None:
+        if len(_EXAMPLES_CACHE) >= 4:
+            _EXAMPLES_CACHE.clear()
+        encoded = examples.EncodedExamples(
+            worked, lambda texts: np.asarray(encoder.encode(texts), dtype=np.float32)
+        )
+        entry = (encoder, worked, encoded)
+        _EXAMPLES_CACHE[key] = entry
+    return entry[2]
 
 
 def _own_cache(encoder: Encoder) -> None:

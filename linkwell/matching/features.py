@@ -77,6 +77,7 @@ FEATURES = (
     "busy",
     "not_for_person",  # training for professionals, fundraising, awareness, paid care agency
     "group_refused",  # they refuse talking groups, and this is one, or this kind of listing
+    "examples",  # close to what suited people whose needs read like theirs (`examples.py`)
 )
 
 
@@ -318,6 +319,7 @@ def pool_features(
     service_purposes: Sequence[frozenset[str]],
     service_taxonomy: Sequence[frozenset[str]],
     hand: Sequence[float] = (),
+    examples: Sequence[float] | FloatArray | None = None,
     columns: Sequence[int] | None = None,
     on: frozenset[str] | set[str] = frozenset(
         {"schedule", "audience", "taxonomy", "purposes", "priorities"}
@@ -335,6 +337,8 @@ def pool_features(
     col = {name: k for k, name in enumerate(FEATURES)}
     if len(hand):
         out[:, col["hand"]] = hand
+    if examples is not None and len(examples):
+        out[:, col["examples"]] = examples
     if facets and m:
         weighted = detail["facet_scores"][:, cols]
         best = weighted.max(axis=0)

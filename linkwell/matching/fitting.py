@@ -39,6 +39,7 @@ import numpy.typing as npt
 from scipy.optimize import minimize
 
 from linkwell.matching.evaluation.metrics import ndcg_at_k
+from linkwell.matching.examples import EXAMPLES_FILE, ExampleSet, build_examples
 from linkwell.matching.features import FEATURES, Ranker
 from linkwell.matching.profile import Profile
 
@@ -95,7 +96,7 @@ SIGNS: dict[str, int] = {
         (
             "hand", "best", "others", "need", "interest", "condition", "what_matters",
             "caring", "lexical", "synonyms", "semantic", "taxonomy", "needs_first_need",
-            "distance", "schedule", "freshness", "quality", "cost",
+            "distance", "schedule", "freshness", "quality", "cost", "examples",
         ),
         1,
     ),
@@ -235,6 +236,34 @@ def cross_validate_audience(
     return result
 
 
+def development_examples(dev: object) -> ExampleSet:
+    """The worked examples made from the council set's development people (`examples.py`):
+    their needs phrases as the engine reads them, and the listings graded to suit them."""
+    from linkwell.matching.engine import Matcher
+
+    matcher = Matcher(dev.services, encoder=None, ranker=None, worked_examples=None)  # type: ignore[attr-defined]
+    return build_examples(
+        [(p.id, matcher.needs_phrases(p)) for p in dev.people],  # type: ignore[attr-defined]
+        dev.judgments,  # type: ignore[attr-defined]
+        {s.id: s.text for s in dev.services},  # type: ignore[attr-defined]
+    )
+
+
+def write_examples(dev: object) -> ExampleSet:
+    worked = development_examples(dev)
+    EXAMPLES_FILE.write_text(
+        worked.to_json(
+            about=(
+                "Worked examples: the council evaluation set's development people (their needs "
+                "as the matching engine reads them) and the listings graded to suit them. "
+                "Written by benchmarks/fit_matching.py; see linkwell/matching/examples.py."
+            )
+        ),
+        encoding="utf-8",
+    )
+    return worked
+
+
 def main() -> None:  # pragma: no cover - run by hand; writes the shipped weights
     import json
 
@@ -243,7 +272,9 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
     from linkwell.matching.features import WEIGHTS_FILE
 
     dev = load_development_people()
-    matcher = Matcher(dev.services, ranker=None)
+    worked = write_examples(dev)
+    print(f"worked examples: {len(worked.examples)} people, {len(worked.listings)} listings")
+    matcher = Matcher(dev.services, ranker=None, worked_examples=worked)
     own = collect(matcher, dev.people, dev.judgments, at=dev.at)
     cv = cross_validate(matcher, dev.people, dev.judgments, at=dev.at, examples=own)
     for l2, value in cv.items():

@@ -23,7 +23,7 @@ from linkwell.matching.evaluation.metrics import has_relevant, judged_people, nd
 
 # nDCG@5 of the full engine on the council development people (BENCHMARKS.md); a change that
 # lowers it by more than the margin fails.
-DEVELOPMENT_NDCG5 = 0.821
+DEVELOPMENT_NDCG5 = 0.811
 MARGIN = 0.02
 
 
