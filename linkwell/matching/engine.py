@@ -1501,7 +1501,10 @@ def _encode_examples(encoder: Encoder, worked: examples.ExampleSet) -> examples.
         if len(_EXAMPLES_CACHE) >= 4:
             _EXAMPLES_CACHE.clear()
         encoded = examples.EncodedExamples(
-            worked, lambda texts: np.asarray(encoder.encode(texts), dtype=np.float32)
+            worked,
+            lambda texts: np.asarray(encoder.encode(texts), dtype=np.float32),
+            model=model_key(encoder),
+            stored=examples.VECTORS_FILE,
         )
         entry = (encoder, worked, encoded)
         _EXAMPLES_CACHE[key] = entry

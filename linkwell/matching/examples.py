@@ -30,6 +30,7 @@ person being matched, so the encoded phrases the engine already has are reused.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ import numpy as np
 import numpy.typing as npt
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "worked_examples.json"
+# The shipped examples through the shipped encoder, so a new process does not spend seconds
+# encoding several hundred phrases before its first suggestion: used only when both the encoder
+# and the examples' texts are the ones they were made from (`EncodedExamples`, `stored`).
+VECTORS_FILE = EXAMPLES_FILE.with_suffix(".npz")
 NEIGHBOURS = 10  # examples read for each person
 TEMPERATURE = 0.05  # softmax temperature over the neighbours' cosines
 SUITS_FROM_GRADE = 2  # a listing graded this or higher suits the example's person
@@ -126,12 +131,34 @@ def build_examples(
     return ExampleSet(examples=tuple(examples), listings=tuple(listings))
 
 
+def digest(examples: ExampleSet) -> str:
+    """SHA-256 of the examples' texts and what suits whom: what stored vectors were made from."""
+    body = json.dumps(
+        [list(examples.listings), [[e.id, list(e.said), list(e.suits)] for e in examples.examples]],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 class EncodedExamples:
     """An `ExampleSet` through one encoder: each example's needs as one unit vector and its
-    listings' vectors."""
+    listings' vectors. `stored`: vectors saved for this encoder (`model`) and these texts
+    (`digest`) are taken instead of encoding when both match."""
 
-    def __init__(self, examples: ExampleSet, encode: Callable[[Sequence[str]], Vectors]) -> None:
+    def __init__(
+        self,
+        examples: ExampleSet,
+        encode: Callable[[Sequence[str]], Vectors],
+        *,
+        model: str | None = None,
+        stored: Path | None = None,
+    ) -> None:
         self.ids = [e.id for e in examples.examples]
+        self.suits = [np.asarray(e.suits, dtype=np.int64) for e in examples.examples]
+        saved = _read_vectors(stored, model, examples) if stored is not None else None
+        if saved is not None:
+            self.people, self.listings = saved
+            return
         said = [t for e in examples.examples for t in e.said]
         dim = 0
         if said:
@@ -150,7 +177,17 @@ class EncodedExamples:
             if examples.listings
             else np.zeros((0, dim))
         )
-        self.suits = [np.asarray(e.suits, dtype=np.int64) for e in examples.examples]
+
+    def save(self, path: Path, *, model: str, examples: ExampleSet) -> None:
+        """Keep these vectors for `model` and `examples` (`benchmarks/fit_matching.py`)."""
+        with path.open("wb") as out:
+            np.savez(
+                out,
+                people=self.people.astype(np.float32),
+                listings=self.listings.astype(np.float32),
+                model=np.array(model),
+                digest=np.array(digest(examples)),
+            )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -176,6 +213,23 @@ class EncodedExamples:
         for weight, k in zip(weights, order, strict=True):
             out += weight * cosines[:, self.suits[k]].max(axis=1)
         return out
+
+
+def _read_vectors(
+    path: Path, model: str | None, examples: ExampleSet
+) -> tuple[FloatArray, FloatArray] | None:
+    """The stored (people, listings) vectors when `path` holds them for `model` and exactly
+    these examples; None otherwise (then they are encoded)."""
+    if model is None or not path.exists():
+        return None
+    with np.load(path) as saved:
+        if str(saved["model"]) != model or str(saved["digest"]) != digest(examples):
+            return None
+        people = saved["people"].astype(np.float64)
+        listings = saved["listings"].astype(np.float64)
+    if len(people) != len(examples.examples) or len(listings) != len(examples.listings):
+        return None
+    return people, listings
 
 
 def person_needs(vectors: Vectors) -> FloatArray:

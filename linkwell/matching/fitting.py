@@ -39,7 +39,13 @@ import numpy.typing as npt
 from scipy.optimize import minimize
 
 from linkwell.matching.evaluation.metrics import ndcg_at_k
-from linkwell.matching.examples import EXAMPLES_FILE, ExampleSet, build_examples
+from linkwell.matching.examples import (
+    EXAMPLES_FILE,
+    VECTORS_FILE,
+    EncodedExamples,
+    ExampleSet,
+    build_examples,
+)
 from linkwell.matching.features import FEATURES, Ranker
 from linkwell.matching.profile import Profile
 
@@ -250,6 +256,10 @@ def development_examples(dev: object) -> ExampleSet:
 
 
 def write_examples(dev: object) -> ExampleSet:
+    """Write the shipped worked examples and their vectors through the default encoder."""
+    from linkwell.matching.embedding import get_encoder
+    from linkwell.matching.vectors import model_key
+
     worked = development_examples(dev)
     EXAMPLES_FILE.write_text(
         worked.to_json(
@@ -261,6 +271,11 @@ def write_examples(dev: object) -> ExampleSet:
         ),
         encoding="utf-8",
     )
+    encoder = get_encoder()
+    if encoder is not None:
+        EncodedExamples(
+            worked, lambda texts: np.asarray(encoder.encode(texts), dtype=np.float32)
+        ).save(VECTORS_FILE, model=model_key(encoder), examples=worked)
     return worked
 
 

@@ -136,3 +136,42 @@ def test_the_shipped_examples_are_the_development_peoples_grades():
     assert shipped == development_examples(load_development_people())
     held_out = part_ids("held_out")
     assert held_out and not held_out & {e.id for e in shipped.examples}
+
+
+def test_stored_vectors_are_used_only_for_their_encoder_and_texts(tmp_path):
+    path = tmp_path / "examples.npz"
+    enc = TopicEncoder()
+    examples.EncodedExamples(WORKED, enc.encode).save(path, model="topics", examples=WORKED)
+    calls: list[int] = []
+
+    def counting(texts: Sequence[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return enc.encode(texts)
+
+    same = examples.EncodedExamples(WORKED, counting, model="topics", stored=path)
+    assert calls == [] and np.allclose(
+        same.people, examples.EncodedExamples(WORKED, enc.encode).people
+    )
+    examples.EncodedExamples(WORKED, counting, model="another encoder", stored=path)
+    assert calls == [2, 2]  # encoded: the phrases, then the listings
+    edited = ExampleSet(examples=WORKED.examples, listings=("Bereavement café", "Debt advice"))
+    examples.EncodedExamples(edited, counting, model="topics", stored=path)
+    assert calls == [2, 2, 2, 2]
+
+
+@pytest.mark.slow
+def test_the_shipped_vectors_are_what_the_shipped_encoder_gives():
+    from linkwell.matching.embedding import get_encoder
+    from linkwell.matching.vectors import model_key
+
+    encoder = get_encoder()
+    if encoder is None:
+        pytest.skip("needs the sentence-embedding model")
+    shipped = examples.read_examples()
+    stored = examples.EncodedExamples(
+        shipped, lambda t: pytest.fail("encoded"), model=model_key(encoder),
+        stored=examples.VECTORS_FILE,
+    )  # fmt: skip
+    fresh = examples.EncodedExamples(shipped, encoder.encode)
+    assert np.abs(stored.people - fresh.people).max() < 1e-6
+    assert np.abs(stored.listings - fresh.listings).max() < 1e-6
