@@ -222,11 +222,14 @@ def _read_vectors(
     these examples; None otherwise (then they are encoded)."""
     if model is None or not path.exists():
         return None
-    with np.load(path) as saved:
-        if str(saved["model"]) != model or str(saved["digest"]) != digest(examples):
-            return None
-        people = saved["people"].astype(np.float64)
-        listings = saved["listings"].astype(np.float64)
+    try:
+        with np.load(path) as saved:
+            if str(saved["model"]) != model or str(saved["digest"]) != digest(examples):
+                return None
+            people = saved["people"].astype(np.float64)
+            listings = saved["listings"].astype(np.float64)
+    except (OSError, ValueError, KeyError, EOFError):  # unreadable: encode them instead
+        return None
     if len(people) != len(examples.examples) or len(listings) != len(examples.listings):
         return None
     return people, listings

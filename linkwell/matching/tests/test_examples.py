@@ -157,6 +157,9 @@ def test_stored_vectors_are_used_only_for_their_encoder_and_texts(tmp_path):
     edited = ExampleSet(examples=WORKED.examples, listings=("Bereavement café", "Debt advice"))
     examples.EncodedExamples(edited, counting, model="topics", stored=path)
     assert calls == [2, 2, 2, 2]
+    path.write_bytes(b"not a vectors file")  # a damaged file is encoded past, never fatal
+    examples.EncodedExamples(WORKED, counting, model="topics", stored=path)
+    assert calls == [2, 2, 2, 2, 2, 2]
 
 
 @pytest.mark.slow
