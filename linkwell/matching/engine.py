@@ -1481,15 +1481,10 @@ def warm_service_vectors(
 _EXAMPLES_CACHE: dict[tuple[int, int], tuple[object, object, examples.EncodedExamples]] = {}
 
 
+@functools.cache
 def _default_examples() -> examples.ExampleSet | None:
     """The shipped worked examples, read once; None when the file is missing."""
-    if not _DEFAULT_EXAMPLES:
-        found = examples.read_examples() if examples.EXAMPLES_FILE.exists() else None
-        _DEFAULT_EXAMPLES.append(found)
-    return _DEFAULT_EXAMPLES[0]
-
-
-_DEFAULT_EXAMPLES: list[examples.ExampleSet | None] = []
+    return examples.read_examples() if examples.EXAMPLES_FILE.exists() else None
 
 
 def _encode_examples(encoder: Encoder, worked: examples.ExampleSet) -> examples.EncodedExamples:
