@@ -171,3 +171,5 @@ _.get_default_scopes
 enter_app_role
 leave_app_role
 use_owner
+# PyTorch calls a module's `forward` when the module is called (benchmarks/pair_reader_experiment.py).
+_.forward
