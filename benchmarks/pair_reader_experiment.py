@@ -116,7 +116,7 @@ def pools(left_out: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
     return out, texts
 
 
-def build(torch: Any, model_dir: Path, rank: int) -> tuple[Any, Any, Any]:
+def build(torch: Any, model_dir: Path, rank: int) -> Any:
     """The encoder in PyTorch (the same computation as `embedding.ModelWeights`) with the
     adjustment and head as its only trainable parameters."""
     import torch.nn.functional as F
@@ -186,16 +186,7 @@ def build(torch: Any, model_dir: Path, rank: int) -> tuple[Any, Any, Any]:
             pooled = F.normalize((x * m).sum(1) / m.sum(1).clamp(min=1e-9), dim=-1)
             return self.head(pooled).squeeze(-1)
 
-    return Model(), w, config
-
-
-def ndcg5(scores: Any, grades: Any) -> float | None:
-    order = np.argsort(-np.asarray(scores), kind="stable")[:5]
-    g = np.asarray(grades, dtype=float)
-    dcg = sum((2 ** g[o] - 1) / math.log2(r + 2) for r, o in enumerate(order))
-    ideal = sorted(g, reverse=True)[:5]
-    best = sum((2**x - 1) / math.log2(r + 2) for r, x in enumerate(ideal))
-    return dcg / best if best else None
+    return Model()
 
 
 def main() -> None:
@@ -211,6 +202,7 @@ def main() -> None:
 
     from linkwell.matching.embedding import model_path
     from linkwell.matching.evaluation.council import DEVELOPMENT_PARTS
+    from linkwell.matching.evaluation.metrics import ndcg_at_k
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -246,7 +238,7 @@ def main() -> None:
         return ids, types, mask
 
     train = [p for p in people if p["group"] != args.leave_out and max(p["grades"]) > 0]
-    model, _, _ = build(torch, model_dir, args.rank)
+    model = build(torch, model_dir, args.rank)
     adjust = [*model.A.values(), *model.B.values()]
     opt = torch.optim.AdamW(
         [{"params": adjust, "lr": 5e-4}, {"params": model.head.parameters(), "lr": 1e-2}],
@@ -275,22 +267,25 @@ def main() -> None:
             p["id"]: model(*batch(p["text"], [texts[s] for s in p["ids"]])).numpy()
             for p in measured
         }
-    print(f"{args.leave_out}: mean nDCG@5 of the pool order, {len(measured)} people")
+    # People whose pool holds nothing graded relevant have no ideal order: left out, as the
+    # benchmark leaves them out (`metrics.judged_people`).
+    judged = [p for p in measured if max(p["grades"]) > 0]
+    print(f"{args.leave_out}: mean nDCG@5 of the pool order, {len(judged)} people")
     print("top K | " + " | ".join(f"share {a}" for a in (0, 0.25, 0.5, 0.75, 1.0)))
     for top in (10, 15, 20, 40):
         row = []
         for share in (0, 0.25, 0.5, 0.75, 1.0):
             values = []
-            for p in measured:
+            for p in judged:
                 log = np.asarray(p["log"])
                 first = np.argsort(-log, kind="stable")[:top]
                 s = log - 1e6
                 x = pair[p["id"]][first]
                 z = (x - x.mean()) / (x.std() + 1e-9)
                 s[first] = log[first] + share * log[first].std() * z
-                value = ndcg5(s, p["grades"])
-                if value is not None:
-                    values.append(value)
+                order = np.argsort(-s, kind="stable")
+                graded = dict(zip(p["ids"], p["grades"], strict=True))
+                values.append(ndcg_at_k([p["ids"][i] for i in order], graded, 5))
             row.append(f"{np.mean(values):.3f}")
         print(f"{top} | " + " | ".join(row), flush=True)
 
