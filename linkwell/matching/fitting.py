@@ -280,6 +280,8 @@ def write_examples(dev: object) -> ExampleSet:
 
 
 def main() -> None:  # pragma: no cover - run by hand; writes the shipped weights
+    """Refit the shipped weights and worked examples: run as `python benchmarks/fit_matching.py`,
+    which sets Django up first (this module's imports need it, so it is not a script itself)."""
     import json
 
     from linkwell.matching.engine import FITTED_AUDIENCE_FACTOR, SEMANTIC_SHARE, Matcher
@@ -316,13 +318,3 @@ def main() -> None:  # pragma: no cover - run by hand; writes the shipped weight
         encoding="utf-8",
     )
     print(json.dumps(dict(ranker.weights), indent=1))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    main()
