@@ -147,6 +147,7 @@ def service_doc_from_model(
                 address=str(address) if address else location.name,
                 postcode=address.postal_code if address else "",
                 transportation=location.transportation,
+                name=location.name,
             )
         )
         access.extend(

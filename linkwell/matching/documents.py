@@ -65,6 +65,7 @@ class Place:
     address: str = ""
     postcode: str = ""
     transportation: str = ""  # HSDS location.transportation: "Bus 12 stops outside"
+    name: str = ""  # the venue's name: "Astley Bridge Neighbourhood Centre"
 
     @property
     def point(self) -> tuple[float, float] | None:
@@ -311,6 +312,7 @@ def _place(location: Mapping[str, Any]) -> Place | None:
         address=text or _str(location.get("name")),
         postcode=postcode,
         transportation=_str(location.get("transportation")),
+        name=_str(location.get("name")),
     )
 
 

@@ -39,6 +39,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import math
 import re
 import threading
@@ -1342,7 +1343,7 @@ class Matcher:
     ) -> Suggestion:
         service = self.services[i]
         c = info["column"]  # the service's place in the per-query arrays
-        reasons = _relevance_reasons(i, c, facets, detail, self.index)
+        reasons = _relevance_reasons(i, c, facets, detail, self.index, _place_only_stems(service))
         if facets and not reasons:
             # Few listings pass the person's limits, and this one meets nothing they said: say
             # so rather than let it pass for a match.
@@ -1650,8 +1651,12 @@ def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
 
 def _doc_terms(service: ServiceDoc) -> list[str]:
     """Name and categories count twice (a crude BM25F): a "Walking group" is more about walking
-    than a café that mentions a walk."""
-    name = text.terms(service.name)
+    than a café that mentions a walk. The name's words that are only its neighbourhood's name
+    (`_place_only_stems`: "Astley Bridge" in "Astley Bridge Good Neighbours") are left out: a
+    bridge player is not looking for it."""
+    place = _place_only_stems(service)
+    said = [s for s in text.stems(service.name) if s not in place]
+    name = said + [f"{a} {b}" for a, b in itertools.pairwise(said)]
     taxonomy = [t for term in service.taxonomy_terms for t in text.terms(term)]
     body = text.terms(
         text.without_who_runs_it(
@@ -1710,15 +1715,69 @@ def _facets(profile: Profile, index: text.BM25) -> list[_Facet]:
     return out
 
 
+_NAME_WORD_RE = re.compile(r"[\w'\u2019]+")  # a word, with its apostrophes
+
+
+def _place_only_stems(service: ServiceDoc) -> frozenset[str]:
+    """Stems a listing has only as the name of where it is: "Bridge" in "Astley Bridge Good
+    Neighbours", whose venue is the "Astley Bridge Neighbourhood Centre", is a place, not the
+    card game someone plays. A run of capitalised words in the listing's name that begins one
+    of its venues' names, where the two names then part (what follows in the venue's says what
+    kind of place it is: a centre, a church hall), names the neighbourhood. It does not when the
+    listing is named after its whole venue ("Farnley Methodist Church Lunch Club"), the venue
+    after the whole listing ("Walking Group meeting point") or after the organisation that runs
+    it ("Royal British Legion Club"). Its words are a place only where the listing's
+    description, eligibility and categories do not use them too."""
+    name = _NAME_WORD_RE.findall(service.name)
+    organisation = service.organization.strip().casefold()
+    run: list[str] = []
+    for place in service.locations:
+        venue = _NAME_WORD_RE.findall(place.name)
+        for start in range(len(name)):
+            length = 0
+            while (
+                start + length < len(name)
+                and length < len(venue)
+                and name[start + length] == venue[length]
+                and name[start + length][:1].isupper()
+            ):
+                length += 1
+            if length == len(venue) or length == len(name):
+                break
+            if length > len(run) and " ".join(venue[:length]).casefold() != organisation:
+                run = name[start : start + length]
+    if not run:
+        return frozenset()
+    elsewhere = set(
+        text.stems(" ".join([service.description, service.eligibility, *service.taxonomy_terms]))
+    )
+    return frozenset(set(text.stems(" ".join(run))) - elsewhere)
+
+
 def _relevance_reasons(
-    i: int, c: int, facets: list[_Facet], detail: Mapping[str, Any], index: text.BM25
+    i: int,
+    c: int,
+    facets: list[_Facet],
+    detail: Mapping[str, Any],
+    index: text.BM25,
+    place_only: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Service `i` (column `c` of the per-query arrays in `detail`)."""
+    """Service `i` (column `c` of the per-query arrays in `detail`). `place_only`: stems the
+    listing has only in the name of its place (`_place_only_stems`), never quoted as a match."""
     if not facets:
         return []
     scores = detail["facet_scores"][:, c]
+    vocabulary = index.vocabulary[i] - place_only
     reasons = []
-    for f in sorted(range(len(facets)), key=lambda f: (-scores[f], f))[:3]:
+    # A facet whose only words in common with the listing are its neighbourhood's name
+    # ("bridge" and "Astley Bridge") gives no reason: the encoder read that same name.
+    named_for = set()
+    for f, facet in enumerate(facets):
+        shared = set(text.stems(facet.asked)) & index.vocabulary[i]
+        if place_only and detail["lex"][f, c] >= 0.3 and shared and shared <= place_only:
+            named_for.add(f)
+    ordered = sorted(range(len(facets)), key=lambda f: (-scores[f], f))
+    for f in [f for f in ordered if f not in named_for][:3]:
         if scores[f] < 0.15:
             break
         facet = facets[f]
@@ -1733,11 +1792,11 @@ def _relevance_reasons(
             # Only words searched for are quoted: not the crowd of "a swim without a crowd".
             # Two words read as one term ("learning disability") are matched as that term.
             terms = set(text.stems(facet.asked))
-            if terms and terms <= index.vocabulary[i] and len(text.words(facet.said)) <= 4:
+            if terms and terms <= vocabulary and len(text.words(facet.said)) <= 4:
                 reasons.append(f"matches {wording.quote(facet.said)}")
                 continue
             own = [w for w in dict.fromkeys(text.words(facet.asked)) if w not in text.STOP_WORDS]
-            matched = [w for w in own if text.stem(w) in index.vocabulary[i]]
+            matched = [w for w in own if text.stem(w) in vocabulary]
             # From a longer text, quote only the telling words: "matches 'home'" because the
             # person said they want to get out of the home more is not a reason to read aloud.
             matched = [w for w in matched if _telling(index, w)]

@@ -72,6 +72,7 @@ def test_it_carries_what_the_engine_needs_from_the_models():
     assert doc.quality_assured is True and doc.accepts_referrals is True
     assert doc.min_age == 50 and doc.provides_transport is True
     assert doc.points and "Step-free" in doc.accessibility[0]
+    assert doc.locations[0].name == "Cycling Without Age venue"
     assert doc.last_verified is not None
     assert doc.areas == ()
 

@@ -74,9 +74,15 @@ def test_it_reads_schedules_costs_capacity_and_transport():
 
 
 def test_a_location_without_coordinates_is_placed_by_its_postcode():
-    location = {"id": "l", "location_type": "physical", "addresses": [{"postal_code": "SY11 1AA"}]}
+    location = {
+        "id": "l",
+        "name": "Castle View Community Centre",
+        "location_type": "physical",
+        "addresses": [{"postal_code": "SY11 1AA"}],
+    }
     doc = load_directory(service(service_at_locations=[{"id": "sal", "location": location}]))[0]
     assert doc.points and 52.8 < doc.points[0][0] < 52.9
+    assert doc.locations[0].name == "Castle View Community Centre"
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,11 @@ import json
 import numpy as np
 import pytest
 
-from linkwell.matching import constraints, features, stated, wording
+from linkwell.matching import constraints, engine, features, stated, wording
 from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import Availability
-from linkwell.matching.tests.factories import AT, person, session, svc
+from linkwell.matching.tests.factories import AT, person, place, session, svc
+from linkwell.text import analysis as text
 
 # --- what a listing is for ----------------------------------------------------------------
 
@@ -457,3 +458,84 @@ def test_housebound_is_met_by_a_listing_that_comes_to_the_door_whatever_its_acce
     assert "housebound" in away.unknown
     (suggestion,) = Matcher([neighbours], encoder=None).rank(person(accessibility=["housebound"]))
     assert "suits your access needs (housebound)" in suggestion.reasons
+
+
+# --- a neighbourhood's name is not what a listing is about -------------------------------
+
+
+def _at(venue: str, km: float = 1.0) -> tuple:
+    return (place(km, name=venue),)
+
+
+@pytest.mark.parametrize(
+    ("name", "venue", "description", "place_words"),
+    [
+        ("Astley Bridge Good Neighbours", "Astley Bridge Neighbourhood Centre",
+         "Shopping, lifts to the GP and visits.", {"astley", "bridge"}),
+        ("Good Neighbours - Astley Bridge", "Astley Bridge Neighbourhood Centre",
+         "Shopping, lifts to the GP and visits.", {"astley", "bridge"}),
+        ("Harwood Bridge Club", "Harwood Methodist Church Hall",
+         "Duplicate bridge on Thursday afternoons.", {"harwood"}),
+        ("Knit and Natter (Farnley Bridge)", "Farnley Bridge Community Centre",
+         "Bring your needles.", {"farnley", "bridge"}),
+        # Named after its whole venue: which words are the place cannot be told.
+        ("Farnley Methodist Church Lunch Club", "Farnley Methodist Church",
+         "A hot lunch every Wednesday.", set()),
+        # A venue named after the whole listing.
+        ("Breightmet Walking Group", "Breightmet Walking Group meeting point",
+         "A gentle walk round the park.", set()),
+        # The description uses the word too: it is what the listing is about as well.
+        ("Bolton Bridge Club", "Bolton Bridge Community Centre",
+         "Rubber bridge for improvers.", {"bolton"}),
+        ("Chatty Bench", "Queen's Park", "Sit and talk.", set()),
+    ],
+)  # fmt: skip
+def test_the_words_of_a_listing_that_only_name_its_neighbourhood(
+    name, venue, description, place_words
+):
+    service = svc("x", name, description=description, locations=_at(venue))
+    assert engine._place_only_stems(service) == {text.stem(w) for w in place_words}
+
+
+def test_a_venue_named_after_the_organisation_is_not_a_neighbourhood():
+    welfare = svc(
+        "x",
+        "Royal British Legion Welfare",
+        description="Help for veterans.",
+        organization="Royal British Legion",
+        locations=_at("Royal British Legion Club, Farnley"),
+    )
+    assert engine._place_only_stems(welfare) == frozenset()
+    elsewhere = dataclasses.replace(welfare, organization="Farnley Veterans' Trust")
+    assert engine._place_only_stems(elsewhere) == {"royal", "british", "legion"}
+
+
+def test_a_place_name_in_a_listing_is_neither_a_match_nor_a_reason():
+    neighbours = svc(
+        "gn",
+        "Astley Bridge Good Neighbours",
+        description="Neighbours helping neighbours: a bit of shopping, a lift to the GP, a visit.",
+        locations=_at("Astley Bridge Neighbourhood Centre"),
+    )
+    club = svc(
+        "bc",
+        "Harwood Bridge Club",
+        description="Duplicate bridge every Thursday afternoon; partners found for newcomers.",
+        locations=_at("Harwood Methodist Church Hall", km=1.5),
+    )
+    foodbank = svc(
+        "fb",
+        "Farnley Bridge Foodbank",
+        description="Food parcels with a voucher from your GP or Citizens Advice.",
+        locations=_at("Farnley Bridge Community Centre", km=0.5),
+    )
+    matcher = Matcher([neighbours, club, foodbank], encoder=None, ranker=None,
+                      worked_examples=None)  # fmt: skip
+    player = person(interests=["bridge"], needs=["shopping"])
+    ranked = {s.service_id: s for s in matcher.rank(player, top=3, at=AT)}
+    assert "matches 'bridge'" in ranked["bc"].reasons
+    assert not any("bridge" in r for r in ranked["gn"].reasons)
+    assert "matches 'shopping'" in ranked["gn"].reasons
+    # The foodbank shares only its neighbourhood's name with what they said.
+    assert ranked["fb"].reasons[0] == wording.NO_MATCH
+    assert list(ranked) == ["bc", "gn", "fb"]
