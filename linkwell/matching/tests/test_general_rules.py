@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from linkwell.matching import constraints, engine, features, stated, wording
+from linkwell.matching.documents import Place
 from linkwell.matching.engine import Matcher
 from linkwell.matching.profile import Availability
 from linkwell.matching.tests.factories import AT, person, place, session, svc
@@ -463,7 +464,7 @@ def test_housebound_is_met_by_a_listing_that_comes_to_the_door_whatever_its_acce
 # --- a neighbourhood's name is not what a listing is about -------------------------------
 
 
-def _at(venue: str, km: float = 1.0) -> tuple:
+def _at(venue: str, km: float = 1.0) -> tuple[Place, ...]:
     return (place(km, name=venue),)
 
 
