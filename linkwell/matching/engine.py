@@ -294,7 +294,12 @@ class Matcher:
         self.purposes = [features.purposes(s) for s in self.services]
         self.taxonomy = [features.taxonomy_stems(s) for s in self.services]
         n = len(self.services)
-        self.index = text.BM25([_doc_terms(s) for s in self.services])
+        # Words of each listing's name that only name its neighbourhood: read once, for the
+        # index and for the reasons.
+        self.place_only = [_place_only_stems(s) for s in self.services]
+        self.index = text.BM25(
+            [_doc_terms(s, p) for s, p in zip(self.services, self.place_only, strict=True)]
+        )
         self.ids = [s.id for s in self.services]
         self._position = {sid: i for i, sid in enumerate(self.ids)}
         self._id_rank = np.empty(n, dtype=np.int64)
@@ -1343,7 +1348,7 @@ class Matcher:
     ) -> Suggestion:
         service = self.services[i]
         c = info["column"]  # the service's place in the per-query arrays
-        reasons = _relevance_reasons(i, c, facets, detail, self.index, _place_only_stems(service))
+        reasons = _relevance_reasons(i, c, facets, detail, self.index, self.place_only[i])
         if facets and not reasons:
             # Few listings pass the person's limits, and this one meets nothing they said: say
             # so rather than let it pass for a match.
@@ -1649,12 +1654,11 @@ def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _doc_terms(service: ServiceDoc) -> list[str]:
+def _doc_terms(service: ServiceDoc, place: frozenset[str] = frozenset()) -> list[str]:
     """Name and categories count twice (a crude BM25F): a "Walking group" is more about walking
     than a café that mentions a walk. The name's words that are only its neighbourhood's name
-    (`_place_only_stems`: "Astley Bridge" in "Astley Bridge Good Neighbours") are left out: a
-    bridge player is not looking for it."""
-    place = _place_only_stems(service)
+    (`place`, from `_place_only_stems`: "Astley Bridge" in "Astley Bridge Good Neighbours") are
+    left out: a bridge player is not looking for it."""
     said = [s for s in text.stems(service.name) if s not in place]
     name = said + [f"{a} {b}" for a, b in itertools.pairwise(said)]
     taxonomy = [t for term in service.taxonomy_terms for t in text.terms(term)]
@@ -1772,9 +1776,9 @@ def _relevance_reasons(
     # A facet whose only words in common with the listing are its neighbourhood's name
     # ("bridge" and "Astley Bridge") gives no reason: the encoder read that same name.
     named_for = set()
-    for f, facet in enumerate(facets):
+    for f, facet in enumerate(facets if place_only else ()):
         shared = set(text.stems(facet.asked)) & index.vocabulary[i]
-        if place_only and detail["lex"][f, c] >= 0.3 and shared and shared <= place_only:
+        if detail["lex"][f, c] >= 0.3 and shared and shared <= place_only:
             named_for.add(f)
     ordered = sorted(range(len(facets)), key=lambda f: (-scores[f], f))
     for f in [f for f in ordered if f not in named_for][:3]:
