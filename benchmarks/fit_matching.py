@@ -17,6 +17,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linkwell.matching.evaluation import EvaluationSet
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -51,41 +55,53 @@ def main() -> None:
     fitting.main()
 
 
+L2 = 0.001  # the regularisation the shipped weights were chosen with (ranking_weights.json)
+
+
+def _left_out_scores(
+    left_out: EvaluationSet, learnt_from: list[EvaluationSet]
+) -> tuple[float, float]:
+    """The whole engine's nDCG@5 on the council part `left_out`, with weights fitted on (and,
+    for the second figure, worked examples made from) the parts `learnt_from` only: (without
+    worked examples, with them)."""
+    from types import SimpleNamespace
+
+    from linkwell.matching import fitting
+    from linkwell.matching.engine import Matcher
+
+    people = [p for part in learnt_from for p in part.people]
+    judgments = {pid: grades for part in learnt_from for pid, grades in part.judgments.items()}
+    scores = []
+    for use in (False, True):
+        worked = (
+            fitting.development_examples(
+                SimpleNamespace(services=left_out.services, people=people, judgments=judgments)
+            )
+            if use
+            else None
+        )
+        matcher = Matcher(left_out.services, ranker=None, worked_examples=worked)
+        ranker = fitting.fit(fitting.collect(matcher, people, judgments, at=left_out.at), l2=L2)
+        scores.append(
+            fitting.mean_ndcg(matcher, ranker, left_out.people, left_out.judgments, at=left_out.at)
+        )
+    return scores[0], scores[1]
+
+
 def by_group() -> None:
     """Each development group out in turn: worked examples made from, and weights fitted on,
     the other groups only, then the whole engine's nDCG@5 on the group left out — with and
     without the examples. The nearest thing to people never seen that the development part
     allows (readings were written from every group; nothing here reads the held-out part)."""
-    from types import SimpleNamespace
-
-    from linkwell.matching import fitting
-    from linkwell.matching.engine import Matcher
     from linkwell.matching.evaluation.council import DEVELOPMENT_PARTS, load_council_set
 
     groups = {part: load_council_set(part) for part in DEVELOPMENT_PARTS}
-    l2 = 0.001
     print("group left out | without examples | with examples")
     for test, left_out in groups.items():
-        rest = [s for k, s in groups.items() if k != test]
-        people = [p for s in rest for p in s.people]
-        judgments = {pid: g for s in rest for pid, g in s.judgments.items()}
-        row = []
-        for use in (False, True):
-            worked = (
-                fitting.development_examples(
-                    SimpleNamespace(services=left_out.services, people=people, judgments=judgments)
-                )
-                if use
-                else None
-            )
-            matcher = Matcher(left_out.services, ranker=None, worked_examples=worked)
-            ranker = fitting.fit(fitting.collect(matcher, people, judgments, at=left_out.at), l2=l2)
-            row.append(
-                fitting.mean_ndcg(
-                    matcher, ranker, left_out.people, left_out.judgments, at=left_out.at
-                )
-            )
-        print(f"{test} | {row[0]:.3f} | {row[1]:.3f}", flush=True)
+        without, with_examples = _left_out_scores(
+            left_out, [s for k, s in groups.items() if k != test]
+        )
+        print(f"{test} | {without:.3f} | {with_examples:.3f}", flush=True)
 
 
 def learning_curve() -> None:
@@ -95,14 +111,10 @@ def learning_curve() -> None:
     out, with and without the examples. One line a fit, then the mean for each number of groups."""
     import itertools
     import time
-    from types import SimpleNamespace
 
-    from linkwell.matching import fitting
-    from linkwell.matching.engine import Matcher
     from linkwell.matching.evaluation.council import DEVELOPMENT_PARTS, load_council_set
 
     groups = {part: load_council_set(part) for part in DEVELOPMENT_PARTS}
-    l2 = 0.001
     results: dict[int, list[tuple[float, float]]] = {}
     print("group left out | learnt from | without examples | with examples | seconds")
     for test, left_out in groups.items():
@@ -110,28 +122,8 @@ def learning_curve() -> None:
         for size in range(1, len(others) + 1):
             for chosen in itertools.combinations(others, size):
                 started = time.monotonic()
-                people = [p for k in chosen for p in groups[k].people]
-                judgments = {pid: g for k in chosen for pid, g in groups[k].judgments.items()}
-                row = []
-                for use in (False, True):
-                    worked = (
-                        fitting.development_examples(
-                            SimpleNamespace(
-                                services=left_out.services, people=people, judgments=judgments
-                            )
-                        )
-                        if use
-                        else None
-                    )
-                    matcher = Matcher(left_out.services, ranker=None, worked_examples=worked)
-                    collected = fitting.collect(matcher, people, judgments, at=left_out.at)
-                    ranker = fitting.fit(collected, l2=l2)
-                    row.append(
-                        fitting.mean_ndcg(
-                            matcher, ranker, left_out.people, left_out.judgments, at=left_out.at
-                        )
-                    )
-                results.setdefault(size, []).append((row[0], row[1]))
+                row = _left_out_scores(left_out, [groups[k] for k in chosen])
+                results.setdefault(size, []).append(row)
                 print(
                     f"{test} | {'+'.join(chosen)} | {row[0]:.3f} | {row[1]:.3f} | "
                     f"{time.monotonic() - started:.0f}",
