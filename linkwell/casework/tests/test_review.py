@@ -26,6 +26,7 @@ from linkwell.casework.review import (
 from linkwell.casework.tests.factories import referred_case, review_post
 from linkwell.core.exceptions import ConcurrentEditError, ValidationFailed
 from linkwell.referrals.models import SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING
+from tests.dates import FromToday, on_the_day
 from tests.personas import PASSWORD, Personas
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_a_review_leaves_a_case_already_in_follow_up_where_it_is(personas: Perso
     ("overrides", "field", "message"),
     [
         ({"what_matters": "  "}, "what_matters", "in their own words"),
-        ({"held_on": timezone.localdate() + dt.timedelta(days=1)}, "held_on", "today or in the"),
+        ({"held_on": FromToday(1)}, "held_on", "today or in the"),
         ({"held_on": dt.date(1900, 1, 1)}, "held_on", "after the person's date of birth"),
         (
             {"life_areas": {"money": LifeAreaEntry(score=11)}},
@@ -110,7 +111,7 @@ def test_it_rejects_bad_review_input_and_saves_nothing(
 ) -> None:
     case = referred_case(personas)
     with pytest.raises(ValidationFailed) as exc:
-        review_create(actor=personas.link_worker, case=case, data=_input(**overrides))
+        review_create(actor=personas.link_worker, case=case, data=_input(**on_the_day(overrides)))
     assert message in " ".join(exc.value.errors[field])
     assert not WellbeingReview.objects.exists()
     case.refresh_from_db()

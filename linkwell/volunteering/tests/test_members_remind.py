@@ -16,18 +16,20 @@ from linkwell.volunteering.services import checks_remind
 from linkwell.volunteering.tests.factories import VolunteerCast, make_member
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Read the date when each test runs, not when the module is collected: a run that
+# crosses midnight would otherwise compare against yesterday.
+TODAY = timezone.localdate
 
 
 def test_coordinators_hear_once_about_each_lapsing_check(cast: VolunteerCast) -> None:
     soon = make_member(
-        cast.service, given_name="Soon", dbs_on=TODAY - dt.timedelta(days=3 * 365 - 10)
+        cast.service, given_name="Soon", dbs_on=TODAY() - dt.timedelta(days=3 * 365 - 10)
     )
     make_member(
         cast.service,
         given_name="Gone",
         status=RoleStatus.LEFT,
-        dbs_on=TODAY - dt.timedelta(days=5 * 365),
+        dbs_on=TODAY() - dt.timedelta(days=5 * 365),
     )
     out = StringIO()
     call_command("volunteering", "remind", stdout=out)
@@ -43,7 +45,7 @@ def test_coordinators_hear_once_about_each_lapsing_check(cast: VolunteerCast) ->
     mail.outbox.clear()
     assert checks_remind() == 0 and mail.outbox == []
     # When it has lapsed, they hear once more.
-    later = TODAY + dt.timedelta(days=20)
+    later = TODAY() + dt.timedelta(days=20)
     assert checks_remind(at=later) == 1
     assert "lapsed on" in mail.outbox[0].body
     mail.outbox.clear()

@@ -14,15 +14,17 @@ from linkwell.volunteering.selectors import member_list_for_user, member_status_
 from linkwell.volunteering.tests.factories import VolunteerCast, make_member
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+# Read the date when each test runs, not when the module is collected: a run that
+# crosses midnight would otherwise compare against yesterday.
+TODAY = timezone.localdate
 
 
 def test_the_list_is_scoped_flagged_and_filtered(cast: VolunteerCast) -> None:
     lapsed = make_member(
-        cast.service, given_name="Lapsed", dbs_on=TODAY - dt.timedelta(days=4 * 365)
+        cast.service, given_name="Lapsed", dbs_on=TODAY() - dt.timedelta(days=4 * 365)
     )
     expiring = make_member(
-        cast.service, given_name="Expiring", dbs_on=TODAY - dt.timedelta(days=3 * 365 - 20)
+        cast.service, given_name="Expiring", dbs_on=TODAY() - dt.timedelta(days=3 * 365 - 20)
     )
     untrained = make_member(
         cast.service,

@@ -30,10 +30,13 @@ from linkwell.volunteering.services import (
     supervision_record,
 )
 from linkwell.volunteering.tests.factories import VolunteerCast, make_member
+from tests.dates import FromToday, on_the_day
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# Read the date when each test runs, not when the module is collected: a run that
+# crosses midnight would otherwise compare against yesterday.
+TODAY = timezone.localdate
 
 
 def good(**overrides: Any) -> dict[str, Any]:
@@ -83,7 +86,7 @@ def test_a_coordinator_adds_a_member_normalised_and_audited(cast: VolunteerCast)
         ({"given_name": "x" * 101}, "given_name", "First name must be 100 characters or fewer"),
         ({"postcode": "nonsense"}, "postcode", "Enter a real UK postcode, like SY11 1AA"),
         ({"email": "not-an-email"}, "email", "Enter an email address like name@example.org"),
-        ({"date_of_birth": TODAY + dt.timedelta(days=1)}, "date_of_birth", "must be in the past"),
+        ({"date_of_birth": FromToday(1)}, "date_of_birth", "must be in the past"),
         ({"languages": ["xx"]}, "languages", "Choose languages from the list"),
         ({"interests": ", ".join(f"i{n}" for n in range(31))}, "interests", "at most 30"),
         ({"skills": "x" * 61}, "skills", "60 characters or fewer"),
@@ -108,7 +111,9 @@ def test_each_bad_input_is_named_and_nothing_is_saved(
 ) -> None:
     before = CommunityMember.objects.count()
     with pytest.raises(ValidationFailed) as exc:
-        member_create(actor=cast.coordinator, organisation=cast.service, data=good(**overrides))
+        member_create(
+            actor=cast.coordinator, organisation=cast.service, data=good(**on_the_day(overrides))
+        )
     assert any(message in m for m in exc.value.errors[field])
     assert CommunityMember.objects.count() == before
 
@@ -175,12 +180,12 @@ def test_leaving_needs_a_reason_and_ends_the_role(cast: VolunteerCast) -> None:
         reason="Moved away",
         expected_version=role.version,
     )
-    assert role.ended_on == TODAY and role.left_reason == "Moved away"
+    assert role.ended_on == TODAY() and role.left_reason == "Moved away"
 
 
 def test_a_lapsed_dbs_or_missing_training_blocks_active(cast: VolunteerCast) -> None:
     lapsed = make_member(
-        cast.service, status=RoleStatus.TRAINING, dbs_on=TODAY - dt.timedelta(days=4 * 365)
+        cast.service, status=RoleStatus.TRAINING, dbs_on=TODAY() - dt.timedelta(days=4 * 365)
     )
     role = lapsed.roles.get()
     with pytest.raises(ValidationFailed) as exc:
@@ -210,7 +215,7 @@ def test_a_lapsed_dbs_or_missing_training_blocks_active(cast: VolunteerCast) -> 
         member=untrained,
         kind=CheckKind.TRAINING,
         course=Course.SAFEGUARDING_ADULTS,
-        done_on=TODAY,
+        done_on=TODAY(),
     )
     assert (
         role_move(
@@ -264,7 +269,7 @@ def test_bringing_in_an_existing_volunteer_part_way_needs_a_reason(cast: Volunte
     ("kwargs", "field", "message"),
     [
         (
-            {"kind": CheckKind.DBS, "done_on": TODAY},
+            {"kind": CheckKind.DBS, "done_on": FromToday(0)},
             "dbs_level",
             "Choose the level of the DBS check",
         ),
@@ -272,7 +277,7 @@ def test_bringing_in_an_existing_volunteer_part_way_needs_a_reason(cast: Volunte
             {
                 "kind": CheckKind.DBS,
                 "dbs_level": DbsLevel.ENHANCED,
-                "done_on": TODAY + dt.timedelta(days=1),
+                "done_on": FromToday(1),
             },
             "done_on",
             "The date it was checked cannot be in the future",
@@ -283,7 +288,7 @@ def test_bringing_in_an_existing_volunteer_part_way_needs_a_reason(cast: Volunte
             "The date it was received must be in 1990 or later",
         ),
         (
-            {"kind": CheckKind.TRAINING, "course": "juggling", "done_on": TODAY},
+            {"kind": CheckKind.TRAINING, "course": "juggling", "done_on": FromToday(0)},
             "course",
             "Choose the training course",
         ),
@@ -299,7 +304,7 @@ def test_bad_checks_are_refused(
 ) -> None:
     before = cast.member.checks.count()
     with pytest.raises(ValidationFailed) as exc:
-        check_record(actor=cast.coordinator, member=cast.member, **kwargs)
+        check_record(actor=cast.coordinator, member=cast.member, **on_the_day(kwargs))
     assert exc.value.errors[field] == [message]
     assert cast.member.checks.count() == before
 
@@ -307,11 +312,11 @@ def test_bad_checks_are_refused(
 def test_supervision_is_recorded_and_dated_sensibly(cast: VolunteerCast) -> None:
     with pytest.raises(ValidationFailed) as exc:
         supervision_record(
-            actor=cast.coordinator, member=cast.member, held_on=TODAY + dt.timedelta(days=2)
+            actor=cast.coordinator, member=cast.member, held_on=TODAY() + dt.timedelta(days=2)
         )
     assert exc.value.errors["held_on"] == ["The date it was held cannot be in the future"]
     session = supervision_record(
-        actor=cast.coordinator, member=cast.member, held_on=TODAY, notes="Going well"
+        actor=cast.coordinator, member=cast.member, held_on=TODAY(), notes="Going well"
     )
     assert session.held_by == cast.coordinator
     assert AuditEvent.objects.filter(action="volunteering.supervision_recorded").count() == 1
