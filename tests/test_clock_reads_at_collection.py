@@ -56,12 +56,19 @@ def test_the_check_finds_a_date_read_at_collection() -> None:
     assert _collection_time_clock_reads(source) == [3, 4, 5]
 
 
+def _test_modules() -> list[Path]:
+    """Test modules, their factories and helpers, and every conftest."""
+    paths = {*ROOT.joinpath("linkwell").rglob("tests/*.py"), *ROOT.joinpath("tests").rglob("*.py")}
+    paths |= {*ROOT.joinpath("linkwell").rglob("conftest.py"), ROOT / "conftest.py"}
+    return sorted(p for p in paths if p.exists())
+
+
 def test_no_test_module_reads_the_clock_when_collected() -> None:
+    modules = _test_modules()
+    assert len(modules) > 100  # the walk found the suite
     offenders = [
         f"{path.relative_to(ROOT)}:{line}"
-        for path in sorted(
-            [*ROOT.joinpath("linkwell").rglob("test*.py"), *ROOT.joinpath("tests").rglob("*.py")]
-        )
+        for path in modules
         for line in _collection_time_clock_reads(path.read_text())
     ]
     assert offenders == []
