@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from linkwell.core.exceptions import LinkwellError
 from linkwell.matching import embedding
@@ -118,7 +119,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         top = parse_top(options["top"])
-        at = parse_at(options["at"]) if options["at"] else dt.date.today()
+        at = parse_at(options["at"]) if options["at"] else timezone.localdate()
         people = (
             [read_person(options["person"], _person)]
             if options["person"]
