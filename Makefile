@@ -79,7 +79,7 @@ lint: install-dev
 	@! grep -v -e "unused variable" -e "unused attribute" var/vulture.txt
 
 typecheck: install-dev
-	$(BIN)/mypy linkwell config
+	$(BIN)/mypy linkwell config tests benchmarks
 
 migrations-check: install-dev
 	LINKWELL_SQLITE_PATH=:memory: DATABASE_URL= $(BIN)/linkwell makemigrations --check --dry-run

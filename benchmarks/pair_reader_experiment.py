@@ -129,7 +129,7 @@ def build(torch: Any, model_dir: Path, rank: int) -> Any:
     layers, eps = config["num_hidden_layers"], config["layer_norm_eps"]
     nn = torch.nn
 
-    class Model(nn.Module):  # type: ignore[misc]
+    class Model(nn.Module):  # type: ignore[name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.A, self.B = nn.ParameterDict(), nn.ParameterDict()

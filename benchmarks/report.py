@@ -32,7 +32,7 @@ import time
 import tracemalloc
 from pathlib import Path
 from random import Random
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -159,7 +159,7 @@ def populate(
     # carry their own dates, so auto_now_add is switched off while they are written.
     stamped = [m._meta.get_field("created_at") for m in (Goal, Connection, ProvisionGap)]
     for field in stamped:
-        field.auto_now_add = False  # type: ignore[attr-defined]
+        field.auto_now_add = False
     try:
         for start in range(0, people, chunk):
             n = min(chunk, people - start)
@@ -305,7 +305,9 @@ def populate(
                     [
                         Attendance(
                             connection=cn,
-                            session_on=(cn.requested_at + dt.timedelta(days=10)).date(),
+                            session_on=(
+                                cast(dt.datetime, cn.requested_at) + dt.timedelta(days=10)
+                            ).date(),
                             attended=rng.random() < 0.8,
                         )
                         for cn in conns
@@ -339,7 +341,7 @@ def populate(
             print(f"   {counts['people']:,} people written", flush=True)
     finally:
         for field in stamped:
-            field.auto_now_add = True  # type: ignore[attr-defined]
+            field.auto_now_add = True
     return {"counts": counts, "commissioner": commissioner.email}
 
 

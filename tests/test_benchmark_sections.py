@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _sections():
+def _sections() -> ModuleType:
     spec = importlib.util.spec_from_file_location("sections", ROOT / "benchmarks" / "sections.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -26,7 +26,7 @@ def _linkwell_modules() -> None:
 
 def _subclasses(base: type) -> Iterator[type]:
     seen: set[type] = set()
-    stack = list(base.__subclasses__())
+    stack: list[type] = list(base.__subclasses__())
     while stack:
         cls = stack.pop()
         if cls in seen:

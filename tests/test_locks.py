@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from importlib import metadata
 from pathlib import Path
+from typing import cast
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -45,7 +46,7 @@ def reached(extras: set[str]) -> set[str]:
             requirement = Requirement(text)
             marker = requirement.marker
             if marker is not None and not any(
-                marker.evaluate({**default_environment(), "extra": extra})
+                marker.evaluate({**cast(dict[str, str], default_environment()), "extra": extra})
                 for extra in (wanted or {""})
             ):
                 continue

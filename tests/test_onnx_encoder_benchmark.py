@@ -34,6 +34,7 @@ def test_without_onnxruntime_the_benchmark_says_how_to_install_it(
 def test_the_benchmark_measures_the_product_encoder_against_the_numpy_reference() -> None:
     bench = load_benchmark("onnx_encoder")
     path = embedding.model_path()
+    assert path is not None
     reference = embedding.Encoder(path, backend="numpy")
     product = embedding.get_encoder()
     texts = ["walking group", "debt advice on Tuesdays", "a lunch club for older people"] * 4

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load():
+def _load() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "population_bench", ROOT / "benchmarks" / "population.py"
     )

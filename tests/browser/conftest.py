@@ -36,7 +36,8 @@ class _OneRequestAtATime(WSGIServer):
 
 
 if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    LiveServerThread.server_class = _OneRequestAtATime
+    # The stubs type this as the threaded server; any WSGIServer serves.
+    LiveServerThread.server_class = _OneRequestAtATime  # type: ignore[assignment]
 
 CHROMIUM = Path(os.environ.get("LINKWELL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from linkwell.accounts.models import User
-from linkwell.casework.models import Case, CaseStatus, SafeguardingConcern
+from linkwell.casework.models import Case, CaseStatus
 from linkwell.demo import volunteering as volunteering_demo
 from linkwell.demo.loader import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_load
 from linkwell.volunteering.models import Activity, Match, MatchStatus, SupportRequest
@@ -120,7 +120,8 @@ def test_a_person_is_befriended_from_the_plan_to_the_review(new_page: Any, demo:
     sign_in(lead, MANAGER, DEMO_PASSWORD)
     lead.goto("/safeguarding/")
     expect(lead.get_by_text(person.display_name).first).to_be_visible()
-    concern = SafeguardingConcern.objects.get(pk=activity.safeguarding_concern_id)
+    concern = activity.safeguarding_concern
+    assert concern is not None
     assert concern.lead is not None and concern.lead.email == MANAGER
 
     # The coordinator records the review.

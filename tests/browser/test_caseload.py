@@ -31,7 +31,9 @@ def test_a_link_worker_searches_filters_sorts_and_pages_through_the_caseload(
     )
     total = open_cases.count()
     assert total > 50
-    person = open_cases.order_by("pk").first().person
+    first = open_cases.order_by("pk").first()
+    assert first is not None
+    person = first.person
     same_family = open_cases.filter(person__family_name=person.family_name).count()
 
     sign_in(page, LINK_WORKER, DEMO_PASSWORD)

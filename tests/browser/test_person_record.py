@@ -23,9 +23,10 @@ MANAGER = "manager@demo.example.org"
 def test_a_link_worker_corrects_a_record_and_a_stale_tab_is_refused(new_page: Any) -> None:
     demo_load(seed=42)
     worker = User.objects.get(email=LINK_WORKER)
-    person = (
-        Case.objects.filter(assigned_to=worker).select_related("person").order_by("pk").first()
-    ).person
+    case = Case.objects.filter(assigned_to=worker).select_related("person").order_by("pk").first()
+    assert case is not None
+    person = case.person
+    assert person.registered_practice_id is not None
     practice = (
         Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
         .exclude(pk=person.registered_practice_id)
