@@ -33,7 +33,7 @@ from linkwell.reports.charts import chart_alt, chart_svg
 from linkwell.reports.exports import report_xlsx, table_csv
 from linkwell.reports.forms import ReportFilterForm
 from linkwell.reports.pdf import report_pdf
-from linkwell.reports.quarterly import SECTIONS, Report, build_report
+from linkwell.reports.quarterly import SECTIONS, Report, build_report, section_of_table
 from linkwell.reports.quarterly.structure import Section, fmt
 
 SECTION_CACHE_SECONDS = 120
@@ -179,32 +179,10 @@ def quarterly(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/quarterly.html", context, status=status)
 
 
-SECTION_OF_TABLE = {
-    "referrals-by-month-source": "referrals",
-    "referrals-by-practice": "referrals",
-    "referral-reasons": "referrals",
-    "waiting-times": "waiting",
-    "people-seen": "people",
-    "appointment-attendance": "people",
-    "connections-by-category": "connections",
-    "connections-by-provider": "connections",
-    "provider-attendance": "connections",
-    "outcomes": "outcomes",
-    "goals": "goals",
-    "provision-gaps": "gaps",
-    "provider-performance": "providers",
-    "equity-imd-quintile": "equity",
-    "equity-ethnicity": "equity",
-    "equity-age-band": "equity",
-    "equity-sex": "equity",
-    "service-use": "service-use",
-}
-
-
 def _one_table(
     request: HttpRequest, table_id: str, what: str, *, cached: bool = False
 ) -> tuple[Report, Any]:
-    section = SECTION_OF_TABLE.get(table_id)
+    section = section_of_table(table_id)
     if section is None:
         raise Http404("No such table")
     _form, _filters, report, _scope = _build(request, what, [section], cached=cached)

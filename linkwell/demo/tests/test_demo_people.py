@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from linkwell.accounts.models import Organisation, User
 from linkwell.analysis.filters import ReportFilter
@@ -48,7 +51,7 @@ from linkwell.directory.models import ReferralMode, Service, ServiceStatus
 from linkwell.directory.taxonomies import NEEDS, shipped_terms
 from linkwell.people.models import Person
 from linkwell.referrals.models import Referral, ReferralSource, ReferralStatus
-from linkwell.reports.quarterly import build_report
+from linkwell.reports.quarterly import build_report, section_of_table
 
 # The module loads the whole demo once (10-14 s).
 pytestmark = pytest.mark.slow
@@ -279,3 +282,29 @@ def test_the_demo_gives_every_programme_section_of_the_report_figures(demo: None
             received_at__date__gte=year.start, received_at__date__lte=year.end
         ).count()
     )
+
+
+def test_every_table_of_the_report_downloads_on_its_own(demo: None) -> None:
+    """Each table's CSV and chart is built from its own section alone, so every table the
+    report shows must name the section that publishes it; on the demo, every section has
+    tables, and every CSV and chart link on the page answers."""
+    assert outcomes_demo.load(seed=42, today=TODAY) > 0
+    start = TODAY - dt.timedelta(days=365)
+    report = build_report(
+        user=None, filters=ReportFilter(start=start, end=TODAY), unsuppressed=True
+    )
+    placed = {t.id: s.id for s in report.sections for t in s.tables}
+    assert len(placed) > 30
+    assert {t: section_of_table(t) for t in placed} == placed
+
+    client = Client()
+    client.force_login(User.objects.get(email=f"manager@{DOMAIN}"))
+    period = {"quarter": "custom", "start": start.isoformat(), "end": TODAY.isoformat()}
+    page = client.get(reverse("reports:quarterly"), period)
+    assert page.status_code == 200
+    links = re.findall(r'href="(/reports/quarterly/tables/[^"]+)"', page.content.decode())
+    charts = re.findall(r'src="(/reports/quarterly/charts/[^"]+)"', page.content.decode())
+    assert len(links) > 20 and charts
+    for link in links + charts:
+        response = client.get(html.unescape(link))
+        assert response.status_code == 200, link

@@ -6,7 +6,7 @@ from linkwell.analysis.periods import (
     quarter_containing,
     quarter_label,
 )
-from linkwell.reports.quarterly.build import SECTIONS, build_report
+from linkwell.reports.quarterly.build import SECTIONS, build_report, section_of_table
 from linkwell.reports.quarterly.structure import Chart, Column, Report, Section, Story, Table, fmt
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "quarter_bounds",
     "quarter_containing",
     "quarter_label",
+    "section_of_table",
 ]

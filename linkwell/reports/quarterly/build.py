@@ -39,6 +39,26 @@ SECTIONS: dict[str, SectionBuilder] = {
     "course-completion": course_completion_section,
 }
 
+# A table's id starts with its section's id ("staff-satisfaction-ratings" in
+# "staff-satisfaction"), except these.
+_TABLES_NAMED_OTHERWISE = {
+    "referral-reasons": "referrals",
+    "appointment-attendance": "people",
+    "provider-attendance": "connections",
+    "people-achieving-a-goal-4-weeks": "goals-achieved",
+    "provision-gaps": "gaps",
+    "provider-performance": "providers",
+}
+
+
+def section_of_table(table_id: str) -> str | None:
+    """The section that publishes table `table_id`, so one table (a CSV, a chart) is built
+    without the rest of the report; None for no table of the report."""
+    if table_id in _TABLES_NAMED_OTHERWISE:
+        return _TABLES_NAMED_OTHERWISE[table_id]
+    starts = [s for s in SECTIONS if table_id == s or table_id.startswith(s + "-")]
+    return max(starts, key=len, default=None)
+
 
 def build_report(
     *,
