@@ -39,6 +39,17 @@ class ScheduleSpec:
     timepoints: tuple[str, ...]
     custom: bool = False
 
+    @property
+    def instrument_titles(self) -> list[str]:
+        """The measures as people know them ("SWEMWBS", not "swemwbs")."""
+        return [_title(i) for i in self.instruments]
+
+    @property
+    def timepoint_labels(self) -> list[str]:
+        """When they are taken, in words ("About 4 weeks", not "week_4")."""
+        known = dict(Timepoint.choices)
+        return [str(known.get(t, t)) for t in self.timepoints]
+
 
 @dataclass(frozen=True)
 class DueMeasure:

@@ -420,10 +420,15 @@ def _managed_team(user: User, team_id: uuid.UUID) -> Organisation:
 @login_required
 def schedules(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    ids = managed_team_ids(user)
-    if not ids:
+    # A schedule belongs to a link-worker service: a manager of a provider's team has none.
+    teams = list(
+        Organisation.objects.filter(
+            pk__in=managed_team_ids(user), kind=OrganisationKind.LINK_WORKER_SERVICE
+        ).order_by("name")
+    )
+    if not teams:
         raise PermissionDenied("Measure schedules are set by team managers.")
-    teams = list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    ids = [team.pk for team in teams]
     specs = selectors.schedules_for(ids)
     rows = [(team, specs[team.pk]) for team in teams]
     return render(request, "outcomes/schedules.html", {"rows": rows})

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
+from django.utils.html import escape
 
+from linkwell.accounts.models import Membership, Role
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import Case, Goal, Plan, SafeguardingConcern, WellbeingReview
 from linkwell.casework.tests.factories import referred_case
@@ -347,6 +349,25 @@ def test_team_managers_set_their_service_s_schedule(personas: Personas) -> None:
     )
     assert good.status_code == 302
     assert MeasureSchedule.objects.get().instruments == ["phq9", "gad7"]
+
+
+def test_the_schedules_list_only_the_link_worker_services_they_manage_in_words(
+    personas: Personas,
+) -> None:
+    """A manager who also manages a provider's team sees only their link-worker service:
+    every schedule listed can be opened, and it reads as measures and times, not codes."""
+    Membership.objects.create(
+        user=personas.team_manager, organisation=personas.provider_org, role=Role.TEAM_MANAGER
+    )
+    manager = _client(personas.team_manager)
+    html = manager.get("/outcomes/schedules/").content.decode()
+    assert personas.link_worker_service.name in html
+    assert escape(personas.provider_org.name) not in html
+    for link in re.findall(r'href="(/outcomes/schedules/[^"]+/)"', html):
+        assert manager.get(link).status_code == 200, link
+    assert "Measures: ONS4, SWEMWBS." in html
+    assert "Taken at: Baseline (wellbeing review), About 4 weeks, 3 months" in html
+    assert "week_4" not in html
 
 
 def test_team_managers_enter_practice_staff_ratings(personas: Personas) -> None:
