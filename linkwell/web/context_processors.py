@@ -26,7 +26,6 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
                 ("What could help me?", reverse("public:help")),
             ],
         )
-    items = [("Home", reverse("web:home")), ("Directory", reverse("directory:search"))]
     # One query for every role-based item, the audit trail's included (each page renders this
     # menu): the role, the organisation's kind, and whether the membership is read only.
     rows = set(
@@ -35,6 +34,13 @@ def linkwell(request: HttpRequest) -> dict[str, Any]:
         ).values_list("role", "organisation__kind", "read_only")
     )
     held = {(role, kind) for role, kind, _read_only in rows}
+    items = [("Home", reverse("web:home"))]
+    if held or user.is_superuser:
+        # The staff directory needs a membership (directory/access.py: can_view_directory).
+        items.append(("Directory", reverse("directory:search")))
+    else:
+        # A volunteer or time bank member with no staff role: the public directory.
+        items.append(("Find groups", reverse("public:search")))
     roles = {role for role, _kind in held}
     practice_staff = (Role.REFERRER, OrganisationKind.GP_PRACTICE) in held
     if Role.PROVIDER_STAFF in roles:

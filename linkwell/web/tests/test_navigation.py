@@ -13,13 +13,15 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from linkwell.accounts.models import Organisation, OrganisationKind, Role
+from linkwell.volunteering.tests.factories import build_cast
 from tests.personas import Personas, make_user
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def menu(client: Client) -> dict[str, str]:
-    nav = client.get("/").content.decode().split('aria-label="Menu"', 1)[1]
+    # Home sends a volunteer with no staff role on to their own page, under the same menu.
+    nav = client.get("/", follow=True).content.decode().split('aria-label="Menu"', 1)[1]
     return {
         label: url
         for url, label in re.findall(
@@ -188,3 +190,28 @@ def test_the_audit_item_is_in_the_menu_of_exactly_those_who_may_read_the_trail(
     assert shown["admin3@linkwell.example"] == (False, False)
     assert shown[personas.team_manager.email] == (True, True)
     assert shown[personas.link_worker.email] == (False, False)
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "owner",
+        "teammate",
+        "read_only",
+        "outsider",
+        "link_worker",
+        "team_manager",
+        "commissioner",
+        "admin",
+        "referrer",
+        "volunteer",
+    ],
+)
+def test_every_item_in_a_persons_menu_opens(client: Client, personas: Personas, who: str) -> None:
+    """The menu offers only what the person may open: no item answers "not for you"."""
+    user = build_cast(personas).volunteer if who == "volunteer" else getattr(personas, who)
+    client.force_login(user)
+    items = menu(client)
+    assert len(items) >= 2
+    opened = {label: client.get(url, follow=True).status_code for label, url in items.items()}
+    assert opened == dict.fromkeys(items, 200)
