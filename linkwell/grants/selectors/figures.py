@@ -70,6 +70,15 @@ def programmes_for_figures(*, user: User | AnonymousUser | None) -> QuerySet[Pro
     )
 
 
+def can_see_figures(*, user: User | AnonymousUser | None) -> bool:
+    """Whether `user` may open the figures (so pages link them only for those who may)."""
+    try:
+        programmes_for_figures(user=user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def grant_figures(programmes: QuerySet[Programme]) -> list[dict[str, Any]]:
     """One row per round (newest first within each programme), then a total row. Six queries."""
     rounds = list(

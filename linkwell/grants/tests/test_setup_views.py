@@ -303,3 +303,24 @@ def test_removing_a_panel_member_who_scored_says_why_not(world: GrantsWorld) -> 
     )
     assert "has already scored applications in this round" in response.content.decode()
     assert PanelMember.objects.filter(pk=world.panel["a"].pk).exists()
+
+
+def test_links_on_the_grants_pages_open_for_whoever_is_shown_them(world: GrantsWorld) -> None:
+    """Grant figures are linked only for those who may read them, and a panel member from the
+    community applies on the public form (Linkwell's own form is for staff)."""
+    home = reverse("grants:home")
+    figures = reverse("grants:figures")
+    for user in (world.manager, world.panel_a, world.community_panel, world.p.link_worker):
+        client = _as(user)
+        shown = figures in client.get(home).content.decode()
+        assert shown == (client.get(figures).status_code == 200), user.email
+    assert figures in _as(world.manager).get(home).content.decode()
+    round_page = reverse("grants:round", args=[world.round.uuid])
+    staff_form = reverse("grants:staff_apply", args=[world.round.uuid])
+    public_form = reverse("grants:apply", args=[world.round.uuid])
+    for user, form in ((world.panel_a, staff_form), (world.community_panel, public_form)):
+        client = _as(user)
+        page = client.get(round_page).content.decode()
+        assert f'href="{form}"' in page, user.email
+        assert client.get(form).status_code == 200, user.email
+    assert staff_form not in _as(world.community_panel).get(round_page).content.decode()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from linkwell.accounts.http import AuthenticatedHttpRequest
+from linkwell.accounts.models import User
 from linkwell.core.exceptions import ValidationFailed
 from linkwell.core.forms import apply_errors, run_form
 from linkwell.grants.access import get_application_for_user, get_round_for_user, manager_org_ids
@@ -32,6 +33,7 @@ from linkwell.grants.models import (
     Score,
 )
 from linkwell.grants.pdf import offer_pdf
+from linkwell.grants.selectors.figures import can_see_figures
 from linkwell.grants.selectors.gaps import gap_choices, gap_labels
 from linkwell.grants.selectors.letters import offer_context
 from linkwell.grants.selectors.money import budget_figures, paid_total
@@ -65,8 +67,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rounds": rounds,
             "programmes": list(programmes_for_user(request.user)),
             "can_set_up": bool(manager_org_ids(request.user, write=True)),
+            "can_see_figures": can_see_figures(user=request.user),
         },
     )
+
+
+def _applies_as_staff(user: User) -> bool:
+    """Staff (an active membership) apply from Linkwell; anyone else on the public form."""
+    return user.memberships.filter(is_active=True).exists()
 
 
 @login_required
@@ -81,6 +89,8 @@ def round_detail(request: AuthenticatedHttpRequest, round_id: uuid.UUID) -> Http
             "access": access,
             "rows": rows,
             "state": round_state(round_),
+            # Staff apply from here; a panel member from the community, on the public form.
+            "applies_as_staff": _applies_as_staff(request.user),
             "money": budget_figures(round_) if access.manager else None,
             "criteria": list(round_.criteria.all()),
             "has_applications": round_.applications.exists() if access.writable else False,
@@ -97,7 +107,7 @@ def staff_apply(request: AuthenticatedHttpRequest, round_id: uuid.UUID) -> HttpR
     """Any signed-in staff member may apply to an open round (practice-staff tiers need a GP
     practice or PCN membership: the service checks)."""
     round_ = next((r for r in open_rounds() if r.uuid == round_id), None)
-    if round_ is None or not request.user.memberships.filter(is_active=True).exists():
+    if round_ is None or not _applies_as_staff(request.user):
         raise Http404("No such open round")
     tiers = round_.programme.tiers.all()
     form = ApplicationForm(
