@@ -135,7 +135,9 @@ class ProvidersForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["instrument"]).choices = [("", "None")] + [
+        cast(forms.ChoiceField, self.fields["instrument"]).choices = [
+            ("", "No outcome measure")
+        ] + [
             (i.id, i.short_title or i.title)
             for i in sorted(all_instruments(), key=lambda i: i.id)
             if i.has_total and i.category == "outcome"
