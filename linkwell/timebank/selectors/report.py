@@ -44,12 +44,20 @@ def report_organisations(user: User) -> list[Organisation]:
     platform administrators."""
     if not user.is_authenticated:
         return []
-    if (
-        user.is_superuser
-        or Membership.objects.filter(user=user, is_active=True, role=Role.COMMISSIONER).exists()
-    ):
+    if reports_on_every_time_bank(user):
         return list(Organisation.objects.filter(timebank_accounts__isnull=False).distinct())
     return list(Organisation.objects.filter(pk__in=broker_org_ids(user)))
+
+
+def reports_on_every_time_bank(user: User) -> bool:
+    """Commissioners and platform administrators: every time bank, even before there is one."""
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_superuser
+            or Membership.objects.filter(user=user, is_active=True, role=Role.COMMISSIONER).exists()
+        )
+    )
 
 
 def hours_report(*, organisations: list[Organisation], start: dt.date, end: dt.date) -> HoursReport:

@@ -384,3 +384,19 @@ def test_a_one_hour_offer_says_one_hour_on_the_page_and_when_redeemed(cast) -> N
     assert "1 hours" not in page
     response = c.post(reverse("timebank:redeem", args=[offer.uuid]), follow=True)
     assert "You redeemed 1 hour for Swim session." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_administrator_before_any_time_bank_opens_the_report_it_links() -> None:
+    """The platform administrator brokers from their own organisation and may report on every
+    time bank; before any has members the report says so instead of answering "not found"."""
+    admin = make_user("admin@example.org", make_org("Platform"), Role.ADMINISTRATOR)
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    client = client_for(admin)
+    page = client.get(reverse("timebank:broker")).content.decode()
+    assert reverse("timebank:report") in page
+    report = client.get(reverse("timebank:report"))
+    assert report.status_code == 200
+    assert b"No time bank has members yet" in report.content
+    assert b"No exchanges in this period" in report.content

@@ -42,7 +42,11 @@ from linkwell.timebank.forms import (
 from linkwell.timebank.models import Account, Listing, ListingKind, TimebankMember
 from linkwell.timebank.selectors.ledger import account_by_reference
 from linkwell.timebank.selectors.pages import broker_page
-from linkwell.timebank.selectors.report import hours_report, report_organisations
+from linkwell.timebank.selectors.report import (
+    hours_report,
+    report_organisations,
+    reports_on_every_time_bank,
+)
 from linkwell.timebank.services.ledger import exchange_reverse, parse_hours
 from linkwell.timebank.services.listings import listing_match, match_record_exchange
 from linkwell.timebank.services.members import account_create, member_create
@@ -218,7 +222,7 @@ def package_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = report_organisations(request.user)
-    if not organisations:
+    if not organisations and not reports_on_every_time_bank(request.user):
         raise Http404("No time bank to report on")
     end = timezone.localdate()
     start = (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)

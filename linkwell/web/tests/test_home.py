@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
+
+from tests.personas import make_user
 
 
 @pytest.mark.parametrize(
@@ -100,3 +104,17 @@ def test_people_without_a_caseload_see_no_work_today(client, personas, persona) 
     page = client.get("/").content.decode()
     assert 'data-testid="work-today"' not in page
     assert "waiting in triage" not in page
+
+
+@pytest.mark.django_db
+def test_someone_with_no_role_yet_is_offered_only_what_they_can_open(client) -> None:
+    """A new account with no role (or a role since ended) is not sent to the staff directory,
+    which needs one; every link on their home page opens."""
+    client.force_login(make_user("new@example.org", None, None))
+    html = client.get("/").content.decode()
+    assert "You have no roles yet" in html
+    assert f'href="{reverse("directory:search")}"' not in html
+    assert f'href="{reverse("public:search")}"' in html
+    main = html.split('id="maincontent"', 1)[1]
+    for link in set(re.findall(r'href="(/[^"]*)"', main)):
+        assert client.get(link, follow=True).status_code == 200, link
