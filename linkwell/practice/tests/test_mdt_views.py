@@ -213,3 +213,20 @@ def test_a_long_list_is_counted_by_reason_filtered_and_paged(covered: Personas) 
     # An unknown reason shows everything rather than an empty list.
     unknown = client.get(_mdt_url(p), {"reason": "nonsense"}).content.decode()
     assert unknown.count('data-testid="mdt-row"') == 25
+
+
+def test_a_refused_addition_to_a_list_with_people_on_it_says_why(covered: Personas) -> None:
+    """The page redrawn with the refused form still lists everyone on it."""
+    p = covered
+    first, second = patient_case(p), patient_case(p)
+    meeting = _meeting(p)
+    client = _client(p.referrer)
+    url = reverse("practice:person_add", args=[meeting.uuid])
+    added = client.post(url, {"case": str(first.uuid), "reason": "Seen three times this month"})
+    assert added.status_code == 302
+    refused = client.post(url, {"case": str(second.uuid), "reason": ""})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "There is a problem" in page and "Say why they should be discussed" in page
+    assert "Seen three times this month" in page
+    assert MdtEntry.objects.filter(meeting=meeting).count() == 1
