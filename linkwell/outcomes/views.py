@@ -420,15 +420,10 @@ def _managed_team(user: User, team_id: uuid.UUID) -> Organisation:
 @login_required
 def schedules(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    # A schedule belongs to a link-worker service: a manager of a provider's team has none.
-    teams = list(
-        Organisation.objects.filter(
-            pk__in=managed_team_ids(user), kind=OrganisationKind.LINK_WORKER_SERVICE
-        ).order_by("name")
-    )
-    if not teams:
+    ids = managed_team_ids(user)  # link-worker services only: a schedule belongs to one
+    if not ids:
         raise PermissionDenied("Measure schedules are set by team managers.")
-    ids = [team.pk for team in teams]
+    teams = list(Organisation.objects.filter(pk__in=ids).order_by("name"))
     specs = selectors.schedules_for(ids)
     rows = [(team, specs[team.pk]) for team in teams]
     return render(request, "outcomes/schedules.html", {"rows": rows})

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from linkwell.accounts.models import Membership, Organisation, Role, User
+from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from linkwell.casework.models import Appointment, AppointmentOutcome, Case, CaseStatus, FollowUp
 
 # "Near" the safe level from this share of it, so a manager sees it coming.
@@ -27,6 +27,9 @@ def managed_team_ids(user: User) -> list[int]:
                 user=user,
                 is_active=True,
                 organisation__is_active=True,
+                # A team manager at a provider (its volunteers, its co-production) manages no
+                # link workers' caseloads.
+                organisation__kind=OrganisationKind.LINK_WORKER_SERVICE,
                 role__in=[Role.TEAM_MANAGER, Role.ADMINISTRATOR],
             ).values_list("organisation_id", flat=True)
         )

@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
-from linkwell.accounts.models import User
+from linkwell.accounts.models import Membership, Role, User
 from linkwell.audit.models import AuditEvent
 from linkwell.casework.models import (
     Appointment,
@@ -250,6 +251,18 @@ def test_the_team_page_flags_workers_near_and_over_the_safe_level(personas: Pers
     html = response.content.decode()
     assert "Over the safe level" in html and "Near the safe level" in html
     assert "safe level is 5 people" in html
+
+
+def test_a_provider_team_a_manager_also_runs_is_not_a_caseload_team(personas: Personas) -> None:
+    """Managing a provider's team (its volunteers, its co-production) is not managing link
+    workers: that organisation is neither on the team page nor counted as a caseload."""
+    Membership.objects.create(
+        user=personas.team_manager, organisation=personas.provider_org, role=Role.TEAM_MANAGER
+    )
+    teams = team_caseloads(user=personas.team_manager)
+    assert [t.team for t in teams] == [personas.link_worker_service]
+    html = _client(personas.team_manager).get(TEAM).content.decode()
+    assert escape(personas.provider_org.name) not in html
 
 
 @pytest.mark.parametrize(
