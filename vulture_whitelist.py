@@ -24,6 +24,8 @@ _.clean_file
 _.as_postgresql  # query expressions: Django calls as_<vendor>
 _.label_from_instance
 _.asks_to_confirm_postcode  # templates: show the "I have checked this postcode" box
+_.instrument_titles  # templates: outcomes/schedules.html, the measures in words
+_.timepoint_labels  # templates: outcomes/schedules.html, when they are taken in words
 _.create_superuser  # UserManager: `createsuperuser`
 _.get_help_text  # password validators
 _.load_config  # gunicorn BaseApplication: `linkwell serve` (linkwell/ops)
